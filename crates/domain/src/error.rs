@@ -1,0 +1,56 @@
+//! Errors of the domain layer. Every message a user can read is Chinese; `code` is stable
+//! for machines.
+
+use std::fmt;
+
+/// A value from outside (a form, the JSON API, a spreadsheet cell) that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Stable machine code, e.g. `invalid_credit_code`.
+    pub code: &'static str,
+    /// What kind of value it should have been, in Chinese (e.g. `统一社会信用代码`).
+    pub what: &'static str,
+    /// The offending input, as given.
+    pub value: String,
+    /// Why it is invalid, in Chinese.
+    pub reason: String,
+}
+
+impl ParseError {
+    pub fn new(
+        code: &'static str,
+        what: &'static str,
+        value: &str,
+        reason: impl Into<String>,
+    ) -> Self {
+        ParseError {
+            code,
+            what,
+            value: value.chars().take(80).collect(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}“{}”无效：{}", self.what, self.value, self.reason)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Normalises what people paste from Word, WeChat and Excel: full-width digits, letters
+/// and punctuation become half-width; surrounding white space (including the ideographic
+/// space) is trimmed.
+pub fn normalize_input(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}

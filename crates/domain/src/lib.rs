@@ -1,0 +1,18 @@
+//! zhantu's domain: the values a district works with, parsed once at the edge, and the
+//! figures computed from them. Nothing here knows about HTTP, SQL or files.
+
+pub mod codes;
+pub mod date;
+pub mod error;
+pub mod figures;
+pub mod lights;
+pub mod model;
+pub mod money;
+pub mod reference;
+pub mod stage;
+
+pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
+pub use date::parse_date;
+pub use error::ParseError;
+pub use money::{LandArea, Money, MoneyUnit};
+pub use stage::Stage;
