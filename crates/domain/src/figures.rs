@@ -404,3 +404,230 @@ mod tests {
         assert_eq!(c.overdue, 0, "not overdue before the campaign ends");
     }
 }
+
+/// Everything the year's headline figures are computed from, gathered by the store.
+#[derive(Debug, Clone)]
+pub struct YearInputs {
+    pub year: i32,
+    /// The date the figures are "as of": the end of the year, or today within it.
+    pub as_of: NaiveDate,
+    /// Latest month with official FAI figures in the year, with this and last year's
+    /// cumulative totals for the district and for the province.
+    pub fai: Option<FaiInput>,
+    pub categories: Vec<CategoryInput>,
+    pub batches: Vec<BatchInput>,
+    pub campaigns: Vec<CampaignInput>,
+    /// (planned, actual) of every node planned in the year.
+    pub nodes: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// (raised, closed) of every problem raised in the year.
+    pub problems: Vec<(NaiveDate, Option<NaiveDate>)>,
+    pub enterprise_visits: u32,
+    pub supervision_rounds: u32,
+    /// Projects planned (谋划) into the pool in the year.
+    pub projects_planned: u32,
+    pub investment_planned: Money,
+    pub investment_completed: Money,
+    /// (stage code, count) of all projects.
+    pub stages: Vec<(String, u32)>,
+    /// (light code, count) of active projects.
+    pub lights: Vec<(String, u32)>,
+    pub land_granted: crate::money::LandArea,
+    pub land_allocated: crate::money::LandArea,
+}
+
+#[derive(Debug, Clone)]
+pub struct FaiInput {
+    pub month: u32,
+    pub this_year: Money,
+    pub last_year: Money,
+    pub province: Option<(Money, Money)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryInput {
+    pub code: String,
+    pub name: String,
+    pub tracks_landing: bool,
+    pub target: Option<Pct1>,
+    /// For each project on the category's list for the year, when it landed.
+    pub landed_on: Vec<Option<NaiveDate>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchInput {
+    pub id: i64,
+    pub name: String,
+    pub level: String,
+    pub held_on: NaiveDate,
+    /// (total investment, the year's planned investment) per project.
+    pub members: Vec<(Money, Money)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CampaignInput {
+    pub id: i64,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub closed_on: Vec<Option<NaiveDate>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearFigures {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub fai_month: Option<u32>,
+    /// 固定资产投资增速 of the district, year to `fai_month`.
+    pub fai_growth_pct: Option<Pct1>,
+    pub fai_province_growth_pct: Option<Pct1>,
+    /// District growth minus the province's, in percentage points.
+    pub fai_points_vs_province: Option<Pct1>,
+    pub fai_cumulative_wan: Option<Wan>,
+    pub landing: Vec<CategoryLanding>,
+    pub categories: Vec<CategoryCount>,
+    pub batches: BatchesFigure,
+    pub campaigns: Vec<CampaignFigure>,
+    pub node_on_time: NodeOnTime,
+    pub node_on_time_rate_pct: Option<Pct1>,
+    pub problems: ProblemResolution,
+    pub enterprise_visits: u32,
+    pub supervision_rounds: u32,
+    pub projects_planned: u32,
+    pub investment: InvestmentCompletion,
+    pub stages: Vec<StageCount>,
+    pub lights: Vec<LightCount>,
+    pub land_quota: LandQuota,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLanding {
+    pub code: String,
+    pub category: String,
+    #[serde(flatten)]
+    pub landing: Landing,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryCount {
+    pub code: String,
+    pub category: String,
+    pub projects: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchesFigure {
+    pub count: u32,
+    #[serde(flatten)]
+    pub total: BatchAggregate,
+    pub items: Vec<BatchFigure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchFigure {
+    pub id: i64,
+    pub name: String,
+    pub level: String,
+    pub held_on: NaiveDate,
+    #[serde(flatten)]
+    pub aggregate: BatchAggregate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignFigure {
+    pub id: i64,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    #[serde(flatten)]
+    pub completion: CampaignCompletion,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageCount {
+    pub stage: String,
+    pub projects: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LightCount {
+    pub light: String,
+    pub projects: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LandQuota {
+    pub granted_mu: String,
+    pub allocated_mu: String,
+    pub balance_mu: String,
+}
+
+/// The year's headline figures (the dashboard, the figures API and the monthly analysis).
+pub fn year_figures(input: &YearInputs) -> YearFigures {
+    let period = Period::year(input.year).until(input.as_of);
+    let district_growth = input.fai.as_ref().and_then(|f| fai_growth(f.this_year, f.last_year));
+    let province_growth = input.fai.as_ref().and_then(|f| f.province).and_then(|(t, l)| fai_growth(t, l));
+    let batch_items: Vec<BatchFigure> = input
+        .batches
+        .iter()
+        .map(|b| BatchFigure {
+            id: b.id,
+            name: b.name.clone(),
+            level: b.level.clone(),
+            held_on: b.held_on,
+            aggregate: batch_aggregate(&b.members),
+        })
+        .collect();
+    let totals: Vec<BatchAggregate> = batch_items.iter().map(|b| b.aggregate.clone()).collect();
+    let node_on_time = node_on_time(period, &input.nodes);
+    let month = if input.as_of.year() > input.year { 12 } else { input.as_of.month() };
+    YearFigures {
+        year: input.year,
+        as_of: input.as_of,
+        fai_month: input.fai.as_ref().map(|f| f.month),
+        fai_growth_pct: district_growth,
+        fai_province_growth_pct: province_growth,
+        fai_points_vs_province: district_growth.zip(province_growth).map(|(a, b)| Pct1(a.0 - b.0)),
+        fai_cumulative_wan: input.fai.as_ref().map(|f| Wan(f.this_year)),
+        landing: input
+            .categories
+            .iter()
+            .filter(|c| c.tracks_landing)
+            .map(|c| CategoryLanding {
+                code: c.code.clone(),
+                category: c.name.clone(),
+                landing: landing_rate(input.year, &c.landed_on, c.target),
+            })
+            .collect(),
+        categories: input
+            .categories
+            .iter()
+            .map(|c| CategoryCount { code: c.code.clone(), category: c.name.clone(), projects: c.landed_on.len() as u32 })
+            .collect(),
+        batches: BatchesFigure { count: batch_items.len() as u32, total: sum_batches(&totals), items: batch_items },
+        campaigns: input
+            .campaigns
+            .iter()
+            .map(|c| CampaignFigure {
+                id: c.id,
+                name: c.name.clone(),
+                starts_on: c.starts_on,
+                ends_on: c.ends_on,
+                completion: campaign_completion(c.ends_on, input.as_of, &c.closed_on),
+            })
+            .collect(),
+        node_on_time_rate_pct: node_on_time.rate_pct,
+        node_on_time,
+        problems: problem_resolution(period, &input.problems),
+        enterprise_visits: input.enterprise_visits,
+        supervision_rounds: input.supervision_rounds,
+        projects_planned: input.projects_planned,
+        investment: investment_completion(input.investment_completed, input.investment_planned, month),
+        stages: input.stages.iter().map(|(s, n)| StageCount { stage: s.clone(), projects: *n }).collect(),
+        lights: input.lights.iter().map(|(l, n)| LightCount { light: l.clone(), projects: *n }).collect(),
+        land_quota: LandQuota {
+            granted_mu: input.land_granted.mu_exact(),
+            allocated_mu: input.land_allocated.mu_exact(),
+            balance_mu: crate::money::LandArea::from_centi_mu(input.land_granted.centi_mu() - input.land_allocated.centi_mu()).mu_exact(),
+        },
+    }
+}

@@ -2,6 +2,7 @@
 //! figures computed from them. Nothing here knows about HTTP, SQL or files.
 
 pub mod codes;
+pub mod dataset;
 pub mod date;
 pub mod error;
 pub mod figures;
