@@ -1,6 +1,7 @@
 //! zhantu's domain: the values a district works with, parsed once at the edge, and the
 //! figures computed from them. Nothing here knows about HTTP, SQL or files.
 
+pub mod access;
 pub mod codes;
 pub mod dataset;
 pub mod date;

@@ -1,0 +1,457 @@
+//! Loading a whole district (the demo, a generated province, later an import) in one
+//! transaction, with multi-row INSERTs sized to each engine's parameter limit.
+
+use crate::row::Val;
+use crate::{Store, StoreError};
+use sqlx::AnyConnection;
+use zhantu_domain::dataset::Dataset;
+
+/// How many rows a load wrote.
+#[derive(Debug, Default, Clone)]
+pub struct LoadStats {
+    pub projects: usize,
+    pub nodes: usize,
+    pub rows: usize,
+}
+
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    max_params: usize,
+    table: &str,
+    cols: &[&str],
+    rows: impl IntoIterator<Item = Vec<Val>>,
+) -> Result<usize, StoreError> {
+    let per_stmt = (max_params / cols.len()).clamp(1, 1000);
+    let mut batch: Vec<Vec<Val>> = Vec::with_capacity(per_stmt);
+    let mut written = 0;
+    for row in rows {
+        debug_assert_eq!(row.len(), cols.len(), "{table}");
+        batch.push(row);
+        if batch.len() == per_stmt {
+            written += flush(conn, table, cols, &mut batch).await?;
+        }
+    }
+    if !batch.is_empty() {
+        written += flush(conn, table, cols, &mut batch).await?;
+    }
+    Ok(written)
+}
+
+async fn flush(conn: &mut AnyConnection, table: &str, cols: &[&str], batch: &mut Vec<Vec<Val>>) -> Result<usize, StoreError> {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+    let mut n = 0;
+    for (i, _) in batch.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            sql.push('$');
+            sql.push_str(&n.to_string());
+        }
+        sql.push(')');
+    }
+    let mut q = sqlx::query(&sql);
+    for row in batch.drain(..) {
+        for v in row {
+            q = match v {
+                Val::I(i) => q.bind(i),
+                Val::T(t) => q.bind(t),
+                Val::NullI => q.bind(None::<i64>),
+                Val::NullT => q.bind(None::<String>),
+            };
+        }
+    }
+    Ok(q.execute(&mut *conn).await?.rows_affected() as usize)
+}
+
+impl Store {
+    /// Writes a whole data set into an empty database, all or nothing.
+    pub async fn load_dataset(&self, ds: &Dataset) -> Result<LoadStats, StoreError> {
+        let now = chrono::Utc::now().to_rfc3339();
+        let mp = self.engine.max_params();
+        let mut tx = self.pool.begin().await?;
+        let c: &mut AnyConnection = &mut tx;
+        let mut rows = 0;
+
+        rows += insert_rows(c, mp, "settings", &["key", "value"], ds.settings.iter().map(|(k, v)| vec![k.into(), v.into()])).await?;
+        let rules = serde_json::to_string(&ds.light_rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        rows += insert_rows(c, mp, "light_rule_sets", &["id", "rules_json", "created_at", "created_by"], [vec![1i64.into(), rules.into(), now.clone().into(), "system".into()]]).await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "holidays",
+            &["day", "kind", "name"],
+            zhantu_domain::reference::holidays().map(|h| vec![h.date.into(), h.kind.into(), h.name.into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "units",
+            &["id", "parent_id", "name", "kind", "division_code", "sort_order"],
+            ds.units.iter().enumerate().map(|(i, u)| {
+                vec![u.id.into(), u.parent_id.into(), (&u.name).into(), u.kind.code().into(), u.division_code.as_ref().map(|d| d.as_str()).into(), (i as i64).into()]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "people",
+            &["id", "name", "title", "unit_id", "is_leader"],
+            ds.people.iter().map(|p| vec![p.id.into(), (&p.name).into(), (&p.title).into(), p.unit_id.into(), p.is_leader.into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "categories",
+            &["id", "code", "name", "tracks_landing", "sort_order"],
+            ds.categories.iter().enumerate().map(|(i, cr)| {
+                vec![cr.category.id.into(), (&cr.category.code).into(), (&cr.category.name).into(), cr.tracks_landing.into(), (i as i64).into()]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "category_targets",
+            &["category_id", "year", "target_tenths"],
+            ds.categories.iter().flat_map(|cr| cr.targets.iter().map(move |(y, t)| vec![cr.category.id.into(), (*y).into(), (*t).into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "project_types",
+            &["code", "name", "name_en"],
+            ds.project_types.iter().map(|t| vec![(&t.code).into(), (&t.name).into(), (&t.name_en).into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "node_templates",
+            &["project_type", "seq", "name", "offset_days", "owner_hint"],
+            ds.node_templates.iter().map(|t| vec![(&t.project_type).into(), t.seq.into(), (&t.name).into(), t.offset_days.into(), (&t.owner_hint).into()]),
+        )
+        .await?;
+
+        let projects = ds.projects.len();
+        rows += insert_rows(
+            c,
+            mp,
+            "projects",
+            &[
+                "id", "code", "name", "unit_id", "leader_id", "industry_code", "project_type", "stage", "division_code", "location",
+                "land_area_centi_mu", "total_investment", "investor", "foreign_investment", "foreign_usd_cents", "planned_year",
+                "planned_start_on", "started_on", "completed_on", "in_statistics_on", "description", "light", "light_reason",
+                "created_at", "updated_at", "version",
+            ],
+            ds.projects.iter().map(|b| {
+                let p = &b.project;
+                vec![
+                    p.id.into(),
+                    p.code.as_ref().map(|c| c.as_str()).into(),
+                    (&p.name).into(),
+                    p.unit_id.into(),
+                    p.leader_id.into(),
+                    p.industry_code.clone().into(),
+                    (&p.project_type).into(),
+                    p.stage.code().into(),
+                    p.division_code.as_ref().map(|d| d.as_str()).into(),
+                    (&p.location).into(),
+                    p.land_area.map(|a| a.centi_mu()).into(),
+                    p.total_investment.yuan().into(),
+                    (&p.investor).into(),
+                    p.foreign_investment.into(),
+                    p.foreign_investment_usd_cents.into(),
+                    p.planned_year.into(),
+                    p.planned_start_on.into(),
+                    p.started_on.into(),
+                    p.completed_on.into(),
+                    p.in_statistics_on.into(),
+                    (&p.description).into(),
+                    b.light.as_ref().map(|l| l.0.code()).into(),
+                    b.light.as_ref().map(|l| l.1.clone()).into(),
+                    now.clone().into(),
+                    now.clone().into(),
+                    p.version.into(),
+                ]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "project_categories",
+            &["project_id", "category_id", "year"],
+            ds.projects.iter().flat_map(|b| b.categories.iter().map(move |(cat, y)| vec![b.project.id.into(), (*cat).into(), (*y).into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "annual_plans",
+            &["project_id", "year", "planned_investment"],
+            ds.projects.iter().flat_map(|b| b.annual_plans.iter().map(move |(y, m)| vec![b.project.id.into(), (*y).into(), m.yuan().into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "monthly_investment",
+            &["project_id", "year", "month", "amount"],
+            ds.projects
+                .iter()
+                .flat_map(|b| b.monthly_investment.iter().map(move |(y, m, a)| vec![b.project.id.into(), (*y).into(), (*m).into(), a.yuan().into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "stage_changes",
+            &["project_id", "from_stage", "to_stage", "changed_on", "note"],
+            ds.projects.iter().flat_map(|b| {
+                b.stage_changes.iter().map(move |s| {
+                    vec![b.project.id.into(), s.from.map(|f| f.code()).into(), s.to.code().into(), s.on.into(), (&s.note).into()]
+                })
+            }),
+        )
+        .await?;
+        let nodes: usize = ds.projects.iter().map(|b| b.nodes.len()).sum();
+        rows += insert_rows(
+            c,
+            mp,
+            "nodes",
+            &[
+                "id", "project_id", "seq", "name", "planned_on", "baseline_on", "forecast_on", "actual_on", "responsible_unit_id",
+                "responsible_person_id", "status", "light", "light_reason", "version",
+            ],
+            ds.projects.iter().flat_map(|b| {
+                b.nodes.iter().map(|n| {
+                    vec![
+                        n.id.into(),
+                        n.project_id.into(),
+                        n.seq.into(),
+                        (&n.name).into(),
+                        n.planned_on.into(),
+                        n.baseline_on.into(),
+                        n.forecast_on.into(),
+                        n.actual_on.into(),
+                        n.responsible_unit_id.into(),
+                        n.responsible_person_id.into(),
+                        n.status.code().into(),
+                        n.light.map(|l| l.code()).into(),
+                        n.light_reason.clone().into(),
+                        n.version.into(),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "progress_reports",
+            &["id", "project_id", "period_kind", "period_start", "period_end", "body", "investment", "submitted_on"],
+            ds.projects.iter().flat_map(|b| {
+                b.reports.iter().map(move |r| {
+                    vec![
+                        r.id.into(),
+                        b.project.id.into(),
+                        r.period.code().into(),
+                        r.period_start.into(),
+                        r.period_end.into(),
+                        (&r.body).into(),
+                        r.investment.yuan().into(),
+                        r.submitted_on.into(),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "fai_monthly",
+            &["division_code", "year", "month", "cumulative"],
+            ds.fai.iter().map(|f| vec![(&f.division_code).into(), f.year.into(), f.month.into(), f.cumulative.yuan().into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "enterprises",
+            &["id", "credit_code", "name", "industry_code", "division_code"],
+            ds.enterprises.iter().map(|e| {
+                vec![e.id.into(), e.credit_code.as_str().into(), (&e.name).into(), e.industry_code.clone().into(), e.division_code.as_ref().map(|d| d.as_str()).into()]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "enterprise_tags",
+            &["enterprise_id", "tag"],
+            ds.enterprises.iter().flat_map(|e| e.tags.iter().map(move |t| vec![e.id.into(), t.into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "enterprise_visits",
+            &["id", "enterprise_id", "visited_on", "visitor_id", "unit_id", "findings"],
+            ds.visits.iter().map(|v| vec![v.id.into(), v.enterprise_id.into(), v.visited_on.into(), v.visitor_id.into(), v.unit_id.into(), (&v.findings).into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "problems",
+            &[
+                "id", "project_id", "node_id", "visit_id", "enterprise_id", "category", "description", "unit_id", "raised_on", "deadline",
+                "status", "resolved_on", "closed_on", "satisfaction",
+            ],
+            ds.problems.iter().map(|p| {
+                vec![
+                    p.id.into(),
+                    p.project_id.into(),
+                    p.node_id.into(),
+                    p.visit_id.into(),
+                    p.enterprise_id.into(),
+                    (&p.category).into(),
+                    (&p.description).into(),
+                    p.unit_id.into(),
+                    p.raised_on.into(),
+                    p.deadline.into(),
+                    p.status.code().into(),
+                    p.resolved_on.into(),
+                    p.closed_on.into(),
+                    p.satisfaction.into(),
+                ]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "attraction_leads",
+            &[
+                "id", "name", "investor", "team_unit_id", "leader_id", "stage", "signed_amount", "foreign_usd_cents", "source_region",
+                "first_contact_on", "signed_on", "landed_on", "project_id",
+            ],
+            ds.leads.iter().map(|l| {
+                vec![
+                    l.id.into(),
+                    (&l.name).into(),
+                    (&l.investor).into(),
+                    l.team_unit_id.into(),
+                    l.leader_id.into(),
+                    l.stage.code().into(),
+                    l.signed_amount.yuan().into(),
+                    l.foreign_usd_cents.into(),
+                    (&l.source_region).into(),
+                    l.first_contact_on.into(),
+                    l.signed_on.into(),
+                    l.landed_on.into(),
+                    l.project_id.into(),
+                ]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "batches",
+            &["id", "name", "level", "held_on"],
+            ds.batches.iter().map(|b| vec![b.id.into(), (&b.name).into(), b.level.code().into(), b.held_on.into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "batch_projects",
+            &["batch_id", "project_id"],
+            ds.batches.iter().flat_map(|b| b.project_ids.iter().map(move |p| vec![b.id.into(), (*p).into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "campaigns",
+            &["id", "name", "starts_on", "ends_on", "description"],
+            ds.campaigns.iter().map(|k| vec![k.id.into(), (&k.name).into(), k.starts_on.into(), k.ends_on.into(), (&k.description).into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "campaign_nodes",
+            &["campaign_id", "node_id"],
+            ds.campaigns.iter().flat_map(|k| k.node_ids.iter().map(move |n| vec![k.id.into(), (*n).into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "campaign_units",
+            &["campaign_id", "unit_id"],
+            ds.campaigns.iter().flat_map(|k| k.unit_ids.iter().map(move |u| vec![k.id.into(), (*u).into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "supervision_rounds",
+            &["id", "name", "leader_id", "held_on", "summary"],
+            ds.supervision_rounds.iter().map(|r| vec![r.id.into(), (&r.name).into(), r.leader_id.into(), r.held_on.into(), (&r.summary).into()]),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "supervision_targets",
+            &["round_id", "project_id", "finding"],
+            ds.supervision_rounds.iter().flat_map(|r| r.targets.iter().map(move |(p, f)| vec![r.id.into(), (*p).into(), f.into()])),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "approval_clocks",
+            &["id", "name", "project_type", "start_node", "stop_node", "limit_days", "day_kind"],
+            ds.approval_clocks.iter().map(|a| {
+                vec![a.id.into(), (&a.name).into(), a.project_type.clone().into(), (&a.start_node).into(), (&a.stop_node).into(), a.limit_days.into(), a.day_kind.code().into()]
+            }),
+        )
+        .await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "land_ledger",
+            &["id", "entry_on", "kind", "area_centi_mu", "project_id", "document", "note"],
+            ds.land_ledger.iter().map(|l| {
+                vec![l.id.into(), l.entry_on.into(), l.kind.code().into(), l.area.centi_mu().into(), l.project_id.into(), (&l.document).into(), (&l.note).into()]
+            }),
+        )
+        .await?;
+
+        for table in [
+            "units", "people", "categories", "node_templates", "projects", "stage_changes", "nodes", "progress_reports", "enterprises",
+            "enterprise_visits", "problems", "attraction_leads", "batches", "campaigns", "supervision_rounds", "approval_clocks", "land_ledger",
+            "light_rule_sets",
+        ] {
+            if let Some(sql) = self.engine.reset_id_sequence_sql(table) {
+                sqlx::query(&sql).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(LoadStats { projects, nodes, rows })
+    }
+}

@@ -1,0 +1,80 @@
+//! Everything that differs between SQLite and PostgreSQL, in one place.
+
+use crate::error::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Rows per multi-row INSERT in bulk loads: both engines cap bound parameters (SQLite at
+    /// 32,766, PostgreSQL at 65,535).
+    pub fn max_params(self) -> usize {
+        match self {
+            Engine::Sqlite => 32_000,
+            Engine::Postgres => 60_000,
+        }
+    }
+
+    /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
+    /// moved past them; SQLite needs nothing.
+    pub fn reset_id_sequence_sql(self, table: &str) -> Option<String> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )),
+        }
+    }
+}
+
+/// Accepts `postgres://…`, `postgresql://…`, `sqlite://path`, `sqlite:path` or a bare path,
+/// and returns the engine with a URL sqlx understands.
+pub fn normalize_url(url: &str) -> Result<(Engine, String), StoreError> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(StoreError::BadUrl(url.into()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Engine::Postgres, url.to_string()));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
+        return Ok((Engine::Sqlite, format!("sqlite://{path}?{query}")));
+    }
+    if url.contains("://") {
+        return Err(StoreError::BadUrl(url.into()));
+    }
+    Ok((Engine::Sqlite, format!("sqlite://{url}?mode=rwc")))
+}
+
+/// The file path inside a normalized SQLite URL.
+pub fn sqlite_path(url: &str) -> String {
+    let rest = url.strip_prefix("sqlite://").unwrap_or(url);
+    rest.split('?').next().unwrap_or(rest).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(normalize_url("data/z.db").unwrap(), (Engine::Sqlite, "sqlite://data/z.db?mode=rwc".into()));
+        assert_eq!(normalize_url("sqlite:///tmp/z.db").unwrap().1, "sqlite:///tmp/z.db?mode=rwc");
+        assert_eq!(normalize_url("postgres://u@localhost/z").unwrap().0, Engine::Postgres);
+        assert!(normalize_url("mysql://x").is_err());
+        assert_eq!(sqlite_path("sqlite:///tmp/z.db?mode=rwc"), "/tmp/z.db");
+    }
+}

@@ -1,0 +1,96 @@
+//! Edits of projects and nodes: optimistic locking on `version`, the audit entry in the same
+//! transaction.
+
+use crate::audit::{AuditCtx, append, lock};
+use crate::row::SqlBuf;
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use zhantu_domain::Money;
+
+/// A change to a project; `None` keeps the field.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectChange {
+    pub name: Option<String>,
+    pub total_investment: Option<Money>,
+    pub planned_start_on: Option<Option<NaiveDate>>,
+    pub location: Option<String>,
+    pub investor: Option<String>,
+    pub description: Option<String>,
+    pub leader_id: Option<Option<i64>>,
+    pub industry_code: Option<Option<String>>,
+}
+
+const EDITABLE: &str = "SELECT id, unit_id, name, total_investment, planned_start_on, location, investor, description, leader_id, industry_code, version FROM projects WHERE id = $1";
+
+fn snapshot(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
+    use crate::row::{i64_, opt_i64, opt_text, text};
+    Ok(json!({
+        "name": text(r, "name")?,
+        "total_investment_yuan": i64_(r, "total_investment")?,
+        "planned_start_on": opt_text(r, "planned_start_on")?,
+        "location": text(r, "location")?,
+        "investor": text(r, "investor")?,
+        "description": text(r, "description")?,
+        "leader_id": opt_i64(r, "leader_id")?,
+        "industry_code": opt_text(r, "industry_code")?,
+        "version": i64_(r, "version")?,
+    }))
+}
+
+impl Store {
+    /// The owning unit of a project (for access checks before a write).
+    pub async fn project_unit(&self, id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1").bind(id).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Applies `change` if the project is still at `version`; returns the new version.
+    pub async fn update_project(&self, id: i64, version: i64, change: &ProjectChange, ctx: &AuditCtx) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let row = sqlx::query(EDITABLE).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+        let before = snapshot(&row)?;
+        if before["version"].as_i64() != Some(version) {
+            drop(tx);
+            return Err(self.conflict("project", id).await?);
+        }
+        if let Some(Some(l)) = change.leader_id {
+            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1").bind(l).fetch_optional(&mut *tx).await?;
+            if ok.is_none() {
+                return Err(StoreError::Invalid(format!("领导 {l} 不存在")));
+            }
+        }
+        let mut q = SqlBuf::new("UPDATE projects SET version = version + 1, updated_at = ");
+        q.arg(chrono::Utc::now().to_rfc3339());
+        if let Some(v) = &change.name {
+            q.push(", name = ").arg(v.as_str());
+        }
+        if let Some(v) = change.total_investment {
+            q.push(", total_investment = ").arg(v.yuan());
+        }
+        if let Some(v) = change.planned_start_on {
+            q.push(", planned_start_on = ").arg(v);
+        }
+        if let Some(v) = &change.location {
+            q.push(", location = ").arg(v.as_str());
+        }
+        if let Some(v) = &change.investor {
+            q.push(", investor = ").arg(v.as_str());
+        }
+        if let Some(v) = &change.description {
+            q.push(", description = ").arg(v.as_str());
+        }
+        if let Some(v) = change.leader_id {
+            q.push(", leader_id = ").arg(v);
+        }
+        if let Some(v) = &change.industry_code {
+            q.push(", industry_code = ").arg(v.clone());
+        }
+        q.push(" WHERE id = ").arg(id).push(" AND version = ").arg(version);
+        q.query().execute(&mut *tx).await?;
+        let after = snapshot(&sqlx::query(EDITABLE).bind(id).fetch_one(&mut *tx).await?)?;
+        append(&mut tx, ctx, "project.update", "project", Some(id), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after["version"].as_i64().unwrap_or(version + 1))
+    }
+}

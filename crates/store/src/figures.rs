@@ -1,0 +1,228 @@
+//! Gathering the inputs of the year's figures. The arithmetic is the domain's
+//! (`zhantu_domain::figures`); this module only reads.
+
+use crate::row::{date, i64_, opt_date, opt_i64, text};
+use crate::{Store, StoreError};
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+use zhantu_domain::figures::{BatchInput, CampaignInput, CategoryInput, FaiInput, Pct1, YearFigures, YearInputs, year_figures};
+use zhantu_domain::{LandArea, Money};
+
+impl Store {
+    /// The year's headline figures, as of the end of the year or the store's `as_of` date,
+    /// whichever is earlier.
+    pub async fn year_figures(&self, year: i32) -> Result<YearFigures, StoreError> {
+        Ok(year_figures(&self.year_inputs(year).await?))
+    }
+
+    pub async fn year_inputs(&self, year: i32) -> Result<YearInputs, StoreError> {
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
+        let as_of = self.as_of().await?.min(year_end);
+        let (start, end) = (year_start.to_string(), as_of.to_string());
+        let last_month = if as_of < year_start { 0 } else { as_of.month() as i64 };
+        let pool = &self.pool;
+
+        let district = self.setting("district_division").await?.unwrap_or_default();
+        let province = self.setting("province_division").await?;
+        let fai = self.fai_input(&district, province.as_deref(), year, last_month).await?;
+
+        let mut categories = Vec::new();
+        let mut landed: BTreeMap<i64, Vec<Option<NaiveDate>>> = BTreeMap::new();
+        for r in sqlx::query("SELECT pc.category_id, p.started_on FROM project_categories pc JOIN projects p ON p.id = pc.project_id WHERE pc.year = $1")
+            .bind(year as i64)
+            .fetch_all(pool)
+            .await?
+        {
+            let started = opt_date(&r, "started_on")?.filter(|d| *d <= as_of);
+            landed.entry(i64_(&r, "category_id")?).or_default().push(started);
+        }
+        for r in sqlx::query(
+            "SELECT c.id, c.code, c.name, c.tracks_landing, t.target_tenths FROM categories c \
+             LEFT JOIN category_targets t ON t.category_id = c.id AND t.year = $1 ORDER BY c.sort_order, c.id",
+        )
+        .bind(year as i64)
+        .fetch_all(pool)
+        .await?
+        {
+            let id = i64_(&r, "id")?;
+            categories.push(CategoryInput {
+                code: text(&r, "code")?,
+                name: text(&r, "name")?,
+                tracks_landing: i64_(&r, "tracks_landing")? != 0,
+                target: opt_i64(&r, "target_tenths")?.map(Pct1::from_tenths),
+                landed_on: landed.remove(&id).unwrap_or_default(),
+            });
+        }
+
+        let mut batches = Vec::new();
+        for r in sqlx::query("SELECT id, name, level, held_on FROM batches WHERE held_on >= $1 AND held_on <= $2 ORDER BY held_on, id")
+            .bind(&start)
+            .bind(&end)
+            .fetch_all(pool)
+            .await?
+        {
+            batches.push(BatchInput {
+                id: i64_(&r, "id")?,
+                name: text(&r, "name")?,
+                level: text(&r, "level")?,
+                held_on: date(&r, "held_on")?,
+                members: Vec::new(),
+            });
+        }
+        for r in sqlx::query(
+            "SELECT bp.batch_id, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual FROM batch_projects bp \
+             JOIN batches b ON b.id = bp.batch_id JOIN projects p ON p.id = bp.project_id \
+             LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $1 \
+             WHERE b.held_on >= $2 AND b.held_on <= $3 ORDER BY bp.batch_id, bp.project_id",
+        )
+        .bind(year as i64)
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(pool)
+        .await?
+        {
+            let id = i64_(&r, "batch_id")?;
+            if let Some(b) = batches.iter_mut().find(|b| b.id == id) {
+                b.members.push((Money::from_yuan(i64_(&r, "total_investment")?), Money::from_yuan(i64_(&r, "annual")?)));
+            }
+        }
+
+        let mut campaigns = Vec::new();
+        for r in sqlx::query("SELECT id, name, starts_on, ends_on FROM campaigns WHERE starts_on >= $1 AND starts_on <= $2 ORDER BY starts_on, id")
+            .bind(&start)
+            .bind(&end)
+            .fetch_all(pool)
+            .await?
+        {
+            campaigns.push(CampaignInput {
+                id: i64_(&r, "id")?,
+                name: text(&r, "name")?,
+                starts_on: date(&r, "starts_on")?,
+                ends_on: date(&r, "ends_on")?,
+                closed_on: Vec::new(),
+            });
+        }
+        for r in sqlx::query("SELECT cn.campaign_id, n.status, n.actual_on FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id ORDER BY cn.campaign_id, n.id")
+            .fetch_all(pool)
+            .await?
+        {
+            let id = i64_(&r, "campaign_id")?;
+            if let Some(c) = campaigns.iter_mut().find(|c| c.id == id) {
+                let closed = text(&r, "status")? == "closed";
+                c.closed_on.push(if closed { opt_date(&r, "actual_on")?.filter(|d| *d <= as_of) } else { None });
+            }
+        }
+
+        let nodes = sqlx::query("SELECT planned_on, actual_on, status FROM nodes WHERE planned_on >= $1 AND planned_on <= $2")
+            .bind(&start)
+            .bind(&end)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let done = text(r, "status")? == "closed";
+                Ok((date(r, "planned_on")?, if done { opt_date(r, "actual_on")? } else { None }))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let problems = sqlx::query("SELECT raised_on, closed_on FROM problems WHERE raised_on >= $1 AND raised_on <= $2")
+            .bind(&start)
+            .bind(&end)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((date(r, "raised_on")?, opt_date(r, "closed_on")?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+
+        let count = |sql: &'static str| {
+            let (s, e) = (start.clone(), end.clone());
+            async move { sqlx::query_scalar::<_, i64>(sql).bind(s).bind(e).fetch_one(pool).await }
+        };
+        let enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
+        let supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
+        let projects_planned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE planned_year = $1").bind(year as i64).fetch_one(pool).await?;
+        let investment_planned: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(planned_investment), 0) AS BIGINT) FROM annual_plans WHERE year = $1")
+            .bind(year as i64)
+            .fetch_one(pool)
+            .await?;
+        let investment_completed: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = $1 AND month <= $2")
+                .bind(year as i64)
+                .bind(last_month)
+                .fetch_one(pool)
+                .await?;
+        let stages = sqlx::query("SELECT stage, COUNT(*) AS n FROM projects GROUP BY stage ORDER BY stage")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((text(r, "stage")?, i64_(r, "n")? as u32)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let lights = sqlx::query("SELECT light, COUNT(*) AS n FROM projects WHERE light IS NOT NULL AND stage <> 'terminated' GROUP BY light ORDER BY light")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((text(r, "light")?, i64_(r, "n")? as u32)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut land = BTreeMap::new();
+        for r in sqlx::query("SELECT kind, CAST(SUM(area_centi_mu) AS BIGINT) AS a FROM land_ledger WHERE entry_on <= $1 GROUP BY kind")
+            .bind(&end)
+            .fetch_all(pool)
+            .await?
+        {
+            land.insert(text(&r, "kind")?, i64_(&r, "a")?);
+        }
+        let granted = land.get("grant").copied().unwrap_or(0);
+        let allocated = land.get("allocation").copied().unwrap_or(0) - land.get("release").copied().unwrap_or(0);
+
+        Ok(YearInputs {
+            year,
+            as_of,
+            fai,
+            categories,
+            batches,
+            campaigns,
+            nodes,
+            problems,
+            enterprise_visits,
+            supervision_rounds,
+            projects_planned: projects_planned as u32,
+            investment_planned: Money::from_yuan(investment_planned),
+            investment_completed: Money::from_yuan(investment_completed),
+            stages,
+            lights,
+            land_granted: LandArea::from_centi_mu(granted),
+            land_allocated: LandArea::from_centi_mu(allocated),
+        })
+    }
+
+    async fn fai_input(&self, district: &str, province: Option<&str>, year: i32, last_month: i64) -> Result<Option<FaiInput>, StoreError> {
+        let month: Option<i64> = sqlx::query_scalar("SELECT MAX(month) FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month <= $3")
+            .bind(district)
+            .bind(year as i64)
+            .bind(last_month)
+            .fetch_one(&self.pool)
+            .await?;
+        let Some(month) = month else { return Ok(None) };
+        let pair = |division: String| async move {
+            let this = self.fai_cumulative(&division, year, month).await?;
+            let last = self.fai_cumulative(&division, year - 1, month).await?;
+            Ok::<_, StoreError>(this.zip(last))
+        };
+        let Some((this_year, last_year)) = pair(district.to_string()).await? else { return Ok(None) };
+        let province = match province {
+            Some(p) => pair(p.to_string()).await?,
+            None => None,
+        };
+        Ok(Some(FaiInput { month: month as u32, this_year, last_year, province }))
+    }
+
+    async fn fai_cumulative(&self, division: &str, year: i32, month: i64) -> Result<Option<Money>, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT cumulative FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month = $3")
+            .bind(division)
+            .bind(year as i64)
+            .bind(month)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(v.map(Money::from_yuan))
+    }
+}

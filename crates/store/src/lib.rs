@@ -1,0 +1,151 @@
+//! The store: every read and write of zhantu's database.
+//!
+//! One `Store` serves both engines through sqlx's `Any` driver, chosen by the URL
+//! (`sqlite://…` or a bare file path, `postgres://…`). Queries are written once in the SQL
+//! both engines share (`$1` placeholders, dates as ISO text, money as integers, sums cast to
+//! BIGINT); what differs between the dialects lives in `dialect.rs` and in the per-engine
+//! `migrations/` folders.
+
+mod accounts;
+mod audit;
+mod bulk;
+mod edit;
+mod dialect;
+mod error;
+mod figures;
+mod projects;
+mod row;
+
+pub use dialect::Engine;
+pub use error::StoreError;
+pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
+pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
+pub use bulk::LoadStats;
+pub use edit::ProjectChange;
+pub use projects::{ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage, NamedRef};
+
+use chrono::NaiveDate;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the database file if it does not exist (SQLite), then migrate.
+    CreateOrMigrate,
+    /// The database must already exist; migrate it to this version.
+    ExistingOnly,
+}
+
+impl Store {
+    /// Opens (and migrates) the database named by `url`: a PostgreSQL URL, a `sqlite:` URL or a
+    /// plain file path.
+    pub async fn open(url: &str, mode: OpenMode) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let (engine, url) = dialect::normalize_url(url)?;
+        if engine == Engine::Sqlite {
+            let path = dialect::sqlite_path(&url);
+            let exists = path == ":memory:" || std::path::Path::new(&path).exists();
+            if !exists && mode == OpenMode::ExistingOnly {
+                return Err(StoreError::Missing(path));
+            }
+            if let Some(parent) = std::path::Path::new(&path).parent() {
+                if !parent.as_os_str().is_empty() && !parent.exists() {
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Io(format!("{}: {e}", parent.display())))?;
+                }
+            }
+        }
+        let max = if engine == Engine::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // WAL lets readers run beside the writer; FULL sync keeps every
+                        // acknowledged commit across a crash; waits instead of "database is locked".
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        let store = Store { pool, engine };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        migrator.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::NewerDatabase { found: v, supported: newest },
+            other => StoreError::Migrate(other.to_string()),
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// True while the database holds no district yet.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&self.pool).await?;
+        Ok(n == 0)
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The date the figures are computed as of: the `as_of` setting (the demo district lives
+    /// on 2019-12-31), else today in China.
+    pub async fn as_of(&self) -> Result<NaiveDate, StoreError> {
+        match self.setting("as_of").await? {
+            Some(s) => NaiveDate::from_str(&s).map_err(|_| StoreError::Corrupt(format!("settings.as_of = {s}"))),
+            None => Ok(today_in_china()),
+        }
+    }
+}
+
+impl Store {
+    /// The error for a write based on a stale version: names who changed the record last and
+    /// when, from the audit log.
+    pub async fn conflict(&self, entity: &str, id: i64) -> Result<StoreError, StoreError> {
+        let last = self.audit_entries(&AuditFilter { entity: Some(entity.into()), entity_id: Some(id), limit: 1, ..Default::default() }).await?;
+        Ok(match last.into_iter().next() {
+            Some(e) => StoreError::Conflict { by: e.actor, at: e.at },
+            None => StoreError::Conflict { by: "他人".into(), at: "刚才".into() },
+        })
+    }
+}
+
+/// Today's date in China (UTC+8), whatever the server's time zone.
+pub fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

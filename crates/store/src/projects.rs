@@ -1,0 +1,437 @@
+//! Reading projects: the filtered registry with keyset paging, and one project whole.
+
+use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeMap, BTreeSet};
+use zhantu_domain::figures::Wan;
+use zhantu_domain::lights::Light;
+use zhantu_domain::{Money, Stage};
+
+/// Filters of the project registry. All optional; combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// A unit: its projects and those of every unit below it.
+    pub unit: Option<i64>,
+    pub category: Option<String>,
+    pub stage: Option<Stage>,
+    pub leader: Option<i64>,
+    pub light: Option<Light>,
+    /// A GB/T 4754 code or prefix (section letter, division, group, class).
+    pub industry: Option<String>,
+    /// Street/town division code.
+    pub division: Option<String>,
+    /// Text in the name, code or investor.
+    pub text: Option<String>,
+    /// Only projects of these units (the reader's scope); `None` for readers who see all.
+    pub within_units: Option<Vec<i64>>,
+    /// Keyset cursor: the id of the last project of the previous page.
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectListItem {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub unit: NamedRef,
+    pub leader: Option<NamedRef>,
+    pub stage: Stage,
+    pub stage_label: &'static str,
+    pub project_type: String,
+    pub industry_code: Option<String>,
+    pub division_code: Option<String>,
+    pub division_name: Option<&'static str>,
+    pub total_investment_wan: Wan,
+    pub planned_year: i64,
+    pub planned_start_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    pub light: Option<Light>,
+    pub light_reason: Option<String>,
+    pub categories: Vec<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectPage {
+    pub items: Vec<ProjectListItem>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_cursor: Option<i64>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeView {
+    pub id: i64,
+    pub seq: i64,
+    pub name: String,
+    pub planned_on: NaiveDate,
+    pub baseline_on: NaiveDate,
+    pub forecast_on: Option<NaiveDate>,
+    pub actual_on: Option<NaiveDate>,
+    pub responsible_unit: NamedRef,
+    pub responsible_person: Option<NamedRef>,
+    pub status: String,
+    pub light: Option<Light>,
+    pub light_reason: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageChangeView {
+    pub from: Option<String>,
+    pub to: String,
+    pub on: NaiveDate,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub id: i64,
+    pub period_kind: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub body: String,
+    pub investment_wan: Wan,
+    pub submitted_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthAmount {
+    pub year: i64,
+    pub month: i64,
+    pub amount_wan: Wan,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearAmount {
+    pub year: i64,
+    pub planned_wan: Wan,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemView {
+    pub id: i64,
+    pub category: String,
+    pub description: String,
+    pub unit: NamedRef,
+    pub raised_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub status: String,
+    pub closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectDetail {
+    #[serde(flatten)]
+    pub summary: ProjectListItem,
+    pub location: String,
+    pub land_area_mu: Option<String>,
+    pub investor: String,
+    pub foreign_investment: bool,
+    pub foreign_investment_usd: Option<String>,
+    pub completed_on: Option<NaiveDate>,
+    pub in_statistics_on: Option<NaiveDate>,
+    pub description: String,
+    pub nodes: Vec<NodeView>,
+    pub annual_plans: Vec<YearAmount>,
+    pub monthly_investment: Vec<MonthAmount>,
+    pub stage_history: Vec<StageChangeView>,
+    pub reports: Vec<ReportView>,
+    pub problems: Vec<ProblemView>,
+}
+
+const LIST_COLUMNS: &str = "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit_name, p.leader_id, pe.name AS leader_name, \
+     p.stage, p.project_type, p.industry_code, p.division_code, p.total_investment, p.planned_year, p.planned_start_on, \
+     p.started_on, p.light, p.light_reason, p.version";
+const LIST_FROM: &str = " FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id";
+
+fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
+    let stage_code = text(row, "stage")?;
+    let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
+    let division_code = opt_text(row, "division_code")?;
+    Ok(ProjectListItem {
+        id: i64_(row, "id")?,
+        code: opt_text(row, "code")?,
+        name: text(row, "name")?,
+        unit: NamedRef { id: i64_(row, "unit_id")?, name: text(row, "unit_name")? },
+        leader: match opt_i64(row, "leader_id")? {
+            Some(id) => Some(NamedRef { id, name: opt_text(row, "leader_name")?.unwrap_or_default() }),
+            None => None,
+        },
+        stage,
+        stage_label: stage.label_zh(),
+        project_type: text(row, "project_type")?,
+        industry_code: opt_text(row, "industry_code")?,
+        division_name: division_code.as_deref().and_then(zhantu_domain::reference::division_name),
+        division_code,
+        total_investment_wan: Wan(Money::from_yuan(i64_(row, "total_investment")?)),
+        planned_year: i64_(row, "planned_year")?,
+        planned_start_on: opt_date(row, "planned_start_on")?,
+        started_on: opt_date(row, "started_on")?,
+        light: opt_text(row, "light")?.as_deref().and_then(Light::from_code),
+        light_reason: opt_text(row, "light_reason")?,
+        categories: Vec::new(),
+        version: i64_(row, "version")?,
+    })
+}
+
+impl Store {
+    /// The ids of a unit and every unit below it.
+    pub async fn unit_and_descendants(&self, unit: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT id, parent_id FROM units").fetch_all(&self.pool).await?;
+        let mut children: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for r in &rows {
+            if let Some(p) = opt_i64(r, "parent_id")? {
+                children.entry(p).or_default().push(i64_(r, "id")?);
+            }
+        }
+        let mut out = vec![unit];
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(c) = children.get(&out[i]) {
+                out.extend(c);
+            }
+            i += 1;
+        }
+        Ok(out)
+    }
+
+    async fn project_where(&self, f: &ProjectFilter, q: &mut SqlBuf) -> Result<(), StoreError> {
+        q.push(" WHERE 1 = 1");
+        if let Some(unit) = f.unit {
+            let ids = self.unit_and_descendants(unit).await?;
+            q.push(" AND p.unit_id IN (");
+            for (i, id) in ids.into_iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.arg(id);
+            }
+            q.push(")");
+        }
+        if let Some(scope) = &f.within_units {
+            q.push(" AND p.unit_id IN (");
+            if scope.is_empty() {
+                q.push("NULL");
+            }
+            for (i, id) in scope.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.arg(*id);
+            }
+            q.push(")");
+        }
+        if let Some(c) = &f.category {
+            q.push(" AND EXISTS (SELECT 1 FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id = p.id AND c.code = ")
+                .arg(c.as_str())
+                .push(")");
+        }
+        if let Some(s) = f.stage {
+            q.push(" AND p.stage = ").arg(s.code());
+        }
+        if let Some(l) = f.leader {
+            q.push(" AND p.leader_id = ").arg(l);
+        }
+        if let Some(l) = f.light {
+            q.push(" AND p.light = ").arg(l.code());
+        }
+        if let Some(ind) = &f.industry {
+            q.push(" AND p.industry_code LIKE ").arg(format!("{}%", escape_like(ind))).push(" ESCAPE '\\'");
+        }
+        if let Some(d) = &f.division {
+            q.push(" AND p.division_code = ").arg(d.as_str());
+        }
+        if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
+            q.push(" AND (LOWER(p.name) LIKE ").arg(pattern.clone()).push(" ESCAPE '\\'");
+            q.push(" OR LOWER(COALESCE(p.code, '')) LIKE ").arg(pattern.clone()).push(" ESCAPE '\\'");
+            q.push(" OR LOWER(p.investor) LIKE ").arg(pattern).push(" ESCAPE '\\')");
+        }
+        Ok(())
+    }
+
+    /// One page of the registry, ordered by id, with the total count of matches.
+    pub async fn list_projects(&self, f: &ProjectFilter) -> Result<ProjectPage, StoreError> {
+        let limit = f.limit.clamp(1, 500) as i64;
+        let mut q = SqlBuf::new(LIST_COLUMNS);
+        q.push(LIST_FROM);
+        self.project_where(f, &mut q).await?;
+        if let Some(after) = f.after {
+            q.push(" AND p.id > ").arg(after);
+        }
+        q.push(" ORDER BY p.id LIMIT ").arg(limit + 1);
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(list_item).collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|p| p.id)
+        } else {
+            None
+        };
+        self.attach_categories(&mut items).await?;
+
+        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM projects p");
+        self.project_where(f, &mut count).await?;
+        let total: i64 = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
+        Ok(ProjectPage { items, next_cursor, total })
+    }
+
+    async fn attach_categories(&self, items: &mut [ProjectListItem]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut q = SqlBuf::new("SELECT DISTINCT pc.project_id, c.name, c.sort_order FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id IN (");
+        for (i, it) in items.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.arg(it.id);
+        }
+        q.push(") ORDER BY c.sort_order");
+        let mut by_project: BTreeMap<i64, BTreeSet<(i64, String)>> = BTreeMap::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            by_project.entry(i64_(&r, "project_id")?).or_default().insert((i64_(&r, "sort_order")?, text(&r, "name")?));
+        }
+        for it in items.iter_mut() {
+            it.categories = by_project.remove(&it.id).unwrap_or_default().into_iter().map(|(_, n)| n).collect();
+        }
+        Ok(())
+    }
+
+    /// One project with its nodes, plans, investment, stage history, reports and problems.
+    pub async fn project_detail(&self, id: i64) -> Result<ProjectDetail, StoreError> {
+        let mut q = SqlBuf::new(LIST_COLUMNS);
+        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description");
+        q.push(LIST_FROM).push(" WHERE p.id = ").arg(id);
+        let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let mut summary = vec![list_item(&row)?];
+        self.attach_categories(&mut summary).await?;
+        let summary = summary.remove(0);
+
+        let nodes = sqlx::query(
+            "SELECT n.*, u.name AS unit_name, pe.name AS person_name FROM nodes n JOIN units u ON u.id = n.responsible_unit_id \
+             LEFT JOIN people pe ON pe.id = n.responsible_person_id WHERE n.project_id = $1 ORDER BY n.seq, n.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(NodeView {
+                id: i64_(r, "id")?,
+                seq: i64_(r, "seq")?,
+                name: text(r, "name")?,
+                planned_on: date(r, "planned_on")?,
+                baseline_on: date(r, "baseline_on")?,
+                forecast_on: opt_date(r, "forecast_on")?,
+                actual_on: opt_date(r, "actual_on")?,
+                responsible_unit: NamedRef { id: i64_(r, "responsible_unit_id")?, name: text(r, "unit_name")? },
+                responsible_person: match opt_i64(r, "responsible_person_id")? {
+                    Some(pid) => Some(NamedRef { id: pid, name: opt_text(r, "person_name")?.unwrap_or_default() }),
+                    None => None,
+                },
+                status: text(r, "status")?,
+                light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
+                light_reason: opt_text(r, "light_reason")?,
+                version: i64_(r, "version")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+
+        let annual_plans = sqlx::query("SELECT year, planned_investment FROM annual_plans WHERE project_id = $1 ORDER BY year")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(YearAmount { year: i64_(r, "year")?, planned_wan: Wan(Money::from_yuan(i64_(r, "planned_investment")?)) }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let monthly_investment = sqlx::query("SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(MonthAmount { year: i64_(r, "year")?, month: i64_(r, "month")?, amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)) }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let stage_history = sqlx::query("SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(StageChangeView { from: opt_text(r, "from_stage")?, to: text(r, "to_stage")?, on: date(r, "changed_on")?, note: text(r, "note")? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let reports = sqlx::query(
+            "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ReportView {
+                id: i64_(r, "id")?,
+                period_kind: text(r, "period_kind")?,
+                period_start: date(r, "period_start")?,
+                period_end: date(r, "period_end")?,
+                body: text(r, "body")?,
+                investment_wan: Wan(Money::from_yuan(i64_(r, "investment")?)),
+                submitted_on: date(r, "submitted_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let problems = sqlx::query(
+            "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on \
+             FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ProblemView {
+                id: i64_(r, "id")?,
+                category: text(r, "category")?,
+                description: text(r, "description")?,
+                unit: NamedRef { id: i64_(r, "unit_id")?, name: text(r, "unit_name")? },
+                raised_on: date(r, "raised_on")?,
+                deadline: date(r, "deadline")?,
+                status: text(r, "status")?,
+                closed_on: opt_date(r, "closed_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+
+        Ok(ProjectDetail {
+            summary,
+            location: text(&row, "location")?,
+            land_area_mu: opt_i64(&row, "land_area_centi_mu")?.map(|a| zhantu_domain::LandArea::from_centi_mu(a).mu_exact()),
+            investor: text(&row, "investor")?,
+            foreign_investment: i64_(&row, "foreign_investment")? != 0,
+            foreign_investment_usd: opt_i64(&row, "foreign_usd_cents")?.map(|c| format!("{}.{:02}", c / 100, c % 100)),
+            completed_on: opt_date(&row, "completed_on")?,
+            in_statistics_on: opt_date(&row, "in_statistics_on")?,
+            description: text(&row, "description")?,
+            nodes,
+            annual_plans,
+            monthly_investment,
+            stage_history,
+            reports,
+            problems,
+        })
+    }
+}
+
+/// Escapes LIKE wildcards in user text (`\` is the escape character).
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

@@ -1,0 +1,138 @@
+//! Reading typed values out of `Any` rows, and values to bind in bulk statements.
+
+use crate::error::StoreError;
+use chrono::NaiveDate;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::str::FromStr;
+
+pub(crate) fn i64_(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+
+pub(crate) fn opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+pub(crate) fn date(row: &AnyRow, col: &str) -> Result<NaiveDate, StoreError> {
+    let s = text(row, col)?;
+    NaiveDate::from_str(&s).map_err(|_| StoreError::Corrupt(format!("{col} = {s}")))
+}
+
+pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, StoreError> {
+    match opt_text(row, col)? {
+        Some(s) => NaiveDate::from_str(&s).map(Some).map_err(|_| StoreError::Corrupt(format!("{col} = {s}"))),
+        None => Ok(None),
+    }
+}
+
+/// A value for a bulk INSERT. NULLs carry their column's type: PostgreSQL refuses an
+/// integer-typed NULL in a text column.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    I(i64),
+    T(String),
+    NullI,
+    NullT,
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I(v)
+    }
+}
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I(v as i64)
+    }
+}
+impl From<u32> for Val {
+    fn from(v: u32) -> Val {
+        Val::I(v as i64)
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Val {
+        Val::I(v as i64)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::T(v.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::T(v)
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::T(v.clone())
+    }
+}
+impl From<NaiveDate> for Val {
+    fn from(v: NaiveDate) -> Val {
+        Val::T(v.to_string())
+    }
+}
+macro_rules! opt_val {
+    ($t:ty, $null:ident) => {
+        impl From<Option<$t>> for Val {
+            fn from(v: Option<$t>) -> Val {
+                v.map(Into::into).unwrap_or(Val::$null)
+            }
+        }
+    };
+}
+opt_val!(i64, NullI);
+opt_val!(i32, NullI);
+opt_val!(&str, NullT);
+opt_val!(String, NullT);
+opt_val!(NaiveDate, NullT);
+
+/// A statement assembled at run time with numbered placeholders (`$1`, `$2`, …), which both
+/// engines accept.
+#[derive(Debug, Default)]
+pub(crate) struct SqlBuf {
+    pub sql: String,
+    pub args: Vec<Val>,
+}
+
+impl SqlBuf {
+    pub fn new(sql: &str) -> SqlBuf {
+        SqlBuf { sql: sql.to_string(), args: Vec::new() }
+    }
+    /// Appends SQL text.
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.sql.push_str(s);
+        self
+    }
+    /// Appends a placeholder bound to `v`.
+    pub fn arg(&mut self, v: impl Into<Val>) -> &mut Self {
+        self.args.push(v.into());
+        self.sql.push('$');
+        self.sql.push_str(&self.args.len().to_string());
+        self
+    }
+    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.sql);
+        for v in &self.args {
+            q = match v {
+                Val::I(i) => q.bind(*i),
+                Val::T(t) => q.bind(t.as_str()),
+                Val::NullI => q.bind(None::<i64>),
+                Val::NullT => q.bind(None::<String>),
+            };
+        }
+        q
+    }
+}

@@ -1,0 +1,43 @@
+//! Extractors whose rejections are `ApiError`s (JSON, Chinese) instead of axum's plain text.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// Query string parameters; a malformed query string is a 400 with a Chinese message.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::bad_request("invalid_query", format!("查询参数无效：{}", e.body_text())))
+    }
+}
+
+/// A numeric record id in the path; anything else is "not found".
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(s) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found("记录不存在"))?;
+        s.parse::<i64>().map(IdPath).map_err(|_| ApiError::not_found("记录不存在"))
+    }
+}
+
+/// Reads an optional numeric query parameter with a Chinese error naming it.
+pub fn opt_id(value: &Option<String>, what: &'static str) -> Result<Option<i64>, ApiError> {
+    match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what}“{s}”无效：应为数字编号"))),
+    }
+}
+
+/// Empty strings (an empty form field) count as absent.
+pub fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}

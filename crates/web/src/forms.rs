@@ -1,0 +1,79 @@
+//! Turning submitted JSON into domain changes with the domain's parsers: one place decides
+//! what each field accepts, and every refusal names the field in Chinese.
+
+use crate::error::ApiError;
+use serde_json::Value;
+use zhantu_domain::{Money, MoneyUnit, parse_date};
+use zhantu_store::ProjectChange;
+
+fn text_field(v: &Value, key: &str, what: &str, max: usize, required: bool) -> Result<Option<String>, ApiError> {
+    match v.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if required && s.is_empty() {
+                return Err(ApiError::bad_request("invalid_field", format!("{what}不能为空")));
+            }
+            if s.chars().count() > max {
+                return Err(ApiError::bad_request("invalid_field", format!("{what}不能超过{max}个字")));
+            }
+            Ok(Some(s.to_string()))
+        }
+        Some(_) => Err(ApiError::bad_request("invalid_field", format!("{what}应为文字"))),
+    }
+}
+
+/// Money as text with its unit (`"1234.5万元"`) or a number of 万元 (`1234.5`).
+fn money_field(v: &Value, key: &str) -> Result<Option<Money>, ApiError> {
+    match v.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(Money::parse(s, MoneyUnit::Wan)?)),
+        Some(Value::Number(n)) => Ok(Some(Money::parse(&n.to_string(), MoneyUnit::Wan)?)),
+        Some(_) => Err(ApiError::bad_request("invalid_money", "金额应为数字（万元）或带单位的文字")),
+    }
+}
+
+fn date_field(v: &Value, key: &str) -> Result<Option<Option<chrono::NaiveDate>>, ApiError> {
+    match v.get(key) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(Some(None)),
+        Some(Value::String(s)) => Ok(Some(Some(parse_date(s)?))),
+        Some(_) => Err(ApiError::bad_request("invalid_date", "日期应为文字，如 2019-12-31")),
+    }
+}
+
+pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
+    let industry_code = match v.get("industry_code") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if zhantu_domain::reference::industry(s).is_none() {
+                return Err(ApiError::bad_request("invalid_industry", format!("行业代码“{s}”不在《国民经济行业分类》(GB/T 4754-2017)中")));
+            }
+            Some(Some(s.to_string()))
+        }
+        Some(_) => return Err(ApiError::bad_request("invalid_industry", "行业代码应为文字")),
+    };
+    let leader_id = match v.get("leader_id") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::Number(n)) => Some(Some(n.as_i64().ok_or_else(|| ApiError::bad_request("invalid_field", "领导编号无效"))?)),
+        Some(_) => return Err(ApiError::bad_request("invalid_field", "领导编号应为数字")),
+    };
+    let total_investment = money_field(v, "total_investment")?;
+    if total_investment.is_some_and(|m| m.yuan() < 0) {
+        return Err(ApiError::bad_request("invalid_money", "总投资不能为负数"));
+    }
+    Ok(ProjectChange {
+        name: text_field(v, "name", "项目名称", 200, true)?,
+        total_investment,
+        planned_start_on: date_field(v, "planned_start_on")?,
+        location: text_field(v, "location", "建设地点", 200, false)?,
+        investor: text_field(v, "investor", "投资主体", 200, false)?,
+        description: text_field(v, "description", "建设内容", 4000, false)?,
+        leader_id,
+        industry_code,
+    })
+}

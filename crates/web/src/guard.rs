@@ -1,0 +1,160 @@
+//! What every request passes through: sign-in required except on the few public paths, CSRF
+//! checks on every state-changing request made with a session cookie, size limits, and the
+//! security headers of every response.
+
+use crate::AppState;
+use crate::auth::{Auth, Via, cookie};
+use crate::error::ApiError;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// Cookie for the CSRF check of the sign-in form, before there is a session.
+pub const PRE_SESSION_CSRF_COOKIE: &str = "zhantu_pre";
+/// Largest request body accepted (JSON, forms); uploads get their own limit where they exist.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+fn is_public(path: &str) -> bool {
+    matches!(path, "/healthz" | "/login" | "/api/v1/auth/login") || path.starts_with("/assets/")
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/healthz"
+}
+
+fn changes_state(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn csrf_failed() -> ApiError {
+    ApiError::forbidden("请求缺少有效的安全令牌（CSRF），请刷新页面后重试").with_code("csrf_failed")
+}
+
+/// The `csrf_token` field of an urlencoded form (our tokens are hex: no decoding needed).
+fn form_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body).ok()?.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// Buffers an urlencoded body (bounded) to read its CSRF field, then puts it back.
+async fn form_token(req: Request) -> Result<(Request, Option<String>), ApiError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::too_large())?;
+    let token = form_field(&bytes, "csrf_token").map(str::to_string);
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    match check(st, req).await {
+        Ok(req) => next.run(req).await,
+        Err(resp) => resp,
+    }
+}
+
+async fn check(st: AppState, req: Request) -> Result<Request, Response> {
+    let path = req.uri().path().to_string();
+    let (mut parts, body) = req.into_parts();
+    let auth = <Auth as axum::extract::OptionalFromRequestParts<AppState>>::from_request_parts(&mut parts, &st)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let req = Request::from_parts(parts, body);
+    let method = req.method().clone();
+
+    match &auth {
+        None if !is_public(&path) => {
+            return Err(if is_api(&path) || changes_state(&method) {
+                ApiError::unauthorized().into_response()
+            } else {
+                let q = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                Redirect::to(&format!("/login?next={}", urlencode(q))).into_response()
+            });
+        }
+        _ => {}
+    }
+    if !changes_state(&method) {
+        return Ok(req);
+    }
+    match auth.map(|a| a.via) {
+        Some(Via::Token) => Ok(req),
+        Some(Via::Session { csrf, .. }) => {
+            let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let (req, form_token) = form_token(req).await.map_err(IntoResponse::into_response)?;
+            match header_token.or(form_token) {
+                Some(t) if constant_time_eq(t.as_bytes(), csrf.as_bytes()) => Ok(req),
+                _ => Err(csrf_failed().into_response()),
+            }
+        }
+        None => {
+            // Anonymous writes reach only the sign-in endpoints. A form needs the pre-session
+            // cookie echoed in its field; JSON needs its content type (browsers cannot send
+            // cross-site JSON without a CORS preflight, which zhantu never grants).
+            let is_json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+            if is_json {
+                return Ok(req);
+            }
+            let pre = cookie(req.headers(), PRE_SESSION_CSRF_COOKIE);
+            let (req, form_token) = form_token(req).await.map_err(IntoResponse::into_response)?;
+            match (pre, form_token) {
+                (Some(a), Some(b)) if !a.is_empty() && constant_time_eq(a.as_bytes(), b.as_bytes()) => Ok(req),
+                _ => Err(csrf_failed().into_response()),
+            }
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Security headers on every response. The policy allows no inline script.
+pub async fn headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(h, "content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=()");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_fields_and_encoding() {
+        assert_eq!(form_field(b"a=1&csrf_token=abc&b=2", "csrf_token"), Some("abc"));
+        assert_eq!(form_field(b"a=1", "csrf_token"), None);
+        assert_eq!(urlencode("/projects?x=海"), "/projects%3Fx%3D%E6%B5%B7");
+        assert!(constant_time_eq(b"ab", b"ab") && !constant_time_eq(b"ab", b"ac") && !constant_time_eq(b"a", b"ab"));
+    }
+}

@@ -1,0 +1,60 @@
+//! The web side of zhantu: routes, the JSON API under `/api/v1/`, and the pages. Handlers
+//! are thin: they parse the request with the domain's parsers, check access with the
+//! domain's rules, ask the store, and shape the answer.
+
+pub mod accounts;
+mod api;
+pub mod auth;
+mod error;
+mod extract;
+mod forms;
+mod guard;
+mod pages;
+
+pub use error::ApiError;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::net::SocketAddr;
+use zhantu_store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application, with sign-in, CSRF, size limits and security headers on every route.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .route("/healthz", axum::routing::get(api::healthz))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn(guard::headers))
+        .layer(DefaultBodyLimit::max(guard::MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves the app on a bound listener until `shutdown` resolves. Peer addresses reach the
+/// handlers (for the audit log and login throttling).
+pub async fn serve(listener: tokio::net::TcpListener, store: Store, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let app = router(AppState { store });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}
+
+/// The methods and paths of every route that changes state, for the access tests: a test
+/// walks this list, so a new write route cannot escape them.
+pub const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/auth/password"),
+    ("POST", "/api/v1/users"),
+    ("PATCH", "/api/v1/users/{id}"),
+    ("POST", "/api/v1/users/{id}/reset-password"),
+    ("POST", "/api/v1/tokens"),
+    ("DELETE", "/api/v1/tokens/{id}"),
+    ("PATCH", "/api/v1/projects/{id}"),
+];

@@ -1,0 +1,63 @@
+//! `zhantu`: the command line. Each subcommand lives in `commands/`.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "zhantu", version, about = "战图 · 重大项目挂图作战系统", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建演示区（椒江区 2019 年）数据库（如不存在）并启动服务
+    Demo(commands::demo::Args),
+    /// 启动服务（使用已有数据库）
+    Serve(commands::serve::Args),
+    /// 生成一个指定规模的模拟区数据库（用于压力测试）
+    Generate(commands::generate::Args),
+    /// 把数据库升级到本程序的版本
+    Migrate(commands::migrate::Args),
+    /// 用户管理：add、disable、reset-password
+    User(commands::user::Args),
+    /// 审计日志：verify
+    Audit(commands::audit::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZHANTU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Demo(a) => commands::demo::run(a).await,
+            Command::Serve(a) => commands::serve::run(a).await,
+            Command::Generate(a) => commands::generate::run(a).await,
+            Command::Migrate(a) => commands::migrate::run(a).await,
+            Command::User(a) => commands::user::run(a).await,
+            Command::Audit(a) => commands::audit::run(a).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

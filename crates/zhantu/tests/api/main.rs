@@ -1,0 +1,8 @@
+//! End-to-end tests: the real app on a real database, spoken to over HTTP. One test binary
+//! (faster to link); the modules below group the tests by what they cover.
+
+mod cli;
+mod figures;
+mod helpers;
+mod projects;
+mod security;
