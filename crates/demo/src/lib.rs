@@ -1,4 +1,34 @@
-//! Placeholder: the generator is being written.
+//! The demo data of zhantu: a seeded, deterministic generator of a district's year.
+//!
+//! [`scenario_2019`] builds 椒江区 as of 2019-12-31 so that the figures of the seed
+//! article (`SCENARIO-2019.md`) come out of the system's own computations; [`generate`]
+//! builds a district of any size for benchmarks. Both share the district (units, people,
+//! categories, node templates) and the project builder, which derives every date, stage,
+//! plan, report and light of a project from a short description of its fate.
+//!
+//! Same seed, same data: all randomness comes from a small SplitMix64 generator, nothing
+//! reads the clock, and no hash map decides an order.
+
+mod activity;
+mod assemble;
+mod district;
+mod names;
+mod project;
+mod rng;
+mod scenario;
+mod synthetic;
+
 use zhantu_domain::dataset::Dataset;
-pub fn scenario_2019(_seed: u64) -> Dataset { Dataset::default() }
-pub fn generate(_projects: usize, _seed: u64) -> Dataset { Dataset::default() }
+
+/// The demo district 椒江区 (331002) living at 2019-12-31: the seed article's year, with
+/// its landing rates, batches, campaign, supervision rounds, visits, land quota and FAI
+/// growth all derivable from the records.
+pub fn scenario_2019(seed: u64) -> Dataset {
+    scenario::build(seed)
+}
+
+/// A synthetic district with exactly `projects` projects (about ten nodes each) and
+/// proportionate enterprises, visits and problems, as of 2019-12-31. For benchmarks.
+pub fn generate(projects: usize, seed: u64) -> Dataset {
+    synthetic::build(projects, seed)
+}

@@ -122,7 +122,12 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { user_id: 1, username: "u".into(), role, unit_scope: vec![10, 11] }
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            unit_scope: vec![10, 11],
+        }
     }
 
     #[test]

@@ -269,7 +269,12 @@ mod tests {
         let wrong = if c == '0' { '1' } else { '0' };
         let e = CreditCode::parse(&format!("{first17}{wrong}")).unwrap_err();
         assert!(e.reason.contains("校验位"), "{e}");
-        assert!(CreditCode::parse("91331002MA2ABCDEI0").unwrap_err().reason.contains("不是允许的字符"));
+        assert!(
+            CreditCode::parse("91331002MA2ABCDEI0")
+                .unwrap_err()
+                .reason
+                .contains("不是允许的字符")
+        );
         assert!(CreditCode::parse("123").unwrap_err().reason.contains("18位"));
     }
 
@@ -285,8 +290,7 @@ mod tests {
     }
 
     fn credit_body() -> impl Strategy<Value = String> {
-        proptest::collection::vec(0usize..31, 17)
-            .prop_map(|v| v.into_iter().map(|i| CREDIT_ALPHABET[i] as char).collect())
+        proptest::collection::vec(0usize..31, 17).prop_map(|v| v.into_iter().map(|i| CREDIT_ALPHABET[i] as char).collect())
     }
 
     proptest! {

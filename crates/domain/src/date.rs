@@ -14,9 +14,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, ParseError> {
     let parts: Vec<&str> = if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
         vec![&s[..4], &s[4..6], &s[6..]]
     } else {
-        s.trim_end_matches('日')
-            .split(['-', '/', '.', '年', '月'])
-            .collect()
+        s.trim_end_matches('日').split(['-', '/', '.', '年', '月']).collect()
     };
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
         return Err(err("格式应为 2019-12-31 或 2019年12月31日"));
@@ -67,7 +65,14 @@ mod tests {
     #[test]
     fn forms() {
         let d = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
-        for s in ["2019-12-31", "2019/12/31", "2019.12.31", "2019年12月31日", "20191231", "２０１９－１２－３１"] {
+        for s in [
+            "2019-12-31",
+            "2019/12/31",
+            "2019.12.31",
+            "2019年12月31日",
+            "20191231",
+            "２０１９－１２－３１",
+        ] {
             assert_eq!(parse_date(s).unwrap(), d, "{s}");
         }
         assert_eq!(parse_date("2019-3-5").unwrap(), NaiveDate::from_ymd_opt(2019, 3, 5).unwrap());
@@ -78,7 +83,10 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        assert_eq!(date_from_excel_serial(43830).unwrap(), NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
+        assert_eq!(
+            date_from_excel_serial(43830).unwrap(),
+            NaiveDate::from_ymd_opt(2019, 12, 31).unwrap()
+        );
         assert_eq!(date_from_excel_serial(1).unwrap(), NaiveDate::from_ymd_opt(1900, 1, 1).unwrap());
         assert_eq!(date_from_excel_serial(61).unwrap(), NaiveDate::from_ymd_opt(1900, 3, 1).unwrap());
     }

@@ -17,12 +17,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub fn new(
-        code: &'static str,
-        what: &'static str,
-        value: &str,
-        reason: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: &'static str, what: &'static str, value: &str, reason: impl Into<String>) -> Self {
         ParseError {
             code,
             what,

@@ -87,14 +87,20 @@ impl Period {
             NaiveDate::from_ymd_opt(year, month + 1, 1)
         }
         .expect("valid month");
-        Period { start: NaiveDate::from_ymd_opt(year, 1, 1).expect("valid"), end: next.pred_opt().expect("valid") }
+        Period {
+            start: NaiveDate::from_ymd_opt(year, 1, 1).expect("valid"),
+            end: next.pred_opt().expect("valid"),
+        }
     }
     pub fn contains(&self, d: NaiveDate) -> bool {
         self.start <= d && d <= self.end
     }
     /// The same period cut off at `as_of` (a report run mid-period counts only what is past).
     pub fn until(self, as_of: NaiveDate) -> Period {
-        Period { start: self.start, end: self.end.min(as_of) }
+        Period {
+            start: self.start,
+            end: self.end.min(as_of),
+        }
     }
 }
 
@@ -136,7 +142,11 @@ pub struct StartRate {
 pub fn start_rate(period: Period, starts: &[(NaiveDate, Option<NaiveDate>)]) -> StartRate {
     let due: Vec<_> = starts.iter().filter(|(planned, _)| period.contains(*planned)).collect();
     let started = due.iter().filter(|(_, actual)| actual.is_some_and(|a| a <= period.end)).count() as u32;
-    StartRate { planned: due.len() as u32, started, rate_pct: Pct1::ratio(started as i128, due.len() as i128) }
+    StartRate {
+        planned: due.len() as u32,
+        started,
+        rate_pct: Pct1::ratio(started as i128, due.len() as i128),
+    }
 }
 
 /// 序时进度: the share of the year elapsed at the end of `month` (months ÷ 12).
@@ -189,7 +199,13 @@ pub struct NodeOnTime {
 
 /// Each item is (planned date, actual completion date).
 pub fn node_on_time(period: Period, nodes: &[(NaiveDate, Option<NaiveDate>)]) -> NodeOnTime {
-    let mut r = NodeOnTime { due: 0, on_time: 0, late_done: 0, overdue_open: 0, rate_pct: None };
+    let mut r = NodeOnTime {
+        due: 0,
+        on_time: 0,
+        late_done: 0,
+        overdue_open: 0,
+        rate_pct: None,
+    };
     for (planned, actual) in nodes {
         if !period.contains(*planned) {
             continue;
@@ -288,7 +304,11 @@ pub struct CampaignCompletion {
 pub fn campaign_completion(ends_on: NaiveDate, as_of: NaiveDate, closed_on: &[Option<NaiveDate>]) -> CampaignCompletion {
     let closed = closed_on.iter().filter(|c| c.is_some()).count() as u32;
     let in_time = closed_on.iter().filter(|c| c.is_some_and(|c| c <= ends_on)).count() as u32;
-    let overdue = if as_of > ends_on { closed_on.iter().filter(|c| c.is_none()).count() as u32 } else { 0 };
+    let overdue = if as_of > ends_on {
+        closed_on.iter().filter(|c| c.is_none()).count() as u32
+    } else {
+        0
+    };
     CampaignCompletion {
         target_nodes: closed_on.len() as u32,
         closed_nodes: closed,
@@ -321,7 +341,13 @@ mod tests {
     #[test]
     fn landing_of_the_seed_article() {
         // 5 provincial "152" projects targeted, 4 started in 2019, one slipped to 2020.
-        let landed = [Some(d(2019, 3, 1)), Some(d(2019, 6, 1)), Some(d(2019, 9, 1)), Some(d(2019, 11, 30)), Some(d(2020, 2, 1))];
+        let landed = [
+            Some(d(2019, 3, 1)),
+            Some(d(2019, 6, 1)),
+            Some(d(2019, 9, 1)),
+            Some(d(2019, 11, 30)),
+            Some(d(2020, 2, 1)),
+        ];
         let l = landing_rate(2019, &landed, Some(Pct1::whole(50)));
         assert_eq!((l.targeted, l.landed), (5, 4));
         assert_eq!(l.rate_pct, Some(Pct1::whole(80)));
@@ -354,7 +380,12 @@ mod tests {
     #[test]
     fn start_rate_counts_only_planned_in_period() {
         let p = Period::year_to_month(2019, 6);
-        let starts = [(d(2019, 3, 1), Some(d(2019, 3, 20))), (d(2019, 5, 1), Some(d(2019, 7, 1))), (d(2019, 6, 30), None), (d(2019, 9, 1), Some(d(2019, 2, 1)))];
+        let starts = [
+            (d(2019, 3, 1), Some(d(2019, 3, 20))),
+            (d(2019, 5, 1), Some(d(2019, 7, 1))),
+            (d(2019, 6, 30), None),
+            (d(2019, 9, 1), Some(d(2019, 2, 1))),
+        ];
         let r = start_rate(p, &starts);
         assert_eq!((r.planned, r.started), (3, 1));
         assert_eq!(r.rate_pct, Some(Pct1(333)));
@@ -378,7 +409,12 @@ mod tests {
     #[test]
     fn problem_resolution_rate_and_days() {
         let p = Period::year(2019);
-        let probs = [(d(2019, 1, 1), Some(d(2019, 1, 11))), (d(2019, 2, 1), Some(d(2019, 2, 6))), (d(2019, 3, 1), None), (d(2018, 12, 1), Some(d(2019, 1, 2)))];
+        let probs = [
+            (d(2019, 1, 1), Some(d(2019, 1, 11))),
+            (d(2019, 2, 1), Some(d(2019, 2, 6))),
+            (d(2019, 3, 1), None),
+            (d(2018, 12, 1), Some(d(2019, 1, 2))),
+        ];
         let r = problem_resolution(p, &probs);
         assert_eq!((r.raised, r.closed, r.open), (3, 2, 1));
         assert_eq!(r.rate_pct, Some(Pct1(667)));
@@ -387,7 +423,10 @@ mod tests {
 
     #[test]
     fn batches_add_up() {
-        let b = batch_aggregate(&[(Money::from_wan(100_000), Money::from_wan(20_000)), (Money::from_wan(35_000), Money::from_wan(5_000))]);
+        let b = batch_aggregate(&[
+            (Money::from_wan(100_000), Money::from_wan(20_000)),
+            (Money::from_wan(35_000), Money::from_wan(5_000)),
+        ]);
         assert_eq!(b.projects, 2);
         assert_eq!(b.total_investment_wan, Wan(Money::from_wan(135_000)));
         let total = sum_batches(&[b.clone(), b]);
@@ -601,9 +640,17 @@ pub fn year_figures(input: &YearInputs) -> YearFigures {
         categories: input
             .categories
             .iter()
-            .map(|c| CategoryCount { code: c.code.clone(), category: c.name.clone(), projects: c.landed_on.len() as u32 })
+            .map(|c| CategoryCount {
+                code: c.code.clone(),
+                category: c.name.clone(),
+                projects: c.landed_on.len() as u32,
+            })
             .collect(),
-        batches: BatchesFigure { count: batch_items.len() as u32, total: sum_batches(&totals), items: batch_items },
+        batches: BatchesFigure {
+            count: batch_items.len() as u32,
+            total: sum_batches(&totals),
+            items: batch_items,
+        },
         campaigns: input
             .campaigns
             .iter()
@@ -622,8 +669,22 @@ pub fn year_figures(input: &YearInputs) -> YearFigures {
         supervision_rounds: input.supervision_rounds,
         projects_planned: input.projects_planned,
         investment: investment_completion(input.investment_completed, input.investment_planned, month),
-        stages: input.stages.iter().map(|(s, n)| StageCount { stage: s.clone(), projects: *n }).collect(),
-        lights: input.lights.iter().map(|(l, n)| LightCount { light: l.clone(), projects: *n }).collect(),
+        stages: input
+            .stages
+            .iter()
+            .map(|(s, n)| StageCount {
+                stage: s.clone(),
+                projects: *n,
+            })
+            .collect(),
+        lights: input
+            .lights
+            .iter()
+            .map(|(l, n)| LightCount {
+                light: l.clone(),
+                projects: *n,
+            })
+            .collect(),
         land_quota: LandQuota {
             granted_mu: input.land_granted.mu_exact(),
             allocated_mu: input.land_allocated.mu_exact(),

@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod date;
 pub mod error;
 pub mod figures;
+pub mod files;
 pub mod lights;
 pub mod model;
 pub mod money;

@@ -61,7 +61,11 @@ pub struct LightRules {
 
 impl Default for LightRules {
     fn default() -> Self {
-        LightRules { node_due_soon_days: 7, node_red_after_days_overdue: 14, start_red_after_months: 3 }
+        LightRules {
+            node_due_soon_days: 7,
+            node_red_after_days_overdue: 14,
+            start_red_after_months: 3,
+        }
     }
 }
 
@@ -72,13 +76,30 @@ pub fn node_light(rules: &LightRules, name: &str, planned_on: NaiveDate, done: b
     }
     let days_late = (as_of - planned_on).num_days();
     Some(if days_late > rules.node_red_after_days_overdue {
-        LitReason { light: Light::Red, reason: format!("{name}逾期{days_late}天") }
+        LitReason {
+            light: Light::Red,
+            reason: format!("{name}逾期{days_late}天"),
+        }
     } else if days_late > 0 {
-        LitReason { light: Light::Yellow, reason: format!("{name}逾期{days_late}天") }
+        LitReason {
+            light: Light::Yellow,
+            reason: format!("{name}逾期{days_late}天"),
+        }
+    } else if days_late == 0 {
+        LitReason {
+            light: Light::Yellow,
+            reason: format!("{name}今日到期"),
+        }
     } else if -days_late <= rules.node_due_soon_days {
-        LitReason { light: Light::Yellow, reason: format!("{name}{}天内到期", -days_late) }
+        LitReason {
+            light: Light::Yellow,
+            reason: format!("{name}{}天内到期", -days_late),
+        }
     } else {
-        LitReason { light: Light::Green, reason: format!("{name}按计划推进") }
+        LitReason {
+            light: Light::Green,
+            reason: format!("{name}按计划推进"),
+        }
     })
 }
 
@@ -95,9 +116,15 @@ pub fn start_light(rules: &LightRules, stage: Stage, planned_start: Option<Naive
     }
     let months = months_between(planned, as_of);
     if months > rules.start_red_after_months {
-        Some(LitReason { light: Light::Red, reason: format!("计划{}年{}月开工，已滞后{}个月", planned.year(), planned.month(), months) })
+        Some(LitReason {
+            light: Light::Red,
+            reason: format!("计划{}年{}月开工，已滞后{}个月", planned.year(), planned.month(), months),
+        })
     } else if months > 0 {
-        Some(LitReason { light: Light::Yellow, reason: format!("计划{}年{}月开工，尚未开工", planned.year(), planned.month()) })
+        Some(LitReason {
+            light: Light::Yellow,
+            reason: format!("计划{}年{}月开工，尚未开工", planned.year(), planned.month()),
+        })
     } else {
         None
     }
@@ -112,7 +139,10 @@ pub fn worst(lights: impl IntoIterator<Item = LitReason>) -> LitReason {
             Some(a) if a.light >= l.light => Some(a),
             _ => Some(l),
         })
-        .unwrap_or(LitReason { light: Light::Green, reason: "按计划推进".into() })
+        .unwrap_or(LitReason {
+            light: Light::Green,
+            reason: "按计划推进".into(),
+        })
 }
 
 #[cfg(test)]
@@ -131,6 +161,7 @@ mod tests {
         assert_eq!(red.light, Light::Red);
         assert_eq!(red.reason, "施工许可逾期23天");
         assert_eq!(node_light(&r, "开工", d(2019, 12, 25), false, asof).unwrap().light, Light::Yellow);
+        assert_eq!(node_light(&r, "开工", asof, false, asof).unwrap().reason, "开工今日到期");
         assert_eq!(node_light(&r, "开工", d(2020, 1, 5), false, asof).unwrap().light, Light::Yellow);
         assert_eq!(node_light(&r, "开工", d(2020, 3, 5), false, asof).unwrap().light, Light::Green);
         assert_eq!(node_light(&r, "开工", d(2019, 1, 5), true, asof), None);
@@ -139,8 +170,18 @@ mod tests {
     #[test]
     fn start_lights() {
         let r = LightRules::default();
-        assert_eq!(start_light(&r, Stage::Preparation, Some(d(2019, 11, 15)), d(2019, 12, 31)).unwrap().light, Light::Yellow);
-        assert_eq!(start_light(&r, Stage::Preparation, Some(d(2019, 6, 15)), d(2019, 12, 31)).unwrap().light, Light::Red);
+        assert_eq!(
+            start_light(&r, Stage::Preparation, Some(d(2019, 11, 15)), d(2019, 12, 31))
+                .unwrap()
+                .light,
+            Light::Yellow
+        );
+        assert_eq!(
+            start_light(&r, Stage::Preparation, Some(d(2019, 6, 15)), d(2019, 12, 31))
+                .unwrap()
+                .light,
+            Light::Red
+        );
         assert_eq!(start_light(&r, Stage::Preparation, Some(d(2019, 12, 15)), d(2019, 12, 31)), None);
         assert_eq!(start_light(&r, Stage::Construction, Some(d(2019, 1, 15)), d(2019, 12, 31)), None);
     }
@@ -148,9 +189,18 @@ mod tests {
     #[test]
     fn worst_wins() {
         let w = worst([
-            LitReason { light: Light::Yellow, reason: "a".into() },
-            LitReason { light: Light::Red, reason: "b".into() },
-            LitReason { light: Light::Red, reason: "c".into() },
+            LitReason {
+                light: Light::Yellow,
+                reason: "a".into(),
+            },
+            LitReason {
+                light: Light::Red,
+                reason: "b".into(),
+            },
+            LitReason {
+                light: Light::Red,
+                reason: "c".into(),
+            },
         ]);
         assert_eq!((w.light, w.reason.as_str()), (Light::Red, "b"));
         assert_eq!(worst([]).light, Light::Green);

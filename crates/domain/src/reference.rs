@@ -19,7 +19,12 @@ pub const HOLIDAYS_CSV: &str = include_str!("../../../data/cn-holidays.csv");
 fn rows(csv: &'static str) -> impl Iterator<Item = CodeRow> {
     csv.lines().skip(1).filter(|l| !l.trim().is_empty()).filter_map(|l| {
         let mut f = l.split(',');
-        Some(CodeRow { code: f.next()?, name: f.next()?, level: f.next()?, parent: f.next().unwrap_or("") })
+        Some(CodeRow {
+            code: f.next()?,
+            name: f.next()?,
+            level: f.next()?,
+            parent: f.next().unwrap_or(""),
+        })
     })
 }
 
@@ -57,7 +62,11 @@ pub struct HolidayRow {
 pub fn holidays() -> impl Iterator<Item = HolidayRow> {
     HOLIDAYS_CSV.lines().skip(1).filter_map(|l| {
         let mut f = l.split(',');
-        Some(HolidayRow { date: f.next()?, kind: f.next()?, name: f.next()? })
+        Some(HolidayRow {
+            date: f.next()?,
+            kind: f.next()?,
+            name: f.next()?,
+        })
     })
 }
 
@@ -71,15 +80,60 @@ pub struct MapCell {
 }
 
 pub const JIAOJIANG_MAP: [MapCell; 9] = [
-    MapCell { code: "331002007", name: "前所街道", col: 1, row: 0 },
-    MapCell { code: "331002008", name: "章安街道", col: 2, row: 0 },
-    MapCell { code: "331002003", name: "葭沚街道", col: 0, row: 1 },
-    MapCell { code: "331002002", name: "白云街道", col: 1, row: 1 },
-    MapCell { code: "331002001", name: "海门街道", col: 2, row: 1 },
-    MapCell { code: "331002004", name: "洪家街道", col: 0, row: 2 },
-    MapCell { code: "331002006", name: "下陈街道", col: 1, row: 2 },
-    MapCell { code: "331002005", name: "三甲街道", col: 2, row: 2 },
-    MapCell { code: "331002101", name: "大陈镇", col: 4, row: 1 },
+    MapCell {
+        code: "331002007",
+        name: "前所街道",
+        col: 1,
+        row: 0,
+    },
+    MapCell {
+        code: "331002008",
+        name: "章安街道",
+        col: 2,
+        row: 0,
+    },
+    MapCell {
+        code: "331002003",
+        name: "葭沚街道",
+        col: 0,
+        row: 1,
+    },
+    MapCell {
+        code: "331002002",
+        name: "白云街道",
+        col: 1,
+        row: 1,
+    },
+    MapCell {
+        code: "331002001",
+        name: "海门街道",
+        col: 2,
+        row: 1,
+    },
+    MapCell {
+        code: "331002004",
+        name: "洪家街道",
+        col: 0,
+        row: 2,
+    },
+    MapCell {
+        code: "331002006",
+        name: "下陈街道",
+        col: 1,
+        row: 2,
+    },
+    MapCell {
+        code: "331002005",
+        name: "三甲街道",
+        col: 2,
+        row: 2,
+    },
+    MapCell {
+        code: "331002101",
+        name: "大陈镇",
+        col: 4,
+        row: 1,
+    },
 ];
 
 #[cfg(test)]

@@ -60,9 +60,18 @@ impl Stage {
     pub fn parse(input: &str) -> Result<Stage, crate::ParseError> {
         let s = crate::error::normalize_input(input);
         Stage::from_code(&s)
-            .or_else(|| Stage::ALL.into_iter().find(|st| st.label_zh() == s || (s == "开工" || s == "落地") && *st == Stage::Started))
+            .or_else(|| {
+                Stage::ALL
+                    .into_iter()
+                    .find(|st| st.label_zh() == s || (s == "开工" || s == "落地") && *st == Stage::Started)
+            })
             .ok_or_else(|| {
-                crate::ParseError::new("invalid_stage", "项目阶段", input, "应为谋划、储备、签约、前期、开工/落地、在建、竣工、投产或终止")
+                crate::ParseError::new(
+                    "invalid_stage",
+                    "项目阶段",
+                    input,
+                    "应为谋划、储备、签约、前期、开工/落地、在建、竣工、投产或终止",
+                )
             })
     }
 

@@ -82,24 +82,47 @@ fn user_json(u: &User) -> serde_json::Value {
 
 impl Store {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id")).fetch_all(&self.pool).await?.iter().map(user).collect()
+        sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id"))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user)
+            .collect()
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.username = $1")).bind(username).fetch_optional(&self.pool).await?.as_ref().map(user).transpose()
+        sqlx::query(&format!("{USER_COLUMNS} WHERE us.username = $1"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1")).bind(id).fetch_optional(&self.pool).await?.as_ref().map(user).transpose()
+        sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
     }
 
     pub async fn create_user(&self, u: &NewUser, ctx: &AuditCtx) -> Result<User, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let unit_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1").bind(u.unit_id).fetch_optional(&mut *tx).await?;
+        let unit_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
+            .bind(u.unit_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if unit_exists.is_none() {
             return Err(StoreError::Invalid(format!("单位 {} 不存在", u.unit_id)));
         }
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(&u.username).fetch_optional(&mut *tx).await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&u.username)
+            .fetch_optional(&mut *tx)
+            .await?;
         if taken.is_some() {
             return Err(StoreError::Duplicate(format!("用户名“{}”已被使用", u.username)));
         }
@@ -118,7 +141,10 @@ impl Store {
         .bind(&t)
         .fetch_one(&mut *tx)
         .await?;
-        let created = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1")).bind(id).fetch_one(&mut *tx).await?;
+        let created = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         let created = user(&created)?;
         append(&mut tx, ctx, "user.create", "user", Some(id), None, Some(&user_json(&created))).await?;
         tx.commit().await?;
@@ -129,7 +155,11 @@ impl Store {
     pub async fn update_user(&self, id: i64, version: i64, change: &UserChange, ctx: &AuditCtx) -> Result<User, StoreError> {
         let mut tx = self.pool.begin().await?;
         crate::audit::lock(&mut tx).await?;
-        let before = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1")).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+        let before = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let before = user(&before)?;
         if before.version != version {
             drop(tx);
@@ -147,36 +177,87 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if change.active == Some(false) {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
-        let after = user(&sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1")).bind(id).fetch_one(&mut *tx).await?)?;
-        append(&mut tx, ctx, "user.update", "user", Some(id), Some(&user_json(&before)), Some(&user_json(&after))).await?;
+        let after = user(
+            &sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        append(
+            &mut tx,
+            ctx,
+            "user.update",
+            "user",
+            Some(id),
+            Some(&user_json(&before)),
+            Some(&user_json(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Sets a new password hash (a reset by an administrator, or the user's own change), and
     /// ends the user's other sessions.
-    pub async fn set_password(&self, id: i64, hash: &str, must_change: bool, keep_session: Option<&str>, ctx: &AuditCtx) -> Result<(), StoreError> {
+    pub async fn set_password(
+        &self,
+        id: i64,
+        hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        append(&mut tx, ctx, if must_change { "user.reset_password" } else { "user.change_password" }, "user", Some(id), None, None).await?;
-        let n = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4")
-            .bind(hash)
-            .bind(must_change as i64)
-            .bind(now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        append(
+            &mut tx,
+            ctx,
+            if must_change {
+                "user.reset_password"
+            } else {
+                "user.change_password"
+            },
+            "user",
+            Some(id),
+            None,
+            None,
+        )
+        .await?;
+        let n = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+        )
+        .bind(hash)
+        .bind(must_change as i64)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2").bind(id).bind(keep_session.unwrap_or("")).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn create_session(&self, id_hash: &str, user_id: i64, csrf: &str, expires_at: &str, address: &str, user_agent: &str) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: &str,
+        address: &str,
+        user_agent: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(id_hash)
             .bind(user_id)
@@ -192,29 +273,49 @@ impl Store {
 
     /// The session's user, if the session exists, has not expired and the user is active.
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionUser>, StoreError> {
-        let Some(r) = sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1").bind(id_hash).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1")
+            .bind(id_hash)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
             return Ok(None);
         };
         let expires_at = text(&r, "expires_at")?;
         if expires_at <= now() {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id_hash).execute(&self.pool).await?;
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(id_hash)
+                .execute(&self.pool)
+                .await?;
             return Ok(None);
         }
-        let Some(u) = self.user_by_id(i64_(&r, "user_id")?).await? else { return Ok(None) };
+        let Some(u) = self.user_by_id(i64_(&r, "user_id")?).await? else {
+            return Ok(None);
+        };
         if !u.active {
             return Ok(None);
         }
-        Ok(Some(SessionUser { user: u, csrf_token: text(&r, "csrf_token")?, expires_at }))
+        Ok(Some(SessionUser {
+            user: u,
+            csrf_token: text(&r, "csrf_token")?,
+            expires_at,
+        }))
     }
 
     /// Moves a session's expiry (sliding expiry on use).
     pub async fn touch_session(&self, id_hash: &str, expires_at: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2").bind(expires_at).bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2")
+            .bind(expires_at)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -253,7 +354,14 @@ impl Store {
         Ok((by_user, by_address))
     }
 
-    pub async fn create_api_token(&self, user_id: i64, name: &str, token_hash: &str, prefix: &str, ctx: &AuditCtx) -> Result<ApiTokenInfo, StoreError> {
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        prefix: &str,
+        ctx: &AuditCtx,
+    ) -> Result<ApiTokenInfo, StoreError> {
         let mut tx = self.pool.begin().await?;
         let t = now();
         let id: i64 = sqlx::query_scalar(
@@ -267,13 +375,28 @@ impl Store {
         .bind(&ctx.actor)
         .fetch_one(&mut *tx)
         .await?;
-        append(&mut tx, ctx, "token.create", "api_token", Some(id), None, Some(&json!({ "user_id": user_id, "name": name, "prefix": prefix }))).await?;
+        append(
+            &mut tx,
+            ctx,
+            "token.create",
+            "api_token",
+            Some(id),
+            None,
+            Some(&json!({ "user_id": user_id, "name": name, "prefix": prefix })),
+        )
+        .await?;
         tx.commit().await?;
         self.api_token_info(id).await?.ok_or(StoreError::NotFound)
     }
 
     pub async fn api_token_info(&self, id: i64) -> Result<Option<ApiTokenInfo>, StoreError> {
-        sqlx::query("SELECT * FROM api_tokens WHERE id = $1").bind(id).fetch_optional(&self.pool).await?.as_ref().map(token_info).transpose()
+        sqlx::query("SELECT * FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(token_info)
+            .transpose()
     }
 
     pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>, StoreError> {
@@ -287,17 +410,30 @@ impl Store {
 
     /// The user behind a live (not revoked) token, noting its use.
     pub async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let Some(r) = sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
             return Ok(None);
         };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(i64_(&r, "id")?).execute(&self.pool).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(i64_(&r, "id")?)
+            .execute(&self.pool)
+            .await?;
         Ok(self.user_by_id(i64_(&r, "user_id")?).await?.filter(|u| u.active))
     }
 
     pub async fn revoke_api_token(&self, id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         append(&mut tx, ctx, "token.revoke", "api_token", Some(id), None, None).await?;
-        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now()).bind(id).execute(&mut *tx).await?.rows_affected();
+        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -331,11 +467,18 @@ pub struct UserChange {
 impl Store {
     /// A unit's id by its exact name.
     pub async fn unit_by_name(&self, name: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM units WHERE name = $1 ORDER BY id LIMIT 1").bind(name).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT id FROM units WHERE name = $1 ORDER BY id LIMIT 1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// The root of the unit tree (the district).
     pub async fn root_unit(&self) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_optional(&self.pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }

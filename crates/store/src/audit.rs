@@ -18,7 +18,10 @@ pub struct AuditCtx {
 
 impl AuditCtx {
     pub fn system(what: &str) -> AuditCtx {
-        AuditCtx { actor: format!("system:{what}"), address: String::new() }
+        AuditCtx {
+            actor: format!("system:{what}"),
+            address: String::new(),
+        }
     }
 }
 
@@ -46,9 +49,31 @@ pub struct BrokenChain {
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[allow(clippy::too_many_arguments)]
-fn entry_hash(prev: &str, id: i64, at: &str, actor: &str, address: &str, action: &str, entity: &str, entity_id: Option<i64>, before: Option<&str>, after: Option<&str>) -> String {
+fn entry_hash(
+    prev: &str,
+    id: i64,
+    at: &str,
+    actor: &str,
+    address: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
-    for part in [prev, &id.to_string(), at, actor, address, action, entity, &entity_id.map(|i| i.to_string()).unwrap_or_default(), before.unwrap_or(""), after.unwrap_or("")] {
+    for part in [
+        prev,
+        &id.to_string(),
+        at,
+        actor,
+        address,
+        action,
+        entity,
+        &entity_id.map(|i| i.to_string()).unwrap_or_default(),
+        before.unwrap_or(""),
+        after.unwrap_or(""),
+    ] {
         // Length-prefixed, so that moving text between fields changes the hash.
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
@@ -60,7 +85,9 @@ fn entry_hash(prev: &str, id: i64, at: &str, actor: &str, address: &str, action:
 /// will change: on SQLite the first write takes the database's writer lock, on PostgreSQL the
 /// row lock on `audit_head` queues concurrent writers. Reads after it are not stale.
 pub async fn lock(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("UPDATE audit_head SET entries = entries WHERE id = 1").execute(&mut *conn).await?;
+    sqlx::query("UPDATE audit_head SET entries = entries WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -75,8 +102,12 @@ pub async fn append(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
 ) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE audit_head SET entries = entries + 1 WHERE id = 1").execute(&mut *conn).await?;
-    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    sqlx::query("UPDATE audit_head SET entries = entries + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     let (prev_id, prev_hash) = match last {
         Some(r) => (i64_(&r, "id")?, text(&r, "hash")?),
         None => (0, GENESIS.to_string()),
@@ -85,7 +116,18 @@ pub async fn append(
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
-    let hash = entry_hash(&prev_hash, id, &at, &ctx.actor, &ctx.address, action, entity, entity_id, before.as_deref(), after.as_deref());
+    let hash = entry_hash(
+        &prev_hash,
+        id,
+        &at,
+        &ctx.actor,
+        &ctx.address,
+        action,
+        entity,
+        entity_id,
+        before.as_deref(),
+        after.as_deref(),
+    );
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, address, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -107,7 +149,8 @@ pub async fn append(
 }
 
 fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
-    let json = |c: &str| -> Result<Option<serde_json::Value>, StoreError> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
+    let json =
+        |c: &str| -> Result<Option<serde_json::Value>, StoreError> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
     Ok(AuditEntry {
         id: i64_(r, "id")?,
         at: text(r, "at")?,
@@ -159,17 +202,26 @@ impl Store {
         let mut after_id = 0i64;
         let mut n = 0u64;
         loop {
-            let rows = sqlx::query("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000").bind(after_id).fetch_all(&self.pool).await?;
+            let rows = sqlx::query("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000")
+                .bind(after_id)
+                .fetch_all(&self.pool)
+                .await?;
             if rows.is_empty() {
                 break;
             }
             for r in &rows {
                 let id = i64_(r, "id")?;
                 if id != expected_id {
-                    return Ok(Err(BrokenChain { id: expected_id, reason: format!("第{expected_id}条记录缺失（下一条是第{id}条）") }));
+                    return Ok(Err(BrokenChain {
+                        id: expected_id,
+                        reason: format!("第{expected_id}条记录缺失（下一条是第{id}条）"),
+                    }));
                 }
                 if text(r, "prev_hash")? != prev_hash {
-                    return Ok(Err(BrokenChain { id, reason: format!("第{id}条记录的前序哈希与第{}条不符", id - 1) }));
+                    return Ok(Err(BrokenChain {
+                        id,
+                        reason: format!("第{id}条记录的前序哈希与第{}条不符", id - 1),
+                    }));
                 }
                 let before = opt_text(r, "before_json")?;
                 let after = opt_text(r, "after_json")?;
@@ -186,7 +238,10 @@ impl Store {
                     after.as_deref(),
                 );
                 if hash != text(r, "hash")? {
-                    return Ok(Err(BrokenChain { id, reason: format!("第{id}条记录的内容被改动（哈希不符）") }));
+                    return Ok(Err(BrokenChain {
+                        id,
+                        reason: format!("第{id}条记录的内容被改动（哈希不符）"),
+                    }));
                 }
                 prev_hash = hash;
                 expected_id += 1;
@@ -194,9 +249,14 @@ impl Store {
                 n += 1;
             }
         }
-        let head: i64 = sqlx::query_scalar("SELECT entries FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head: i64 = sqlx::query_scalar("SELECT entries FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         if head as u64 != n {
-            return Ok(Err(BrokenChain { id: n as i64 + 1, reason: format!("日志应有{head}条记录，实际只有{n}条（末尾记录被删除）") }));
+            return Ok(Err(BrokenChain {
+                id: n as i64 + 1,
+                reason: format!("日志应有{head}条记录，实际只有{n}条（末尾记录被删除）"),
+            }));
         }
         Ok(Ok(n))
     }

@@ -78,9 +78,23 @@ impl Store {
         let c: &mut AnyConnection = &mut tx;
         let mut rows = 0;
 
-        rows += insert_rows(c, mp, "settings", &["key", "value"], ds.settings.iter().map(|(k, v)| vec![k.into(), v.into()])).await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "settings",
+            &["key", "value"],
+            ds.settings.iter().map(|(k, v)| vec![k.into(), v.into()]),
+        )
+        .await?;
         let rules = serde_json::to_string(&ds.light_rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        rows += insert_rows(c, mp, "light_rule_sets", &["id", "rules_json", "created_at", "created_by"], [vec![1i64.into(), rules.into(), now.clone().into(), "system".into()]]).await?;
+        rows += insert_rows(
+            c,
+            mp,
+            "light_rule_sets",
+            &["id", "rules_json", "created_at", "created_by"],
+            [vec![1i64.into(), rules.into(), now.clone().into(), "system".into()]],
+        )
+        .await?;
         rows += insert_rows(
             c,
             mp,
@@ -95,7 +109,14 @@ impl Store {
             "units",
             &["id", "parent_id", "name", "kind", "division_code", "sort_order"],
             ds.units.iter().enumerate().map(|(i, u)| {
-                vec![u.id.into(), u.parent_id.into(), (&u.name).into(), u.kind.code().into(), u.division_code.as_ref().map(|d| d.as_str()).into(), (i as i64).into()]
+                vec![
+                    u.id.into(),
+                    u.parent_id.into(),
+                    (&u.name).into(),
+                    u.kind.code().into(),
+                    u.division_code.as_ref().map(|d| d.as_str()).into(),
+                    (i as i64).into(),
+                ]
             }),
         )
         .await?;
@@ -104,7 +125,15 @@ impl Store {
             mp,
             "people",
             &["id", "name", "title", "unit_id", "is_leader"],
-            ds.people.iter().map(|p| vec![p.id.into(), (&p.name).into(), (&p.title).into(), p.unit_id.into(), p.is_leader.into()]),
+            ds.people.iter().map(|p| {
+                vec![
+                    p.id.into(),
+                    (&p.name).into(),
+                    (&p.title).into(),
+                    p.unit_id.into(),
+                    p.is_leader.into(),
+                ]
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -113,7 +142,13 @@ impl Store {
             "categories",
             &["id", "code", "name", "tracks_landing", "sort_order"],
             ds.categories.iter().enumerate().map(|(i, cr)| {
-                vec![cr.category.id.into(), (&cr.category.code).into(), (&cr.category.name).into(), cr.tracks_landing.into(), (i as i64).into()]
+                vec![
+                    cr.category.id.into(),
+                    (&cr.category.code).into(),
+                    (&cr.category.name).into(),
+                    cr.tracks_landing.into(),
+                    (i as i64).into(),
+                ]
             }),
         )
         .await?;
@@ -122,7 +157,11 @@ impl Store {
             mp,
             "category_targets",
             &["category_id", "year", "target_tenths"],
-            ds.categories.iter().flat_map(|cr| cr.targets.iter().map(move |(y, t)| vec![cr.category.id.into(), (*y).into(), (*t).into()])),
+            ds.categories.iter().flat_map(|cr| {
+                cr.targets
+                    .iter()
+                    .map(move |(y, t)| vec![cr.category.id.into(), (*y).into(), (*t).into()])
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -130,7 +169,9 @@ impl Store {
             mp,
             "project_types",
             &["code", "name", "name_en"],
-            ds.project_types.iter().map(|t| vec![(&t.code).into(), (&t.name).into(), (&t.name_en).into()]),
+            ds.project_types
+                .iter()
+                .map(|t| vec![(&t.code).into(), (&t.name).into(), (&t.name_en).into()]),
         )
         .await?;
         rows += insert_rows(
@@ -138,7 +179,15 @@ impl Store {
             mp,
             "node_templates",
             &["project_type", "seq", "name", "offset_days", "owner_hint"],
-            ds.node_templates.iter().map(|t| vec![(&t.project_type).into(), t.seq.into(), (&t.name).into(), t.offset_days.into(), (&t.owner_hint).into()]),
+            ds.node_templates.iter().map(|t| {
+                vec![
+                    (&t.project_type).into(),
+                    t.seq.into(),
+                    (&t.name).into(),
+                    t.offset_days.into(),
+                    (&t.owner_hint).into(),
+                ]
+            }),
         )
         .await?;
 
@@ -148,10 +197,32 @@ impl Store {
             mp,
             "projects",
             &[
-                "id", "code", "name", "unit_id", "leader_id", "industry_code", "project_type", "stage", "division_code", "location",
-                "land_area_centi_mu", "total_investment", "investor", "foreign_investment", "foreign_usd_cents", "planned_year",
-                "planned_start_on", "started_on", "completed_on", "in_statistics_on", "description", "light", "light_reason",
-                "created_at", "updated_at", "version",
+                "id",
+                "code",
+                "name",
+                "unit_id",
+                "leader_id",
+                "industry_code",
+                "project_type",
+                "stage",
+                "division_code",
+                "location",
+                "land_area_centi_mu",
+                "total_investment",
+                "investor",
+                "foreign_investment",
+                "foreign_usd_cents",
+                "planned_year",
+                "planned_start_on",
+                "started_on",
+                "completed_on",
+                "in_statistics_on",
+                "description",
+                "light",
+                "light_reason",
+                "created_at",
+                "updated_at",
+                "version",
             ],
             ds.projects.iter().map(|b| {
                 let p = &b.project;
@@ -191,7 +262,11 @@ impl Store {
             mp,
             "project_categories",
             &["project_id", "category_id", "year"],
-            ds.projects.iter().flat_map(|b| b.categories.iter().map(move |(cat, y)| vec![b.project.id.into(), (*cat).into(), (*y).into()])),
+            ds.projects.iter().flat_map(|b| {
+                b.categories
+                    .iter()
+                    .map(move |(cat, y)| vec![b.project.id.into(), (*cat).into(), (*y).into()])
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -199,7 +274,11 @@ impl Store {
             mp,
             "annual_plans",
             &["project_id", "year", "planned_investment"],
-            ds.projects.iter().flat_map(|b| b.annual_plans.iter().map(move |(y, m)| vec![b.project.id.into(), (*y).into(), m.yuan().into()])),
+            ds.projects.iter().flat_map(|b| {
+                b.annual_plans
+                    .iter()
+                    .map(move |(y, m)| vec![b.project.id.into(), (*y).into(), m.yuan().into()])
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -207,9 +286,11 @@ impl Store {
             mp,
             "monthly_investment",
             &["project_id", "year", "month", "amount"],
-            ds.projects
-                .iter()
-                .flat_map(|b| b.monthly_investment.iter().map(move |(y, m, a)| vec![b.project.id.into(), (*y).into(), (*m).into(), a.yuan().into()])),
+            ds.projects.iter().flat_map(|b| {
+                b.monthly_investment
+                    .iter()
+                    .map(move |(y, m, a)| vec![b.project.id.into(), (*y).into(), (*m).into(), a.yuan().into()])
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -219,7 +300,13 @@ impl Store {
             &["project_id", "from_stage", "to_stage", "changed_on", "note"],
             ds.projects.iter().flat_map(|b| {
                 b.stage_changes.iter().map(move |s| {
-                    vec![b.project.id.into(), s.from.map(|f| f.code()).into(), s.to.code().into(), s.on.into(), (&s.note).into()]
+                    vec![
+                        b.project.id.into(),
+                        s.from.map(|f| f.code()).into(),
+                        s.to.code().into(),
+                        s.on.into(),
+                        (&s.note).into(),
+                    ]
                 })
             }),
         )
@@ -230,8 +317,20 @@ impl Store {
             mp,
             "nodes",
             &[
-                "id", "project_id", "seq", "name", "planned_on", "baseline_on", "forecast_on", "actual_on", "responsible_unit_id",
-                "responsible_person_id", "status", "light", "light_reason", "version",
+                "id",
+                "project_id",
+                "seq",
+                "name",
+                "planned_on",
+                "baseline_on",
+                "forecast_on",
+                "actual_on",
+                "responsible_unit_id",
+                "responsible_person_id",
+                "status",
+                "light",
+                "light_reason",
+                "version",
             ],
             ds.projects.iter().flat_map(|b| {
                 b.nodes.iter().map(|n| {
@@ -259,7 +358,16 @@ impl Store {
             c,
             mp,
             "progress_reports",
-            &["id", "project_id", "period_kind", "period_start", "period_end", "body", "investment", "submitted_on"],
+            &[
+                "id",
+                "project_id",
+                "period_kind",
+                "period_start",
+                "period_end",
+                "body",
+                "investment",
+                "submitted_on",
+            ],
             ds.projects.iter().flat_map(|b| {
                 b.reports.iter().map(move |r| {
                     vec![
@@ -281,7 +389,9 @@ impl Store {
             mp,
             "fai_monthly",
             &["division_code", "year", "month", "cumulative"],
-            ds.fai.iter().map(|f| vec![(&f.division_code).into(), f.year.into(), f.month.into(), f.cumulative.yuan().into()]),
+            ds.fai
+                .iter()
+                .map(|f| vec![(&f.division_code).into(), f.year.into(), f.month.into(), f.cumulative.yuan().into()]),
         )
         .await?;
         rows += insert_rows(
@@ -290,7 +400,13 @@ impl Store {
             "enterprises",
             &["id", "credit_code", "name", "industry_code", "division_code"],
             ds.enterprises.iter().map(|e| {
-                vec![e.id.into(), e.credit_code.as_str().into(), (&e.name).into(), e.industry_code.clone().into(), e.division_code.as_ref().map(|d| d.as_str()).into()]
+                vec![
+                    e.id.into(),
+                    e.credit_code.as_str().into(),
+                    (&e.name).into(),
+                    e.industry_code.clone().into(),
+                    e.division_code.as_ref().map(|d| d.as_str()).into(),
+                ]
             }),
         )
         .await?;
@@ -299,7 +415,9 @@ impl Store {
             mp,
             "enterprise_tags",
             &["enterprise_id", "tag"],
-            ds.enterprises.iter().flat_map(|e| e.tags.iter().map(move |t| vec![e.id.into(), t.into()])),
+            ds.enterprises
+                .iter()
+                .flat_map(|e| e.tags.iter().map(move |t| vec![e.id.into(), t.into()])),
         )
         .await?;
         rows += insert_rows(
@@ -307,7 +425,16 @@ impl Store {
             mp,
             "enterprise_visits",
             &["id", "enterprise_id", "visited_on", "visitor_id", "unit_id", "findings"],
-            ds.visits.iter().map(|v| vec![v.id.into(), v.enterprise_id.into(), v.visited_on.into(), v.visitor_id.into(), v.unit_id.into(), (&v.findings).into()]),
+            ds.visits.iter().map(|v| {
+                vec![
+                    v.id.into(),
+                    v.enterprise_id.into(),
+                    v.visited_on.into(),
+                    v.visitor_id.into(),
+                    v.unit_id.into(),
+                    (&v.findings).into(),
+                ]
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -315,8 +442,20 @@ impl Store {
             mp,
             "problems",
             &[
-                "id", "project_id", "node_id", "visit_id", "enterprise_id", "category", "description", "unit_id", "raised_on", "deadline",
-                "status", "resolved_on", "closed_on", "satisfaction",
+                "id",
+                "project_id",
+                "node_id",
+                "visit_id",
+                "enterprise_id",
+                "category",
+                "description",
+                "unit_id",
+                "raised_on",
+                "deadline",
+                "status",
+                "resolved_on",
+                "closed_on",
+                "satisfaction",
             ],
             ds.problems.iter().map(|p| {
                 vec![
@@ -343,8 +482,19 @@ impl Store {
             mp,
             "attraction_leads",
             &[
-                "id", "name", "investor", "team_unit_id", "leader_id", "stage", "signed_amount", "foreign_usd_cents", "source_region",
-                "first_contact_on", "signed_on", "landed_on", "project_id",
+                "id",
+                "name",
+                "investor",
+                "team_unit_id",
+                "leader_id",
+                "stage",
+                "signed_amount",
+                "foreign_usd_cents",
+                "source_region",
+                "first_contact_on",
+                "signed_on",
+                "landed_on",
+                "project_id",
             ],
             ds.leads.iter().map(|l| {
                 vec![
@@ -370,7 +520,9 @@ impl Store {
             mp,
             "batches",
             &["id", "name", "level", "held_on"],
-            ds.batches.iter().map(|b| vec![b.id.into(), (&b.name).into(), b.level.code().into(), b.held_on.into()]),
+            ds.batches
+                .iter()
+                .map(|b| vec![b.id.into(), (&b.name).into(), b.level.code().into(), b.held_on.into()]),
         )
         .await?;
         rows += insert_rows(
@@ -378,7 +530,9 @@ impl Store {
             mp,
             "batch_projects",
             &["batch_id", "project_id"],
-            ds.batches.iter().flat_map(|b| b.project_ids.iter().map(move |p| vec![b.id.into(), (*p).into()])),
+            ds.batches
+                .iter()
+                .flat_map(|b| b.project_ids.iter().map(move |p| vec![b.id.into(), (*p).into()])),
         )
         .await?;
         rows += insert_rows(
@@ -386,7 +540,15 @@ impl Store {
             mp,
             "campaigns",
             &["id", "name", "starts_on", "ends_on", "description"],
-            ds.campaigns.iter().map(|k| vec![k.id.into(), (&k.name).into(), k.starts_on.into(), k.ends_on.into(), (&k.description).into()]),
+            ds.campaigns.iter().map(|k| {
+                vec![
+                    k.id.into(),
+                    (&k.name).into(),
+                    k.starts_on.into(),
+                    k.ends_on.into(),
+                    (&k.description).into(),
+                ]
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -394,7 +556,9 @@ impl Store {
             mp,
             "campaign_nodes",
             &["campaign_id", "node_id"],
-            ds.campaigns.iter().flat_map(|k| k.node_ids.iter().map(move |n| vec![k.id.into(), (*n).into()])),
+            ds.campaigns
+                .iter()
+                .flat_map(|k| k.node_ids.iter().map(move |n| vec![k.id.into(), (*n).into()])),
         )
         .await?;
         rows += insert_rows(
@@ -402,7 +566,9 @@ impl Store {
             mp,
             "campaign_units",
             &["campaign_id", "unit_id"],
-            ds.campaigns.iter().flat_map(|k| k.unit_ids.iter().map(move |u| vec![k.id.into(), (*u).into()])),
+            ds.campaigns
+                .iter()
+                .flat_map(|k| k.unit_ids.iter().map(move |u| vec![k.id.into(), (*u).into()])),
         )
         .await?;
         rows += insert_rows(
@@ -410,7 +576,15 @@ impl Store {
             mp,
             "supervision_rounds",
             &["id", "name", "leader_id", "held_on", "summary"],
-            ds.supervision_rounds.iter().map(|r| vec![r.id.into(), (&r.name).into(), r.leader_id.into(), r.held_on.into(), (&r.summary).into()]),
+            ds.supervision_rounds.iter().map(|r| {
+                vec![
+                    r.id.into(),
+                    (&r.name).into(),
+                    r.leader_id.into(),
+                    r.held_on.into(),
+                    (&r.summary).into(),
+                ]
+            }),
         )
         .await?;
         rows += insert_rows(
@@ -418,7 +592,9 @@ impl Store {
             mp,
             "supervision_targets",
             &["round_id", "project_id", "finding"],
-            ds.supervision_rounds.iter().flat_map(|r| r.targets.iter().map(move |(p, f)| vec![r.id.into(), (*p).into(), f.into()])),
+            ds.supervision_rounds
+                .iter()
+                .flat_map(|r| r.targets.iter().map(move |(p, f)| vec![r.id.into(), (*p).into(), f.into()])),
         )
         .await?;
         rows += insert_rows(
@@ -427,7 +603,15 @@ impl Store {
             "approval_clocks",
             &["id", "name", "project_type", "start_node", "stop_node", "limit_days", "day_kind"],
             ds.approval_clocks.iter().map(|a| {
-                vec![a.id.into(), (&a.name).into(), a.project_type.clone().into(), (&a.start_node).into(), (&a.stop_node).into(), a.limit_days.into(), a.day_kind.code().into()]
+                vec![
+                    a.id.into(),
+                    (&a.name).into(),
+                    a.project_type.clone().into(),
+                    (&a.start_node).into(),
+                    (&a.stop_node).into(),
+                    a.limit_days.into(),
+                    a.day_kind.code().into(),
+                ]
             }),
         )
         .await?;
@@ -437,14 +621,37 @@ impl Store {
             "land_ledger",
             &["id", "entry_on", "kind", "area_centi_mu", "project_id", "document", "note"],
             ds.land_ledger.iter().map(|l| {
-                vec![l.id.into(), l.entry_on.into(), l.kind.code().into(), l.area.centi_mu().into(), l.project_id.into(), (&l.document).into(), (&l.note).into()]
+                vec![
+                    l.id.into(),
+                    l.entry_on.into(),
+                    l.kind.code().into(),
+                    l.area.centi_mu().into(),
+                    l.project_id.into(),
+                    (&l.document).into(),
+                    (&l.note).into(),
+                ]
             }),
         )
         .await?;
 
         for table in [
-            "units", "people", "categories", "node_templates", "projects", "stage_changes", "nodes", "progress_reports", "enterprises",
-            "enterprise_visits", "problems", "attraction_leads", "batches", "campaigns", "supervision_rounds", "approval_clocks", "land_ledger",
+            "units",
+            "people",
+            "categories",
+            "node_templates",
+            "projects",
+            "stage_changes",
+            "nodes",
+            "progress_reports",
+            "enterprises",
+            "enterprise_visits",
+            "problems",
+            "attraction_leads",
+            "batches",
+            "campaigns",
+            "supervision_rounds",
+            "approval_clocks",
+            "land_ledger",
             "light_rule_sets",
         ] {
             if let Some(sql) = self.engine.reset_id_sequence_sql(table) {

@@ -50,7 +50,11 @@ pub fn normalize_url(url: &str) -> Result<(Engine, String), StoreError> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let rest = rest.strip_prefix("//").unwrap_or(rest);
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
+        let query = if query.is_empty() {
+            "mode=rwc".to_string()
+        } else {
+            query.to_string()
+        };
         return Ok((Engine::Sqlite, format!("sqlite://{path}?{query}")));
     }
     if url.contains("://") {
@@ -71,7 +75,10 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(normalize_url("data/z.db").unwrap(), (Engine::Sqlite, "sqlite://data/z.db?mode=rwc".into()));
+        assert_eq!(
+            normalize_url("data/z.db").unwrap(),
+            (Engine::Sqlite, "sqlite://data/z.db?mode=rwc".into())
+        );
         assert_eq!(normalize_url("sqlite:///tmp/z.db").unwrap().1, "sqlite:///tmp/z.db?mode=rwc");
         assert_eq!(normalize_url("postgres://u@localhost/z").unwrap().0, Engine::Postgres);
         assert!(normalize_url("mysql://x").is_err());

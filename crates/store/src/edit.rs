@@ -41,21 +41,32 @@ fn snapshot(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
 impl Store {
     /// The owning unit of a project (for access checks before a write).
     pub async fn project_unit(&self, id: i64) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1").bind(id).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)
+        sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// Applies `change` if the project is still at `version`; returns the new version.
     pub async fn update_project(&self, id: i64, version: i64, change: &ProjectChange, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
-        let row = sqlx::query(EDITABLE).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(EDITABLE)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let before = snapshot(&row)?;
         if before["version"].as_i64() != Some(version) {
             drop(tx);
             return Err(self.conflict("project", id).await?);
         }
         if let Some(Some(l)) = change.leader_id {
-            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1").bind(l).fetch_optional(&mut *tx).await?;
+            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1")
+                .bind(l)
+                .fetch_optional(&mut *tx)
+                .await?;
             if ok.is_none() {
                 return Err(StoreError::Invalid(format!("领导 {l} 不存在")));
             }

@@ -7,6 +7,8 @@ pub enum StoreError {
     BadUrl(String),
     #[error("数据库文件不存在：{0}（先用 zhantu demo 或 zhantu generate 创建）")]
     Missing(String),
+    #[error("{0} 不是 zhantu 的数据库文件（SQLite）：请检查路径")]
+    NotADatabase(String),
     #[error("无法连接数据库：{0}")]
     Connect(String),
     #[error("数据库由更新版本的 zhantu 创建（数据库版本 {found}，本程序最高支持 {supported}），请升级 zhantu 后再打开")]

@@ -29,10 +29,12 @@ impl Store {
 
         let mut categories = Vec::new();
         let mut landed: BTreeMap<i64, Vec<Option<NaiveDate>>> = BTreeMap::new();
-        for r in sqlx::query("SELECT pc.category_id, p.started_on FROM project_categories pc JOIN projects p ON p.id = pc.project_id WHERE pc.year = $1")
-            .bind(year as i64)
-            .fetch_all(pool)
-            .await?
+        for r in sqlx::query(
+            "SELECT pc.category_id, p.started_on FROM project_categories pc JOIN projects p ON p.id = pc.project_id WHERE pc.year = $1",
+        )
+        .bind(year as i64)
+        .fetch_all(pool)
+        .await?
         {
             let started = opt_date(&r, "started_on")?.filter(|d| *d <= as_of);
             landed.entry(i64_(&r, "category_id")?).or_default().push(started);
@@ -84,16 +86,21 @@ impl Store {
         {
             let id = i64_(&r, "batch_id")?;
             if let Some(b) = batches.iter_mut().find(|b| b.id == id) {
-                b.members.push((Money::from_yuan(i64_(&r, "total_investment")?), Money::from_yuan(i64_(&r, "annual")?)));
+                b.members.push((
+                    Money::from_yuan(i64_(&r, "total_investment")?),
+                    Money::from_yuan(i64_(&r, "annual")?),
+                ));
             }
         }
 
         let mut campaigns = Vec::new();
-        for r in sqlx::query("SELECT id, name, starts_on, ends_on FROM campaigns WHERE starts_on >= $1 AND starts_on <= $2 ORDER BY starts_on, id")
-            .bind(&start)
-            .bind(&end)
-            .fetch_all(pool)
-            .await?
+        for r in sqlx::query(
+            "SELECT id, name, starts_on, ends_on FROM campaigns WHERE starts_on >= $1 AND starts_on <= $2 ORDER BY starts_on, id",
+        )
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(pool)
+        .await?
         {
             campaigns.push(CampaignInput {
                 id: i64_(&r, "id")?,
@@ -140,11 +147,15 @@ impl Store {
         };
         let enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
         let supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
-        let projects_planned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE planned_year = $1").bind(year as i64).fetch_one(pool).await?;
-        let investment_planned: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(planned_investment), 0) AS BIGINT) FROM annual_plans WHERE year = $1")
+        let projects_planned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE planned_year = $1")
             .bind(year as i64)
             .fetch_one(pool)
             .await?;
+        let investment_planned: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(planned_investment), 0) AS BIGINT) FROM annual_plans WHERE year = $1")
+                .bind(year as i64)
+                .fetch_one(pool)
+                .await?;
         let investment_completed: i64 =
             sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = $1 AND month <= $2")
                 .bind(year as i64)
@@ -157,12 +168,14 @@ impl Store {
             .iter()
             .map(|r| Ok((text(r, "stage")?, i64_(r, "n")? as u32)))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let lights = sqlx::query("SELECT light, COUNT(*) AS n FROM projects WHERE light IS NOT NULL AND stage <> 'terminated' GROUP BY light ORDER BY light")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "light")?, i64_(r, "n")? as u32)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let lights = sqlx::query(
+            "SELECT light, COUNT(*) AS n FROM projects WHERE light IS NOT NULL AND stage <> 'terminated' GROUP BY light ORDER BY light",
+        )
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((text(r, "light")?, i64_(r, "n")? as u32)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let mut land = BTreeMap::new();
         for r in sqlx::query("SELECT kind, CAST(SUM(area_centi_mu) AS BIGINT) AS a FROM land_ledger WHERE entry_on <= $1 GROUP BY kind")
             .bind(&end)
@@ -196,24 +209,32 @@ impl Store {
     }
 
     async fn fai_input(&self, district: &str, province: Option<&str>, year: i32, last_month: i64) -> Result<Option<FaiInput>, StoreError> {
-        let month: Option<i64> = sqlx::query_scalar("SELECT MAX(month) FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month <= $3")
-            .bind(district)
-            .bind(year as i64)
-            .bind(last_month)
-            .fetch_one(&self.pool)
-            .await?;
+        let month: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(month) FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month <= $3")
+                .bind(district)
+                .bind(year as i64)
+                .bind(last_month)
+                .fetch_one(&self.pool)
+                .await?;
         let Some(month) = month else { return Ok(None) };
         let pair = |division: String| async move {
             let this = self.fai_cumulative(&division, year, month).await?;
             let last = self.fai_cumulative(&division, year - 1, month).await?;
             Ok::<_, StoreError>(this.zip(last))
         };
-        let Some((this_year, last_year)) = pair(district.to_string()).await? else { return Ok(None) };
+        let Some((this_year, last_year)) = pair(district.to_string()).await? else {
+            return Ok(None);
+        };
         let province = match province {
             Some(p) => pair(p.to_string()).await?,
             None => None,
         };
-        Ok(Some(FaiInput { month: month as u32, this_year, last_year, province }))
+        Ok(Some(FaiInput {
+            month: month as u32,
+            this_year,
+            last_year,
+            province,
+        }))
     }
 
     async fn fai_cumulative(&self, division: &str, year: i32, month: i64) -> Result<Option<Money>, StoreError> {

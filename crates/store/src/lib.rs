@@ -9,20 +9,20 @@
 mod accounts;
 mod audit;
 mod bulk;
-mod edit;
 mod dialect;
+mod edit;
 mod error;
 mod figures;
 mod projects;
 mod row;
 
-pub use dialect::Engine;
-pub use error::StoreError;
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
 pub use bulk::LoadStats;
+pub use dialect::Engine;
 pub use edit::ProjectChange;
-pub use projects::{ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage, NamedRef};
+pub use error::StoreError;
+pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -55,6 +55,9 @@ impl Store {
             let exists = path == ":memory:" || std::path::Path::new(&path).exists();
             if !exists && mode == OpenMode::ExistingOnly {
                 return Err(StoreError::Missing(path));
+            }
+            if exists && path != ":memory:" {
+                check_sqlite_header(&path)?;
             }
             if let Some(parent) = std::path::Path::new(&path).parent() {
                 if !parent.as_os_str().is_empty() && !parent.exists() {
@@ -93,7 +96,10 @@ impl Store {
         };
         let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
         migrator.run(&self.pool).await.map_err(|e| match e {
-            sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::NewerDatabase { found: v, supported: newest },
+            sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::NewerDatabase {
+                found: v,
+                supported: newest,
+            },
             other => StoreError::Migrate(other.to_string()),
         })
     }
@@ -137,12 +143,34 @@ impl Store {
     /// The error for a write based on a stale version: names who changed the record last and
     /// when, from the audit log.
     pub async fn conflict(&self, entity: &str, id: i64) -> Result<StoreError, StoreError> {
-        let last = self.audit_entries(&AuditFilter { entity: Some(entity.into()), entity_id: Some(id), limit: 1, ..Default::default() }).await?;
+        let last = self
+            .audit_entries(&AuditFilter {
+                entity: Some(entity.into()),
+                entity_id: Some(id),
+                limit: 1,
+                ..Default::default()
+            })
+            .await?;
         Ok(match last.into_iter().next() {
             Some(e) => StoreError::Conflict { by: e.actor, at: e.at },
-            None => StoreError::Conflict { by: "他人".into(), at: "刚才".into() },
+            None => StoreError::Conflict {
+                by: "他人".into(),
+                at: "刚才".into(),
+            },
         })
     }
+}
+
+/// Refuses a file that is not a SQLite database before the pool tries (and retries) it.
+fn check_sqlite_header(path: &str) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::Io(format!("{path}: {e}")))?;
+    let n = f.read(&mut head).map_err(|e| StoreError::Io(format!("{path}: {e}")))?;
+    if n == 0 || &head[..n] == b"SQLite format 3\0" {
+        return Ok(());
+    }
+    Err(StoreError::NotADatabase(path.to_string()))
 }
 
 /// Today's date in China (UTC+8), whatever the server's time zone.

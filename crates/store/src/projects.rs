@@ -163,9 +163,15 @@ fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
         id: i64_(row, "id")?,
         code: opt_text(row, "code")?,
         name: text(row, "name")?,
-        unit: NamedRef { id: i64_(row, "unit_id")?, name: text(row, "unit_name")? },
+        unit: NamedRef {
+            id: i64_(row, "unit_id")?,
+            name: text(row, "unit_name")?,
+        },
         leader: match opt_i64(row, "leader_id")? {
-            Some(id) => Some(NamedRef { id, name: opt_text(row, "leader_name")?.unwrap_or_default() }),
+            Some(id) => Some(NamedRef {
+                id,
+                name: opt_text(row, "leader_name")?.unwrap_or_default(),
+            }),
             None => None,
         },
         stage,
@@ -247,7 +253,9 @@ impl Store {
             q.push(" AND p.light = ").arg(l.code());
         }
         if let Some(ind) = &f.industry {
-            q.push(" AND p.industry_code LIKE ").arg(format!("{}%", escape_like(ind))).push(" ESCAPE '\\'");
+            q.push(" AND p.industry_code LIKE ")
+                .arg(format!("{}%", escape_like(ind)))
+                .push(" ESCAPE '\\'");
         }
         if let Some(d) = &f.division {
             q.push(" AND p.division_code = ").arg(d.as_str());
@@ -255,7 +263,9 @@ impl Store {
         if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
             q.push(" AND (LOWER(p.name) LIKE ").arg(pattern.clone()).push(" ESCAPE '\\'");
-            q.push(" OR LOWER(COALESCE(p.code, '')) LIKE ").arg(pattern.clone()).push(" ESCAPE '\\'");
+            q.push(" OR LOWER(COALESCE(p.code, '')) LIKE ")
+                .arg(pattern.clone())
+                .push(" ESCAPE '\\'");
             q.push(" OR LOWER(p.investor) LIKE ").arg(pattern).push(" ESCAPE '\\')");
         }
         Ok(())
@@ -291,7 +301,9 @@ impl Store {
         if items.is_empty() {
             return Ok(());
         }
-        let mut q = SqlBuf::new("SELECT DISTINCT pc.project_id, c.name, c.sort_order FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id IN (");
+        let mut q = SqlBuf::new(
+            "SELECT DISTINCT pc.project_id, c.name, c.sort_order FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id IN (",
+        );
         for (i, it) in items.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
@@ -301,7 +313,10 @@ impl Store {
         q.push(") ORDER BY c.sort_order");
         let mut by_project: BTreeMap<i64, BTreeSet<(i64, String)>> = BTreeMap::new();
         for r in q.query().fetch_all(&self.pool).await? {
-            by_project.entry(i64_(&r, "project_id")?).or_default().insert((i64_(&r, "sort_order")?, text(&r, "name")?));
+            by_project
+                .entry(i64_(&r, "project_id")?)
+                .or_default()
+                .insert((i64_(&r, "sort_order")?, text(&r, "name")?));
         }
         for it in items.iter_mut() {
             it.categories = by_project.remove(&it.id).unwrap_or_default().into_iter().map(|(_, n)| n).collect();
@@ -336,9 +351,15 @@ impl Store {
                 baseline_on: date(r, "baseline_on")?,
                 forecast_on: opt_date(r, "forecast_on")?,
                 actual_on: opt_date(r, "actual_on")?,
-                responsible_unit: NamedRef { id: i64_(r, "responsible_unit_id")?, name: text(r, "unit_name")? },
+                responsible_unit: NamedRef {
+                    id: i64_(r, "responsible_unit_id")?,
+                    name: text(r, "unit_name")?,
+                },
                 responsible_person: match opt_i64(r, "responsible_person_id")? {
-                    Some(pid) => Some(NamedRef { id: pid, name: opt_text(r, "person_name")?.unwrap_or_default() }),
+                    Some(pid) => Some(NamedRef {
+                        id: pid,
+                        name: opt_text(r, "person_name")?.unwrap_or_default(),
+                    }),
                     None => None,
                 },
                 status: text(r, "status")?,
@@ -354,22 +375,42 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| Ok(YearAmount { year: i64_(r, "year")?, planned_wan: Wan(Money::from_yuan(i64_(r, "planned_investment")?)) }))
+            .map(|r| {
+                Ok(YearAmount {
+                    year: i64_(r, "year")?,
+                    planned_wan: Wan(Money::from_yuan(i64_(r, "planned_investment")?)),
+                })
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let monthly_investment = sqlx::query("SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(MonthAmount { year: i64_(r, "year")?, month: i64_(r, "month")?, amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)) }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let stage_history = sqlx::query("SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(StageChangeView { from: opt_text(r, "from_stage")?, to: text(r, "to_stage")?, on: date(r, "changed_on")?, note: text(r, "note")? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let monthly_investment =
+            sqlx::query("SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(MonthAmount {
+                        year: i64_(r, "year")?,
+                        month: i64_(r, "month")?,
+                        amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+        let stage_history =
+            sqlx::query("SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(StageChangeView {
+                        from: opt_text(r, "from_stage")?,
+                        to: text(r, "to_stage")?,
+                        on: date(r, "changed_on")?,
+                        note: text(r, "note")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
         let reports = sqlx::query(
             "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC",
         )

@@ -29,7 +29,9 @@ pub(crate) fn date(row: &AnyRow, col: &str) -> Result<NaiveDate, StoreError> {
 
 pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, StoreError> {
     match opt_text(row, col)? {
-        Some(s) => NaiveDate::from_str(&s).map(Some).map_err(|_| StoreError::Corrupt(format!("{col} = {s}"))),
+        Some(s) => NaiveDate::from_str(&s)
+            .map(Some)
+            .map_err(|_| StoreError::Corrupt(format!("{col} = {s}"))),
         None => Ok(None),
     }
 }
@@ -109,7 +111,10 @@ pub(crate) struct SqlBuf {
 
 impl SqlBuf {
     pub fn new(sql: &str) -> SqlBuf {
-        SqlBuf { sql: sql.to_string(), args: Vec::new() }
+        SqlBuf {
+            sql: sql.to_string(),
+            args: Vec::new(),
+        }
     }
     /// Appends SQL text.
     pub fn push(&mut self, s: &str) -> &mut Self {

@@ -37,8 +37,15 @@ pub fn cookies_secure() -> bool {
 
 /// Checks throttling and the password, then opens a session. Returns the user, the cookie
 /// value and the session's CSRF token.
-pub async fn sign_in(st: &AppState, username: &str, password: &str, address: &str, user_agent: &str) -> Result<(User, String, String), ApiError> {
-    let since = (chrono::Utc::now() - chrono::Duration::minutes(auth::THROTTLE_WINDOW_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+pub async fn sign_in(
+    st: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+    user_agent: &str,
+) -> Result<(User, String, String), ApiError> {
+    let since = (chrono::Utc::now() - chrono::Duration::minutes(auth::THROTTLE_WINDOW_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let (by_user, by_address) = st.store.recent_failures(username, address, &since).await?;
     if by_user >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
         return Err(ApiError {
@@ -49,13 +56,20 @@ pub async fn sign_in(st: &AppState, username: &str, password: &str, address: &st
     }
     let user = st.store.user_by_username(username).await?;
     // Verify against a dummy hash for unknown users too, so timing does not reveal which exist.
-    let hash = user.as_ref().map(|u| u.password_hash.as_str()).unwrap_or("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$dGhpc2lzbm90YXJlYWxoYXNoYXRhbGwxMjM0NTY");
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .unwrap_or("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$dGhpc2lzbm90YXJlYWxoYXNoYXRhbGwxMjM0NTY");
     let ok = auth::verify_password(password, hash);
     let user = match (user, ok) {
         (Some(u), true) => u,
         _ => {
             st.store.record_login_attempt(username, address, false).await?;
-            return Err(ApiError { status: StatusCode::UNAUTHORIZED, code: "bad_credentials", message: "用户名或密码错误".into() });
+            return Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                code: "bad_credentials",
+                message: "用户名或密码错误".into(),
+            });
         }
     };
     if !user.active {
@@ -65,7 +79,16 @@ pub async fn sign_in(st: &AppState, username: &str, password: &str, address: &st
     st.store.record_login_attempt(username, address, true).await?;
     let raw = auth::random_token();
     let csrf = auth::random_token();
-    st.store.create_session(&auth::sha256_hex(&raw), user.id, &csrf, &auth::session_expiry(), address, user_agent).await?;
+    st.store
+        .create_session(
+            &auth::sha256_hex(&raw),
+            user.id,
+            &csrf,
+            &auth::session_expiry(),
+            address,
+            user_agent,
+        )
+        .await?;
     Ok((user, raw, csrf))
 }
 
@@ -84,13 +107,20 @@ struct LoginBody {
     password: String,
 }
 
-async fn login_json(State(st): State<AppState>, parts: axum::http::request::Parts, body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>) -> Result<Response, ApiError> {
+async fn login_json(
+    State(st): State<AppState>,
+    parts: axum::http::request::Parts,
+    body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
     let Json(b) = body.map_err(|_| ApiError::bad_request("invalid_body", "请提交 JSON：{\"username\":…, \"password\":…}"))?;
     let address = auth::client_address(&parts);
     let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let (user, raw, csrf) = sign_in(&st, b.username.trim(), &b.password, &address, ua).await?;
     let mut resp = Json(json!({ "user": user_json(&user), "csrf_token": csrf })).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&raw, cookies_secure()).parse().map_err(ApiError::internal)?);
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session_cookie(&raw, cookies_secure()).parse().map_err(ApiError::internal)?,
+    );
     Ok(resp)
 }
 
@@ -99,7 +129,10 @@ async fn logout(State(st): State<AppState>, a: Auth) -> Result<Response, ApiErro
         st.store.delete_session(id_hash).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, auth::clear_session_cookie().parse().map_err(ApiError::internal)?);
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
+    );
     Ok(resp)
 }
 
@@ -133,17 +166,27 @@ async fn change_password(State(st): State<AppState>, a: Auth, Json(b): Json<Pass
 
 async fn list_users(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
     a.actor.may(Action::Administer)?;
-    Ok(Json(json!({ "items": st.store.users().await?.iter().map(user_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "items": st.store.users().await?.iter().map(user_json).collect::<Vec<_>>() }),
+    ))
 }
 
 fn parse_role(s: &str) -> Result<Role, ApiError> {
-    Role::from_code(s.trim()).ok_or_else(|| ApiError::bad_request("invalid_role", format!("角色“{s}”无效：应为 admin、coordinator、unit_editor、leader 或 viewer")))
+    Role::from_code(s.trim()).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_role",
+            format!("角色“{s}”无效：应为 admin、coordinator、unit_editor、leader 或 viewer"),
+        )
+    })
 }
 
 fn check_username(s: &str) -> Result<String, ApiError> {
     let s = s.trim();
     if s.is_empty() || s.len() > 40 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
-        return Err(ApiError::bad_request("invalid_username", "用户名应为1到40位字母、数字、下划线、连字符或点"));
+        return Err(ApiError::bad_request(
+            "invalid_username",
+            "用户名应为1到40位字母、数字、下划线、连字符或点",
+        ));
     }
     Ok(s.to_lowercase())
 }
@@ -168,7 +211,14 @@ async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserB
     let u = st
         .store
         .create_user(
-            &NewUser { username, display_name, role: parse_role(&b.role)?, unit_id: b.unit_id, password_hash: auth::hash_password(&b.password)?, must_change_password: true },
+            &NewUser {
+                username,
+                display_name,
+                role: parse_role(&b.role)?,
+                unit_id: b.unit_id,
+                password_hash: auth::hash_password(&b.password)?,
+                must_change_password: true,
+            },
             &a.audit(),
         )
         .await?;
@@ -189,7 +239,12 @@ async fn update_user(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Js
     if id == a.user.id && (b.active == Some(false) || b.role.as_deref().is_some_and(|r| r != "admin")) {
         return Err(ApiError::bad_request("self_lockout", "不能停用自己或取消自己的管理员角色"));
     }
-    let change = UserChange { display_name: b.display_name.map(|s| s.trim().to_string()), role: b.role.as_deref().map(parse_role).transpose()?, unit_id: b.unit_id, active: b.active };
+    let change = UserChange {
+        display_name: b.display_name.map(|s| s.trim().to_string()),
+        role: b.role.as_deref().map(parse_role).transpose()?,
+        unit_id: b.unit_id,
+        active: b.active,
+    };
     let u = st.store.update_user(id, b.version, &change, &a.audit()).await?;
     Ok(Json(user_json(&u)))
 }
@@ -203,12 +258,18 @@ async fn reset_password(State(st): State<AppState>, a: Auth, IdPath(id): IdPath,
     a.actor.may(Action::Administer)?;
     let u = st.store.user_by_id(id).await?.ok_or_else(|| ApiError::not_found("用户不存在"))?;
     auth::check_password_policy(&b.password, &u.username)?;
-    st.store.set_password(id, &auth::hash_password(&b.password)?, true, None, &a.audit()).await?;
+    st.store
+        .set_password(id, &auth::hash_password(&b.password)?, true, None, &a.audit())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list_tokens(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
-    let mine = if a.actor.may(Action::Administer).is_ok() { None } else { Some(a.user.id) };
+    let mine = if a.actor.may(Action::Administer).is_ok() {
+        None
+    } else {
+        Some(a.user.id)
+    };
     Ok(Json(json!({ "items": st.store.api_tokens(mine).await? })))
 }
 
@@ -230,12 +291,22 @@ async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewToke
         return Err(ApiError::bad_request("invalid_name", "令牌名称应为1到60个字"));
     }
     let token = format!("{}{}", auth::TOKEN_PREFIX, auth::random_token());
-    let info = st.store.create_api_token(owner, name, &auth::sha256_hex(&token), &token[..10], &a.audit()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" }))))
+    let info = st
+        .store
+        .create_api_token(owner, name, &auth::sha256_hex(&token), &token[..10], &a.audit())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" })),
+    ))
 }
 
 async fn revoke_token(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<StatusCode, ApiError> {
-    let info = st.store.api_token_info(id).await?.ok_or_else(|| ApiError::not_found("令牌不存在"))?;
+    let info = st
+        .store
+        .api_token_info(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("令牌不存在"))?;
     if info.user_id != a.user.id {
         a.actor.may(Action::Administer)?;
     }
@@ -268,13 +339,21 @@ async fn audit_filter(a: &Auth, q: &AuditQuery) -> Result<AuditFilter, ApiError>
 async fn audit(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Value>, ApiError> {
     let f = audit_filter(&a, &q).await?;
     let items = st.store.audit_entries(&f).await?;
-    let next = if items.len() as u32 == f.limit { items.last().map(|e| e.id) } else { None };
+    let next = if items.len() as u32 == f.limit {
+        items.last().map(|e| e.id)
+    } else {
+        None
+    };
     Ok(Json(json!({ "items": items, "next_before": next })))
 }
 
 fn csv_cell(s: &str) -> String {
     // Quote always; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
@@ -300,7 +379,10 @@ async fn audit_csv(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<Au
         out.push_str("\r\n");
     }
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
+        ],
         out,
     )
         .into_response())
@@ -322,9 +404,20 @@ pub async fn create_demo_accounts(st: &zhantu_store::Store) -> Result<(), ApiErr
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let ctx = zhantu_store::AuditCtx::system("demo");
     for (username, name, role, unit) in DEMO_ACCOUNTS {
-        let unit_id = if unit.is_empty() { root } else { st.unit_by_name(unit).await?.unwrap_or(root) };
+        let unit_id = if unit.is_empty() {
+            root
+        } else {
+            st.unit_by_name(unit).await?.unwrap_or(root)
+        };
         st.create_user(
-            &NewUser { username: username.to_string(), display_name: name.to_string(), role: *role, unit_id, password_hash: hash.clone(), must_change_password: false },
+            &NewUser {
+                username: username.to_string(),
+                display_name: name.to_string(),
+                role: *role,
+                unit_id,
+                password_hash: hash.clone(),
+                must_change_password: false,
+            },
             &ctx,
         )
         .await?;

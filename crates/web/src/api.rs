@@ -26,7 +26,9 @@ pub fn router() -> Router<AppState> {
 
 pub async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
     st.store.is_empty().await?;
-    Ok(Json(json!({ "status": "ok", "engine": st.store.engine().name(), "version": env!("CARGO_PKG_VERSION") })))
+    Ok(Json(
+        json!({ "status": "ok", "engine": st.store.engine().name(), "version": env!("CARGO_PKG_VERSION") }),
+    ))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -49,15 +51,21 @@ impl ProjectsQuery {
         let stage = non_empty(&self.stage).map(Stage::parse).transpose()?;
         let light = match non_empty(&self.light) {
             None => None,
-            Some(s) => Some(Light::from_code(s).ok_or_else(|| {
-                ApiError::bad_request("invalid_light", format!("亮灯状态“{s}”无效：应为 red、yellow 或 green"))
-            })?),
+            Some(s) => Some(
+                Light::from_code(s)
+                    .ok_or_else(|| ApiError::bad_request("invalid_light", format!("亮灯状态“{s}”无效：应为 red、yellow 或 green")))?,
+            ),
         };
         let limit = match non_empty(&self.limit) {
             None => 50,
             Some(s) => match s.parse::<u32>() {
                 Ok(n) if (1..=500).contains(&n) => n,
-                _ => return Err(ApiError::bad_request("invalid_parameter", format!("每页条数“{s}”无效：应为1到500之间的整数"))),
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "invalid_parameter",
+                        format!("每页条数“{s}”无效：应为1到500之间的整数"),
+                    ));
+                }
             },
         };
         Ok(ProjectFilter {
@@ -104,7 +112,12 @@ fn edit(unit_id: i64) -> zhantu_domain::access::Action {
 
 async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a, id, read).await?;
-    let f = zhantu_store::AuditFilter { entity: Some("project".into()), entity_id: Some(id), limit: 500, ..Default::default() };
+    let f = zhantu_store::AuditFilter {
+        entity: Some("project".into()),
+        entity_id: Some(id),
+        limit: 500,
+        ..Default::default()
+    };
     Ok(Json(json!({ "items": st.store.audit_entries(&f).await? })))
 }
 
@@ -113,7 +126,9 @@ async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath,
     check_project(&st, &a, id, edit).await?;
     let v: Value = serde_json::from_str(&body).map_err(|_| ApiError::bad_request("invalid_body", "请求内容不是有效的 JSON"))?;
     let change = crate::forms::project_change(&v)?;
-    let version = v["version"].as_i64().ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号），请先读取记录再修改"))?;
+    let version = v["version"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号），请先读取记录再修改"))?;
     let new_version = st.store.update_project(id, version, &change, &a.audit()).await?;
     Ok(Json(json!({ "id": id, "version": new_version })))
 }
@@ -121,7 +136,9 @@ async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath,
 async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a, id, read).await?;
     match st.store.project_detail(id).await {
-        Ok(p) => Ok(Json(serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?)),
+        Ok(p) => Ok(Json(
+            serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+        )),
         Err(zhantu_store::StoreError::NotFound) => Err(ApiError::not_found(format!("项目 {id} 不存在"))),
         Err(e) => Err(e.into()),
     }
@@ -137,9 +154,16 @@ async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>
         None => st.store.as_of().await?.year(),
         Some(s) => match s.parse::<i32>() {
             Ok(y) if (1949..=2100).contains(&y) => y,
-            _ => return Err(ApiError::bad_request("invalid_year", format!("年份“{s}”无效：应为四位年份，如 2019"))),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_year",
+                    format!("年份“{s}”无效：应为四位年份，如 2019"),
+                ));
+            }
         },
     };
     let f = st.store.year_figures(year).await?;
-    Ok(Json(serde_json::to_value(f).map_err(|e| ApiError::bad_request("internal", e.to_string()))?))
+    Ok(Json(
+        serde_json::to_value(f).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
 }

@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -31,7 +31,9 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
 }
 
 /// The password rules, with the reason in Chinese.
@@ -68,10 +70,15 @@ fn hex(b: &[u8]) -> String {
 
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
 }
 
 /// The `Set-Cookie` value of a session cookie: HttpOnly, SameSite=Lax, expiring with the session.
@@ -126,7 +133,10 @@ pub struct Auth {
 
 impl Auth {
     pub fn audit(&self) -> AuditCtx {
-        AuditCtx { actor: self.user.username.clone(), address: self.address.clone() }
+        AuditCtx {
+            actor: self.user.username.clone(),
+            address: self.address.clone(),
+        }
     }
 }
 
@@ -135,18 +145,35 @@ async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<Auth>, ApiEr
         return Ok(Some(a.clone()));
     }
     let address = client_address(parts);
-    let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
     let (user, via) = if let Some(token) = bearer {
         match st.store.user_by_token(&sha256_hex(token)).await? {
             Some(u) => (u, Via::Token),
-            None => return Err(ApiError { status: StatusCode::UNAUTHORIZED, code: "invalid_token", message: "API令牌无效或已被吊销".into() }),
+            None => {
+                return Err(ApiError {
+                    status: StatusCode::UNAUTHORIZED,
+                    code: "invalid_token",
+                    message: "API令牌无效或已被吊销".into(),
+                });
+            }
         }
     } else if let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) {
         let id_hash = sha256_hex(&raw);
         match st.store.session(&id_hash).await? {
             Some(s) => {
                 st.store.touch_session(&id_hash, &session_expiry()).await?;
-                (s.user, Via::Session { id_hash, csrf: s.csrf_token })
+                (
+                    s.user,
+                    Via::Session {
+                        id_hash,
+                        csrf: s.csrf_token,
+                    },
+                )
             }
             None => return Ok(None),
         }
@@ -154,7 +181,12 @@ async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<Auth>, ApiEr
         return Ok(None);
     };
     let unit_scope = st.store.unit_and_descendants(user.unit_id).await?;
-    let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role, unit_scope };
+    let actor = Actor {
+        user_id: user.id,
+        username: user.username.clone(),
+        role: user.role,
+        unit_scope,
+    };
     let auth = Auth { user, actor, via, address };
     parts.extensions.insert(auth.clone());
     Ok(Some(auth))

@@ -17,31 +17,59 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+        }
     }
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: message.into(),
+        }
     }
     pub fn with_code(mut self, code: &'static str) -> ApiError {
         self.code = code;
         self
     }
     pub fn too_large() -> ApiError {
-        ApiError { status: StatusCode::PAYLOAD_TOO_LARGE, code: "too_large", message: "提交的内容过大".into() }
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "too_large",
+            message: "提交的内容过大".into(),
+        }
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::CONFLICT, code, message: message.into() }
+        ApiError {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+        }
     }
     pub fn unauthorized() -> ApiError {
-        ApiError { status: StatusCode::UNAUTHORIZED, code: "unauthorized", message: "请先登录".into() }
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: "请先登录".into(),
+        }
     }
     pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::FORBIDDEN, code: "forbidden", message: message.into() }
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: message.into(),
+        }
     }
     /// Logged in full; the client sees a short message.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "internal error");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", message: "服务器内部错误，请稍后重试或联系管理员".into() }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "服务器内部错误，请稍后重试或联系管理员".into(),
+        }
     }
 }
 
@@ -61,8 +89,16 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found("记录不存在"),
-            e @ StoreError::Conflict { .. } => ApiError { status: StatusCode::CONFLICT, code: "stale_version", message: e.to_string() },
-            StoreError::Duplicate(m) => ApiError { status: StatusCode::CONFLICT, code: "duplicate", message: m },
+            e @ StoreError::Conflict { .. } => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "stale_version",
+                message: e.to_string(),
+            },
+            StoreError::Duplicate(m) => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "duplicate",
+                message: m,
+            },
             StoreError::Invalid(m) => ApiError::bad_request("invalid", m),
             other => ApiError::internal(other),
         }
@@ -71,7 +107,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
+        (
+            self.status,
+            Json(json!({ "error": { "code": self.code, "message": self.message } })),
+        )
+            .into_response()
     }
 }
 

@@ -24,7 +24,9 @@ pub struct IdPath(pub i64);
 impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(s) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found("记录不存在"))?;
+        let Path(s) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found("记录不存在"))?;
         s.parse::<i64>().map(IdPath).map_err(|_| ApiError::not_found("记录不存在"))
     }
 }
@@ -33,7 +35,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 pub fn opt_id(value: &Option<String>, what: &'static str) -> Result<Option<i64>, ApiError> {
     match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse::<i64>().map(Some).map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what}“{s}”无效：应为数字编号"))),
+        Some(s) => s
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what}“{s}”无效：应为数字编号"))),
     }
 }
 

@@ -50,7 +50,10 @@ pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
         Some(Value::String(s)) => {
             let s = s.trim();
             if zhantu_domain::reference::industry(s).is_none() {
-                return Err(ApiError::bad_request("invalid_industry", format!("行业代码“{s}”不在《国民经济行业分类》(GB/T 4754-2017)中")));
+                return Err(ApiError::bad_request(
+                    "invalid_industry",
+                    format!("行业代码“{s}”不在《国民经济行业分类》(GB/T 4754-2017)中"),
+                ));
             }
             Some(Some(s.to_string()))
         }
@@ -59,7 +62,9 @@ pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
     let leader_id = match v.get("leader_id") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(Value::Number(n)) => Some(Some(n.as_i64().ok_or_else(|| ApiError::bad_request("invalid_field", "领导编号无效"))?)),
+        Some(Value::Number(n)) => Some(Some(
+            n.as_i64().ok_or_else(|| ApiError::bad_request("invalid_field", "领导编号无效"))?,
+        )),
         Some(_) => return Err(ApiError::bad_request("invalid_field", "领导编号应为数字")),
     };
     let total_investment = money_field(v, "total_investment")?;

@@ -38,9 +38,15 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the app on a bound listener until `shutdown` resolves. Peer addresses reach the
 /// handlers (for the audit log and login throttling).
-pub async fn serve(listener: tokio::net::TcpListener, store: Store, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(AppState { store });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// The methods and paths of every route that changes state, for the access tests: a test

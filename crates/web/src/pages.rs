@@ -20,12 +20,27 @@ pub fn router() -> Router<AppState> {
         .route("/", get(overview))
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
-        .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], APP_CSS) }))
+        .route(
+            "/assets/app.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    APP_CSS,
+                )
+            }),
+        )
 }
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn page(title: &str, body: &str) -> String {
@@ -57,7 +72,11 @@ struct LoginQuery {
 async fn login_page(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> Result<Response, ApiError> {
     let pre = auth::random_token();
     let demo = st.store.setting("demo_seed").await?.is_some();
-    let error = q.error.as_deref().map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, esc(e))).unwrap_or_default();
+    let error = q
+        .error
+        .as_deref()
+        .map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, esc(e)))
+        .unwrap_or_default();
     let hint = if demo {
         r#"<p class="hint">演示账户：admin、fgj（发改局）、haimen（海门街道）、lingdao（区领导）、chakan（查看），密码均为 <code>Zhantu2019</code>。</p>"#
     } else {
@@ -75,7 +94,9 @@ async fn login_page(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> 
     let mut resp = Html(page("登录", &body)).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600").parse().map_err(ApiError::internal)?,
+        format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600")
+            .parse()
+            .map_err(ApiError::internal)?,
     );
     Ok(resp)
 }
@@ -94,12 +115,20 @@ async fn login_form(State(st): State<AppState>, parts: axum::http::request::Part
     match crate::accounts::sign_in(&st, f.username.trim(), &f.password, &address, ua).await {
         Ok((_, raw, _)) => {
             let mut resp = Redirect::to(&next).into_response();
-            resp.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&raw, crate::accounts::cookies_secure()).parse().map_err(ApiError::internal)?);
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                auth::session_cookie(&raw, crate::accounts::cookies_secure())
+                    .parse()
+                    .map_err(ApiError::internal)?,
+            );
             Ok(resp)
         }
-        Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            Ok(Redirect::to(&format!("/login?error={}&next={}", crate::guard::urlencode(&e.message), crate::guard::urlencode(&next))).into_response())
-        }
+        Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => Ok(Redirect::to(&format!(
+            "/login?error={}&next={}",
+            crate::guard::urlencode(&e.message),
+            crate::guard::urlencode(&next)
+        ))
+        .into_response()),
         Err(e) => Err(e),
     }
 }
@@ -109,7 +138,10 @@ async fn logout_form(State(st): State<AppState>, a: Auth) -> Result<Response, Ap
         st.store.delete_session(id_hash).await?;
     }
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, auth::clear_session_cookie().parse().map_err(ApiError::internal)?);
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
+    );
     Ok(resp)
 }
 
@@ -146,7 +178,14 @@ async fn overview(State(st): State<AppState>, a: Auth) -> Result<Html<String>, A
     let campaigns: String = f
         .campaigns
         .iter()
-        .map(|c| format!("<li>{}：目标节点{}个，已销号{}个</li>", esc(&c.name), c.completion.target_nodes, c.completion.closed_nodes))
+        .map(|c| {
+            format!(
+                "<li>{}：目标节点{}个，已销号{}个</li>",
+                esc(&c.name),
+                c.completion.target_nodes,
+                c.completion.closed_nodes
+            )
+        })
         .collect();
     let body = format!(
         r#"{bar}<main><h1>{district}重大项目挂图作战 · {year}年</h1>

@@ -25,7 +25,9 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         let ds = zhantu_demo::scenario_2019(args.seed);
         let stats = store.load_dataset(&ds).await?;
         println!("已写入 {} 个项目、{} 个节点。", stats.projects, stats.nodes);
-        zhantu_web::accounts::create_demo_accounts(&store).await.map_err(|e| CliError(e.message))?;
+        zhantu_web::accounts::create_demo_accounts(&store)
+            .await
+            .map_err(|e| CliError(e.message))?;
     }
     let district = store.setting("district_name").await?.unwrap_or_default();
     let as_of = store.as_of().await?;

@@ -14,7 +14,12 @@ pub struct Args {
 
 pub async fn run(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
-    serve(store, args.listen, Some("登录：使用管理员分配的账户；新建账户用 zhantu user add。".into())).await
+    serve(
+        store,
+        args.listen,
+        Some("登录：使用管理员分配的账户；新建账户用 zhantu user add。".into()),
+    )
+    .await
 }
 
 /// Binds, prints where the app is and how to use it, and serves until Ctrl-C.

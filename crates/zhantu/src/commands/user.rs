@@ -52,7 +52,10 @@ pub enum UserCommand {
 
 fn ctx() -> AuditCtx {
     let who = std::env::var("USER").unwrap_or_else(|_| "shell".into());
-    AuditCtx { actor: format!("cli:{who}"), address: "localhost".into() }
+    AuditCtx {
+        actor: format!("cli:{who}"),
+        address: "localhost".into(),
+    }
 }
 
 fn temporary_password() -> String {
@@ -65,9 +68,17 @@ fn web_err(e: zhantu_web::ApiError) -> CliError {
 
 pub async fn run(args: Args) -> Result<(), CliError> {
     match args.command {
-        UserCommand::Add { database, username, name, role, unit, password } => {
+        UserCommand::Add {
+            database,
+            username,
+            name,
+            role,
+            unit,
+            password,
+        } => {
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
-            let role = Role::from_code(&role).ok_or_else(|| CliError(format!("角色“{role}”无效：应为 admin、coordinator、unit_editor、leader 或 viewer")))?;
+            let role = Role::from_code(&role)
+                .ok_or_else(|| CliError(format!("角色“{role}”无效：应为 admin、coordinator、unit_editor、leader 或 viewer")))?;
             let unit_id = match unit {
                 None => store.root_unit().await?.ok_or_else(|| CliError("数据库中还没有单位".into()))?,
                 Some(u) => match u.parse::<i64>() {
@@ -82,7 +93,14 @@ pub async fn run(args: Args) -> Result<(), CliError> {
             auth::check_password_policy(&password, &username).map_err(web_err)?;
             let u = store
                 .create_user(
-                    &NewUser { username: username.clone(), display_name: name, role, unit_id, password_hash: auth::hash_password(&password).map_err(web_err)?, must_change_password: generated },
+                    &NewUser {
+                        username: username.clone(),
+                        display_name: name,
+                        role,
+                        unit_id,
+                        password_hash: auth::hash_password(&password).map_err(web_err)?,
+                        must_change_password: generated,
+                    },
                     &ctx(),
                 )
                 .await?;
@@ -94,20 +112,42 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         }
         UserCommand::Disable { database, username } => {
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
-            let u = store.user_by_username(&username).await?.ok_or_else(|| CliError(format!("用户“{username}”不存在")))?;
-            store.update_user(u.id, u.version, &UserChange { active: Some(false), ..Default::default() }, &ctx()).await?;
+            let u = store
+                .user_by_username(&username)
+                .await?
+                .ok_or_else(|| CliError(format!("用户“{username}”不存在")))?;
+            store
+                .update_user(
+                    u.id,
+                    u.version,
+                    &UserChange {
+                        active: Some(false),
+                        ..Default::default()
+                    },
+                    &ctx(),
+                )
+                .await?;
             println!("已停用用户 {username}，其登录会话已失效。");
             Ok(())
         }
-        UserCommand::ResetPassword { database, username, password } => {
+        UserCommand::ResetPassword {
+            database,
+            username,
+            password,
+        } => {
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
-            let u = store.user_by_username(&username).await?.ok_or_else(|| CliError(format!("用户“{username}”不存在")))?;
+            let u = store
+                .user_by_username(&username)
+                .await?
+                .ok_or_else(|| CliError(format!("用户“{username}”不存在")))?;
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (temporary_password(), true),
             };
             auth::check_password_policy(&password, &username).map_err(web_err)?;
-            store.set_password(u.id, &auth::hash_password(&password).map_err(web_err)?, true, None, &ctx()).await?;
+            store
+                .set_password(u.id, &auth::hash_password(&password).map_err(web_err)?, true, None, &ctx())
+                .await?;
             println!("已重置用户 {username} 的密码，其登录会话已失效。");
             if generated {
                 println!("临时密码：{password}（首次登录后须修改）");

@@ -4,7 +4,12 @@ use crate::helpers::demo_get;
 use serde_json::Value;
 
 fn landing<'a>(f: &'a Value, name: &str) -> &'a Value {
-    f["landing"].as_array().unwrap().iter().find(|l| l["category"] == name).unwrap_or_else(|| panic!("no landing row for {name}: {f}"))
+    f["landing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["category"] == name)
+        .unwrap_or_else(|| panic!("no landing row for {name}: {f}"))
 }
 
 #[tokio::test]
@@ -40,7 +45,10 @@ async fn figures_2019_reproduce_the_seed_article() {
     assert_eq!(b["items"].as_array().unwrap().len(), 5);
 
     let campaigns = f["campaigns"].as_array().unwrap();
-    let c = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("奋战60天")).expect("the 60-day campaign");
+    let c = campaigns
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().contains("奋战60天"))
+        .expect("the 60-day campaign");
     assert_eq!((c["target_nodes"].as_u64(), c["closed_nodes"].as_u64()), (Some(60), Some(60)));
 
     assert_eq!(f["supervision_rounds"], 6);
@@ -49,12 +57,22 @@ async fn figures_2019_reproduce_the_seed_article() {
     assert!(f["problems"]["raised"].as_u64().unwrap() >= f["problems"]["closed"].as_u64().unwrap());
     assert_eq!(f["projects_planned"], 188);
     assert_eq!(f["land_quota"]["granted_mu"], "485");
-    let ppp = f["categories"].as_array().unwrap().iter().find(|c| c["code"] == "ppp").expect("ppp");
+    let ppp = f["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "ppp")
+        .expect("ppp");
     assert_eq!(ppp["projects"], 9);
 
     let rate = f["node_on_time_rate_pct"].as_f64().expect("on-time rate");
     assert!((0.0..=100.0).contains(&rate));
-    let lights: u64 = f["lights"].as_array().unwrap().iter().map(|l| l["projects"].as_u64().unwrap()).sum();
+    let lights: u64 = f["lights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["projects"].as_u64().unwrap())
+        .sum();
     assert!(lights > 0);
 }
 

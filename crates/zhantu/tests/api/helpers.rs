@@ -26,10 +26,15 @@ impl TestApp {
         get_json(&reqwest::Client::new(), &format!("{}{}", self.base, path)).await
     }
     pub async fn login(&self, username: &str) -> Session {
-        login(&self.base, username, zhantu_web::accounts::DEMO_PASSWORD).await.expect("login")
+        login(&self.base, username, zhantu_web::accounts::DEMO_PASSWORD)
+            .await
+            .expect("login")
     }
     pub async fn audit_count(&self) -> i64 {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(self.store.pool()).await.unwrap()
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
     }
 }
 
@@ -59,10 +64,18 @@ pub async fn login(base: &str, username: &str, password: &str) -> Result<Session
         .await
         .expect("login request");
     let status = resp.status().as_u16();
-    let cookie = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(|c| c.split(';').next().unwrap().to_string());
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(|c| c.split(';').next().unwrap().to_string());
     let body: Value = resp.json().await.expect("login JSON");
     match (status, cookie) {
-        (200, Some(cookie)) => Ok(Session { base: base.to_string(), cookie, csrf: body["csrf_token"].as_str().unwrap().to_string() }),
+        (200, Some(cookie)) => Ok(Session {
+            base: base.to_string(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+        }),
         _ => Err((status, body)),
     }
 }
@@ -71,7 +84,9 @@ impl Session {
     /// Sends a request with the session cookie, with or without the CSRF header.
     pub async fn send(&self, method: &str, path: &str, body: Option<Value>, csrf: bool) -> (u16, Value) {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut rb = reqwest::Client::new().request(m, format!("{}{}", self.base, path)).header("cookie", &self.cookie);
+        let mut rb = reqwest::Client::new()
+            .request(m, format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie);
         if csrf {
             rb = rb.header("x-csrf-token", &self.csrf);
         }
@@ -105,11 +120,19 @@ pub async fn fresh_store() -> (Store, TempDir, String) {
                 "zt_{}_{}_{}",
                 std::process::id(),
                 N.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
             );
             sqlx::any::install_default_drivers();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("connect to the PostgreSQL admin URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL admin URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
             let (base, _) = admin.rsplit_once('/').expect("admin URL names a database");
             format!("{base}/{name}")
         }
@@ -126,7 +149,13 @@ pub async fn fresh_demo_store() -> (Store, TempDir, String) {
     zhantu_web::accounts::create_demo_accounts(&store).await.expect("demo accounts");
     let admin = store.user_by_username("admin").await.unwrap().unwrap();
     store
-        .create_api_token(admin.id, "tests", &zhantu_web::auth::sha256_hex(ADMIN_TOKEN), &ADMIN_TOKEN[..10], &zhantu_store::AuditCtx::system("tests"))
+        .create_api_token(
+            admin.id,
+            "tests",
+            &zhantu_web::auth::sha256_hex(ADMIN_TOKEN),
+            &ADMIN_TOKEN[..10],
+            &zhantu_store::AuditCtx::system("tests"),
+        )
         .await
         .expect("token");
     (store, dir, url)
@@ -145,7 +174,12 @@ pub async fn serve(store: Store) -> String {
 pub async fn spawn_app() -> TestApp {
     let (store, dir, url) = fresh_demo_store().await;
     let base = serve(store.clone()).await;
-    TestApp { base, url, store, _dir: dir }
+    TestApp {
+        base,
+        url,
+        store,
+        _dir: dir,
+    }
 }
 
 /// The shared read-only demo server: started once, on a thread with its own runtime, so it
@@ -155,7 +189,11 @@ pub fn demo_base() -> &'static str {
     BASE.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async move {
                 let (store, dir, _) = fresh_demo_store().await;
                 let base = serve(store).await;

@@ -20,7 +20,13 @@ struct Fixture {
 
 async fn other_units_project(app: &TestApp) -> (i64, i64) {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
-    let p = page["items"].as_array().unwrap().iter().find(|p| p["unit"]["name"] != "海门街道").expect("a project of another unit").clone();
+    let p = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["unit"]["name"] != "海门街道")
+        .expect("a project of another unit")
+        .clone();
     (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap())
 }
 
@@ -29,31 +35,103 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
     let viewer = app.store.user_by_username("chakan").await.unwrap().unwrap();
     let admin = app.store.user_by_username("admin").await.unwrap().unwrap();
     let token = app.store.api_tokens(Some(admin.id)).await.unwrap()[0].id;
-    let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture { path, body, public: false, editor_forbidden, stale_body: stale };
+    let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture {
+        path,
+        body,
+        public: false,
+        editor_forbidden,
+        stale_body: stale,
+    };
     vec![
-        (("POST", "/login"), Fixture { path: "/login".into(), body: json!({}), public: true, editor_forbidden: false, stale_body: None }),
+        (
+            ("POST", "/login"),
+            Fixture {
+                path: "/login".into(),
+                body: json!({}),
+                public: true,
+                editor_forbidden: false,
+                stale_body: None,
+            },
+        ),
         (("POST", "/logout"), f("/logout".into(), json!({}), false, None)),
-        (("POST", "/api/v1/auth/login"), Fixture { path: "/api/v1/auth/login".into(), body: json!({}), public: true, editor_forbidden: false, stale_body: None }),
-        (("POST", "/api/v1/auth/logout"), f("/api/v1/auth/logout".into(), json!({}), false, None)),
-        (("POST", "/api/v1/auth/password"), f("/api/v1/auth/password".into(), json!({"current_password": "x", "new_password": "y"}), false, None)),
-        (("POST", "/api/v1/users"), f("/api/v1/users".into(), json!({"username": "new1", "display_name": "新人", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"}), true, None)),
+        (
+            ("POST", "/api/v1/auth/login"),
+            Fixture {
+                path: "/api/v1/auth/login".into(),
+                body: json!({}),
+                public: true,
+                editor_forbidden: false,
+                stale_body: None,
+            },
+        ),
+        (
+            ("POST", "/api/v1/auth/logout"),
+            f("/api/v1/auth/logout".into(), json!({}), false, None),
+        ),
+        (
+            ("POST", "/api/v1/auth/password"),
+            f(
+                "/api/v1/auth/password".into(),
+                json!({"current_password": "x", "new_password": "y"}),
+                false,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/users"),
+            f(
+                "/api/v1/users".into(),
+                json!({"username": "new1", "display_name": "新人", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"}),
+                true,
+                None,
+            ),
+        ),
         (
             ("PATCH", "/api/v1/users/{id}"),
-            f(format!("/api/v1/users/{}", viewer.id), json!({"version": viewer.version, "display_name": "改名"}), true, Some(json!({"version": viewer.version - 1, "display_name": "改名"}))),
+            f(
+                format!("/api/v1/users/{}", viewer.id),
+                json!({"version": viewer.version, "display_name": "改名"}),
+                true,
+                Some(json!({"version": viewer.version - 1, "display_name": "改名"})),
+            ),
         ),
-        (("POST", "/api/v1/users/{id}/reset-password"), f(format!("/api/v1/users/{}/reset-password", viewer.id), json!({"password": "Jiaojiang2019x"}), true, None)),
-        (("POST", "/api/v1/tokens"), f("/api/v1/tokens".into(), json!({"name": "脚本", "user_id": admin.id}), true, None)),
-        (("DELETE", "/api/v1/tokens/{id}"), f(format!("/api/v1/tokens/{token}"), json!({}), true, None)),
+        (
+            ("POST", "/api/v1/users/{id}/reset-password"),
+            f(
+                format!("/api/v1/users/{}/reset-password", viewer.id),
+                json!({"password": "Jiaojiang2019x"}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/tokens"),
+            f("/api/v1/tokens".into(), json!({"name": "脚本", "user_id": admin.id}), true, None),
+        ),
+        (
+            ("DELETE", "/api/v1/tokens/{id}"),
+            f(format!("/api/v1/tokens/{token}"), json!({}), true, None),
+        ),
         (
             ("PATCH", "/api/v1/projects/{id}"),
-            f(format!("/api/v1/projects/{project}"), json!({"version": version, "location": "改到别处"}), true, Some(json!({"version": version - 1, "location": "改到别处"}))),
+            f(
+                format!("/api/v1/projects/{project}"),
+                json!({"version": version, "location": "改到别处"}),
+                true,
+                Some(json!({"version": version - 1, "location": "改到别处"})),
+            ),
         ),
     ]
 }
 
 async fn anonymous(app: &TestApp, method: &str, path: &str, body: &Value) -> (u16, Value) {
     let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let resp = reqwest::Client::new().request(m, format!("{}{path}", app.base)).json(body).send().await.unwrap();
+    let resp = reqwest::Client::new()
+        .request(m, format!("{}{path}", app.base))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
 }
@@ -63,7 +141,10 @@ async fn every_write_route_is_guarded() {
     let app = spawn_app().await;
     let fixtures = fixtures(&app).await;
     for route in zhantu_web::WRITE_ROUTES {
-        assert!(fixtures.iter().any(|(r, _)| r == route), "write route {route:?} has no fixture in tests/api/security.rs");
+        assert!(
+            fixtures.iter().any(|(r, _)| r == route),
+            "write route {route:?} has no fixture in tests/api/security.rs"
+        );
     }
     let editor = app.login("haimen").await;
     let admin = app.login("admin").await;
@@ -72,7 +153,15 @@ async fn every_write_route_is_guarded() {
         let before = app.audit_count().await;
         if fx.public {
             // A form post without the pre-session cookie is refused.
-            let resp = reqwest::Client::new().request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{}{}", app.base, fx.path)).form(&[("username", "admin"), ("password", "x")]).send().await.unwrap();
+            let resp = reqwest::Client::new()
+                .request(
+                    reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                    format!("{}{}", app.base, fx.path),
+                )
+                .form(&[("username", "admin"), ("password", "x")])
+                .send()
+                .await
+                .unwrap();
             assert_eq!(resp.status().as_u16(), 403, "{route}: form without CSRF");
             continue;
         }
@@ -81,7 +170,11 @@ async fn every_write_route_is_guarded() {
         assert_eq!(e["error"]["code"], "unauthorized", "{route}");
 
         let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), false).await;
-        assert_eq!((status, e["error"]["code"].as_str()), (403, Some("csrf_failed")), "{route}: no CSRF token");
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (403, Some("csrf_failed")),
+            "{route}: no CSRF token"
+        );
 
         if fx.editor_forbidden {
             let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), true).await;
@@ -90,7 +183,11 @@ async fn every_write_route_is_guarded() {
         }
         if let Some(stale) = &fx.stale_body {
             let (status, e) = admin.send(method, &fx.path, Some(stale.clone()), true).await;
-            assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{route}: stale version: {e}");
+            assert_eq!(
+                (status, e["error"]["code"].as_str()),
+                (409, Some("stale_version")),
+                "{route}: stale version: {e}"
+            );
         }
         assert_eq!(app.audit_count().await, before, "{route}: a refused request changed nothing");
     }
@@ -101,7 +198,14 @@ async fn reading_needs_sign_in_and_respects_unit_scope() {
     let app = spawn_app().await;
     let resp = reqwest::get(format!("{}/api/v1/projects", app.base)).await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-    let resp = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap().get(format!("{}/", app.base)).send().await.unwrap();
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 303);
     assert!(resp.headers()["location"].to_str().unwrap().starts_with("/login"));
 
@@ -125,7 +229,14 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
     let p = &mine["items"][0];
     let (id, v) = (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap());
 
-    let (status, r) = editor.send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v, "total_investment": "12345.67万元", "name": "<script>alert(1)</script>"})), true).await;
+    let (status, r) = editor
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v, "total_investment": "12345.67万元", "name": "<script>alert(1)</script>"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["version"], v + 1);
     let (_, detail) = app.get(&format!("/api/v1/projects/{id}")).await;
@@ -134,7 +245,14 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
 
     // A second person still holding the old version is refused and told who changed it.
     let coordinator = app.login("fgj").await;
-    let (status, e) = coordinator.send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v, "location": "别处"})), true).await;
+    let (status, e) = coordinator
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v, "location": "别处"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 409);
     assert!(e["error"]["message"].as_str().unwrap().contains("haimen"), "{e}");
 
@@ -146,7 +264,14 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
     assert!(entry["before"]["total_investment_yuan"].as_i64().unwrap() != 123_456_700);
     assert_eq!(entry["address"], "127.0.0.1");
 
-    let (status, e) = editor.send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + 1, "total_investment": "12.345678万元"})), true).await;
+    let (status, e) = editor
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v + 1, "total_investment": "12.345678万元"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("金额"), "{e}");
 }
@@ -172,25 +297,52 @@ async fn the_audit_chain_detects_tampering() {
     let admin = app.login("admin").await;
     let (id, v) = other_units_project(&app).await;
     for (i, loc) in ["一", "二", "三"].iter().enumerate() {
-        let (s, e) = admin.send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + i as i64, "location": loc})), true).await;
+        let (s, e) = admin
+            .send(
+                "PATCH",
+                &format!("/api/v1/projects/{id}"),
+                Some(json!({"version": v + i as i64, "location": loc})),
+                true,
+            )
+            .await;
         assert_eq!(s, 200, "{e}");
     }
-    let verify = || std::process::Command::new(env!("CARGO_BIN_EXE_zhantu")).args(["audit", "verify", "--database", &app.url]).output().unwrap();
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+            .args(["audit", "verify", "--database", &app.url])
+            .output()
+            .unwrap()
+    };
     let out = verify();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("完整"));
 
-    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'").fetch_one(app.store.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = $1").bind(target).execute(app.store.pool()).await.unwrap();
+    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = $1")
+        .bind(target)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let out = verify();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("第 {target} 条")), "{err}");
 
     // Deleting the newest entry is caught too.
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = $1").bind(target).execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = $1")
+        .bind(target)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     assert!(verify().status.success());
-    sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(target).execute(app.store.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = $1")
+        .bind(target)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let out = verify();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
 }
@@ -203,7 +355,10 @@ async fn login_is_throttled_per_account_and_per_address() {
         assert_eq!((status, e["error"]["code"].as_str()), (401, Some("bad_credentials")));
         assert_eq!(e["error"]["message"], "用户名或密码错误");
     }
-    let (status, e) = login(&app.base, "fgj", zhantu_web::accounts::DEMO_PASSWORD).await.err().expect("locked even with the right password");
+    let (status, e) = login(&app.base, "fgj", zhantu_web::accounts::DEMO_PASSWORD)
+        .await
+        .err()
+        .expect("locked even with the right password");
     assert_eq!(status, 429);
     assert!(e["error"]["message"].as_str().unwrap().contains("分钟后再试"));
     // Another account is unaffected until the address itself has failed too often.
@@ -211,7 +366,14 @@ async fn login_is_throttled_per_account_and_per_address() {
     for i in 0..zhantu_web::auth::MAX_FAILURES_PER_ADDRESS {
         let _ = login(&app.base, &format!("nobody{i}"), "x").await;
     }
-    assert_eq!(login(&app.base, "lingdao", zhantu_web::accounts::DEMO_PASSWORD).await.err().unwrap().0, 429);
+    assert_eq!(
+        login(&app.base, "lingdao", zhantu_web::accounts::DEMO_PASSWORD)
+            .await
+            .err()
+            .unwrap()
+            .0,
+        429
+    );
 }
 
 #[tokio::test]
@@ -222,10 +384,21 @@ async fn tokens_can_be_revoked_and_sessions_expire() {
     assert_eq!(status, 201, "{t}");
     let token = t["token"].as_str().unwrap().to_string();
     let use_token = || async {
-        reqwest::Client::new().get(format!("{}/api/v1/projects?limit=1", app.base)).bearer_auth(&token).send().await.unwrap().status().as_u16()
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/projects?limit=1", app.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     };
     assert_eq!(use_token().await, 200);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1").bind(&token).fetch_one(app.store.pool()).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
+        .bind(&token)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     assert_eq!(stored, 0, "tokens are stored hashed");
     let id = t["info"]["id"].as_i64().unwrap();
     let (status, _) = editor.send("DELETE", &format!("/api/v1/tokens/{id}"), None, true).await;
@@ -233,7 +406,10 @@ async fn tokens_can_be_revoked_and_sessions_expire() {
     assert_eq!(use_token().await, 401);
 
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 200);
-    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 401, "an expired session is refused");
 }
 
@@ -242,7 +418,14 @@ async fn passwords_change_and_admins_manage_users() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let (status, u) = admin
-        .send("POST", "/api/v1/users", Some(json!({"username": "Xiachen", "display_name": "下陈街道填报员", "role": "unit_editor", "unit_id": 1, "password": "short"})), true)
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(
+                json!({"username": "Xiachen", "display_name": "下陈街道填报员", "role": "unit_editor", "unit_id": 1, "password": "short"}),
+            ),
+            true,
+        )
         .await;
     assert_eq!(status, 400, "{u}");
     assert!(u["error"]["message"].as_str().unwrap().contains("密码"));
@@ -251,17 +434,45 @@ async fn passwords_change_and_admins_manage_users() {
         .await;
     assert_eq!(status, 201, "{u}");
     assert_eq!(u["username"], "xiachen");
-    let (status, _) = admin.send("POST", "/api/v1/users", Some(json!({"username": "xiachen", "display_name": "重复", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"})), true).await;
+    let (status, _) = admin
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "xiachen", "display_name": "重复", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 409);
 
     let new = login(&app.base, "xiachen", "Jiaojiang2019x").await.expect("new user signs in");
-    let (status, _) = new.send("POST", "/api/v1/auth/password", Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Xiachen2020abc"})), true).await;
+    let (status, _) = new
+        .send(
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Xiachen2020abc"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 400, "the password may not contain the user name");
-    let (status, _) = new.send("POST", "/api/v1/auth/password", Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})), true).await;
+    let (status, _) = new
+        .send(
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 204);
     assert!(login(&app.base, "xiachen", "Jiaojiang2020y").await.is_ok());
 
-    let (status, u2) = admin.send("PATCH", &format!("/api/v1/users/{}", u["id"]), Some(json!({"version": u["version"].as_i64().unwrap() + 1, "active": false})), true).await;
+    let (status, u2) = admin
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{}", u["id"]),
+            Some(json!({"version": u["version"].as_i64().unwrap() + 1, "active": false})),
+            true,
+        )
+        .await;
     assert_eq!(status, 200, "{u2}");
     assert_eq!(new.get("/api/v1/auth/me").await.0, 401, "a disabled user's sessions end");
     let (status, e) = login(&app.base, "xiachen", "Jiaojiang2020y").await.err().unwrap();
@@ -271,11 +482,35 @@ async fn passwords_change_and_admins_manage_users() {
 #[tokio::test]
 async fn the_cli_manages_users() {
     let app = spawn_app().await;
-    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_zhantu")).args(args).args(["--database", &app.url]).output().unwrap();
-    let out = run(&["user", "add", "--username", "sanjia", "--name", "三甲街道填报员", "--role", "unit_editor", "--unit", "三甲街道"]);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+            .args(args)
+            .args(["--database", &app.url])
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "user",
+        "add",
+        "--username",
+        "sanjia",
+        "--name",
+        "三甲街道填报员",
+        "--role",
+        "unit_editor",
+        "--unit",
+        "三甲街道",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let password = stdout.lines().find_map(|l| l.strip_prefix("临时密码：")).unwrap().split('（').next().unwrap().to_string();
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("临时密码："))
+        .unwrap()
+        .split('（')
+        .next()
+        .unwrap()
+        .to_string();
     let s = login(&app.base, "sanjia", &password).await.expect("temporary password works");
     let (_, me) = s.get("/api/v1/auth/me").await;
     assert_eq!(me["user"]["must_change_password"], true);
@@ -296,46 +531,94 @@ async fn the_cli_manages_users() {
 #[tokio::test]
 async fn responses_carry_security_headers_and_limits() {
     let app = spawn_app().await;
-    let resp = reqwest::get(format!("{}/login?error=%3Cscript%3Ealert(1)%3C/script%3E", app.base)).await.unwrap();
+    let resp = reqwest::get(format!("{}/login?error=%3Cscript%3Ealert(1)%3C/script%3E", app.base))
+        .await
+        .unwrap();
     let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(resp.headers()["x-frame-options"], "DENY");
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
     let body = resp.text().await.unwrap();
-    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !body.contains("<script>alert"), "escaped");
+    assert!(
+        body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !body.contains("<script>alert"),
+        "escaped"
+    );
     assert!(!body.contains("<script"), "no inline script on the page");
 
     let admin = app.login("admin").await;
     let huge = "字".repeat(600_000);
     let (id, v) = other_units_project(&app).await;
-    let (status, _) = admin.send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v, "description": huge})), true).await;
+    let (status, _) = admin
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v, "description": huge})),
+            true,
+        )
+        .await;
     assert_eq!(status, 413, "request size limit");
 }
 
 #[tokio::test]
 async fn the_sign_in_form_works_in_a_browser_flow() {
     let app = spawn_app().await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page = client.get(format!("{}/login?next=/", app.base)).send().await.unwrap();
-    let pre = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let pre = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let html = page.text().await.unwrap();
-    let token = html.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     assert!(pre.ends_with(&token));
     let resp = client
         .post(format!("{}/login", app.base))
         .header("cookie", &pre)
-        .form(&[("csrf_token", token.as_str()), ("username", "haimen"), ("password", zhantu_web::accounts::DEMO_PASSWORD), ("next", "//evil.example/")])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "haimen"),
+            ("password", zhantu_web::accounts::DEMO_PASSWORD),
+            ("next", "//evil.example/"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 303);
     assert_eq!(resp.headers()["location"], "/", "no open redirect");
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age="), "{set}");
-    let session = Session { base: app.base.clone(), cookie: set.split(';').next().unwrap().to_string(), csrf: String::new() };
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age="),
+        "{set}"
+    );
+    let session = Session {
+        base: app.base.clone(),
+        cookie: set.split(';').next().unwrap().to_string(),
+        csrf: String::new(),
+    };
     let (status, me) = session.get("/api/v1/auth/me").await;
     assert_eq!(status, 200);
     assert_eq!(me["user"]["username"], "haimen");
-    let html = client.get(format!("{}/", app.base)).header("cookie", &session.cookie).send().await.unwrap().text().await.unwrap();
+    let html = client
+        .get(format!("{}/", app.base))
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("海门街道填报员") && html.contains("单位填报员"));
 }
