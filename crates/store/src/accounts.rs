@@ -482,3 +482,15 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// All units, in tree order as loaded: (id, name, kind code).
+    pub async fn unit_names(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        sqlx::query("SELECT id, name, kind FROM units ORDER BY sort_order, id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((i64_(r, "id")?, text(r, "name")?, text(r, "kind")?)))
+            .collect()
+    }
+}

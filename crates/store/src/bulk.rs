@@ -2,7 +2,7 @@
 //! transaction, with multi-row INSERTs sized to each engine's parameter limit.
 
 use crate::row::Val;
-use crate::{Store, StoreError};
+use crate::{Engine, Store, StoreError};
 use sqlx::AnyConnection;
 use zhantu_domain::dataset::Dataset;
 
@@ -16,28 +16,28 @@ pub struct LoadStats {
 
 async fn insert_rows(
     conn: &mut AnyConnection,
-    max_params: usize,
+    engine: Engine,
     table: &str,
     cols: &[&str],
     rows: impl IntoIterator<Item = Vec<Val>>,
 ) -> Result<usize, StoreError> {
-    let per_stmt = (max_params / cols.len()).clamp(1, 1000);
+    let per_stmt = (engine.max_params() / cols.len()).clamp(1, 1000);
     let mut batch: Vec<Vec<Val>> = Vec::with_capacity(per_stmt);
     let mut written = 0;
     for row in rows {
         debug_assert_eq!(row.len(), cols.len(), "{table}");
         batch.push(row);
         if batch.len() == per_stmt {
-            written += flush(conn, table, cols, &mut batch).await?;
+            written += flush(conn, engine, table, cols, &mut batch).await?;
         }
     }
     if !batch.is_empty() {
-        written += flush(conn, table, cols, &mut batch).await?;
+        written += flush(conn, engine, table, cols, &mut batch).await?;
     }
     Ok(written)
 }
 
-async fn flush(conn: &mut AnyConnection, table: &str, cols: &[&str], batch: &mut Vec<Vec<Val>>) -> Result<usize, StoreError> {
+async fn flush(conn: &mut AnyConnection, engine: Engine, table: &str, cols: &[&str], batch: &mut Vec<Vec<Val>>) -> Result<usize, StoreError> {
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
     let mut n = 0;
     for (i, _) in batch.iter().enumerate() {
@@ -50,8 +50,7 @@ async fn flush(conn: &mut AnyConnection, table: &str, cols: &[&str], batch: &mut
                 sql.push_str(", ");
             }
             n += 1;
-            sql.push('$');
-            sql.push_str(&n.to_string());
+            sql.push_str(&engine.placeholder(n));
         }
         sql.push(')');
     }
@@ -73,7 +72,7 @@ impl Store {
     /// Writes a whole data set into an empty database, all or nothing.
     pub async fn load_dataset(&self, ds: &Dataset) -> Result<LoadStats, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();
-        let mp = self.engine.max_params();
+        let mp = self.engine;
         let mut tx = self.pool.begin().await?;
         let c: &mut AnyConnection = &mut tx;
         let mut rows = 0;

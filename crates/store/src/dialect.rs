@@ -25,6 +25,16 @@ impl Engine {
         }
     }
 
+    /// The placeholder of the `n`th (1-based) parameter in a bulk statement. SQLite resolves
+    /// named parameters (`$n`) by a linear search, which makes a statement with thousands of
+    /// them quadratic to prepare; plain `?` is positional and costs nothing.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Engine::Sqlite => "?".into(),
+            Engine::Postgres => format!("${n}"),
+        }
+    }
+
     /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
     /// moved past them; SQLite needs nothing.
     pub fn reset_id_sequence_sql(self, table: &str) -> Option<String> {

@@ -15,6 +15,7 @@ mod error;
 mod figures;
 mod projects;
 mod row;
+mod views;
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
@@ -23,6 +24,8 @@ pub use dialect::Engine;
 pub use edit::ProjectChange;
 pub use error::StoreError;
 pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
+pub use projects::ProjectSort;
+pub use views::{DivisionCount, FilterChoices, MapNode, MapRow, UnitChoice, UnitRank};
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

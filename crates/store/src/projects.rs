@@ -32,6 +32,55 @@ pub struct ProjectFilter {
     pub limit: u32,
 }
 
+/// Orders of the registry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProjectSort {
+    /// Registration order (the id).
+    #[default]
+    Id,
+    Name,
+    /// Largest total investment first.
+    InvestmentDesc,
+    /// Earliest planned start first (projects without one last).
+    PlannedStart,
+    /// Red, then yellow, then green, then unlit.
+    LightFirst,
+}
+
+impl ProjectSort {
+    pub const ALL: [ProjectSort; 5] = [
+        ProjectSort::Id,
+        ProjectSort::Name,
+        ProjectSort::InvestmentDesc,
+        ProjectSort::PlannedStart,
+        ProjectSort::LightFirst,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            ProjectSort::Id => "id",
+            ProjectSort::Name => "name",
+            ProjectSort::InvestmentDesc => "investment",
+            ProjectSort::PlannedStart => "start",
+            ProjectSort::LightFirst => "light",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ProjectSort> {
+        ProjectSort::ALL.into_iter().find(|x| x.code() == s)
+    }
+    fn key_sql(self) -> &'static str {
+        match self {
+            ProjectSort::Id => "p.id",
+            ProjectSort::Name => "p.name",
+            ProjectSort::InvestmentDesc => "p.total_investment",
+            ProjectSort::PlannedStart => "COALESCE(p.planned_start_on, '9999-12-31')",
+            ProjectSort::LightFirst => "(CASE p.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END)",
+        }
+    }
+    fn descending(self) -> bool {
+        self == ProjectSort::InvestmentDesc
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct NamedRef {
     pub id: i64,
@@ -150,12 +199,12 @@ pub struct ProjectDetail {
     pub problems: Vec<ProblemView>,
 }
 
-const LIST_COLUMNS: &str = "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit_name, p.leader_id, pe.name AS leader_name, \
+pub(crate) const LIST_COLUMNS: &str = "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit_name, p.leader_id, pe.name AS leader_name, \
      p.stage, p.project_type, p.industry_code, p.division_code, p.total_investment, p.planned_year, p.planned_start_on, \
      p.started_on, p.light, p.light_reason, p.version";
-const LIST_FROM: &str = " FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id";
+pub(crate) const LIST_FROM: &str = " FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id";
 
-fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
+pub(crate) fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
     let stage_code = text(row, "stage")?;
     let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
     let division_code = opt_text(row, "division_code")?;
@@ -212,7 +261,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn project_where(&self, f: &ProjectFilter, q: &mut SqlBuf) -> Result<(), StoreError> {
+    pub(crate) async fn project_where(&self, f: &ProjectFilter, q: &mut SqlBuf) -> Result<(), StoreError> {
         q.push(" WHERE 1 = 1");
         if let Some(unit) = f.unit {
             let ids = self.unit_and_descendants(unit).await?;
@@ -297,7 +346,42 @@ impl Store {
         Ok(ProjectPage { items, next_cursor, total })
     }
 
-    async fn attach_categories(&self, items: &mut [ProjectListItem]) -> Result<(), StoreError> {
+    /// One page of the registry in the given order. Keyset paging still uses the id of the
+    /// previous page's last project (`f.after`): the page starts after that project's place in
+    /// the order, so pages stay fast and stable at any depth.
+    pub async fn list_projects_sorted(&self, f: &ProjectFilter, sort: ProjectSort) -> Result<ProjectPage, StoreError> {
+        if sort == ProjectSort::Id {
+            return self.list_projects(f).await;
+        }
+        let limit = f.limit.clamp(1, 500) as i64;
+        let key = sort.key_sql();
+        let mut q = SqlBuf::new(LIST_COLUMNS);
+        q.push(LIST_FROM);
+        self.project_where(f, &mut q).await?;
+        if let Some(after) = f.after {
+            let cmp = if sort.descending() { " < " } else { " > " };
+            let sub = format!("(SELECT {key} FROM projects p WHERE p.id = ");
+            q.push(" AND (").push(key).push(cmp).push(&sub).arg(after).push(")");
+            q.push(" OR (").push(key).push(" = ").push(&sub).arg(after).push(") AND p.id > ").arg(after).push("))");
+        }
+        q.push(" ORDER BY ").push(key).push(if sort.descending() { " DESC" } else { " ASC" });
+        q.push(", p.id LIMIT ").arg(limit + 1);
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(list_item).collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|p| p.id)
+        } else {
+            None
+        };
+        self.attach_categories(&mut items).await?;
+        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM projects p");
+        self.project_where(f, &mut count).await?;
+        let total: i64 = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
+        Ok(ProjectPage { items, next_cursor, total })
+    }
+
+    pub(crate) async fn attach_categories(&self, items: &mut [ProjectListItem]) -> Result<(), StoreError> {
         if items.is_empty() {
             return Ok(());
         }

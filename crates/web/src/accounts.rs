@@ -92,7 +92,7 @@ pub async fn sign_in(
     Ok((user, raw, csrf))
 }
 
-fn user_json(u: &User) -> Value {
+pub fn user_json(u: &User) -> Value {
     json!({
         "id": u.id, "username": u.username, "display_name": u.display_name,
         "role": u.role.code(), "role_label": u.role.label_zh(),
@@ -145,12 +145,17 @@ async fn me(a: Auth) -> Json<Value> {
 }
 
 #[derive(Deserialize)]
-struct PasswordBody {
-    current_password: String,
-    new_password: String,
+pub struct PasswordBody {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 async fn change_password(State(st): State<AppState>, a: Auth, Json(b): Json<PasswordBody>) -> Result<StatusCode, ApiError> {
+    do_change_password(&st, &a, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn do_change_password(st: &AppState, a: &Auth, b: &PasswordBody) -> Result<(), ApiError> {
     if !auth::verify_password(&b.current_password, &a.user.password_hash) {
         return Err(ApiError::bad_request("bad_credentials", "当前密码不正确"));
     }
@@ -161,7 +166,7 @@ async fn change_password(State(st): State<AppState>, a: Auth, Json(b): Json<Pass
         Via::Token => None,
     };
     st.store.set_password(a.user.id, &hash, false, keep, &a.audit()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 async fn list_users(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
@@ -192,15 +197,20 @@ fn check_username(s: &str) -> Result<String, ApiError> {
 }
 
 #[derive(Deserialize)]
-struct NewUserBody {
-    username: String,
-    display_name: String,
-    role: String,
-    unit_id: i64,
-    password: String,
+pub struct NewUserBody {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit_id: i64,
+    pub password: String,
 }
 
 async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let u = do_create_user(&st, &a, &b).await?;
+    Ok((StatusCode::CREATED, Json(user_json(&u))))
+}
+
+pub async fn do_create_user(st: &AppState, a: &Auth, b: &NewUserBody) -> Result<User, ApiError> {
     a.actor.may(Action::Administer)?;
     let username = check_username(&b.username)?;
     auth::check_password_policy(&b.password, &username)?;
@@ -222,19 +232,23 @@ async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserB
             &a.audit(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(user_json(&u))))
+    Ok(u)
 }
 
 #[derive(Deserialize)]
-struct UserPatch {
-    version: i64,
-    display_name: Option<String>,
-    role: Option<String>,
-    unit_id: Option<i64>,
-    active: Option<bool>,
+pub struct UserPatch {
+    pub version: i64,
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub unit_id: Option<i64>,
+    pub active: Option<bool>,
 }
 
 async fn update_user(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<UserPatch>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(user_json(&do_update_user(&st, &a, id, b).await?)))
+}
+
+pub async fn do_update_user(st: &AppState, a: &Auth, id: i64, b: UserPatch) -> Result<User, ApiError> {
     a.actor.may(Action::Administer)?;
     if id == a.user.id && (b.active == Some(false) || b.role.as_deref().is_some_and(|r| r != "admin")) {
         return Err(ApiError::bad_request("self_lockout", "不能停用自己或取消自己的管理员角色"));
@@ -245,23 +259,27 @@ async fn update_user(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Js
         unit_id: b.unit_id,
         active: b.active,
     };
-    let u = st.store.update_user(id, b.version, &change, &a.audit()).await?;
-    Ok(Json(user_json(&u)))
+    Ok(st.store.update_user(id, b.version, &change, &a.audit()).await?)
 }
 
 #[derive(Deserialize)]
-struct ResetBody {
-    password: String,
+pub struct ResetBody {
+    pub password: String,
 }
 
 async fn reset_password(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<ResetBody>) -> Result<StatusCode, ApiError> {
+    do_reset_password(&st, &a, id, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn do_reset_password(st: &AppState, a: &Auth, id: i64, b: &ResetBody) -> Result<(), ApiError> {
     a.actor.may(Action::Administer)?;
     let u = st.store.user_by_id(id).await?.ok_or_else(|| ApiError::not_found("用户不存在"))?;
     auth::check_password_policy(&b.password, &u.username)?;
     st.store
         .set_password(id, &auth::hash_password(&b.password)?, true, None, &a.audit())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 async fn list_tokens(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
@@ -274,13 +292,19 @@ async fn list_tokens(State(st): State<AppState>, a: Auth) -> Result<Json<Value>,
 }
 
 #[derive(Deserialize)]
-struct NewTokenBody {
-    name: String,
+pub struct NewTokenBody {
+    pub name: String,
     /// An administrator may create a token for another user.
-    user_id: Option<i64>,
+    pub user_id: Option<i64>,
 }
 
 async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewTokenBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (token, info) = do_create_token(&st, &a, &b).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" }))))
+}
+
+/// Returns the token itself (shown once) and its stored description.
+pub async fn do_create_token(st: &AppState, a: &Auth, b: &NewTokenBody) -> Result<(String, zhantu_store::ApiTokenInfo), ApiError> {
     let owner = b.user_id.unwrap_or(a.user.id);
     if owner != a.user.id {
         a.actor.may(Action::Administer)?;
@@ -295,13 +319,15 @@ async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewToke
         .store
         .create_api_token(owner, name, &auth::sha256_hex(&token), &token[..10], &a.audit())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" })),
-    ))
+    Ok((token, info))
 }
 
 async fn revoke_token(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<StatusCode, ApiError> {
+    do_revoke_token(&st, &a, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn do_revoke_token(st: &AppState, a: &Auth, id: i64) -> Result<(), ApiError> {
     let info = st
         .store
         .api_token_info(id)
@@ -311,19 +337,19 @@ async fn revoke_token(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -
         a.actor.may(Action::Administer)?;
     }
     st.store.revoke_api_token(id, &a.audit()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
-    entity: Option<String>,
-    entity_id: Option<String>,
-    actor: Option<String>,
-    before: Option<String>,
-    limit: Option<String>,
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub before: Option<String>,
+    pub limit: Option<String>,
 }
 
-async fn audit_filter(a: &Auth, q: &AuditQuery) -> Result<AuditFilter, ApiError> {
+pub async fn audit_filter(a: &Auth, q: &AuditQuery) -> Result<AuditFilter, ApiError> {
     if !a.actor.reads_all() {
         return Err(ApiError::forbidden("无权查看审计日志"));
     }

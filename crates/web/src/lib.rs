@@ -3,6 +3,7 @@
 //! domain's rules, ask the store, and shape the answer.
 
 pub mod accounts;
+mod admin;
 mod api;
 pub mod auth;
 mod error;
@@ -27,6 +28,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(admin::router())
         .nest("/api/v1", api::router())
         .route("/healthz", axum::routing::get(api::healthz))
         .fallback(error::not_found)
@@ -63,4 +65,10 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{id}"),
     ("PATCH", "/api/v1/projects/{id}"),
+    ("POST", "/account/password"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/tokens/{id}/revoke"),
+    ("POST", "/admin/users"),
+    ("POST", "/admin/users/{id}"),
+    ("POST", "/admin/users/{id}/reset-password"),
 ];

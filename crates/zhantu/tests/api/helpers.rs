@@ -101,6 +101,28 @@ impl Session {
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send("GET", path, None, false).await
     }
+    /// Posts an HTML form (the JSON object's fields as form fields), with or without the
+    /// session's CSRF token among them. Returns the status and the body text.
+    pub async fn post_form(&self, path: &str, fields: &Value, csrf: bool) -> (u16, String) {
+        let mut form: Vec<(String, String)> = fields
+            .as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+            .unwrap_or_default();
+        if csrf {
+            form.push(("csrf_token".into(), self.csrf.clone()));
+        }
+        let resp = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("request");
+        (resp.status().as_u16(), resp.text().await.unwrap_or_default())
+    }
 }
 
 /// The engine the suite runs on: PostgreSQL when `ZHANTU_TEST_POSTGRES` names a server

@@ -16,6 +16,8 @@ struct Fixture {
     editor_forbidden: bool,
     /// A body with a stale version, where the route is versioned.
     stale_body: Option<Value>,
+    /// An HTML form route (posted urlencoded) rather than JSON.
+    form: bool,
 }
 
 async fn other_units_project(app: &TestApp) -> (i64, i64) {
@@ -41,6 +43,15 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
         public: false,
         editor_forbidden,
         stale_body: stale,
+        form: false,
+    };
+    let form = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture {
+        path,
+        body,
+        public: false,
+        editor_forbidden,
+        stale_body: stale,
+        form: true,
     };
     vec![
         (
@@ -51,9 +62,24 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
                 public: true,
                 editor_forbidden: false,
                 stale_body: None,
+                form: true,
             },
         ),
-        (("POST", "/logout"), f("/logout".into(), json!({}), false, None)),
+        (("POST", "/logout"), form("/logout".into(), json!({}), false, None)),
+        (("POST", "/account/password"), form("/account/password".into(), json!({"current_password": "x", "new_password": "y"}), false, None)),
+        (("POST", "/account/tokens"), form("/account/tokens".into(), json!({"name": "表单令牌"}), false, None)),
+        (("POST", "/account/tokens/{id}/revoke"), form(format!("/account/tokens/{token}/revoke"), json!({}), true, None)),
+        (("POST", "/admin/users"), form("/admin/users".into(), json!({"username": "new2", "display_name": "新人", "role": "viewer", "unit_id": "1", "password": "Jiaojiang2019x"}), true, None)),
+        (
+            ("POST", "/admin/users/{id}"),
+            form(
+                format!("/admin/users/{}", viewer.id),
+                json!({"version": viewer.version.to_string(), "role": "viewer", "unit_id": viewer.unit_id.to_string(), "active": "1"}),
+                true,
+                Some(json!({"version": (viewer.version - 1).to_string(), "role": "viewer", "unit_id": viewer.unit_id.to_string(), "active": "1"})),
+            ),
+        ),
+        (("POST", "/admin/users/{id}/reset-password"), form(format!("/admin/users/{}/reset-password", viewer.id), json!({"password": "Jiaojiang2019x"}), true, None)),
         (
             ("POST", "/api/v1/auth/login"),
             Fixture {
@@ -62,6 +88,7 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
                 public: true,
                 editor_forbidden: false,
                 stale_body: None,
+                form: false,
             },
         ),
         (
@@ -169,25 +196,32 @@ async fn every_write_route_is_guarded() {
         assert_eq!(status, 401, "{route}: anonymous: {e}");
         assert_eq!(e["error"]["code"], "unauthorized", "{route}");
 
-        let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), false).await;
-        assert_eq!(
-            (status, e["error"]["code"].as_str()),
-            (403, Some("csrf_failed")),
-            "{route}: no CSRF token"
-        );
-
-        if fx.editor_forbidden {
-            let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), true).await;
-            assert_eq!(status, 403, "{route}: unit editor of another unit: {e}");
-            assert!(e["error"]["message"].as_str().unwrap().contains("无权"), "{route}: {e}");
-        }
-        if let Some(stale) = &fx.stale_body {
-            let (status, e) = admin.send(method, &fx.path, Some(stale.clone()), true).await;
-            assert_eq!(
-                (status, e["error"]["code"].as_str()),
-                (409, Some("stale_version")),
-                "{route}: stale version: {e}"
-            );
+        if fx.form {
+            let (status, body) = editor.post_form(&fx.path, &fx.body, false).await;
+            assert_eq!(status, 403, "{route}: no CSRF token: {body}");
+            assert!(body.contains("csrf_failed"), "{route}: {body}");
+            if fx.editor_forbidden {
+                let (status, body) = editor.post_form(&fx.path, &fx.body, true).await;
+                assert_eq!(status, 403, "{route}: unit editor: {body}");
+                assert!(body.contains("无权"), "{route}: {body}");
+            }
+            if let Some(stale) = &fx.stale_body {
+                let (status, body) = admin.post_form(&fx.path, stale, true).await;
+                assert_eq!(status, 409, "{route}: stale version: {body}");
+                assert!(body.contains("请刷新后对比再提交"), "{route}: {body}");
+            }
+        } else {
+            let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), false).await;
+            assert_eq!((status, e["error"]["code"].as_str()), (403, Some("csrf_failed")), "{route}: no CSRF token");
+            if fx.editor_forbidden {
+                let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), true).await;
+                assert_eq!(status, 403, "{route}: unit editor of another unit: {e}");
+                assert!(e["error"]["message"].as_str().unwrap().contains("无权"), "{route}: {e}");
+            }
+            if let Some(stale) = &fx.stale_body {
+                let (status, e) = admin.send(method, &fx.path, Some(stale.clone()), true).await;
+                assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{route}: stale version: {e}");
+            }
         }
         assert_eq!(app.audit_count().await, before, "{route}: a refused request changed nothing");
     }
