@@ -14,6 +14,11 @@ pub struct LoadStats {
     pub rows: usize,
 }
 
+/// Inserts rows into `table` in multi-row statements (for copies between databases).
+pub(crate) async fn insert_values(conn: &mut AnyConnection, engine: Engine, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> Result<usize, StoreError> {
+    insert_rows(conn, engine, table, cols, rows).await
+}
+
 async fn insert_rows(
     conn: &mut AnyConnection,
     engine: Engine,

@@ -35,6 +35,15 @@ impl Engine {
         }
     }
 
+    /// Makes the current transaction read one consistent snapshot. SQLite's read transactions
+    /// in WAL mode already do.
+    pub fn snapshot_sql(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"),
+        }
+    }
+
     /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
     /// moved past them; SQLite needs nothing.
     pub fn reset_id_sequence_sql(self, table: &str) -> Option<String> {

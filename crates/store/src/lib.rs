@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod bulk;
+mod copy;
 mod dialect;
 mod edit;
 mod error;
@@ -20,6 +21,7 @@ mod views;
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
 pub use bulk::LoadStats;
+pub use copy::{TABLES, TableSum};
 pub use dialect::Engine;
 pub use edit::ProjectChange;
 pub use error::StoreError;

@@ -26,6 +26,10 @@ enum Command {
     User(commands::user::Args),
     /// 审计日志：verify
     Audit(commands::audit::Args),
+    /// 把整个数据库复制到另一个数据库（如 SQLite → PostgreSQL），逐表校验
+    Copy(commands::copy::CopyArgs),
+    /// 备份到一个新的 SQLite 文件（服务运行时也可执行）
+    Backup(commands::copy::BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,8 @@ fn main() -> ExitCode {
             Command::Migrate(a) => commands::migrate::run(a).await,
             Command::User(a) => commands::user::run(a).await,
             Command::Audit(a) => commands::audit::run(a).await,
+            Command::Copy(a) => commands::copy::run_copy(a).await,
+            Command::Backup(a) => commands::copy::run_backup(a).await,
         }
     });
     match result {

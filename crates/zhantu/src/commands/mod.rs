@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod copy;
 pub mod demo;
 pub mod generate;
 pub mod migrate;

@@ -656,3 +656,46 @@ async fn the_sign_in_form_works_in_a_browser_flow() {
         .unwrap();
     assert!(html.contains("海门街道填报员") && html.contains("单位填报员"));
 }
+
+#[tokio::test]
+async fn account_pages_work_through_forms() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let editor = app.login("haimen").await;
+    let page = |s: &Session, path: &str| {
+        let (s, path) = (s.clone(), path.to_string());
+        async move {
+            let resp = reqwest::Client::new().get(format!("{}{path}", s.base)).header("cookie", &s.cookie).send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(&admin, "/admin/users").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("用户管理") && html.contains("haimen") && html.contains("海门街道"), "{html}");
+    assert_eq!(page(&editor, "/admin/users").await.0, 403);
+
+    let (status, _) = admin
+        .post_form("/admin/users", &json!({"username": "jiaozhi", "display_name": "葭沚街道填报员", "role": "unit_editor", "unit_id": "1", "password": "Jiaojiang2019x"}), true)
+        .await;
+    assert_eq!(status, 303);
+    assert!(app.store.user_by_username("jiaozhi").await.unwrap().is_some());
+    let (status, _) = admin.post_form("/admin/users", &json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"}), true).await;
+    assert_eq!(status, 303, "bad input goes back to the form with its message");
+
+    let (status, html) = editor.post_form("/account/tokens", &json!({"name": "表单令牌"}), true).await;
+    assert_eq!(status, 200);
+    let token = html.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(token.starts_with("zt_"));
+    let resp = reqwest::Client::new().get(format!("{}/api/v1/auth/me", app.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let (_, html) = page(&editor, "/account").await;
+    assert!(html.contains("表单令牌") && !html.contains(&token), "the token is shown only once");
+
+    let (status, html) = page(&admin, "/audit?entity=user").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("user.create") && html.contains("jiaozhi"), "{html}");
+    assert_eq!(page(&editor, "/audit").await.0, 403);
+    let (status, csv) = page(&admin, "/api/v1/audit/export.csv?entity=user").await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("\u{feff}编号,时间,操作人") && csv.contains("user.create"));
+}
