@@ -494,3 +494,22 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Claims `job` for `day` (YYYY-MM-DD) on behalf of `instance`. Exactly one claim per job
+    /// and day succeeds, however many zhantu processes share the database: the primary key
+    /// of `job_runs` decides.
+    pub async fn claim_job(&self, job: &str, day: &str, instance: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO job_runs (job, run_on, started_at, instance) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
+        )
+        .bind(job)
+        .bind(day)
+        .bind(now())
+        .bind(instance)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+}
