@@ -2,6 +2,8 @@
 //! figures computed from them. Nothing here knows about HTTP, SQL or files.
 
 pub mod access;
+pub mod calendar;
+pub mod clocks;
 pub mod codes;
 pub mod dataset;
 pub mod date;
@@ -12,6 +14,8 @@ pub mod lights;
 pub mod model;
 pub mod money;
 pub mod reference;
+pub mod rules;
+pub mod search;
 pub mod stage;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};

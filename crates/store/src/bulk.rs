@@ -663,6 +663,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.reindex_search().await?;
         Ok(LoadStats { projects, nodes, rows })
     }
 }

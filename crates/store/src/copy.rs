@@ -146,6 +146,7 @@ impl Store {
         }
         tx.commit().await?;
         src.commit().await?;
+        target.reindex_search().await?;
         Ok(source)
     }
 }

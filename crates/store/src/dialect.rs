@@ -44,6 +44,23 @@ impl Engine {
         }
     }
 
+    /// The column that identifies a search document (`rowid` of the FTS5 table).
+    pub fn fts_id_column(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "rowid",
+            Engine::Postgres => "doc_id",
+        }
+    }
+
+    /// A condition on `search_fts` matching documents that hold every term (terms are letters
+    /// and digits only: `zhantu_domain::search` makes them so), bound as `$1`.
+    pub fn fts_match(self, terms: &[String]) -> (&'static str, String) {
+        match self {
+            Engine::Sqlite => ("search_fts MATCH $1", terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND ")),
+            Engine::Postgres => ("tsv @@ to_tsquery('simple', $1)", terms.join(" & ")),
+        }
+    }
+
     /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
     /// moved past them; SQLite needs nothing.
     pub fn reset_id_sequence_sql(self, table: &str) -> Option<String> {

@@ -100,6 +100,7 @@ impl Store {
         q.push(" WHERE id = ").arg(id).push(" AND version = ").arg(version);
         q.query().execute(&mut *tx).await?;
         let after = snapshot(&sqlx::query(EDITABLE).bind(id).fetch_one(&mut *tx).await?)?;
+        self.reindex_project(&mut tx, id).await?;
         append(&mut tx, ctx, "project.update", "project", Some(id), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after["version"].as_i64().unwrap_or(version + 1))

@@ -16,6 +16,7 @@ mod error;
 mod figures;
 mod projects;
 mod row;
+mod search;
 mod views;
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
@@ -25,8 +26,9 @@ pub use copy::{TABLES, TableSum};
 pub use dialect::Engine;
 pub use edit::ProjectChange;
 pub use error::StoreError;
-pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
+pub use search::{DocKind, SearchHit};
 pub use projects::ProjectSort;
+pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use views::{DivisionCount, FilterChoices, MapNode, MapRow, UnitChoice, UnitRank};
 
 use chrono::NaiveDate;
@@ -91,6 +93,12 @@ impl Store {
             .map_err(|e| StoreError::Connect(e.to_string()))?;
         let store = Store { pool, engine };
         store.migrate().await?;
+        // A database from before the search index (or whose index was dropped) gets one now.
+        let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_fts").fetch_one(&store.pool).await?;
+        if indexed == 0 && !store.is_empty().await? {
+            tracing::info!("building the full-text index");
+            store.reindex_search().await?;
+        }
         Ok(store)
     }
 

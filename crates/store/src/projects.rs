@@ -309,7 +309,23 @@ impl Store {
         if let Some(d) = &f.division {
             q.push(" AND p.division_code = ").arg(d.as_str());
         }
-        if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let text_query = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let terms = match text_query {
+            Some(t) if !zhantu_domain::search::is_single_cjk(t) => match zhantu_domain::search::query_terms(t) {
+                zhantu_domain::search::Query::Terms(terms) => Some(terms),
+                zhantu_domain::search::Query::Empty => None,
+            },
+            _ => None,
+        };
+        if let Some(terms) = terms {
+            // Full-text index: every bigram / word of the query (name, code, investor,
+            // location, description).
+            let (cond, arg) = self.engine.fts_match(&terms);
+            let cond = cond.replace("$1", &format!("${}", q.args.len() + 1));
+            q.args.push(crate::row::Val::T(arg));
+            q.push(&format!(" AND p.id IN (SELECT ref_id FROM search_fts WHERE {cond} AND kind = 'project')"));
+        } else if let Some(t) = text_query {
+            // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
             q.push(" AND (LOWER(p.name) LIKE ").arg(pattern.clone()).push(" ESCAPE '\\'");
             q.push(" OR LOWER(COALESCE(p.code, '')) LIKE ")
@@ -362,9 +378,18 @@ impl Store {
             let cmp = if sort.descending() { " < " } else { " > " };
             let sub = format!("(SELECT {key} FROM projects p WHERE p.id = ");
             q.push(" AND (").push(key).push(cmp).push(&sub).arg(after).push(")");
-            q.push(" OR (").push(key).push(" = ").push(&sub).arg(after).push(") AND p.id > ").arg(after).push("))");
+            q.push(" OR (")
+                .push(key)
+                .push(" = ")
+                .push(&sub)
+                .arg(after)
+                .push(") AND p.id > ")
+                .arg(after)
+                .push("))");
         }
-        q.push(" ORDER BY ").push(key).push(if sort.descending() { " DESC" } else { " ASC" });
+        q.push(" ORDER BY ")
+            .push(key)
+            .push(if sort.descending() { " DESC" } else { " ASC" });
         q.push(", p.id LIMIT ").arg(limit + 1);
         let rows = q.query().fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(list_item).collect::<Result<Vec<_>, _>>()?;

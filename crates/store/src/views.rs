@@ -138,6 +138,16 @@ impl Store {
         })
     }
 
+    /// The project types: (code, Chinese name, English name).
+    pub async fn project_types(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        sqlx::query("SELECT code, name, name_en FROM project_types ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((text(r, "code")?, text(r, "name")?, text(r, "name_en")?)))
+            .collect()
+    }
+
     /// Every unit with projects (not terminated): counts, lights, and the year's investment
     /// planned and completed up to `month`. `within` limits to a reader's units.
     pub async fn unit_ranking(&self, year: i32, month: u32, within: Option<&[i64]>) -> Result<Vec<UnitRank>, StoreError> {
@@ -323,12 +333,13 @@ impl Store {
                 .await?;
         let Some(m) = latest else { return Ok(None) };
         let cumulative = |division: String, y: i32| async move {
-            let v: Option<i64> = sqlx::query_scalar("SELECT cumulative FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month = $3")
-                .bind(division)
-                .bind(y as i64)
-                .bind(m)
-                .fetch_optional(&self.pool)
-                .await?;
+            let v: Option<i64> =
+                sqlx::query_scalar("SELECT cumulative FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month = $3")
+                    .bind(division)
+                    .bind(y as i64)
+                    .bind(m)
+                    .fetch_optional(&self.pool)
+                    .await?;
             Ok::<_, StoreError>(v.map(Money::from_yuan))
         };
         let (Some(this_year), Some(last_year)) = (cumulative(district.clone(), year).await?, cumulative(district, year - 1).await?) else {

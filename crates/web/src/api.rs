@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/history", get(project_history))
         .route("/figures", get(figures))
         .merge(crate::accounts::router())
+        .merge(crate::search_api::router())
         .fallback(crate::error::not_found)
 }
 

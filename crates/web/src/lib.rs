@@ -11,6 +11,8 @@ mod extract;
 mod forms;
 mod guard;
 mod pages;
+mod search_api;
+mod ui;
 
 pub use error::ApiError;
 
@@ -28,6 +30,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(ui::router())
         .merge(admin::router())
         .nest("/api/v1", api::router())
         .route("/healthz", axum::routing::get(api::healthz))

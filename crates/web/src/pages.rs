@@ -1,5 +1,5 @@
-//! The pages: sign-in, and a plain Chinese overview of the year's headline figures. The full
-//! cockpit, registry and battle map come with the web issue.
+//! Sign-in and sign-out, the stylesheet, and the HTML escaping every page uses. The signed-in
+//! pages (cockpit, registry, project, battle map, map) are in `ui/`.
 
 use crate::AppState;
 use crate::auth::{self, Auth, Via};
@@ -10,14 +10,12 @@ use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Datelike;
 use serde::Deserialize;
 
 const APP_CSS: &str = include_str!("../assets/app.css");
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(overview))
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
         .route(
@@ -49,10 +47,6 @@ fn page(title: &str, body: &str) -> String {
 <title>{} · 战图</title><link rel="stylesheet" href="/assets/app.css"></head><body>{body}</body></html>"#,
         esc(title)
     )
-}
-
-fn pct(p: Option<zhantu_domain::figures::Pct1>) -> String {
-    p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
 }
 
 /// Only same-site relative paths may be redirected to after sign-in.
@@ -143,75 +137,4 @@ async fn logout_form(State(st): State<AppState>, a: Auth) -> Result<Response, Ap
         auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
     );
     Ok(resp)
-}
-
-fn user_bar(a: &Auth) -> String {
-    let csrf = match &a.via {
-        Via::Session { csrf, .. } => csrf.as_str(),
-        Via::Token => "",
-    };
-    format!(
-        r#"<header class="bar"><span>{}（{}，{}）</span><form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{}"><button type="submit">退出</button></form></header>"#,
-        esc(&a.user.display_name),
-        esc(a.user.role.label_zh()),
-        esc(&a.user.unit_name),
-        esc(csrf)
-    )
-}
-
-async fn overview(State(st): State<AppState>, a: Auth) -> Result<Html<String>, ApiError> {
-    let as_of = st.store.as_of().await?;
-    let district = st.store.setting("district_name").await?.unwrap_or_else(|| "本区".into());
-    let f = st.store.year_figures(as_of.year()).await?;
-    let mut rows = String::new();
-    for l in &f.landing {
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&l.category),
-            l.landing.targeted,
-            l.landing.landed,
-            pct(l.landing.rate_pct),
-            pct(l.landing.target_pct)
-        ));
-    }
-    let b = &f.batches.total;
-    let campaigns: String = f
-        .campaigns
-        .iter()
-        .map(|c| {
-            format!(
-                "<li>{}：目标节点{}个，已销号{}个</li>",
-                esc(&c.name),
-                c.completion.target_nodes,
-                c.completion.closed_nodes
-            )
-        })
-        .collect();
-    let body = format!(
-        r#"{bar}<main><h1>{district}重大项目挂图作战 · {year}年</h1>
-<p>数据截至 {as_of}</p>
-<p>固定资产投资增速 <span class="big">{fai}</span>（全省 {prov}）</p>
-<h2>分类落地率</h2>
-<table><thead><tr><th>类别</th><th>盯引数</th><th>落地数</th><th>落地率</th><th>目标</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>集中开工</h2><p>{count}批 {projects}个项目，总投资 {total}，年度投资 {annual}</p>
-<h2>攻坚行动</h2><ul>{campaigns}</ul>
-<p>节点按时完成率 {ontime}；问题 {raised} 个，已销号 {closed} 个；走访企业 {visits} 家次；督查 {rounds} 批次。</p>
-<p>接口：<a href="/api/v1/figures?year={year}">/api/v1/figures?year={year}</a> · <a href="/api/v1/projects">/api/v1/projects</a></p></main>"#,
-        bar = user_bar(&a),
-        district = esc(&district),
-        year = f.year,
-        as_of = f.as_of,
-        fai = pct(f.fai_growth_pct),
-        prov = pct(f.fai_province_growth_pct),
-        count = f.batches.count,
-        projects = b.projects,
-        total = b.total_investment_wan.0.display_yi(),
-        annual = b.annual_investment_wan.0.display_yi(),
-        ontime = pct(f.node_on_time_rate_pct),
-        raised = f.problems.raised,
-        closed = f.problems.closed,
-        visits = f.enterprise_visits,
-        rounds = f.supervision_rounds,
-    );
-    Ok(Html(page(&format!("{district}重大项目"), &body)))
 }

@@ -5,5 +5,6 @@ mod cli;
 mod engines;
 mod figures;
 mod helpers;
+mod pages;
 mod projects;
 mod security;

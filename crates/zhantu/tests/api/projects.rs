@@ -131,3 +131,46 @@ async fn health_check_names_the_engine() {
     assert_eq!(h["status"], "ok");
     assert_eq!(h["engine"], app.store.engine().name());
 }
+
+#[tokio::test]
+async fn chinese_full_text_search_with_highlights() {
+    let (status, r) = demo_get("/api/v1/search?q=冷链&kind=project").await;
+    assert_eq!(status, 200, "{r}");
+    let hit = r["items"].as_array().unwrap().iter().find(|h| h["title"].as_str().unwrap().contains("星星冷链")).expect("星星冷链智能工厂");
+    assert!(hit["highlight"].as_array().unwrap().iter().any(|s| s["text"] == "冷链" && s["hit"] == true), "{hit}");
+
+    // Two characters, through the registry filter (full-text index), and one character (scan).
+    let (_, two) = demo_get("/api/v1/projects?q=工厂&limit=500").await;
+    assert!(two["total"].as_i64().unwrap() >= 2);
+    assert!(two["items"].as_array().unwrap().iter().any(|p| p["name"].as_str().unwrap().contains("星星冷链智能工厂")));
+    let (_, one) = demo_get("/api/v1/projects?q=厂&limit=500").await;
+    assert!(one["total"].as_i64().unwrap() >= two["items"].as_array().unwrap().iter().filter(|p| p["name"].as_str().unwrap().contains("工厂")).count() as i64);
+    // A word that occurs in no project finds nothing; punctuation alone is an empty search.
+    let (_, none) = demo_get("/api/v1/projects?q=火星基地").await;
+    assert_eq!(none["total"], 0);
+
+    // Enterprises and problems are searched too; an enterprise by its credit code.
+    let (_, e) = demo_get("/api/v1/search?q=机械&kind=enterprise").await;
+    assert!(!e["items"].as_array().unwrap().is_empty(), "{e}");
+    let (_, p) = demo_get("/api/v1/search?q=用地&kind=problem").await;
+    assert!(!p["items"].as_array().unwrap().is_empty(), "{p}");
+    let (status, e) = demo_get("/api/v1/search?q=x&kind=planet").await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_kind")));
+}
+
+#[tokio::test]
+async fn search_follows_edits_and_read_scope() {
+    let app = spawn_app().await;
+    let viewer = app.login("chakan").await;
+    let (_, r) = viewer.get("/api/v1/search?q=工厂&kind=project").await;
+    let (_, all) = app.get("/api/v1/search?q=工厂&kind=project").await;
+    assert!(r["items"].as_array().unwrap().len() < all["items"].as_array().unwrap().len(), "a viewer finds only its unit's projects");
+
+    let admin = app.login("admin").await;
+    let (_, page) = app.get("/api/v1/projects?limit=1").await;
+    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    let (status, _) = admin.send("PATCH", &format!("/api/v1/projects/{id}"), Some(serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"})), true).await;
+    assert_eq!(status, 200);
+    let (_, found) = app.get("/api/v1/projects?q=氢能").await;
+    assert_eq!(found["items"][0]["id"], id, "the index follows the edit in the same transaction");
+}

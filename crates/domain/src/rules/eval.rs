@@ -1,0 +1,567 @@
+//! Evaluating a [`RuleSet`] over plain facts: per node and per project, the light and every
+//! reason as a Chinese sentence (`红灯：施工许可逾期23天`).
+//!
+//! Facts are what the store knows today. A recorded event counts as happened whatever its
+//! date (a node closed is closed, a project with a start date has started), so with the same
+//! facts a later as-of date never gives a better light: only time passes, lights only worsen.
+
+use super::*;
+use crate::calendar::WorkCalendar;
+use crate::clocks::{ClockFacts, ClockState, day_unit_zh, read_clock};
+use crate::figures::{Pct1, investment_completion};
+use crate::lights::{Light, LitReason};
+use crate::model::NodeStatus;
+use crate::money::Money;
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One node of a project, as far as lights need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeFacts {
+    pub id: i64,
+    pub name: String,
+    /// The current planned date (not the baseline).
+    pub planned_on: NaiveDate,
+    pub actual_on: Option<NaiveDate>,
+    pub status: NodeStatus,
+}
+
+/// Year-to-date investment of one project (万元 figures of the monthly report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvestmentFacts {
+    pub year: i32,
+    /// The last closed month the figures run to (1–12): 1–M月. 序时进度 is M ÷ 12.
+    pub through_month: u32,
+    /// Investment completed in months 1..=M of `year` (months without a report count 0).
+    pub completed_ytd: Money,
+    /// The year's planned investment (年度计划投资).
+    pub annual_plan: Money,
+}
+
+/// A project's progress reporting (进展填报).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportingFacts {
+    /// From when the project must report (its entry into the list); the period containing
+    /// this date is the first one due.
+    pub required_from: NaiveDate,
+    /// The end of the latest week covered by a submitted weekly report.
+    pub last_weekly_through: Option<NaiveDate>,
+    /// The end of the latest month covered by a submitted monthly report.
+    pub last_monthly_through: Option<NaiveDate>,
+}
+
+/// Everything the rules look at for one project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFacts {
+    pub id: i64,
+    /// The responsible unit, for the roll-up.
+    pub unit_id: i64,
+    /// The responsible leader (包干领导), for the roll-up.
+    pub leader_id: Option<i64>,
+    pub stage: Stage,
+    pub planned_start_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    /// Date it entered the statistics library (入库/入统).
+    pub in_statistics_on: Option<NaiveDate>,
+    pub investment: Option<InvestmentFacts>,
+    pub reporting: Option<ReportingFacts>,
+    pub nodes: Vec<NodeFacts>,
+    /// The approval clocks that apply to it (see `ApprovalClock::facts`).
+    pub clocks: Vec<ClockFacts>,
+}
+
+/// The date lights are computed for, and the calendar to count working days with.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub as_of: NaiveDate,
+    pub calendar: &'a WorkCalendar,
+}
+
+/// What a reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    Node,
+    Start,
+    Investment,
+    Report,
+    Statistics,
+    ApprovalClock,
+}
+
+impl Dimension {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Dimension::Node => "节点",
+            Dimension::Start => "开工",
+            Dimension::Investment => "投资进度",
+            Dimension::Report => "进展填报",
+            Dimension::Statistics => "入库",
+            Dimension::ApprovalClock => "审批时限",
+        }
+    }
+}
+
+/// One reason for a light: `红灯：施工许可逾期23天`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub light: Light,
+    pub dimension: Dimension,
+    /// The whole sentence, colour first.
+    pub sentence: String,
+}
+
+impl Reason {
+    fn new(light: Light, dimension: Dimension, detail: &str) -> Reason {
+        let label = light.label_zh();
+        let mut sentence = String::with_capacity(label.len() + 3 + detail.len());
+        sentence.push_str(label);
+        sentence.push('：');
+        sentence.push_str(detail);
+        Reason {
+            light,
+            dimension,
+            sentence,
+        }
+    }
+
+    /// The sentence without its colour: `施工许可逾期23天`.
+    pub fn detail(&self) -> &str {
+        &self.sentence[self.light.label_zh().len() + '：'.len_utf8()..]
+    }
+
+    /// In the older shape (`lights::LitReason`), for code that stores one light and reason.
+    pub fn to_lit_reason(&self) -> LitReason {
+        LitReason {
+            light: self.light,
+            reason: self.detail().to_string(),
+        }
+    }
+}
+
+/// A node's light with its reasons, worst first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeVerdict {
+    pub node_id: i64,
+    pub light: Light,
+    pub reasons: Vec<Reason>,
+}
+
+/// A project's light: the worst of its dimensions and its nodes. `light` is `None` for a
+/// terminated project (终止: not watched). `reasons` hold every dimension's reason and the
+/// yellow and red reasons of its nodes, worst first; the first one is the headline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectVerdict {
+    pub project_id: i64,
+    pub light: Option<Light>,
+    pub reasons: Vec<Reason>,
+    pub nodes: Vec<NodeVerdict>,
+    /// Nodes per colour.
+    pub node_counts: LightCounts,
+}
+
+impl ProjectVerdict {
+    /// The reason that explains the light.
+    pub fn headline(&self) -> Option<&Reason> {
+        self.reasons.first()
+    }
+}
+
+/// `2019年12月8日`.
+pub fn zh_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn worst_of(reasons: &[Reason]) -> Option<Light> {
+    reasons.iter().map(|r| r.light).max()
+}
+
+/// Sorts reasons worst first, keeping the order within a colour.
+fn sort_reasons(reasons: &mut [Reason]) {
+    reasons.sort_by(|a, b| b.light.cmp(&a.light));
+}
+
+fn node_is_done(node: &NodeFacts, rule: &NodeDue) -> bool {
+    match node.status {
+        NodeStatus::Closed => true,
+        NodeStatus::Reported => rule.reported_counts_as_done,
+        NodeStatus::Open => false,
+    }
+}
+
+/// One node-due rule on one node.
+fn node_due(rule: &NodeDue, node: &NodeFacts, ctx: &Context, buf: &mut String) -> Reason {
+    buf.clear();
+    let name = node.name.as_str();
+    if node_is_done(node, rule) {
+        let _ = match (node.status, node.actual_on) {
+            (NodeStatus::Closed, Some(a)) => write!(buf, "{name}已于{}完成并销号", zh_date(a)),
+            (NodeStatus::Closed, None) => write!(buf, "{name}已销号"),
+            _ => write!(buf, "{name}已报完成，待核验"),
+        };
+        return Reason::new(Light::Green, Dimension::Node, buf);
+    }
+    let kind = rule.day_kind;
+    let unit = day_unit_zh(kind);
+    let cal = ctx.calendar;
+    let as_of = ctx.as_of;
+    let due = match kind {
+        DayKind::Calendar => node.planned_on,
+        DayKind::Working => cal.next_working_day_from(node.planned_on),
+    };
+    let light = if as_of > due {
+        let late = cal.days_between(due, as_of, kind);
+        if late == 0 {
+            // Working days: the due day has passed but no working day since (a weekend).
+            let _ = write!(buf, "{name}已于{}到期", zh_date(due));
+            Light::Yellow
+        } else {
+            let _ = write!(buf, "{name}逾期{late}{unit}");
+            if late > rule.red_after_days_overdue as i64 { Light::Red } else { Light::Yellow }
+        }
+    } else if as_of == due {
+        let _ = write!(buf, "{name}今日到期");
+        Light::Yellow
+    } else {
+        let ahead = cal.days_between(as_of, due, kind);
+        if ahead <= rule.due_soon_days as i64 {
+            let _ = write!(buf, "{name}{ahead}{unit}内到期");
+            Light::Yellow
+        } else {
+            let _ = write!(buf, "{name}按计划推进（{ahead}{unit}后到期）");
+            Light::Green
+        }
+    };
+    Reason::new(light, Dimension::Node, buf)
+}
+
+/// The light of one node under every enabled node rule that watches it. A node no rule
+/// watches is green, and says so.
+pub fn evaluate_node(rules: &RuleSet, stage: Stage, node: &NodeFacts, ctx: &Context) -> NodeVerdict {
+    let mut buf = String::with_capacity(48);
+    let mut reasons = Vec::with_capacity(1);
+    for rule in rules.enabled().filter(|r| r.applies_to(stage)) {
+        if let Check::NodeDue(nd) = &rule.check
+            && (nd.nodes.is_empty() || nd.nodes.iter().any(|n| n == &node.name))
+        {
+            reasons.push(node_due(nd, node, ctx, &mut buf));
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push(Reason::new(Light::Green, Dimension::Node, &format!("{}不在亮灯范围内", node.name)));
+    }
+    sort_reasons(&mut reasons);
+    NodeVerdict {
+        node_id: node.id,
+        light: worst_of(&reasons).unwrap_or(Light::Green),
+        reasons,
+    }
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+}
+
+fn start_delay(rule: &StartDelay, p: &ProjectFacts, ctx: &Context) -> Option<Reason> {
+    let planned = p.planned_start_on?;
+    if p.stage.has_landed() || p.started_on.is_some() {
+        return None;
+    }
+    let months = months_between(planned, ctx.as_of);
+    let (y, m) = (planned.year(), planned.month());
+    Some(if months > rule.red_after_months {
+        Reason::new(Light::Red, Dimension::Start, &format!("计划{y}年{m}月开工，已滞后{months}个月"))
+    } else if months > rule.yellow_after_months {
+        Reason::new(Light::Yellow, Dimension::Start, &format!("计划{y}年{m}月开工，尚未开工"))
+    } else {
+        Reason::new(Light::Green, Dimension::Start, &format!("计划{y}年{m}月开工"))
+    })
+}
+
+fn investment_pace(rule: &InvestmentPace, p: &ProjectFacts) -> Option<Reason> {
+    let inv = p.investment.as_ref()?;
+    let plan = inv.annual_plan;
+    if plan.yuan() <= 0 || plan < Money::from_wan(rule.min_annual_plan_wan) {
+        return None;
+    }
+    let month = inv.through_month.clamp(1, 12);
+    let ytd = inv.completed_ytd;
+    let d = Dimension::Investment;
+    match &rule.form {
+        PaceForm::PointsBelow {
+            yellow_from_points,
+            red_above_points,
+        } => {
+            let c = investment_completion(ytd, plan, month);
+            let rate = c.rate_pct?;
+            let tp = c.time_progress_pct;
+            let below = Pct1::from_tenths(tp.tenths() - rate.tenths());
+            let light = if below > *red_above_points {
+                Light::Red
+            } else if below >= *yellow_from_points {
+                Light::Yellow
+            } else {
+                Light::Green
+            };
+            let text = if below.tenths() > 0 {
+                format!("投资完成率低于序时进度{below}个百分点（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）")
+            } else {
+                format!("投资完成率达到序时进度（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）")
+            };
+            Some(Reason::new(light, d, &text))
+        }
+        PaceForm::ShortfallOfTarget {
+            yellow_above_pct,
+            red_above_pct,
+        } => {
+            // 序时 amount = plan × M ÷ 12, compared exactly as plan × M against ytd × 12.
+            let target12 = plan.yuan() as i128 * month as i128;
+            let got12 = ytd.yuan() as i128 * 12;
+            let target = Money::from_yuan(((target12 + 6) / 12) as i64);
+            if got12 >= target12 {
+                return Some(Reason::new(
+                    Light::Green,
+                    d,
+                    &format!(
+                        "1-{month}月完成投资{}，达到序时目标{}",
+                        ytd.display_wan(),
+                        target.display_wan()
+                    ),
+                ));
+            }
+            let short = Pct1::ratio(target12 - got12, target12)?;
+            let light = if short > *red_above_pct {
+                Light::Red
+            } else if short > *yellow_above_pct {
+                Light::Yellow
+            } else {
+                Light::Green
+            };
+            Some(Reason::new(
+                light,
+                d,
+                &format!(
+                    "1-{month}月完成投资低于序时目标{short}%（完成{}，序时目标{}）",
+                    ytd.display_wan(),
+                    target.display_wan()
+                ),
+            ))
+        }
+        PaceForm::ShareOfPlan { checkpoints } => {
+            let cp = checkpoints.iter().rev().find(|c| c.month <= month)?;
+            let share = Pct1::ratio(ytd.yuan() as i128, plan.yuan() as i128)?;
+            let (light, text) = if share >= cp.green_from_pct {
+                (Light::Green, format!("达到{}%", cp.green_from_pct))
+            } else if share < cp.red_below_pct {
+                (Light::Red, format!("低于{}%", cp.red_below_pct))
+            } else {
+                (Light::Yellow, format!("未达到{}%", cp.green_from_pct))
+            };
+            Some(Reason::new(
+                light,
+                d,
+                &format!("1-{month}月完成年度计划投资的{share}%，{text}（{}月底考核线）", cp.month),
+            ))
+        }
+    }
+}
+
+/// Reporting periods, numbered: months as `year × 12 + month − 1`, weeks (Monday to Sunday)
+/// counted from 0001-01-01 (a Monday).
+fn period_index(period: ReportPeriod, d: NaiveDate) -> i64 {
+    match period {
+        ReportPeriod::Month => d.year() as i64 * 12 + d.month0() as i64,
+        ReportPeriod::Week => (d.num_days_from_ce() as i64 - 1).div_euclid(7),
+    }
+}
+
+fn period_end(period: ReportPeriod, k: i64) -> NaiveDate {
+    match period {
+        ReportPeriod::Month => {
+            let next = k + 1;
+            NaiveDate::from_ymd_opt(next.div_euclid(12) as i32, next.rem_euclid(12) as u32 + 1, 1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(NaiveDate::MAX)
+        }
+        ReportPeriod::Week => NaiveDate::from_num_days_from_ce_opt((k * 7 + 7) as i32).unwrap_or(NaiveDate::MAX),
+    }
+}
+
+fn period_label(period: ReportPeriod, k: i64) -> String {
+    let end = period_end(period, k);
+    match period {
+        ReportPeriod::Month => format!("{}年{}月", end.year(), end.month()),
+        ReportPeriod::Week => {
+            let start = end - chrono::Duration::days(6);
+            format!("{}年{}月{}日当周", start.year(), start.month(), start.day())
+        }
+    }
+}
+
+/// Periods since the last report whose deadline has passed by `as_of`, and the first of them.
+pub fn missed_reports(rule: &ReportMissing, r: &ReportingFacts, cal: &WorkCalendar, as_of: NaiveDate) -> (i64, i64) {
+    let period = rule.period;
+    let last = match period {
+        ReportPeriod::Week => r.last_weekly_through,
+        ReportPeriod::Month => r.last_monthly_through,
+    };
+    let first_required = period_index(period, r.required_from);
+    let first = last.map_or(first_required, |l| (period_index(period, l) + 1).max(first_required));
+    // The latest period whose deadline (end + grace) is before as_of.
+    let mut k = period_index(period, as_of);
+    while k >= first && cal.add_days(period_end(period, k), rule.grace_days as i64, rule.grace_day_kind) >= as_of {
+        k -= 1;
+    }
+    ((k - first + 1).max(0), first)
+}
+
+fn report_missing(rule: &ReportMissing, p: &ProjectFacts, ctx: &Context) -> Option<Reason> {
+    let r = p.reporting.as_ref()?;
+    let (missed, first) = missed_reports(rule, r, ctx.calendar, ctx.as_of);
+    let what = rule.period.label_zh();
+    let last = match rule.period {
+        ReportPeriod::Week => r.last_weekly_through,
+        ReportPeriod::Month => r.last_monthly_through,
+    };
+    let light = if missed >= rule.red_from_missed as i64 {
+        Light::Red
+    } else if missed >= rule.yellow_from_missed as i64 {
+        Light::Yellow
+    } else {
+        Light::Green
+    };
+    let text = if missed == 0 {
+        match last {
+            Some(l) => format!("{what}按期报送（已报至{}）", zh_date(l)),
+            None => format!("{what}尚未到报送期限"),
+        }
+    } else {
+        format!(
+            "自{}起连续{missed}期未按期报送{what}（{}）",
+            period_label(rule.period, first),
+            match last {
+                Some(l) => format!("已报至{}", zh_date(l)),
+                None => "从未报送".to_string(),
+            }
+        )
+    };
+    Some(Reason::new(light, Dimension::Report, &text))
+}
+
+fn statistics_entry(rule: &StatisticsEntry, p: &ProjectFacts, ctx: &Context) -> Option<Reason> {
+    let started = p.started_on?;
+    let d = Dimension::Statistics;
+    if let Some(on) = p.in_statistics_on {
+        return Some(Reason::new(Light::Green, d, &format!("已于{}入库", zh_date(on))));
+    }
+    let after = |m: u32| started.checked_add_months(Months::new(m)).unwrap_or(NaiveDate::MAX);
+    let as_of = ctx.as_of;
+    let s = zh_date(started);
+    Some(if as_of > after(rule.red_after_months) {
+        Reason::new(Light::Red, d, &format!("开工已超过{}个月仍未入库（{s}开工）", rule.red_after_months))
+    } else if as_of > after(rule.yellow_after_months) {
+        Reason::new(Light::Yellow, d, &format!("开工已超过{}个月仍未入库（{s}开工）", rule.yellow_after_months))
+    } else {
+        Reason::new(Light::Green, d, &format!("{s}开工，尚未入库"))
+    })
+}
+
+fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> Option<Reason> {
+    let start = c.started_on?;
+    if start > ctx.as_of {
+        return None;
+    }
+    // A clock whose stop node is done is judged on its final count (facts are today's).
+    let at = c.stopped_on.filter(|s| *s >= start).map_or(ctx.as_of, |s| s.max(ctx.as_of));
+    let r = read_clock(c, at, ctx.calendar);
+    let unit = day_unit_zh(c.day_kind);
+    let (name, limit, used) = (&c.name, c.limit_days, r.elapsed);
+    let stopped = r.state == ClockState::Stopped;
+    let d = Dimension::ApprovalClock;
+    Some(if r.breached {
+        let over = r.overrun();
+        if stopped {
+            Reason::new(Light::Red, d, &format!("{name}超时{over}{unit}办结（时限{limit}{unit}，用时{used}{unit}）"))
+        } else {
+            Reason::new(Light::Red, d, &format!("{name}已超时{over}{unit}（时限{limit}{unit}，已用{used}{unit}）"))
+        }
+    } else if stopped {
+        Reason::new(Light::Green, d, &format!("{name}用时{used}{unit}，在时限{limit}{unit}内办结"))
+    } else {
+        let left = r.remaining;
+        let paused = if r.state == ClockState::Paused { "，暂停计时中" } else { "" };
+        let light = if left <= rule.yellow_when_remaining_at_most as i64 { Light::Yellow } else { Light::Green };
+        Reason::new(light, d, &format!("{name}剩余{left}{unit}（时限{limit}{unit}，已用{used}{unit}{paused}）"))
+    })
+}
+
+/// A project's light, its reasons and its nodes' lights.
+pub fn evaluate_project(rules: &RuleSet, p: &ProjectFacts, ctx: &Context) -> ProjectVerdict {
+    if p.stage == Stage::Terminated {
+        return ProjectVerdict {
+            project_id: p.id,
+            light: None,
+            reasons: Vec::new(),
+            nodes: Vec::new(),
+            node_counts: LightCounts::default(),
+        };
+    }
+    let mut reasons = Vec::new();
+    for rule in rules.enabled().filter(|r| r.applies_to(p.stage)) {
+        match &rule.check {
+            Check::NodeDue(_) => {}
+            Check::StartDelay(s) => reasons.extend(start_delay(s, p, ctx)),
+            Check::InvestmentPace(i) => reasons.extend(investment_pace(i, p)),
+            Check::ReportMissing(m) => reasons.extend(report_missing(m, p, ctx)),
+            Check::StatisticsEntry(s) => reasons.extend(statistics_entry(s, p, ctx)),
+            Check::ApprovalClock(a) => reasons.extend(p.clocks.iter().filter_map(|c| approval_clock(a, c, ctx))),
+        }
+    }
+    let mut node_counts = LightCounts::default();
+    let nodes: Vec<NodeVerdict> = p
+        .nodes
+        .iter()
+        .map(|n| {
+            let v = evaluate_node(rules, p.stage, n, ctx);
+            node_counts.add(v.light);
+            reasons.extend(v.reasons.iter().filter(|r| r.light > Light::Green).cloned());
+            v
+        })
+        .collect();
+    if reasons.iter().all(|r| r.light == Light::Green) {
+        reasons.insert(0, Reason::new(Light::Green, Dimension::Node, "按计划推进"));
+    }
+    sort_reasons(&mut reasons);
+    ProjectVerdict {
+        project_id: p.id,
+        light: worst_of(&reasons),
+        reasons,
+        nodes,
+        node_counts,
+    }
+}
+
+/// Every project's verdict, in order.
+pub fn evaluate_all(rules: &RuleSet, projects: &[ProjectFacts], ctx: &Context) -> Vec<ProjectVerdict> {
+    projects.iter().map(|p| evaluate_project(rules, p, ctx)).collect()
+}
+
+/// The same, split over `threads` threads (the daily job on a multi-core server).
+pub fn evaluate_all_parallel(rules: &RuleSet, projects: &[ProjectFacts], ctx: &Context, threads: usize) -> Vec<ProjectVerdict> {
+    let threads = threads.max(1);
+    if threads == 1 || projects.len() < 1024 {
+        return evaluate_all(rules, projects, ctx);
+    }
+    let chunk = projects.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = projects
+            .chunks(chunk)
+            .map(|part| s.spawn(move || evaluate_all(rules, part, ctx)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("evaluation does not panic"))
+            .collect()
+    })
+}

@@ -1,0 +1,168 @@
+//! Keeping the full-text index current and querying it. Terms come from
+//! `zhantu_domain::search`; the SQL that differs between FTS5 and `tsvector` is in `dialect.rs`.
+
+use crate::bulk::insert_values;
+use crate::row::{Val, i64_, opt_text, text};
+use crate::{Store, StoreError};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use zhantu_domain::search::{Query, index_terms, query_terms};
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    Project,
+    Enterprise,
+    Problem,
+}
+
+impl DocKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DocKind::Project => "project",
+            DocKind::Enterprise => "enterprise",
+            DocKind::Problem => "problem",
+        }
+    }
+    fn number(self) -> i64 {
+        match self {
+            DocKind::Project => 1,
+            DocKind::Enterprise => 2,
+            DocKind::Problem => 3,
+        }
+    }
+    pub fn from_code(s: &str) -> Option<DocKind> {
+        [DocKind::Project, DocKind::Enterprise, DocKind::Problem].into_iter().find(|k| k.code() == s)
+    }
+}
+
+fn doc_id(kind: DocKind, id: i64) -> i64 {
+    id * 4 + kind.number()
+}
+
+/// The sources of each kind's text, as (SQL selecting `id` and `t`, kind).
+const SOURCES: [(&str, DocKind); 3] = [
+    ("SELECT id, name || ' ' || COALESCE(code, '') || ' ' || investor || ' ' || location || ' ' || description AS t FROM projects", DocKind::Project),
+    ("SELECT id, name || ' ' || credit_code AS t FROM enterprises", DocKind::Enterprise),
+    ("SELECT id, category || ' ' || description AS t FROM problems", DocKind::Problem),
+];
+
+impl Store {
+    /// Rebuilds the whole index (after a bulk load or a copy).
+    pub async fn reindex_search(&self) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM search_fts").execute(&mut *tx).await?;
+        let mut n = 0;
+        for (sql, kind) in SOURCES {
+            let rows = sqlx::query(sql).fetch_all(&mut *tx).await?;
+            let docs = rows
+                .iter()
+                .map(|r| {
+                    let id = i64_(r, "id")?;
+                    let terms = index_terms(&opt_text(r, "t")?.unwrap_or_default());
+                    Ok(vec![Val::I(doc_id(kind, id)), Val::T(terms), Val::T(kind.code().into()), Val::I(id)])
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            n += docs.len() as u64;
+            insert_values(&mut tx, self.engine, "search_fts", &[self.engine.fts_id_column(), "tokens", "kind", "ref_id"], docs).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Re-indexes one project inside the caller's transaction.
+    pub(crate) async fn reindex_project(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+        let (sql, kind) = SOURCES[0];
+        let row = sqlx::query(&format!("{sql} WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+        sqlx::query(&format!("DELETE FROM search_fts WHERE {} = $1", self.engine.fts_id_column()))
+            .bind(doc_id(kind, id))
+            .execute(&mut *conn)
+            .await?;
+        if let Some(r) = row {
+            let terms = index_terms(&text(&r, "t")?);
+            insert_values(
+                conn,
+                self.engine,
+                "search_fts",
+                &[self.engine.fts_id_column(), "tokens", "kind", "ref_id"],
+                vec![vec![Val::I(doc_id(kind, id)), Val::T(terms), Val::T(kind.code().into()), Val::I(id)]],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Ids of the documents of `kind` matching every term of `q`, best first, at most `limit`.
+    pub async fn search_ids(&self, kind: DocKind, q: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let Query::Terms(terms) = query_terms(q) else { return Ok(Vec::new()) };
+        let (sql, arg) = self.engine.fts_match(&terms);
+        let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT ref_id FROM search_fts WHERE {sql} AND kind = $2 LIMIT $3"))
+            .bind(arg)
+            .bind(kind.code())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids)
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub kind: DocKind,
+    pub id: i64,
+    pub title: String,
+    /// The owning unit (projects and problems), for access checks.
+    pub unit_id: Option<i64>,
+}
+
+impl Store {
+    /// Documents of `kind` matching `q` that the reader may see (`scope`: its units, or
+    /// `None` for readers who see all). A one-character query scans titles instead.
+    pub async fn search(&self, kind: DocKind, q: &str, scope: Option<&[i64]>, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let (title_sql, unit_col) = match kind {
+            DocKind::Project => ("SELECT id, name AS title, unit_id FROM projects", "unit_id"),
+            DocKind::Enterprise => ("SELECT id, name AS title, NULL AS unit_id FROM enterprises", ""),
+            DocKind::Problem => ("SELECT id, description AS title, unit_id FROM problems", "unit_id"),
+        };
+        let mut sql = crate::row::SqlBuf::new(title_sql);
+        if zhantu_domain::search::is_single_cjk(q) {
+            let col = if kind == DocKind::Problem { "description" } else { "name" };
+            sql.push(&format!(" WHERE {col} LIKE ")).arg(format!("%{}%", q.trim()));
+        } else {
+            let ids = self.search_ids(kind, q, 5_000).await?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push(" WHERE id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.arg(*id);
+            }
+            sql.push(")");
+        }
+        if let (Some(scope), false) = (scope, unit_col.is_empty()) {
+            sql.push(&format!(" AND {unit_col} IN ("));
+            if scope.is_empty() {
+                sql.push("NULL");
+            }
+            for (i, u) in scope.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.arg(*u);
+            }
+            sql.push(")");
+        }
+        sql.push(" ORDER BY id LIMIT ").arg(limit.clamp(1, 500));
+        sql.query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(SearchHit { kind, id: i64_(r, "id")?, title: text(r, "title")?, unit_id: crate::row::opt_i64(r, "unit_id")? }))
+            .collect()
+    }
+}

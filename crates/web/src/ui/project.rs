@@ -1,0 +1,408 @@
+//! `/projects/{id}`: one project whole: facts, nodes on a timeline (planned against actual,
+//! with lights), stage history, investment by month, reports, problems and the audit history.
+
+use super::{Ctx, PageError, check_read, layout, light_badge, long_date, money, opt_date, stage_label};
+use crate::AppState;
+use crate::extract::IdPath;
+use crate::pages::esc;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::NaiveDate;
+use serde_json::json;
+use zhantu_domain::Stage;
+use zhantu_store::{AuditFilter, ProjectDetail};
+
+fn light_color(l: Option<zhantu_domain::lights::Light>, done: bool) -> &'static str {
+    use zhantu_domain::lights::Light::*;
+    match (l, done) {
+        (Some(Red), _) => "#c0392b",
+        (Some(Yellow), _) => "#b8860b",
+        (_, true) => "#2e8b57",
+        (Some(Green), false) => "#2e8b57",
+        (None, false) => "#7b8794",
+    }
+}
+
+/// The nodes as a small Gantt: a row per node, planned ◇, actual ●, the delay between them,
+/// and the data date as a line. Scales with the page (viewBox).
+fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> String {
+    if p.nodes.is_empty() {
+        return format!(r#"<p class="empty">{}</p>"#, cx.t("project.no_nodes"));
+    }
+    let dates: Vec<NaiveDate> = p
+        .nodes
+        .iter()
+        .flat_map(|n| [Some(n.planned_on), n.actual_on, Some(n.baseline_on)])
+        .flatten()
+        .chain([as_of])
+        .collect();
+    let (min, max) = (*dates.iter().min().unwrap_or(&as_of), *dates.iter().max().unwrap_or(&as_of));
+    let span = ((max - min).num_days().max(30) + 30) as f64;
+    let (left, width, row) = (190.0, 700.0, 26.0);
+    let x = |d: NaiveDate| left + ((d - min).num_days() as f64 + 15.0) / span * width;
+    let h = p.nodes.len() as f64 * row + 30.0;
+    let mut s = format!(
+        r#"<svg class="timeline" viewBox="0 0 {} {h}" role="img" aria-labelledby="tl-title"><title id="tl-title">{}</title>"#,
+        left + width + 10.0,
+        esc(cx.t("project.timeline"))
+    );
+    // Month ticks along the top (every month, labels every quarter when crowded).
+    let mut d = NaiveDate::from_ymd_opt(chrono::Datelike::year(&min), chrono::Datelike::month(&min), 1).unwrap_or(min);
+    let months = (span / 30.0) as i32;
+    let step = if months > 18 { 3 } else { 1 };
+    let mut i = 0;
+    while d <= max {
+        let xx = x(d);
+        if xx >= left {
+            s.push_str(&format!(r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="16" y2="{h}" stroke="#e4e7eb"/>"##));
+            if i % step == 0 {
+                s.push_str(&format!(
+                    r##"<text x="{xx:.1}" y="12" font-size="10" fill="#52606d">{}</text>"##,
+                    d.format("%Y-%m")
+                ));
+            }
+        }
+        i += 1;
+        d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(max + chrono::Days::new(1));
+    }
+    for (i, n) in p.nodes.iter().enumerate() {
+        let y = 30.0 + i as f64 * row;
+        let done = n.actual_on.is_some();
+        let color = light_color(n.light, done);
+        let tip = format!(
+            "{} · {} {} · {} {}{}",
+            n.name,
+            cx.t("project.planned"),
+            n.planned_on,
+            cx.t("project.actual"),
+            opt_date(n.actual_on),
+            n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()
+        );
+        s.push_str(&format!(
+            r##"<g><title>{}</title><text x="4" y="{:.1}" font-size="12" fill="#1f2933">{}</text>"##,
+            esc(&tip),
+            y + 4.0,
+            esc(&n.name)
+        ));
+        let px = x(n.planned_on);
+        if let Some(a) = n.actual_on {
+            let ax = x(a);
+            s.push_str(&format!(
+                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" opacity="0.5"/><circle cx="{ax:.1}" cy="{y:.1}" r="6" fill="{color}"/>"##
+            ));
+        } else if as_of > n.planned_on {
+            let ax = x(as_of);
+            s.push_str(&format!(
+                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" stroke-dasharray="4 3"/>"##
+            ));
+        }
+        s.push_str(&format!(
+            r##"<path d="M{px:.1} {:.1} l6 6 l-6 6 l-6 -6 z" fill="#fff" stroke="{color}" stroke-width="2"/></g>"##,
+            y - 6.0
+        ));
+    }
+    let tx = x(as_of);
+    s.push_str(&format!(
+        r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="16" y2="{h}" stroke="#c0392b" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c0392b" text-anchor="end">{}</text></svg>"##,
+        tx - 3.0,
+        h - 2.0,
+        esc(cx.t("battle.today"))
+    ));
+    s.push_str(&format!(
+        r#"<p class="legend"><span class="sym-planned">◇</span> {} <span class="sym-actual">●</span> {} <span class="sym-today">┆</span> {}</p>"#,
+        cx.t("project.planned"),
+        cx.t("project.actual"),
+        cx.t("battle.today")
+    ));
+    s
+}
+
+pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
+    check_read(&st, &cx, id).await?;
+    let p = st.store.project_detail(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let as_of = st.store.as_of().await?;
+    let audit = st
+        .store
+        .audit_entries(&AuditFilter {
+            entity: Some("project".into()),
+            entity_id: Some(id),
+            limit: 200,
+            ..Default::default()
+        })
+        .await?;
+    let lang = cx.lang;
+    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let s = &p.summary;
+    let industry = s
+        .industry_code
+        .as_deref()
+        .map(|c| match zhantu_domain::reference::industry(c) {
+            Some(r) => format!("{c} {}", r.name),
+            None => c.to_string(),
+        })
+        .unwrap_or_else(|| "—".into());
+    let fact = |k: &str, v: String| format!("<div><dt>{}</dt><dd>{v}</dd></div>", t(k));
+    let mut facts = String::new();
+    facts.push_str(&fact("project.code", esc(s.code.as_deref().unwrap_or("—"))));
+    facts.push_str(&fact(
+        "common.unit",
+        format!(r#"<a href="/projects?unit={}">{}</a>"#, s.unit.id, esc(&s.unit.name)),
+    ));
+    facts.push_str(&fact(
+        "common.leader",
+        s.leader
+            .as_ref()
+            .map(|l| format!(r#"<a href="/projects?leader={}">{}</a>"#, l.id, esc(&l.name)))
+            .unwrap_or_else(|| "—".into()),
+    ));
+    facts.push_str(&fact("common.stage", stage_label(lang, s.stage).to_string()));
+    let types = st.store.project_types().await?;
+    let type_name = types
+        .iter()
+        .find(|(c, _, _)| *c == s.project_type)
+        .map(|(_, zh, en)| if lang == super::Lang::Zh { zh.as_str() } else { en.as_str() })
+        .unwrap_or(&s.project_type);
+    facts.push_str(&fact("project.type", esc(type_name)));
+    facts.push_str(&fact("project.industry", esc(&industry)));
+    facts.push_str(&fact("common.total_investment", money(lang, s.total_investment_wan.0, false)));
+    facts.push_str(&fact("common.division", esc(s.division_name.unwrap_or("—"))));
+    facts.push_str(&fact("project.location", esc(&p.location)));
+    facts.push_str(&fact(
+        "project.land",
+        p.land_area_mu
+            .as_deref()
+            .map(|a| format!("{} {}", esc(a), t("project.mu")))
+            .unwrap_or_else(|| "—".into()),
+    ));
+    facts.push_str(&fact("project.investor", esc(&p.investor)));
+    facts.push_str(&fact(
+        "project.foreign",
+        if p.foreign_investment {
+            format!(
+                "{}{}",
+                t("common.yes"),
+                p.foreign_investment_usd
+                    .as_deref()
+                    .map(|u| format!(" (USD {})", esc(u)))
+                    .unwrap_or_default()
+            )
+        } else {
+            t("common.no").to_string()
+        },
+    ));
+    facts.push_str(&fact("project.planned_year", s.planned_year.to_string()));
+    facts.push_str(&fact("project.planned_start", opt_date(s.planned_start_on)));
+    facts.push_str(&fact("project.started", opt_date(s.started_on)));
+    facts.push_str(&fact("project.completed", opt_date(p.completed_on)));
+    facts.push_str(&fact("project.in_statistics", opt_date(p.in_statistics_on)));
+    facts.push_str(&fact(
+        "common.category",
+        if s.categories.is_empty() {
+            "—".into()
+        } else {
+            s.categories.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、")
+        },
+    ));
+
+    let node_rows: String = p
+        .nodes
+        .iter()
+        .map(|n| {
+            format!(
+                "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                n.seq,
+                esc(&n.name),
+                n.planned_on,
+                n.baseline_on,
+                opt_date(n.forecast_on),
+                opt_date(n.actual_on),
+                esc(&n.responsible_unit.name),
+                esc(n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—")),
+                esc(t(&format!("status.{}", n.status))),
+                light_badge(lang, n.light, n.light_reason.as_deref()),
+            )
+        })
+        .collect();
+    let stage_name = |code: &str| {
+        Stage::from_code(code)
+            .map(|s| stage_label(lang, s).to_string())
+            .unwrap_or_else(|| esc(code))
+    };
+    let stage_rows: String = p
+        .stage_history
+        .iter()
+        .map(|c| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                c.on,
+                c.from.as_deref().map(stage_name).unwrap_or_else(|| "—".into()),
+                stage_name(&c.to),
+                esc(&c.note)
+            )
+        })
+        .collect();
+    let plans: String = p
+        .annual_plans
+        .iter()
+        .map(|a| format!("<li>{}：{}</li>", a.year, money(lang, a.planned_wan.0, false)))
+        .collect();
+    let inv_rows: String = p
+        .monthly_investment
+        .iter()
+        .map(|m| {
+            format!(
+                "<tr><td>{}-{:02}</td><td class=\"num\">{}</td></tr>",
+                m.year,
+                m.month,
+                money(lang, m.amount_wan.0, false)
+            )
+        })
+        .collect();
+    let inv_chart = if p.monthly_investment.is_empty() {
+        String::new()
+    } else {
+        let option = json!({
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 10, "right": 10, "bottom": 10, "top": 36},
+            "xAxis": {"type": "category", "data": p.monthly_investment.iter().map(|m| format!("{}-{:02}", m.year, m.month)).collect::<Vec<_>>()},
+            "yAxis": {"type": "value", "name": t("project.wan")},
+            "series": [{"type": "bar", "itemStyle": {"color": "#2c6e9b"}, "data": p.monthly_investment.iter().map(|m| m.amount_wan.0.yuan() as f64 / 10_000.0).collect::<Vec<_>>()}]
+        });
+        format!(
+            r#"<div class="chart chart-small" id="chart-project-investment" role="img" aria-label="{}" data-chart="{}"></div>"#,
+            esc(t("project.investment")),
+            esc(&option.to_string())
+        )
+    };
+    let reports: String = p
+        .reports
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td>{}～{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                r.period_start,
+                r.period_end,
+                esc(t(&format!("period.{}", r.period_kind))),
+                esc(&r.body),
+                money(lang, r.investment_wan.0, false),
+                r.submitted_on
+            )
+        })
+        .collect();
+    let problems: String = p
+        .problems
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.category),
+                esc(&r.description),
+                esc(&r.unit.name),
+                r.raised_on,
+                r.deadline,
+                esc(t(&format!("status.{}", r.status))),
+                opt_date(r.closed_on)
+            )
+        })
+        .collect();
+    let audit_rows: String = audit
+        .iter()
+        .map(|e| {
+            let change = |v: &Option<serde_json::Value>| v.as_ref().map(|v| esc(&v.to_string())).unwrap_or_else(|| "—".into());
+            format!(
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td><code class="json">{}</code></td><td><code class="json">{}</code></td></tr>"#,
+                esc(&e.at),
+                esc(&e.actor),
+                esc(&e.action),
+                change(&e.before),
+                change(&e.after)
+            )
+        })
+        .collect();
+    let table = |head: &[&str], rows: &str| {
+        if rows.is_empty() {
+            format!(r#"<p class="empty">{}</p>"#, t("common.none"))
+        } else {
+            let th: String = head.iter().map(|h| format!(r#"<th scope="col">{}</th>"#, t(h))).collect();
+            format!(r#"<div class="table-wrap"><table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>"#)
+        }
+    };
+    let body = format!(
+        r#"<p class="crumbs"><a href="/projects">{registry}</a> ›</p>
+<div class="page-head"><div><h1>{name}</h1><p class="sub">{light} {reason}</p></div><p class="links"><a href="/battle-map?q={qname}">{on_map}</a> · <a href="/api/v1/projects/{id}">JSON</a></p></div>
+<section class="panel"><h2>{facts_h}</h2><dl class="facts">{facts}</dl>{desc}</section>
+<section class="panel"><h2>{nodes_h}</h2>{timeline}{nodes}</section>
+<div class="grid2"><section class="panel"><h2>{inv_h}</h2><ul class="plain">{plans}</ul>{inv_chart}{inv_table}</section>
+<section class="panel"><h2>{stages_h}</h2>{stages}</section></div>
+<section class="panel"><h2>{reports_h}</h2>{reports}</section>
+<section class="panel"><h2>{problems_h}</h2>{problems}</section>
+<section class="panel"><h2>{audit_h}</h2>{audit}</section>
+<p class="hint">{as_of_label} {as_of}</p>"#,
+        registry = t("registry.title"),
+        name = esc(&s.name),
+        light = light_badge(lang, s.light, s.light_reason.as_deref()),
+        reason = esc(s.light_reason.as_deref().unwrap_or("")),
+        qname = esc(&super::qv(&s.name)),
+        on_map = t("project.on_battle_map"),
+        id = id,
+        facts_h = t("project.facts"),
+        desc = if p.description.is_empty() {
+            String::new()
+        } else {
+            format!("<p>{}</p>", esc(&p.description))
+        },
+        nodes_h = t("project.nodes"),
+        timeline = timeline(&p, as_of, &cx),
+        nodes = table(
+            &[
+                "project.seq",
+                "project.node",
+                "project.planned",
+                "project.baseline",
+                "project.forecast",
+                "project.actual",
+                "common.unit",
+                "project.person",
+                "project.status",
+                "common.light"
+            ],
+            &node_rows
+        ),
+        inv_h = t("project.investment"),
+        inv_table = table(&["project.month", "project.amount"], &inv_rows),
+        stages_h = t("project.stage_history"),
+        stages = table(&["common.date", "project.from", "project.to", "project.note"], &stage_rows),
+        reports_h = t("project.reports"),
+        reports = table(
+            &[
+                "project.period",
+                "project.kind",
+                "project.report",
+                "project.amount",
+                "project.submitted"
+            ],
+            &reports
+        ),
+        problems_h = t("project.problems"),
+        problems = table(
+            &[
+                "common.category",
+                "project.problem",
+                "common.unit",
+                "project.raised",
+                "project.deadline",
+                "project.status",
+                "project.closed"
+            ],
+            &problems
+        ),
+        audit_h = t("project.audit"),
+        audit = table(
+            &["project.at", "project.actor", "project.action", "project.before", "project.after"],
+            &audit_rows
+        ),
+        as_of_label = t("cockpit.as_of"),
+        as_of = long_date(lang, as_of),
+    );
+    Ok(layout(&cx, &s.name, &body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
+}

@@ -1,0 +1,246 @@
+//! `/projects`: the project registry (项目库). Filters, order and page live in the URL of a
+//! plain GET form, so links can be shared and the back button works without script.
+
+use super::i18n::tf;
+use super::{Ctx, PageError, layout, light_badge, light_label, money, query_string, stage_label};
+use crate::AppState;
+use crate::api::ProjectsQuery;
+use crate::pages::esc;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use zhantu_domain::Stage;
+use zhantu_domain::lights::Light;
+use zhantu_store::{FilterChoices, ProjectFilter, ProjectSort};
+
+/// The registry's query: the API's filters plus the order.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct ListQuery {
+    pub unit: Option<String>,
+    pub category: Option<String>,
+    pub stage: Option<String>,
+    pub leader: Option<String>,
+    pub light: Option<String>,
+    pub industry: Option<String>,
+    pub division: Option<String>,
+    pub q: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<String>,
+    pub sort: Option<String>,
+}
+
+fn val(o: &Option<String>) -> &str {
+    o.as_deref().map(str::trim).unwrap_or("")
+}
+
+impl ListQuery {
+    /// The filter, parsed by the API's rules, limited to the reader's units.
+    pub fn filter(&self, cx: &Ctx) -> Result<ProjectFilter, PageError> {
+        let q = ProjectsQuery {
+            unit: self.unit.clone(),
+            category: self.category.clone(),
+            stage: self.stage.clone(),
+            leader: self.leader.clone(),
+            light: self.light.clone(),
+            industry: self.industry.clone(),
+            division: self.division.clone(),
+            q: self.q.clone(),
+            after: self.after.clone(),
+            limit: self.limit.clone(),
+        };
+        let mut f = q.to_filter().map_err(|e| PageError(e, cx.lang))?;
+        f.within_units = cx.scope();
+        Ok(f)
+    }
+    pub fn sort(&self) -> ProjectSort {
+        ProjectSort::from_code(val(&self.sort)).unwrap_or_default()
+    }
+    /// The filter's parameters (without paging), for links that keep them.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("q", val(&self.q)),
+            ("unit", val(&self.unit)),
+            ("category", val(&self.category)),
+            ("stage", val(&self.stage)),
+            ("leader", val(&self.leader)),
+            ("light", val(&self.light)),
+            ("industry", val(&self.industry)),
+            ("division", val(&self.division)),
+        ]
+    }
+}
+
+fn options(choices: &[(String, String)], selected: &str, any: &str) -> String {
+    std::iter::once(format!(r#"<option value="">{any}</option>"#))
+        .chain(choices.iter().map(|(v, label)| {
+            format!(
+                r#"<option value="{}"{}>{}</option>"#,
+                esc(v),
+                if v == selected { " selected" } else { "" },
+                label
+            )
+        }))
+        .collect()
+}
+
+/// The filter form shared by the registry, the battle map and the map. `extra` adds fields.
+pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: &str) -> String {
+    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let lang = cx.lang;
+    let units: Vec<(String, String)> = c
+        .units
+        .iter()
+        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), esc(&u.name))))
+        .collect();
+    let leaders: Vec<(String, String)> = c.leaders.iter().map(|l| (l.id.to_string(), esc(&l.name))).collect();
+    let cats: Vec<(String, String)> = c.categories.iter().map(|(code, n)| (code.clone(), esc(n))).collect();
+    let stages: Vec<(String, String)> = Stage::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()))
+        .collect();
+    let lights: Vec<(String, String)> = [Light::Red, Light::Yellow, Light::Green]
+        .iter()
+        .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()))
+        .collect();
+    let stage_sel = val(&q.stage);
+    let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
+    let any = t("filter.any");
+    format!(
+        r#"<form class="filters" method="get" action="{action}" role="search" aria-label="{label}">
+<div class="f"><label for="f-q">{l_q}</label><input id="f-q" name="q" type="search" value="{v_q}" placeholder="{ph_q}"></div>
+<div class="f"><label for="f-unit">{l_unit}</label><select id="f-unit" name="unit">{o_unit}</select></div>
+<div class="f"><label for="f-category">{l_cat}</label><select id="f-category" name="category">{o_cat}</select></div>
+<div class="f"><label for="f-stage">{l_stage}</label><select id="f-stage" name="stage">{o_stage}</select></div>
+<div class="f"><label for="f-leader">{l_leader}</label><select id="f-leader" name="leader">{o_leader}</select></div>
+<div class="f"><label for="f-light">{l_light}</label><select id="f-light" name="light">{o_light}</select></div>
+<div class="f"><label for="f-industry">{l_ind}</label><input id="f-industry" name="industry" value="{v_ind}" placeholder="{ph_ind}" size="6"></div>
+{division}{extra}
+<div class="f actions"><button type="submit">{apply}</button><a href="{action}">{reset}</a></div></form>"#,
+        label = t("filter.label"),
+        l_q = t("filter.text"),
+        v_q = esc(val(&q.q)),
+        ph_q = t("filter.text_hint"),
+        l_unit = t("common.unit"),
+        o_unit = options(&units, val(&q.unit), any),
+        l_cat = t("common.category"),
+        o_cat = options(&cats, val(&q.category), any),
+        l_stage = t("common.stage"),
+        o_stage = options(&stages, stage_sel, any),
+        l_leader = t("common.leader"),
+        o_leader = options(&leaders, val(&q.leader), any),
+        l_light = t("common.light"),
+        o_light = options(&lights, val(&q.light), any),
+        l_ind = t("filter.industry"),
+        v_ind = esc(val(&q.industry)),
+        ph_ind = t("filter.industry_hint"),
+        division = if val(&q.division).is_empty() {
+            String::new()
+        } else {
+            format!(r#"<input type="hidden" name="division" value="{}">"#, esc(val(&q.division)))
+        },
+        apply = t("filter.apply"),
+        reset = t("filter.reset"),
+    )
+}
+
+pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+    let filter = q.filter(&cx)?;
+    let sort = q.sort();
+    let page = st.store.list_projects_sorted(&filter, sort).await?;
+    let choices = st.store.filter_choices().await?;
+    let lang = cx.lang;
+    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+
+    let sorts: String = ProjectSort::ALL
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<option value="{}"{}>{}</option>"#,
+                s.code(),
+                if *s == sort { " selected" } else { "" },
+                t(&format!("sort.{}", s.code()))
+            )
+        })
+        .collect();
+    let extra = format!(
+        r#"<div class="f"><label for="f-sort">{}</label><select id="f-sort" name="sort">{sorts}</select></div>"#,
+        t("filter.sort")
+    );
+    let form = filter_form(&cx, "/projects", &q, &choices, &extra);
+
+    let rows: String = page
+        .items
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<tr><td>{light}</td><th scope="row"><a href="/projects/{id}">{name}</a><small>{code}</small></th><td>{unit}</td><td>{leader}</td><td>{stage}</td><td class="num">{inv}</td><td>{start}</td><td class="cats">{cats}</td><td>{div}</td></tr>"#,
+                light = light_badge(lang, p.light, p.light_reason.as_deref()),
+                id = p.id,
+                name = esc(&p.name),
+                code = esc(p.code.as_deref().unwrap_or("")),
+                unit = esc(&p.unit.name),
+                leader = esc(p.leader.as_ref().map(|l| l.name.as_str()).unwrap_or("—")),
+                stage = stage_label(lang, p.stage),
+                inv = money(lang, p.total_investment_wan.0, false),
+                start = super::opt_date(p.started_on.or(p.planned_start_on)),
+                cats = p.categories.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+                div = esc(p.division_name.unwrap_or("—")),
+            )
+        })
+        .collect();
+    let mut keep = q.pairs();
+    let sort_code = sort.code();
+    if sort != ProjectSort::Id {
+        keep.push(("sort", sort_code));
+    }
+    let limit = val(&q.limit);
+    if !limit.is_empty() {
+        keep.push(("limit", limit));
+    }
+    let mut pager = String::new();
+    if filter.after.is_some() {
+        pager.push_str(&format!(
+            r#"<a href="/projects{}">{}</a>"#,
+            esc(&query_string(&keep)),
+            t("registry.first_page")
+        ));
+    }
+    if let Some(next) = page.next_cursor {
+        let mut with = keep.clone();
+        let n = next.to_string();
+        with.push(("after", &n));
+        pager.push_str(&format!(
+            r#"<a rel="next" href="/projects{}">{}</a>"#,
+            esc(&query_string(&with)),
+            t("registry.next_page")
+        ));
+    }
+    let filters_only = query_string(&q.pairs());
+    let body = format!(
+        r#"<div class="page-head"><div><h1>{h}</h1><p class="sub" id="registry-total">{total}</p></div><p class="links"><a href="/battle-map{fq}">{to_map}</a> · <a href="/map{fq}">{to_geo}</a> · <a href="/api/v1/projects{fq}">JSON</a></p></div>
+{form}
+<div class="table-wrap"><table class="registry"><caption class="sr-only">{h}</caption><thead><tr><th scope="col">{c_light}</th><th scope="col">{c_name}</th><th scope="col">{c_unit}</th><th scope="col">{c_leader}</th><th scope="col">{c_stage}</th><th scope="col">{c_inv}</th><th scope="col">{c_start}</th><th scope="col">{c_cat}</th><th scope="col">{c_div}</th></tr></thead><tbody>{rows}</tbody></table></div>
+{empty}<nav class="pager" aria-label="{pages}">{pager}</nav>"#,
+        h = t("registry.title"),
+        total = tf(lang, "registry.total", &[("n", &page.total.to_string())]),
+        fq = esc(&filters_only),
+        to_map = t("registry.to_battle_map"),
+        to_geo = t("registry.to_map"),
+        c_light = t("common.light"),
+        c_name = t("common.project"),
+        c_unit = t("common.unit"),
+        c_leader = t("common.leader"),
+        c_stage = t("common.stage"),
+        c_inv = t("common.total_investment"),
+        c_start = t("registry.start"),
+        c_cat = t("common.category"),
+        c_div = t("common.division"),
+        empty = if page.items.is_empty() {
+            format!(r#"<p class="empty">{}</p>"#, t("registry.empty"))
+        } else {
+            String::new()
+        },
+        pages = t("registry.pages"),
+    );
+    Ok(layout(&cx, t("registry.title"), &body, &[]))
+}

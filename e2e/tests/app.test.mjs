@@ -1,0 +1,162 @@
+// The browser suite: the real binary on the demo district, used as a new user would. Fails on
+// any console error, page error, failed request or HTTP error; saves a screenshot of each page
+// to e2e/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { here, startDemo, launch, signIn } from "../lib.mjs";
+
+const shots = join(here, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+let app, browser, page;
+const problems = [];
+
+before(async () => {
+  app = await startDemo();
+  browser = await launch();
+  page = browser.context.pages()[0] || (await browser.context.newPage());
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  // Nothing may leave the machine.
+  await browser.context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
+    problems.push(`outside request: ${route.request().url()}`);
+    route.abort();
+  });
+  await signIn(page, app.url);
+});
+
+after(async () => {
+  await browser?.close();
+  app?.stop();
+});
+
+function noProblems() {
+  assert.deepEqual(problems.splice(0), [], "console errors or failed requests");
+}
+
+async function shot(name, opts = {}) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...opts });
+}
+
+test("the cockpit shows the year's figures, with charts", async () => {
+  await page.goto(`${app.url}/`);
+  const landing = page.locator("table").first();
+  await assert.doesNotReject(landing.getByText("80.0%").first().waitFor());
+  await assert.doesNotReject(landing.getByText("50.0%").first().waitFor());
+  assert.match(await page.locator("h1").innerText(), /椒江区/);
+  assert.match(await page.content(), /363\.50亿元/);
+  // ECharts drew every chart.
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart")].every((c) => c.querySelector("svg")));
+  // The red-light count links to the red projects.
+  const red = page.locator('.light-card-red a[href="/projects?light=red"]');
+  assert.equal(await red.count(), 1);
+  await shot("cockpit");
+  // Choosing a month redraws the figures up to it.
+  await page.selectOption("#month", "6");
+  await Promise.all([page.waitForURL(/month=6/), page.getByRole("button", { name: "查看" }).click()]);
+  assert.match(await page.locator(".sub").first().innerText(), /2019年1—6月/);
+  noProblems();
+});
+
+test("the registry filters, sorts, pages, and the back button returns", async () => {
+  await page.goto(`${app.url}/projects`);
+  const total = async () => Number((await page.locator("#registry-total").innerText()).replace(/\D/g, ""));
+  const all = await total();
+  assert.ok(all > 200, `all projects: ${all}`);
+  await page.selectOption("#f-light", "red");
+  await page.selectOption("#f-sort", "investment");
+  await Promise.all([page.waitForURL(/light=red/), page.getByRole("button", { name: "筛选" }).click()]);
+  const red = await total();
+  assert.ok(red > 0 && red < all, `red: ${red} of ${all}`);
+  assert.equal(await page.locator("tbody .light-red").count(), await page.locator("tbody tr").count());
+  await shot("registry");
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes("light=red"));
+  assert.equal(await total(), all);
+  await page.getByRole("link", { name: "下一页 »" }).click();
+  await page.waitForURL(/after=/);
+  noProblems();
+});
+
+test("a project's page shows its facts, nodes, investment and history", async () => {
+  await page.goto(`${app.url}/projects?q=${encodeURIComponent("星星冷链")}`);
+  await page.locator("tbody a").first().click();
+  await page.waitForURL(/\/projects\/\d+$/);
+  assert.match(await page.locator("h1").innerText(), /星星冷链/);
+  for (const h of ["基本信息", "节点", "投资", "阶段变更", "进展填报", "问题清单", "修改记录"]) {
+    assert.equal(await page.getByRole("heading", { name: h, exact: true }).count(), 1, h);
+  }
+  assert.ok((await page.locator("svg.timeline path").count()) > 3);
+  await shot("project");
+  noProblems();
+});
+
+test("the battle map draws every project and scrolls with names and axis in view", async () => {
+  const t0 = Date.now();
+  await page.goto(`${app.url}/battle-map`);
+  await page.locator(".bm-body svg").waitFor();
+  const ms = Date.now() - t0;
+  const rows = await page.locator(".bm-names a").count();
+  assert.ok(rows > 200, `rows: ${rows}`);
+  await shot("battle-map-top", { fullPage: false });
+  const box = page.locator("#battle-map");
+  await box.evaluate((el) => { el.scrollTop = 1500; el.scrollLeft = 400; });
+  await page.waitForTimeout(100);
+  const [scroller, names, axis] = await Promise.all([box.boundingBox(), page.locator(".bm-names").boundingBox(), page.locator(".bm-axis").boundingBox()]);
+  assert.ok(Math.abs(names.x - scroller.x) < 3, "names stay at the left edge");
+  assert.ok(Math.abs(axis.y - scroller.y) < 3, "the axis stays at the top");
+  await shot("battle-map-scrolled", { fullPage: false });
+  // Zoom to months and group by leader.
+  await page.getByRole("link", { name: "月", exact: true }).click();
+  await page.waitForURL(/zoom=month/);
+  await page.selectOption("#f-group", "leader");
+  await Promise.all([page.waitForURL(/group=leader/), page.getByRole("button", { name: "筛选" }).click()]);
+  await shot("battle-map-leader", { fullPage: false });
+  const svg = await page.request.get(`${app.url}/battle-map.svg`);
+  assert.equal(svg.status(), 200);
+  assert.match(svg.headers()["content-type"], /image\/svg\+xml/);
+  console.log(`battle map of ${rows} projects loaded in ${ms} ms`);
+  noProblems();
+});
+
+test("the map shows projects by street and town", async () => {
+  await page.goto(`${app.url}/map`);
+  assert.equal(await page.locator("svg.geo > a.tile").count(), 9);
+  await shot("map");
+  await page.locator("svg.geo > a.tile").first().click();
+  await page.waitForURL(/division=/);
+  noProblems();
+});
+
+test("English by the switch, and back to Chinese", async () => {
+  await page.goto(`${app.url}/`);
+  await page.getByRole("link", { name: "English" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.equal(await page.getByRole("link", { name: "Projects", exact: true }).count(), 1);
+  assert.match(await page.content(), /Landing rate by category/);
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart")].every((c) => c.querySelector("svg")));
+  await shot("cockpit-en");
+  await page.goto(`${app.url}/battle-map`);
+  await shot("battle-map-en", { fullPage: false });
+  await page.getByRole("link", { name: "中文" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+  assert.equal(await page.getByRole("link", { name: "项目库", exact: true }).count(), 1);
+  noProblems();
+});
+
+test("on a phone", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${app.url}/`);
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart")].every((c) => c.querySelector("svg")));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the cockpit scrolls sideways by ${overflow}px`);
+  await shot("phone-cockpit", { fullPage: false });
+  await page.goto(`${app.url}/projects`);
+  await shot("phone-registry", { fullPage: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  noProblems();
+});
