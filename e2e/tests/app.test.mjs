@@ -116,6 +116,11 @@ test("the battle map draws every project and scrolls with names and axis in view
   await page.selectOption("#f-group", "leader");
   await Promise.all([page.waitForURL(/group=leader/), page.getByRole("button", { name: "筛选" }).click()]);
   await shot("battle-map-leader", { fullPage: false });
+  // The print version: no navigation or filters, the whole chart.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("header.top").isVisible(), false);
+  await shot("battle-map-print", { fullPage: false });
+  await page.emulateMedia({ media: "screen" });
   const svg = await page.request.get(`${app.url}/battle-map.svg`);
   assert.equal(svg.status(), 200);
   assert.match(svg.headers()["content-type"], /image\/svg\+xml/);

@@ -184,7 +184,10 @@ impl WorkCalendar {
                 text: line.chars().take(60).collect(),
             };
             let mut f = line.split(',');
-            let date = f.next().and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()).ok_or_else(bad)?;
+            let date = f
+                .next()
+                .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+                .ok_or_else(bad)?;
             let kind = f.next().and_then(DayType::from_code).ok_or_else(bad)?;
             let name = f.next().unwrap_or("").trim().to_string();
             rows.push((date, kind, name));
@@ -331,7 +334,11 @@ impl WorkCalendar {
         if i <= self.len {
             let w = i as usize / 64;
             let r = i % 64;
-            let partial = if r == 0 { 0 } else { (self.bits[w] & ((1u64 << r) - 1)).count_ones() };
+            let partial = if r == 0 {
+                0
+            } else {
+                (self.bits[w] & ((1u64 << r) - 1)).count_ones()
+            };
             base + (self.prefix[w] + partial) as i64
         } else {
             let end = self.start + self.len;
@@ -412,11 +419,7 @@ impl WorkCalendar {
     /// The first working day on or after `d` (a deadline on a holiday moves to the next
     /// working day: "期间届满的最后一日是法定休假日的，以法定休假日结束的次日为期间届满的日期").
     pub fn next_working_day_from(&self, d: NaiveDate) -> NaiveDate {
-        if self.is_working_day(d) {
-            d
-        } else {
-            self.add_working_days(d, 1)
-        }
+        if self.is_working_day(d) { d } else { self.add_working_days(d, 1) }
     }
 
     /// The rows the calendar was built from, sorted by date.
@@ -539,7 +542,10 @@ mod tests {
         assert!(!c.is_working_day(d(2027, 1, 1)));
         assert!(c.is_working_day(d(2027, 2, 20)));
         let e = WorkCalendar::parse_csv("2027-01-04,work,元旦\n").unwrap_err();
-        assert_eq!(e.to_string(), "2027-01-04是工作日（星期一），不能设为调休上班日；调休上班日应为周六或周日");
+        assert_eq!(
+            e.to_string(),
+            "2027-01-04是工作日（星期一），不能设为调休上班日；调休上班日应为周六或周日"
+        );
         let e = WorkCalendar::from_rows([
             (d(2027, 1, 2), DayType::Off, "元旦".to_string()),
             (d(2027, 1, 2), DayType::Work, "元旦".to_string()),

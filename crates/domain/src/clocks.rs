@@ -31,6 +31,19 @@ pub struct ApprovalClock {
     pub day_kind: DayKind,
 }
 
+impl From<&crate::dataset::ApprovalClockRow> for ApprovalClock {
+    fn from(r: &crate::dataset::ApprovalClockRow) -> Self {
+        ApprovalClock {
+            name: r.name.clone(),
+            project_type: r.project_type.clone(),
+            start_node: r.start_node.clone(),
+            stop_node: r.stop_node.clone(),
+            limit_days: r.limit_days.max(0) as u32,
+            day_kind: r.day_kind,
+        }
+    }
+}
+
 /// A closed span of dates whose days do not count (业主自主时间, 暂停). `until = None`: the
 /// span is still open and runs to the as-of date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,7 +280,14 @@ mod tests {
             day_kind: DayKind::Calendar,
         };
         assert!(def.applies_to("industrial") && !def.applies_to("government"));
-        let f = def.facts(&[N("签约", Some(d(2019, 1, 5))), N("赋码备案", Some(d(2019, 3, 1))), N("竣工验收", None)], vec![]);
+        let f = def.facts(
+            &[
+                N("签约", Some(d(2019, 1, 5))),
+                N("赋码备案", Some(d(2019, 3, 1))),
+                N("竣工验收", None),
+            ],
+            vec![],
+        );
         assert_eq!((f.started_on, f.stopped_on), (Some(d(2019, 3, 1)), None));
         let json = serde_json::to_string(&def).unwrap();
         assert_eq!(serde_json::from_str::<ApprovalClock>(&json).unwrap(), def);
@@ -311,7 +331,13 @@ mod tests {
             reason: "业主自主准备时间".into(),
         };
         // 90 calendar days from 3-01; the owner took 4-01..4-10 (10 days) to supplement papers.
-        let c = clock(DayKind::Calendar, 90, Some(d(2019, 3, 1)), None, vec![owner(d(2019, 4, 1), Some(d(2019, 4, 10)))]);
+        let c = clock(
+            DayKind::Calendar,
+            90,
+            Some(d(2019, 3, 1)),
+            None,
+            vec![owner(d(2019, 4, 1), Some(d(2019, 4, 10)))],
+        );
         let r = read_clock(&c, d(2019, 6, 4), cal());
         assert_eq!((r.elapsed, r.excluded, r.remaining, r.breached), (85, 10, 5, false));
         // While a span is open the clock is paused and does not move.
@@ -338,7 +364,13 @@ mod tests {
         // 3-02..3-05 (4) + 3-10..3-21 (12) excluded of 30 days.
         assert_eq!((r.excluded, r.elapsed), (16, 14));
         // Working-day exclusions count working days only (10-01..10-07 are off anyway).
-        let c4 = clock(DayKind::Working, 20, Some(d(2019, 9, 27)), None, vec![owner(d(2019, 9, 30), Some(d(2019, 10, 9)))]);
+        let c4 = clock(
+            DayKind::Working,
+            20,
+            Some(d(2019, 9, 27)),
+            None,
+            vec![owner(d(2019, 9, 30), Some(d(2019, 10, 9)))],
+        );
         let r = read_clock(&c4, d(2019, 10, 10), cal());
         assert_eq!((r.elapsed, r.excluded), (2, 3));
     }

@@ -1,5 +1,9 @@
 //! Warning lights (红黄绿灯). Thresholds are data (`LightRules`, stored as JSON and edited by
 //! the administrator); this module only applies them. Every light carries its reason.
+//!
+//! These are the node and start dimensions with fixed thresholds. The full engine — every
+//! dimension, rule sets as versioned data, working days, roll-ups — is `crate::rules`;
+//! `RuleSet::from(&LightRules)` gives the same lights as the functions here.
 
 use crate::stage::Stage;
 use chrono::{Datelike, NaiveDate};

@@ -15,7 +15,13 @@ pub struct LoadStats {
 }
 
 /// Inserts rows into `table` in multi-row statements (for copies between databases).
-pub(crate) async fn insert_values(conn: &mut AnyConnection, engine: Engine, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> Result<usize, StoreError> {
+pub(crate) async fn insert_values(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    table: &str,
+    cols: &[&str],
+    rows: Vec<Vec<Val>>,
+) -> Result<usize, StoreError> {
     insert_rows(conn, engine, table, cols, rows).await
 }
 
@@ -42,7 +48,13 @@ async fn insert_rows(
     Ok(written)
 }
 
-async fn flush(conn: &mut AnyConnection, engine: Engine, table: &str, cols: &[&str], batch: &mut Vec<Vec<Val>>) -> Result<usize, StoreError> {
+async fn flush(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    table: &str,
+    cols: &[&str],
+    batch: &mut Vec<Vec<Val>>,
+) -> Result<usize, StoreError> {
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
     let mut n = 0;
     for (i, _) in batch.iter().enumerate() {

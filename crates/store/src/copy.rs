@@ -117,7 +117,10 @@ impl Store {
                 if let Some(first) = batch.first() {
                     let cols: Vec<String> = first.columns().iter().map(|c| c.name().to_string()).collect();
                     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
-                    let rows = batch.iter().map(|r| (0..cols.len()).map(|i| value(r, i)).collect::<Result<Vec<_>, _>>()).collect::<Result<Vec<_>, _>>()?;
+                    let rows = batch
+                        .iter()
+                        .map(|r| (0..cols.len()).map(|i| value(r, i)).collect::<Result<Vec<_>, _>>())
+                        .collect::<Result<Vec<_>, _>>()?;
                     insert_values(&mut tx, target.engine, table, &cols, rows).await?;
                 }
                 if (batch.len() as i64) < CHUNK {
@@ -185,7 +188,11 @@ async fn checksums_in(conn: &mut AnyConnection) -> Result<Vec<TableSum>, StoreEr
             }
             offset += CHUNK;
         }
-        out.push(TableSum { table, rows, sha256: format!("{sum:032x}") });
+        out.push(TableSum {
+            table,
+            rows,
+            sha256: format!("{sum:032x}"),
+        });
     }
     Ok(out)
 }

@@ -56,7 +56,10 @@ impl Engine {
     /// and digits only: `zhantu_domain::search` makes them so), bound as `$1`.
     pub fn fts_match(self, terms: &[String]) -> (&'static str, String) {
         match self {
-            Engine::Sqlite => ("search_fts MATCH $1", terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND ")),
+            Engine::Sqlite => (
+                "search_fts MATCH $1",
+                terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND "),
+            ),
             Engine::Postgres => ("tsv @@ to_tsquery('simple', $1)", terms.join(" & ")),
         }
     }

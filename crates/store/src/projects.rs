@@ -323,7 +323,9 @@ impl Store {
             let (cond, arg) = self.engine.fts_match(&terms);
             let cond = cond.replace("$1", &format!("${}", q.args.len() + 1));
             q.args.push(crate::row::Val::T(arg));
-            q.push(&format!(" AND p.id IN (SELECT ref_id FROM search_fts WHERE {cond} AND kind = 'project')"));
+            q.push(&format!(
+                " AND p.id IN (SELECT ref_id FROM search_fts WHERE {cond} AND kind = 'project')"
+            ));
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));

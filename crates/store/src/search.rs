@@ -33,7 +33,9 @@ impl DocKind {
         }
     }
     pub fn from_code(s: &str) -> Option<DocKind> {
-        [DocKind::Project, DocKind::Enterprise, DocKind::Problem].into_iter().find(|k| k.code() == s)
+        [DocKind::Project, DocKind::Enterprise, DocKind::Problem]
+            .into_iter()
+            .find(|k| k.code() == s)
     }
 }
 
@@ -43,7 +45,10 @@ fn doc_id(kind: DocKind, id: i64) -> i64 {
 
 /// The sources of each kind's text, as (SQL selecting `id` and `t`, kind).
 const SOURCES: [(&str, DocKind); 3] = [
-    ("SELECT id, name || ' ' || COALESCE(code, '') || ' ' || investor || ' ' || location || ' ' || description AS t FROM projects", DocKind::Project),
+    (
+        "SELECT id, name || ' ' || COALESCE(code, '') || ' ' || investor || ' ' || location || ' ' || description AS t FROM projects",
+        DocKind::Project,
+    ),
     ("SELECT id, name || ' ' || credit_code AS t FROM enterprises", DocKind::Enterprise),
     ("SELECT id, category || ' ' || description AS t FROM problems", DocKind::Problem),
 ];
@@ -61,11 +66,23 @@ impl Store {
                 .map(|r| {
                     let id = i64_(r, "id")?;
                     let terms = index_terms(&opt_text(r, "t")?.unwrap_or_default());
-                    Ok(vec![Val::I(doc_id(kind, id)), Val::T(terms), Val::T(kind.code().into()), Val::I(id)])
+                    Ok(vec![
+                        Val::I(doc_id(kind, id)),
+                        Val::T(terms),
+                        Val::T(kind.code().into()),
+                        Val::I(id),
+                    ])
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             n += docs.len() as u64;
-            insert_values(&mut tx, self.engine, "search_fts", &[self.engine.fts_id_column(), "tokens", "kind", "ref_id"], docs).await?;
+            insert_values(
+                &mut tx,
+                self.engine,
+                "search_fts",
+                &[self.engine.fts_id_column(), "tokens", "kind", "ref_id"],
+                docs,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(n)
@@ -74,7 +91,10 @@ impl Store {
     /// Re-indexes one project inside the caller's transaction.
     pub(crate) async fn reindex_project(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
         let (sql, kind) = SOURCES[0];
-        let row = sqlx::query(&format!("{sql} WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+        let row = sqlx::query(&format!("{sql} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
         sqlx::query(&format!("DELETE FROM search_fts WHERE {} = $1", self.engine.fts_id_column()))
             .bind(doc_id(kind, id))
             .execute(&mut *conn)
@@ -86,7 +106,12 @@ impl Store {
                 self.engine,
                 "search_fts",
                 &[self.engine.fts_id_column(), "tokens", "kind", "ref_id"],
-                vec![vec![Val::I(doc_id(kind, id)), Val::T(terms), Val::T(kind.code().into()), Val::I(id)]],
+                vec![vec![
+                    Val::I(doc_id(kind, id)),
+                    Val::T(terms),
+                    Val::T(kind.code().into()),
+                    Val::I(id),
+                ]],
             )
             .await?;
         }
@@ -95,7 +120,9 @@ impl Store {
 
     /// Ids of the documents of `kind` matching every term of `q`, best first, at most `limit`.
     pub async fn search_ids(&self, kind: DocKind, q: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
-        let Query::Terms(terms) = query_terms(q) else { return Ok(Vec::new()) };
+        let Query::Terms(terms) = query_terms(q) else {
+            return Ok(Vec::new());
+        };
         let (sql, arg) = self.engine.fts_match(&terms);
         let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT ref_id FROM search_fts WHERE {sql} AND kind = $2 LIMIT $3"))
             .bind(arg)
@@ -162,7 +189,14 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| Ok(SearchHit { kind, id: i64_(r, "id")?, title: text(r, "title")?, unit_id: crate::row::opt_i64(r, "unit_id")? }))
+            .map(|r| {
+                Ok(SearchHit {
+                    kind,
+                    id: i64_(r, "id")?,
+                    title: text(r, "title")?,
+                    unit_id: crate::row::opt_i64(r, "unit_id")?,
+                })
+            })
             .collect()
     }
 }

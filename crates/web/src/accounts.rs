@@ -300,7 +300,10 @@ pub struct NewTokenBody {
 
 async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewTokenBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (token, info) = do_create_token(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" })),
+    ))
 }
 
 /// Returns the token itself (shown once) and its stored description.

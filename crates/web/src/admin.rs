@@ -42,8 +42,16 @@ fn hidden_csrf(a: &Auth) -> String {
 fn layout(a: &Auth, title: &str, flash: &Flash, body: &str) -> Html<String> {
     let nav = format!(
         r#"<nav class="bar"><a href="/">驾驶舱</a><a href="/account">我的账户</a>{}{}<span>{}（{}）</span><form method="post" action="/logout">{}<button type="submit">退出</button></form></nav>"#,
-        if a.actor.may(Action::Administer).is_ok() { r#"<a href="/admin/users">用户管理</a>"# } else { "" },
-        if a.actor.reads_all() { r#"<a href="/audit">审计日志</a>"# } else { "" },
+        if a.actor.may(Action::Administer).is_ok() {
+            r#"<a href="/admin/users">用户管理</a>"#
+        } else {
+            ""
+        },
+        if a.actor.reads_all() {
+            r#"<a href="/audit">审计日志</a>"#
+        } else {
+            ""
+        },
         esc(&a.user.display_name),
         esc(a.user.role.label_zh()),
         hidden_csrf(a)
@@ -111,9 +119,18 @@ async fn account_html(st: &AppState, a: &Auth, flash: &Flash, new_token: Option<
         })
         .collect();
     let shown = new_token
-        .map(|t| format!(r#"<p class="ok" role="status">新令牌（只显示这一次，请立即保存）：<code class="token">{}</code></p>"#, esc(t)))
+        .map(|t| {
+            format!(
+                r#"<p class="ok" role="status">新令牌（只显示这一次，请立即保存）：<code class="token">{}</code></p>"#,
+                esc(t)
+            )
+        })
         .unwrap_or_default();
-    let must = if a.user.must_change_password { r#"<p class="error" role="alert">您正在使用临时密码，请先修改密码。</p>"# } else { "" };
+    let must = if a.user.must_change_password {
+        r#"<p class="error" role="alert">您正在使用临时密码，请先修改密码。</p>"#
+    } else {
+        ""
+    };
     let body = format!(
         r#"<p>{name}，{role}，{unit}</p>{must}
 <h2>修改密码</h2>
@@ -139,7 +156,15 @@ struct PasswordForm {
 }
 
 async fn password_form(State(st): State<AppState>, a: Auth, Form(f): Form<PasswordForm>) -> Response {
-    let r = accounts::do_change_password(&st, &a, &PasswordBody { current_password: f.current_password, new_password: f.new_password }).await;
+    let r = accounts::do_change_password(
+        &st,
+        &a,
+        &PasswordBody {
+            current_password: f.current_password,
+            new_password: f.new_password,
+        },
+    )
+    .await;
     back("/account", r.map(|_| "密码已修改，其他设备上的登录已退出"))
 }
 
@@ -149,7 +174,16 @@ struct TokenForm {
 }
 
 async fn token_form(State(st): State<AppState>, a: Auth, Form(f): Form<TokenForm>) -> Result<Response, ApiError> {
-    match accounts::do_create_token(&st, &a, &NewTokenBody { name: f.name, user_id: None }).await {
+    match accounts::do_create_token(
+        &st,
+        &a,
+        &NewTokenBody {
+            name: f.name,
+            user_id: None,
+        },
+    )
+    .await
+    {
         Ok((token, _)) => Ok(account_html(&st, &a, &Flash::default(), Some(&token)).await?.into_response()),
         Err(e) => Ok(back("/account", Err(e))),
     }
@@ -162,14 +196,27 @@ async fn revoke_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) ->
 fn role_options(selected: Role) -> String {
     Role::ALL
         .iter()
-        .map(|r| format!(r#"<option value="{}"{}>{}</option>"#, r.code(), if *r == selected { " selected" } else { "" }, r.label_zh()))
+        .map(|r| {
+            format!(
+                r#"<option value="{}"{}>{}</option>"#,
+                r.code(),
+                if *r == selected { " selected" } else { "" },
+                r.label_zh()
+            )
+        })
         .collect()
 }
 
 fn unit_options(units: &[(i64, String, String)], selected: i64) -> String {
     units
         .iter()
-        .map(|(id, name, _)| format!(r#"<option value="{id}"{}>{}</option>"#, if *id == selected { " selected" } else { "" }, esc(name)))
+        .map(|(id, name, _)| {
+            format!(
+                r#"<option value="{id}"{}>{}</option>"#,
+                if *id == selected { " selected" } else { "" },
+                esc(name)
+            )
+        })
         .collect()
 }
 
@@ -217,7 +264,9 @@ async fn users_page(State(st): State<AppState>, a: Auth, Query(flash): Query<Fla
 }
 
 fn form_id(s: &str, what: &str) -> Result<i64, ApiError> {
-    s.trim().parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what}无效")))
+    s.trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what}无效")))
 }
 
 #[derive(Deserialize)]
@@ -231,7 +280,13 @@ struct NewUserForm {
 
 async fn create_user_form(State(st): State<AppState>, a: Auth, Form(f): Form<NewUserForm>) -> Response {
     let r = async {
-        let body = NewUserBody { username: f.username, display_name: f.display_name, role: f.role, unit_id: form_id(&f.unit_id, "单位")?, password: f.password };
+        let body = NewUserBody {
+            username: f.username,
+            display_name: f.display_name,
+            role: f.role,
+            unit_id: form_id(&f.unit_id, "单位")?,
+            password: f.password,
+        };
         accounts::do_create_user(&st, &a, &body).await
     }
     .await;
@@ -269,7 +324,9 @@ struct ResetForm {
 async fn reset_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ResetForm>) -> Response {
     back(
         "/admin/users",
-        accounts::do_reset_password(&st, &a, id, &ResetBody { password: f.password }).await.map(|_| "密码已重置，该用户须在下次登录后修改"),
+        accounts::do_reset_password(&st, &a, id, &ResetBody { password: f.password })
+            .await
+            .map(|_| "密码已重置，该用户须在下次登录后修改"),
     )
 }
 
@@ -301,7 +358,18 @@ async fn audit_page(State(st): State<AppState>, a: Auth, Query(q): Query<AuditQu
         crate::guard::urlencode(q.actor.as_deref().unwrap_or(""))
     );
     let more = if entries.len() as u32 == f.limit {
-        entries.last().map(|e| format!(r#"<p><a href="/audit?entity={}&amp;entity_id={}&amp;actor={}&amp;before={}">更早的记录</a></p>"#, v(&q.entity), v(&q.entity_id), v(&q.actor), e.id)).unwrap_or_default()
+        entries
+            .last()
+            .map(|e| {
+                format!(
+                    r#"<p><a href="/audit?entity={}&amp;entity_id={}&amp;actor={}&amp;before={}">更早的记录</a></p>"#,
+                    v(&q.entity),
+                    v(&q.entity_id),
+                    v(&q.actor),
+                    e.id
+                )
+            })
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -314,7 +382,10 @@ async fn audit_page(State(st): State<AppState>, a: Auth, Query(q): Query<AuditQu
 <table class="audit"><thead><tr><th>#</th><th>时间（UTC）</th><th>操作人</th><th>地址</th><th>操作</th><th>对象</th><th>修改前</th><th>修改后</th></tr></thead><tbody>{rows}</tbody></table>{more}"#,
         entities = [("project", "项目"), ("node", "节点"), ("user", "用户"), ("api_token", "API令牌")]
             .iter()
-            .map(|(c, n)| format!(r#"<option value="{c}"{}>{n}</option>"#, if q.entity.as_deref() == Some(c) { " selected" } else { "" }))
+            .map(|(c, n)| format!(
+                r#"<option value="{c}"{}>{n}</option>"#,
+                if q.entity.as_deref() == Some(c) { " selected" } else { "" }
+            ))
             .collect::<String>(),
         eid = v(&q.entity_id),
         actor = v(&q.actor),

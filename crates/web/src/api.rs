@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/figures", get(figures))
         .merge(crate::accounts::router())
         .merge(crate::search_api::router())
+        .merge(crate::nodes_api::router())
         .fallback(crate::error::not_found)
 }
 

@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod forms;
 mod guard;
+mod nodes_api;
 mod pages;
 mod search_api;
 mod ui;
@@ -74,4 +75,8 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/users"),
     ("POST", "/admin/users/{id}"),
     ("POST", "/admin/users/{id}/reset-password"),
+    ("POST", "/api/v1/nodes/{id}/report"),
+    ("POST", "/api/v1/nodes/{id}/verify"),
+    ("POST", "/api/v1/nodes/{id}/date-change"),
+    ("POST", "/api/v1/date-changes/{id}/decide"),
 ];

@@ -5,9 +5,10 @@ use crate::AppState;
 use crate::auth::{self, Auth, Via};
 use crate::error::ApiError;
 use crate::guard::PRE_SESSION_CSRF_COOKIE;
+use crate::ui::i18n::{Lang, t};
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -41,11 +42,13 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn page(title: &str, body: &str) -> String {
+fn page(lang: Lang, title: &str, body: &str) -> String {
     format!(
-        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{} · 战图</title><link rel="stylesheet" href="/assets/app.css"></head><body>{body}</body></html>"#,
-        esc(title)
+        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{} · {}</title><link rel="stylesheet" href="/assets/app.css"></head><body>{body}</body></html>"#,
+        lang.html_code(),
+        esc(title),
+        t(lang, "app.name")
     )
 }
 
@@ -61,9 +64,16 @@ fn safe_next(next: Option<&str>) -> &str {
 struct LoginQuery {
     next: Option<String>,
     error: Option<String>,
+    lang: Option<String>,
 }
 
-async fn login_page(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> Result<Response, ApiError> {
+async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Result<Response, ApiError> {
+    let lang = q
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .or_else(|| auth::cookie(&headers, "zhantu_lang").as_deref().and_then(Lang::from_code))
+        .unwrap_or(Lang::Zh);
     let pre = auth::random_token();
     let demo = st.store.setting("demo_seed").await?.is_some();
     let error = q
@@ -72,20 +82,28 @@ async fn login_page(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> 
         .map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, esc(e)))
         .unwrap_or_default();
     let hint = if demo {
-        r#"<p class="hint">演示账户：admin、fgj（发改局）、haimen（海门街道）、lingdao（区领导）、chakan（查看），密码均为 <code>Zhantu2019</code>。</p>"#
+        format!(r#"<p class="hint">{} <code>Zhantu2019</code></p>"#, t(lang, "login.demo_hint"))
     } else {
-        ""
+        String::new()
     };
+    let other = lang.other();
     let body = format!(
-        r#"<main class="login"><h1>战图 · 重大项目挂图作战</h1>{error}
+        r#"<main class="login"><h1>{heading}</h1>{error}
 <form method="post" action="/login">
 <input type="hidden" name="csrf_token" value="{pre}"><input type="hidden" name="next" value="{next}">
-<label for="username">用户名</label><input id="username" name="username" autocomplete="username" required autofocus>
-<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">登录</button></form>{hint}</main>"#,
+<label for="username">{user}</label><input id="username" name="username" autocomplete="username" required autofocus>
+<label for="password">{password}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">{submit}</button></form>{hint}
+<p><a href="/login?lang={other_code}" lang="{other_code}" hreflang="{other_code}">{other_name}</a></p></main>"#,
+        heading = t(lang, "login.title"),
+        user = t(lang, "login.username"),
+        password = t(lang, "login.password"),
+        submit = t(lang, "login.submit"),
+        other_code = other.code(),
+        other_name = t(other, "lang.self"),
         next = esc(safe_next(q.next.as_deref())),
     );
-    let mut resp = Html(page("登录", &body)).into_response();
+    let mut resp = Html(page(lang, t(lang, "login.submit"), &body)).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600")

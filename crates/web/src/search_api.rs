@@ -30,14 +30,24 @@ async fn search(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<Searc
     }
     let kinds: Vec<DocKind> = match non_empty(&q.kind) {
         None => vec![DocKind::Project, DocKind::Enterprise, DocKind::Problem],
-        Some(k) => vec![DocKind::from_code(k).ok_or_else(|| ApiError::bad_request("invalid_kind", format!("类型“{k}”无效：应为 project、enterprise 或 problem")))?],
+        Some(k) => vec![
+            DocKind::from_code(k)
+                .ok_or_else(|| ApiError::bad_request("invalid_kind", format!("类型“{k}”无效：应为 project、enterprise 或 problem")))?,
+        ],
     };
     let limit = non_empty(&q.limit).and_then(|l| l.parse::<i64>().ok()).unwrap_or(50);
-    let scope = if a.actor.reads_all() { None } else { Some(a.actor.unit_scope.as_slice()) };
+    let scope = if a.actor.reads_all() {
+        None
+    } else {
+        Some(a.actor.unit_scope.as_slice())
+    };
     let mut items = Vec::new();
     for kind in kinds {
         for hit in st.store.search(kind, text, scope, limit).await? {
-            let highlight: Vec<Value> = zhantu_domain::search::highlight(&hit.title, text).into_iter().map(|(t, h)| json!({ "text": t, "hit": h })).collect();
+            let highlight: Vec<Value> = zhantu_domain::search::highlight(&hit.title, text)
+                .into_iter()
+                .map(|(t, h)| json!({ "text": t, "hit": h }))
+                .collect();
             items.push(json!({ "kind": hit.kind, "id": hit.id, "title": hit.title, "highlight": highlight }));
         }
     }

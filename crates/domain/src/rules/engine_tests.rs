@@ -71,7 +71,11 @@ fn default_rule(id: &str) -> RuleSet {
 
 /// The sentences of a project's verdict for one dimension.
 fn sentences(v: &ProjectVerdict, dim: Dimension) -> Vec<&str> {
-    v.reasons.iter().filter(|r| r.dimension == dim).map(|r| r.sentence.as_str()).collect()
+    v.reasons
+        .iter()
+        .filter(|r| r.dimension == dim)
+        .map(|r| r.sentence.as_str())
+        .collect()
 }
 
 fn one_node(rules: &RuleSet, n: &NodeFacts, as_of: NaiveDate) -> (Light, String) {
@@ -86,11 +90,20 @@ fn node_overdue_and_due_soon_in_calendar_days() {
     let rules = default_rule("node_due");
     let asof = d(2019, 12, 31);
     let n = |planned| node("施工许可", planned, NodeStatus::Open);
-    assert_eq!(one_node(&rules, &n(d(2019, 12, 8)), asof), (Light::Red, "红灯：施工许可逾期23天".into()));
-    assert_eq!(one_node(&rules, &n(d(2019, 12, 17)), asof), (Light::Yellow, "黄灯：施工许可逾期14天".into()));
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 12, 8)), asof),
+        (Light::Red, "红灯：施工许可逾期23天".into())
+    );
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 12, 17)), asof),
+        (Light::Yellow, "黄灯：施工许可逾期14天".into())
+    );
     assert_eq!(one_node(&rules, &n(d(2019, 12, 16)), asof).0, Light::Red, "15 days late is red");
     assert_eq!(one_node(&rules, &n(asof), asof), (Light::Yellow, "黄灯：施工许可今日到期".into()));
-    assert_eq!(one_node(&rules, &n(d(2020, 1, 7)), asof), (Light::Yellow, "黄灯：施工许可7天内到期".into()));
+    assert_eq!(
+        one_node(&rules, &n(d(2020, 1, 7)), asof),
+        (Light::Yellow, "黄灯：施工许可7天内到期".into())
+    );
     assert_eq!(
         one_node(&rules, &n(d(2020, 1, 8)), asof),
         (Light::Green, "绿灯：施工许可按计划推进（8天后到期）".into())
@@ -102,15 +115,24 @@ fn closed_and_reported_nodes() {
     let rules = default_rule("node_due");
     let asof = d(2019, 12, 31);
     let closed = node("施工许可", d(2019, 6, 1), NodeStatus::Closed);
-    assert_eq!(one_node(&rules, &closed, asof), (Light::Green, "绿灯：施工许可已于2019年6月1日完成并销号".into()));
+    assert_eq!(
+        one_node(&rules, &closed, asof),
+        (Light::Green, "绿灯：施工许可已于2019年6月1日完成并销号".into())
+    );
     // Reported but not verified: still judged on its date until the coordinator closes it.
     let reported = node("施工许可", d(2019, 6, 1), NodeStatus::Reported);
-    assert_eq!(one_node(&rules, &reported, asof).0, Light::Red);
+    assert_eq!(
+        one_node(&rules, &reported, asof),
+        (Light::Red, "红灯：施工许可逾期213天（已报完成，待核验）".into())
+    );
     let mut lenient = rules.clone();
     if let Check::NodeDue(nd) = &mut lenient.rules[0].check {
         nd.reported_counts_as_done = true;
     }
-    assert_eq!(one_node(&lenient, &reported, asof), (Light::Green, "绿灯：施工许可已报完成，待核验".into()));
+    assert_eq!(
+        one_node(&lenient, &reported, asof),
+        (Light::Green, "绿灯：施工许可已报完成，待核验".into())
+    );
 }
 
 #[test]
@@ -124,10 +146,19 @@ fn node_due_in_working_days_follows_the_holiday_calendar() {
     }));
     let n = |planned| node("施工许可", planned, NodeStatus::Open);
     // Due Monday 2019-09-30; 10-01..10-07 are off: on 10-08 it is one working day late.
-    assert_eq!(one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 8)).1, "黄灯：施工许可逾期1个工作日");
-    assert_eq!(one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 5)).1, "黄灯：施工许可已于2019年9月30日到期");
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 8)).1,
+        "黄灯：施工许可逾期1个工作日"
+    );
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 5)).1,
+        "黄灯：施工许可已于2019年9月30日到期"
+    );
     // Planned on a holiday: due on the next working day (10-08).
-    assert_eq!(one_node(&rules, &n(d(2019, 10, 3)), d(2019, 10, 7)).1, "黄灯：施工许可1个工作日内到期");
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 10, 3)), d(2019, 10, 7)).1,
+        "黄灯：施工许可1个工作日内到期"
+    );
     assert_eq!(one_node(&rules, &n(d(2019, 10, 3)), d(2019, 10, 8)).1, "黄灯：施工许可今日到期");
     assert_eq!(
         one_node(&rules, &n(d(2019, 10, 3)), d(2019, 9, 26)).1,
@@ -135,7 +166,10 @@ fn node_due_in_working_days_follows_the_holiday_calendar() {
         "9-27, 9-29 (Sun) and 9-30 are worked, then 10-08"
     );
     // 6 working days late (10-08..10-11, the make-up Saturday 10-12, 10-14): red (more than 5).
-    assert_eq!(one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 14)), (Light::Red, "红灯：施工许可逾期6个工作日".into()));
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 9, 30)), d(2019, 10, 14)),
+        (Light::Red, "红灯：施工许可逾期6个工作日".into())
+    );
     // A node the rule does not watch is green and says so.
     assert_eq!(
         one_node(&rules, &node("主体结顶", d(2019, 1, 1), NodeStatus::Open), d(2019, 10, 14)).1,
@@ -189,7 +223,10 @@ fn with_investment(month: u32, ytd_wan: i64, plan_wan: i64) -> ProjectFacts {
 fn pace(rules: &RuleSet, month: u32, ytd_wan: i64, plan_wan: i64) -> (Option<Light>, String) {
     let v = evaluate_project(rules, &with_investment(month, ytd_wan, plan_wan), &ctx(d(2019, 12, 31)));
     let s = sentences(&v, Dimension::Investment);
-    (v.reasons.iter().find(|r| r.dimension == Dimension::Investment).map(|r| r.light), s.join("|"))
+    (
+        v.reasons.iter().find(|r| r.dimension == Dimension::Investment).map(|r| r.light),
+        s.join("|"),
+    )
 }
 
 #[test]
@@ -203,9 +240,17 @@ fn investment_points_below_time_progress_yinchuan() {
             "黄灯：投资完成率低于序时进度12.5个百分点（1-10月完成年度计划的70.8%，序时进度83.3%）".into()
         )
     );
-    assert_eq!(pace(&rules, 10, 733, 1000).0, Some(Light::Yellow), "10.0 points below: yellow (inclusive)");
+    assert_eq!(
+        pace(&rules, 10, 733, 1000).0,
+        Some(Light::Yellow),
+        "10.0 points below: yellow (inclusive)"
+    );
     assert_eq!(pace(&rules, 10, 734, 1000).0, Some(Light::Green), "9.9 points below: green");
-    assert_eq!(pace(&rules, 10, 533, 1000).0, Some(Light::Yellow), "30.0 points below: yellow (inclusive)");
+    assert_eq!(
+        pace(&rules, 10, 533, 1000).0,
+        Some(Light::Yellow),
+        "30.0 points below: yellow (inclusive)"
+    );
     assert_eq!(pace(&rules, 10, 532, 1000).0, Some(Light::Red), "30.1 points below: red");
     assert_eq!(
         pace(&rules, 3, 309, 1000),
@@ -220,8 +265,10 @@ fn investment_points_below_time_progress_yinchuan() {
 
 #[test]
 fn investment_shortfall_of_the_time_target_sanya() {
-    let mut rules = RuleSet::default();
-    rules.rules = vec![examples::sanya_investment()];
+    let rules = RuleSet {
+        rules: vec![examples::sanya_investment()],
+        ..RuleSet::default()
+    };
     // Plan 1,200万, 1–4月: the 序时 amount is 400万.
     assert_eq!(
         pace(&rules, 4, 400, 1200),
@@ -242,21 +289,32 @@ fn investment_shortfall_of_the_time_target_sanya() {
 
 #[test]
 fn investment_share_of_annual_plan_at_a_fixed_date_jinhua() {
-    let mut rules = RuleSet::default();
-    rules.rules = vec![examples::jinhua_investment()];
+    let rules = RuleSet {
+        rules: vec![examples::jinhua_investment()],
+        ..RuleSet::default()
+    };
     assert_eq!(pace(&rules, 4, 0, 1000).0, None, "before the end-of-May checkpoint: not judged");
     assert_eq!(
         pace(&rules, 5, 420, 1000),
-        (Some(Light::Green), "绿灯：1-5月完成年度计划投资的42.0%，达到42.0%（5月底考核线）".into())
+        (
+            Some(Light::Green),
+            "绿灯：1-5月完成年度计划投资的42.0%，达到42.0%（5月底考核线）".into()
+        )
     );
     assert_eq!(
         pace(&rules, 5, 419, 1000),
-        (Some(Light::Yellow), "黄灯：1-5月完成年度计划投资的41.9%，未达到42.0%（5月底考核线）".into())
+        (
+            Some(Light::Yellow),
+            "黄灯：1-5月完成年度计划投资的41.9%，未达到42.0%（5月底考核线）".into()
+        )
     );
     assert_eq!(pace(&rules, 5, 250, 1000).0, Some(Light::Yellow), "25 % is not below 25 %");
     assert_eq!(
         pace(&rules, 5, 249, 1000),
-        (Some(Light::Red), "红灯：1-5月完成年度计划投资的24.9%，低于25.0%（5月底考核线）".into())
+        (
+            Some(Light::Red),
+            "红灯：1-5月完成年度计划投资的24.9%，低于25.0%（5月底考核线）".into()
+        )
     );
     // Later months use the latest checkpoint not after them.
     assert_eq!(pace(&rules, 7, 249, 1000).0, Some(Light::Red));
@@ -295,7 +353,10 @@ fn missing_monthly_reports() {
     );
     // A project that never reported counts from the month it entered the list.
     let p = reporting(d(2019, 11, 20), None, None);
-    assert_eq!(sentences(&evaluate_project(&rules, &p, &ctx(d(2019, 11, 30))), Dimension::Report), ["绿灯：月报尚未到报送期限"]);
+    assert_eq!(
+        sentences(&evaluate_project(&rules, &p, &ctx(d(2019, 11, 30))), Dimension::Report),
+        ["绿灯：月报尚未到报送期限"]
+    );
     assert_eq!(
         sentences(&evaluate_project(&rules, &p, &ctx(d(2019, 12, 9))), Dimension::Report),
         ["黄灯：自2019年11月起连续1期未按期报送月报（从未报送）"]
@@ -334,7 +395,10 @@ fn started_but_not_in_statistics_yinchuan() {
     p.stage = Stage::Started;
     p.started_on = Some(d(2019, 9, 15));
     let at = |p: &ProjectFacts, as_of| evaluate_project(&rules, p, &ctx(as_of));
-    assert_eq!(sentences(&at(&p, d(2019, 10, 15)), Dimension::Statistics), ["绿灯：2019年9月15日开工，尚未入库"]);
+    assert_eq!(
+        sentences(&at(&p, d(2019, 10, 15)), Dimension::Statistics),
+        ["绿灯：2019年9月15日开工，尚未入库"]
+    );
     assert_eq!(
         sentences(&at(&p, d(2019, 10, 16)), Dimension::Statistics),
         ["黄灯：开工已超过1个月仍未入库（2019年9月15日开工）"]
@@ -345,7 +409,10 @@ fn started_but_not_in_statistics_yinchuan() {
         ["红灯：开工已超过2个月仍未入库（2019年9月15日开工）"]
     );
     p.in_statistics_on = Some(d(2019, 12, 1));
-    assert_eq!(sentences(&at(&p, d(2020, 1, 1)), Dimension::Statistics), ["绿灯：已于2019年12月1日入库"]);
+    assert_eq!(
+        sentences(&at(&p, d(2020, 1, 1)), Dimension::Statistics),
+        ["绿灯：已于2019年12月1日入库"]
+    );
     // Not started: not judged.
     let q = project();
     assert!(sentences(&evaluate_project(&rules, &q, &ctx(d(2020, 1, 1))), Dimension::Statistics).is_empty());
@@ -372,13 +439,28 @@ fn approval_clock_past_its_limit() {
     let p = with_clock(DayKind::Calendar, None, vec![]);
     let at = |p: &ProjectFacts, as_of| sentences(&evaluate_project(&rules, p, &ctx(as_of)), Dimension::ApprovalClock).join("|");
     assert_eq!(at(&p, d(2019, 2, 1)), "", "not started yet");
-    assert_eq!(at(&p, d(2019, 4, 30)), "绿灯：一般企业投资项目审批最多90天剩余30天（时限90天，已用60天）");
-    assert_eq!(at(&p, d(2019, 5, 20)), "黄灯：一般企业投资项目审批最多90天剩余10天（时限90天，已用80天）");
-    assert_eq!(at(&p, d(2019, 6, 4)), "红灯：一般企业投资项目审批最多90天已超时5天（时限90天，已用95天）");
+    assert_eq!(
+        at(&p, d(2019, 4, 30)),
+        "绿灯：一般企业投资项目审批最多90天剩余30天（时限90天，已用60天）"
+    );
+    assert_eq!(
+        at(&p, d(2019, 5, 20)),
+        "黄灯：一般企业投资项目审批最多90天剩余10天（时限90天，已用80天）"
+    );
+    assert_eq!(
+        at(&p, d(2019, 6, 4)),
+        "红灯：一般企业投资项目审批最多90天已超时5天（时限90天，已用95天）"
+    );
     let done = with_clock(DayKind::Calendar, Some(d(2019, 5, 25)), vec![]);
-    assert_eq!(at(&done, d(2019, 12, 31)), "绿灯：一般企业投资项目审批最多90天用时85天，在时限90天内办结");
+    assert_eq!(
+        at(&done, d(2019, 12, 31)),
+        "绿灯：一般企业投资项目审批最多90天用时85天，在时限90天内办结"
+    );
     let late = with_clock(DayKind::Calendar, Some(d(2019, 6, 9)), vec![]);
-    assert_eq!(at(&late, d(2019, 12, 31)), "红灯：一般企业投资项目审批最多90天超时10天办结（时限90天，用时100天）");
+    assert_eq!(
+        at(&late, d(2019, 12, 31)),
+        "红灯：一般企业投资项目审批最多90天超时10天办结（时限90天，用时100天）"
+    );
     // The owner's own time does not count, and while it runs the clock is paused.
     let owner = with_clock(
         DayKind::Calendar,
@@ -395,7 +477,11 @@ fn approval_clock_past_its_limit() {
     );
     // Working days: 90 working days from 2019-03-01 run out later than 90 calendar days.
     let w = with_clock(DayKind::Working, None, vec![]);
-    assert!(at(&w, d(2019, 6, 4)).starts_with("绿灯：一般企业投资项目审批最多90天剩余"), "{}", at(&w, d(2019, 6, 4)));
+    assert!(
+        at(&w, d(2019, 6, 4)).starts_with("绿灯：一般企业投资项目审批最多90天剩余"),
+        "{}",
+        at(&w, d(2019, 6, 4))
+    );
 }
 
 // ---- 项目 ----
@@ -478,8 +564,8 @@ fn the_board_rolls_projects_up_to_units_and_leaders() {
     };
     let asof = d(2019, 12, 31);
     let ps = vec![
-        mk(1, 10, Some(100), d(2019, 11, 1), Stage::Preparation), // red
-        mk(2, 10, Some(101), d(2020, 6, 1), Stage::Preparation),  // green
+        mk(1, 10, Some(100), d(2019, 11, 1), Stage::Preparation),  // red
+        mk(2, 10, Some(101), d(2020, 6, 1), Stage::Preparation),   // green
         mk(3, 11, Some(101), d(2019, 12, 28), Stage::Preparation), // yellow
         mk(4, 11, None, d(2019, 1, 1), Stage::Terminated),         // not lit
     ];
@@ -628,7 +714,9 @@ pub(crate) fn random_project(g: &mut Gen, id: i64, nodes: usize) -> ProjectFacts
         stage,
         planned_start_on: g.chance(80).then(|| g.day(base, 540)),
         started_on,
-        in_statistics_on: started_on.filter(|_| g.chance(60)).map(|s| s + chrono::Duration::days(g.below(120) as i64)),
+        in_statistics_on: started_on
+            .filter(|_| g.chance(60))
+            .map(|s| s + chrono::Duration::days(g.below(120) as i64)),
         investment: g.chance(85).then(|| InvestmentFacts {
             year: 2019,
             through_month: 1 + g.below(12) as u32,
@@ -722,7 +810,10 @@ fn bench_recompute_100k_projects() {
         .iter()
         .map(|p| {
             std::mem::size_of::<ProjectFacts>()
-                + p.nodes.iter().map(|n| std::mem::size_of::<NodeFacts>() + n.name.capacity()).sum::<usize>()
+                + p.nodes
+                    .iter()
+                    .map(|n| std::mem::size_of::<NodeFacts>() + n.name.capacity())
+                    .sum::<usize>()
                 + p.clocks
                     .iter()
                     .map(|c| std::mem::size_of::<ClockFacts>() + c.name.capacity() + c.excluded.len() * std::mem::size_of::<ExcludedSpan>())
@@ -748,24 +839,95 @@ fn bench_recompute_100k_projects() {
         .iter()
         .map(|v| {
             std::mem::size_of::<ProjectVerdict>()
-                + v.reasons.iter().map(|r| std::mem::size_of::<Reason>() + r.sentence.capacity()).sum::<usize>()
+                + v.reasons
+                    .iter()
+                    .map(|r| std::mem::size_of::<Reason>() + r.sentence.capacity())
+                    .sum::<usize>()
                 + v.nodes
                     .iter()
                     .map(|n| {
                         std::mem::size_of::<NodeVerdict>()
-                            + n.reasons.iter().map(|r| std::mem::size_of::<Reason>() + r.sentence.capacity()).sum::<usize>()
+                            + n.reasons
+                                .iter()
+                                .map(|r| std::mem::size_of::<Reason>() + r.sentence.capacity())
+                                .sum::<usize>()
                     })
                     .sum::<usize>()
         })
         .sum();
     let nodes: usize = projects.iter().map(|p| p.nodes.len()).sum();
-    let reasons: usize = verdicts.iter().map(|v| v.reasons.len() + v.nodes.iter().map(|n| n.reasons.len()).sum::<usize>()).sum();
+    let reasons: usize = verdicts
+        .iter()
+        .map(|v| v.reasons.len() + v.nodes.iter().map(|n| n.reasons.len()).sum::<usize>())
+        .sum();
     println!("亮灯重算基准：{n_projects}个项目，{nodes}个节点，{reasons}条理由");
-    println!("  输入数据约{:.1} MB（生成用时{:.2}秒），结果约{:.1} MB", facts_bytes as f64 / 1e6, built.as_secs_f64(), verdict_bytes as f64 / 1e6);
-    println!("  单线程：{:.3}秒；双线程：{:.3}秒（含汇总）", single.as_secs_f64(), parallel.as_secs_f64());
+    println!(
+        "  输入数据约{:.1} MB（生成用时{:.2}秒），结果约{:.1} MB",
+        facts_bytes as f64 / 1e6,
+        built.as_secs_f64(),
+        verdict_bytes as f64 / 1e6
+    );
+    println!(
+        "  单线程：{:.3}秒；双线程：{:.3}秒（含汇总）",
+        single.as_secs_f64(),
+        parallel.as_secs_f64()
+    );
     println!(
         "  全区：红{} 黄{} 绿{}；节点：红{} 黄{} 绿{}",
-        b.district.counts.red, b.district.counts.yellow, b.district.counts.green, b.nodes.counts.red, b.nodes.counts.yellow, b.nodes.counts.green
+        b.district.counts.red,
+        b.district.counts.yellow,
+        b.district.counts.green,
+        b.nodes.counts.red,
+        b.nodes.counts.yellow,
+        b.nodes.counts.green
     );
     assert!(single.as_secs_f64() < 5.0, "the daily recompute must stay well under 5 s");
+}
+
+#[test]
+fn store_records_convert_to_facts() {
+    let n = crate::model::Node {
+        id: 7,
+        project_id: 1,
+        seq: 6,
+        name: "施工许可".into(),
+        planned_on: d(2019, 12, 8),
+        baseline_on: d(2019, 11, 30),
+        forecast_on: None,
+        actual_on: None,
+        responsible_unit_id: 3,
+        responsible_person_id: None,
+        status: NodeStatus::Open,
+        light: None,
+        light_reason: None,
+        version: 1,
+    };
+    let f = NodeFacts::from(&n);
+    assert_eq!((f.id, f.planned_on, f.status), (7, d(2019, 12, 8), NodeStatus::Open));
+    let row = crate::dataset::ApprovalClockRow {
+        id: 1,
+        name: "政府投资项目审批最多90个工作日".into(),
+        project_type: Some("government".into()),
+        start_node: "项目建议书批复".into(),
+        stop_node: "施工许可".into(),
+        limit_days: 90,
+        day_kind: DayKind::Working,
+    };
+    let clock = crate::clocks::ApprovalClock::from(&row);
+    let closed = crate::model::Node {
+        name: "项目建议书批复".into(),
+        status: NodeStatus::Closed,
+        actual_on: Some(d(2019, 3, 1)),
+        ..n.clone()
+    };
+    let facts = clock.facts(&[closed, n], vec![]);
+    assert_eq!(
+        (facts.started_on, facts.stopped_on, facts.limit_days),
+        (Some(d(2019, 3, 1)), None, 90)
+    );
+    assert_eq!(ctx(d(2019, 12, 31)).calendar_note(), None);
+    assert_eq!(
+        ctx(d(2027, 3, 1)).calendar_note().unwrap(),
+        "2027年无节假日安排数据（现有2018—2026年），按周末双休计算工作日"
+    );
 }

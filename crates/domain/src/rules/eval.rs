@@ -27,6 +27,18 @@ pub struct NodeFacts {
     pub status: NodeStatus,
 }
 
+impl From<&crate::model::Node> for NodeFacts {
+    fn from(n: &crate::model::Node) -> Self {
+        NodeFacts {
+            id: n.id,
+            name: n.name.clone(),
+            planned_on: n.planned_on,
+            actual_on: n.actual_on,
+            status: n.status,
+        }
+    }
+}
+
 /// Year-to-date investment of one project (万元 figures of the monthly report).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvestmentFacts {
@@ -76,6 +88,14 @@ pub struct ProjectFacts {
 pub struct Context<'a> {
     pub as_of: NaiveDate,
     pub calendar: &'a WorkCalendar,
+}
+
+impl Context<'_> {
+    /// Said once per run when the as-of date lies outside the holiday data (working days are
+    /// then counted with weekends only), e.g. `2027年无节假日安排数据（现有2018—2026年），按周末双休计算工作日`.
+    pub fn calendar_note(&self) -> Option<String> {
+        self.calendar.coverage_note(self.as_of, self.as_of)
+    }
 }
 
 /// What a reason is about.
@@ -179,7 +199,7 @@ fn worst_of(reasons: &[Reason]) -> Option<Light> {
 
 /// Sorts reasons worst first, keeping the order within a colour.
 fn sort_reasons(reasons: &mut [Reason]) {
-    reasons.sort_by(|a, b| b.light.cmp(&a.light));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.light));
 }
 
 fn node_is_done(node: &NodeFacts, rule: &NodeDue) -> bool {
@@ -218,7 +238,11 @@ fn node_due(rule: &NodeDue, node: &NodeFacts, ctx: &Context, buf: &mut String) -
             Light::Yellow
         } else {
             let _ = write!(buf, "{name}逾期{late}{unit}");
-            if late > rule.red_after_days_overdue as i64 { Light::Red } else { Light::Yellow }
+            if late > rule.red_after_days_overdue as i64 {
+                Light::Red
+            } else {
+                Light::Yellow
+            }
         }
     } else if as_of == due {
         let _ = write!(buf, "{name}今日到期");
@@ -233,6 +257,9 @@ fn node_due(rule: &NodeDue, node: &NodeFacts, ctx: &Context, buf: &mut String) -
             Light::Green
         }
     };
+    if node.status == NodeStatus::Reported {
+        buf.push_str("（已报完成，待核验）");
+    }
     Reason::new(light, Dimension::Node, buf)
 }
 
@@ -323,11 +350,7 @@ fn investment_pace(rule: &InvestmentPace, p: &ProjectFacts) -> Option<Reason> {
                 return Some(Reason::new(
                     Light::Green,
                     d,
-                    &format!(
-                        "1-{month}月完成投资{}，达到序时目标{}",
-                        ytd.display_wan(),
-                        target.display_wan()
-                    ),
+                    &format!("1-{month}月完成投资{}，达到序时目标{}", ytd.display_wan(), target.display_wan()),
                 ));
             }
             let short = Pct1::ratio(target12 - got12, target12)?;
@@ -459,9 +482,17 @@ fn statistics_entry(rule: &StatisticsEntry, p: &ProjectFacts, ctx: &Context) -> 
     let as_of = ctx.as_of;
     let s = zh_date(started);
     Some(if as_of > after(rule.red_after_months) {
-        Reason::new(Light::Red, d, &format!("开工已超过{}个月仍未入库（{s}开工）", rule.red_after_months))
+        Reason::new(
+            Light::Red,
+            d,
+            &format!("开工已超过{}个月仍未入库（{s}开工）", rule.red_after_months),
+        )
     } else if as_of > after(rule.yellow_after_months) {
-        Reason::new(Light::Yellow, d, &format!("开工已超过{}个月仍未入库（{s}开工）", rule.yellow_after_months))
+        Reason::new(
+            Light::Yellow,
+            d,
+            &format!("开工已超过{}个月仍未入库（{s}开工）", rule.yellow_after_months),
+        )
     } else {
         Reason::new(Light::Green, d, &format!("{s}开工，尚未入库"))
     })
@@ -482,17 +513,33 @@ fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> O
     Some(if r.breached {
         let over = r.overrun();
         if stopped {
-            Reason::new(Light::Red, d, &format!("{name}超时{over}{unit}办结（时限{limit}{unit}，用时{used}{unit}）"))
+            Reason::new(
+                Light::Red,
+                d,
+                &format!("{name}超时{over}{unit}办结（时限{limit}{unit}，用时{used}{unit}）"),
+            )
         } else {
-            Reason::new(Light::Red, d, &format!("{name}已超时{over}{unit}（时限{limit}{unit}，已用{used}{unit}）"))
+            Reason::new(
+                Light::Red,
+                d,
+                &format!("{name}已超时{over}{unit}（时限{limit}{unit}，已用{used}{unit}）"),
+            )
         }
     } else if stopped {
         Reason::new(Light::Green, d, &format!("{name}用时{used}{unit}，在时限{limit}{unit}内办结"))
     } else {
         let left = r.remaining;
         let paused = if r.state == ClockState::Paused { "，暂停计时中" } else { "" };
-        let light = if left <= rule.yellow_when_remaining_at_most as i64 { Light::Yellow } else { Light::Green };
-        Reason::new(light, d, &format!("{name}剩余{left}{unit}（时限{limit}{unit}，已用{used}{unit}{paused}）"))
+        let light = if left <= rule.yellow_when_remaining_at_most as i64 {
+            Light::Yellow
+        } else {
+            Light::Green
+        };
+        Reason::new(
+            light,
+            d,
+            &format!("{name}剩余{left}{unit}（时限{limit}{unit}，已用{used}{unit}{paused}）"),
+        )
     })
 }
 

@@ -535,11 +535,15 @@ mod tests {
         let mut s = RuleSet::default();
         s.rules.push(s.rules[0].clone());
         assert_eq!(s.validate(), Err(RuleError::Id("node_due".into())));
-        let mut s = RuleSet::default();
-        s.version = 0;
+        let s = RuleSet {
+            version: 0,
+            ..RuleSet::default()
+        };
         assert_eq!(s.validate(), Err(RuleError::Version));
-        let mut s = RuleSet::default();
-        s.rules = vec![examples::jinhua_investment()];
+        let mut s = RuleSet {
+            rules: vec![examples::jinhua_investment()],
+            ..RuleSet::default()
+        };
         if let Check::InvestmentPace(p) = &mut s.rules[0].check {
             p.form = PaceForm::ShareOfPlan {
                 checkpoints: vec![

@@ -157,7 +157,12 @@ mod tests {
             }
         );
         assert_eq!(roll_up([None]).light, None);
-        let by = roll_up_by([(7, Some(Light::Green)), (8, Some(Light::Yellow)), (7, Some(Light::Yellow)), (9, None)]);
+        let by = roll_up_by([
+            (7, Some(Light::Green)),
+            (8, Some(Light::Yellow)),
+            (7, Some(Light::Yellow)),
+            (9, None),
+        ]);
         assert_eq!(by[&7].light, Some(Light::Yellow));
         assert_eq!(by[&7].counts.total(), 2);
         assert_eq!(by[&9].light, None);

@@ -105,11 +105,12 @@ mod tests {
             include_str!("project.rs"),
             include_str!("battle.rs"),
             include_str!("map.rs"),
+            include_str!("../pages.rs"),
         ];
         let zh = keys(Lang::Zh);
         let mut missing = BTreeSet::new();
         for src in sources {
-            for pat in ["t(\"", "tf(cx.lang, \"", "tf(lang, \""] {
+            for pat in ["t(\"", "t(lang, \"", "t(other, \"", "tf(cx.lang, \"", "tf(lang, \""] {
                 for part in src.split(pat).skip(1) {
                     if let Some(key) = part.split('"').next() {
                         if key.contains('.') && !key.contains(' ') && !zh.contains(key) {

@@ -34,7 +34,12 @@ async fn copy(from: &str, to: &str) -> Result<(), CliError> {
     let sums = source.copy_to(&target).await?;
     let rows: u64 = sums.iter().map(|s| s.rows).sum();
     let tables = sums.iter().filter(|s| s.rows > 0).count();
-    println!("已复制 {tables} 张表、{rows} 行（{} → {}），行数与校验和逐表一致；用时 {:.1} 秒。", source.engine().name(), target.engine().name(), started.elapsed().as_secs_f64());
+    println!(
+        "已复制 {tables} 张表、{rows} 行（{} → {}），行数与校验和逐表一致；用时 {:.1} 秒。",
+        source.engine().name(),
+        target.engine().name(),
+        started.elapsed().as_secs_f64()
+    );
     source.close().await;
     target.close().await;
     Ok(())
@@ -49,6 +54,10 @@ pub async fn run_backup(args: BackupArgs) -> Result<(), CliError> {
         return Err(CliError(format!("备份文件 {} 已存在：请换一个文件名", args.to.display())));
     }
     copy(&args.database, &args.to.to_string_lossy()).await?;
-    println!("备份文件：{}（恢复：zhantu copy --from {} --to <新数据库>）", args.to.display(), args.to.display());
+    println!(
+        "备份文件：{}（恢复：zhantu copy --from {} --to <新数据库>）",
+        args.to.display(),
+        args.to.display()
+    );
     Ok(())
 }

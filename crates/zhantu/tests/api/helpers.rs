@@ -106,7 +106,11 @@ impl Session {
     pub async fn post_form(&self, path: &str, fields: &Value, csrf: bool) -> (u16, String) {
         let mut form: Vec<(String, String)> = fields
             .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         if csrf {
             form.push(("csrf_token".into(), self.csrf.clone()));

@@ -5,6 +5,7 @@ mod cli;
 mod engines;
 mod figures;
 mod helpers;
+mod nodes;
 mod pages;
 mod projects;
 mod security;

@@ -136,15 +136,41 @@ async fn health_check_names_the_engine() {
 async fn chinese_full_text_search_with_highlights() {
     let (status, r) = demo_get("/api/v1/search?q=冷链&kind=project").await;
     assert_eq!(status, 200, "{r}");
-    let hit = r["items"].as_array().unwrap().iter().find(|h| h["title"].as_str().unwrap().contains("星星冷链")).expect("星星冷链智能工厂");
-    assert!(hit["highlight"].as_array().unwrap().iter().any(|s| s["text"] == "冷链" && s["hit"] == true), "{hit}");
+    let hit = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["title"].as_str().unwrap().contains("星星冷链"))
+        .expect("星星冷链智能工厂");
+    assert!(
+        hit["highlight"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["text"] == "冷链" && s["hit"] == true),
+        "{hit}"
+    );
 
     // Two characters, through the registry filter (full-text index), and one character (scan).
     let (_, two) = demo_get("/api/v1/projects?q=工厂&limit=500").await;
     assert!(two["total"].as_i64().unwrap() >= 2);
-    assert!(two["items"].as_array().unwrap().iter().any(|p| p["name"].as_str().unwrap().contains("星星冷链智能工厂")));
+    assert!(
+        two["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"].as_str().unwrap().contains("星星冷链智能工厂"))
+    );
     let (_, one) = demo_get("/api/v1/projects?q=厂&limit=500").await;
-    assert!(one["total"].as_i64().unwrap() >= two["items"].as_array().unwrap().iter().filter(|p| p["name"].as_str().unwrap().contains("工厂")).count() as i64);
+    assert!(
+        one["total"].as_i64().unwrap()
+            >= two["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["name"].as_str().unwrap().contains("工厂"))
+                .count() as i64
+    );
     // A word that occurs in no project finds nothing; punctuation alone is an empty search.
     let (_, none) = demo_get("/api/v1/projects?q=火星基地").await;
     assert_eq!(none["total"], 0);
@@ -164,12 +190,25 @@ async fn search_follows_edits_and_read_scope() {
     let viewer = app.login("chakan").await;
     let (_, r) = viewer.get("/api/v1/search?q=工厂&kind=project").await;
     let (_, all) = app.get("/api/v1/search?q=工厂&kind=project").await;
-    assert!(r["items"].as_array().unwrap().len() < all["items"].as_array().unwrap().len(), "a viewer finds only its unit's projects");
+    assert!(
+        r["items"].as_array().unwrap().len() < all["items"].as_array().unwrap().len(),
+        "a viewer finds only its unit's projects"
+    );
 
     let admin = app.login("admin").await;
     let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
-    let (status, _) = admin.send("PATCH", &format!("/api/v1/projects/{id}"), Some(serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"})), true).await;
+    let (id, v) = (
+        page["items"][0]["id"].as_i64().unwrap(),
+        page["items"][0]["version"].as_i64().unwrap(),
+    );
+    let (status, _) = admin
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"})),
+            true,
+        )
+        .await;
     assert_eq!(status, 200);
     let (_, found) = app.get("/api/v1/projects?q=氢能").await;
     assert_eq!(found["items"][0]["id"], id, "the index follows the edit in the same transaction");

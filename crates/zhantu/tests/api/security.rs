@@ -37,6 +37,39 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
     let viewer = app.store.user_by_username("chakan").await.unwrap().unwrap();
     let admin = app.store.user_by_username("admin").await.unwrap().unwrap();
     let token = app.store.api_tokens(Some(admin.id)).await.unwrap()[0].id;
+    let (_, building) = app.get("/api/v1/projects?stage=construction&limit=500").await;
+    let building = building["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["unit"]["name"] != "海门街道")
+        .expect("a project under construction elsewhere")["id"]
+        .clone();
+    let (_, other) = app.get(&format!("/api/v1/projects/{building}")).await;
+    let node = &other["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["status"] != "closed")
+        .expect("an open node")["id"];
+    let (node, node_version) = (
+        node.as_i64().unwrap(),
+        other["nodes"].as_array().unwrap().iter().find(|n| n["id"] == *node).unwrap()["version"]
+            .as_i64()
+            .unwrap(),
+    );
+    let change = app
+        .store
+        .request_date_change(
+            node,
+            chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
+            "other",
+            "测试用改期申请",
+            &zhantu_store::AuditCtx::system("tests"),
+        )
+        .await
+        .unwrap()
+        .id;
     let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture {
         path,
         body,
@@ -55,6 +88,37 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
     };
     vec![
         (
+            ("POST", "/api/v1/nodes/{id}/report"),
+            f(format!("/api/v1/nodes/{node}/report"), json!({}), true, None),
+        ),
+        (
+            ("POST", "/api/v1/nodes/{id}/verify"),
+            f(
+                format!("/api/v1/nodes/{node}/verify"),
+                json!({"version": node_version, "approve": true}),
+                true,
+                Some(json!({"version": node_version - 1, "approve": true})),
+            ),
+        ),
+        (
+            ("POST", "/api/v1/nodes/{id}/date-change"),
+            f(
+                format!("/api/v1/nodes/{node}/date-change"),
+                json!({"new_planned_on": "2022-01-01", "reason_code": "other", "reason_text": "x"}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/date-changes/{id}/decide"),
+            f(
+                format!("/api/v1/date-changes/{change}/decide"),
+                json!({"approve": true}),
+                true,
+                None,
+            ),
+        ),
+        (
             ("POST", "/login"),
             Fixture {
                 path: "/login".into(),
@@ -66,20 +130,52 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
             },
         ),
         (("POST", "/logout"), form("/logout".into(), json!({}), false, None)),
-        (("POST", "/account/password"), form("/account/password".into(), json!({"current_password": "x", "new_password": "y"}), false, None)),
-        (("POST", "/account/tokens"), form("/account/tokens".into(), json!({"name": "表单令牌"}), false, None)),
-        (("POST", "/account/tokens/{id}/revoke"), form(format!("/account/tokens/{token}/revoke"), json!({}), true, None)),
-        (("POST", "/admin/users"), form("/admin/users".into(), json!({"username": "new2", "display_name": "新人", "role": "viewer", "unit_id": "1", "password": "Jiaojiang2019x"}), true, None)),
+        (
+            ("POST", "/account/password"),
+            form(
+                "/account/password".into(),
+                json!({"current_password": "x", "new_password": "y"}),
+                false,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/account/tokens"),
+            form("/account/tokens".into(), json!({"name": "表单令牌"}), false, None),
+        ),
+        (
+            ("POST", "/account/tokens/{id}/revoke"),
+            form(format!("/account/tokens/{token}/revoke"), json!({}), true, None),
+        ),
+        (
+            ("POST", "/admin/users"),
+            form(
+                "/admin/users".into(),
+                json!({"username": "new2", "display_name": "新人", "role": "viewer", "unit_id": "1", "password": "Jiaojiang2019x"}),
+                true,
+                None,
+            ),
+        ),
         (
             ("POST", "/admin/users/{id}"),
             form(
                 format!("/admin/users/{}", viewer.id),
                 json!({"version": viewer.version.to_string(), "role": "viewer", "unit_id": viewer.unit_id.to_string(), "active": "1"}),
                 true,
-                Some(json!({"version": (viewer.version - 1).to_string(), "role": "viewer", "unit_id": viewer.unit_id.to_string(), "active": "1"})),
+                Some(
+                    json!({"version": (viewer.version - 1).to_string(), "role": "viewer", "unit_id": viewer.unit_id.to_string(), "active": "1"}),
+                ),
             ),
         ),
-        (("POST", "/admin/users/{id}/reset-password"), form(format!("/admin/users/{}/reset-password", viewer.id), json!({"password": "Jiaojiang2019x"}), true, None)),
+        (
+            ("POST", "/admin/users/{id}/reset-password"),
+            form(
+                format!("/admin/users/{}/reset-password", viewer.id),
+                json!({"password": "Jiaojiang2019x"}),
+                true,
+                None,
+            ),
+        ),
         (
             ("POST", "/api/v1/auth/login"),
             Fixture {
@@ -212,7 +308,11 @@ async fn every_write_route_is_guarded() {
             }
         } else {
             let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), false).await;
-            assert_eq!((status, e["error"]["code"].as_str()), (403, Some("csrf_failed")), "{route}: no CSRF token");
+            assert_eq!(
+                (status, e["error"]["code"].as_str()),
+                (403, Some("csrf_failed")),
+                "{route}: no CSRF token"
+            );
             if fx.editor_forbidden {
                 let (status, e) = editor.send(method, &fx.path, Some(fx.body.clone()), true).await;
                 assert_eq!(status, 403, "{route}: unit editor of another unit: {e}");
@@ -220,7 +320,11 @@ async fn every_write_route_is_guarded() {
             }
             if let Some(stale) = &fx.stale_body {
                 let (status, e) = admin.send(method, &fx.path, Some(stale.clone()), true).await;
-                assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{route}: stale version: {e}");
+                assert_eq!(
+                    (status, e["error"]["code"].as_str()),
+                    (409, Some("stale_version")),
+                    "{route}: stale version: {e}"
+                );
             }
         }
         assert_eq!(app.audit_count().await, before, "{route}: a refused request changed nothing");
@@ -665,13 +769,21 @@ async fn account_pages_work_through_forms() {
     let page = |s: &Session, path: &str| {
         let (s, path) = (s.clone(), path.to_string());
         async move {
-            let resp = reqwest::Client::new().get(format!("{}{path}", s.base)).header("cookie", &s.cookie).send().await.unwrap();
+            let resp = reqwest::Client::new()
+                .get(format!("{}{path}", s.base))
+                .header("cookie", &s.cookie)
+                .send()
+                .await
+                .unwrap();
             (resp.status().as_u16(), resp.text().await.unwrap())
         }
     };
     let (status, html) = page(&admin, "/admin/users").await;
     assert_eq!(status, 200);
-    assert!(html.contains("用户管理") && html.contains("haimen") && html.contains("海门街道"), "{html}");
+    assert!(
+        html.contains("用户管理") && html.contains("haimen") && html.contains("海门街道"),
+        "{html}"
+    );
     assert_eq!(page(&editor, "/admin/users").await.0, 403);
 
     let (status, _) = admin
@@ -679,14 +791,32 @@ async fn account_pages_work_through_forms() {
         .await;
     assert_eq!(status, 303);
     assert!(app.store.user_by_username("jiaozhi").await.unwrap().is_some());
-    let (status, _) = admin.post_form("/admin/users", &json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"}), true).await;
+    let (status, _) = admin
+        .post_form(
+            "/admin/users",
+            &json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"}),
+            true,
+        )
+        .await;
     assert_eq!(status, 303, "bad input goes back to the form with its message");
 
     let (status, html) = editor.post_form("/account/tokens", &json!({"name": "表单令牌"}), true).await;
     assert_eq!(status, 200);
-    let token = html.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let token = html
+        .split("<code class=\"token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     assert!(token.starts_with("zt_"));
-    let resp = reqwest::Client::new().get(format!("{}/api/v1/auth/me", app.base)).bearer_auth(&token).send().await.unwrap();
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/auth/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let (_, html) = page(&editor, "/account").await;
     assert!(html.contains("表单令牌") && !html.contains(&token), "the token is shown only once");

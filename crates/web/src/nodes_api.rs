@@ -1,0 +1,233 @@
+//! Nodes: close-out in two steps (the unit reports done with evidence, the coordinator
+//! verifies or sends back) and date changes under a coordinator's approval.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::Action;
+use zhantu_domain::files::{FileKind, require};
+use zhantu_store::{EvidenceFile, NodeState, StoreError};
+
+/// Evidence files: at most this many per report, each at most this large.
+pub const MAX_EVIDENCE_FILES: usize = 5;
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/nodes/{id}", get(node))
+        .route(
+            "/nodes/{id}/report",
+            post(report).layer(DefaultBodyLimit::max(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)),
+        )
+        .route("/nodes/{id}/verify", post(verify))
+        .route("/nodes/{id}/date-change", post(request_date_change))
+        .route("/date-changes/{id}/decide", post(decide))
+        .route("/date-change-reasons", get(reasons))
+        .route("/evidence/{id}", get(evidence))
+}
+
+async fn load(st: &AppState, id: i64) -> Result<NodeState, ApiError> {
+    match st.store.node_state(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("节点 {id} 不存在"))),
+        other => Ok(other?),
+    }
+}
+
+/// A unit may act on a node of its projects, or on a node it is responsible for.
+fn may(a: &Auth, n: &NodeState, edit: bool) -> Result<(), ApiError> {
+    let action = |unit_id| if edit { Action::Edit { unit_id } } else { Action::Read { unit_id } };
+    a.actor
+        .may(action(n.project_unit_id))
+        .or_else(|e| a.actor.may(action(n.responsible_unit_id)).map_err(|_| e))?;
+    Ok(())
+}
+
+async fn node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, false)?;
+    Ok(Json(
+        json!({ "node": n, "evidence": st.store.evidence_of(id).await?, "date_changes": st.store.date_changes_of(id).await? }),
+    ))
+}
+
+fn field_err(what: &str) -> ApiError {
+    ApiError::bad_request("invalid_body", format!("{what}无效"))
+}
+
+/// `multipart/form-data`: `version`, `actual_on`, `note`, and one or more `evidence` files
+/// (PNG, JPEG or PDF, judged by content).
+async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: axum::extract::Request) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    // Access is checked before a byte of the upload is read.
+    may(&a, &n, true)?;
+    let mut mp = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &st)
+        .await
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_body",
+                "请以 multipart/form-data 上传：version、actual_on、note 和佐证材料 evidence",
+            )
+        })?;
+    let (mut version, mut actual_on, mut note, mut files) = (None, None, String::new(), Vec::new());
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "version" => {
+                version = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|_| field_err("version"))?
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| field_err("version"))?,
+                )
+            }
+            "actual_on" => {
+                actual_on = Some(zhantu_domain::parse_date(
+                    &field.text().await.map_err(|_| field_err("实际完成日期"))?,
+                )?)
+            }
+            "note" => {
+                note = field
+                    .text()
+                    .await
+                    .map_err(|_| field_err("说明"))?
+                    .trim()
+                    .chars()
+                    .take(2000)
+                    .collect()
+            }
+            "evidence" => {
+                if files.len() == MAX_EVIDENCE_FILES {
+                    return Err(ApiError::bad_request(
+                        "too_many_files",
+                        format!("佐证材料最多{MAX_EVIDENCE_FILES}个文件"),
+                    ));
+                }
+                let name = field
+                    .file_name()
+                    .unwrap_or("佐证材料")
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(120)
+                    .collect::<String>();
+                let bytes = field.bytes().await.map_err(|_| ApiError::too_large())?;
+                if bytes.len() > MAX_EVIDENCE_BYTES {
+                    return Err(ApiError::too_large().with_code("file_too_large"));
+                }
+                let kind = require(&bytes, &[FileKind::Png, FileKind::Jpeg, FileKind::Pdf])?;
+                files.push(EvidenceFile {
+                    file_name: name,
+                    content_type: kind.mime().to_string(),
+                    sha256: crate::auth::sha256_bytes(&bytes),
+                    bytes: bytes.to_vec(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let version = version.ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
+    let actual_on = actual_on.ok_or_else(|| ApiError::bad_request("missing_date", "请填写实际完成日期"))?;
+    if files.is_empty() {
+        return Err(ApiError::bad_request("missing_evidence", "请上传至少一份佐证材料（照片或PDF）"));
+    }
+    if actual_on > st.store.as_of().await? {
+        return Err(ApiError::bad_request("future_date", "实际完成日期不能晚于今天"));
+    }
+    let after = st.store.report_node_done(id, version, actual_on, &note, &files, &a.audit()).await?;
+    Ok(Json(json!({ "node": after })))
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    version: i64,
+    approve: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn verify(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<VerifyBody>) -> Result<Json<Value>, ApiError> {
+    load(&st, id).await?;
+    a.actor.may(Action::Verify)?;
+    let after = st.store.verify_node(id, b.version, b.approve, b.reason.trim(), &a.audit()).await?;
+    Ok(Json(json!({ "node": after })))
+}
+
+#[derive(Deserialize)]
+struct DateChangeBody {
+    new_planned_on: String,
+    reason_code: String,
+    reason_text: String,
+}
+
+async fn request_date_change(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<DateChangeBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, true)?;
+    let new_date = zhantu_domain::parse_date(&b.new_planned_on)?;
+    let change = st
+        .store
+        .request_date_change(id, new_date, b.reason_code.trim(), &b.reason_text, &a.audit())
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DecideBody {
+    approve: bool,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<DecideBody>) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Verify)?;
+    match st.store.decide_date_change(id, b.approve, b.note.trim(), &a.audit()).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found("改期申请不存在")),
+        other => Ok(Json(json!({ "date_change": other? }))),
+    }
+}
+
+async fn reasons() -> Json<Value> {
+    Json(json!({ "items": zhantu_store::DATE_CHANGE_REASONS.iter().map(|(c, n)| json!({ "code": c, "name": n })).collect::<Vec<_>>() }))
+}
+
+async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let (info, bytes) = match st.store.evidence_content(id).await {
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("佐证材料不存在")),
+        other => other?,
+    };
+    let n = load(&st, info.node_id).await?;
+    may(&a, &n, false)?;
+    let disposition = format!(
+        "attachment; filename=\"evidence-{}\"; filename*=UTF-8''{}",
+        info.id,
+        crate::guard::urlencode(&info.file_name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, info.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

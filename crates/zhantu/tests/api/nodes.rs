@@ -1,0 +1,237 @@
+//! The weekly work of a unit: a node reported done with a photo, verified by the coordinator,
+//! the light turning green, both steps in the audit trail; a date change waiting for approval.
+
+use crate::helpers::{Session, TestApp, spawn_app};
+use serde_json::{Value, json};
+
+/// A tiny but real PNG (1×1, red).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
+
+async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &[u8])) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("version", version.to_string())
+        .text("actual_on", date.to_string())
+        .text("note", "现场已完成，附照片")
+        .part(
+            "evidence",
+            reqwest::multipart::Part::bytes(file.1.to_vec()).file_name(file.0.to_string()),
+        );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/nodes/{node}/report", s.base))
+        .header("cookie", &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// A project of the editor's unit that has landed and is lit only by its next open node.
+async fn lagging_by_one_node(app: &TestApp, editor: &Session) -> (Value, Value) {
+    let (_, page) = editor.get("/api/v1/projects?limit=500").await;
+    for p in page["items"].as_array().unwrap() {
+        if !matches!(p["light"].as_str(), Some("yellow" | "red")) || !matches!(p["stage"].as_str(), Some("started" | "construction")) {
+            continue;
+        }
+        let (_, detail) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
+        let open: Vec<&Value> = detail["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] == "open")
+            .collect();
+        if open.len() >= 2 && open[0]["light"] != "green" && open[1..].iter().all(|n| n["light"] == "green") {
+            return (detail.clone(), open[0].clone());
+        }
+    }
+    panic!("the demo has a lagging landed project in 海门街道");
+}
+
+#[tokio::test]
+async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let coordinator = app.login("fgj").await;
+    let (project, node) = lagging_by_one_node(&app, &editor).await;
+    let (pid, nid, v) = (
+        project["id"].as_i64().unwrap(),
+        node["id"].as_i64().unwrap(),
+        node["version"].as_i64().unwrap(),
+    );
+    assert_ne!(project["light"], "green");
+
+    // Content, not the name, decides what a file is.
+    let (status, e) = report(&editor, nid, v, "2019-12-30", ("照片.png", b"MZ\x90\0 this is a program")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_file")), "{e}");
+    let (status, e) = report(&editor, nid, v - 1, "2019-12-30", ("现场.png", PNG)).await;
+    assert_eq!(status, 409, "{e}");
+    // A later node cannot be reported before this one.
+    let later = project["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["status"] == "open")
+        .nth(1)
+        .unwrap();
+    let (status, e) = report(
+        &editor,
+        later["id"].as_i64().unwrap(),
+        later["version"].as_i64().unwrap(),
+        "2019-12-30",
+        ("现场.png", PNG),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("前置节点"), "{e}");
+
+    let (status, r) = report(&editor, nid, v, "2019-12-30", ("现场.png", PNG)).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["node"]["status"], "reported");
+    let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
+    let evidence = &n["evidence"][0];
+    assert_eq!(evidence["content_type"], "image/png");
+    let file = reqwest::Client::new()
+        .get(format!("{}/api/v1/evidence/{}", app.base, evidence["id"]))
+        .header("cookie", &editor.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PNG, "the evidence comes back byte for byte");
+
+    // The unit cannot verify its own report; the coordinator can.
+    let body = json!({"version": v + 1, "approve": true});
+    assert_eq!(
+        editor
+            .send("POST", &format!("/api/v1/nodes/{nid}/verify"), Some(body.clone()), true)
+            .await
+            .0,
+        403
+    );
+    let (status, r) = coordinator
+        .send("POST", &format!("/api/v1/nodes/{nid}/verify"), Some(body), true)
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["node"]["status"], "closed");
+
+    let (_, after) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    assert_eq!(after["light"], "green", "{}", after["light_reason"]);
+    let (_, history) = app.get(&format!("/api/v1/audit?entity=node&entity_id={nid}")).await;
+    let actions: Vec<(&str, &str)> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(actions, [("node.verify", "fgj"), ("node.report_done", "haimen")]);
+}
+
+#[tokio::test]
+async fn a_report_can_be_sent_back_with_a_reason() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let coordinator = app.login("fgj").await;
+    let (_, node) = lagging_by_one_node(&app, &editor).await;
+    let (nid, v) = (node["id"].as_i64().unwrap(), node["version"].as_i64().unwrap());
+    assert_eq!(report(&editor, nid, v, "2019-12-30", ("现场.png", PNG)).await.0, 200);
+    let (status, _) = coordinator
+        .send(
+            "POST",
+            &format!("/api/v1/nodes/{nid}/verify"),
+            Some(json!({"version": v + 1, "approve": false})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "sending back needs a reason");
+    let (status, r) = coordinator
+        .send(
+            "POST",
+            &format!("/api/v1/nodes/{nid}/verify"),
+            Some(json!({"version": v + 1, "approve": false, "reason": "照片看不出主体结顶"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (r["node"]["status"].as_str(), r["node"]["return_reason"].as_str()),
+        (Some("open"), Some("照片看不出主体结顶"))
+    );
+}
+
+#[tokio::test]
+async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let coordinator = app.login("fgj").await;
+    let (_, page) = editor.get("/api/v1/projects?light=red&limit=50").await;
+    let pid = page["items"][0]["id"].as_i64().expect("a red project in 海门街道");
+    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let node = p["nodes"].as_array().unwrap().iter().find(|n| n["light"] == "red").unwrap().clone();
+    let nid = node["id"].as_i64().unwrap();
+    let path = format!("/api/v1/nodes/{nid}/date-change");
+
+    let (status, e) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"new_planned_on": "2020-03-31", "reason_code": "whim", "reason_text": "想改"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "the reason comes from the list: {e}");
+    let (status, r) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"new_planned_on": "2020-03-31", "reason_code": "land", "reason_text": "征迁协议尚未签订"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let change = r["date_change"]["id"].as_i64().unwrap();
+    let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
+    assert_eq!(n["node"]["planned_on"], node["planned_on"], "nothing moves before approval");
+    assert_eq!(
+        editor
+            .send(
+                "POST",
+                &path,
+                Some(json!({"new_planned_on": "2020-04-30", "reason_code": "land", "reason_text": "再改"})),
+                true
+            )
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        editor
+            .send(
+                "POST",
+                &format!("/api/v1/date-changes/{change}/decide"),
+                Some(json!({"approve": true})),
+                true
+            )
+            .await
+            .0,
+        403
+    );
+
+    let (status, r) = coordinator
+        .send(
+            "POST",
+            &format!("/api/v1/date-changes/{change}/decide"),
+            Some(json!({"approve": true, "note": "同意"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
+    assert_eq!(n["node"]["planned_on"], "2020-03-31");
+    assert_eq!(n["node"]["baseline_on"], node["baseline_on"], "the approved baseline stays");
+    let versions = n["date_changes"].as_array().unwrap();
+    assert_eq!((versions.len(), versions[0]["status"].as_str()), (1, Some("approved")));
+    let (_, p2) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let moved = p2["nodes"].as_array().unwrap().iter().find(|n| n["id"] == nid).unwrap();
+    assert_ne!(moved["light"], "red", "the light follows the new plan: {moved}");
+}
