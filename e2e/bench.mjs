@@ -13,7 +13,7 @@ const BIN = process.env.ZHANTU_BIN || resolve(here, "..", "target", "release", "
 process.env.ZHANTU_BIN = BIN;
 const DIR = process.env.BENCH_DIR || "/tmp";
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
-const PASSWORD = "Bench2019zhantu";
+const PASSWORD = "Jiaojiang2019x";
 
 async function timed(url, cookie) {
   const t0 = performance.now();
@@ -29,14 +29,14 @@ for (const n of sizes.length ? sizes : [2000, 100000]) {
     const t0 = Date.now();
     execFileSync(BIN, ["generate", "--projects", String(n), "--database", db], { stdio: "inherit" });
     console.log(`generated ${n} projects in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    execFileSync(BIN, ["user", "add", "--database", db, "--username", "bench", "--name", "基准测试", "--role", "admin", "--password", PASSWORD], { stdio: "inherit" });
+    execFileSync(BIN, ["user", "add", "--database", db, "--username", "benchmark", "--name", "基准测试", "--role", "admin", "--password", PASSWORD], { stdio: "inherit" });
   }
   const app = await startZhantu(["serve", "--database", db]);
   try {
     const login = await fetch(`${app.url}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "bench", password: PASSWORD }),
+      body: JSON.stringify({ username: "benchmark", password: PASSWORD }),
     });
     if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
     const cookie = login.headers.get("set-cookie").split(";")[0];

@@ -71,6 +71,15 @@ impl NodeDate for crate::model::Node {
     }
 }
 
+impl NodeDate for crate::rules::NodeFacts {
+    fn node_name(&self) -> &str {
+        &self.name
+    }
+    fn done_on(&self) -> Option<NaiveDate> {
+        if self.status == NodeStatus::Open { None } else { self.actual_on }
+    }
+}
+
 /// One project's clock, ready to read: what the rule engine gets in `ProjectFacts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockFacts {

@@ -102,7 +102,16 @@ impl Store {
             ds.settings.iter().map(|(k, v)| vec![k.into(), v.into()]),
         )
         .await?;
-        let rules = serde_json::to_string(&ds.light_rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // The district starts with the full default rule set; the dataset's node thresholds
+        // carry over into it.
+        let mut rule_set = zhantu_domain::rules::RuleSet::default();
+        let from_dataset = zhantu_domain::rules::RuleSet::from(&ds.light_rules);
+        for r in from_dataset.rules {
+            if let Some(slot) = rule_set.rules.iter_mut().find(|d| d.id == r.id) {
+                *slot = r;
+            }
+        }
+        let rules = serde_json::to_string(&rule_set).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         rows += insert_rows(
             c,
             mp,
@@ -676,6 +685,7 @@ impl Store {
         }
         tx.commit().await?;
         self.reindex_search().await?;
+        self.recompute_lights("load").await?;
         Ok(LoadStats { projects, nodes, rows })
     }
 }

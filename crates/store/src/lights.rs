@@ -1,70 +1,333 @@
-//! Keeping lights current: the domain decides the colours (`zhantu_domain::lights`), this
-//! module feeds it a project's facts and stores the result.
+//! Keeping lights current. The domain's rule engine (`zhantu_domain::rules`) decides the
+//! colours and their reasons; this module gathers each project's facts, runs it, and writes
+//! back only what changed (through a temporary table, so a full recompute of a province is a
+//! few statements, not a million).
 
-use crate::row::{date, i64_, opt_date, text};
+use crate::bulk::insert_values;
+use crate::row::{Val, i64_, opt_date, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
 use sqlx::AnyConnection;
-use zhantu_domain::Stage;
-use zhantu_domain::lights::{LightRules, LitReason, node_light, start_light, worst};
+use std::collections::HashMap;
+use std::time::Instant;
+use zhantu_domain::calendar::WorkCalendar;
+use zhantu_domain::clocks::ApprovalClock;
+use zhantu_domain::lights::{Light, LightRules};
+use zhantu_domain::model::{DayKind, NodeStatus};
+use zhantu_domain::rules::{Context, InvestmentFacts, NodeFacts, ProjectFacts, ReportingFacts, RuleSet, evaluate_all};
+use zhantu_domain::{Money, Stage};
+
+/// What a lights run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct LightsRun {
+    pub as_of: NaiveDate,
+    pub rule_version: u32,
+    pub projects: usize,
+    pub nodes: usize,
+    /// Projects and nodes whose light or reason changed.
+    pub changed: usize,
+    pub red: usize,
+    pub yellow: usize,
+    pub green: usize,
+    pub elapsed_ms: u128,
+}
+
+/// The current light of a project or node, to compare with the new one.
+type Current = (Option<String>, Option<String>);
+
+struct Loaded {
+    facts: Vec<ProjectFacts>,
+    project_now: HashMap<i64, Current>,
+    node_now: HashMap<i64, Current>,
+}
+
+/// The last month whose figures are closed on `as_of`: the month itself on its last day,
+/// else the month before (0 in January: nothing closed yet).
+fn closed_month(as_of: NaiveDate) -> u32 {
+    let last_day = as_of.succ_opt().is_none_or(|d| d.month() != as_of.month());
+    if last_day { as_of.month() } else { as_of.month() - 1 }
+}
 
 impl Store {
-    /// The administrator's current rule set (the newest version), or the defaults.
-    pub async fn light_rules(&self) -> Result<LightRules, StoreError> {
+    /// The administrator's newest rule set; an older thresholds-only record is converted;
+    /// without any, the defaults.
+    pub async fn rule_set(&self) -> Result<RuleSet, StoreError> {
         let json: Option<String> = sqlx::query_scalar("SELECT rules_json FROM light_rule_sets ORDER BY id DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+        Ok(match json {
+            None => RuleSet::default(),
+            Some(j) => match RuleSet::from_json(&j) {
+                Ok(r) => r,
+                Err(_) => serde_json::from_str::<LightRules>(&j)
+                    .map(|l| RuleSet::from(&l))
+                    .unwrap_or_default(),
+            },
+        })
     }
 
-    /// Recomputes one project's node lights and its own light inside the caller's transaction.
-    pub(crate) async fn refresh_project_lights(
+    /// The working calendar: the official data as loaded into `holidays` (the administrator
+    /// may update it), else the shipped one.
+    pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
+        let rows = sqlx::query("SELECT day, kind, name FROM holidays ORDER BY day")
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(WorkCalendar::shipped().clone());
+        }
+        let mut csv = String::from("date,kind,name\n");
+        for r in &rows {
+            csv.push_str(&format!("{},{},{}\n", text(r, "day")?, text(r, "kind")?, text(r, "name")?));
+        }
+        WorkCalendar::parse_csv(&csv).map_err(|e| StoreError::Corrupt(format!("holidays: {e}")))
+    }
+
+    async fn load_facts(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<Loaded, StoreError> {
+        let filter = |col: &str| only.map(|id| format!(" WHERE {col} = {id}")).unwrap_or_default();
+        let and = |col: &str| only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default();
+        let year = as_of.year();
+        let month = closed_month(as_of);
+        let clocks: Vec<ApprovalClock> = sqlx::query("SELECT * FROM approval_clocks WHERE active = 1 ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ApprovalClock {
+                    name: text(r, "name")?,
+                    project_type: opt_text(r, "project_type")?,
+                    start_node: text(r, "start_node")?,
+                    stop_node: text(r, "stop_node")?,
+                    limit_days: i64_(r, "limit_days")? as u32,
+                    day_kind: DayKind::from_code(&text(r, "day_kind")?).unwrap_or(DayKind::Calendar),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+
+        let mut plan: HashMap<i64, i64> = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT project_id, planned_investment FROM annual_plans WHERE year = {year}{}",
+            and("project_id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            plan.insert(i64_(&r, "project_id")?, i64_(&r, "planned_investment")?);
+        }
+        let mut ytd: HashMap<i64, i64> = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT project_id, CAST(SUM(amount) AS BIGINT) AS s FROM monthly_investment WHERE year = {year} AND month <= {month}{} GROUP BY project_id",
+            and("project_id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            ytd.insert(i64_(&r, "project_id")?, i64_(&r, "s")?);
+        }
+        let mut reports: HashMap<(i64, String), NaiveDate> = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT project_id, period_kind, MAX(period_end) AS last FROM progress_reports{} GROUP BY project_id, period_kind",
+            filter("project_id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            if let Some(d) = opt_date(&r, "last")? {
+                reports.insert((i64_(&r, "project_id")?, text(&r, "period_kind")?), d);
+            }
+        }
+        let mut nodes: HashMap<i64, Vec<NodeFacts>> = HashMap::new();
+        let mut node_now = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT id, project_id, name, planned_on, actual_on, status, light, light_reason FROM nodes{} ORDER BY project_id, seq, id",
+            filter("project_id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let id = i64_(&r, "id")?;
+            let status = text(&r, "status")?;
+            nodes.entry(i64_(&r, "project_id")?).or_default().push(NodeFacts {
+                id,
+                name: text(&r, "name")?,
+                planned_on: crate::row::date(&r, "planned_on")?,
+                actual_on: opt_date(&r, "actual_on")?,
+                status: NodeStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
+            });
+            node_now.insert(id, (opt_text(&r, "light")?, opt_text(&r, "light_reason")?));
+        }
+        let mut facts = Vec::new();
+        let mut project_now = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons FROM projects{} ORDER BY id",
+            filter("id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let id = i64_(&r, "id")?;
+            let stage_code = text(&r, "stage")?;
+            let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
+            let project_type = text(&r, "project_type")?;
+            let node_facts = nodes.remove(&id).unwrap_or_default();
+            let clocks = clocks.iter().filter(|c| c.applies_to(&project_type)).map(|c| c.facts(&node_facts, Vec::new())).collect();
+            let planned_year = i64_(&r, "planned_year")? as i32;
+            let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);
+            facts.push(ProjectFacts {
+                id,
+                unit_id: i64_(&r, "unit_id")?,
+                leader_id: opt_i64(&r, "leader_id")?,
+                stage,
+                planned_start_on: opt_date(&r, "planned_start_on")?,
+                started_on: opt_date(&r, "started_on")?,
+                in_statistics_on: opt_date(&r, "in_statistics_on")?,
+                investment: plan.get(&id).filter(|p| **p > 0 && month > 0).map(|p| InvestmentFacts {
+                    year,
+                    through_month: month,
+                    completed_ytd: Money::from_yuan(ytd.get(&id).copied().unwrap_or(0)),
+                    annual_plan: Money::from_yuan(*p),
+                }),
+                reporting: (required_from <= as_of).then(|| ReportingFacts {
+                    required_from,
+                    last_weekly_through: reports.get(&(id, "week".into())).copied(),
+                    last_monthly_through: reports.get(&(id, "month".into())).copied(),
+                }),
+                nodes: node_facts,
+                clocks,
+            });
+            project_now.insert(id, (opt_text(&r, "light")?, opt_text(&r, "light_reasons")?));
+        }
+        Ok(Loaded {
+            facts,
+            project_now,
+            node_now,
+        })
+    }
+
+    /// Runs the rules over all projects (or one) inside the caller's transaction and writes
+    /// what changed.
+    async fn apply_lights(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<LightsRun, StoreError> {
+        let started = Instant::now();
+        let rules = self.rule_set().await?;
+        let calendar = self.calendar().await?;
+        let loaded = self.load_facts(conn, only, as_of).await?;
+        let ctx = Context {
+            as_of,
+            calendar: &calendar,
+        };
+        let verdicts = evaluate_all(&rules, &loaded.facts, &ctx);
+        let closed: std::collections::HashSet<i64> = loaded
+            .facts
+            .iter()
+            .flat_map(|p| p.nodes.iter())
+            .filter(|n| n.status == NodeStatus::Closed)
+            .map(|n| n.id)
+            .collect();
+
+        let mut node_rows = Vec::new();
+        let mut project_rows = Vec::new();
+        let (mut red, mut yellow, mut green, mut nodes) = (0, 0, 0, 0);
+        for v in &verdicts {
+            let reasons: Vec<&str> = v.reasons.iter().map(|r| r.sentence.as_str()).collect();
+            let light = v.light.map(|l| l.code().to_string());
+            let headline = v
+                .headline()
+                .map(|r| r.sentence.clone())
+                .or_else(|| v.light.map(|l| format!("{}：按计划推进", l.label_zh())));
+            match v.light {
+                Some(Light::Red) => red += 1,
+                Some(Light::Yellow) => yellow += 1,
+                Some(Light::Green) => green += 1,
+                None => {}
+            }
+            let reasons_json = serde_json::to_string(&reasons).ok();
+            if loaded.project_now.get(&v.project_id) != Some(&(light.clone(), reasons_json.clone())) {
+                project_rows.push(vec![Val::I(v.project_id), light.into(), headline.into(), reasons_json.into()]);
+            }
+            for n in &v.nodes {
+                nodes += 1;
+                // A closed node has done its part: it shows no light.
+                let (light, reason) = if closed.contains(&n.node_id) {
+                    (None, None)
+                } else {
+                    (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string()))
+                };
+                if loaded.node_now.get(&n.node_id) != Some(&(light.clone(), reason.clone())) {
+                    node_rows.push(vec![Val::I(n.node_id), light.into(), reason.into(), Val::NullT]);
+                }
+            }
+        }
+        let changed = node_rows.len() + project_rows.len();
+        self.write_lights(conn, "nodes", "light_reason", None, node_rows).await?;
+        self.write_lights(conn, "projects", "light_reason", Some("light_reasons"), project_rows)
+            .await?;
+        Ok(LightsRun {
+            as_of,
+            rule_version: rules.version,
+            projects: verdicts.len(),
+            nodes,
+            changed,
+            red,
+            yellow,
+            green,
+            elapsed_ms: started.elapsed().as_millis(),
+        })
+    }
+
+    async fn write_lights(
         &self,
         conn: &mut AnyConnection,
-        project_id: i64,
-        rules: &LightRules,
-        as_of: NaiveDate,
+        table: &str,
+        reason_col: &str,
+        reasons_col: Option<&str>,
+        rows: Vec<Vec<Val>>,
     ) -> Result<(), StoreError> {
-        let p = sqlx::query("SELECT stage, planned_start_on FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let stage_code = text(&p, "stage")?;
-        let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
-        let nodes = sqlx::query("SELECT id, name, planned_on, status FROM nodes WHERE project_id = $1 ORDER BY seq")
-            .bind(project_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        let active = !matches!(stage, Stage::Terminated | Stage::Operating);
-        let mut lit: Vec<LitReason> = Vec::new();
-        for n in &nodes {
-            let light = if active {
-                node_light(
-                    rules,
-                    &text(n, "name")?,
-                    date(n, "planned_on")?,
-                    text(n, "status")? == "closed",
-                    as_of,
-                )
-            } else {
-                None
-            };
-            sqlx::query("UPDATE nodes SET light = $1, light_reason = $2 WHERE id = $3")
-                .bind(light.as_ref().map(|l| l.light.code()))
-                .bind(light.as_ref().map(|l| l.reason.clone()))
-                .bind(i64_(n, "id")?)
-                .execute(&mut *conn)
-                .await?;
-            lit.extend(light);
+        if rows.is_empty() {
+            return Ok(());
         }
-        lit.extend(start_light(rules, stage, opt_date(&p, "planned_start_on")?, as_of));
-        let project = if active { Some(worst(lit)) } else { None };
-        sqlx::query("UPDATE projects SET light = $1, light_reason = $2 WHERE id = $3")
-            .bind(project.as_ref().map(|l| l.light.code()))
-            .bind(project.as_ref().map(|l| format!("{}：{}", l.light.label_zh(), l.reason)))
-            .bind(project_id)
+        sqlx::query("CREATE TEMPORARY TABLE light_updates (id BIGINT PRIMARY KEY, light TEXT, reason TEXT, reasons TEXT)")
             .execute(&mut *conn)
             .await?;
+        insert_values(conn, self.engine, "light_updates", &["id", "light", "reason", "reasons"], rows).await?;
+        let extra = reasons_col.map(|c| format!(", {c} = light_updates.reasons")).unwrap_or_default();
+        sqlx::query(&format!(
+            "UPDATE {table} SET light = light_updates.light, {reason_col} = light_updates.reason{extra} FROM light_updates WHERE {table}.id = light_updates.id"
+        ))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DROP TABLE light_updates").execute(&mut *conn).await?;
         Ok(())
+    }
+
+    /// Recomputes one project's lights inside the caller's transaction.
+    pub(crate) async fn refresh_project_lights(&self, conn: &mut AnyConnection, project_id: i64) -> Result<(), StoreError> {
+        let as_of = self.as_of().await?;
+        self.apply_lights(conn, Some(project_id), as_of).await.map(|_| ())
+    }
+
+    /// The lights job: every project, one transaction, recorded in `light_runs`.
+    pub async fn recompute_lights(&self, trigger: &str) -> Result<LightsRun, StoreError> {
+        let as_of = self.as_of().await?;
+        let mut tx = self.pool.begin().await?;
+        let run = self.apply_lights(&mut tx, None, as_of).await?;
+        sqlx::query(
+            "INSERT INTO light_runs (run_at, as_of, rule_version, projects, nodes, changed, red, yellow, green, elapsed_ms, trigger_kind) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(as_of.to_string())
+        .bind(run.rule_version as i64)
+        .bind(run.projects as i64)
+        .bind(run.nodes as i64)
+        .bind(run.changed as i64)
+        .bind(run.red as i64)
+        .bind(run.yellow as i64)
+        .bind(run.green as i64)
+        .bind(run.elapsed_ms as i64)
+        .bind(trigger)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(run)
     }
 }

@@ -253,8 +253,7 @@ impl Store {
         if !approve {
             after_json["reason"] = json!(reason);
         }
-        let (rules, as_of) = (self.light_rules().await?, self.as_of().await?);
-        self.refresh_project_lights(&mut tx, after.project_id, &rules, as_of).await?;
+        self.refresh_project_lights(&mut tx, after.project_id).await?;
         append(
             &mut tx,
             ctx,
@@ -431,8 +430,7 @@ impl Store {
                 .bind(change.node_id)
                 .fetch_one(&mut *tx)
                 .await?;
-            let (rules, as_of) = (self.light_rules().await?, self.as_of().await?);
-            self.refresh_project_lights(&mut tx, project_id, &rules, as_of).await?;
+            self.refresh_project_lights(&mut tx, project_id).await?;
         }
         append(
             &mut tx,

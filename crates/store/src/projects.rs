@@ -191,6 +191,8 @@ pub struct ProjectDetail {
     pub completed_on: Option<NaiveDate>,
     pub in_statistics_on: Option<NaiveDate>,
     pub description: String,
+    /// Every reason behind the light, worst first (Chinese sentences).
+    pub light_reasons: Vec<String>,
     pub nodes: Vec<NodeView>,
     pub annual_plans: Vec<YearAmount>,
     pub monthly_investment: Vec<MonthAmount>,
@@ -438,7 +440,7 @@ impl Store {
     /// One project with its nodes, plans, investment, stage history, reports and problems.
     pub async fn project_detail(&self, id: i64) -> Result<ProjectDetail, StoreError> {
         let mut q = SqlBuf::new(LIST_COLUMNS);
-        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description");
+        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons");
         q.push(LIST_FROM).push(" WHERE p.id = ").arg(id);
         let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
         let mut summary = vec![list_item(&row)?];
@@ -573,6 +575,9 @@ impl Store {
             completed_on: opt_date(&row, "completed_on")?,
             in_statistics_on: opt_date(&row, "in_statistics_on")?,
             description: text(&row, "description")?,
+            light_reasons: opt_text(&row, "light_reasons")?
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default(),
             nodes,
             annual_plans,
             monthly_investment,

@@ -30,6 +30,8 @@ enum Command {
     Copy(commands::copy::CopyArgs),
     /// 备份到一个新的 SQLite 文件（服务运行时也可执行）
     Backup(commands::copy::BackupArgs),
+    /// 后台任务：run lights
+    Job(commands::job::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
             Command::Audit(a) => commands::audit::run(a).await,
             Command::Copy(a) => commands::copy::run_copy(a).await,
             Command::Backup(a) => commands::copy::run_backup(a).await,
+            Command::Job(a) => commands::job::run(a).await,
         }
     });
     match result {

@@ -2,6 +2,7 @@ pub mod audit;
 pub mod copy;
 pub mod demo;
 pub mod generate;
+pub mod job;
 pub mod migrate;
 pub mod serve;
 pub mod user;

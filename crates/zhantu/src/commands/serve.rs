@@ -35,6 +35,7 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
         println!("{b}");
     }
     println!("数据库：{}；按 Ctrl-C 停止。", store.engine().name());
+    tokio::spawn(daily_jobs(store.clone()));
     zhantu_web::serve(listener, store.clone(), async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -42,4 +43,31 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
     .map_err(|e| CliError(format!("服务异常退出：{e}")))?;
     store.close().await;
     Ok(())
+}
+
+/// Runs the daily jobs: every hour, each instance tries to claim today's run (China time);
+/// the database lets exactly one of them have it.
+async fn daily_jobs(store: Store) {
+    let instance = format!(
+        "{}:{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "zhantu".into()),
+        std::process::id()
+    );
+    loop {
+        let today = zhantu_store::today_in_china().to_string();
+        match store.claim_job("lights", &today, &instance).await {
+            Ok(true) => match store.recompute_lights("daily").await {
+                Ok(r) => tracing::info!(
+                    projects = r.projects,
+                    changed = r.changed,
+                    ms = r.elapsed_ms as u64,
+                    "daily lights job done"
+                ),
+                Err(e) => tracing::error!(error = %e, "daily lights job failed"),
+            },
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not claim the daily job"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
 }

@@ -28,11 +28,12 @@ async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-/// A project of the editor's unit that has landed and is lit only by its next open node.
-async fn lagging_by_one_node(app: &TestApp, editor: &Session) -> (Value, Value) {
-    let (_, page) = editor.get("/api/v1/projects?limit=500").await;
+/// A project lit by one thing only: its next open node (every later node on track). Returns
+/// the project, that node, and a unit editor of the project's unit, created for the test.
+async fn lit_by_its_next_node(app: &TestApp) -> (Value, Value, Session) {
+    let (_, page) = app.get("/api/v1/projects?limit=500").await;
     for p in page["items"].as_array().unwrap() {
-        if !matches!(p["light"].as_str(), Some("yellow" | "red")) || !matches!(p["stage"].as_str(), Some("started" | "construction")) {
+        if !matches!(p["light"].as_str(), Some("yellow" | "red")) {
             continue;
         }
         let (_, detail) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
@@ -42,19 +43,34 @@ async fn lagging_by_one_node(app: &TestApp, editor: &Session) -> (Value, Value) 
             .iter()
             .filter(|n| n["status"] == "open")
             .collect();
-        if open.len() >= 2 && open[0]["light"] != "green" && open[1..].iter().all(|n| n["light"] == "green") {
-            return (detail.clone(), open[0].clone());
+        let lit: Vec<&str> = detail["light_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .filter(|r| !r.starts_with("绿灯"))
+            .collect();
+        if open.len() >= 2
+            && lit.len() == 1
+            && lit[0].contains(open[0]["name"].as_str().unwrap())
+            && open[1..].iter().all(|n| n["light"] == "green")
+        {
+            let admin = app.login("admin").await;
+            let username = format!("unit{}", detail["unit"]["id"]);
+            let body = json!({"username": username, "display_name": "单位填报员", "role": "unit_editor", "unit_id": detail["unit"]["id"], "password": "Jiaojiang2019x"});
+            assert_eq!(admin.send("POST", "/api/v1/users", Some(body), true).await.0, 201);
+            let editor = crate::helpers::login(&app.base, &username, "Jiaojiang2019x").await.unwrap();
+            return (detail.clone(), open[0].clone(), editor);
         }
     }
-    panic!("the demo has a lagging landed project in 海门街道");
+    panic!("the demo has a project lit only by its next node");
 }
 
 #[tokio::test]
 async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
     let app = spawn_app().await;
-    let editor = app.login("haimen").await;
     let coordinator = app.login("fgj").await;
-    let (project, node) = lagging_by_one_node(&app, &editor).await;
+    let (project, node, editor) = lit_by_its_next_node(&app).await;
     let (pid, nid, v) = (
         project["id"].as_i64().unwrap(),
         node["id"].as_i64().unwrap(),
@@ -124,15 +140,15 @@ async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
         .iter()
         .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
         .collect();
-    assert_eq!(actions, [("node.verify", "fgj"), ("node.report_done", "haimen")]);
+    let unit_editor = format!("unit{}", project["unit"]["id"]);
+    assert_eq!(actions, [("node.verify", "fgj"), ("node.report_done", unit_editor.as_str())]);
 }
 
 #[tokio::test]
 async fn a_report_can_be_sent_back_with_a_reason() {
     let app = spawn_app().await;
-    let editor = app.login("haimen").await;
     let coordinator = app.login("fgj").await;
-    let (_, node) = lagging_by_one_node(&app, &editor).await;
+    let (_, node, editor) = lit_by_its_next_node(&app).await;
     let (nid, v) = (node["id"].as_i64().unwrap(), node["version"].as_i64().unwrap());
     assert_eq!(report(&editor, nid, v, "2019-12-30", ("现场.png", PNG)).await.0, 200);
     let (status, _) = coordinator
@@ -164,10 +180,21 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
     let coordinator = app.login("fgj").await;
-    let (_, page) = editor.get("/api/v1/projects?light=red&limit=50").await;
-    let pid = page["items"][0]["id"].as_i64().expect("a red project in 海门街道");
-    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
-    let node = p["nodes"].as_array().unwrap().iter().find(|n| n["light"] == "red").unwrap().clone();
+    let (_, page) = editor.get("/api/v1/projects?limit=500").await;
+    let mut found = None;
+    for item in page["items"].as_array().unwrap() {
+        let (_, p) = app.get(&format!("/api/v1/projects/{}", item["id"])).await;
+        if let Some(n) = p["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["light"] == "red" && n["status"] == "open")
+        {
+            found = Some((item["id"].as_i64().unwrap(), n.clone()));
+            break;
+        }
+    }
+    let (pid, node) = found.expect("an overdue node in 海门街道");
     let nid = node["id"].as_i64().unwrap();
     let path = format!("/api/v1/nodes/{nid}/date-change");
 
@@ -234,4 +261,39 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let (_, p2) = app.get(&format!("/api/v1/projects/{pid}")).await;
     let moved = p2["nodes"].as_array().unwrap().iter().find(|n| n["id"] == nid).unwrap();
     assert_ne!(moved["light"], "red", "the light follows the new plan: {moved}");
+}
+
+#[tokio::test]
+async fn the_lights_job_runs_on_demand_and_records_its_run() {
+    let app = spawn_app().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(["job", "run", "lights", "--database", &app.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("亮灯已重算") && text.contains("变化 0 处"),
+        "nothing changed since the load: {text}"
+    );
+    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(runs, 2, "the load and the manual run");
+    // Every lit project explains itself; the figures count the same lights the registry shows.
+    let (_, red) = app.get("/api/v1/projects?light=red&limit=500").await;
+    for p in red["items"].as_array().unwrap() {
+        assert!(p["light_reason"].as_str().unwrap().starts_with("红灯："), "{p}");
+    }
+    let (_, f) = app.get("/api/v1/figures?year=2019").await;
+    let red_count = f["lights"].as_array().unwrap().iter().find(|l| l["light"] == "red").unwrap()["projects"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(red_count, red["total"].as_i64().unwrap());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(["job", "run", "nothing", "--database", &app.url])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("可用的任务为 lights"));
 }
