@@ -20,6 +20,7 @@ mod projects;
 mod row;
 mod search;
 mod views;
+mod workflow;
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
@@ -34,6 +35,7 @@ pub use projects::ProjectSort;
 pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use search::{DocKind, SearchHit};
 pub use views::{DivisionCount, FilterChoices, MapNode, MapRow, UnitChoice, UnitRank};
+pub use workflow::{NewReport, RuleSetVersion, period_bounds};
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::accounts::router())
         .merge(crate::search_api::router())
         .merge(crate::nodes_api::router())
+        .merge(crate::work_api::router())
         .fallback(crate::error::not_found)
 }
 

@@ -14,6 +14,7 @@ mod nodes_api;
 mod pages;
 mod search_api;
 mod ui;
+mod work_api;
 
 pub use error::ApiError;
 
@@ -79,4 +80,9 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/nodes/{id}/verify"),
     ("POST", "/api/v1/nodes/{id}/date-change"),
     ("POST", "/api/v1/date-changes/{id}/decide"),
+    ("PUT", "/api/v1/rules"),
+    ("POST", "/api/v1/projects/{id}/pause"),
+    ("POST", "/api/v1/projects/{id}/resume"),
+    ("POST", "/api/v1/projects/{id}/reports"),
+    ("POST", "/api/v1/periods/{year}/{month}/lock"),
 ];

@@ -23,6 +23,8 @@ pub const MAX_ROWS: u32 = 3000;
 const ROW_H: f64 = 22.0;
 const AXIS_H: f64 = 44.0;
 const NAME_W: f64 = 280.0;
+/// Up to this many rows each node gets its own hover title.
+const TIP_ROWS: usize = 400;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct BattleQuery {
@@ -294,6 +296,9 @@ impl<'a> Chart<'a> {
         }
     }
 
+    /// The rows. Marks of one kind and colour are drawn as one `<path>` for the whole chart,
+    /// so 2,000 projects × 10 nodes stay a few dozen SVG elements (fast to parse and paint);
+    /// small selections also get a hover title per node.
     fn body(&self, cx: &Ctx, s: &mut String) {
         let (w, h) = (self.width(), self.height());
         // Alternate months shaded, ticks as grid lines.
@@ -304,7 +309,7 @@ impl<'a> Chart<'a> {
             if odd {
                 let _ = write!(
                     s,
-                    r##"<rect x="{:.1}" width="{:.1}" height="{h}" fill="#f7f9fb"/>"##,
+                    r##"<rect x="{:.0}" width="{:.0}" height="{h}" fill="#f7f9fb"/>"##,
                     self.x(d),
                     self.x(next) - self.x(d)
                 );
@@ -312,12 +317,24 @@ impl<'a> Chart<'a> {
             odd = !odd;
             d = next;
         }
+        let mut grid = String::new();
         for (d, major) in self.ticks() {
             if major {
-                let x = self.x(d);
-                let _ = write!(s, r##"<line x1="{x:.1}" x2="{x:.1}" y2="{h}" stroke="#e4e7eb"/>"##);
+                let _ = write!(grid, "M{:.0} 0v{h}", self.x(d));
             }
         }
+        let _ = write!(s, r##"<path d="{grid}" stroke="#e4e7eb"/>"##);
+        // (kind, colour) → path data.
+        let mut marks: std::collections::BTreeMap<(u8, &'static str), String> = std::collections::BTreeMap::new();
+        const SEPARATOR: u8 = 0;
+        const SPAN: u8 = 1;
+        const DELAY: u8 = 2;
+        const OVERDUE: u8 = 3;
+        const PLANNED_DONE: u8 = 4;
+        const OPEN: u8 = 5;
+        const ACTUAL: u8 = 6;
+        let mut tips = String::new();
+        let with_tips = self.lines.len() <= TIP_ROWS;
         let (planned, actual) = (cx.t("project.planned"), cx.t("project.actual"));
         for (i, line) in self.lines.iter().enumerate() {
             let y0 = i as f64 * ROW_H;
@@ -330,68 +347,68 @@ impl<'a> Chart<'a> {
                     );
                 }
                 Line::Project(r) => {
-                    let _ = write!(
-                        s,
-                        r##"<line x1="0" x2="{w:.0}" y1="{:.1}" y2="{:.1}" stroke="#eef1f4"/>"##,
-                        y0 + ROW_H,
-                        y0 + ROW_H
-                    );
-                    // The project's span from first to last node.
+                    let _ = write!(marks.entry((SEPARATOR, "#eef1f4")).or_default(), "M0 {:.0}h{w:.0}", y0 + ROW_H);
                     if let (Some(a), Some(b)) = (r.nodes.first(), r.nodes.last()) {
                         let x1 = self.x(a.actual_on.unwrap_or(a.planned_on).min(a.planned_on));
                         let x2 = self.x(b.actual_on.unwrap_or(b.planned_on).max(b.planned_on));
-                        let _ = write!(
-                            s,
-                            r##"<line x1="{x1:.1}" x2="{x2:.1}" y1="{y}" y2="{y}" stroke="#cbd2d9" stroke-width="2"/>"##
-                        );
+                        let _ = write!(marks.entry((SPAN, "#cbd2d9")).or_default(), "M{x1:.0} {y}H{x2:.0}");
                     }
                     for n in &r.nodes {
                         let done = n.actual_on.is_some() || n.status == "closed";
                         let c = color(n.light, done);
                         let px = self.x(n.planned_on);
-                        let tip = format!(
-                            "{} · {} · {planned} {} · {actual} {}",
-                            r.project.name,
-                            n.name,
-                            n.planned_on,
-                            n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
-                        );
-                        let _ = write!(s, "<g><title>{}</title>", esc(&tip));
                         match n.actual_on {
                             Some(a) => {
                                 let ax = self.x(a);
                                 if (ax - px).abs() > 1.0 {
-                                    let _ = write!(
-                                        s,
-                                        r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y}" y2="{y}" stroke="{c}" stroke-width="2"/>"##
-                                    );
+                                    let _ = write!(marks.entry((DELAY, c)).or_default(), "M{px:.0} {y}H{ax:.0}");
                                 }
+                                let _ = write!(marks.entry((PLANNED_DONE, c)).or_default(), "M{px:.0} {}l4 4-4 4-4-4z", y - 4.0);
                                 let _ = write!(
-                                    s,
-                                    r##"<path d="M{px:.1} {:.1}l4 4-4 4-4-4z" fill="#fff" stroke="{c}"/><circle cx="{ax:.1}" cy="{y}" r="4.5" fill="{c}"/>"##,
-                                    y - 4.0
+                                    marks.entry((ACTUAL, c)).or_default(),
+                                    "M{:.1} {y}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0",
+                                    ax - 4.5
                                 );
                             }
                             None => {
                                 if self.as_of > n.planned_on {
-                                    let ax = self.x(self.as_of);
-                                    let _ = write!(
-                                        s,
-                                        r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y}" y2="{y}" stroke="{c}" stroke-width="2" stroke-dasharray="3 2"/>"##
-                                    );
+                                    let _ = write!(marks.entry((OVERDUE, c)).or_default(), "M{px:.0} {y}H{:.0}", self.x(self.as_of));
                                 }
-                                let _ = write!(
-                                    s,
-                                    r##"<path d="M{px:.1} {:.1}l5.5 5.5-5.5 5.5-5.5-5.5z" fill="{c}" fill-opacity="0.25" stroke="{c}" stroke-width="1.5"/>"##,
-                                    y - 5.5
-                                );
+                                let _ = write!(marks.entry((OPEN, c)).or_default(), "M{px:.0} {}l5.5 5.5-5.5 5.5-5.5-5.5z", y - 5.5);
                             }
                         }
-                        s.push_str("</g>");
+                        if with_tips {
+                            let tip = format!(
+                                "{} · {} · {planned} {} · {actual} {}",
+                                r.project.name,
+                                n.name,
+                                n.planned_on,
+                                n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+                            );
+                            let _ = write!(
+                                tips,
+                                r#"<circle cx="{:.0}" cy="{y}" r="6" fill-opacity="0"><title>{}</title></circle>"#,
+                                self.x(n.actual_on.unwrap_or(n.planned_on)),
+                                esc(&tip)
+                            );
+                        }
                     }
                 }
             }
         }
+        for ((kind, c), d) in &marks {
+            let style = match *kind {
+                SEPARATOR => format!(r#"stroke="{c}""#),
+                SPAN => format!(r#"stroke="{c}" stroke-width="2""#),
+                DELAY => format!(r#"stroke="{c}" stroke-width="2""#),
+                OVERDUE => format!(r#"stroke="{c}" stroke-width="2" stroke-dasharray="3 2""#),
+                PLANNED_DONE => format!(r##"fill="#fff" stroke="{c}""##),
+                OPEN => format!(r#"fill="{c}" fill-opacity="0.25" stroke="{c}" stroke-width="1.5""#),
+                _ => format!(r#"fill="{c}""#),
+            };
+            let _ = write!(s, r#"<path d="{d}" {style}/>"#);
+        }
+        s.push_str(&tips);
         let tx = self.x(self.as_of);
         let _ = write!(
             s,

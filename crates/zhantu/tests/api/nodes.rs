@@ -297,3 +297,132 @@ async fn the_lights_job_runs_on_demand_and_records_its_run() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("可用的任务为 lights"));
 }
+
+#[tokio::test]
+async fn reports_feed_the_month_and_a_closed_month_is_locked() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let coordinator = app.login("fgj").await;
+    let (_, mine) = editor.get("/api/v1/projects?stage=construction&limit=1").await;
+    let pid = mine["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/projects/{pid}/reports");
+    let (status, e) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"period_kind": "week", "period_start": "2019-12-25", "body": "周报"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("星期一"), "{e}");
+    let (status, r) = editor
+        .send(
+            "POST",
+            &path,
+            Some(
+                json!({"period_kind": "month", "period_start": "2019-12-01", "body": "主体结构施工，完成三层", "investment": "123.45万元"}),
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let dec = p["monthly_investment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["year"] == 2019 && m["month"] == 12)
+        .unwrap();
+    assert_eq!(dec["amount_wan"].to_string(), "123.45");
+    assert!(
+        p["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["body"] == "主体结构施工，完成三层")
+    );
+
+    let (status, _) = coordinator
+        .send("POST", "/api/v1/periods/2019/12/lock", Some(json!({})), true)
+        .await;
+    assert_eq!(status, 200);
+    let (status, e) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"period_kind": "month", "period_start": "2019-12-01", "body": "改数", "investment": 999})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("已关账"), "{e}");
+}
+
+#[tokio::test]
+async fn projects_pause_and_resume_with_a_reason() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (_, page) = app.get("/api/v1/projects?stage=preparation&limit=1").await;
+    let (pid, v) = (
+        page["items"][0]["id"].as_i64().unwrap(),
+        page["items"][0]["version"].as_i64().unwrap(),
+    );
+    let path = format!("/api/v1/projects/{pid}/pause");
+    assert_eq!(
+        coordinator.send("POST", &path, Some(json!({"version": v})), true).await.0,
+        400,
+        "a pause needs a reason"
+    );
+    let (status, r) = coordinator
+        .send("POST", &path, Some(json!({"version": v, "reason": "投资方调整产品方案"})), true)
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = coordinator
+        .send(
+            "POST",
+            &format!("/api/v1/projects/{pid}/resume"),
+            Some(json!({"version": v + 1})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let notes: Vec<&str> = p["stage_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("暂停：投资方调整产品方案")) && notes.iter().any(|n| n.starts_with("恢复推进")),
+        "{notes:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_administrator_edits_the_rules_as_data() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (_, rules) = admin.get("/api/v1/rules").await;
+    let mut next = rules["current"].clone();
+    let version = next["version"].as_u64().unwrap();
+    next["version"] = json!(version + 1);
+    // Switch every rule off: nothing can be lit any more but green.
+    for r in next["rules"].as_array_mut().unwrap() {
+        r["enabled"] = json!(false);
+    }
+    let (status, r) = admin.send("PUT", "/api/v1/rules", Some(next.clone()), true).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, red) = app.get("/api/v1/projects?light=red").await;
+    assert_eq!(red["total"], 0, "lights were recomputed with the new rules");
+    let (status, _) = admin.send("PUT", "/api/v1/rules", Some(next), true).await;
+    assert_eq!(status, 409, "the same version twice is a stale edit");
+    let (status, e) = admin
+        .send("PUT", "/api/v1/rules", Some(json!({"version": version + 2, "rules": "nope"})), true)
+        .await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("亮灯规则"), "{e}");
+    let (_, rules) = admin.get("/api/v1/rules").await;
+    assert_eq!(rules["versions"].as_array().unwrap().len(), 2, "every version is kept");
+}

@@ -86,7 +86,48 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
         stale_body: stale,
         form: true,
     };
+    let (_, rules) = app.get("/api/v1/rules").await;
+    let mut next_rules = rules["current"].clone();
+    next_rules["version"] = json!(rules["current"]["version"].as_u64().unwrap() + 1);
+    let mut stale_rules = next_rules.clone();
+    stale_rules["version"] = rules["current"]["version"].clone();
+    let building_version = other["version"].as_i64().unwrap();
     vec![
+        (
+            ("PUT", "/api/v1/rules"),
+            f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
+        ),
+        (
+            ("POST", "/api/v1/projects/{id}/pause"),
+            f(
+                format!("/api/v1/projects/{building}/pause"),
+                json!({"version": building_version, "reason": "测试"}),
+                true,
+                Some(json!({"version": building_version - 1, "reason": "测试"})),
+            ),
+        ),
+        (
+            ("POST", "/api/v1/projects/{id}/resume"),
+            f(
+                format!("/api/v1/projects/{building}/resume"),
+                json!({"version": building_version}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/projects/{id}/reports"),
+            f(
+                format!("/api/v1/projects/{building}/reports"),
+                json!({"period_kind": "month", "period_start": "2019-12-01", "body": "进展", "investment": 1}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/periods/{year}/{month}/lock"),
+            f("/api/v1/periods/2019/11/lock".into(), json!({}), true, None),
+        ),
         (
             ("POST", "/api/v1/nodes/{id}/report"),
             f(format!("/api/v1/nodes/{node}/report"), json!({}), true, None),

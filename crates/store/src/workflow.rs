@@ -1,0 +1,277 @@
+//! Other writes of the weekly work: the administrator's rule sets (versioned), pausing and
+//! resuming a project, and progress reports with the month's investment.
+
+use crate::audit::{AuditCtx, append, lock};
+use crate::row::{i64_, text};
+use crate::{Store, StoreError};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+use zhantu_domain::Money;
+use zhantu_domain::model::ReportPeriod;
+use zhantu_domain::rules::RuleSet;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSetVersion {
+    pub id: i64,
+    pub version: u32,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A submitted progress report.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub period: ReportPeriod,
+    pub period_start: NaiveDate,
+    pub body: String,
+    /// For monthly reports: investment completed in the month.
+    pub investment: Money,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The period a report covers: a week from Monday, or a calendar month.
+pub fn period_bounds(kind: ReportPeriod, start: NaiveDate) -> Result<(NaiveDate, NaiveDate), StoreError> {
+    match kind {
+        ReportPeriod::Week => {
+            if start.weekday() != chrono::Weekday::Mon {
+                return Err(StoreError::Invalid("周报的周期应从星期一开始".into()));
+            }
+            Ok((start, start + chrono::Duration::days(6)))
+        }
+        ReportPeriod::Month => {
+            if start.day() != 1 {
+                return Err(StoreError::Invalid("月报的周期应从每月1日开始".into()));
+            }
+            let next = if start.month() == 12 {
+                NaiveDate::from_ymd_opt(start.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
+            };
+            Ok((start, next.expect("valid").pred_opt().expect("valid")))
+        }
+    }
+}
+
+impl Store {
+    /// Saves a new version of the rule set (its version must be the next one) and recomputes
+    /// every light with it.
+    pub async fn save_rule_set(&self, rules: &RuleSet, ctx: &AuditCtx) -> Result<RuleSetVersion, StoreError> {
+        let current = self.rule_set().await?;
+        if rules.version != current.version + 1 {
+            return Err(StoreError::Conflict {
+                by: "其他管理员".into(),
+                at: format!("第{}版（请基于最新版修改，新版本号应为{}）", current.version, current.version + 1),
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let json = serde_json::to_string(rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO light_rule_sets (rules_json, created_at, created_by) VALUES ($1, $2, $3) RETURNING id")
+                .bind(&json)
+                .bind(now())
+                .bind(&ctx.actor)
+                .fetch_one(&mut *tx)
+                .await?;
+        append(
+            &mut tx,
+            ctx,
+            "rules.save",
+            "rule_set",
+            Some(id),
+            Some(&json!({ "version": current.version })),
+            Some(&serde_json::to_value(rules).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.recompute_lights("rules").await?;
+        Ok(RuleSetVersion {
+            id,
+            version: rules.version,
+            created_at: now(),
+            created_by: ctx.actor.clone(),
+        })
+    }
+
+    pub async fn rule_set_versions(&self) -> Result<Vec<RuleSetVersion>, StoreError> {
+        sqlx::query("SELECT id, rules_json, created_at, created_by FROM light_rule_sets ORDER BY id DESC")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let version = serde_json::from_str::<serde_json::Value>(&text(r, "rules_json")?)
+                    .ok()
+                    .and_then(|v| v["version"].as_u64())
+                    .unwrap_or(1) as u32;
+                Ok(RuleSetVersion {
+                    id: i64_(r, "id")?,
+                    version,
+                    created_at: text(r, "created_at")?,
+                    created_by: text(r, "created_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Pauses (with a reason) or resumes a project; a paused project keeps its data and its
+    /// place in the lists, and the pause is on its record and in the audit trail.
+    pub async fn set_paused(&self, id: i64, version: i64, paused: bool, reason: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
+        if paused && reason.trim().is_empty() {
+            return Err(StoreError::Invalid("暂停须说明原因".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if i64_(&row, "version")? != version {
+            drop(tx);
+            return Err(self.conflict("project", id).await?);
+        }
+        let was = i64_(&row, "paused")? != 0;
+        if was == paused {
+            return Err(StoreError::Invalid(if paused {
+                "项目已处于暂停状态".into()
+            } else {
+                "项目未暂停".into()
+            }));
+        }
+        sqlx::query("UPDATE projects SET paused = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(paused as i64)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, note, actor) SELECT id, stage, stage, $1, $2, $3 FROM projects WHERE id = $4")
+            .bind(crate::today_in_china().to_string())
+            .bind(if paused { format!("暂停：{}", reason.trim()) } else { format!("恢复推进{}", if reason.trim().is_empty() { String::new() } else { format!("：{}", reason.trim()) }) })
+            .bind(&ctx.actor)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            ctx,
+            if paused { "project.pause" } else { "project.resume" },
+            "project",
+            Some(id),
+            Some(&json!({ "paused": was })),
+            Some(&json!({ "paused": paused, "reason": reason })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// Submits (or, before the month is locked, replaces) a progress report. A monthly report
+    /// also records the month's completed investment; a locked month refuses both.
+    pub async fn submit_report(&self, project_id: i64, r: &NewReport, ctx: &AuditCtx) -> Result<i64, StoreError> {
+        let (start, end) = period_bounds(r.period, r.period_start)?;
+        if r.body.trim().is_empty() {
+            return Err(StoreError::Invalid("请填写本期进展情况".into()));
+        }
+        if r.investment.yuan() < 0 {
+            return Err(StoreError::Invalid("完成投资不能为负数".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        exists.ok_or(StoreError::NotFound)?;
+        let (year, month) = (start.year() as i64, start.month() as i64);
+        let locked: Option<i64> =
+            sqlx::query_scalar("SELECT locked FROM monthly_investment WHERE project_id = $1 AND year = $2 AND month = $3")
+                .bind(project_id)
+                .bind(year)
+                .bind(month)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if locked == Some(1) {
+            return Err(StoreError::Invalid(format!("{}年{}月已关账，本月数据不能再修改", year, month)));
+        }
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT body FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")
+                .bind(project_id)
+                .bind(r.period.code())
+                .bind(start.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")
+            .bind(project_id)
+            .bind(r.period.code())
+            .bind(start.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO progress_reports (project_id, period_kind, period_start, period_end, body, investment, submitted_on, submitted_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(r.period.code())
+        .bind(start.to_string())
+        .bind(end.to_string())
+        .bind(r.body.trim())
+        .bind(r.investment.yuan())
+        .bind(crate::today_in_china().to_string())
+        .bind(&ctx.actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        if r.period == ReportPeriod::Month {
+            sqlx::query(
+                "INSERT INTO monthly_investment (project_id, year, month, amount) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (project_id, year, month) DO UPDATE SET amount = excluded.amount",
+            )
+            .bind(project_id)
+            .bind(year)
+            .bind(month)
+            .bind(r.investment.yuan())
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.refresh_project_lights(&mut tx, project_id).await?;
+        append(
+            &mut tx,
+            ctx,
+            "report.submit",
+            "project",
+            Some(project_id),
+            before.map(|b| json!({ "body": b })).as_ref(),
+            Some(&json!({ "period": r.period.code(), "period_start": start, "investment_yuan": r.investment.yuan(), "report_id": id })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Closes a month (关账): its investment figures can no longer change.
+    pub async fn lock_month(&self, year: i32, month: u32, ctx: &AuditCtx) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let n = sqlx::query("UPDATE monthly_investment SET locked = 1 WHERE year = $1 AND month = $2 AND locked = 0")
+            .bind(year as i64)
+            .bind(month as i64)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        append(
+            &mut tx,
+            ctx,
+            "period.lock",
+            "period",
+            None,
+            None,
+            Some(&json!({ "year": year, "month": month, "rows": n })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

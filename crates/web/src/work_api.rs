@@ -1,0 +1,120 @@
+//! The rest of the weekly work through the API: the administrator's rule set (versioned),
+//! pausing and resuming projects, progress reports, and closing a month.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::Action;
+use zhantu_domain::model::ReportPeriod;
+use zhantu_domain::rules::RuleSet;
+use zhantu_domain::{Money, MoneyUnit, parse_date};
+use zhantu_store::{NewReport, StoreError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rules", get(rules).put(save_rules))
+        .route("/projects/{id}/pause", post(pause))
+        .route("/projects/{id}/resume", post(resume))
+        .route("/projects/{id}/reports", post(submit_report))
+        .route("/periods/{year}/{month}/lock", post(lock_month))
+}
+
+async fn rules(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
+    if !a.actor.reads_all() {
+        return Err(ApiError::forbidden("无权查看亮灯规则"));
+    }
+    Ok(Json(
+        json!({ "current": st.store.rule_set().await?, "versions": st.store.rule_set_versions().await? }),
+    ))
+}
+
+/// `PUT /rules`: the whole rule set as JSON, with `version` one above the current.
+async fn save_rules(State(st): State<AppState>, a: Auth, body: String) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Administer)?;
+    let set = RuleSet::from_json(&body).map_err(|e| ApiError::bad_request("invalid_rules", e.to_string()))?;
+    let saved = st.store.save_rule_set(&set, &a.audit()).await?;
+    Ok(Json(json!({ "saved": saved, "note": "新规则已生效，全部项目已按新规则重新亮灯" })))
+}
+
+#[derive(Deserialize)]
+struct PauseBody {
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn project_guard(st: &AppState, id: i64) -> Result<(), ApiError> {
+    match st.store.project_unit(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("项目 {id} 不存在"))),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
+}
+
+async fn pause(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+    project_guard(&st, id).await?;
+    a.actor.may(Action::Verify)?;
+    let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": true, "version": v })))
+}
+
+async fn resume(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+    project_guard(&st, id).await?;
+    a.actor.may(Action::Verify)?;
+    let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": false, "version": v })))
+}
+
+#[derive(Deserialize)]
+struct ReportBody {
+    /// `week` or `month`.
+    period_kind: String,
+    period_start: String,
+    body: String,
+    /// 本月完成投资: a number of 万元 or text with its unit; monthly reports only.
+    #[serde(default)]
+    investment: Option<Value>,
+}
+
+async fn submit_report(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<ReportBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let unit_id = match st.store.project_unit(id).await {
+        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("项目 {id} 不存在"))),
+        other => other?,
+    };
+    a.actor.may(Action::Edit { unit_id })?;
+    let period = ReportPeriod::from_code(b.period_kind.trim())
+        .ok_or_else(|| ApiError::bad_request("invalid_period", "填报周期应为 week（周报）或 month（月报）"))?;
+    let investment = match (&b.investment, period) {
+        (None | Some(Value::Null), _) => Money::ZERO,
+        (Some(_), ReportPeriod::Week) => return Err(ApiError::bad_request("invalid_field", "完成投资按月填报，周报不填投资")),
+        (Some(Value::Number(n)), _) => Money::parse(&n.to_string(), MoneyUnit::Wan)?,
+        (Some(Value::String(s)), _) => Money::parse(s, MoneyUnit::Wan)?,
+        _ => return Err(ApiError::bad_request("invalid_money", "完成投资应为数字（万元）或带单位的文字")),
+    };
+    let report = NewReport {
+        period,
+        period_start: parse_date(&b.period_start)?,
+        body: b.body.chars().take(4000).collect(),
+        investment,
+    };
+    let rid = st.store.submit_report(id, &report, &a.audit()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "report_id": rid }))))
+}
+
+async fn lock_month(State(st): State<AppState>, a: Auth, Path((year, month)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Verify)?;
+    let (year, month) = zhantu_domain::date::parse_month(&format!("{year}-{month}"))?;
+    let n = st.store.lock_month(year, month, &a.audit()).await?;
+    Ok(Json(json!({ "year": year, "month": month, "locked_rows": n })))
+}
