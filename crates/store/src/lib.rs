@@ -29,7 +29,7 @@ pub use copy::{TABLES, TableSum};
 pub use dialect::Engine;
 pub use edit::ProjectChange;
 pub use error::StoreError;
-pub use lights::LightsRun;
+pub use lights::{BoardRow, LightBoard, LightsRun};
 pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NodeState};
 pub use projects::ProjectSort;
 pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};

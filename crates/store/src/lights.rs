@@ -331,3 +331,83 @@ impl Store {
         Ok(run)
     }
 }
+
+/// One row of the light board: a unit or a leader with its roll-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardRow {
+    pub id: i64,
+    pub name: String,
+    pub light: Option<Light>,
+    pub red: u32,
+    pub yellow: u32,
+    pub green: u32,
+}
+
+/// Lights rolled up: the district, each unit (with the units below it), each leader.
+#[derive(Debug, Clone, Serialize)]
+pub struct LightBoard {
+    pub district: BoardRow,
+    pub units: Vec<BoardRow>,
+    pub leaders: Vec<BoardRow>,
+}
+
+impl Store {
+    /// Rolls the stored project lights up to units (through the unit tree) and leaders.
+    pub async fn light_board(&self) -> Result<LightBoard, StoreError> {
+        use zhantu_domain::rules::{roll_up, roll_up_by, roll_up_unit_tree};
+        let rows = sqlx::query("SELECT unit_id, leader_id, light FROM projects WHERE stage <> 'terminated'")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut by_unit = Vec::new();
+        let mut by_leader = Vec::new();
+        for r in &rows {
+            let light = opt_text(r, "light")?.as_deref().and_then(Light::from_code);
+            by_unit.push((i64_(r, "unit_id")?, light));
+            if let Some(l) = opt_i64(r, "leader_id")? {
+                by_leader.push((l, light));
+            }
+        }
+        let district = roll_up(by_unit.iter().map(|(_, l)| *l));
+        let units = sqlx::query("SELECT id, parent_id, name FROM units ORDER BY sort_order, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut parent = HashMap::new();
+        let mut names = Vec::new();
+        for u in &units {
+            let id = i64_(u, "id")?;
+            if let Some(p) = opt_i64(u, "parent_id")? {
+                parent.insert(id, p);
+            }
+            names.push((id, text(u, "name")?));
+        }
+        let tree = roll_up_unit_tree(&roll_up_by(by_unit), |u| parent.get(&u).copied());
+        let leaders = sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let leader_rollups = roll_up_by(by_leader);
+        let row = |id: i64, name: String, r: Option<&zhantu_domain::rules::Rollup>| {
+            let r = r.copied().unwrap_or_default();
+            BoardRow {
+                id,
+                name,
+                light: r.light,
+                red: r.counts.red,
+                yellow: r.counts.yellow,
+                green: r.counts.green,
+            }
+        };
+        let root = names.first().cloned().unwrap_or((0, String::new()));
+        Ok(LightBoard {
+            district: row(root.0, root.1, Some(&district)),
+            units: names
+                .into_iter()
+                .filter(|(id, _)| tree.contains_key(id))
+                .map(|(id, name)| row(id, name, tree.get(&id)))
+                .collect(),
+            leaders: leaders
+                .iter()
+                .map(|l| Ok(row(i64_(l, "id")?, text(l, "name")?, leader_rollups.get(&i64_(l, "id")?))))
+                .collect::<Result<_, StoreError>>()?,
+        })
+    }
+}

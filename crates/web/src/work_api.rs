@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/resume", post(resume))
         .route("/projects/{id}/reports", post(submit_report))
         .route("/periods/{year}/{month}/lock", post(lock_month))
+        .route("/lights/board", get(board))
 }
 
 async fn rules(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
@@ -117,4 +118,13 @@ async fn lock_month(State(st): State<AppState>, a: Auth, Path((year, month)): Pa
     let (year, month) = zhantu_domain::date::parse_month(&format!("{year}-{month}"))?;
     let n = st.store.lock_month(year, month, &a.audit()).await?;
     Ok(Json(json!({ "year": year, "month": month, "locked_rows": n })))
+}
+
+/// Lights rolled up node → project → unit (with the units below) → leader, for readers who
+/// see the whole district.
+async fn board(State(st): State<AppState>, a: Auth) -> Result<Json<zhantu_store::LightBoard>, ApiError> {
+    if !a.actor.reads_all() {
+        return Err(ApiError::forbidden("无权查看全区亮灯汇总"));
+    }
+    Ok(Json(st.store.light_board().await?))
 }

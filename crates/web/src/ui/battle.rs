@@ -364,11 +364,8 @@ impl<'a> Chart<'a> {
                                     let _ = write!(marks.entry((DELAY, c)).or_default(), "M{px:.0} {y}H{ax:.0}");
                                 }
                                 let _ = write!(marks.entry((PLANNED_DONE, c)).or_default(), "M{px:.0} {}l4 4-4 4-4-4z", y - 4.0);
-                                let _ = write!(
-                                    marks.entry((ACTUAL, c)).or_default(),
-                                    "M{:.1} {y}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0",
-                                    ax - 4.5
-                                );
+                                // A dot: a zero-length line with round caps.
+                                let _ = write!(marks.entry((ACTUAL, c)).or_default(), "M{ax:.0} {y}h0");
                             }
                             None => {
                                 if self.as_of > n.planned_on {
@@ -404,7 +401,7 @@ impl<'a> Chart<'a> {
                 OVERDUE => format!(r#"stroke="{c}" stroke-width="2" stroke-dasharray="3 2""#),
                 PLANNED_DONE => format!(r##"fill="#fff" stroke="{c}""##),
                 OPEN => format!(r#"fill="{c}" fill-opacity="0.25" stroke="{c}" stroke-width="1.5""#),
-                _ => format!(r#"fill="{c}""#),
+                _ => format!(r#"stroke="{c}" stroke-width="9" stroke-linecap="round""#),
             };
             let _ = write!(s, r#"<path d="{d}" {style}/>"#);
         }

@@ -426,3 +426,32 @@ async fn the_administrator_edits_the_rules_as_data() {
     let (_, rules) = admin.get("/api/v1/rules").await;
     assert_eq!(rules["versions"].as_array().unwrap().len(), 2, "every version is kept");
 }
+
+#[tokio::test]
+async fn lights_roll_up_to_units_and_leaders() {
+    let app = spawn_app().await;
+    let (status, b) = app.get("/api/v1/lights/board").await;
+    assert_eq!(status, 200, "{b}");
+    let (_, red) = app.get("/api/v1/projects?light=red&limit=1").await;
+    assert_eq!(b["district"]["red"], red["total"]);
+    assert_eq!(b["district"]["light"], "red");
+    // The district root rolls up every unit below it: its counts equal the district's.
+    let root = &b["units"][0];
+    assert_eq!(
+        (root["red"].clone(), root["yellow"].clone(), root["green"].clone()),
+        (
+            b["district"]["red"].clone(),
+            b["district"]["yellow"].clone(),
+            b["district"]["green"].clone()
+        )
+    );
+    let leaders: u64 = b["leaders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["red"].as_u64().unwrap() + l["yellow"].as_u64().unwrap() + l["green"].as_u64().unwrap())
+        .sum();
+    assert!(leaders > 0);
+    let viewer = app.login("chakan").await;
+    assert_eq!(viewer.get("/api/v1/lights/board").await.0, 403);
+}
