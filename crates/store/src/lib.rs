@@ -30,7 +30,7 @@ pub use dialect::Engine;
 pub use edit::ProjectChange;
 pub use error::StoreError;
 pub use lights::{BoardRow, LightBoard, LightsRun};
-pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NodeState};
+pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NodeChange, NodeState};
 pub use projects::ProjectSort;
 pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use search::{DocKind, SearchHit};

@@ -463,3 +463,153 @@ fn date_change(r: &sqlx::any::AnyRow) -> Result<DateChange, StoreError> {
         decision_note: opt_text(r, "decision_note")?,
     })
 }
+
+/// A change to a node's description (its planned date moves only through a request).
+#[derive(Debug, Clone, Default)]
+pub struct NodeChange {
+    pub name: Option<String>,
+    pub responsible_unit_id: Option<i64>,
+    pub responsible_person_id: Option<Option<i64>>,
+    pub forecast_on: Option<Option<NaiveDate>>,
+}
+
+impl Store {
+    /// Breaks a project into nodes (分解节点) from its type's template: the first node on
+    /// `first_on`, each next one the template's offset later; the baseline is the plan; each
+    /// node depends on the one before. Only for a project without nodes.
+    pub async fn plan_from_template(
+        &self,
+        project_id: i64,
+        project_type: Option<&str>,
+        first_on: NaiveDate,
+        ctx: &AuditCtx,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let p = sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let unit_id = i64_(&p, "unit_id")?;
+        let ptype = project_type.map(str::to_string).unwrap_or(text(&p, "project_type")?);
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE project_id = $1")
+            .bind(project_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if existing > 0 {
+            return Err(StoreError::Duplicate(format!(
+                "该项目已有{existing}个节点，不能再套用模板；请逐个调整"
+            )));
+        }
+        let steps = sqlx::query("SELECT seq, name, offset_days, owner_hint FROM node_templates WHERE project_type = $1 ORDER BY seq")
+            .bind(&ptype)
+            .fetch_all(&mut *tx)
+            .await?;
+        if steps.is_empty() {
+            return Err(StoreError::Invalid(format!("项目类型“{ptype}”没有节点模板")));
+        }
+        let units = sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut date = first_on;
+        let mut previous: Option<i64> = None;
+        let mut planned = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            if i > 0 {
+                date += chrono::Duration::days(i64_(s, "offset_days")?);
+            }
+            // "department:自然资源" → the unit whose name holds 自然资源; otherwise the project's unit.
+            let hint = text(s, "owner_hint")?;
+            let responsible = hint
+                .strip_prefix("department:")
+                .and_then(|d| units.iter().find(|u| text(u, "name").is_ok_and(|n| n.contains(d))))
+                .map(|u| i64_(u, "id"))
+                .transpose()?
+                .unwrap_or(unit_id);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO nodes (project_id, seq, name, planned_on, baseline_on, responsible_unit_id, status) VALUES ($1, $2, $3, $4, $4, $5, 'open') RETURNING id",
+            )
+            .bind(project_id)
+            .bind(i64_(s, "seq")?)
+            .bind(text(s, "name")?)
+            .bind(date.to_string())
+            .bind(responsible)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(prev) = previous {
+                sqlx::query("INSERT INTO node_dependencies (node_id, depends_on_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(prev)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            previous = Some(id);
+            planned.push(json!({ "name": text(s, "name")?, "planned_on": date }));
+        }
+        self.refresh_project_lights(&mut tx, project_id).await?;
+        append(
+            &mut tx,
+            ctx,
+            "project.plan",
+            "project",
+            Some(project_id),
+            None,
+            Some(&json!({ "template": ptype, "nodes": planned })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(steps.len())
+    }
+
+    /// Adjusts a node's name, responsible unit or person, or forecast date.
+    pub async fn update_node(&self, id: i64, version: i64, change: &NodeChange, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let before = node_state(
+            &sqlx::query(NODE_STATE)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?,
+        )?;
+        if before.version != version {
+            drop(tx);
+            return Err(self.conflict("node", id).await?);
+        }
+        let mut q = crate::row::SqlBuf::new("UPDATE nodes SET version = version + 1");
+        if let Some(n) = &change.name {
+            q.push(", name = ").arg(n.as_str());
+        }
+        if let Some(u) = change.responsible_unit_id {
+            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
+                .bind(u)
+                .fetch_optional(&mut *tx)
+                .await?;
+            ok.ok_or_else(|| StoreError::Invalid(format!("单位 {u} 不存在")))?;
+            q.push(", responsible_unit_id = ").arg(u);
+        }
+        if let Some(p) = change.responsible_person_id {
+            q.push(", responsible_person_id = ").arg(p);
+        }
+        if let Some(f) = change.forecast_on {
+            q.push(", forecast_on = ").arg(f);
+        }
+        q.push(" WHERE id = ").arg(id);
+        q.query().execute(&mut *tx).await?;
+        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        self.refresh_project_lights(&mut tx, after.project_id).await?;
+        append(
+            &mut tx,
+            ctx,
+            "node.update",
+            "node",
+            Some(id),
+            Some(&json!({ "name": before.name, "responsible_unit_id": before.responsible_unit_id })),
+            Some(&json!({ "name": after.name, "responsible_unit_id": after.responsible_unit_id, "forecast_on": change.forecast_on })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

@@ -81,6 +81,8 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/nodes/{id}/date-change"),
     ("POST", "/api/v1/date-changes/{id}/decide"),
     ("PUT", "/api/v1/rules"),
+    ("POST", "/api/v1/projects/{id}/plan"),
+    ("PATCH", "/api/v1/nodes/{id}"),
     ("POST", "/api/v1/projects/{id}/pause"),
     ("POST", "/api/v1/projects/{id}/resume"),
     ("POST", "/api/v1/projects/{id}/reports"),

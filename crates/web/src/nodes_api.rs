@@ -22,7 +22,8 @@ pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/nodes/{id}", get(node))
+        .route("/nodes/{id}", get(node).patch(update_node))
+        .route("/projects/{id}/plan", post(plan))
         .route(
             "/nodes/{id}/report",
             post(report).layer(DefaultBodyLimit::max(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)),
@@ -230,4 +231,75 @@ async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Re
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+struct PlanBody {
+    /// The first node's date.
+    first_on: String,
+    /// Another type's template (default: the project's own type).
+    project_type: Option<String>,
+}
+
+/// `POST /projects/{id}/plan`: break a project without nodes into the template's nodes.
+async fn plan(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<PlanBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let unit_id = match st.store.project_unit(id).await {
+        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("项目 {id} 不存在"))),
+        other => other?,
+    };
+    a.actor.may(Action::Edit { unit_id })?;
+    let first_on = zhantu_domain::parse_date(&b.first_on)?;
+    let n = st
+        .store
+        .plan_from_template(id, b.project_type.as_deref().map(str::trim), first_on, &a.audit())
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "project_id": id, "nodes": n }))))
+}
+
+/// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id", "forecast_on"}`.
+async fn update_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, true)?;
+    let version = v["version"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
+    if v.get("planned_on").is_some() {
+        return Err(ApiError::bad_request(
+            "use_date_change",
+            "计划日期须通过改期申请修改（POST /api/v1/nodes/{id}/date-change），经发改局审批后生效",
+        ));
+    }
+    let name = match v.get("name") {
+        None => None,
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 60 => Some(s.trim().to_string()),
+        Some(_) => return Err(ApiError::bad_request("invalid_field", "节点名称应为1到60个字")),
+    };
+    let id_field = |k: &str| -> Result<Option<Option<i64>>, ApiError> {
+        match v.get(k) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::Number(n)) => Ok(Some(n.as_i64())),
+            Some(_) => Err(ApiError::bad_request("invalid_field", format!("{k} 应为数字编号"))),
+        }
+    };
+    let forecast_on = match v.get("forecast_on") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(zhantu_domain::parse_date(s)?)),
+        Some(_) => return Err(ApiError::bad_request("invalid_date", "预计完成日期应为文字，如 2020-03-31")),
+    };
+    let change = zhantu_store::NodeChange {
+        name,
+        responsible_unit_id: id_field("responsible_unit_id")?.flatten(),
+        responsible_person_id: id_field("responsible_person_id")?,
+        forecast_on,
+    };
+    Ok(Json(
+        json!({ "node": st.store.update_node(id, version, &change, &a.audit()).await? }),
+    ))
 }

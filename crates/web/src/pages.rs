@@ -52,10 +52,12 @@ fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
-/// Only same-site relative paths may be redirected to after sign-in.
-fn safe_next(next: Option<&str>) -> &str {
+/// Only same-site relative paths may be redirected to after sign-in. Browsers drop tabs and
+/// newlines and read `\` as `/`, so `/\t/evil.example` would leave the site: such paths are
+/// refused whole.
+pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_control()) => n,
         _ => "/",
     }
 }

@@ -149,10 +149,7 @@ struct LangQuery {
 /// `GET /lang?to=en&back=/projects`: remembers the language in a cookie and goes back.
 async fn switch_lang(Query(q): Query<LangQuery>) -> Response {
     let lang = q.to.as_deref().and_then(Lang::from_code).unwrap_or(Lang::Zh);
-    let back = match q.back.as_deref() {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => b,
-        _ => "/",
-    };
+    let back = crate::pages::safe_next(q.back.as_deref());
     let back = strip_param(back, "lang");
     let mut resp = Redirect::to(&back).into_response();
     if let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()).parse() {

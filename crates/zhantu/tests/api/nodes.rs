@@ -455,3 +455,77 @@ async fn lights_roll_up_to_units_and_leaders() {
     let viewer = app.login("chakan").await;
     assert_eq!(viewer.get("/api/v1/lights/board").await.0, 403);
 }
+
+#[tokio::test]
+async fn a_new_project_is_broken_into_nodes_from_its_template() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    // A project without nodes: a new entry in the reserve pool, made by an import in real
+    // life; here its nodes are removed directly.
+    let (_, mine) = editor.get("/api/v1/projects?stage=reserve&limit=1").await;
+    let pid = mine["items"][0]["id"].as_i64().unwrap();
+    for sql in [
+        "DELETE FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = $1)",
+        "DELETE FROM nodes WHERE project_id = $1",
+    ] {
+        sqlx::query(sql).bind(pid).execute(app.store.pool()).await.unwrap();
+    }
+    let (status, r) = editor
+        .send(
+            "POST",
+            &format!("/api/v1/projects/{pid}/plan"),
+            Some(json!({"first_on": "2020-02-03"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 201, "{r}");
+    assert!(r["nodes"].as_i64().unwrap() >= 8);
+    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let nodes = p["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["planned_on"], "2020-02-03");
+    assert!(
+        nodes.windows(2).all(|w| w[0]["planned_on"].as_str() <= w[1]["planned_on"].as_str()),
+        "in template order"
+    );
+    assert!(
+        nodes.iter().all(|n| n["planned_on"] == n["baseline_on"]),
+        "the first plan is the baseline"
+    );
+    assert!(
+        nodes.iter().any(|n| n["responsible_unit"]["name"] != p["unit"]["name"]),
+        "approval steps go to the departments"
+    );
+    let (status, _) = editor
+        .send(
+            "POST",
+            &format!("/api/v1/projects/{pid}/plan"),
+            Some(json!({"first_on": "2020-02-03"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 409, "a plan is made once, then adjusted");
+
+    // Adjusting: a node's name and forecast; its planned date only through a request.
+    let n = &nodes[1];
+    let path = format!("/api/v1/nodes/{}", n["id"]);
+    let (status, e) = editor
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"version": n["version"], "planned_on": "2020-12-31"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("改期申请"), "{e}");
+    let (status, r) = editor
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"version": n["version"], "forecast_on": "2020-03-20", "name": "项目赋码备案"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["node"]["name"], "项目赋码备案");
+}

@@ -98,6 +98,24 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
             f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
         ),
         (
+            ("POST", "/api/v1/projects/{id}/plan"),
+            f(
+                format!("/api/v1/projects/{building}/plan"),
+                json!({"first_on": "2020-01-01"}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("PATCH", "/api/v1/nodes/{id}"),
+            f(
+                format!("/api/v1/nodes/{node}"),
+                json!({"version": node_version, "name": "改名"}),
+                true,
+                Some(json!({"version": node_version - 1, "name": "改名"})),
+            ),
+        ),
+        (
             ("POST", "/api/v1/projects/{id}/pause"),
             f(
                 format!("/api/v1/projects/{building}/pause"),
