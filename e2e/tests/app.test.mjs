@@ -121,6 +121,17 @@ test("the battle map draws every project and scrolls with names and axis in view
   assert.equal(await page.locator("header.top").isVisible(), false);
   await shot("battle-map-print", { fullPage: false });
   await page.emulateMedia({ media: "screen" });
+  // The PNG for the wall, drawn in the browser from the server's SVG.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载 PNG" }).click()]);
+  assert.equal(download.suggestedFilename(), "battle-map.png");
+  await download.saveAs(join(shots, "battle-map-export.png"));
+  const head = await new Promise(async (ok) => {
+    const chunks = [];
+    const stream = await download.createReadStream();
+    stream.on("data", (c) => chunks.push(c));
+    stream.on("end", () => ok(Buffer.concat(chunks).subarray(0, 8)));
+  });
+  assert.deepEqual([...head], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG file");
   const svg = await page.request.get(`${app.url}/battle-map.svg`);
   assert.equal(svg.status(), 200);
   assert.match(svg.headers()["content-type"], /image\/svg\+xml/);

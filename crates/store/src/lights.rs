@@ -31,6 +31,9 @@ pub struct LightsRun {
     pub yellow: usize,
     pub green: usize,
     pub elapsed_ms: u128,
+    /// Projects that turned red in this run.
+    #[serde(skip)]
+    pub new_reds: Vec<crate::notify::NewRed>,
 }
 
 /// The current light of a project or node, to compare with the new one.
@@ -226,6 +229,7 @@ impl Store {
 
         let mut node_rows = Vec::new();
         let mut project_rows = Vec::new();
+        let mut new_reds = Vec::new();
         let (mut red, mut yellow, mut green, mut nodes) = (0, 0, 0, 0);
         for v in &verdicts {
             let reasons: Vec<&str> = v.reasons.iter().map(|r| r.sentence.as_str()).collect();
@@ -241,6 +245,19 @@ impl Store {
                 None => {}
             }
             let reasons_json = serde_json::to_string(&reasons).ok();
+            let was_red = loaded
+                .project_now
+                .get(&v.project_id)
+                .is_some_and(|(l, _)| l.as_deref() == Some("red"));
+            if v.light == Some(Light::Red) && !was_red {
+                let unit_id = loaded.facts.iter().find(|p| p.id == v.project_id).map(|p| p.unit_id).unwrap_or(0);
+                new_reds.push(crate::notify::NewRed {
+                    project_id: v.project_id,
+                    unit_id,
+                    name: String::new(),
+                    reason: headline.clone().unwrap_or_default(),
+                });
+            }
             if loaded.project_now.get(&v.project_id) != Some(&(light.clone(), reasons_json.clone())) {
                 project_rows.push(vec![Val::I(v.project_id), light.into(), headline.into(), reasons_json.into()]);
             }
@@ -271,6 +288,7 @@ impl Store {
             yellow,
             green,
             elapsed_ms: started.elapsed().as_millis(),
+            new_reds,
         })
     }
 
@@ -328,6 +346,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        let mut run = run;
+        if trigger != "load" {
+            for r in run.new_reds.iter_mut() {
+                r.name = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+                    .bind(r.project_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            }
+            self.notify_lights(&run, &run.new_reds).await?;
+        }
         Ok(run)
     }
 }

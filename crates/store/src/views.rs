@@ -151,11 +151,13 @@ impl Store {
     /// Every unit with projects (not terminated): counts, lights, and the year's investment
     /// planned and completed up to `month`. `within` limits to a reader's units.
     pub async fn unit_ranking(&self, year: i32, month: u32, within: Option<&[i64]>) -> Result<Vec<UnitRank>, StoreError> {
+        // Grouped on `projects` alone, then named: joining first makes the grouping sort.
         let mut q = SqlBuf::new(&format!(
-            "SELECT p.unit_id, u.name AS unit_name, COUNT(*) AS n, {LIGHT_SUMS} FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.stage <> 'terminated'"
+            "SELECT g.unit_id, u.name AS unit_name, g.n, g.red, g.yellow, g.green FROM (SELECT p.unit_id, COUNT(*) AS n, {LIGHT_SUMS} \
+             FROM projects p WHERE p.stage <> 'terminated'"
         ));
         push_scope(&mut q, within);
-        q.push(" GROUP BY p.unit_id, u.name");
+        q.push(" GROUP BY p.unit_id) g JOIN units u ON u.id = g.unit_id");
         let mut out: Vec<UnitRank> = Vec::new();
         for r in q.query().fetch_all(&self.pool).await? {
             out.push(UnitRank {
@@ -178,11 +180,13 @@ impl Store {
         planned.arg(year as i64);
         push_scope(&mut planned, within);
         planned.push(" GROUP BY p.unit_id");
+        // Summed per project along the primary key first, then per unit.
         let mut done = SqlBuf::new(
-            "SELECT p.unit_id, CAST(SUM(m.amount) AS BIGINT) AS s FROM monthly_investment m JOIN projects p ON p.id = m.project_id \
-             WHERE p.stage <> 'terminated' AND m.year = ",
+            "SELECT p.unit_id, CAST(SUM(m.s) AS BIGINT) AS s FROM (SELECT project_id, SUM(amount) AS s FROM monthly_investment \
+             WHERE year = ",
         );
-        done.arg(year as i64).push(" AND m.month <= ").arg(month as i64);
+        done.arg(year as i64).push(" AND month <= ").arg(month as i64);
+        done.push(" GROUP BY project_id) m JOIN projects p ON p.id = m.project_id WHERE p.stage <> 'terminated'");
         push_scope(&mut done, within);
         done.push(" GROUP BY p.unit_id");
         for (buf, planned) in [(planned, true), (done, false)] {

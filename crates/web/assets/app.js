@@ -35,6 +35,50 @@
       window.print();
     });
   }
+  // PNG of the battle map: the server's SVG drawn onto a canvas (at most 16,000 px a side).
+  var png = document.getElementById("png-map");
+  if (png && window.fetch && window.TextEncoder) {
+    png.hidden = false;
+    png.addEventListener("click", function () {
+      png.disabled = true;
+      window
+        .fetch(png.getAttribute("data-svg"), { credentials: "same-origin" })
+        .then(function (r) {
+          return r.text();
+        })
+        .then(function (svg) {
+          var bytes = new TextEncoder().encode(svg);
+          var bin = "";
+          for (var i = 0; i < bytes.length; i += 0x8000) {
+            bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+          }
+          var img = new Image();
+          img.onload = function () {
+            var scale = Math.min(1, 16000 / img.width, 16000 / img.height);
+            var canvas = document.createElement("canvas");
+            canvas.width = Math.round(img.width * scale);
+            canvas.height = Math.round(img.height * scale);
+            var g = canvas.getContext("2d");
+            g.fillStyle = "#fff";
+            g.fillRect(0, 0, canvas.width, canvas.height);
+            g.drawImage(img, 0, 0, canvas.width, canvas.height);
+            canvas.toBlob(function (blob) {
+              var a = document.createElement("a");
+              a.href = URL.createObjectURL(blob);
+              a.download = "battle-map.png";
+              document.body.appendChild(a);
+              a.click();
+              a.remove();
+              png.disabled = false;
+            }, "image/png");
+          };
+          img.src = "data:image/svg+xml;base64," + window.btoa(bin);
+        })
+        .catch(function () {
+          png.disabled = false;
+        });
+    });
+  }
   // The battle map opens with the data date in view (three quarters across the chart).
   var map = document.getElementById("battle-map");
   if (map && map.dataset.today) {

@@ -87,4 +87,5 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/projects/{id}/resume"),
     ("POST", "/api/v1/projects/{id}/reports"),
     ("POST", "/api/v1/periods/{year}/{month}/lock"),
+    ("POST", "/api/v1/notifications/{id}/read"),
 ];

@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reports", post(submit_report))
         .route("/periods/{year}/{month}/lock", post(lock_month))
         .route("/lights/board", get(board))
+        .route("/notifications", get(notifications))
+        .route("/notifications/{id}/read", post(mark_read))
 }
 
 async fn rules(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
@@ -127,4 +129,26 @@ async fn board(State(st): State<AppState>, a: Auth) -> Result<Json<zhantu_store:
         return Err(ApiError::forbidden("无权查看全区亮灯汇总"));
     }
     Ok(Json(st.store.light_board().await?))
+}
+
+#[derive(Deserialize)]
+struct InboxQuery {
+    unread: Option<String>,
+}
+
+/// The signed-in user's inbox (`?unread=1` for unread only), newest first.
+async fn notifications(
+    State(st): State<AppState>,
+    a: Auth,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<InboxQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let unread = q.unread.as_deref().is_some_and(|v| v == "1" || v == "true");
+    Ok(Json(json!({ "items": st.store.notifications(a.user.id, unread).await? })))
+}
+
+async fn mark_read(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<StatusCode, ApiError> {
+    match st.store.mark_read(a.user.id, id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found("通知不存在")),
+        other => other.map(|_| StatusCode::NO_CONTENT).map_err(Into::into),
+    }
 }

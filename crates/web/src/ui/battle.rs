@@ -500,7 +500,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
     let body = format!(
         r##"<div class="page-head"><div><h1>{h1}</h1><p class="sub">{count} · {as_of_label} {as_of}</p></div><p class="links zoom" aria-label="{zoom_label}">{zoom_links}</p></div>
 {form}{truncated}
-<p class="legend no-print"><span class="sym-open">◆</span> {l_open} <span class="sym-planned">◇</span>—<span class="sym-actual">●</span> {l_done} <span class="l-red">■</span> {red} <span class="l-yellow">■</span> {yellow} <span class="l-green">■</span> {green} <span class="sym-today">┆</span> {today} · <a href="{export}" download="battle-map.svg">{l_export}</a> · <button type="button" class="quiet print-btn" id="print-map">{l_print}</button></p>
+<p class="legend no-print"><span class="sym-open">◆</span> {l_open} <span class="sym-planned">◇</span>—<span class="sym-actual">●</span> {l_done} <span class="l-red">■</span> {red} <span class="l-yellow">■</span> {yellow} <span class="l-green">■</span> {green} <span class="sym-today">┆</span> {today} · <a href="{export}" download="battle-map.svg">{l_export}</a> · <button type="button" class="quiet print-btn" id="png-map" data-svg="{export}" hidden>{l_png}</button> <button type="button" class="quiet print-btn" id="print-map">{l_print}</button></p>
 <div class="bm-scroll" id="battle-map" tabindex="0" role="region" aria-label="{h1}" data-today="{today_x:.0}" data-names="{NAME_W}">
 <div class="bm-grid">
 <div class="bm-corner"><svg width="{NAME_W}" height="{AXIS_H}" aria-hidden="true"><rect width="{NAME_W}" height="{AXIS_H}" fill="#f5f7fa"/><text x="8" y="28" font-size="12" font-weight="bold" fill="#1f2933">{c_project}</text></svg></div>
@@ -522,6 +522,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
         export = esc(&export),
         l_export = t("battle.export"),
         l_print = t("battle.print"),
+        l_png = t("battle.export_png"),
         c_project = t("common.project"),
         today_x = chart.x(as_of),
     );

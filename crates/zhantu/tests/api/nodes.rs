@@ -529,3 +529,55 @@ async fn a_new_project_is_broken_into_nodes_from_its_template() {
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["node"]["name"], "项目赋码备案");
 }
+
+#[tokio::test]
+async fn a_lights_run_fills_the_inboxes() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let coordinator = app.login("fgj").await;
+    assert!(
+        coordinator.get("/api/v1/notifications").await.1["items"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "loading the demo notifies nobody"
+    );
+    // Stricter node rule: red from the first day overdue. New reds appear.
+    let (_, rules) = admin.get("/api/v1/rules").await;
+    let mut next = rules["current"].clone();
+    next["version"] = json!(next["version"].as_u64().unwrap() + 1);
+    let node_due = next["rules"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["id"] == "node_due")
+        .expect("node_due rule");
+    assert!(node_due["red_after_days_overdue"].is_number(), "{node_due}");
+    node_due["red_after_days_overdue"] = json!(0);
+    let (status, r) = admin.send("PUT", "/api/v1/rules", Some(next), true).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, inbox) = coordinator.get("/api/v1/notifications?unread=1").await;
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{inbox}");
+    assert!(items[0]["title"].as_str().unwrap().contains("亮灯日报"), "{inbox}");
+    let id = items[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        coordinator
+            .send("POST", &format!("/api/v1/notifications/{id}/read"), None, true)
+            .await
+            .0,
+        204
+    );
+    assert!(
+        coordinator.get("/api/v1/notifications?unread=1").await.1["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let editor = app.login("haimen").await;
+    assert_eq!(
+        editor.send("POST", &format!("/api/v1/notifications/{id}/read"), None, true).await.0,
+        404,
+        "another user's notification"
+    );
+}

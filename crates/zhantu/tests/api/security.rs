@@ -98,6 +98,10 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
             f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
         ),
         (
+            ("POST", "/api/v1/notifications/{id}/read"),
+            f("/api/v1/notifications/1/read".into(), json!({}), false, None),
+        ),
+        (
             ("POST", "/api/v1/projects/{id}/plan"),
             f(
                 format!("/api/v1/projects/{building}/plan"),
