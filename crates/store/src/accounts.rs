@@ -513,3 +513,32 @@ impl Store {
         Ok(n == 1)
     }
 }
+
+impl Store {
+    /// Sets (or with an empty value clears) a free setting, audited.
+    pub async fn set_setting(&self, key: &str, value: &str, ctx: &crate::AuditCtx) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        crate::audit::lock(&mut tx).await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::append(
+            &mut tx,
+            ctx,
+            "setting.set",
+            "setting",
+            None,
+            Some(&json!({ key: before })),
+            Some(&json!({ key: value })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -14,6 +14,7 @@ mod nodes_api;
 mod pages;
 mod search_api;
 mod ui;
+pub mod webhook;
 mod work_api;
 
 pub use error::ApiError;
@@ -88,4 +89,5 @@ pub const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/projects/{id}/reports"),
     ("POST", "/api/v1/periods/{year}/{month}/lock"),
     ("POST", "/api/v1/notifications/{id}/read"),
+    ("PUT", "/api/v1/settings/webhook"),
 ];

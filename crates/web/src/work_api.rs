@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/periods/{year}/{month}/lock", post(lock_month))
         .route("/lights/board", get(board))
         .route("/notifications", get(notifications))
+        .route("/settings/webhook", get(webhook).put(set_webhook))
         .route("/notifications/{id}/read", post(mark_read))
 }
 
@@ -151,4 +152,36 @@ async fn mark_read(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> R
         Err(StoreError::NotFound) => Err(ApiError::not_found("通知不存在")),
         other => other.map(|_| StatusCode::NO_CONTENT).map_err(Into::into),
     }
+}
+
+async fn webhook(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Administer)?;
+    Ok(Json(
+        json!({ "url": st.store.setting("webhook_url").await?, "kind": st.store.setting("webhook_kind").await?.unwrap_or_else(|| "wecom".into()) }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct WebhookBody {
+    /// The group robot's URL; empty to stop pushing.
+    url: String,
+    /// `wecom` (企业微信) or `dingtalk` (钉钉).
+    kind: String,
+}
+
+async fn set_webhook(State(st): State<AppState>, a: Auth, Json(b): Json<WebhookBody>) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Administer)?;
+    let url = b.url.trim();
+    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(ApiError::bad_request("invalid_url", "机器人地址应以 https:// 开头"));
+    }
+    if !matches!(b.kind.as_str(), "wecom" | "dingtalk") {
+        return Err(ApiError::bad_request(
+            "invalid_kind",
+            "机器人类型应为 wecom（企业微信）或 dingtalk（钉钉）",
+        ));
+    }
+    st.store.set_setting("webhook_url", url, &a.audit()).await?;
+    st.store.set_setting("webhook_kind", &b.kind, &a.audit()).await?;
+    Ok(Json(json!({ "url": url, "kind": b.kind })))
 }

@@ -34,6 +34,11 @@ pub async fn run(args: Args) -> Result<(), CliError> {
                 "亮灯已重算（数据日期 {}，规则第{}版）：{} 个项目、{} 个节点，红灯 {}、黄灯 {}、绿灯 {}，变化 {} 处；用时 {} 毫秒。",
                 r.as_of, r.rule_version, r.projects, r.nodes, r.red, r.yellow, r.green, r.changed, r.elapsed_ms
             );
+            match zhantu_web::webhook::send_digest(&store, &r).await {
+                Ok(true) => println!("亮灯日报已推送到群机器人。"),
+                Ok(false) => {}
+                Err(e) => eprintln!("警告：{e}"),
+            }
             store.close().await;
             Ok(())
         }

@@ -581,3 +581,64 @@ async fn a_lights_run_fills_the_inboxes() {
         "another user's notification"
     );
 }
+
+/// A stand-in for a WeCom/DingTalk group robot on loopback: records what it is sent.
+async fn robot_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = got.clone();
+    let app = axum::Router::new().route(
+        "/robot/send",
+        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(v);
+                axum::Json(json!({"errcode": 0, "errmsg": "ok"}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/robot/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+#[tokio::test]
+async fn the_daily_digest_goes_to_the_group_robot() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (url, got) = robot_stub().await;
+    let (status, e) = admin
+        .send(
+            "PUT",
+            "/api/v1/settings/webhook",
+            Some(json!({"url": "ftp://x", "kind": "wecom"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "{e}");
+    let (status, _) = admin
+        .send(
+            "PUT",
+            "/api/v1/settings/webhook",
+            Some(json!({"url": url, "kind": "dingtalk"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(["job", "run", "lights", "--database", &app.url])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("已推送"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["msgtype"], "markdown");
+    assert!(sent[0]["markdown"]["title"].as_str().unwrap().contains("亮灯日报"), "{}", sent[0]);
+    assert!(sent[0]["markdown"]["text"].as_str().unwrap().contains("红灯"));
+}

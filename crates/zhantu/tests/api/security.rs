@@ -98,6 +98,15 @@ async fn fixtures(app: &TestApp) -> Vec<((&'static str, &'static str), Fixture)>
             f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
         ),
         (
+            ("PUT", "/api/v1/settings/webhook"),
+            f(
+                "/api/v1/settings/webhook".into(),
+                json!({"url": "https://example.invalid/robot", "kind": "wecom"}),
+                true,
+                None,
+            ),
+        ),
+        (
             ("POST", "/api/v1/notifications/{id}/read"),
             f("/api/v1/notifications/1/read".into(), json!({}), false, None),
         ),
