@@ -8,6 +8,7 @@ use crate::auth::{Auth, Via};
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::pages::esc;
+use crate::ui::{self, Ctx, i18n};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -38,33 +39,20 @@ fn hidden_csrf(a: &Auth) -> String {
     format!(r#"<input type="hidden" name="csrf_token" value="{}">"#, csrf(a))
 }
 
-/// The frame of an account page: the user bar, a title, messages, the body.
-fn layout(a: &Auth, title: &str, flash: &Flash, body: &str) -> Html<String> {
-    let nav = format!(
-        r#"<nav class="bar"><a href="/">驾驶舱</a><a href="/account">我的账户</a>{}{}<span>{}（{}）</span><form method="post" action="/logout">{}<button type="submit">退出</button></form></nav>"#,
-        if a.actor.may(Action::Administer).is_ok() {
-            r#"<a href="/admin/users">用户管理</a>"#
-        } else {
-            ""
-        },
-        if a.actor.reads_all() {
-            r#"<a href="/audit">审计日志</a>"#
-        } else {
-            ""
-        },
-        esc(&a.user.display_name),
-        esc(a.user.role.label_zh()),
-        hidden_csrf(a)
-    );
+/// The frame of an account page: the app's layout, a title, the flash message, the body.
+fn layout(cx: &Ctx, title: &str, flash: &Flash, body: &str) -> Html<String> {
     let msg = match (&flash.ok, &flash.error) {
         (_, Some(e)) => format!(r#"<p class="error" role="alert">{}</p>"#, esc(e)),
-        (Some(o), _) => format!(r#"<p class="ok" role="status">{}</p>"#, esc(o)),
+        // `ok` carries a translation key, never text from the URL.
+        (Some(k), _) if k.starts_with("admin.") => format!(r#"<p class="ok" role="status">{}</p>"#, esc(i18n::t(cx.lang, k))),
         _ => String::new(),
     };
-    Html(format!(
-        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{t} · 战图</title><link rel="stylesheet" href="/assets/app.css"></head><body>{nav}<main><h1>{t}</h1>{msg}{body}</main></body></html>"#,
-        t = esc(title)
-    ))
+    ui::layout(
+        cx,
+        title,
+        &format!(r#"<div class="admin"><h1>{}</h1>{msg}{body}</div>"#, esc(title)),
+        &[],
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -91,30 +79,33 @@ fn back(to: &str, result: Result<&str, ApiError>) -> Response {
     Redirect::to(&format!("{to}?{q}")).into_response()
 }
 
-async fn account_page(State(st): State<AppState>, a: Auth, Query(flash): Query<Flash>) -> Result<Html<String>, ApiError> {
-    account_html(&st, &a, &flash, None).await
+async fn account_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Flash>) -> Result<Html<String>, ApiError> {
+    account_html(&st, &cx, &flash, None).await
 }
 
-async fn account_html(st: &AppState, a: &Auth, flash: &Flash, new_token: Option<&str>) -> Result<Html<String>, ApiError> {
+async fn account_html(st: &AppState, cx: &Ctx, flash: &Flash, new_token: Option<&str>) -> Result<Html<String>, ApiError> {
+    let a = &cx.auth;
+    let t = |k: &str| i18n::t(cx.lang, k);
     let tokens = st.store.api_tokens(Some(a.user.id)).await?;
     let rows: String = tokens
         .iter()
-        .map(|t| {
-            let action = if t.revoked_at.is_some() {
-                "已吊销".to_string()
+        .map(|tok| {
+            let action = if tok.revoked_at.is_some() {
+                t("admin.token_revoked").to_string()
             } else {
                 format!(
-                    r#"<form method="post" action="/account/tokens/{}/revoke">{}<button type="submit">吊销</button></form>"#,
-                    t.id,
-                    hidden_csrf(a)
+                    r#"<form method="post" action="/account/tokens/{}/revoke">{}<button type="submit">{}</button></form>"#,
+                    tok.id,
+                    hidden_csrf(a),
+                    t("admin.revoke")
                 )
             };
             format!(
                 "<tr><td>{}</td><td><code>{}…</code></td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-                esc(&t.name),
-                esc(&t.prefix),
-                esc(&t.created_at[..10.min(t.created_at.len())]),
-                esc(t.last_used_at.as_deref().unwrap_or("从未使用")),
+                esc(&tok.name),
+                esc(&tok.prefix),
+                esc(&tok.created_at[..10.min(tok.created_at.len())]),
+                esc(tok.last_used_at.as_deref().unwrap_or(t("admin.never_used"))),
             )
         })
         .collect();
@@ -133,20 +124,36 @@ async fn account_html(st: &AppState, a: &Auth, flash: &Flash, new_token: Option<
     };
     let body = format!(
         r#"<p>{name}，{role}，{unit}</p>{must}
-<h2>修改密码</h2>
+<h2>{h_pw}</h2>
 <form method="post" action="/account/password" class="stack">{c}
-<label for="current_password">当前密码</label><input id="current_password" name="current_password" type="password" autocomplete="current-password" required>
-<label for="new_password">新密码（至少10位，含字母和数字）</label><input id="new_password" name="new_password" type="password" autocomplete="new-password" required>
-<button type="submit">修改密码</button></form>
-<h2>API令牌</h2><p class="hint">供脚本和系统对接使用：请求头 <code>Authorization: Bearer 令牌</code>。</p>{shown}
-<table><thead><tr><th>名称</th><th>前缀</th><th>创建</th><th>最近使用</th><th></th></tr></thead><tbody>{rows}</tbody></table>
-<form method="post" action="/account/tokens" class="stack">{c}<label for="token_name">新令牌名称</label><input id="token_name" name="name" required maxlength="60"><button type="submit">创建令牌</button></form>"#,
+<label for="current_password">{l_cur}</label><input id="current_password" name="current_password" type="password" autocomplete="current-password" required>
+<label for="new_password">{l_new}</label><input id="new_password" name="new_password" type="password" autocomplete="new-password" required>
+<button type="submit">{b_pw}</button></form>
+<h2>{h_tok}</h2><p class="hint">{tok_hint} <code>Authorization: Bearer …</code></p>{shown}
+<table><thead><tr><th>{c_name}</th><th>{c_prefix}</th><th>{c_created}</th><th>{c_used}</th><th></th></tr></thead><tbody>{rows}</tbody></table>
+<form method="post" action="/account/tokens" class="stack">{c}<label for="token_name">{l_tok}</label><input id="token_name" name="name" required maxlength="60"><button type="submit">{b_tok}</button></form>"#,
+        h_pw = t("admin.change_password"),
+        l_cur = t("admin.current_password"),
+        l_new = t("admin.new_password"),
+        b_pw = t("admin.change_password"),
+        h_tok = t("admin.api_tokens"),
+        tok_hint = t("admin.token_hint"),
+        c_name = t("admin.col_name"),
+        c_prefix = t("admin.col_prefix"),
+        c_created = t("admin.col_created"),
+        c_used = t("admin.col_last_used"),
+        l_tok = t("admin.new_token_name"),
+        b_tok = t("admin.create_token"),
         name = esc(&a.user.display_name),
-        role = esc(a.user.role.label_zh()),
+        role = esc(if cx.lang == ui::Lang::En {
+            a.user.role.label_en()
+        } else {
+            a.user.role.label_zh()
+        }),
         unit = esc(&a.user.unit_name),
         c = hidden_csrf(a),
     );
-    Ok(layout(a, "我的账户", flash, &body))
+    Ok(layout(cx, t("nav.account"), flash, &body))
 }
 
 #[derive(Deserialize)]
@@ -165,7 +172,7 @@ async fn password_form(State(st): State<AppState>, a: Auth, Form(f): Form<Passwo
         },
     )
     .await;
-    back("/account", r.map(|_| "密码已修改，其他设备上的登录已退出"))
+    back("/account", r.map(|_| "admin.flash_password_changed"))
 }
 
 #[derive(Deserialize)]
@@ -173,10 +180,10 @@ struct TokenForm {
     name: String,
 }
 
-async fn token_form(State(st): State<AppState>, a: Auth, Form(f): Form<TokenForm>) -> Result<Response, ApiError> {
+async fn token_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<TokenForm>) -> Result<Response, ApiError> {
     match accounts::do_create_token(
         &st,
-        &a,
+        &cx.auth,
         &NewTokenBody {
             name: f.name,
             user_id: None,
@@ -184,24 +191,28 @@ async fn token_form(State(st): State<AppState>, a: Auth, Form(f): Form<TokenForm
     )
     .await
     {
-        Ok((token, _)) => Ok(account_html(&st, &a, &Flash::default(), Some(&token)).await?.into_response()),
+        Ok((token, _)) => Ok(account_html(&st, &cx, &Flash::default(), Some(&token)).await?.into_response()),
         Err(e) => Ok(back("/account", Err(e))),
     }
 }
 
 async fn revoke_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Response {
-    back("/account", accounts::do_revoke_token(&st, &a, id).await.map(|_| "令牌已吊销"))
+    back(
+        "/account",
+        accounts::do_revoke_token(&st, &a, id).await.map(|_| "admin.flash_token_revoked"),
+    )
 }
 
-fn role_options(selected: Role) -> String {
+fn role_options(lang: ui::Lang, selected: Role) -> String {
     Role::ALL
         .iter()
         .map(|r| {
+            let label = if lang == ui::Lang::En { r.label_en() } else { r.label_zh() };
             format!(
                 r#"<option value="{}"{}>{}</option>"#,
                 r.code(),
                 if *r == selected { " selected" } else { "" },
-                r.label_zh()
+                label
             )
         })
         .collect()
@@ -220,7 +231,9 @@ fn unit_options(units: &[(i64, String, String)], selected: i64) -> String {
         .collect()
 }
 
-async fn users_page(State(st): State<AppState>, a: Auth, Query(flash): Query<Flash>) -> Result<Html<String>, ApiError> {
+async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Flash>) -> Result<Html<String>, ApiError> {
+    let a = &cx.auth;
+    let t = |k: &str| i18n::t(cx.lang, k);
     a.actor.may(Action::Administer)?;
     let units = st.store.unit_names().await?;
     let rows: String = st
@@ -232,35 +245,51 @@ async fn users_page(State(st): State<AppState>, a: Auth, Query(flash): Query<Fla
             format!(
                 r#"<tr><td>{name}<br><small>{username}</small></td>
 <td><form method="post" action="/admin/users/{id}" class="inline">{c}<input type="hidden" name="version" value="{version}">
-<label class="sr" for="role{id}">角色</label><select id="role{id}" name="role">{roles}</select>
-<label class="sr" for="unit{id}">单位</label><select id="unit{id}" name="unit_id">{units}</select>
-<label><input type="checkbox" name="active" value="1"{checked}> 启用</label><button type="submit">保存</button></form></td>
-<td><form method="post" action="/admin/users/{id}/reset-password" class="inline">{c}<label class="sr" for="pw{id}">新密码</label><input id="pw{id}" name="password" type="password" placeholder="新的临时密码" autocomplete="new-password" required><button type="submit">重置密码</button></form></td></tr>"#,
+<label class="sr" for="role{id}">{l_role}</label><select id="role{id}" name="role">{roles}</select>
+<label class="sr" for="unit{id}">{l_unit}</label><select id="unit{id}" name="unit_id">{units}</select>
+<label><input type="checkbox" name="active" value="1"{checked}> {l_active}</label><button type="submit">{b_save}</button></form></td>
+<td><form method="post" action="/admin/users/{id}/reset-password" class="inline">{c}<label class="sr" for="pw{id}">{l_pw}</label><input id="pw{id}" name="password" type="password" placeholder="{l_pw}" autocomplete="new-password" required><button type="submit">{b_reset}</button></form></td></tr>"#,
+                l_role = t("admin.role"),
+                l_unit = t("admin.unit"),
+                l_active = t("admin.active"),
+                b_save = t("admin.save"),
+                l_pw = t("admin.temporary_password"),
+                b_reset = t("admin.reset_password"),
                 id = u.id,
                 name = esc(&u.display_name),
                 username = esc(&u.username),
                 version = u.version,
-                roles = role_options(u.role),
+                roles = role_options(cx.lang, u.role),
                 units = unit_options(&units, u.unit_id),
                 checked = if u.active { " checked" } else { "" },
-                c = hidden_csrf(&a),
+                c = hidden_csrf(a),
             )
         })
         .collect();
     let body = format!(
-        r#"<table class="users"><thead><tr><th>用户</th><th>角色、单位、状态</th><th>密码</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>新建用户</h2><form method="post" action="/admin/users" class="stack">{c}
-<label for="nu">用户名</label><input id="nu" name="username" required maxlength="40">
-<label for="nd">姓名</label><input id="nd" name="display_name" required>
-<label for="nr">角色</label><select id="nr" name="role">{roles}</select>
-<label for="nun">单位</label><select id="nun" name="unit_id">{units}</select>
-<label for="np">临时密码（用户首次登录后须修改）</label><input id="np" name="password" type="password" autocomplete="new-password" required>
-<button type="submit">新建</button></form>"#,
-        c = hidden_csrf(&a),
-        roles = role_options(Role::Viewer),
+        r#"<table class="users"><thead><tr><th>{c_user}</th><th>{c_access}</th><th>{c_pw}</th></tr></thead><tbody>{rows}</tbody></table>
+<h2>{h_new}</h2><form method="post" action="/admin/users" class="stack">{c}
+<label for="nu">{l_username}</label><input id="nu" name="username" required maxlength="40">
+<label for="nd">{l_name}</label><input id="nd" name="display_name" required>
+<label for="nr">{l_role}</label><select id="nr" name="role">{roles}</select>
+<label for="nun">{l_unit}</label><select id="nun" name="unit_id">{units}</select>
+<label for="np">{l_pw}</label><input id="np" name="password" type="password" autocomplete="new-password" required>
+<button type="submit">{b_create}</button></form>"#,
+        c_user = t("admin.col_user"),
+        c_access = t("admin.col_access"),
+        c_pw = t("admin.col_password"),
+        h_new = t("admin.new_user"),
+        l_username = t("admin.username"),
+        l_name = t("admin.display_name"),
+        l_role = t("admin.role"),
+        l_unit = t("admin.unit"),
+        l_pw = t("admin.temporary_password_hint"),
+        b_create = t("admin.create"),
+        c = hidden_csrf(a),
+        roles = role_options(cx.lang, Role::Viewer),
         units = unit_options(&units, units.first().map(|u| u.0).unwrap_or(0)),
     );
-    Ok(layout(&a, "用户管理", &flash, &body))
+    Ok(layout(&cx, t("nav.users"), &flash, &body))
 }
 
 fn form_id(s: &str, what: &str) -> Result<i64, ApiError> {
@@ -290,7 +319,7 @@ async fn create_user_form(State(st): State<AppState>, a: Auth, Form(f): Form<New
         accounts::do_create_user(&st, &a, &body).await
     }
     .await;
-    back("/admin/users", r.map(|_| "已新建用户"))
+    back("/admin/users", r.map(|_| "admin.flash_user_created"))
 }
 
 #[derive(Deserialize)]
@@ -313,7 +342,7 @@ async fn update_user_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPat
         accounts::do_update_user(&st, &a, id, patch).await
     }
     .await;
-    back("/admin/users", r.map(|_| "已保存"))
+    back("/admin/users", r.map(|_| "admin.flash_saved"))
 }
 
 #[derive(Deserialize)]
@@ -326,12 +355,13 @@ async fn reset_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, For
         "/admin/users",
         accounts::do_reset_password(&st, &a, id, &ResetBody { password: f.password })
             .await
-            .map(|_| "密码已重置，该用户须在下次登录后修改"),
+            .map(|_| "admin.flash_password_reset"),
     )
 }
 
-async fn audit_page(State(st): State<AppState>, a: Auth, Query(q): Query<AuditQuery>) -> Result<Html<String>, ApiError> {
-    let f = accounts::audit_filter(&a, &q).await?;
+async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, ApiError> {
+    let t = |k: &str| i18n::t(cx.lang, k);
+    let f = accounts::audit_filter(&cx.auth, &q).await?;
     let entries = st.store.audit_entries(&f).await?;
     let rows: String = entries
         .iter()
@@ -391,5 +421,5 @@ async fn audit_page(State(st): State<AppState>, a: Auth, Query(q): Query<AuditQu
         actor = v(&q.actor),
         export = esc(&export),
     );
-    Ok(layout(&a, "审计日志", &Flash::default(), &body))
+    Ok(layout(&cx, t("nav.audit"), &Flash::default(), &body))
 }

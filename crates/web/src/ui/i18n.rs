@@ -106,6 +106,7 @@ mod tests {
             include_str!("battle.rs"),
             include_str!("map.rs"),
             include_str!("../pages.rs"),
+            include_str!("../admin.rs"),
         ];
         let zh = keys(Lang::Zh);
         let mut missing = BTreeSet::new();

@@ -211,22 +211,30 @@ fn bare_page(lang: Lang, title: &str, body: &str) -> String {
 /// body, and the scripts it names.
 pub fn layout(cx: &Ctx, title: &str, body: &str, scripts: &[&str]) -> Html<String> {
     let t = |k: &str| -> &'static str { i18n::t(cx.lang, k) };
-    let nav: String = [
+    let mut links = vec![
         ("/", "nav.cockpit"),
         ("/projects", "nav.registry"),
         ("/battle-map", "nav.battle_map"),
         ("/map", "nav.map"),
-    ]
-    .iter()
-    .map(|(href, key)| {
-        let current = if cx.path == *href || (*href == "/projects" && cx.path.starts_with("/projects/")) {
-            r#" aria-current="page""#
-        } else {
-            ""
-        };
-        format!(r#"<a href="{href}"{current}>{}</a>"#, t(key))
-    })
-    .collect();
+    ];
+    if cx.auth.actor.reads_all() {
+        links.push(("/audit", "nav.audit"));
+    }
+    if cx.auth.actor.may(zhantu_domain::access::Action::Administer).is_ok() {
+        links.push(("/admin/users", "nav.users"));
+    }
+    links.push(("/account", "nav.account"));
+    let nav: String = links
+        .iter()
+        .map(|(href, key)| {
+            let current = if cx.path == *href || (*href == "/projects" && cx.path.starts_with("/projects/")) {
+                r#" aria-current="page""#
+            } else {
+                ""
+            };
+            format!(r#"<a href="{href}"{current}>{}</a>"#, t(key))
+        })
+        .collect();
     let csrf = match &cx.auth.via {
         Via::Session { csrf, .. } => csrf.as_str(),
         Via::Token => "",
