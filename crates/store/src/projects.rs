@@ -23,6 +23,10 @@ pub struct ProjectFilter {
     pub industry: Option<String>,
     /// Street/town division code.
     pub division: Option<String>,
+    /// Projects of a groundbreaking batch.
+    pub batch: Option<i64>,
+    /// Projects with a target node in a campaign.
+    pub campaign: Option<i64>,
     /// Text in the name, code or investor.
     pub text: Option<String>,
     /// Only projects of these units (the reader's scope); `None` for readers who see all.
@@ -308,6 +312,16 @@ impl Store {
                 .arg(format!("{}%", escape_like(ind)))
                 .push(" ESCAPE '\\'");
         }
+        if let Some(b) = f.batch {
+            q.push(" AND EXISTS (SELECT 1 FROM batch_projects bp WHERE bp.project_id = p.id AND bp.batch_id = ")
+                .arg(b)
+                .push(")");
+        }
+        if let Some(c) = f.campaign {
+            q.push(" AND EXISTS (SELECT 1 FROM campaign_nodes cn JOIN nodes cnn ON cnn.id = cn.node_id WHERE cnn.project_id = p.id AND cn.campaign_id = ")
+                .arg(c)
+                .push(")");
+        }
         if let Some(d) = &f.division {
             q.push(" AND p.division_code = ").arg(d.as_str());
         }
@@ -325,9 +339,7 @@ impl Store {
             let (cond, arg) = self.engine.fts_match(&terms);
             let cond = cond.replace("$1", &format!("${}", q.args.len() + 1));
             q.args.push(crate::row::Val::T(arg));
-            q.push(&format!(
-                " AND p.id IN (SELECT ref_id FROM search_fts WHERE {cond} AND kind = 'project')"
-            ));
+            q.push(&format!(" AND p.id IN ({})", self.engine.fts_ids_sql(1, &cond)));
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));

@@ -124,9 +124,8 @@ impl Store {
             return Ok(Vec::new());
         };
         let (sql, arg) = self.engine.fts_match(&terms);
-        let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT ref_id FROM search_fts WHERE {sql} AND kind = $2 LIMIT $3"))
+        let ids: Vec<i64> = sqlx::query_scalar(&format!("{} LIMIT $2", self.engine.fts_ids_sql(kind.number(), sql)))
             .bind(arg)
-            .bind(kind.code())
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;

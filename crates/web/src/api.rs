@@ -43,6 +43,8 @@ pub struct ProjectsQuery {
     pub light: Option<String>,
     pub industry: Option<String>,
     pub division: Option<String>,
+    pub batch: Option<String>,
+    pub campaign: Option<String>,
     pub q: Option<String>,
     pub after: Option<String>,
     pub limit: Option<String>,
@@ -82,6 +84,8 @@ impl ProjectsQuery {
             text: non_empty(&self.q).map(str::to_string),
             after: opt_id(&self.after, "分页游标")?,
             within_units: None,
+            batch: opt_id(&self.batch, "集中开工批次")?,
+            campaign: opt_id(&self.campaign, "攻坚行动")?,
             limit,
         })
     }

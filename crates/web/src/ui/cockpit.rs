@@ -290,9 +290,10 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         .iter()
         .map(|b| {
             format!(
-                "<tr><th scope=\"row\">{}</th><td class=\"nowrap\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><th scope=\"row\">{}</th><td class=\"nowrap\">{}</td><td class=\"num\"><a href=\"/projects?batch={}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 esc(&b.name),
                 b.held_on,
+                b.id,
                 b.aggregate.projects,
                 money(lang, b.aggregate.total_investment_wan.0, true),
                 money(lang, b.aggregate.annual_investment_wan.0, true)
@@ -304,7 +305,8 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         .iter()
         .map(|c| {
             format!(
-                "<li><b>{}</b> {}～{}：{}</li>",
+                "<li><a href=\"/projects?campaign={}\"><b>{}</b></a> {}～{}：{}</li>",
+                c.id,
                 esc(&c.name),
                 c.starts_on,
                 c.ends_on,

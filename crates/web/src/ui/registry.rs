@@ -23,6 +23,8 @@ pub struct ListQuery {
     pub light: Option<String>,
     pub industry: Option<String>,
     pub division: Option<String>,
+    pub batch: Option<String>,
+    pub campaign: Option<String>,
     pub q: Option<String>,
     pub after: Option<String>,
     pub limit: Option<String>,
@@ -44,6 +46,8 @@ impl ListQuery {
             light: self.light.clone(),
             industry: self.industry.clone(),
             division: self.division.clone(),
+            batch: self.batch.clone(),
+            campaign: self.campaign.clone(),
             q: self.q.clone(),
             after: self.after.clone(),
             limit: self.limit.clone(),
@@ -66,6 +70,8 @@ impl ListQuery {
             ("light", val(&self.light)),
             ("industry", val(&self.industry)),
             ("division", val(&self.division)),
+            ("batch", val(&self.batch)),
+            ("campaign", val(&self.campaign)),
         ]
     }
 }

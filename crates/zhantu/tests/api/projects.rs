@@ -213,3 +213,18 @@ async fn search_follows_edits_and_read_scope() {
     let (_, found) = app.get("/api/v1/projects?q=氢能").await;
     assert_eq!(found["items"][0]["id"], id, "the index follows the edit in the same transaction");
 }
+
+#[tokio::test]
+async fn batches_and_campaigns_list_their_projects() {
+    let (_, f) = demo_get("/api/v1/figures?year=2019").await;
+    for b in f["batches"]["items"].as_array().unwrap() {
+        let (_, page) = demo_get(&format!("/api/v1/projects?batch={}&limit=500", b["id"])).await;
+        assert_eq!(page["total"], b["projects"], "batch {}", b["name"]);
+    }
+    let c = f["campaigns"].as_array().unwrap().iter().find(|c| c["target_nodes"] == 60).unwrap();
+    let (_, page) = demo_get(&format!("/api/v1/projects?campaign={}&limit=500", c["id"])).await;
+    let n = page["total"].as_i64().unwrap();
+    assert!((1..=60).contains(&n), "{n} projects hold the campaign's 60 target nodes");
+    let (status, _) = demo_get("/api/v1/projects?batch=x").await;
+    assert_eq!(status, 400);
+}
