@@ -362,20 +362,7 @@ impl Store {
             q.push(" AND p.id > ").arg(after);
         }
         q.push(" ORDER BY p.id LIMIT ").arg(limit + 1);
-        let rows = q.query().fetch_all(&self.pool).await?;
-        let mut items = rows.iter().map(list_item).collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items.last().map(|p| p.id)
-        } else {
-            None
-        };
-        self.attach_categories(&mut items).await?;
-
-        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM projects p");
-        self.project_where(f, &mut count).await?;
-        let total: i64 = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
-        Ok(ProjectPage { items, next_cursor, total })
+        self.finish_page(&q, f, limit).await
     }
 
     /// One page of the registry in the given order. Keyset paging still uses the id of the
@@ -413,6 +400,12 @@ impl Store {
             .push(key)
             .push(if sort.descending() { " DESC" } else { " ASC" })
             .push(", p.id");
+        self.finish_page(&q, f, limit).await
+    }
+
+    /// Runs a page query (which asked for `limit + 1` rows), and adds the cursor, the
+    /// categories and the total count of matches.
+    async fn finish_page(&self, q: &SqlBuf, f: &ProjectFilter, limit: i64) -> Result<ProjectPage, StoreError> {
         let rows = q.query().fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(list_item).collect::<Result<Vec<_>, _>>()?;
         let next_cursor = if items.len() as i64 > limit {
