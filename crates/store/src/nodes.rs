@@ -108,6 +108,24 @@ pub const DATE_CHANGE_REASONS: &[(&str, &str)] = &[
 ];
 
 impl Store {
+    /// Starts an audited write of a node: takes the audit lock, reads the node, and refuses
+    /// a stale version (naming who changed it).
+    async fn begin_node_write(&self, id: i64, version: i64) -> Result<(sqlx::Transaction<'static, sqlx::Any>, NodeState), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let row = sqlx::query(NODE_STATE)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let before = node_state(&row)?;
+        if before.version != version {
+            drop(tx);
+            return Err(self.conflict("node", id).await?);
+        }
+        Ok((tx, before))
+    }
+
     pub async fn node_state(&self, id: i64) -> Result<NodeState, StoreError> {
         let r = sqlx::query(NODE_STATE)
             .bind(id)
@@ -127,19 +145,7 @@ impl Store {
         files: &[EvidenceFile],
         ctx: &AuditCtx,
     ) -> Result<NodeState, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let before = node_state(
-            &sqlx::query(NODE_STATE)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
-        if before.version != version {
-            drop(tx);
-            return Err(self.conflict("node", id).await?);
-        }
+        let (mut tx, before) = self.begin_node_write(id, version).await?;
         if before.status != "open" {
             return Err(StoreError::Invalid(format!(
                 "节点“{}”已{}，不能重复报送",
@@ -215,19 +221,7 @@ impl Store {
 
     /// Step two: the coordinator verifies (销号) or sends the report back with a reason.
     pub async fn verify_node(&self, id: i64, version: i64, approve: bool, reason: &str, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let before = node_state(
-            &sqlx::query(NODE_STATE)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
-        if before.version != version {
-            drop(tx);
-            return Err(self.conflict("node", id).await?);
-        }
+        let (mut tx, before) = self.begin_node_write(id, version).await?;
         if before.status != "reported" {
             return Err(StoreError::Invalid(format!("节点“{}”没有待核验的完成报送", before.name)));
         }
@@ -564,19 +558,7 @@ impl Store {
 
     /// Adjusts a node's name, responsible unit or person, or forecast date.
     pub async fn update_node(&self, id: i64, version: i64, change: &NodeChange, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let before = node_state(
-            &sqlx::query(NODE_STATE)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
-        if before.version != version {
-            drop(tx);
-            return Err(self.conflict("node", id).await?);
-        }
+        let (mut tx, before) = self.begin_node_write(id, version).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE nodes SET version = version + 1");
         if let Some(n) = &change.name {
             q.push(", name = ").arg(n.as_str());
