@@ -72,6 +72,14 @@ impl Engine {
         format!("SELECT {id} / 4 FROM search_fts WHERE {cond} AND {id} % 4 = {kind}")
     }
 
+    /// Joins `expr` over a group into one text, rows separated by U+001E, in `order`.
+    pub fn packed_agg(self, expr: &str, order: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("group_concat({expr}, '\u{1e}' ORDER BY {order})"),
+            Engine::Postgres => format!("string_agg({expr}, '\u{1e}' ORDER BY {order})"),
+        }
+    }
+
     /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
     /// moved past them; SQLite needs nothing.
     pub fn reset_id_sequence_sql(self, table: &str) -> Option<String> {

@@ -139,25 +139,41 @@ impl Store {
                 reports.insert((i64_(&r, "project_id")?, text(&r, "period_kind")?), d);
             }
         }
+        // One row per project with its nodes packed into one text: a million nodes cross the
+        // driver as a hundred thousand rows (per-row cost dominates a full recompute).
         let mut nodes: HashMap<i64, Vec<NodeFacts>> = HashMap::new();
         let mut node_now = HashMap::new();
+        let fields = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') || '\u{1f}' || status \
+                      || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
+        let packed = self.engine.packed_agg(fields, "seq, id");
         for r in sqlx::query(&format!(
-            "SELECT id, project_id, name, planned_on, actual_on, status, light, light_reason FROM nodes{} ORDER BY project_id, seq, id",
+            "SELECT project_id, {packed} AS packed FROM nodes{} GROUP BY project_id",
             filter("project_id")
         ))
         .fetch_all(&mut *conn)
         .await?
         {
-            let id = i64_(&r, "id")?;
-            let status = text(&r, "status")?;
-            nodes.entry(i64_(&r, "project_id")?).or_default().push(NodeFacts {
-                id,
-                name: text(&r, "name")?,
-                planned_on: crate::row::date(&r, "planned_on")?,
-                actual_on: opt_date(&r, "actual_on")?,
-                status: NodeStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
-            });
-            node_now.insert(id, (opt_text(&r, "light")?, opt_text(&r, "light_reason")?));
+            let list = nodes.entry(i64_(&r, "project_id")?).or_default();
+            for row in text(&r, "packed")?.split('\u{1e}') {
+                let f: Vec<&str> = row.split('\u{1f}').collect();
+                let [id, name, planned, actual, status, light, reason] = f[..] else {
+                    return Err(StoreError::Corrupt(format!("node row: {row}")));
+                };
+                let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
+                let date = |s: &str| {
+                    s.parse::<NaiveDate>()
+                        .map_err(|_| StoreError::Corrupt(format!("node {id} date {s}")))
+                };
+                list.push(NodeFacts {
+                    id,
+                    name: name.to_string(),
+                    planned_on: date(planned)?,
+                    actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
+                    status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
+                });
+                let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+                node_now.insert(id, (some(light), some(reason)));
+            }
         }
         let mut facts = Vec::new();
         let mut project_now = HashMap::new();
@@ -214,11 +230,13 @@ impl Store {
         let rules = self.rule_set().await?;
         let calendar = self.calendar().await?;
         let loaded = self.load_facts(conn, only, as_of).await?;
+        let loaded_at = started.elapsed();
         let ctx = Context {
             as_of,
             calendar: &calendar,
         };
         let verdicts = evaluate_all(&rules, &loaded.facts, &ctx);
+        let evaluated_at = started.elapsed();
         let closed: std::collections::HashSet<i64> = loaded
             .facts
             .iter()
@@ -278,6 +296,14 @@ impl Store {
         self.write_lights(conn, "nodes", "light_reason", None, node_rows).await?;
         self.write_lights(conn, "projects", "light_reason", Some("light_reasons"), project_rows)
             .await?;
+        if only.is_none() {
+            tracing::info!(
+                load_ms = loaded_at.as_millis() as u64,
+                evaluate_ms = (evaluated_at - loaded_at).as_millis() as u64,
+                write_ms = (started.elapsed() - evaluated_at).as_millis() as u64,
+                "lights recomputed"
+            );
+        }
         Ok(LightsRun {
             as_of,
             rule_version: rules.version,
