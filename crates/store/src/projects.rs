@@ -271,27 +271,10 @@ impl Store {
         q.push(" WHERE 1 = 1");
         if let Some(unit) = f.unit {
             let ids = self.unit_and_descendants(unit).await?;
-            q.push(" AND p.unit_id IN (");
-            for (i, id) in ids.into_iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.arg(id);
-            }
-            q.push(")");
+            q.push(" AND p.unit_id IN ").in_list(ids);
         }
         if let Some(scope) = &f.within_units {
-            q.push(" AND p.unit_id IN (");
-            if scope.is_empty() {
-                q.push("NULL");
-            }
-            for (i, id) in scope.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.arg(*id);
-            }
-            q.push(")");
+            q.push(" AND p.unit_id IN ").in_list(scope.iter().copied());
         }
         if let Some(c) = &f.category {
             q.push(" AND EXISTS (SELECT 1 FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id = p.id AND c.code = ")
@@ -426,15 +409,9 @@ impl Store {
             return Ok(());
         }
         let mut q = SqlBuf::new(
-            "SELECT DISTINCT pc.project_id, c.name, c.sort_order FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id IN (",
+            "SELECT DISTINCT pc.project_id, c.name, c.sort_order FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id IN ",
         );
-        for (i, it) in items.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.arg(it.id);
-        }
-        q.push(") ORDER BY c.sort_order");
+        q.in_list(items.iter().map(|it| it.id)).push(" ORDER BY c.sort_order");
         let mut by_project: BTreeMap<i64, BTreeSet<(i64, String)>> = BTreeMap::new();
         for r in q.query().fetch_all(&self.pool).await? {
             by_project

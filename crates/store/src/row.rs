@@ -128,6 +128,24 @@ impl SqlBuf {
         self.sql.push_str(&self.args.len().to_string());
         self
     }
+    /// Appends `(…)` with one placeholder per id; an empty list is `(NULL)`, which matches
+    /// nothing on both engines.
+    pub fn in_list(&mut self, ids: impl IntoIterator<Item = i64>) -> &mut Self {
+        self.push("(");
+        let mut any = false;
+        for id in ids {
+            if any {
+                self.push(", ");
+            }
+            self.arg(id);
+            any = true;
+        }
+        if !any {
+            self.push("NULL");
+        }
+        self.push(")")
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.sql);
         for v in &self.args {

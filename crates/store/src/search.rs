@@ -161,27 +161,10 @@ impl Store {
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            sql.push(" WHERE id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.arg(*id);
-            }
-            sql.push(")");
+            sql.push(" WHERE id IN ").in_list(ids.iter().copied());
         }
         if let (Some(scope), false) = (scope, unit_col.is_empty()) {
-            sql.push(&format!(" AND {unit_col} IN ("));
-            if scope.is_empty() {
-                sql.push("NULL");
-            }
-            for (i, u) in scope.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.arg(*u);
-            }
-            sql.push(")");
+            sql.push(&format!(" AND {unit_col} IN ")).in_list(scope.iter().copied());
         }
         sql.push(" ORDER BY id LIMIT ").arg(limit.clamp(1, 500));
         sql.query()

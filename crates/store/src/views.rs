@@ -76,17 +76,7 @@ const LIGHT_SUMS: &str = "CAST(SUM(CASE WHEN p.light = 'red' THEN 1 ELSE 0 END) 
 
 fn push_scope(q: &mut SqlBuf, within: Option<&[i64]>) {
     if let Some(scope) = within {
-        q.push(" AND p.unit_id IN (");
-        if scope.is_empty() {
-            q.push("NULL");
-        }
-        for (i, id) in scope.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.arg(*id);
-        }
-        q.push(")");
+        q.push(" AND p.unit_id IN ").in_list(scope.iter().copied());
     }
 }
 
@@ -224,14 +214,8 @@ impl Store {
         }
         let mut nodes: BTreeMap<i64, Vec<MapNode>> = BTreeMap::new();
         for chunk in items.chunks(500) {
-            let mut nq = SqlBuf::new("SELECT project_id, name, planned_on, actual_on, status, light FROM nodes WHERE project_id IN (");
-            for (i, it) in chunk.iter().enumerate() {
-                if i > 0 {
-                    nq.push(", ");
-                }
-                nq.arg(it.id);
-            }
-            nq.push(") ORDER BY project_id, seq, id");
+            let mut nq = SqlBuf::new("SELECT project_id, name, planned_on, actual_on, status, light FROM nodes WHERE project_id IN ");
+            nq.in_list(chunk.iter().map(|it| it.id)).push(" ORDER BY project_id, seq, id");
             for r in nq.query().fetch_all(&self.pool).await? {
                 nodes.entry(i64_(&r, "project_id")?).or_default().push(MapNode {
                     name: text(&r, "name")?,

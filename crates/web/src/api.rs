@@ -100,25 +100,32 @@ async fn list_projects(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuer
 }
 
 /// Refuses (403) a reader outside the project's unit scope; 404 when there is no project.
-async fn check_project(st: &AppState, a: &Auth, id: i64, action: fn(i64) -> zhantu_domain::access::Action) -> Result<(), ApiError> {
+/// The one check of access to a project, for every route and page: 404 when there is no
+/// such project, 403 when `action` (given the project's unit) is not the actor's to take.
+pub(crate) async fn check_project(
+    st: &AppState,
+    actor: &zhantu_domain::access::Actor,
+    id: i64,
+    action: fn(i64) -> zhantu_domain::access::Action,
+) -> Result<(), ApiError> {
     let unit_id = match st.store.project_unit(id).await {
         Ok(u) => u,
         Err(zhantu_store::StoreError::NotFound) => return Err(ApiError::not_found(format!("项目 {id} 不存在"))),
         Err(e) => return Err(e.into()),
     };
-    Ok(a.actor.may(action(unit_id))?)
+    Ok(actor.may(action(unit_id))?)
 }
 
-fn read(unit_id: i64) -> zhantu_domain::access::Action {
+pub(crate) fn read(unit_id: i64) -> zhantu_domain::access::Action {
     zhantu_domain::access::Action::Read { unit_id }
 }
 
-fn edit(unit_id: i64) -> zhantu_domain::access::Action {
+pub(crate) fn edit(unit_id: i64) -> zhantu_domain::access::Action {
     zhantu_domain::access::Action::Edit { unit_id }
 }
 
 async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a, id, read).await?;
+    check_project(&st, &a.actor, id, read).await?;
     let f = zhantu_store::AuditFilter {
         entity: Some("project".into()),
         entity_id: Some(id),
@@ -130,7 +137,7 @@ async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath
 
 /// `PATCH /projects/{id}`: `{"version": n, "name": …, "total_investment": "1234.5万元", …}`.
 async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, body: String) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a, id, edit).await?;
+    check_project(&st, &a.actor, id, edit).await?;
     let v: Value = serde_json::from_str(&body).map_err(|_| ApiError::bad_request("invalid_body", "请求内容不是有效的 JSON"))?;
     let change = crate::forms::project_change(&v)?;
     let version = v["version"]
@@ -141,7 +148,7 @@ async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath,
 }
 
 async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a, id, read).await?;
+    check_project(&st, &a.actor, id, read).await?;
     match st.store.project_detail(id).await {
         Ok(p) => Ok(Json(
             serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,

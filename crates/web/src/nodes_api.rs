@@ -248,11 +248,7 @@ async fn plan(
     IdPath(id): IdPath,
     Json(b): Json<PlanBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let unit_id = match st.store.project_unit(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("项目 {id} 不存在"))),
-        other => other?,
-    };
-    a.actor.may(Action::Edit { unit_id })?;
+    crate::api::check_project(&st, &a.actor, id, crate::api::edit).await?;
     let first_on = zhantu_domain::parse_date(&b.first_on)?;
     let n = st
         .store

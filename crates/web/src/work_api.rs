@@ -2,6 +2,7 @@
 //! pausing and resuming projects, progress reports, and closing a month.
 
 use crate::AppState;
+use crate::api::check_project;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
@@ -54,23 +55,18 @@ struct PauseBody {
     reason: String,
 }
 
-async fn project_guard(st: &AppState, id: i64) -> Result<(), ApiError> {
-    match st.store.project_unit(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("项目 {id} 不存在"))),
-        other => other.map(|_| ()).map_err(Into::into),
-    }
+fn verify(_unit_id: i64) -> Action {
+    Action::Verify
 }
 
 async fn pause(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
-    project_guard(&st, id).await?;
-    a.actor.may(Action::Verify)?;
+    check_project(&st, &a.actor, id, verify).await?;
     let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
     Ok(Json(json!({ "id": id, "paused": true, "version": v })))
 }
 
 async fn resume(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
-    project_guard(&st, id).await?;
-    a.actor.may(Action::Verify)?;
+    check_project(&st, &a.actor, id, verify).await?;
     let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
     Ok(Json(json!({ "id": id, "paused": false, "version": v })))
 }
@@ -92,11 +88,7 @@ async fn submit_report(
     IdPath(id): IdPath,
     Json(b): Json<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let unit_id = match st.store.project_unit(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("项目 {id} 不存在"))),
-        other => other?,
-    };
-    a.actor.may(Action::Edit { unit_id })?;
+    check_project(&st, &a.actor, id, crate::api::edit).await?;
     let period = ReportPeriod::from_code(b.period_kind.trim())
         .ok_or_else(|| ApiError::bad_request("invalid_period", "填报周期应为 week（周报）或 month（月报）"))?;
     let investment = match (&b.investment, period) {

@@ -339,20 +339,17 @@ pub fn stage_label(lang: Lang, s: zhantu_domain::Stage) -> &'static str {
 
 /// The reader may see this project (same rule as the API): 404 when absent, 403 outside scope.
 pub async fn check_read(st: &AppState, cx: &Ctx, id: i64) -> Result<(), PageError> {
-    let unit_id = match st.store.project_unit(id).await {
-        Ok(u) => u,
-        Err(zhantu_store::StoreError::NotFound) => {
-            return Err(PageError(
-                ApiError::not_found(format!("{} {id}", cx.t("error.no_project"))),
-                cx.lang,
-            ));
-        }
-        Err(e) => return Err(PageError(e.into(), cx.lang)),
-    };
-    cx.auth
-        .actor
-        .may(zhantu_domain::access::Action::Read { unit_id })
-        .map_err(|d| PageError(d.into(), cx.lang))
+    crate::api::check_project(st, &cx.auth.actor, id, crate::api::read)
+        .await
+        .map_err(|e| {
+            // The page says it in the reader's language; the API's message is Chinese.
+            let e = if e.code == "not_found" {
+                ApiError::not_found(format!("{} {id}", cx.t("error.no_project")))
+            } else {
+                e
+            };
+            PageError(e, cx.lang)
+        })
 }
 
 #[cfg(test)]
