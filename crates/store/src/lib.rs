@@ -173,7 +173,10 @@ impl Store {
             })
             .await?;
         Ok(match last.into_iter().next() {
-            Some(e) => StoreError::Conflict { by: e.actor, at: e.at },
+            Some(e) => StoreError::Conflict {
+                by: e.actor,
+                at: beijing_time(&e.at),
+            },
             None => StoreError::Conflict {
                 by: "他人".into(),
                 at: "刚才".into(),
@@ -194,7 +197,27 @@ fn check_sqlite_header(path: &str) -> Result<(), StoreError> {
     Err(StoreError::NotADatabase(path.to_string()))
 }
 
+/// An RFC 3339 timestamp as a clerk reads it: Beijing time to the minute (`2019-12-30 09:05`).
+pub fn beijing_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
 /// Today's date in China (UTC+8), whatever the server's time zone.
 pub fn today_in_china() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_read_in_beijing_time() {
+        assert_eq!(super::beijing_time("2019-12-30T01:05:09.123Z"), "2019-12-30 09:05");
+        assert_eq!(super::beijing_time("not a time"), "not a time");
+    }
 }
