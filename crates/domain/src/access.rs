@@ -76,6 +76,10 @@ pub enum Action {
     Comment,
     /// Users, rules, settings.
     Administer,
+    /// Bulk import from Excel/CSV across units (the coordinators' data desk).
+    Import,
+    /// Issue (freeze) a report of the cadence.
+    IssueReport,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -113,6 +117,8 @@ impl Actor {
             Action::Verify => "无权操作：只有发改局统筹人员可以核验销号和审批改期",
             Action::Comment => "无权操作：您的角色不能批示或督查",
             Action::Administer => "无权操作：只有系统管理员可以管理用户和规则",
+            Action::Import => "无权操作：只有发改局统筹人员和系统管理员可以批量导入",
+            Action::IssueReport => "无权操作：只有发改局统筹人员和系统管理员可以签发报告",
         }))
     }
 }

@@ -10,12 +10,16 @@ pub mod date;
 pub mod error;
 pub mod figures;
 pub mod files;
+pub mod imports;
 pub mod lights;
 pub mod model;
 pub mod money;
+pub mod pipeline;
 pub mod reference;
+pub mod reports;
 pub mod rules;
 pub mod search;
+pub mod service;
 pub mod stage;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};

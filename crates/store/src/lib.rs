@@ -14,12 +14,16 @@ mod dialect;
 mod edit;
 mod error;
 mod figures;
+pub mod imports;
 mod lights;
 mod nodes;
 mod notify;
+pub mod pipeline;
 mod projects;
+pub mod reports;
 mod row;
 mod search;
+pub mod service;
 mod views;
 mod workflow;
 

@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .merge(crate::search_api::router())
         .merge(crate::nodes_api::router())
         .merge(crate::work_api::router())
+        .merge(crate::excel_api::router())
+        .merge(crate::reports_api::router())
+        .merge(crate::service_api::router())
+        .merge(crate::pipeline_api::router())
         .fallback(crate::error::not_found)
 }
 

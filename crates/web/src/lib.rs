@@ -7,12 +7,16 @@ mod admin;
 mod api;
 pub mod auth;
 mod error;
+mod excel_api;
 mod extract;
 mod forms;
 mod guard;
 mod nodes_api;
 mod pages;
+mod pipeline_api;
+mod reports_api;
 mod search_api;
+mod service_api;
 mod ui;
 pub mod webhook;
 mod work_api;
@@ -59,7 +63,18 @@ pub async fn serve(
 
 /// The methods and paths of every route that changes state, for the access tests: a test
 /// walks this list, so a new write route cannot escape them.
-pub const WRITE_ROUTES: &[(&str, &str)] = &[
+pub fn write_routes() -> Vec<(&'static str, &'static str)> {
+    [
+        CORE_WRITE_ROUTES,
+        excel_api::WRITE_ROUTES,
+        reports_api::WRITE_ROUTES,
+        service_api::WRITE_ROUTES,
+        pipeline_api::WRITE_ROUTES,
+    ]
+    .concat()
+}
+
+const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/login"),
     ("POST", "/logout"),
     ("POST", "/api/v1/auth/login"),

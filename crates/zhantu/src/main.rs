@@ -32,6 +32,12 @@ enum Command {
     Backup(commands::copy::BackupArgs),
     /// 后台任务：run lights
     Job(commands::job::Args),
+    /// 从 Excel（.xlsx）或 CSV 导入项目、节点、月度投资、固投数据、企业、问题
+    Import(commands::import::Args),
+    /// 把清单和统计表导出为 Excel（.xlsx）
+    Export(commands::export::Args),
+    /// 生成周例会、月分析、两月督查、季度督评报告（HTML、PDF、Excel、Word）
+    Report(commands::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +64,9 @@ fn main() -> ExitCode {
             Command::Copy(a) => commands::copy::run_copy(a).await,
             Command::Backup(a) => commands::copy::run_backup(a).await,
             Command::Job(a) => commands::job::run(a).await,
+            Command::Import(a) => commands::import::run(a).await,
+            Command::Export(a) => commands::export::run(a).await,
+            Command::Report(a) => commands::report::run(a).await,
         }
     });
     match result {

@@ -1,11 +1,35 @@
-//! The pages' strings, in `i18n/zh-CN.json` (the default) and `i18n/en.json`: flat objects of
-//! key → text, compiled into the binary and parsed once. `{name}` marks a placeholder.
+//! The pages' strings, in `i18n/zh-CN.json` (the default) and `i18n/en.json`, plus one pair of
+//! files per feature area (`i18n/<area>.zh-CN.json`, `i18n/<area>.en.json`): flat objects of
+//! key → text, compiled into the binary, merged and parsed once. A key defined twice is a bug
+//! the tests catch. `{name}` marks a placeholder.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const ZH_CN: &str = include_str!("../../i18n/zh-CN.json");
-const EN: &str = include_str!("../../i18n/en.json");
+/// (file name, zh-CN text, en text) of every string file.
+const FILES: &[(&str, &str, &str)] = &[
+    ("core", include_str!("../../i18n/zh-CN.json"), include_str!("../../i18n/en.json")),
+    (
+        "excel",
+        include_str!("../../i18n/excel.zh-CN.json"),
+        include_str!("../../i18n/excel.en.json"),
+    ),
+    (
+        "reports",
+        include_str!("../../i18n/reports.zh-CN.json"),
+        include_str!("../../i18n/reports.en.json"),
+    ),
+    (
+        "service",
+        include_str!("../../i18n/service.zh-CN.json"),
+        include_str!("../../i18n/service.en.json"),
+    ),
+    (
+        "pipeline",
+        include_str!("../../i18n/pipeline.zh-CN.json"),
+        include_str!("../../i18n/pipeline.en.json"),
+    ),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -39,15 +63,32 @@ impl Lang {
 }
 
 fn parse(src: &str, name: &str) -> HashMap<String, String> {
-    serde_json::from_str(src).unwrap_or_else(|e| panic!("i18n/{name}.json is not a flat JSON object of strings: {e}"))
+    serde_json::from_str(src).unwrap_or_else(|e| panic!("i18n file {name} is not a flat JSON object of strings: {e}"))
+}
+
+/// All files of one language merged; panics on a key defined in two files.
+fn merged(lang: Lang) -> HashMap<String, String> {
+    let mut all = HashMap::new();
+    for (area, zh, en) in FILES {
+        let (src, name) = match lang {
+            Lang::Zh => (*zh, format!("{area}.zh-CN")),
+            Lang::En => (*en, format!("{area}.en")),
+        };
+        for (k, v) in parse(src, &name) {
+            if all.insert(k.clone(), v).is_some() {
+                panic!("i18n key {k} is defined twice ({name})");
+            }
+        }
+    }
+    all
 }
 
 fn table(lang: Lang) -> &'static HashMap<String, String> {
     static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
     static ENG: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Zh => ZH.get_or_init(|| parse(ZH_CN, "zh-CN")),
-        Lang::En => ENG.get_or_init(|| parse(EN, "en")),
+        Lang::Zh => ZH.get_or_init(|| merged(Lang::Zh)),
+        Lang::En => ENG.get_or_init(|| merged(Lang::En)),
     }
 }
 
@@ -105,6 +146,10 @@ mod tests {
             include_str!("project.rs"),
             include_str!("battle.rs"),
             include_str!("map.rs"),
+            include_str!("excel.rs"),
+            include_str!("reports.rs"),
+            include_str!("service.rs"),
+            include_str!("pipeline.rs"),
             include_str!("../pages.rs"),
             include_str!("../admin.rs"),
         ];

@@ -4,10 +4,14 @@
 
 mod battle;
 mod cockpit;
+mod excel;
 pub mod i18n;
 mod map;
+mod pipeline;
 mod project;
 mod registry;
+mod reports;
+mod service;
 
 use crate::AppState;
 use crate::auth::{Auth, Via, cookie};
@@ -36,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/battle-map", get(battle::page))
         .route("/battle-map.svg", get(battle::export))
         .route("/map", get(map::page))
+        .merge(excel::router())
+        .merge(reports::router())
+        .merge(service::router())
+        .merge(pipeline::router())
         .route("/lang", get(switch_lang))
         .route(
             "/assets/app.js",
@@ -216,7 +224,15 @@ pub fn layout(cx: &Ctx, title: &str, body: &str, scripts: &[&str]) -> Html<Strin
         ("/projects", "nav.registry"),
         ("/battle-map", "nav.battle_map"),
         ("/map", "nav.map"),
+        ("/problems", "nav.problems"),
+        ("/enterprises", "nav.enterprises"),
+        ("/attraction", "nav.attraction"),
+        ("/programs", "nav.programs"),
+        ("/reports", "nav.reports"),
     ];
+    if cx.auth.actor.may(zhantu_domain::access::Action::Import).is_ok() {
+        links.push(("/import", "nav.import"));
+    }
     if cx.auth.actor.reads_all() {
         links.push(("/audit", "nav.audit"));
     }

@@ -1,9 +1,12 @@
 pub mod audit;
 pub mod copy;
 pub mod demo;
+pub mod export;
 pub mod generate;
+pub mod import;
 pub mod job;
 pub mod migrate;
+pub mod report;
 pub mod serve;
 pub mod user;
 

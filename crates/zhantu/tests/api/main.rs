@@ -3,9 +3,13 @@
 
 mod cli;
 mod engines;
+mod excel;
 mod figures;
 mod helpers;
 mod nodes;
 mod pages;
+mod pipeline;
 mod projects;
+mod reports;
 mod security;
+mod service;

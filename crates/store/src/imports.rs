@@ -1,0 +1,1 @@
+//! imports: see the module's functions on `Store`.

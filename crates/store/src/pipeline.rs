@@ -1,0 +1,1 @@
+//! pipeline: see the module's functions on `Store`.

@@ -1,0 +1,1 @@
+//! reports: see the module's functions on `Store`.
