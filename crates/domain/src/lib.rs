@@ -21,6 +21,7 @@ pub mod rules;
 pub mod search;
 pub mod service;
 pub mod stage;
+pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
 pub use date::parse_date;

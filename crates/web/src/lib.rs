@@ -6,6 +6,7 @@ pub mod accounts;
 mod admin;
 mod api;
 pub mod auth;
+pub mod download;
 mod error;
 mod excel_api;
 mod extract;
