@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clocks;
 pub mod codes;
 pub mod dataset;
+pub mod deadlines;
 pub mod date;
 pub mod error;
 pub mod figures;

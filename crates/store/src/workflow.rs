@@ -275,3 +275,97 @@ impl Store {
         Ok(n)
     }
 }
+
+/// One unit's reporting record, with its name, for the late-submission list.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReporting {
+    pub unit_name: String,
+    #[serde(flatten)]
+    pub record: zhantu_domain::deadlines::UnitTimeliness,
+}
+
+/// Late-submission tracking over a span: the deadline used and each unit's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportingTimeliness {
+    pub period_kind: ReportPeriod,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub as_of: NaiveDate,
+    pub deadline: String,
+    pub periods: usize,
+    pub units: Vec<UnitReporting>,
+}
+
+impl Store {
+    /// Which expected progress reports of `kind` for periods ending in `[from, to]` came on time,
+    /// late, or not at all, per unit (worst first). A project owes reports from 1 January of its
+    /// planned year while the rule set's 填报 rule applies to its stage and it is not paused.
+    pub async fn reporting_timeliness(&self, kind: ReportPeriod, from: NaiveDate, to: NaiveDate) -> Result<ReportingTimeliness, StoreError> {
+        use zhantu_domain::deadlines::{Reporter, ReportingDeadlines, periods_ending_within, timeliness};
+        use zhantu_domain::rules::Check;
+        let rules = self.rule_set().await?;
+        let calendar = self.calendar().await?;
+        let as_of = self.as_of().await?;
+        let deadlines = ReportingDeadlines::from_rules(&rules);
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.enabled && matches!(&r.check, Check::ReportMissing(m) if m.period == kind));
+        let periods = periods_ending_within(kind, from, to);
+        let mut reporters = Vec::new();
+        for r in sqlx::query("SELECT id, unit_id, stage, planned_year FROM projects WHERE paused = 0 AND stage <> 'terminated'")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let stage = text(&r, "stage")?;
+            let stage = zhantu_domain::Stage::from_code(&stage).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage}")))?;
+            if rule.is_some_and(|rule| !rule.applies_to(stage)) {
+                continue;
+            }
+            let year = i64_(&r, "planned_year")? as i32;
+            reporters.push(Reporter {
+                project_id: i64_(&r, "id")?,
+                unit_id: i64_(&r, "unit_id")?,
+                required_from: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(from),
+            });
+        }
+        let mut submitted = std::collections::HashMap::new();
+        if let (Some(first), Some(last)) = (periods.first(), periods.last()) {
+            for r in sqlx::query(
+                "SELECT project_id, period_start, submitted_on FROM progress_reports WHERE period_kind = $1 AND period_start >= $2 AND period_start <= $3",
+            )
+            .bind(kind.code())
+            .bind(first.start.to_string())
+            .bind(last.start.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            {
+                let date = |col: &str| -> Result<NaiveDate, StoreError> {
+                    let s = text(&r, col)?;
+                    // submitted_on may carry a time: the day is its first ten characters.
+                    s.get(..10)
+                        .and_then(|d| d.parse().ok())
+                        .ok_or_else(|| StoreError::Corrupt(format!("progress_reports.{col} = {s}")))
+                };
+                submitted.insert((i64_(&r, "project_id")?, date("period_start")?), date("submitted_on")?);
+            }
+        }
+        let names: std::collections::HashMap<i64, String> = self.unit_names().await?.into_iter().map(|(id, name, _)| (id, name)).collect();
+        let units = timeliness(kind, &periods, &reporters, &submitted, &deadlines, &calendar, as_of)
+            .into_iter()
+            .map(|record| UnitReporting {
+                unit_name: names.get(&record.unit_id).cloned().unwrap_or_default(),
+                record,
+            })
+            .collect();
+        Ok(ReportingTimeliness {
+            period_kind: kind,
+            from,
+            to,
+            as_of,
+            deadline: deadlines.rule(kind).describe_zh(),
+            periods: periods.len(),
+            units,
+        })
+    }
+}

@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reports", post(submit_report))
         .route("/periods/{year}/{month}/lock", post(lock_month))
         .route("/lights/board", get(board))
+        .route("/reporting/timeliness", get(timeliness))
+        .route("/reporting/timeliness.xlsx", get(timeliness_xlsx))
         .route("/notifications", get(notifications))
         .route("/settings/webhook", get(webhook).put(set_webhook))
         .route("/notifications/{id}/read", post(mark_read))
@@ -176,4 +178,72 @@ async fn set_webhook(State(st): State<AppState>, a: Auth, Json(b): Json<WebhookB
     st.store.set_setting("webhook_url", url, &a.audit()).await?;
     st.store.set_setting("webhook_kind", &b.kind, &a.audit()).await?;
     Ok(Json(json!({ "url": url, "kind": b.kind })))
+}
+
+#[derive(Deserialize, Default)]
+struct TimelinessQuery {
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The late-submission list: `?kind=month|week&from=2019-01-01&to=2019-12-31` (default: monthly
+/// reports of the data year up to its as-of date). Unit staff see their own units only.
+async fn load_timeliness(st: &AppState, a: &Auth, q: &TimelinessQuery) -> Result<zhantu_store::ReportingTimeliness, ApiError> {
+    let kind = match q.kind.as_deref().filter(|s| !s.is_empty()) {
+        None => ReportPeriod::Month,
+        Some(k) => ReportPeriod::from_code(k).ok_or_else(|| ApiError::bad_request("invalid_kind", format!("报告周期“{k}”无效：应为 week 或 month")))?,
+    };
+    let as_of = st.store.as_of().await?;
+    let day = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(parse_date).transpose();
+    let to = day(&q.to)?.unwrap_or(as_of);
+    let from = day(&q.from)?.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&to), 1, 1).unwrap_or(to));
+    if from > to {
+        return Err(ApiError::bad_request("invalid_span", "起始日期晚于截止日期"));
+    }
+    let mut t = st.store.reporting_timeliness(kind, from, to).await?;
+    if !a.actor.reads_all() {
+        t.units.retain(|u| a.actor.in_scope(u.record.unit_id));
+    }
+    Ok(t)
+}
+
+async fn timeliness(State(st): State<AppState>, a: Auth, axum::extract::Query(q): axum::extract::Query<TimelinessQuery>) -> Result<Json<zhantu_store::ReportingTimeliness>, ApiError> {
+    Ok(Json(load_timeliness(&st, &a, &q).await?))
+}
+
+async fn timeliness_xlsx(
+    State(st): State<AppState>,
+    a: Auth,
+    axum::extract::Query(q): axum::extract::Query<TimelinessQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use zhantu_domain::table::{Cell, ColKind, Column, Table};
+    let t = load_timeliness(&st, &a, &q).await?;
+    let what = t.period_kind.label_zh();
+    let mut table = Table::new(
+        "报送及时率",
+        vec![
+            Column::new("单位", ColKind::Text),
+            Column::new("应报", ColKind::Int),
+            Column::new("按时", ColKind::Int),
+            Column::new("迟报", ColKind::Int),
+            Column::new("漏报", ColKind::Int),
+            Column::new("未到期", ColKind::Int),
+            Column::new("按时报送率", ColKind::Pct),
+        ],
+    )
+    .with_title(format!("{}至{}{}报送情况（截止要求：{}）", t.from, t.to, what, t.deadline));
+    for u in &t.units {
+        let r = &u.record;
+        table.push(vec![
+            Cell::from(u.unit_name.as_str()),
+            Cell::Int(r.expected as i64),
+            Cell::Int(r.on_time as i64),
+            Cell::Int(r.late as i64),
+            Cell::Int(r.missing as i64),
+            Cell::Int(r.pending as i64),
+            Cell::from(r.on_time_rate),
+        ]);
+    }
+    crate::download::xlsx(&format!("{what}报送及时率_{}_{}.xlsx", t.from, t.to), &[table])
 }

@@ -642,3 +642,42 @@ async fn the_daily_digest_goes_to_the_group_robot() {
     assert!(sent[0]["markdown"]["title"].as_str().unwrap().contains("亮灯日报"), "{}", sent[0]);
     assert!(sent[0]["markdown"]["text"].as_str().unwrap().contains("红灯"));
 }
+
+#[tokio::test]
+async fn late_submissions_are_listed_per_unit_and_scoped() {
+    let app = spawn_app().await;
+    let (status, t) = app.get("/api/v1/reporting/timeliness?kind=month&from=2019-01-01&to=2019-11-30").await;
+    assert_eq!(status, 200, "{t}");
+    assert_eq!(t["deadline"], "期末后5个工作日内");
+    assert_eq!(t["periods"], 11);
+    let units = t["units"].as_array().unwrap();
+    assert!(units.len() > 3, "{t}");
+    for u in units {
+        let n = |k: &str| u[k].as_i64().unwrap();
+        assert_eq!(n("expected"), n("on_time") + n("late") + n("missing") + n("pending"), "{u}");
+        assert!(!u["unit_name"].as_str().unwrap().is_empty());
+    }
+    // Worst first.
+    let rates: Vec<f64> = units.iter().filter_map(|u| u["on_time_rate"].as_f64()).collect();
+    assert!(rates.windows(2).all(|w| w[0] <= w[1]), "{rates:?}");
+
+    // A unit editor sees only the units in scope.
+    let editor = app.login("haimen").await;
+    let (status, mine) = editor.get("/api/v1/reporting/timeliness?kind=week&from=2019-12-01&to=2019-12-31").await;
+    assert_eq!(status, 200, "{mine}");
+    assert!(mine["units"].as_array().unwrap().iter().all(|u| u["unit_name"] == "海门街道"), "{mine}");
+
+    let (status, e) = app.get("/api/v1/reporting/timeliness?kind=year").await;
+    assert_eq!(status, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("week 或 month"));
+
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/reporting/timeliness.xlsx?from=2019-01-01&to=2019-11-30", app.base))
+        .bearer_auth(crate::helpers::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    assert_eq!(&resp.bytes().await.unwrap()[..2], b"PK");
+}
