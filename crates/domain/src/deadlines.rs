@@ -95,9 +95,13 @@ impl ReportingDeadlines {
 pub enum Submission {
     OnTime,
     /// Came in after the deadline, by this many calendar days.
-    Late { days: i64 },
+    Late {
+        days: i64,
+    },
     /// Not in, and the deadline has passed.
-    Missing { overdue_days: i64 },
+    Missing {
+        overdue_days: i64,
+    },
     /// Not in yet, but still within its deadline.
     Pending,
 }
@@ -105,7 +109,9 @@ pub enum Submission {
 pub fn classify(due: NaiveDate, submitted_on: Option<NaiveDate>, as_of: NaiveDate) -> Submission {
     match submitted_on {
         Some(d) if d <= due => Submission::OnTime,
-        Some(d) => Submission::Late { days: (d - due).num_days() },
+        Some(d) => Submission::Late {
+            days: (d - due).num_days(),
+        },
         None if as_of > due => Submission::Missing {
             overdue_days: (as_of - due).num_days(),
         },
@@ -143,7 +149,9 @@ pub fn periods_ending_within(kind: ReportPeriod, from: NaiveDate, to: NaiveDate)
             loop {
                 let Some(start) = NaiveDate::from_ymd_opt(y, m, 1) else { break };
                 let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                let Some(end) = NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()) else { break };
+                let Some(end) = NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()) else {
+                    break;
+                };
                 if end > to {
                     break;
                 }
@@ -247,7 +255,10 @@ mod tests {
     fn weekly_deadline_is_the_next_working_day() {
         let cal = WorkCalendar::shipped();
         // The week of 23–29 December 2019 is due Monday the 30th.
-        assert_eq!(ReportingDeadlines::default().due(ReportPeriod::Week, d(2019, 12, 29), cal), d(2019, 12, 30));
+        assert_eq!(
+            ReportingDeadlines::default().due(ReportPeriod::Week, d(2019, 12, 29), cal),
+            d(2019, 12, 30)
+        );
     }
 
     #[test]
@@ -263,7 +274,10 @@ mod tests {
             }
         }
         let d2 = ReportingDeadlines::from_rules(&rules);
-        assert_eq!(d2.due(ReportPeriod::Month, d(2019, 11, 30), WorkCalendar::shipped()), d(2019, 12, 10));
+        assert_eq!(
+            d2.due(ReportPeriod::Month, d(2019, 11, 30), WorkCalendar::shipped()),
+            d(2019, 12, 10)
+        );
     }
 
     #[test]
@@ -283,7 +297,13 @@ mod tests {
         assert_eq!(weeks.len(), 5);
         let months = periods_ending_within(ReportPeriod::Month, d(2019, 1, 1), d(2019, 12, 31));
         assert_eq!(months.len(), 12);
-        assert_eq!(months[1], Period { start: d(2019, 2, 1), end: d(2019, 2, 28) });
+        assert_eq!(
+            months[1],
+            Period {
+                start: d(2019, 2, 1),
+                end: d(2019, 2, 28)
+            }
+        );
     }
 
     #[test]
@@ -291,17 +311,37 @@ mod tests {
         let cal = WorkCalendar::shipped();
         let periods = periods_ending_within(ReportPeriod::Month, d(2019, 10, 1), d(2019, 11, 30));
         let reporters = vec![
-            Reporter { project_id: 1, unit_id: 10, required_from: d(2019, 1, 1) },
-            Reporter { project_id: 2, unit_id: 20, required_from: d(2019, 1, 1) },
+            Reporter {
+                project_id: 1,
+                unit_id: 10,
+                required_from: d(2019, 1, 1),
+            },
+            Reporter {
+                project_id: 2,
+                unit_id: 20,
+                required_from: d(2019, 1, 1),
+            },
             // Owes nothing for October: required only from November.
-            Reporter { project_id: 3, unit_id: 20, required_from: d(2019, 11, 1) },
+            Reporter {
+                project_id: 3,
+                unit_id: 20,
+                required_from: d(2019, 11, 1),
+            },
         ];
         let mut submitted = HashMap::new();
         submitted.insert((1, d(2019, 10, 1)), d(2019, 11, 1));
         submitted.insert((1, d(2019, 11, 1)), d(2019, 12, 20));
         submitted.insert((2, d(2019, 10, 1)), d(2019, 11, 5));
         submitted.insert((2, d(2019, 11, 1)), d(2019, 12, 2));
-        let t = timeliness(ReportPeriod::Month, &periods, &reporters, &submitted, &ReportingDeadlines::default(), cal, d(2019, 12, 31));
+        let t = timeliness(
+            ReportPeriod::Month,
+            &periods,
+            &reporters,
+            &submitted,
+            &ReportingDeadlines::default(),
+            cal,
+            d(2019, 12, 31),
+        );
         assert_eq!(t.len(), 2);
         // Unit 20: 3 expected, 2 on time, project 3 missing → 66.7 %; unit 10: 1 of 2 → 50.0 %.
         assert_eq!(t[0].unit_id, 10);

@@ -41,7 +41,7 @@ pub use projects::ProjectSort;
 pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use search::{DocKind, SearchHit};
 pub use views::{DivisionCount, FilterChoices, MapNode, MapRow, UnitChoice, UnitRank};
-pub use workflow::{NewReport, ReportingTimeliness, RuleSetVersion, UnitReporting, period_bounds};
+pub use workflow::{CalendarDay, CalendarYear, NewReport, ReportingTimeliness, RuleSetVersion, UnitReporting, period_bounds};
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -106,4 +106,5 @@ const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/periods/{year}/{month}/lock"),
     ("POST", "/api/v1/notifications/{id}/read"),
     ("PUT", "/api/v1/settings/webhook"),
+    ("PUT", "/api/v1/calendar/{year}"),
 ];

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/periods/{year}/{month}/lock", post(lock_month))
         .route("/lights/board", get(board))
         .route("/reporting/timeliness", get(timeliness))
+        .route("/calendar/{year}", get(calendar_year).put(set_calendar_year))
         .route("/reporting/timeliness.xlsx", get(timeliness_xlsx))
         .route("/notifications", get(notifications))
         .route("/settings/webhook", get(webhook).put(set_webhook))
@@ -192,7 +193,8 @@ struct TimelinessQuery {
 async fn load_timeliness(st: &AppState, a: &Auth, q: &TimelinessQuery) -> Result<zhantu_store::ReportingTimeliness, ApiError> {
     let kind = match q.kind.as_deref().filter(|s| !s.is_empty()) {
         None => ReportPeriod::Month,
-        Some(k) => ReportPeriod::from_code(k).ok_or_else(|| ApiError::bad_request("invalid_kind", format!("报告周期“{k}”无效：应为 week 或 month")))?,
+        Some(k) => ReportPeriod::from_code(k)
+            .ok_or_else(|| ApiError::bad_request("invalid_kind", format!("报告周期“{k}”无效：应为 week 或 month")))?,
     };
     let as_of = st.store.as_of().await?;
     let day = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(parse_date).transpose();
@@ -208,7 +210,11 @@ async fn load_timeliness(st: &AppState, a: &Auth, q: &TimelinessQuery) -> Result
     Ok(t)
 }
 
-async fn timeliness(State(st): State<AppState>, a: Auth, axum::extract::Query(q): axum::extract::Query<TimelinessQuery>) -> Result<Json<zhantu_store::ReportingTimeliness>, ApiError> {
+async fn timeliness(
+    State(st): State<AppState>,
+    a: Auth,
+    axum::extract::Query(q): axum::extract::Query<TimelinessQuery>,
+) -> Result<Json<zhantu_store::ReportingTimeliness>, ApiError> {
     Ok(Json(load_timeliness(&st, &a, &q).await?))
 }
 
@@ -246,4 +252,41 @@ async fn timeliness_xlsx(
         ]);
     }
     crate::download::xlsx(&format!("{what}报送及时率_{}_{}.xlsx", t.from, t.to), &[table])
+}
+
+fn calendar_year_param(year: &str) -> Result<i32, ApiError> {
+    year.parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::bad_request("invalid_year", format!("年份“{year}”无效")))
+}
+
+/// `GET /calendar/{year}`: the year's holidays (off) and make-up working days (work).
+async fn calendar_year(
+    State(st): State<AppState>,
+    _a: Auth,
+    Path(year): Path<String>,
+) -> Result<Json<zhantu_store::CalendarYear>, ApiError> {
+    Ok(Json(st.store.calendar_year(calendar_year_param(&year)?).await?))
+}
+
+#[derive(Deserialize)]
+struct CalendarBody {
+    revision: String,
+    days: Vec<zhantu_store::CalendarDay>,
+}
+
+/// `PUT /calendar/{year}` (administrators): `{"revision": "…", "days": [{"day": "2027-01-01",
+/// "kind": "off", "name": "元旦"}, …]}` replaces the year; every light is recomputed.
+async fn set_calendar_year(State(st): State<AppState>, a: Auth, Path(year): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Administer)?;
+    let year = calendar_year_param(&year)?;
+    let b: CalendarBody = serde_json::from_str(&body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_body",
+            format!("请求内容无效：{e}（应为 revision 和 days 列表，日期写作 2027-01-01）"),
+        )
+    })?;
+    let saved = st.store.set_calendar_year(year, &b.revision, &b.days, &a.audit()).await?;
+    Ok(Json(json!({ "saved": saved, "note": "节假日已更新，全部项目已重新亮灯" })))
 }

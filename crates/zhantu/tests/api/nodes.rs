@@ -646,7 +646,9 @@ async fn the_daily_digest_goes_to_the_group_robot() {
 #[tokio::test]
 async fn late_submissions_are_listed_per_unit_and_scoped() {
     let app = spawn_app().await;
-    let (status, t) = app.get("/api/v1/reporting/timeliness?kind=month&from=2019-01-01&to=2019-11-30").await;
+    let (status, t) = app
+        .get("/api/v1/reporting/timeliness?kind=month&from=2019-01-01&to=2019-11-30")
+        .await;
     assert_eq!(status, 200, "{t}");
     assert_eq!(t["deadline"], "期末后5个工作日内");
     assert_eq!(t["periods"], 11);
@@ -663,21 +665,116 @@ async fn late_submissions_are_listed_per_unit_and_scoped() {
 
     // A unit editor sees only the units in scope.
     let editor = app.login("haimen").await;
-    let (status, mine) = editor.get("/api/v1/reporting/timeliness?kind=week&from=2019-12-01&to=2019-12-31").await;
+    let (status, mine) = editor
+        .get("/api/v1/reporting/timeliness?kind=week&from=2019-12-01&to=2019-12-31")
+        .await;
     assert_eq!(status, 200, "{mine}");
-    assert!(mine["units"].as_array().unwrap().iter().all(|u| u["unit_name"] == "海门街道"), "{mine}");
+    assert!(
+        mine["units"].as_array().unwrap().iter().all(|u| u["unit_name"] == "海门街道"),
+        "{mine}"
+    );
 
     let (status, e) = app.get("/api/v1/reporting/timeliness?kind=year").await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("week 或 month"));
 
     let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/reporting/timeliness.xlsx?from=2019-01-01&to=2019-11-30", app.base))
+        .get(format!(
+            "{}/api/v1/reporting/timeliness.xlsx?from=2019-01-01&to=2019-11-30",
+            app.base
+        ))
         .bearer_auth(crate::helpers::ADMIN_TOKEN)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
     assert_eq!(&resp.bytes().await.unwrap()[..2], b"PK");
+}
+
+#[tokio::test]
+async fn the_administrator_updates_a_years_holidays_and_the_lights_follow() {
+    let app = spawn_app().await;
+    let (status, y) = app.get("/api/v1/calendar/2019").await;
+    assert_eq!(status, 200, "{y}");
+    // 2019 had 250 working days under the State Council's notice (365 − 104 weekend days − 16
+    // holiday weekdays + 5 make-up Saturdays and Sundays).
+    let before = y["working_days"].as_i64().unwrap();
+    assert_eq!(before, 250, "{y}");
+    assert!(
+        y["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["day"] == "2019-10-01" && d["kind"] == "off")
+    );
+
+    // A district-level day off (e.g. a typhoon day) on Tuesday 10 December 2019.
+    let mut days = y["days"].as_array().unwrap().clone();
+    days.push(json!({"day": "2019-12-10", "kind": "off", "name": "台风停工"}));
+    let admin = app.login("admin").await;
+    let (status, r) = admin
+        .send(
+            "PUT",
+            "/api/v1/calendar/2019",
+            Some(json!({"revision": y["revision"], "days": days})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["saved"]["working_days"].as_i64().unwrap(), before - 1);
+
+    // The old revision is now stale; a make-up day on a weekday is refused with the reason.
+    let (status, e) = admin
+        .send(
+            "PUT",
+            "/api/v1/calendar/2019",
+            Some(json!({"revision": y["revision"], "days": days})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 409, "{e}");
+    let mut bad = days.clone();
+    bad.push(json!({"day": "2019-12-11", "kind": "work", "name": "错"}));
+    let (status, e) = admin
+        .send(
+            "PUT",
+            "/api/v1/calendar/2019",
+            Some(json!({"revision": r["saved"]["revision"], "days": bad})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("2019-12-11"), "{e}");
+    let (status, _) = admin
+        .send(
+            "PUT",
+            "/api/v1/calendar/2019",
+            Some(json!({"revision": r["saved"]["revision"], "days": [{"day": "2020-01-01", "kind": "off", "name": "元旦"}]})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    // Coordinators may read but not change it.
+    let fgj = app.login("fgj").await;
+    let (status, _) = fgj
+        .send(
+            "PUT",
+            "/api/v1/calendar/2019",
+            Some(json!({"revision": r["saved"]["revision"], "days": days})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let recomputed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs WHERE trigger_kind = 'calendar'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(recomputed, 1);
 }

@@ -112,7 +112,17 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
     let mut stale_rules = next_rules.clone();
     stale_rules["version"] = rules["current"]["version"].clone();
     let building_version = other["version"].as_i64().unwrap();
+    let (_, cal) = app.get("/api/v1/calendar/2019").await;
     vec![
+        (
+            ("PUT", "/api/v1/calendar/{year}"),
+            f(
+                "/api/v1/calendar/2019".into(),
+                json!({"revision": cal["revision"], "days": cal["days"]}),
+                true,
+                Some(json!({"revision": "0000", "days": cal["days"]})),
+            ),
+        ),
         (
             ("PUT", "/api/v1/rules"),
             f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
