@@ -38,7 +38,7 @@ pub use lights::{BoardRow, LightBoard, LightsRun};
 pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NodeChange, NodeState};
 pub use notify::{NewRed, Notification};
 pub use projects::ProjectSort;
-pub use projects::{NamedRef, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
+pub use projects::{NamedRef, NodeView, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use search::{DocKind, SearchHit};
 pub use views::{DivisionCount, FilterChoices, MapNode, MapRow, UnitChoice, UnitRank};
 pub use workflow::{CalendarDay, CalendarYear, NewReport, ReportingTimeliness, RuleSetVersion, UnitReporting, period_bounds};

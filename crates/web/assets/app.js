@@ -1,6 +1,7 @@
 // zhantu's only script. Draws the charts whose ECharts option the server wrote into the
 // element's data-chart attribute (clicking a bar or slice opens the list it counts), and
-// wires the battle map's print button. Pages work without it: every number is also a link.
+// wires the battle map's print button and the forms that post to the JSON API. Reading pages
+// work without it: every number is also a link.
 (function () {
   "use strict";
   function draw() {
@@ -79,6 +80,65 @@
         });
     });
   }
+  // Forms that post to the JSON API (form[data-api]): JSON from the named fields
+  // (data-type="number" / "bool" convert), or multipart for uploads; the session's CSRF token
+  // goes in the header. Success reloads the page; a refusal shows the API's message.
+  var csrf = document.querySelector('input[name="csrf_token"]');
+  document.querySelectorAll("form[data-api]").forEach(function (f) {
+    f.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var err = f.querySelector(".form-error");
+      var btn = f.querySelector('button[type="submit"]');
+      var headers = { "X-CSRF-Token": csrf ? csrf.value : "", Accept: "application/json" };
+      var body;
+      if (f.getAttribute("data-enctype") === "multipart") {
+        body = new FormData(f);
+      } else {
+        var o = {};
+        f.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
+          var v = el.value;
+          var kind = el.getAttribute("data-type");
+          if (kind === "number") v = Number(v);
+          else if (kind === "bool") v = v === "true";
+          else if (v === "" && !el.required) return;
+          o[el.name] = v;
+        });
+        body = JSON.stringify(o);
+        headers["Content-Type"] = "application/json";
+      }
+      if (btn) btn.disabled = true;
+      window
+        .fetch(f.getAttribute("data-api"), { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+        .then(function (r) {
+          return r
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (j) {
+              return { ok: r.ok, status: r.status, j: j };
+            });
+        })
+        .then(function (res) {
+          if (res.ok) {
+            window.location.reload();
+            return;
+          }
+          if (err) {
+            err.textContent = (res.j.error && res.j.error.message) || "HTTP " + res.status;
+            err.hidden = false;
+          }
+          if (btn) btn.disabled = false;
+        })
+        .catch(function (e) {
+          if (err) {
+            err.textContent = String(e);
+            err.hidden = false;
+          }
+          if (btn) btn.disabled = false;
+        });
+    });
+  });
   // The battle map opens with the data date in view (three quarters across the chart).
   var map = document.getElementById("battle-map");
   if (map && map.dataset.today) {

@@ -17,7 +17,7 @@ pub const PRE_SESSION_CSRF_COOKIE: &str = "zhantu_pre";
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn is_public(path: &str) -> bool {
-    matches!(path, "/healthz" | "/login" | "/api/v1/auth/login") || path.starts_with("/assets/")
+    matches!(path, "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico") || path.starts_with("/assets/")
 }
 
 fn is_api(path: &str) -> bool {

@@ -76,7 +76,11 @@ async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Qu
         .and_then(Lang::from_code)
         .or_else(|| auth::cookie(&headers, "zhantu_lang").as_deref().and_then(Lang::from_code))
         .unwrap_or(Lang::Zh);
-    let pre = auth::random_token();
+    // Keep the browser's pre-session token when it has one: a second sign-in tab (or the
+    // browser fetching the page again in the background) must not void the form already open.
+    let pre = auth::cookie(&headers, PRE_SESSION_CSRF_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(auth::random_token);
     let demo = st.store.setting("demo_seed").await?.is_some();
     let error = q
         .error

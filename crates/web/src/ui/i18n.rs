@@ -141,6 +141,7 @@ mod tests {
     fn every_key_used_in_the_code_exists() {
         let sources = [
             include_str!("mod.rs"),
+            include_str!("actions.rs"),
             include_str!("cockpit.rs"),
             include_str!("registry.rs"),
             include_str!("project.rs"),

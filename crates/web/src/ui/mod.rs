@@ -2,6 +2,7 @@
 //! battle map (挂图作战) and the map of streets and towns. Drawn on the server as HTML and SVG;
 //! the only script draws the cockpit's ECharts charts. Every string comes from `i18n/`.
 
+mod actions;
 mod battle;
 mod cockpit;
 mod excel;
@@ -45,6 +46,10 @@ pub fn router() -> Router<AppState> {
         .merge(service::router())
         .merge(pipeline::router())
         .route("/lang", get(switch_lang))
+        .route(
+            "/favicon.ico",
+            get(|| asset("image/svg+xml", include_str!("../../assets/favicon.svg"))),
+        )
         .route(
             "/assets/app.js",
             get(|| asset("text/javascript; charset=utf-8", include_str!("../../assets/app.js"))),

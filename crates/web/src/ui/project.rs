@@ -204,12 +204,31 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         },
     ));
 
+    let powers = super::actions::Powers {
+        edit: cx
+            .auth
+            .actor
+            .may(zhantu_domain::access::Action::Edit { unit_id: s.unit.id })
+            .is_ok(),
+        verify: cx.auth.actor.may(zhantu_domain::access::Action::Verify).is_ok(),
+    };
+    let mut pending = std::collections::HashMap::new();
+    for n in p.nodes.iter().filter(|n| n.status != "closed") {
+        let waiting: Vec<_> = st
+            .store
+            .date_changes_of(n.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == "pending")
+            .collect();
+        pending.insert(n.id, waiting);
+    }
     let node_rows: String = p
         .nodes
         .iter()
         .map(|n| {
             format!(
-                "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"actions\">{}</td></tr>",
                 n.seq,
                 esc(&n.name),
                 n.planned_on,
@@ -220,9 +239,15 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
                 esc(n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—")),
                 esc(t(&format!("status.{}", n.status))),
                 light_badge(lang, n.light, n.light_reason.as_deref()),
+                super::actions::node_actions(&cx, n, &powers, pending.get(&n.id).map(Vec::as_slice).unwrap_or(&[]), as_of),
             )
         })
         .collect();
+    let report_form = if powers.edit {
+        super::actions::report_form(&cx, id, as_of)
+    } else {
+        String::new()
+    };
     let stage_name = |code: &str| {
         Stage::from_code(code)
             .map(|s| stage_label(lang, s).to_string())
@@ -334,7 +359,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
 <section class="panel"><h2>{nodes_h}</h2>{timeline}{nodes}</section>
 <div class="grid2"><section class="panel"><h2>{inv_h}</h2><ul class="plain">{plans}</ul>{inv_chart}{inv_table}</section>
 <section class="panel"><h2>{stages_h}</h2>{stages}</section></div>
-<section class="panel"><h2>{reports_h}</h2>{reports}</section>
+<section class="panel"><h2>{reports_h}</h2>{report_form}{reports}</section>
 <section class="panel"><h2>{problems_h}</h2>{problems}</section>
 <section class="panel"><h2>{audit_h}</h2>{audit}</section>
 <p class="hint">{as_of_label} {as_of}</p>"#,
@@ -364,7 +389,8 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
                 "common.unit",
                 "project.person",
                 "project.status",
-                "common.light"
+                "common.light",
+                "work.actions"
             ],
             &node_rows
         ),
