@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod reference;
 pub mod reports;
 pub mod rules;
+pub mod schedule;
 pub mod search;
 pub mod service;
 pub mod stage;

@@ -22,6 +22,7 @@ pub mod pipeline;
 mod projects;
 pub mod reports;
 mod row;
+mod schedule;
 mod search;
 pub mod service;
 mod views;

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/nodes/{id}", get(node).patch(update_node))
         .route("/projects/{id}/plan", post(plan))
+        .route("/projects/{id}/schedule", get(schedule))
         .route(
             "/nodes/{id}/report",
             post(report).layer(DefaultBodyLimit::max(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)),
@@ -297,5 +298,42 @@ async fn update_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Js
     };
     Ok(Json(
         json!({ "node": st.store.update_node(id, version, &change, &a.audit()).await? }),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct ScheduleQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /projects/{id}/schedule?from=0&to=3`: every version of the schedule (0 is the baseline,
+/// each approved date change the next) and the node-by-node comparison of two of them
+/// (default: the baseline against the latest).
+async fn schedule(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    axum::extract::Query(q): axum::extract::Query<ScheduleQuery>,
+) -> Result<Json<Value>, ApiError> {
+    crate::api::check_project(&st, &a.actor, id, crate::api::read).await?;
+    let (nodes, all) = st.store.schedule_versions(id).await?;
+    let latest = all.len().saturating_sub(1);
+    let pick = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
+        match v.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(default),
+            Some("latest") => Ok(latest),
+            Some(s) => s
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= latest)
+                .ok_or_else(|| ApiError::bad_request("invalid_version", format!("计划版本“{s}”不存在：应为 0 到 {latest}"))),
+        }
+    };
+    let (from, to) = (pick(&q.from, 0)?, pick(&q.to, latest)?);
+    let shifts = zhantu_domain::schedule::compare(&nodes, &all, from, to).unwrap_or_default();
+    let versions: Vec<Value> = all.iter().map(|v| json!({ "version": v.version, "change": v.change })).collect();
+    Ok(Json(
+        json!({ "versions": versions, "compare": { "from": from, "to": to, "nodes": shifts } }),
     ))
 }

@@ -218,3 +218,55 @@ pub fn report_form(cx: &Ctx, project_id: i64, as_of: NaiveDate) -> String {
         )
     )
 }
+
+/// The schedule's versions (baseline, then each approved change) and what moved since the
+/// baseline, node by node.
+pub fn schedule_panel(
+    cx: &Ctx,
+    nodes: &[zhantu_domain::schedule::BaselineNode],
+    all: &[zhantu_domain::schedule::ScheduleVersion],
+) -> String {
+    let t = |k: &str| cx.t(k);
+    if all.len() <= 1 {
+        return format!(r#"<p class="empty">{}</p>"#, t("work.no_changes"));
+    }
+    let names: std::collections::HashMap<i64, &str> = nodes.iter().map(|n| (n.node_id, n.name.as_str())).collect();
+    let rows: String = all
+        .iter()
+        .filter_map(|v| v.change.as_ref().map(|c| (v.version, c)))
+        .map(|(version, c)| {
+            format!(
+                "<tr><td>v{version}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(names.get(&c.node_id).copied().unwrap_or("")),
+                c.from,
+                c.to,
+                (c.to - c.from).num_days(),
+                esc(&c.reason),
+                esc(&c.requested_by),
+                esc(&format!("{} {}", c.approved_by, zhantu_store::beijing_time(&c.approved_at)))
+            )
+        })
+        .collect();
+    let shifts = zhantu_domain::schedule::compare(nodes, all, 0, all.len() - 1).unwrap_or_default();
+    let moved: String = shifts
+        .iter()
+        .filter(|s| s.days != 0)
+        .map(|s| format!("<li>{}：{} → {}（{:+}天）</li>", esc(&s.name), s.from, s.to, s.days))
+        .collect();
+    let th: String = [
+        "work.version",
+        "project.node",
+        "work.moved",
+        "work.days",
+        "work.reason",
+        "work.requested_by",
+        "work.approved_by",
+    ]
+    .iter()
+    .map(|k| format!(r#"<th scope="col">{}</th>"#, t(k)))
+    .collect();
+    format!(
+        r#"<div class="table-wrap"><table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div><p>{}</p><ul class="plain">{moved}</ul>"#,
+        t("work.since_baseline")
+    )
+}

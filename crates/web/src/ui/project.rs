@@ -243,6 +243,8 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
             )
         })
         .collect();
+    let (baseline, versions) = st.store.schedule_versions(id).await?;
+    let schedule = super::actions::schedule_panel(&cx, &baseline, &versions);
     let report_form = if powers.edit {
         super::actions::report_form(&cx, id, as_of)
     } else {
@@ -357,6 +359,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
 <div class="page-head"><div><h1>{name}</h1><p class="sub">{light} {reason}</p></div><p class="links"><a href="/battle-map?q={qname}">{on_map}</a> · <a href="/api/v1/projects/{id}">JSON</a></p></div>
 <section class="panel"><h2>{facts_h}</h2><dl class="facts">{facts}</dl>{desc}</section>
 <section class="panel"><h2>{nodes_h}</h2>{timeline}{nodes}</section>
+<section class="panel"><h2>{schedule_h}</h2>{schedule}</section>
 <div class="grid2"><section class="panel"><h2>{inv_h}</h2><ul class="plain">{plans}</ul>{inv_chart}{inv_table}</section>
 <section class="panel"><h2>{stages_h}</h2>{stages}</section></div>
 <section class="panel"><h2>{reports_h}</h2>{report_form}{reports}</section>
@@ -377,6 +380,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
             format!("<p>{}</p>", esc(&p.description))
         },
         nodes_h = t("project.nodes"),
+        schedule_h = t("work.schedule"),
         timeline = timeline(&p, as_of, &cx),
         nodes = table(
             &[

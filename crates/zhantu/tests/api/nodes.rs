@@ -261,6 +261,42 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let (_, p2) = app.get(&format!("/api/v1/projects/{pid}")).await;
     let moved = p2["nodes"].as_array().unwrap().iter().find(|n| n["id"] == nid).unwrap();
     assert_ne!(moved["light"], "red", "the light follows the new plan: {moved}");
+
+    // The schedule now has two versions: the baseline and the approved change, comparable.
+    let (status, sched) = editor.get(&format!("/api/v1/projects/{pid}/schedule")).await;
+    assert_eq!(status, 200, "{sched}");
+    let versions = sched["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{sched}");
+    assert!(versions[0]["change"].is_null());
+    assert_eq!(versions[1]["change"]["approved_by"], "fgj");
+    assert!(versions[1]["change"]["reason"].as_str().unwrap().contains("征迁协议尚未签订"));
+    let shift = sched["compare"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["node_id"] == nid)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (shift["from"].clone(), shift["to"].as_str()),
+        (node["baseline_on"].clone(), Some("2020-03-31"))
+    );
+    let baseline = chrono::NaiveDate::parse_from_str(node["baseline_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let expected = (chrono::NaiveDate::from_ymd_opt(2020, 3, 31).unwrap() - baseline).num_days();
+    assert_eq!(shift["days"].as_i64().unwrap(), expected);
+    let (status, e) = editor.get(&format!("/api/v1/projects/{pid}/schedule?from=0&to=7")).await;
+    assert_eq!(status, 400, "{e}");
+    let resp = reqwest::Client::new()
+        .get(format!("{}/projects/{pid}", app.base))
+        .header("cookie", &editor.cookie)
+        .send()
+        .await
+        .unwrap();
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("计划版本") && html.contains("征迁协议尚未签订"),
+        "the project page shows the versions"
+    );
 }
 
 #[tokio::test]
