@@ -35,6 +35,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("enterprise_tags", "enterprise_id, tag"),
     ("enterprise_visits", "id"),
     ("problems", "id"),
+    ("problem_events", "id"),
     ("attraction_leads", "id"),
     ("batches", "id"),
     ("batch_projects", "batch_id, project_id"),

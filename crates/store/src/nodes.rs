@@ -226,6 +226,24 @@ impl Store {
             return Err(StoreError::Invalid(format!("节点“{}”没有待核验的完成报送", before.name)));
         }
         if approve {
+            // A problem that blocks the node (问题清单) must be closed out first.
+            let blocking: Vec<String> =
+                sqlx::query_scalar("SELECT description FROM problems WHERE blocking_node_id = $1 AND status <> 'closed' ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            if !blocking.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "节点“{}”有{}个未销号的阻塞问题（{}），问题销号后才能核验销号",
+                    before.name,
+                    blocking.len(),
+                    blocking
+                        .iter()
+                        .map(|d| d.chars().take(30).collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join("；")
+                )));
+            }
             sqlx::query("UPDATE nodes SET status = 'closed', verified_by = $1, verified_at = $2, light = NULL, light_reason = NULL, version = version + 1 WHERE id = $3")
                 .bind(&ctx.actor)
                 .bind(now())

@@ -181,6 +181,8 @@ pub struct ProblemView {
     pub deadline: NaiveDate,
     pub status: String,
     pub closed_on: Option<NaiveDate>,
+    /// The node this problem holds up until it is closed out.
+    pub blocking_node_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -532,8 +534,8 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         let problems = sqlx::query(
-            "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on \
-             FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC",
+            "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on, \
+             pr.blocking_node_id FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -549,6 +551,7 @@ impl Store {
                 deadline: date(r, "deadline")?,
                 status: text(r, "status")?,
                 closed_on: opt_date(r, "closed_on")?,
+                blocking_node_id: opt_i64(r, "blocking_node_id")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -90,7 +90,12 @@ impl Store {
 
     /// Re-indexes one project inside the caller's transaction.
     pub(crate) async fn reindex_project(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
-        let (sql, kind) = SOURCES[0];
+        self.reindex_doc(conn, DocKind::Project, id).await
+    }
+
+    /// Re-indexes one document (project, enterprise or problem) inside the caller's transaction.
+    pub(crate) async fn reindex_doc(&self, conn: &mut AnyConnection, kind: DocKind, id: i64) -> Result<(), StoreError> {
+        let (sql, kind) = SOURCES.into_iter().find(|s| s.1 == kind).expect("every kind has a source");
         let row = sqlx::query(&format!("{sql} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)

@@ -230,7 +230,16 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
             format!(
                 "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"actions\">{}</td></tr>",
                 n.seq,
-                esc(&n.name),
+                {
+                    // Open problems that hold the node up (问题清单), linked.
+                    let blocking: String = p
+                        .problems
+                        .iter()
+                        .filter(|pr| pr.blocking_node_id == Some(n.id) && pr.status != "closed")
+                        .map(|pr| format!(r#" <a class="pbadge blocking" href="/problems/{}">{} #{}</a>"#, pr.id, t("service.project.blocking"), pr.id))
+                        .collect();
+                    format!("{}{blocking}", esc(&n.name))
+                },
                 n.planned_on,
                 n.baseline_on,
                 opt_date(n.forecast_on),
@@ -323,7 +332,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&r.category),
-                esc(&r.description),
+                format!(r#"<a href="/problems/{}">{}</a>"#, r.id, esc(&r.description)),
                 esc(&r.unit.name),
                 r.raised_on,
                 r.deadline,

@@ -1,4 +1,4 @@
-//! `zhantu job run lights`: the daily lights job on demand. The server runs it by itself once
+//! `zhantu job run lights|escalate`: the daily jobs on demand. The server runs them by itself once
 //! a day (see `serve::daily_jobs`); this command is for an administrator who changed the rules
 //! or the calendar and wants the lights now.
 
@@ -13,20 +13,40 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum JobCommand {
-    /// 立即执行一个任务：lights（重算红黄绿灯）
+    /// 立即执行一个任务：lights（重算红黄绿灯）或 escalate（逾期问题升级督办）
     Run {
-        /// 任务名：lights
+        /// 任务名：lights 或 escalate
         job: String,
         #[arg(long)]
         database: String,
+        /// escalate：按此日期计算逾期（默认为数据日期）
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
 pub async fn run(args: Args) -> Result<(), CliError> {
     match args.command {
-        JobCommand::Run { job, database } => {
+        JobCommand::Run { job, database, today } => {
+            if job == "escalate" {
+                let store = Store::open(&database, OpenMode::ExistingOnly).await?;
+                let today = match today {
+                    Some(s) => zhantu_domain::parse_date(&s).map_err(|e| CliError(e.to_string()))?,
+                    None => store.as_of().await?,
+                };
+                let r = store.escalate_problems(today, &store.escalation_ladder().await?).await?;
+                println!(
+                    "问题升级督办已执行（日期 {}）：逾期问题 {} 个，升级 {} 个，发出通知 {} 条。",
+                    r.today,
+                    r.overdue,
+                    r.escalated.len(),
+                    r.notifications
+                );
+                store.close().await;
+                return Ok(());
+            }
             if job != "lights" {
-                return Err(CliError(format!("没有任务“{job}”：可用的任务为 lights")));
+                return Err(CliError(format!("没有任务“{job}”：可用的任务为 lights、escalate")));
             }
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
             let r = store.recompute_lights("manual").await?;

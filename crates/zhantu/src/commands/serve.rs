@@ -47,6 +47,12 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
 
 /// Runs the daily jobs: every hour, each instance tries to claim today's run (China time);
 /// the database lets exactly one of them have it.
+/// The escalation run on the data's date (the demo district lives on 2019-12-31).
+pub async fn escalate(store: &Store) -> Result<zhantu_store::service::EscalationRun, zhantu_store::StoreError> {
+    let today = store.as_of().await?;
+    store.escalate_problems(today, &store.escalation_ladder().await?).await
+}
+
 async fn daily_jobs(store: Store) {
     let instance = format!(
         "{}:{}",
@@ -67,6 +73,20 @@ async fn daily_jobs(store: Store) {
             },
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "could not claim the daily job"),
+        }
+        // 问题清单: overdue problems climb the escalation ladder, once a day.
+        match store.claim_job("escalate", &today, &instance).await {
+            Ok(true) => match escalate(&store).await {
+                Ok(r) => tracing::info!(
+                    overdue = r.overdue,
+                    escalated = r.escalated.len(),
+                    notifications = r.notifications,
+                    "daily escalation job done"
+                ),
+                Err(e) => tracing::error!(error = %e, "daily escalation job failed"),
+            },
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not claim the escalation job"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
