@@ -558,6 +558,7 @@ pub(crate) fn campaigns(d: &District, seed: u64, projects: &[ProjectBundle]) -> 
         starts_on: s60,
         ends_on: e60,
         description: "按照项目清单化、任务节点化、攻坚团队化的要求，梳理攻坚项目节点清单，组建攻坚小组；各街道（镇）、相关牵头单位细化责任、倒排倒逼，区级领导分线认领、一线办公。".into(),
+        closing_note: Some(format!("{}个攻坚节点全部按期销号。", node_ids.len())),
         node_ids,
         unit_ids: units,
     }];
@@ -582,6 +583,7 @@ pub(crate) fn campaigns(d: &District, seed: u64, projects: &[ProjectBundle]) -> 
             starts_on: s90,
             ends_on: e90,
             description: "聚焦重大交通项目的政策处理、用地报批和施工推进，打通断头路、破解堵点难点。".into(),
+            closing_note: Some("行动期满，攻坚节点清单已逐项对账。".into()),
             node_ids: transport,
             unit_ids: units,
         });
@@ -709,6 +711,7 @@ pub(crate) fn supervision_rounds(
                 "{}{}带队实地督查{}，现场协调项目推进中的难点问题，明确责任单位和销号时限。",
                 leader.title, leader.name, what
             ),
+            report: Some(format!("本轮督查{}个项目，发现问题已交办责任单位限期整改销号。", targets.len())),
             targets,
         });
     }

@@ -166,6 +166,8 @@ pub struct CampaignRow {
     pub description: String,
     pub node_ids: Vec<i64>,
     pub unit_ids: Vec<i64>,
+    /// Over, with its closing note (None while it runs).
+    pub closing_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +179,8 @@ pub struct SupervisionRoundRow {
     pub summary: String,
     /// (project id, finding).
     pub targets: Vec<(i64, String)>,
+    /// The round's report once it is closed (None while open).
+    pub report: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -564,7 +564,7 @@ impl Store {
             c,
             mp,
             "campaigns",
-            &["id", "name", "starts_on", "ends_on", "description"],
+            &["id", "name", "starts_on", "ends_on", "description", "status", "closing_note"],
             ds.campaigns.iter().map(|k| {
                 vec![
                     k.id.into(),
@@ -572,6 +572,8 @@ impl Store {
                     k.starts_on.into(),
                     k.ends_on.into(),
                     (&k.description).into(),
+                    if k.closing_note.is_some() { "closed" } else { "open" }.into(),
+                    k.closing_note.as_deref().unwrap_or("").into(),
                 ]
             }),
         )
@@ -600,7 +602,7 @@ impl Store {
             c,
             mp,
             "supervision_rounds",
-            &["id", "name", "leader_id", "held_on", "summary"],
+            &["id", "name", "leader_id", "held_on", "summary", "status", "report"],
             ds.supervision_rounds.iter().map(|r| {
                 vec![
                     r.id.into(),
@@ -608,6 +610,8 @@ impl Store {
                     r.leader_id.into(),
                     r.held_on.into(),
                     (&r.summary).into(),
+                    if r.report.is_some() { "closed" } else { "open" }.into(),
+                    r.report.as_deref().unwrap_or("").into(),
                 ]
             }),
         )

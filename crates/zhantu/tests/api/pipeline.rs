@@ -638,18 +638,20 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
         .await;
     assert_eq!(status, 303);
     let lingdao = app.login("lingdao").await;
+    // The demo's six rounds of 2019 are closed: no more findings there.
     let (_, d) = app.get("/api/v1/supervision/1").await;
+    assert_eq!(d["status"], "closed");
     let target = d["targets"][0]["project_id"].as_i64().unwrap();
     let (status, _) = lingdao
         .post_form(
             "/supervision/1/findings",
-            &json!({"project_id": target.to_string(), "finding": "表单记录的发现", "deadline": ""}),
+            &json!({"project_id": target.to_string(), "finding": "关闭后的发现", "deadline": ""}),
             true,
         )
         .await;
     assert_eq!(status, 303);
     let (_, d) = app.get("/api/v1/supervision/1").await;
-    assert!(arr(&d["targets"]).iter().any(|t| t["finding"] == "表单记录的发现"));
+    assert!(!arr(&d["targets"]).iter().any(|t| t["finding"] == "关闭后的发现"));
     // A leader opens a round from the suggestions and closes it with its report.
     let (status, body) = lingdao
         .post_form(
@@ -662,6 +664,18 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
     let (_, rounds) = app.get("/api/v1/supervision").await;
     let r = arr(&rounds["items"]).iter().find(|r| r["name"] == "表单督查").unwrap().clone();
     assert_eq!(r["targets"], 2);
+    let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
+    let target = d["targets"][0]["project_id"].as_i64().unwrap();
+    let (status, _) = lingdao
+        .post_form(
+            &format!("/supervision/{}/findings", r["id"]),
+            &json!({"project_id": target.to_string(), "finding": "表单记录的发现", "deadline": ""}),
+            true,
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
+    assert!(arr(&d["targets"]).iter().any(|t| t["finding"] == "表单记录的发现"));
     let (status, _) = lingdao
         .post_form(
             &format!("/supervision/{}/close", r["id"]),
