@@ -681,3 +681,36 @@ mod tests {
         }
     }
 }
+
+/// Problems typed as lines of text (a progress report's "problems met"): one per line,
+/// `类别：描述` (full- or half-width colon); a line without a category is filed under 其他.
+pub fn parse_problem_lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once(['：', ':']) {
+            Some((cat, desc)) if !cat.trim().is_empty() && cat.trim().chars().count() <= 20 && !desc.trim().is_empty() => {
+                (cat.trim().to_string(), desc.trim().to_string())
+            }
+            _ => ("其他".to_string(), l.to_string()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod problem_line_tests {
+    use super::parse_problem_lines;
+
+    #[test]
+    fn lines_become_category_and_description() {
+        let p = parse_problem_lines("用地：红线外征迁未完成\n\n  资金:配套资金未到位\n施工用电接入慢");
+        assert_eq!(
+            p,
+            vec![
+                ("用地".to_string(), "红线外征迁未完成".to_string()),
+                ("资金".to_string(), "配套资金未到位".to_string()),
+                ("其他".to_string(), "施工用电接入慢".to_string()),
+            ]
+        );
+    }
+}

@@ -1385,7 +1385,7 @@ async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), Store
 }
 
 /// Inserts a raised problem with its links checked, its history entry and its audit entry.
-async fn insert_problem(
+pub(crate) async fn insert_problem(
     store: &Store,
     conn: &mut AnyConnection,
     cal: &WorkCalendar,

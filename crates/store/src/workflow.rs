@@ -27,6 +27,9 @@ pub struct NewReport {
     pub body: String,
     /// For monthly reports: investment completed in the month.
     pub investment: Money,
+    /// Problems met in the period: (category, description); each becomes a problem of the
+    /// project's unit, linked to the report, in the same transaction.
+    pub problems: Vec<(String, String)>,
 }
 
 fn now() -> String {
@@ -224,6 +227,31 @@ impl Store {
         .bind(&ctx.actor)
         .fetch_one(&mut *tx)
         .await?;
+        if !r.problems.is_empty() {
+            let cal = self.calendar().await?;
+            let as_of = self.as_of().await?;
+            let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1")
+                .bind(project_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            for (category, description) in &r.problems {
+                let problem = crate::service::NewProblem {
+                    category: category.clone(),
+                    description: description.clone(),
+                    unit_id,
+                    deadline: None,
+                    raised_on: Some(as_of),
+                    project_id: Some(project_id),
+                    node_id: None,
+                    report_id: Some(id),
+                    visit_id: None,
+                    enterprise_id: None,
+                    blocks_node: false,
+                    external_id: None,
+                };
+                crate::service::insert_problem(self, &mut tx, &cal, &problem, ctx).await?;
+            }
+        }
         if r.period == ReportPeriod::Month {
             sqlx::query(
                 "INSERT INTO monthly_investment (project_id, year, month, amount) VALUES ($1, $2, $3, $4) \

@@ -83,6 +83,31 @@ struct ReportBody {
     /// 本月完成投资: a number of 万元 or text with its unit; monthly reports only.
     #[serde(default)]
     investment: Option<Value>,
+    /// 遇到的问题: `[{"category": "用地", "description": "…"}]`, or text with one `类别：描述`
+    /// per line; each becomes a problem of the project's unit.
+    #[serde(default)]
+    problems: Option<Value>,
+}
+
+fn report_problems(v: &Option<Value>) -> Result<Vec<(String, String)>, ApiError> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(zhantu_domain::service::parse_problem_lines(s)),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|p| match (p["category"].as_str(), p["description"].as_str()) {
+                (Some(c), Some(d)) => Ok((c.to_string(), d.to_string())),
+                _ => Err(ApiError::bad_request(
+                    "invalid_problems",
+                    "问题应写作 {\"category\": \"用地\", \"description\": \"…\"}",
+                )),
+            })
+            .collect(),
+        _ => Err(ApiError::bad_request(
+            "invalid_problems",
+            "problems 应为列表，或每行一条“类别：描述”的文字",
+        )),
+    }
 }
 
 async fn submit_report(
@@ -106,6 +131,7 @@ async fn submit_report(
         period_start: parse_date(&b.period_start)?,
         body: b.body.chars().take(4000).collect(),
         investment,
+        problems: report_problems(&b.problems)?,
     };
     let rid = st.store.submit_report(id, &report, &a.audit()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "report_id": rid }))))

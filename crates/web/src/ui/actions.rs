@@ -177,7 +177,7 @@ pub fn node_actions(cx: &Ctx, n: &NodeView, powers: &Powers, pending: &[DateChan
 pub fn report_form(cx: &Ctx, project_id: i64, as_of: NaiveDate) -> String {
     let t = |k: &str| cx.t(k);
     let inner = format!(
-        r#"{}{}{}{}"#,
+        r#"{}{}{}{}{}"#,
         field(
             "rep-kind",
             t("project.kind"),
@@ -204,6 +204,11 @@ pub fn report_form(cx: &Ctx, project_id: i64, as_of: NaiveDate) -> String {
             "rep-inv",
             t("work.investment"),
             r#"<input id="rep-inv" name="investment" inputmode="decimal" placeholder="123.45万元">"#
+        ),
+        field(
+            "rep-problems",
+            t("work.problems_met"),
+            r#"<textarea id="rep-problems" name="problems" rows="2" maxlength="4000" placeholder="用地：红线外征迁未完成"></textarea>"#
         ),
     );
     format!(

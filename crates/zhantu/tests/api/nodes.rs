@@ -379,6 +379,39 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
             .any(|r| r["body"] == "主体结构施工，完成三层")
     );
 
+    // Problems met in the period become problems of the project's unit, linked to the report.
+    let (status, r) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"period_kind": "week", "period_start": "2019-12-23", "body": "桩基施工", "problems": "用地：红线外征迁未完成\n施工用电接入慢"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let problems = p["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|x| x["category"] == "用地" && x["description"] == "红线外征迁未完成"),
+        "{p}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|x| x["category"] == "其他" && x["description"] == "施工用电接入慢")
+    );
+    let (status, e) = editor
+        .send(
+            "POST",
+            &path,
+            Some(json!({"period_kind": "week", "period_start": "2019-12-16", "body": "x", "problems": [{"category": "用地"}]})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "{e}");
+
     let (status, _) = coordinator
         .send("POST", "/api/v1/periods/2019/12/lock", Some(json!({})), true)
         .await;
