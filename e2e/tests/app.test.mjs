@@ -95,6 +95,36 @@ test("a project's page shows its facts, nodes, investment and history", async ()
   noProblems();
 });
 
+test("every page of the district's other work opens, in Chinese, without errors", async () => {
+  const pages = [
+    ["/problems", /问题/],
+    ["/problems/lists", /清单/],
+    ["/enterprises", /企业/],
+    ["/attraction", /招商/],
+    ["/programs", /专项/],
+    ["/batches", /开工/],
+    ["/campaigns", /攻坚/],
+    ["/supervision", /督查/],
+    ["/land", /用地/],
+  ];
+  for (const [path, heading] of pages) {
+    const resp = await page.goto(`${app.url}${path}`);
+    assert.equal(resp.status(), 200, path);
+    assert.match(await page.locator("h1").first().innerText(), heading, path);
+    await shot(`page${path.replaceAll("/", "-")}`);
+  }
+  // A detail page of each kind, reached by its first link.
+  for (const [list, pattern] of [["/enterprises", /\/enterprises\/\d+$/], ["/problems", /\/problems\/\d+$/], ["/batches", /\/batches\/\d+$/], ["/campaigns", /\/campaigns\/\d+$/], ["/supervision", /\/supervision\/\d+$/]]) {
+    await page.goto(`${app.url}${list}`);
+    const href = await page.evaluate((src) => [...document.querySelectorAll("main a")].map((a) => a.getAttribute("href")).find((h) => new RegExp(src).test(h)), pattern.source);
+    assert.ok(href, `a detail link on ${list}`);
+    const resp = await page.goto(`${app.url}${href}`);
+    assert.equal(resp.status(), 200, href);
+    await shot(`detail${list.replaceAll("/", "-")}`);
+  }
+  noProblems();
+});
+
 test("the battle map draws every project and scrolls with names and axis in view", async () => {
   const t0 = Date.now();
   await page.goto(`${app.url}/battle-map`);
