@@ -455,10 +455,7 @@ async fn stage_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, For
             .map_err(|_| ApiError::bad_request("invalid_field", "版本号无效"))?;
         let project_id = match f.project_id.trim() {
             "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .map_err(|_| ApiError::bad_request("invalid_field", "项目编号无效"))?,
-            ),
+            s => Some(st.store.resolve_project_ref(s).await?),
         };
         let body = StageBody {
             version,
@@ -645,7 +642,7 @@ async fn batch(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f)
         .collect();
     let form = if cx.auth.actor.may(Action::Verify).is_ok() {
         format!(
-            r#"<section class="panel"><h2>{h}</h2><p class="hint">{hint}</p><form method="post" action="/batches/{id}/projects" class="filters">{csrf}<div class="f"><label for="b-project">{l}</label><input id="b-project" name="project_id" inputmode="numeric" required></div><div class="f"><button type="submit">{b}</button></div></form></section>"#,
+            r#"<section class="panel"><h2>{h}</h2><p class="hint">{hint}</p><form method="post" action="/batches/{id}/projects" class="filters">{csrf}<div class="f"><label for="b-project">{l}</label><input id="b-project" name="project_id" required></div><div class="f"><button type="submit">{b}</button></div></form></section>"#,
             h = t("pipeline.add_to_batch"),
             hint = esc(&super::i18n::tf(
                 lang,
@@ -695,11 +692,7 @@ struct ProjectForm {
 async fn batch_project_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<ProjectForm>) -> Response {
     let to = format!("/batches/{id}");
     let r = async {
-        let pid = f
-            .project_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_field", "项目编号应为数字"))?;
+        let pid = st.store.resolve_project_ref(&f.project_id).await?;
         api::do_add_batch_project(&st, &cx.auth, id, pid).await
     }
     .await;
@@ -1124,7 +1117,7 @@ async fn land(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>) -> Re
         .collect();
     let form = if cx.auth.actor.may(Action::Verify).is_ok() {
         format!(
-            r#"<section class="panel"><h2>{h}</h2><form method="post" action="/land/allocations" class="filters">{csrf}<div class="f"><label for="a-project">{l_p}</label><input id="a-project" name="project_id" inputmode="numeric" list="land-projects" required><datalist id="land-projects">{options}</datalist></div><div class="f"><label for="a-area">{l_a}</label><input id="a-area" name="area" inputmode="decimal" required></div><div class="f"><label for="a-doc">{l_d}</label><input id="a-doc" name="document" maxlength="300"></div><div class="f"><button type="submit">{b}</button></div></form></section>"#,
+            r#"<section class="panel"><h2>{h}</h2><form method="post" action="/land/allocations" class="filters">{csrf}<div class="f"><label for="a-project">{l_p}</label><input id="a-project" name="project_id" list="land-projects" required><datalist id="land-projects">{options}</datalist></div><div class="f"><label for="a-area">{l_a}</label><input id="a-area" name="area" inputmode="decimal" required></div><div class="f"><label for="a-doc">{l_d}</label><input id="a-doc" name="document" maxlength="300"></div><div class="f"><button type="submit">{b}</button></div></form></section>"#,
             h = t("pipeline.allocate"),
             options = l
                 .warnings
@@ -1204,11 +1197,7 @@ struct AllocationForm {
 
 async fn allocation_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<AllocationForm>) -> Response {
     let r = async {
-        let project_id = f
-            .project_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_field", "项目编号应为数字"))?;
+        let project_id = st.store.resolve_project_ref(&f.project_id).await?;
         let body = LandBody {
             entry_on: None,
             area: Value::String(f.area.clone()),

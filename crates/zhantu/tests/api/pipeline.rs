@@ -931,3 +931,31 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
     ]
 }
+
+#[tokio::test]
+async fn forms_take_a_project_by_code_or_name() {
+    let app = spawn_app().await;
+    let fgj = app.login("fgj").await;
+    let (_, p) = app.get("/api/v1/projects/1").await;
+    let (code, name) = (p["code"].as_str().unwrap().to_string(), p["name"].as_str().unwrap().to_string());
+    let allocations = |ledger: &Value| {
+        arr(&ledger["entries"])
+            .iter()
+            .filter(|e| e["project_id"] == 1 && e["kind"] == "allocation")
+            .count()
+    };
+    let before = allocations(&app.get("/api/v1/land").await.1);
+    for typed in [code.as_str(), name.as_str()] {
+        let (status, _) = fgj
+            .post_form("/land/allocations", &json!({"project_id": typed, "area": "0.5"}), true)
+            .await;
+        assert_eq!(status, 303);
+    }
+    assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
+    // An unknown name changes nothing.
+    let (status, _) = fgj
+        .post_form("/land/allocations", &json!({"project_id": "不存在的项目", "area": "0.5"}), true)
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
+}
