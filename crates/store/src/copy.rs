@@ -55,6 +55,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("login_attempts", "id"),
     ("audit_head", "id"),
     ("job_runs", "job, run_on"),
+    ("evaluation_weights", "id"),
+    ("issued_reports", "id"),
 ];
 
 /// Rows and checksum of one table.
@@ -106,7 +108,7 @@ impl Store {
         }
         let mut tx = target.pool.begin().await?;
         // The target's migrations seeded these; the source's rows replace them.
-        for t in ["audit_head", "holidays"] {
+        for t in ["audit_head", "holidays", "evaluation_weights"] {
             sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
         }
         for (table, order) in TABLES {

@@ -17,8 +17,14 @@ impl Store {
 
     pub async fn year_inputs(&self, year: i32) -> Result<YearInputs, StoreError> {
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
+        self.year_inputs_at(year, self.as_of().await?.min(year_end)).await
+    }
+
+    /// The inputs as of a day within the year (a monthly report counts to its month's end).
+    pub async fn year_inputs_at(&self, year: i32, as_of: NaiveDate) -> Result<YearInputs, StoreError> {
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
         let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
-        let as_of = self.as_of().await?.min(year_end);
+        let as_of = as_of.min(year_end);
         let (start, end) = (year_start.to_string(), as_of.to_string());
         let last_month = if as_of < year_start { 0 } else { as_of.month() as i64 };
         let pool = &self.pool;

@@ -1,10 +1,496 @@
-//! End-to-end tests of the reports area.
+//! End-to-end tests of the reports area: the four reports of the cadence on the demo
+//! district (the December 2019 monthly analysis shows SCENARIO-2019.md's figures), every
+//! format, issuing (frozen with its data version, compared with the previous issue), the
+//! evaluation weights and who may do what.
 
-use crate::helpers::TestApp;
-use crate::security::Fixtures;
+use crate::helpers::{ADMIN_TOKEN, TestApp, demo_base, demo_get, spawn_app};
+use crate::security::{Fixture, Fixtures};
+use serde_json::{Value, json};
+use std::io::Read;
 
 /// How the access test exercises this area's write routes (one entry per route in
 /// `zhantu_web::reports_api::WRITE_ROUTES`).
 pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
-    Vec::new()
+    let weights = |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 5});
+    vec![
+        (
+            ("POST", "/api/v1/reports/{kind}/{period}/issue"),
+            Fixture::json("/api/v1/reports/monthly/2019-12/issue", json!({}), true, None),
+        ),
+        (
+            ("PUT", "/api/v1/reports/weights"),
+            Fixture::json("/api/v1/reports/weights", weights(1), true, Some(weights(0))),
+        ),
+        (
+            ("POST", "/reports/{kind}/{period}/issue"),
+            Fixture {
+                path: "/reports/weekly/2019-W50/issue".into(),
+                body: json!({}),
+                public: false,
+                editor_forbidden: true,
+                stale_body: None,
+                form: true,
+            },
+        ),
+        (
+            ("POST", "/reports/weights"),
+            Fixture {
+                path: "/reports/weights".into(),
+                body: weights(1),
+                public: false,
+                editor_forbidden: true,
+                stale_body: Some(weights(0)),
+                form: true,
+            },
+        ),
+    ]
+}
+
+fn key_figure<'a>(report: &'a Value, key: &str) -> &'a str {
+    report["key_figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == key)
+        .unwrap_or_else(|| panic!("no key figure {key}: {}", report["key_figures"]))["value"]
+        .as_str()
+        .unwrap()
+}
+
+fn table<'a>(report: &'a Value, sheet: &str) -> &'a Value {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tables"].as_array().unwrap())
+        .find(|t| t["sheet"] == sheet)
+        .unwrap_or_else(|| panic!("no table {sheet}"))
+}
+
+fn cell(c: &Value) -> String {
+    match &c["v"] {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    }
+}
+
+/// `"1,234.56"` (万元) → 1234.56.
+fn wan(s: &str) -> f64 {
+    s.replace(',', "").parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_december_2019_monthly_analysis_shows_the_scenario_figures() {
+    let (status, r) = demo_get("/api/v1/reports/monthly/2019-12").await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["title"], "椒江区重大项目建设月度分析");
+    assert_eq!(r["period_label"], "2019年12月");
+    assert_eq!(r["as_of"], "2019-12-31");
+    assert_eq!(r["issue_no"], Value::Null, "a draft has no issue number");
+
+    // FAI growth 33.1 % against the province's 10.1 %: 23 points higher.
+    assert_eq!(key_figure(&r, "fai_growth"), "33.1%");
+    assert_eq!(key_figure(&r, "fai_province"), "10.1%");
+    let summary = r["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<String>();
+    assert!(
+        summary.contains("同比增长33.1%，高于全省平均增速（10.1%）23.0个百分点"),
+        "{summary}"
+    );
+
+    // Landing rates: 省"152" 5 / 4 → 80 % (target 50 %), 市县长 12 / 6 → 50 % (target 30 %).
+    let landing = table(&r, "落地率");
+    let row = |name: &str| {
+        landing["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| cell(&row[0]) == name)
+            .unwrap_or_else(|| panic!("no landing row {name}: {landing}"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(cell)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("省\"152\"项目")[1..6], ["5", "4", "800", "500", "达标"]);
+    assert_eq!(row("市县长项目")[1..6], ["12", "6", "500", "300", "达标"]);
+    assert_eq!(row("千亿产业培育工程")[1..3], ["14", "14"]);
+    assert_eq!(row("产业数字化项目")[1..3], ["10", "10"]);
+
+    // Groundbreaking batches: 5 batches, 38 projects, 363.5 亿元 total, 94.1 亿元 annual.
+    assert_eq!(key_figure(&r, "batches"), "5");
+    assert_eq!(key_figure(&r, "batch_projects"), "38");
+    assert!(
+        r.to_string()
+            .contains("集中开工5批次，开工项目38个，总投资363.50亿元，年度计划投资94.10亿元")
+    );
+    // The 60-day campaign, all 60 target nodes closed out; six supervision rounds.
+    let text = r.to_string();
+    assert!(text.contains("目标节点60个、已销号60个，完成率100.0%"), "campaign line");
+    assert!(text.contains("开展督查6轮"), "supervision rounds");
+
+    // Investment: the same figures as the year's figures API, and 100 % time progress.
+    let (_, f) = demo_get("/api/v1/figures?year=2019").await;
+    let done: f64 = f["investment"]["completed_wan"].to_string().parse().unwrap();
+    let plan: f64 = f["investment"]["planned_wan"].to_string().parse().unwrap();
+    assert!(
+        (wan(key_figure(&r, "completed")) - done).abs() < 0.01,
+        "{} vs {done}",
+        key_figure(&r, "completed")
+    );
+    assert!((wan(key_figure(&r, "planned")) - plan).abs() < 0.01);
+    assert_eq!(key_figure(&r, "completion_rate"), format!("{}%", f["investment"]["rate_pct"]));
+    assert_eq!(key_figure(&r, "time_progress"), "100.0%");
+    assert_eq!(key_figure(&r, "problem_resolution"), format!("{}%", f["problems"]["rate_pct"]));
+    // By unit and by category, each with its completion rate, and a chart of each.
+    let by_unit = table(&r, "分单位");
+    assert!(
+        by_unit["rows"].as_array().unwrap().iter().any(|row| cell(&row[0]) == "海门街道"),
+        "{by_unit}"
+    );
+    assert!(!table(&r, "分类别")["rows"].as_array().unwrap().is_empty());
+    let charts: usize = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["charts"].as_array().unwrap().len())
+        .sum();
+    assert!(charts >= 4, "{charts} charts");
+
+    // The page shows the same figures.
+    let page = page_text("/reports/monthly/2019-12").await;
+    assert!(
+        page.contains("33.1%") && page.contains("80.0%") && page.contains("data-chart"),
+        "page"
+    );
+}
+
+async fn fetch(path: &str) -> (u16, String, Vec<u8>) {
+    let resp = reqwest::Client::new()
+        .get(format!("{}{}", demo_base(), path))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let ctype = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, ctype, resp.bytes().await.unwrap().to_vec())
+}
+
+async fn page_text(path: &str) -> String {
+    let (status, _, body) = fetch(path).await;
+    assert_eq!(status, 200, "{path}");
+    String::from_utf8(body).unwrap()
+}
+
+fn zip_entry(bytes: &[u8], name: &str) -> Option<String> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    Some(s)
+}
+
+#[tokio::test]
+async fn every_report_renders_in_every_format() {
+    for (kind, period, title) in [
+        ("weekly", "2019-W50", "椒江区重大项目周例会简报"),
+        ("monthly", "2019-12", "椒江区重大项目建设月度分析"),
+        ("supervision", "2019-B6", "椒江区重大项目两月督查清单"),
+        ("quarterly", "2019-Q4", "椒江区重大项目季度督评通报"),
+    ] {
+        let base = format!("/reports/{kind}/{period}");
+        let html = page_text(&base).await;
+        assert!(html.contains(title), "{kind}: html title");
+
+        let (status, ctype, pdf) = fetch(&format!("{base}.pdf")).await;
+        assert_eq!((status, ctype.as_str()), (200, "application/pdf"), "{kind}");
+        assert!(pdf.starts_with(b"%PDF"), "{kind}: a PDF");
+        let pages = pdf.windows(10).filter(|w| w == b"/Type /Pag" || w == b"/Type/Page").count();
+        assert!(pages >= 1, "{kind}: has pages");
+
+        let (status, _, xlsx) = fetch(&format!("{base}.xlsx")).await;
+        assert_eq!(status, 200, "{kind}");
+        let workbook = zip_entry(&xlsx, "xl/workbook.xml").expect("workbook.xml");
+        assert!(workbook.contains("主要指标"), "{kind}: key figures sheet");
+        assert!(zip_entry(&xlsx, "xl/worksheets/sheet2.xml").is_some(), "{kind}: the tables' sheets");
+
+        let (status, _, docx) = fetch(&format!("{base}.docx")).await;
+        if kind == "quarterly" {
+            assert_eq!(status, 404, "the evaluation is a score sheet: no .docx");
+        } else {
+            assert_eq!(status, 200, "{kind}");
+            let doc = zip_entry(&docx, "word/document.xml").expect("word/document.xml");
+            assert!(doc.contains(title), "{kind}: title in the Word document");
+        }
+    }
+    // The weekly brief lists the problems to coordinate; the supervision list its lagging
+    // projects with causes and owners; the evaluation its ranking.
+    let (_, w) = demo_get("/api/v1/reports/weekly/2019-W50").await;
+    assert!(!table(&w, "待协调问题")["rows"].as_array().unwrap().is_empty(), "open problems");
+    let (_, s) = demo_get("/api/v1/reports/supervision/2019-B6").await;
+    let lag = table(&s, "滞后项目");
+    assert_eq!(lag["columns"][7], "滞后原因");
+    assert!(!lag["rows"].as_array().unwrap().is_empty());
+    let (_, q) = demo_get("/api/v1/reports/quarterly/2019-Q4").await;
+    let ranking = table(&q, "督评排名");
+    let ranks: Vec<i64> = ranking["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0]["v"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ranks.len() > 3 && ranks[0] == 1 && ranks.windows(2).all(|w| w[0] <= w[1]),
+        "{ranks:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_periods_and_kinds_are_refused_in_chinese() {
+    let (status, e) = demo_get("/api/v1/reports/monthly/2019-13").await;
+    assert_eq!(status, 400);
+    assert_eq!(e["error"]["code"], "invalid_period");
+    assert!(e["error"]["message"].as_str().unwrap().contains("报告期无效"), "{e}");
+    let (status, _) = demo_get("/api/v1/reports/yearly/2019").await;
+    assert_eq!(status, 404);
+    let (status, _, _) = fetch("/reports/monthly/2019-12.exe").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn issuing_freezes_the_report_with_its_data_version() {
+    let app = spawn_app().await;
+    let fgj = app.login("fgj").await;
+    let (status, first) = fgj.send("POST", "/api/v1/reports/monthly/2019-12/issue", None, true).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["issue_no"], 1);
+    assert_eq!(first["report"]["issue_no"], 1);
+    assert_eq!(first["issued_by"], "fgj");
+    let id1 = first["id"].as_i64().unwrap();
+    let seq1 = first["data_version"]["seq"].as_i64().unwrap();
+    let completed1 = key_figure(&first["report"], "completed").to_string();
+
+    // Nothing changed yet: the issue says so.
+    let (_, got) = app.get(&format!("/api/v1/reports/issued/{id1}")).await;
+    assert_eq!(got["data_changed_since"], false, "{got}");
+
+    // Change the data: a project reports 50,000 万元 more in December.
+    let (_, list) = app.get("/api/v1/projects?stage=construction&limit=5").await;
+    let project = list["items"][0]["id"].as_i64().unwrap();
+    let admin = app.login("admin").await;
+    let (status, e) = admin
+        .send(
+            "POST",
+            &format!("/api/v1/projects/{project}/reports"),
+            Some(json!({"period_kind": "month", "period_start": "2019-12-01", "body": "加快推进", "investment": 50000})),
+            true,
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{status}: {e}");
+
+    // The issued report still shows the old figures and knows the data changed since.
+    let (_, got) = app.get(&format!("/api/v1/reports/issued/{id1}")).await;
+    assert_eq!(key_figure(&got["report"], "completed"), completed1);
+    assert_eq!(got["data_changed_since"], true);
+    assert!(got["current_data_version"]["seq"].as_i64().unwrap() > seq1);
+    assert_eq!(got["data_version"]["seq"].as_i64().unwrap(), seq1);
+    // The live report has moved on.
+    let (_, live) = app.get("/api/v1/reports/monthly/2019-12").await;
+    let completed_now = key_figure(&live, "completed").to_string();
+    assert_ne!(completed_now, completed1);
+
+    // Its files are rendered from the frozen model.
+    let resp = reqwest::Client::new()
+        .get(format!("{}/reports/issued/{id1}.pdf", app.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF"));
+    let page = reqwest::Client::new()
+        .get(format!("{}/reports/issued/{id1}", app.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2019年第1期") && page.contains(&completed1), "issued page");
+    assert!(page.contains("签发后数据已有变化"), "the page says the data changed");
+
+    // The next issue is number 2, and the comparison shows what changed.
+    let (status, second) = fgj.send("POST", "/api/v1/reports/monthly/2019-12/issue", None, true).await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["issue_no"], 2);
+    let id2 = second["id"].as_i64().unwrap();
+    let (_, cmp) = app.get(&format!("/api/v1/reports/issued/{id2}/compare")).await;
+    assert_eq!(cmp["previous"]["id"], id1, "{cmp}");
+    let c = cmp["changes"].as_array().unwrap().iter().find(|c| c["key"] == "completed").unwrap();
+    assert_eq!(
+        (c["current"].as_str(), c["previous"].as_str(), c["changed"].as_bool()),
+        (Some(completed_now.as_str()), Some(completed1.as_str()), Some(true))
+    );
+    let same = cmp["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "fai_growth")
+        .unwrap();
+    assert_eq!(same["changed"], false);
+    let (_, listed) = app.get("/api/v1/reports/issued?kind=monthly").await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+
+    // Issuing is audited; the issue number is per kind.
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cadence.issue'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(issued, 2);
+    let (status, weekly) = admin.send("POST", "/api/v1/reports/weekly/2019-W52/issue", None, true).await;
+    assert_eq!((status, weekly["issue_no"].as_i64()), (201, Some(1)));
+
+    // The page form issues too, and lands on the issued report.
+    let (status, body) = admin.post_form("/reports/supervision/2019-B6/issue", &json!({}), true).await;
+    assert_eq!(status, 303, "{body}");
+}
+
+#[tokio::test]
+async fn only_coordinators_and_admins_issue_reports() {
+    let app = spawn_app().await;
+    for user in ["haimen", "lingdao", "chakan"] {
+        let s = app.login(user).await;
+        let (status, e) = s.send("POST", "/api/v1/reports/quarterly/2019-Q4/issue", None, true).await;
+        assert_eq!(status, 403, "{user}: {e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("签发"), "{e}");
+        // Everyone signed in reads the reports.
+        let (status, _) = s.get("/api/v1/reports/quarterly/2019-Q4").await;
+        assert_eq!(status, 200, "{user} reads");
+    }
+    let (_, listed) = app.get("/api/v1/reports/issued").await;
+    assert!(listed["items"].as_array().unwrap().is_empty());
+    let page = reqwest::Client::new()
+        .get(format!("{}/reports", app.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("周例会简报") && page.contains("2019-W01") || page.contains("季度督评"),
+        "index page"
+    );
+}
+
+#[tokio::test]
+async fn evaluation_weights_are_validated_versioned_and_published() {
+    let app = spawn_app().await;
+    let (status, w) = app.get("/api/v1/reports/weights").await;
+    assert_eq!(status, 200, "{w}");
+    assert_eq!(w["current"]["version"], 1);
+    assert_eq!(
+        w["current"]["weights"],
+        json!({"on_time": 25, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 5})
+    );
+
+    let fgj = app.login("fgj").await;
+    let body = |version: i64, on_time: u32| json!({"version": version, "on_time": on_time, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 7});
+    let (status, e) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 30)), true).await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["code"], "invalid_weights");
+    assert!(e["error"]["message"].as_str().unwrap().contains("之和应为100，现为105"), "{e}");
+    let (status, e) = fgj
+        .send("PUT", "/api/v1/reports/weights", Some(json!({"version": 1, "on_time": -5})), true)
+        .await;
+    assert_eq!(status, 400, "{e}");
+
+    let (status, saved) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 25)), true).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["version"], 2);
+    // A second edit based on version 1 is stale.
+    let (status, e) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 25)), true).await;
+    assert_eq!(status, 409, "{e}");
+    assert_eq!(e["error"]["code"], "stale_version");
+
+    let haimen = app.login("haimen").await;
+    let (status, _) = haimen.send("PUT", "/api/v1/reports/weights", Some(body(2, 25)), true).await;
+    assert_eq!(status, 403);
+
+    // The quarterly evaluation states and uses the version in force.
+    let (_, q) = app.get("/api/v1/reports/quarterly/2019-Q4").await;
+    assert_eq!(key_figure(&q, "weights_version"), "2");
+    assert!(q["summary"][0].as_str().unwrap().contains("第2版考核权重"), "{}", q["summary"][0]);
+    assert!(q.to_string().contains("月末后7天内"));
+    let (_, w) = app.get("/api/v1/reports/weights").await;
+    assert_eq!(w["history"].as_array().unwrap().len(), 2);
+
+    // The page's form publishes version 3; a form based on version 2 is then stale.
+    let form = json!({"version": "2", "on_time": "20", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10", "report_deadline_days": "5"});
+    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
+    assert_eq!(status, 303, "{body}");
+    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
+    assert_eq!(status, 409, "{body}");
+    let bad = json!({"version": "3", "on_time": "90", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10", "report_deadline_days": "5"});
+    let (status, body) = fgj.post_form("/reports/weights", &bad, true).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("之和应为100"), "{body}");
+    let (_, w) = app.get("/api/v1/reports/weights").await;
+    assert_eq!(w["current"]["version"], 3);
+    assert_eq!(w["current"]["weights"]["investment"], 35);
+}
+
+#[tokio::test]
+async fn the_cli_writes_each_format() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, period, format, magic) in [
+        ("monthly", "2019-12", "pdf", &b"%PDF"[..]),
+        ("supervision", "2019-B6", "docx", &b"PK"[..]),
+        ("quarterly", "2019-Q4", "xlsx", &b"PK"[..]),
+        ("weekly", "2019-W50", "html", &b"<!doctype html>"[..]),
+    ] {
+        let out = dir.path().join(format!("{kind}.{format}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+            .args([
+                "report",
+                kind,
+                "--period",
+                period,
+                "--database",
+                &app.url,
+                "--format",
+                format,
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{kind}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("已生成"), "{kind}");
+        assert!(std::fs::read(&out).unwrap().starts_with(magic), "{kind}.{format}");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(["report", "monthly", "--period", "2019-13", "--database", &app.url])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("报告期无效"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

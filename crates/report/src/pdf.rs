@@ -1,0 +1,140 @@
+//! PDF through typst: a minimal `World` that knows one source (`report.typ`), one data file
+//! (`/report.json`, the model with every cell formatted) and the fonts shipped with the app.
+
+use crate::{RenderError, column_widths, date_label, numeric_columns};
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use zhantu_domain::figures::Pct1;
+use zhantu_domain::reports::Report;
+
+/// Subsets of Noto Serif CJK SC and Noto Sans CJK SC (SIL OFL 1.1), made by
+/// `scripts/subset-fonts.sh`.
+static FONT_FILES: [&[u8]; 3] = [
+    include_bytes!("../fonts/NotoSerifCJKsc-Regular-subset.otf"),
+    include_bytes!("../fonts/NotoSerifCJKsc-Bold-subset.otf"),
+    include_bytes!("../fonts/NotoSansCJKsc-Bold-subset.otf"),
+];
+
+const TEMPLATE: &str = include_str!("report.typ");
+
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fonts: Vec<Font> = FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect();
+        let book = FontBook::from_fonts(&fonts);
+        Shared {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+        }
+    })
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("valid virtual path")).intern()
+}
+
+struct ReportWorld {
+    main: Source,
+    data: Bytes,
+    data_id: FileId,
+    today: chrono::NaiveDate,
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &shared().library
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &shared().book
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotFound(format!("{id:?}").into()))
+        }
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::NotFound(format!("{id:?}").into()))
+        }
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        shared().fonts.get(index).cloned()
+    }
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        use chrono::Datelike;
+        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
+    }
+}
+
+/// The model as the template reads it: text only, every number already formatted.
+fn template_data(r: &Report) -> Value {
+    json!({
+        "title": r.title,
+        "doc_number": r.doc_number(),
+        "period_label": r.period_label,
+        "office": r.office,
+        "date_label": date_label(r),
+        "summary": r.summary,
+        "sections": r.sections.iter().map(|s| json!({
+            "heading": s.heading,
+            "paragraphs": s.paragraphs,
+            "charts": s.charts.iter().map(|c| json!({
+                "title": c.title,
+                "unit": c.unit,
+                "labels": c.labels,
+                "series": c.series.iter().map(|x| json!({ "name": x.name, "values": x.values })).collect::<Vec<_>>(),
+                "value_labels": (0..c.labels.len()).map(|i| c.series.iter().map(|x| Pct1(x.values.get(i).copied().unwrap_or(0)).to_string()).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>(),
+                "reference_label": c.reference.as_ref().map(|(n, v)| format!("{n} {}{}", Pct1(*v), c.unit)),
+                "reference": c.reference.as_ref().map(|(n, v)| json!([n, v])),
+            })).collect::<Vec<_>>(),
+            "tables": s.tables.iter().map(|t| json!({
+                "caption": t.caption,
+                "columns": t.columns,
+                "widths": column_widths(t),
+                "numeric": numeric_columns(t),
+                "rows": t.rows.iter().map(|row| row.iter().map(|c| c.display()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                "omitted": t.omitted,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Renders the report as an A4 PDF.
+pub fn pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
+    let world = ReportWorld {
+        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
+        data: Bytes::new(template_data(report).to_string().into_bytes()),
+        data_id: file_id("/report.json"),
+        today: report.as_of,
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let doc = compiled
+        .output
+        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    let bytes = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    // typst memoises across compilations; keep the cache from growing without bound.
+    comemo::evict(10);
+    Ok(bytes)
+}
