@@ -1344,8 +1344,9 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
 /// PRACTICE.md §4.5: the 2020 city key-project score sheet gives 计划完成 40 and 项目开工 25 of
 /// 100 with 管理服务 15, and the NDRC incentive weighs starts and execution 60 %; here
 /// investment completion 30, node on-time rate 25, landing rate 20, problem resolution 15,
-/// reporting timeliness 10. Monthly progress reports are due `report_deadline_days` after the
-/// month ends (Guangxi: 5 working days; Qingyuan: by the 28th), PRACTICE.md §4.3.
+/// reporting timeliness 10. When a monthly progress report is due is not a weight: it is the
+/// grace of the rule set's 填报 rule (`deadlines::ReportingDeadlines`), so the lights, the
+/// late-submission list and the evaluation agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvaluationWeights {
     pub on_time: u32,
@@ -1353,7 +1354,6 @@ pub struct EvaluationWeights {
     pub landing: u32,
     pub problems: u32,
     pub timeliness: u32,
-    pub report_deadline_days: u32,
 }
 
 impl Default for EvaluationWeights {
@@ -1364,7 +1364,6 @@ impl Default for EvaluationWeights {
             landing: 20,
             problems: 15,
             timeliness: 10,
-            report_deadline_days: 5,
         }
     }
 }
@@ -1374,9 +1373,6 @@ impl EvaluationWeights {
         let sum = self.on_time + self.investment + self.landing + self.problems + self.timeliness;
         if sum != 100 {
             return Err(ReportError::Weights(format!("五项权重之和应为100，现为{sum}")));
-        }
-        if self.report_deadline_days > 31 {
-            return Err(ReportError::Weights("填报期限应在月末后0—31天内".into()));
         }
         Ok(())
     }
@@ -1476,6 +1472,8 @@ pub struct QuarterlyInputs {
     pub weights: EvaluationWeights,
     /// The published version of the weights.
     pub weights_version: u32,
+    /// The monthly report deadline in words, e.g. `期末后5个工作日内`.
+    pub report_deadline: String,
     pub units: Vec<UnitMeasures>,
 }
 
@@ -1523,9 +1521,9 @@ pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Repor
     let mut s = Section::new("一、考核办法");
     s.paragraphs.push(format!(
         "五项指标均折算为百分制：节点按时完成率为本季度到期节点中按时销号的比例；投资完成度为年度投资完成率除以序时进度（最高100%）；\
-         项目落地率为本年度盯引项目中已落地的比例；问题解决率为年内提出问题的销号比例；填报及时率为月末后{}天内提交的项目月度进展填报比例。\
+         项目落地率为本年度盯引项目中已落地的比例；问题解决率为年内提出问题的销号比例；填报及时率为按时（{}）提交的项目月度进展填报比例。\
          单位无某项考核对象的，该项权重按比例分摊至其余各项。得分相同的并列同一名次。",
-        w.report_deadline_days
+        i.report_deadline
     ));
     let mut t = DocTable::new("考核权重", "考核指标与权重", &["指标", "权重（分）"]);
     for (weight, name) in w.pairs() {
@@ -1692,6 +1690,7 @@ mod tests {
             &QuarterlyInputs {
                 weights: EvaluationWeights::default(),
                 weights_version: 2,
+                report_deadline: "期末后5个工作日内".into(),
                 units: vec![unit("甲", 4, 4, 100), unit("乙", 2, 4, 120)],
             },
         );

@@ -525,42 +525,15 @@ impl Store {
                     .push((date(&r, "raised_on")?, opt_date(&r, "closed_on")?));
             }
         }
-        // Reporting timeliness: each month of the quarter that has ended, every project under
-        // construction owes a monthly progress report within the deadline.
-        let mut submitted: HashMap<(i64, NaiveDate), NaiveDate> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT project_id, period_start, submitted_on FROM progress_reports WHERE period_kind = 'month' AND period_start >= $1 AND period_start <= $2",
-        )
-        .bind(start.to_string())
-        .bind(end.to_string())
-        .fetch_all(&self.pool)
-        .await?
-        {
-            submitted.insert((i64_(&r, "project_id")?, date(&r, "period_start")?), date(&r, "submitted_on")?);
-        }
-        let building =
-            sqlx::query("SELECT id, unit_id, started_on, completed_on FROM projects WHERE started_on IS NOT NULL AND started_on <= $1")
-                .bind(end.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-        for m in start.month()..=end.month() {
-            let ms = NaiveDate::from_ymd_opt(year, m, 1).expect("valid");
-            let me = zhantu_domain::figures::Period::year_to_month(year, m).end;
-            let due = me + Duration::days(weights.weights.report_deadline_days as i64);
-            if me > as_of {
-                break;
-            }
-            for r in &building {
-                let unit_id = i64_(r, "unit_id")?;
-                let started = opt_date(r, "started_on")?;
-                let completed = opt_date(r, "completed_on")?;
-                if !taking_part.contains(&unit_id) || started.is_none_or(|s| s > me) || completed.is_some_and(|c| c < ms) {
-                    continue;
-                }
-                let on_time = submitted.get(&(i64_(r, "id")?, ms)).is_some_and(|s| *s <= due);
-                let u = entry(&mut units, &name_of, unit_id);
-                u.reports_expected += 1;
-                u.reports_on_time += on_time as u32;
+        // Reporting timeliness: the late-submission tracking's monthly record over the quarter
+        // (deadlines from the rule set's 填报 rule); reports not yet due do not count.
+        let timeliness = self.reporting_timeliness(zhantu_domain::model::ReportPeriod::Month, start, end).await?;
+        for u in &timeliness.units {
+            let r = &u.record;
+            if taking_part.contains(&r.unit_id) {
+                let m = entry(&mut units, &name_of, r.unit_id);
+                m.reports_expected += r.expected - r.pending;
+                m.reports_on_time += r.on_time;
             }
         }
         let mut list: Vec<(i64, UnitMeasures)> = units.into_iter().collect();
@@ -568,6 +541,7 @@ impl Store {
         Ok(QuarterlyInputs {
             weights: weights.weights,
             weights_version: weights.version as u32,
+            report_deadline: timeliness.deadline.clone(),
             units: list.into_iter().map(|(_, u)| u).collect(),
         })
     }

@@ -157,7 +157,7 @@ async fn weights(State(st): State<AppState>, _a: Auth) -> Result<Json<Value>, Ap
 }
 
 /// `{ "version": <the version in force>, "on_time": 25, "investment": 30, "landing": 20,
-/// "problems": 15, "timeliness": 10, "report_deadline_days": 5 }`.
+/// "problems": 15, "timeliness": 10 }`.
 async fn save_weights(State(st): State<AppState>, a: Auth, body: Option<Json<Value>>) -> Result<Json<Value>, ApiError> {
     a.actor.may(Action::IssueReport)?;
     let Some(Json(body)) = body else {
@@ -169,7 +169,7 @@ async fn save_weights(State(st): State<AppState>, a: Auth, body: Option<Json<Val
     let w: EvaluationWeights = serde_json::from_value(body.clone()).map_err(|_| {
         ApiError::bad_request(
             "invalid_body",
-            "权重应为非负整数：on_time、investment、landing、problems、timeliness、report_deadline_days",
+            "权重应为非负整数：on_time、investment、landing、problems、timeliness",
         )
     })?;
     w.validate().map_err(|e| ApiError::bad_request("invalid_weights", e.to_string()))?;

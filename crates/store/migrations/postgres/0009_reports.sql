@@ -26,4 +26,4 @@ CREATE TABLE evaluation_weights (
     created_by TEXT NOT NULL DEFAULT ''
 );
 INSERT INTO evaluation_weights (version, weights_json, created_at, created_by) VALUES
-    (1, '{"on_time":25,"investment":30,"landing":20,"problems":15,"timeliness":10,"report_deadline_days":5}', '2019-01-01T00:00:00.000Z', 'system:defaults');
+    (1, '{"on_time":25,"investment":30,"landing":20,"problems":15,"timeliness":10}', '2019-01-01T00:00:00.000Z', 'system:defaults');

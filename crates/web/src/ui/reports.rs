@@ -96,20 +96,20 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
         }
     })
     .collect();
+    let deadline = format!(
+        r#"<p class="n">{} {}</p>"#,
+        esc(cx.t("reports.deadline_days")),
+        esc(&zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?).monthly.describe_zh())
+    );
     let form = if may_edit {
         format!(
-            r#"<form id="weights-form" method="post" action="/reports/weights"><input type="hidden" name="csrf_token" value="{}"><input type="hidden" name="version" value="{}"><label>{} <input name="report_deadline_days" type="number" min="0" max="31" value="{}" required></label> <button type="submit">{}</button></form>"#,
+            r#"{deadline}<form id="weights-form" method="post" action="/reports/weights"><input type="hidden" name="csrf_token" value="{}"><input type="hidden" name="version" value="{}"><button type="submit">{}</button></form>"#,
             esc(csrf(&cx)),
             weights.version,
-            cx.t("reports.deadline_days"),
-            w.report_deadline_days,
             cx.t("reports.save_weights")
         )
     } else {
-        format!(
-            r#"<p class="n">{}</p>"#,
-            esc(&format!("{} {}", cx.t("reports.deadline_days"), w.report_deadline_days))
-        )
+        deadline
     };
     let body = format!(
         r#"<h1>{title}</h1>
@@ -246,7 +246,6 @@ struct WeightsForm {
     landing: String,
     problems: String,
     timeliness: String,
-    report_deadline_days: String,
 }
 
 /// The weights form: a new published version, refused when based on a stale one.
@@ -269,7 +268,6 @@ async fn weights_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<Weights
         landing: num(&f.landing, "项目落地率权重")?,
         problems: num(&f.problems, "问题解决率权重")?,
         timeliness: num(&f.timeliness, "填报及时率权重")?,
-        report_deadline_days: num(&f.report_deadline_days, "填报期限")?,
     };
     w.validate()
         .map_err(|e| PageError(ApiError::bad_request("invalid_weights", e.to_string()), lang))?;

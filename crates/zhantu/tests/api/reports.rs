@@ -11,7 +11,7 @@ use std::io::Read;
 /// How the access test exercises this area's write routes (one entry per route in
 /// `zhantu_web::reports_api::WRITE_ROUTES`).
 pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
-    let weights = |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 5});
+    let weights = |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10});
     vec![
         (
             ("POST", "/api/v1/reports/{kind}/{period}/issue"),
@@ -404,11 +404,11 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
     assert_eq!(w["current"]["version"], 1);
     assert_eq!(
         w["current"]["weights"],
-        json!({"on_time": 25, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 5})
+        json!({"on_time": 25, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10})
     );
 
     let fgj = app.login("fgj").await;
-    let body = |version: i64, on_time: u32| json!({"version": version, "on_time": on_time, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10, "report_deadline_days": 7});
+    let body = |version: i64, on_time: u32| json!({"version": version, "on_time": on_time, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10});
     let (status, e) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 30)), true).await;
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["error"]["code"], "invalid_weights");
@@ -434,17 +434,17 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
     let (_, q) = app.get("/api/v1/reports/quarterly/2019-Q4").await;
     assert_eq!(key_figure(&q, "weights_version"), "2");
     assert!(q["summary"][0].as_str().unwrap().contains("第2版考核权重"), "{}", q["summary"][0]);
-    assert!(q.to_string().contains("月末后7天内"));
+    assert!(q.to_string().contains("期末后5个工作日内"), "the deadline of the rule set's 填报 rule");
     let (_, w) = app.get("/api/v1/reports/weights").await;
     assert_eq!(w["history"].as_array().unwrap().len(), 2);
 
     // The page's form publishes version 3; a form based on version 2 is then stale.
-    let form = json!({"version": "2", "on_time": "20", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10", "report_deadline_days": "5"});
+    let form = json!({"version": "2", "on_time": "20", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
     let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
     assert_eq!(status, 303, "{body}");
     let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
     assert_eq!(status, 409, "{body}");
-    let bad = json!({"version": "3", "on_time": "90", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10", "report_deadline_days": "5"});
+    let bad = json!({"version": "3", "on_time": "90", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
     let (status, body) = fgj.post_form("/reports/weights", &bad, true).await;
     assert_eq!(status, 400);
     assert!(body.contains("之和应为100"), "{body}");
