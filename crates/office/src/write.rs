@@ -1,7 +1,9 @@
 //! Tables to `.xlsx`.
 
 use crate::OfficeError;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
 use zhantu_domain::table::{Cell, Table, display_width};
 
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -64,6 +66,69 @@ pub fn write_xlsx(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
         book.add_worksheet().set_name("空").map_err(err)?;
     }
     book.save_to_buffer().map_err(err)
+}
+
+/// Rows of a template that get the drop-down lists.
+const TEMPLATE_ROWS: u32 = 10_000;
+
+/// An import template: `table` (title, headers, example rows) with a drop-down list of
+/// choices on each column named in `lists` (column index, choices). The choices live on a
+/// hidden sheet 选项, so long lists (every unit's name) fit.
+pub fn write_template(table: &Table, lists: &[(usize, Vec<String>)]) -> Result<Vec<u8>, OfficeError> {
+    let mut book = Workbook::new();
+    let formats = Formats::new();
+    let name = unique_sheet_name(&table.sheet, &[]);
+    let options_name = if name == "选项" { "选项(2)" } else { "选项" };
+    {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name).map_err(err)?;
+        write_sheet(sheet, table, &formats)?;
+        let header_row = table.title.is_some() as u32;
+        for (list_no, (col, choices)) in lists.iter().enumerate() {
+            if choices.is_empty() {
+                continue;
+            }
+            let letter = column_letter(list_no as u16);
+            let range = format!("='{options_name}'!${letter}$2:${letter}${}", choices.len() + 1);
+            let header = table.columns.get(*col).map(|c| c.header.as_str()).unwrap_or("");
+            let dv = DataValidation::new()
+                .allow_list_formula(Formula::new(range))
+                .set_error_style(DataValidationErrorStyle::Warning)
+                .set_error_title("不在可选范围内")
+                .map_err(err)?
+                .set_error_message(format!("“{header}”请从下拉列表中选择"))
+                .map_err(err)?;
+            sheet
+                .add_data_validation(header_row + 1, *col as u16, header_row + TEMPLATE_ROWS, *col as u16, &dv)
+                .map_err(err)?;
+        }
+    }
+    let options = book.add_worksheet();
+    options.set_name(options_name).map_err(err)?;
+    for (list_no, (col, choices)) in lists.iter().enumerate() {
+        let c = list_no as u16;
+        let header = table.columns.get(*col).map(|c| c.header.as_str()).unwrap_or("");
+        options.write_string_with_format(0, c, header, &formats.header).map_err(err)?;
+        for (r, v) in choices.iter().enumerate() {
+            options.write_string(r as u32 + 1, c, v).map_err(err)?;
+        }
+        options.set_column_width(c, 24).map_err(err)?;
+    }
+    options.set_hidden(true);
+    book.save_to_buffer().map_err(err)
+}
+
+/// `A`, `B`, … `Z`, `AA`, … for a 0-based column.
+fn column_letter(col: u16) -> String {
+    let mut n = col as u32 + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ascii")
 }
 
 fn write_sheet(sheet: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), OfficeError> {
@@ -183,6 +248,22 @@ mod tests {
         t.push(vec![Cell::from("台州湾新区科创园"), Cell::from(Money::from_wan(125_000))]);
         let bytes = write_xlsx(&[t.clone(), t]).unwrap();
         assert_eq!(&bytes[..2], b"PK");
+    }
+
+    #[test]
+    fn templates_carry_drop_down_lists() {
+        let mut t = Table::new(
+            "项目",
+            vec![Column::new("项目名称", ColKind::Text), Column::new("项目阶段", ColKind::Text)],
+        )
+        .with_title("模板");
+        t.push(vec![Cell::from("甲"), Cell::from("前期")]);
+        let bytes = write_template(&t, &[(1, vec!["谋划".into(), "前期".into()])]).unwrap();
+        let sheets = crate::read_sheets(&bytes, "t.xlsx").unwrap();
+        assert_eq!(sheets.len(), 2);
+        assert_eq!(sheets[1].name, "选项");
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(27), "AB");
     }
 
     #[test]

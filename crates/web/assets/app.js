@@ -145,5 +145,68 @@
     var names = Number(map.dataset.names) || 0;
     map.scrollLeft = Math.max(0, Number(map.dataset.today) - 0.75 * (map.clientWidth - names));
   }
+  // ---- excel: batch import (/import, /import/runs/{id}) ----
+  // Uploads with the CSRF header, shows the run's progress, then opens its result page.
+  function pollImport(id, bar, status) {
+    var tick = function () {
+      window
+        .fetch("/api/v1/imports/" + id, { credentials: "same-origin" })
+        .then(function (r) {
+          return r.json();
+        })
+        .then(function (j) {
+          if (bar) {
+            bar.hidden = false;
+            bar.max = Math.max(1, j.total || 1);
+            bar.value = j.done || 0;
+          }
+          if (status && j.total) status.textContent = (j.done || 0) + " / " + j.total;
+          if (j.state === "running") window.setTimeout(tick, 400);
+          else window.location.href = "/import/runs/" + id;
+        })
+        .catch(function () {
+          window.setTimeout(tick, 1500);
+        });
+    };
+    tick();
+  }
+  function startImport(url, body, csrf, bar, status) {
+    window
+      .fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
+      .then(function (r) {
+        return r.json().then(function (j) {
+          if (!r.ok) throw new Error((j.error && j.error.message) || r.status);
+          pollImport(j.id, bar, status);
+        });
+      })
+      .catch(function (e) {
+        if (status) status.textContent = e.message;
+      });
+  }
+  var importForm = document.getElementById("import-form");
+  if (importForm && window.fetch && window.FormData) {
+    importForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var status = document.getElementById("import-status");
+      status.textContent = "…";
+      startImport("/api/v1/imports", new FormData(importForm), importForm.dataset.csrf, document.getElementById("import-progress"), status);
+    });
+  }
+  var importRun = document.getElementById("import-run");
+  if (importRun && window.fetch) pollImport(importRun.dataset.id, document.getElementById("import-progress"), document.getElementById("import-status"));
+  var importConfirm = document.getElementById("import-confirm");
+  if (importConfirm && window.fetch) {
+    document.getElementById("import-commit").addEventListener("click", function (ev) {
+      ev.target.disabled = true;
+      startImport(
+        "/api/v1/imports/" + importConfirm.dataset.id + "/commit",
+        null,
+        importConfirm.dataset.csrf,
+        document.getElementById("import-progress"),
+        document.getElementById("import-status")
+      );
+    });
+  }
+  // ---- end excel ----
   draw();
 })();

@@ -23,6 +23,7 @@ pub mod webhook;
 mod work_api;
 
 pub use error::ApiError;
+pub use excel_api::figure_tables;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -223,7 +223,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
     }
     let filters_only = query_string(&q.pairs());
     let body = format!(
-        r#"<div class="page-head"><div><h1>{h}</h1><p class="sub" id="registry-total">{total}</p></div><p class="links"><a href="/battle-map{fq}">{to_map}</a> · <a href="/map{fq}">{to_geo}</a> · <a href="/api/v1/projects{fq}">JSON</a></p></div>
+        r#"<div class="page-head"><div><h1>{h}</h1><p class="sub" id="registry-total">{total}</p></div><p class="links"><a href="/battle-map{fq}">{to_map}</a> · <a href="/map{fq}">{to_geo}</a> · <a href="/api/v1/projects{fq}">JSON</a> · <a href="/api/v1/export/projects.xlsx{fq}" download>{to_xlsx}</a></p></div>
 {form}
 <div class="table-wrap"><table class="registry"><caption class="sr-only">{h}</caption><thead><tr><th scope="col">{c_light}</th><th scope="col">{c_name}</th><th scope="col">{c_unit}</th><th scope="col">{c_leader}</th><th scope="col">{c_stage}</th><th scope="col">{c_inv}</th><th scope="col">{c_start}</th><th scope="col">{c_cat}</th><th scope="col">{c_div}</th></tr></thead><tbody>{rows}</tbody></table></div>
 {empty}<nav class="pager" aria-label="{pages}">{pager}</nav>"#,
@@ -232,6 +232,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         fq = esc(&filters_only),
         to_map = t("registry.to_battle_map"),
         to_geo = t("registry.to_map"),
+        to_xlsx = t("excel.export_link"),
         c_light = t("common.light"),
         c_name = t("common.project"),
         c_unit = t("common.unit"),
