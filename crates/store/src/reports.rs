@@ -527,7 +527,9 @@ impl Store {
         }
         // Reporting timeliness: the late-submission tracking's monthly record over the quarter
         // (deadlines from the rule set's 填报 rule); reports not yet due do not count.
-        let timeliness = self.reporting_timeliness(zhantu_domain::model::ReportPeriod::Month, start, end).await?;
+        let timeliness = self
+            .reporting_timeliness(zhantu_domain::model::ReportPeriod::Month, start, end)
+            .await?;
         for u in &timeliness.units {
             let r = &u.record;
             if taking_part.contains(&r.unit_id) {

@@ -5,5 +5,5 @@ ALTER TABLE projects ADD COLUMN external_id TEXT;
 CREATE UNIQUE INDEX projects_external_id ON projects(external_id);
 ALTER TABLE nodes ADD COLUMN external_id TEXT;
 CREATE INDEX nodes_external_id ON nodes(project_id, external_id);
-ALTER TABLE problems ADD COLUMN external_id TEXT;
+-- problems.external_id comes with 0007_service.sql; imports match on it uniquely.
 CREATE UNIQUE INDEX problems_external_id ON problems(external_id);

@@ -99,7 +99,11 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
     let deadline = format!(
         r#"<p class="n">{} {}</p>"#,
         esc(cx.t("reports.deadline_days")),
-        esc(&zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?).monthly.describe_zh())
+        esc(
+            &zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?)
+                .monthly
+                .describe_zh()
+        )
     );
     let form = if may_edit {
         format!(

@@ -747,6 +747,13 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, batch) = app.get("/api/v1/batches/1").await;
     let bv = batch["version"].as_i64().unwrap();
     let member = batch["members"][0]["project_id"].as_i64().unwrap();
+    // The demo's 2019 campaign and rounds are closed; the walk needs an open one of each.
+    for table in ["campaigns", "supervision_rounds"] {
+        sqlx::query(&format!("UPDATE {table} SET status = 'open' WHERE id = 1"))
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
     let (_, campaign) = app.get("/api/v1/campaigns/1").await;
     let cv = campaign["version"].as_i64().unwrap();
     let node = campaign["targets"][0]["node_id"].as_i64().unwrap();

@@ -11,7 +11,8 @@ use std::io::Read;
 /// How the access test exercises this area's write routes (one entry per route in
 /// `zhantu_web::reports_api::WRITE_ROUTES`).
 pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
-    let weights = |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10});
+    let weights =
+        |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10});
     vec![
         (
             ("POST", "/api/v1/reports/{kind}/{period}/issue"),
@@ -434,7 +435,10 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
     let (_, q) = app.get("/api/v1/reports/quarterly/2019-Q4").await;
     assert_eq!(key_figure(&q, "weights_version"), "2");
     assert!(q["summary"][0].as_str().unwrap().contains("第2版考核权重"), "{}", q["summary"][0]);
-    assert!(q.to_string().contains("期末后5个工作日内"), "the deadline of the rule set's 填报 rule");
+    assert!(
+        q.to_string().contains("期末后5个工作日内"),
+        "the deadline of the rule set's 填报 rule"
+    );
     let (_, w) = app.get("/api/v1/reports/weights").await;
     assert_eq!(w["history"].as_array().unwrap().len(), 2);
 
