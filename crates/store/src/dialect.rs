@@ -72,17 +72,6 @@ impl Engine {
         format!("SELECT {id} / 4 FROM search_fts WHERE {cond} AND {id} % 4 = {kind}")
     }
 
-    /// Takes the write lock a full lights run needs before it reads, so that readers on other
-    /// connections see exactly what the run's transaction sees: SQLite takes its one write lock
-    /// at the first write statement (even one that changes no row); PostgreSQL locks out other
-    /// writers of nodes and projects until the run commits.
-    pub fn lock_for_lights_sql(self) -> &'static str {
-        match self {
-            Engine::Sqlite => "UPDATE light_runs SET trigger_kind = trigger_kind WHERE 1 = 0",
-            Engine::Postgres => "LOCK TABLE nodes, projects IN SHARE ROW EXCLUSIVE MODE",
-        }
-    }
-
     /// Joins `expr` over a group into one text, rows separated by U+001E, in `order`.
     pub fn packed_agg(self, expr: &str, order: &str) -> String {
         match self {

@@ -39,19 +39,6 @@ pub struct LightsRun {
 /// The current light of a project or node, to compare with the new one.
 type Current = (Option<String>, Option<String>);
 
-type NodeMap = HashMap<i64, Vec<NodeFacts>>;
-type NodeNow = HashMap<i64, Current>;
-
-/// What the project side of the facts needs: clocks, plans, year-to-date investment, the last
-/// report per kind, and the project rows.
-struct ProjectSide {
-    clocks: Vec<ApprovalClock>,
-    plan: HashMap<i64, i64>,
-    ytd: HashMap<i64, i64>,
-    reports: HashMap<(i64, String), NaiveDate>,
-    projects: Vec<sqlx::any::AnyRow>,
-}
-
 struct Loaded {
     facts: Vec<ProjectFacts>,
     project_now: HashMap<i64, Current>,
@@ -99,72 +86,7 @@ impl Store {
         WorkCalendar::parse_csv(&csv).map_err(|e| StoreError::Corrupt(format!("holidays: {e}")))
     }
 
-    /// The nodes of the projects with ids in `range` (inclusive), one row per project with its
-    /// nodes packed into one text: a million nodes cross the driver as a hundred thousand rows
-    /// (per-row cost dominates a full recompute).
-    async fn load_nodes(&self, conn: &mut AnyConnection, range: Option<(i64, i64)>) -> Result<(NodeMap, NodeNow), StoreError> {
-        let mut nodes: NodeMap = HashMap::new();
-        let mut node_now = HashMap::new();
-        let fields = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') || '\u{1f}' || status \
-                      || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
-        let packed = self.engine.packed_agg(fields, "seq, id");
-        let filter = range
-            .map(|(lo, hi)| format!(" WHERE project_id BETWEEN {lo} AND {hi}"))
-            .unwrap_or_default();
-        for r in sqlx::query(&format!(
-            "SELECT project_id, {packed} AS packed FROM nodes{filter} GROUP BY project_id"
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let list = nodes.entry(i64_(&r, "project_id")?).or_default();
-            for row in text(&r, "packed")?.split('\u{1e}') {
-                let f: Vec<&str> = row.split('\u{1f}').collect();
-                let [id, name, planned, actual, status, light, reason] = f[..] else {
-                    return Err(StoreError::Corrupt(format!("node row: {row}")));
-                };
-                let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
-                let date = |s: &str| {
-                    s.parse::<NaiveDate>()
-                        .map_err(|_| StoreError::Corrupt(format!("node {id} date {s}")))
-                };
-                list.push(NodeFacts {
-                    id,
-                    name: name.to_string(),
-                    planned_on: date(planned)?,
-                    actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
-                    status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
-                });
-                let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-                node_now.insert(id, (some(light), some(reason)));
-            }
-        }
-        Ok((nodes, node_now))
-    }
-
-    /// Every node, read in two halves on two connections at once (both engines run the halves
-    /// on separate server threads). The caller holds the write lock (`lock_for_lights`), so the
-    /// halves and the caller's transaction see the same data.
-    async fn load_all_nodes_in_parallel(&self) -> Result<(NodeMap, NodeNow), StoreError> {
-        let bounds = sqlx::query("SELECT MIN(project_id) AS lo, MAX(project_id) AS hi FROM nodes")
-            .fetch_one(&self.pool)
-            .await?;
-        let (Some(lo), Some(hi)) = (opt_i64(&bounds, "lo")?, opt_i64(&bounds, "hi")?) else {
-            return Ok(Default::default());
-        };
-        let mid = lo + (hi - lo) / 2;
-        let (mut a, mut b) = (self.pool.acquire().await?, self.pool.acquire().await?);
-        let (first, second) = tokio::try_join!(
-            self.load_nodes(&mut a, Some((lo, mid))),
-            self.load_nodes(&mut b, Some((mid + 1, hi)))
-        )?;
-        let (mut nodes, mut node_now) = first;
-        nodes.extend(second.0);
-        node_now.extend(second.1);
-        Ok((nodes, node_now))
-    }
-
-    async fn load_project_side(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<ProjectSide, StoreError> {
+    async fn load_facts(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<Loaded, StoreError> {
         let filter = |col: &str| only.map(|id| format!(" WHERE {col} = {id}")).unwrap_or_default();
         let and = |col: &str| only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default();
         let year = as_of.year();
@@ -217,53 +139,57 @@ impl Store {
                 reports.insert((i64_(&r, "project_id")?, text(&r, "period_kind")?), d);
             }
         }
-        let projects = sqlx::query(&format!(
+        // One row per project with its nodes packed into one text: a million nodes cross the
+        // driver as a hundred thousand rows (per-row cost dominates a full recompute).
+        let mut nodes: HashMap<i64, Vec<NodeFacts>> = HashMap::new();
+        let mut node_now = HashMap::new();
+        let fields = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') || '\u{1f}' || status \
+                      || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
+        let packed = self.engine.packed_agg(fields, "seq, id");
+        for r in sqlx::query(&format!(
+            "SELECT project_id, {packed} AS packed FROM nodes{} GROUP BY project_id",
+            filter("project_id")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let list = nodes.entry(i64_(&r, "project_id")?).or_default();
+            for row in text(&r, "packed")?.split('\u{1e}') {
+                let f: Vec<&str> = row.split('\u{1f}').collect();
+                let [id, name, planned, actual, status, light, reason] = f[..] else {
+                    return Err(StoreError::Corrupt(format!("node row: {row}")));
+                };
+                let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
+                let date = |s: &str| {
+                    s.parse::<NaiveDate>()
+                        .map_err(|_| StoreError::Corrupt(format!("node {id} date {s}")))
+                };
+                list.push(NodeFacts {
+                    id,
+                    name: name.to_string(),
+                    planned_on: date(planned)?,
+                    actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
+                    status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
+                });
+                let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+                node_now.insert(id, (some(light), some(reason)));
+            }
+        }
+        let mut facts = Vec::new();
+        let mut project_now = HashMap::new();
+        for r in sqlx::query(&format!(
             "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons FROM projects{} ORDER BY id",
             filter("id")
         ))
         .fetch_all(&mut *conn)
-        .await?;
-        Ok(ProjectSide {
-            clocks,
-            plan,
-            ytd,
-            reports,
-            projects,
-        })
-    }
-
-    /// Everything the rules look at, for one project or all. A full run reads the nodes on two
-    /// other connections while this one reads the projects.
-    async fn load_facts(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<Loaded, StoreError> {
-        let year = as_of.year();
-        let month = closed_month(as_of);
-        let (side, (mut nodes, node_now)) = match only {
-            Some(id) => {
-                let side = self.load_project_side(&mut *conn, only, as_of).await?;
-                (side, self.load_nodes(&mut *conn, Some((id, id))).await?)
-            }
-            None => tokio::try_join!(self.load_project_side(&mut *conn, None, as_of), self.load_all_nodes_in_parallel())?,
-        };
-        let ProjectSide {
-            clocks,
-            plan,
-            ytd,
-            reports,
-            projects,
-        } = side;
-        let mut facts = Vec::new();
-        let mut project_now = HashMap::new();
-        for r in projects {
+        .await?
+        {
             let id = i64_(&r, "id")?;
             let stage_code = text(&r, "stage")?;
             let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
             let project_type = text(&r, "project_type")?;
             let node_facts = nodes.remove(&id).unwrap_or_default();
-            let clocks = clocks
-                .iter()
-                .filter(|c| c.applies_to(&project_type))
-                .map(|c| c.facts(&node_facts, Vec::new()))
-                .collect();
+            let clocks = clocks.iter().filter(|c| c.applies_to(&project_type)).map(|c| c.facts(&node_facts, Vec::new())).collect();
             let planned_year = i64_(&r, "planned_year")? as i32;
             let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);
             facts.push(ProjectFacts {
@@ -427,7 +353,6 @@ impl Store {
     pub async fn recompute_lights(&self, trigger: &str) -> Result<LightsRun, StoreError> {
         let as_of = self.as_of().await?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(self.engine.lock_for_lights_sql()).execute(&mut *tx).await?;
         let run = self.apply_lights(&mut tx, None, as_of).await?;
         sqlx::query(
             "INSERT INTO light_runs (run_at, as_of, rule_version, projects, nodes, changed, red, yellow, green, elapsed_ms, trigger_kind) \
