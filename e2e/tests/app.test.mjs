@@ -106,6 +106,9 @@ test("every page of the district's other work opens, in Chinese, without errors"
     ["/campaigns", /攻坚/],
     ["/supervision", /督查/],
     ["/land", /用地/],
+    ["/reports", /报告/],
+    ["/reports/monthly/2019-12", /月/],
+    ["/import", /导入/],
   ];
   for (const [path, heading] of pages) {
     const resp = await page.goto(`${app.url}${path}`);
