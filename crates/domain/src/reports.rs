@@ -830,6 +830,9 @@ pub struct MonthlyInputs {
     /// (planned, actual) starts of projects planned to start in the year.
     pub starts_planned: u32,
     pub starts_done: u32,
+    /// 招商引资: the whole funnel and each attraction team's (as of the report date).
+    pub attraction: crate::pipeline::FunnelRow,
+    pub attraction_by_team: Vec<crate::pipeline::FunnelRow>,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
@@ -1169,6 +1172,42 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
     r.key_figures.push(key("batches", "集中开工批次", b.count.to_string()));
     r.key_figures
         .push(key("batch_projects", "集中开工项目（个）", b.total.projects.to_string()));
+    r.sections.push(s);
+
+    let mut s = Section::new("七、招商引资与用地保障");
+    let a = &i.attraction;
+    s.paragraphs.push(format!(
+        "招商引资：在谈、签约、落地项目共{}个，其中洽谈{}个、签约{}个、落地{}个，签约金额{}，签约率{}，签约项目落地率{}。",
+        a.total,
+        a.talks,
+        a.signed,
+        a.landed,
+        a.signed_amount.display_auto(),
+        pct_text(a.signing_rate),
+        pct_text(a.landing_rate)
+    ));
+    let mut t = DocTable::new(
+        "招商引资",
+        "招商团队推进情况",
+        &["招商团队", "项目数", "洽谈", "签约", "落地", "签约金额（万元）", "落地率"],
+    );
+    for row in &i.attraction_by_team {
+        t.row(vec![
+            row.group.clone().into(),
+            row.total.into(),
+            row.talks.into(),
+            row.signed.into(),
+            row.landed.into(),
+            row.signed_amount.into(),
+            pct_text(row.landing_rate).into(),
+        ]);
+    }
+    s.tables.push(t);
+    let q = &y.land_quota;
+    s.paragraphs.push(format!(
+        "用地指标：年内上级下达{}亩，已分配至项目{}亩，结余{}亩。",
+        q.granted_mu, q.allocated_mu, q.balance_mu
+    ));
     r.sections.push(s);
     r
 }

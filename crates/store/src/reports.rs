@@ -355,6 +355,7 @@ impl Store {
                 starts_done += 1;
             }
         }
+        let funnel = self.lead_funnel(None).await?;
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -362,6 +363,8 @@ impl Store {
             monthly_completed,
             starts_planned: starts.len() as u32,
             starts_done,
+            attraction: funnel.total,
+            attraction_by_team: funnel.by_team,
         })
     }
 

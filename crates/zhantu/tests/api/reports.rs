@@ -89,6 +89,13 @@ async fn the_december_2019_monthly_analysis_shows_the_scenario_figures() {
     assert_eq!(r["period_label"], "2019年12月");
     assert_eq!(r["as_of"], "2019-12-31");
     assert_eq!(r["issue_no"], Value::Null, "a draft has no issue number");
+    // The land quota of the seed (485 亩 granted) and the attraction funnel have their section.
+    let text = r.to_string();
+    assert!(text.contains("用地指标：年内上级下达485亩"), "land quota in the monthly analysis");
+    assert!(
+        text.contains("招商引资：在谈、签约、落地项目共"),
+        "attraction in the monthly analysis"
+    );
 
     // FAI growth 33.1 % against the province's 10.1 %: 23 points higher.
     assert_eq!(key_figure(&r, "fai_growth"), "33.1%");
