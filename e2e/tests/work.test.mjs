@@ -128,3 +128,23 @@ test("a date change asked on the page waits for the coordinator", async () => {
   await signOut();
   assert.deepEqual(problems, []);
 });
+
+test("a spreadsheet is checked, then imported, on the import page", async () => {
+  await signIn(page, app.url, "fgj");
+  // The registry's own export is the file: checked, then imported, every row comes back unchanged.
+  const resp = await page.request.get(`${app.url}/api/v1/export/projects.xlsx`);
+  assert.equal(resp.status(), 200);
+  const file = join(mkdtempSync(join(tmpdir(), "zhantu-xlsx-")), "项目清单.xlsx");
+  writeFileSync(file, await resp.body());
+  await page.goto(`${app.url}/import`);
+  await page.locator('input[type="file"]').setInputFiles(file);
+  await page.getByRole("button", { name: "试导入（检查）" }).click();
+  await page.waitForURL(/\/import\/runs\/\d+$/);
+  await page.getByText("检查通过，没有发现错误").waitFor();
+  await page.screenshot({ path: join(shots, "import-dry-run.png"), fullPage: true });
+  await page.getByRole("button", { name: "确认导入" }).click();
+  await page.getByText("导入完成，已记入审计日志").waitFor({ timeout: 60000 });
+  await page.screenshot({ path: join(shots, "import-done.png"), fullPage: true });
+  await signOut();
+  assert.deepEqual(problems, []);
+});
