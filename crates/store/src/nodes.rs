@@ -408,6 +408,20 @@ impl Store {
             .collect()
     }
 
+    /// The date-change requests of a project's nodes still waiting for a decision, oldest first.
+    pub async fn pending_date_changes(&self, project_id: i64) -> Result<Vec<DateChange>, StoreError> {
+        sqlx::query(
+            "SELECT c.* FROM node_date_changes c JOIN nodes n ON n.id = c.node_id \
+             WHERE n.project_id = $1 AND c.status = 'pending' ORDER BY c.id",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(date_change)
+        .collect()
+    }
+
     /// A coordinator approves (the planned date moves; the baseline stays) or rejects.
     pub async fn decide_date_change(&self, id: i64, approve: bool, note: &str, ctx: &AuditCtx) -> Result<DateChange, StoreError> {
         let mut tx = self.pool.begin().await?;

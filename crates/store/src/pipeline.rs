@@ -144,6 +144,16 @@ fn lead(r: &AnyRow) -> Result<Lead, StoreError> {
     })
 }
 
+/// One lead read on `conn` (inside a write's transaction, or on its own).
+async fn lead_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Lead, StoreError> {
+    let r = sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    lead(&r)
+}
+
 fn lead_snapshot(l: &Lead) -> serde_json::Value {
     json!({ "name": l.name, "stage": l.stage.code(), "team_unit_id": l.team_unit_id, "leader_id": l.leader_id, "signed_amount": l.signed_amount,
             "signed_on": l.signed_on, "landed_on": l.landed_on, "project_id": l.project_id, "version": l.version })
@@ -233,12 +243,7 @@ impl Store {
     }
 
     pub async fn lead(&self, id: i64) -> Result<Lead, StoreError> {
-        let r = sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        lead(&r)
+        lead_in(&mut *self.pool.acquire().await?, id).await
     }
 
     /// 漏斗: leads per stage, with signing and landing rates, by team and by leader.
@@ -315,12 +320,7 @@ impl Store {
         .bind(n.note.trim())
         .fetch_one(&mut *tx)
         .await?;
-        let after = lead(
-            &sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = lead_in(&mut tx, id).await?;
         append(&mut tx, ctx, "lead.create", "lead", Some(id), None, Some(&lead_snapshot(&after))).await?;
         tx.commit().await?;
         Ok(after)
@@ -328,12 +328,7 @@ impl Store {
 
     pub async fn update_lead(&self, id: i64, version: i64, c: &LeadChange, ctx: &AuditCtx) -> Result<Lead, StoreError> {
         let mut tx = self.begin_versioned("attraction_leads", "lead", id, version).await?;
-        let before = lead(
-            &sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let before = lead_in(&mut tx, id).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE attraction_leads SET version = version + 1");
         if let Some(v) = &c.name {
             if v.trim().is_empty() {
@@ -362,12 +357,7 @@ impl Store {
         }
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = lead(
-            &sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = lead_in(&mut tx, id).await?;
         append(
             &mut tx,
             ctx,
@@ -386,12 +376,7 @@ impl Store {
     /// lead links an existing project or creates one (stage 开工/落地, dated the landing day).
     pub async fn move_lead(&self, id: i64, version: i64, mv: &LeadMove, ctx: &AuditCtx) -> Result<Lead, StoreError> {
         let mut tx = self.begin_versioned("attraction_leads", "lead", id, version).await?;
-        let before = lead(
-            &sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let before = lead_in(&mut tx, id).await?;
         let mut project_id = before.project_id;
         if mv.to == LeadStage::Landed
             && let Some(p) = mv.project_id
@@ -436,12 +421,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let after = lead(
-            &sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = lead_in(&mut tx, id).await?;
         let mut after_json = lead_snapshot(&after);
         after_json["reason"] = json!(mv.reason);
         append(

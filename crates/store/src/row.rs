@@ -146,6 +146,33 @@ impl SqlBuf {
         self.push(")")
     }
 
+    /// This filter (a ` WHERE …` clause and its arguments) counted as `SELECT COUNT(*) FROM
+    /// {from}` and applied to `select`, ordered by `order`: the total and one page of rows
+    /// (`limit` kept within 1–5000).
+    pub async fn count_and_page(
+        self,
+        pool: &sqlx::AnyPool,
+        from: &str,
+        select: &str,
+        order: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, Vec<sqlx::any::AnyRow>), crate::StoreError> {
+        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) AS n FROM {from}"));
+        count.push(&self.sql);
+        count.args = self.args.clone();
+        let total = i64_(&count.query().fetch_one(pool).await?, "n")?;
+        let mut q = SqlBuf::new(select);
+        q.push(&self.sql);
+        q.args = self.args;
+        q.push(&format!(" ORDER BY {order} LIMIT "))
+            .arg(limit.clamp(1, 5000))
+            .push(" OFFSET ")
+            .arg(offset.max(0));
+        let rows = q.query().fetch_all(pool).await?;
+        Ok((total, rows))
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.sql);
         for v in &self.args {

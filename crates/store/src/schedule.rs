@@ -1,16 +1,9 @@
 //! The versions of a project's schedule, read from its nodes' baselines and approved date
 //! changes (the rules are in `zhantu_domain::schedule`).
 
-use crate::row::{i64_, text};
+use crate::row::{date, i64_, text};
 use crate::{Store, StoreError};
-use chrono::NaiveDate;
 use zhantu_domain::schedule::{ApprovedChange, BaselineNode, ScheduleVersion, versions};
-
-fn date(s: &str) -> Result<NaiveDate, StoreError> {
-    s.get(..10)
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("date = {s}")))
-}
 
 impl Store {
     /// The baseline nodes and every version of the project's schedule.
@@ -25,7 +18,7 @@ impl Store {
                     node_id: i64_(r, "id")?,
                     seq: i64_(r, "seq")?,
                     name: text(r, "name")?,
-                    baseline_on: date(&text(r, "baseline_on")?)?,
+                    baseline_on: date(r, "baseline_on")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -48,8 +41,8 @@ impl Store {
             let detail = text(r, "reason_text")?;
             Ok(ApprovedChange {
                 node_id: i64_(r, "node_id")?,
-                from: date(&text(r, "old_planned_on")?)?,
-                to: date(&text(r, "new_planned_on")?)?,
+                from: date(r, "old_planned_on")?,
+                to: date(r, "new_planned_on")?,
                 reason: if detail.is_empty() { label } else { format!("{label}：{detail}") },
                 requested_by: text(r, "requested_by")?,
                 approved_by: crate::row::opt_text(r, "decided_by")?.unwrap_or_default(),

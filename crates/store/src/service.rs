@@ -536,24 +536,10 @@ impl Store {
                 .arg(like)
                 .push(")");
         }
-        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM enterprises e");
-        count.push(&w.sql);
-        count.args = w.args.clone();
-        let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let mut q = SqlBuf::new(ENTERPRISE_COLUMNS);
-        q.push(&w.sql);
-        q.args = w.args;
-        q.push(" ORDER BY e.id LIMIT ")
-            .arg(f.limit.clamp(1, 5000))
-            .push(" OFFSET ")
-            .arg(f.offset.max(0));
-        let mut items = q
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(enterprise)
-            .collect::<Result<Vec<_>, _>>()?;
+        let (total, rows) = w
+            .count_and_page(&self.pool, "enterprises e", ENTERPRISE_COLUMNS, "e.id", f.limit, f.offset)
+            .await?;
+        let mut items = rows.iter().map(enterprise).collect::<Result<Vec<_>, _>>()?;
         self.attach_tags(&mut items).await?;
         Ok(EnterprisePage { total, items })
     }
@@ -749,24 +735,17 @@ impl Store {
         if let Some(d) = f.to {
             w.push(" AND v.visited_on <= ").arg(d);
         }
-        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM enterprise_visits v");
-        count.push(&w.sql);
-        count.args = w.args.clone();
-        let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let mut q = SqlBuf::new(VISIT_COLUMNS);
-        q.push(&w.sql);
-        q.args = w.args;
-        q.push(" ORDER BY v.visited_on DESC, v.id DESC LIMIT ")
-            .arg(f.limit.clamp(1, 5000))
-            .push(" OFFSET ")
-            .arg(f.offset.max(0));
-        let items = q
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(visit)
-            .collect::<Result<Vec<_>, _>>()?;
+        let (total, rows) = w
+            .count_and_page(
+                &self.pool,
+                "enterprise_visits v",
+                VISIT_COLUMNS,
+                "v.visited_on DESC, v.id DESC",
+                f.limit,
+                f.offset,
+            )
+            .await?;
+        let items = rows.iter().map(visit).collect::<Result<Vec<_>, _>>()?;
         Ok(VisitPage { total, items })
     }
 
@@ -859,24 +838,11 @@ impl Store {
         let cal = self.calendar().await?;
         let mut w = SqlBuf::new("");
         problem_where(f, today, &mut w);
-        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM problems pr");
-        count.push(&w.sql);
-        count.args = w.args.clone();
-        let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let mut q = SqlBuf::new(PROBLEM_COLUMNS);
-        q.push(&w.sql);
-        q.args = w.args;
-        q.push(" ORDER BY pr.escalation_level DESC, pr.raised_on DESC, pr.id DESC LIMIT ")
-            .arg(f.limit.clamp(1, 5000))
-            .push(" OFFSET ")
-            .arg(f.offset.max(0));
-        let items = q
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| problem_item(r, &cal, today))
-            .collect::<Result<Vec<_>, _>>()?;
+        let order = "pr.escalation_level DESC, pr.raised_on DESC, pr.id DESC";
+        let (total, rows) = w
+            .count_and_page(&self.pool, "problems pr", PROBLEM_COLUMNS, order, f.limit, f.offset)
+            .await?;
+        let items = rows.iter().map(|r| problem_item(r, &cal, today)).collect::<Result<Vec<_>, _>>()?;
         Ok(ProblemPage { total, items })
     }
 

@@ -2,7 +2,7 @@
 //! resuming a project, and progress reports with the month's investment.
 
 use crate::audit::{AuditCtx, append, lock};
-use crate::row::{i64_, text};
+use crate::row::{date, i64_, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -373,14 +373,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             {
-                let date = |col: &str| -> Result<NaiveDate, StoreError> {
-                    let s = text(&r, col)?;
-                    // submitted_on may carry a time: the day is its first ten characters.
-                    s.get(..10)
-                        .and_then(|d| d.parse().ok())
-                        .ok_or_else(|| StoreError::Corrupt(format!("progress_reports.{col} = {s}")))
-                };
-                submitted.insert((i64_(&r, "project_id")?, date("period_start")?), date("submitted_on")?);
+                submitted.insert((i64_(&r, "project_id")?, date(&r, "period_start")?), date(&r, "submitted_on")?);
             }
         }
         let names: std::collections::HashMap<i64, String> = self.unit_names().await?.into_iter().map(|(id, name, _)| (id, name)).collect();

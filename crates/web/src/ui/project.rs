@@ -212,16 +212,9 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
             .is_ok(),
         verify: cx.auth.actor.may(zhantu_domain::access::Action::Verify).is_ok(),
     };
-    let mut pending = std::collections::HashMap::new();
-    for n in p.nodes.iter().filter(|n| n.status != "closed") {
-        let waiting: Vec<_> = st
-            .store
-            .date_changes_of(n.id)
-            .await?
-            .into_iter()
-            .filter(|c| c.status == "pending")
-            .collect();
-        pending.insert(n.id, waiting);
+    let mut pending: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    for c in st.store.pending_date_changes(id).await? {
+        pending.entry(c.node_id).or_default().push(c);
     }
     let node_rows: String = p
         .nodes
