@@ -60,6 +60,10 @@ pub const TABLES: &[(&str, &str)] = &[
 ];
 
 /// Rows and checksum of one table.
+/// Columns that are caches of other rows (the lights job's node packs): not copied (the
+/// target's triggers void them anyway, and its next lights run rebuilds them) nor summed.
+const CACHES: &[&str] = &["node_pack"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSum {
     pub table: &'static str,
@@ -118,11 +122,17 @@ impl Store {
                     .fetch_all(&mut *src)
                     .await?;
                 if let Some(first) = batch.first() {
-                    let cols: Vec<String> = first.columns().iter().map(|c| c.name().to_string()).collect();
-                    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+                    let kept: Vec<(usize, String)> = first
+                        .columns()
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| !CACHES.contains(&c.name()))
+                        .map(|(i, c)| (i, c.name().to_string()))
+                        .collect();
+                    let cols: Vec<&str> = kept.iter().map(|(_, c)| c.as_str()).collect();
                     let rows = batch
                         .iter()
-                        .map(|r| (0..cols.len()).map(|i| value(r, i)).collect::<Result<Vec<_>, _>>())
+                        .map(|r| kept.iter().map(|(i, _)| value(r, *i)).collect::<Result<Vec<_>, _>>())
                         .collect::<Result<Vec<_>, _>>()?;
                     insert_values(&mut tx, target.engine, table, &cols, rows).await?;
                 }
@@ -171,7 +181,10 @@ async fn checksums_in(conn: &mut AnyConnection) -> Result<Vec<TableSum>, StoreEr
                 .await?;
             for r in &batch {
                 let mut h = Sha256::new();
-                for i in 0..r.columns().len() {
+                for (i, col) in r.columns().iter().enumerate() {
+                    if CACHES.contains(&col.name()) {
+                        continue;
+                    }
                     let cell = match value(r, i)? {
                         Val::I(v) => format!("i{v}"),
                         Val::T(t) => format!("t{}:{t}", t.len()),

@@ -15,7 +15,7 @@ use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::clocks::ApprovalClock;
 use zhantu_domain::lights::{Light, LightRules};
 use zhantu_domain::model::{DayKind, NodeStatus};
-use zhantu_domain::rules::{Context, InvestmentFacts, NodeFacts, ProjectFacts, ReportingFacts, RuleSet, evaluate_all};
+use zhantu_domain::rules::{Context, InvestmentFacts, NodeFacts, ProjectFacts, ReportingFacts, RuleSet, evaluate_all_parallel};
 use zhantu_domain::{Money, Stage};
 
 /// What a lights run did.
@@ -39,10 +39,80 @@ pub struct LightsRun {
 /// The current light of a project or node, to compare with the new one.
 type Current = (Option<String>, Option<String>);
 
+/// A project's stored light and node pack (`None`: voided by a node change).
+struct ProjectNow {
+    light: Current,
+    pack: Option<String>,
+}
+
 struct Loaded {
     facts: Vec<ProjectFacts>,
-    project_now: HashMap<i64, Current>,
+    project_now: HashMap<i64, ProjectNow>,
     node_now: HashMap<i64, Current>,
+}
+
+/// A node in a pack: these fields, separated by U+001F; nodes (in `seq, id` order) by U+001E.
+const NODE_PACK_FIELDS: &str = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') \
+     || '\u{1f}' || status || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
+
+/// Reads a pack into the rule engine's node facts, noting each node's current light.
+fn unpack_nodes(pack: &str, now: &mut HashMap<i64, Current>) -> Result<Vec<NodeFacts>, StoreError> {
+    let mut list = Vec::new();
+    if pack.is_empty() {
+        return Ok(list);
+    }
+    for row in pack.split('\u{1e}') {
+        let f: Vec<&str> = row.split('\u{1f}').collect();
+        let [id, name, planned, actual, status, light, reason] = f[..] else {
+            return Err(StoreError::Corrupt(format!("node row: {row}")));
+        };
+        let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
+        let date = |s: &str| {
+            s.parse::<NaiveDate>()
+                .map_err(|_| StoreError::Corrupt(format!("node {id} date {s}")))
+        };
+        list.push(NodeFacts {
+            id,
+            name: name.to_string(),
+            planned_on: date(planned)?,
+            actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
+            status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
+        });
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        now.insert(id, (some(light), some(reason)));
+    }
+    Ok(list)
+}
+
+/// (planned, actual once closed) of each node of a pack: what the figures need.
+pub(crate) fn pack_dates(pack: &str) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>, StoreError> {
+    let mut ignored = HashMap::new();
+    Ok(unpack_nodes(pack, &mut ignored)?
+        .into_iter()
+        .map(|n| (n.planned_on, if n.status == NodeStatus::Closed { n.actual_on } else { None }))
+        .collect())
+}
+
+/// The pack of these nodes with these lights, exactly as `NODE_PACK_FIELDS` would build it.
+fn pack_nodes<'a>(nodes: impl Iterator<Item = (&'a NodeFacts, &'a Current)>) -> String {
+    let mut out = String::new();
+    for (i, (n, (light, reason))) in nodes.enumerate() {
+        if i > 0 {
+            out.push('\u{1e}');
+        }
+        let actual = n.actual_on.map(|d| d.to_string()).unwrap_or_default();
+        let fields = [
+            &n.id.to_string(),
+            n.name.as_str(),
+            &n.planned_on.to_string(),
+            &actual,
+            n.status.code(),
+            light.as_deref().unwrap_or(""),
+            reason.as_deref().unwrap_or(""),
+        ];
+        out.push_str(&fields.join("\u{1f}"));
+    }
+    out
 }
 
 /// The last month whose figures are closed on `as_of`: the month itself on its last day,
@@ -139,67 +209,58 @@ impl Store {
                 reports.insert((i64_(&r, "project_id")?, text(&r, "period_kind")?), d);
             }
         }
-        // One row per project with its nodes packed into one text: a million nodes cross the
-        // driver as a hundred thousand rows (per-row cost dominates a full recompute).
-        let mut nodes: HashMap<i64, Vec<NodeFacts>> = HashMap::new();
-        let mut node_now = HashMap::new();
-        let fields = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') || '\u{1f}' || status \
-                      || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
-        let packed = self.engine.packed_agg(fields, "seq, id");
-        for r in sqlx::query(&format!(
-            "SELECT project_id, {packed} AS packed FROM nodes{} GROUP BY project_id",
-            filter("project_id")
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let list = nodes.entry(i64_(&r, "project_id")?).or_default();
-            for row in text(&r, "packed")?.split('\u{1e}') {
-                let f: Vec<&str> = row.split('\u{1f}').collect();
-                let [id, name, planned, actual, status, light, reason] = f[..] else {
-                    return Err(StoreError::Corrupt(format!("node row: {row}")));
-                };
-                let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
-                let date = |s: &str| {
-                    s.parse::<NaiveDate>()
-                        .map_err(|_| StoreError::Corrupt(format!("node {id} date {s}")))
-                };
-                list.push(NodeFacts {
-                    id,
-                    name: name.to_string(),
-                    planned_on: date(planned)?,
-                    actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
-                    status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
-                });
-                let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-                node_now.insert(id, (some(light), some(reason)));
-            }
-        }
+        // Each project's nodes come packed into one text: the one the last run stored in
+        // `projects.node_pack`, or, where a node changed since (the triggers of 0012 voided
+        // it), packed afresh from `nodes`. A full run reads a hundred thousand texts, not a
+        // million node rows.
         let mut facts = Vec::new();
         let mut project_now = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons FROM projects{} ORDER BY id",
+        let mut node_now = HashMap::new();
+        let projects = sqlx::query(&format!(
+            "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons, node_pack \
+             FROM projects{} ORDER BY id",
             filter("id")
         ))
         .fetch_all(&mut *conn)
+        .await?;
+        let mut repacked: HashMap<i64, String> = HashMap::new();
+        let packed = self.engine.packed_agg(NODE_PACK_FIELDS, "seq, id");
+        for r in sqlx::query(&format!(
+            "SELECT project_id, {packed} AS packed FROM nodes \
+             WHERE project_id IN (SELECT id FROM projects WHERE node_pack IS NULL{}) GROUP BY project_id",
+            and("id")
+        ))
+        .fetch_all(&mut *conn)
         .await?
         {
-            let id = i64_(&r, "id")?;
-            let stage_code = text(&r, "stage")?;
+            repacked.insert(i64_(&r, "project_id")?, text(&r, "packed")?);
+        }
+        for r in &projects {
+            let id = i64_(r, "id")?;
+            let stored = opt_text(r, "node_pack")?;
+            let pack = match &stored {
+                Some(p) => p.clone(),
+                None => repacked.remove(&id).unwrap_or_default(),
+            };
+            let node_facts = unpack_nodes(&pack, &mut node_now)?;
+            let stage_code = text(r, "stage")?;
             let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
-            let project_type = text(&r, "project_type")?;
-            let node_facts = nodes.remove(&id).unwrap_or_default();
-            let clocks = clocks.iter().filter(|c| c.applies_to(&project_type)).map(|c| c.facts(&node_facts, Vec::new())).collect();
-            let planned_year = i64_(&r, "planned_year")? as i32;
+            let project_type = text(r, "project_type")?;
+            let clocks = clocks
+                .iter()
+                .filter(|c| c.applies_to(&project_type))
+                .map(|c| c.facts(&node_facts, Vec::new()))
+                .collect();
+            let planned_year = i64_(r, "planned_year")? as i32;
             let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);
             facts.push(ProjectFacts {
                 id,
-                unit_id: i64_(&r, "unit_id")?,
-                leader_id: opt_i64(&r, "leader_id")?,
+                unit_id: i64_(r, "unit_id")?,
+                leader_id: opt_i64(r, "leader_id")?,
                 stage,
-                planned_start_on: opt_date(&r, "planned_start_on")?,
-                started_on: opt_date(&r, "started_on")?,
-                in_statistics_on: opt_date(&r, "in_statistics_on")?,
+                planned_start_on: opt_date(r, "planned_start_on")?,
+                started_on: opt_date(r, "started_on")?,
+                in_statistics_on: opt_date(r, "in_statistics_on")?,
                 investment: plan.get(&id).filter(|p| **p > 0 && month > 0).map(|p| InvestmentFacts {
                     year,
                     through_month: month,
@@ -214,7 +275,13 @@ impl Store {
                 nodes: node_facts,
                 clocks,
             });
-            project_now.insert(id, (opt_text(&r, "light")?, opt_text(&r, "light_reasons")?));
+            project_now.insert(
+                id,
+                ProjectNow {
+                    light: (opt_text(r, "light")?, opt_text(r, "light_reasons")?),
+                    pack: stored,
+                },
+            );
         }
         Ok(Loaded {
             facts,
@@ -235,21 +302,15 @@ impl Store {
             as_of,
             calendar: &calendar,
         };
-        let verdicts = evaluate_all(&rules, &loaded.facts, &ctx);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let verdicts = evaluate_all_parallel(&rules, &loaded.facts, &ctx, threads);
         let evaluated_at = started.elapsed();
-        let closed: std::collections::HashSet<i64> = loaded
-            .facts
-            .iter()
-            .flat_map(|p| p.nodes.iter())
-            .filter(|n| n.status == NodeStatus::Closed)
-            .map(|n| n.id)
-            .collect();
-
         let mut node_rows = Vec::new();
         let mut project_rows = Vec::new();
         let mut new_reds = Vec::new();
         let (mut red, mut yellow, mut green, mut nodes) = (0, 0, 0, 0);
-        for v in &verdicts {
+        for (v, p) in verdicts.iter().zip(&loaded.facts) {
+            debug_assert_eq!(v.project_id, p.id);
             let reasons: Vec<&str> = v.reasons.iter().map(|r| r.sentence.as_str()).collect();
             let light = v.light.map(|l| l.code().to_string());
             let headline = v
@@ -263,38 +324,54 @@ impl Store {
                 None => {}
             }
             let reasons_json = serde_json::to_string(&reasons).ok();
-            let was_red = loaded
-                .project_now
-                .get(&v.project_id)
-                .is_some_and(|(l, _)| l.as_deref() == Some("red"));
+            let now = loaded.project_now.get(&p.id);
+            let was_red = now.is_some_and(|n| n.light.0.as_deref() == Some("red"));
             if v.light == Some(Light::Red) && !was_red {
-                let unit_id = loaded.facts.iter().find(|p| p.id == v.project_id).map(|p| p.unit_id).unwrap_or(0);
                 new_reds.push(crate::notify::NewRed {
-                    project_id: v.project_id,
-                    unit_id,
+                    project_id: p.id,
+                    unit_id: p.unit_id,
                     name: String::new(),
                     reason: headline.clone().unwrap_or_default(),
                 });
             }
-            if loaded.project_now.get(&v.project_id) != Some(&(light.clone(), reasons_json.clone())) {
-                project_rows.push(vec![Val::I(v.project_id), light.into(), headline.into(), reasons_json.into()]);
-            }
+            let mut node_lights: HashMap<i64, Current> = HashMap::with_capacity(p.nodes.len());
             for n in &v.nodes {
+                node_lights.insert(
+                    n.node_id,
+                    (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string())),
+                );
+            }
+            let mut new_lights = Vec::with_capacity(p.nodes.len());
+            for n in &p.nodes {
                 nodes += 1;
                 // A closed node has done its part: it shows no light.
-                let (light, reason) = if closed.contains(&n.node_id) {
-                    (None, None)
-                } else {
-                    (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string()))
+                let new = match node_lights.remove(&n.id) {
+                    Some(l) if n.status != NodeStatus::Closed => l,
+                    _ => (None, None),
                 };
-                if loaded.node_now.get(&n.node_id) != Some(&(light.clone(), reason.clone())) {
-                    node_rows.push(vec![Val::I(n.node_id), light.into(), reason.into(), Val::NullT]);
+                if loaded.node_now.get(&n.id) != Some(&new) {
+                    node_rows.push(vec![
+                        Val::I(n.id),
+                        new.0.clone().into(),
+                        new.1.clone().into(),
+                        Val::NullT,
+                        Val::NullT,
+                    ]);
                 }
+                new_lights.push(new);
+            }
+            let pack = pack_nodes(p.nodes.iter().zip(&new_lights));
+            let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
+            let pack_changed = now.and_then(|n| n.pack.as_ref()) != Some(&pack);
+            if light_changed || pack_changed {
+                project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
             }
         }
         let changed = node_rows.len() + project_rows.len();
-        self.write_lights(conn, "nodes", "light_reason", None, node_rows).await?;
-        self.write_lights(conn, "projects", "light_reason", Some("light_reasons"), project_rows)
+        // Nodes first: their writes void the packs (0012's triggers), which the projects'
+        // write then sets to the packs that include those very lights.
+        self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
+        self.write_lights(conn, "projects", "light_reason", &["light_reasons", "node_pack"], project_rows)
             .await?;
         if only.is_none() {
             tracing::info!(
@@ -323,17 +400,28 @@ impl Store {
         conn: &mut AnyConnection,
         table: &str,
         reason_col: &str,
-        reasons_col: Option<&str>,
+        extra_cols: &[&str],
         rows: Vec<Vec<Val>>,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
-        sqlx::query("CREATE TEMPORARY TABLE light_updates (id BIGINT PRIMARY KEY, light TEXT, reason TEXT, reasons TEXT)")
+        sqlx::query("CREATE TEMPORARY TABLE light_updates (id BIGINT PRIMARY KEY, light TEXT, reason TEXT, reasons TEXT, pack TEXT)")
             .execute(&mut *conn)
             .await?;
-        insert_values(conn, self.engine, "light_updates", &["id", "light", "reason", "reasons"], rows).await?;
-        let extra = reasons_col.map(|c| format!(", {c} = light_updates.reasons")).unwrap_or_default();
+        insert_values(
+            conn,
+            self.engine,
+            "light_updates",
+            &["id", "light", "reason", "reasons", "pack"],
+            rows,
+        )
+        .await?;
+        let extra: String = extra_cols
+            .iter()
+            .zip(["reasons", "pack"])
+            .map(|(c, from)| format!(", {c} = light_updates.{from}"))
+            .collect();
         sqlx::query(&format!(
             "UPDATE {table} SET light = light_updates.light, {reason_col} = light_updates.reason{extra} FROM light_updates WHERE {table}.id = light_updates.id"
         ))
@@ -371,6 +459,10 @@ impl Store {
         .bind(trigger)
         .execute(&mut *tx)
         .await?;
+        // The daily (or on-demand) run also keeps the figures' change log short.
+        if trigger != "load" {
+            self.prune_changes(&mut tx).await?;
+        }
         tx.commit().await?;
         let mut run = run;
         if trigger != "load" {
