@@ -687,6 +687,12 @@ impl Store {
                 sqlx::query(&sql).execute(&mut *tx).await?;
             }
         }
+        // The change log of a load into an empty database is every row just written: one
+        // "reload everything" row says the same.
+        sqlx::query("DELETE FROM changes").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO changes (project_id) VALUES (NULL)")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.reindex_search().await?;
         self.recompute_lights("load").await?;

@@ -8,6 +8,24 @@ use std::collections::BTreeMap;
 use zhantu_domain::figures::{BatchInput, CampaignInput, CategoryInput, FaiInput, Pct1, YearFigures, YearInputs, year_figures};
 use zhantu_domain::{LandArea, Money};
 
+use crate::rollup::in_division;
+use std::collections::HashSet;
+
+/// The part of a year's inputs the roll-ups give.
+#[derive(Default)]
+struct RolledYear {
+    /// The projects within the division.
+    members: HashSet<i64>,
+    landed: BTreeMap<i64, Vec<Option<NaiveDate>>>,
+    nodes: Vec<(NaiveDate, Option<NaiveDate>)>,
+    problems: Vec<(NaiveDate, Option<NaiveDate>)>,
+    projects_planned: u32,
+    investment_planned: i64,
+    investment_completed: i64,
+    stages: Vec<(String, u32)>,
+    lights: Vec<(String, u32)>,
+}
+
 impl Store {
     /// The year's headline figures, as of the end of the year or the store's `as_of` date,
     /// whichever is earlier.
@@ -22,6 +40,23 @@ impl Store {
 
     /// The inputs as of a day within the year (a monthly report counts to its month's end).
     pub async fn year_inputs_at(&self, year: i32, as_of: NaiveDate) -> Result<YearInputs, StoreError> {
+        self.year_inputs_in(year, as_of, None).await
+    }
+
+    /// The year's figures of the projects and problems within a division (a code prefix:
+    /// `331002` a district, `3310` a city), as of the store's date.
+    pub async fn division_figures(&self, year: i32, division: Option<&str>) -> Result<YearFigures, StoreError> {
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
+        let as_of = self.as_of().await?.min(year_end);
+        Ok(year_figures(&self.year_inputs_in(year, as_of, division).await?))
+    }
+
+    /// The inputs within a division, if given. Project-level figures (landing, nodes,
+    /// investment, stages, lights) and problems come from the in-memory roll-ups; batches
+    /// and campaigns count their members within the division; the official FAI is the
+    /// division's own when it is a district's code; visits, supervision rounds and the land
+    /// ledger are the whole register's.
+    pub async fn year_inputs_in(&self, year: i32, as_of: NaiveDate, division: Option<&str>) -> Result<YearInputs, StoreError> {
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
         let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
         let as_of = as_of.min(year_end);
@@ -29,22 +64,79 @@ impl Store {
         let last_month = if as_of < year_start { 0 } else { as_of.month() as i64 };
         let pool = &self.pool;
 
-        let district = self.setting("district_division").await?.unwrap_or_default();
-        let province = self.setting("province_division").await?;
-        let fai = self.fai_input(&district, province.as_deref(), year, last_month).await?;
+        let (district, province) = match division {
+            Some(d) if d.len() == 6 => (d.to_string(), Some(format!("{}0000", &d[..2]))),
+            _ => (
+                self.setting("district_division").await?.unwrap_or_default(),
+                self.setting("province_division").await?,
+            ),
+        };
+        let fai = match division {
+            Some(d) if d.len() != 6 => None,
+            _ => self.fai_input(&district, province.as_deref(), year, last_month).await?,
+        };
+        let rolled = self
+            .with_rollup(|r| {
+                let mut x = RolledYear::default();
+                let mut stages: BTreeMap<String, u32> = BTreeMap::new();
+                let mut lights: BTreeMap<String, u32> = BTreeMap::new();
+                for (id, p) in &r.projects {
+                    if !in_division(p.division.as_deref(), division) {
+                        continue;
+                    }
+                    if division.is_some() {
+                        x.members.insert(*id);
+                    }
+                    *stages.entry(p.stage.clone()).or_default() += 1;
+                    if let Some(l) = &p.light
+                        && p.stage != "terminated"
+                    {
+                        *lights.entry(l.clone()).or_default() += 1;
+                    }
+                    if p.planned_year == year {
+                        x.projects_planned += 1;
+                    }
+                    let started = p.started_on.filter(|d| *d <= as_of);
+                    for (_, cat) in p.categories.iter().filter(|(y, _)| *y == year) {
+                        x.landed.entry(*cat).or_default().push(started);
+                    }
+                    x.investment_planned += p.plans.iter().filter(|(y, _)| *y == year).map(|(_, a)| a).sum::<i64>();
+                    x.investment_completed += p
+                        .investment
+                        .iter()
+                        .filter(|(y, m, _)| *y == year && (*m as i64) <= last_month)
+                        .map(|(_, _, a)| a)
+                        .sum::<i64>();
+                    x.nodes
+                        .extend(p.nodes.iter().filter(|(planned, _)| *planned >= year_start && *planned <= as_of));
+                }
+                for p in r.problems.values() {
+                    if in_division(p.division.as_deref(), division) && p.raised_on >= year_start && p.raised_on <= as_of {
+                        x.problems.push((p.raised_on, p.closed_on));
+                    }
+                }
+                // Stable orders, as the SQL that came before returned them.
+                x.nodes.sort_unstable();
+                x.problems.sort_unstable();
+                x.stages = stages.into_iter().collect();
+                x.lights = lights.into_iter().collect();
+                x
+            })
+            .await?;
+        let RolledYear {
+            members,
+            mut landed,
+            nodes,
+            problems,
+            projects_planned,
+            investment_planned,
+            investment_completed,
+            stages,
+            lights,
+        } = rolled;
+        let member = |id: i64| division.is_none() || members.contains(&id);
 
         let mut categories = Vec::new();
-        let mut landed: BTreeMap<i64, Vec<Option<NaiveDate>>> = BTreeMap::new();
-        for r in sqlx::query(
-            "SELECT pc.category_id, p.started_on FROM project_categories pc JOIN projects p ON p.id = pc.project_id WHERE pc.year = $1",
-        )
-        .bind(year as i64)
-        .fetch_all(pool)
-        .await?
-        {
-            let started = opt_date(&r, "started_on")?.filter(|d| *d <= as_of);
-            landed.entry(i64_(&r, "category_id")?).or_default().push(started);
-        }
         for r in sqlx::query(
             "SELECT c.id, c.code, c.name, c.tracks_landing, t.target_tenths FROM categories c \
              LEFT JOIN category_targets t ON t.category_id = c.id AND t.year = $1 ORDER BY c.sort_order, c.id",
@@ -79,7 +171,7 @@ impl Store {
             });
         }
         for r in sqlx::query(
-            "SELECT bp.batch_id, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual FROM batch_projects bp \
+            "SELECT bp.batch_id, bp.project_id, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual FROM batch_projects bp \
              JOIN batches b ON b.id = bp.batch_id JOIN projects p ON p.id = bp.project_id \
              LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $1 \
              WHERE b.held_on >= $2 AND b.held_on <= $3 ORDER BY bp.batch_id, bp.project_id",
@@ -91,6 +183,9 @@ impl Store {
         .await?
         {
             let id = i64_(&r, "batch_id")?;
+            if !member(i64_(&r, "project_id")?) {
+                continue;
+            }
             if let Some(b) = batches.iter_mut().find(|b| b.id == id) {
                 b.members.push((
                     Money::from_yuan(i64_(&r, "total_investment")?),
@@ -116,36 +211,21 @@ impl Store {
                 closed_on: Vec::new(),
             });
         }
-        for r in sqlx::query("SELECT cn.campaign_id, n.status, n.actual_on FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id ORDER BY cn.campaign_id, n.id")
-            .fetch_all(pool)
-            .await?
+        for r in sqlx::query(
+            "SELECT cn.campaign_id, n.project_id, n.status, n.actual_on FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id ORDER BY cn.campaign_id, n.id",
+        )
+        .fetch_all(pool)
+        .await?
         {
             let id = i64_(&r, "campaign_id")?;
+            if !member(i64_(&r, "project_id")?) {
+                continue;
+            }
             if let Some(c) = campaigns.iter_mut().find(|c| c.id == id) {
                 let closed = text(&r, "status")? == "closed";
                 c.closed_on.push(if closed { opt_date(&r, "actual_on")?.filter(|d| *d <= as_of) } else { None });
             }
         }
-
-        let nodes = sqlx::query("SELECT planned_on, actual_on, status FROM nodes WHERE planned_on >= $1 AND planned_on <= $2")
-            .bind(&start)
-            .bind(&end)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let done = text(r, "status")? == "closed";
-                Ok((date(r, "planned_on")?, if done { opt_date(r, "actual_on")? } else { None }))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let problems = sqlx::query("SELECT raised_on, closed_on FROM problems WHERE raised_on >= $1 AND raised_on <= $2")
-            .bind(&start)
-            .bind(&end)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| Ok((date(r, "raised_on")?, opt_date(r, "closed_on")?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
 
         let count = |sql: &'static str| {
             let (s, e) = (start.clone(), end.clone());
@@ -153,35 +233,6 @@ impl Store {
         };
         let enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
         let supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
-        let projects_planned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE planned_year = $1")
-            .bind(year as i64)
-            .fetch_one(pool)
-            .await?;
-        let investment_planned: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(planned_investment), 0) AS BIGINT) FROM annual_plans WHERE year = $1")
-                .bind(year as i64)
-                .fetch_one(pool)
-                .await?;
-        let investment_completed: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = $1 AND month <= $2")
-                .bind(year as i64)
-                .bind(last_month)
-                .fetch_one(pool)
-                .await?;
-        let stages = sqlx::query("SELECT stage, COUNT(*) AS n FROM projects GROUP BY stage ORDER BY stage")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "stage")?, i64_(r, "n")? as u32)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let lights = sqlx::query(
-            "SELECT light, COUNT(*) AS n FROM projects WHERE light IS NOT NULL AND stage <> 'terminated' GROUP BY light ORDER BY light",
-        )
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| Ok((text(r, "light")?, i64_(r, "n")? as u32)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
         let mut land = BTreeMap::new();
         for r in sqlx::query("SELECT kind, CAST(SUM(area_centi_mu) AS BIGINT) AS a FROM land_ledger WHERE entry_on <= $1 GROUP BY kind")
             .bind(&end)
@@ -204,7 +255,7 @@ impl Store {
             problems,
             enterprise_visits,
             supervision_rounds,
-            projects_planned: projects_planned as u32,
+            projects_planned,
             investment_planned: Money::from_yuan(investment_planned),
             investment_completed: Money::from_yuan(investment_completed),
             stages,

@@ -18,9 +18,11 @@ pub mod imports;
 mod lights;
 mod nodes;
 mod notify;
+mod overdue;
 pub mod pipeline;
 mod projects;
 pub mod reports;
+mod rollup;
 mod row;
 mod schedule;
 mod search;
@@ -38,6 +40,7 @@ pub use error::StoreError;
 pub use lights::{BoardRow, LightBoard, LightsRun};
 pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NodeChange, NodeState};
 pub use notify::{NewRed, Notification};
+pub use overdue::{OverdueNode, OverduePage};
 pub use projects::ProjectSort;
 pub use projects::{NamedRef, NodeView, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage};
 pub use search::{DocKind, SearchHit};
@@ -53,6 +56,8 @@ use std::str::FromStr;
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// The figures' in-memory roll-ups (`rollup.rs`), shared by the clones of a store.
+    rollup: std::sync::Arc<tokio::sync::Mutex<Option<rollup::Rollup>>>,
 }
 
 /// How to open a database.
@@ -104,7 +109,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        let store = Store { pool, engine };
+        let store = Store {
+            pool,
+            engine,
+            rollup: Default::default(),
+        };
         store.migrate().await?;
         // A database from before the search index (or whose index was dropped) gets one now.
         let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_fts").fetch_one(&store.pool).await?;

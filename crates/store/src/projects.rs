@@ -308,7 +308,20 @@ impl Store {
                 .push(")");
         }
         if let Some(d) = &f.division {
-            q.push(" AND p.division_code = ").arg(d.as_str());
+            // A code prefix (331002: the district's streets and towns too), as a range the
+            // index can answer; the bounds are digits, so every collation orders them alike.
+            match division_upper_bound(d) {
+                Some(upper) if d.bytes().all(|b| b.is_ascii_digit()) => {
+                    q.push(" AND p.division_code >= ").arg(d.as_str());
+                    q.push(" AND p.division_code < ").arg(upper);
+                }
+                _ if d.bytes().all(|b| b.is_ascii_digit()) => {
+                    q.push(" AND p.division_code >= ").arg(d.as_str());
+                }
+                _ => {
+                    q.push(" AND p.division_code = ").arg(d.as_str());
+                }
+            }
         }
         let text_query = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let terms = match text_query {
@@ -619,5 +632,32 @@ impl Store {
                 )))
             }
         }
+    }
+}
+
+/// The least digit string above every code starting with `prefix` ("331002" → "331003",
+/// "3319" → "332"); `None` when there is none ("999").
+pub(crate) fn division_upper_bound(prefix: &str) -> Option<String> {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    while let Some(last) = digits.pop() {
+        if last < b'9' {
+            digits.push(last + 1);
+            return String::from_utf8(digits).ok();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod division_tests {
+    use super::division_upper_bound;
+
+    #[test]
+    fn upper_bounds_of_division_prefixes() {
+        assert_eq!(division_upper_bound("331002").as_deref(), Some("331003"));
+        assert_eq!(division_upper_bound("3319").as_deref(), Some("332"));
+        assert_eq!(division_upper_bound("99"), None);
+        assert!("331002001" < "331003" && "331002001" >= "331002");
+        assert!("331003001" >= "331003");
     }
 }

@@ -165,6 +165,8 @@ async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Res
 #[derive(Debug, Deserialize)]
 struct FiguresQuery {
     year: Option<String>,
+    /// A division code or its prefix: 331002 one district, 3310 a city; none: everything.
+    division: Option<String>,
 }
 
 async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>) -> Result<Json<Value>, ApiError> {
@@ -180,7 +182,20 @@ async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>
             }
         },
     };
-    let f = st.store.year_figures(year).await?;
+    let division = match non_empty(&q.division) {
+        None => None,
+        Some(d) if (2..=12).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) => Some(d),
+        Some(d) => {
+            return Err(ApiError::bad_request(
+                "invalid_division",
+                format!("区划代码“{d}”无效：应为2到12位数字，如 331002（椒江区）或 3310（台州市）"),
+            ));
+        }
+    };
+    let f = match division {
+        None => st.store.year_figures(year).await?,
+        Some(d) => st.store.division_figures(year, Some(d)).await?,
+    };
     Ok(Json(
         serde_json::to_value(f).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
     ))

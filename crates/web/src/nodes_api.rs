@@ -2,9 +2,10 @@
 //! verifies or sends back) and date changes under a coordinator's approval.
 
 use crate::AppState;
+use crate::api::ProjectsQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{ApiQuery, IdPath, non_empty};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -22,6 +23,7 @@ pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/nodes", get(list_nodes))
         .route("/nodes/{id}", get(node).patch(update_node))
         .route("/projects/{id}/plan", post(plan))
         .route("/projects/{id}/schedule", get(schedule))
@@ -34,6 +36,40 @@ pub fn router() -> Router<AppState> {
         .route("/date-changes/{id}/decide", post(decide))
         .route("/date-change-reasons", get(reasons))
         .route("/evidence/{id}", get(evidence))
+}
+
+/// `GET /nodes?overdue=1`: the overdue-node list, most overdue first, with the registry's
+/// filters (`division`, `unit`, `stage`, `light`, …), `limit` and `offset`; a unit's staff see
+/// their units' projects only.
+#[derive(Debug, Deserialize)]
+struct NodesQuery {
+    overdue: Option<String>,
+    offset: Option<String>,
+    #[serde(flatten)]
+    projects: ProjectsQuery,
+}
+
+async fn list_nodes(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<NodesQuery>) -> Result<Json<Value>, ApiError> {
+    if !matches!(non_empty(&q.overdue), Some("1" | "true" | "yes")) {
+        return Err(ApiError::bad_request(
+            "overdue_required",
+            "节点清单目前只列逾期节点：请加参数 overdue=1（可与 division、unit、stage 等项目筛选条件合用）",
+        ));
+    }
+    let offset = match non_empty(&q.offset) {
+        None => 0,
+        Some(s) => s
+            .parse::<u32>()
+            .map_err(|_| ApiError::bad_request("invalid_offset", format!("偏移量“{s}”无效：应为非负整数")))? as i64,
+    };
+    let mut filter = q.projects.to_filter()?;
+    if !a.actor.reads_all() {
+        filter.within_units = Some(a.actor.unit_scope.clone());
+    }
+    let page = st.store.overdue_nodes(&filter, offset).await?;
+    Ok(Json(
+        serde_json::to_value(page).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
 }
 
 async fn load(st: &AppState, id: i64) -> Result<NodeState, ApiError> {

@@ -36,6 +36,13 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
     }
     println!("数据库：{}；按 Ctrl-C 停止。", store.engine().name());
     tokio::spawn(daily_jobs(store.clone()));
+    // The figures' roll-ups are built now, not on the first visit to the cockpit.
+    let warm = store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.warm_rollup().await {
+            tracing::warn!("figures roll-ups not built at start: {e}");
+        }
+    });
     zhantu_web::serve(listener, store.clone(), async {
         let _ = tokio::signal::ctrl_c().await;
     })

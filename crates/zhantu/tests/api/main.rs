@@ -11,5 +11,6 @@ mod pages;
 mod pipeline;
 mod projects;
 mod reports;
+mod scale;
 mod security;
 mod service;

@@ -1,0 +1,83 @@
+//! The overdue-node list: every node not yet closed whose planned date has passed, most
+//! overdue first, within the same filters as the registry (unit, division, stage, …) and the
+//! reader's unit scope. The weekly meeting's worklist (逾期节点清单).
+
+use crate::projects::ProjectFilter;
+use crate::row::{SqlBuf, date, i64_, opt_text, text};
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhantu_domain::lights::Light;
+use zhantu_domain::model::NodeStatus;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueNode {
+    pub node_id: i64,
+    pub node: String,
+    pub planned_on: NaiveDate,
+    pub days_overdue: i64,
+    pub status: NodeStatus,
+    pub light: Option<Light>,
+    pub light_reason: Option<String>,
+    pub project_id: i64,
+    pub project_code: Option<String>,
+    pub project: String,
+    pub division_code: Option<String>,
+    pub responsible_unit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverduePage {
+    pub as_of: NaiveDate,
+    pub total: i64,
+    pub offset: i64,
+    pub items: Vec<OverdueNode>,
+}
+
+impl Store {
+    /// One page of the overdue nodes of the projects `f` selects (its `limit`, and `offset`).
+    pub async fn overdue_nodes(&self, f: &ProjectFilter, offset: i64) -> Result<OverduePage, StoreError> {
+        let as_of = self.as_of().await?;
+        let mut q = SqlBuf::new("");
+        self.project_where(f, &mut q).await?;
+        q.push(" AND n.status <> 'closed' AND n.planned_on < ").arg(as_of.to_string());
+        let (total, rows) = q
+            .count_and_page(
+                &self.pool,
+                "nodes n JOIN projects p ON p.id = n.project_id",
+                "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, p.id AS project_id, p.code, p.name AS project, \
+                 p.division_code, ru.name AS unit FROM nodes n JOIN projects p ON p.id = n.project_id JOIN units ru ON ru.id = n.responsible_unit_id",
+                "n.planned_on, n.id",
+                f.limit.clamp(1, 500) as i64,
+                offset,
+            )
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let planned_on = date(r, "planned_on")?;
+                let status = text(r, "status")?;
+                Ok(OverdueNode {
+                    node_id: i64_(r, "id")?,
+                    node: text(r, "name")?,
+                    planned_on,
+                    days_overdue: (as_of - planned_on).num_days(),
+                    status: NodeStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
+                    light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
+                    light_reason: opt_text(r, "light_reason")?,
+                    project_id: i64_(r, "project_id")?,
+                    project_code: opt_text(r, "code")?,
+                    project: text(r, "project")?,
+                    division_code: opt_text(r, "division_code")?,
+                    responsible_unit: text(r, "unit")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(OverduePage {
+            as_of,
+            total,
+            offset: offset.max(0),
+            items,
+        })
+    }
+}
