@@ -91,6 +91,7 @@ impl Store {
         let and = |col: &str| only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default();
         let year = as_of.year();
         let month = closed_month(as_of);
+        let spans = self.clock_exclusions(conn, only).await?;
         let clocks: Vec<ApprovalClock> = sqlx::query("SELECT * FROM approval_clocks WHERE active = 1 ORDER BY id")
             .fetch_all(&mut *conn)
             .await?
@@ -189,7 +190,7 @@ impl Store {
             let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
             let project_type = text(&r, "project_type")?;
             let node_facts = nodes.remove(&id).unwrap_or_default();
-            let clocks = clocks.iter().filter(|c| c.applies_to(&project_type)).map(|c| c.facts(&node_facts, Vec::new())).collect();
+            let clocks = clocks.iter().filter(|c| c.applies_to(&project_type)).map(|c| c.facts(&node_facts, crate::clocks::spans_for(&spans, id, &c.name))).collect();
             let planned_year = i64_(&r, "planned_year")? as i32;
             let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);
             facts.push(ProjectFacts {
