@@ -314,7 +314,9 @@ impl ProjectSpan {
         existing: &[ProjectSpan],
         as_of: NaiveDate,
     ) -> Result<ProjectSpan, SpanError> {
-        let reason = crate::error::normalize_input(reason);
+        // Trimmed only (the ideographic space too): the reason is Chinese prose, whose
+        // full-width punctuation stays as written.
+        let reason = reason.trim().to_string();
         if reason.is_empty() {
             return Err(SpanError::NoReason);
         }
