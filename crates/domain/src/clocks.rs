@@ -261,7 +261,11 @@ pub enum SpanError {
     #[error("不计时段与已登记的“{reason}”（{from}至{until}）重叠：请先结束或删除那一段")]
     Overlaps { from: NaiveDate, until: String, reason: String },
     #[error("不计时段的{what} {date} 晚于数据日期 {as_of}：只能登记已经发生的时段")]
-    AfterAsOf { what: &'static str, date: NaiveDate, as_of: NaiveDate },
+    AfterAsOf {
+        what: &'static str,
+        date: NaiveDate,
+        as_of: NaiveDate,
+    },
     #[error("该不计时段已于 {0} 结束")]
     AlreadyClosed(NaiveDate),
 }
@@ -621,7 +625,10 @@ mod tests {
         assert_eq!(r.state, ClockState::Stopped);
         assert_eq!(r.elapsed, 366);
         let running = clock(DayKind::Calendar, 90, Some(d(2019, 3, 1)), None, vec![]);
-        assert_eq!(read_clock_now(&running, d(2019, 3, 31), cal()), read_clock(&running, d(2019, 3, 31), cal()));
+        assert_eq!(
+            read_clock_now(&running, d(2019, 3, 31), cal()),
+            read_clock(&running, d(2019, 3, 31), cal())
+        );
     }
 
     proptest! {

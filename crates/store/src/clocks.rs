@@ -132,9 +132,11 @@ impl NodeDate for NodeDone {
 }
 
 async fn active_clocks(conn: &mut AnyConnection, project_type: &str) -> Result<Vec<ApprovalClock>, StoreError> {
-    let rows = sqlx::query("SELECT name, project_type, start_node, stop_node, limit_days, day_kind FROM approval_clocks WHERE active = 1 ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT name, project_type, start_node, stop_node, limit_days, day_kind FROM approval_clocks WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::new();
     for r in &rows {
         let c = ApprovalClock {
@@ -203,9 +205,11 @@ impl Store {
     ) -> Result<HashMap<i64, Vec<(Option<String>, ExcludedSpan)>>, StoreError> {
         let filter = only.map(|id| format!(" WHERE project_id = {id}")).unwrap_or_default();
         let mut out: HashMap<i64, Vec<(Option<String>, ExcludedSpan)>> = HashMap::new();
-        for r in sqlx::query(&format!("SELECT {COLUMNS} FROM clock_exclusions{filter} ORDER BY project_id, from_on, id"))
-            .fetch_all(&mut *conn)
-            .await?
+        for r in sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM clock_exclusions{filter} ORDER BY project_id, from_on, id"
+        ))
+        .fetch_all(&mut *conn)
+        .await?
         {
             let e = exclusion(&r)?;
             let s = e.project_span();
@@ -327,7 +331,13 @@ impl Store {
     }
 
     /// Closes an open span on `until`, if it is still at `version`.
-    pub async fn close_clock_exclusion(&self, id: i64, version: i64, until: NaiveDate, ctx: &AuditCtx) -> Result<ClockExclusion, StoreError> {
+    pub async fn close_clock_exclusion(
+        &self,
+        id: i64,
+        version: i64,
+        until: NaiveDate,
+        ctx: &AuditCtx,
+    ) -> Result<ClockExclusion, StoreError> {
         let as_of = self.as_of().await?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;

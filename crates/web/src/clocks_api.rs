@@ -67,7 +67,13 @@ struct AddBody {
 async fn add(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: String) -> Result<(StatusCode, Json<Value>), ApiError> {
     check_project(&st, &a.actor, id, exclude).await?;
     let b: AddBody = body(&raw, r#"{"from": "2019-04-01", "until": "2019-04-10", "reason": "…"}"#)?;
-    let until = b.until.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(parse_date).transpose()?;
+    let until = b
+        .until
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse_date)
+        .transpose()?;
     let new = NewExclusion {
         clock_name: b.clock_name,
         from: parse_date(&b.from)?,

@@ -225,17 +225,29 @@ fn clocks_panel(cx: &Ctx, id: i64, clocks: &ProjectClocks, may_edit: bool) -> St
     if spans.is_empty() {
         out.push_str(&format!(r#"<p class="empty">{}</p>"#, t("common.none")));
     } else {
-        let th: String = ["clocks.clock", "clocks.from", "clocks.until", "clocks.reason", "clocks.by", "work.actions"]
-            .iter()
-            .map(|h| format!(r#"<th scope="col">{}</th>"#, t(h)))
-            .collect();
+        let th: String = [
+            "clocks.clock",
+            "clocks.from",
+            "clocks.until",
+            "clocks.reason",
+            "clocks.by",
+            "work.actions",
+        ]
+        .iter()
+        .map(|h| format!(r#"<th scope="col">{}</th>"#, t(h)))
+        .collect();
         out.push_str(&format!(
             r#"<div class="table-wrap"><table class="clock-spans"><thead><tr>{th}</tr></thead><tbody>{spans}</tbody></table></div>"#
         ));
     }
     if may_edit && !clocks.clocks.is_empty() {
         let options: String = std::iter::once(format!(r#"<option value="">{}</option>"#, t("clocks.all_clocks")))
-            .chain(clocks.clocks.iter().map(|c| format!(r#"<option value="{n}">{n}</option>"#, n = esc(&c.name))))
+            .chain(
+                clocks
+                    .clocks
+                    .iter()
+                    .map(|c| format!(r#"<option value="{n}">{n}</option>"#, n = esc(&c.name))),
+            )
             .collect();
         let inner = format!(
             r#"<label for="span-clock">{}</label><select id="span-clock" name="clock_name">{options}</select><label for="span-from">{}</label><input id="span-from" name="from" type="date" required max="{as_of}"><label for="span-until">{}</label><input id="span-until" name="until" type="date" max="{as_of}" title="{}"><label for="span-reason">{}</label><input id="span-reason" name="reason" required maxlength="{max}" placeholder="{}">"#,

@@ -80,7 +80,11 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
     let (elapsed, limit) = (clock["reading"]["elapsed"].as_i64().unwrap(), clock["limit_days"].as_i64().unwrap());
     let before_reason = reasons(&app, pid, &clock).await;
     let (_, detail) = app.get(&format!("/api/v1/projects/{pid}")).await;
-    assert!(before_reason.contains(&format!("{elapsed}")), "{before_reason} / {clock} / {}", detail["light_reasons"]);
+    assert!(
+        before_reason.contains(&format!("{elapsed}")),
+        "{before_reason} / {clock} / {}",
+        detail["light_reasons"]
+    );
 
     // A span inside the running time: long enough to bring a breached clock back within its limit.
     let calendar = app.store.calendar().await.unwrap();
@@ -96,7 +100,12 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
     let audit_before = app.audit_count().await;
     let body = json!({"clock_name": clock["name"], "from": from.to_string(), "until": until.to_string(), "reason": " 业主自主准备时间（补充材料） "});
     let (status, added) = coordinator
-        .send("POST", &format!("/api/v1/projects/{pid}/clock-exclusions"), Some(body.clone()), true)
+        .send(
+            "POST",
+            &format!("/api/v1/projects/{pid}/clock-exclusions"),
+            Some(body.clone()),
+            true,
+        )
         .await;
     assert_eq!(status, 201, "{added}");
     let span = &added["exclusion"];
@@ -116,7 +125,10 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
     assert_ne!(before_reason, after_reason);
     assert!(after_reason.contains(&format!("已用{}", elapsed - excluded)), "{after_reason}");
     if elapsed > limit {
-        assert!(before_reason.contains("已超时") && !after_reason.contains("已超时"), "{before_reason} → {after_reason}");
+        assert!(
+            before_reason.contains("已超时") && !after_reason.contains("已超时"),
+            "{before_reason} → {after_reason}"
+        );
         assert!(after_reason.contains("剩余5"), "{after_reason}");
     }
 
@@ -178,7 +190,11 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
             "span_after_as_of",
         ),
         (json!({"from": "去年", "reason": "x"}), 400, "invalid_date"),
-        (json!({"from": as_of.to_string(), "reason": "x", "clock_name": "没有这个时限"}), 400, "invalid"),
+        (
+            json!({"from": as_of.to_string(), "reason": "x", "clock_name": "没有这个时限"}),
+            400,
+            "invalid",
+        ),
     ];
     for (body, status, code) in cases {
         let (s, e) = post(&coordinator, body.clone()).await;
@@ -194,7 +210,10 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     )
     .await;
     assert_eq!(status, 201, "{added}");
-    let (sid, v) = (added["exclusion"]["id"].as_i64().unwrap(), added["exclusion"]["version"].as_i64().unwrap());
+    let (sid, v) = (
+        added["exclusion"]["id"].as_i64().unwrap(),
+        added["exclusion"]["version"].as_i64().unwrap(),
+    );
     let (_, paused) = coordinator.get(&format!("/api/v1/projects/{pid}/clocks")).await;
     assert_eq!(clock_named(&paused, &clock["name"])["reading"]["state"], "paused");
     let close = format!("/api/v1/clock-exclusions/{sid}/close");
@@ -216,7 +235,12 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     let (status, e) = coordinator.send("POST", &close, Some(json!({"version": v + 1})), true).await;
     assert_eq!((status, e["error"]["code"].as_str()), (422, Some("span_already_closed")), "{e}");
     let (status, _) = coordinator
-        .send("DELETE", &format!("/api/v1/clock-exclusions/{sid}"), Some(json!({"version": v})), true)
+        .send(
+            "DELETE",
+            &format!("/api/v1/clock-exclusions/{sid}"),
+            Some(json!({"version": v})),
+            true,
+        )
         .await;
     assert_eq!(status, 409, "a delete naming a stale version is refused");
 
@@ -271,7 +295,10 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("审批时限") && !page.contains("登记不计时段"), "no forms for unit staff");
+    assert!(
+        page.contains("审批时限") && !page.contains("登记不计时段"),
+        "no forms for unit staff"
+    );
 }
 
 #[tokio::test]
