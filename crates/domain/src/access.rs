@@ -80,6 +80,9 @@ pub enum Action {
     Import,
     /// Issue (freeze) a report of the cadence.
     IssueReport,
+    /// Record, close or delete the spans an approval clock does not count (业主自主时间,
+    /// 暂停): the coordinators' call, like approving a date change, since it moves a limit.
+    ExcludeClockTime,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -119,6 +122,7 @@ impl Actor {
             Action::Administer => "无权操作：只有系统管理员可以管理用户和规则",
             Action::Import => "无权操作：只有发改局统筹人员和系统管理员可以批量导入",
             Action::IssueReport => "无权操作：只有发改局统筹人员和系统管理员可以签发报告",
+            Action::ExcludeClockTime => "无权操作：只有发改局统筹人员和系统管理员可以登记审批时限的不计时段",
         }))
     }
 }
@@ -154,6 +158,10 @@ mod tests {
         assert!(coord.may(Action::Edit { unit_id: 99 }).is_ok() && coord.may(Action::Verify).is_ok());
         assert!(coord.may(Action::Administer).is_err());
         assert!(actor(Role::Admin).may(Action::Administer).is_ok());
+        assert!(coord.may(Action::ExcludeClockTime).is_ok() && actor(Role::Admin).may(Action::ExcludeClockTime).is_ok());
+        for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
+            assert!(actor(r).may(Action::ExcludeClockTime).unwrap_err().0.contains("不计时段"));
+        }
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }

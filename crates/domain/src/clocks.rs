@@ -236,6 +236,151 @@ pub fn read_clock(clock: &ClockFacts, as_of: NaiveDate, calendar: &WorkCalendar)
     }
 }
 
+/// Reads a clock as the lights job judges it: a clock whose stop node is done is read on its
+/// final count (facts are today's, even when the stop date lies after the as-of date).
+pub fn read_clock_now(clock: &ClockFacts, as_of: NaiveDate, calendar: &WorkCalendar) -> ClockReading {
+    let at = match (clock.started_on, clock.stopped_on) {
+        (Some(start), Some(stop)) if start <= as_of && stop >= start => stop.max(as_of),
+        _ => as_of,
+    };
+    read_clock(clock, at, calendar)
+}
+
+/// The longest reason an excluded span may carry, in characters.
+pub const SPAN_REASON_MAX_CHARS: usize = 200;
+
+/// Why an excluded span cannot be recorded (the API answers 422 with the message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpanError {
+    #[error("不计时段的结束日期 {until} 早于开始日期 {from}")]
+    EndsBeforeStart { from: NaiveDate, until: NaiveDate },
+    #[error("请填写不计时的原因（如“业主自主准备时间（补充材料）”）")]
+    NoReason,
+    #[error("不计时的原因不能超过{max}个字（现有{len}个字）")]
+    ReasonTooLong { max: usize, len: usize },
+    #[error("不计时段与已登记的“{reason}”（{from}至{until}）重叠：请先结束或删除那一段")]
+    Overlaps { from: NaiveDate, until: String, reason: String },
+    #[error("不计时段的{what} {date} 晚于数据日期 {as_of}：只能登记已经发生的时段")]
+    AfterAsOf {
+        what: &'static str,
+        date: NaiveDate,
+        as_of: NaiveDate,
+    },
+    #[error("该不计时段已于 {0} 结束")]
+    AlreadyClosed(NaiveDate),
+}
+
+impl SpanError {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SpanError::EndsBeforeStart { .. } => "span_ends_before_start",
+            SpanError::NoReason => "span_reason_missing",
+            SpanError::ReasonTooLong { .. } => "span_reason_too_long",
+            SpanError::Overlaps { .. } => "span_overlaps",
+            SpanError::AfterAsOf { .. } => "span_after_as_of",
+            SpanError::AlreadyClosed(_) => "span_already_closed",
+        }
+    }
+}
+
+/// An excluded span as recorded for a project: which clock it stops (`None`: every clock of
+/// the project), and the span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSpan {
+    pub clock_name: Option<String>,
+    pub span: ExcludedSpan,
+}
+
+impl ProjectSpan {
+    /// Does this span stop the clock named `clock`?
+    pub fn applies_to(&self, clock: &str) -> bool {
+        self.clock_name.as_deref().is_none_or(|c| c == clock)
+    }
+
+    /// Do the two spans stop a common clock on a common day? An open span runs on without end.
+    fn overlaps(&self, other: &ProjectSpan) -> bool {
+        let same_clock = match (&self.clock_name, &other.clock_name) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let before = |a: &ExcludedSpan, b: &ExcludedSpan| a.until.is_some_and(|u| u < b.from);
+        same_clock && !before(&self.span, &other.span) && !before(&other.span, &self.span)
+    }
+
+    /// Parses a span to record on `as_of`: the reason trimmed and required, the dates in order
+    /// and not after `as_of`, no overlap with the project's `existing` spans of the same clock.
+    pub fn parse(
+        clock_name: Option<&str>,
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+        reason: &str,
+        existing: &[ProjectSpan],
+        as_of: NaiveDate,
+    ) -> Result<ProjectSpan, SpanError> {
+        // Trimmed only (the ideographic space too): the reason is Chinese prose, whose
+        // full-width punctuation stays as written.
+        let reason = reason.trim().to_string();
+        if reason.is_empty() {
+            return Err(SpanError::NoReason);
+        }
+        let len = reason.chars().count();
+        if len > SPAN_REASON_MAX_CHARS {
+            return Err(SpanError::ReasonTooLong {
+                max: SPAN_REASON_MAX_CHARS,
+                len,
+            });
+        }
+        if from > as_of {
+            return Err(SpanError::AfterAsOf {
+                what: "开始日期",
+                date: from,
+                as_of,
+            });
+        }
+        if let Some(until) = until {
+            check_end(from, until, as_of)?;
+        }
+        let new = ProjectSpan {
+            clock_name: clock_name.map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
+            span: ExcludedSpan { from, until, reason },
+        };
+        if let Some(old) = existing.iter().find(|old| old.overlaps(&new)) {
+            return Err(SpanError::Overlaps {
+                from: old.span.from,
+                until: old.span.until.map_or_else(|| "今".to_string(), |u| u.to_string()),
+                reason: old.span.reason.clone(),
+            });
+        }
+        Ok(new)
+    }
+
+    /// Closes an open span on `until`.
+    pub fn close(&self, until: NaiveDate, as_of: NaiveDate) -> Result<ProjectSpan, SpanError> {
+        if let Some(u) = self.span.until {
+            return Err(SpanError::AlreadyClosed(u));
+        }
+        check_end(self.span.from, until, as_of)?;
+        let mut closed = self.clone();
+        closed.span.until = Some(until);
+        Ok(closed)
+    }
+}
+
+fn check_end(from: NaiveDate, until: NaiveDate, as_of: NaiveDate) -> Result<(), SpanError> {
+    if until < from {
+        return Err(SpanError::EndsBeforeStart { from, until });
+    }
+    if until > as_of {
+        return Err(SpanError::AfterAsOf {
+            what: "结束日期",
+            date: until,
+            as_of,
+        });
+    }
+    Ok(())
+}
+
 /// "天" or "个工作日", for sentences.
 pub fn day_unit_zh(kind: DayKind) -> &'static str {
     match kind {
@@ -382,6 +527,108 @@ mod tests {
         );
         let r = read_clock(&c4, d(2019, 10, 10), cal());
         assert_eq!((r.elapsed, r.excluded), (2, 3));
+    }
+
+    fn span(clock: Option<&str>, from: NaiveDate, until: Option<NaiveDate>) -> ProjectSpan {
+        ProjectSpan {
+            clock_name: clock.map(str::to_string),
+            span: ExcludedSpan {
+                from,
+                until,
+                reason: "业主自主准备时间".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_span_ends_on_or_after_its_start() {
+        let as_of = d(2019, 12, 31);
+        let e = ProjectSpan::parse(None, d(2019, 5, 10), Some(d(2019, 5, 9)), "补充材料", &[], as_of).unwrap_err();
+        assert_eq!(e.code(), "span_ends_before_start");
+        assert!(e.to_string().contains("早于开始日期"), "{e}");
+        let one_day = ProjectSpan::parse(None, d(2019, 5, 10), Some(d(2019, 5, 10)), "补充材料", &[], as_of).unwrap();
+        assert_eq!(one_day.span.until, Some(d(2019, 5, 10)));
+        let open = span(None, d(2019, 5, 10), None);
+        assert_eq!(open.close(d(2019, 5, 9), as_of).unwrap_err().code(), "span_ends_before_start");
+        assert_eq!(open.close(d(2019, 5, 20), as_of).unwrap().span.until, Some(d(2019, 5, 20)));
+        let closed = span(None, d(2019, 5, 10), Some(d(2019, 5, 20)));
+        assert!(matches!(closed.close(d(2019, 6, 1), as_of), Err(SpanError::AlreadyClosed(_))));
+    }
+
+    #[test]
+    fn a_span_needs_a_reason_of_bounded_length() {
+        let as_of = d(2019, 12, 31);
+        for blank in ["", "   ", "\u{3000}"] {
+            let e = ProjectSpan::parse(None, d(2019, 5, 10), None, blank, &[], as_of).unwrap_err();
+            assert_eq!(e, SpanError::NoReason);
+            assert!(e.to_string().contains("原因"));
+        }
+        let trimmed = ProjectSpan::parse(None, d(2019, 5, 10), None, "\u{3000} 补充材料 ", &[], as_of).unwrap();
+        assert_eq!(trimmed.span.reason, "补充材料");
+        let long = "补".repeat(SPAN_REASON_MAX_CHARS + 1);
+        let e = ProjectSpan::parse(None, d(2019, 5, 10), None, &long, &[], as_of).unwrap_err();
+        assert_eq!(e.code(), "span_reason_too_long");
+        assert!(ProjectSpan::parse(None, d(2019, 5, 10), None, &long[..SPAN_REASON_MAX_CHARS * 3], &[], as_of).is_ok());
+    }
+
+    #[test]
+    fn spans_of_the_same_clock_do_not_overlap() {
+        let as_of = d(2019, 12, 31);
+        let a = "赋码至施工许可60天";
+        let existing = vec![
+            span(Some(a), d(2019, 4, 1), Some(d(2019, 4, 10))),
+            span(Some("其他时限"), d(2019, 6, 1), Some(d(2019, 6, 30))),
+        ];
+        let new = |clock: Option<&str>, from, until| ProjectSpan::parse(clock, from, until, "补充材料", &existing, as_of);
+        // Touching the last day, or inside, overlaps; the day after does not.
+        let e = new(Some(a), d(2019, 4, 10), Some(d(2019, 4, 12))).unwrap_err();
+        assert_eq!(e.code(), "span_overlaps");
+        assert!(e.to_string().contains("2019-04-01至2019-04-10"), "{e}");
+        assert!(new(Some(a), d(2019, 3, 1), Some(d(2019, 5, 1))).is_err());
+        assert!(new(Some(a), d(2019, 4, 11), Some(d(2019, 4, 12))).is_ok());
+        // Another clock's span is no obstacle; a span for every clock meets them all.
+        assert!(new(Some(a), d(2019, 6, 10), Some(d(2019, 6, 12))).is_ok());
+        assert!(new(None, d(2019, 6, 10), Some(d(2019, 6, 12))).is_err());
+        // An open span runs on: nothing may start after it until it is closed.
+        let open = vec![span(None, d(2019, 7, 1), None)];
+        let e = ProjectSpan::parse(Some(a), d(2019, 9, 1), None, "补充材料", &open, as_of).unwrap_err();
+        assert!(e.to_string().contains("至今"), "{e}");
+        assert!(ProjectSpan::parse(Some(a), d(2019, 6, 1), Some(d(2019, 6, 30)), "补充材料", &open, as_of).is_ok());
+        assert!(ProjectSpan::parse(Some(a), d(2019, 6, 1), None, "补充材料", &open, as_of).is_err());
+    }
+
+    #[test]
+    fn a_span_starts_and_ends_by_the_as_of_date() {
+        let as_of = d(2019, 12, 31);
+        let e = ProjectSpan::parse(None, d(2020, 1, 1), None, "补充材料", &[], as_of).unwrap_err();
+        assert_eq!(e.code(), "span_after_as_of");
+        assert!(e.to_string().contains("开始日期"), "{e}");
+        assert!(ProjectSpan::parse(None, as_of, None, "补充材料", &[], as_of).is_ok());
+        let e = ProjectSpan::parse(None, d(2019, 12, 1), Some(d(2020, 1, 1)), "补充材料", &[], as_of).unwrap_err();
+        assert!(e.to_string().contains("结束日期"), "{e}");
+        assert!(span(None, d(2019, 12, 1), None).close(d(2020, 1, 1), as_of).is_err());
+    }
+
+    #[test]
+    fn a_span_names_the_clocks_it_stops() {
+        assert!(span(None, d(2019, 1, 1), None).applies_to("任何时限"));
+        let one = span(Some("甲"), d(2019, 1, 1), None);
+        assert!(one.applies_to("甲") && !one.applies_to("乙"));
+        let blank = ProjectSpan::parse(Some("  "), d(2019, 1, 1), None, "x", &[], d(2019, 2, 1)).unwrap();
+        assert_eq!(blank.clock_name, None, "a blank clock name means every clock");
+    }
+
+    #[test]
+    fn a_stopped_clock_is_read_on_its_final_count() {
+        let c = clock(DayKind::Calendar, 90, Some(d(2019, 3, 1)), Some(d(2020, 3, 1)), vec![]);
+        let r = read_clock_now(&c, d(2019, 12, 31), cal());
+        assert_eq!(r.state, ClockState::Stopped);
+        assert_eq!(r.elapsed, 366);
+        let running = clock(DayKind::Calendar, 90, Some(d(2019, 3, 1)), None, vec![]);
+        assert_eq!(
+            read_clock_now(&running, d(2019, 3, 31), cal()),
+            read_clock(&running, d(2019, 3, 31), cal())
+        );
     }
 
     proptest! {

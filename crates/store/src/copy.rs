@@ -45,6 +45,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("supervision_rounds", "id"),
     ("supervision_targets", "round_id, project_id"),
     ("approval_clocks", "id"),
+    ("clock_exclusions", "id"),
     ("land_ledger", "id"),
     ("light_rule_sets", "id"),
     ("holidays", "day"),

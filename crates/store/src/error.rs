@@ -27,6 +27,9 @@ pub enum StoreError {
     Duplicate(String),
     #[error("{0}")]
     Invalid(String),
+    /// An approval clock's excluded span that breaks a domain rule (overlap, dates, reason).
+    #[error(transparent)]
+    Span(#[from] zhantu_domain::clocks::SpanError),
     #[error("数据库操作失败：{0}")]
     Database(#[from] sqlx::Error),
 }

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod bulk;
+mod clocks;
 mod copy;
 mod dialect;
 mod edit;
@@ -33,6 +34,7 @@ mod workflow;
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
 pub use bulk::LoadStats;
+pub use clocks::{ClockExclusion, NewExclusion, ProjectClock, ProjectClocks};
 pub use copy::{TABLES, TableSum};
 pub use dialect::Engine;
 pub use edit::ProjectChange;

@@ -161,6 +161,7 @@ impl Store {
         let and = |col: &str| only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default();
         let year = as_of.year();
         let month = closed_month(as_of);
+        let spans = self.clock_exclusions(conn, only).await?;
         let clocks: Vec<ApprovalClock> = sqlx::query("SELECT * FROM approval_clocks WHERE active = 1 ORDER BY id")
             .fetch_all(&mut *conn)
             .await?
@@ -249,7 +250,7 @@ impl Store {
             let clocks = clocks
                 .iter()
                 .filter(|c| c.applies_to(&project_type))
-                .map(|c| c.facts(&node_facts, Vec::new()))
+                .map(|c| c.facts(&node_facts, crate::clocks::spans_for(&spans, id, &c.name)))
                 .collect();
             let planned_year = i64_(r, "planned_year")? as i32;
             let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);

@@ -121,11 +121,14 @@ impl Store {
     }
 
     /// Pauses (with a reason) or resumes a project; a paused project keeps its data and its
-    /// place in the lists, and the pause is on its record and in the audit trail.
+    /// place in the lists, and the pause is on its record and in the audit trail. A pause
+    /// stops every approval clock of the project from the as-of date (a span `暂停：…`);
+    /// resuming closes that span on the as-of date; the lights follow in the same transaction.
     pub async fn set_paused(&self, id: i64, version: i64, paused: bool, reason: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
         if paused && reason.trim().is_empty() {
             return Err(StoreError::Invalid("暂停须说明原因".into()));
         }
+        let as_of = self.as_of().await?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
         let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
@@ -158,6 +161,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        let span = if paused {
+            Some(self.open_pause_span(&mut tx, id, reason, as_of, ctx).await?)
+        } else {
+            self.close_pause_span(&mut tx, id, as_of).await?
+        };
         append(
             &mut tx,
             ctx,
@@ -165,9 +173,10 @@ impl Store {
             "project",
             Some(id),
             Some(&json!({ "paused": was })),
-            Some(&json!({ "paused": paused, "reason": reason })),
+            Some(&json!({ "paused": paused, "reason": reason, "clock_exclusion": span })),
         )
         .await?;
+        self.refresh_project_lights(&mut tx, id).await?;
         tx.commit().await?;
         Ok(version + 1)
     }

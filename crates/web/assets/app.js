@@ -82,7 +82,8 @@
   }
   // Forms that post to the JSON API (form[data-api]): JSON from the named fields
   // (data-type="number" / "bool" convert), or multipart for uploads; the session's CSRF token
-  // goes in the header. Success reloads the page; a refusal shows the API's message.
+  // goes in the header; data-method names another verb (DELETE). Success reloads the page; a
+  // refusal shows the API's message.
   var csrf = document.querySelector('input[name="csrf_token"]');
   document.querySelectorAll("form[data-api]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {
@@ -108,7 +109,7 @@
       }
       if (btn) btn.disabled = true;
       window
-        .fetch(f.getAttribute("data-api"), { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+        .fetch(f.getAttribute("data-api"), { method: f.getAttribute("data-method") || "POST", body: body, headers: headers, credentials: "same-origin" })
         .then(function (r) {
           return r
             .json()

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::reports_api::router())
         .merge(crate::service_api::router())
         .merge(crate::pipeline_api::router())
+        .merge(crate::clocks_api::router())
         .fallback(crate::error::not_found)
 }
 

@@ -23,6 +23,14 @@ impl ApiError {
             message: message.into(),
         }
     }
+    /// Well-formed but against a rule of the domain (e.g. an overlapping span): 422.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message: message.into(),
+        }
+    }
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError {
             status: StatusCode::NOT_FOUND,
@@ -100,6 +108,7 @@ impl From<StoreError> for ApiError {
                 message: m,
             },
             StoreError::Invalid(m) => ApiError::bad_request("invalid", m),
+            StoreError::Span(e) => ApiError::unprocessable(e.code(), e.to_string()),
             other => ApiError::internal(other),
         }
     }

@@ -6,6 +6,7 @@ pub mod accounts;
 mod admin;
 mod api;
 pub mod auth;
+mod clocks_api;
 pub mod download;
 mod error;
 mod excel_api;
@@ -68,6 +69,7 @@ pub async fn serve(
 pub fn write_routes() -> Vec<(&'static str, &'static str)> {
     [
         CORE_WRITE_ROUTES,
+        clocks_api::WRITE_ROUTES,
         excel_api::WRITE_ROUTES,
         reports_api::WRITE_ROUTES,
         service_api::WRITE_ROUTES,

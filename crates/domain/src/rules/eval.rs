@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::calendar::WorkCalendar;
-use crate::clocks::{ClockFacts, ClockState, day_unit_zh, read_clock};
+use crate::clocks::{ClockFacts, ClockReading, ClockState, day_unit_zh, read_clock_now};
 use crate::figures::{Pct1, investment_completion};
 use crate::lights::{Light, LitReason};
 use crate::model::NodeStatus;
@@ -498,14 +498,27 @@ fn statistics_entry(rule: &StatisticsEntry, p: &ProjectFacts, ctx: &Context) -> 
     })
 }
 
+impl ApprovalClockCheck {
+    /// The light of a clock's reading: red once over its limit, yellow while running (or
+    /// paused) with at most the threshold left, green otherwise; none before it starts.
+    pub fn light(&self, r: &ClockReading) -> Option<Light> {
+        Some(match r.state {
+            ClockState::NotStarted => return None,
+            _ if r.breached => Light::Red,
+            ClockState::Stopped => Light::Green,
+            ClockState::Running | ClockState::Paused if r.remaining <= self.yellow_when_remaining_at_most as i64 => Light::Yellow,
+            ClockState::Running | ClockState::Paused => Light::Green,
+        })
+    }
+}
+
 fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> Option<Reason> {
     let start = c.started_on?;
     if start > ctx.as_of {
         return None;
     }
     // A clock whose stop node is done is judged on its final count (facts are today's).
-    let at = c.stopped_on.filter(|s| *s >= start).map_or(ctx.as_of, |s| s.max(ctx.as_of));
-    let r = read_clock(c, at, ctx.calendar);
+    let r = read_clock_now(c, ctx.as_of, ctx.calendar);
     let unit = day_unit_zh(c.day_kind);
     let (name, limit, used) = (&c.name, c.limit_days, r.elapsed);
     let stopped = r.state == ClockState::Stopped;
@@ -530,11 +543,7 @@ fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> O
     } else {
         let left = r.remaining;
         let paused = if r.state == ClockState::Paused { "，暂停计时中" } else { "" };
-        let light = if left <= rule.yellow_when_remaining_at_most as i64 {
-            Light::Yellow
-        } else {
-            Light::Green
-        };
+        let light = rule.light(&r).unwrap_or(Light::Green);
         Reason::new(
             light,
             d,

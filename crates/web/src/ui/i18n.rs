@@ -29,6 +29,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../i18n/pipeline.zh-CN.json"),
         include_str!("../../i18n/pipeline.en.json"),
     ),
+    (
+        "clocks",
+        include_str!("../../i18n/clocks.zh-CN.json"),
+        include_str!("../../i18n/clocks.en.json"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

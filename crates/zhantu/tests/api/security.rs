@@ -56,6 +56,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::reports::write_fixtures(app).await);
     all.extend(crate::service::write_fixtures(app).await);
     all.extend(crate::pipeline::write_fixtures(app).await);
+    all.extend(crate::clocks::write_fixtures(app).await);
     all
 }
 
