@@ -80,6 +80,9 @@ pub(crate) struct Rollup {
     pub data: Rolled,
     /// The newest log row applied.
     watermark: i64,
+    /// The newest log row when the roll-ups were built: a "reload everything" row up to
+    /// here is in them already.
+    built_at: i64,
     /// (when, watermark then): to re-read the log from `LOOKBACK` ago on PostgreSQL.
     history: VecDeque<(Instant, i64)>,
     /// Log rows above the lookback point already applied.
@@ -256,6 +259,7 @@ impl Rollup {
         Ok(Rollup {
             data,
             watermark,
+            built_at: watermark,
             history: VecDeque::from([(now, watermark)]),
             applied: HashSet::new(),
             refreshed: now,
@@ -308,6 +312,7 @@ impl Rollup {
             match (crate::row::opt_i64(r, "project_id")?, crate::row::opt_i64(r, "problem_id")?) {
                 (Some(p), _) => projects.push(p),
                 (None, Some(q)) => problems.push(q),
+                (None, None) if seq <= self.built_at => {}
                 (None, None) => return Ok(false),
             }
         }
@@ -359,14 +364,31 @@ impl Store {
     /// Do the incrementally kept roll-ups equal a fresh build? `false` also when they were
     /// never built or could not catch up. (For tests: they call it after writes of every kind.)
     pub async fn rollup_matches_rebuild(&self) -> Result<bool, StoreError> {
-        let fresh = Rolled::build(&self.pool, self.engine).await?;
         let mut guard = self.rollup.lock().await;
         if let Some(r) = guard.as_mut()
             && !r.catch_up(&self.pool, self.engine).await?
         {
             *guard = None;
         }
-        Ok(guard.as_ref().is_some_and(|r| r.data == fresh))
+        let fresh = Rolled::build(&self.pool, self.engine).await?;
+        let Some(kept) = guard.as_ref() else { return Ok(false) };
+        for (id, p) in &fresh.projects {
+            if kept.data.projects.get(id) != Some(p) {
+                tracing::warn!(
+                    "roll-up of project {id} differs: kept {:?}, rebuilt {p:?}",
+                    kept.data.projects.get(id)
+                );
+            }
+        }
+        for (id, p) in &fresh.problems {
+            if kept.data.problems.get(id) != Some(p) {
+                tracing::warn!(
+                    "roll-up of problem {id} differs: kept {:?}, rebuilt {p:?}",
+                    kept.data.problems.get(id)
+                );
+            }
+        }
+        Ok(kept.data == fresh)
     }
 
     /// Drops log rows far behind the newest (the daily job calls it). A process whose

@@ -197,11 +197,11 @@ impl Store {
 
     /// The battle map's selection: at most `max` projects of the filter in id order, each with
     /// its nodes; and the number of matching projects.
-    pub async fn map_rows(&self, f: &ProjectFilter, max: u32) -> Result<(Vec<MapRow>, i64), StoreError> {
+    pub async fn map_rows(&self, f: &ProjectFilter, max: u32, offset: u32) -> Result<(Vec<MapRow>, i64), StoreError> {
         let mut q = SqlBuf::new(LIST_COLUMNS);
         q.push(LIST_FROM);
         self.project_where(f, &mut q).await?;
-        q.push(" ORDER BY p.id LIMIT ").arg(max as i64);
+        q.push(" ORDER BY p.id LIMIT ").arg(max as i64).push(" OFFSET ").arg(offset as i64);
         let mut items = q
             .query()
             .fetch_all(&self.pool)

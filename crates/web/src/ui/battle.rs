@@ -18,8 +18,10 @@ use std::fmt::Write;
 use zhantu_domain::lights::Light;
 use zhantu_store::MapRow;
 
-/// Most projects drawn at once; narrower filters show the rest.
+/// Most projects in the exported SVG; narrower filters show the rest.
 pub const MAX_ROWS: u32 = 3000;
+/// Projects per page of the battle map (a district's hundreds fit on one; a province pages).
+pub const PAGE_ROWS: u32 = 500;
 const ROW_H: f64 = 22.0;
 const AXIS_H: f64 = 44.0;
 const NAME_W: f64 = 280.0;
@@ -32,6 +34,14 @@ pub struct BattleQuery {
     list: ListQuery,
     group: Option<String>,
     zoom: Option<String>,
+    /// 1-based page of `PAGE_ROWS` projects.
+    page: Option<String>,
+}
+
+impl BattleQuery {
+    fn page(&self) -> u32 {
+        self.page.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,10 +424,11 @@ impl<'a> Chart<'a> {
     }
 }
 
-async fn selection(st: &AppState, cx: &Ctx, q: &BattleQuery) -> Result<(Vec<MapRow>, i64, Group, Zoom), PageError> {
+/// The projects drawn: a page of them (`max`, from `offset`), and how many match in all.
+async fn selection(st: &AppState, cx: &Ctx, q: &BattleQuery, max: u32, offset: u32) -> Result<(Vec<MapRow>, i64, Group, Zoom), PageError> {
     let mut filter = q.list.filter(cx)?;
     filter.after = None;
-    let (rows, total) = st.store.map_rows(&filter, MAX_ROWS).await?;
+    let (rows, total) = st.store.map_rows(&filter, max, offset).await?;
     let group = Group::ALL
         .into_iter()
         .find(|g| Some(g.code()) == q.group.as_deref())
@@ -430,7 +441,17 @@ async fn selection(st: &AppState, cx: &Ctx, q: &BattleQuery) -> Result<(Vec<MapR
 }
 
 pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>) -> Result<Html<String>, PageError> {
-    let (rows, total, group, zoom) = selection(&st, &cx, &q).await?;
+    let page_no = q.page();
+    let offset = (page_no - 1).saturating_mul(PAGE_ROWS);
+    let (mut rows, total, group, zoom) = selection(&st, &cx, &q, PAGE_ROWS, offset).await?;
+    // Past the last page (the filter narrowed since): the last page.
+    let (page_no, offset) = if rows.is_empty() && total > 0 && page_no > 1 {
+        let last = (total as u32).div_ceil(PAGE_ROWS);
+        rows = selection(&st, &cx, &q, PAGE_ROWS, (last - 1) * PAGE_ROWS).await?.0;
+        (last, (last - 1) * PAGE_ROWS)
+    } else {
+        (page_no, offset)
+    };
     let as_of = st.store.as_of().await?;
     let choices = st.store.filter_choices().await?;
     let lang = cx.lang;
@@ -485,13 +506,34 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
     chart.names(&cx, &mut names);
     let mut body_svg = String::new();
     chart.body(&cx, &mut body_svg);
-    let truncated = if total > rows.len() as i64 {
+    // More than a page: which ones are drawn, and links to the pages before and after.
+    let truncated = if total > rows.len() as i64 || page_no > 1 {
+        let link = |n: u32, label: &str| {
+            let n = n.to_string();
+            let mut k = with_zoom.clone();
+            k.push(("page", n.as_str()));
+            format!(r#" <a href="/battle-map{}">{label}</a>"#, esc(&query_string(&k)))
+        };
+        let prev = if page_no > 1 {
+            link(page_no - 1, t("battle.prev_page"))
+        } else {
+            String::new()
+        };
+        let next = if (offset as i64 + rows.len() as i64) < total {
+            link(page_no + 1, t("battle.next_page"))
+        } else {
+            String::new()
+        };
         format!(
-            r#"<p class="hint" role="status">{}</p>"#,
+            r#"<p class="hint pager" role="status">{}{prev}{next}</p>"#,
             tf(
                 lang,
-                "battle.truncated",
-                &[("n", &rows.len().to_string()), ("total", &total.to_string())]
+                "battle.paged",
+                &[
+                    ("from", &(offset as i64 + 1).min(total).to_string()),
+                    ("to", &(offset as i64 + rows.len() as i64).to_string()),
+                    ("total", &total.to_string())
+                ]
             )
         )
     } else {
@@ -531,7 +573,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
 
 /// `/battle-map.svg`: the same chart as one standalone SVG file (names, axis and rows).
 pub async fn export(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>) -> Result<Response, PageError> {
-    let (rows, _, group, zoom) = selection(&st, &cx, &q).await?;
+    let (rows, _, group, zoom) = selection(&st, &cx, &q, MAX_ROWS, 0).await?;
     let as_of = st.store.as_of().await?;
     let chart = Chart::new(&rows, group, zoom, as_of, cx.lang);
     let (w, h) = (chart.width(), chart.height());

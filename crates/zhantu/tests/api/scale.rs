@@ -304,3 +304,38 @@ async fn the_lights_job_reads_node_packs_that_are_never_stale() {
         .unwrap();
     assert_eq!(repacked, packs);
 }
+
+#[tokio::test]
+async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
+    let (store, _dir, _url) = crate::helpers::fresh_store().await;
+    store.load_dataset(&zhantu_demo::generate(1100, 7)).await.unwrap();
+    zhantu_web::accounts::create_demo_accounts(&store).await.unwrap();
+    let base = crate::helpers::serve(store.clone()).await;
+    let admin = crate::helpers::login(&base, "admin", zhantu_web::accounts::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let page = |path: &str| {
+        let (base, cookie) = (base.clone(), admin.cookie.clone());
+        let path = path.to_string();
+        async move {
+            let resp = reqwest::Client::new()
+                .get(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 200, "{path}");
+            resp.text().await.unwrap()
+        }
+    };
+    let rows = |html: &str| html.matches("<a href=\"/projects/").count();
+    let first = page("/battle-map").await;
+    assert_eq!(rows(&first), 500);
+    assert!(first.contains("第 1–500 个项目（共 1100 个）") && first.contains("下一页") && !first.contains("上一页"));
+    let last = page("/battle-map?zoom=month&page=3").await;
+    assert_eq!(rows(&last), 100);
+    assert!(last.contains("第 1001–1100 个项目") && last.contains("上一页") && !last.contains("下一页"));
+    assert!(last.contains("zoom=month&amp;page=2"), "the pager keeps the zoom");
+    // Past the end: the last page.
+    assert_eq!(rows(&page("/battle-map?page=9").await), 100);
+}
