@@ -42,21 +42,24 @@ type Current = (Option<String>, Option<String>);
 /// A project's stored light and node pack (`None`: voided by a node change).
 struct ProjectNow {
     light: Current,
-    pack: Option<String>,
+    /// The nodes as they are now: the stored pack, or packed afresh where it was voided.
+    pack: String,
+    /// Was the pack stored (else it must be written)?
+    stored: bool,
 }
 
 struct Loaded {
     facts: Vec<ProjectFacts>,
     project_now: HashMap<i64, ProjectNow>,
-    node_now: HashMap<i64, Current>,
 }
 
 /// A node in a pack: these fields, separated by U+001F; nodes (in `seq, id` order) by U+001E.
 const NODE_PACK_FIELDS: &str = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') \
      || '\u{1f}' || status || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
 
-/// Reads a pack into the rule engine's node facts, noting each node's current light.
-fn unpack_nodes(pack: &str, now: &mut HashMap<i64, Current>) -> Result<Vec<NodeFacts>, StoreError> {
+/// Reads a pack into the rule engine's node facts, noting each node's current light in
+/// `now` if given.
+fn unpack_nodes(pack: &str, mut now: Option<&mut HashMap<i64, Current>>) -> Result<Vec<NodeFacts>, StoreError> {
     let mut list = Vec::new();
     if pack.is_empty() {
         return Ok(list);
@@ -78,16 +81,17 @@ fn unpack_nodes(pack: &str, now: &mut HashMap<i64, Current>) -> Result<Vec<NodeF
             actual_on: if actual.is_empty() { None } else { Some(date(actual)?) },
             status: NodeStatus::from_code(status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
         });
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        now.insert(id, (some(light), some(reason)));
+        if let Some(now) = now.as_deref_mut() {
+            let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            now.insert(id, (some(light), some(reason)));
+        }
     }
     Ok(list)
 }
 
 /// (planned, actual once closed) of each node of a pack: what the figures need.
 pub(crate) fn pack_dates(pack: &str) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>, StoreError> {
-    let mut ignored = HashMap::new();
-    Ok(unpack_nodes(pack, &mut ignored)?
+    Ok(unpack_nodes(pack, None)?
         .into_iter()
         .map(|n| (n.planned_on, if n.status == NodeStatus::Closed { n.actual_on } else { None }))
         .collect())
@@ -216,7 +220,6 @@ impl Store {
         // million node rows.
         let mut facts = Vec::new();
         let mut project_now = HashMap::new();
-        let mut node_now = HashMap::new();
         let projects = sqlx::query(&format!(
             "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons, node_pack \
              FROM projects{} ORDER BY id",
@@ -243,7 +246,7 @@ impl Store {
                 Some(p) => p.clone(),
                 None => repacked.remove(&id).unwrap_or_default(),
             };
-            let node_facts = unpack_nodes(&pack, &mut node_now)?;
+            let node_facts = unpack_nodes(&pack, None)?;
             let stage_code = text(r, "stage")?;
             let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
             let project_type = text(r, "project_type")?;
@@ -280,15 +283,12 @@ impl Store {
                 id,
                 ProjectNow {
                     light: (opt_text(r, "light")?, opt_text(r, "light_reasons")?),
-                    pack: stored,
+                    pack,
+                    stored: stored.is_some(),
                 },
             );
         }
-        Ok(Loaded {
-            facts,
-            project_now,
-            node_now,
-        })
+        Ok(Loaded { facts, project_now })
     }
 
     /// Runs the rules over all projects (or one) inside the caller's transaction and writes
@@ -346,24 +346,25 @@ impl Store {
             for n in &p.nodes {
                 nodes += 1;
                 // A closed node has done its part: it shows no light.
-                let new = match node_lights.remove(&n.id) {
+                new_lights.push(match node_lights.remove(&n.id) {
                     Some(l) if n.status != NodeStatus::Closed => l,
                     _ => (None, None),
-                };
-                if loaded.node_now.get(&n.id) != Some(&new) {
-                    node_rows.push(vec![
-                        Val::I(n.id),
-                        new.0.clone().into(),
-                        new.1.clone().into(),
-                        Val::NullT,
-                        Val::NullT,
-                    ]);
-                }
-                new_lights.push(new);
+                });
             }
             let pack = pack_nodes(p.nodes.iter().zip(&new_lights));
+            let current = now.map_or("", |n| n.pack.as_str());
+            // The pack holds every node's light: the same pack, no node to write.
+            if pack != current {
+                let mut was = HashMap::new();
+                unpack_nodes(current, Some(&mut was))?;
+                for (n, new) in p.nodes.iter().zip(new_lights) {
+                    if was.get(&n.id) != Some(&new) {
+                        node_rows.push(vec![Val::I(n.id), new.0.into(), new.1.into(), Val::NullT, Val::NullT]);
+                    }
+                }
+            }
             let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
-            let pack_changed = now.and_then(|n| n.pack.as_ref()) != Some(&pack);
+            let pack_changed = pack != current || !now.is_some_and(|n| n.stored);
             if light_changed || pack_changed {
                 project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
             }
