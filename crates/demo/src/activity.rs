@@ -87,7 +87,7 @@ pub(crate) fn enterprises(
     let mut used_names = BTreeSet::new();
     let mut out: Vec<Enterprise> = Vec::with_capacity(count.max(named.len()));
     for e in named {
-        let registry = if e.name.contains("股份") { "331000" } else { "331002" };
+        let registry = if e.name.contains("股份") { "331000" } else { d.code };
         used_names.insert(e.name.to_string());
         let street = d.street_index(e.street);
         out.push(Enterprise {
@@ -126,7 +126,7 @@ pub(crate) fn enterprises(
         tags.sort();
         out.push(Enterprise {
             id: out.len() as i64 + 1,
-            credit_code: credit_code(&mut rng, &mut used_codes, "331002", false),
+            credit_code: credit_code(&mut rng, &mut used_codes, d.code, false),
             name,
             industry_code: Some(industry.into()),
             division_code: Some(d.street_code(street).clone()),

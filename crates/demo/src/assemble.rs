@@ -2,7 +2,7 @@
 //! around them, the same way for the scenario and the synthetic district.
 
 use crate::activity::{self, NamedEnterprise};
-use crate::district::{DISTRICT_DIVISION, District, PROVINCE_DIVISION, as_of, ymd};
+use crate::district::{District, PROVINCE_DIVISION, as_of, ymd};
 use crate::project::{Builder, ProjectSpec};
 use crate::rng::{Rng, stream};
 use chrono::NaiveDate;
@@ -26,6 +26,9 @@ pub(crate) struct Extras {
     pub visit_problems: usize,
     pub open_visit_problems: usize,
     pub node_problems: usize,
+    /// When set, visit problems make up the rest of this many problems in all (the
+    /// synthetic district's share of problems, however many lagging nodes it has).
+    pub problems_total: Option<usize>,
     pub leads_signed_since: NaiveDate,
     pub talks: usize,
     pub dropped: usize,
@@ -56,8 +59,13 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
     let as_of = as_of();
     let enterprises = activity::enterprises(&d, seed, x.enterprises, x.named_enterprises, &x.tag_quotas);
     let mut visits = activity::visits(&d, seed, &enterprises, x.visits, as_of);
-    let mut problems = activity::visit_problems(&d, seed, &mut visits, &enterprises, x.visit_problems, x.open_visit_problems, as_of);
-    problems.extend(activity::node_problems(seed, &projects, &d, x.node_problems, as_of));
+    let node_problems = activity::node_problems(seed, &projects, &d, x.node_problems, as_of);
+    let visit_problems = match x.problems_total {
+        Some(total) => total.saturating_sub(node_problems.len()),
+        None => x.visit_problems,
+    };
+    let mut problems = activity::visit_problems(&d, seed, &mut visits, &enterprises, visit_problems, x.open_visit_problems, as_of);
+    problems.extend(node_problems);
     problems.sort_by_key(|p| (p.raised_on, p.visit_id, p.node_id));
     for (i, p) in problems.iter_mut().enumerate() {
         p.id = i as i64 + 1;
@@ -67,7 +75,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
     let supervision_rounds = activity::supervision_rounds(&d, seed, &projects, crate::project::YEAR, &x.must_supervise);
     let grants: Vec<(NaiveDate, i64)> = LAND_GRANTS.iter().map(|((y, m, day), mu)| (ymd(*y, *m, *day), *mu)).collect();
     let land_ledger = activity::land_ledger(seed, &projects, &grants, &x.land_prefer, x.land_share_permille);
-    let mut fai = activity::fai_rows(seed, 1, DISTRICT_DIVISION, x.fai_last_december_wan, x.fai_growth_tenths);
+    let mut fai = activity::fai_rows(seed, 1, d.code, x.fai_last_december_wan, x.fai_growth_tenths);
     fai.extend(activity::fai_rows(
         seed,
         2,

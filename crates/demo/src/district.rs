@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use zhantu_domain::DivisionCode;
 use zhantu_domain::dataset::{ApprovalClockRow, CategoryRow, NodeTemplateRow, ProjectTypeRow};
 use zhantu_domain::model::{Category, DayKind, Person, Unit, UnitKind};
-use zhantu_domain::reference::JIAOJIANG_MAP;
+use zhantu_domain::reference::{self, JIAOJIANG_MAP};
 
 pub(crate) const DISTRICT_NAME: &str = "椒江区";
 pub(crate) const DISTRICT_DIVISION: &str = "331002";
@@ -291,6 +291,62 @@ const CATEGORIES: &[(&str, &str, bool, Option<i64>)] = &[
     ("foreign", "外资项目", false, None),
 ];
 
+/// A county-level district of the reference data that a generated province spreads its
+/// projects over: its code, name, prefecture and streets/towns (code order).
+#[derive(Debug, Clone)]
+pub(crate) struct County {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub prefecture: &'static str,
+    pub streets: Vec<(&'static str, &'static str)>,
+}
+
+impl County {
+    /// 椒江区 with the streets of its schematic map, as the demo district has them.
+    pub fn jiaojiang() -> County {
+        let mut map: Vec<_> = JIAOJIANG_MAP.to_vec();
+        map.sort_by_key(|c| c.code);
+        County {
+            code: DISTRICT_DIVISION,
+            name: DISTRICT_NAME,
+            prefecture: "台州市",
+            streets: map.iter().map(|c| (c.code, c.name)).collect(),
+        }
+    }
+
+    /// `k` counties of Zhejiang, the same ones for every seed: 椒江区 first (the demo
+    /// district, whose map the app draws), then others spread evenly over the province's
+    /// code list (so over its prefectures). Counties with fewer than three streets and
+    /// towns are skipped. `None` when the province has fewer than `k` such counties.
+    pub fn province(k: usize) -> Option<Vec<County>> {
+        let prefectures: Vec<_> = reference::divisions().filter(|r| r.level == "prefecture").collect();
+        let mut others: Vec<County> = reference::divisions()
+            .filter(|r| r.level == "county" && r.code != DISTRICT_DIVISION)
+            .map(|r| County {
+                code: r.code,
+                name: r.name,
+                prefecture: prefectures.iter().find(|p| p.code == r.parent).map(|p| p.name).unwrap_or(""),
+                streets: reference::townships()
+                    .filter(|t| t.parent == r.code && t.level == "township")
+                    .map(|t| (t.code, t.name))
+                    .collect(),
+            })
+            .filter(|c| c.streets.len() >= 3)
+            .collect();
+        others.sort_by_key(|c| c.code);
+        for c in &mut others {
+            c.streets.sort();
+        }
+        if k == 0 || k > others.len() + 1 {
+            return None;
+        }
+        let mut out = vec![County::jiaojiang()];
+        let step = others.len() / k.max(2).saturating_sub(1).max(1);
+        out.extend((0..k - 1).map(|j| others[(j * step).min(others.len() - 1)].clone()));
+        Some(out)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StreetRef {
     pub unit_id: i64,
@@ -301,13 +357,18 @@ pub(crate) struct StreetRef {
 /// The district's organisation and reference rows, with lookups for the generators.
 #[derive(Debug)]
 pub(crate) struct District {
+    /// The county's division code and name (椒江区, 331002 for the demo).
+    pub code: &'static str,
+    pub name: &'static str,
+    /// The government, as an investor of public works (椒江区人民政府).
+    pub government: String,
     pub units: Vec<Unit>,
     pub people: Vec<Person>,
     pub streets: Vec<StreetRef>,
     pub teams: Vec<i64>,
     pub categories: Vec<CategoryRow>,
     departments: Vec<(&'static str, i64)>,
-    soes: Vec<(&'static str, i64, &'static str)>,
+    soes: Vec<(&'static str, i64, String)>,
     /// Staff of each unit, indexed by unit id.
     staff: Vec<Vec<i64>>,
     leaders: Vec<(LeaderRole, i64)>,
@@ -316,8 +377,34 @@ pub(crate) struct District {
 }
 
 impl District {
+    /// The demo district 椒江区 as the scenario and a one-district `generate` have it.
     pub fn new(seed: u64) -> District {
-        let mut rng = Rng::derive(seed, crate::rng::stream::DISTRICT, 0);
+        District::build(seed, 0, &County::jiaojiang(), false)
+    }
+
+    /// The `index`-th district of a generated province: the same organisation, its units
+    /// named after the county and carrying its division code, so that roll-ups by unit or
+    /// by the six-digit prefix stay within one district.
+    pub fn of_province(seed: u64, index: usize, county: &County) -> District {
+        District::build(seed, index, county, true)
+    }
+
+    fn build(seed: u64, index: usize, county: &County, in_province: bool) -> District {
+        let mut rng = Rng::derive(seed, crate::rng::stream::DISTRICT, index as u64);
+        // In a province every unit is named after its county ("临海市发改局") and carries
+        // the county's code; the lone demo district keeps its own short names ("区发改局").
+        let level = county.name.chars().last().unwrap_or('区');
+        let short = county.name.strip_suffix(level).unwrap_or(county.name);
+        let own = |name: &str| -> String {
+            if !in_province {
+                return name.to_string();
+            }
+            match name.strip_prefix('区') {
+                Some(rest) => format!("{}{rest}", county.name),
+                None => name.replace("椒江", short),
+            }
+        };
+        let county_code = in_province.then_some(county.code);
         let mut units: Vec<Unit> = Vec::new();
         let mut add_unit = |parent: Option<i64>, name: String, kind: UnitKind, code: Option<&str>| -> i64 {
             let id = units.len() as i64 + 1;
@@ -330,41 +417,45 @@ impl District {
             });
             id
         };
-        let root = add_unit(None, "椒江区人民政府".into(), UnitKind::District, Some(DISTRICT_DIVISION));
-        let mut map: Vec<_> = JIAOJIANG_MAP.to_vec();
-        map.sort_by_key(|c| c.code);
-        let streets: Vec<StreetRef> = map
+        let government = format!("{}人民政府", county.name);
+        let root = add_unit(None, government.clone(), UnitKind::District, Some(county.code));
+        let streets: Vec<StreetRef> = county
+            .streets
             .iter()
-            .map(|c| {
-                let kind = if c.name.ends_with('镇') {
+            .map(|&(code, name)| {
+                let kind = if name.ends_with('镇') || name.ends_with('乡') {
                     UnitKind::Town
                 } else {
                     UnitKind::Street
                 };
                 StreetRef {
-                    unit_id: add_unit(Some(root), c.name.into(), kind, Some(c.code)),
-                    code: c.code,
-                    name: c.name,
+                    unit_id: add_unit(Some(root), name.into(), kind, Some(code)),
+                    code,
+                    name,
                 }
             })
             .collect();
         let departments: Vec<(&str, i64)> = DEPARTMENTS
             .iter()
-            .map(|(key, name)| (*key, add_unit(Some(root), (*name).into(), UnitKind::Department, None)))
+            .map(|(key, name)| (*key, add_unit(Some(root), own(name), UnitKind::Department, county_code)))
             .collect();
-        let soes: Vec<(&str, i64, &str)> = SOES
+        let soes: Vec<(&str, i64, String)> = SOES
             .iter()
-            .map(|(key, name, full)| (*key, add_unit(Some(root), (*name).into(), UnitKind::StateEnterprise, None), *full))
+            .map(|(key, name, full)| {
+                let full = if in_province {
+                    full.replace("台州市椒江区", &format!("{}{}", county.prefecture, county.name))
+                } else {
+                    full.to_string()
+                };
+                (*key, add_unit(Some(root), own(name), UnitKind::StateEnterprise, county_code), full)
+            })
             .collect();
         let promotion = departments.iter().find(|d| d.0 == "投促").expect("投促").1;
         let teams: Vec<i64> = (1..=9)
             .map(|i| {
-                add_unit(
-                    Some(promotion),
-                    format!("第{}招商组", names::ordinal(i)),
-                    UnitKind::AttractionTeam,
-                    None,
-                )
+                let name = format!("第{}招商组", names::ordinal(i));
+                let name = if in_province { format!("{short}{name}") } else { name };
+                add_unit(Some(promotion), name, UnitKind::AttractionTeam, county_code)
             })
             .collect();
 
@@ -373,10 +464,17 @@ impl District {
         let mut leaders = Vec::new();
         for (role, name, title) in LEADERS {
             let id = people.len() as i64 + 1;
+            // The demo's leaders lead the first district; the others get invented names and
+            // their county's titles (县委书记, 市长, …).
+            let (name, title) = if index == 0 {
+                ((*name).to_string(), (*title).to_string())
+            } else {
+                (names::person(&mut rng), title.replace('区', &level.to_string()))
+            };
             people.push(Person {
                 id,
-                name: (*name).into(),
-                title: (*title).into(),
+                name,
+                title,
                 unit_id: root,
                 is_leader: true,
             });
@@ -398,11 +496,16 @@ impl District {
                     (UnitKind::Department, "副局长") if !unit.name.ends_with('局') => "副主任",
                     (_, t) => t,
                 };
+                let title = if in_province {
+                    title.replace('区', &level.to_string())
+                } else {
+                    title.to_string()
+                };
                 let id = people.len() as i64 + 1;
                 people.push(Person {
                     id,
                     name: names::person(&mut rng),
-                    title: title.into(),
+                    title,
                     unit_id: unit.id,
                     is_leader: false,
                 });
@@ -424,6 +527,9 @@ impl District {
             .collect();
         let street_codes = streets.iter().map(|s| DivisionCode::parse(s.code).expect("valid")).collect();
         District {
+            code: county.code,
+            name: county.name,
+            government,
             units,
             people,
             streets,
@@ -457,12 +563,18 @@ impl District {
             .1
     }
 
-    pub fn soe_full_name(&self, key: &str) -> &'static str {
-        self.soes
+    pub fn soe_full_name(&self, key: &str) -> &str {
+        &self
+            .soes
             .iter()
             .find(|d| d.0 == key)
             .unwrap_or_else(|| panic!("no state enterprise {key}"))
             .2
+    }
+
+    /// The street or town of that name, if the district has one.
+    pub fn find_street(&self, name: &str) -> Option<usize> {
+        self.streets.iter().position(|s| s.name == name)
     }
 
     pub fn street_index(&self, name: &str) -> usize {
@@ -623,8 +735,8 @@ impl District {
 
     pub fn settings(&self, seed: u64, kind: &str) -> Vec<(String, String)> {
         [
-            ("district_name", DISTRICT_NAME.to_string()),
-            ("district_division", DISTRICT_DIVISION.to_string()),
+            ("district_name", self.name.to_string()),
+            ("district_division", self.code.to_string()),
             ("province_division", PROVINCE_DIVISION.to_string()),
             ("as_of", as_of().to_string()),
             ("demo_seed", seed.to_string()),

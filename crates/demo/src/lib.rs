@@ -32,3 +32,11 @@ pub fn scenario_2019(seed: u64) -> Dataset {
 pub fn generate(projects: usize, seed: u64) -> Dataset {
     synthetic::build(projects, seed)
 }
+
+/// A synthetic province: `projects` projects spread over `districts` county-level districts
+/// of Zhejiang (the same ones for every seed, 椒江区 first), each with its own units,
+/// people and activity, every project in a real street or town of its district. One
+/// district is exactly [`generate`]. `None` when Zhejiang has fewer counties than asked.
+pub fn generate_province(projects: usize, districts: usize, seed: u64) -> Option<Dataset> {
+    synthetic::build_province(projects, districts, seed)
+}

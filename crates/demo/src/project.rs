@@ -5,7 +5,7 @@
 //! scenario and the synthetic generator describe projects this way; only the builder
 //! makes dates, so a project's stage, start date and nodes always agree.
 
-use crate::district::{DISTRICT_DIVISION, District, Kind, Owner, Role, add_days, ymd};
+use crate::district::{District, Kind, Owner, Role, add_days, ymd};
 use crate::names::{self, Manufacture, NameBook};
 use crate::rng::Rng;
 use chrono::{Datelike, NaiveDate};
@@ -156,14 +156,19 @@ pub(crate) fn land_for(rng: &mut Rng, kind: Kind, total_wan: i64) -> Option<Land
     Some(LandArea::from_centi_mu(centi / 10 * 10))
 }
 
-fn street_weights(kind: Kind) -> [u32; 9] {
+fn street_weights(d: &District, kind: Kind) -> Vec<u32> {
+    if d.streets.len() != 9 {
+        // Another county of a generated province: its streets and towns alike.
+        return vec![10; d.streets.len()];
+    }
     // Streets in code order: 海门 白云 葭沚 洪家 三甲 下陈 前所 章安 大陈镇.
-    match kind {
+    let w: [u32; 9] = match kind {
         Kind::Industrial => [6, 6, 10, 16, 14, 16, 14, 12, 1],
         Kind::Commercial => [16, 16, 14, 8, 8, 8, 6, 8, 8],
         Kind::Government | Kind::Social => [14, 14, 12, 12, 10, 12, 10, 10, 3],
         Kind::Infrastructure => [10, 10, 12, 14, 12, 12, 12, 12, 4],
-    }
+    };
+    w.to_vec()
 }
 
 fn fill(pattern: &str, place: &str, brand: &str, road: &str, river: &str, street: &str) -> String {
@@ -178,7 +183,7 @@ fn fill(pattern: &str, place: &str, brand: &str, road: &str, river: &str, street
 /// A project of the given kind with invented but plausible particulars; the caller sets
 /// its timing (`planned_year`, `planned_start`, `start`, …) and categories.
 pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, book: &mut NameBook) -> ProjectSpec {
-    let street = rng.weighted(&street_weights(kind));
+    let street = rng.weighted(&street_weights(d, kind));
     let street_name = d.streets[street].name;
     let street_unit = d.streets[street].unit_id;
     let brand = names::brand(rng);
@@ -248,8 +253,15 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("5211", "{place}商贸中心项目", "商贸市场、仓储物流及配套用房"),
             ];
             let (ind, pattern, content) = *rng.pick(SUBJECTS);
-            let island = pattern.starts_with("大陈岛");
-            let street = if island { d.street_index("大陈镇") } else { street };
+            // The island project belongs to 大陈镇; a county without it builds on land.
+            let dachen = d.find_street("大陈镇");
+            let island = pattern.starts_with("大陈岛") && dachen.is_some();
+            let street = if island { dachen.unwrap_or(street) } else { street };
+            let pattern = if dachen.is_none() {
+                pattern.trim_start_matches("大陈岛")
+            } else {
+                pattern
+            };
             name = fill(pattern, place, &brand, road, river, street_name);
             industry = ind;
             unit_id = match rng.below(20) {
@@ -302,9 +314,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 _ => (street_unit, None),
             };
             unit_id = unit;
-            investor = key
-                .map(|k| d.soe_full_name(k).to_string())
-                .unwrap_or_else(|| "椒江区人民政府".into());
+            investor = key.map(|k| d.soe_full_name(k).to_string()).unwrap_or_else(|| d.government.clone());
             description = format!("建设{content}，政府投资。");
         }
         Kind::Social => {
@@ -323,14 +333,14 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("8831", "{place}文化中心工程", "文旅", "图书馆、文化馆及剧场"),
             ];
             let (ind, pattern, dept, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern, place, &brand, road, river, street_name).replace("椒江区", d.name);
             industry = ind;
             let soe = rng.percent(30);
             unit_id = if soe { d.soe("城投") } else { d.dept(dept) };
             investor = if soe {
                 d.soe_full_name("城投").into()
             } else {
-                "椒江区人民政府".into()
+                d.government.clone()
             };
             description = format!("建设{content}。");
         }
@@ -352,9 +362,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 _ => (d.soe("城投"), Some("城投")),
             };
             unit_id = unit;
-            investor = key
-                .map(|k| d.soe_full_name(k).to_string())
-                .unwrap_or_else(|| "椒江区人民政府".into());
+            investor = key.map(|k| d.soe_full_name(k).to_string()).unwrap_or_else(|| d.government.clone());
             description = format!("建设{content}。");
             total = total.max(8_000);
         }
@@ -675,7 +683,7 @@ impl<'a> Builder<'a> {
         let completed_on = actual[complete_i];
         let code = role_index(Role::Register)
             .and_then(|i| actual[i])
-            .and_then(|reg| project_code(spec, id, reg));
+            .and_then(|reg| project_code(d.code, spec, id, reg));
 
         // Nodes with their owners and lights.
         let mut nodes = Vec::with_capacity(n);
@@ -850,17 +858,13 @@ impl<'a> Builder<'a> {
 
 /// 投资项目统一代码 (pre-2020 shape): year of registration, the district, the industry's
 /// two-digit division, 01 审批 / 03 备案, a serial unique per project id.
-fn project_code(spec: &ProjectSpec, id: i64, registered: NaiveDate) -> Option<ProjectCode> {
+fn project_code(district: &str, spec: &ProjectSpec, id: i64, registered: NaiveDate) -> Option<ProjectCode> {
     if !(1..1_000_000).contains(&id) {
         return None;
     }
     let kind_code = if spec.kind.is_business() { "03" } else { "01" };
     let serial = (id * 7_919 + 104_729) % 1_000_000;
-    let s = format!(
-        "{}-{DISTRICT_DIVISION}-{}-{kind_code}-{serial:06}",
-        registered.year(),
-        &spec.industry[..2]
-    );
+    let s = format!("{}-{district}-{}-{kind_code}-{serial:06}", registered.year(), &spec.industry[..2]);
     Some(ProjectCode::parse(&s).expect("generated project codes have the national shape"))
 }
 

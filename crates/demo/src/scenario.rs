@@ -607,6 +607,7 @@ pub(crate) fn build(seed: u64) -> Dataset {
         visit_problems: 530 + extra.range(0, 25) as usize,
         open_visit_problems: 12 + extra.range(0, 8) as usize,
         node_problems: 40,
+        problems_total: None,
         leads_signed_since: ymd(2017, 1, 1),
         talks: 24,
         dropped: 6,

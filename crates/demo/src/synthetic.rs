@@ -4,7 +4,7 @@
 
 use crate::activity::{self, TAG_EAGLE, TAG_GAZELLE, TAG_LITTLE_GIANT, TAG_MANAGEMENT};
 use crate::assemble::{Extras, assemble, build_projects};
-use crate::district::{District, Kind, add_days, as_of, ymd};
+use crate::district::{County, District, Kind, add_days, as_of, ymd};
 use crate::names::{self, NameBook};
 use crate::project::{Flavour, ProjectSpec, Stall, StartFate, YEAR, draft};
 use crate::rng::{Rng, stream};
@@ -79,12 +79,159 @@ fn batch_members(projects: &[ProjectBundle]) -> Vec<Vec<i64>> {
 }
 
 pub(crate) fn build(n: usize, seed: u64) -> Dataset {
-    let d = District::new(seed);
+    build_district(District::new(seed), n, seed, &mut NameBook::default())
+}
+
+/// A province of `k` districts (see [`County::province`]) sharing `n` projects: each
+/// district is a whole synthetic district with its own units, people, enterprises,
+/// visits, problems and leads; their records are numbered on after the previous
+/// district's. One district is [`build`] itself. `None` when the province has fewer
+/// than `k` counties to offer.
+pub(crate) fn build_province(n: usize, k: usize, seed: u64) -> Option<Dataset> {
+    if k <= 1 {
+        return Some(build(n, seed));
+    }
+    let counties = County::province(k)?;
     let mut book = NameBook::default();
+    let mut province: Option<Dataset> = None;
+    for (i, county) in counties.iter().enumerate() {
+        let share = n / k + usize::from(i < n % k);
+        // Each district draws from its own seed; the first one from the province's.
+        let own_seed = if i == 0 {
+            seed
+        } else {
+            seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407)
+        };
+        let mut ds = build_district(District::of_province(seed, i, county), share, own_seed, &mut book);
+        match province.as_mut() {
+            None => {
+                for (key, value) in &mut ds.settings {
+                    match key.as_str() {
+                        "demo_kind" => *value = "province".into(),
+                        "demo_seed" => *value = seed.to_string(),
+                        _ => {}
+                    }
+                }
+                province = Some(ds);
+            }
+            Some(p) => {
+                let short = county.name.trim_end_matches(['区', '县', '市']);
+                for b in &mut ds.batches {
+                    b.name = b.name.replace("椒江", short);
+                }
+                merge(p, ds);
+            }
+        }
+    }
+    province
+}
+
+/// Appends a district's records to the province's, moving its ids past the ones taken.
+/// Categories, project types, templates, approval clocks, rules and settings are the
+/// first district's; so is the province's FAI series.
+fn merge(p: &mut Dataset, mut d: Dataset) {
+    fn next<T>(rows: &[T], id: impl Fn(&T) -> i64) -> i64 {
+        rows.iter().map(id).max().unwrap_or(0)
+    }
+    let unit = next(&p.units, |u| u.id);
+    let person = next(&p.people, |x| x.id);
+    let project = next(&p.projects, |b| b.project.id);
+    let node = p.projects.iter().flat_map(|b| b.nodes.iter().map(|n| n.id)).max().unwrap_or(0);
+    let report = p.projects.iter().flat_map(|b| b.reports.iter().map(|r| r.id)).max().unwrap_or(0);
+    let enterprise = next(&p.enterprises, |e| e.id);
+    let visit = next(&p.visits, |v| v.id);
+    let problem = next(&p.problems, |x| x.id);
+    let lead = next(&p.leads, |l| l.id);
+    let batch = next(&p.batches, |b| b.id);
+    let campaign = next(&p.campaigns, |c| c.id);
+    let round = next(&p.supervision_rounds, |r| r.id);
+    let land = next(&p.land_ledger, |e| e.id);
+
+    for u in &mut d.units {
+        u.id += unit;
+        u.parent_id = u.parent_id.map(|x| x + unit);
+    }
+    for x in &mut d.people {
+        x.id += person;
+        x.unit_id += unit;
+    }
+    for b in &mut d.projects {
+        b.project.id += project;
+        b.project.unit_id += unit;
+        b.project.leader_id = b.project.leader_id.map(|x| x + person);
+        for n in &mut b.nodes {
+            n.id += node;
+            n.project_id += project;
+            n.responsible_unit_id += unit;
+            n.responsible_person_id = n.responsible_person_id.map(|x| x + person);
+        }
+        for r in &mut b.reports {
+            r.id += report;
+        }
+    }
+    for e in &mut d.enterprises {
+        e.id += enterprise;
+    }
+    for v in &mut d.visits {
+        v.id += visit;
+        v.enterprise_id += enterprise;
+        v.visitor_id += person;
+        v.unit_id += unit;
+    }
+    for x in &mut d.problems {
+        x.id += problem;
+        x.project_id = x.project_id.map(|v| v + project);
+        x.node_id = x.node_id.map(|v| v + node);
+        x.visit_id = x.visit_id.map(|v| v + visit);
+        x.enterprise_id = x.enterprise_id.map(|v| v + enterprise);
+        x.unit_id += unit;
+    }
+    for l in &mut d.leads {
+        l.id += lead;
+        l.team_unit_id += unit;
+        l.leader_id = l.leader_id.map(|x| x + person);
+        l.project_id = l.project_id.map(|x| x + project);
+    }
+    for b in &mut d.batches {
+        b.id += batch;
+        b.project_ids.iter_mut().for_each(|x| *x += project);
+    }
+    for c in &mut d.campaigns {
+        c.id += campaign;
+        c.node_ids.iter_mut().for_each(|x| *x += node);
+        c.unit_ids.iter_mut().for_each(|x| *x += unit);
+    }
+    for r in &mut d.supervision_rounds {
+        r.id += round;
+        r.leader_id += person;
+        r.targets.iter_mut().for_each(|t| t.0 += project);
+    }
+    for e in &mut d.land_ledger {
+        e.id += land;
+        e.project_id = e.project_id.map(|x| x + project);
+    }
+    let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
+    d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
+
+    p.units.append(&mut d.units);
+    p.people.append(&mut d.people);
+    p.projects.append(&mut d.projects);
+    p.fai.append(&mut d.fai);
+    p.enterprises.append(&mut d.enterprises);
+    p.visits.append(&mut d.visits);
+    p.problems.append(&mut d.problems);
+    p.leads.append(&mut d.leads);
+    p.batches.append(&mut d.batches);
+    p.campaigns.append(&mut d.campaigns);
+    p.supervision_rounds.append(&mut d.supervision_rounds);
+    p.land_ledger.append(&mut d.land_ledger);
+}
+
+fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {
     let specs: Vec<ProjectSpec> = (0..n)
         .map(|i| {
             let mut rng = Rng::derive(seed, stream::SPEC, i as u64);
-            spec(&d, &mut rng, &mut book)
+            spec(&d, &mut rng, book)
         })
         .collect();
     let projects = build_projects(&d, seed, &specs);
@@ -104,7 +251,10 @@ pub(crate) fn build(n: usize, seed: u64) -> Dataset {
         visits,
         visit_problems: visits / 4,
         open_visit_problems: visits / 100,
-        node_problems: n / 20,
+        // Half as many problems as projects (issue #8: 50,000 for 100,000 projects): up
+        // to half of them on lagging nodes, the rest raised on visits.
+        node_problems: n / 4,
+        problems_total: Some((n / 2).max(visits / 4)),
         leads_signed_since: ymd(2018, 1, 1),
         talks: n / 40,
         dropped: n / 200,

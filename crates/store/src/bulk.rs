@@ -14,6 +14,19 @@ pub struct LoadStats {
     pub rows: usize,
 }
 
+/// How big a district's data is, for a benchmark's report.
+#[derive(Debug, Default, Clone)]
+pub struct DataSize {
+    pub projects: i64,
+    pub nodes: i64,
+    pub progress_reports: i64,
+    pub problems: i64,
+    /// Distinct six-digit (county) prefixes of the projects' division codes.
+    pub districts: i64,
+    /// The database's size on disk, where the engine tells it.
+    pub bytes: Option<i64>,
+}
+
 /// Inserts rows into `table` in multi-row statements (for copies between databases).
 pub(crate) async fn insert_values(
     conn: &mut AnyConnection,
@@ -86,6 +99,62 @@ async fn flush(
 }
 
 impl Store {
+    /// Creates the PostgreSQL database a URL names when the server says it does not exist
+    /// (through the server's `postgres` database, so the role needs CREATEDB). True when it
+    /// created one; a SQLite file is created by [`Store::open`] itself.
+    pub async fn create_database_if_missing(url: &str) -> Result<bool, StoreError> {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let (engine, url) = crate::dialect::normalize_url(url)?;
+        if engine != Engine::Postgres {
+            return Ok(false);
+        }
+        let missing = match AnyConnection::connect(&url).await {
+            Ok(conn) => {
+                let _ = conn.close().await;
+                return Ok(false);
+            }
+            Err(sqlx::Error::Database(e)) => e.code().as_deref() == Some("3D000"),
+            Err(e) => return Err(StoreError::Connect(e.to_string())),
+        };
+        if !missing {
+            return Ok(false);
+        }
+        let (base, rest) = url.rsplit_once('/').ok_or_else(|| StoreError::BadUrl(url.clone()))?;
+        let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::BadUrl(url.clone()));
+        }
+        let admin = if query.is_empty() {
+            format!("{base}/postgres")
+        } else {
+            format!("{base}/postgres?{query}")
+        };
+        let mut conn = AnyConnection::connect(&admin)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+        let _ = conn.close().await;
+        Ok(true)
+    }
+
+    /// Counts of the main tables and the size on disk.
+    pub async fn data_size(&self) -> Result<DataSize, StoreError> {
+        let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await };
+        let bytes = match self.engine {
+            Engine::Sqlite => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            Engine::Postgres => "SELECT pg_database_size(current_database())",
+        };
+        Ok(DataSize {
+            projects: count("SELECT COUNT(*) FROM projects").await?,
+            nodes: count("SELECT COUNT(*) FROM nodes").await?,
+            progress_reports: count("SELECT COUNT(*) FROM progress_reports").await?,
+            problems: count("SELECT COUNT(*) FROM problems").await?,
+            districts: count("SELECT COUNT(DISTINCT SUBSTR(division_code, 1, 6)) FROM projects").await?,
+            bytes: count(bytes).await.ok(),
+        })
+    }
+
     /// Writes a whole data set into an empty database, all or nothing.
     pub async fn load_dataset(&self, ds: &Dataset) -> Result<LoadStats, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();

@@ -33,7 +33,7 @@ mod workflow;
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};
 pub use audit::{AuditCtx, AuditEntry, AuditFilter, BrokenChain};
-pub use bulk::LoadStats;
+pub use bulk::{DataSize, LoadStats};
 pub use clocks::{ClockExclusion, NewExclusion, ProjectClock, ProjectClocks};
 pub use copy::{TABLES, TableSum};
 pub use dialect::Engine;

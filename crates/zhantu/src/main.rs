@@ -18,8 +18,10 @@ enum Command {
     Demo(commands::demo::Args),
     /// 启动服务（使用已有数据库）
     Serve(commands::serve::Args),
-    /// 生成一个指定规模的模拟区数据库（用于压力测试）
+    /// 生成一个指定规模的模拟区（或多个县区组成的省）数据库（用于压力测试）
     Generate(commands::generate::Args),
+    /// 基准测试：生成全省数据（如数据库为空），启动服务，测量各页面、接口、亮灯任务和内存
+    Bench(commands::bench::Args),
     /// 把数据库升级到本程序的版本
     Migrate(commands::migrate::Args),
     /// 用户管理：add、disable、reset-password
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             Command::Demo(a) => commands::demo::run(a).await,
             Command::Serve(a) => commands::serve::run(a).await,
             Command::Generate(a) => commands::generate::run(a).await,
+            Command::Bench(a) => commands::bench::run(a).await,
             Command::Migrate(a) => commands::migrate::run(a).await,
             Command::User(a) => commands::user::run(a).await,
             Command::Audit(a) => commands::audit::run(a).await,

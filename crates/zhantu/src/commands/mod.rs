@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod bench;
 pub mod copy;
 pub mod demo;
 pub mod export;

@@ -134,3 +134,55 @@ async fn a_database_from_a_newer_version_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("更新版本"), "{err}");
 }
+
+/// `zhantu bench` on a small province: generates it into the empty database, serves it
+/// from a child process, and prints a measured row for every item with the data size.
+#[tokio::test]
+async fn bench_generates_a_small_province_and_measures_every_item() {
+    let (store, _dir, url) = crate::helpers::fresh_store().await;
+    store.close().await;
+    let out = tokio::task::spawn_blocking(move || {
+        zhantu()
+            .args(["bench", "--projects", "300", "--districts", "3", "--runs", "2", "--database", &url])
+            .env("ZHANTU_LOG", "error")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let data = text
+        .lines()
+        .find(|l| l.starts_with("Data:"))
+        .unwrap_or_else(|| panic!("no data line:\n{text}"));
+    assert!(data.contains(" 300 projects") && data.contains(" 3 districts"), "{data}");
+    assert!(data.contains(" 150 problems"), "half as many problems as projects: {data}");
+    assert!(text.contains("| what | request | median ms | p90 ms | target | ok |"), "{text}");
+    for what in [
+        "figures API, province",
+        "figures API, one district",
+        "registry with filters",
+        "registry, middle page",
+        "overdue nodes",
+        "overdue nodes, one district",
+        "text search",
+        "registry text search",
+        "battle map, one district",
+        "daily lights job",
+        "server peak RSS (VmHWM)",
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| {what} |")))
+            .unwrap_or_else(|| panic!("no row “{what}”:\n{text}"));
+        let median = row.split('|').nth(3).unwrap().trim();
+        let value: f64 = median
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("“{what}” has no numeric median: {row}"));
+        assert!(value > 0.0, "{row}");
+    }
+    assert!(text.lines().any(|l| l.starts_with("Verdict:")), "{text}");
+}
