@@ -182,38 +182,6 @@ impl Store {
             })
             .collect::<Result<_, StoreError>>()?;
 
-        let mut plan: HashMap<i64, i64> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT project_id, planned_investment FROM annual_plans WHERE year = {year}{}",
-            and("project_id")
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            plan.insert(i64_(&r, "project_id")?, i64_(&r, "planned_investment")?);
-        }
-        let mut ytd: HashMap<i64, i64> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT project_id, CAST(SUM(amount) AS BIGINT) AS s FROM monthly_investment WHERE year = {year} AND month <= {month}{} GROUP BY project_id",
-            and("project_id")
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            ytd.insert(i64_(&r, "project_id")?, i64_(&r, "s")?);
-        }
-        let mut reports: HashMap<(i64, String), NaiveDate> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT project_id, period_kind, MAX(period_end) AS last FROM progress_reports{} GROUP BY project_id, period_kind",
-            filter("project_id")
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            if let Some(d) = opt_date(&r, "last")? {
-                reports.insert((i64_(&r, "project_id")?, text(&r, "period_kind")?), d);
-            }
-        }
         // Each project's nodes come packed into one text: the one the last run stored in
         // `projects.node_pack`, or, where a node changed since (the triggers of 0012 voided
         // it), packed afresh from `nodes`. A full run reads a hundred thousand texts, not a
@@ -221,9 +189,17 @@ impl Store {
         let mut facts = Vec::new();
         let mut project_now = HashMap::new();
         let projects = sqlx::query(&format!(
-            "SELECT id, unit_id, leader_id, stage, project_type, planned_year, planned_start_on, started_on, in_statistics_on, light, light_reasons, node_pack \
-             FROM projects{} ORDER BY id",
-            filter("id")
+            // The year's plan, its investment to the closed month and the newest reports
+            // ride along as subqueries, each answered from an index (0012): one row per
+            // project crosses the driver, not four.
+            "SELECT p.id, p.unit_id, p.leader_id, p.stage, p.project_type, p.planned_year, p.planned_start_on, p.started_on, \
+             p.in_statistics_on, p.light, p.light_reasons, p.node_pack, \
+             (SELECT planned_investment FROM annual_plans ap WHERE ap.project_id = p.id AND ap.year = {year}) AS plan, \
+             (SELECT CAST(SUM(amount) AS BIGINT) FROM monthly_investment mi WHERE mi.year = {year} AND mi.project_id = p.id AND mi.month <= {month}) AS ytd, \
+             (SELECT MAX(period_end) FROM progress_reports r WHERE r.project_id = p.id AND r.period_kind = 'week') AS last_week, \
+             (SELECT MAX(period_end) FROM progress_reports r WHERE r.project_id = p.id AND r.period_kind = 'month') AS last_month \
+             FROM projects p{} ORDER BY p.id",
+            filter("p.id")
         ))
         .fetch_all(&mut *conn)
         .await?;
@@ -256,6 +232,7 @@ impl Store {
                 .map(|c| c.facts(&node_facts, crate::clocks::spans_for(&spans, id, &c.name)))
                 .collect();
             let planned_year = i64_(r, "planned_year")? as i32;
+            let ytd = opt_i64(r, "ytd")?;
             let required_from = NaiveDate::from_ymd_opt(planned_year.max(year), 1, 1).unwrap_or(as_of);
             facts.push(ProjectFacts {
                 id,
@@ -265,16 +242,16 @@ impl Store {
                 planned_start_on: opt_date(r, "planned_start_on")?,
                 started_on: opt_date(r, "started_on")?,
                 in_statistics_on: opt_date(r, "in_statistics_on")?,
-                investment: plan.get(&id).filter(|p| **p > 0 && month > 0).map(|p| InvestmentFacts {
+                investment: opt_i64(r, "plan")?.filter(|p| *p > 0 && month > 0).map(|p| InvestmentFacts {
                     year,
                     through_month: month,
-                    completed_ytd: Money::from_yuan(ytd.get(&id).copied().unwrap_or(0)),
-                    annual_plan: Money::from_yuan(*p),
+                    completed_ytd: Money::from_yuan(ytd.unwrap_or(0)),
+                    annual_plan: Money::from_yuan(p),
                 }),
-                reporting: (required_from <= as_of).then(|| ReportingFacts {
+                reporting: (required_from <= as_of).then_some(ReportingFacts {
                     required_from,
-                    last_weekly_through: reports.get(&(id, "week".into())).copied(),
-                    last_monthly_through: reports.get(&(id, "month".into())).copied(),
+                    last_weekly_through: opt_date(r, "last_week")?,
+                    last_monthly_through: opt_date(r, "last_month")?,
                 }),
                 nodes: node_facts,
                 clocks,
@@ -351,21 +328,35 @@ impl Store {
                     _ => (None, None),
                 });
             }
-            let pack = pack_nodes(p.nodes.iter().zip(&new_lights));
             let current = now.map_or("", |n| n.pack.as_str());
-            // The pack holds every node's light: the same pack, no node to write.
-            if pack != current {
+            // The facts came from the current pack, node for node: where every node's light
+            // and reason read the same there, nothing of the nodes changed.
+            let same = {
+                let mut records = current.split('\u{1e}').filter(|r| !r.is_empty());
+                new_lights.iter().all(|(light, reason)| {
+                    records.next().is_some_and(|rec| {
+                        let mut f = rec.rsplitn(3, '\u{1f}');
+                        let (was_reason, was_light) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
+                        was_light == light.as_deref().unwrap_or("") && was_reason == reason.as_deref().unwrap_or("")
+                    })
+                }) && records.next().is_none()
+            };
+            let pack = if same {
+                None
+            } else {
                 let mut was = HashMap::new();
                 unpack_nodes(current, Some(&mut was))?;
-                for (n, new) in p.nodes.iter().zip(new_lights) {
-                    if was.get(&n.id) != Some(&new) {
-                        node_rows.push(vec![Val::I(n.id), new.0.into(), new.1.into(), Val::NullT, Val::NullT]);
+                for (n, new) in p.nodes.iter().zip(&new_lights) {
+                    if was.get(&n.id) != Some(new) {
+                        node_rows.push(vec![Val::I(n.id), new.0.clone().into(), new.1.clone().into(), Val::NullT, Val::NullT]);
                     }
                 }
-            }
+                Some(pack_nodes(p.nodes.iter().zip(&new_lights)))
+            };
             let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
-            let pack_changed = pack != current || !now.is_some_and(|n| n.stored);
-            if light_changed || pack_changed {
+            let stored = now.is_some_and(|n| n.stored);
+            if light_changed || pack.is_some() || !stored {
+                let pack = pack.unwrap_or_else(|| current.to_string());
                 project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
             }
         }
