@@ -115,9 +115,6 @@ impl Store {
                         x.problems.push((p.raised_on, p.closed_on));
                     }
                 }
-                // Stable orders, as the SQL that came before returned them.
-                x.nodes.sort_unstable();
-                x.problems.sort_unstable();
                 x.stages = stages.into_iter().collect();
                 x.lights = lights.into_iter().collect();
                 x

@@ -348,7 +348,13 @@ impl Store {
                 unpack_nodes(current, Some(&mut was))?;
                 for (n, new) in p.nodes.iter().zip(&new_lights) {
                     if was.get(&n.id) != Some(new) {
-                        node_rows.push(vec![Val::I(n.id), new.0.clone().into(), new.1.clone().into(), Val::NullT, Val::NullT]);
+                        node_rows.push(vec![
+                            Val::I(n.id),
+                            new.0.clone().into(),
+                            new.1.clone().into(),
+                            Val::NullT,
+                            Val::NullT,
+                        ]);
                     }
                 }
                 Some(pack_nodes(p.nodes.iter().zip(&new_lights)))

@@ -29,6 +29,15 @@ const REBUILD_ABOVE: usize = 20_000;
 const LOOKBACK: Duration = Duration::from_secs(10);
 /// Ids per `IN (…)` list when reloading.
 const CHUNK: usize = 500;
+/// Projects per read when building.
+const BUILD_RANGE: i64 = 10_000;
+
+/// Which projects to (re)load.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Range(i64, i64),
+    Ids(&'a [i64]),
+}
 
 /// What the figures need of one project.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,22 +105,23 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 impl Rolled {
-    /// Loads the projects in `ids` (all with `None`) and their nodes, categories, plans and
-    /// investment. A project no longer in the database is removed.
-    async fn load_projects(&mut self, pool: &AnyPool, engine: Engine, ids: Option<&[i64]>) -> Result<(), StoreError> {
-        let (where_p, where_c) = match ids {
-            None => (String::new(), String::new()),
-            Some(ids) => (
+    /// Loads the projects in `scope` and their nodes, categories, plans and investment. A
+    /// project of a list of ids no longer in the database is removed.
+    async fn load_projects(&mut self, pool: &AnyPool, engine: Engine, scope: Scope<'_>) -> Result<(), StoreError> {
+        let (where_p, where_c) = match scope {
+            Scope::Range(lo, hi) => (
+                format!(" WHERE p.id BETWEEN {lo} AND {hi}"),
+                format!(" WHERE project_id BETWEEN {lo} AND {hi}"),
+            ),
+            Scope::Ids(ids) => (
                 format!(" WHERE p.id IN ({})", id_list(ids)),
                 format!(" WHERE project_id IN ({})", id_list(ids)),
             ),
         };
-        if let Some(ids) = ids {
+        if let Scope::Ids(ids) = scope {
             for id in ids {
                 self.projects.remove(id);
             }
-        } else {
-            self.projects.clear();
         }
         for r in sqlx::query(&format!(
             "SELECT p.id, COALESCE(p.division_code, u.division_code, (SELECT value FROM settings WHERE key = 'district_division')) AS division, p.stage, p.light, p.started_on, p.planned_year, p.node_pack \
@@ -134,13 +144,7 @@ impl Rolled {
             }
             self.projects.insert(i64_(&r, "id")?, roll);
         }
-        let unpacked = match ids {
-            None => " WHERE project_id IN (SELECT id FROM projects WHERE node_pack IS NULL)".to_string(),
-            Some(ids) => format!(
-                " WHERE project_id IN ({}) AND project_id IN (SELECT id FROM projects WHERE node_pack IS NULL)",
-                id_list(ids)
-            ),
-        };
+        let unpacked = format!("{where_c} AND project_id IN (SELECT id FROM projects WHERE node_pack IS NULL)");
         let packed = engine.packed_agg(
             "planned_on || '\u{1f}' || CASE WHEN status = 'closed' THEN COALESCE(actual_on, '') ELSE '' END",
             "seq, id",
@@ -222,8 +226,16 @@ impl Rolled {
     }
 
     async fn build(pool: &AnyPool, engine: Engine) -> Result<Rolled, StoreError> {
+        // By ranges of ids, so that no more than a range's rows are held at once.
         let mut r = Rolled::default();
-        r.load_projects(pool, engine, None).await?;
+        let last: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM projects")
+            .fetch_one(pool)
+            .await?;
+        let mut lo = 1;
+        while lo <= last {
+            r.load_projects(pool, engine, Scope::Range(lo, lo + BUILD_RANGE - 1)).await?;
+            lo += BUILD_RANGE;
+        }
         r.load_problems(pool, None).await?;
         Ok(r)
     }
@@ -321,7 +333,7 @@ impl Rollup {
         problems.sort_unstable();
         problems.dedup();
         for chunk in projects.chunks(CHUNK) {
-            self.data.load_projects(pool, engine, Some(chunk)).await?;
+            self.data.load_projects(pool, engine, Scope::Ids(chunk)).await?;
         }
         for chunk in problems.chunks(CHUNK) {
             self.data.load_problems(pool, Some(chunk)).await?;

@@ -21,7 +21,7 @@ use zhantu_store::MapRow;
 /// Most projects in the exported SVG; narrower filters show the rest.
 pub const MAX_ROWS: u32 = 3000;
 /// Projects per page of the battle map (a district's hundreds fit on one; a province pages).
-pub const PAGE_ROWS: u32 = 500;
+pub const PAGE_ROWS: u32 = 300;
 const ROW_H: f64 = 22.0;
 const AXIS_H: f64 = 44.0;
 const NAME_W: f64 = 280.0;

@@ -330,12 +330,12 @@ async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
     };
     let rows = |html: &str| html.matches("<a href=\"/projects/").count();
     let first = page("/battle-map").await;
-    assert_eq!(rows(&first), 500);
-    assert!(first.contains("第 1–500 个项目（共 1100 个）") && first.contains("下一页") && !first.contains("上一页"));
-    let last = page("/battle-map?zoom=month&page=3").await;
-    assert_eq!(rows(&last), 100);
-    assert!(last.contains("第 1001–1100 个项目") && last.contains("上一页") && !last.contains("下一页"));
-    assert!(last.contains("zoom=month&amp;page=2"), "the pager keeps the zoom");
+    assert_eq!(rows(&first), 300);
+    assert!(first.contains("第 1–300 个项目（共 1100 个）") && first.contains("下一页") && !first.contains("上一页"));
+    let last = page("/battle-map?zoom=month&page=4").await;
+    assert_eq!(rows(&last), 200);
+    assert!(last.contains("第 901–1100 个项目") && last.contains("上一页") && !last.contains("下一页"));
+    assert!(last.contains("zoom=month&amp;page=3"), "the pager keeps the zoom");
     // Past the end: the last page.
-    assert_eq!(rows(&page("/battle-map?page=9").await), 100);
+    assert_eq!(rows(&page("/battle-map?page=9").await), 200);
 }
