@@ -12,7 +12,7 @@ use crate::rollup::in_division;
 use std::collections::HashSet;
 
 /// The part of a year's inputs the roll-ups give.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct RolledYear {
     /// The projects within the division.
     members: HashSet<i64>,
@@ -76,7 +76,7 @@ impl Store {
             _ => self.fai_input(&district, province.as_deref(), year, last_month).await?,
         };
         let rolled = self
-            .with_rollup(|r| {
+            .with_rollup_memo(format!("year {year} {as_of} {last_month} {}", division.unwrap_or("")), |r| {
                 let mut x = RolledYear::default();
                 let mut stages: BTreeMap<String, u32> = BTreeMap::new();
                 let mut lights: BTreeMap<String, u32> = BTreeMap::new();

@@ -97,6 +97,9 @@ pub(crate) struct Rollup {
     /// Log rows above the lookback point already applied.
     applied: HashSet<i64>,
     refreshed: Instant,
+    /// Results computed from the roll-ups as they stand (a year's figures per division),
+    /// dropped with the first change applied.
+    memo: HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// A whole-number id list for `IN (…)` (ids are integers: nothing to escape).
@@ -275,6 +278,7 @@ impl Rollup {
             history: VecDeque::from([(now, watermark)]),
             applied: HashSet::new(),
             refreshed: now,
+            memo: HashMap::new(),
         })
     }
 
@@ -328,6 +332,9 @@ impl Rollup {
                 (None, None) => return Ok(false),
             }
         }
+        if !projects.is_empty() || !problems.is_empty() {
+            self.memo.clear();
+        }
         projects.sort_unstable();
         projects.dedup();
         problems.sort_unstable();
@@ -353,7 +360,13 @@ impl Rollup {
 
 impl Store {
     /// Runs `f` over the roll-ups brought up to date.
-    pub(crate) async fn with_rollup<T>(&self, f: impl FnOnce(&Rolled) -> T) -> Result<T, StoreError> {
+    /// `f` over the up-to-date roll-ups, remembered under `key` until the next change: the
+    /// cockpit's figures are read far more often than a project changes.
+    pub(crate) async fn with_rollup_memo<T: Clone + Send + Sync + 'static>(
+        &self,
+        key: String,
+        f: impl FnOnce(&Rolled) -> T,
+    ) -> Result<T, StoreError> {
         let mut guard = self.rollup.lock().await;
         let fresh = match guard.as_mut() {
             Some(r) => r.catch_up(&self.pool, self.engine).await?,
@@ -364,13 +377,19 @@ impl Store {
             *guard = Some(Rollup::build(&self.pool, self.engine).await?);
             tracing::info!(ms = started.elapsed().as_millis() as u64, "figures roll-ups built");
         }
-        Ok(f(&guard.as_ref().expect("built above").data))
+        let r = guard.as_mut().expect("built above");
+        if let Some(hit) = r.memo.get(&key).and_then(|v| v.downcast_ref::<T>()) {
+            return Ok(hit.clone());
+        }
+        let value = f(&r.data);
+        r.memo.insert(key, std::sync::Arc::new(value.clone()));
+        Ok(value)
     }
 
     /// Builds the roll-ups now (the server calls this at start, so the first visitor of
     /// the cockpit does not wait).
     pub async fn warm_rollup(&self) -> Result<(), StoreError> {
-        self.with_rollup(|_| ()).await
+        self.with_rollup_memo(String::new(), |_| ()).await
     }
 
     /// Do the incrementally kept roll-ups equal a fresh build? `false` also when they were
