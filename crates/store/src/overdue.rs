@@ -38,22 +38,38 @@ impl Store {
     /// One page of the overdue nodes of the projects `f` selects (its `limit`, and `offset`).
     pub async fn overdue_nodes(&self, f: &ProjectFilter, offset: i64) -> Result<OverduePage, StoreError> {
         let as_of = self.as_of().await?;
-        let mut q = SqlBuf::new("");
-        self.project_where(f, &mut q).await?;
-        // `IN` rather than `<> 'closed'`: the (status, planned_on) index answers it.
-        q.push(" AND n.status IN ('open', 'reported') AND n.planned_on < ")
+        let mut w = SqlBuf::new("");
+        self.project_where(f, &mut w).await?;
+        // No condition on the projects: the (status, planned_on) index alone answers the count
+        // and picks the page; otherwise each candidate is checked against its project.
+        let from = if w.sql == " WHERE 1 = 1" {
+            "nodes n"
+        } else {
+            "nodes n JOIN projects p ON p.id = n.project_id"
+        };
+        // `IN` rather than `<> 'closed'`: the index answers it.
+        w.push(" AND n.status IN ('open', 'reported') AND n.planned_on < ")
             .arg(as_of.to_string());
-        let (total, rows) = q
-            .count_and_page(
-                &self.pool,
-                "nodes n JOIN projects p ON p.id = n.project_id",
-                "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, p.id AS project_id, p.code, p.name AS project, \
-                 p.division_code, ru.name AS unit FROM nodes n JOIN projects p ON p.id = n.project_id JOIN units ru ON ru.id = n.responsible_unit_id",
-                "n.planned_on, n.id",
-                f.limit.clamp(1, 500) as i64,
-                offset,
-            )
-            .await?;
+        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) AS n FROM {from}"));
+        count.push(&w.sql);
+        count.args = w.args.clone();
+        let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
+        // The page's ids first, then only those fifty joined for their names.
+        let mut q = SqlBuf::new(&format!(
+            "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, p.id AS project_id, p.code, p.name AS project, \
+             p.division_code, ru.name AS unit FROM (SELECT n.id FROM {from}"
+        ));
+        q.push(&w.sql);
+        q.args = w.args;
+        q.push(" ORDER BY n.planned_on, n.id LIMIT ")
+            .arg(f.limit.clamp(1, 500) as i64)
+            .push(" OFFSET ")
+            .arg(offset.max(0));
+        q.push(
+            ") pick JOIN nodes n ON n.id = pick.id JOIN projects p ON p.id = n.project_id JOIN units ru ON ru.id = n.responsible_unit_id \
+             ORDER BY n.planned_on, n.id",
+        );
+        let rows = q.query().fetch_all(&self.pool).await?;
         let items = rows
             .iter()
             .map(|r| {

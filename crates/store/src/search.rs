@@ -122,20 +122,6 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Ids of the documents of `kind` matching every term of `q`, best first, at most `limit`.
-    pub async fn search_ids(&self, kind: DocKind, q: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
-        let Query::Terms(terms) = query_terms(q) else {
-            return Ok(Vec::new());
-        };
-        let (sql, arg) = self.engine.fts_match(&terms);
-        let ids: Vec<i64> = sqlx::query_scalar(&format!("{} LIMIT $2", self.engine.fts_ids_sql(kind.number(), sql)))
-            .bind(arg)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(ids)
-    }
 }
 
 /// One search result.
@@ -162,11 +148,17 @@ impl Store {
             let col = if kind == DocKind::Problem { "description" } else { "name" };
             sql.push(&format!(" WHERE {col} LIKE ")).arg(format!("%{}%", q.trim()));
         } else {
-            let ids = self.search_ids(kind, q, 5_000).await?;
-            if ids.is_empty() {
+            let Query::Terms(terms) = query_terms(q) else {
                 return Ok(Vec::new());
-            }
-            sql.push(" WHERE id IN ").in_list(ids.iter().copied());
+            };
+            // The matching ids stay in the database: a common term's thousands of them are
+            // not read out and sent back as a list.
+            let (cond, arg) = self.engine.fts_match(&terms);
+            debug_assert!(sql.args.is_empty(), "the match text is $1");
+            sql.args.push(Val::T(arg));
+            sql.push(" WHERE id IN (")
+                .push(&self.engine.fts_ids_sql(kind.number(), cond))
+                .push(" LIMIT 5000)");
         }
         if let (Some(scope), false) = (scope, unit_col.is_empty()) {
             sql.push(&format!(" AND {unit_col} IN ")).in_list(scope.iter().copied());
