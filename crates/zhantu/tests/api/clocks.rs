@@ -274,27 +274,11 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     assert_eq!(editor.get(&format!("/api/v1/projects/{foreign}/clocks")).await.0, 403);
 
     // The project page shows the section, with the coordinator's forms.
-    let page = reqwest::Client::new()
-        .get(format!("{}/projects/{pid}", app.base))
-        .header("cookie", &coordinator.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = coordinator.page(&format!("/projects/{pid}")).await.1;
     assert!(page.contains("审批时限") && page.contains(clock["name"].as_str().unwrap()));
     assert!(page.contains(&format!(r#"data-api="/api/v1/clock-exclusions/{sid}" data-method="DELETE""#)));
     assert!(page.contains("登记不计时段"));
-    let page = reqwest::Client::new()
-        .get(format!("{}/projects/{own}", app.base))
-        .header("cookie", &editor.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = editor.page(&format!("/projects/{own}")).await.1;
     assert!(
         page.contains("审批时限") && !page.contains("登记不计时段"),
         "no forms for unit staff"

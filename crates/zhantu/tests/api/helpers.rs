@@ -101,6 +101,17 @@ impl Session {
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send("GET", path, None, false).await
     }
+    /// GETs a page: its status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let resp = reqwest::Client::new()
+            .get(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("body"))
+    }
     /// Posts an HTML form (the JSON object's fields as form fields), with or without the
     /// session's CSRF token among them. Returns the status and the body text.
     pub async fn post_form(&self, path: &str, fields: &Value, csrf: bool) -> (u16, String) {

@@ -314,18 +314,12 @@ async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
     let admin = crate::helpers::login(&base, "admin", zhantu_web::accounts::DEMO_PASSWORD)
         .await
         .unwrap();
-    let page = |path: &str| {
-        let (base, cookie) = (base.clone(), admin.cookie.clone());
-        let path = path.to_string();
+    let page = |path: &'static str| {
+        let admin = admin.clone();
         async move {
-            let resp = reqwest::Client::new()
-                .get(format!("{base}{path}"))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status().as_u16(), 200, "{path}");
-            resp.text().await.unwrap()
+            let (status, html) = admin.page(path).await;
+            assert_eq!(status, 200, "{path}");
+            html
         }
     };
     let rows = |html: &str| html.matches("<a href=\"/projects/").count();
