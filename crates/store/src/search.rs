@@ -156,9 +156,15 @@ impl Store {
             let (cond, arg) = self.engine.fts_match(&terms);
             debug_assert!(sql.args.is_empty(), "the match text is $1");
             sql.args.push(Val::T(arg));
+            // A reader who sees everything gets the first `limit` matches straight from the
+            // index; a scoped one, the first 5,000, filtered by scope below.
+            let inner = match (scope, unit_col.is_empty()) {
+                (Some(_), false) => " LIMIT 5000)".to_string(),
+                _ => format!(" ORDER BY {} LIMIT {})", self.engine.fts_id_column(), limit.clamp(1, 500)),
+            };
             sql.push(" WHERE id IN (")
                 .push(&self.engine.fts_ids_sql(kind.number(), cond))
-                .push(" LIMIT 5000)");
+                .push(&inner);
         }
         if let (Some(scope), false) = (scope, unit_col.is_empty()) {
             sql.push(&format!(" AND {unit_col} IN ")).in_list(scope.iter().copied());
