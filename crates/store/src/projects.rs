@@ -310,17 +310,13 @@ impl Store {
         if let Some(d) = &f.division {
             // A code prefix (331002: the district's streets and towns too), as a range the
             // index can answer; the bounds are digits, so every collation orders them alike.
-            match division_upper_bound(d) {
-                Some(upper) if d.bytes().all(|b| b.is_ascii_digit()) => {
-                    q.push(" AND p.division_code >= ").arg(d.as_str());
+            if d.bytes().all(|b| b.is_ascii_digit()) {
+                q.push(" AND p.division_code >= ").arg(d.as_str());
+                if let Some(upper) = division_upper_bound(d) {
                     q.push(" AND p.division_code < ").arg(upper);
                 }
-                _ if d.bytes().all(|b| b.is_ascii_digit()) => {
-                    q.push(" AND p.division_code >= ").arg(d.as_str());
-                }
-                _ => {
-                    q.push(" AND p.division_code = ").arg(d.as_str());
-                }
+            } else {
+                q.push(" AND p.division_code = ").arg(d.as_str());
             }
         }
         let text_query = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -334,10 +330,8 @@ impl Store {
         if let Some(terms) = terms {
             // Full-text index: every bigram / word of the query (name, code, investor,
             // location, description).
-            let (cond, arg) = self.engine.fts_match(&terms);
-            let cond = cond.replace("$1", &format!("${}", q.args.len() + 1));
-            q.args.push(crate::row::Val::T(arg));
-            q.push(&format!(" AND p.id IN ({})", self.engine.fts_ids_sql(1, &cond)));
+            q.push(" AND p.id IN (");
+            q.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(")");
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));

@@ -367,6 +367,18 @@ impl Store {
         key: String,
         f: impl FnOnce(&Rolled) -> T,
     ) -> Result<T, StoreError> {
+        let mut guard = self.rollup_up_to_date().await?;
+        let r = guard.as_mut().expect("built by rollup_up_to_date");
+        if let Some(hit) = r.memo.get(&key).and_then(|v| v.downcast_ref::<T>()) {
+            return Ok(hit.clone());
+        }
+        let value = f(&r.data);
+        r.memo.insert(key, std::sync::Arc::new(value.clone()));
+        Ok(value)
+    }
+
+    /// The roll-ups, locked, caught up with the change log, or built if they cannot be.
+    async fn rollup_up_to_date(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Rollup>>, StoreError> {
         let mut guard = self.rollup.lock().await;
         let fresh = match guard.as_mut() {
             Some(r) => r.catch_up(&self.pool, self.engine).await?,
@@ -377,19 +389,13 @@ impl Store {
             *guard = Some(Rollup::build(&self.pool, self.engine).await?);
             tracing::info!(ms = started.elapsed().as_millis() as u64, "figures roll-ups built");
         }
-        let r = guard.as_mut().expect("built above");
-        if let Some(hit) = r.memo.get(&key).and_then(|v| v.downcast_ref::<T>()) {
-            return Ok(hit.clone());
-        }
-        let value = f(&r.data);
-        r.memo.insert(key, std::sync::Arc::new(value.clone()));
-        Ok(value)
+        Ok(guard)
     }
 
     /// Builds the roll-ups now (the server calls this at start, so the first visitor of
     /// the cockpit does not wait).
     pub async fn warm_rollup(&self) -> Result<(), StoreError> {
-        self.with_rollup_memo(String::new(), |_| ()).await
+        self.rollup_up_to_date().await.map(|_| ())
     }
 
     /// Do the incrementally kept roll-ups equal a fresh build? `false` also when they were

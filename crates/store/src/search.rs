@@ -124,6 +124,17 @@ impl Store {
     }
 }
 
+impl crate::row::SqlBuf {
+    /// Appends the full-text query selecting the ids of the documents of `kind` that match
+    /// every term, its match text bound as the next placeholder.
+    pub(crate) fn push_fts_ids(&mut self, engine: crate::Engine, kind: DocKind, terms: &[String]) -> &mut Self {
+        let (cond, arg) = engine.fts_match(terms);
+        let cond = cond.replace("$1", &format!("${}", self.args.len() + 1));
+        self.args.push(Val::T(arg));
+        self.push(&engine.fts_ids_sql(kind.number(), &cond))
+    }
+}
+
 /// One search result.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {
@@ -153,18 +164,15 @@ impl Store {
             };
             // The matching ids stay in the database: a common term's thousands of them are
             // not read out and sent back as a list.
-            let (cond, arg) = self.engine.fts_match(&terms);
-            debug_assert!(sql.args.is_empty(), "the match text is $1");
-            sql.args.push(Val::T(arg));
             // A reader who sees everything gets the first `limit` matches straight from the
             // index; a scoped one, the first 5,000, filtered by scope below.
             let inner = match (scope, unit_col.is_empty()) {
                 (Some(_), false) => " LIMIT 5000)".to_string(),
                 _ => format!(" ORDER BY {} LIMIT {})", self.engine.fts_id_column(), limit.clamp(1, 500)),
             };
-            sql.push(" WHERE id IN (")
-                .push(&self.engine.fts_ids_sql(kind.number(), cond))
-                .push(&inner);
+            sql.push(" WHERE id IN (");
+            sql.push_fts_ids(self.engine, kind, &terms);
+            sql.push(&inner);
         }
         if let (Some(scope), false) = (scope, unit_col.is_empty()) {
             sql.push(&format!(" AND {unit_col} IN ")).in_list(scope.iter().copied());
