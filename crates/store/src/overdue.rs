@@ -38,27 +38,29 @@ impl Store {
     /// One page of the overdue nodes of the projects `f` selects (its `limit`, and `offset`).
     pub async fn overdue_nodes(&self, f: &ProjectFilter, offset: i64) -> Result<OverduePage, StoreError> {
         let as_of = self.as_of().await?;
-        let mut w = SqlBuf::new("");
+        // The nodes past their date, from the (status, planned_on, project_id) index alone;
+        // with a project filter, their project must be among the filter's, whose ids come
+        // from the filter's own indexes (a district: 10,000 ids from the division index),
+        // rather than each node's project row being read to test it.
+        let mut w = SqlBuf::new(" WHERE n.project_id IN (SELECT p.id FROM projects p");
         self.project_where(f, &mut w).await?;
-        // No condition on the projects: the (status, planned_on) index alone answers the count
-        // and picks the page; otherwise each candidate is checked against its project.
-        let from = if w.sql == " WHERE 1 = 1" {
-            "nodes n"
+        if w.args.is_empty() && w.sql.ends_with(" p WHERE 1 = 1") {
+            w = SqlBuf::new(" WHERE 1 = 1");
         } else {
-            "nodes n JOIN projects p ON p.id = n.project_id"
-        };
+            w.push(")");
+        }
         // `IN` rather than `<> 'closed'`: the index answers it.
         w.push(" AND n.status IN ('open', 'reported') AND n.planned_on < ")
             .arg(as_of.to_string());
-        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) AS n FROM {from}"));
+        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM nodes n");
         count.push(&w.sql);
         count.args = w.args.clone();
         let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
         // The page's ids first, then only those fifty joined for their names.
-        let mut q = SqlBuf::new(&format!(
+        let mut q = SqlBuf::new(
             "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, p.id AS project_id, p.code, p.name AS project, \
-             p.division_code, ru.name AS unit FROM (SELECT n.id FROM {from}"
-        ));
+             p.division_code, ru.name AS unit FROM (SELECT n.id FROM nodes n",
+        );
         q.push(&w.sql);
         q.args = w.args;
         q.push(" ORDER BY n.planned_on, n.id LIMIT ")
