@@ -765,6 +765,7 @@ impl Store {
         tx.commit().await?;
         self.reindex_search().await?;
         self.recompute_lights("load").await?;
+        self.refresh_statistics().await?;
         Ok(LoadStats { projects, nodes, rows })
     }
 }

@@ -164,6 +164,7 @@ impl Store {
         tx.commit().await?;
         src.commit().await?;
         target.reindex_search().await?;
+        target.refresh_statistics().await?;
         Ok(source)
     }
 }

@@ -1,6 +1,7 @@
 //! Everything that differs between SQLite and PostgreSQL, in one place.
 
 use crate::error::StoreError;
+use crate::search::DocKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -64,12 +65,31 @@ impl Engine {
         }
     }
 
-    /// Selects the ids of the documents of kind number `kind` (see `search.rs`) matching the
-    /// condition of `fts_match`. The id and kind are read from the document id itself, so
-    /// SQLite never opens the FTS content rows: a common term in 100,000 names stays fast.
-    pub fn fts_ids_sql(self, kind: i64, cond: &str) -> String {
-        let id = self.fts_id_column();
-        format!("SELECT {id} / 4 FROM search_fts WHERE {cond} AND {id} % 4 = {kind}")
+    /// Selects the ids of the documents of `kind` matching the condition of `fts_match`.
+    /// SQLite reads the kind from the document id itself (`rowid % 4`), so it never opens the
+    /// FTS content rows: a common term in 100,000 names stays fast. PostgreSQL filters on the
+    /// `kind` column, whose statistics let the planner walk the primary key in id order when
+    /// a term is common and stop at the page's end (an expression on the id has none).
+    pub fn fts_ids_sql(self, kind: DocKind, cond: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("SELECT rowid / 4 FROM search_fts WHERE {cond} AND rowid % 4 = {}", kind.number()),
+            Engine::Postgres => format!("SELECT doc_id / 4 FROM search_fts WHERE {cond} AND kind = '{}'", kind.code()),
+        }
+    }
+
+    /// A condition: the document of `kind` whose id is `id_expr` matches the condition of
+    /// `fts_match`. FTS5 answers a MATCH once per statement, so SQLite selects the matching
+    /// ids and tests membership. PostgreSQL gets a correlated test by primary key, which it
+    /// can run either way: walk the rows in the page's order and check each one's document,
+    /// stopping at the page's end (a common term), or join the index's matches (a rare one).
+    pub fn fts_filter_sql(self, kind: DocKind, id_expr: &str, cond: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("{id_expr} IN ({})", self.fts_ids_sql(kind, cond)),
+            Engine::Postgres => format!(
+                "EXISTS (SELECT 1 FROM search_fts WHERE doc_id = {id_expr} * 4 + {} AND {cond})",
+                kind.number()
+            ),
+        }
     }
 
     /// Joins `expr` over a group into one text, rows separated by U+001E, in `order`.
@@ -77,6 +97,17 @@ impl Engine {
         match self {
             Engine::Sqlite => format!("group_concat({expr}, '\u{1e}' ORDER BY {order})"),
             Engine::Postgres => format!("string_agg({expr}, '\u{1e}' ORDER BY {order})"),
+        }
+    }
+
+    /// Refreshes the planner's statistics after a bulk write. PostgreSQL's planner chooses
+    /// between walking an index in order and joining a full-text index's matches by them, and
+    /// autovacuum would gather them only a minute or more later. SQLite's queries are written
+    /// and measured for its built-in estimates, so it gathers none.
+    pub fn analyze_sql(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some("ANALYZE"),
         }
     }
 

@@ -126,6 +126,14 @@ impl Store {
         Ok(store)
     }
 
+    /// Refreshes the planner's statistics after a bulk write (see `Engine::analyze_sql`).
+    pub(crate) async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if let Some(sql) = self.engine.analyze_sql() {
+            sqlx::query(sql).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     async fn migrate(&self) -> Result<(), StoreError> {
         let migrator = match self.engine {
             Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),

@@ -36,6 +36,57 @@ pub struct ProjectFilter {
     pub limit: u32,
 }
 
+impl ProjectFilter {
+    /// The text filter, trimmed; `None` when blank.
+    fn text_query(&self) -> Option<&str> {
+        self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+
+    /// The full-text terms of the text filter; `None` when it is blank or one character
+    /// (which is matched as a substring instead).
+    fn text_terms(&self) -> Option<Vec<String>> {
+        use zhantu_domain::search::{Query, is_single_cjk, query_terms};
+        match self.text_query() {
+            Some(t) if !is_single_cjk(t) => match query_terms(t) {
+                Query::Terms(terms) => Some(terms),
+                Query::Empty => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the text is the only condition (paging aside).
+    fn is_text_only(&self) -> bool {
+        // Destructured, so a new filter cannot be forgotten here.
+        let ProjectFilter {
+            unit,
+            category,
+            stage,
+            leader,
+            light,
+            industry,
+            division,
+            batch,
+            campaign,
+            text,
+            within_units,
+            after: _,
+            limit: _,
+        } = self;
+        text.is_some()
+            && unit.is_none()
+            && category.is_none()
+            && stage.is_none()
+            && leader.is_none()
+            && light.is_none()
+            && industry.is_none()
+            && division.is_none()
+            && batch.is_none()
+            && campaign.is_none()
+            && within_units.is_none()
+    }
+}
+
 /// Orders of the registry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ProjectSort {
@@ -319,19 +370,12 @@ impl Store {
                 q.push(" AND p.division_code = ").arg(d.as_str());
             }
         }
-        let text_query = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let terms = match text_query {
-            Some(t) if !zhantu_domain::search::is_single_cjk(t) => match zhantu_domain::search::query_terms(t) {
-                zhantu_domain::search::Query::Terms(terms) => Some(terms),
-                zhantu_domain::search::Query::Empty => None,
-            },
-            _ => None,
-        };
-        if let Some(terms) = terms {
+        let text_query = f.text_query();
+        if let Some(terms) = f.text_terms() {
             // Full-text index: every bigram / word of the query (name, code, investor,
             // location, description).
-            q.push(" AND p.id IN (");
-            q.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(")");
+            q.push(" AND ");
+            q.push_fts_filter(self.engine, crate::search::DocKind::Project, "p.id", &terms);
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
@@ -407,8 +451,20 @@ impl Store {
             None
         };
         self.attach_categories(&mut items).await?;
-        let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM projects p");
-        self.project_where(f, &mut count).await?;
+        let count = match f.text_terms() {
+            // Text alone (a reader who sees all): the index holds exactly the projects, so
+            // it counts the matches without visiting them (20,000 for a common term).
+            Some(terms) if f.is_text_only() => {
+                let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
+                count.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(") m");
+                count
+            }
+            _ => {
+                let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM projects p");
+                self.project_where(f, &mut count).await?;
+                count
+            }
+        };
         let total: i64 = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
         Ok(ProjectPage { items, next_cursor, total })
     }

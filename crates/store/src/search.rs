@@ -25,7 +25,7 @@ impl DocKind {
             DocKind::Problem => "problem",
         }
     }
-    fn number(self) -> i64 {
+    pub(crate) fn number(self) -> i64 {
         match self {
             DocKind::Project => 1,
             DocKind::Enterprise => 2,
@@ -128,10 +128,21 @@ impl crate::row::SqlBuf {
     /// Appends the full-text query selecting the ids of the documents of `kind` that match
     /// every term, its match text bound as the next placeholder.
     pub(crate) fn push_fts_ids(&mut self, engine: crate::Engine, kind: DocKind, terms: &[String]) -> &mut Self {
+        let cond = self.bind_fts_match(engine, terms);
+        self.push(&engine.fts_ids_sql(kind, &cond))
+    }
+
+    /// Appends the condition that the document of `kind` whose id is `id_expr` matches every
+    /// term, its match text bound as the next placeholder.
+    pub(crate) fn push_fts_filter(&mut self, engine: crate::Engine, kind: DocKind, id_expr: &str, terms: &[String]) -> &mut Self {
+        let cond = self.bind_fts_match(engine, terms);
+        self.push(&engine.fts_filter_sql(kind, id_expr, &cond))
+    }
+
+    fn bind_fts_match(&mut self, engine: crate::Engine, terms: &[String]) -> String {
         let (cond, arg) = engine.fts_match(terms);
-        let cond = cond.replace("$1", &format!("${}", self.args.len() + 1));
         self.args.push(Val::T(arg));
-        self.push(&engine.fts_ids_sql(kind.number(), &cond))
+        cond.replace("$1", &format!("${}", self.args.len()))
     }
 }
 
