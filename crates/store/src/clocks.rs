@@ -131,7 +131,8 @@ impl NodeDate for NodeDone {
     }
 }
 
-async fn active_clocks(conn: &mut AnyConnection, project_type: &str) -> Result<Vec<ApprovalClock>, StoreError> {
+/// The approval clocks in force: those that apply to `project_type`, or all of them.
+pub(crate) async fn active_clocks(conn: &mut AnyConnection, project_type: Option<&str>) -> Result<Vec<ApprovalClock>, StoreError> {
     let rows = sqlx::query(
         "SELECT name, project_type, start_node, stop_node, limit_days, day_kind FROM approval_clocks WHERE active = 1 ORDER BY id",
     )
@@ -147,7 +148,7 @@ async fn active_clocks(conn: &mut AnyConnection, project_type: &str) -> Result<V
             limit_days: i64_(r, "limit_days")?.max(0) as u32,
             day_kind: DayKind::from_code(&text(r, "day_kind")?).unwrap_or(DayKind::Calendar),
         };
-        if c.applies_to(project_type) {
+        if project_type.is_none_or(|t| c.applies_to(t)) {
             out.push(c);
         }
     }
@@ -237,7 +238,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let stage = zhantu_domain::Stage::from_code(&text(&row, "stage")?);
-        let clocks = active_clocks(&mut conn, &text(&row, "project_type")?).await?;
+        let clocks = active_clocks(&mut conn, Some(&text(&row, "project_type")?)).await?;
         let mut nodes = Vec::new();
         for r in sqlx::query("SELECT name, status, actual_on FROM nodes WHERE project_id = $1")
             .bind(project_id)
@@ -304,7 +305,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let clock = new.clock_name.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if let Some(name) = clock {
-            if !active_clocks(&mut tx, &project_type).await?.iter().any(|c| c.name == name) {
+            if !active_clocks(&mut tx, Some(&project_type)).await?.iter().any(|c| c.name == name) {
                 return Err(StoreError::Invalid(format!("该项目没有名为“{name}”的审批时限")));
             }
         }

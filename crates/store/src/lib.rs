@@ -60,6 +60,8 @@ pub struct Store {
     engine: Engine,
     /// The figures' in-memory roll-ups (`rollup.rs`), shared by the clones of a store.
     rollup: std::sync::Arc<tokio::sync::Mutex<Option<rollup::Rollup>>>,
+    /// Projects per chunk of a full lights run (`lights.rs`).
+    lights_chunk: i64,
 }
 
 /// How to open a database.
@@ -115,6 +117,7 @@ impl Store {
             pool,
             engine,
             rollup: Default::default(),
+            lights_chunk: lights::CHUNK,
         };
         store.migrate().await?;
         // A database from before the search index (or whose index was dropped) gets one now.
@@ -124,6 +127,14 @@ impl Store {
             store.reindex_search().await?;
         }
         Ok(store)
+    }
+
+    /// This store with full lights runs going through `projects` ids at a time: for tests of
+    /// the chunk boundaries (the default is `lights::CHUNK`).
+    #[doc(hidden)]
+    pub fn with_lights_chunk(mut self, projects: i64) -> Self {
+        self.lights_chunk = projects.max(1);
+        self
     }
 
     /// Refreshes the planner's statistics after a bulk write (see `Engine::analyze_sql`).

@@ -10,12 +10,15 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-use std::time::Instant;
+use std::ops::Range;
+use std::time::{Duration, Instant};
 use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::clocks::ApprovalClock;
 use zhantu_domain::lights::{Light, LightRules};
-use zhantu_domain::model::{DayKind, NodeStatus};
-use zhantu_domain::rules::{Context, InvestmentFacts, NodeFacts, ProjectFacts, ReportingFacts, RuleSet, evaluate_all_parallel};
+use zhantu_domain::model::NodeStatus;
+use zhantu_domain::rules::{
+    Context, InvestmentFacts, NodeFacts, ProjectFacts, ProjectVerdict, ReportingFacts, RuleSet, evaluate_all_parallel,
+};
 use zhantu_domain::{Money, Stage};
 
 /// What a lights run did.
@@ -46,6 +49,17 @@ struct ProjectNow {
     pack: String,
     /// Was the pack stored (else it must be written)?
     stored: bool,
+}
+
+/// Projects per chunk of a full run (about 60 MB of rows and facts at a time).
+pub(crate) const CHUNK: i64 = 10_000;
+
+/// What every chunk of a run shares.
+struct RunInputs {
+    rules: RuleSet,
+    calendar: WorkCalendar,
+    clocks: Vec<ApprovalClock>,
+    spans: HashMap<i64, Vec<(Option<String>, zhantu_domain::clocks::ExcludedSpan)>>,
 }
 
 struct Loaded {
@@ -126,6 +140,95 @@ fn closed_month(as_of: NaiveDate) -> u32 {
     if last_day { as_of.month() } else { as_of.month() - 1 }
 }
 
+/// Compares a chunk's verdicts with the lights and packs stored, counts them into `run`,
+/// and returns the node rows and project rows to write (id, light, reason, reasons, pack).
+#[allow(clippy::type_complexity)]
+fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun) -> Result<(Vec<Vec<Val>>, Vec<Vec<Val>>), StoreError> {
+    let mut node_rows = Vec::new();
+    let mut project_rows = Vec::new();
+    for (v, p) in verdicts.iter().zip(&loaded.facts) {
+        run.projects += 1;
+        debug_assert_eq!(v.project_id, p.id);
+        let reasons: Vec<&str> = v.reasons.iter().map(|r| r.sentence.as_str()).collect();
+        let light = v.light.map(|l| l.code().to_string());
+        let headline = v
+            .headline()
+            .map(|r| r.sentence.clone())
+            .or_else(|| v.light.map(|l| format!("{}：按计划推进", l.label_zh())));
+        match v.light {
+            Some(Light::Red) => run.red += 1,
+            Some(Light::Yellow) => run.yellow += 1,
+            Some(Light::Green) => run.green += 1,
+            None => {}
+        }
+        let reasons_json = serde_json::to_string(&reasons).ok();
+        let now = loaded.project_now.get(&p.id);
+        let was_red = now.is_some_and(|n| n.light.0.as_deref() == Some("red"));
+        if v.light == Some(Light::Red) && !was_red {
+            run.new_reds.push(crate::notify::NewRed {
+                project_id: p.id,
+                unit_id: p.unit_id,
+                name: String::new(),
+                reason: headline.clone().unwrap_or_default(),
+            });
+        }
+        let mut node_lights: HashMap<i64, Current> = HashMap::with_capacity(p.nodes.len());
+        for n in &v.nodes {
+            node_lights.insert(
+                n.node_id,
+                (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string())),
+            );
+        }
+        let mut new_lights = Vec::with_capacity(p.nodes.len());
+        for n in &p.nodes {
+            run.nodes += 1;
+            // A closed node has done its part: it shows no light.
+            new_lights.push(match node_lights.remove(&n.id) {
+                Some(l) if n.status != NodeStatus::Closed => l,
+                _ => (None, None),
+            });
+        }
+        let current = now.map_or("", |n| n.pack.as_str());
+        // The facts came from the current pack, node for node: where every node's light
+        // and reason read the same there, nothing of the nodes changed.
+        let same = {
+            let mut records = current.split('\u{1e}').filter(|r| !r.is_empty());
+            new_lights.iter().all(|(light, reason)| {
+                records.next().is_some_and(|rec| {
+                    let mut f = rec.rsplitn(3, '\u{1f}');
+                    let (was_reason, was_light) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
+                    was_light == light.as_deref().unwrap_or("") && was_reason == reason.as_deref().unwrap_or("")
+                })
+            }) && records.next().is_none()
+        };
+        let pack = if same {
+            None
+        } else {
+            let mut was = HashMap::new();
+            unpack_nodes(current, Some(&mut was))?;
+            for (n, new) in p.nodes.iter().zip(&new_lights) {
+                if was.get(&n.id) != Some(new) {
+                    node_rows.push(vec![
+                        Val::I(n.id),
+                        new.0.clone().into(),
+                        new.1.clone().into(),
+                        Val::NullT,
+                        Val::NullT,
+                    ]);
+                }
+            }
+            Some(pack_nodes(p.nodes.iter().zip(&new_lights)))
+        };
+        let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
+        let stored = now.is_some_and(|n| n.stored);
+        if light_changed || pack.is_some() || !stored {
+            let pack = pack.unwrap_or_else(|| current.to_string());
+            project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
+        }
+    }
+    Ok((node_rows, project_rows))
+}
+
 impl Store {
     /// The administrator's newest rule set; an older thresholds-only record is converted;
     /// without any, the defaults.
@@ -160,28 +263,11 @@ impl Store {
         WorkCalendar::parse_csv(&csv).map_err(|e| StoreError::Corrupt(format!("holidays: {e}")))
     }
 
-    async fn load_facts(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<Loaded, StoreError> {
-        let filter = |col: &str| only.map(|id| format!(" WHERE {col} = {id}")).unwrap_or_default();
-        let and = |col: &str| only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default();
+    /// The facts of the projects whose ids are in `ids`.
+    async fn load_facts(&self, conn: &mut AnyConnection, ids: Range<i64>, as_of: NaiveDate, run: &RunInputs) -> Result<Loaded, StoreError> {
+        let within = |col: &str| format!("{col} >= {} AND {col} < {}", ids.start, ids.end);
         let year = as_of.year();
         let month = closed_month(as_of);
-        let spans = self.clock_exclusions(conn, only).await?;
-        let clocks: Vec<ApprovalClock> = sqlx::query("SELECT * FROM approval_clocks WHERE active = 1 ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(ApprovalClock {
-                    name: text(r, "name")?,
-                    project_type: opt_text(r, "project_type")?,
-                    start_node: text(r, "start_node")?,
-                    stop_node: text(r, "stop_node")?,
-                    limit_days: i64_(r, "limit_days")? as u32,
-                    day_kind: DayKind::from_code(&text(r, "day_kind")?).unwrap_or(DayKind::Calendar),
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-
         // Each project's nodes come packed into one text: the one the last run stored in
         // `projects.node_pack`, or, where a node changed since (the triggers of 0012 voided
         // it), packed afresh from `nodes`. A full run reads a hundred thousand texts, not a
@@ -198,8 +284,8 @@ impl Store {
              (SELECT CAST(SUM(amount) AS BIGINT) FROM monthly_investment mi WHERE mi.year = {year} AND mi.project_id = p.id AND mi.month <= {month}) AS ytd, \
              (SELECT MAX(period_end) FROM progress_reports r WHERE r.project_id = p.id AND r.period_kind = 'week') AS last_week, \
              (SELECT MAX(period_end) FROM progress_reports r WHERE r.project_id = p.id AND r.period_kind = 'month') AS last_month \
-             FROM projects p{} ORDER BY p.id",
-            filter("p.id")
+             FROM projects p WHERE {} ORDER BY p.id",
+            within("p.id")
         ))
         .fetch_all(&mut *conn)
         .await?;
@@ -207,8 +293,8 @@ impl Store {
         let packed = self.engine.packed_agg(NODE_PACK_FIELDS, "seq, id");
         for r in sqlx::query(&format!(
             "SELECT project_id, {packed} AS packed FROM nodes \
-             WHERE project_id IN (SELECT id FROM projects WHERE node_pack IS NULL{}) GROUP BY project_id",
-            and("id")
+             WHERE project_id IN (SELECT id FROM projects WHERE node_pack IS NULL AND {}) GROUP BY project_id",
+            within("id")
         ))
         .fetch_all(&mut *conn)
         .await?
@@ -226,10 +312,11 @@ impl Store {
             let stage_code = text(r, "stage")?;
             let stage = Stage::from_code(&stage_code).ok_or_else(|| StoreError::Corrupt(format!("stage = {stage_code}")))?;
             let project_type = text(r, "project_type")?;
-            let clocks = clocks
+            let clocks = run
+                .clocks
                 .iter()
                 .filter(|c| c.applies_to(&project_type))
-                .map(|c| c.facts(&node_facts, crate::clocks::spans_for(&spans, id, &c.name)))
+                .map(|c| c.facts(&node_facts, crate::clocks::spans_for(&run.spans, id, &c.name)))
                 .collect();
             let planned_year = i64_(r, "planned_year")? as i32;
             let ytd = opt_i64(r, "ytd")?;
@@ -269,129 +356,76 @@ impl Store {
     }
 
     /// Runs the rules over all projects (or one) inside the caller's transaction and writes
-    /// what changed.
+    /// what changed. A full run goes through the projects in chunks of ids (`CHUNK`), each
+    /// read, evaluated and written before the next, so its memory stays that of one chunk.
     async fn apply_lights(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<LightsRun, StoreError> {
         let started = Instant::now();
-        let rules = self.rule_set().await?;
-        let calendar = self.calendar().await?;
-        let loaded = self.load_facts(conn, only, as_of).await?;
-        let loaded_at = started.elapsed();
+        let inputs = RunInputs {
+            rules: self.rule_set().await?,
+            calendar: self.calendar().await?,
+            clocks: crate::clocks::active_clocks(conn, None).await?,
+            spans: self.clock_exclusions(conn, only).await?,
+        };
+        let chunks = match only {
+            Some(id) => vec![id..id + 1],
+            None => {
+                let row = sqlx::query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM projects")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                match (opt_i64(&row, "lo")?, opt_i64(&row, "hi")?) {
+                    (Some(lo), Some(hi)) => (lo..=hi)
+                        .step_by(self.lights_chunk as usize)
+                        .map(|from| from..(from + self.lights_chunk).min(hi + 1))
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            }
+        };
         let ctx = Context {
             as_of,
-            calendar: &calendar,
+            calendar: &inputs.calendar,
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let verdicts = evaluate_all_parallel(&rules, &loaded.facts, &ctx, threads);
-        let evaluated_at = started.elapsed();
-        let mut node_rows = Vec::new();
-        let mut project_rows = Vec::new();
-        let mut new_reds = Vec::new();
-        let (mut red, mut yellow, mut green, mut nodes) = (0, 0, 0, 0);
-        for (v, p) in verdicts.iter().zip(&loaded.facts) {
-            debug_assert_eq!(v.project_id, p.id);
-            let reasons: Vec<&str> = v.reasons.iter().map(|r| r.sentence.as_str()).collect();
-            let light = v.light.map(|l| l.code().to_string());
-            let headline = v
-                .headline()
-                .map(|r| r.sentence.clone())
-                .or_else(|| v.light.map(|l| format!("{}：按计划推进", l.label_zh())));
-            match v.light {
-                Some(Light::Red) => red += 1,
-                Some(Light::Yellow) => yellow += 1,
-                Some(Light::Green) => green += 1,
-                None => {}
-            }
-            let reasons_json = serde_json::to_string(&reasons).ok();
-            let now = loaded.project_now.get(&p.id);
-            let was_red = now.is_some_and(|n| n.light.0.as_deref() == Some("red"));
-            if v.light == Some(Light::Red) && !was_red {
-                new_reds.push(crate::notify::NewRed {
-                    project_id: p.id,
-                    unit_id: p.unit_id,
-                    name: String::new(),
-                    reason: headline.clone().unwrap_or_default(),
-                });
-            }
-            let mut node_lights: HashMap<i64, Current> = HashMap::with_capacity(p.nodes.len());
-            for n in &v.nodes {
-                node_lights.insert(
-                    n.node_id,
-                    (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string())),
-                );
-            }
-            let mut new_lights = Vec::with_capacity(p.nodes.len());
-            for n in &p.nodes {
-                nodes += 1;
-                // A closed node has done its part: it shows no light.
-                new_lights.push(match node_lights.remove(&n.id) {
-                    Some(l) if n.status != NodeStatus::Closed => l,
-                    _ => (None, None),
-                });
-            }
-            let current = now.map_or("", |n| n.pack.as_str());
-            // The facts came from the current pack, node for node: where every node's light
-            // and reason read the same there, nothing of the nodes changed.
-            let same = {
-                let mut records = current.split('\u{1e}').filter(|r| !r.is_empty());
-                new_lights.iter().all(|(light, reason)| {
-                    records.next().is_some_and(|rec| {
-                        let mut f = rec.rsplitn(3, '\u{1f}');
-                        let (was_reason, was_light) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
-                        was_light == light.as_deref().unwrap_or("") && was_reason == reason.as_deref().unwrap_or("")
-                    })
-                }) && records.next().is_none()
-            };
-            let pack = if same {
-                None
-            } else {
-                let mut was = HashMap::new();
-                unpack_nodes(current, Some(&mut was))?;
-                for (n, new) in p.nodes.iter().zip(&new_lights) {
-                    if was.get(&n.id) != Some(new) {
-                        node_rows.push(vec![
-                            Val::I(n.id),
-                            new.0.clone().into(),
-                            new.1.clone().into(),
-                            Val::NullT,
-                            Val::NullT,
-                        ]);
-                    }
-                }
-                Some(pack_nodes(p.nodes.iter().zip(&new_lights)))
-            };
-            let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
-            let stored = now.is_some_and(|n| n.stored);
-            if light_changed || pack.is_some() || !stored {
-                let pack = pack.unwrap_or_else(|| current.to_string());
-                project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
-            }
+        let mut run = LightsRun {
+            as_of,
+            rule_version: inputs.rules.version,
+            projects: 0,
+            nodes: 0,
+            changed: 0,
+            red: 0,
+            yellow: 0,
+            green: 0,
+            elapsed_ms: 0,
+            new_reds: Vec::new(),
+        };
+        let (mut load, mut evaluate, mut write) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for ids in chunks {
+            let at = Instant::now();
+            let loaded = self.load_facts(conn, ids, as_of, &inputs).await?;
+            let loaded_at = Instant::now();
+            let verdicts = evaluate_all_parallel(&inputs.rules, &loaded.facts, &ctx, threads);
+            let evaluated_at = Instant::now();
+            let (node_rows, project_rows) = diff_lights(&loaded, &verdicts, &mut run)?;
+            run.changed += node_rows.len() + project_rows.len();
+            // Nodes first: their writes void the packs (0012's triggers), which the
+            // projects' write then sets to the packs that include those very lights.
+            self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
+            self.write_lights(conn, "projects", "light_reason", &["light_reasons", "node_pack"], project_rows)
+                .await?;
+            load += loaded_at - at;
+            evaluate += evaluated_at - loaded_at;
+            write += evaluated_at.elapsed();
         }
-        let changed = node_rows.len() + project_rows.len();
-        // Nodes first: their writes void the packs (0012's triggers), which the projects'
-        // write then sets to the packs that include those very lights.
-        self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
-        self.write_lights(conn, "projects", "light_reason", &["light_reasons", "node_pack"], project_rows)
-            .await?;
         if only.is_none() {
             tracing::info!(
-                load_ms = loaded_at.as_millis() as u64,
-                evaluate_ms = (evaluated_at - loaded_at).as_millis() as u64,
-                write_ms = (started.elapsed() - evaluated_at).as_millis() as u64,
+                load_ms = load.as_millis() as u64,
+                evaluate_ms = evaluate.as_millis() as u64,
+                write_ms = write.as_millis() as u64,
                 "lights recomputed"
             );
         }
-        Ok(LightsRun {
-            as_of,
-            rule_version: rules.version,
-            projects: verdicts.len(),
-            nodes,
-            changed,
-            red,
-            yellow,
-            green,
-            elapsed_ms: started.elapsed().as_millis(),
-            new_reds,
-        })
+        run.elapsed_ms = started.elapsed().as_millis();
+        Ok(run)
     }
 
     async fn write_lights(

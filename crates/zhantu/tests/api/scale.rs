@@ -305,6 +305,50 @@ async fn the_lights_job_reads_node_packs_that_are_never_stale() {
     assert_eq!(repacked, packs);
 }
 
+/// Every project's and node's light, reason and pack, in id order.
+async fn all_lights(
+    app: &TestApp,
+) -> (
+    Vec<(i64, Option<String>, Option<String>, Option<String>)>,
+    Vec<(i64, Option<String>, Option<String>)>,
+) {
+    let projects = sqlx::query_as("SELECT id, light, light_reasons, node_pack FROM projects ORDER BY id")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    let nodes = sqlx::query_as("SELECT id, light, light_reason FROM nodes ORDER BY id")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    (projects, nodes)
+}
+
+#[tokio::test]
+async fn a_lights_run_in_chunks_writes_what_one_pass_writes() {
+    let app = spawn_app().await;
+    let total = scalar(&app, "SELECT COUNT(*) FROM projects").await;
+    let before = all_lights(&app).await;
+    // Chunks of 7 ids, so the demo district's projects span many chunk boundaries.
+    let chunked = app.store.clone().with_lights_chunk(7);
+    let run = chunked.recompute_lights("manual").await.unwrap();
+    assert_eq!(
+        (run.projects as i64, run.changed),
+        (total, 0),
+        "the same lights as the load's single chunk"
+    );
+    // From nothing: every light and pack written again, chunk by chunk, comes out the same.
+    exec(&app, "UPDATE nodes SET light = NULL, light_reason = NULL").await;
+    exec(
+        &app,
+        "UPDATE projects SET light = NULL, light_reason = NULL, light_reasons = NULL, node_pack = NULL",
+    )
+    .await;
+    let rebuilt = chunked.recompute_lights("manual").await.unwrap();
+    assert!(rebuilt.changed > 0);
+    assert_eq!((rebuilt.red, rebuilt.yellow, rebuilt.green), (run.red, run.yellow, run.green));
+    assert_eq!(all_lights(&app).await, before);
+}
+
 #[tokio::test]
 async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
     let (store, _dir, _url) = crate::helpers::fresh_store().await;
