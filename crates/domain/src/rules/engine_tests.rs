@@ -106,7 +106,7 @@ fn node_overdue_and_due_soon_in_calendar_days() {
     );
     assert_eq!(
         one_node(&rules, &n(d(2020, 1, 8)), asof),
-        (Light::Green, "绿灯：施工许可按计划推进（8天后到期）".into())
+        (Light::Green, "绿灯：施工许可按计划推进（2020年1月8日到期）".into())
     );
 }
 
@@ -160,10 +160,16 @@ fn node_due_in_working_days_follows_the_holiday_calendar() {
         "黄灯：施工许可1个工作日内到期"
     );
     assert_eq!(one_node(&rules, &n(d(2019, 10, 3)), d(2019, 10, 8)).1, "黄灯：施工许可今日到期");
+    // Four working days ahead is beyond "soon" (3): green, with the shifted due date.
     assert_eq!(
         one_node(&rules, &n(d(2019, 10, 3)), d(2019, 9, 26)).1,
-        "绿灯：施工许可按计划推进（4个工作日后到期）",
+        "绿灯：施工许可按计划推进（2019年10月8日到期）",
         "9-27, 9-29 (Sun) and 9-30 are worked, then 10-08"
+    );
+    assert_eq!(
+        one_node(&rules, &n(d(2019, 10, 3)), d(2019, 9, 27)).1,
+        "黄灯：施工许可3个工作日内到期",
+        "9-29 (Sun), 9-30, then 10-08"
     );
     // 6 working days late (10-08..10-11, the make-up Saturday 10-12, 10-14): red (more than 5).
     assert_eq!(

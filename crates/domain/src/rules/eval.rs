@@ -253,7 +253,10 @@ fn node_due(rule: &NodeDue, node: &NodeFacts, ctx: &Context, buf: &mut String) -
             let _ = write!(buf, "{name}{ahead}{unit}内到期");
             Light::Yellow
         } else {
-            let _ = write!(buf, "{name}按计划推进（{ahead}{unit}后到期）");
+            // The due date, not a count of days: a green node's reason then reads the same
+            // from one day to the next, so the daily run rewrites only the nodes whose light
+            // or count moved (a province's 400,000 green nodes would otherwise all change).
+            let _ = write!(buf, "{name}按计划推进（{}到期）", zh_date(due));
             Light::Green
         }
     };
