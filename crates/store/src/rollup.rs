@@ -259,7 +259,12 @@ fn parse_dates(packed: &str) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>, Stor
 
 /// The log's bounds: (oldest row, newest row), 0 when empty.
 async fn log_bounds(pool: &AnyPool) -> Result<(i64, i64), StoreError> {
-    let r = sqlx::query("SELECT CAST(COALESCE(MIN(seq), 0) AS BIGINT) AS lo, CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS hi FROM changes")
+    // Two subqueries: SQLite answers a lone MIN or MAX from the key's ends, but scans the
+    // whole log (a million rows: 80 ms on every figures call) for both in one SELECT.
+    let r = sqlx::query(
+        "SELECT CAST(COALESCE((SELECT MIN(seq) FROM changes), 0) AS BIGINT) AS lo, \
+         CAST(COALESCE((SELECT MAX(seq) FROM changes), 0) AS BIGINT) AS hi",
+    )
         .fetch_one(pool)
         .await?;
     Ok((i64_(&r, "lo")?, i64_(&r, "hi")?))
