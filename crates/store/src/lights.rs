@@ -407,8 +407,9 @@ impl Store {
             let evaluated_at = Instant::now();
             let (node_rows, project_rows) = diff_lights(&loaded, &verdicts, &mut run)?;
             run.changed += node_rows.len() + project_rows.len();
-            // Nodes first: their writes void the packs (0012's triggers), which the
-            // projects' write then sets to the packs that include those very lights.
+            // Every project whose node lights changed gets its new pack in the same
+            // transaction: this is the only writer of node lights, which is why a light
+            // alone does not void a pack (0016's trigger; other node columns do).
             self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
             self.write_lights(conn, "projects", "light_reason", &["light_reasons", "node_pack"], project_rows)
                 .await?;

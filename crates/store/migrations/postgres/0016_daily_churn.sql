@@ -11,6 +11,15 @@ CREATE TRIGGER projects_note_update AFTER UPDATE OF unit_id, stage, division_cod
         OR OLD.started_on IS DISTINCT FROM NEW.started_on OR OLD.light IS DISTINCT FROM NEW.light)
     EXECUTE FUNCTION note_change();
 
+-- Each node light the run wrote also voided its project's pack, which the run then wrote
+-- again: two project row writes per changed project. Only the lights job writes a node's
+-- light and reason (crates/store/src/lights.rs), and it writes the project's pack with them
+-- in the same transaction, so those two columns need not void the pack; every other column
+-- a pack holds still does.
+DROP TRIGGER nodes_void_pack_update ON nodes;
+CREATE TRIGGER nodes_void_pack_update AFTER UPDATE OF project_id, seq, name, planned_on, actual_on, status ON nodes
+    FOR EACH ROW EXECUTE FUNCTION nodes_void_pack();
+
 -- The same run leaves a dead row version behind each project and node it rewrote (tens of
 -- thousands a day at a province), and until they are vacuumed the registry's counts visit
 -- the table instead of answering from the index (20 ms became 450 ms). Vacuum these tables
