@@ -140,10 +140,12 @@ fn closed_month(as_of: NaiveDate) -> u32 {
     if last_day { as_of.month() } else { as_of.month() - 1 }
 }
 
+/// Rows for `write_lights`: (id, light, reason, reasons, pack).
+type LightRows = Vec<Vec<Val>>;
+
 /// Compares a chunk's verdicts with the lights and packs stored, counts them into `run`,
-/// and returns the node rows and project rows to write (id, light, reason, reasons, pack).
-#[allow(clippy::type_complexity)]
-fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun) -> Result<(Vec<Vec<Val>>, Vec<Vec<Val>>), StoreError> {
+/// and returns the node rows and the project rows to write.
+fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun) -> Result<(LightRows, LightRows), StoreError> {
     let mut node_rows = Vec::new();
     let mut project_rows = Vec::new();
     for (v, p) in verdicts.iter().zip(&loaded.facts) {
@@ -369,7 +371,9 @@ impl Store {
         let chunks = match only {
             Some(id) => vec![id..id + 1],
             None => {
-                let row = sqlx::query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM projects")
+                // Two subqueries, each answered from the key's end (both in one SELECT, SQLite
+                // would scan the table).
+                let row = sqlx::query("SELECT (SELECT MIN(id) FROM projects) AS lo, (SELECT MAX(id) FROM projects) AS hi")
                     .fetch_one(&mut *conn)
                     .await?;
                 match (opt_i64(&row, "lo")?, opt_i64(&row, "hi")?) {
@@ -435,7 +439,7 @@ impl Store {
         table: &str,
         reason_col: &str,
         extra_cols: &[&str],
-        rows: Vec<Vec<Val>>,
+        rows: LightRows,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());

@@ -265,8 +265,8 @@ async fn log_bounds(pool: &AnyPool) -> Result<(i64, i64), StoreError> {
         "SELECT CAST(COALESCE((SELECT MIN(seq) FROM changes), 0) AS BIGINT) AS lo, \
          CAST(COALESCE((SELECT MAX(seq) FROM changes), 0) AS BIGINT) AS hi",
     )
-        .fetch_one(pool)
-        .await?;
+    .fetch_one(pool)
+    .await?;
     Ok((i64_(&r, "lo")?, i64_(&r, "hi")?))
 }
 
