@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use zhantu_store::{OpenMode, Store};
 
 fn zhantu() -> Command {
     Command::new(env!("CARGO_BIN_EXE_zhantu"))
@@ -141,9 +142,20 @@ async fn a_database_from_a_newer_version_is_refused() {
 async fn bench_generates_a_small_province_and_measures_every_item() {
     let (store, _dir, url) = crate::helpers::fresh_store().await;
     store.close().await;
+    let bench_url = url.clone();
     let out = tokio::task::spawn_blocking(move || {
         zhantu()
-            .args(["bench", "--projects", "300", "--districts", "3", "--runs", "2", "--database", &url])
+            .args([
+                "bench",
+                "--projects",
+                "300",
+                "--districts",
+                "3",
+                "--runs",
+                "2",
+                "--database",
+                &bench_url,
+            ])
             .env("ZHANTU_LOG", "error")
             .output()
             .unwrap()
@@ -169,7 +181,9 @@ async fn bench_generates_a_small_province_and_measures_every_item() {
         "text search",
         "registry text search",
         "battle map, one district",
-        "daily lights job",
+        "daily lights job, same day",
+        "daily lights job, next day",
+        "lights job peak RSS (VmHWM)",
         "server peak RSS (VmHWM)",
     ] {
         let row = text
@@ -185,4 +199,13 @@ async fn bench_generates_a_small_province_and_measures_every_item() {
         assert!(value > 0.0, "{row}");
     }
     assert!(text.lines().any(|l| l.starts_with("Verdict:")), "{text}");
+    // The next-day runs moved the as-of date and put it back, with the lights of that day.
+    let store = Store::open(&url, OpenMode::ExistingOnly).await.unwrap();
+    let as_of = store.setting("as_of").await.unwrap();
+    let run: (String,) = sqlx::query_as("SELECT as_of FROM light_runs ORDER BY id DESC LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(as_of.as_deref(), Some("2019-12-31"));
+    assert_eq!(run.0, "2019-12-31", "the last lights run is the database's own day's");
 }
