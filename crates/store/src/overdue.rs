@@ -42,11 +42,10 @@ impl Store {
         // with a project filter, their project must be among the filter's, whose ids come
         // from the filter's own indexes (a district: 10,000 ids from the division index),
         // rather than each node's project row being read to test it.
-        let mut w = SqlBuf::new(" WHERE n.project_id IN (SELECT p.id FROM projects p");
-        self.project_where(f, &mut w).await?;
-        if w.args.is_empty() && w.sql.ends_with(" p WHERE 1 = 1") {
-            w = SqlBuf::new(" WHERE 1 = 1");
-        } else {
+        let mut w = SqlBuf::new(" WHERE 1 = 1");
+        if !f.selects_all() {
+            w.push(" AND n.project_id IN (SELECT p.id FROM projects p");
+            self.project_where(f, &mut w).await?;
             w.push(")");
         }
         // `IN` rather than `<> 'closed'`: the index answers it.

@@ -55,8 +55,8 @@ impl ProjectFilter {
         }
     }
 
-    /// Whether the text is the only condition (paging aside).
-    fn is_text_only(&self) -> bool {
+    /// Whether any condition other than the text is set (paging aside).
+    fn has_conditions_besides_text(&self) -> bool {
         // Destructured, so a new filter cannot be forgotten here.
         let ProjectFilter {
             unit,
@@ -68,22 +68,26 @@ impl ProjectFilter {
             division,
             batch,
             campaign,
-            text,
+            text: _,
             within_units,
             after: _,
             limit: _,
         } = self;
-        text.is_some()
-            && unit.is_none()
-            && category.is_none()
-            && stage.is_none()
-            && leader.is_none()
-            && light.is_none()
-            && industry.is_none()
-            && division.is_none()
-            && batch.is_none()
-            && campaign.is_none()
-            && within_units.is_none()
+        unit.is_some()
+            || category.is_some()
+            || stage.is_some()
+            || leader.is_some()
+            || light.is_some()
+            || industry.is_some()
+            || division.is_some()
+            || batch.is_some()
+            || campaign.is_some()
+            || within_units.is_some()
+    }
+
+    /// Whether the filter selects every project (paging aside).
+    pub(crate) fn selects_all(&self) -> bool {
+        self.text_query().is_none() && !self.has_conditions_besides_text()
     }
 }
 
@@ -454,7 +458,7 @@ impl Store {
         let count = match f.text_terms() {
             // Text alone (a reader who sees all): the index holds exactly the projects, so
             // it counts the matches without visiting them (20,000 for a common term).
-            Some(terms) if f.is_text_only() => {
+            Some(terms) if !f.has_conditions_besides_text() => {
                 let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
                 count.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(") m");
                 count
