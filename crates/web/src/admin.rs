@@ -7,8 +7,8 @@ use crate::accounts::{self, AuditQuery, NewTokenBody, NewUserBody, PasswordBody,
 use crate::auth::{Auth, Via};
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::pages::esc;
-use crate::ui::{self, Ctx, i18n};
+use crate::page::esc;
+use crate::page::{self as ui, Ctx, i18n};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -47,7 +47,7 @@ fn layout(cx: &Ctx, title: &str, flash: &Flash, body: &str) -> Html<String> {
         (Some(k), _) if k.starts_with("admin.") => format!(r#"<p class="ok" role="status">{}</p>"#, esc(i18n::t(cx.lang, k))),
         _ => String::new(),
     };
-    ui::layout(
+    ui::layout_legacy(
         cx,
         title,
         &format!(r#"<div class="admin"><h1>{}</h1>{msg}{body}</div>"#, esc(title)),

@@ -4,7 +4,7 @@
 //! coordinators' (`Action::ExcludeClockTime`).
 
 use crate::AppState;
-use crate::api::{check_project, read};
+use crate::access::{check_project, read};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;

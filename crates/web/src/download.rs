@@ -12,7 +12,7 @@ pub fn disposition(filename: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
         .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::ui::qv(filename))
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::page::qv(filename))
 }
 
 /// Any file: bytes, type, name.

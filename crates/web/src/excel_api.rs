@@ -8,7 +8,7 @@
 //! `POST /api/v1/imports/{id}/commit`, which imports the same file for real.
 
 use crate::AppState;
-use crate::api::ProjectsQuery;
+use crate::query::ProjectsQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;

@@ -2,26 +2,62 @@
 //! are thin: they parse the request with the domain's parsers, check access with the
 //! domain's rules, ask the store, and shape the answer.
 
-pub mod accounts;
-mod admin;
-mod api;
+// What every mechanism shares (each imports no mechanism).
+mod access;
 pub mod auth;
-mod clocks_api;
 pub mod download;
 mod error;
-mod excel_api;
 mod extract;
 mod forms;
 mod guard;
+mod page;
+mod query;
+pub mod webhook;
+
+// The old layout, being emptied into the mechanisms below.
+pub mod accounts;
+mod admin;
+mod api;
+mod clocks_api;
+mod excel_api;
 mod nodes_api;
-mod pages;
 mod pipeline_api;
 mod reports_api;
 mod search_api;
 mod service_api;
 mod ui;
-pub mod webhook;
 mod work_api;
+
+// The mechanisms: each registered once, in `MECHANISMS`.
+mod signin;
+mod account;
+mod users;
+mod audit;
+mod assets;
+mod health;
+mod cockpit;
+mod projects;
+mod nodes;
+mod clocks;
+mod reports;
+mod rules;
+mod lights;
+mod calendar;
+mod notifications;
+mod cadence;
+mod imports;
+mod exports;
+mod battle;
+mod map;
+mod search;
+mod enterprises;
+mod problems;
+mod leads;
+mod batches;
+mod campaigns;
+mod supervision;
+mod land;
+mod programmes;
 
 pub use error::ApiError;
 pub use excel_api::figure_tables;
@@ -36,14 +72,79 @@ pub struct AppState {
     pub store: Store,
 }
 
+/// A mechanism of the app (batches, problems, the cockpit…): its pages, its JSON routes
+/// (mounted under `/api/v1/`) and, for the access tests, every route of either that changes
+/// state. Registering a mechanism is one line in [`MECHANISMS`].
+pub struct Mechanism {
+    pub name: &'static str,
+    pub pages: fn() -> Router<AppState>,
+    pub api: fn() -> Router<AppState>,
+    /// (method, path) of each write route, pages' forms included, with the full path.
+    pub write_routes: &'static [(&'static str, &'static str)],
+}
+
+impl Mechanism {
+    /// For a mechanism without pages, or without JSON routes.
+    pub fn none() -> Router<AppState> {
+        Router::new()
+    }
+}
+
+/// Every mechanism of the app, in the order their routes are merged.
+pub const MECHANISMS: &[Mechanism] = &[
+    signin::MECHANISM,
+    account::MECHANISM,
+    users::MECHANISM,
+    audit::MECHANISM,
+    assets::MECHANISM,
+    health::MECHANISM,
+    cockpit::MECHANISM,
+    projects::MECHANISM,
+    nodes::MECHANISM,
+    clocks::MECHANISM,
+    reports::MECHANISM,
+    rules::MECHANISM,
+    lights::MECHANISM,
+    calendar::MECHANISM,
+    notifications::MECHANISM,
+    cadence::MECHANISM,
+    imports::MECHANISM,
+    exports::MECHANISM,
+    battle::MECHANISM,
+    map::MECHANISM,
+    search::MECHANISM,
+    enterprises::MECHANISM,
+    problems::MECHANISM,
+    leads::MECHANISM,
+    batches::MECHANISM,
+    campaigns::MECHANISM,
+    supervision::MECHANISM,
+    land::MECHANISM,
+    programmes::MECHANISM,
+    // The old layout, being emptied into the mechanisms above.
+    Mechanism { name: "core", pages: Mechanism::none, api: api::router, write_routes: CORE_WRITE_ROUTES },
+    Mechanism { name: "accounts", pages: admin::router, api: accounts::router, write_routes: &[] },
+    Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
+    Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
+    Mechanism { name: "nodes", pages: Mechanism::none, api: nodes_api::router, write_routes: &[] },
+    Mechanism { name: "work", pages: Mechanism::none, api: work_api::router, write_routes: &[] },
+    Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
+    Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
+    Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
+    Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
+    Mechanism { name: "clocks", pages: Mechanism::none, api: clocks_api::router, write_routes: clocks_api::WRITE_ROUTES },
+];
+
 /// The whole application, with sign-in, CSRF, size limits and security headers on every route.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(ui::router())
-        .merge(admin::router())
-        .nest("/api/v1", api::router())
-        .route("/healthz", axum::routing::get(api::healthz))
+    let mut pages = Router::new();
+    let mut api = Router::new();
+    for m in MECHANISMS {
+        pages = pages.merge((m.pages)());
+        api = api.merge((m.api)());
+    }
+    pages
+        .nest("/api/v1", api.fallback(error::not_found))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn(guard::headers))
@@ -67,20 +168,10 @@ pub async fn serve(
 /// The methods and paths of every route that changes state, for the access tests: a test
 /// walks this list, so a new write route cannot escape them.
 pub fn write_routes() -> Vec<(&'static str, &'static str)> {
-    [
-        CORE_WRITE_ROUTES,
-        clocks_api::WRITE_ROUTES,
-        excel_api::WRITE_ROUTES,
-        reports_api::WRITE_ROUTES,
-        service_api::WRITE_ROUTES,
-        pipeline_api::WRITE_ROUTES,
-    ]
-    .concat()
+    MECHANISMS.iter().flat_map(|m| m.write_routes.iter().copied()).collect()
 }
 
 const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/login"),
-    ("POST", "/logout"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/auth/password"),

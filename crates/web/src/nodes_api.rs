@@ -2,7 +2,7 @@
 //! verifies or sends back) and date changes under a coordinator's approval.
 
 use crate::AppState;
-use crate::api::ProjectsQuery;
+use crate::query::ProjectsQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath, non_empty};
@@ -285,7 +285,7 @@ async fn plan(
     IdPath(id): IdPath,
     Json(b): Json<PlanBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    crate::api::check_project(&st, &a.actor, id, crate::api::edit).await?;
+    crate::access::check_project(&st, &a.actor, id, crate::access::edit).await?;
     let first_on = zhantu_domain::parse_date(&b.first_on)?;
     let n = st
         .store
@@ -352,7 +352,7 @@ async fn schedule(
     IdPath(id): IdPath,
     axum::extract::Query(q): axum::extract::Query<ScheduleQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    crate::api::check_project(&st, &a.actor, id, crate::api::read).await?;
+    crate::access::check_project(&st, &a.actor, id, crate::access::read).await?;
     let (nodes, all) = st.store.schedule_versions(id).await?;
     let latest = all.len().saturating_sub(1);
     let pick = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {

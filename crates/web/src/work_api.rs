@@ -2,7 +2,7 @@
 //! pausing and resuming projects, progress reports, and closing a month.
 
 use crate::AppState;
-use crate::api::check_project;
+use crate::access::check_project;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
@@ -116,7 +116,7 @@ async fn submit_report(
     IdPath(id): IdPath,
     Json(b): Json<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    check_project(&st, &a.actor, id, crate::api::edit).await?;
+    check_project(&st, &a.actor, id, crate::access::edit).await?;
     let period = ReportPeriod::from_code(b.period_kind.trim())
         .ok_or_else(|| ApiError::bad_request("invalid_period", "填报周期应为 week（周报）或 month（月报）"))?;
     let investment = match (&b.investment, period) {

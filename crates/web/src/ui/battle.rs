@@ -4,11 +4,11 @@
 //! scrolling grid whose axis and names stay in view (CSS sticky), or one SVG file to download
 //! (`/battle-map.svg`) for printing on the meeting room's wall.
 
-use super::i18n::tf;
+use crate::page::i18n::tf;
 use super::registry::{ListQuery, filter_form};
-use super::{Ctx, PageError, layout, long_date, query_string};
+use super::{Ctx, PageError, layout_legacy, long_date, query_string};
 use crate::AppState;
-use crate::pages::esc;
+use crate::page::esc;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -144,13 +144,13 @@ impl<'a> Chart<'a> {
                     .leader
                     .as_ref()
                     .map(|l| l.name.clone())
-                    .unwrap_or_else(|| super::i18n::t(lang, "battle.no_leader").into()),
+                    .unwrap_or_else(|| crate::page::i18n::t(lang, "battle.no_leader").into()),
                 Group::Category => r
                     .project
                     .categories
                     .first()
                     .cloned()
-                    .unwrap_or_else(|| super::i18n::t(lang, "battle.no_category").into()),
+                    .unwrap_or_else(|| crate::page::i18n::t(lang, "battle.no_category").into()),
             }
         };
         let mut sorted: Vec<&MapRow> = rows.iter().collect();
@@ -455,7 +455,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
     let as_of = st.store.as_of().await?;
     let choices = st.store.filter_choices().await?;
     let lang = cx.lang;
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let chart = Chart::new(&rows, group, zoom, as_of, lang);
 
     let opts = |items: &[(&str, &str)], sel: &str| -> String {
@@ -568,7 +568,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
         c_project = t("common.project"),
         today_x = chart.x(as_of),
     );
-    Ok(layout(&cx, t("battle.title"), &body, &["/assets/app.js"]))
+    Ok(layout_legacy(&cx, t("battle.title"), &body, &["/assets/app.js"]))
 }
 
 /// `/battle-map.svg`: the same chart as one standalone SVG file (names, axis and rows).

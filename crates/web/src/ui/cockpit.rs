@@ -1,10 +1,10 @@
 //! `/`: the cockpit (驾驶舱) of a year, up to a chosen month: the headline figures, charts and
 //! the ranking of units. Every count links to the registry list it counts.
 
-use super::i18n::tf;
-use super::{Ctx, PageError, layout, light_label, long_date, money, pct, stage_label};
+use crate::page::i18n::tf;
+use super::{Ctx, PageError, layout_legacy, light_label, long_date, money, pct, stage_label};
 use crate::AppState;
-use crate::pages::esc;
+use crate::page::esc;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::Datelike;
@@ -57,7 +57,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         .await?
         .unwrap_or_else(|| cx.t("cockpit.district").into());
     let lang = cx.lang;
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let rank_month = month.unwrap_or(if f.as_of.year() > year { 12 } else { f.as_of.month() });
     let scope = cx.scope();
     let mut ranks = st.store.unit_ranking(year, rank_month, scope.as_deref()).await?;
@@ -437,7 +437,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         c_done = t("cockpit.unit_done"),
         c_rate2 = t("cockpit.unit_rate"),
     );
-    Ok(layout(
+    Ok(layout_legacy(
         &cx,
         &format!("{} {}", cx.t("nav.cockpit"), year),
         &body,

@@ -4,11 +4,11 @@
 //! and the progress bar are driven by `app.js` (the API needs the CSRF header); each run's
 //! result is a server-rendered page, `/import/runs/{id}`.
 
-use super::{Ctx, PageError, layout};
+use super::{Ctx, PageError, layout_legacy};
 use crate::AppState;
 use crate::auth::Via;
 use crate::excel_api::{Job, job};
-use crate::pages::esc;
+use crate::page::esc;
 use axum::Router;
 use axum::extract::Path;
 use axum::response::Html;
@@ -95,7 +95,7 @@ async fn page(cx: Ctx) -> Result<Html<String>, PageError> {
         tpl_hint = cx.t("excel.templates_hint"),
         exp = cx.t("excel.exports"),
     );
-    Ok(layout(&cx, cx.t("excel.title"), &body, &["/assets/app.js"]))
+    Ok(layout_legacy(&cx, cx.t("excel.title"), &body, &["/assets/app.js"]))
 }
 
 async fn run_page(cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
@@ -105,7 +105,7 @@ async fn run_page(cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageE
         .map_err(|_| PageError(crate::ApiError::not_found(format!("导入任务 {id} 不存在")), cx.lang))?;
     let j = job(id, &cx.auth).map_err(|e| PageError(e, cx.lang))?;
     let body = run_body(&cx, &j);
-    Ok(layout(&cx, cx.t("excel.run_title"), &body, &["/assets/app.js"]))
+    Ok(layout_legacy(&cx, cx.t("excel.run_title"), &body, &["/assets/app.js"]))
 }
 
 fn run_body(cx: &Ctx, j: &Job) -> String {

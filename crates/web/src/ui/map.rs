@@ -2,11 +2,11 @@
 //! shipped as `reference::JIAOJIANG_MAP`): no tiles, no boundaries, no network. Each tile
 //! links to the registry of its street; the table below says the same for screen readers.
 
-use super::i18n::tf;
+use crate::page::i18n::tf;
 use super::registry::{ListQuery, filter_form};
-use super::{Ctx, PageError, layout, money, query_string};
+use super::{Ctx, PageError, layout_legacy, money, query_string};
 use crate::AppState;
-use crate::pages::esc;
+use crate::page::esc;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use zhantu_domain::reference::JIAOJIANG_MAP;
@@ -23,7 +23,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
     let counts = st.store.division_counts(&filter).await?;
     let choices = st.store.filter_choices().await?;
     let lang = cx.lang;
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let of = |code: &str| counts.iter().find(|c| c.code.as_deref() == Some(code));
     let max = counts.iter().map(|c| c.projects).max().unwrap_or(1).max(1);
     let keep = q.pairs();
@@ -103,7 +103,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
                 tile.push_str(&format!(
                     r##"<a href="{}"><title>{}</title><rect x="{bx:.0}" y="{:.0}" width="46" height="24" rx="4" fill="{color}"/><text x="{:.0}" y="{:.0}" font-size="13" fill="#fff" text-anchor="middle">{v}</text></a>"##,
                     esc(&link(cell.code, Some(light))),
-                    esc(super::i18n::t(lang, &format!("light.{light}"))),
+                    esc(crate::page::i18n::t(lang, &format!("light.{light}"))),
                     y + 84.0,
                     bx + 23.0,
                     y + 101.0
@@ -166,5 +166,5 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         green = super::light_label(lang, zhantu_domain::lights::Light::Green),
         c_inv = t("common.total_investment"),
     );
-    Ok(layout(&cx, t("map.title"), &body, &[]))
+    Ok(layout_legacy(&cx, t("map.title"), &body, &[]))
 }

@@ -3,12 +3,12 @@
 //! supervision rounds (`/supervision`) and the land quota ledger (`/land`). Forms post to page
 //! routes that call the same functions as the JSON API, so both paths check the same rules.
 
-use super::{Ctx, Lang, PageError, layout, money};
+use super::{Ctx, Lang, PageError, layout_legacy, money};
 use crate::AppState;
 use crate::auth::Via;
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::pages::esc;
+use crate::page::esc;
 use crate::pipeline_api::{self as api, BatchBody, CampaignBody, FindingBody, LandBody, LeadsQuery, NewLeadBody, RoundBody, StageBody};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -165,7 +165,7 @@ fn subnav(cx: &Ctx) -> String {
 }
 
 fn page(cx: &Ctx, title: &str, links: &str, body: &str) -> Html<String> {
-    layout(
+    layout_legacy(
         cx,
         title,
         &format!(
@@ -644,7 +644,7 @@ async fn batch(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f)
         format!(
             r#"<section class="panel"><h2>{h}</h2><p class="hint">{hint}</p><form method="post" action="/batches/{id}/projects" class="filters">{csrf}<div class="f"><label for="b-project">{l}</label><input id="b-project" name="project_id" required></div><div class="f"><button type="submit">{b}</button></div></form></section>"#,
             h = t("pipeline.add_to_batch"),
-            hint = esc(&super::i18n::tf(
+            hint = esc(&crate::page::i18n::tf(
                 lang,
                 "pipeline.gate_hint",
                 &[("gates", &d.batch.gate_nodes.join("、"))]

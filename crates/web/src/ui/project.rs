@@ -1,10 +1,10 @@
 //! `/projects/{id}`: one project whole: facts, nodes on a timeline (planned against actual,
 //! with lights), stage history, investment by month, reports, problems and the audit history.
 
-use super::{Ctx, PageError, check_read, layout, light_badge, long_date, money, opt_date, stage_label};
+use super::{Ctx, PageError, check_read, layout_legacy, light_badge, long_date, money, opt_date, stage_label};
 use crate::AppState;
 use crate::extract::IdPath;
-use crate::pages::esc;
+use crate::page::esc;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDate;
@@ -283,7 +283,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         })
         .await?;
     let lang = cx.lang;
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let s = &p.summary;
     let industry = s
         .industry_code
@@ -596,5 +596,5 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         as_of_label = t("cockpit.as_of"),
         as_of = long_date(lang, as_of),
     );
-    Ok(layout(&cx, &s.name, &body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
+    Ok(layout_legacy(&cx, &s.name, &body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
 }

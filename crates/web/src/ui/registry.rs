@@ -1,11 +1,11 @@
 //! `/projects`: the project registry (项目库). Filters, order and page live in the URL of a
 //! plain GET form, so links can be shared and the back button works without script.
 
-use super::i18n::tf;
-use super::{Ctx, PageError, layout, light_badge, light_label, money, query_string, stage_label};
+use crate::page::i18n::tf;
+use super::{Ctx, PageError, layout_legacy, light_badge, light_label, money, query_string, stage_label};
 use crate::AppState;
-use crate::api::ProjectsQuery;
-use crate::pages::esc;
+use crate::query::ProjectsQuery;
+use crate::page::esc;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
@@ -91,7 +91,7 @@ fn options(choices: &[(String, String)], selected: &str, any: &str) -> String {
 
 /// The filter form shared by the registry, the battle map and the map. `extra` adds fields.
 pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: &str) -> String {
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let lang = cx.lang;
     let units: Vec<(String, String)> = c
         .units
@@ -155,7 +155,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
     let page = st.store.list_projects_sorted(&filter, sort).await?;
     let choices = st.store.filter_choices().await?;
     let lang = cx.lang;
-    let t = |k: &str| -> &'static str { super::i18n::t(cx.lang, k) };
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
 
     let sorts: String = ProjectSort::ALL
         .iter()
@@ -249,5 +249,5 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         },
         pages = t("registry.pages"),
     );
-    Ok(layout(&cx, t("registry.title"), &body, &[]))
+    Ok(layout_legacy(&cx, t("registry.title"), &body, &[]))
 }

@@ -4,11 +4,11 @@
 //! report and its comparison with the previous issue. The report's own text is the Chinese
 //! official document; the page around it follows the reader's language.
 
-use super::{Ctx, PageError, layout};
+use super::{Ctx, PageError, layout_legacy};
 use crate::AppState;
 use crate::auth::Via;
 use crate::error::ApiError;
-use crate::pages::esc;
+use crate::page::esc;
 use crate::reports_api::{Format, build, download, issue_period, load_issued, parse_period};
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -133,7 +133,7 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
         measure = cx.t("reports.measure"),
         weight = cx.t("reports.weight"),
     );
-    Ok(layout(&cx, cx.t("reports.title"), &body, &[]))
+    Ok(layout_legacy(&cx, cx.t("reports.title"), &body, &[]))
 }
 
 fn issued_table(cx: &Ctx, items: &[IssuedSummary]) -> String {
@@ -210,7 +210,7 @@ async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Pa
         links = download_links(&cx, &base, &report),
         doc = document_html(&report),
     );
-    Ok(layout(&cx, &format!("{} {}", report.title, report.period_label), &body, SCRIPTS).into_response())
+    Ok(layout_legacy(&cx, &format!("{} {}", report.title, report.period_label), &body, SCRIPTS).into_response())
 }
 
 fn download_links(cx: &Ctx, base: &str, r: &Report) -> String {
@@ -318,7 +318,7 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
         links = download_links(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
         doc = document_html(&issued.report),
     );
-    Ok(layout(&cx, &issued.report.title, &body, SCRIPTS).into_response())
+    Ok(layout_legacy(&cx, &issued.report.title, &body, SCRIPTS).into_response())
 }
 
 async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
@@ -356,7 +356,7 @@ async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String
         cur = head(Some(&issued.summary)),
         prev = head(previous.as_ref().map(|p| &p.summary)),
     );
-    Ok(layout(&cx, cx.t("reports.compare"), &body, &[]))
+    Ok(layout_legacy(&cx, cx.t("reports.compare"), &body, &[]))
 }
 
 /// The report as an HTML document: the same text and tables as the PDF, charts drawn by

@@ -5,13 +5,13 @@
 //! may take (`/problems/{id}`). Forms post back with the CSRF field; the work is done by the
 //! same functions as the JSON API.
 
-use super::i18n::tf;
-use super::{Ctx, PageError, layout, pct, query_string};
+use crate::page::i18n::tf;
+use super::{Ctx, PageError, layout_legacy, pct, query_string};
 use crate::AppState;
 use crate::auth::{Auth, Via};
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::pages::esc;
+use crate::page::esc;
 use crate::service_api::{
     EnterpriseQuery, FindingBody, ProblemQuery, RaiseBody, StatsQuery, StepBody, VisitBody, do_raise, do_record_visit, do_step,
     load_problem, monthly, scope, unit_stats,
@@ -263,7 +263,7 @@ async fn enterprises_page(State(st): State<AppState>, cx: Ctx, Query(pq): Query<
         c_problems = t("service.col.problems"),
         c_open = t("service.col.open_problems"),
     );
-    Ok(layout(&cx, t("service.enterprises.title"), &body, &[]))
+    Ok(layout_legacy(&cx, t("service.enterprises.title"), &body, &[]))
 }
 
 /// Problem categories offered on the visit form (PRACTICE.md §5.1).
@@ -410,7 +410,7 @@ async fn enterprise_page(
         h_problems = t("service.problems.title"),
         problems_html = problem_rows(&cx, &problems.items),
     );
-    Ok(layout(&cx, &e.name, &body, &[]))
+    Ok(layout_legacy(&cx, &e.name, &body, &[]))
 }
 
 #[derive(Deserialize)]
@@ -583,7 +583,7 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         c_rate = t("service.stats.rate"),
         c_days = t("service.stats.days"),
     );
-    Ok(layout(&cx, t("service.problems.title"), &body, &[]))
+    Ok(layout_legacy(&cx, t("service.problems.title"), &body, &[]))
 }
 
 /// The form to raise a problem (from a project or node by number, or on its own), for those
@@ -693,7 +693,7 @@ async fn lists_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<StatsQu
         apply = t("service.filter.apply"),
         export = t("service.export_xlsx"),
     );
-    Ok(layout(&cx, t("service.lists.title"), &body, &[]))
+    Ok(layout_legacy(&cx, t("service.lists.title"), &body, &[]))
 }
 
 async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
@@ -843,7 +843,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
         h_actions = t("service.actions"),
         h_history = t("service.history"),
     );
-    Ok(layout(&cx, &format!("#{id}"), &body, &[]))
+    Ok(layout_legacy(&cx, &format!("#{id}"), &body, &[]))
 }
 
 #[derive(Deserialize)]

@@ -1,40 +1,13 @@
 //! The pages' strings, in `i18n/zh-CN.json` (the default) and `i18n/en.json`, plus one pair of
-//! files per feature area (`i18n/<area>.zh-CN.json`, `i18n/<area>.en.json`): flat objects of
-//! key → text, compiled into the binary, merged and parsed once. A key defined twice is a bug
-//! the tests catch. `{name}` marks a placeholder.
+//! files per mechanism (`i18n/<mechanism>.zh-CN.json`, `i18n/<mechanism>.en.json`): flat objects
+//! of key → text, compiled into the binary, merged and parsed once. `build.rs` finds the files,
+//! so a new mechanism's strings need no registering. A key defined twice is a bug the tests
+//! catch. `{name}` marks a placeholder.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// (file name, zh-CN text, en text) of every string file.
-const FILES: &[(&str, &str, &str)] = &[
-    ("core", include_str!("../../i18n/zh-CN.json"), include_str!("../../i18n/en.json")),
-    (
-        "excel",
-        include_str!("../../i18n/excel.zh-CN.json"),
-        include_str!("../../i18n/excel.en.json"),
-    ),
-    (
-        "reports",
-        include_str!("../../i18n/reports.zh-CN.json"),
-        include_str!("../../i18n/reports.en.json"),
-    ),
-    (
-        "service",
-        include_str!("../../i18n/service.zh-CN.json"),
-        include_str!("../../i18n/service.en.json"),
-    ),
-    (
-        "pipeline",
-        include_str!("../../i18n/pipeline.zh-CN.json"),
-        include_str!("../../i18n/pipeline.en.json"),
-    ),
-    (
-        "clocks",
-        include_str!("../../i18n/clocks.zh-CN.json"),
-        include_str!("../../i18n/clocks.en.json"),
-    ),
-];
+include!(concat!(env!("OUT_DIR"), "/i18n_files.rs"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -144,27 +117,12 @@ mod tests {
     /// Every key the page code uses (`t("…")`, `tf(…, "…"`, `cx.t("…")`) exists.
     #[test]
     fn every_key_used_in_the_code_exists() {
-        let sources = [
-            include_str!("mod.rs"),
-            include_str!("actions.rs"),
-            include_str!("cockpit.rs"),
-            include_str!("registry.rs"),
-            include_str!("project.rs"),
-            include_str!("battle.rs"),
-            include_str!("map.rs"),
-            include_str!("excel.rs"),
-            include_str!("reports.rs"),
-            include_str!("service.rs"),
-            include_str!("pipeline.rs"),
-            include_str!("../pages.rs"),
-            include_str!("../admin.rs"),
-        ];
         let zh = keys(Lang::Zh);
         let mut missing = BTreeSet::new();
-        for src in sources {
-            for pat in ["t(\"", "t(lang, \"", "t(other, \"", "tf(cx.lang, \"", "tf(lang, \""] {
+        for (_, src) in SOURCES {
+            for pat in ["t(\"", "t(lang, \"", "t(other, \"", "tf(cx.lang, \"", "tf(lang, \"", "t('", "tf('"] {
                 for part in src.split(pat).skip(1) {
-                    if let Some(key) = part.split('"').next() {
+                    if let Some(key) = part.split(['"', '\'']).next() {
                         if key.contains('.') && !key.contains(' ') && !zh.contains(key) {
                             missing.insert(key.to_string());
                         }

@@ -1,65 +1,30 @@
-//! Sign-in and sign-out, the stylesheet, and the HTML escaping every page uses. The signed-in
-//! pages (cockpit, registry, project, battle map, map) are in `ui/`.
+//! Signing in and out: the sign-in page and its form, and sign-out. The JSON API's sign-in
+//! (`/api/v1/auth/…`) shares `accounts::sign_in`, so both check the same throttle and password.
 
-use crate::AppState;
 use crate::auth::{self, Auth, Via};
 use crate::error::ApiError;
 use crate::guard::PRE_SESSION_CSRF_COOKIE;
-use crate::ui::i18n::{Lang, t};
+use crate::page::{Lang, bare_page, safe_next, t};
+use crate::{AppState, Mechanism};
+use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-const APP_CSS: &str = include_str!("../assets/app.css");
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "signin",
+    pages,
+    api: Mechanism::none,
+    write_routes: &[("POST", "/login"), ("POST", "/logout")],
+};
 
-pub fn router() -> Router<AppState> {
+fn pages() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
-        .route(
-            "/assets/app.css",
-            get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                        (header::CACHE_CONTROL, "public, max-age=3600"),
-                    ],
-                    APP_CSS,
-                )
-            }),
-        )
-}
-
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-fn page(lang: Lang, title: &str, body: &str) -> String {
-    format!(
-        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{} · {}</title><link rel="stylesheet" href="/assets/app.css"></head><body>{body}</body></html>"#,
-        lang.html_code(),
-        esc(title),
-        t(lang, "app.name")
-    )
-}
-
-/// Only same-site relative paths may be redirected to after sign-in. Browsers drop tabs and
-/// newlines and read `\` as `/`, so `/\t/evil.example` would leave the site: such paths are
-/// refused whole.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_control()) => n,
-        _ => "/",
-    }
 }
 
 #[derive(Deserialize)]
@@ -67,6 +32,23 @@ struct LoginQuery {
     next: Option<String>,
     error: Option<String>,
     lang: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signin/login.html")]
+struct LoginPage<'a> {
+    lang: Lang,
+    error: Option<&'a str>,
+    /// The browser's pre-session CSRF token.
+    pre: &'a str,
+    next: &'a str,
+    demo: bool,
+}
+
+impl LoginPage<'_> {
+    fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
 }
 
 async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Result<Response, ApiError> {
@@ -82,34 +64,14 @@ async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Qu
         .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(auth::random_token);
     let demo = st.store.setting("demo_seed").await?.is_some();
-    let error = q
-        .error
-        .as_deref()
-        .map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, esc(e)))
-        .unwrap_or_default();
-    let hint = if demo {
-        format!(r#"<p class="hint">{} <code>Zhantu2019</code></p>"#, t(lang, "login.demo_hint"))
-    } else {
-        String::new()
-    };
-    let other = lang.other();
-    let body = format!(
-        r#"<main class="login"><h1>{heading}</h1>{error}
-<form method="post" action="/login">
-<input type="hidden" name="csrf_token" value="{pre}"><input type="hidden" name="next" value="{next}">
-<label for="username">{user}</label><input id="username" name="username" autocomplete="username" required autofocus>
-<label for="password">{password}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">{submit}</button></form>{hint}
-<p><a href="/login?lang={other_code}" lang="{other_code}" hreflang="{other_code}">{other_name}</a></p></main>"#,
-        heading = t(lang, "login.title"),
-        user = t(lang, "login.username"),
-        password = t(lang, "login.password"),
-        submit = t(lang, "login.submit"),
-        other_code = other.code(),
-        other_name = t(other, "lang.self"),
-        next = esc(safe_next(q.next.as_deref())),
-    );
-    let mut resp = Html(page(lang, t(lang, "login.submit"), &body)).into_response();
+    let body = crate::page::Markup::of(&LoginPage {
+        lang,
+        error: q.error.as_deref(),
+        pre: &pre,
+        next: safe_next(q.next.as_deref()),
+        demo,
+    });
+    let mut resp = bare_page(lang, t(lang, "login.submit"), body).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600")

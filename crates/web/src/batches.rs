@@ -1,0 +1,10 @@
+//! (being moved here from the old layout)
+
+use crate::Mechanism;
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "batches",
+    pages: Mechanism::none,
+    api: Mechanism::none,
+    write_routes: &[],
+};

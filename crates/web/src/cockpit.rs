@@ -1,0 +1,61 @@
+//! The cockpit (驾驶舱): the year's figures as a page (`/`) and as JSON (`/api/v1/figures`).
+
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, non_empty};
+use crate::{AppState, Mechanism};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::Value;
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "cockpit",
+    pages: Mechanism::none,
+    api,
+    write_routes: &[],
+};
+
+fn api() -> Router<AppState> {
+    Router::new().route("/figures", get(figures))
+}
+
+#[derive(Debug, Deserialize)]
+struct FiguresQuery {
+    year: Option<String>,
+    /// A division code or its prefix: 331002 one district, 3310 a city; none: everything.
+    division: Option<String>,
+}
+
+async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>) -> Result<Json<Value>, ApiError> {
+    let year = match non_empty(&q.year) {
+        None => st.store.as_of().await?.year(),
+        Some(s) => match s.parse::<i32>() {
+            Ok(y) if (1949..=2100).contains(&y) => y,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_year",
+                    format!("年份“{s}”无效：应为四位年份，如 2019"),
+                ));
+            }
+        },
+    };
+    let division = match non_empty(&q.division) {
+        None => None,
+        Some(d) if (2..=12).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) => Some(d),
+        Some(d) => {
+            return Err(ApiError::bad_request(
+                "invalid_division",
+                format!("区划代码“{d}”无效：应为2到12位数字，如 331002（椒江区）或 3310（台州市）"),
+            ));
+        }
+    };
+    let f = match division {
+        None => st.store.year_figures(year).await?,
+        Some(d) => st.store.division_figures(year, Some(d)).await?,
+    };
+    Ok(Json(
+        serde_json::to_value(f).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
+}

@@ -1,0 +1,27 @@
+//! `GET /healthz`: the database answers; the engine and the version, for monitoring.
+
+use crate::{AppState, Mechanism};
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "health",
+    pages: router,
+    api: Mechanism::none,
+    write_routes: &[],
+};
+
+fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
+    st.store.is_empty().await?;
+    Ok(Json(
+        json!({ "status": "ok", "engine": st.store.engine().name(), "version": env!("CARGO_PKG_VERSION") }),
+    ))
+}
+

@@ -1,0 +1,142 @@
+//! Formatting for people: money in 万元/亿元 (million/billion yuan in English), dates,
+//! percentages, lights and stages in the page's language, and query strings.
+
+use super::{Lang, Markup, i18n};
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use zhantu_domain::Money;
+use zhantu_domain::figures::Pct1;
+use zhantu_domain::lights::Light;
+
+/// The URL without one query parameter.
+pub fn strip_param(uri: &str, name: &str) -> String {
+    let Some((path, query)) = uri.split_once('?') else {
+        return uri.to_string();
+    };
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some(name))
+        .collect();
+    if rest.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", rest.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn qv(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A query string from (name, value) pairs, leaving out empty values.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", qv(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+pub fn pct(p: Option<Pct1>) -> String {
+    p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
+}
+
+/// Money for people: 万元/亿元 in Chinese, million/billion yuan in English.
+pub fn money(lang: Lang, m: Money, big: bool) -> String {
+    match lang {
+        Lang::Zh if big => m.display_yi(),
+        Lang::Zh => m.display_wan(),
+        Lang::En => {
+            let (div, unit) = if big { (1_000_000_000i128, "bn") } else { (1_000_000i128, "m") };
+            // Hundredths of the unit, rounded half away from zero.
+            let y = m.yuan() as i128 * 100;
+            let h = if y >= 0 { (y + div / 2) / div } else { (y - div / 2) / div };
+            let (sign, h) = if h < 0 { ("-", -h) } else { ("", h) };
+            let whole = group(&(h / 100).to_string());
+            format!("{sign}{whole}.{:02} {unit} yuan", h % 100)
+        }
+    }
+}
+
+fn group(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A date in the page's language: 2019年12月31日 / 31 Dec 2019.
+pub fn long_date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%-d %b %Y").to_string(),
+    }
+}
+
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+pub fn light_label(lang: Lang, l: Light) -> &'static str {
+    i18n::t(lang, &format!("light.{}", l.code()))
+}
+
+#[derive(Template)]
+#[template(path = "partials/light.html")]
+struct LightBadge<'a> {
+    light: Option<Light>,
+    label: &'a str,
+    reason: &'a str,
+}
+
+/// A coloured dot with the light's name (the colour is never the only signal).
+pub fn light_badge(lang: Lang, l: Option<Light>, reason: Option<&str>) -> Markup {
+    Markup::of(&LightBadge {
+        light: l,
+        label: l.map(|l| light_label(lang, l)).unwrap_or("—"),
+        reason: reason.unwrap_or(""),
+    })
+}
+
+pub fn stage_label(lang: Lang, s: zhantu_domain::Stage) -> &'static str {
+    match lang {
+        Lang::Zh => s.label_zh(),
+        Lang::En => s.label_en(),
+    }
+}
+
+/// Escapes text for HTML. Pages use templates, which escape by themselves: this is for the
+/// few strings built outside a page (SVG exports).
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Only same-site relative paths may be redirected to after sign-in. Browsers drop tabs and
+/// newlines and read `\` as `/`, so `/\t/evil.example` would leave the site: such paths are
+/// refused whole.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_control()) => n,
+        _ => "/",
+    }
+}
+

@@ -1,0 +1,380 @@
+//! What every page shares, and nothing else: the request's context (`Ctx`: the signed-in user,
+//! the language, the path), the page error, the layout around every page, the flash message,
+//! the CSRF field, the answer after a form, and the formatting of money, dates and lights.
+//! Pages are askama templates (`templates/`), which escape every value by default; a piece of
+//! HTML is passed between templates only as [`Markup`], which only a template can make.
+//! This module imports no mechanism.
+
+mod format;
+pub mod i18n;
+
+pub use format::*;
+pub use i18n::{Lang, t, tf};
+
+use crate::AppState;
+use crate::auth::{Auth, Via, cookie};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::fmt;
+
+pub const LANG_COOKIE: &str = "zhantu_lang";
+
+/// HTML made by a template: the one way a piece of a page reaches another template without
+/// being escaped again. Nothing but [`Markup::of`] (a rendered template) makes one.
+#[derive(Clone, Default)]
+pub struct Markup(String);
+
+impl Markup {
+    /// Renders a template (askama escapes every value in it).
+    pub fn of(t: &impl Template) -> Markup {
+        Markup(t.render().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "a template failed to render");
+            String::new()
+        }))
+    }
+    /// Several pieces, one after the other.
+    pub fn join(parts: impl IntoIterator<Item = Markup>) -> Markup {
+        Markup(parts.into_iter().map(|m| m.0).collect())
+    }
+    /// HTML built by hand with `format!` and `esc`, from the pages not yet moved to templates.
+    /// Being removed: no new caller.
+    pub fn legacy(html: String) -> Markup {
+        Markup(html)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Markup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Askama writes a `Markup` as it is: it was escaped when its template rendered.
+impl askama::filters::HtmlSafe for Markup {}
+
+/// A template as the page's answer.
+pub fn html(t: &impl Template) -> Html<String> {
+    Html(Markup::of(t).0)
+}
+
+/// The signed-in user, the page's language and the request's path with its query.
+pub struct Ctx {
+    pub auth: Auth,
+    pub lang: Lang,
+    pub uri: String,
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, PageError> {
+        let auth = Auth::from_request_parts(parts, st).await.map_err(|e| PageError(e, Lang::Zh))?;
+        let query_lang = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("lang="))
+            .and_then(Lang::from_code);
+        let lang = query_lang
+            .or_else(|| cookie(&parts.headers, LANG_COOKIE).as_deref().and_then(Lang::from_code))
+            .unwrap_or(Lang::Zh);
+        Ok(Ctx {
+            auth,
+            lang,
+            uri: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+            path: parts.uri.path().to_string(),
+        })
+    }
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+    /// The projects the reader may see: `None` for readers of the whole district.
+    pub fn scope(&self) -> Option<Vec<i64>> {
+        (!self.auth.actor.reads_all()).then(|| self.auth.actor.unit_scope.clone())
+    }
+}
+
+impl Ctx {
+    /// The session's CSRF token for the forms of the page ("" for an API token, which needs none).
+    pub fn csrf(&self) -> &str {
+        csrf_of(&self.auth)
+    }
+    /// Wraps an error in the page's language.
+    pub fn err(&self) -> impl Fn(ApiError) -> PageError + '_ {
+        move |e| PageError(e, self.lang)
+    }
+    pub fn money(&self, m: zhantu_domain::Money) -> String {
+        money(self.lang, m, false)
+    }
+    pub fn money_big(&self, m: zhantu_domain::Money) -> String {
+        money(self.lang, m, true)
+    }
+    pub fn long_date(&self, d: chrono::NaiveDate) -> String {
+        long_date(self.lang, d)
+    }
+    pub fn stage(&self, s: zhantu_domain::Stage) -> &'static str {
+        stage_label(self.lang, s)
+    }
+    pub fn light(&self, l: zhantu_domain::lights::Light) -> &'static str {
+        light_label(self.lang, l)
+    }
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tf(self.lang, key, args)
+    }
+}
+
+/// The CSRF token of a session ("" for an API token).
+pub fn csrf_of(a: &Auth) -> &str {
+    match &a.via {
+        Via::Session { csrf, .. } => csrf.as_str(),
+        Via::Token => "",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/csrf.html")]
+struct CsrfField<'a> {
+    token: &'a str,
+}
+
+/// The hidden CSRF field every form of a page carries.
+pub fn csrf_field(a: &Auth) -> Markup {
+    Markup::of(&CsrfField { token: csrf_of(a) })
+}
+
+/// The message a form leaves on the page it returns to: `ok` is a translation key (never text
+/// from the URL: only keys starting with the page's own prefix are shown), `error` the refusal.
+#[derive(Deserialize, Default)]
+pub struct Flash {
+    pub ok: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/flash.html")]
+struct FlashMessage<'a> {
+    error: Option<&'a str>,
+    ok: Option<&'a str>,
+}
+
+impl Flash {
+    /// The message as HTML; `ok` keys outside `prefixes` are not shown.
+    pub fn show(&self, cx: &Ctx, prefixes: &[&str]) -> Markup {
+        let ok = self
+            .ok
+            .as_deref()
+            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+            .map(|k| cx.t(k));
+        Markup::of(&FlashMessage {
+            error: self.error.as_deref(),
+            ok,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct Refused<'a> {
+    message: &'a str,
+    back: &'a str,
+}
+
+/// After a form: back to the page with a message (`ok` a translation key). A refusal other
+/// than bad input (no right, a stale version) answers with its own status and a page saying why.
+pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
+    let q = match result {
+        Ok(k) => format!("ok={}", crate::guard::urlencode(k)),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => format!("error={}", crate::guard::urlencode(&e.message)),
+        Err(e) => {
+            return (e.status, html(&Refused { message: &e.message, back: to })).into_response();
+        }
+    };
+    Redirect::to(&format!("{to}?{q}")).into_response()
+}
+
+/// A page's error: the status and a short message in the page's language, as HTML.
+pub struct PageError(pub ApiError, pub Lang);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> PageError {
+        PageError(e, Lang::Zh)
+    }
+}
+
+impl From<zhantu_store::StoreError> for PageError {
+    fn from(e: zhantu_store::StoreError) -> PageError {
+        PageError(e.into(), Lang::Zh)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError(e, lang) = self;
+        if e.status == StatusCode::UNAUTHORIZED {
+            return e.into_response();
+        }
+        (
+            e.status,
+            html(&ErrorPage {
+                lang,
+                status: e.status.as_u16(),
+                message: &e.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// One link of the main navigation.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "layout.html")]
+struct Layout<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    body: Markup,
+    scripts: &'a [&'a str],
+    nav: Vec<NavLink>,
+    role: &'a str,
+    other: Lang,
+    back: String,
+}
+
+/// The whole page: skip link, navigation, user bar with language switch and sign-out, the
+/// body, and the scripts it names.
+pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<String> {
+    use zhantu_domain::access::Action;
+    let mut links = vec![
+        ("/", "nav.cockpit"),
+        ("/projects", "nav.registry"),
+        ("/battle-map", "nav.battle_map"),
+        ("/map", "nav.map"),
+        ("/problems", "nav.problems"),
+        ("/enterprises", "nav.enterprises"),
+        ("/attraction", "nav.attraction"),
+        ("/programs", "nav.programs"),
+        ("/reports", "nav.reports"),
+    ];
+    if cx.auth.actor.may(Action::Import).is_ok() {
+        links.push(("/import", "nav.import"));
+    }
+    if cx.auth.actor.reads_all() {
+        links.push(("/audit", "nav.audit"));
+    }
+    if cx.auth.actor.may(Action::Administer).is_ok() {
+        links.push(("/admin/users", "nav.users"));
+    }
+    links.push(("/account", "nav.account"));
+    let nav = links
+        .into_iter()
+        .map(|(href, key)| NavLink {
+            href,
+            label: cx.t(key),
+            current: cx.path == href || (href == "/projects" && cx.path.starts_with("/projects/")),
+        })
+        .collect();
+    let role = match cx.lang {
+        Lang::Zh => cx.auth.user.role.label_zh(),
+        Lang::En => cx.auth.user.role.label_en(),
+    };
+    html(&Layout {
+        cx,
+        title,
+        body,
+        scripts,
+        nav,
+        role,
+        other: cx.lang.other(),
+        back: qv(&strip_param(&cx.uri, "lang")),
+    })
+}
+
+/// `layout` for a body built by hand (pages not yet moved to templates). Being removed.
+pub fn layout_legacy(cx: &Ctx, title: &str, body: &str, scripts: &[&str]) -> Html<String> {
+    layout(cx, title, Markup::legacy(body.to_string()), scripts)
+}
+
+#[derive(Template)]
+#[template(path = "bare.html")]
+struct Bare<'a> {
+    lang: Lang,
+    title: &'a str,
+    body: Markup,
+}
+
+/// A page without navigation (sign-in, errors).
+pub fn bare_page(lang: Lang, title: &str, body: Markup) -> Html<String> {
+    html(&Bare { lang, title, body })
+}
+
+/// The reader may see this project (same rule as the API): 404 when absent, 403 outside scope.
+pub async fn check_read(st: &AppState, cx: &Ctx, id: i64) -> Result<(), PageError> {
+    crate::access::check_project(st, &cx.auth.actor, id, crate::access::read)
+        .await
+        .map_err(|e| {
+            // The page says it in the reader's language; the API's message is Chinese.
+            let e = if e.code == "not_found" {
+                ApiError::not_found(format!("{} {id}", cx.t("error.no_project")))
+            } else {
+                e
+            };
+            PageError(e, cx.lang)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use zhantu_domain::Money;
+
+    #[test]
+    fn urls_and_money() {
+        assert_eq!(strip_param("/projects?lang=en&light=red", "lang"), "/projects?light=red");
+        assert_eq!(strip_param("/?lang=en", "lang"), "/");
+        assert_eq!(
+            query_string(&[("light", "red"), ("q", "海 门"), ("x", "")]),
+            "?light=red&q=%E6%B5%B7%20%E9%97%A8"
+        );
+        let m = Money::from_wan(3_635_000);
+        assert_eq!(money(Lang::Zh, m, true), "363.50亿元");
+        assert_eq!(money(Lang::En, m, true), "36.35 bn yuan");
+        assert_eq!(money(Lang::En, Money::from_wan(12_345), false), "123.45 m yuan");
+        assert_eq!(
+            long_date(Lang::Zh, NaiveDate::from_ymd_opt(2019, 12, 31).unwrap()),
+            "2019年12月31日"
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! The registry's filter as a query string, shared by the JSON API, the pages and the
+//! exports. A leaf: it imports no mechanism.
+
+use crate::error::ApiError;
+use crate::extract::{non_empty, opt_id};
+use serde::Deserialize;
+use zhantu_domain::Stage;
+use zhantu_domain::lights::Light;
+use zhantu_store::ProjectFilter;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ProjectsQuery {
+    pub unit: Option<String>,
+    pub category: Option<String>,
+    pub stage: Option<String>,
+    pub leader: Option<String>,
+    pub light: Option<String>,
+    pub industry: Option<String>,
+    pub division: Option<String>,
+    pub batch: Option<String>,
+    pub campaign: Option<String>,
+    pub q: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<String>,
+}
+
+impl ProjectsQuery {
+    /// Turns the raw query into a filter, with a Chinese error for each bad value.
+    pub fn to_filter(&self) -> Result<ProjectFilter, ApiError> {
+        let stage = non_empty(&self.stage).map(Stage::parse).transpose()?;
+        let light = match non_empty(&self.light) {
+            None => None,
+            Some(s) => Some(
+                Light::from_code(s)
+                    .ok_or_else(|| ApiError::bad_request("invalid_light", format!("亮灯状态“{s}”无效：应为 red、yellow 或 green")))?,
+            ),
+        };
+        let limit = match non_empty(&self.limit) {
+            None => 50,
+            Some(s) => match s.parse::<u32>() {
+                Ok(n) if (1..=500).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "invalid_parameter",
+                        format!("每页条数“{s}”无效：应为1到500之间的整数"),
+                    ));
+                }
+            },
+        };
+        Ok(ProjectFilter {
+            unit: opt_id(&self.unit, "单位")?,
+            category: non_empty(&self.category).map(str::to_string),
+            stage,
+            leader: opt_id(&self.leader, "领导")?,
+            light,
+            industry: non_empty(&self.industry).map(str::to_string),
+            division: non_empty(&self.division).map(str::to_string),
+            text: non_empty(&self.q).map(str::to_string),
+            after: opt_id(&self.after, "分页游标")?,
+            within_units: None,
+            batch: opt_id(&self.batch, "集中开工批次")?,
+            campaign: opt_id(&self.campaign, "攻坚行动")?,
+            limit,
+        })
+    }
+}
+
