@@ -4,6 +4,7 @@
 mod cli;
 mod clocks;
 mod engines;
+mod escaping;
 mod excel;
 mod figures;
 mod helpers;
