@@ -5,7 +5,7 @@
 //! (`/battle-map.svg`) for printing on the meeting room's wall.
 
 use crate::page::i18n::tf;
-use super::registry::{ListQuery, filter_form};
+use crate::page::filters::{ListQuery, filter_form};
 use super::{Ctx, PageError, layout_legacy, long_date, query_string};
 use crate::AppState;
 use crate::page::esc;

@@ -3,7 +3,7 @@
 //! links to the registry of its street; the table below says the same for screen readers.
 
 use crate::page::i18n::tf;
-use super::registry::{ListQuery, filter_form};
+use crate::page::filters::{ListQuery, filter_form};
 use super::{Ctx, PageError, layout_legacy, money, query_string};
 use crate::AppState;
 use crate::page::esc;

@@ -1,12 +1,118 @@
-//! The forms of the weekly work on the project page: report a node done with its evidence,
-//! verify or send back a reported node, ask to move a planned date, decide such a request,
-//! and file a progress report. Each form posts to the JSON API through app.js (`form[data-api]`),
-//! so the page and the API share one set of rules and one audit trail; the answer's Chinese
+//! The project page's node panels, owned by the `nodes` mechanism: the nodes as a timeline
+//! (SVG drawn from the dates), the forms of the weekly work on each node (report done with
+//! evidence, verify or send back, ask to move a planned date, decide such a request) and the
+//! schedule's versions. Each form posts to the JSON API through app.js (`form[data-api]`), so
+//! the page and the API share one set of rules and one audit trail; the answer's Chinese
 //! message is shown in the form when the API refuses.
 
-use super::{Ctx, esc};
+use crate::page::{Ctx, Lang, esc, opt_date};
 use chrono::NaiveDate;
-use zhantu_store::{DATE_CHANGE_REASONS, DateChange, NodeView};
+use zhantu_store::{DATE_CHANGE_REASONS, DateChange, NodeView, ProjectDetail};
+
+fn light_color(l: Option<zhantu_domain::lights::Light>, done: bool) -> &'static str {
+    use zhantu_domain::lights::Light::*;
+    match (l, done) {
+        (Some(Red), _) => "#c0392b",
+        (Some(Yellow), _) => "#b8860b",
+        (_, true) => "#2e8b57",
+        (Some(Green), false) => "#2e8b57",
+        (None, false) => "#7b8794",
+    }
+}
+
+/// The nodes as a small Gantt: a row per node, planned ◇, actual ●, the delay between them,
+/// and the data date as a line. Scales with the page (viewBox).
+pub fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> String {
+    if p.nodes.is_empty() {
+        return format!(r#"<p class="empty">{}</p>"#, cx.t("project.no_nodes"));
+    }
+    let dates: Vec<NaiveDate> = p
+        .nodes
+        .iter()
+        .flat_map(|n| [Some(n.planned_on), n.actual_on, Some(n.baseline_on)])
+        .flatten()
+        .chain([as_of])
+        .collect();
+    let (min, max) = (*dates.iter().min().unwrap_or(&as_of), *dates.iter().max().unwrap_or(&as_of));
+    let span = ((max - min).num_days().max(30) + 30) as f64;
+    let (left, width, row) = (190.0, 700.0, 26.0);
+    let x = |d: NaiveDate| left + ((d - min).num_days() as f64 + 15.0) / span * width;
+    let h = p.nodes.len() as f64 * row + 30.0;
+    let mut s = format!(
+        r#"<svg class="timeline" viewBox="0 0 {} {h}" role="img" aria-labelledby="tl-title"><title id="tl-title">{}</title>"#,
+        left + width + 10.0,
+        esc(cx.t("project.timeline"))
+    );
+    // Month ticks along the top (every month, labels every quarter when crowded).
+    let mut d = NaiveDate::from_ymd_opt(chrono::Datelike::year(&min), chrono::Datelike::month(&min), 1).unwrap_or(min);
+    let months = (span / 30.0) as i32;
+    let step = if months > 18 { 3 } else { 1 };
+    let mut i = 0;
+    while d <= max {
+        let xx = x(d);
+        if xx >= left {
+            s.push_str(&format!(r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="16" y2="{h}" stroke="#e4e7eb"/>"##));
+            if i % step == 0 {
+                s.push_str(&format!(
+                    r##"<text x="{xx:.1}" y="12" font-size="10" fill="#52606d">{}</text>"##,
+                    d.format("%Y-%m")
+                ));
+            }
+        }
+        i += 1;
+        d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(max + chrono::Days::new(1));
+    }
+    for (i, n) in p.nodes.iter().enumerate() {
+        let y = 30.0 + i as f64 * row;
+        let done = n.actual_on.is_some();
+        let color = light_color(n.light, done);
+        let tip = format!(
+            "{} · {} {} · {} {}{}",
+            n.name,
+            cx.t("project.planned"),
+            n.planned_on,
+            cx.t("project.actual"),
+            opt_date(n.actual_on),
+            n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()
+        );
+        s.push_str(&format!(
+            r##"<g><title>{}</title><text x="4" y="{:.1}" font-size="12" fill="#1f2933">{}</text>"##,
+            esc(&tip),
+            y + 4.0,
+            esc(&n.name)
+        ));
+        let px = x(n.planned_on);
+        if let Some(a) = n.actual_on {
+            let ax = x(a);
+            s.push_str(&format!(
+                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" opacity="0.5"/><circle cx="{ax:.1}" cy="{y:.1}" r="6" fill="{color}"/>"##
+            ));
+        } else if as_of > n.planned_on {
+            let ax = x(as_of);
+            s.push_str(&format!(
+                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" stroke-dasharray="4 3"/>"##
+            ));
+        }
+        s.push_str(&format!(
+            r##"<path d="M{px:.1} {:.1} l6 6 l-6 6 l-6 -6 z" fill="#fff" stroke="{color}" stroke-width="2"/></g>"##,
+            y - 6.0
+        ));
+    }
+    let tx = x(as_of);
+    s.push_str(&format!(
+        r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="16" y2="{h}" stroke="#c0392b" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c0392b" text-anchor="end">{}</text></svg>"##,
+        tx - 3.0,
+        h - 2.0,
+        esc(cx.t("battle.today"))
+    ));
+    s.push_str(&format!(
+        r#"<p class="legend"><span class="sym-planned">◇</span> {} <span class="sym-actual">●</span> {} <span class="sym-today">┆</span> {}</p>"#,
+        cx.t("project.planned"),
+        cx.t("project.actual"),
+        cx.t("battle.today")
+    ));
+    s
+}
 
 /// What the signed-in user may do on this project.
 pub struct Powers {
@@ -16,14 +122,14 @@ pub struct Powers {
     pub verify: bool,
 }
 
-fn form(api: &str, enctype: &str, class: &str, inner: &str, submit: &str) -> String {
+pub(super) fn form(api: &str, enctype: &str, class: &str, inner: &str, submit: &str) -> String {
     format!(
         r#"<form class="api-form {class}" data-api="{api}" data-enctype="{enctype}" method="post">{inner}<p class="form-error" role="alert" hidden></p><button type="submit">{submit}</button></form>"#,
         api = esc(api),
     )
 }
 
-fn field(id: &str, label: &str, input: &str) -> String {
+pub(super) fn field(id: &str, label: &str, input: &str) -> String {
     format!(r#"<label for="{id}">{label}</label>{input}"#)
 }
 
@@ -99,7 +205,7 @@ pub fn node_actions(cx: &Ctx, n: &NodeView, powers: &Powers, pending: &[DateChan
             .map(|(code, zh)| {
                 format!(
                     r#"<option value="{code}">{}</option>"#,
-                    if cx.lang == super::Lang::Zh { zh } else { code }
+                    if cx.lang == Lang::Zh { zh } else { code }
                 )
             })
             .collect();
@@ -171,57 +277,6 @@ pub fn node_actions(cx: &Ctx, n: &NodeView, powers: &Powers, pending: &[DateChan
         }
     }
     if out.is_empty() { "—".into() } else { out }
-}
-
-/// The progress report form (weekly from a Monday, or monthly with the month's investment).
-pub fn report_form(cx: &Ctx, project_id: i64, as_of: NaiveDate) -> String {
-    let t = |k: &str| cx.t(k);
-    let inner = format!(
-        r#"{}{}{}{}{}"#,
-        field(
-            "rep-kind",
-            t("project.kind"),
-            &format!(
-                r#"<select id="rep-kind" name="period_kind"><option value="month">{}</option><option value="week">{}</option></select>"#,
-                t("period.month"),
-                t("period.week")
-            )
-        ),
-        field(
-            "rep-start",
-            t("work.period_start"),
-            &format!(
-                r#"<input id="rep-start" name="period_start" type="date" required value="{}">"#,
-                as_of.format("%Y-%m-01")
-            )
-        ),
-        field(
-            "rep-body",
-            t("project.report"),
-            r#"<textarea id="rep-body" name="body" rows="3" required maxlength="4000"></textarea>"#
-        ),
-        field(
-            "rep-inv",
-            t("work.investment"),
-            r#"<input id="rep-inv" name="investment" inputmode="decimal" placeholder="123.45万元">"#
-        ),
-        field(
-            "rep-problems",
-            t("work.problems_met"),
-            r#"<textarea id="rep-problems" name="problems" rows="2" maxlength="4000" placeholder="用地：红线外征迁未完成"></textarea>"#
-        ),
-    );
-    format!(
-        "<details class=\"report-form\"><summary>{}</summary>{}</details>",
-        t("work.file_report"),
-        form(
-            &format!("/api/v1/projects/{project_id}/reports"),
-            "json",
-            "stack",
-            &inner,
-            t("work.submit")
-        )
-    )
 }
 
 /// The schedule's versions (baseline, then each approved change) and what moved since the

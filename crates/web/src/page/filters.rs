@@ -1,13 +1,9 @@
-//! `/projects`: the project registry (项目库). Filters, order and page live in the URL of a
-//! plain GET form, so links can be shared and the back button works without script.
+//! The projects' filter form and its query, shared by the registry, the battle map and the
+//! map: the API's filters (`ProjectsQuery`) plus the registry's order, all in the URL of a
+//! plain GET form.
 
-use crate::page::i18n::tf;
-use super::{Ctx, PageError, layout_legacy, light_badge, light_label, money, query_string, stage_label};
-use crate::AppState;
+use super::{Ctx, PageError, esc, light_label, stage_label};
 use crate::query::ProjectsQuery;
-use crate::page::esc;
-use axum::extract::{Query, State};
-use axum::response::Html;
 use serde::Deserialize;
 use zhantu_domain::Stage;
 use zhantu_domain::lights::Light;
@@ -31,7 +27,7 @@ pub struct ListQuery {
     pub sort: Option<String>,
 }
 
-fn val(o: &Option<String>) -> &str {
+pub fn val(o: &Option<String>) -> &str {
     o.as_deref().map(str::trim).unwrap_or("")
 }
 
@@ -147,107 +143,4 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
         apply = t("filter.apply"),
         reset = t("filter.reset"),
     )
-}
-
-pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
-    let filter = q.filter(&cx)?;
-    let sort = q.sort();
-    let page = st.store.list_projects_sorted(&filter, sort).await?;
-    let choices = st.store.filter_choices().await?;
-    let lang = cx.lang;
-    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
-
-    let sorts: String = ProjectSort::ALL
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<option value="{}"{}>{}</option>"#,
-                s.code(),
-                if *s == sort { " selected" } else { "" },
-                t(&format!("sort.{}", s.code()))
-            )
-        })
-        .collect();
-    let extra = format!(
-        r#"<div class="f"><label for="f-sort">{}</label><select id="f-sort" name="sort">{sorts}</select></div>"#,
-        t("filter.sort")
-    );
-    let form = filter_form(&cx, "/projects", &q, &choices, &extra);
-
-    let rows: String = page
-        .items
-        .iter()
-        .map(|p| {
-            format!(
-                r#"<tr><td>{light}</td><th scope="row"><a href="/projects/{id}">{name}</a><small>{code}</small></th><td>{unit}</td><td>{leader}</td><td>{stage}</td><td class="num">{inv}</td><td>{start}</td><td class="cats">{cats}</td><td>{div}</td></tr>"#,
-                light = light_badge(lang, p.light, p.light_reason.as_deref()),
-                id = p.id,
-                name = esc(&p.name),
-                code = esc(p.code.as_deref().unwrap_or("")),
-                unit = esc(&p.unit.name),
-                leader = esc(p.leader.as_ref().map(|l| l.name.as_str()).unwrap_or("—")),
-                stage = stage_label(lang, p.stage),
-                inv = money(lang, p.total_investment_wan.0, false),
-                start = super::opt_date(p.started_on.or(p.planned_start_on)),
-                cats = p.categories.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
-                div = esc(p.division_name.unwrap_or("—")),
-            )
-        })
-        .collect();
-    let mut keep = q.pairs();
-    let sort_code = sort.code();
-    if sort != ProjectSort::Id {
-        keep.push(("sort", sort_code));
-    }
-    let limit = val(&q.limit);
-    if !limit.is_empty() {
-        keep.push(("limit", limit));
-    }
-    let mut pager = String::new();
-    if filter.after.is_some() {
-        pager.push_str(&format!(
-            r#"<a href="/projects{}">{}</a>"#,
-            esc(&query_string(&keep)),
-            t("registry.first_page")
-        ));
-    }
-    if let Some(next) = page.next_cursor {
-        let mut with = keep.clone();
-        let n = next.to_string();
-        with.push(("after", &n));
-        pager.push_str(&format!(
-            r#"<a rel="next" href="/projects{}">{}</a>"#,
-            esc(&query_string(&with)),
-            t("registry.next_page")
-        ));
-    }
-    let filters_only = query_string(&q.pairs());
-    let body = format!(
-        r#"<div class="page-head"><div><h1>{h}</h1><p class="sub" id="registry-total">{total}</p></div><p class="links"><a href="/battle-map{fq}">{to_map}</a> · <a href="/map{fq}">{to_geo}</a> · <a href="/api/v1/projects{fq}">JSON</a> · <a href="/api/v1/export/projects.xlsx{fq}" download>{to_xlsx}</a></p></div>
-{form}
-<div class="table-wrap"><table class="registry"><caption class="sr-only">{h}</caption><thead><tr><th scope="col">{c_light}</th><th scope="col">{c_name}</th><th scope="col">{c_unit}</th><th scope="col">{c_leader}</th><th scope="col">{c_stage}</th><th scope="col">{c_inv}</th><th scope="col">{c_start}</th><th scope="col">{c_cat}</th><th scope="col">{c_div}</th></tr></thead><tbody>{rows}</tbody></table></div>
-{empty}<nav class="pager" aria-label="{pages}">{pager}</nav>"#,
-        h = t("registry.title"),
-        total = tf(lang, "registry.total", &[("n", &page.total.to_string())]),
-        fq = esc(&filters_only),
-        to_map = t("registry.to_battle_map"),
-        to_geo = t("registry.to_map"),
-        to_xlsx = t("excel.export_link"),
-        c_light = t("common.light"),
-        c_name = t("common.project"),
-        c_unit = t("common.unit"),
-        c_leader = t("common.leader"),
-        c_stage = t("common.stage"),
-        c_inv = t("common.total_investment"),
-        c_start = t("registry.start"),
-        c_cat = t("common.category"),
-        c_div = t("common.division"),
-        empty = if page.items.is_empty() {
-            format!(r#"<p class="empty">{}</p>"#, t("registry.empty"))
-        } else {
-            String::new()
-        },
-        pages = t("registry.pages"),
-    );
-    Ok(layout_legacy(&cx, t("registry.title"), &body, &[]))
 }

@@ -1,275 +1,123 @@
-//! `/projects/{id}`: one project whole: facts, nodes on a timeline (planned against actual,
-//! with lights), stage history, investment by month, reports, problems and the audit history.
+//! The projects' pages: the registry (项目库, `/projects`) with its filters, order and pager in
+//! the URL, and one project whole (`/projects/{id}`): facts, nodes on a timeline, approval
+//! clocks, schedule changes, investment by month, stage history, progress reports, problems
+//! and the audit history.
 
-use super::{Ctx, PageError, check_read, layout_legacy, light_badge, long_date, money, opt_date, stage_label};
 use crate::AppState;
 use crate::extract::IdPath;
-use crate::page::esc;
-use axum::extract::State;
+use crate::page::filters::{ListQuery, filter_form, val};
+use crate::page::i18n::tf;
+use crate::page::{Ctx, PageError, check_read, esc, layout_legacy, light_badge, long_date, money, opt_date, query_string, stage_label};
+use axum::extract::{Query, State};
 use axum::response::Html;
-use chrono::NaiveDate;
 use serde_json::json;
 use zhantu_domain::Stage;
-use zhantu_store::{AuditFilter, ProjectClocks, ProjectDetail};
+use zhantu_store::{AuditFilter, ProjectSort};
 
-fn light_color(l: Option<zhantu_domain::lights::Light>, done: bool) -> &'static str {
-    use zhantu_domain::lights::Light::*;
-    match (l, done) {
-        (Some(Red), _) => "#c0392b",
-        (Some(Yellow), _) => "#b8860b",
-        (_, true) => "#2e8b57",
-        (Some(Green), false) => "#2e8b57",
-        (None, false) => "#7b8794",
-    }
-}
+pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+    let filter = q.filter(&cx)?;
+    let sort = q.sort();
+    let page = st.store.list_projects_sorted(&filter, sort).await?;
+    let choices = st.store.filter_choices().await?;
+    let lang = cx.lang;
+    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
 
-/// The nodes as a small Gantt: a row per node, planned ◇, actual ●, the delay between them,
-/// and the data date as a line. Scales with the page (viewBox).
-fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> String {
-    if p.nodes.is_empty() {
-        return format!(r#"<p class="empty">{}</p>"#, cx.t("project.no_nodes"));
-    }
-    let dates: Vec<NaiveDate> = p
-        .nodes
+    let sorts: String = ProjectSort::ALL
         .iter()
-        .flat_map(|n| [Some(n.planned_on), n.actual_on, Some(n.baseline_on)])
-        .flatten()
-        .chain([as_of])
-        .collect();
-    let (min, max) = (*dates.iter().min().unwrap_or(&as_of), *dates.iter().max().unwrap_or(&as_of));
-    let span = ((max - min).num_days().max(30) + 30) as f64;
-    let (left, width, row) = (190.0, 700.0, 26.0);
-    let x = |d: NaiveDate| left + ((d - min).num_days() as f64 + 15.0) / span * width;
-    let h = p.nodes.len() as f64 * row + 30.0;
-    let mut s = format!(
-        r#"<svg class="timeline" viewBox="0 0 {} {h}" role="img" aria-labelledby="tl-title"><title id="tl-title">{}</title>"#,
-        left + width + 10.0,
-        esc(cx.t("project.timeline"))
-    );
-    // Month ticks along the top (every month, labels every quarter when crowded).
-    let mut d = NaiveDate::from_ymd_opt(chrono::Datelike::year(&min), chrono::Datelike::month(&min), 1).unwrap_or(min);
-    let months = (span / 30.0) as i32;
-    let step = if months > 18 { 3 } else { 1 };
-    let mut i = 0;
-    while d <= max {
-        let xx = x(d);
-        if xx >= left {
-            s.push_str(&format!(r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="16" y2="{h}" stroke="#e4e7eb"/>"##));
-            if i % step == 0 {
-                s.push_str(&format!(
-                    r##"<text x="{xx:.1}" y="12" font-size="10" fill="#52606d">{}</text>"##,
-                    d.format("%Y-%m")
-                ));
-            }
-        }
-        i += 1;
-        d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(max + chrono::Days::new(1));
-    }
-    for (i, n) in p.nodes.iter().enumerate() {
-        let y = 30.0 + i as f64 * row;
-        let done = n.actual_on.is_some();
-        let color = light_color(n.light, done);
-        let tip = format!(
-            "{} · {} {} · {} {}{}",
-            n.name,
-            cx.t("project.planned"),
-            n.planned_on,
-            cx.t("project.actual"),
-            opt_date(n.actual_on),
-            n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()
-        );
-        s.push_str(&format!(
-            r##"<g><title>{}</title><text x="4" y="{:.1}" font-size="12" fill="#1f2933">{}</text>"##,
-            esc(&tip),
-            y + 4.0,
-            esc(&n.name)
-        ));
-        let px = x(n.planned_on);
-        if let Some(a) = n.actual_on {
-            let ax = x(a);
-            s.push_str(&format!(
-                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" opacity="0.5"/><circle cx="{ax:.1}" cy="{y:.1}" r="6" fill="{color}"/>"##
-            ));
-        } else if as_of > n.planned_on {
-            let ax = x(as_of);
-            s.push_str(&format!(
-                r##"<line x1="{px:.1}" x2="{ax:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3" stroke-dasharray="4 3"/>"##
-            ));
-        }
-        s.push_str(&format!(
-            r##"<path d="M{px:.1} {:.1} l6 6 l-6 6 l-6 -6 z" fill="#fff" stroke="{color}" stroke-width="2"/></g>"##,
-            y - 6.0
-        ));
-    }
-    let tx = x(as_of);
-    s.push_str(&format!(
-        r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="16" y2="{h}" stroke="#c0392b" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c0392b" text-anchor="end">{}</text></svg>"##,
-        tx - 3.0,
-        h - 2.0,
-        esc(cx.t("battle.today"))
-    ));
-    s.push_str(&format!(
-        r#"<p class="legend"><span class="sym-planned">◇</span> {} <span class="sym-actual">●</span> {} <span class="sym-today">┆</span> {}</p>"#,
-        cx.t("project.planned"),
-        cx.t("project.actual"),
-        cx.t("battle.today")
-    ));
-    s
-}
-
-/// 审批时限: each clock of the project read on the data date, its spans not counted, and for
-/// the coordinators the forms to record, end and delete spans (through the JSON API).
-fn clocks_panel(cx: &Ctx, id: i64, clocks: &ProjectClocks, may_edit: bool) -> String {
-    use zhantu_domain::clocks::ClockState;
-    use zhantu_domain::model::DayKind;
-    let t = |k: &str| cx.t(k);
-    let unit = |k: DayKind| {
-        t(match k {
-            DayKind::Calendar => "clocks.unit.calendar",
-            DayKind::Working => "clocks.unit.working",
-        })
-    };
-    let state = |s: ClockState| {
-        t(match s {
-            ClockState::NotStarted => "clocks.state.not_started",
-            ClockState::Running => "clocks.state.running",
-            ClockState::Paused => "clocks.state.paused",
-            ClockState::Stopped => "clocks.state.stopped",
-        })
-    };
-    let mut out = String::new();
-    if clocks.clocks.is_empty() {
-        out.push_str(&format!(r#"<p class="empty">{}</p>"#, t("clocks.none")));
-    } else {
-        let rows: String = clocks
-            .clocks
-            .iter()
-            .map(|c| {
-                let r = &c.reading;
-                let u = unit(c.day_kind);
-                format!(
-                    r#"<tr><th scope="row">{}</th><td>{} → {}</td><td class="num">{} {u}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{} {}</td></tr>"#,
-                    esc(&c.name),
-                    esc(&c.start_node),
-                    esc(&c.stop_node),
-                    c.limit_days,
-                    r.elapsed,
-                    r.excluded,
-                    r.remaining,
-                    opt_date(r.due_on),
-                    light_badge(cx.lang, c.light, None),
-                    state(r.state),
-                )
-            })
-            .collect();
-        let th: String = [
-            "clocks.clock",
-            "clocks.nodes",
-            "clocks.limit",
-            "clocks.elapsed",
-            "clocks.excluded",
-            "clocks.remaining",
-            "clocks.due",
-            "clocks.state",
-        ]
-        .iter()
-        .map(|h| format!(r#"<th scope="col">{}</th>"#, t(h)))
-        .collect();
-        out.push_str(&format!(
-            r#"<div class="table-wrap"><table class="clocks"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>"#
-        ));
-    }
-    out.push_str(&format!("<h3>{}</h3>", t("clocks.exclusions")));
-    let api_form = |api: String, method: &str, inner: String, submit: &str| {
-        format!(
-            r#"<form class="api-form inline" data-api="{}" data-method="{method}" data-enctype="json" method="post">{inner}<p class="form-error" role="alert" hidden></p><button type="submit">{submit}</button></form>"#,
-            esc(&api)
-        )
-    };
-    let spans: String = clocks
-        .exclusions
-        .iter()
-        .map(|e| {
-            let version = format!(r#"<input type="hidden" name="version" value="{}" data-type="number">"#, e.version);
-            let actions = if may_edit {
-                let close = if e.until.is_none() {
-                    api_form(
-                        format!("/api/v1/clock-exclusions/{}/close", e.id),
-                        "POST",
-                        format!(
-                            r#"{version}<label class="sr" for="until{sid}">{l}</label><input id="until{sid}" name="until" type="date" value="{as_of}" required>"#,
-                            sid = e.id,
-                            l = t("clocks.until"),
-                            as_of = clocks.as_of
-                        ),
-                        t("clocks.close"),
-                    )
-                } else {
-                    String::new()
-                };
-                let delete = api_form(format!("/api/v1/clock-exclusions/{}", e.id), "DELETE", version.clone(), t("clocks.delete"));
-                format!("{close}{delete}")
-            } else {
-                "—".into()
-            };
+        .map(|s| {
             format!(
-                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="actions">{actions}</td></tr>"#,
-                esc(e.clock_name.as_deref().unwrap_or(t("clocks.all_clocks"))),
-                e.from,
-                e.until.map(|d| d.to_string()).unwrap_or_else(|| t("clocks.open").to_string()),
-                esc(&e.reason),
-                esc(&e.created_by),
+                r#"<option value="{}"{}>{}</option>"#,
+                s.code(),
+                if *s == sort { " selected" } else { "" },
+                t(&format!("sort.{}", s.code()))
             )
         })
         .collect();
-    if spans.is_empty() {
-        out.push_str(&format!(r#"<p class="empty">{}</p>"#, t("common.none")));
-    } else {
-        let th: String = [
-            "clocks.clock",
-            "clocks.from",
-            "clocks.until",
-            "clocks.reason",
-            "clocks.by",
-            "work.actions",
-        ]
+    let extra = format!(
+        r#"<div class="f"><label for="f-sort">{}</label><select id="f-sort" name="sort">{sorts}</select></div>"#,
+        t("filter.sort")
+    );
+    let form = filter_form(&cx, "/projects", &q, &choices, &extra);
+
+    let rows: String = page
+        .items
         .iter()
-        .map(|h| format!(r#"<th scope="col">{}</th>"#, t(h)))
-        .collect();
-        out.push_str(&format!(
-            r#"<div class="table-wrap"><table class="clock-spans"><thead><tr>{th}</tr></thead><tbody>{spans}</tbody></table></div>"#
-        ));
-    }
-    if may_edit && !clocks.clocks.is_empty() {
-        let options: String = std::iter::once(format!(r#"<option value="">{}</option>"#, t("clocks.all_clocks")))
-            .chain(
-                clocks
-                    .clocks
-                    .iter()
-                    .map(|c| format!(r#"<option value="{n}">{n}</option>"#, n = esc(&c.name))),
+        .map(|p| {
+            format!(
+                r#"<tr><td>{light}</td><th scope="row"><a href="/projects/{id}">{name}</a><small>{code}</small></th><td>{unit}</td><td>{leader}</td><td>{stage}</td><td class="num">{inv}</td><td>{start}</td><td class="cats">{cats}</td><td>{div}</td></tr>"#,
+                light = light_badge(lang, p.light, p.light_reason.as_deref()),
+                id = p.id,
+                name = esc(&p.name),
+                code = esc(p.code.as_deref().unwrap_or("")),
+                unit = esc(&p.unit.name),
+                leader = esc(p.leader.as_ref().map(|l| l.name.as_str()).unwrap_or("—")),
+                stage = stage_label(lang, p.stage),
+                inv = money(lang, p.total_investment_wan.0, false),
+                start = crate::page::opt_date(p.started_on.or(p.planned_start_on)),
+                cats = p.categories.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+                div = esc(p.division_name.unwrap_or("—")),
             )
-            .collect();
-        let inner = format!(
-            r#"<label for="span-clock">{}</label><select id="span-clock" name="clock_name">{options}</select><label for="span-from">{}</label><input id="span-from" name="from" type="date" required max="{as_of}"><label for="span-until">{}</label><input id="span-until" name="until" type="date" max="{as_of}" title="{}"><label for="span-reason">{}</label><input id="span-reason" name="reason" required maxlength="{max}" placeholder="{}">"#,
-            t("clocks.clock"),
-            t("clocks.from"),
-            t("clocks.until"),
-            t("clocks.until_hint"),
-            t("clocks.reason"),
-            t("clocks.reason_hint"),
-            as_of = clocks.as_of,
-            max = zhantu_domain::clocks::SPAN_REASON_MAX_CHARS,
-        );
-        out.push_str(&format!(
-            r#"<details><summary>{}</summary><form class="api-form stack" data-api="/api/v1/projects/{id}/clock-exclusions" data-enctype="json" method="post">{inner}<p class="form-error" role="alert" hidden></p><button type="submit">{}</button></form></details>"#,
-            t("clocks.add"),
-            t("clocks.submit")
+        })
+        .collect();
+    let mut keep = q.pairs();
+    let sort_code = sort.code();
+    if sort != ProjectSort::Id {
+        keep.push(("sort", sort_code));
+    }
+    let limit = val(&q.limit);
+    if !limit.is_empty() {
+        keep.push(("limit", limit));
+    }
+    let mut pager = String::new();
+    if filter.after.is_some() {
+        pager.push_str(&format!(
+            r#"<a href="/projects{}">{}</a>"#,
+            esc(&query_string(&keep)),
+            t("registry.first_page")
         ));
     }
-    out
+    if let Some(next) = page.next_cursor {
+        let mut with = keep.clone();
+        let n = next.to_string();
+        with.push(("after", &n));
+        pager.push_str(&format!(
+            r#"<a rel="next" href="/projects{}">{}</a>"#,
+            esc(&query_string(&with)),
+            t("registry.next_page")
+        ));
+    }
+    let filters_only = query_string(&q.pairs());
+    let body = format!(
+        r#"<div class="page-head"><div><h1>{h}</h1><p class="sub" id="registry-total">{total}</p></div><p class="links"><a href="/battle-map{fq}">{to_map}</a> · <a href="/map{fq}">{to_geo}</a> · <a href="/api/v1/projects{fq}">JSON</a> · <a href="/api/v1/export/projects.xlsx{fq}" download>{to_xlsx}</a></p></div>
+{form}
+<div class="table-wrap"><table class="registry"><caption class="sr-only">{h}</caption><thead><tr><th scope="col">{c_light}</th><th scope="col">{c_name}</th><th scope="col">{c_unit}</th><th scope="col">{c_leader}</th><th scope="col">{c_stage}</th><th scope="col">{c_inv}</th><th scope="col">{c_start}</th><th scope="col">{c_cat}</th><th scope="col">{c_div}</th></tr></thead><tbody>{rows}</tbody></table></div>
+{empty}<nav class="pager" aria-label="{pages}">{pager}</nav>"#,
+        h = t("registry.title"),
+        total = tf(lang, "registry.total", &[("n", &page.total.to_string())]),
+        fq = esc(&filters_only),
+        to_map = t("registry.to_battle_map"),
+        to_geo = t("registry.to_map"),
+        to_xlsx = t("excel.export_link"),
+        c_light = t("common.light"),
+        c_name = t("common.project"),
+        c_unit = t("common.unit"),
+        c_leader = t("common.leader"),
+        c_stage = t("common.stage"),
+        c_inv = t("common.total_investment"),
+        c_start = t("registry.start"),
+        c_cat = t("common.category"),
+        c_div = t("common.division"),
+        empty = if page.items.is_empty() {
+            format!(r#"<p class="empty">{}</p>"#, t("registry.empty"))
+        } else {
+            String::new()
+        },
+        pages = t("registry.pages"),
+    );
+    Ok(layout_legacy(&cx, t("registry.title"), &body, &[]))
 }
 
-pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
+pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
     check_read(&st, &cx, id).await?;
     let p = st.store.project_detail(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
     let as_of = st.store.as_of().await?;
@@ -312,7 +160,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
     let type_name = types
         .iter()
         .find(|(c, _, _)| *c == s.project_type)
-        .map(|(_, zh, en)| if lang == super::Lang::Zh { zh.as_str() } else { en.as_str() })
+        .map(|(_, zh, en)| if lang == crate::page::Lang::Zh { zh.as_str() } else { en.as_str() })
         .unwrap_or(&s.project_type);
     facts.push_str(&fact("project.type", esc(type_name)));
     facts.push_str(&fact("project.industry", esc(&industry)));
@@ -356,7 +204,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         },
     ));
 
-    let powers = super::actions::Powers {
+    let powers = crate::panels::nodes::Powers {
         edit: cx
             .auth
             .actor
@@ -393,20 +241,20 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
                 esc(n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—")),
                 esc(t(&format!("status.{}", n.status))),
                 light_badge(lang, n.light, n.light_reason.as_deref()),
-                super::actions::node_actions(&cx, n, &powers, pending.get(&n.id).map(Vec::as_slice).unwrap_or(&[]), as_of),
+                crate::panels::nodes::node_actions(&cx, n, &powers, pending.get(&n.id).map(Vec::as_slice).unwrap_or(&[]), as_of),
             )
         })
         .collect();
-    let clocks = clocks_panel(
+    let clocks = crate::panels::clocks::clocks_panel(
         &cx,
         id,
         &st.store.project_clocks(id).await?,
         cx.auth.actor.may(zhantu_domain::access::Action::ExcludeClockTime).is_ok(),
     );
     let (baseline, versions) = st.store.schedule_versions(id).await?;
-    let schedule = super::actions::schedule_panel(&cx, &baseline, &versions);
+    let schedule = crate::panels::nodes::schedule_panel(&cx, &baseline, &versions);
     let report_form = if powers.edit {
-        super::actions::report_form(&cx, id, as_of)
+        crate::panels::reports::report_form(&cx, id, as_of)
     } else {
         String::new()
     };
@@ -531,7 +379,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         name = esc(&s.name),
         light = light_badge(lang, s.light, s.light_reason.as_deref()),
         reason = esc(s.light_reason.as_deref().unwrap_or("")),
-        qname = esc(&super::qv(&s.name)),
+        qname = esc(&crate::page::qv(&s.name)),
         on_map = t("project.on_battle_map"),
         id = id,
         facts_h = t("project.facts"),
@@ -543,7 +391,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Re
         nodes_h = t("project.nodes"),
         schedule_h = t("work.schedule"),
         clocks_h = t("clocks.title"),
-        timeline = timeline(&p, as_of, &cx),
+        timeline = crate::panels::nodes::timeline(&p, as_of, &cx),
         nodes = table(
             &[
                 "project.seq",
