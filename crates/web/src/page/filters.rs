@@ -2,7 +2,8 @@
 //! map: the API's filters (`ProjectsQuery`) plus the registry's order, all in the URL of a
 //! plain GET form.
 
-use super::{Ctx, PageError, esc, light_label, stage_label};
+use super::{Ctx, Markup, PageError, light_label, stage_label};
+use askama::Template;
 use crate::query::ProjectsQuery;
 use serde::Deserialize;
 use zhantu_domain::Stage;
@@ -72,75 +73,73 @@ impl ListQuery {
     }
 }
 
-fn options(choices: &[(String, String)], selected: &str, any: &str) -> String {
-    std::iter::once(format!(r#"<option value="">{any}</option>"#))
-        .chain(choices.iter().map(|(v, label)| {
-            format!(
-                r#"<option value="{}"{}>{}</option>"#,
-                esc(v),
-                if v == selected { " selected" } else { "" },
-                label
-            )
-        }))
-        .collect()
+/// One option of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// The options of a select, `selected` marked.
+    pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<Choice> {
+        choices
+            .into_iter()
+            .map(|(value, label)| Choice { selected: value == selected, value, label })
+            .collect()
+    }
+}
+
+/// One select of the filter form: `f-{name}` is its id.
+struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/filters.html")]
+struct FilterForm<'a> {
+    cx: &'a Ctx,
+    action: &'a str,
+    q: &'a str,
+    industry: &'a str,
+    division: &'a str,
+    selects: Vec<Select>,
+    extra: Markup,
 }
 
 /// The filter form shared by the registry, the battle map and the map. `extra` adds fields.
-pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: &str) -> String {
-    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
+pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: Markup) -> Markup {
     let lang = cx.lang;
-    let units: Vec<(String, String)> = c
+    let units = c
         .units
         .iter()
-        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), esc(&u.name))))
-        .collect();
-    let leaders: Vec<(String, String)> = c.leaders.iter().map(|l| (l.id.to_string(), esc(&l.name))).collect();
-    let cats: Vec<(String, String)> = c.categories.iter().map(|(code, n)| (code.clone(), esc(n))).collect();
-    let stages: Vec<(String, String)> = Stage::ALL
+        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), u.name)));
+    let leaders = c.leaders.iter().map(|l| (l.id.to_string(), l.name.clone()));
+    let cats = c.categories.iter().map(|(code, n)| (code.clone(), n.clone()));
+    let stages = Stage::ALL
         .iter()
-        .map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()))
-        .collect();
-    let lights: Vec<(String, String)> = [Light::Red, Light::Yellow, Light::Green]
+        .map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()));
+    let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()
-        .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()))
-        .collect();
+        .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()));
     let stage_sel = val(&q.stage);
     let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
-    let any = t("filter.any");
-    format!(
-        r#"<form class="filters" method="get" action="{action}" role="search" aria-label="{label}">
-<div class="f"><label for="f-q">{l_q}</label><input id="f-q" name="q" type="search" value="{v_q}" placeholder="{ph_q}"></div>
-<div class="f"><label for="f-unit">{l_unit}</label><select id="f-unit" name="unit">{o_unit}</select></div>
-<div class="f"><label for="f-category">{l_cat}</label><select id="f-category" name="category">{o_cat}</select></div>
-<div class="f"><label for="f-stage">{l_stage}</label><select id="f-stage" name="stage">{o_stage}</select></div>
-<div class="f"><label for="f-leader">{l_leader}</label><select id="f-leader" name="leader">{o_leader}</select></div>
-<div class="f"><label for="f-light">{l_light}</label><select id="f-light" name="light">{o_light}</select></div>
-<div class="f"><label for="f-industry">{l_ind}</label><input id="f-industry" name="industry" value="{v_ind}" placeholder="{ph_ind}" size="6"></div>
-{division}{extra}
-<div class="f actions"><button type="submit">{apply}</button><a href="{action}">{reset}</a></div></form>"#,
-        label = t("filter.label"),
-        l_q = t("filter.text"),
-        v_q = esc(val(&q.q)),
-        ph_q = t("filter.text_hint"),
-        l_unit = t("common.unit"),
-        o_unit = options(&units, val(&q.unit), any),
-        l_cat = t("common.category"),
-        o_cat = options(&cats, val(&q.category), any),
-        l_stage = t("common.stage"),
-        o_stage = options(&stages, stage_sel, any),
-        l_leader = t("common.leader"),
-        o_leader = options(&leaders, val(&q.leader), any),
-        l_light = t("common.light"),
-        o_light = options(&lights, val(&q.light), any),
-        l_ind = t("filter.industry"),
-        v_ind = esc(val(&q.industry)),
-        ph_ind = t("filter.industry_hint"),
-        division = if val(&q.division).is_empty() {
-            String::new()
-        } else {
-            format!(r#"<input type="hidden" name="division" value="{}">"#, esc(val(&q.division)))
-        },
-        apply = t("filter.apply"),
-        reset = t("filter.reset"),
-    )
+    let select = |name, key, options| Select { name, label: cx.t(key), options };
+    Markup::of(&FilterForm {
+        cx,
+        action,
+        q: val(&q.q),
+        industry: val(&q.industry),
+        division: val(&q.division),
+        selects: vec![
+            select("unit", "common.unit", Choice::list(units, val(&q.unit))),
+            select("category", "common.category", Choice::list(cats, val(&q.category))),
+            select("stage", "common.stage", Choice::list(stages, stage_sel)),
+            select("leader", "common.leader", Choice::list(leaders, val(&q.leader))),
+            select("light", "common.light", Choice::list(lights, val(&q.light))),
+        ],
+        extra,
+    })
 }

@@ -1,56 +1,50 @@
-//! The project page's progress report form (进度填报), owned by the `reports` mechanism.
+//! The project page's progress reports panel (进度填报), owned by the `reports` mechanism
+//! (templates/reports/): the form to file a weekly report (from a Monday) or a monthly one
+//! (with the month's investment), posted to the JSON API through app.js, and the reports filed.
 
-use super::nodes::{field, form};
-use crate::page::Ctx;
+use crate::page::{Ctx, Markup};
+use askama::Template;
 use chrono::NaiveDate;
+use zhantu_store::ProjectDetail;
 
-/// The progress report form (weekly from a Monday, or monthly with the month's investment).
-pub fn report_form(cx: &Ctx, project_id: i64, as_of: NaiveDate) -> String {
-    let t = |k: &str| cx.t(k);
-    let inner = format!(
-        r#"{}{}{}{}{}"#,
-        field(
-            "rep-kind",
-            t("project.kind"),
-            &format!(
-                r#"<select id="rep-kind" name="period_kind"><option value="month">{}</option><option value="week">{}</option></select>"#,
-                t("period.month"),
-                t("period.week")
-            )
-        ),
-        field(
-            "rep-start",
-            t("work.period_start"),
-            &format!(
-                r#"<input id="rep-start" name="period_start" type="date" required value="{}">"#,
-                as_of.format("%Y-%m-01")
-            )
-        ),
-        field(
-            "rep-body",
-            t("project.report"),
-            r#"<textarea id="rep-body" name="body" rows="3" required maxlength="4000"></textarea>"#
-        ),
-        field(
-            "rep-inv",
-            t("work.investment"),
-            r#"<input id="rep-inv" name="investment" inputmode="decimal" placeholder="123.45万元">"#
-        ),
-        field(
-            "rep-problems",
-            t("work.problems_met"),
-            r#"<textarea id="rep-problems" name="problems" rows="2" maxlength="4000" placeholder="用地：红线外征迁未完成"></textarea>"#
-        ),
-    );
-    format!(
-        "<details class=\"report-form\"><summary>{}</summary>{}</details>",
-        t("work.file_report"),
-        form(
-            &format!("/api/v1/projects/{project_id}/reports"),
-            "json",
-            "stack",
-            &inner,
-            t("work.submit")
-        )
-    )
+struct ReportRow<'a> {
+    start: NaiveDate,
+    end: NaiveDate,
+    kind: &'static str,
+    body: &'a str,
+    amount: String,
+    submitted_on: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "reports/panel.html")]
+struct ReportsPanel<'a> {
+    cx: &'a Ctx,
+    project_id: i64,
+    may_file: bool,
+    month_start: String,
+    rows: Vec<ReportRow<'a>>,
+}
+
+/// The panel of project `p`; `may_file`: the form too.
+pub fn panel(cx: &Ctx, p: &ProjectDetail, may_file: bool, as_of: NaiveDate) -> Markup {
+    let rows = p
+        .reports
+        .iter()
+        .map(|r| ReportRow {
+            start: r.period_start,
+            end: r.period_end,
+            kind: cx.t(&format!("period.{}", r.period_kind)),
+            body: &r.body,
+            amount: cx.money(r.investment_wan.0),
+            submitted_on: r.submitted_on,
+        })
+        .collect();
+    Markup::of(&ReportsPanel {
+        cx,
+        project_id: p.summary.id,
+        may_file,
+        month_start: as_of.format("%Y-%m-01").to_string(),
+        rows,
+    })
 }

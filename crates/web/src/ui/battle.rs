@@ -479,7 +479,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
         t("battle.zoom"),
         opts(&zooms, zoom.code())
     );
-    let form = filter_form(&cx, "/battle-map", &q.list, &choices, &extra);
+    let form = filter_form(&cx, "/battle-map", &q.list, &choices, crate::page::Markup::legacy(extra));
     let mut keep = q.list.pairs();
     keep.push(("group", group.code()));
     let zoom_links: String = Zoom::ALL

@@ -150,7 +150,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
             .unwrap_or(t("map.unplaced"));
         rows_html.push_str(&row(name, Some(c), None));
     }
-    let form = filter_form(&cx, "/map", &q, &choices, "");
+    let form = filter_form(&cx, "/map", &q, &choices, crate::page::Markup::default());
     let body = format!(
         r#"<div class="page-head"><div><h1>{h1}</h1><p class="sub">{sub}</p></div></div>
 {form}
