@@ -17,7 +17,7 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 base="http://127.0.0.1:$port"
 norm() {
   # One tag per line, session tokens blanked.
-  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g; s/&#38;|&#x26;/\&amp;/g; s/&#60;|&#x3c;/\&lt;/g; s/&#62;|&#x3e;/\&gt;/g' | sed -E 's/></>\n</g'
+  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g' | sed -E 's/></>\n</g'
 }
 pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智能" "/projects?sort=name&limit=5&after=10&light=red&q=%3C%26" "/projects?q=%3Cb%3E&unit=1&stage=bad" /projects/1 /projects/5 /projects/40
   /battle-map "/battle-map?zoom=year" /battle-map.svg /map /problems "/problems?status=open" /problems/lists /problems/1
