@@ -289,7 +289,6 @@ pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion])
         .iter()
         .filter(|s| s.days != 0)
         .map(|s| Moved { name: &s.name, from: s.from, to: s.to, days: format!("{:+}", s.days) })
-        .collect::<Vec<_>>();
-    // `shifts` lives in this function: render here.
+        .collect();
     Markup::of(&Schedule { cx, unchanged: false, changes, moved })
 }

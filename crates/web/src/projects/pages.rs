@@ -10,13 +10,13 @@ use crate::page::i18n::tf;
 use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, qv, query_string, stage_label};
 use crate::panels;
 use crate::panels::nodes::Powers;
-use chrono::NaiveDate;
-use zhantu_domain::access::Action;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use chrono::NaiveDate;
 use serde_json::json;
 use zhantu_domain::Stage;
+use zhantu_domain::access::Action;
 use zhantu_store::{AuditFilter, ProjectListItem, ProjectSort};
 
 #[derive(Template)]
