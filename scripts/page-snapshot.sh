@@ -17,15 +17,29 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 base="http://127.0.0.1:$port"
 norm() {
   # One tag per line, session tokens blanked.
-  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g' | sed -E 's/></>\n</g'
+  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g' | sed -E 's/></>\n</g'
 }
-pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智能" /projects/1 /projects/5 /projects/40
+pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智能" "/projects?sort=name&limit=5&after=10&light=red&q=%3C%26" "/projects?q=%3Cb%3E&unit=1&stage=bad" /projects/1 /projects/5 /projects/40
   /battle-map "/battle-map?zoom=year" /battle-map.svg /map /problems "/problems?status=open" /problems/lists /problems/1
   /enterprises /enterprises/1 /attraction /programs /batches /batches/1 /campaigns /campaigns/1 /supervision /supervision/1
   /land /reports /reports/weekly/2019-W50.html /reports/monthly/2019-12.html /reports/supervision/2019-11-12.html
   /reports/quarterly/2019-Q4.html /reports/issued/1 /import /account /admin/users /audit "/audit?page=2"
-  /no-such-page /projects/999999 "/?lang=en" "/projects?lang=en" "/projects/1?lang=en" "/problems?lang=en" "/batches?lang=en"
+  /no-such-page /projects/999999 "/?lang=en" "/projects?lang=en" "/projects/1?lang=en" "/projects/40?lang=en" "/problems?lang=en" "/batches?lang=en"
   "/reports?lang=en" "/attraction?lang=en" "/land?lang=en" "/supervision/1?lang=en" "/campaigns/1?lang=en" "/enterprises/1?lang=en")
+# Data the demo lacks, so every panel of the project page is drawn: spans not counted on a
+# clock, a decided and a pending date change, a progress report; free text carries markup.
+jar="$data/setup.jar"
+csrf=$(curl -s -c "$jar" -H 'content-type: application/json' -d '{"username":"fgj","password":"Zhantu2019"}' "$base/api/v1/auth/login" | jq -r .csrf_token)
+send() { curl -s -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' -X "$1" -d "$3" "$base$2" >/dev/null; }
+send POST /api/v1/projects/40/clock-exclusions '{"from":"2019-04-01","until":"2019-04-10","reason":"<b>补充材料</b> & \"引号\" \u0027撇\u0027"}'
+send POST /api/v1/projects/40/clock-exclusions '{"from":"2019-11-01","reason":"暂停 <i>x</i>"}'
+nodes=$(curl -s -b "$jar" "$base/api/v1/projects/40" | jq -r '[.nodes[] | select(.status != "closed") | .id] | .[0:2] | join(" ")')
+set -- $nodes
+send POST "/api/v1/nodes/$1/date-change" '{"new_planned_on":"2020-03-31","reason_code":"'"$(curl -s -b "$jar" "$base/api/v1/date-change-reasons" | jq -r '.items[0].code')"'","reason_text":"<script>延期</script> & 说明"}'
+change=$(curl -s -b "$jar" "$base/api/v1/nodes/$1" | jq -r '.date_changes[0].id')
+send POST "/api/v1/date-changes/$change/decide" '{"approve":true,"note":"同意 <b>"}'
+send POST "/api/v1/nodes/$2/date-change" '{"new_planned_on":"2020-06-30","reason_code":"other","reason_text":"待批 <u>改期</u> \u0027x\u0027"}'
+send POST /api/v1/projects/40/reports '{"period_kind":"week","period_start":"2019-12-02","body":"<b>周报</b> & 进展"}'
 for user in admin fgj haimen lingdao chakan; do
   jar="$data/$user.jar"
   curl -s -c "$jar" -H 'content-type: application/json' -d "{\"username\":\"$user\",\"password\":\"Zhantu2019\"}" "$base/api/v1/auth/login" >/dev/null

@@ -11,22 +11,19 @@ mod extract;
 mod forms;
 mod guard;
 mod page;
+mod panels;
 mod query;
 pub mod webhook;
 
 // The old layout, being emptied into the mechanisms below.
 pub mod accounts;
 mod admin;
-mod api;
-mod clocks_api;
 mod excel_api;
-mod nodes_api;
 mod pipeline_api;
 mod reports_api;
 mod search_api;
 mod service_api;
 mod ui;
-mod work_api;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod signin;
@@ -122,17 +119,14 @@ pub const MECHANISMS: &[Mechanism] = &[
     land::MECHANISM,
     programmes::MECHANISM,
     // The old layout, being emptied into the mechanisms above.
-    Mechanism { name: "core", pages: Mechanism::none, api: api::router, write_routes: CORE_WRITE_ROUTES },
+    Mechanism { name: "core", pages: Mechanism::none, api: Mechanism::none, write_routes: CORE_WRITE_ROUTES },
     Mechanism { name: "accounts", pages: admin::router, api: accounts::router, write_routes: &[] },
     Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
     Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
-    Mechanism { name: "nodes", pages: Mechanism::none, api: nodes_api::router, write_routes: &[] },
-    Mechanism { name: "work", pages: Mechanism::none, api: work_api::router, write_routes: &[] },
     Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
     Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
     Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
     Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
-    Mechanism { name: "clocks", pages: Mechanism::none, api: clocks_api::router, write_routes: clocks_api::WRITE_ROUTES },
 ];
 
 /// The whole application, with sign-in, CSRF, size limits and security headers on every route.
@@ -180,25 +174,10 @@ const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/users/{id}/reset-password"),
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{id}"),
-    ("PATCH", "/api/v1/projects/{id}"),
     ("POST", "/account/password"),
     ("POST", "/account/tokens"),
     ("POST", "/account/tokens/{id}/revoke"),
     ("POST", "/admin/users"),
     ("POST", "/admin/users/{id}"),
     ("POST", "/admin/users/{id}/reset-password"),
-    ("POST", "/api/v1/nodes/{id}/report"),
-    ("POST", "/api/v1/nodes/{id}/verify"),
-    ("POST", "/api/v1/nodes/{id}/date-change"),
-    ("POST", "/api/v1/date-changes/{id}/decide"),
-    ("PUT", "/api/v1/rules"),
-    ("POST", "/api/v1/projects/{id}/plan"),
-    ("PATCH", "/api/v1/nodes/{id}"),
-    ("POST", "/api/v1/projects/{id}/pause"),
-    ("POST", "/api/v1/projects/{id}/resume"),
-    ("POST", "/api/v1/projects/{id}/reports"),
-    ("POST", "/api/v1/periods/{year}/{month}/lock"),
-    ("POST", "/api/v1/notifications/{id}/read"),
-    ("PUT", "/api/v1/settings/webhook"),
-    ("PUT", "/api/v1/calendar/{year}"),
 ];

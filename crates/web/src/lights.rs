@@ -1,10 +1,28 @@
-//! (being moved here from the old layout)
+//! Lights (亮灯) rolled up for the whole district (`/api/v1/lights/board`).
 
-use crate::Mechanism;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::{AppState, Mechanism};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "lights",
     pages: Mechanism::none,
-    api: Mechanism::none,
+    api,
     write_routes: &[],
 };
+
+fn api() -> Router<AppState> {
+    Router::new().route("/lights/board", get(board))
+}
+
+/// Lights rolled up node → project → unit (with the units below) → leader, for readers who
+/// see the whole district.
+async fn board(State(st): State<AppState>, a: Auth) -> Result<Json<zhantu_store::LightBoard>, ApiError> {
+    if !a.actor.reads_all() {
+        return Err(ApiError::forbidden("无权查看全区亮灯汇总"));
+    }
+    Ok(Json(st.store.light_board().await?))
+}

@@ -1,10 +1,391 @@
-//! (being moved here from the old layout)
+//! Nodes (节点): the nodes of a project and their plan from the type's template, close-out in
+//! two steps (the unit reports done with evidence, the coordinator verifies or sends back),
+//! date changes under a coordinator's approval, the schedule's versions and the evidence files.
+//! The node forms of the project page are drawn by `panels::nodes` (templates/nodes/).
 
-use crate::Mechanism;
+use crate::{AppState, Mechanism};
+use crate::query::ProjectsQuery;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, IdPath, non_empty};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::Action;
+use zhantu_domain::files::{FileKind, require};
+use zhantu_store::{EvidenceFile, NodeState, StoreError};
+
+/// Evidence files: at most this many per report, each at most this large.
+pub const MAX_EVIDENCE_FILES: usize = 5;
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "nodes",
     pages: Mechanism::none,
-    api: Mechanism::none,
-    write_routes: &[],
+    api,
+    write_routes: &[
+        ("POST", "/api/v1/nodes/{id}/report"),
+        ("POST", "/api/v1/nodes/{id}/verify"),
+        ("POST", "/api/v1/nodes/{id}/date-change"),
+        ("POST", "/api/v1/date-changes/{id}/decide"),
+        ("POST", "/api/v1/projects/{id}/plan"),
+        ("PATCH", "/api/v1/nodes/{id}"),
+    ],
 };
+
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/nodes", get(list_nodes))
+        .route("/nodes/{id}", get(node).patch(update_node))
+        .route("/projects/{id}/plan", post(plan))
+        .route("/projects/{id}/schedule", get(schedule))
+        .route(
+            "/nodes/{id}/report",
+            post(report).layer(DefaultBodyLimit::max(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)),
+        )
+        .route("/nodes/{id}/verify", post(verify))
+        .route("/nodes/{id}/date-change", post(request_date_change))
+        .route("/date-changes/{id}/decide", post(decide))
+        .route("/date-change-reasons", get(reasons))
+        .route("/evidence/{id}", get(evidence))
+}
+
+/// `GET /nodes?overdue=1`: the overdue-node list, most overdue first, with the registry's
+/// filters (`division`, `unit`, `stage`, `light`, …), `limit` and `offset`; a unit's staff see
+/// their units' projects only.
+#[derive(Debug, Deserialize)]
+struct NodesQuery {
+    overdue: Option<String>,
+    offset: Option<String>,
+    #[serde(flatten)]
+    projects: ProjectsQuery,
+}
+
+async fn list_nodes(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<NodesQuery>) -> Result<Json<Value>, ApiError> {
+    if !matches!(non_empty(&q.overdue), Some("1" | "true" | "yes")) {
+        return Err(ApiError::bad_request(
+            "overdue_required",
+            "节点清单目前只列逾期节点：请加参数 overdue=1（可与 division、unit、stage 等项目筛选条件合用）",
+        ));
+    }
+    let offset = match non_empty(&q.offset) {
+        None => 0,
+        Some(s) => s
+            .parse::<u32>()
+            .map_err(|_| ApiError::bad_request("invalid_offset", format!("偏移量“{s}”无效：应为非负整数")))? as i64,
+    };
+    let mut filter = q.projects.to_filter()?;
+    if !a.actor.reads_all() {
+        filter.within_units = Some(a.actor.unit_scope.clone());
+    }
+    let page = st.store.overdue_nodes(&filter, offset).await?;
+    Ok(Json(
+        serde_json::to_value(page).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
+}
+
+async fn load(st: &AppState, id: i64) -> Result<NodeState, ApiError> {
+    match st.store.node_state(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("节点 {id} 不存在"))),
+        other => Ok(other?),
+    }
+}
+
+/// A unit may act on a node of its projects, or on a node it is responsible for.
+fn may(a: &Auth, n: &NodeState, edit: bool) -> Result<(), ApiError> {
+    let action = |unit_id| if edit { Action::Edit { unit_id } } else { Action::Read { unit_id } };
+    a.actor
+        .may(action(n.project_unit_id))
+        .or_else(|e| a.actor.may(action(n.responsible_unit_id)).map_err(|_| e))?;
+    Ok(())
+}
+
+async fn node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, false)?;
+    Ok(Json(
+        json!({ "node": n, "evidence": st.store.evidence_of(id).await?, "date_changes": st.store.date_changes_of(id).await? }),
+    ))
+}
+
+fn field_err(what: &str) -> ApiError {
+    ApiError::bad_request("invalid_body", format!("{what}无效"))
+}
+
+/// `multipart/form-data`: `version`, `actual_on`, `note`, and one or more `evidence` files
+/// (PNG, JPEG or PDF, judged by content).
+async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: axum::extract::Request) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    // Access is checked before a byte of the upload is read.
+    may(&a, &n, true)?;
+    let mut mp = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &st)
+        .await
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_body",
+                "请以 multipart/form-data 上传：version、actual_on、note 和佐证材料 evidence",
+            )
+        })?;
+    let (mut version, mut actual_on, mut note, mut files) = (None, None, String::new(), Vec::new());
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "version" => {
+                version = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|_| field_err("version"))?
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| field_err("version"))?,
+                )
+            }
+            "actual_on" => {
+                actual_on = Some(zhantu_domain::parse_date(
+                    &field.text().await.map_err(|_| field_err("实际完成日期"))?,
+                )?)
+            }
+            "note" => {
+                note = field
+                    .text()
+                    .await
+                    .map_err(|_| field_err("说明"))?
+                    .trim()
+                    .chars()
+                    .take(2000)
+                    .collect()
+            }
+            "evidence" => {
+                if files.len() == MAX_EVIDENCE_FILES {
+                    return Err(ApiError::bad_request(
+                        "too_many_files",
+                        format!("佐证材料最多{MAX_EVIDENCE_FILES}个文件"),
+                    ));
+                }
+                let name = field
+                    .file_name()
+                    .unwrap_or("佐证材料")
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(120)
+                    .collect::<String>();
+                let bytes = field.bytes().await.map_err(|_| ApiError::too_large())?;
+                if bytes.len() > MAX_EVIDENCE_BYTES {
+                    return Err(ApiError::too_large().with_code("file_too_large"));
+                }
+                let kind = require(&bytes, &[FileKind::Png, FileKind::Jpeg, FileKind::Pdf])?;
+                files.push(EvidenceFile {
+                    file_name: name,
+                    content_type: kind.mime().to_string(),
+                    sha256: crate::auth::sha256_bytes(&bytes),
+                    bytes: bytes.to_vec(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let version = version.ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
+    let actual_on = actual_on.ok_or_else(|| ApiError::bad_request("missing_date", "请填写实际完成日期"))?;
+    if files.is_empty() {
+        return Err(ApiError::bad_request("missing_evidence", "请上传至少一份佐证材料（照片或PDF）"));
+    }
+    if actual_on > st.store.as_of().await? {
+        return Err(ApiError::bad_request("future_date", "实际完成日期不能晚于今天"));
+    }
+    let after = st.store.report_node_done(id, version, actual_on, &note, &files, &a.audit()).await?;
+    Ok(Json(json!({ "node": after })))
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    version: i64,
+    approve: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn verify(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<VerifyBody>) -> Result<Json<Value>, ApiError> {
+    load(&st, id).await?;
+    a.actor.may(Action::Verify)?;
+    let after = st.store.verify_node(id, b.version, b.approve, b.reason.trim(), &a.audit()).await?;
+    Ok(Json(json!({ "node": after })))
+}
+
+#[derive(Deserialize)]
+struct DateChangeBody {
+    new_planned_on: String,
+    reason_code: String,
+    reason_text: String,
+}
+
+async fn request_date_change(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<DateChangeBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, true)?;
+    let new_date = zhantu_domain::parse_date(&b.new_planned_on)?;
+    let change = st
+        .store
+        .request_date_change(id, new_date, b.reason_code.trim(), &b.reason_text, &a.audit())
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DecideBody {
+    approve: bool,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<DecideBody>) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Verify)?;
+    match st.store.decide_date_change(id, b.approve, b.note.trim(), &a.audit()).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found("改期申请不存在")),
+        other => Ok(Json(json!({ "date_change": other? }))),
+    }
+}
+
+async fn reasons() -> Json<Value> {
+    Json(json!({ "items": zhantu_store::DATE_CHANGE_REASONS.iter().map(|(c, n)| json!({ "code": c, "name": n })).collect::<Vec<_>>() }))
+}
+
+async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let (info, bytes) = match st.store.evidence_content(id).await {
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("佐证材料不存在")),
+        other => other?,
+    };
+    let n = load(&st, info.node_id).await?;
+    may(&a, &n, false)?;
+    let disposition = format!(
+        "attachment; filename=\"evidence-{}\"; filename*=UTF-8''{}",
+        info.id,
+        crate::guard::urlencode(&info.file_name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, info.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct PlanBody {
+    /// The first node's date.
+    first_on: String,
+    /// Another type's template (default: the project's own type).
+    project_type: Option<String>,
+}
+
+/// `POST /projects/{id}/plan`: break a project without nodes into the template's nodes.
+async fn plan(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<PlanBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    crate::access::check_project(&st, &a.actor, id, crate::access::edit).await?;
+    let first_on = zhantu_domain::parse_date(&b.first_on)?;
+    let n = st
+        .store
+        .plan_from_template(id, b.project_type.as_deref().map(str::trim), first_on, &a.audit())
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "project_id": id, "nodes": n }))))
+}
+
+/// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id", "forecast_on"}`.
+async fn update_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    may(&a, &n, true)?;
+    let version = v["version"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
+    if v.get("planned_on").is_some() {
+        return Err(ApiError::bad_request(
+            "use_date_change",
+            "计划日期须通过改期申请修改（POST /api/v1/nodes/{id}/date-change），经发改局审批后生效",
+        ));
+    }
+    let name = match v.get("name") {
+        None => None,
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 60 => Some(s.trim().to_string()),
+        Some(_) => return Err(ApiError::bad_request("invalid_field", "节点名称应为1到60个字")),
+    };
+    let id_field = |k: &str| -> Result<Option<Option<i64>>, ApiError> {
+        match v.get(k) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::Number(n)) => Ok(Some(n.as_i64())),
+            Some(_) => Err(ApiError::bad_request("invalid_field", format!("{k} 应为数字编号"))),
+        }
+    };
+    let forecast_on = match v.get("forecast_on") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(zhantu_domain::parse_date(s)?)),
+        Some(_) => return Err(ApiError::bad_request("invalid_date", "预计完成日期应为文字，如 2020-03-31")),
+    };
+    let change = zhantu_store::NodeChange {
+        name,
+        responsible_unit_id: id_field("responsible_unit_id")?.flatten(),
+        responsible_person_id: id_field("responsible_person_id")?,
+        forecast_on,
+    };
+    Ok(Json(
+        json!({ "node": st.store.update_node(id, version, &change, &a.audit()).await? }),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct ScheduleQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /projects/{id}/schedule?from=0&to=3`: every version of the schedule (0 is the baseline,
+/// each approved date change the next) and the node-by-node comparison of two of them
+/// (default: the baseline against the latest).
+async fn schedule(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    axum::extract::Query(q): axum::extract::Query<ScheduleQuery>,
+) -> Result<Json<Value>, ApiError> {
+    crate::access::check_project(&st, &a.actor, id, crate::access::read).await?;
+    let (nodes, all) = st.store.schedule_versions(id).await?;
+    let latest = all.len().saturating_sub(1);
+    let pick = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
+        match v.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(default),
+            Some("latest") => Ok(latest),
+            Some(s) => s
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= latest)
+                .ok_or_else(|| ApiError::bad_request("invalid_version", format!("计划版本“{s}”不存在：应为 0 到 {latest}"))),
+        }
+    };
+    let (from, to) = (pick(&q.from, 0)?, pick(&q.to, latest)?);
+    let shifts = zhantu_domain::schedule::compare(&nodes, &all, from, to).unwrap_or_default();
+    let versions: Vec<Value> = all.iter().map(|v| json!({ "version": v.version, "change": v.change })).collect();
+    Ok(Json(
+        json!({ "versions": versions, "compare": { "from": from, "to": to, "nodes": shifts } }),
+    ))
+}

@@ -5,7 +5,7 @@
 //! (`/battle-map.svg`) for printing on the meeting room's wall.
 
 use crate::page::i18n::tf;
-use super::registry::{ListQuery, filter_form};
+use crate::page::filters::{ListQuery, filter_form};
 use super::{Ctx, PageError, layout_legacy, long_date, query_string};
 use crate::AppState;
 use crate::page::esc;
@@ -479,7 +479,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQue
         t("battle.zoom"),
         opts(&zooms, zoom.code())
     );
-    let form = filter_form(&cx, "/battle-map", &q.list, &choices, &extra);
+    let form = filter_form(&cx, "/battle-map", &q.list, &choices, crate::page::Markup::legacy(extra));
     let mut keep = q.list.pairs();
     keep.push(("group", group.code()));
     let zoom_links: String = Zoom::ALL

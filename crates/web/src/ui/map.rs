@@ -3,7 +3,7 @@
 //! links to the registry of its street; the table below says the same for screen readers.
 
 use crate::page::i18n::tf;
-use super::registry::{ListQuery, filter_form};
+use crate::page::filters::{ListQuery, filter_form};
 use super::{Ctx, PageError, layout_legacy, money, query_string};
 use crate::AppState;
 use crate::page::esc;
@@ -150,7 +150,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
             .unwrap_or(t("map.unplaced"));
         rows_html.push_str(&row(name, Some(c), None));
     }
-    let form = filter_form(&cx, "/map", &q, &choices, "");
+    let form = filter_form(&cx, "/map", &q, &choices, crate::page::Markup::default());
     let body = format!(
         r#"<div class="page-head"><div><h1>{h1}</h1><p class="sub">{sub}</p></div></div>
 {form}

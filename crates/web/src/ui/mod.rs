@@ -1,15 +1,12 @@
-//! The signed-in pages: the cockpit (驾驶舱), the project registry, the project page, the
+//! The signed-in pages: the cockpit (驾驶舱), the
 //! battle map (挂图作战) and the map of streets and towns. Drawn on the server as HTML and SVG;
 //! the only script draws the cockpit's ECharts charts. Every string comes from `i18n/`.
 
-mod actions;
 mod battle;
 mod cockpit;
 mod excel;
 mod map;
 mod pipeline;
-mod project;
-mod registry;
 mod reports;
 mod service;
 
@@ -21,8 +18,6 @@ pub use crate::page::*;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(cockpit::page))
-        .route("/projects", get(registry::page))
-        .route("/projects/{id}", get(project::page))
         .route("/battle-map", get(battle::page))
         .route("/battle-map.svg", get(battle::export))
         .route("/map", get(map::page))

@@ -1,4 +1,6 @@
-//! `/api/v1/`: the JSON API.
+//! The projects' JSON: the registry (`/api/v1/projects`, the same filters as the page), one
+//! project whole, its changes (PATCH, with the record's version), its audit history, and
+//! pausing and resuming it (coordinators).
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -7,19 +9,13 @@ use crate::access::{check_project, edit, read};
 use crate::extract::{ApiQuery, IdPath};
 use crate::query::ProjectsQuery;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use serde::Deserialize;
 use serde_json::{Value, json};
+use zhantu_domain::access::Action;
 use zhantu_store::ProjectPage;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(list_projects))
-        .route("/projects/{id}", get(project).patch(update_project))
-        .route("/projects/{id}/history", get(project_history))
-}
-
-async fn list_projects(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<ProjectsQuery>) -> Result<Json<ProjectPage>, ApiError> {
+pub(super) async fn list_projects(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<ProjectsQuery>) -> Result<Json<ProjectPage>, ApiError> {
     let mut filter = q.to_filter()?;
     if !a.actor.reads_all() {
         filter.within_units = Some(a.actor.unit_scope.clone());
@@ -27,7 +23,7 @@ async fn list_projects(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuer
     Ok(Json(st.store.list_projects(&filter).await?))
 }
 
-async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+pub(super) async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, read).await?;
     let f = zhantu_store::AuditFilter {
         entity: Some("project".into()),
@@ -39,7 +35,7 @@ async fn project_history(State(st): State<AppState>, a: Auth, IdPath(id): IdPath
 }
 
 /// `PATCH /projects/{id}`: `{"version": n, "name": …, "total_investment": "1234.5万元", …}`.
-async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, body: String) -> Result<Json<Value>, ApiError> {
+pub(super) async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, body: String) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, edit).await?;
     let v: Value = serde_json::from_str(&body).map_err(|_| ApiError::bad_request("invalid_body", "请求内容不是有效的 JSON"))?;
     let change = crate::forms::project_change(&v)?;
@@ -50,7 +46,7 @@ async fn update_project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath,
     Ok(Json(json!({ "id": id, "version": new_version })))
 }
 
-async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+pub(super) async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, read).await?;
     match st.store.project_detail(id).await {
         Ok(p) => Ok(Json(
@@ -61,3 +57,25 @@ async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Res
     }
 }
 
+#[derive(Deserialize)]
+pub(super) struct PauseBody {
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+fn verify(_unit_id: i64) -> Action {
+    Action::Verify
+}
+
+pub(super) async fn pause(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+    check_project(&st, &a.actor, id, verify).await?;
+    let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": true, "version": v })))
+}
+
+pub(super) async fn resume(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+    check_project(&st, &a.actor, id, verify).await?;
+    let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": false, "version": v })))
+}

@@ -1,0 +1,321 @@
+//! The projects' pages: the registry (项目库, `/projects`) with its filters, order and pager in
+//! the URL, and one project whole (`/projects/{id}`): facts, nodes on a timeline, approval
+//! clocks, schedule changes, investment by month, stage history, progress reports, problems
+//! and the audit history.
+
+use crate::AppState;
+use crate::extract::IdPath;
+use crate::page::filters::{Choice, ListQuery, filter_form, val};
+use crate::page::i18n::tf;
+use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, qv, query_string, stage_label};
+use crate::panels;
+use crate::panels::nodes::Powers;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::NaiveDate;
+use serde_json::json;
+use zhantu_domain::Stage;
+use zhantu_domain::access::Action;
+use zhantu_store::{AuditFilter, ProjectListItem, ProjectSort};
+
+#[derive(Template)]
+#[template(path = "projects/sort.html")]
+struct SortSelect<'a> {
+    cx: &'a Ctx,
+    options: Vec<Choice>,
+}
+
+/// One project of the registry's table.
+struct RegistryRow {
+    light: Markup,
+    id: i64,
+    name: String,
+    code: String,
+    unit: String,
+    leader: String,
+    stage: &'static str,
+    investment: String,
+    start: String,
+    categories: String,
+    division: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "projects/registry.html")]
+struct Registry<'a> {
+    cx: &'a Ctx,
+    total: String,
+    /// The filters' query string (without order and paging), for the links to other views.
+    filters: String,
+    form: Markup,
+    rows: Vec<RegistryRow>,
+    first_page: Option<String>,
+    next_page: Option<String>,
+}
+
+pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+    let filter = q.filter(&cx)?;
+    let sort = q.sort();
+    let page = st.store.list_projects_sorted(&filter, sort).await?;
+    let choices = st.store.filter_choices().await?;
+    let lang = cx.lang;
+    let sorts = ProjectSort::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), cx.t(&format!("sort.{}", s.code())).to_string()));
+    let extra = Markup::of(&SortSelect { cx: &cx, options: Choice::list(sorts, sort.code()) });
+    let form = filter_form(&cx, "/projects", &q, &choices, extra);
+    let rows = page
+        .items
+        .iter()
+        .map(|p| RegistryRow {
+            light: light_badge(lang, p.light, p.light_reason.as_deref()),
+            id: p.id,
+            name: p.name.clone(),
+            code: p.code.clone().unwrap_or_default(),
+            unit: p.unit.name.clone(),
+            leader: p.leader.as_ref().map(|l| l.name.clone()).unwrap_or_else(|| "—".into()),
+            stage: stage_label(lang, p.stage),
+            investment: money(lang, p.total_investment_wan.0, false),
+            start: opt_date(p.started_on.or(p.planned_start_on)),
+            categories: p.categories.join("、"),
+            division: p.division_name.unwrap_or("—"),
+        })
+        .collect();
+    let mut keep = q.pairs();
+    let sort_code = sort.code();
+    if sort != ProjectSort::Id {
+        keep.push(("sort", sort_code));
+    }
+    let limit = val(&q.limit);
+    if !limit.is_empty() {
+        keep.push(("limit", limit));
+    }
+    let next = page.next_cursor.map(|n| n.to_string());
+    let next_page = next.as_deref().map(|n| {
+        let mut with = keep.clone();
+        with.push(("after", n));
+        query_string(&with)
+    });
+    let body = Markup::of(&Registry {
+        cx: &cx,
+        total: tf(lang, "registry.total", &[("n", &page.total.to_string())]),
+        filters: query_string(&q.pairs()),
+        form,
+        rows,
+        first_page: filter.after.is_some().then(|| query_string(&keep)),
+        next_page,
+    });
+    Ok(layout(&cx, cx.t("registry.title"), body, &[]))
+}
+
+/// One fact of the project, linked to the registry filtered by it when `href` is set.
+struct Fact {
+    key: &'static str,
+    text: String,
+    href: Option<String>,
+}
+
+fn fact(key: &'static str, text: impl Into<String>) -> Fact {
+    Fact { key, text: text.into(), href: None }
+}
+
+struct StageRow<'a> {
+    on: NaiveDate,
+    from: String,
+    to: String,
+    note: &'a str,
+}
+
+struct AuditRow<'a> {
+    at: &'a str,
+    actor: &'a str,
+    action: &'a str,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "projects/project.html")]
+struct ProjectPage<'a> {
+    cx: &'a Ctx,
+    s: &'a ProjectListItem,
+    light: Markup,
+    name_query: String,
+    facts: Vec<Fact>,
+    description: &'a str,
+    nodes: Markup,
+    clocks: Markup,
+    schedule: Markup,
+    /// (year, planned) of each annual plan.
+    plans: Vec<(i64, String)>,
+    /// The monthly investment chart's ECharts option, as JSON.
+    chart: Option<String>,
+    /// ("2019-06", amount) of each month.
+    months: Vec<(String, String)>,
+    stages: Vec<StageRow<'a>>,
+    reports: Markup,
+    problems: Markup,
+    audit: Vec<AuditRow<'a>>,
+    as_of: NaiveDate,
+}
+
+pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
+    check_read(&st, &cx, id).await?;
+    let p = st.store.project_detail(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let as_of = st.store.as_of().await?;
+    let audit = st
+        .store
+        .audit_entries(&AuditFilter {
+            entity: Some("project".into()),
+            entity_id: Some(id),
+            limit: 200,
+            ..Default::default()
+        })
+        .await?;
+    let lang = cx.lang;
+    let s = &p.summary;
+    let industry = s
+        .industry_code
+        .as_deref()
+        .map(|c| match zhantu_domain::reference::industry(c) {
+            Some(r) => format!("{c} {}", r.name),
+            None => c.to_string(),
+        })
+        .unwrap_or_else(|| "—".into());
+    let types = st.store.project_types().await?;
+    let type_name = types
+        .iter()
+        .find(|(c, _, _)| *c == s.project_type)
+        .map(|(_, zh, en)| if lang == Lang::Zh { zh.as_str() } else { en.as_str() })
+        .unwrap_or(&s.project_type);
+    let facts = vec![
+        fact("project.code", s.code.as_deref().unwrap_or("—")),
+        Fact {
+            key: "common.unit",
+            text: s.unit.name.clone(),
+            href: Some(format!("/projects?unit={}", s.unit.id)),
+        },
+        match &s.leader {
+            Some(l) => Fact {
+                key: "common.leader",
+                text: l.name.clone(),
+                href: Some(format!("/projects?leader={}", l.id)),
+            },
+            None => fact("common.leader", "—"),
+        },
+        fact("common.stage", stage_label(lang, s.stage)),
+        fact("project.type", type_name),
+        fact("project.industry", industry),
+        fact("common.total_investment", money(lang, s.total_investment_wan.0, false)),
+        fact("common.division", s.division_name.unwrap_or("—")),
+        fact("project.location", p.location.as_str()),
+        fact(
+            "project.land",
+            p.land_area_mu
+                .as_deref()
+                .map(|a| format!("{a} {}", cx.t("project.mu")))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        fact("project.investor", p.investor.as_str()),
+        fact(
+            "project.foreign",
+            if p.foreign_investment {
+                format!(
+                    "{}{}",
+                    cx.t("common.yes"),
+                    p.foreign_investment_usd.as_deref().map(|u| format!(" (USD {u})")).unwrap_or_default()
+                )
+            } else {
+                cx.t("common.no").to_string()
+            },
+        ),
+        fact("project.planned_year", s.planned_year.to_string()),
+        fact("project.planned_start", opt_date(s.planned_start_on)),
+        fact("project.started", opt_date(s.started_on)),
+        fact("project.completed", opt_date(p.completed_on)),
+        fact("project.in_statistics", opt_date(p.in_statistics_on)),
+        fact(
+            "common.category",
+            if s.categories.is_empty() { "—".into() } else { s.categories.join("、") },
+        ),
+    ];
+
+    let powers = Powers {
+        edit: cx.auth.actor.may(Action::Edit { unit_id: s.unit.id }).is_ok(),
+        verify: cx.auth.actor.may(Action::Verify).is_ok(),
+    };
+    let pending = st.store.pending_date_changes(id).await?;
+    let nodes = panels::nodes::panel(&cx, &p, &powers, &pending, as_of);
+    let clocks = panels::clocks::panel(
+        &cx,
+        id,
+        &st.store.project_clocks(id).await?,
+        cx.auth.actor.may(Action::ExcludeClockTime).is_ok(),
+    );
+    let (baseline, versions) = st.store.schedule_versions(id).await?;
+    let schedule = panels::nodes::schedule_panel(&cx, &baseline, &versions);
+    let reports = panels::reports::panel(&cx, &p, powers.edit, as_of);
+    let problems = panels::problems::panel(&cx, &p);
+    let stage_name = |code: &str| {
+        Stage::from_code(code)
+            .map(|s| stage_label(lang, s).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let stages = p
+        .stage_history
+        .iter()
+        .map(|c| StageRow {
+            on: c.on,
+            from: c.from.as_deref().map(stage_name).unwrap_or_else(|| "—".into()),
+            to: stage_name(&c.to),
+            note: &c.note,
+        })
+        .collect();
+    let month = |y: i64, m: i64| format!("{y}-{m:02}");
+    let chart = (!p.monthly_investment.is_empty()).then(|| {
+        json!({
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 10, "right": 10, "bottom": 10, "top": 36},
+            "xAxis": {"type": "category", "data": p.monthly_investment.iter().map(|m| month(m.year, m.month)).collect::<Vec<_>>()},
+            "yAxis": {"type": "value", "name": cx.t("project.wan")},
+            "series": [{"type": "bar", "itemStyle": {"color": "#2c6e9b"}, "data": p.monthly_investment.iter().map(|m| m.amount_wan.0.yuan() as f64 / 10_000.0).collect::<Vec<_>>()}]
+        })
+        .to_string()
+    });
+    let change = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    let audit = audit
+        .iter()
+        .map(|e| AuditRow {
+            at: &e.at,
+            actor: &e.actor,
+            action: &e.action,
+            before: change(&e.before),
+            after: change(&e.after),
+        })
+        .collect();
+    let body = Markup::of(&ProjectPage {
+        cx: &cx,
+        s,
+        light: light_badge(lang, s.light, s.light_reason.as_deref()),
+        name_query: qv(&s.name),
+        facts,
+        description: &p.description,
+        nodes,
+        clocks,
+        schedule,
+        plans: p.annual_plans.iter().map(|a| (a.year, money(lang, a.planned_wan.0, false))).collect(),
+        chart,
+        months: p
+            .monthly_investment
+            .iter()
+            .map(|m| (month(m.year, m.month), money(lang, m.amount_wan.0, false)))
+            .collect(),
+        stages,
+        reports,
+        problems,
+        audit,
+        as_of,
+    });
+    Ok(layout(&cx, &s.name, body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
+}
