@@ -15,8 +15,6 @@ mod query;
 pub mod webhook;
 
 // The old layout, being emptied into the mechanisms below.
-pub mod accounts;
-mod admin;
 mod api;
 mod clocks_api;
 mod excel_api;
@@ -24,14 +22,13 @@ mod nodes_api;
 mod pipeline_api;
 mod reports_api;
 mod search_api;
-mod service_api;
 mod ui;
 mod work_api;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod signin;
 mod account;
-mod users;
+pub mod users;
 mod audit;
 mod assets;
 mod health;
@@ -123,14 +120,12 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     // The old layout, being emptied into the mechanisms above.
     Mechanism { name: "core", pages: Mechanism::none, api: api::router, write_routes: CORE_WRITE_ROUTES },
-    Mechanism { name: "accounts", pages: admin::router, api: accounts::router, write_routes: &[] },
     Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
     Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
     Mechanism { name: "nodes", pages: Mechanism::none, api: nodes_api::router, write_routes: &[] },
     Mechanism { name: "work", pages: Mechanism::none, api: work_api::router, write_routes: &[] },
     Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
     Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
-    Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
     Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
     Mechanism { name: "clocks", pages: Mechanism::none, api: clocks_api::router, write_routes: clocks_api::WRITE_ROUTES },
 ];
@@ -172,21 +167,7 @@ pub fn write_routes() -> Vec<(&'static str, &'static str)> {
 }
 
 const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/auth/login"),
-    ("POST", "/api/v1/auth/logout"),
-    ("POST", "/api/v1/auth/password"),
-    ("POST", "/api/v1/users"),
-    ("PATCH", "/api/v1/users/{id}"),
-    ("POST", "/api/v1/users/{id}/reset-password"),
-    ("POST", "/api/v1/tokens"),
-    ("DELETE", "/api/v1/tokens/{id}"),
     ("PATCH", "/api/v1/projects/{id}"),
-    ("POST", "/account/password"),
-    ("POST", "/account/tokens"),
-    ("POST", "/account/tokens/{id}/revoke"),
-    ("POST", "/admin/users"),
-    ("POST", "/admin/users/{id}"),
-    ("POST", "/admin/users/{id}/reset-password"),
     ("POST", "/api/v1/nodes/{id}/report"),
     ("POST", "/api/v1/nodes/{id}/verify"),
     ("POST", "/api/v1/nodes/{id}/date-change"),

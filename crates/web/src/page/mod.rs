@@ -7,6 +7,8 @@
 
 mod format;
 pub mod i18n;
+pub mod problem_table;
+pub mod select;
 
 pub use format::*;
 pub use i18n::{Lang, t, tf};

@@ -11,7 +11,6 @@ mod pipeline;
 mod project;
 mod registry;
 mod reports;
-mod service;
 
 use crate::AppState;
 use axum::Router;
@@ -28,7 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::page))
         .merge(excel::router())
         .merge(reports::router())
-        .merge(service::router())
         .merge(pipeline::router())
 }
 
