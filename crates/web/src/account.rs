@@ -5,9 +5,9 @@
 use crate::auth::{self, Auth, Via};
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::esc;
-use crate::page::{self as ui, Ctx, Flash, back, i18n};
+use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
 use crate::{AppState, Mechanism};
+use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -136,18 +136,27 @@ pub async fn do_revoke_token(st: &AppState, a: &Auth, id: i64) -> Result<(), Api
 
 // ---------------------------------------------------------------- pages
 
-/// The frame of an account page: the app's layout, a title, the flash message, the body.
-fn layout(cx: &Ctx, title: &str, flash: &Flash, body: &str) -> Html<String> {
-    ui::layout_legacy(
-        cx,
-        title,
-        &format!(r#"<div class="admin"><h1>{}</h1>{}{body}</div>"#, esc(title), flash.show(cx, &["admin."])),
-        &[],
-    )
+/// One API token of the reader's, as the page lists it.
+struct TokenRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
 }
 
-fn hidden_csrf(a: &Auth) -> String {
-    ui::csrf_field(a).into_string()
+#[derive(Template)]
+#[template(path = "account/page.html")]
+struct AccountPage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    flash: Markup,
+    csrf: Markup,
+    role: &'a str,
+    tokens: Vec<TokenRow>,
+    /// A token just created, shown this once.
+    new_token: Option<&'a str>,
 }
 
 async fn account_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Flash>) -> Result<Html<String>, ApiError> {
@@ -156,75 +165,31 @@ async fn account_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<F
 
 async fn account_html(st: &AppState, cx: &Ctx, flash: &Flash, new_token: Option<&str>) -> Result<Html<String>, ApiError> {
     let a = &cx.auth;
-    let t = |k: &str| i18n::t(cx.lang, k);
-    let tokens = st.store.api_tokens(Some(a.user.id)).await?;
-    let rows: String = tokens
-        .iter()
-        .map(|tok| {
-            let action = if tok.revoked_at.is_some() {
-                t("admin.token_revoked").to_string()
-            } else {
-                format!(
-                    r#"<form method="post" action="/account/tokens/{}/revoke">{}<button type="submit">{}</button></form>"#,
-                    tok.id,
-                    hidden_csrf(a),
-                    t("admin.revoke")
-                )
-            };
-            format!(
-                "<tr><td>{}</td><td><code>{}…</code></td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-                esc(&tok.name),
-                esc(&tok.prefix),
-                esc(&tok.created_at[..10.min(tok.created_at.len())]),
-                esc(tok.last_used_at.as_deref().unwrap_or(t("admin.never_used"))),
-            )
+    let tokens = st
+        .store
+        .api_tokens(Some(a.user.id))
+        .await?
+        .into_iter()
+        .map(|tok| TokenRow {
+            id: tok.id,
+            created: tok.created_at[..10.min(tok.created_at.len())].to_string(),
+            last_used: tok.last_used_at.unwrap_or_else(|| cx.t("admin.never_used").to_string()),
+            revoked: tok.revoked_at.is_some(),
+            name: tok.name,
+            prefix: tok.prefix,
         })
         .collect();
-    let shown = new_token
-        .map(|t| {
-            format!(
-                r#"<p class="ok" role="status">新令牌（只显示这一次，请立即保存）：<code class="token">{}</code></p>"#,
-                esc(t)
-            )
-        })
-        .unwrap_or_default();
-    let must = if a.user.must_change_password {
-        r#"<p class="error" role="alert">您正在使用临时密码，请先修改密码。</p>"#
-    } else {
-        ""
-    };
-    let body = format!(
-        r#"<p>{name}，{role}，{unit}</p>{must}
-<h2>{h_pw}</h2>
-<form method="post" action="/account/password" class="stack">{c}
-<label for="current_password">{l_cur}</label><input id="current_password" name="current_password" type="password" autocomplete="current-password" required>
-<label for="new_password">{l_new}</label><input id="new_password" name="new_password" type="password" autocomplete="new-password" required>
-<button type="submit">{b_pw}</button></form>
-<h2>{h_tok}</h2><p class="hint">{tok_hint} <code>Authorization: Bearer …</code></p>{shown}
-<table><thead><tr><th>{c_name}</th><th>{c_prefix}</th><th>{c_created}</th><th>{c_used}</th><th></th></tr></thead><tbody>{rows}</tbody></table>
-<form method="post" action="/account/tokens" class="stack">{c}<label for="token_name">{l_tok}</label><input id="token_name" name="name" required maxlength="60"><button type="submit">{b_tok}</button></form>"#,
-        h_pw = t("admin.change_password"),
-        l_cur = t("admin.current_password"),
-        l_new = t("admin.new_password"),
-        b_pw = t("admin.change_password"),
-        h_tok = t("admin.api_tokens"),
-        tok_hint = t("admin.token_hint"),
-        c_name = t("admin.col_name"),
-        c_prefix = t("admin.col_prefix"),
-        c_created = t("admin.col_created"),
-        c_used = t("admin.col_last_used"),
-        l_tok = t("admin.new_token_name"),
-        b_tok = t("admin.create_token"),
-        name = esc(&a.user.display_name),
-        role = esc(if cx.lang == ui::Lang::En {
-            a.user.role.label_en()
-        } else {
-            a.user.role.label_zh()
-        }),
-        unit = esc(&a.user.unit_name),
-        c = hidden_csrf(a),
-    );
-    Ok(layout(cx, t("nav.account"), flash, &body))
+    let title = cx.t("nav.account");
+    let body = Markup::of(&AccountPage {
+        cx,
+        title,
+        flash: flash.show(cx, &["admin."]),
+        csrf: csrf_field(a),
+        role: if cx.lang == Lang::En { a.user.role.label_en() } else { a.user.role.label_zh() },
+        tokens,
+        new_token,
+    });
+    Ok(layout(cx, title, body, &[]))
 }
 
 #[derive(Deserialize)]

@@ -4,9 +4,9 @@
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty, opt_id};
-use crate::page::esc;
-use crate::page::{Ctx, i18n};
+use crate::page::{Ctx, Markup, layout};
 use crate::{AppState, Mechanism};
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -107,73 +107,72 @@ async fn audit_csv(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<Au
         .into_response())
 }
 
+/// One line of the log, as the page shows it.
+struct AuditRow {
+    id: i64,
+    at: String,
+    actor: String,
+    address: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit/page.html")]
+struct AuditPage<'a> {
+    title: &'a str,
+    /// (code, name, selected) of each kind of record the filter offers.
+    entities: Vec<(&'static str, &'static str, bool)>,
+    entity: &'a str,
+    entity_id: &'a str,
+    actor: &'a str,
+    export: String,
+    rows: Vec<AuditRow>,
+    /// The cursor of the next, older page, when this one is full.
+    older: Option<i64>,
+}
+
 async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, ApiError> {
-    let t = |k: &str| i18n::t(cx.lang, k);
     let f = audit_filter(&cx.auth, &q).await?;
     let entries = st.store.audit_entries(&f).await?;
-    let rows: String = entries
-        .iter()
-        .map(|e| {
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                e.id,
-                esc(&e.at.replace('T', " ")[..19.min(e.at.len())]),
-                esc(&e.actor),
-                esc(&e.address),
-                esc(&e.action),
-                esc(&e.entity),
-                e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-                esc(&e.before.as_ref().map(|v| v.to_string()).unwrap_or_default()),
-                esc(&e.after.as_ref().map(|v| v.to_string()).unwrap_or_default()),
-            )
+    let older = if entries.len() as u32 == f.limit { entries.last().map(|e| e.id) } else { None };
+    let rows = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            id: e.id,
+            at: e.at.replace('T', " ")[..19.min(e.at.len())].to_string(),
+            entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+            before: e.before.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            after: e.after.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            actor: e.actor,
+            address: e.address,
+            action: e.action,
+            entity: e.entity,
         })
         .collect();
-    let v = |o: &Option<String>| esc(o.as_deref().unwrap_or(""));
+    let v = |o: &Option<String>| o.as_deref().unwrap_or("").to_string();
     let export = format!(
         "/api/v1/audit/export.csv?entity={}&entity_id={}&actor={}",
-        crate::guard::urlencode(q.entity.as_deref().unwrap_or("")),
-        crate::guard::urlencode(q.entity_id.as_deref().unwrap_or("")),
-        crate::guard::urlencode(q.actor.as_deref().unwrap_or(""))
+        crate::guard::urlencode(&v(&q.entity)),
+        crate::guard::urlencode(&v(&q.entity_id)),
+        crate::guard::urlencode(&v(&q.actor))
     );
-    let more = if entries.len() as u32 == f.limit {
-        entries
-            .last()
-            .map(|e| {
-                format!(
-                    r#"<p><a href="/audit?entity={}&amp;entity_id={}&amp;actor={}&amp;before={}">更早的记录</a></p>"#,
-                    v(&q.entity),
-                    v(&q.entity_id),
-                    v(&q.actor),
-                    e.id
-                )
-            })
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let body = format!(
-        r#"<form method="get" action="/audit" class="inline">
-<label for="ae">对象</label><select id="ae" name="entity"><option value="">全部</option>{entities}</select>
-<label for="aid">编号</label><input id="aid" name="entity_id" value="{eid}" size="8">
-<label for="aa">操作人</label><input id="aa" name="actor" value="{actor}" size="12">
-<button type="submit">筛选</button> <a href="{export}">导出CSV</a></form>
-<table class="audit"><thead><tr><th>#</th><th>时间（UTC）</th><th>操作人</th><th>地址</th><th>操作</th><th>对象</th><th>修改前</th><th>修改后</th></tr></thead><tbody>{rows}</tbody></table>{more}"#,
-        entities = [("project", "项目"), ("node", "节点"), ("user", "用户"), ("api_token", "API令牌")]
-            .iter()
-            .map(|(c, n)| format!(
-                r#"<option value="{c}"{}>{n}</option>"#,
-                if q.entity.as_deref() == Some(c) { " selected" } else { "" }
-            ))
-            .collect::<String>(),
-        eid = v(&q.entity_id),
-        actor = v(&q.actor),
-        export = esc(&export),
-    );
-    let title = t("nav.audit");
-    Ok(crate::page::layout_legacy(
-        &cx,
+    let title = cx.t("nav.audit");
+    let body = Markup::of(&AuditPage {
         title,
-        &format!(r#"<div class="admin"><h1>{}</h1>{body}</div>"#, esc(title)),
-        &[],
-    ))
+        entities: [("project", "项目"), ("node", "节点"), ("user", "用户"), ("api_token", "API令牌")]
+            .into_iter()
+            .map(|(c, n)| (c, n, q.entity.as_deref() == Some(c)))
+            .collect(),
+        entity: q.entity.as_deref().unwrap_or(""),
+        entity_id: q.entity_id.as_deref().unwrap_or(""),
+        actor: q.actor.as_deref().unwrap_or(""),
+        export,
+        rows,
+        older,
+    });
+    Ok(layout(&cx, title, body, &[]))
 }

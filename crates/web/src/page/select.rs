@@ -1,7 +1,8 @@
 //! The choices of a page's `<select>`s: the units as an indented tree, the problem categories,
 //! and a query parameter's value as the selected one.
 
-use super::{PageError, esc};
+use super::{Markup, PageError};
+use askama::Template;
 use crate::AppState;
 
 /// A query parameter's value, trimmed ("" when absent).
@@ -9,18 +10,21 @@ pub fn val(o: &Option<String>) -> &str {
     o.as_deref().map(str::trim).unwrap_or("")
 }
 
-pub fn options(choices: &[(String, String)], selected: &str, any: Option<&str>) -> String {
-    any.map(|a| format!(r#"<option value="">{a}</option>"#))
-        .into_iter()
-        .chain(choices.iter().map(|(v, label)| {
-            format!(
-                r#"<option value="{}"{}>{}</option>"#,
-                esc(v),
-                if v == selected { " selected" } else { "" },
-                esc(label)
-            )
-        }))
-        .collect()
+#[derive(Template)]
+#[template(path = "partials/options.html")]
+struct Options<'a> {
+    any: Option<&'a str>,
+    /// (value, label, selected)
+    items: Vec<(&'a str, &'a str, bool)>,
+}
+
+/// The `<option>`s of a select: `choices` as (value, label), the one whose value is `selected`
+/// marked so, after an empty "any" option when `any` names it.
+pub fn options(choices: &[(String, String)], selected: &str, any: Option<&str>) -> Markup {
+    Markup::of(&Options {
+        any,
+        items: choices.iter().map(|(v, l)| (v.as_str(), l.as_str(), v == selected)).collect(),
+    })
 }
 
 pub async fn unit_choices(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
