@@ -185,7 +185,11 @@ async fn account_html(st: &AppState, cx: &Ctx, flash: &Flash, new_token: Option<
         title,
         flash: flash.show(cx, &["admin."]),
         csrf: csrf_field(a),
-        role: if cx.lang == Lang::En { a.user.role.label_en() } else { a.user.role.label_zh() },
+        role: if cx.lang == Lang::En {
+            a.user.role.label_en()
+        } else {
+            a.user.role.label_zh()
+        },
         tokens,
         new_token,
     });
@@ -233,8 +237,5 @@ async fn token_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<TokenForm
 }
 
 async fn revoke_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Response {
-    back(
-        "/account",
-        do_revoke_token(&st, &a, id).await.map(|_| "admin.flash_token_revoked"),
-    )
+    back("/account", do_revoke_token(&st, &a, id).await.map(|_| "admin.flash_token_revoked"))
 }

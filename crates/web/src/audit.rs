@@ -28,9 +28,7 @@ fn pages() -> Router<AppState> {
 }
 
 fn api() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(audit))
-        .route("/audit/export.csv", get(audit_csv))
+    Router::new().route("/audit", get(audit)).route("/audit/export.csv", get(audit_csv))
 }
 
 #[derive(Deserialize, Default)]
@@ -138,7 +136,11 @@ struct AuditPage<'a> {
 async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, ApiError> {
     let f = audit_filter(&cx.auth, &q).await?;
     let entries = st.store.audit_entries(&f).await?;
-    let older = if entries.len() as u32 == f.limit { entries.last().map(|e| e.id) } else { None };
+    let older = if entries.len() as u32 == f.limit {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {

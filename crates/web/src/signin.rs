@@ -8,12 +8,12 @@ use crate::guard::PRE_SESSION_CSRF_COOKIE;
 use crate::page::{Lang, bare_page, safe_next, t};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_store::User;
@@ -113,9 +113,7 @@ async fn login_form(State(st): State<AppState>, parts: axum::http::request::Part
             let mut resp = Redirect::to(&next).into_response();
             resp.headers_mut().insert(
                 header::SET_COOKIE,
-                auth::session_cookie(&raw, cookies_secure())
-                    .parse()
-                    .map_err(ApiError::internal)?,
+                auth::session_cookie(&raw, cookies_secure()).parse().map_err(ApiError::internal)?,
             );
             Ok(resp)
         }

@@ -3,13 +3,13 @@
 //! a problem (`/enterprises/{id}`). The form does its work with the JSON API's function.
 
 use super::api::{EnterpriseQuery, FindingBody, VisitBody, do_record_visit};
-use crate::page::problem_table::problem_table;
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
 use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::page::problem_table::problem_table;
+use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
 use askama::Template;
 use axum::Router;
@@ -134,7 +134,14 @@ async fn enterprise_page(
             today,
         )
         .await?;
-    let visit_form = if cx.auth.actor.may(Action::Edit { unit_id: cx.auth.user.unit_id }).is_ok() {
+    let visit_form = if cx
+        .auth
+        .actor
+        .may(Action::Edit {
+            unit_id: cx.auth.user.unit_id,
+        })
+        .is_ok()
+    {
         let units = unit_choices(&st).await?;
         let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
         Some(VisitFormChoices {

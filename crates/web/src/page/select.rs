@@ -2,8 +2,8 @@
 //! and a query parameter's value as the selected one.
 
 use super::{Markup, PageError};
-use askama::Template;
 use crate::AppState;
+use askama::Template;
 
 /// A query parameter's value, trimmed ("" when absent).
 pub fn val(o: &Option<String>) -> &str {

@@ -50,7 +50,12 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
     cx.auth.actor.may(Action::Administer)?;
     let roles: Vec<(String, String)> = Role::ALL
         .iter()
-        .map(|r| (r.code().to_string(), if cx.lang == Lang::En { r.label_en() } else { r.label_zh() }.to_string()))
+        .map(|r| {
+            (
+                r.code().to_string(),
+                if cx.lang == Lang::En { r.label_en() } else { r.label_zh() }.to_string(),
+            )
+        })
         .collect();
     let units: Vec<(String, String)> = st
         .store
