@@ -27,6 +27,7 @@ pub fn options(choices: &[(String, String)], selected: &str, any: Option<&str>) 
     })
 }
 
+/// The units as (id, name) choices, indented by their depth in the tree (full-width spaces).
 pub async fn unit_choices(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
     Ok(st
         .store
