@@ -28,7 +28,7 @@ mod work_api;
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod signin;
 mod account;
-pub mod users;
+pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 mod audit;
 mod assets;
 mod health;
