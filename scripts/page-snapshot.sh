@@ -16,8 +16,9 @@ trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
 base="http://127.0.0.1:$port"
 norm() {
-  # One tag per line, session tokens blanked.
-  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g' | sed -E 's/></>\n</g'
+  # One tag per line, session tokens blanked, askama's numeric entities (&#60;) written as
+  # the named ones (&lt;) hand-built pages use: the same text to a browser.
+  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g; s/&#60;/\&lt;/g; s/&#62;/\&gt;/g; s/&#38;/\&amp;/g' | sed -E 's/></>\n</g'
 }
 pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智能" "/projects?sort=name&limit=5&after=10&light=red&q=%3C%26" "/projects?q=%3Cb%3E&unit=1&stage=bad" /projects/1 /projects/5 /projects/40
   /battle-map "/battle-map?zoom=year" /battle-map.svg /map /problems "/problems?status=open" /problems/lists /problems/1
@@ -25,7 +26,12 @@ pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智�
   /land /reports /reports/weekly/2019-W50.html /reports/monthly/2019-12.html /reports/supervision/2019-11-12.html
   /reports/quarterly/2019-Q4.html /reports/issued/1 /import /account /admin/users /audit "/audit?page=2"
   /no-such-page /projects/999999 "/?lang=en" "/projects?lang=en" "/projects/1?lang=en" "/projects/40?lang=en" "/problems?lang=en" "/batches?lang=en"
-  "/reports?lang=en" "/attraction?lang=en" "/land?lang=en" "/supervision/1?lang=en" "/campaigns/1?lang=en" "/enterprises/1?lang=en")
+  "/reports?lang=en" "/attraction?lang=en" "/land?lang=en" "/supervision/1?lang=en" "/campaigns/1?lang=en" "/enterprises/1?lang=en"
+  "/account?lang=en" "/account?error=%3Cb%3Ex%3C%2Fb%3E" "/admin/users?lang=en" "/admin/users?ok=admin.flash_saved"
+  "/audit?entity=project&limit=3" "/audit?lang=en" "/enterprises?limit=3" "/enterprises?q=%E7%A7%91&tag=x"
+  "/problems?limit=3&status=open" "/problems?overdue=1&unit=2" "/problems/lists?lang=en" "/problems/lists?month=2019-11"
+  "/problems/1?lang=en" /problems/2 "/problems/3?ok=service.flash.step_saved" "/enterprises/1?ok=service.flash.visit_saved"
+  /enterprises/999999 /problems/999999)
 # Data the demo lacks, so every panel of the project page is drawn: spans not counted on a
 # clock, a decided and a pending date change, a progress report; free text carries markup.
 jar="$data/setup.jar"
@@ -50,5 +56,41 @@ for user in admin fgj haimen lingdao chakan; do
     { echo "HTTP $code"; norm <"$data/page"; } >"$out/$user/${f:-root}.html"
   done
 done
+
+# Pages only a form reaches (a problem's history, a recorded visit, a token shown once, a
+# refusal, a temporary password), after the pages above so that those see the demo untouched.
+# History times (Beijing minutes) and the new token are blanked too.
+mkdir -p "$out/actions"
+anorm() { norm | sed -E 's/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/zt_[0-9a-f]+/zt_X/g'; }
+csrf_of() { curl -s -b "$data/$1.jar" "$base/api/v1/auth/me" | sed -E 's/.*"csrf_token":"([0-9a-f]+)".*/\1/'; }
+api() { curl -s -b "$data/$1.jar" -H "x-csrf-token: $(csrf_of "$1")" -H 'content-type: application/json' -X "$2" -d "$4" "$base$3"; }
+json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+form() { # user path name field=value…
+  local u=$1 p=$2 n=$3; shift 3
+  local args=(); for f in "$@"; do args+=(--data-urlencode "$f"); done
+  code=$(curl -s -b "$data/$u.jar" -o "$data/page" -w '%{http_code} %{redirect_url}' --data-urlencode "csrf_token=$(csrf_of "$u")" "${args[@]}" "$base$p")
+  { echo "HTTP ${code/$base/}"; anorm <"$data/page"; } >"$out/actions/$n.html"
+}
+aget() { code=$(curl -s -b "$data/$1.jar" -o "$data/page" -w '%{http_code}' "$base$2"); { echo "HTTP $code"; anorm <"$data/page"; } >"$out/actions/$3.html"; }
+mark='<b>x</b> & "q" '"'s'"
+problem=$(api fgj GET "/api/v1/problems?status=raised&limit=1" "" | json '["items"][0]["id"]')
+version=$(api fgj GET "/api/v1/problems/$problem" "" | json '["problem"]["version"]')
+api fgj POST "/api/v1/problems/$problem/assign" "{\"version\":$version,\"unit_id\":3,\"deadline\":\"2020-06-30\",\"note\":\"<b>x</b> &\"}" >/dev/null
+api fgj POST "/api/v1/problems/$problem/comment" '{"text":"批示 <i>y</i>"}' >/dev/null
+form fgj "/problems/$problem/act" act-stale step=resolve version=0 note=x
+form chakan "/problems/$problem/act" act-refused step=close version=1 note=x
+form fgj /problems raise-bad category=用地 description=d unit_id=abc
+form haimen /enterprises/1/visits visit visited_on=2019-12-01 "visitor_name=$mark" "findings=$mark" category=用地 "description=$mark" unit_id=3 deadline=
+for user in fgj admin haimen chakan; do
+  aget $user "/problems/$problem" "$user-problem"; aget $user "/problems/$problem?lang=en" "$user-problem-en"
+  aget $user /enterprises/1 "$user-enterprise"
+done
+form fgj /account/tokens token-new "name=$mark"
+form fgj /account/tokens token-bad name=
+form chakan /admin/users user-refused username=a display_name=b role=viewer unit_id=1 password=Abcdefgh123
+form admin /admin/users user-new username=temp1 "display_name=$mark" role=viewer unit_id=1 password=Abcdefgh123
+curl -s -c "$data/temp1.jar" -H 'content-type: application/json' -d '{"username":"temp1","password":"Abcdefgh123"}' "$base/api/v1/auth/login" >/dev/null
+aget temp1 /account temp-account; aget temp1 "/account?lang=en" temp-account-en
+aget fgj /account fgj-account-tokens; aget admin /admin/users admin-users-after; aget admin "/audit?limit=20" admin-audit-after
 curl -s -o /dev/null "$base/login"; curl -s "$base/login" | norm >"$out/login.html"
 echo "saved $(find "$out" -type f | wc -l) pages in $out"

@@ -239,3 +239,13 @@ mod tests {
         assert_eq!(cookie(&h, "zz"), None);
     }
 }
+
+/// A user as the JSON API shows it (sign-in, `/auth/me`, user administration).
+pub fn user_json(u: &User) -> serde_json::Value {
+    serde_json::json!({
+        "id": u.id, "username": u.username, "display_name": u.display_name,
+        "role": u.role.code(), "role_label": u.role.label_zh(),
+        "unit": { "id": u.unit_id, "name": u.unit_name },
+        "active": u.active, "must_change_password": u.must_change_password, "version": u.version,
+    })
+}

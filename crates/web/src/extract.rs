@@ -46,3 +46,27 @@ pub fn opt_id(value: &Option<String>, what: &'static str) -> Result<Option<i64>,
 pub fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// A page size from the query string: 1 to 5000, `default` when absent.
+pub fn page_limit(value: &Option<String>, default: i64) -> Result<i64, ApiError> {
+    match non_empty(value) {
+        None => Ok(default),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=5000).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("每页条数“{s}”无效：应为1到5000之间的整数"),
+            )),
+        },
+    }
+}
+
+/// Where a page starts, from the query string (0 when absent).
+pub fn page_offset(value: &Option<String>) -> Result<i64, ApiError> {
+    Ok(opt_id(value, "起始位置")?.unwrap_or(0).max(0))
+}
+
+/// An optional date from the query string.
+pub fn opt_date(value: &Option<String>) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    Ok(non_empty(value).map(zhantu_domain::parse_date).transpose()?)
+}

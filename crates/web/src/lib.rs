@@ -16,19 +16,16 @@ mod query;
 pub mod webhook;
 
 // The old layout, being emptied into the mechanisms below.
-pub mod accounts;
-mod admin;
 mod excel_api;
 mod pipeline_api;
 mod reports_api;
 mod search_api;
-mod service_api;
 mod ui;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod signin;
 mod account;
-mod users;
+pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 mod audit;
 mod assets;
 mod health;
@@ -119,13 +116,10 @@ pub const MECHANISMS: &[Mechanism] = &[
     land::MECHANISM,
     programmes::MECHANISM,
     // The old layout, being emptied into the mechanisms above.
-    Mechanism { name: "core", pages: Mechanism::none, api: Mechanism::none, write_routes: CORE_WRITE_ROUTES },
-    Mechanism { name: "accounts", pages: admin::router, api: accounts::router, write_routes: &[] },
     Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
     Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
     Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
     Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
-    Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
     Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
 ];
 
@@ -164,20 +158,3 @@ pub async fn serve(
 pub fn write_routes() -> Vec<(&'static str, &'static str)> {
     MECHANISMS.iter().flat_map(|m| m.write_routes.iter().copied()).collect()
 }
-
-const CORE_WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/auth/login"),
-    ("POST", "/api/v1/auth/logout"),
-    ("POST", "/api/v1/auth/password"),
-    ("POST", "/api/v1/users"),
-    ("PATCH", "/api/v1/users/{id}"),
-    ("POST", "/api/v1/users/{id}/reset-password"),
-    ("POST", "/api/v1/tokens"),
-    ("DELETE", "/api/v1/tokens/{id}"),
-    ("POST", "/account/password"),
-    ("POST", "/account/tokens"),
-    ("POST", "/account/tokens/{id}/revoke"),
-    ("POST", "/admin/users"),
-    ("POST", "/admin/users/{id}"),
-    ("POST", "/admin/users/{id}/reset-password"),
-];

@@ -1,30 +1,46 @@
-//! Signing in and out: the sign-in page and its form, and sign-out. The JSON API's sign-in
-//! (`/api/v1/auth/…`) shares `accounts::sign_in`, so both check the same throttle and password.
+//! Signing in and out: the sign-in page and its form, sign-out, and the JSON API's
+//! `/api/v1/auth/login`, `/auth/logout` and `/auth/me`. The page and the API share [`sign_in`],
+//! so both check the same throttle and password.
 
-use crate::auth::{self, Auth, Via};
+use crate::auth::{self, Auth, Via, user_json};
 use crate::error::ApiError;
 use crate::guard::PRE_SESSION_CSRF_COOKIE;
 use crate::page::{Lang, bare_page, safe_next, t};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_store::User;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "signin",
     pages,
-    api: Mechanism::none,
-    write_routes: &[("POST", "/login"), ("POST", "/logout")],
+    api,
+    write_routes: &[
+        ("POST", "/login"),
+        ("POST", "/logout"),
+        ("POST", "/api/v1/auth/login"),
+        ("POST", "/api/v1/auth/logout"),
+    ],
 };
 
 fn pages() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
+}
+
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login_json))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
 }
 
 #[derive(Deserialize)]
@@ -92,14 +108,12 @@ async fn login_form(State(st): State<AppState>, parts: axum::http::request::Part
     let address = auth::client_address(&parts);
     let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let next = safe_next(f.next.as_deref()).to_string();
-    match crate::accounts::sign_in(&st, f.username.trim(), &f.password, &address, ua).await {
+    match sign_in(&st, f.username.trim(), &f.password, &address, ua).await {
         Ok((_, raw, _)) => {
             let mut resp = Redirect::to(&next).into_response();
             resp.headers_mut().insert(
                 header::SET_COOKIE,
-                auth::session_cookie(&raw, crate::accounts::cookies_secure())
-                    .parse()
-                    .map_err(ApiError::internal)?,
+                auth::session_cookie(&raw, cookies_secure()).parse().map_err(ApiError::internal)?,
             );
             Ok(resp)
         }
@@ -123,4 +137,109 @@ async fn logout_form(State(st): State<AppState>, a: Auth) -> Result<Response, Ap
         auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
     );
     Ok(resp)
+}
+
+/// Sessions are `Secure` when the operator says zhantu is served over HTTPS.
+pub fn cookies_secure() -> bool {
+    std::env::var("ZHANTU_SECURE_COOKIES").is_ok_and(|v| v == "1")
+}
+
+/// Checks throttling and the password, then opens a session. Returns the user, the cookie
+/// value and the session's CSRF token.
+pub async fn sign_in(
+    st: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+    user_agent: &str,
+) -> Result<(User, String, String), ApiError> {
+    let since = (chrono::Utc::now() - chrono::Duration::minutes(auth::THROTTLE_WINDOW_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let (by_user, by_address) = st.store.recent_failures(username, address, &since).await?;
+    if by_user >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
+        return Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_attempts",
+            message: format!("登录失败次数过多，请{}分钟后再试", auth::THROTTLE_WINDOW_MINUTES),
+        });
+    }
+    let user = st.store.user_by_username(username).await?;
+    // Verify against a dummy hash for unknown users too, so timing does not reveal which exist.
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .unwrap_or("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$dGhpc2lzbm90YXJlYWxoYXNoYXRhbGwxMjM0NTY");
+    let ok = auth::verify_password(password, hash);
+    let user = match (user, ok) {
+        (Some(u), true) => u,
+        _ => {
+            st.store.record_login_attempt(username, address, false).await?;
+            return Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                code: "bad_credentials",
+                message: "用户名或密码错误".into(),
+            });
+        }
+    };
+    if !user.active {
+        st.store.record_login_attempt(username, address, false).await?;
+        return Err(ApiError::forbidden("该账户已停用，请联系系统管理员").with_code("account_disabled"));
+    }
+    st.store.record_login_attempt(username, address, true).await?;
+    let raw = auth::random_token();
+    let csrf = auth::random_token();
+    st.store
+        .create_session(
+            &auth::sha256_hex(&raw),
+            user.id,
+            &csrf,
+            &auth::session_expiry(),
+            address,
+            user_agent,
+        )
+        .await?;
+    Ok((user, raw, csrf))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login_json(
+    State(st): State<AppState>,
+    parts: axum::http::request::Parts,
+    body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(b) = body.map_err(|_| ApiError::bad_request("invalid_body", "请提交 JSON：{\"username\":…, \"password\":…}"))?;
+    let address = auth::client_address(&parts);
+    let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (user, raw, csrf) = sign_in(&st, b.username.trim(), &b.password, &address, ua).await?;
+    let mut resp = Json(json!({ "user": user_json(&user), "csrf_token": csrf })).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session_cookie(&raw, cookies_secure()).parse().map_err(ApiError::internal)?,
+    );
+    Ok(resp)
+}
+
+async fn logout(State(st): State<AppState>, a: Auth) -> Result<Response, ApiError> {
+    if let Via::Session { id_hash, .. } = &a.via {
+        st.store.delete_session(id_hash).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
+    );
+    Ok(resp)
+}
+
+async fn me(a: Auth) -> Json<Value> {
+    let csrf = match &a.via {
+        Via::Session { csrf, .. } => Some(csrf.clone()),
+        Via::Token => None,
+    };
+    Json(json!({ "user": user_json(&a.user), "csrf_token": csrf }))
 }

@@ -8,6 +8,8 @@
 mod format;
 pub mod filters;
 pub mod i18n;
+pub mod problem_table;
+pub mod select;
 
 pub use format::*;
 pub use i18n::{Lang, t, tf};

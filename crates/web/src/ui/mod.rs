@@ -8,7 +8,6 @@ mod excel;
 mod map;
 mod pipeline;
 mod reports;
-mod service;
 
 use crate::AppState;
 use axum::Router;
@@ -23,7 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::page))
         .merge(excel::router())
         .merge(reports::router())
-        .merge(service::router())
         .merge(pipeline::router())
 }
 

@@ -25,18 +25,18 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         let ds = zhantu_demo::scenario_2019(args.seed);
         let stats = store.load_dataset(&ds).await?;
         println!("已写入 {} 个项目、{} 个节点。", stats.projects, stats.nodes);
-        zhantu_web::accounts::create_demo_accounts(&store)
+        zhantu_web::users::create_demo_accounts(&store)
             .await
             .map_err(|e| CliError(e.message))?;
     }
     let district = store.setting("district_name").await?.unwrap_or_default();
     let as_of = store.as_of().await?;
-    let accounts: Vec<&str> = zhantu_web::accounts::DEMO_ACCOUNTS.iter().map(|a| a.0).collect();
+    let accounts: Vec<&str> = zhantu_web::users::DEMO_ACCOUNTS.iter().map(|a| a.0).collect();
     let banner = format!(
         "演示数据：{district}，数据截至 {as_of}；数据库文件 {}\n登录：演示账户 {}（每个角色一个），密码均为 {}",
         path.display(),
         accounts.join("、"),
-        zhantu_web::accounts::DEMO_PASSWORD
+        zhantu_web::users::DEMO_PASSWORD
     );
     super::serve::serve(store, args.listen, Some(banner)).await
 }

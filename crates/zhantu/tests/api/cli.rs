@@ -45,15 +45,15 @@ async fn demo_command_serves_the_figures_and_keeps_its_database() {
     let dir = tempfile::tempdir().unwrap();
     let (server, url) = start_demo(dir.path());
     // The banner says how to sign in; the demo accounts work.
-    let admin = crate::helpers::login(&url, "admin", zhantu_web::accounts::DEMO_PASSWORD)
+    let admin = crate::helpers::login(&url, "admin", zhantu_web::users::DEMO_PASSWORD)
         .await
         .expect("demo admin signs in");
     let (status, f) = admin.get("/api/v1/figures?year=2019").await;
     assert_eq!(status, 200, "{f}");
     assert_eq!(f["landing"][0]["rate_pct"].to_string(), "80.0");
-    for (username, ..) in zhantu_web::accounts::DEMO_ACCOUNTS {
+    for (username, ..) in zhantu_web::users::DEMO_ACCOUNTS {
         assert!(
-            crate::helpers::login(&url, username, zhantu_web::accounts::DEMO_PASSWORD)
+            crate::helpers::login(&url, username, zhantu_web::users::DEMO_PASSWORD)
                 .await
                 .is_ok(),
             "{username} signs in"

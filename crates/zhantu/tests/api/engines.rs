@@ -144,7 +144,7 @@ async fn two_instances_share_one_database() {
     }
     let ((_one, url1), (_two, url2)) = (start(), start());
     // A session opened through one instance is valid on the other: sessions live in the database.
-    let s1 = crate::helpers::login(&url1, "fgj", zhantu_web::accounts::DEMO_PASSWORD)
+    let s1 = crate::helpers::login(&url1, "fgj", zhantu_web::users::DEMO_PASSWORD)
         .await
         .unwrap();
     let s2 = crate::helpers::Session {
@@ -168,10 +168,10 @@ async fn two_instances_share_one_database() {
     let (_, seen) = s2.get(&format!("/api/v1/projects/{id}")).await;
     assert_eq!(seen["location"], "经一号实例修改", "the other instance sees the change at once");
 
-    let a = crate::helpers::login(&url1, "admin", zhantu_web::accounts::DEMO_PASSWORD)
+    let a = crate::helpers::login(&url1, "admin", zhantu_web::users::DEMO_PASSWORD)
         .await
         .unwrap();
-    let b = crate::helpers::login(&url2, "fgj", zhantu_web::accounts::DEMO_PASSWORD)
+    let b = crate::helpers::login(&url2, "fgj", zhantu_web::users::DEMO_PASSWORD)
         .await
         .unwrap();
     for round in 0..5 {

@@ -26,7 +26,7 @@ impl TestApp {
         get_json(&reqwest::Client::new(), &format!("{}{}", self.base, path)).await
     }
     pub async fn login(&self, username: &str) -> Session {
-        login(&self.base, username, zhantu_web::accounts::DEMO_PASSWORD)
+        login(&self.base, username, zhantu_web::users::DEMO_PASSWORD)
             .await
             .expect("login")
     }
@@ -183,7 +183,7 @@ pub async fn fresh_store() -> (Store, TempDir, String) {
 pub async fn fresh_demo_store() -> (Store, TempDir, String) {
     let (store, dir, url) = fresh_store().await;
     store.load_dataset(&zhantu_demo::scenario_2019(2019)).await.expect("load demo");
-    zhantu_web::accounts::create_demo_accounts(&store).await.expect("demo accounts");
+    zhantu_web::users::create_demo_accounts(&store).await.expect("demo accounts");
     let admin = store.user_by_username("admin").await.unwrap().unwrap();
     store
         .create_api_token(

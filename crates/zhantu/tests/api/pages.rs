@@ -203,7 +203,7 @@ async fn sorted_pages_cover_every_project_once_in_order() {
 
 #[tokio::test]
 async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
-    let viewer = login(demo_base(), "chakan", zhantu_web::accounts::DEMO_PASSWORD).await.unwrap();
+    let viewer = login(demo_base(), "chakan", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let (_, _, everything) = admin_page("/battle-map").await;
     let all_ids = project_links(&everything);
     let (status, mine) = session_page(&viewer.cookie, "/battle-map").await;
@@ -230,7 +230,7 @@ async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
 
 #[tokio::test]
 async fn the_language_switch_remembers_the_choice() {
-    let viewer = login(demo_base(), "lingdao", zhantu_web::accounts::DEMO_PASSWORD).await.unwrap();
+    let viewer = login(demo_base(), "lingdao", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let resp = client()
         .get(format!("{}/lang?to=en&back=/projects%3Flight%3Dred", demo_base()))
         .header("cookie", &viewer.cookie)

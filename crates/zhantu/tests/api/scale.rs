@@ -353,9 +353,9 @@ async fn a_lights_run_in_chunks_writes_what_one_pass_writes() {
 async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
     let (store, _dir, _url) = crate::helpers::fresh_store().await;
     store.load_dataset(&zhantu_demo::generate(1100, 7)).await.unwrap();
-    zhantu_web::accounts::create_demo_accounts(&store).await.unwrap();
+    zhantu_web::users::create_demo_accounts(&store).await.unwrap();
     let base = crate::helpers::serve(store.clone()).await;
-    let admin = crate::helpers::login(&base, "admin", zhantu_web::accounts::DEMO_PASSWORD)
+    let admin = crate::helpers::login(&base, "admin", zhantu_web::users::DEMO_PASSWORD)
         .await
         .unwrap();
     let page = |path: &'static str| {

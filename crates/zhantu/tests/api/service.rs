@@ -681,7 +681,7 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
 }
 
 /// How the access test exercises this area's write routes (one entry per route in
-/// `zhantu_web::service_api::WRITE_ROUTES`).
+/// the write routes of the `enterprises` and `problems` mechanisms in `zhantu_web`).
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     // A problem assigned to another unit, and a visit by another unit.
     let (_, list) = app.get("/api/v1/problems?status=assigned&limit=500").await;

@@ -1,0 +1,369 @@
+//! The JSON API of the enterprise register and its visits (三服务): `/api/v1/enterprises`,
+//! `/api/v1/visits` (a finding becomes a problem in the same request; a finding of a recorded
+//! visit later through `/api/v1/visits/{id}/problems`), and their Excel exports.
+
+use crate::AppState;
+use crate::access::scope;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, IdPath, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::{Action, Actor};
+use zhantu_domain::service as svc;
+use zhantu_domain::table::{ColKind, Column, Table};
+use zhantu_domain::{CreditCode, parse_date};
+use zhantu_store::StoreError;
+use zhantu_store::service::{
+    EnterpriseChange, EnterpriseFilter, EnterpriseItem, NewEnterprise, NewProblem, NewVisit, ProblemFilter, VisitFilter, VisitItem,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/enterprises", get(list_enterprises).post(create_enterprise))
+        .route("/enterprises.xlsx", get(export_enterprises))
+        .route("/enterprises/{id}", get(enterprise).patch(update_enterprise))
+        .route("/visits", get(list_visits).post(create_visit))
+        .route("/visits.xlsx", get(export_visits))
+        .route("/visits/{id}/problems", post(visit_problem))
+}
+
+fn invalid(msg: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_field", msg)
+}
+
+fn industry(code: Option<&str>) -> Result<Option<String>, ApiError> {
+    match code.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if zhantu_domain::reference::industry(s).is_some() => Ok(Some(s.to_string())),
+        Some(s) => Err(ApiError::bad_request(
+            "invalid_industry",
+            format!("行业代码“{s}”不在《国民经济行业分类》(GB/T 4754-2017)中"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct EnterpriseQuery {
+    /// 统一社会信用代码: exactly this enterprise (checked like any other code).
+    pub credit_code: Option<String>,
+    pub tag: Option<String>,
+    pub industry: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+impl EnterpriseQuery {
+    pub fn filter(&self, default_limit: i64) -> Result<EnterpriseFilter, ApiError> {
+        Ok(EnterpriseFilter {
+            tag: non_empty(&self.tag).map(str::to_string),
+            industry: non_empty(&self.industry).map(str::to_string),
+            q: non_empty(&self.q).map(str::to_string),
+            limit: limit(&self.limit, default_limit)?,
+            offset: offset(&self.offset)?,
+        })
+    }
+}
+
+async fn list_enterprises(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<EnterpriseQuery>) -> Result<Json<Value>, ApiError> {
+    if let Some(code) = non_empty(&q.credit_code) {
+        let code = CreditCode::parse(code)?;
+        let items: Vec<EnterpriseItem> = st.store.enterprise_by_credit_code(&code).await?.into_iter().collect();
+        return Ok(Json(json!({ "total": items.len(), "items": items })));
+    }
+    let page = st.store.list_enterprises(&q.filter(50)?).await?;
+    Ok(Json(
+        json!({ "total": page.total, "items": page.items, "tags": tags_json(&st).await? }),
+    ))
+}
+
+async fn tags_json(st: &AppState) -> Result<Value, ApiError> {
+    Ok(json!(
+        st.store
+            .enterprise_tags()
+            .await?
+            .into_iter()
+            .map(|(t, n)| json!({ "tag": t, "enterprises": n }))
+            .collect::<Vec<_>>()
+    ))
+}
+
+async fn load_enterprise(st: &AppState, id: i64) -> Result<EnterpriseItem, ApiError> {
+    match st.store.enterprise(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("企业 {id} 不存在"))),
+        other => Ok(other?),
+    }
+}
+
+async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    let e = load_enterprise(&st, id).await?;
+    let today = st.store.as_of().await?;
+    let visits = st
+        .store
+        .list_visits(&VisitFilter {
+            enterprise_id: Some(id),
+            within_units: scope(&a.actor),
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let problems = st
+        .store
+        .list_problems(
+            &ProblemFilter {
+                enterprise_id: Some(id),
+                within_units: scope(&a.actor),
+                limit: 500,
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    Ok(Json(json!({ "enterprise": e, "visits": visits.items, "problems": problems.items })))
+}
+
+#[derive(Deserialize)]
+struct NewEnterpriseBody {
+    credit_code: String,
+    name: String,
+    industry_code: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+async fn create_enterprise(
+    State(st): State<AppState>,
+    a: Auth,
+    Json(b): Json<NewEnterpriseBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    svc::may_edit_register(&a.actor)?;
+    let credit_code = CreditCode::parse(&b.credit_code)?;
+    let e = NewEnterprise {
+        credit_code,
+        name: b.name,
+        industry_code: industry(b.industry_code.as_deref())?,
+        division_code: None,
+        tags: b.tags,
+    };
+    let e = st.store.create_enterprise(&e, &a.audit()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "enterprise": e }))))
+}
+
+async fn update_enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    load_enterprise(&st, id).await?;
+    svc::may_edit_register(&a.actor)?;
+    let version = v["version"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
+    let name = match v.get("name") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(invalid("企业名称应为文字")),
+    };
+    let industry_code = match v.get("industry_code") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(industry(Some(s))?),
+        Some(_) => return Err(invalid("行业代码应为文字")),
+    };
+    let tags = match v.get("tags") {
+        None => None,
+        Some(Value::Array(a)) => Some(
+            a.iter()
+                .map(|t| t.as_str().map(str::to_string).ok_or_else(|| invalid("培育名单标签应为文字")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err(invalid("培育名单标签应为文字列表，如 [\"专精特新\"]")),
+    };
+    let change = EnterpriseChange { name, industry_code, tags };
+    Ok(Json(
+        json!({ "enterprise": st.store.update_enterprise(id, version, &change, &a.audit()).await? }),
+    ))
+}
+
+async fn export_enterprises(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<EnterpriseQuery>) -> Result<Response, ApiError> {
+    let page = st.store.list_enterprises(&q.filter(5000)?).await?;
+    crate::download::xlsx("企业名录.xlsx", &[enterprise_table(&page.items)])
+}
+
+pub fn enterprise_table(items: &[EnterpriseItem]) -> Table {
+    let mut t = Table::new(
+        "企业名录",
+        vec![
+            Column::new("统一社会信用代码", ColKind::Text),
+            Column::new("企业名称", ColKind::Text),
+            Column::new("行业代码", ColKind::Text),
+            Column::new("培育名单", ColKind::Text),
+            Column::new("走访次数", ColKind::Int),
+            Column::new("问题数", ColKind::Int),
+            Column::new("未销号问题", ColKind::Int),
+        ],
+    );
+    for e in items {
+        t.push(vec![
+            e.credit_code.clone().into(),
+            e.name.clone().into(),
+            e.industry_code.clone().into(),
+            e.tags.join("、").into(),
+            e.visits.into(),
+            e.problems.into(),
+            e.open_problems.into(),
+        ]);
+    }
+    t
+}
+
+// ---------------------------------------------------------------- visits
+
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct VisitQuery {
+    pub enterprise: Option<String>,
+    pub unit: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+impl VisitQuery {
+    pub fn filter(&self, actor: &Actor, default_limit: i64) -> Result<VisitFilter, ApiError> {
+        Ok(VisitFilter {
+            enterprise_id: opt_id(&self.enterprise, "企业")?,
+            unit_id: opt_id(&self.unit, "单位")?,
+            within_units: scope(actor),
+            from: opt_date(&self.from)?,
+            to: opt_date(&self.to)?,
+            limit: limit(&self.limit, default_limit)?,
+            offset: offset(&self.offset)?,
+        })
+    }
+}
+
+async fn list_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Json<Value>, ApiError> {
+    let page = st.store.list_visits(&q.filter(&a.actor, 50)?).await?;
+    Ok(Json(json!({ "total": page.total, "items": page.items })))
+}
+
+/// A finding to turn into a problem.
+#[derive(Debug, Deserialize, Clone)]
+pub struct FindingBody {
+    pub category: String,
+    pub description: String,
+    pub unit_id: i64,
+    pub deadline: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+pub struct VisitBody {
+    pub enterprise_id: i64,
+    pub visited_on: String,
+    pub visitor_id: Option<i64>,
+    #[serde(default)]
+    pub visitor_name: String,
+    /// The visiting unit (default: the user's own).
+    pub unit_id: Option<i64>,
+    pub findings: String,
+    #[serde(default)]
+    pub problems: Vec<FindingBody>,
+}
+
+fn finding(f: &FindingBody) -> Result<NewProblem, ApiError> {
+    Ok(NewProblem {
+        category: f.category.clone(),
+        description: f.description.clone(),
+        unit_id: f.unit_id,
+        deadline: non_empty(&f.deadline).map(parse_date).transpose()?,
+        ..Default::default()
+    })
+}
+
+/// Records a visit and its findings as problems (the API and the page's form).
+pub async fn do_record_visit(st: &AppState, a: &Auth, b: &VisitBody) -> Result<(VisitItem, Vec<i64>), ApiError> {
+    load_enterprise(st, b.enterprise_id).await?;
+    let unit_id = b.unit_id.unwrap_or(a.user.unit_id);
+    a.actor.may(Action::Edit { unit_id })?;
+    let visited_on = parse_date(&b.visited_on)?;
+    if visited_on > st.store.as_of().await? {
+        return Err(ApiError::bad_request("future_date", "走访日期不能晚于今天"));
+    }
+    let v = NewVisit {
+        enterprise_id: b.enterprise_id,
+        visited_on,
+        visitor_id: b.visitor_id,
+        visitor_name: if b.visitor_name.trim().is_empty() && b.visitor_id.is_none() {
+            a.user.display_name.clone()
+        } else {
+            b.visitor_name.chars().take(40).collect()
+        },
+        unit_id,
+        findings: b.findings.clone(),
+        problems: b.problems.iter().map(finding).collect::<Result<_, _>>()?,
+    };
+    Ok(st.store.record_visit(&v, &a.audit()).await?)
+}
+
+async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (visit, problems) = do_record_visit(&st, &a, &b).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "visit": visit, "problem_ids": problems }))))
+}
+
+async fn load_visit(st: &AppState, id: i64) -> Result<VisitItem, ApiError> {
+    match st.store.visit(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("走访记录 {id} 不存在"))),
+        other => Ok(other?),
+    }
+}
+
+/// `POST /visits/{id}/problems`: one finding of a recorded visit becomes a problem.
+async fn visit_problem(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<FindingBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = load_visit(&st, id).await?;
+    a.actor.may(Action::Edit { unit_id: v.unit.id })?;
+    let mut p = finding(&b)?;
+    p.visit_id = Some(v.id);
+    p.enterprise_id = Some(v.enterprise.id);
+    p.raised_on = Some(st.store.as_of().await?.max(v.visited_on));
+    let pid = st.store.raise_problem(&p, &a.audit()).await?;
+    let today = st.store.as_of().await?;
+    Ok((StatusCode::CREATED, Json(json!({ "problem": st.store.problem(pid, today).await? }))))
+}
+
+async fn export_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Response, ApiError> {
+    let page = st.store.list_visits(&q.filter(&a.actor, 5000)?).await?;
+    crate::download::xlsx("企业走访记录.xlsx", &[visit_table(&page.items)])
+}
+
+pub fn visit_table(items: &[VisitItem]) -> Table {
+    let mut t = Table::new(
+        "走访记录",
+        vec![
+            Column::new("走访日期", ColKind::Date),
+            Column::new("企业名称", ColKind::Text),
+            Column::new("走访人", ColKind::Text),
+            Column::new("走访单位", ColKind::Text),
+            Column::new("走访发现", ColKind::Text),
+            Column::new("形成问题数", ColKind::Int),
+        ],
+    );
+    for v in items {
+        t.push(vec![
+            v.visited_on.into(),
+            v.enterprise.name.clone().into(),
+            v.visitor.clone().into(),
+            v.unit.name.clone().into(),
+            v.findings.clone().into(),
+            v.problems.into(),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,222 @@
+//! The pages of the enterprise register (三服务): the register (`/enterprises`), and one
+//! enterprise with its visits, its problems and a form to record a visit whose finding becomes
+//! a problem (`/enterprises/{id}`). The form does its work with the JSON API's function.
+
+use super::api::{EnterpriseQuery, FindingBody, VisitBody, do_record_visit};
+use crate::AppState;
+use crate::access::scope;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use crate::page::problem_table::problem_table;
+use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use zhantu_domain::access::Action;
+use zhantu_store::service::{EnterpriseItem, ProblemFilter, VisitFilter, VisitItem};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/enterprises", get(enterprises_page))
+        .route("/enterprises/{id}", get(enterprise_page))
+        .route("/enterprises/{id}/visits", post(visit_form))
+}
+
+#[derive(Deserialize, Default)]
+struct EnterprisesPageQuery {
+    #[serde(flatten)]
+    q: EnterpriseQuery,
+}
+
+#[derive(Template)]
+#[template(path = "enterprises/list.html")]
+struct ListPage<'a> {
+    cx: &'a Ctx,
+    total: String,
+    filter_query: String,
+    q: &'a str,
+    industry: &'a str,
+    tag_options: Markup,
+    items: &'a [EnterpriseItem],
+    next_page: Option<String>,
+}
+
+async fn enterprises_page(State(st): State<AppState>, cx: Ctx, Query(pq): Query<EnterprisesPageQuery>) -> Result<Html<String>, PageError> {
+    let q = pq.q;
+    let mut filter = q.filter(100).map_err(cx.err())?;
+    filter.limit = filter.limit.min(500);
+    let page = st.store.list_enterprises(&filter).await?;
+    let tags: Vec<(String, String)> = st
+        .store
+        .enterprise_tags()
+        .await?
+        .into_iter()
+        .map(|(tag, n)| (tag.clone(), format!("{tag}（{n}）")))
+        .collect();
+    let pairs = [("q", val(&q.q)), ("tag", val(&q.tag)), ("industry", val(&q.industry))];
+    let next_page = (filter.offset + filter.limit < page.total).then(|| {
+        let next = (filter.offset + filter.limit).to_string();
+        let mut with = pairs.to_vec();
+        with.push(("offset", &next));
+        format!("/enterprises{}", query_string(&with))
+    });
+    let body = Markup::of(&ListPage {
+        cx: &cx,
+        total: tf(cx.lang, "service.enterprises.total", &[("n", &page.total.to_string())]),
+        filter_query: query_string(&pairs),
+        q: val(&q.q),
+        industry: val(&q.industry),
+        tag_options: options(&tags, val(&q.tag), Some(cx.t("service.filter.any"))),
+        items: &page.items,
+        next_page,
+    });
+    Ok(layout(&cx, cx.t("service.enterprises.title"), body, &[]))
+}
+
+/// The choices of the form recording a visit, for those who may record one.
+struct VisitFormChoices {
+    csrf: Markup,
+    today: chrono::NaiveDate,
+    categories: Markup,
+    units: Markup,
+}
+
+#[derive(Template)]
+#[template(path = "enterprises/detail.html")]
+struct DetailPage<'a> {
+    cx: &'a Ctx,
+    e: &'a EnterpriseItem,
+    flash: Markup,
+    visit_form: Option<VisitFormChoices>,
+    visits: &'a [VisitItem],
+    problems: Markup,
+}
+
+async fn enterprise_page(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Query(f): Query<Flash>,
+) -> Result<Html<String>, PageError> {
+    let e = match st.store.enterprise(id).await {
+        Err(zhantu_store::StoreError::NotFound) => {
+            return Err(PageError(
+                ApiError::not_found(format!("{} {id}", cx.t("service.no_enterprise"))),
+                cx.lang,
+            ));
+        }
+        other => other?,
+    };
+    let today = st.store.as_of().await?;
+    let visits = st
+        .store
+        .list_visits(&VisitFilter {
+            enterprise_id: Some(id),
+            within_units: scope(&cx.auth.actor),
+            limit: 200,
+            ..Default::default()
+        })
+        .await?;
+    let problems = st
+        .store
+        .list_problems(
+            &ProblemFilter {
+                enterprise_id: Some(id),
+                within_units: scope(&cx.auth.actor),
+                limit: 200,
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    let visit_form = if cx
+        .auth
+        .actor
+        .may(Action::Edit {
+            unit_id: cx.auth.user.unit_id,
+        })
+        .is_ok()
+    {
+        let units = unit_choices(&st).await?;
+        let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+        Some(VisitFormChoices {
+            csrf: csrf_field(&cx.auth),
+            today,
+            categories: options(&cats, "", Some(cx.t("service.visit.no_problem"))),
+            units: options(&units, &cx.auth.user.unit_id.to_string(), None),
+        })
+    } else {
+        None
+    };
+    let body = Markup::of(&DetailPage {
+        cx: &cx,
+        e: &e,
+        flash: f.show(&cx, &["service."]),
+        visit_form,
+        visits: &visits.items,
+        problems: problem_table(&cx, &problems.items),
+    });
+    Ok(layout(&cx, &e.name, body, &[]))
+}
+
+#[derive(Deserialize)]
+struct VisitForm {
+    visited_on: String,
+    #[serde(default)]
+    visitor_name: String,
+    findings: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+async fn visit_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VisitForm>) -> Response {
+    let to = format!("/enterprises/{id}");
+    let r = async {
+        let mut problems = Vec::new();
+        if !f.category.trim().is_empty() || !f.description.trim().is_empty() {
+            let unit_id = f
+                .unit_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::bad_request("invalid_field", "请选择问题的责任单位"))?;
+            problems.push(FindingBody {
+                category: f.category.clone(),
+                description: f.description.clone(),
+                unit_id,
+                deadline: Some(f.deadline.clone()),
+            });
+        }
+        let body = VisitBody {
+            enterprise_id: id,
+            visited_on: f.visited_on.clone(),
+            visitor_id: None,
+            visitor_name: f.visitor_name.clone(),
+            unit_id: None,
+            findings: f.findings.clone(),
+            problems,
+        };
+        do_record_visit(&st, &a, &body).await
+    }
+    .await;
+    back(
+        &to,
+        r.map(|(_, p)| {
+            if p.is_empty() {
+                "service.flash.visit_saved"
+            } else {
+                "service.flash.visit_problem_saved"
+            }
+        }),
+    )
+}

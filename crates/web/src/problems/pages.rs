@@ -1,0 +1,339 @@
+//! The pages of the problem list: the list with figures by unit and a form to raise a problem
+//! (`/problems`), the monthly three lists (`/problems/lists`) and one problem with its history
+//! and the steps the reader may take (`/problems/{id}`). Forms do their work with the JSON
+//! API's functions.
+
+use super::api::{ProblemQuery, RaiseBody, StatsQuery, StepBody, do_raise, do_step, load_problem, monthly, unit_stats};
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use crate::page::problem_table::{badges, problem_table, source_label, state_label};
+use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use zhantu_domain::service::{self as svc, LoopState, Source, Step};
+use zhantu_store::service::{ProblemItem, UnitStatsRow};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/problems", get(problems_page).post(raise_form))
+        .route("/problems/lists", get(lists_page))
+        .route("/problems/{id}", get(problem_page))
+        .route("/problems/{id}/act", post(act_form))
+}
+
+/// The choices of the form raising a problem, for those who may raise one for their unit.
+struct RaiseChoices {
+    csrf: Markup,
+    categories: Markup,
+    units: Markup,
+    /// The project it comes from, when the list was opened from one.
+    project: String,
+}
+
+#[derive(Template)]
+#[template(path = "problems/list.html")]
+struct ListPage<'a> {
+    cx: &'a Ctx,
+    total: String,
+    filter_query: String,
+    q: &'a str,
+    unit_options: Markup,
+    state_options: Markup,
+    source_options: Markup,
+    overdue: bool,
+    table: Markup,
+    next_page: Option<String>,
+    raise: Option<RaiseChoices>,
+    stats_title: String,
+    stats: &'a [UnitStatsRow],
+}
+
+async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ProblemQuery>) -> Result<Html<String>, PageError> {
+    let today = st.store.as_of().await?;
+    let mut filter = q.filter(&cx.auth.actor, 100).map_err(cx.err())?;
+    filter.limit = filter.limit.min(500);
+    let page = st.store.list_problems(&filter, today).await?;
+    let (year, stats) = unit_stats(&st, &cx.auth, &None).await.map_err(cx.err())?;
+    let units = unit_choices(&st).await?;
+    let states: Vec<(String, String)> = std::iter::once(("open".to_string(), cx.t("service.state.open").to_string()))
+        .chain(
+            [
+                LoopState::Raised,
+                LoopState::Assigned,
+                LoopState::Resolved,
+                LoopState::Satisfied,
+                LoopState::Closed,
+            ]
+            .iter()
+            .map(|s| (s.code().to_string(), state_label(&cx, *s).to_string())),
+        )
+        .collect();
+    let sources: Vec<(String, String)> = Source::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), cx.t(&format!("service.source.{}", s.code())).to_string()))
+        .collect();
+    let pairs = [
+        ("q", val(&q.q)),
+        ("unit", val(&q.unit)),
+        ("status", val(&q.status)),
+        ("source", val(&q.source)),
+        ("overdue", val(&q.overdue)),
+        ("project", val(&q.project)),
+        ("enterprise", val(&q.enterprise)),
+        ("level", val(&q.level)),
+    ];
+    let next_page = (filter.offset + filter.limit < page.total).then(|| {
+        let next = (filter.offset + filter.limit).to_string();
+        let mut with = pairs.to_vec();
+        with.push(("offset", &next));
+        format!("/problems{}", query_string(&with))
+    });
+    // Who may raise: an editor of their own unit (the form offers it first).
+    let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id]).is_ok().then(|| {
+        let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+        RaiseChoices {
+            csrf: csrf_field(&cx.auth),
+            categories: options(&cats, "", None),
+            units: options(&units, &cx.auth.user.unit_id.to_string(), None),
+            project: val(&q.project).to_string(),
+        }
+    });
+    let any = Some(cx.t("service.filter.any"));
+    let body = Markup::of(&ListPage {
+        cx: &cx,
+        total: tf(
+            cx.lang,
+            "service.problems.total",
+            &[("n", &page.total.to_string()), ("date", &today.to_string())],
+        ),
+        filter_query: query_string(&pairs),
+        q: val(&q.q),
+        unit_options: options(&units, val(&q.unit), any),
+        state_options: options(&states, val(&q.status), any),
+        source_options: options(&sources, val(&q.source), any),
+        overdue: filter.overdue,
+        table: problem_table(&cx, &page.items),
+        next_page,
+        raise,
+        stats_title: tf(cx.lang, "service.stats.title", &[("year", &year.to_string())]),
+        stats: &stats,
+    });
+    Ok(layout(&cx, cx.t("service.problems.title"), body, &[]))
+}
+
+#[derive(Deserialize)]
+struct RaiseForm {
+    category: String,
+    description: String,
+    unit_id: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    node_id: String,
+    blocks_node: Option<String>,
+}
+
+async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
+    let r = async {
+        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
+            match s.trim() {
+                "" => Ok(None),
+                s => s
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效：应为数字编号"))),
+            }
+        };
+        let body = RaiseBody {
+            category: f.category.clone(),
+            description: f.description.clone(),
+            unit_id: num(&f.unit_id, "责任单位")?.ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
+            deadline: Some(f.deadline.clone()),
+            project_id: num(&f.project_id, "项目编号")?,
+            node_id: num(&f.node_id, "节点编号")?,
+            report_id: None,
+            blocks_node: f.blocks_node.is_some(),
+            external_id: None,
+        };
+        do_raise(&st, &a, body).await
+    }
+    .await;
+    match r {
+        Ok(p) => Redirect::to(&format!("/problems/{}?ok=service.flash.raised", p.item.id)).into_response(),
+        Err(e) => back("/problems", Err(e)),
+    }
+}
+
+/// One of the monthly three lists.
+struct MonthList {
+    code: &'static str,
+    name: &'static str,
+    count: String,
+    table: Markup,
+}
+
+#[derive(Template)]
+#[template(path = "problems/lists.html")]
+struct ListsPage<'a> {
+    cx: &'a Ctx,
+    month: String,
+    lists: Vec<MonthList>,
+}
+
+async fn lists_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<StatsQuery>) -> Result<Html<String>, PageError> {
+    let l = monthly(&st, &cx.auth, &q.month).await.map_err(cx.err())?;
+    let lists = l
+        .lists
+        .iter()
+        .map(|(kind, items)| MonthList {
+            code: kind.code(),
+            name: cx.t(&format!("service.list.{}", kind.code())),
+            count: tf(cx.lang, "service.lists.count", &[("n", &items.len().to_string())]),
+            table: problem_table(&cx, items),
+        })
+        .collect();
+    let body = Markup::of(&ListsPage {
+        cx: &cx,
+        month: format!("{}-{:02}", l.year, l.month),
+        lists,
+    });
+    Ok(layout(&cx, cx.t("service.lists.title"), body, &[]))
+}
+
+/// A step the reader may take, as a form.
+struct StepForm {
+    code: &'static str,
+    title: &'static str,
+}
+
+/// An entry of a problem's history.
+struct EventLine<'a> {
+    at: String,
+    kind: &'static str,
+    actor: &'a str,
+    unit: Option<&'a str>,
+    deadline: Option<chrono::NaiveDate>,
+    note: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "problems/detail.html")]
+struct DetailPage<'a> {
+    cx: &'a Ctx,
+    p: &'a ProblemItem,
+    /// The description's first 50 characters.
+    description: String,
+    flash: Markup,
+    badges: Markup,
+    source: &'a str,
+    resolution: Option<&'a str>,
+    escalation: &'a str,
+    csrf: Markup,
+    steps: Vec<StepForm>,
+    /// The units to assign to, when assigning is one of the steps.
+    assign_units: Markup,
+    events: Vec<EventLine<'a>>,
+}
+
+async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+    let p = load_problem(&st, &cx.auth, id).await.map_err(cx.err())?;
+    let item = &p.item;
+    let steps = svc::available_steps(&cx.auth.actor, item.state, item.unit.id);
+    let assign_units = if steps.contains(&Step::Assign) {
+        options(&unit_choices(&st).await?, &item.unit.id.to_string(), None)
+    } else {
+        Markup::default()
+    };
+    let events = p
+        .events
+        .iter()
+        .map(|e| EventLine {
+            at: zhantu_store::beijing_time(&e.at),
+            kind: cx.t(&format!("service.event.{}", e.kind)),
+            actor: &e.actor,
+            unit: e.unit.as_ref().map(|u| u.name.as_str()),
+            deadline: e.deadline,
+            note: &e.note,
+        })
+        .collect();
+    let body = Markup::of(&DetailPage {
+        cx: &cx,
+        p: item,
+        description: item.description.chars().take(50).collect(),
+        flash: f.show(&cx, &["service."]),
+        badges: badges(&cx, item),
+        source: source_label(&cx, item),
+        resolution: p.resolution.as_deref(),
+        escalation: p.escalation_label,
+        csrf: csrf_field(&cx.auth),
+        steps: steps
+            .iter()
+            .map(|s| StepForm {
+                code: s.code(),
+                title: cx.t(&format!("service.step.{}", s.code())),
+            })
+            .collect(),
+        assign_units,
+        events,
+    });
+    Ok(layout(&cx, &format!("#{id}"), body, &[]))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    step: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    satisfied: String,
+    #[serde(default)]
+    satisfaction: String,
+}
+
+async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ActForm>) -> Response {
+    let to = format!("/problems/{id}");
+    let r = async {
+        let step = Step::from_code(f.step.trim()).ok_or_else(|| ApiError::bad_request("invalid_field", "未知的办理步骤"))?;
+        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
+            match s.trim() {
+                "" => Ok(None),
+                s => s
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效"))),
+            }
+        };
+        let body = StepBody {
+            version: num(&f.version, "版本号")?,
+            unit_id: num(&f.unit_id, "单位")?,
+            deadline: Some(f.deadline.clone()),
+            note: f.note.clone(),
+            resolution: String::new(),
+            text: String::new(),
+            satisfied: match f.satisfied.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            satisfaction: num(&f.satisfaction, "满意度")?,
+        };
+        do_step(&st, &a, id, step, &body).await
+    }
+    .await;
+    back(&to, r.map(|_| "service.flash.step_saved"))
+}
