@@ -19,11 +19,8 @@ pub mod accounts;
 mod admin;
 mod api;
 mod clocks_api;
-mod excel_api;
 mod nodes_api;
 mod pipeline_api;
-mod reports_api;
-mod search_api;
 mod service_api;
 mod ui;
 mod work_api;
@@ -60,7 +57,7 @@ mod land;
 mod programmes;
 
 pub use error::ApiError;
-pub use excel_api::figure_tables;
+pub use exports::figure_tables;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -125,11 +122,8 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { name: "core", pages: Mechanism::none, api: api::router, write_routes: CORE_WRITE_ROUTES },
     Mechanism { name: "accounts", pages: admin::router, api: accounts::router, write_routes: &[] },
     Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
-    Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
     Mechanism { name: "nodes", pages: Mechanism::none, api: nodes_api::router, write_routes: &[] },
     Mechanism { name: "work", pages: Mechanism::none, api: work_api::router, write_routes: &[] },
-    Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
-    Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
     Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
     Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
     Mechanism { name: "clocks", pages: Mechanism::none, api: clocks_api::router, write_routes: clocks_api::WRITE_ROUTES },

@@ -7,6 +7,7 @@
 
 mod format;
 pub mod i18n;
+pub mod project_filter;
 
 pub use format::*;
 pub use i18n::{Lang, t, tf};

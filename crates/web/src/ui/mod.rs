@@ -3,14 +3,9 @@
 //! the only script draws the cockpit's ECharts charts. Every string comes from `i18n/`.
 
 mod actions;
-mod battle;
-mod cockpit;
-mod excel;
-mod map;
 mod pipeline;
 mod project;
 mod registry;
-mod reports;
 mod service;
 
 use crate::AppState;
@@ -20,14 +15,8 @@ pub use crate::page::*;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(cockpit::page))
         .route("/projects", get(registry::page))
         .route("/projects/{id}", get(project::page))
-        .route("/battle-map", get(battle::page))
-        .route("/battle-map.svg", get(battle::export))
-        .route("/map", get(map::page))
-        .merge(excel::router())
-        .merge(reports::router())
         .merge(service::router())
         .merge(pipeline::router())
 }

@@ -4,11 +4,10 @@
 //! and the progress bar are driven by `app.js` (the API needs the CSRF header); each run's
 //! result is a server-rendered page, `/import/runs/{id}`.
 
-use super::{Ctx, PageError, layout_legacy};
+use super::jobs::{Job, job};
 use crate::AppState;
 use crate::auth::Via;
-use crate::excel_api::{Job, job};
-use crate::page::esc;
+use crate::page::{Ctx, Lang, PageError, esc, layout_legacy};
 use axum::Router;
 use axum::extract::Path;
 use axum::response::Html;
@@ -22,8 +21,8 @@ pub fn router() -> Router<AppState> {
 
 fn kind_label(cx: &Ctx, k: ImportKind) -> &'static str {
     match cx.lang {
-        super::Lang::Zh => k.label_zh(),
-        super::Lang::En => k.label_en(),
+        Lang::Zh => k.label_zh(),
+        Lang::En => k.label_en(),
     }
 }
 

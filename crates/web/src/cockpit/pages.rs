@@ -1,12 +1,13 @@
 //! `/`: the cockpit (驾驶舱) of a year, up to a chosen month: the headline figures, charts and
 //! the ranking of units. Every count links to the registry list it counts.
 
-use crate::page::i18n::tf;
-use super::{Ctx, PageError, layout_legacy, light_label, long_date, money, pct, stage_label};
 use crate::AppState;
-use crate::page::esc;
+use crate::page::i18n::tf;
+use crate::page::{Ctx, PageError, esc, layout_legacy, light_label, long_date, money, pct, qv, stage_label};
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
@@ -14,8 +15,12 @@ use zhantu_domain::Stage;
 use zhantu_domain::figures::Pct1;
 use zhantu_domain::lights::Light;
 
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(page))
+}
+
 #[derive(Deserialize, Default)]
-pub struct CockpitQuery {
+struct CockpitQuery {
     year: Option<String>,
     month: Option<String>,
 }
@@ -37,7 +42,7 @@ fn pct_num(p: Option<Pct1>) -> serde_json::Value {
     }
 }
 
-pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>) -> Result<Html<String>, PageError> {
+async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>) -> Result<Html<String>, PageError> {
     let as_of = st.store.as_of().await?;
     let year = q
         .year
@@ -194,7 +199,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
     // Landing by category.
     let mut landing_rows = String::new();
     for l in &f.landing {
-        let href = format!("/projects?category={}", super::qv(&l.code));
+        let href = format!("/projects?category={}", qv(&l.code));
         let met = match l.landing.target_met {
             Some(true) => format!(r#"<span class="ok">{}</span>"#, t("cockpit.met")),
             Some(false) => format!(r#"<span class="bad">{}</span>"#, t("cockpit.not_met")),
@@ -219,7 +224,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
             "xAxis": {"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}},
             "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
             "series": [
-                {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", super::qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
+                {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
                 {"name": t("cockpit.target"), "type": "line", "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}, "lineStyle": {"type": "dashed"}}
             ]
         }),
