@@ -1,44 +1,77 @@
-//! The report as an HTML document: the same text and tables as the PDF, charts drawn by
-//! ECharts from the server's option.
+//! The report as an HTML document (`templates/cadence/document.html`): the same text and
+//! tables as the PDF, charts drawn by ECharts from the option the server writes.
 
-use crate::page::esc;
+use crate::page::Markup;
+use askama::Template;
 use serde_json::json;
-use zhantu_domain::reports::{Chart, DocTable, Report};
+use zhantu_domain::reports::{Chart, DocCell, DocTable, Report};
 
-/// The document, for the report pages.
-pub fn document_html(r: &Report) -> String {
-    let mut out = format!(
-        r#"<article class="report-doc"><h1>{}</h1><p class="report-docno">{}</p><p class="report-period">（{}）</p>"#,
-        esc(&r.title),
-        esc(&r.doc_number()),
-        esc(&r.period_label)
-    );
-    for p in &r.summary {
-        out.push_str(&format!("<p>{}</p>", esc(p)));
-    }
-    let mut chart_no = 0;
-    for s in &r.sections {
-        out.push_str(&format!("<h2>{}</h2>", esc(&s.heading)));
-        for p in &s.paragraphs {
-            out.push_str(&format!("<p>{}</p>", esc(p)));
-        }
-        for c in &s.charts {
-            chart_no += 1;
-            out.push_str(&chart_html(chart_no, c));
-        }
-        for t in &s.tables {
-            out.push_str(&table_html(t));
-        }
-    }
-    out.push_str(&format!(
-        r#"<p class="report-sign">{}<br>{}</p></article>"#,
-        esc(&r.office),
-        r.as_of.format("%Y年%-m月%-d日")
-    ));
-    out
+#[derive(Template)]
+#[template(path = "cadence/document.html")]
+struct Document<'a> {
+    r: &'a Report,
+    sections: Vec<Section<'a>>,
+    signed_on: String,
 }
 
-fn chart_html(n: usize, c: &Chart) -> String {
+struct Section<'a> {
+    heading: &'a str,
+    paragraphs: &'a [String],
+    charts: Vec<ChartView<'a>>,
+    tables: Vec<TableView<'a>>,
+}
+
+struct ChartView<'a> {
+    /// Numbered through the whole document.
+    n: usize,
+    title: &'a str,
+    unit: &'a str,
+    /// The height class, 2 to 9 (hundreds of pixels).
+    size: usize,
+    /// The ECharts option as JSON (escaped by the template like any attribute).
+    option: String,
+}
+
+struct TableView<'a> {
+    caption: &'a str,
+    columns: &'a [String],
+    rows: Vec<Vec<CellView>>,
+    omitted: u32,
+}
+
+struct CellView {
+    num: bool,
+    text: String,
+}
+
+/// The document, for the report pages.
+pub fn document_html(r: &Report) -> Markup {
+    let mut chart_no = 0;
+    let sections = r
+        .sections
+        .iter()
+        .map(|s| Section {
+            heading: &s.heading,
+            paragraphs: &s.paragraphs,
+            charts: s
+                .charts
+                .iter()
+                .map(|c| {
+                    chart_no += 1;
+                    chart_view(chart_no, c)
+                })
+                .collect(),
+            tables: s.tables.iter().map(table_view).collect(),
+        })
+        .collect();
+    Markup::of(&Document {
+        r,
+        sections,
+        signed_on: r.as_of.format("%Y年%-m月%-d日").to_string(),
+    })
+}
+
+fn chart_view(n: usize, c: &Chart) -> ChartView<'_> {
     let colours = ["#2f5597", "#a5a5a5", "#c55a11"];
     let mut series: Vec<serde_json::Value> = c
         .series
@@ -65,50 +98,35 @@ fn chart_html(n: usize, c: &Chart) -> String {
         "series": series,
     });
     let height = 60 + 28 * c.labels.len().max(2) * c.series.len().clamp(1, 2);
-    format!(
-        r#"<figure class="report-chart"><figcaption>{title}（{unit}）</figcaption><div class="chart report-chart-{h}" id="report-chart-{n}" role="img" aria-label="{title}" data-chart="{opt}"></div></figure>"#,
-        title = esc(&c.title),
-        unit = esc(&c.unit),
-        h = (height / 100).clamp(2, 9),
-        opt = esc(&option.to_string()),
-    )
+    ChartView {
+        n,
+        title: &c.title,
+        unit: &c.unit,
+        size: (height / 100).clamp(2, 9),
+        option: option.to_string(),
+    }
 }
 
-fn table_html(t: &DocTable) -> String {
+fn table_view(t: &DocTable) -> TableView<'_> {
     let numeric: Vec<bool> = (0..t.columns.len())
-        .map(|i| {
-            t.rows
-                .iter()
-                .map(|r| &r[i])
-                .all(|c| c.is_number() || matches!(c, zhantu_domain::reports::DocCell::Empty))
-        })
+        .map(|i| t.rows.iter().map(|r| &r[i]).all(|c| c.is_number() || matches!(c, DocCell::Empty)))
         .collect();
-    let head: String = t.columns.iter().map(|c| format!("<th>{}</th>", esc(c))).collect();
-    let rows: String = t
-        .rows
-        .iter()
-        .map(|r| {
-            let cells: String = r
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if numeric[i] {
-                        format!(r#"<td class="num">{}</td>"#, esc(&c.display()))
-                    } else {
-                        format!("<td>{}</td>", esc(&c.display()))
-                    }
-                })
-                .collect();
-            format!("<tr>{cells}</tr>")
-        })
-        .collect();
-    let more = if t.omitted > 0 {
-        format!(r#"<p class="n">（另有{}项，详见 Excel 附表）</p>"#, t.omitted)
-    } else {
-        String::new()
-    };
-    format!(
-        r#"<div class="report-table"><table><caption>{}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}</div>"#,
-        esc(&t.caption)
-    )
+    TableView {
+        caption: &t.caption,
+        columns: &t.columns,
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| CellView {
+                        num: numeric[i],
+                        text: c.display(),
+                    })
+                    .collect()
+            })
+            .collect(),
+        omitted: t.omitted,
+    }
 }

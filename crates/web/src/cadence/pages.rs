@@ -7,16 +7,16 @@
 use super::document::document_html;
 use super::{Format, build, download, issue_period, load_issued, parse_period};
 use crate::AppState;
-use crate::auth::Via;
 use crate::error::ApiError;
-use crate::page::{Ctx, PageError, esc, layout_legacy};
+use crate::page::{Ctx, Markup, PageError, csrf_field, layout};
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
+use zhantu_domain::reports::{EvaluationWeights, FigureChange, Report, ReportKind, ReportPeriod, compare};
 use zhantu_store::reports::IssuedSummary;
 
 pub fn router() -> Router<AppState> {
@@ -36,13 +36,6 @@ fn kind_label(cx: &Ctx, k: ReportKind) -> &'static str {
     cx.t(&format!("reports.kind.{}", k.code()))
 }
 
-fn csrf(cx: &Ctx) -> &str {
-    match &cx.auth.via {
-        Via::Session { csrf, .. } => csrf.as_str(),
-        Via::Token => "",
-    }
-}
-
 /// `2019-12.pdf` → ("2019-12", Some(pdf)); an unknown extension is a 404.
 fn split_file(file: &str) -> Result<(&str, Option<Format>), ApiError> {
     match file.rsplit_once('.') {
@@ -53,118 +46,99 @@ fn split_file(file: &str) -> Result<(&str, Option<Format>), ApiError> {
     }
 }
 
+#[derive(Template)]
+#[template(path = "cadence/index.html")]
+struct Index<'a> {
+    cx: &'a Ctx,
+    cards: Vec<KindCard>,
+    issued: Vec<IssuedRow<'a>>,
+    weights: Vec<WeightRow>,
+    version: i64,
+    created_by: &'a str,
+    may_edit: bool,
+    /// When the monthly figures are due, in words.
+    deadline: String,
+    csrf: Markup,
+}
+
+/// A report kind with a picker of its period (the current one filled in).
+struct KindCard {
+    label: &'static str,
+    code: &'static str,
+    period: String,
+    example: &'static str,
+}
+
+struct IssuedRow<'a> {
+    id: i64,
+    title: &'a str,
+    period: &'a str,
+    no: i64,
+    at: String,
+    by: &'a str,
+    seq: i64,
+}
+
+struct WeightRow {
+    field: &'static str,
+    label: &'static str,
+    value: u32,
+}
+
 async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageError> {
     let as_of = st.store.as_of().await?;
-    let cards: String = ReportKind::ALL
+    let cards = ReportKind::ALL
         .iter()
-        .map(|k| {
-            let p = ReportPeriod::containing(*k, as_of);
-            format!(
-                r#"<div class="card report-kind"><div class="k">{label}</div><form method="get" action="/reports/open"><input type="hidden" name="kind" value="{code}"><label>{period_l} <input name="period" value="{p}" size="9" pattern="[0-9]{{4}}-[WBQ]?[0-9]{{1,2}}" title="{example}"></label> <button type="submit">{open}</button></form><p class="n">{hint}</p></div>"#,
-                label = kind_label(&cx, *k),
-                code = k.code(),
-                period_l = cx.t("reports.period"),
-                p = p.code(),
-                example = k.period_example(),
-                open = cx.t("reports.open"),
-                hint = esc(&format!("{} {}", cx.t("reports.example"), k.period_example())),
-            )
+        .map(|k| KindCard {
+            label: kind_label(&cx, *k),
+            code: k.code(),
+            period: ReportPeriod::containing(*k, as_of).code(),
+            example: k.period_example(),
         })
         .collect();
     let issued = st.store.issued_reports(None).await?;
     let weights = st.store.evaluation_weights().await?;
     let w = &weights.weights;
-    let may_edit = cx.auth.actor.may(Action::IssueReport).is_ok();
-    let weight_rows: String = [
-        ("reports.w.on_time", w.on_time),
-        ("reports.w.investment", w.investment),
-        ("reports.w.landing", w.landing),
-        ("reports.w.problems", w.problems),
-        ("reports.w.timeliness", w.timeliness),
+    let weight_rows = [
+        ("on_time", w.on_time),
+        ("investment", w.investment),
+        ("landing", w.landing),
+        ("problems", w.problems),
+        ("timeliness", w.timeliness),
     ]
-    .iter()
-    .map(|(k, v)| {
-        let field = k.trim_start_matches("reports.w.");
-        if may_edit {
-            format!(
-                r#"<tr><td><label for="w-{field}">{}</label></td><td class="num"><input id="w-{field}" name="{field}" type="number" min="0" max="100" value="{v}" form="weights-form" required></td></tr>"#,
-                cx.t(k)
-            )
-        } else {
-            format!("<tr><td>{}</td><td class=\"num\">{v}</td></tr>", cx.t(k))
-        }
+    .into_iter()
+    .map(|(field, value)| WeightRow {
+        field,
+        label: cx.t(&format!("reports.w.{field}")),
+        value,
     })
     .collect();
-    let deadline = format!(
-        r#"<p class="n">{} {}</p>"#,
-        esc(cx.t("reports.deadline_days")),
-        esc(
-            &zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?)
-                .monthly
-                .describe_zh()
-        )
-    );
-    let form = if may_edit {
-        format!(
-            r#"{deadline}<form id="weights-form" method="post" action="/reports/weights"><input type="hidden" name="csrf_token" value="{}"><input type="hidden" name="version" value="{}"><button type="submit">{}</button></form>"#,
-            esc(csrf(&cx)),
-            weights.version,
-            cx.t("reports.save_weights")
-        )
-    } else {
-        deadline
-    };
-    let body = format!(
-        r#"<h1>{title}</h1>
-<section class="cards" aria-label="{title}">{cards}</section>
-<section class="panel"><h2>{issued_h}</h2>{issued}</section>
-<section class="panel"><h2>{weights_h}</h2><p>{weights_note}</p><table class="report-weights"><thead><tr><th>{measure}</th><th>{weight}</th></tr></thead><tbody>{weight_rows}</tbody></table>{form}</section>"#,
-        title = cx.t("reports.title"),
-        issued_h = cx.t("reports.issued"),
-        issued = issued_table(&cx, &issued),
-        weights_h = cx.t("reports.weights"),
-        weights_note = esc(&format!(
-            "{} {} · {}",
-            cx.t("reports.weights_version"),
-            weights.version,
-            weights.created_by
-        )),
-        measure = cx.t("reports.measure"),
-        weight = cx.t("reports.weight"),
-    );
-    Ok(layout_legacy(&cx, cx.t("reports.title"), &body, &[]))
-}
-
-fn issued_table(cx: &Ctx, items: &[IssuedSummary]) -> String {
-    if items.is_empty() {
-        return format!("<p>{}</p>", cx.t("reports.none_issued"));
-    }
-    let rows: String = items
-        .iter()
-        .map(|i| {
-            format!(
-                r#"<tr><td><a href="/reports/issued/{id}">{title}</a></td><td>{period}</td><td class="num">{no}</td><td>{at}</td><td>{by}</td><td class="num">{seq}</td><td><a href="/reports/issued/{id}.pdf">PDF</a> · <a href="/reports/issued/{id}.xlsx">Excel</a> · <a href="/reports/issued/{id}/compare">{cmp}</a></td></tr>"#,
-                id = i.id,
-                title = esc(&i.title),
-                period = esc(&i.period),
-                no = i.issue_no,
-                at = esc(&zhantu_store::beijing_time(&i.issued_at)),
-                by = esc(&i.issued_by),
-                seq = i.data_version.seq,
-                cmp = cx.t("reports.compare"),
-            )
-        })
-        .collect();
-    format!(
-        r#"<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-        cx.t("reports.col.title"),
-        cx.t("reports.period"),
-        cx.t("reports.col.no"),
-        cx.t("reports.col.issued_at"),
-        cx.t("reports.col.issued_by"),
-        cx.t("reports.col.data_version"),
-        cx.t("reports.col.files"),
-    )
+    let deadline = zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?)
+        .monthly
+        .describe_zh();
+    let body = Markup::of(&Index {
+        cx: &cx,
+        cards,
+        issued: issued
+            .iter()
+            .map(|i| IssuedRow {
+                id: i.id,
+                title: &i.title,
+                period: &i.period,
+                no: i.issue_no,
+                at: zhantu_store::beijing_time(&i.issued_at),
+                by: &i.issued_by,
+                seq: i.data_version.seq,
+            })
+            .collect(),
+        weights: weight_rows,
+        version: weights.version,
+        created_by: &weights.created_by,
+        may_edit: cx.auth.actor.may(Action::IssueReport).is_ok(),
+        deadline,
+        csrf: csrf_field(&cx.auth),
+    });
+    Ok(layout(&cx, cx.t("reports.title"), body, &[]))
 }
 
 #[derive(Deserialize)]
@@ -187,40 +161,46 @@ async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Pa
         return Ok(download(report, f).await.map_err(|e| PageError(e, cx.lang))?);
     }
     let base = format!("/reports/{}/{}", period.kind.code(), period.code());
-    let issue = if cx.auth.actor.may(Action::IssueReport).is_ok() {
-        format!(
-            r#"<form method="post" action="{base}/issue" class="report-issue"><input type="hidden" name="csrf_token" value="{}"><button type="submit">{}</button></form>"#,
-            esc(csrf(&cx)),
-            cx.t("reports.issue")
-        )
-    } else {
-        String::new()
-    };
-    let nav = format!(
-        r#"<p class="report-nav"><a href="/reports/{k}/{prev}">← {prev_l}</a> · <a href="/reports">{all}</a></p>"#,
-        k = period.kind.code(),
-        prev = period.previous().code(),
-        prev_l = cx.t("reports.previous_period"),
-        all = cx.t("reports.title"),
-    );
-    let body = format!(
-        r#"{nav}<div class="report-bar"><span class="report-draft">{draft}</span>{links}{issue}</div>{doc}"#,
-        draft = cx.t("reports.draft"),
-        links = download_links(&cx, &base, &report),
-        doc = document_html(&report),
-    );
-    Ok(layout_legacy(&cx, &format!("{} {}", report.title, report.period_label), &body, SCRIPTS).into_response())
+    let body = Markup::of(&ReportPage {
+        cx: &cx,
+        kind: period.kind.code(),
+        previous: period.previous().code(),
+        downloads: downloads(&cx, &base, &report),
+        may_issue: cx.auth.actor.may(Action::IssueReport).is_ok(),
+        csrf: csrf_field(&cx.auth),
+        document: document_html(&report),
+        base,
+    });
+    Ok(layout(&cx, &format!("{} {}", report.title, report.period_label), body, SCRIPTS).into_response())
 }
 
-fn download_links(cx: &Ctx, base: &str, r: &Report) -> String {
-    let mut links = vec![
-        format!(r#"<a href="{base}.pdf">{}</a>"#, cx.t("reports.pdf")),
-        format!(r#"<a href="{base}.xlsx">{}</a>"#, cx.t("reports.xlsx")),
-    ];
-    if r.kind.has_docx() {
-        links.push(format!(r#"<a href="{base}.docx">{}</a>"#, cx.t("reports.docx")));
-    }
-    format!(r#"<span class="report-files">{}</span>"#, links.join(" · "))
+#[derive(Template)]
+#[template(path = "cadence/report.html")]
+struct ReportPage<'a> {
+    cx: &'a Ctx,
+    kind: &'static str,
+    previous: String,
+    base: String,
+    downloads: Markup,
+    may_issue: bool,
+    csrf: Markup,
+    document: Markup,
+}
+
+#[derive(Template)]
+#[template(path = "cadence/downloads.html")]
+struct Downloads<'a> {
+    cx: &'a Ctx,
+    base: &'a str,
+    docx: bool,
+}
+
+fn downloads(cx: &Ctx, base: &str, r: &Report) -> Markup {
+    Markup::of(&Downloads {
+        cx,
+        base,
+        docx: r.kind.has_docx(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -290,34 +270,30 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
     }
     let now = st.store.data_version().await?;
     let s = &issued.summary;
-    let changed = if now.seq != s.data_version.seq {
-        format!(
-            r#"<p class="report-changed" role="status">{}</p>"#,
-            esc(&cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string()))
-        )
-    } else {
-        format!(r#"<p class="report-same">{}</p>"#, cx.t("reports.data_same"))
-    };
-    let body = format!(
-        r#"<p class="report-nav"><a href="/reports">{all}</a> · <a href="/reports/{k}/{p}">{live}</a> · <a href="/reports/issued/{id}/compare">{cmp}</a></p>
-<div class="report-bar"><span class="report-issued">{issued_l} {no} · {at} · {by} · {dv} {seq} ({hash})</span>{links}</div>{changed}{doc}"#,
-        all = cx.t("reports.title"),
-        k = s.kind.code(),
-        p = esc(&s.period),
-        live = cx.t("reports.live"),
-        id = s.id,
-        cmp = cx.t("reports.compare"),
-        issued_l = cx.t("reports.issued_no"),
-        no = s.issue_no,
-        at = esc(&zhantu_store::beijing_time(&s.issued_at)),
-        by = esc(&s.issued_by),
-        dv = cx.t("reports.col.data_version"),
-        seq = s.data_version.seq,
-        hash = esc(s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash)),
-        links = download_links(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
-        doc = document_html(&issued.report),
-    );
-    Ok(layout_legacy(&cx, &issued.report.title, &body, SCRIPTS).into_response())
+    let body = Markup::of(&IssuedPage {
+        cx: &cx,
+        s,
+        at: zhantu_store::beijing_time(&s.issued_at),
+        hash: s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash),
+        downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
+        changed: (now.seq != s.data_version.seq)
+            .then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
+        document: document_html(&issued.report),
+    });
+    Ok(layout(&cx, &issued.report.title, body, SCRIPTS).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "cadence/issued.html")]
+struct IssuedPage<'a> {
+    cx: &'a Ctx,
+    s: &'a IssuedSummary,
+    at: String,
+    hash: &'a str,
+    downloads: Markup,
+    /// Says the data changed since the issue (with the data version now), if it did.
+    changed: Option<String>,
+    document: Markup,
 }
 
 async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
@@ -325,35 +301,22 @@ async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String
     let issued = load_issued(&st, id).await.map_err(|e| PageError(e, cx.lang))?;
     let previous = st.store.previous_issue(&issued.summary).await?;
     let changes = compare(&issued.report, previous.as_ref().map(|p| &p.report));
-    let head = |s: Option<&IssuedSummary>| match s {
-        Some(s) => format!(
-            r#"<a href="/reports/issued/{}">{} {} · {}</a>"#,
-            s.id,
-            cx.t("reports.issued_no"),
-            s.issue_no,
-            esc(&s.period)
-        ),
-        None => cx.t("reports.no_previous").to_string(),
-    };
-    let rows: String = changes
-        .iter()
-        .map(|c| {
-            format!(
-                r#"<tr{cls}><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-                esc(&c.label),
-                esc(c.current.as_deref().unwrap_or("—")),
-                esc(c.previous.as_deref().unwrap_or("—")),
-                cls = if c.changed { r#" class="report-diff""# } else { "" },
-            )
-        })
-        .collect();
-    let body = format!(
-        r#"<p class="report-nav"><a href="/reports">{all}</a></p><h1>{title}</h1><section class="panel"><table class="report-compare"><thead><tr><th>{fig}</th><th>{cur}</th><th>{prev}</th></tr></thead><tbody>{rows}</tbody></table></section>"#,
-        all = cx.t("reports.title"),
-        title = esc(&format!("{} · {}", issued.report.title, cx.t("reports.compare"))),
-        fig = cx.t("reports.figure"),
-        cur = head(Some(&issued.summary)),
-        prev = head(previous.as_ref().map(|p| &p.summary)),
-    );
-    Ok(layout_legacy(&cx, cx.t("reports.compare"), &body, &[]))
+    let body = Markup::of(&ComparePage {
+        cx: &cx,
+        title: &issued.report.title,
+        current: &issued.summary,
+        previous: previous.as_ref().map(|p| &p.summary),
+        changes,
+    });
+    Ok(layout(&cx, cx.t("reports.compare"), body, &[]))
+}
+
+#[derive(Template)]
+#[template(path = "cadence/compare.html")]
+struct ComparePage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    current: &'a IssuedSummary,
+    previous: Option<&'a IssuedSummary>,
+    changes: Vec<FigureChange>,
 }
