@@ -10,10 +10,13 @@ bin=${2:-target/debug/zhantu}
 port=${ZHANTU_SNAPSHOT_PORT:-18731}
 data=$(mktemp -d)
 mkdir -p "$out"
+if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then echo "port $port is taken: another server would be snapshotted" >&2; exit 1; fi
 "$bin" demo --listen 127.0.0.1:$port --data "$data" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+# Another server on the port would be snapshotted instead of ours: stop if ours did not start.
+sleep 1; kill -0 $pid 2>/dev/null || { echo "the server did not start (is port $port taken?): $(cat "$data/server.log")" >&2; exit 1; }
 base="http://127.0.0.1:$port"
 norm() {
   # One tag per line, session tokens blanked, the spellings of an escaped character folded into one.
