@@ -8,6 +8,7 @@
 mod format;
 pub mod i18n;
 pub mod project_filter;
+pub mod select;
 
 pub use format::*;
 pub use i18n::{Lang, t, tf};
