@@ -6,7 +6,9 @@
 
 use crate::page::i18n::tf;
 use crate::page::project_filter::{ListQuery, filter_form};
-use crate::page::{Ctx, Lang, PageError, esc, layout_legacy, light_label, long_date, query_string};
+use crate::page::select::{SelectOption, options};
+use crate::page::{Ctx, Lang, Markup, PageError, layout, long_date, query_string};
+use askama::Template;
 use crate::{AppState, Mechanism};
 use axum::Router;
 use axum::extract::{Query, State};
@@ -39,6 +41,8 @@ const PAGE_ROWS: u32 = 300;
 const ROW_H: f64 = 22.0;
 const AXIS_H: f64 = 44.0;
 const NAME_W: f64 = 280.0;
+/// The exported SVG's title line.
+const TITLE_H: f64 = 36.0;
 /// Up to this many rows each node gets its own hover title.
 const TIP_ROWS: usize = 400;
 
@@ -236,107 +240,116 @@ impl<'a> Chart<'a> {
         out
     }
 
-    fn axis(&self, cx: &Ctx, s: &mut String) {
-        let w = self.width();
-        let _ = write!(s, r##"<rect width="{w:.0}" height="{AXIS_H}" fill="#f5f7fa"/>"##);
-        // Years on the top line.
+    /// The axis: years on top, ticks with their labels, and the data date.
+    fn axis(&self, cx: &Ctx) -> Markup {
+        let mut years = Vec::new();
         let mut y = self.start.year();
         while let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
             if d > self.end {
                 break;
             }
-            let x = self.x(d.max(self.start));
-            let _ = write!(
-                s,
-                r##"<text x="{:.1}" y="15" font-size="12" font-weight="bold" fill="#1f2933">{}</text>"##,
-                x + 3.0,
-                tf(cx.lang, "battle.year_n", &[("y", &y.to_string())])
-            );
+            years.push(YearLabel {
+                x: format!("{:.1}", self.x(d.max(self.start)) + 3.0),
+                label: tf(cx.lang, "battle.year_n", &[("y", &y.to_string())]),
+            });
             y += 1;
         }
-        for (d, major) in self.ticks() {
-            let x = self.x(d);
-            let (y1, stroke) = if major { (18.0, "#9aa5b1") } else { (32.0, "#cbd2d9") };
-            let _ = write!(s, r##"<line x1="{x:.1}" x2="{x:.1}" y1="{y1}" y2="{AXIS_H}" stroke="{stroke}"/>"##);
-            let label = match self.zoom {
-                Zoom::Week if !major => Some(d.day().to_string()),
-                Zoom::Week | Zoom::Month => Some(tf(cx.lang, "battle.month_n", &[("m", &d.month().to_string())])),
-                Zoom::Quarter if major => Some(format!("Q{}", (d.month() - 1) / 3 + 1)),
-                _ => None,
-            };
-            if let Some(l) = label {
-                let _ = write!(
-                    s,
-                    r##"<text x="{:.1}" y="{}" font-size="10" fill="#52606d">{}</text>"##,
-                    x + 2.0,
-                    if major { 30 } else { 41 },
-                    esc(&l)
-                );
-            }
-        }
+        let ticks = self
+            .ticks()
+            .into_iter()
+            .map(|(d, major)| {
+                let x = self.x(d);
+                let label = match self.zoom {
+                    Zoom::Week if !major => Some(d.day().to_string()),
+                    Zoom::Week | Zoom::Month => Some(tf(cx.lang, "battle.month_n", &[("m", &d.month().to_string())])),
+                    Zoom::Quarter if major => Some(format!("Q{}", (d.month() - 1) / 3 + 1)),
+                    _ => None,
+                };
+                Tick {
+                    x: format!("{x:.1}"),
+                    y1: if major { 18 } else { 32 },
+                    stroke: if major { "#9aa5b1" } else { "#cbd2d9" },
+                    label,
+                    label_x: format!("{:.1}", x + 2.0),
+                    label_y: if major { 30 } else { 41 },
+                }
+            })
+            .collect();
         let tx = self.x(self.as_of);
-        let _ = write!(
-            s,
-            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="0" y2="{AXIS_H}" stroke="#c0392b" stroke-width="2"/><text x="{:.1}" y="42" font-size="10" fill="#c0392b">{} {}</text>"##,
-            tx + 3.0,
-            esc(cx.t("battle.today")),
-            self.as_of
-        );
+        Markup::of(&Axis {
+            cx,
+            w: format!("{:.0}", self.width()),
+            years,
+            ticks,
+            today_x: format!("{tx:.1}"),
+            today_label_x: format!("{:.1}", tx + 3.0),
+            as_of: self.as_of,
+        })
     }
 
-    fn names(&self, cx: &Ctx, s: &mut String) {
-        for (i, line) in self.lines.iter().enumerate() {
-            let y = i as f64 * ROW_H;
-            match line {
-                Line::Heading(name, n) => {
-                    let _ = write!(
-                        s,
-                        r##"<rect y="{y}" width="{NAME_W}" height="{ROW_H}" fill="#dde7f0"/><text x="6" y="{:.1}" font-size="12" font-weight="bold" fill="#102a43">{} ({n})</text>"##,
-                        y + 15.0,
-                        esc(name)
-                    );
+    /// The names column: group headings and projects (linked, with their light).
+    fn names(&self, cx: &Ctx) -> Markup {
+        let rows = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let y = i as f64 * ROW_H;
+                match line {
+                    Line::Heading(name, n) => NameRow {
+                        y: y.to_string(),
+                        mid_y: String::new(),
+                        text_y: format!("{:.1}", y + 15.0),
+                        heading: Some((name.as_str(), *n)),
+                        id: 0,
+                        title: String::new(),
+                        name: String::new(),
+                        color: "",
+                    },
+                    Line::Project(r) => {
+                        let p = &r.project;
+                        NameRow {
+                            y: y.to_string(),
+                            mid_y: format!("{:.1}", y + ROW_H / 2.0),
+                            text_y: format!("{:.1}", y + 15.0),
+                            heading: None,
+                            id: p.id,
+                            title: format!(
+                                "{} · {} · {}",
+                                p.name,
+                                p.unit.name,
+                                p.light_reason.as_deref().unwrap_or(cx.t("battle.no_light"))
+                            ),
+                            name: if p.name.chars().count() > 18 {
+                                p.name.chars().take(17).chain(std::iter::once('…')).collect()
+                            } else {
+                                p.name.clone()
+                            },
+                            color: color(p.light, false),
+                        }
+                    }
                 }
-                Line::Project(r) => {
-                    let p = &r.project;
-                    let name: String = if p.name.chars().count() > 18 {
-                        p.name.chars().take(17).chain(std::iter::once('…')).collect()
-                    } else {
-                        p.name.clone()
-                    };
-                    let _ = write!(
-                        s,
-                        r##"<a href="/projects/{}"><title>{} · {} · {}</title><circle cx="10" cy="{:.1}" r="4" fill="{}"/><text x="20" y="{:.1}" font-size="12" fill="#1f2933">{}</text></a>"##,
-                        p.id,
-                        esc(&p.name),
-                        esc(&p.unit.name),
-                        esc(p.light_reason.as_deref().unwrap_or(cx.t("battle.no_light"))),
-                        y + ROW_H / 2.0,
-                        color(p.light, false),
-                        y + 15.0,
-                        esc(&name)
-                    );
-                }
-            }
-        }
+            })
+            .collect();
+        Markup::of(&Names { rows })
     }
 
     /// The rows. Marks of one kind and colour are drawn as one `<path>` for the whole chart,
     /// so 2,000 projects × 10 nodes stay a few dozen SVG elements (fast to parse and paint);
     /// small selections also get a hover title per node.
-    fn body(&self, cx: &Ctx, s: &mut String) {
+    fn body(&self, cx: &Ctx) -> Markup {
         let (w, h) = (self.width(), self.height());
         // Alternate months shaded, ticks as grid lines.
+        let mut shaded = Vec::new();
         let mut d = self.start;
         let mut odd = false;
         while d < self.end {
             let next = d.checked_add_months(Months::new(1)).unwrap_or(self.end);
             if odd {
-                let _ = write!(
-                    s,
-                    r##"<rect x="{:.0}" width="{:.0}" height="{h}" fill="#f7f9fb"/>"##,
-                    self.x(d),
-                    self.x(next) - self.x(d)
-                );
+                shaded.push(Shade {
+                    x: format!("{:.0}", self.x(d)),
+                    w: format!("{:.0}", self.x(next) - self.x(d)),
+                });
             }
             odd = !odd;
             d = next;
@@ -347,29 +360,17 @@ impl<'a> Chart<'a> {
                 let _ = write!(grid, "M{:.0} 0v{h}", self.x(d));
             }
         }
-        let _ = write!(s, r##"<path d="{grid}" stroke="#e4e7eb"/>"##);
         // (kind, colour) → path data.
         let mut marks: std::collections::BTreeMap<(u8, &'static str), String> = std::collections::BTreeMap::new();
-        const SEPARATOR: u8 = 0;
-        const SPAN: u8 = 1;
-        const DELAY: u8 = 2;
-        const OVERDUE: u8 = 3;
-        const PLANNED_DONE: u8 = 4;
-        const OPEN: u8 = 5;
-        const ACTUAL: u8 = 6;
-        let mut tips = String::new();
+        let mut headings = Vec::new();
+        let mut tips = Vec::new();
         let with_tips = self.lines.len() <= TIP_ROWS;
         let (planned, actual) = (cx.t("project.planned"), cx.t("project.actual"));
         for (i, line) in self.lines.iter().enumerate() {
             let y0 = i as f64 * ROW_H;
             let y = y0 + ROW_H / 2.0;
             match line {
-                Line::Heading(..) => {
-                    let _ = write!(
-                        s,
-                        r##"<rect y="{y0}" width="{w:.0}" height="{ROW_H}" fill="#dde7f0" opacity="0.6"/>"##
-                    );
-                }
+                Line::Heading(..) => headings.push(y0.to_string()),
                 Line::Project(r) => {
                     let _ = write!(marks.entry((SEPARATOR, "#eef1f4")).or_default(), "M0 {:.0}h{w:.0}", y0 + ROW_H);
                     if let (Some(a), Some(b)) = (r.nodes.first(), r.nodes.last()) {
@@ -399,43 +400,123 @@ impl<'a> Chart<'a> {
                             }
                         }
                         if with_tips {
-                            let tip = format!(
-                                "{} · {} · {planned} {} · {actual} {}",
-                                r.project.name,
-                                n.name,
-                                n.planned_on,
-                                n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
-                            );
-                            let _ = write!(
-                                tips,
-                                r#"<circle cx="{:.0}" cy="{y}" r="6" fill-opacity="0"><title>{}</title></circle>"#,
-                                self.x(n.actual_on.unwrap_or(n.planned_on)),
-                                esc(&tip)
-                            );
+                            tips.push(NodeTip {
+                                x: format!("{:.0}", self.x(n.actual_on.unwrap_or(n.planned_on))),
+                                y: y.to_string(),
+                                text: format!(
+                                    "{} · {} · {planned} {} · {actual} {}",
+                                    r.project.name,
+                                    n.name,
+                                    n.planned_on,
+                                    n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+                                ),
+                            });
                         }
                     }
                 }
             }
         }
-        for ((kind, c), d) in &marks {
-            let style = match *kind {
-                SEPARATOR => format!(r#"stroke="{c}""#),
-                SPAN => format!(r#"stroke="{c}" stroke-width="2""#),
-                DELAY => format!(r#"stroke="{c}" stroke-width="2""#),
-                OVERDUE => format!(r#"stroke="{c}" stroke-width="2" stroke-dasharray="3 2""#),
-                PLANNED_DONE => format!(r##"fill="#fff" stroke="{c}""##),
-                OPEN => format!(r#"fill="{c}" fill-opacity="0.25" stroke="{c}" stroke-width="1.5""#),
-                _ => format!(r#"stroke="{c}" stroke-width="9" stroke-linecap="round""#),
-            };
-            let _ = write!(s, r#"<path d="{d}" {style}/>"#);
-        }
-        s.push_str(&tips);
-        let tx = self.x(self.as_of);
-        let _ = write!(
-            s,
-            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="0" y2="{h}" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 3"/>"##
-        );
+        Markup::of(&Body {
+            w: format!("{w:.0}"),
+            h: h.to_string(),
+            shaded,
+            grid,
+            headings,
+            marks: marks
+                .into_iter()
+                .map(|((kind, color), d)| Mark { kind, color, d })
+                .collect(),
+            tips,
+            today_x: format!("{:.1}", self.x(self.as_of)),
+        })
     }
+}
+
+// The kinds of marks, in the order they are drawn.
+const SEPARATOR: u8 = 0;
+const SPAN: u8 = 1;
+const DELAY: u8 = 2;
+const OVERDUE: u8 = 3;
+const PLANNED_DONE: u8 = 4;
+const OPEN: u8 = 5;
+const ACTUAL: u8 = 6;
+
+// The chart's SVG pieces are templates (`templates/battle/*.svg`) drawn from numbers computed
+// here; their only text (names, dates, labels) is escaped by the templates.
+
+#[derive(Template)]
+#[template(path = "battle/axis.svg")]
+struct Axis<'a> {
+    cx: &'a Ctx,
+    w: String,
+    years: Vec<YearLabel>,
+    ticks: Vec<Tick>,
+    today_x: String,
+    today_label_x: String,
+    as_of: NaiveDate,
+}
+
+struct YearLabel {
+    x: String,
+    label: String,
+}
+
+struct Tick {
+    x: String,
+    y1: u32,
+    stroke: &'static str,
+    label: Option<String>,
+    label_x: String,
+    label_y: u32,
+}
+
+#[derive(Template)]
+#[template(path = "battle/names.svg")]
+struct Names<'a> {
+    rows: Vec<NameRow<'a>>,
+}
+
+/// A group's heading (name, number of projects), or a project.
+struct NameRow<'a> {
+    y: String,
+    mid_y: String,
+    text_y: String,
+    heading: Option<(&'a str, usize)>,
+    id: i64,
+    title: String,
+    name: String,
+    color: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "battle/body.svg")]
+struct Body {
+    w: String,
+    h: String,
+    shaded: Vec<Shade>,
+    grid: String,
+    headings: Vec<String>,
+    marks: Vec<Mark>,
+    tips: Vec<NodeTip>,
+    today_x: String,
+}
+
+struct Shade {
+    x: String,
+    w: String,
+}
+
+/// The path of every mark of one kind and colour.
+struct Mark {
+    kind: u8,
+    color: &'static str,
+    d: String,
+}
+
+struct NodeTip {
+    x: String,
+    y: String,
+    text: String,
 }
 
 /// The projects drawn: a page of them (`max`, from `offset`), and how many match in all.
@@ -472,11 +553,12 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>)
     let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
     let chart = Chart::new(&rows, group, zoom, as_of, lang);
 
-    let opts = |items: &[(&str, &str)], sel: &str| -> String {
-        items
-            .iter()
-            .map(|(v, l)| format!(r#"<option value="{v}"{}>{l}</option>"#, if *v == sel { " selected" } else { "" }))
-            .collect()
+    let opts = |items: Vec<(&str, &str)>, sel: &str| {
+        let items: Vec<SelectOption> = items
+            .into_iter()
+            .map(|(v, l)| SelectOption::new(v, l, v == sel))
+            .collect();
+        options(&items)
     };
     let groups: Vec<(&str, &str)> = Group::ALL
         .iter()
@@ -486,103 +568,123 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>)
         .iter()
         .map(|z| (z.code(), t(&format!("battle.zoom_{}", z.code()))))
         .collect();
-    let extra = format!(
-        r#"<div class="f"><label for="f-group">{}</label><select id="f-group" name="group">{}</select></div><div class="f"><label for="f-zoom">{}</label><select id="f-zoom" name="zoom">{}</select></div>"#,
-        t("battle.group"),
-        opts(&groups, group.code()),
-        t("battle.zoom"),
-        opts(&zooms, zoom.code())
-    );
-    let form = filter_form(&cx, "/battle-map", &q.list, &choices, &extra);
+    let extra = Markup::of(&ExtraFilters {
+        cx: &cx,
+        groups: opts(groups, group.code()),
+        zooms: opts(zooms, zoom.code()),
+    });
+    let form = filter_form(&cx, "/battle-map", &q.list, &choices, extra);
     let mut keep = q.list.pairs();
     keep.push(("group", group.code()));
-    let zoom_links: String = Zoom::ALL
+    let zoom_links = Zoom::ALL
         .iter()
         .map(|z| {
             let mut k = keep.clone();
             k.push(("zoom", z.code()));
-            let cur = if *z == zoom { r#" aria-current="true""# } else { "" };
-            format!(
-                r#"<a href="/battle-map{}"{cur}>{}</a>"#,
-                esc(&query_string(&k)),
-                t(&format!("battle.zoom_{}", z.code()))
-            )
+            ZoomLink {
+                query: query_string(&k),
+                current: *z == zoom,
+                label: t(&format!("battle.zoom_{}", z.code())),
+            }
         })
         .collect();
     let mut with_zoom = keep.clone();
     with_zoom.push(("zoom", zoom.code()));
     let export = format!("/battle-map.svg{}", query_string(&with_zoom));
 
-    let (w, h) = (chart.width(), chart.height());
-    let mut axis = String::new();
-    chart.axis(&cx, &mut axis);
-    let mut names = String::new();
-    chart.names(&cx, &mut names);
-    let mut body_svg = String::new();
-    chart.body(&cx, &mut body_svg);
     // More than a page: which ones are drawn, and links to the pages before and after.
-    let truncated = if total > rows.len() as i64 || page_no > 1 {
-        let link = |n: u32, label: &str| {
+    let pager = (total > rows.len() as i64 || page_no > 1).then(|| {
+        let link = |n: u32| {
             let n = n.to_string();
             let mut k = with_zoom.clone();
             k.push(("page", n.as_str()));
-            format!(r#" <a href="/battle-map{}">{label}</a>"#, esc(&query_string(&k)))
+            query_string(&k)
         };
-        let prev = if page_no > 1 {
-            link(page_no - 1, t("battle.prev_page"))
-        } else {
-            String::new()
-        };
-        let next = if (offset as i64 + rows.len() as i64) < total {
-            link(page_no + 1, t("battle.next_page"))
-        } else {
-            String::new()
-        };
-        format!(
-            r#"<p class="hint pager" role="status">{}{prev}{next}</p>"#,
-            tf(
+        Pager {
+            text: tf(
                 lang,
                 "battle.paged",
                 &[
                     ("from", &(offset as i64 + 1).min(total).to_string()),
                     ("to", &(offset as i64 + rows.len() as i64).to_string()),
-                    ("total", &total.to_string())
-                ]
-            )
-        )
-    } else {
-        String::new()
-    };
-    let body = format!(
-        r##"<div class="page-head"><div><h1>{h1}</h1><p class="sub">{count} · {as_of_label} {as_of}</p></div><p class="links zoom" aria-label="{zoom_label}">{zoom_links}</p></div>
-{form}{truncated}
-<p class="legend no-print"><span class="sym-open">◆</span> {l_open} <span class="sym-planned">◇</span>—<span class="sym-actual">●</span> {l_done} <span class="l-red">■</span> {red} <span class="l-yellow">■</span> {yellow} <span class="l-green">■</span> {green} <span class="sym-today">┆</span> {today} · <a href="{export}" download="battle-map.svg">{l_export}</a> · <button type="button" class="quiet print-btn" id="png-map" data-svg="{export}" hidden>{l_png}</button> <button type="button" class="quiet print-btn" id="print-map">{l_print}</button></p>
-<div class="bm-scroll" id="battle-map" tabindex="0" role="region" aria-label="{h1}" data-today="{today_x:.0}" data-names="{NAME_W}">
-<div class="bm-grid">
-<div class="bm-corner"><svg width="{NAME_W}" height="{AXIS_H}" aria-hidden="true"><rect width="{NAME_W}" height="{AXIS_H}" fill="#f5f7fa"/><text x="8" y="28" font-size="12" font-weight="bold" fill="#1f2933">{c_project}</text></svg></div>
-<div class="bm-axis"><svg width="{w:.0}" height="{AXIS_H}" aria-hidden="true">{axis}</svg></div>
-<div class="bm-names"><svg width="{NAME_W}" height="{h:.0}" role="group" aria-label="{c_project}">{names}</svg></div>
-<div class="bm-body"><svg width="{w:.0}" height="{h:.0}" aria-hidden="true">{body_svg}</svg></div>
-</div></div>"##,
-        h1 = t("battle.title"),
-        count = tf(lang, "battle.count", &[("n", &rows.len().to_string())]),
-        as_of_label = t("cockpit.as_of"),
-        as_of = long_date(lang, as_of),
-        zoom_label = t("battle.zoom"),
-        l_open = t("battle.legend_open"),
-        l_done = t("battle.legend_done"),
-        red = light_label(lang, Light::Red),
-        yellow = light_label(lang, Light::Yellow),
-        green = light_label(lang, Light::Green),
-        today = t("battle.today"),
-        export = esc(&export),
-        l_export = t("battle.export"),
-        l_print = t("battle.print"),
-        l_png = t("battle.export_png"),
-        c_project = t("common.project"),
-        today_x = chart.x(as_of),
-    );
-    Ok(layout_legacy(&cx, t("battle.title"), &body, &["/assets/app.js"]))
+                    ("total", &total.to_string()),
+                ],
+            ),
+            prev: (page_no > 1).then(|| link(page_no - 1)),
+            next: ((offset as i64 + rows.len() as i64) < total).then(|| link(page_no + 1)),
+        }
+    });
+    let body = Markup::of(&BattlePage {
+        cx: &cx,
+        count: tf(lang, "battle.count", &[("n", &rows.len().to_string())]),
+        as_of: long_date(lang, as_of),
+        zooms: zoom_links,
+        form,
+        pager,
+        export,
+        today_x: format!("{:.0}", chart.x(as_of)),
+        w: format!("{:.0}", chart.width()),
+        h: format!("{:.0}", chart.height()),
+        axis: chart.axis(&cx),
+        names: chart.names(&cx),
+        body: chart.body(&cx),
+    });
+    Ok(layout(&cx, t("battle.title"), body, &["/assets/app.js"]))
+}
+
+#[derive(Template)]
+#[template(path = "battle/filters.html")]
+struct ExtraFilters<'a> {
+    cx: &'a Ctx,
+    groups: Markup,
+    zooms: Markup,
+}
+
+#[derive(Template)]
+#[template(path = "battle/page.html")]
+struct BattlePage<'a> {
+    cx: &'a Ctx,
+    count: String,
+    as_of: String,
+    zooms: Vec<ZoomLink>,
+    form: Markup,
+    pager: Option<Pager>,
+    /// The SVG file of the same selection.
+    export: String,
+    today_x: String,
+    w: String,
+    h: String,
+    axis: Markup,
+    names: Markup,
+    body: Markup,
+}
+
+struct ZoomLink {
+    query: String,
+    current: bool,
+    label: &'static str,
+}
+
+/// Which projects the page shows, with the query strings of the pages before and after.
+struct Pager {
+    text: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "battle/export.svg")]
+struct Export<'a> {
+    cx: &'a Ctx,
+    tw: String,
+    th: String,
+    district: &'a str,
+    as_of: String,
+    /// Where the names and the rows start, below the title and the axis.
+    rows_at: f64,
+    axis: Markup,
+    names: Markup,
+    body: Markup,
 }
 
 /// `/battle-map.svg`: the same chart as one standalone SVG file (names, axis and rows).
@@ -591,30 +693,25 @@ async fn export(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery
     let as_of = st.store.as_of().await?;
     let chart = Chart::new(&rows, group, zoom, as_of, cx.lang);
     let (w, h) = (chart.width(), chart.height());
-    let title_h = 36.0;
-    let (tw, th) = (NAME_W + w, title_h + AXIS_H + h);
+    let (tw, th) = (NAME_W + w, TITLE_H + AXIS_H + h);
     let district = st.store.setting("district_name").await?.unwrap_or_default();
-    let mut s = format!(
-        r##"<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="{tw:.0}" height="{th:.0}" viewBox="0 0 {tw:.0} {th:.0}" font-family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="24" font-size="18" font-weight="bold" fill="#102a43">{} {} · {} {}</text>"##,
-        esc(&district),
-        esc(cx.t("battle.title")),
-        esc(cx.t("cockpit.as_of")),
-        long_date(cx.lang, as_of)
-    );
-    let _ = write!(s, r#"<g transform="translate({NAME_W},{title_h})">"#);
-    chart.axis(&cx, &mut s);
-    let _ = write!(s, r#"</g><g transform="translate(0,{})">"#, title_h + AXIS_H);
-    chart.names(&cx, &mut s);
-    let _ = write!(s, r#"</g><g transform="translate({NAME_W},{})">"#, title_h + AXIS_H);
-    chart.body(&cx, &mut s);
-    s.push_str("</g></svg>");
+    let svg = Markup::of(&Export {
+        cx: &cx,
+        tw: format!("{tw:.0}"),
+        th: format!("{th:.0}"),
+        district: &district,
+        as_of: long_date(cx.lang, as_of),
+        rows_at: TITLE_H + AXIS_H,
+        axis: chart.axis(&cx),
+        names: chart.names(&cx),
+        body: chart.body(&cx),
+    });
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             (header::CONTENT_DISPOSITION, "attachment; filename=\"battle-map.svg\""),
         ],
-        s,
+        svg.into_string(),
     )
         .into_response())
 }

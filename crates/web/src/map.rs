@@ -4,7 +4,9 @@
 
 use crate::page::i18n::tf;
 use crate::page::project_filter::{ListQuery, filter_form};
-use crate::page::{Ctx, PageError, esc, layout_legacy, light_label, money, query_string};
+use crate::page::{Ctx, Markup, PageError, layout, money, query_string};
+use askama::Template;
+use zhantu_domain::lights::Light;
 use crate::{AppState, Mechanism};
 use axum::Router;
 use axum::extract::{Query, State};
@@ -52,104 +54,96 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -
     let cols = JIAOJIANG_MAP.iter().map(|c| c.col).max().unwrap_or(0) as f64 + 1.0;
     let rows = JIAOJIANG_MAP.iter().map(|c| c.row).max().unwrap_or(0) as f64 + 1.0;
     let (w, h) = (cols * (TILE_W + GAP) + GAP, rows * (TILE_H + GAP) + GAP + 30.0);
-    let mut svg = format!(
-        r##"<svg class="geo" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-labelledby="geo-title"><title id="geo-title">{}</title><rect width="{w:.0}" height="{h:.0}" fill="#eaf2f8"/>"##,
-        esc(t("map.title"))
-    );
     // The 椒江 river between the north-bank row and the south bank, flowing out to sea.
     let ry = TILE_H + GAP * 1.5;
-    let _ = std::fmt::Write::write_fmt(
-        &mut svg,
-        format_args!(
-            r##"<path d="M0 {ry:.0} C{:.0} {:.0},{:.0} {:.0},{w:.0} {ry:.0}" stroke="#9cc3e0" stroke-width="9" fill="none"/><text x="{:.0}" y="{:.0}" font-size="12" fill="#2c6e9b">{}</text><text x="{:.0}" y="{:.0}" font-size="12" fill="#2c6e9b">{}</text>"##,
+    let river = River {
+        d: format!(
+            "M0 {ry:.0} C{:.0} {:.0},{:.0} {:.0},{w:.0} {ry:.0}",
             w * 0.3,
             ry - 8.0,
             w * 0.6,
-            ry + 8.0,
-            GAP,
-            ry - 6.0,
-            esc(t("map.river")),
-            w - 90.0,
-            h - 12.0,
-            esc(t("map.sea"))
+            ry + 8.0
         ),
-    );
-    for cell in JIAOJIANG_MAP {
-        let x = GAP + cell.col as f64 * (TILE_W + GAP);
-        let y = GAP + cell.row as f64 * (TILE_H + GAP) + if cell.row > 0 { 20.0 } else { 0.0 };
-        let c = of(cell.code);
-        let n = c.map(|c| c.projects).unwrap_or(0);
-        // Tile shade by number of projects; its border by the share of red lights.
-        let shade = 0.08 + 0.45 * n as f64 / max as f64;
-        let red_share = c.map(|c| c.red as f64 / c.projects.max(1) as f64).unwrap_or(0.0);
-        let border = if red_share > 0.2 {
-            "#c0392b"
-        } else if red_share > 0.0 {
-            "#c98e00"
-        } else {
-            "#2e8b57"
-        };
-        let mut tile = format!(
-            r##"<a class="tile" href="{}"><title>{}</title><rect x="{x:.0}" y="{y:.0}" width="{TILE_W}" height="{TILE_H}" rx="8" fill="#2c6e9b" fill-opacity="{shade:.2}" stroke="{border}" stroke-width="3"/><text x="{:.0}" y="{:.0}" font-size="15" font-weight="bold" fill="#102a43">{}</text><text x="{:.0}" y="{:.0}" font-size="26" font-weight="bold" fill="#102a43">{n}</text><text x="{:.0}" y="{:.0}" font-size="11" fill="#102a43">{}</text></a>"##,
-            esc(&link(cell.code, None)),
-            esc(&tf(lang, "map.tile_tip", &[("name", cell.name), ("n", &n.to_string())])),
-            x + 10.0,
-            y + 22.0,
-            esc(cell.name),
-            x + 10.0,
-            y + 56.0,
-            x + 10.0,
-            y + 74.0,
-            esc(&c.map(|c| money(lang, c.investment, true)).unwrap_or_default())
-        );
-        if let Some(c) = c {
-            for (i, (light, v, color)) in [
-                ("red", c.red, "#c0392b"),
-                ("yellow", c.yellow, "#c98e00"),
-                ("green", c.green, "#2e8b57"),
-            ]
-            .iter()
-            .enumerate()
-            {
-                let bx = x + 10.0 + i as f64 * 52.0;
-                tile.push_str(&format!(
-                    r##"<a href="{}"><title>{}</title><rect x="{bx:.0}" y="{:.0}" width="46" height="24" rx="4" fill="{color}"/><text x="{:.0}" y="{:.0}" font-size="13" fill="#fff" text-anchor="middle">{v}</text></a>"##,
-                    esc(&link(cell.code, Some(light))),
-                    esc(crate::page::i18n::t(lang, &format!("light.{light}"))),
-                    y + 84.0,
-                    bx + 23.0,
-                    y + 101.0
-                ));
+        river_x: format!("{GAP:.0}"),
+        river_y: format!("{:.0}", ry - 6.0),
+        sea_x: format!("{:.0}", w - 90.0),
+        sea_y: format!("{:.0}", h - 12.0),
+    };
+    let tiles = JIAOJIANG_MAP
+        .iter()
+        .map(|cell| {
+            let x = GAP + cell.col as f64 * (TILE_W + GAP);
+            let y = GAP + cell.row as f64 * (TILE_H + GAP) + if cell.row > 0 { 20.0 } else { 0.0 };
+            let c = of(cell.code);
+            let n = c.map(|c| c.projects).unwrap_or(0);
+            // Tile shade by number of projects; its border by the share of red lights.
+            let shade = 0.08 + 0.45 * n as f64 / max as f64;
+            let red_share = c.map(|c| c.red as f64 / c.projects.max(1) as f64).unwrap_or(0.0);
+            let border = if red_share > 0.2 {
+                "#c0392b"
+            } else if red_share > 0.0 {
+                "#c98e00"
+            } else {
+                "#2e8b57"
+            };
+            let lights = match c {
+                None => Vec::new(),
+                Some(c) => [
+                    ("red", c.red, "#c0392b"),
+                    ("yellow", c.yellow, "#c98e00"),
+                    ("green", c.green, "#2e8b57"),
+                ]
+                .iter()
+                .enumerate()
+                .map(|(i, (light, v, color))| {
+                    let bx = x + 10.0 + i as f64 * 52.0;
+                    LightBox {
+                        href: link(cell.code, Some(light)),
+                        label: crate::page::i18n::t(lang, &format!("light.{light}")),
+                        x: format!("{bx:.0}"),
+                        y: format!("{:.0}", y + 84.0),
+                        color,
+                        text_x: format!("{:.0}", bx + 23.0),
+                        text_y: format!("{:.0}", y + 101.0),
+                        n: *v,
+                    }
+                })
+                .collect(),
+            };
+            Tile {
+                href: link(cell.code, None),
+                tip: tf(lang, "map.tile_tip", &[("name", cell.name), ("n", &n.to_string())]),
+                x: format!("{x:.0}"),
+                y: format!("{y:.0}"),
+                shade: format!("{shade:.2}"),
+                border,
+                text_x: format!("{:.0}", x + 10.0),
+                name_y: format!("{:.0}", y + 22.0),
+                n_y: format!("{:.0}", y + 56.0),
+                money_y: format!("{:.0}", y + 74.0),
+                name: cell.name,
+                n,
+                investment: c.map(|c| money(lang, c.investment, true)).unwrap_or_default(),
+                lights,
             }
-        }
-        svg.push_str(&tile);
-    }
-    svg.push_str("</svg>");
+        })
+        .collect();
 
     let row = |name: &str, c: Option<&DivisionCount>, href: Option<String>| {
-        let cell = |v: i64, l: &str| match &href {
-            Some(h) => format!(r#"<a href="{}&amp;light={l}">{v}</a>"#, esc(h)),
-            None => v.to_string(),
-        };
-        let (n, r, y, g, inv) = c
+        let (n, red, yellow, green, investment) = c
             .map(|c| (c.projects, c.red, c.yellow, c.green, money(lang, c.investment, true)))
             .unwrap_or((0, 0, 0, 0, "—".into()));
-        format!(
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{inv}</td></tr>"#,
-            match &href {
-                Some(h) => format!(r#"<a href="{}">{}</a>"#, esc(h), esc(name)),
-                None => esc(name),
-            },
-            match &href {
-                Some(h) => format!(r#"<a href="{}">{n}</a>"#, esc(h)),
-                None => n.to_string(),
-            },
-            cell(r, "red"),
-            cell(y, "yellow"),
-            cell(g, "green"),
-        )
+        DivisionRow {
+            name: name.to_string(),
+            href,
+            n,
+            red,
+            yellow,
+            green,
+            investment,
+        }
     };
-    let mut rows_html: String = JIAOJIANG_MAP
+    let mut table: Vec<DivisionRow> = JIAOJIANG_MAP
         .iter()
         .map(|cell| row(cell.name, of(cell.code), Some(link(cell.code, None))))
         .collect();
@@ -160,23 +154,82 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -
             .as_deref()
             .and_then(zhantu_domain::reference::division_name)
             .unwrap_or(t("map.unplaced"));
-        rows_html.push_str(&row(name, Some(c), None));
+        table.push(row(name, Some(c), None));
     }
-    let form = filter_form(&cx, "/map", &q, &choices, "");
-    let body = format!(
-        r#"<div class="page-head"><div><h1>{h1}</h1><p class="sub">{sub}</p></div></div>
-{form}
-<div class="grid2 geo-wrap"><section class="panel">{svg}<p class="hint">{note}</p></section>
-<section class="panel"><div class="table-wrap"><table><thead><tr><th scope="col">{c_div}</th><th scope="col">{c_n}</th><th scope="col">{red}</th><th scope="col">{yellow}</th><th scope="col">{green}</th><th scope="col">{c_inv}</th></tr></thead><tbody>{rows_html}</tbody></table></div></section></div>"#,
-        h1 = t("map.title"),
-        sub = t("map.sub"),
-        note = t("map.note"),
-        c_div = t("common.division"),
-        c_n = t("common.projects"),
-        red = light_label(lang, zhantu_domain::lights::Light::Red),
-        yellow = light_label(lang, zhantu_domain::lights::Light::Yellow),
-        green = light_label(lang, zhantu_domain::lights::Light::Green),
-        c_inv = t("common.total_investment"),
-    );
-    Ok(layout_legacy(&cx, t("map.title"), &body, &[]))
+    let body = Markup::of(&MapPage {
+        cx: &cx,
+        form: filter_form(&cx, "/map", &q, &choices, Markup::default()),
+        w: format!("{w:.0}"),
+        h: format!("{h:.0}"),
+        river,
+        tile_w: TILE_W.to_string(),
+        tile_h: TILE_H.to_string(),
+        tiles,
+        rows: table,
+    });
+    Ok(layout(&cx, t("map.title"), body, &[]))
+}
+
+#[derive(Template)]
+#[template(path = "map/page.html")]
+struct MapPage<'a> {
+    cx: &'a Ctx,
+    form: Markup,
+    /// The cartogram's size and positions, in SVG units (drawn from numbers).
+    w: String,
+    h: String,
+    river: River,
+    tile_w: String,
+    tile_h: String,
+    tiles: Vec<Tile>,
+    /// The same counts as a table, for screen readers (and divisions off the map).
+    rows: Vec<DivisionRow>,
+}
+
+struct River {
+    d: String,
+    river_x: String,
+    river_y: String,
+    sea_x: String,
+    sea_y: String,
+}
+
+/// A street or town: its projects, investment, and a box per light.
+struct Tile {
+    href: String,
+    tip: String,
+    x: String,
+    y: String,
+    shade: String,
+    border: &'static str,
+    text_x: String,
+    name_y: String,
+    n_y: String,
+    money_y: String,
+    name: &'static str,
+    n: i64,
+    investment: String,
+    lights: Vec<LightBox>,
+}
+
+struct LightBox {
+    href: String,
+    label: &'static str,
+    x: String,
+    y: String,
+    color: &'static str,
+    text_x: String,
+    text_y: String,
+    n: i64,
+}
+
+struct DivisionRow {
+    name: String,
+    /// The registry of the division; none for divisions off the map.
+    href: Option<String>,
+    n: i64,
+    red: i64,
+    yellow: i64,
+    green: i64,
+    investment: String,
 }

@@ -2,7 +2,9 @@
 //! the battle map, the map): its query in the URL and its form.
 //! (A copy of `ui/registry.rs`'s, for the mechanisms moved out of `ui`.)
 
-use super::{Ctx, PageError, esc, light_label, stage_label};
+use super::select::SelectOption;
+use super::{Ctx, Markup, PageError, light_label, stage_label};
+use askama::Template;
 use crate::query::ProjectsQuery;
 use serde::Deserialize;
 use zhantu_domain::Stage;
@@ -68,76 +70,65 @@ impl ListQuery {
     }
 }
 
-fn options(choices: &[(String, String)], selected: &str, any: &str) -> String {
-    std::iter::once(format!(r#"<option value="">{any}</option>"#))
-        .chain(choices.iter().map(|(v, label)| {
-            format!(
-                r#"<option value="{}"{}>{}</option>"#,
-                esc(v),
-                if v == selected { " selected" } else { "" },
-                label
-            )
+/// The choices of a select, after "any".
+fn options(choices: Vec<(String, String)>, selected: &str, any: &str) -> Markup {
+    let all: Vec<SelectOption> = std::iter::once(SelectOption::new("", any, false))
+        .chain(choices.into_iter().map(|(v, label)| {
+            let selected = v == selected;
+            SelectOption::new(v, label, selected)
         }))
-        .collect()
+        .collect();
+    super::select::options(&all)
+}
+
+#[derive(Template)]
+#[template(path = "partials/project_filter.html")]
+struct FilterForm<'a> {
+    cx: &'a Ctx,
+    action: &'a str,
+    text: &'a str,
+    units: Markup,
+    categories: Markup,
+    stages: Markup,
+    leaders: Markup,
+    lights: Markup,
+    industry: &'a str,
+    division: &'a str,
+    extra: Markup,
 }
 
 /// The filter form shared by the registry, the battle map and the map. `extra` adds fields.
-pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: &str) -> String {
-    let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
+pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, extra: Markup) -> Markup {
     let lang = cx.lang;
-    let units: Vec<(String, String)> = c
+    let units = c
         .units
         .iter()
-        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), esc(&u.name))))
+        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), u.name)))
         .collect();
-    let leaders: Vec<(String, String)> = c.leaders.iter().map(|l| (l.id.to_string(), esc(&l.name))).collect();
-    let cats: Vec<(String, String)> = c.categories.iter().map(|(code, n)| (code.clone(), esc(n))).collect();
-    let stages: Vec<(String, String)> = Stage::ALL
+    let leaders = c.leaders.iter().map(|l| (l.id.to_string(), l.name.clone())).collect();
+    let cats = c.categories.iter().map(|(code, n)| (code.clone(), n.clone())).collect();
+    let stages = Stage::ALL
         .iter()
         .map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()))
         .collect();
-    let lights: Vec<(String, String)> = [Light::Red, Light::Yellow, Light::Green]
+    let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()
         .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()))
         .collect();
     let stage_sel = val(&q.stage);
     let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
-    let any = t("filter.any");
-    format!(
-        r#"<form class="filters" method="get" action="{action}" role="search" aria-label="{label}">
-<div class="f"><label for="f-q">{l_q}</label><input id="f-q" name="q" type="search" value="{v_q}" placeholder="{ph_q}"></div>
-<div class="f"><label for="f-unit">{l_unit}</label><select id="f-unit" name="unit">{o_unit}</select></div>
-<div class="f"><label for="f-category">{l_cat}</label><select id="f-category" name="category">{o_cat}</select></div>
-<div class="f"><label for="f-stage">{l_stage}</label><select id="f-stage" name="stage">{o_stage}</select></div>
-<div class="f"><label for="f-leader">{l_leader}</label><select id="f-leader" name="leader">{o_leader}</select></div>
-<div class="f"><label for="f-light">{l_light}</label><select id="f-light" name="light">{o_light}</select></div>
-<div class="f"><label for="f-industry">{l_ind}</label><input id="f-industry" name="industry" value="{v_ind}" placeholder="{ph_ind}" size="6"></div>
-{division}{extra}
-<div class="f actions"><button type="submit">{apply}</button><a href="{action}">{reset}</a></div></form>"#,
-        label = t("filter.label"),
-        l_q = t("filter.text"),
-        v_q = esc(val(&q.q)),
-        ph_q = t("filter.text_hint"),
-        l_unit = t("common.unit"),
-        o_unit = options(&units, val(&q.unit), any),
-        l_cat = t("common.category"),
-        o_cat = options(&cats, val(&q.category), any),
-        l_stage = t("common.stage"),
-        o_stage = options(&stages, stage_sel, any),
-        l_leader = t("common.leader"),
-        o_leader = options(&leaders, val(&q.leader), any),
-        l_light = t("common.light"),
-        o_light = options(&lights, val(&q.light), any),
-        l_ind = t("filter.industry"),
-        v_ind = esc(val(&q.industry)),
-        ph_ind = t("filter.industry_hint"),
-        division = if val(&q.division).is_empty() {
-            String::new()
-        } else {
-            format!(r#"<input type="hidden" name="division" value="{}">"#, esc(val(&q.division)))
-        },
-        apply = t("filter.apply"),
-        reset = t("filter.reset"),
-    )
+    let any = cx.t("filter.any");
+    Markup::of(&FilterForm {
+        cx,
+        action,
+        text: val(&q.q),
+        units: options(units, val(&q.unit), any),
+        categories: options(cats, val(&q.category), any),
+        stages: options(stages, stage_sel, any),
+        leaders: options(leaders, val(&q.leader), any),
+        lights: options(lights, val(&q.light), any),
+        industry: val(&q.industry),
+        division: val(&q.division),
+        extra,
+    })
 }
-
