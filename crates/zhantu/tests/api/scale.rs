@@ -373,7 +373,11 @@ async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
     let last = page("/battle-map?zoom=month&page=4").await;
     assert_eq!(rows(&last), 200);
     assert!(last.contains("第 901–1100 个项目") && last.contains("上一页") && !last.contains("下一页"));
-    assert!(last.contains("zoom=month&amp;page=3"), "the pager keeps the zoom");
+    // `&` in an attribute, as esc() (`&amp;`) or askama (`&#38;`) spells it.
+    assert!(
+        last.contains("zoom=month&amp;page=3") || last.contains("zoom=month&#38;page=3"),
+        "the pager keeps the zoom"
+    );
     // Past the end: the last page.
     assert_eq!(rows(&page("/battle-map?page=9").await), 200);
 }
