@@ -10,15 +10,17 @@ bin=${2:-target/debug/zhantu}
 port=${ZHANTU_SNAPSHOT_PORT:-18731}
 data=$(mktemp -d)
 mkdir -p "$out"
+if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then echo "port $port is taken: another server would be snapshotted" >&2; exit 1; fi
 "$bin" demo --listen 127.0.0.1:$port --data "$data" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+# Another server on the port would be snapshotted instead of ours: stop if ours did not start.
+sleep 1; kill -0 $pid 2>/dev/null || { echo "the server did not start (is port $port taken?): $(cat "$data/server.log")" >&2; exit 1; }
 base="http://127.0.0.1:$port"
 norm() {
-  # One tag per line, session tokens blanked, askama's numeric entities (&#60;) written as
-  # the named ones (&lt;) hand-built pages use: the same text to a browser.
-  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g; s/&#60;/\&lt;/g; s/&#62;/\&gt;/g; s/&#38;/\&amp;/g' | sed -E 's/></>\n</g'
+  # One tag per line, session tokens blanked, the spellings of an escaped character folded into one.
+  sed -E 's/>[[:space:]]+</></g; s/[[:space:]]+/ /g; s/(csrf_token" value=")[0-9a-f]+/\1X/g; s/(name="csrf-token" content=")[0-9a-f]+/\1X/g; s/(data-csrf=")[0-9a-f]+/\1X/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?/TIME/g; s/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/&#39;|&#x27;/'"'"'/g; s/&quot;|&#34;|&#x22;/"/g; s/&#38;|&#x26;/\&amp;/g; s/&#60;|&#x3[cC];/\&lt;/g; s/&#62;|&#x3[eE];/\&gt;/g' | sed -E 's/></>\n</g'
 }
 pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智能" "/projects?sort=name&limit=5&after=10&light=red&q=%3C%26" "/projects?q=%3Cb%3E&unit=1&stage=bad" /projects/1 /projects/5 /projects/40
   /battle-map "/battle-map?zoom=year" /battle-map.svg /map /problems "/problems?status=open" /problems/lists /problems/1
@@ -31,7 +33,12 @@ pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=智�
   "/audit?entity=project&limit=3" "/audit?lang=en" "/enterprises?limit=3" "/enterprises?q=%E7%A7%91&tag=x"
   "/problems?limit=3&status=open" "/problems?overdue=1&unit=2" "/problems/lists?lang=en" "/problems/lists?month=2019-11"
   "/problems/1?lang=en" /problems/2 "/problems/3?ok=service.flash.step_saved" "/enterprises/1?ok=service.flash.visit_saved"
-  /enterprises/999999 /problems/999999)
+  /enterprises/999999 /problems/999999
+  /reports/weekly/2019-W50 /reports/monthly/2019-12 /reports/supervision/2019-B6 /reports/quarterly/2019-Q4
+  "/reports/monthly/2019-12?lang=en" "/reports/open?kind=monthly&period=2019-13" /reports/issued/1/compare
+  "/import?lang=en" /import/runs/999 "/battle-map?group=leader&zoom=week" "/battle-map?group=category&zoom=month&light=red"
+  "/battle-map?lang=en&group=none" "/battle-map.svg?zoom=year&lang=en" "/map?lang=en" "/map?light=red&stage=started"
+  "/?year=2019&month=13" "/?lang=en&year=2018")
 # Data the demo lacks, so every panel of the project page is drawn: spans not counted on a
 # clock, a decided and a pending date change, a progress report; free text carries markup.
 jar="$data/setup.jar"
@@ -92,5 +99,28 @@ form admin /admin/users user-new username=temp1 "display_name=$mark" role=viewer
 curl -s -c "$data/temp1.jar" -H 'content-type: application/json' -d '{"username":"temp1","password":"Abcdefgh123"}' "$base/api/v1/auth/login" >/dev/null
 aget temp1 /account temp-account; aget temp1 "/account?lang=en" temp-account-en
 aget fgj /account fgj-account-tokens; aget admin /admin/users admin-users-after; aget admin "/audit?limit=20" admin-audit-after
+# Pages that exist only after a write, seen by the admin who made it (after every page above,
+# which the writes would change): two issues of a report and their comparison, and import runs
+# (dry runs, which write nothing): one with bad rows, one clean.
+jar="$data/admin.jar"
+csrf=$(curl -s -c "$jar" -H 'content-type: application/json' -d '{"username":"admin","password":"Zhantu2019"}' \
+  "$base/api/v1/auth/login" | sed -E 's/.*"csrf_token":"([0-9a-f]+)".*/\1/')
+later() { # PATH NAME: the page, with issue times and data hashes blanked
+  code=$(curl -s -b "$jar" -o "$data/page" -w '%{http_code}' "$base$1")
+  { echo "HTTP $code"; norm <"$data/page" | sed -E 's/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/TIME/g; s/\([0-9a-f]{12}\)/(HASH)/g'; } >"$out/admin/later_$2.html"
+}
+for _ in 1 2; do curl -s -o /dev/null -b "$jar" -H "x-csrf-token: $csrf" -X POST "$base/api/v1/reports/monthly/2019-12/issue"; done
+for p in /reports /reports/issued/1 /reports/issued/2 /reports/issued/2/compare "/reports/issued/2?lang=en"; do
+  later "$p" "$(printf '%s' "$p" | sed -E 's#[/?&=]#_#g')"
+done
+printf '椒江区2019年新谋划项目\n项目名称,责任单位,项目类型,项目阶段,总投资(元),谋划年度,计划开工日期\n好项目甲,海门街道,工业项目,前期,"1,000,000",2019,43600\n坏项目<b>乙</b>,不存在的街道,工业项目,前期,一百万,2019,2019-02-30\n' >"$data/bad.csv"
+head -3 "$data/bad.csv" >"$data/good.csv"
+for f in bad good; do
+  id=$(curl -s -b "$jar" -H "x-csrf-token: $csrf" -F "file=@$data/$f.csv;filename=$f<i>.csv" -F dry_run=1 "$base/api/v1/imports" \
+    | sed -E 's/.*"id":([0-9]+).*/\1/')
+  for _ in $(seq 1 100); do curl -s -b "$jar" "$base/api/v1/imports/$id" | grep -q '"state":"running"' || break; sleep 0.2; done
+  later "/import/runs/$id" "import_$f"
+  later "/import/runs/$id?lang=en" "import_${f}_en"
+done
 curl -s -o /dev/null "$base/login"; curl -s "$base/login" | norm >"$out/login.html"
 echo "saved $(find "$out" -type f | wc -l) pages in $out"

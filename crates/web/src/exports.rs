@@ -1,10 +1,220 @@
-//! (being moved here from the old layout)
+//! `.xlsx` exports of the lists and the figures: `/api/v1/export/{file}`, and the figures as
+//! sheets (`figure_tables`), which the CLI's `export` command shares.
 
-use crate::Mechanism;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::query::ProjectsQuery;
+use crate::auth::Auth;
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::Value;
+use zhantu_domain::table::{Cell, ColKind, Column, Table};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "exports",
     pages: Mechanism::none,
-    api: Mechanism::none,
+    api,
     write_routes: &[],
 };
+
+fn api() -> Router<AppState> {
+    Router::new().route("/export/{file}", get(export))
+}
+
+/// `GET /export/{list}.xlsx`: projects, nodes and investment with the registry's filters (and
+/// the reader's unit scope); fai, enterprises, problems and figures for readers of everything.
+async fn export(
+    State(st): State<AppState>,
+    a: Auth,
+    Path(file): Path<String>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let name = file.strip_suffix(".xlsx").unwrap_or(&file);
+    let mut filter = q.projects.to_filter()?;
+    if !a.actor.reads_all() {
+        filter.within_units = Some(a.actor.unit_scope.clone());
+    }
+    let whole_district = || {
+        if a.actor.reads_all() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("无权导出：只能导出本单位的项目、节点和月度投资"))
+        }
+    };
+    let (label, table) = match name {
+        "projects" => ("项目清单", st.store.export_projects(&filter).await?),
+        "nodes" => ("节点清单", st.store.export_nodes(&filter).await?),
+        "investment" => ("月度投资", st.store.export_investment(&filter).await?),
+        "fai" => {
+            whole_district()?;
+            ("固定资产投资", st.store.export_fai().await?)
+        }
+        "enterprises" => {
+            whole_district()?;
+            ("企业清单", st.store.export_enterprises().await?)
+        }
+        "problems" => {
+            whole_district()?;
+            ("问题清单", st.store.export_problems().await?)
+        }
+        "figures" => {
+            whole_district()?;
+            let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => chrono::Datelike::year(&st.store.as_of().await?),
+                Some(s) => s
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (1949..=2100).contains(y))
+                    .ok_or_else(|| ApiError::bad_request("invalid_year", format!("年份“{s}”无效：应为四位年份，如 2019")))?,
+            };
+            let f = st.store.year_figures(year).await?;
+            let v = serde_json::to_value(&f).map_err(ApiError::internal)?;
+            let tables = figure_tables(year, &v);
+            let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&tables))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::internal)?;
+            return Ok(crate::download::file(
+                &format!("{year}年指标.xlsx"),
+                zhantu_office::XLSX_MIME,
+                bytes,
+            ));
+        }
+        other => return Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
+    };
+    let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&[table]))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(crate::download::file(&format!("{label}.xlsx"), zhantu_office::XLSX_MIME, bytes))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+struct ExportQuery {
+    #[serde(flatten)]
+    projects: ProjectsQuery,
+    year: Option<String>,
+}
+
+/// Chinese names of the figures' fields (the rest keep their key).
+fn figure_label(key: &str) -> &str {
+    match key {
+        "year" => "年度",
+        "as_of" => "截至日期",
+        "fai_month" => "固投统计月份",
+        "fai_growth_pct" => "固定资产投资增速（%）",
+        "fai_province_growth_pct" => "全省增速（%）",
+        "fai_points_vs_province" => "高于全省（百分点）",
+        "fai_cumulative_wan" => "固投累计（万元）",
+        "node_on_time_rate_pct" => "节点按期完成率（%）",
+        "enterprise_visits" => "走访企业次数",
+        "supervision_rounds" => "督查轮次",
+        "projects_planned" => "谋划项目数",
+        "landing" => "落地率",
+        "categories" => "项目类别",
+        "campaigns" => "攻坚行动",
+        "stages" => "阶段分布",
+        "lights" => "亮灯分布",
+        "batches" => "集中开工",
+        "node_on_time" => "节点按期",
+        "problems" => "问题办结",
+        "investment" => "投资完成",
+        "land_quota" => "用地指标",
+        "code" => "代码",
+        "category" => "类别",
+        "name" => "名称",
+        "count" => "数量",
+        "stage" => "阶段",
+        "light" => "亮灯",
+        "target_pct" => "目标（%）",
+        "rate_pct" => "比率（%）",
+        "landed" => "已落地",
+        "total" => "总数",
+        _ => key,
+    }
+}
+
+/// A scalar of the figures' JSON as a cell: `_wan` fields are money in 万元.
+fn figure_cell(key: &str, v: &Value) -> Cell {
+    match v {
+        Value::Null => Cell::Empty,
+        Value::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Cell::Int(i),
+            None => Cell::Text(n.to_string()),
+        },
+        Value::String(s) if key.ends_with("_wan") => zhantu_domain::Money::parse(s, zhantu_domain::MoneyUnit::Wan)
+            .map(Cell::Money)
+            .unwrap_or_else(|_| Cell::Text(s.clone())),
+        Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Cell::Date)
+            .unwrap_or_else(|_| Cell::Text(s.clone())),
+        other => Cell::Text(other.to_string()),
+    }
+}
+
+fn col_kind(c: &Cell) -> ColKind {
+    match c {
+        Cell::Money(_) => ColKind::Money,
+        Cell::Date(_) => ColKind::Date,
+        Cell::Int(_) => ColKind::Int,
+        _ => ColKind::Text,
+    }
+}
+
+/// The figures as sheets: an overview of every scalar (flattened one level), then one sheet
+/// per list of records.
+pub fn figure_tables(year: i32, v: &Value) -> Vec<Table> {
+    let mut overview = Table::new("总览", vec![Column::new("指标", ColKind::Text), Column::new("数值", ColKind::Text)])
+        .with_title(format!("{year}年主要指标"));
+    let mut lists = Vec::new();
+    let Some(obj) = v.as_object() else { return vec![overview] };
+    for (k, val) in obj {
+        match val {
+            Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
+                let keys: Vec<String> = items[0].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+                let rows: Vec<Vec<Cell>> = items
+                    .iter()
+                    .map(|it| keys.iter().map(|key| figure_cell(key, &it[key])).collect())
+                    .collect();
+                let cols = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        Column::new(
+                            figure_label(key),
+                            rows.iter()
+                                .map(|r| col_kind(&r[i]))
+                                .find(|k| *k != ColKind::Text)
+                                .unwrap_or(ColKind::Text),
+                        )
+                    })
+                    .collect();
+                let mut t = Table::new(figure_label(k), cols);
+                for r in rows {
+                    // A column typed by its first non-text cell keeps text where others differ.
+                    t.push(r);
+                }
+                lists.push(t);
+            }
+            Value::Object(inner) => {
+                for (k2, v2) in inner {
+                    if !v2.is_array() && !v2.is_object() {
+                        overview.push(vec![
+                            Cell::Text(format!("{}.{}", figure_label(k), figure_label(k2))),
+                            figure_cell(k2, v2),
+                        ]);
+                    }
+                }
+            }
+            Value::Array(_) => {}
+            scalar => overview.push(vec![Cell::Text(figure_label(k).to_string()), figure_cell(k, scalar)]),
+        }
+    }
+    let mut out = vec![overview];
+    out.extend(lists);
+    out
+}

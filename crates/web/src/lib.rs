@@ -16,10 +16,7 @@ mod query;
 pub mod webhook;
 
 // The old layout, being emptied into the mechanisms below.
-mod excel_api;
 mod pipeline_api;
-mod reports_api;
-mod search_api;
 mod ui;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
@@ -54,7 +51,7 @@ mod land;
 mod programmes;
 
 pub use error::ApiError;
-pub use excel_api::figure_tables;
+pub use exports::figure_tables;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -117,9 +114,6 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     // The old layout, being emptied into the mechanisms above.
     Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
-    Mechanism { name: "search", pages: Mechanism::none, api: search_api::router, write_routes: &[] },
-    Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
-    Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
     Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
 ];
 

@@ -9,7 +9,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::problem_table::problem_table;
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
+use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, choice_options as options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
 use askama::Template;
 use axum::Router;

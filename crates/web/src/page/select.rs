@@ -1,30 +1,53 @@
-//! The choices of a page's `<select>`s: the units as an indented tree, the problem categories,
-//! and a query parameter's value as the selected one.
+//! The choices of a page's `<select>`s, as a partial template (`partials/options.html`): the
+//! options themselves, the units as an indented tree, the problem categories, and a query
+//! parameter's value as the selected one.
 
 use super::{Markup, PageError};
 use crate::AppState;
 use askama::Template;
 
-/// A query parameter's value, trimmed ("" when absent).
-pub fn val(o: &Option<String>) -> &str {
-    o.as_deref().map(str::trim).unwrap_or("")
+/// One option of a select.
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl SelectOption {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> SelectOption {
+        SelectOption {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
 }
 
 #[derive(Template)]
-#[template(path = "partials/select_options.html")]
+#[template(path = "partials/options.html")]
 struct Options<'a> {
-    any: Option<&'a str>,
-    /// (value, label, selected)
-    items: Vec<(&'a str, &'a str, bool)>,
+    options: &'a [SelectOption],
 }
 
-/// The `<option>`s of a select: `choices` as (value, label), the one whose value is `selected`
-/// marked so, after an empty "any" option when `any` names it.
-pub fn options(choices: &[(String, String)], selected: &str, any: Option<&str>) -> Markup {
-    Markup::of(&Options {
-        any,
-        items: choices.iter().map(|(v, l)| (v.as_str(), l.as_str(), v == selected)).collect(),
-    })
+/// The options, for a template's `<select>`.
+pub fn options(options: &[SelectOption]) -> Markup {
+    Markup::of(&Options { options })
+}
+
+/// The options of `choices` as (value, label), the one whose value is `selected` marked so,
+/// after an empty "any" option when `any` names it.
+pub fn choice_options(choices: &[(String, String)], selected: &str, any: Option<&str>) -> Markup {
+    let all: Vec<SelectOption> = any
+        .map(|a| SelectOption::new("", a, false))
+        .into_iter()
+        .chain(choices.iter().map(|(v, l)| SelectOption::new(v.as_str(), l.as_str(), v == selected)))
+        .collect();
+    options(&all)
+}
+
+/// A query parameter's value, trimmed ("" when absent).
+pub fn val(o: &Option<String>) -> &str {
+    o.as_deref().map(str::trim).unwrap_or("")
 }
 
 /// The units as (id, name) choices, indented by their depth in the tree (full-width spaces).

@@ -9,7 +9,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, options, unit_choices, val};
+use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, choice_options as options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
 use askama::Template;
 use axum::Router;

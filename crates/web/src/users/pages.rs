@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::select::options;
+use crate::page::select::choice_options as options;
 use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
 use askama::Template;
 use axum::Router;

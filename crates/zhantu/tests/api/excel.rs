@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use zhantu_domain::imports::{ImportKind, Raw, RawSheet, Rows};
 
 /// How the access test exercises this area's write routes (one entry per route in
-/// `zhantu_web::excel_api::WRITE_ROUTES`).
+/// `zhantu_web::write_routes()`).
 pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
     vec![
         (("POST", "/api/v1/imports"), Fixture::json("/api/v1/imports", json!({}), true, None)),

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::io::Read;
 
 /// How the access test exercises this area's write routes (one entry per route in
-/// `zhantu_web::reports_api::WRITE_ROUTES`).
+/// `zhantu_web::write_routes()`).
 pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
     let weights =
         |version: i64| json!({"version": version, "on_time": 20, "investment": 35, "landing": 20, "problems": 15, "timeliness": 10});

@@ -1,29 +1,19 @@
-//! The JSON API of the reports area (nested under `/api/v1`): the four reports of the cadence
-//! as models, issuing (freezing) a report, the issued reports and their comparison with the
-//! previous issue, and the published weights of the quarterly evaluation.
+//! The cadence's JSON API (nested under `/api/v1`): the four reports as models, issuing
+//! (freezing) a report, the issued reports and their comparison with the previous issue, and
+//! the published weights of the quarterly evaluation.
 
+use super::{build, issue_period, load_issued, parse_period};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath};
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
-use zhantu_store::StoreError;
-use zhantu_store::reports::IssuedReport;
-
-/// The state-changing routes of this module (full paths), for the access tests.
-pub const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/reports/{kind}/{period}/issue"),
-    ("PUT", "/api/v1/reports/weights"),
-    ("POST", "/reports/{kind}/{period}/issue"),
-    ("POST", "/reports/weights"),
-];
+use zhantu_domain::reports::{EvaluationWeights, Report, ReportKind, compare};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,76 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{kind}/{period}/issue", post(issue))
 }
 
-/// The formats a report downloads as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Pdf,
-    Xlsx,
-    Docx,
-}
-
-impl Format {
-    pub fn parse(ext: &str) -> Option<Format> {
-        match ext {
-            "pdf" => Some(Format::Pdf),
-            "xlsx" => Some(Format::Xlsx),
-            "docx" => Some(Format::Docx),
-            _ => None,
-        }
-    }
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Xlsx => "xlsx",
-            Format::Docx => "docx",
-        }
-    }
-}
-
-/// `monthly` + `2019-12` → the period, or a Chinese 400 (an unknown kind is a 404).
-pub fn parse_period(kind: &str, period: &str) -> Result<ReportPeriod, ApiError> {
-    let kind = ReportKind::parse(kind).map_err(|e| ApiError::not_found(e.to_string()))?;
-    ReportPeriod::parse(kind, period).map_err(|e| ApiError::bad_request("invalid_period", e.to_string()))
-}
-
-/// Reports are district bulletins: every signed-in user reads them.
-pub async fn build(st: &AppState, period: ReportPeriod) -> Result<Report, ApiError> {
-    Ok(st.store.build_report(period).await?)
-}
-
-/// The report as a file download; rendering runs off the async threads.
-pub async fn download(report: Report, format: Format) -> Result<Response, ApiError> {
-    if format == Format::Docx && !report.kind.has_docx() {
-        return Err(ApiError::not_found("季度督评只提供 PDF 和 Excel 格式"));
-    }
-    let name = report.file_name(format.ext());
-    let (bytes, mime) = tokio::task::spawn_blocking(move || match format {
-        Format::Pdf => zhantu_report::pdf(&report).map(|b| (b, zhantu_report::PDF_MIME)),
-        Format::Xlsx => zhantu_report::xlsx(&report).map(|b| (b, zhantu_report::XLSX_MIME)),
-        Format::Docx => zhantu_report::docx(&report).map(|b| (b, zhantu_report::DOCX_MIME)),
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
-    Ok(crate::download::file(&name, mime, bytes))
-}
-
-pub async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
-    match st.store.issued_report(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("签发的报告 {id} 不存在"))),
-        other => Ok(other?),
-    }
-}
-
 async fn model(State(st): State<AppState>, _a: Auth, Path((kind, period)): Path<(String, String)>) -> Result<Json<Report>, ApiError> {
     let period = parse_period(&kind, &period)?;
     Ok(Json(build(&st, period).await?))
-}
-
-pub async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str) -> Result<IssuedReport, ApiError> {
-    a.actor.may(Action::IssueReport)?;
-    let period = parse_period(kind, period)?;
-    Ok(st.store.issue_report(period, &a.audit()).await?)
 }
 
 async fn issue(

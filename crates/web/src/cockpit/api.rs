@@ -1,8 +1,8 @@
-//! The cockpit (驾驶舱): the year's figures as a page (`/`) and as JSON (`/api/v1/figures`).
+//! The cockpit's figures as JSON: `/api/v1/figures`.
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty};
-use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,14 +10,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub const MECHANISM: Mechanism = Mechanism {
-    name: "cockpit",
-    pages: Mechanism::none,
-    api,
-    write_routes: &[],
-};
-
-fn api() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new().route("/figures", get(figures))
 }
 

@@ -1,12 +1,15 @@
 //! `/`: the cockpit (驾驶舱) of a year, up to a chosen month: the headline figures, charts and
 //! the ranking of units. Every count links to the registry list it counts.
 
-use crate::page::i18n::tf;
-use super::{Ctx, PageError, layout_legacy, light_label, long_date, money, pct, stage_label};
 use crate::AppState;
-use crate::page::esc;
+use crate::page::i18n::tf;
+use crate::page::select::{SelectOption, options};
+use crate::page::{Ctx, Markup, PageError, layout, light_label, long_date, money, pct, qv, stage_label};
+use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
@@ -14,20 +17,35 @@ use zhantu_domain::Stage;
 use zhantu_domain::figures::Pct1;
 use zhantu_domain::lights::Light;
 
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(page))
+}
+
 #[derive(Deserialize, Default)]
-pub struct CockpitQuery {
+struct CockpitQuery {
     year: Option<String>,
     month: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "cockpit/chart.html")]
+struct ChartDiv<'a> {
+    class: &'a str,
+    id: &'a str,
+    label: &'a str,
+    /// The ECharts option as JSON (escaped by the template like any attribute).
+    option: String,
+}
+
 /// A chart: the server writes the whole ECharts option; `app.js` draws it.
-fn chart(id: &str, label: &str, option: serde_json::Value) -> String {
+fn chart(id: &str, label: &str, option: serde_json::Value) -> Markup {
     let class = if id == "chart-investment" { "chart chart-small" } else { "chart" };
-    format!(
-        r#"<div class="{class}" id="{id}" role="img" aria-label="{}" data-chart="{}"></div>"#,
-        esc(label),
-        esc(&option.to_string())
-    )
+    Markup::of(&ChartDiv {
+        class,
+        id,
+        label,
+        option: option.to_string(),
+    })
 }
 
 fn pct_num(p: Option<Pct1>) -> serde_json::Value {
@@ -37,7 +55,7 @@ fn pct_num(p: Option<Pct1>) -> serde_json::Value {
     }
 }
 
-pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>) -> Result<Html<String>, PageError> {
+async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>) -> Result<Html<String>, PageError> {
     let as_of = st.store.as_of().await?;
     let year = q
         .year
@@ -63,38 +81,32 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
     let mut ranks = st.store.unit_ranking(year, rank_month, scope.as_deref()).await?;
 
     // The chooser: a plain GET form.
-    let years: String = ((as_of.year() - 3)..=(as_of.year() + 1))
-        .map(|y| format!(r#"<option value="{y}"{}>{y}</option>"#, if y == year { " selected" } else { "" }))
+    let years: Vec<SelectOption> = ((as_of.year() - 3)..=(as_of.year() + 1))
+        .map(|y| SelectOption::new(y.to_string(), y.to_string(), y == year))
         .collect();
-    let months: String = std::iter::once(format!(r#"<option value="">{}</option>"#, t("cockpit.whole_year")))
+    let months: Vec<SelectOption> = std::iter::once(SelectOption::new("", t("cockpit.whole_year"), false))
         .chain((1..=12).map(|m| {
-            format!(
-                r#"<option value="{m}"{}>{}</option>"#,
-                if Some(m) == month { " selected" } else { "" },
-                tf(lang, "cockpit.month_n", &[("m", &m.to_string())])
+            SelectOption::new(
+                m.to_string(),
+                tf(lang, "cockpit.month_n", &[("m", &m.to_string())]),
+                Some(m) == month,
             )
         }))
         .collect();
-    let chooser = format!(
-        r#"<form class="chooser" method="get" action="/"><label for="year">{}</label><select id="year" name="year">{years}</select><label for="month">{}</label><select id="month" name="month">{months}</select><button type="submit">{}</button></form>"#,
-        t("cockpit.year"),
-        t("cockpit.month"),
-        t("common.show")
-    );
 
     // Headline cards.
     let light_n = |l: Light| f.lights.iter().find(|x| x.light == l.code()).map(|x| x.projects).unwrap_or(0);
     let inv = &f.investment;
     let b = &f.batches.total;
-    let card = |label: &str, value: String, href: Option<String>, note: String, class: &str| {
-        let v = match href {
-            Some(h) => format!(r#"<a href="{}">{value}</a>"#, esc(&h)),
-            None => value,
-        };
-        format!(r#"<div class="card {class}"><div class="k">{label}</div><div class="v">{v}</div><div class="n">{note}</div></div>"#)
+    let card = |label: &'static str, value: String, href: Option<String>, note: String, class: &str| Card {
+        label,
+        value,
+        href,
+        note,
+        class: class.to_string(),
     };
-    let mut cards = String::new();
-    cards.push_str(&card(
+    let mut cards = Vec::new();
+    cards.push(card(
         t("cockpit.fai_growth"),
         pct(f.fai_growth_pct),
         None,
@@ -112,7 +124,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         ),
         "accent",
     ));
-    cards.push_str(&card(
+    cards.push(card(
         t("cockpit.investment_rate"),
         pct(inv.rate_pct),
         Some("/projects?sort=investment".into()),
@@ -128,7 +140,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         "",
     ));
     for l in [Light::Red, Light::Yellow, Light::Green] {
-        cards.push_str(&card(
+        cards.push(card(
             light_label(lang, l),
             light_n(l).to_string(),
             Some(format!("/projects?light={}", l.code())),
@@ -136,7 +148,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
             &format!("light-card light-card-{}", l.code()),
         ));
     }
-    cards.push_str(&card(
+    cards.push(card(
         t("cockpit.batches"),
         f.batches.count.to_string(),
         None,
@@ -151,7 +163,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         ),
         "",
     ));
-    cards.push_str(&card(
+    cards.push(card(
         t("cockpit.node_on_time"),
         pct(f.node_on_time_rate_pct),
         Some("/battle-map".into()),
@@ -165,7 +177,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         ),
         "",
     ));
-    cards.push_str(&card(
+    cards.push(card(
         t("cockpit.problems"),
         f.problems.raised.to_string(),
         None,
@@ -176,7 +188,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         ),
         "",
     ));
-    cards.push_str(&card(
+    cards.push(card(
         t("cockpit.planned"),
         f.projects_planned.to_string(),
         Some("/projects".into()),
@@ -192,23 +204,25 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
     ));
 
     // Landing by category.
-    let mut landing_rows = String::new();
-    for l in &f.landing {
-        let href = format!("/projects?category={}", super::qv(&l.code));
-        let met = match l.landing.target_met {
-            Some(true) => format!(r#"<span class="ok">{}</span>"#, t("cockpit.met")),
-            Some(false) => format!(r#"<span class="bad">{}</span>"#, t("cockpit.not_met")),
-            None => "—".into(),
-        };
-        landing_rows.push_str(&format!(
-            r#"<tr><th scope="row"><a href="{href}">{}</a></th><td><a href="{href}">{}</a></td><td><a href="{href}&amp;stage=started">{}</a></td><td class="strong">{}</td><td>{}</td><td>{met}</td></tr>"#,
-            esc(&l.category),
-            l.landing.targeted,
-            l.landing.landed,
-            pct(l.landing.rate_pct),
-            pct(l.landing.target_pct),
-        ));
-    }
+    let landing: Vec<LandingRow> = f
+        .landing
+        .iter()
+        .map(|l| LandingRow {
+            href: format!("/projects?category={}", qv(&l.code)),
+            category: &l.category,
+            targeted: l.landing.targeted,
+            landed: l.landing.landed,
+            rate: pct(l.landing.rate_pct),
+            target: pct(l.landing.target_pct),
+            met: l.landing.target_met.map(|met| {
+                if met {
+                    ("ok", t("cockpit.met"))
+                } else {
+                    ("bad", t("cockpit.not_met"))
+                }
+            }),
+        })
+        .collect();
     let landing_chart = chart(
         "chart-landing",
         t("cockpit.landing"),
@@ -219,7 +233,7 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
             "xAxis": {"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}},
             "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
             "series": [
-                {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", super::qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
+                {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
                 {"name": t("cockpit.target"), "type": "line", "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}, "lineStyle": {"type": "dashed"}}
             ]
         }),
@@ -227,15 +241,12 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
 
     // Stages and lights.
     let stage_n = |s: Stage| f.stages.iter().find(|x| x.stage == s.code()).map(|x| x.projects).unwrap_or(0);
-    let stage_list: String = Stage::ALL
+    let stages: Vec<StageCount> = Stage::ALL
         .iter()
-        .map(|s| {
-            format!(
-                r#"<li><a href="/projects?stage={}"><span>{}</span><b>{}</b></a></li>"#,
-                s.code(),
-                stage_label(lang, *s),
-                stage_n(*s)
-            )
+        .map(|s| StageCount {
+            code: s.code(),
+            label: stage_label(lang, *s),
+            n: stage_n(*s),
         })
         .collect();
     let stage_chart = chart(
@@ -284,42 +295,36 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
     );
 
     // Batches and campaigns.
-    let batch_rows: String = f
+    let batches: Vec<BatchRow> = f
         .batches
         .items
         .iter()
-        .map(|b| {
-            format!(
-                "<tr><th scope=\"row\">{}</th><td class=\"nowrap\">{}</td><td class=\"num\"><a href=\"/projects?batch={}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&b.name),
-                b.held_on,
-                b.id,
-                b.aggregate.projects,
-                money(lang, b.aggregate.total_investment_wan.0, true),
-                money(lang, b.aggregate.annual_investment_wan.0, true)
-            )
+        .map(|b| BatchRow {
+            name: &b.name,
+            held_on: b.held_on.to_string(),
+            id: b.id,
+            projects: b.aggregate.projects,
+            total: money(lang, b.aggregate.total_investment_wan.0, true),
+            annual: money(lang, b.aggregate.annual_investment_wan.0, true),
         })
         .collect();
-    let campaigns: String = f
+    let campaigns: Vec<CampaignRow> = f
         .campaigns
         .iter()
-        .map(|c| {
-            format!(
-                "<li><a href=\"/projects?campaign={}\"><b>{}</b></a> {}～{}：{}</li>",
-                c.id,
-                esc(&c.name),
-                c.starts_on,
-                c.ends_on,
-                tf(
-                    lang,
-                    "cockpit.campaign_note",
-                    &[
-                        ("n", &c.completion.target_nodes.to_string()),
-                        ("closed", &c.completion.closed_nodes.to_string()),
-                        ("rate", &pct(c.completion.rate_pct)),
-                    ]
-                )
-            )
+        .map(|c| CampaignRow {
+            id: c.id,
+            name: &c.name,
+            starts_on: c.starts_on.to_string(),
+            ends_on: c.ends_on.to_string(),
+            note: tf(
+                lang,
+                "cockpit.campaign_note",
+                &[
+                    ("n", &c.completion.target_nodes.to_string()),
+                    ("closed", &c.completion.closed_nodes.to_string()),
+                    ("rate", &pct(c.completion.rate_pct)),
+                ],
+            ),
         })
         .collect();
 
@@ -332,23 +337,20 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
             .then(a.red.cmp(&b.red))
             .then(a.unit.name.cmp(&b.unit.name))
     });
-    let rank_rows: String = ranks
+    let rank_rows: Vec<RankRow> = ranks
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let u = r.unit.id;
-            format!(
-                r#"<tr><td>{}</td><th scope="row"><a href="/projects?unit={u}">{}</a></th><td><a href="/projects?unit={u}">{}</a></td><td><a href="/projects?unit={u}&amp;light=red">{}</a></td><td><a href="/projects?unit={u}&amp;light=yellow">{}</a></td><td><a href="/projects?unit={u}&amp;light=green">{}</a></td><td class="num">{}</td><td class="num">{}</td><td class="strong">{}</td></tr>"#,
-                i + 1,
-                esc(&r.unit.name),
-                r.projects,
-                r.red,
-                r.yellow,
-                r.green,
-                money(lang, r.planned, false),
-                money(lang, r.completed, false),
-                pct(rate(r)),
-            )
+        .map(|(i, r)| RankRow {
+            place: i + 1,
+            unit: r.unit.id,
+            name: &r.unit.name,
+            projects: r.projects,
+            red: r.red,
+            yellow: r.yellow,
+            green: r.green,
+            planned: money(lang, r.planned, false),
+            completed: money(lang, r.completed, false),
+            rate: pct(rate(r)),
         })
         .collect();
     let top: Vec<_> = ranks.iter().filter(|r| rate(r).is_some()).take(12).collect();
@@ -367,37 +369,18 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
         Some(m) => tf(lang, "cockpit.period_month", &[("y", &year.to_string()), ("m", &m.to_string())]),
         None => tf(lang, "cockpit.period_year", &[("y", &year.to_string())]),
     };
-    let scope_note = if scope.is_some() {
-        format!(r#"<p class="hint">{}</p>"#, t("cockpit.scope_note"))
-    } else {
-        String::new()
-    };
-    let title = tf(lang, "cockpit.title", &[("d", &esc(&district))]);
-    let body = format!(
-        r#"<div class="page-head"><div><h1>{title}</h1><p class="sub">{period} · {as_of_label} {as_of}</p></div>{chooser}</div>
-<section class="cards" aria-label="{headline}">{cards}</section>
-<div class="grid2">
-<section class="panel"><h2>{landing_h}</h2>{landing_chart}
-<div class="table-wrap"><table><thead><tr><th scope="col">{c_cat}</th><th scope="col">{c_targeted}</th><th scope="col">{c_landed}</th><th scope="col">{c_rate}</th><th scope="col">{c_target}</th><th scope="col">{c_met}</th></tr></thead><tbody>{landing_rows}</tbody></table></div></section>
-<section class="panel"><h2>{inv_h}</h2>{invest_chart}<p>{inv_note}</p>
-<h2>{lights_h}</h2>{light_chart}</section>
-<section class="panel"><h2>{stages_h}</h2>{stage_chart}<ul class="stage-list">{stage_list}</ul></section>
-<section class="panel"><h2>{batches_h}</h2><p>{batches_sum}</p><div class="table-wrap"><table><thead><tr><th scope="col">{c_batch}</th><th scope="col">{c_date}</th><th scope="col">{c_projects}</th><th scope="col">{c_total}</th><th scope="col">{c_annual}</th></tr></thead><tbody>{batch_rows}</tbody></table></div>
-<h2>{campaigns_h}</h2><ul class="plain">{campaigns}</ul></section>
-</div>
-<section class="panel"><h2>{rank_h}</h2>{scope_note}{rank_chart}<div class="table-wrap"><table class="rank"><thead><tr><th scope="col">#</th><th scope="col">{c_unit}</th><th scope="col">{c_projects}</th><th scope="col">{red}</th><th scope="col">{yellow}</th><th scope="col">{green}</th><th scope="col">{c_planned}</th><th scope="col">{c_done}</th><th scope="col">{c_rate2}</th></tr></thead><tbody>{rank_rows}</tbody></table></div></section>"#,
-        as_of_label = t("cockpit.as_of"),
-        as_of = long_date(lang, f.as_of),
-        headline = t("cockpit.headline"),
-        landing_h = t("cockpit.landing"),
-        c_cat = t("cockpit.category"),
-        c_targeted = t("cockpit.targeted"),
-        c_landed = t("cockpit.landed"),
-        c_rate = t("cockpit.rate"),
-        c_target = t("cockpit.target"),
-        c_met = t("cockpit.met_col"),
-        inv_h = t("cockpit.investment"),
-        inv_note = tf(
+    let body = Markup::of(&CockpitPage {
+        cx: &cx,
+        title: tf(lang, "cockpit.title", &[("d", &district)]),
+        period,
+        as_of: long_date(lang, f.as_of),
+        years: options(&years),
+        months: options(&months),
+        cards,
+        landing_chart,
+        landing,
+        invest_chart,
+        inv_note: tf(
             lang,
             "cockpit.investment_vs",
             &[
@@ -405,14 +388,14 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
                 ("tp", &pct(Some(inv.time_progress_pct))),
                 (
                     "pts",
-                    &inv.points_vs_time_progress.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+                    &inv.points_vs_time_progress.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
                 ),
-            ]
+            ],
         ),
-        lights_h = t("cockpit.lights"),
-        stages_h = t("cockpit.stages"),
-        batches_h = t("cockpit.batches"),
-        batches_sum = tf(
+        light_chart,
+        stage_chart,
+        stages,
+        batches_sum: tf(
             lang,
             "cockpit.batches_sum",
             &[
@@ -420,27 +403,102 @@ pub async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQu
                 ("n", &b.projects.to_string()),
                 ("total", &money(lang, b.total_investment_wan.0, true)),
                 ("annual", &money(lang, b.annual_investment_wan.0, true)),
-            ]
+            ],
         ),
-        c_batch = t("cockpit.batch"),
-        c_date = t("common.date"),
-        c_projects = t("common.projects"),
-        c_total = t("common.total_investment"),
-        c_annual = t("cockpit.annual_investment"),
-        campaigns_h = t("cockpit.campaigns"),
-        rank_h = t("cockpit.ranking"),
-        c_unit = t("common.unit"),
-        red = light_label(lang, Light::Red),
-        yellow = light_label(lang, Light::Yellow),
-        green = light_label(lang, Light::Green),
-        c_planned = t("cockpit.unit_planned"),
-        c_done = t("cockpit.unit_done"),
-        c_rate2 = t("cockpit.unit_rate"),
-    );
-    Ok(layout_legacy(
+        batches,
+        campaigns,
+        scoped: scope.is_some(),
+        rank_chart,
+        ranks: rank_rows,
+    });
+    Ok(layout(
         &cx,
         &format!("{} {}", cx.t("nav.cockpit"), year),
-        &body,
+        body,
         &["/assets/vendor/echarts.min.js", "/assets/app.js"],
     ))
+}
+
+#[derive(Template)]
+#[template(path = "cockpit/page.html")]
+struct CockpitPage<'a> {
+    cx: &'a Ctx,
+    title: String,
+    /// The year, or the year up to a month.
+    period: String,
+    as_of: String,
+    years: Markup,
+    months: Markup,
+    cards: Vec<Card>,
+    landing_chart: Markup,
+    landing: Vec<LandingRow<'a>>,
+    invest_chart: Markup,
+    inv_note: String,
+    light_chart: Markup,
+    stage_chart: Markup,
+    stages: Vec<StageCount>,
+    batches_sum: String,
+    batches: Vec<BatchRow<'a>>,
+    campaigns: Vec<CampaignRow<'a>>,
+    /// The reader sees only their units' projects.
+    scoped: bool,
+    rank_chart: Markup,
+    ranks: Vec<RankRow<'a>>,
+}
+
+/// A headline figure, linked to the list it counts when there is one.
+struct Card {
+    label: &'static str,
+    value: String,
+    href: Option<String>,
+    note: String,
+    class: String,
+}
+
+/// The landing rate of a category (落地率).
+struct LandingRow<'a> {
+    href: String,
+    category: &'a str,
+    targeted: u32,
+    landed: u32,
+    rate: String,
+    target: String,
+    /// (class, label) of "met" or "not met"; none without a target.
+    met: Option<(&'static str, &'static str)>,
+}
+
+struct StageCount {
+    code: &'static str,
+    label: &'static str,
+    n: u32,
+}
+
+struct BatchRow<'a> {
+    name: &'a str,
+    held_on: String,
+    id: i64,
+    projects: u32,
+    total: String,
+    annual: String,
+}
+
+struct CampaignRow<'a> {
+    id: i64,
+    name: &'a str,
+    starts_on: String,
+    ends_on: String,
+    note: String,
+}
+
+struct RankRow<'a> {
+    place: usize,
+    unit: i64,
+    name: &'a str,
+    projects: i64,
+    red: i64,
+    yellow: i64,
+    green: i64,
+    planned: String,
+    completed: String,
+    rate: String,
 }

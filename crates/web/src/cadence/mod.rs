@@ -1,0 +1,101 @@
+//! The cadence (工作节奏) of the district's reports: the weekly brief, the monthly analysis, the
+//! bimonthly supervision list and the quarterly evaluation. Each as JSON (`api`), as a page
+//! with its downloads (`pages`, the document itself drawn by `document`), issued (frozen) and
+//! compared with the previous issue; and the published weights of the quarterly evaluation.
+
+mod api;
+mod document;
+mod pages;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::Mechanism;
+use axum::response::Response;
+use zhantu_domain::access::Action;
+use zhantu_domain::reports::{Report, ReportKind, ReportPeriod};
+use zhantu_store::StoreError;
+use zhantu_store::reports::IssuedReport;
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "cadence",
+    pages: pages::router,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+/// The state-changing routes (full paths), for the access tests.
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/reports/{kind}/{period}/issue"),
+    ("PUT", "/api/v1/reports/weights"),
+    ("POST", "/reports/{kind}/{period}/issue"),
+    ("POST", "/reports/weights"),
+];
+
+/// The formats a report downloads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Pdf,
+    Xlsx,
+    Docx,
+}
+
+impl Format {
+    pub fn parse(ext: &str) -> Option<Format> {
+        match ext {
+            "pdf" => Some(Format::Pdf),
+            "xlsx" => Some(Format::Xlsx),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+/// `monthly` + `2019-12` → the period, or a Chinese 400 (an unknown kind is a 404).
+fn parse_period(kind: &str, period: &str) -> Result<ReportPeriod, ApiError> {
+    let kind = ReportKind::parse(kind).map_err(|e| ApiError::not_found(e.to_string()))?;
+    ReportPeriod::parse(kind, period).map_err(|e| ApiError::bad_request("invalid_period", e.to_string()))
+}
+
+/// Reports are district bulletins: every signed-in user reads them.
+async fn build(st: &AppState, period: ReportPeriod) -> Result<Report, ApiError> {
+    Ok(st.store.build_report(period).await?)
+}
+
+/// The report as a file download; rendering runs off the async threads.
+async fn download(report: Report, format: Format) -> Result<Response, ApiError> {
+    if format == Format::Docx && !report.kind.has_docx() {
+        return Err(ApiError::not_found("季度督评只提供 PDF 和 Excel 格式"));
+    }
+    let name = report.file_name(format.ext());
+    let (bytes, mime) = tokio::task::spawn_blocking(move || match format {
+        Format::Pdf => zhantu_report::pdf(&report).map(|b| (b, zhantu_report::PDF_MIME)),
+        Format::Xlsx => zhantu_report::xlsx(&report).map(|b| (b, zhantu_report::XLSX_MIME)),
+        Format::Docx => zhantu_report::docx(&report).map(|b| (b, zhantu_report::DOCX_MIME)),
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(crate::download::file(&name, mime, bytes))
+}
+
+async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
+    match st.store.issued_report(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("签发的报告 {id} 不存在"))),
+        other => Ok(other?),
+    }
+}
+
+async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str) -> Result<IssuedReport, ApiError> {
+    a.actor.may(Action::IssueReport)?;
+    let period = parse_period(kind, period)?;
+    Ok(st.store.issue_report(period, &a.audit()).await?)
+}
+

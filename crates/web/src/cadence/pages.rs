@@ -1,0 +1,322 @@
+//! The cadence's pages: `/reports` (the four reports, a period picker, the issued
+//! list and the evaluation weights), a report of a period as a page and its downloads
+//! (`/reports/{kind}/{period}` and `….pdf|.xlsx|.docx`), issuing it, an issued (frozen)
+//! report and its comparison with the previous issue. The report's own text is the Chinese
+//! official document; the page around it follows the reader's language.
+
+use super::document::document_html;
+use super::{Format, build, download, issue_period, load_issued, parse_period};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::page::{Ctx, Markup, PageError, csrf_field, layout};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use zhantu_domain::access::Action;
+use zhantu_domain::reports::{EvaluationWeights, FigureChange, Report, ReportKind, ReportPeriod, compare};
+use zhantu_store::reports::IssuedSummary;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(index))
+        .route("/reports/open", get(open))
+        .route("/reports/issued/{file}", get(issued_page))
+        .route("/reports/issued/{id}/compare", get(compare_page))
+        .route("/reports/{kind}/{file}", get(report_page))
+        .route("/reports/{kind}/{period}/issue", post(issue_form))
+        .route("/reports/weights", post(weights_form))
+}
+
+const SCRIPTS: &[&str] = &["/assets/vendor/echarts.min.js", "/assets/app.js"];
+
+fn kind_label(cx: &Ctx, k: ReportKind) -> &'static str {
+    cx.t(&format!("reports.kind.{}", k.code()))
+}
+
+/// `2019-12.pdf` → ("2019-12", Some(pdf)); an unknown extension is a 404.
+fn split_file(file: &str) -> Result<(&str, Option<Format>), ApiError> {
+    match file.rsplit_once('.') {
+        Some((stem, ext)) => Format::parse(ext)
+            .map(|f| (stem, Some(f)))
+            .ok_or_else(|| ApiError::not_found("不支持的下载格式")),
+        None => Ok((file, None)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cadence/index.html")]
+struct Index<'a> {
+    cx: &'a Ctx,
+    cards: Vec<KindCard>,
+    issued: Vec<IssuedRow<'a>>,
+    weights: Vec<WeightRow>,
+    version: i64,
+    created_by: &'a str,
+    may_edit: bool,
+    /// When the monthly figures are due, in words.
+    deadline: String,
+    csrf: Markup,
+}
+
+/// A report kind with a picker of its period (the current one filled in).
+struct KindCard {
+    label: &'static str,
+    code: &'static str,
+    period: String,
+    example: &'static str,
+}
+
+struct IssuedRow<'a> {
+    id: i64,
+    title: &'a str,
+    period: &'a str,
+    no: i64,
+    at: String,
+    by: &'a str,
+    seq: i64,
+}
+
+struct WeightRow {
+    field: &'static str,
+    label: &'static str,
+    value: u32,
+}
+
+async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageError> {
+    let as_of = st.store.as_of().await?;
+    let cards = ReportKind::ALL
+        .iter()
+        .map(|k| KindCard {
+            label: kind_label(&cx, *k),
+            code: k.code(),
+            period: ReportPeriod::containing(*k, as_of).code(),
+            example: k.period_example(),
+        })
+        .collect();
+    let issued = st.store.issued_reports(None).await?;
+    let weights = st.store.evaluation_weights().await?;
+    let w = &weights.weights;
+    let weight_rows = [
+        ("on_time", w.on_time),
+        ("investment", w.investment),
+        ("landing", w.landing),
+        ("problems", w.problems),
+        ("timeliness", w.timeliness),
+    ]
+    .into_iter()
+    .map(|(field, value)| WeightRow {
+        field,
+        label: cx.t(&format!("reports.w.{field}")),
+        value,
+    })
+    .collect();
+    let deadline = zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?)
+        .monthly
+        .describe_zh();
+    let body = Markup::of(&Index {
+        cx: &cx,
+        cards,
+        issued: issued
+            .iter()
+            .map(|i| IssuedRow {
+                id: i.id,
+                title: &i.title,
+                period: &i.period,
+                no: i.issue_no,
+                at: zhantu_store::beijing_time(&i.issued_at),
+                by: &i.issued_by,
+                seq: i.data_version.seq,
+            })
+            .collect(),
+        weights: weight_rows,
+        version: weights.version,
+        created_by: &weights.created_by,
+        may_edit: cx.auth.actor.may(Action::IssueReport).is_ok(),
+        deadline,
+        csrf: csrf_field(&cx.auth),
+    });
+    Ok(layout(&cx, cx.t("reports.title"), body, &[]))
+}
+
+#[derive(Deserialize)]
+struct OpenQuery {
+    kind: Option<String>,
+    period: Option<String>,
+}
+
+async fn open(cx: Ctx, Query(q): Query<OpenQuery>) -> Result<Redirect, PageError> {
+    let (kind, period) = (q.kind.unwrap_or_default(), q.period.unwrap_or_default());
+    let p = parse_period(&kind, period.trim()).map_err(|e| PageError(e, cx.lang))?;
+    Ok(Redirect::to(&format!("/reports/{}/{}", p.kind.code(), p.code())))
+}
+
+async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Path<(String, String)>) -> Result<Response, PageError> {
+    let (period, format) = split_file(&file).map_err(|e| PageError(e, cx.lang))?;
+    let period = parse_period(&kind, period).map_err(|e| PageError(e, cx.lang))?;
+    let report = build(&st, period).await.map_err(|e| PageError(e, cx.lang))?;
+    if let Some(f) = format {
+        return Ok(download(report, f).await.map_err(|e| PageError(e, cx.lang))?);
+    }
+    let base = format!("/reports/{}/{}", period.kind.code(), period.code());
+    let body = Markup::of(&ReportPage {
+        cx: &cx,
+        kind: period.kind.code(),
+        previous: period.previous().code(),
+        downloads: downloads(&cx, &base, &report),
+        may_issue: cx.auth.actor.may(Action::IssueReport).is_ok(),
+        csrf: csrf_field(&cx.auth),
+        document: document_html(&report),
+        base,
+    });
+    Ok(layout(&cx, &format!("{} {}", report.title, report.period_label), body, SCRIPTS).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "cadence/report.html")]
+struct ReportPage<'a> {
+    cx: &'a Ctx,
+    kind: &'static str,
+    previous: String,
+    base: String,
+    downloads: Markup,
+    may_issue: bool,
+    csrf: Markup,
+    document: Markup,
+}
+
+#[derive(Template)]
+#[template(path = "cadence/downloads.html")]
+struct Downloads<'a> {
+    cx: &'a Ctx,
+    base: &'a str,
+    docx: bool,
+}
+
+fn downloads(cx: &Ctx, base: &str, r: &Report) -> Markup {
+    Markup::of(&Downloads {
+        cx,
+        base,
+        docx: r.kind.has_docx(),
+    })
+}
+
+#[derive(Deserialize)]
+struct IssueForm {
+    #[allow(dead_code)]
+    csrf_token: Option<String>,
+}
+
+async fn issue_form(
+    State(st): State<AppState>,
+    cx: Ctx,
+    Path((kind, period)): Path<(String, String)>,
+    Form(_f): Form<IssueForm>,
+) -> Result<Redirect, PageError> {
+    let issued = issue_period(&st, &cx.auth, &kind, &period)
+        .await
+        .map_err(|e| PageError(e, cx.lang))?;
+    Ok(Redirect::to(&format!("/reports/issued/{}", issued.summary.id)))
+}
+
+#[derive(Deserialize)]
+struct WeightsForm {
+    version: String,
+    on_time: String,
+    investment: String,
+    landing: String,
+    problems: String,
+    timeliness: String,
+}
+
+/// The weights form: a new published version, refused when based on a stale one.
+async fn weights_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<WeightsForm>) -> Result<Redirect, PageError> {
+    let lang = cx.lang;
+    cx.auth.actor.may(Action::IssueReport).map_err(|e| PageError(e.into(), lang))?;
+    let num = |v: &str, what: &str| -> Result<u32, PageError> {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| PageError(ApiError::bad_request("invalid_weights", format!("{what}应为非负整数")), lang))
+    };
+    let version: i64 = f
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| PageError(ApiError::bad_request("invalid_body", "缺少当前权重版本"), lang))?;
+    let w = EvaluationWeights {
+        on_time: num(&f.on_time, "节点按时完成率权重")?,
+        investment: num(&f.investment, "投资完成度权重")?,
+        landing: num(&f.landing, "项目落地率权重")?,
+        problems: num(&f.problems, "问题解决率权重")?,
+        timeliness: num(&f.timeliness, "填报及时率权重")?,
+    };
+    w.validate()
+        .map_err(|e| PageError(ApiError::bad_request("invalid_weights", e.to_string()), lang))?;
+    st.store
+        .save_evaluation_weights(version, &w, &cx.auth.audit())
+        .await
+        .map_err(|e| PageError(e.into(), lang))?;
+    Ok(Redirect::to("/reports"))
+}
+
+async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<String>) -> Result<Response, PageError> {
+    let (id, format) = split_file(&file).map_err(|e| PageError(e, cx.lang))?;
+    let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
+    let issued = load_issued(&st, id).await.map_err(|e| PageError(e, cx.lang))?;
+    if let Some(f) = format {
+        return Ok(download(issued.report, f).await.map_err(|e| PageError(e, cx.lang))?);
+    }
+    let now = st.store.data_version().await?;
+    let s = &issued.summary;
+    let body = Markup::of(&IssuedPage {
+        cx: &cx,
+        s,
+        at: zhantu_store::beijing_time(&s.issued_at),
+        hash: s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash),
+        downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
+        changed: (now.seq != s.data_version.seq)
+            .then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
+        document: document_html(&issued.report),
+    });
+    Ok(layout(&cx, &issued.report.title, body, SCRIPTS).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "cadence/issued.html")]
+struct IssuedPage<'a> {
+    cx: &'a Ctx,
+    s: &'a IssuedSummary,
+    at: String,
+    hash: &'a str,
+    downloads: Markup,
+    /// Says the data changed since the issue (with the data version now), if it did.
+    changed: Option<String>,
+    document: Markup,
+}
+
+async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+    let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
+    let issued = load_issued(&st, id).await.map_err(|e| PageError(e, cx.lang))?;
+    let previous = st.store.previous_issue(&issued.summary).await?;
+    let changes = compare(&issued.report, previous.as_ref().map(|p| &p.report));
+    let body = Markup::of(&ComparePage {
+        cx: &cx,
+        title: &issued.report.title,
+        current: &issued.summary,
+        previous: previous.as_ref().map(|p| &p.summary),
+        changes,
+    });
+    Ok(layout(&cx, cx.t("reports.compare"), body, &[]))
+}
+
+#[derive(Template)]
+#[template(path = "cadence/compare.html")]
+struct ComparePage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    current: &'a IssuedSummary,
+    previous: Option<&'a IssuedSummary>,
+    changes: Vec<FigureChange>,
+}

@@ -1,0 +1,130 @@
+//! The import runs, kept in memory while the server runs: started by the API, followed by the
+//! API and the run's page.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use zhantu_domain::access::Action;
+use zhantu_domain::imports::{ImportKind, Parsed};
+use zhantu_store::imports::ImportOutcome;
+
+/// One import run, kept in memory while the server runs (the newest `MAX_JOBS`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub id: u64,
+    pub kind: ImportKind,
+    pub kind_label: &'static str,
+    pub file_name: String,
+    pub sheet: String,
+    pub dry_run: bool,
+    /// `running`, `done` or `failed`.
+    pub state: &'static str,
+    pub done: usize,
+    pub total: usize,
+    pub outcome: Option<ImportOutcome>,
+    pub error: Option<String>,
+    #[serde(skip)]
+    user_id: i64,
+    /// The parsed rows of a dry run, kept for its commit.
+    #[serde(skip)]
+    pub(super) parsed: Option<Arc<Parsed>>,
+}
+
+const MAX_JOBS: usize = 32;
+
+struct Jobs {
+    next: u64,
+    jobs: BTreeMap<u64, Job>,
+}
+
+static JOBS: LazyLock<Mutex<Jobs>> = LazyLock::new(|| {
+    Mutex::new(Jobs {
+        next: 1,
+        jobs: BTreeMap::new(),
+    })
+});
+
+fn jobs() -> std::sync::MutexGuard<'static, Jobs> {
+    JOBS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A copy of a job, for the page and the API (only its owner or an admin may see it).
+pub fn job(id: u64, a: &Auth) -> Result<Job, ApiError> {
+    let j = jobs()
+        .jobs
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("导入任务 {id} 不存在或已过期")))?;
+    if j.user_id != a.user.id && a.actor.may(Action::Administer).is_err() {
+        return Err(ApiError::not_found(format!("导入任务 {id} 不存在或已过期")));
+    }
+    Ok(j)
+}
+
+/// Starts applying `parsed` in the background; returns the job's id.
+pub fn spawn_job(st: &AppState, a: &Auth, parsed: Arc<Parsed>, file_name: String, dry_run: bool) -> u64 {
+    let id = {
+        let mut js = jobs();
+        let id = js.next;
+        js.next += 1;
+        // Forget the oldest finished runs (a running one is never dropped).
+        while js.jobs.len() >= MAX_JOBS {
+            let Some(oldest) = js.jobs.values().find(|j| j.state != "running").map(|j| j.id) else {
+                break;
+            };
+            js.jobs.remove(&oldest);
+        }
+        js.jobs.insert(
+            id,
+            Job {
+                id,
+                kind: parsed.kind,
+                kind_label: parsed.kind.label_zh(),
+                file_name,
+                sheet: parsed.sheet.clone(),
+                dry_run,
+                state: "running",
+                done: 0,
+                total: parsed.rows.len(),
+                outcome: None,
+                error: None,
+                user_id: a.user.id,
+                parsed: None,
+            },
+        );
+        id
+    };
+    let store = st.store.clone();
+    let ctx = a.audit();
+    tokio::spawn(async move {
+        let progress = move |done: usize, total: usize| {
+            if let Some(j) = jobs().jobs.get_mut(&id) {
+                j.done = done;
+                j.total = total;
+            }
+        };
+        let result = store.apply_import(&parsed, dry_run, &ctx, &progress).await;
+        let mut js = jobs();
+        if let Some(j) = js.jobs.get_mut(&id) {
+            match result {
+                Ok(o) => {
+                    j.state = "done";
+                    if dry_run && o.errors.is_empty() {
+                        j.parsed = Some(parsed.clone());
+                    }
+                    j.outcome = Some(o);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "import failed");
+                    j.state = "failed";
+                    j.error = Some(format!("导入失败，未写入任何数据：{e}"));
+                }
+            }
+        }
+    });
+    id
+}
+

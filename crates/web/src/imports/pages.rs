@@ -1,0 +1,94 @@
+//! `/import`: batch import (批量导入) for coordinators and admins. Choose the kind, download its
+//! template, upload; the dry run lists every bad row (row, column, value, reason); a clean dry
+//! run can be confirmed, and the real import reports what it created and changed. The upload
+//! and the progress bar are driven by `app.js` (the API needs the CSRF header); each run's
+//! result is a server-rendered page, `/import/runs/{id}`.
+
+use super::jobs::{Job, job};
+use crate::AppState;
+use crate::page::{Ctx, Lang, Markup, PageError, layout};
+use askama::Template;
+use axum::Router;
+use axum::extract::Path;
+use axum::response::Html;
+use axum::routing::get;
+use zhantu_domain::access::Action;
+use zhantu_domain::imports::ImportKind;
+use zhantu_store::imports::ImportOutcome;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/import", get(page)).route("/import/runs/{id}", get(run_page))
+}
+
+fn kind_label(cx: &Ctx, k: ImportKind) -> &'static str {
+    match cx.lang {
+        Lang::Zh => k.label_zh(),
+        Lang::En => k.label_en(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "imports/index.html")]
+struct ImportPage<'a> {
+    cx: &'a Ctx,
+    kinds: Vec<KindLink>,
+    /// (file, label key) of each export.
+    exports: &'static [(&'static str, &'static str)],
+}
+
+struct KindLink {
+    code: &'static str,
+    label: &'static str,
+}
+
+const EXPORTS: &[(&str, &str)] = &[
+    ("projects", "excel.export.projects"),
+    ("nodes", "excel.export.nodes"),
+    ("investment", "excel.export.investment"),
+    ("fai", "excel.export.fai"),
+    ("enterprises", "excel.export.enterprises"),
+    ("problems", "excel.export.problems"),
+    ("figures", "excel.export.figures"),
+];
+
+async fn page(cx: Ctx) -> Result<Html<String>, PageError> {
+    cx.auth.actor.may(Action::Import).map_err(|e| PageError(e.into(), cx.lang))?;
+    let kinds = ImportKind::ALL
+        .iter()
+        .map(|k| KindLink {
+            code: k.code(),
+            label: kind_label(&cx, *k),
+        })
+        .collect();
+    let body = Markup::of(&ImportPage {
+        cx: &cx,
+        kinds,
+        exports: EXPORTS,
+    });
+    Ok(layout(&cx, cx.t("excel.title"), body, &["/assets/app.js"]))
+}
+
+#[derive(Template)]
+#[template(path = "imports/run.html")]
+struct RunPage<'a> {
+    cx: &'a Ctx,
+    j: &'a Job,
+    kind: &'static str,
+    /// What the run did (none while it runs or when it failed).
+    outcome: Option<&'a ImportOutcome>,
+}
+
+async fn run_page(cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+    cx.auth.actor.may(Action::Import).map_err(|e| PageError(e.into(), cx.lang))?;
+    let id: u64 = id
+        .parse()
+        .map_err(|_| PageError(crate::ApiError::not_found(format!("导入任务 {id} 不存在")), cx.lang))?;
+    let j = job(id, &cx.auth).map_err(|e| PageError(e, cx.lang))?;
+    let body = Markup::of(&RunPage {
+        cx: &cx,
+        j: &j,
+        kind: kind_label(&cx, j.kind),
+        outcome: j.outcome.as_ref().filter(|_| j.state != "failed"),
+    });
+    Ok(layout(&cx, cx.t("excel.run_title"), body, &["/assets/app.js"]))
+}
