@@ -596,7 +596,7 @@ async fn login_is_throttled_per_account_and_per_address() {
         assert_eq!((status, e["error"]["code"].as_str()), (401, Some("bad_credentials")));
         assert_eq!(e["error"]["message"], "用户名或密码错误");
     }
-    let (status, e) = login(&app.base, "fgj", zhantu_web::accounts::DEMO_PASSWORD)
+    let (status, e) = login(&app.base, "fgj", zhantu_web::users::DEMO_PASSWORD)
         .await
         .err()
         .expect("locked even with the right password");
@@ -608,7 +608,7 @@ async fn login_is_throttled_per_account_and_per_address() {
         let _ = login(&app.base, &format!("nobody{i}"), "x").await;
     }
     assert_eq!(
-        login(&app.base, "lingdao", zhantu_web::accounts::DEMO_PASSWORD)
+        login(&app.base, "lingdao", zhantu_web::users::DEMO_PASSWORD)
             .await
             .err()
             .unwrap()
@@ -831,7 +831,7 @@ async fn the_sign_in_form_works_in_a_browser_flow() {
         .form(&[
             ("csrf_token", token.as_str()),
             ("username", "haimen"),
-            ("password", zhantu_web::accounts::DEMO_PASSWORD),
+            ("password", zhantu_web::users::DEMO_PASSWORD),
             ("next", "//evil.example/"),
         ])
         .send()
