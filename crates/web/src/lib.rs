@@ -8,6 +8,7 @@ pub mod auth;
 pub mod download;
 mod error;
 mod extract;
+mod fields;
 mod forms;
 mod guard;
 mod page;
@@ -21,7 +22,6 @@ mod api;
 mod clocks_api;
 mod excel_api;
 mod nodes_api;
-mod pipeline_api;
 mod reports_api;
 mod search_api;
 mod service_api;
@@ -131,7 +131,6 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { name: "excel", pages: Mechanism::none, api: excel_api::router, write_routes: excel_api::WRITE_ROUTES },
     Mechanism { name: "reports", pages: Mechanism::none, api: reports_api::router, write_routes: reports_api::WRITE_ROUTES },
     Mechanism { name: "service", pages: Mechanism::none, api: service_api::router, write_routes: service_api::WRITE_ROUTES },
-    Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
     Mechanism { name: "clocks", pages: Mechanism::none, api: clocks_api::router, write_routes: clocks_api::WRITE_ROUTES },
 ];
 

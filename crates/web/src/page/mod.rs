@@ -6,6 +6,7 @@
 //! This module imports no mechanism.
 
 mod format;
+pub mod programmes;
 pub mod i18n;
 
 pub use format::*;

@@ -7,7 +7,6 @@ mod battle;
 mod cockpit;
 mod excel;
 mod map;
-mod pipeline;
 mod project;
 mod registry;
 mod reports;
@@ -29,6 +28,5 @@ pub fn router() -> Router<AppState> {
         .merge(excel::router())
         .merge(reports::router())
         .merge(service::router())
-        .merge(pipeline::router())
 }
 
