@@ -2,9 +2,39 @@
 //! supervision, the land ledger): the frame of each page with its title and links, the hub's
 //! sub-navigation, a figure card, and land areas and empty texts in the page's language.
 
-use super::{Ctx, Lang, esc, layout_legacy};
+use super::{Ctx, Lang, Markup, NavLink, esc, layout_legacy};
+use askama::Template;
 use axum::response::Html;
 use zhantu_domain::LandArea;
+
+/// The prefix of the flash keys these pages show after a form.
+pub const FLASH: &[&str] = &["pipeline.flash_"];
+
+#[derive(Template)]
+#[template(path = "partials/programmes_nav.html")]
+struct SubNav {
+    links: Vec<NavLink>,
+}
+
+/// The hub's sub-navigation: the hub and its four programmes, the current one marked.
+pub fn nav(cx: &Ctx) -> Markup {
+    let items = [
+        ("/programs", "pipeline.programs"),
+        ("/batches", "pipeline.batches"),
+        ("/campaigns", "pipeline.campaigns"),
+        ("/supervision", "pipeline.supervision"),
+        ("/land", "pipeline.land"),
+    ];
+    let links = items
+        .into_iter()
+        .map(|(href, key)| NavLink {
+            href,
+            label: cx.t(key),
+            current: cx.path == href,
+        })
+        .collect();
+    Markup::of(&SubNav { links })
+}
 
 /// A land area: 12.5亩 / 12.5 mu.
 pub fn area(lang: Lang, a: LandArea) -> String {
