@@ -6,14 +6,18 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::fields::opt_year;
-use crate::page::programmes::{area, card, page, subnav};
-use crate::page::{Ctx, PageError, esc, money};
+use crate::page::programmes::{area, nav};
+use crate::page::{Ctx, Markup, PageError, layout};
+use askama::Template;
 use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
+use zhantu_domain::LandArea;
+use zhantu_domain::figures::BatchAggregate;
+use zhantu_store::pipeline::ProgrammesSummary;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "programmes",
@@ -52,74 +56,39 @@ async fn programmes_summary(
     Ok(Json(st.store.programmes_summary(year).await?))
 }
 
-
-async fn programs(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageError> {
-    let t = |k: &str| cx.t(k);
-    let lang = cx.lang;
-    let year = chrono::Datelike::year(&st.store.as_of().await?);
-    let sum = st.store.programmes_summary(year).await?;
-    let (nb, agg) = sum.batches.as_ref().map(|b| (b.batches, b.aggregate.clone())).unwrap_or_default();
-    let cards = [
-        card(
-            &format!("{year} {}", t("pipeline.batches")),
-            &format!(r#"<a href="/batches">{nb}</a>"#),
-            &format!(
-                "{} {} · {} {} · {} {}",
-                agg.projects,
-                t("pipeline.projects_unit"),
-                t("pipeline.total_investment"),
-                money(lang, agg.total_investment_wan.0, true),
-                t("pipeline.annual_investment"),
-                money(lang, agg.annual_investment_wan.0, true)
-            ),
-        ),
-        card(
-            &format!("{year} {}", t("pipeline.campaigns")),
-            &format!(r#"<a href="/campaigns">{}</a>"#, sum.campaigns.len()),
-            &sum.campaigns
-                .iter()
-                .map(|c| format!("{}：{}/{}", esc(&c.name), c.completion.closed_nodes, c.completion.target_nodes))
-                .collect::<Vec<_>>()
-                .join("<br>"),
-        ),
-        card(
-            &format!("{year} {}", t("pipeline.supervision")),
-            &format!(r#"<a href="/supervision">{}</a>"#, sum.rounds),
-            &format!(
-                "{} {} · {} {} · {} {}",
-                t("pipeline.targets"),
-                sum.round_targets,
-                t("pipeline.findings"),
-                sum.findings,
-                t("pipeline.follow_ups"),
-                sum.follow_ups
-            ),
-        ),
-        card(
-            t("pipeline.land_granted"),
-            &format!(r#"<a href="/land">{}</a>"#, area(lang, sum.land.granted)),
-            &format!(
-                "{} {} · {} {}",
-                t("pipeline.land_balance"),
-                area(lang, sum.land.balance),
-                t("pipeline.warnings"),
-                sum.land_warnings
-            ),
-        ),
-        card(t("pipeline.ppp"), &sum.ppp_projects.to_string(), t("pipeline.ppp_note")),
-    ]
-    .concat();
-    let body = format!(
-        r#"{}<div class="cards" id="programs">{cards}</div><p class="hint">{}</p>"#,
-        subnav(&cx),
-        t("pipeline.programs_hint")
-    );
-    let links = r#"<a href="/api/v1/programs/summary">JSON</a>"#;
-    Ok(page(
-        &cx,
-        t("pipeline.programs"),
-        if cx.auth.actor.reads_all() { links } else { "" },
-        &body,
-    ))
+#[derive(Template)]
+#[template(path = "programmes/hub.html")]
+struct HubPage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    nav: Markup,
+    json_link: bool,
+    year: i32,
+    batches: u32,
+    agg: BatchAggregate,
+    sum: ProgrammesSummary,
 }
 
+impl HubPage<'_> {
+    fn area(&self, a: LandArea) -> String {
+        area(self.cx.lang, a)
+    }
+}
+
+async fn programs(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageError> {
+    let title = cx.t("pipeline.programs");
+    let year = chrono::Datelike::year(&st.store.as_of().await?);
+    let sum = st.store.programmes_summary(year).await?;
+    let (batches, agg) = sum.batches.as_ref().map(|b| (b.batches, b.aggregate.clone())).unwrap_or_default();
+    let body = Markup::of(&HubPage {
+        cx: &cx,
+        title,
+        nav: nav(&cx),
+        json_link: cx.auth.actor.reads_all(),
+        year,
+        batches,
+        agg,
+        sum,
+    });
+    Ok(layout(&cx, title, body, &[]))
+}
