@@ -48,25 +48,6 @@ pub fn opt_text(s: Option<&str>) -> String {
     esc(s.filter(|s| !s.is_empty()).unwrap_or("—"))
 }
 
-/// The hub's sub-navigation.
-pub fn subnav(cx: &Ctx) -> String {
-    let items = [
-        ("/programs", "pipeline.programs"),
-        ("/batches", "pipeline.batches"),
-        ("/campaigns", "pipeline.campaigns"),
-        ("/supervision", "pipeline.supervision"),
-        ("/land", "pipeline.land"),
-    ];
-    let links: Vec<String> = items
-        .iter()
-        .map(|(href, key)| {
-            let cur = if cx.path == *href { r#" aria-current="page""# } else { "" };
-            format!(r#"<a href="{href}"{cur}>{}</a>"#, cx.t(key))
-        })
-        .collect();
-    format!(r#"<p class="links pipeline-nav">{}</p>"#, links.join(" · "))
-}
-
 pub fn page(cx: &Ctx, title: &str, links: &str, body: &str) -> Html<String> {
     layout_legacy(
         cx,
