@@ -38,7 +38,10 @@ pages=(/ "/?year=2019&month=6" /projects "/projects?light=red" "/projects?q=æ™ºè
   "/reports/monthly/2019-12?lang=en" "/reports/open?kind=monthly&period=2019-13" /reports/issued/1/compare
   "/import?lang=en" /import/runs/999 "/battle-map?group=leader&zoom=week" "/battle-map?group=category&zoom=month&light=red"
   "/battle-map?lang=en&group=none" "/battle-map.svg?zoom=year&lang=en" "/map?lang=en" "/map?light=red&stage=started"
-  "/?year=2019&month=13" "/?lang=en&year=2018")
+  "/?year=2019&month=13" "/?lang=en&year=2018"
+  "/attraction?stage=signed" "/attraction?error=%3Cb%3Ex%3C%2Fb%3E" "/batches/1?ok=pipeline.flash_project_added" "/batches?ok=nope.x"
+  "/campaigns?ok=pipeline.flash_campaign_created" "/campaigns/1?ok=pipeline.flash_campaign_closed" "/campaigns/999999" "/batches/999999"
+  "/supervision?error=x" "/supervision/1?ok=pipeline.flash_finding_recorded" "/supervision/999999" "/land?ok=pipeline.flash_land_granted" "/programs?lang=en")
 # Data the demo lacks, so every panel of the project page is drawn: spans not counted on a
 # clock, a decided and a pending date change, a progress report; free text carries markup.
 jar="$data/setup.jar"

@@ -8,16 +8,13 @@ pub mod auth;
 pub mod download;
 mod error;
 mod extract;
+mod fields;
 mod forms;
 mod guard;
 mod page;
 mod panels;
 mod query;
 pub mod webhook;
-
-// The old layout, being emptied into the mechanisms below.
-mod pipeline_api;
-mod ui;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod signin;
@@ -112,9 +109,6 @@ pub const MECHANISMS: &[Mechanism] = &[
     supervision::MECHANISM,
     land::MECHANISM,
     programmes::MECHANISM,
-    // The old layout, being emptied into the mechanisms above.
-    Mechanism { name: "ui", pages: ui::router, api: Mechanism::none, write_routes: &[] },
-    Mechanism { name: "pipeline", pages: Mechanism::none, api: pipeline_api::router, write_routes: pipeline_api::WRITE_ROUTES },
 ];
 
 /// The whole application, with sign-in, CSRF, size limits and security headers on every route.

@@ -120,16 +120,6 @@ pub fn stage_label(lang: Lang, s: zhantu_domain::Stage) -> &'static str {
     }
 }
 
-/// Escapes text for HTML. Pages use templates, which escape by themselves: this is for the
-/// few strings built outside a page (SVG exports).
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// Only same-site relative paths may be redirected to after sign-in. Browsers drop tabs and
 /// newlines and read `\` as `/`, so `/\t/evil.example` would leave the site: such paths are
 /// refused whole.

@@ -7,6 +7,7 @@
 
 mod format;
 pub mod filters;
+pub mod programmes;
 pub mod i18n;
 pub mod problem_table;
 pub mod select;
@@ -39,18 +40,6 @@ impl Markup {
             tracing::error!(error = %e, "a template failed to render");
             String::new()
         })))
-    }
-    /// Several pieces, one after the other.
-    pub fn join(parts: impl IntoIterator<Item = Markup>) -> Markup {
-        Markup(parts.into_iter().map(|m| m.0).collect())
-    }
-    /// HTML built by hand with `format!` and `esc`, from the pages not yet moved to templates.
-    /// Being removed: no new caller.
-    pub fn legacy(html: String) -> Markup {
-        Markup(html)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
     pub fn into_string(self) -> String {
         self.0
@@ -147,9 +136,6 @@ impl Ctx {
     }
     pub fn long_date(&self, d: chrono::NaiveDate) -> String {
         long_date(self.lang, d)
-    }
-    pub fn stage(&self, s: zhantu_domain::Stage) -> &'static str {
-        stage_label(self.lang, s)
     }
     pub fn light(&self, l: zhantu_domain::lights::Light) -> &'static str {
         light_label(self.lang, l)
@@ -336,11 +322,6 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         other: cx.lang.other(),
         back: qv(&strip_param(&cx.uri, "lang")),
     })
-}
-
-/// `layout` for a body built by hand (pages not yet moved to templates). Being removed.
-pub fn layout_legacy(cx: &Ctx, title: &str, body: &str, scripts: &[&str]) -> Html<String> {
-    layout(cx, title, Markup::legacy(body.to_string()), scripts)
 }
 
 #[derive(Template)]

@@ -735,7 +735,7 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
 }
 
 /// How the access test exercises this area's write routes (one entry per route in
-/// `zhantu_web::pipeline_api::WRITE_ROUTES`).
+/// the `WRITE_ROUTES` of the web crate's `leads`, `batches`, `campaigns`, `supervision` and `land`).
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, leads) = app.get("/api/v1/leads").await;
     let lead = arr(&leads["items"])[0].clone();

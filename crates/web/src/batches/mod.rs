@@ -1,0 +1,32 @@
+//! Groundbreaking batches (集中开工): the JSON routes under `/api/v1/batches` and the
+//! `/batches` pages with their forms.
+
+mod api;
+mod pages;
+
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::routing::{get, post};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "batches",
+    pages,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/batches"),
+    ("PATCH", "/api/v1/batches/{id}"),
+    ("POST", "/api/v1/batches/{id}/projects"),
+    ("DELETE", "/api/v1/batches/{id}/projects/{project_id}"),
+    ("POST", "/batches"),
+    ("POST", "/batches/{id}/projects"),
+];
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/batches", get(pages::batches).post(pages::batch_form))
+        .route("/batches/{id}", get(pages::batch))
+        .route("/batches/{id}/projects", post(pages::batch_project_form))
+}

@@ -1,0 +1,227 @@
+//! The JSON routes of the campaigns (攻坚行动, nested under `/api/v1`): the list, one campaign
+//! with its leaderboard (擂台榜), create, add target nodes, close with the report, and the
+//! workbook exports. Every signed-in user reads them; coordinators manage them
+//! (`Action::Verify`).
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::Action;
+use zhantu_domain::parse_date;
+use zhantu_domain::pipeline::parse_gate_nodes;
+use zhantu_domain::table::{Cell, ColKind, Column, Table};
+use zhantu_store::pipeline::{CampaignDetail, CampaignSummary, NewCampaign};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns", get(list_campaigns).post(create_campaign))
+        .route("/campaigns/export.xlsx", get(export_campaigns))
+        .route("/campaigns/{id}", get(get_campaign))
+        .route("/campaigns/{id}/leaderboard.xlsx", get(export_leaderboard))
+        .route("/campaigns/{id}/targets", post(add_campaign_targets))
+        .route("/campaigns/{id}/close", post(close_campaign))
+}
+
+async fn list_campaigns(State(st): State<AppState>, _a: Auth) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "items": st.store.list_campaigns().await? })))
+}
+
+async fn get_campaign(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> Result<Json<CampaignDetail>, ApiError> {
+    Ok(Json(st.store.campaign(id).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct CampaignBody {
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub unit_ids: Vec<i64>,
+    #[serde(default)]
+    pub node_ids: Vec<i64>,
+    /// Target every open node of these names (text `政策处理、土地摘牌` or a list) planned in the window.
+    #[serde(default)]
+    pub node_names: Value,
+}
+
+pub(super) async fn do_create_campaign(st: &AppState, a: &Auth, b: &CampaignBody) -> Result<i64, ApiError> {
+    a.actor.may(Action::Verify)?;
+    let node_names = match &b.node_names {
+        Value::Null => Vec::new(),
+        Value::String(s) if s.trim().is_empty() => Vec::new(),
+        Value::String(s) => parse_gate_nodes(s),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => return Err(ApiError::bad_request("invalid_field", "攻坚节点名称应为文字或文字列表")),
+    };
+    let n = NewCampaign {
+        name: b.name.chars().take(200).collect(),
+        starts_on: parse_date(&b.starts_on)?,
+        ends_on: parse_date(&b.ends_on)?,
+        description: b.description.chars().take(4000).collect(),
+        unit_ids: b.unit_ids.clone(),
+        node_ids: b.node_ids.clone(),
+        node_names,
+    };
+    Ok(st.store.create_campaign(&n, &a.audit()).await?)
+}
+
+async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<CampaignBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = do_create_campaign(&st, &a, &b).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Deserialize)]
+struct NodesBody {
+    node_ids: Vec<i64>,
+}
+
+async fn add_campaign_targets(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<NodesBody>,
+) -> Result<Json<Value>, ApiError> {
+    a.actor.may(Action::Verify)?;
+    let added = st.store.add_campaign_targets(id, &b.node_ids, &a.audit()).await?;
+    Ok(Json(json!({ "added": added })))
+}
+
+#[derive(Deserialize)]
+struct CloseBody {
+    version: i64,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn do_close_campaign(st: &AppState, a: &Auth, id: i64, version: i64, note: &str) -> Result<i64, ApiError> {
+    a.actor.may(Action::Verify)?;
+    Ok(st
+        .store
+        .close_campaign(id, version, &note.chars().take(8000).collect::<String>(), &a.audit())
+        .await?)
+}
+
+async fn close_campaign(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<CloseBody>,
+) -> Result<Json<Value>, ApiError> {
+    let v = do_close_campaign(&st, &a, id, b.version, &b.note).await?;
+    Ok(Json(
+        json!({ "id": id, "status": "closed", "version": v, "report": st.store.campaign(id).await?.report }),
+    ))
+}
+
+/// The campaigns list (for the reports, too).
+pub fn campaigns_table(items: &[CampaignSummary]) -> Table {
+    let mut t = Table::new(
+        "攻坚行动",
+        vec![
+            Column::new("攻坚行动", ColKind::Text),
+            Column::new("开始", ColKind::Date),
+            Column::new("结束", ColKind::Date),
+            Column::new("状态", ColKind::Text),
+            Column::new("攻坚节点", ColKind::Int),
+            Column::new("已销号", ColKind::Int),
+            Column::new("按期销号", ColKind::Int),
+            Column::new("逾期未销号", ColKind::Int),
+            Column::new("销号率", ColKind::Pct),
+        ],
+    );
+    for c in items {
+        t.push(vec![
+            Cell::Text(c.name.clone()),
+            Cell::Date(c.starts_on),
+            Cell::Date(c.ends_on),
+            Cell::Text(if c.status == "closed" { "已总结" } else { "进行中" }.into()),
+            Cell::Int(c.completion.target_nodes as i64),
+            Cell::Int(c.completion.closed_nodes as i64),
+            Cell::Int(c.completion.closed_in_time as i64),
+            Cell::Int(c.completion.overdue as i64),
+            c.completion.rate_pct.map(Cell::Pct).unwrap_or(Cell::Empty),
+        ]);
+    }
+    t
+}
+
+/// A campaign's leaderboard and its targets (for the reports, too).
+pub fn leaderboard_tables(c: &CampaignDetail) -> Vec<Table> {
+    let mut t = Table::new(
+        "擂台榜",
+        vec![
+            Column::new("排名", ColKind::Int),
+            Column::new("单位", ColKind::Text),
+            Column::new("攻坚节点", ColKind::Int),
+            Column::new("按期销号", ColKind::Int),
+            Column::new("逾期销号", ColKind::Int),
+            Column::new("逾期未销号", ColKind::Int),
+            Column::new("未到期", ColKind::Int),
+            Column::new("按期销号率", ColKind::Pct),
+        ],
+    )
+    .with_title(format!("{}擂台榜", c.campaign.name));
+    for r in &c.leaderboard {
+        t.push(vec![
+            if r.rank == 0 { Cell::Empty } else { Cell::Int(r.rank as i64) },
+            Cell::Text(r.unit_name.clone()),
+            Cell::Int(r.targets as i64),
+            Cell::Int(r.closed_on_time as i64),
+            Cell::Int(r.closed_late as i64),
+            Cell::Int(r.open_overdue as i64),
+            Cell::Int(r.open as i64),
+            r.on_time_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
+        ]);
+    }
+    let mut n = Table::new(
+        "攻坚节点",
+        vec![
+            Column::new("项目", ColKind::Text),
+            Column::new("节点", ColKind::Text),
+            Column::new("责任单位", ColKind::Text),
+            Column::new("计划完成", ColKind::Date),
+            Column::new("状态", ColKind::Text),
+            Column::new("实际完成", ColKind::Date),
+        ],
+    );
+    for x in &c.targets {
+        n.push(vec![
+            Cell::Text(x.project_name.clone()),
+            Cell::Text(x.node_name.clone()),
+            Cell::Text(x.unit_name.clone()),
+            Cell::Date(x.planned_on),
+            Cell::Text(
+                zhantu_domain::model::NodeStatus::from_code(&x.status)
+                    .map(|s| s.label_zh())
+                    .unwrap_or("")
+                    .into(),
+            ),
+            x.actual_on.map(Cell::Date).unwrap_or(Cell::Empty),
+        ]);
+    }
+    vec![t, n]
+}
+
+async fn export_campaigns(State(st): State<AppState>, _a: Auth) -> Result<Response, ApiError> {
+    crate::download::xlsx("攻坚行动.xlsx", &[campaigns_table(&st.store.list_campaigns().await?)])
+}
+
+async fn export_leaderboard(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let c = st.store.campaign(id).await?;
+    crate::download::xlsx("攻坚擂台榜.xlsx", &leaderboard_tables(&c))
+}

@@ -1,0 +1,31 @@
+//! Campaigns (攻坚行动, with their 擂台榜 leaderboards): the JSON routes under
+//! `/api/v1/campaigns` and the `/campaigns` pages with their forms.
+
+mod api;
+mod pages;
+
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::routing::{get, post};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "campaigns",
+    pages,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/campaigns"),
+    ("POST", "/api/v1/campaigns/{id}/targets"),
+    ("POST", "/api/v1/campaigns/{id}/close"),
+    ("POST", "/campaigns"),
+    ("POST", "/campaigns/{id}/close"),
+];
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns", get(pages::campaigns).post(pages::campaign_form))
+        .route("/campaigns/{id}", get(pages::campaign))
+        .route("/campaigns/{id}/close", post(pages::campaign_close_form))
+}

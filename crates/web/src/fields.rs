@@ -1,0 +1,32 @@
+//! Optional fields that the request bodies, queries and forms of several mechanisms share,
+//! read with the domain's parsers: a date (today's as-of date when absent is the caller's
+//! choice), a year, and a form's version number. Imports no mechanism.
+
+use crate::error::ApiError;
+use crate::extract::non_empty;
+use zhantu_domain::parse_date;
+
+/// A date field; empty or absent is `None`.
+pub fn opt_date(v: &Option<String>) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    Ok(non_empty(v).map(parse_date).transpose()?)
+}
+
+/// A `year` query parameter (2000–2100); empty or absent is `None`.
+pub fn opt_year(v: &Option<String>) -> Result<Option<i32>, ApiError> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .map(Some)
+            .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("年份“{s}”无效"))),
+    }
+}
+
+/// The version a form carries back (the record's optimistic lock).
+pub fn form_version(v: &str) -> Result<i64, ApiError> {
+    v.trim()
+        .parse::<i64>()
+        .map_err(|_| ApiError::bad_request("invalid_field", "版本号无效"))
+}

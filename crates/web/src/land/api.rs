@@ -1,0 +1,183 @@
+//! The JSON routes of the land quota ledger (用地指标, nested under `/api/v1`): the ledger
+//! with its years and warnings, the warnings alone, grants from above and allocations to
+//! projects, and the workbook export. Every signed-in user reads it; coordinators write it
+//! (`Action::Verify`).
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, opt_id};
+use crate::fields::opt_date;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::LandArea;
+use zhantu_domain::access::Action;
+use zhantu_domain::table::{Cell, ColKind, Column, Table};
+use zhantu_store::pipeline::{LandLedger, NewLandEntry};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/land", get(land))
+        .route("/land/warnings", get(land_warnings))
+        .route("/land/export.xlsx", get(export_land))
+        .route("/land/grants", post(grant_land))
+        .route("/land/allocations", post(allocate_land))
+}
+
+/// Land as a number of 亩 or text (`12.5亩`).
+pub(super) fn area_value(v: &Value) -> Result<LandArea, ApiError> {
+    match v {
+        Value::Number(n) => Ok(LandArea::parse(&n.to_string())?),
+        Value::String(s) => Ok(LandArea::parse(s)?),
+        _ => Err(ApiError::bad_request("invalid_land_area", "用地面积应为数字（亩）")),
+    }
+}
+
+async fn land(State(st): State<AppState>, _a: Auth) -> Result<Json<LandLedger>, ApiError> {
+    Ok(Json(st.store.land_ledger().await?))
+}
+
+#[derive(Deserialize, Default)]
+struct WarnQuery {
+    days: Option<String>,
+}
+
+async fn land_warnings(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<WarnQuery>) -> Result<Json<Value>, ApiError> {
+    let days = opt_id(&q.days, "天数")?
+        .unwrap_or(zhantu_store::pipeline::LAND_WARNING_DAYS)
+        .clamp(0, 3650);
+    Ok(Json(json!({ "days": days, "items": st.store.land_warnings(days).await? })))
+}
+
+#[derive(Deserialize)]
+pub(super) struct LandBody {
+    #[serde(default)]
+    pub entry_on: Option<String>,
+    pub area: Value,
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    #[serde(default)]
+    pub document: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+async fn land_entry(st: &AppState, b: &LandBody) -> Result<NewLandEntry, ApiError> {
+    Ok(NewLandEntry {
+        entry_on: match opt_date(&b.entry_on)? {
+            Some(d) => d,
+            None => st.store.as_of().await?,
+        },
+        area: area_value(&b.area)?,
+        project_id: b.project_id,
+        document: b.document.chars().take(300).collect(),
+        note: b.note.chars().take(1000).collect(),
+    })
+}
+
+pub(super) async fn do_grant_land(st: &AppState, a: &Auth, b: &LandBody) -> Result<i64, ApiError> {
+    a.actor.may(Action::Verify)?;
+    Ok(st.store.grant_land(&land_entry(st, b).await?, &a.audit()).await?)
+}
+
+async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = do_grant_land(&st, &a, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
+    ))
+}
+
+pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> Result<i64, ApiError> {
+    a.actor.may(Action::Verify)?;
+    Ok(st.store.allocate_land(&land_entry(st, b).await?, &a.audit()).await?)
+}
+
+async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = do_allocate_land(&st, &a, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
+    ))
+}
+
+/// The land ledger, its years and its warnings (for the reports, too).
+pub fn land_tables(l: &LandLedger) -> Vec<Table> {
+    let mut t = Table::new(
+        "用地指标台账",
+        vec![
+            Column::new("日期", ColKind::Date),
+            Column::new("类型", ColKind::Text),
+            Column::new("面积（亩）", ColKind::Area),
+            Column::new("项目", ColKind::Text),
+            Column::new("文号/依据", ColKind::Text),
+            Column::new("备注", ColKind::Text),
+        ],
+    )
+    .with_title(format!(
+        "用地指标台账（下达{}，已分配{}，余额{}）",
+        l.balance.granted, l.balance.allocated, l.balance.balance
+    ));
+    for e in &l.entries {
+        t.push(vec![
+            Cell::Date(e.entry_on),
+            Cell::Text(e.kind.label_zh().into()),
+            Cell::Area(e.area),
+            Cell::Text(e.project_name.clone().unwrap_or_default()),
+            Cell::Text(e.document.clone()),
+            Cell::Text(e.note.clone()),
+        ]);
+    }
+    let mut y = Table::new(
+        "按年汇总",
+        vec![
+            Column::new("年份", ColKind::Int),
+            Column::new("下达（亩）", ColKind::Area),
+            Column::new("分配（亩）", ColKind::Area),
+            Column::new("收回（亩）", ColKind::Area),
+            Column::new("年末余额（亩）", ColKind::Area),
+        ],
+    );
+    for r in &l.years {
+        y.push(vec![
+            Cell::Int(r.year as i64),
+            Cell::Area(r.granted),
+            Cell::Area(r.allocated),
+            Cell::Area(r.released),
+            Cell::Area(r.closing_balance),
+        ]);
+    }
+    let mut w = Table::new(
+        "用地预警",
+        vec![
+            Column::new("项目", ColKind::Text),
+            Column::new("节点", ColKind::Text),
+            Column::new("计划完成", ColKind::Date),
+            Column::new("剩余天数", ColKind::Int),
+            Column::new("需用地（亩）", ColKind::Area),
+            Column::new("已分配（亩）", ColKind::Area),
+            Column::new("缺口（亩）", ColKind::Area),
+        ],
+    );
+    for x in &l.warnings {
+        w.push(vec![
+            Cell::Text(x.need.project_name.clone()),
+            Cell::Text(x.need.node_name.clone()),
+            Cell::Date(x.need.planned_on),
+            Cell::Int(x.days_left),
+            Cell::Area(x.need.land_area),
+            Cell::Area(x.need.allocated),
+            Cell::Area(x.shortfall),
+        ]);
+    }
+    vec![t, y, w]
+}
+
+async fn export_land(State(st): State<AppState>, _a: Auth) -> Result<Response, ApiError> {
+    crate::download::xlsx("用地指标台账.xlsx", &land_tables(&st.store.land_ledger().await?))
+}

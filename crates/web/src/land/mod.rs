@@ -1,0 +1,30 @@
+//! The land quota ledger (用地指标台账): the JSON routes under `/api/v1/land` and the `/land`
+//! page with its forms.
+
+mod api;
+mod pages;
+
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::routing::{get, post};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "land",
+    pages,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/land/grants"),
+    ("POST", "/api/v1/land/allocations"),
+    ("POST", "/land/allocations"),
+    ("POST", "/land/grants"),
+];
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/land", get(pages::land))
+        .route("/land/allocations", post(pages::allocation_form))
+        .route("/land/grants", post(pages::grant_form))
+}

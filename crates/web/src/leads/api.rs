@@ -1,0 +1,348 @@
+//! The JSON routes of the investment-attraction leads (nested under `/api/v1`): list, funnel,
+//! one lead, create, edit, move along the stages, and the workbook export.
+//!
+//! Leads are read by the district-wide roles, and by unit roles for the teams in their scope;
+//! they are written with `Action::Edit` on the lead's team unit: coordinators everywhere,
+//! unit editors for the leads of their own unit and the units below (a street's own 招商
+//! work), viewers and leaders never.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, IdPath, non_empty, opt_id};
+use crate::fields::opt_date;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zhantu_domain::access::{Action, Actor};
+use zhantu_domain::model::LeadStage;
+use zhantu_domain::table::{Cell, ColKind, Column, Table};
+use zhantu_domain::{Money, MoneyUnit};
+use zhantu_store::pipeline::{LandingProject, Lead, LeadChange, LeadFilter, LeadFunnel, LeadMove, NewLead};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/leads", get(list_leads).post(create_lead))
+        .route("/leads/funnel", get(funnel))
+        .route("/leads/export.xlsx", get(export_leads))
+        .route("/leads/{id}", get(get_lead).patch(update_lead))
+        .route("/leads/{id}/stage", post(move_lead))
+}
+
+// ------------------------------------------------------------------ parsing helpers
+
+/// Money as a number of 万元 or text with its unit.
+fn money_value(v: &Value, what: &str) -> Result<Money, ApiError> {
+    let m = match v {
+        Value::Null => return Ok(Money::ZERO),
+        Value::Number(n) => Money::parse(&n.to_string(), MoneyUnit::Wan)?,
+        Value::String(s) if s.trim().is_empty() => return Ok(Money::ZERO),
+        Value::String(s) => Money::parse(s, MoneyUnit::Wan)?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_money",
+                format!("{what}应为数字（万元）或带单位的文字"),
+            ));
+        }
+    };
+    if m.yuan() < 0 {
+        return Err(ApiError::bad_request("invalid_money", format!("{what}不能为负数")));
+    }
+    Ok(m)
+}
+
+/// Foreign investment in 万美元 → US cents.
+fn usd_cents(v: &Value) -> Result<Option<i64>, ApiError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        other => {
+            let m = money_value(other, "外资金额（万美元）")?;
+            m.yuan()
+                .checked_mul(100)
+                .map(Some)
+                .ok_or_else(|| ApiError::bad_request("invalid_money", "外资金额过大"))
+        }
+    }
+}
+
+
+fn lead_stage(s: &str) -> Result<LeadStage, ApiError> {
+    let s = s.trim();
+    LeadStage::ALL
+        .iter()
+        .copied()
+        .find(|x| x.code() == s || x.label_zh() == s)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_stage",
+                format!("招商阶段“{s}”无效：应为 talks（洽谈）、signed（签约）、landed（落地）或 dropped（终止）"),
+            )
+        })
+}
+
+
+/// The leads a reader sees: all for district-wide roles, else the teams in scope.
+pub(super) fn lead_scope(actor: &Actor) -> Option<Vec<i64>> {
+    (!actor.reads_all()).then(|| actor.unit_scope.clone())
+}
+
+async fn lead_for(st: &AppState, actor: &Actor, id: i64, write: bool) -> Result<Lead, ApiError> {
+    let l = match st.store.lead(id).await {
+        Err(zhantu_store::StoreError::NotFound) => return Err(ApiError::not_found(format!("招商线索 {id} 不存在"))),
+        other => other?,
+    };
+    let unit_id = l.team_unit_id;
+    actor.may(if write {
+        Action::Edit { unit_id }
+    } else {
+        Action::Read { unit_id }
+    })?;
+    Ok(l)
+}
+
+// ------------------------------------------------------------------ leads
+
+#[derive(Deserialize, Default)]
+pub(super) struct LeadsQuery {
+    pub stage: Option<String>,
+    pub team: Option<String>,
+    pub leader: Option<String>,
+}
+
+impl LeadsQuery {
+    pub(super) fn filter(&self, actor: &Actor) -> Result<LeadFilter, ApiError> {
+        Ok(LeadFilter {
+            stage: non_empty(&self.stage).map(lead_stage).transpose()?,
+            team: opt_id(&self.team, "招商组")?,
+            leader: opt_id(&self.leader, "包干领导")?,
+            scope: lead_scope(actor),
+        })
+    }
+}
+
+async fn list_leads(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<LeadsQuery>) -> Result<Json<Value>, ApiError> {
+    let items = st.store.list_leads(&q.filter(&a.actor)?).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+async fn funnel(State(st): State<AppState>, a: Auth) -> Result<Json<LeadFunnel>, ApiError> {
+    Ok(Json(st.store.lead_funnel(lead_scope(&a.actor)).await?))
+}
+
+async fn get_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Lead>, ApiError> {
+    Ok(Json(lead_for(&st, &a.actor, id, false).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct NewLeadBody {
+    pub name: String,
+    #[serde(default)]
+    pub investor: String,
+    pub team_unit_id: i64,
+    #[serde(default)]
+    pub leader_id: Option<i64>,
+    #[serde(default)]
+    pub signed_amount: Value,
+    /// 万美元.
+    #[serde(default)]
+    pub foreign_usd: Value,
+    #[serde(default)]
+    pub source_region: String,
+    #[serde(default)]
+    pub first_contact_on: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub(super) async fn do_create_lead(st: &AppState, a: &Auth, b: &NewLeadBody) -> Result<Lead, ApiError> {
+    a.actor.may(Action::Edit { unit_id: b.team_unit_id })?;
+    if b.name.trim().is_empty() || b.name.chars().count() > 200 {
+        return Err(ApiError::bad_request("invalid_field", "线索名称不能为空，且不超过200个字"));
+    }
+    let first = match opt_date(&b.first_contact_on)? {
+        Some(d) => d,
+        None => st.store.as_of().await?,
+    };
+    let n = NewLead {
+        name: b.name.clone(),
+        investor: b.investor.clone(),
+        team_unit_id: b.team_unit_id,
+        leader_id: b.leader_id,
+        signed_amount: money_value(&b.signed_amount, "协议投资额")?,
+        foreign_usd_cents: usd_cents(&b.foreign_usd)?,
+        source_region: b.source_region.chars().take(100).collect(),
+        first_contact_on: first,
+        note: b.note.chars().take(2000).collect(),
+    };
+    Ok(st.store.create_lead(&n, &a.audit()).await?)
+}
+
+async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadBody>) -> Result<(StatusCode, Json<Lead>), ApiError> {
+    Ok((StatusCode::CREATED, Json(do_create_lead(&st, &a, &b).await?)))
+}
+
+#[derive(Deserialize)]
+struct LeadPatch {
+    version: i64,
+    name: Option<String>,
+    investor: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    leader_id: Option<Option<i64>>,
+    signed_amount: Option<Value>,
+    foreign_usd: Option<Value>,
+    source_region: Option<String>,
+    note: Option<String>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Ok(Some(Option::<i64>::deserialize(d)?))
+}
+
+async fn update_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<LeadPatch>) -> Result<Json<Lead>, ApiError> {
+    lead_for(&st, &a.actor, id, true).await?;
+    let c = LeadChange {
+        name: b.name,
+        investor: b.investor,
+        leader_id: b.leader_id,
+        signed_amount: b.signed_amount.as_ref().map(|v| money_value(v, "协议投资额")).transpose()?,
+        foreign_usd_cents: b.foreign_usd.as_ref().map(usd_cents).transpose()?,
+        source_region: b.source_region,
+        note: b.note,
+    };
+    Ok(Json(st.store.update_lead(id, b.version, &c, &a.audit()).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct StageBody {
+    pub version: i64,
+    /// talks / signed / landed / dropped, or 洽谈 / 签约 / 落地 / 终止.
+    pub to: String,
+    #[serde(default)]
+    pub on: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+    /// 落地: link this project…
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    /// …or create one of this type (industrial, commercial, …).
+    #[serde(default)]
+    pub create_project_type: Option<String>,
+    /// The new project's unit (the lead's team when absent).
+    #[serde(default)]
+    pub project_unit_id: Option<i64>,
+}
+
+pub(super) async fn do_move_lead(st: &AppState, a: &Auth, id: i64, b: &StageBody) -> Result<Lead, ApiError> {
+    lead_for(st, &a.actor, id, true).await?;
+    let on = match opt_date(&b.on)? {
+        Some(d) => d,
+        None => st.store.as_of().await?,
+    };
+    let mv = LeadMove {
+        to: lead_stage(&b.to)?,
+        on,
+        reason: b.reason.chars().take(500).collect(),
+        project_id: b.project_id,
+        new_project: b
+            .create_project_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|t| LandingProject {
+                project_type: t.to_string(),
+                unit_id: b.project_unit_id,
+            }),
+    };
+    Ok(st.store.move_lead(id, b.version, &mv, &a.audit()).await?)
+}
+
+async fn move_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<StageBody>) -> Result<Json<Lead>, ApiError> {
+    Ok(Json(do_move_lead(&st, &a, id, &b).await?))
+}
+
+/// The leads list and the funnels as a workbook (for the reports, too).
+pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
+    let mut t = Table::new(
+        "招商线索",
+        vec![
+            Column::new("线索名称", ColKind::Text),
+            Column::new("投资方", ColKind::Text),
+            Column::new("招商组", ColKind::Text),
+            Column::new("包干领导", ColKind::Text),
+            Column::new("阶段", ColKind::Text),
+            Column::new("协议投资额（万元）", ColKind::Money),
+            Column::new("外资（万美元）", ColKind::Money),
+            Column::new("来源地", ColKind::Text),
+            Column::new("首次接洽", ColKind::Date),
+            Column::new("签约日期", ColKind::Date),
+            Column::new("落地日期", ColKind::Date),
+            Column::new("落地项目", ColKind::Text),
+        ],
+    )
+    .with_title("招商引资项目签约落地表");
+    let od = |d: Option<chrono::NaiveDate>| d.map(Cell::Date).unwrap_or(Cell::Empty);
+    for l in leads {
+        t.push(vec![
+            Cell::Text(l.name.clone()),
+            Cell::Text(l.investor.clone()),
+            Cell::Text(l.team_name.clone()),
+            Cell::Text(l.leader_name.clone().unwrap_or_default()),
+            Cell::Text(l.stage.label_zh().into()),
+            Cell::Money(l.signed_amount),
+            l.foreign_usd_cents
+                .map(|c| Cell::Money(Money::from_yuan(c / 100)))
+                .unwrap_or(Cell::Empty),
+            Cell::Text(l.source_region.clone()),
+            Cell::Date(l.first_contact_on),
+            od(l.signed_on),
+            od(l.landed_on),
+            Cell::Text(l.project_name.clone().unwrap_or_default()),
+        ]);
+    }
+    let funnel_table = |sheet: &str, who: &str, rows: &[zhantu_domain::pipeline::FunnelRow]| {
+        let mut f = Table::new(
+            sheet,
+            vec![
+                Column::new(who, ColKind::Text),
+                Column::new("线索数", ColKind::Int),
+                Column::new("洽谈", ColKind::Int),
+                Column::new("签约", ColKind::Int),
+                Column::new("落地", ColKind::Int),
+                Column::new("终止", ColKind::Int),
+                Column::new("签约额（万元）", ColKind::Money),
+                Column::new("签约率", ColKind::Pct),
+                Column::new("落地率", ColKind::Pct),
+            ],
+        );
+        for r in rows.iter().chain(std::iter::once(&funnel.total)) {
+            f.push(vec![
+                Cell::Text(r.group.clone()),
+                Cell::Int(r.total as i64),
+                Cell::Int(r.talks as i64),
+                Cell::Int(r.signed as i64),
+                Cell::Int(r.landed as i64),
+                Cell::Int(r.dropped as i64),
+                Cell::Money(r.signed_amount),
+                r.signing_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
+                r.landing_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
+            ]);
+        }
+        f
+    };
+    vec![
+        t,
+        funnel_table("按招商组", "招商组", &funnel.by_team),
+        funnel_table("按包干领导", "包干领导", &funnel.by_leader),
+    ]
+}
+
+async fn export_leads(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<LeadsQuery>) -> Result<Response, ApiError> {
+    let leads = st.store.list_leads(&q.filter(&a.actor)?).await?;
+    let funnel = st.store.lead_funnel(lead_scope(&a.actor)).await?;
+    crate::download::xlsx("招商引资线索.xlsx", &leads_tables(&leads, &funnel))
+}

@@ -1,0 +1,31 @@
+//! Investment-attraction leads (招商引资线索): the JSON routes under `/api/v1/leads` and the
+//! `/attraction` page with its forms.
+
+mod api;
+mod pages;
+
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::routing::{get, post};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "leads",
+    pages,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/leads"),
+    ("PATCH", "/api/v1/leads/{id}"),
+    ("POST", "/api/v1/leads/{id}/stage"),
+    ("POST", "/attraction/leads"),
+    ("POST", "/attraction/leads/{id}/stage"),
+];
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/attraction", get(pages::attraction))
+        .route("/attraction/leads", post(pages::lead_form))
+        .route("/attraction/leads/{id}/stage", post(pages::stage_form))
+}

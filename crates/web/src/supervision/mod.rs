@@ -1,0 +1,34 @@
+//! Supervision rounds (督查): the JSON routes under `/api/v1/supervision` and the
+//! `/supervision` pages with their forms.
+
+mod api;
+mod pages;
+
+use crate::{AppState, Mechanism};
+use axum::Router;
+use axum::routing::{get, post};
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "supervision",
+    pages,
+    api: api::router,
+    write_routes: WRITE_ROUTES,
+};
+
+const WRITE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/supervision"),
+    ("POST", "/api/v1/supervision/{id}/targets"),
+    ("POST", "/api/v1/supervision/{id}/findings"),
+    ("POST", "/api/v1/supervision/{id}/close"),
+    ("POST", "/supervision"),
+    ("POST", "/supervision/{id}/findings"),
+    ("POST", "/supervision/{id}/close"),
+];
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/supervision", get(pages::supervision).post(pages::round_form))
+        .route("/supervision/{id}", get(pages::round))
+        .route("/supervision/{id}/close", post(pages::round_close_form))
+        .route("/supervision/{id}/findings", post(pages::finding_form))
+}

@@ -1,0 +1,202 @@
+//! The pages of the supervision rounds: the rounds with the new-round form and the suggested
+//! targets (`/supervision`), one round with its finding forms and its report
+//! (`/supervision/{id}`). The forms call the same functions as the JSON API.
+
+use super::api::{self, FindingBody, RoundBody};
+use crate::error::ApiError;
+use crate::extract::IdPath;
+use crate::page::programmes::{FLASH, nav};
+use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv};
+use askama::Template;
+use crate::{AppState, fields};
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use zhantu_domain::access::Action;
+use zhantu_domain::lights::Light;
+use zhantu_domain::pipeline::RedCandidate;
+use zhantu_store::pipeline::{Named, RoundDetail, RoundSummary, RoundTarget};
+
+/// A round's state: its report issued, or findings still being recorded.
+fn round_status(cx: &Ctx, status: &str) -> &'static str {
+    if status == "closed" {
+        cx.t("pipeline.round_closed")
+    } else {
+        cx.t("pipeline.round_open")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "supervision/list.html")]
+struct ListPage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    nav: Markup,
+    flash: Markup,
+    rounds: Vec<RoundSummary>,
+    /// The district leaders, for those who may lead a round.
+    leaders: Option<Vec<Named>>,
+    /// The suggested targets, for district-wide readers.
+    suggested: Option<Vec<RedCandidate>>,
+    token: &'a str,
+}
+
+impl ListPage<'_> {
+    fn status(&self, s: &str) -> &'static str {
+        round_status(self.cx, s)
+    }
+}
+
+pub(super) async fn supervision(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+    let title = cx.t("pipeline.supervision");
+    let rounds = st.store.list_rounds().await?;
+    let suggested = if cx.auth.actor.reads_all() {
+        Some(st.store.suggested_targets(None, 10).await?)
+    } else {
+        None
+    };
+    let leaders = if cx.auth.actor.may(Action::Comment).is_ok() {
+        Some(st.store.pipeline_choices().await?.1)
+    } else {
+        None
+    };
+    let body = Markup::of(&ListPage {
+        cx: &cx,
+        title,
+        nav: nav(&cx),
+        flash: f.show(&cx, FLASH),
+        rounds,
+        leaders,
+        suggested,
+        token: cx.csrf(),
+    });
+    Ok(layout(&cx, title, body, &[]))
+}
+
+#[derive(Template)]
+#[template(path = "supervision/detail.html")]
+struct DetailPage<'a> {
+    cx: &'a Ctx,
+    title: &'a str,
+    nav: Markup,
+    flash: Markup,
+    d: &'a RoundDetail,
+    status: &'static str,
+    /// The issued report's lines once closed, else the report drawn from the findings.
+    paragraphs: Vec<&'a str>,
+    may: bool,
+    token: &'a str,
+}
+
+impl DetailPage<'_> {
+    fn light(&self, x: &RoundTarget) -> Markup {
+        light_badge(self.cx.lang, x.light.as_deref().and_then(Light::from_code), None)
+    }
+}
+
+pub(super) async fn round(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+    let rep = st.store.round_report(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let d = &rep.detail;
+    let paragraphs: Vec<&str> = if d.round.status == "closed" && !d.round.report.is_empty() {
+        d.round.report.lines().collect()
+    } else {
+        rep.paragraphs.iter().map(String::as_str).collect()
+    };
+    let body = Markup::of(&DetailPage {
+        cx: &cx,
+        title: &d.round.name,
+        nav: nav(&cx),
+        flash: f.show(&cx, FLASH),
+        d,
+        status: round_status(&cx, &d.round.status),
+        paragraphs,
+        may: cx.auth.actor.may(Action::Comment).is_ok() && d.round.status == "open",
+        token: cx.csrf(),
+    });
+    Ok(layout(&cx, &d.round.name, body, &[]))
+}
+
+#[derive(Deserialize)]
+pub(super) struct FindingForm {
+    project_id: String,
+    finding: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+pub(super) async fn finding_form(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>, Form(f): Form<FindingForm>) -> Response {
+    let to = format!("/supervision/{}", qv(&id));
+    let r = async {
+        let id = id.parse::<i64>().map_err(|_| ApiError::not_found("记录不存在"))?;
+        let project_id = f
+            .project_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request("invalid_field", "项目编号应为数字"))?;
+        let body = FindingBody {
+            project_id,
+            finding: f.finding.clone(),
+            deadline: Some(f.deadline.clone()),
+            unit_id: None,
+        };
+        api::do_record_finding(&st, &cx.auth, id, &body).await
+    }
+    .await;
+    back(&to, r.map(|_| "pipeline.flash_finding_recorded"))
+}
+
+#[derive(Deserialize)]
+pub(super) struct RoundForm {
+    name: String,
+    #[serde(default)]
+    leader_id: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    suggested: String,
+}
+
+pub(super) async fn round_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<RoundForm>) -> Response {
+    let r = async {
+        let leader_id = match f.leader_id.trim() {
+            "" => None,
+            s => Some(
+                s.parse::<i64>()
+                    .map_err(|_| ApiError::bad_request("invalid_field", "带队领导无效"))?,
+            ),
+        };
+        let suggested = match f.suggested.trim() {
+            "" => None,
+            s => Some(
+                s.parse::<usize>()
+                    .map_err(|_| ApiError::bad_request("invalid_field", "建议对象数量应为数字"))?,
+            ),
+        };
+        let body = RoundBody {
+            name: f.name.clone(),
+            leader_id,
+            held_on: Some(f.held_on.clone()),
+            summary: String::new(),
+            project_ids: Vec::new(),
+            suggested,
+        };
+        api::do_create_round(&st, &cx.auth, &body).await
+    }
+    .await;
+    match r {
+        Ok(id) => Redirect::to(&format!("/supervision/{id}?ok=pipeline.flash_round_created")).into_response(),
+        Err(e) => back("/supervision", Err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RoundCloseForm {
+    version: String,
+    #[serde(default)]
+    report: String,
+}
+
+pub(super) async fn round_close_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<RoundCloseForm>) -> Response {
+    let r = async { api::do_close_round(&st, &cx.auth, id, fields::form_version(&f.version)?, &f.report).await }.await;
+    back(&format!("/supervision/{id}"), r.map(|_| "pipeline.flash_round_closed"))
+}
