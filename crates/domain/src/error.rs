@@ -35,6 +35,16 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A refused rule (a lead's stage change, a batch's gate, the land balance…), with its reason
+/// in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RuleError(pub String);
+
+pub(crate) fn refuse<T>(msg: impl Into<String>) -> Result<T, RuleError> {
+    Err(RuleError(msg.into()))
+}
+
 /// Normalises what people paste from Word, WeChat and Excel: full-width digits, letters
 /// and punctuation become half-width; surrounding white space (including the ideographic
 /// space) is trimmed.

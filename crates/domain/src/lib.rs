@@ -2,7 +2,9 @@
 //! figures computed from them. Nothing here knows about HTTP, SQL or files.
 
 pub mod access;
+pub mod batches;
 pub mod calendar;
+pub mod campaigns;
 pub mod clocks;
 pub mod codes;
 pub mod dataset;
@@ -12,10 +14,11 @@ pub mod error;
 pub mod figures;
 pub mod files;
 pub mod imports;
+pub mod land;
+pub mod leads;
 pub mod lights;
 pub mod model;
 pub mod money;
-pub mod pipeline;
 pub mod reference;
 pub mod reports;
 pub mod rules;
@@ -23,6 +26,7 @@ pub mod schedule;
 pub mod search;
 pub mod service;
 pub mod stage;
+pub mod supervision;
 pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};

@@ -831,8 +831,8 @@ pub struct MonthlyInputs {
     pub starts_planned: u32,
     pub starts_done: u32,
     /// 招商引资: the whole funnel and each attraction team's (as of the report date).
-    pub attraction: crate::pipeline::FunnelRow,
-    pub attraction_by_team: Vec<crate::pipeline::FunnelRow>,
+    pub attraction: crate::leads::FunnelRow,
+    pub attraction_by_team: Vec<crate::leads::FunnelRow>,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {

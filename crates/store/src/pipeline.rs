@@ -1,6 +1,6 @@
 //! The programmes around the projects: investment-attraction leads (招商引资), groundbreaking
 //! batches (集中开工), campaigns (攻坚行动/擂台赛), supervision rounds (督查) and the land
-//! quota ledger (用地指标). The rules and figures are the domain's (`zhantu_domain::pipeline`);
+//! quota ledger (用地指标). The rules and figures are the domain's (`zhantu_domain::{leads, batches, campaigns, supervision, land}`);
 //! every write here is one transaction with its audit entry, versioned where people edit.
 
 use crate::audit::{AuditCtx, append, lock};
@@ -10,13 +10,16 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
+use zhantu_domain::batches::{BatchYear, batches_per_year, check_batch_gate, parse_gate_nodes};
+use zhantu_domain::campaigns::{CampaignReport, CampaignTarget, LeaderboardRow, campaign_report, leaderboard};
+use zhantu_domain::error::RuleError;
 use zhantu_domain::figures::{BatchAggregate, CampaignCompletion, batch_aggregate, campaign_completion};
-use zhantu_domain::model::{BatchLevel, LandEntryKind, LeadStage};
-use zhantu_domain::pipeline::{
-    BatchYear, CampaignReport, CampaignTarget, FunnelRow, LandBalance, LandEntry, LandNeed, LandWarning, LandYear, LeadFact,
-    LeaderboardRow, RedCandidate, RuleError, batches_per_year, campaign_report, check_allocation, check_batch_gate, check_lead_move,
-    funnel_by_group, funnel_total, land_balance, land_by_year, land_warnings, leaderboard, parse_gate_nodes, suggest_targets,
+use zhantu_domain::land::{
+    LandBalance, LandEntry, LandNeed, LandWarning, LandYear, check_allocation, land_balance, land_by_year, land_warnings,
 };
+use zhantu_domain::leads::{FunnelRow, LeadFact, check_lead_move, funnel_by_group, funnel_total};
+use zhantu_domain::model::{BatchLevel, LandEntryKind, LeadStage};
+use zhantu_domain::supervision::{RedCandidate, suggest_targets};
 use zhantu_domain::{LandArea, Money};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -1597,7 +1600,7 @@ impl Store {
     /// not covered by allocations.
     pub async fn land_warnings(&self, within_days: i64) -> Result<Vec<LandWarning>, StoreError> {
         let as_of = self.as_of().await?;
-        let names = zhantu_domain::pipeline::LAND_NODES;
+        let names = zhantu_domain::land::LAND_NODES;
         let mut q = crate::row::SqlBuf::new(
             "SELECT n.id, n.name, n.planned_on, p.id AS project_id, p.name AS project_name, p.land_area_centi_mu, \
              CAST(COALESCE((SELECT SUM(CASE WHEN l.kind = 'allocation' THEN l.area_centi_mu WHEN l.kind = 'release' THEN -l.area_centi_mu ELSE 0 END) \

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::model::{BatchLevel, LeadStage};
-use zhantu_domain::pipeline::parse_gate_nodes;
+use zhantu_domain::batches::parse_gate_nodes;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{LandArea, Money, MoneyUnit, parse_date};
 use zhantu_store::pipeline::{
@@ -396,7 +396,7 @@ pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
             Cell::Text(l.project_name.clone().unwrap_or_default()),
         ]);
     }
-    let funnel_table = |sheet: &str, who: &str, rows: &[zhantu_domain::pipeline::FunnelRow]| {
+    let funnel_table = |sheet: &str, who: &str, rows: &[zhantu_domain::leads::FunnelRow]| {
         let mut f = Table::new(
             sheet,
             vec![

@@ -21,7 +21,7 @@ use zhantu_domain::LandArea;
 use zhantu_domain::access::Action;
 use zhantu_domain::figures::Pct1;
 use zhantu_domain::model::{BatchLevel, LandEntryKind, LeadStage, NodeStatus};
-use zhantu_domain::pipeline::FunnelRow;
+use zhantu_domain::leads::FunnelRow;
 
 pub fn router() -> Router<AppState> {
     Router::new()
