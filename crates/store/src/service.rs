@@ -1,7 +1,7 @@
 //! 三服务 and the problem list: the enterprise register, visits, problems and their loop
 //! (提出 → 交办 → 办结 → 回访 → 销号), the daily escalation run, the monthly three lists and
 //! the figures by unit. Every write is one transaction with its audit entry; the loop's rules
-//! are `zhantu_domain::service`'s.
+//! are `zhantu_domain::problems`'s.
 
 use crate::audit::{AuditCtx, append, lock};
 use crate::projects::NamedRef;
@@ -18,7 +18,7 @@ use zhantu_domain::access::Role;
 use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::figures::Period;
 use zhantu_domain::model::ProblemStatus;
-use zhantu_domain::service::{
+use zhantu_domain::problems::{
     Event, Ladder, LoopState, MonthlyList, ProblemFact, Source, UnitStats, default_deadline, is_overdue, level_label_zh, month_period,
     stats_by_unit, three_lists, transition,
 };

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::figures::Period;
-use zhantu_domain::service::{self as svc, Event, Source, Step};
+use zhantu_domain::problems::{self as svc, Event, Source, Step};
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{CreditCode, parse_date};
 use zhantu_store::StoreError;

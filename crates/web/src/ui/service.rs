@@ -23,7 +23,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
-use zhantu_domain::service::{self as svc, LoopState, Source, Step};
+use zhantu_domain::problems::{self as svc, LoopState, Source, Step};
 use zhantu_store::service::{ProblemFilter, ProblemItem, VisitFilter};
 
 pub fn router() -> Router<AppState> {
