@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod batches;
+pub mod cadence;
 pub mod calendar;
 pub mod campaigns;
 pub mod clocks;
@@ -21,7 +22,6 @@ pub mod model;
 pub mod money;
 pub mod problems;
 pub mod reference;
-pub mod reports;
 pub mod rules;
 pub mod schedule;
 pub mod search;

@@ -1,5 +1,5 @@
 //! The reports of the cadence: gathering each report's inputs for a period (the models and
-//! their arithmetic are the domain's, `zhantu_domain::reports`), issuing a report (frozen with
+//! their arithmetic are the domain's, `zhantu_domain::cadence`), issuing a report (frozen with
 //! the data version it came from, audited) and the versioned weights of the quarterly
 //! evaluation.
 
@@ -11,11 +11,11 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhantu_domain::Money;
-use zhantu_domain::figures::year_figures;
-use zhantu_domain::reports::{
+use zhantu_domain::cadence::{
     self, EvaluationWeights, GroupInvestment, Header, LaggingProject, MonthlyInputs, NodeDue, OpenProblem, QuarterlyInputs, RedProject,
     Report, ReportKind, ReportPeriod, SupervisionInputs, SupervisionRoundInput, UnitMeasures, WeeklyInputs,
 };
+use zhantu_domain::figures::year_figures;
 
 /// The state of the data a report was computed from: the last audit entry that changed data
 /// (issuing reports, audited as `cadence.issue`, is left out: issuing twice is no change).
@@ -108,10 +108,10 @@ impl Store {
         let (_, end) = period.bounds();
         let h = self.report_header(end).await?;
         Ok(match period.kind {
-            ReportKind::Weekly => reports::weekly(period, &h, &self.weekly_inputs(period).await?),
-            ReportKind::Monthly => reports::monthly(period, &h, &self.monthly_inputs(period, h.as_of).await?),
-            ReportKind::Supervision => reports::supervision(period, &h, &self.supervision_inputs(period, h.as_of).await?),
-            ReportKind::Quarterly => reports::quarterly(period, &h, &self.quarterly_inputs(period, h.as_of).await?),
+            ReportKind::Weekly => cadence::weekly(period, &h, &self.weekly_inputs(period).await?),
+            ReportKind::Monthly => cadence::monthly(period, &h, &self.monthly_inputs(period, h.as_of).await?),
+            ReportKind::Supervision => cadence::supervision(period, &h, &self.supervision_inputs(period, h.as_of).await?),
+            ReportKind::Quarterly => cadence::quarterly(period, &h, &self.quarterly_inputs(period, h.as_of).await?),
         })
     }
 
@@ -420,7 +420,7 @@ impl Store {
                 .get(&id)
                 .map(|m| (m.planned, m.completed))
                 .unwrap_or((Money::ZERO, Money::ZERO));
-            if !reports::is_lagging(light.as_deref(), planned, completed, month) {
+            if !cadence::is_lagging(light.as_deref(), planned, completed, month) {
                 continue;
             }
             lagging.push(LaggingProject {

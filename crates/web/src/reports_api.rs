@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
+use zhantu_domain::cadence::{EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
 use zhantu_store::StoreError;
 use zhantu_store::reports::IssuedReport;
 

@@ -17,7 +17,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{Chart, DocTable, EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
+use zhantu_domain::cadence::{Chart, DocTable, EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
 use zhantu_store::reports::IssuedSummary;
 
 pub fn router() -> Router<AppState> {
@@ -435,7 +435,7 @@ fn table_html(t: &DocTable) -> String {
             t.rows
                 .iter()
                 .map(|r| &r[i])
-                .all(|c| c.is_number() || matches!(c, zhantu_domain::reports::DocCell::Empty))
+                .all(|c| c.is_number() || matches!(c, zhantu_domain::cadence::DocCell::Empty))
         })
         .collect();
     let head: String = t.columns.iter().map(|c| format!("<th>{}</th>", esc(c))).collect();
