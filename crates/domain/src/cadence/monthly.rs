@@ -39,6 +39,28 @@ fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
 pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
     let mut r = report(ReportKind::Monthly, period, h);
     let month = period.number;
+    headline(&mut r, i, month);
+    r.sections.push(investment_section(i, month));
+    for (heading, sheet, first, caption, groups) in [
+        ("二、分责任单位推进情况", "分单位", "责任单位", "分责任单位投资完成情况", &i.by_unit),
+        ("三、分类别推进情况", "分类别", "项目类别", "分类别投资完成情况", &i.by_category),
+    ] {
+        r.sections
+            .push(group_section(heading, sheet, first, caption, groups, &i.year.investment, month));
+    }
+    r.sections.push(landing_section(&i.year));
+    r.sections.push(fai_section(&i.year, h));
+    r.sections.push(actions_section(&i.year));
+    let b = &i.year.batches;
+    r.key_figures.push(key("batches", "集中开工批次", b.count.to_string()));
+    r.key_figures
+        .push(key("batch_projects", "集中开工项目（个）", b.total.projects.to_string()));
+    r.sections.push(attraction_and_land_section(i));
+    r
+}
+
+/// The opening paragraphs and the key figures a later issue is compared on.
+fn headline(r: &mut Report, i: &MonthlyInputs, month: u32) {
     let y = &i.year;
     let inv = &y.investment;
     let start_rate = Pct1::ratio(i.starts_done as i128, i.starts_planned as i128);
@@ -82,8 +104,11 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
         .push(key("node_on_time", "节点按时完成率", pct_text(y.node_on_time_rate_pct)));
     r.key_figures
         .push(key("problem_resolution", "问题解决率", pct_text(y.problems.rate_pct)));
+}
 
-    // 一、投资完成
+/// 一、投资完成: the year's investment month by month against 序时进度.
+fn investment_section(i: &MonthlyInputs, month: u32) -> Section {
+    let inv = &i.year.investment;
     let mut s = Section::new("一、投资完成情况");
     s.paragraphs.push(format!(
         "年度计划投资{}，1—{}月累计完成{}，完成率{}，序时进度{}%，{}。",
@@ -126,72 +151,79 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
         reference: None,
     });
     s.tables.push(t);
-    r.sections.push(s);
+    s
+}
 
-    // 二、分单位 / 三、分类别
-    for (heading, sheet, first, caption, groups) in [
-        ("二、分责任单位推进情况", "分单位", "责任单位", "分责任单位投资完成情况", &i.by_unit),
-        ("三、分类别推进情况", "分类别", "项目类别", "分类别投资完成情况", &i.by_category),
-    ] {
-        let mut s = Section::new(heading);
-        let total_rate = inv.rate_pct;
-        let mut behind: Vec<String> = Vec::new();
-        let mut t = DocTable::new(
-            sheet,
-            caption,
-            &[
-                first,
-                "项目数",
-                "年度计划（万元）",
-                "累计完成（万元）",
-                "完成率",
-                "与序时进度比（百分点）",
-                "与全区比（百分点）",
-            ],
-        );
-        let mut chart = Chart {
-            title: format!("{}年度投资完成率", sheet.trim_start_matches('分')),
-            unit: "%".into(),
-            labels: Vec::new(),
-            series: vec![Series {
-                name: "完成率".into(),
-                values: Vec::new(),
-            }],
-            reference: Some(("序时进度".into(), inv.time_progress_pct.0)),
-        };
-        for g in groups.iter() {
-            let c = group_completion(g, month);
-            let vs_all = c.rate_pct.zip(total_rate).map(|(a, b)| Pct1(a.0 - b.0));
-            if c.points_vs_time_progress.is_some_and(|p| p.0 < 0) {
-                behind.push(format!("{}（{}）", g.name, pct_text(c.rate_pct)));
-            }
-            if let Some(rate) = c.rate_pct {
-                chart.labels.push(g.name.clone());
-                chart.series[0].values.push(rate.0);
-            }
-            t.row(vec![
-                g.name.clone().into(),
-                g.projects.into(),
-                g.planned.into(),
-                g.completed.into(),
-                c.rate_pct.into(),
-                c.points_vs_time_progress.map(|p| DocCell::Tenths(p.0)).into(),
-                vs_all.map(|p| DocCell::Tenths(p.0)).into(),
-            ]);
+/// 二、分单位 / 三、分类别: each group's completion against 序时进度 and the district's.
+fn group_section(
+    heading: &str,
+    sheet: &str,
+    first: &str,
+    caption: &str,
+    groups: &[GroupInvestment],
+    inv: &InvestmentCompletion,
+    month: u32,
+) -> Section {
+    let mut s = Section::new(heading);
+    let total_rate = inv.rate_pct;
+    let mut behind: Vec<String> = Vec::new();
+    let mut t = DocTable::new(
+        sheet,
+        caption,
+        &[
+            first,
+            "项目数",
+            "年度计划（万元）",
+            "累计完成（万元）",
+            "完成率",
+            "与序时进度比（百分点）",
+            "与全区比（百分点）",
+        ],
+    );
+    let mut chart = Chart {
+        title: format!("{}年度投资完成率", sheet.trim_start_matches('分')),
+        unit: "%".into(),
+        labels: Vec::new(),
+        series: vec![Series {
+            name: "完成率".into(),
+            values: Vec::new(),
+        }],
+        reference: Some(("序时进度".into(), inv.time_progress_pct.0)),
+    };
+    for g in groups.iter() {
+        let c = group_completion(g, month);
+        let vs_all = c.rate_pct.zip(total_rate).map(|(a, b)| Pct1(a.0 - b.0));
+        if c.points_vs_time_progress.is_some_and(|p| p.0 < 0) {
+            behind.push(format!("{}（{}）", g.name, pct_text(c.rate_pct)));
         }
-        s.paragraphs.push(if behind.is_empty() {
-            format!("各{}年度投资完成率均达到序时进度。", first)
-        } else {
-            format!("低于序时进度的{}{}个：{}。", first, behind.len(), behind.join("、"))
-        });
-        if !chart.labels.is_empty() {
-            s.charts.push(chart);
+        if let Some(rate) = c.rate_pct {
+            chart.labels.push(g.name.clone());
+            chart.series[0].values.push(rate.0);
         }
-        s.tables.push(t);
-        r.sections.push(s);
+        t.row(vec![
+            g.name.clone().into(),
+            g.projects.into(),
+            g.planned.into(),
+            g.completed.into(),
+            c.rate_pct.into(),
+            c.points_vs_time_progress.map(|p| DocCell::Tenths(p.0)).into(),
+            vs_all.map(|p| DocCell::Tenths(p.0)).into(),
+        ]);
     }
+    s.paragraphs.push(if behind.is_empty() {
+        format!("各{}年度投资完成率均达到序时进度。", first)
+    } else {
+        format!("低于序时进度的{}{}个：{}。", first, behind.len(), behind.join("、"))
+    });
+    if !chart.labels.is_empty() {
+        s.charts.push(chart);
+    }
+    s.tables.push(t);
+    s
+}
 
-    // 四、落地率
+/// 四、落地率: the landing rate of the tracked categories against their targets.
+fn landing_section(y: &YearFigures) -> Section {
     let mut s = Section::new("四、重点类别项目落地情况");
     let tracked: Vec<&CategoryLanding> = y.landing.iter().collect();
     let sentences: Vec<String> = tracked
@@ -255,9 +287,11 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
         reference: None,
     });
     s.tables.push(t);
-    r.sections.push(s);
+    s
+}
 
-    // 五、固定资产投资
+/// 五、固定资产投资: FAI growth against the province's.
+fn fai_section(y: &YearFigures, h: &Header) -> Section {
     let mut s = Section::new("五、固定资产投资增长");
     s.paragraphs.push(match (y.fai_growth_pct, y.fai_month) {
         (Some(g), Some(m)) => format!(
@@ -286,9 +320,11 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
             reference: None,
         });
     }
-    r.sections.push(s);
+    s
+}
 
-    // 六、节点、问题、集中开工、攻坚行动
+/// 六、节点、问题、集中开工、攻坚行动.
+fn actions_section(y: &YearFigures) -> Section {
     let mut s = Section::new("六、节点推进、问题解决与专项行动");
     let n: &NodeOnTime = &y.node_on_time;
     let p: &ProblemResolution = &y.problems;
@@ -366,11 +402,12 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
         }
         s.tables.push(t);
     }
-    r.key_figures.push(key("batches", "集中开工批次", b.count.to_string()));
-    r.key_figures
-        .push(key("batch_projects", "集中开工项目（个）", b.total.projects.to_string()));
-    r.sections.push(s);
+    s
+}
 
+/// 七、招商引资与用地保障.
+fn attraction_and_land_section(i: &MonthlyInputs) -> Section {
+    let y = &i.year;
     let mut s = Section::new("七、招商引资与用地保障");
     let a = &i.attraction;
     s.paragraphs.push(format!(
@@ -405,8 +442,7 @@ pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
         "用地指标：年内上级下达{}亩，已分配至项目{}亩，结余{}亩。",
         q.granted_mu, q.allocated_mu, q.balance_mu
     ));
-    r.sections.push(s);
-    r
+    s
 }
 
 fn level_zh(level: &str) -> &str {
