@@ -379,7 +379,7 @@ impl Store {
             // Full-text index: every bigram / word of the query (name, code, investor,
             // location, description).
             q.push(" AND ");
-            q.push_fts_filter(self.engine, crate::search::DocKind::Project, "p.id", &terms);
+            q.push_fts_filter(self.engine, crate::doc_kind::DocKind::Project, "p.id", &terms);
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
@@ -460,7 +460,9 @@ impl Store {
             // it counts the matches without visiting them (20,000 for a common term).
             Some(terms) if !f.has_conditions_besides_text() => {
                 let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
-                count.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(") m");
+                count
+                    .push_fts_ids(self.engine, crate::doc_kind::DocKind::Project, &terms)
+                    .push(") m");
                 count
             }
             _ => {
