@@ -25,14 +25,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
-use zhantu_domain::model::{BatchLevel, LeadStage};
 use zhantu_domain::batches::parse_gate_nodes;
+use zhantu_domain::model::{BatchLevel, LeadStage};
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{LandArea, Money, MoneyUnit, parse_date};
-use zhantu_store::pipeline::{
-    BatchOverview, CampaignDetail, CampaignSummary, FollowUp, LandLedger, LandingProject, Lead, LeadChange, LeadFilter, LeadFunnel,
-    LeadMove, NewBatch, NewCampaign, NewLandEntry, NewLead, NewRound, RoundSummary,
-};
+use zhantu_store::batches::{BatchOverview, NewBatch};
+use zhantu_store::campaigns::{CampaignDetail, CampaignSummary, NewCampaign};
+use zhantu_store::land::{LandLedger, NewLandEntry};
+use zhantu_store::leads::{LandingProject, Lead, LeadChange, LeadFilter, LeadFunnel, LeadMove, NewLead};
+use zhantu_store::supervision::{FollowUp, NewRound, RoundSummary};
 
 /// The state-changing routes of this module (full paths), for the access tests.
 pub const WRITE_ROUTES: &[(&str, &str)] = &[
@@ -466,7 +467,7 @@ async fn get_batch(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::BatchDetail>, ApiError> {
+) -> Result<Json<zhantu_store::batches::BatchDetail>, ApiError> {
     Ok(Json(st.store.batch(id).await?))
 }
 
@@ -559,7 +560,7 @@ async fn remove_batch_project(
 }
 
 /// The batches with their aggregates, the years, and every member (for the reports, too).
-pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::pipeline::BatchMember)]) -> Vec<Table> {
+pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::batches::BatchMember)]) -> Vec<Table> {
     let mut t = Table::new(
         "集中开工批次",
         vec![
@@ -844,7 +845,7 @@ async fn get_round(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::RoundDetail>, ApiError> {
+) -> Result<Json<zhantu_store::supervision::RoundDetail>, ApiError> {
     Ok(Json(st.store.round(id).await?))
 }
 
@@ -852,7 +853,7 @@ async fn round_report(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::RoundReport>, ApiError> {
+) -> Result<Json<zhantu_store::supervision::RoundReport>, ApiError> {
     Ok(Json(st.store.round_report(id).await?))
 }
 
@@ -900,7 +901,7 @@ pub(crate) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> R
         Some(l) => l,
         None => {
             st.store
-                .pipeline_choices()
+                .programme_choices()
                 .await?
                 .1
                 .first()
@@ -958,7 +959,7 @@ pub(crate) async fn do_record_finding(
     a: &Auth,
     id: i64,
     b: &FindingBody,
-) -> Result<zhantu_store::pipeline::RoundTarget, ApiError> {
+) -> Result<zhantu_store::supervision::RoundTarget, ApiError> {
     a.actor.may(Action::Comment)?;
     let follow = opt_date_field(&b.deadline)?.map(|deadline| FollowUp {
         deadline,
@@ -1046,7 +1047,7 @@ async fn programmes_summary(
     State(st): State<AppState>,
     a: Auth,
     ApiQuery(q): ApiQuery<YearQuery>,
-) -> Result<Json<zhantu_store::pipeline::ProgrammesSummary>, ApiError> {
+) -> Result<Json<zhantu_store::programmes::ProgrammesSummary>, ApiError> {
     if !a.actor.reads_all() {
         return Err(ApiError::forbidden("无权查看全区专项工作汇总"));
     }
@@ -1070,7 +1071,7 @@ struct WarnQuery {
 
 async fn land_warnings(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<WarnQuery>) -> Result<Json<Value>, ApiError> {
     let days = opt_id(&q.days, "天数")?
-        .unwrap_or(zhantu_store::pipeline::LAND_WARNING_DAYS)
+        .unwrap_or(zhantu_store::land::LAND_WARNING_DAYS)
         .clamp(0, 3650);
     Ok(Json(json!({ "days": days, "items": st.store.land_warnings(days).await? })))
 }

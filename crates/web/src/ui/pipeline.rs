@@ -114,7 +114,7 @@ fn level_name(lang: Lang, l: BatchLevel) -> &'static str {
 }
 
 /// A campaign's state as read on `as_of`: closed with its report, ended awaiting the report, or running.
-fn campaign_status(cx: &Ctx, c: &zhantu_store::pipeline::CampaignSummary, as_of: chrono::NaiveDate) -> &'static str {
+fn campaign_status(cx: &Ctx, c: &zhantu_store::campaigns::CampaignSummary, as_of: chrono::NaiveDate) -> &'static str {
     if c.status == "closed" {
         cx.t("pipeline.status_closed")
     } else if as_of > c.ends_on {
@@ -231,7 +231,7 @@ async fn attraction(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>)
     let filter = q.filter(&cx.auth.actor).map_err(page_err(&cx))?;
     let leads = st.store.list_leads(&filter).await?;
     let funnel = st.store.lead_funnel(api::lead_scope(&cx.auth.actor)).await?;
-    let (teams, leaders) = st.store.pipeline_choices().await?;
+    let (teams, leaders) = st.store.programme_choices().await?;
     let type_opts: String = st
         .store
         .project_types()
@@ -915,7 +915,7 @@ async fn supervision(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>
     let form = if cx.auth.actor.may(Action::Comment).is_ok() {
         let leaders: String = st
             .store
-            .pipeline_choices()
+            .programme_choices()
             .await?
             .1
             .iter()
