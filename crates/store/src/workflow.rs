@@ -244,7 +244,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             for (category, description) in &r.problems {
-                let problem = crate::service::NewProblem {
+                let problem = crate::problems::NewProblem {
                     category: category.clone(),
                     description: description.clone(),
                     unit_id,
@@ -258,7 +258,7 @@ impl Store {
                     blocks_node: false,
                     external_id: None,
                 };
-                crate::service::insert_problem(self, &mut tx, &cal, &problem, ctx).await?;
+                crate::problems::insert_problem(self, &mut tx, &cal, &problem, ctx).await?;
             }
         }
         if r.period == ReportPeriod::Month {

@@ -1,10 +1,11 @@
-//! What the writes of the programmes (leads, batches, campaigns, supervision, land) share: the
-//! transaction that takes the audit lock (checking a versioned record's version first), the
+//! What the writes of several mechanisms (the programmes, enterprises and visits, problems) share:
+//! the transaction that takes the audit lock (checking a versioned record's version first), the
 //! time stamp, the checks that a person or a unit exists, and a refused domain rule as a store
 //! error. A leaf module: it imports no mechanism, only the audit log's lock.
 
 use crate::audit::lock;
 use crate::{Store, StoreError};
+use sqlx::AnyConnection;
 use zhantu_domain::error::RuleError;
 
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -68,4 +69,13 @@ impl Store {
             .await?;
         n.ok_or_else(|| StoreError::Invalid(format!("单位 {id} 不存在")))
     }
+}
+
+pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), StoreError> {
+    let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1 AND active = 1")
+        .bind(unit_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    ok.map(|_| ())
+        .ok_or_else(|| StoreError::Invalid(format!("单位 {unit_id} 不存在或已停用")))
 }

@@ -21,10 +21,8 @@ use zhantu_domain::problems::{self as svc, Event, Source, Step};
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{CreditCode, parse_date};
 use zhantu_store::StoreError;
-use zhantu_store::service::{
-    EnterpriseChange, EnterpriseFilter, EnterpriseItem, MonthlyLists, NewEnterprise, NewProblem, NewVisit, ProblemDetail, ProblemFilter,
-    ProblemItem, StepInput, UnitStatsRow, VisitFilter, VisitItem,
-};
+use zhantu_store::enterprises::{EnterpriseChange, EnterpriseFilter, EnterpriseItem, NewEnterprise, NewVisit, VisitFilter, VisitItem};
+use zhantu_store::problems::{MonthlyLists, NewProblem, ProblemDetail, ProblemFilter, ProblemItem, StepInput, UnitStatsRow};
 
 /// The state-changing routes of this module (full paths), for the access tests.
 pub const WRITE_ROUTES: &[(&str, &str)] = &[

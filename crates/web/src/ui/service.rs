@@ -24,7 +24,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::problems::{self as svc, LoopState, Source, Step};
-use zhantu_store::service::{ProblemFilter, ProblemItem, VisitFilter};
+use zhantu_store::enterprises::VisitFilter;
+use zhantu_store::problems::{ProblemFilter, ProblemItem};
 
 pub fn router() -> Router<AppState> {
     Router::new()
