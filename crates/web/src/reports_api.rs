@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::{EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
 use zhantu_store::StoreError;
-use zhantu_store::reports::IssuedReport;
+use zhantu_store::cadence::IssuedReport;
 
 /// The state-changing routes of this module (full paths), for the access tests.
 pub const WRITE_ROUTES: &[(&str, &str)] = &[

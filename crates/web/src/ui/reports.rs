@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::{Chart, DocTable, EvaluationWeights, Report, ReportKind, ReportPeriod, compare};
-use zhantu_store::reports::IssuedSummary;
+use zhantu_store::cadence::IssuedSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
