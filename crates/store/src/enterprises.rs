@@ -3,8 +3,8 @@
 //! write is one transaction with its audit entry.
 
 use crate::audit::{AuditCtx, append, lock};
+use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
-use crate::projects::NamedRef;
 use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, text};
 use crate::writes::ensure_unit;
 use crate::{DocKind, Store, StoreError};

@@ -1,7 +1,7 @@
 //! The figures by unit (问题解决率, mean days to close) and the monthly three lists (三张清单).
 
 use super::{PROBLEM_COLUMNS, ProblemItem, problem_item, state_of};
-use crate::projects::NamedRef;
+use crate::choices::NamedRef;
 use crate::row::{SqlBuf, date, i64_, opt_date, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;

@@ -13,7 +13,7 @@ pub use escalation::{Escalation, EscalationRun};
 pub use figures::{MonthlyLists, UnitStatsRow};
 pub(crate) use steps::insert_problem;
 
-use crate::projects::NamedRef;
+use crate::choices::NamedRef;
 use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
 use crate::writes::now;
 use crate::{Store, StoreError};

@@ -1,7 +1,8 @@
 //! One project whole: its facts, nodes, stage changes, progress reports, investment by month
 //! and year, and problems.
 
-use super::{LIST_COLUMNS, LIST_FROM, NamedRef, ProjectListItem, list_item};
+use super::{LIST_COLUMNS, LIST_FROM, ProjectListItem, list_item};
+use crate::choices::NamedRef;
 use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;

@@ -7,6 +7,7 @@ mod edit;
 pub use detail::{NodeView, ProjectDetail};
 pub use edit::ProjectChange;
 
+use crate::choices::NamedRef;
 use crate::row::{SqlBuf, i64_, opt_date, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -145,12 +146,6 @@ impl ProjectSort {
     fn descending(self) -> bool {
         self == ProjectSort::InvestmentDesc
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NamedRef {
-    pub id: i64,
-    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
