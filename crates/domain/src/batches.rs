@@ -38,10 +38,10 @@ pub fn check_batch_gate(project: &str, gates: &[String], nodes: &[(String, bool)
     if open.is_empty() {
         Ok(())
     } else {
-        refuse(format!(
-            "项目“{project}”尚未完成准入节点销号（{}），不能列入本批集中开工",
-            open.join("、")
-        ))
+        refuse(
+            "batch_gate_not_met",
+            format!("项目“{project}”尚未完成准入节点销号（{}），不能列入本批集中开工", open.join("、")),
+        )
     }
 }
 
@@ -85,12 +85,13 @@ mod tests {
         assert_eq!(parse_gate_nodes(" "), vec!["施工许可"]);
         let nodes = vec![("施工许可".to_string(), false), ("土地摘牌".to_string(), true)];
         let e = check_batch_gate("甲", &gates, &nodes).unwrap_err();
-        assert!(e.0.contains("施工许可") && !e.0.contains("土地摘牌"), "{e}");
+        assert!(e.message.contains("施工许可") && !e.message.contains("土地摘牌"), "{e}");
+        assert_eq!(e.code, "batch_gate_not_met");
         assert!(check_batch_gate("甲", &gates, &[("施工许可".into(), true), ("土地摘牌".into(), true)]).is_ok());
         assert!(
             check_batch_gate("乙", &["竣工验收".into()], &nodes)
                 .unwrap_err()
-                .0
+                .message
                 .contains("竣工验收"),
             "a missing node is not closed"
         );

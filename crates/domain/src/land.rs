@@ -85,10 +85,10 @@ pub fn land_by_year(entries: &[LandEntry]) -> Vec<LandYear> {
 /// Refuses an allocation larger than the balance, or not positive.
 pub fn check_allocation(balance: LandArea, area: LandArea) -> Result<(), RuleError> {
     if area.centi_mu() <= 0 {
-        return refuse("分配面积须大于0亩");
+        return refuse("land_area_not_positive", "分配面积须大于0亩");
     }
     if area > balance {
-        return refuse(format!("用地指标余额不足：余额{balance}，拟分配{area}"));
+        return refuse("land_quota_exceeded", format!("用地指标余额不足：余额{balance}，拟分配{area}"));
     }
     Ok(())
 }
@@ -173,10 +173,17 @@ mod tests {
         assert!(
             check_allocation(b.balance, LandArea::from_centi_mu(22001))
                 .unwrap_err()
-                .0
+                .message
                 .contains("余额不足")
         );
-        assert!(check_allocation(b.balance, LandArea::from_mu(0)).is_err());
+        assert_eq!(
+            check_allocation(b.balance, LandArea::from_centi_mu(22001)).unwrap_err().code,
+            "land_quota_exceeded"
+        );
+        assert_eq!(
+            check_allocation(b.balance, LandArea::from_mu(0)).unwrap_err().code,
+            "land_area_not_positive"
+        );
         let mut more = entries.clone();
         more.push(LandEntry {
             entry_on: d(2020, 2, 1),

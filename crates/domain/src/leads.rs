@@ -15,18 +15,21 @@ pub fn check_lead_move(from: LeadStage, to: LeadStage, has_project: bool, reason
     use LeadStage::*;
     let reason_given = !reason.trim().is_empty();
     if from == to {
-        return refuse(format!("线索已处于“{}”阶段", to.label_zh()));
+        return refuse("lead_stage_unchanged", format!("线索已处于“{}”阶段", to.label_zh()));
     }
     match (from, to) {
         (Talks, Signed) => Ok(()),
         (Signed, Landed) if has_project => Ok(()),
-        (Signed, Landed) => refuse("落地须关联一个项目（选择已有项目或由线索新建项目）"),
-        (Talks, Landed) => refuse("不能跳过签约直接落地：请先登记签约"),
-        (Landed, Dropped) => refuse("已落地的线索不能终止；如项目退库，请在项目中办理"),
-        (Dropped, Landed) => refuse("终止的线索须先恢复为洽谈或签约，不能直接落地"),
+        (Signed, Landed) => refuse("lead_landing_needs_project", "落地须关联一个项目（选择已有项目或由线索新建项目）"),
+        (Talks, Landed) => refuse("lead_signing_skipped", "不能跳过签约直接落地：请先登记签约"),
+        (Landed, Dropped) => refuse("lead_landed_cannot_drop", "已落地的线索不能终止；如项目退库，请在项目中办理"),
+        (Dropped, Landed) => refuse("lead_dropped_cannot_land", "终止的线索须先恢复为洽谈或签约，不能直接落地"),
         (_, Dropped) | (Dropped, _) | (Signed, Talks) | (Landed, Signed | Talks) if reason_given => Ok(()),
-        (_, Dropped) => refuse("终止线索须说明理由"),
-        _ => refuse(format!("从“{}”退回“{}”须说明理由", from.label_zh(), to.label_zh())),
+        (_, Dropped) => refuse("lead_drop_reason_missing", "终止线索须说明理由"),
+        _ => refuse(
+            "lead_back_reason_missing",
+            format!("从“{}”退回“{}”须说明理由", from.label_zh(), to.label_zh()),
+        ),
     }
 }
 
@@ -113,9 +116,9 @@ mod tests {
         use LeadStage::*;
         assert!(check_lead_move(Talks, Signed, false, "").is_ok());
         assert!(check_lead_move(Signed, Landed, true, "").is_ok());
-        assert!(check_lead_move(Signed, Landed, false, "").unwrap_err().0.contains("关联"));
-        assert!(check_lead_move(Talks, Landed, true, "").unwrap_err().0.contains("跳过签约"));
-        assert!(check_lead_move(Signed, Talks, false, "").unwrap_err().0.contains("理由"));
+        assert!(check_lead_move(Signed, Landed, false, "").unwrap_err().message.contains("关联"));
+        assert!(check_lead_move(Talks, Landed, true, "").unwrap_err().message.contains("跳过签约"));
+        assert!(check_lead_move(Signed, Talks, false, "").unwrap_err().message.contains("理由"));
         assert!(check_lead_move(Signed, Talks, false, "投资方重新评估").is_ok());
         assert!(check_lead_move(Talks, Dropped, false, " ").is_err());
         assert!(check_lead_move(Talks, Dropped, false, "投资方放弃").is_ok());
@@ -123,6 +126,15 @@ mod tests {
         assert!(check_lead_move(Dropped, Landed, true, "恢复").is_err());
         assert!(check_lead_move(Dropped, Signed, false, "重新签约").is_ok());
         assert!(check_lead_move(Signed, Signed, false, "").is_err());
+        // Every refusal has its own code.
+        let code = |from, to, project, reason| check_lead_move(from, to, project, reason).unwrap_err().code;
+        assert_eq!(code(Signed, Signed, false, ""), "lead_stage_unchanged");
+        assert_eq!(code(Signed, Landed, false, ""), "lead_landing_needs_project");
+        assert_eq!(code(Talks, Landed, true, ""), "lead_signing_skipped");
+        assert_eq!(code(Landed, Dropped, true, "x"), "lead_landed_cannot_drop");
+        assert_eq!(code(Dropped, Landed, true, "恢复"), "lead_dropped_cannot_land");
+        assert_eq!(code(Talks, Dropped, false, " "), "lead_drop_reason_missing");
+        assert_eq!(code(Signed, Talks, false, ""), "lead_back_reason_missing");
     }
 
     #[test]

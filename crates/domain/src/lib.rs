@@ -31,6 +31,6 @@ pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
 pub use date::parse_date;
-pub use error::ParseError;
+pub use error::{ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;

@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_text, text};
-use crate::writes::{corrupt, rule};
+use crate::writes::corrupt;
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -242,7 +242,7 @@ impl Store {
             .iter()
             .map(|r| Ok((text(r, "name")?, text(r, "status")? == "closed")))
             .collect::<Result<_, StoreError>>()?;
-        check_batch_gate(&pname, &b.gate_nodes, &nodes).map_err(rule)?;
+        check_batch_gate(&pname, &b.gate_nodes, &nodes)?;
         sqlx::query("INSERT INTO batch_projects (batch_id, project_id) VALUES ($1, $2)")
             .bind(id)
             .bind(project_id)

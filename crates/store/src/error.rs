@@ -1,4 +1,5 @@
 use thiserror::Error;
+use zhantu_domain::RuleError;
 
 /// Errors of the store. Messages are Chinese: the CLI prints them as they are.
 #[derive(Debug, Error)]
@@ -27,6 +28,10 @@ pub enum StoreError {
     Duplicate(String),
     #[error("{0}")]
     Invalid(String),
+    /// A refused rule, with its machine code: one of the domain's, or one the store checks
+    /// against what is recorded (a person who is not a leader, a closed round…).
+    #[error(transparent)]
+    Rule(#[from] RuleError),
     /// An approval clock's excluded span that breaks a domain rule (overlap, dates, reason).
     #[error(transparent)]
     Span(#[from] zhantu_domain::clocks::SpanError),

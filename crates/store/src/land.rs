@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_i64, opt_text, text};
-use crate::writes::{corrupt, rule};
+use crate::writes::corrupt;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -158,7 +158,7 @@ impl Store {
         let entries = land_entries(&sqlx::query(LAND_SELECT).fetch_all(&mut *tx).await?)?;
         let before = land_balance(&balance_of(&entries));
         if kind == LandEntryKind::Allocation {
-            check_allocation(before.balance, n.area).map_err(rule)?;
+            check_allocation(before.balance, n.area)?;
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO land_ledger (entry_on, kind, area_centi_mu, project_id, document, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

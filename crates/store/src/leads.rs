@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
-use crate::writes::{Tx, corrupt, now, rule};
+use crate::writes::{Tx, corrupt, now};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -299,7 +299,7 @@ impl Store {
             }
             project_id = Some(p);
         }
-        check_lead_move(before.stage, mv.to, project_id.is_some() || mv.new_project.is_some(), &mv.reason).map_err(rule)?;
+        check_lead_move(before.stage, mv.to, project_id.is_some() || mv.new_project.is_some(), &mv.reason)?;
         if mv.to == LeadStage::Landed && project_id.is_none() {
             let np = mv
                 .new_project

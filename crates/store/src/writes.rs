@@ -1,21 +1,16 @@
 //! What the writes of several mechanisms (the programmes, enterprises and visits, problems) share:
 //! the transaction that takes the audit lock (checking a versioned record's version first), the
-//! time stamp, the checks that a person or a unit exists, and a refused domain rule as a store
-//! error. A leaf module: it imports no mechanism, only the audit log's lock.
+//! time stamp, and the checks that a person or a unit exists. A leaf module: it imports no
+//! mechanism, only the audit log's lock.
 
 use crate::audit::lock;
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
-use zhantu_domain::error::RuleError;
 
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub(crate) fn rule(e: RuleError) -> StoreError {
-    StoreError::Invalid(e.0)
 }
 
 pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {

@@ -66,8 +66,8 @@ fn invalid(msg: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_field", msg)
 }
 
-fn not_now(e: svc::NotNow) -> ApiError {
-    ApiError::bad_request("invalid_parameter", e.0)
+fn not_now(e: zhantu_domain::RuleError) -> ApiError {
+    ApiError::bad_request("invalid_parameter", e.message)
 }
 
 /// The units whose records a unit-scoped reader sees; `None`: everything.

@@ -37,7 +37,7 @@ impl Store {
     /// default of PRACTICE.md §5.2.
     pub async fn escalation_ladder(&self) -> Result<Ladder, StoreError> {
         match self.setting("problem_escalation_days").await? {
-            Some(s) => Ladder::parse(&s).map_err(|e| StoreError::Corrupt(e.0)),
+            Some(s) => Ladder::parse(&s).map_err(|e| StoreError::Corrupt(e.message)),
             None => Ok(Ladder::default()),
         }
     }

@@ -49,7 +49,7 @@ impl Store {
             drop(tx);
             return Err(self.conflict("problem", id).await?);
         }
-        let next = transition(before.state, event).map_err(|e| StoreError::Invalid(e.0))?;
+        let next = transition(before.state, event)?;
         let (status, callback) = next.to_stored();
         let t = now();
         let mut unit_id = before.unit.id;
