@@ -70,6 +70,14 @@ pub fn batches_per_year(batches: &[(NaiveDate, Vec<(Money, Money)>)]) -> Vec<Bat
         .collect()
 }
 
+/// A batch's name: not empty (the store keeps it trimmed).
+pub fn check_batch_name(name: &str) -> Result<(), RuleError> {
+    if name.trim().is_empty() {
+        return refuse("batch_name_empty", "批次名称不能为空");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,6 +147,14 @@ pub fn land_warnings(needs: &[LandNeed], as_of: NaiveDate, within_days: i64) -> 
     out
 }
 
+/// A grant of quota from above: a positive area.
+pub fn check_grant(area: LandArea) -> Result<(), RuleError> {
+    if area.centi_mu() <= 0 {
+        return refuse("land_grant_not_positive", "下达面积须大于0亩");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,14 @@ pub fn funnel_by_group(facts: &[LeadFact]) -> Vec<FunnelRow> {
     rows
 }
 
+/// A lead's name: not empty (the store keeps it trimmed).
+pub fn check_lead_name(name: &str) -> Result<(), RuleError> {
+    if name.trim().is_empty() {
+        return refuse("lead_name_empty", "线索名称不能为空");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

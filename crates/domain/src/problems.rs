@@ -168,6 +168,62 @@ pub fn transition(state: LoopState, event: Event) -> Result<LoopState, RuleError
     Ok(next)
 }
 
+/// A problem as raised: a category of 1 to 20 characters (如 用地、资金、审批、水电气) and a
+/// description of 1 to 2,000, once trimmed.
+pub fn check_problem_text(category: &str, description: &str) -> Result<(), RuleError> {
+    let (category, description) = (category.trim(), description.trim());
+    if category.is_empty() || category.chars().count() > 20 {
+        return refuse("problem_category_length", "问题类别应为1到20个字（如 用地、资金、审批、水电气）");
+    }
+    if description.is_empty() || description.chars().count() > 2000 {
+        return refuse("problem_description_length", "问题描述应为1到2000个字");
+    }
+    Ok(())
+}
+
+/// A problem's deadline is not before the day it was raised.
+pub fn check_problem_deadline(raised: NaiveDate, deadline: NaiveDate) -> Result<(), RuleError> {
+    if deadline < raised {
+        return refuse("problem_deadline_before_raised", "办理时限不能早于提出日期");
+    }
+    Ok(())
+}
+
+/// The note of a step (办理情况, 回访意见, 批示): at most 4,000 characters once trimmed.
+pub fn check_step_note(note: &str) -> Result<(), RuleError> {
+    if note.trim().chars().count() > 4000 {
+        return refuse("problem_note_too_long", "说明不能超过4000个字");
+    }
+    Ok(())
+}
+
+/// A new deadline given when assigning is not in the past.
+pub fn check_assign_deadline(deadline: Option<NaiveDate>, today: NaiveDate) -> Result<(), RuleError> {
+    if deadline.is_some_and(|d| d < today) {
+        return refuse("problem_deadline_past", "办理时限不能早于今天");
+    }
+    Ok(())
+}
+
+/// What a step must carry besides the loop's rule: 办结 says what was done, an unsatisfied
+/// 回访 says why (the problem goes back to the unit), a satisfied one is not scored below 3,
+/// and a 批示 is not empty.
+pub fn check_step(event: Event, note: &str, satisfaction: Option<i32>) -> Result<(), RuleError> {
+    let empty = note.trim().is_empty();
+    match event {
+        Event::Resolve if empty => refuse("problem_resolution_missing", "请说明办理情况（采取了哪些措施、结果如何）"),
+        Event::Callback { satisfied: false } if empty => refuse(
+            "problem_callback_reason_missing",
+            "回访不满意须说明理由，问题将退回责任单位重新办理",
+        ),
+        Event::Callback { satisfied: true } if satisfaction.is_some_and(|s| s < 3) => {
+            refuse("problem_satisfaction_too_low", "满意度低于3分应按不满意退回")
+        }
+        Event::Comment if empty => refuse("problem_instruction_empty", "批示内容不能为空"),
+        _ => Ok(()),
+    }
+}
+
 /// May `actor` take `step` on a problem assigned to `unit_id`? Coordinators assign, call back
 /// and close; the unit editors of the assigned unit (and the coordinators) resolve; leaders,
 /// coordinators and administrators comment.

@@ -1,5 +1,7 @@
 //! Supervision rounds (督查): the red projects a round should visit (pure rules).
 
+use crate::error::{RuleError, refuse};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// A red project that a supervision round could visit.
@@ -29,6 +31,30 @@ pub fn suggest_targets(mut candidates: Vec<RedCandidate>, limit: usize) -> Vec<R
     });
     candidates.truncate(limit);
     candidates
+}
+
+/// A round's name: not empty.
+pub fn check_round_name(name: &str) -> Result<(), RuleError> {
+    if name.trim().is_empty() {
+        return refuse("round_name_empty", "督查名称不能为空");
+    }
+    Ok(())
+}
+
+/// What a round found on site: not empty.
+pub fn check_finding(finding: &str) -> Result<(), RuleError> {
+    if finding.trim().is_empty() {
+        return refuse("finding_empty", "督查发现不能为空");
+    }
+    Ok(())
+}
+
+/// A follow-up problem's deadline: not before the day it is set (`as_of`).
+pub fn check_follow_up_deadline(deadline: NaiveDate, as_of: NaiveDate) -> Result<(), RuleError> {
+    if deadline < as_of {
+        return refuse("follow_up_deadline_past", format!("办结时限不能早于今天（{as_of}）"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

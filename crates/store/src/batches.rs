@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use zhantu_domain::Money;
-use zhantu_domain::batches::{BatchYear, batches_per_year, check_batch_gate, parse_gate_nodes};
+use zhantu_domain::batches::{BatchYear, batches_per_year, check_batch_gate, check_batch_name, parse_gate_nodes};
 use zhantu_domain::figures::{BatchAggregate, batch_aggregate};
 use zhantu_domain::model::BatchLevel;
 
@@ -146,9 +146,7 @@ impl Store {
     }
 
     pub async fn create_batch(&self, n: &NewBatch, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        if n.name.trim().is_empty() {
-            return Err(StoreError::Invalid("批次名称不能为空".into()));
-        }
+        check_batch_name(&n.name)?;
         let gates = if n.gate_nodes.is_empty() {
             parse_gate_nodes("")
         } else {
@@ -226,7 +224,7 @@ impl Store {
             .bind(project_id)
             .fetch_optional(&mut *tx)
             .await?;
-        let pname = pname.ok_or_else(|| StoreError::Invalid(format!("项目 {project_id} 不存在")))?;
+        let pname = pname.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {project_id} 不存在")))?;
         let already: Option<i64> = sqlx::query_scalar("SELECT project_id FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
             .bind(id)
             .bind(project_id)

@@ -594,7 +594,7 @@ impl Store {
     /// Publishes a new version of the weights; `based_on` must be the version in force (else
     /// a conflict). The weights must already be validated.
     pub async fn save_evaluation_weights(&self, based_on: i64, w: &EvaluationWeights, ctx: &AuditCtx) -> Result<WeightSet, StoreError> {
-        w.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        w.validate().map_err(|e| StoreError::rule("invalid_weights", e.to_string()))?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
         let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM evaluation_weights")
@@ -648,7 +648,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if now_seq.unwrap_or(0) != version.seq {
-            return Err(StoreError::Invalid("生成报告期间数据发生了变化，请重新签发".into()));
+            return Err(StoreError::rule("report_data_changed", "生成报告期间数据发生了变化，请重新签发"));
         }
         let year = period.plan_year() as i64;
         let last: Option<i64> = sqlx::query_scalar("SELECT MAX(issue_no) FROM issued_reports WHERE kind = $1 AND year = $2")

@@ -106,12 +106,16 @@ impl Store {
         let mut rows = Vec::new();
         for d in days {
             if d.day.year() != year {
-                return Err(StoreError::Invalid(format!("{} 不属于 {year} 年", d.day)));
+                return Err(StoreError::rule("calendar_day_outside_year", format!("{} 不属于 {year} 年", d.day)));
             }
-            let kind = DayType::from_code(&d.kind)
-                .ok_or_else(|| StoreError::Invalid(format!("{}：类型“{}”无效，应为 off（放假）或 work（调休上班）", d.day, d.kind)))?;
+            let kind = DayType::from_code(&d.kind).ok_or_else(|| {
+                StoreError::rule(
+                    "calendar_day_kind_invalid",
+                    format!("{}：类型“{}”无效，应为 off（放假）或 work（调休上班）", d.day, d.kind),
+                )
+            })?;
             if d.name.trim().is_empty() {
-                return Err(StoreError::Invalid(format!("{}：缺少节日名称", d.day)));
+                return Err(StoreError::rule("calendar_day_name_missing", format!("{}：缺少节日名称", d.day)));
             }
             rows.push(CalendarDay {
                 day: d.day,
@@ -147,7 +151,7 @@ impl Store {
             all.push((d.day, DayType::from_code(&d.kind).expect("checked"), d.name.clone()));
         }
         if !all.is_empty() {
-            WorkCalendar::from_rows(all).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            WorkCalendar::from_rows(all).map_err(|e| StoreError::rule("calendar_invalid", e.to_string()))?;
         }
         sqlx::query("DELETE FROM holidays WHERE day >= $1 AND day <= $2")
             .bind(format!("{year:04}-01-01"))

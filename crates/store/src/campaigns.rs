@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use zhantu_domain::campaigns::{CampaignReport, CampaignTarget, LeaderboardRow, campaign_report, leaderboard};
+use zhantu_domain::campaigns::{CampaignReport, CampaignTarget, LeaderboardRow, campaign_report, check_campaign, leaderboard};
 use zhantu_domain::figures::{CampaignCompletion, campaign_completion};
 
 /// 攻坚行动 with its completion.
@@ -178,12 +178,7 @@ impl Store {
     }
 
     pub async fn create_campaign(&self, n: &NewCampaign, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        if n.name.trim().is_empty() {
-            return Err(StoreError::Invalid("攻坚行动名称不能为空".into()));
-        }
-        if n.ends_on < n.starts_on {
-            return Err(StoreError::Invalid("结束日期不能早于开始日期".into()));
-        }
+        check_campaign(&n.name, n.starts_on, n.ends_on)?;
         let mut tx = self.begin_locked().await?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO campaigns (name, starts_on, ends_on, description) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -246,7 +241,7 @@ impl Store {
                 .bind(*n)
                 .fetch_optional(&mut **tx)
                 .await?;
-            let unit = unit.ok_or_else(|| StoreError::Invalid(format!("节点 {n} 不存在")))?;
+            let unit = unit.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {n} 不存在")))?;
             let has: Option<i64> = sqlx::query_scalar("SELECT node_id FROM campaign_nodes WHERE campaign_id = $1 AND node_id = $2")
                 .bind(id)
                 .bind(*n)
@@ -285,7 +280,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if status.ok_or(StoreError::NotFound)? != "open" {
-            return Err(StoreError::Invalid("攻坚行动已总结关闭，不能再加节点".into()));
+            return Err(StoreError::rule("campaign_closed", "攻坚行动已总结关闭，不能再加节点"));
         }
         let added = Self::add_campaign_targets_in(&mut tx, id, node_ids).await?;
         append(
@@ -306,7 +301,7 @@ impl Store {
     pub async fn close_campaign(&self, id: i64, version: i64, note: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let detail = self.campaign(id).await?;
         if detail.campaign.status == "closed" {
-            return Err(StoreError::Invalid("该攻坚行动已总结关闭".into()));
+            return Err(StoreError::rule("campaign_already_closed", "该攻坚行动已总结关闭"));
         }
         let note = if note.trim().is_empty() {
             detail.report.summary.clone()

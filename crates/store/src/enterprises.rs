@@ -14,6 +14,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 use zhantu_domain::CreditCode;
+use zhantu_domain::enterprises::{check_enterprise_name, check_visit_findings, clean_tags};
 use zhantu_domain::figures::Period;
 
 #[derive(Debug, Clone, Default)]
@@ -81,23 +82,6 @@ fn enterprise(r: &AnyRow) -> Result<EnterpriseItem, StoreError> {
         open_problems: i64_(r, "open_problems")?,
         version: i64_(r, "version")?,
     })
-}
-
-fn clean_tags(tags: &[String]) -> Result<Vec<String>, StoreError> {
-    let mut out: Vec<String> = Vec::new();
-    for t in tags {
-        let t = t.trim();
-        if t.is_empty() {
-            continue;
-        }
-        if t.chars().count() > 20 {
-            return Err(StoreError::Invalid(format!("培育名单标签“{t}”过长：不能超过20个字")));
-        }
-        if !out.iter().any(|x| x == t) {
-            out.push(t.to_string());
-        }
-    }
-    Ok(out)
 }
 
 // ---------------------------------------------------------------- visits
@@ -251,9 +235,7 @@ impl Store {
 
     pub async fn create_enterprise(&self, e: &NewEnterprise, ctx: &AuditCtx) -> Result<EnterpriseItem, StoreError> {
         let name = e.name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(StoreError::Invalid("企业名称应为1到100个字".into()));
-        }
+        check_enterprise_name(name)?;
         let tags = clean_tags(&e.tags)?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
@@ -324,10 +306,10 @@ impl Store {
         let before =
             json!({ "name": text(&r, "name")?, "industry_code": opt_text(&r, "industry_code")?, "tags": old_tags, "version": version });
         let name = match &c.name {
-            Some(n) if n.trim().is_empty() || n.trim().chars().count() > 100 => {
-                return Err(StoreError::Invalid("企业名称应为1到100个字".into()));
+            Some(n) => {
+                check_enterprise_name(n)?;
+                n.trim().to_string()
             }
-            Some(n) => n.trim().to_string(),
             None => text(&r, "name")?,
         };
         let industry = match &c.industry_code {
@@ -418,12 +400,7 @@ impl Store {
     /// Records a visit and turns its findings into problems, all in one transaction.
     pub async fn record_visit(&self, v: &NewVisit, ctx: &AuditCtx) -> Result<(VisitItem, Vec<i64>), StoreError> {
         let findings = v.findings.trim();
-        if findings.is_empty() {
-            return Err(StoreError::Invalid("请填写走访发现（企业经营情况、诉求）".into()));
-        }
-        if findings.chars().count() > 4000 {
-            return Err(StoreError::Invalid("走访发现不能超过4000个字".into()));
-        }
+        check_visit_findings(findings)?;
         let cal = self.calendar().await?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
@@ -432,7 +409,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if ent.is_none() {
-            return Err(StoreError::Invalid(format!("企业 {} 不存在", v.enterprise_id)));
+            return Err(StoreError::rule("enterprise_missing", format!("企业 {} 不存在", v.enterprise_id)));
         }
         ensure_unit(&mut tx, v.unit_id).await?;
         if let Some(p) = v.visitor_id {
@@ -441,7 +418,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if ok.is_none() {
-                return Err(StoreError::Invalid(format!("走访人 {p} 不在人员名册中")));
+                return Err(StoreError::rule("visitor_missing", format!("走访人 {p} 不在人员名册中")));
             }
         }
         let id: i64 = sqlx::query_scalar(

@@ -26,8 +26,6 @@ pub enum StoreError {
     Conflict { by: String, at: String },
     #[error("{0}")]
     Duplicate(String),
-    #[error("{0}")]
-    Invalid(String),
     /// A refused rule, with its machine code: one of the domain's, or one the store checks
     /// against what is recorded (a person who is not a leader, a closed round…).
     #[error(transparent)]
@@ -37,4 +35,11 @@ pub enum StoreError {
     Span(#[from] zhantu_domain::clocks::SpanError),
     #[error("数据库操作失败：{0}")]
     Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// A refusal the store finds against what is recorded, with its code.
+    pub(crate) fn rule(code: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Rule(RuleError::new(code, message))
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use zhantu_domain::LandArea;
 use zhantu_domain::land::{
-    LandBalance, LandEntry, LandNeed, LandWarning, LandYear, check_allocation, land_balance, land_by_year, land_warnings,
+    LandBalance, LandEntry, LandNeed, LandWarning, LandYear, check_allocation, check_grant, land_balance, land_by_year, land_warnings,
 };
 use zhantu_domain::model::LandEntryKind;
 
@@ -134,15 +134,15 @@ impl Store {
 
     /// Records a grant of quota from the province (上级下达).
     pub async fn grant_land(&self, n: &NewLandEntry, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        if n.area.centi_mu() <= 0 {
-            return Err(StoreError::Invalid("下达面积须大于0亩".into()));
-        }
+        check_grant(n.area)?;
         self.land_entry(LandEntryKind::Grant, n, None, ctx).await
     }
 
     /// Allocates quota to a project; refused beyond the balance.
     pub async fn allocate_land(&self, n: &NewLandEntry, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        let project = n.project_id.ok_or_else(|| StoreError::Invalid("分配指标须选择项目".into()))?;
+        let project = n
+            .project_id
+            .ok_or_else(|| StoreError::rule("land_allocation_needs_project", "分配指标须选择项目"))?;
         self.land_entry(LandEntryKind::Allocation, n, Some(project), ctx).await
     }
 
@@ -153,7 +153,7 @@ impl Store {
                 .bind(p)
                 .fetch_optional(&mut *tx)
                 .await?;
-            exists.ok_or_else(|| StoreError::Invalid(format!("项目 {p} 不存在")))?;
+            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
         }
         let entries = land_entries(&sqlx::query(LAND_SELECT).fetch_all(&mut *tx).await?)?;
         let before = land_balance(&balance_of(&entries));

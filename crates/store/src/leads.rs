@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use zhantu_domain::Money;
-use zhantu_domain::leads::{FunnelRow, LeadFact, check_lead_move, funnel_by_group, funnel_total};
+use zhantu_domain::leads::{FunnelRow, LeadFact, check_lead_move, check_lead_name, funnel_by_group, funnel_total};
 use zhantu_domain::model::LeadStage;
 
 /// 招商线索.
@@ -202,9 +202,7 @@ impl Store {
     }
 
     pub async fn create_lead(&self, n: &NewLead, ctx: &AuditCtx) -> Result<Lead, StoreError> {
-        if n.name.trim().is_empty() {
-            return Err(StoreError::Invalid("线索名称不能为空".into()));
-        }
+        check_lead_name(&n.name)?;
         let mut tx = self.begin_locked().await?;
         Self::unit_name_in(&mut tx, n.team_unit_id).await?;
         Self::check_person(&mut tx, n.leader_id, false).await?;
@@ -234,9 +232,7 @@ impl Store {
         let before = lead_in(&mut tx, id).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE attraction_leads SET version = version + 1");
         if let Some(v) = &c.name {
-            if v.trim().is_empty() {
-                return Err(StoreError::Invalid("线索名称不能为空".into()));
-            }
+            check_lead_name(v)?;
             q.push(", name = ").arg(v.trim());
         }
         if let Some(v) = &c.investor {
@@ -288,7 +284,7 @@ impl Store {
                 .bind(p)
                 .fetch_optional(&mut *tx)
                 .await?;
-            exists.ok_or_else(|| StoreError::Invalid(format!("项目 {p} 不存在")))?;
+            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM attraction_leads WHERE project_id = $1 AND id <> $2")
                 .bind(p)
                 .bind(id)
@@ -304,7 +300,7 @@ impl Store {
             let np = mv
                 .new_project
                 .as_ref()
-                .ok_or_else(|| StoreError::Invalid("落地须关联一个项目（选择已有项目或由线索新建项目）".into()))?;
+                .ok_or_else(|| StoreError::rule("lead_landing_needs_project", "落地须关联一个项目（选择已有项目或由线索新建项目）"))?;
             project_id = Some(self.project_from_lead(&mut tx, &before, np, mv.on, ctx).await?);
         }
         let (signed_on, landed_on) = match mv.to {
@@ -353,7 +349,7 @@ impl Store {
             .bind(&np.project_type)
             .fetch_optional(&mut **tx)
             .await?;
-        let ptype = ptype.ok_or_else(|| StoreError::Invalid(format!("项目类型“{}”不存在", np.project_type)))?;
+        let ptype = ptype.ok_or_else(|| StoreError::rule("project_type_missing", format!("项目类型“{}”不存在", np.project_type)))?;
         let unit = np.unit_id.unwrap_or(l.team_unit_id);
         Self::unit_name_in(tx, unit).await?;
         let name = if l.name.ends_with("项目") {

@@ -24,27 +24,10 @@ pub struct NewReport {
     pub problems: Vec<(String, String)>,
 }
 
-/// The period a report covers: a week from Monday, or a calendar month.
+/// The period a report covers: a week from Monday, or a calendar month (the domain's rule,
+/// `zhantu_domain::reports::period_bounds`).
 pub fn period_bounds(kind: ReportPeriod, start: NaiveDate) -> Result<(NaiveDate, NaiveDate), StoreError> {
-    match kind {
-        ReportPeriod::Week => {
-            if start.weekday() != chrono::Weekday::Mon {
-                return Err(StoreError::Invalid("周报的周期应从星期一开始".into()));
-            }
-            Ok((start, start + chrono::Duration::days(6)))
-        }
-        ReportPeriod::Month => {
-            if start.day() != 1 {
-                return Err(StoreError::Invalid("月报的周期应从每月1日开始".into()));
-            }
-            let next = if start.month() == 12 {
-                NaiveDate::from_ymd_opt(start.year() + 1, 1, 1)
-            } else {
-                NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
-            };
-            Ok((start, next.expect("valid").pred_opt().expect("valid")))
-        }
-    }
+    Ok(zhantu_domain::reports::period_bounds(kind, start)?)
 }
 
 impl Store {
@@ -52,12 +35,7 @@ impl Store {
     /// also records the month's completed investment; a locked month refuses both.
     pub async fn submit_report(&self, project_id: i64, r: &NewReport, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let (start, end) = period_bounds(r.period, r.period_start)?;
-        if r.body.trim().is_empty() {
-            return Err(StoreError::Invalid("请填写本期进展情况".into()));
-        }
-        if r.investment.yuan() < 0 {
-            return Err(StoreError::Invalid("完成投资不能为负数".into()));
-        }
+        zhantu_domain::reports::check_report(&r.body, r.investment)?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
@@ -74,7 +52,10 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if locked == Some(1) {
-            return Err(StoreError::Invalid(format!("{}年{}月已关账，本月数据不能再修改", year, month)));
+            return Err(StoreError::rule(
+                "month_locked",
+                format!("{}年{}月已关账，本月数据不能再修改", year, month),
+            ));
         }
         let before: Option<String> =
             sqlx::query_scalar("SELECT body FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")

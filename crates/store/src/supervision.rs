@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use zhantu_domain::supervision::{RedCandidate, suggest_targets};
+use zhantu_domain::supervision::{RedCandidate, check_finding, check_follow_up_deadline, check_round_name, suggest_targets};
 
 /// 督查轮次.
 #[derive(Debug, Clone, Serialize)]
@@ -212,7 +212,7 @@ impl Store {
                 .bind(*p)
                 .fetch_optional(&mut **tx)
                 .await?;
-            exists.ok_or_else(|| StoreError::Invalid(format!("项目 {p} 不存在")))?;
+            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
             let has: Option<i64> = sqlx::query_scalar("SELECT project_id FROM supervision_targets WHERE round_id = $1 AND project_id = $2")
                 .bind(id)
                 .bind(*p)
@@ -231,9 +231,7 @@ impl Store {
     }
 
     pub async fn create_round(&self, n: &NewRound, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        if n.name.trim().is_empty() {
-            return Err(StoreError::Invalid("督查名称不能为空".into()));
-        }
+        check_round_name(&n.name)?;
         let mut tx = self.begin_locked().await?;
         Self::check_person(&mut tx, Some(n.leader_id), true).await?;
         let id: i64 =
@@ -266,7 +264,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if text(&r, "status")? != "open" {
-            return Err(StoreError::Invalid("本轮督查已出具报告，不能再修改".into()));
+            return Err(StoreError::rule("round_closed", "本轮督查已出具报告，不能再修改"));
         }
         Ok((text(&r, "name")?, date(&r, "held_on")?))
     }
@@ -300,9 +298,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<RoundTarget, StoreError> {
         let finding = finding.trim();
-        if finding.is_empty() {
-            return Err(StoreError::Invalid("督查发现不能为空".into()));
-        }
+        check_finding(finding)?;
         let as_of = self.as_of().await?;
         let mut tx = self.begin_locked().await?;
         let (round_name, _) = Self::open_round_in(&mut tx, id).await?;
@@ -311,15 +307,13 @@ impl Store {
             .bind(project_id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::Invalid(format!("项目 {project_id} 不是本轮督查对象，请先加入督查对象")))?;
+            .ok_or_else(|| StoreError::rule("round_target_missing", format!("项目 {project_id} 不是本轮督查对象，请先加入督查对象")))?;
         let mut problem_id = opt_i64(&t, "problem_id")?;
         if let Some(f) = follow_up {
             if problem_id.is_some() {
                 return Err(StoreError::Duplicate("该项目本轮已交办督办问题".into()));
             }
-            if f.deadline < as_of {
-                return Err(StoreError::Invalid(format!("办结时限不能早于今天（{as_of}）")));
-            }
+            check_follow_up_deadline(f.deadline, as_of)?;
             let unit = f.unit_id.unwrap_or(i64_(&t, "unit_id")?);
             Self::unit_name_in(&mut tx, unit).await?;
             let pid: i64 = sqlx::query_scalar(
@@ -401,7 +395,7 @@ impl Store {
     pub async fn close_round(&self, id: i64, version: i64, report: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let generated = self.round_report(id).await?;
         if generated.detail.round.status != "open" {
-            return Err(StoreError::Invalid("本轮督查已出具报告".into()));
+            return Err(StoreError::rule("round_already_closed", "本轮督查已出具报告"));
         }
         let text_ = if report.trim().is_empty() {
             generated.paragraphs.join("\n")

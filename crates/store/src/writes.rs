@@ -49,8 +49,8 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
             match is_leader {
-                None => return Err(StoreError::Invalid(format!("人员 {id} 不存在"))),
-                Some(0) if leader => return Err(StoreError::Invalid(format!("人员 {id} 不是区领导"))),
+                None => return Err(StoreError::rule("person_missing", format!("人员 {id} 不存在"))),
+                Some(0) if leader => return Err(StoreError::rule("person_not_leader", format!("人员 {id} 不是区领导"))),
                 _ => {}
             }
         }
@@ -62,7 +62,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
-        n.ok_or_else(|| StoreError::Invalid(format!("单位 {id} 不存在")))
+        n.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {id} 不存在")))
     }
 }
 
@@ -72,5 +72,5 @@ pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Resul
         .fetch_optional(&mut *conn)
         .await?;
     ok.map(|_| ())
-        .ok_or_else(|| StoreError::Invalid(format!("单位 {unit_id} 不存在或已停用")))
+        .ok_or_else(|| StoreError::rule("unit_missing_or_inactive", format!("单位 {unit_id} 不存在或已停用")))
 }

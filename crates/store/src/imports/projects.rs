@@ -171,7 +171,7 @@ impl Store {
             .await
             .map_err(|e| match e {
                 StoreError::Database(d) if d.to_string().contains("UNIQUE") || d.to_string().contains("unique") => {
-                    StoreError::Invalid("项目代码或外部编号与系统中已有项目重复".into())
+                    StoreError::rule("import_project_duplicate", "项目代码或外部编号与系统中已有项目重复")
                 }
                 other => other,
             })?;

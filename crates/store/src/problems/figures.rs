@@ -76,7 +76,7 @@ impl Store {
         within_units: Option<&[i64]>,
         today: NaiveDate,
     ) -> Result<MonthlyLists, StoreError> {
-        let period = month_period(year, month).ok_or_else(|| StoreError::Invalid(format!("月份 {year}-{month} 无效")))?;
+        let period = month_period(year, month).ok_or_else(|| StoreError::rule("invalid_month", format!("月份 {year}-{month} 无效")))?;
         let cal = self.calendar().await?;
         let mut q = SqlBuf::new(PROBLEM_COLUMNS);
         q.push(" WHERE pr.raised_on <= ")

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::AnyConnection;
 use zhantu_domain::calendar::WorkCalendar;
-use zhantu_domain::problems::{Event, default_deadline, transition};
+use zhantu_domain::problems::{
+    Event, check_assign_deadline, check_problem_deadline, check_problem_text, check_step, check_step_note, default_deadline, transition,
+};
 
 impl Store {
     /// Raises a problem (from a project, node, report, visit, or on its own).
@@ -34,9 +36,7 @@ impl Store {
     ) -> Result<ProblemDetail, StoreError> {
         let cal = self.calendar().await?;
         let note = input.text.trim();
-        if note.chars().count() > 4000 {
-            return Err(StoreError::Invalid("说明不能超过4000个字".into()));
-        }
+        check_step_note(note)?;
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
         let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
@@ -50,6 +50,7 @@ impl Store {
             return Err(self.conflict("problem", id).await?);
         }
         let next = transition(before.state, event)?;
+        check_step(event, note, input.satisfaction)?;
         let (status, callback) = next.to_stored();
         let t = now();
         let mut unit_id = before.unit.id;
@@ -61,9 +62,7 @@ impl Store {
                     unit_id = u;
                 }
                 deadline = input.deadline.unwrap_or(before.deadline);
-                if deadline < today && input.deadline.is_some() {
-                    return Err(StoreError::Invalid("办理时限不能早于今天".into()));
-                }
+                check_assign_deadline(input.deadline, today)?;
                 sqlx::query(
                     "UPDATE problems SET status = $1, callback_result = NULL, unit_id = $2, deadline = $3, assigned_by = $4, assigned_at = $5, \
                      assign_count = assign_count + 1, version = version + 1 WHERE id = $6",
@@ -78,9 +77,6 @@ impl Store {
                 .await?;
             }
             Event::Resolve => {
-                if note.is_empty() {
-                    return Err(StoreError::Invalid("请说明办理情况（采取了哪些措施、结果如何）".into()));
-                }
                 sqlx::query(
                     "UPDATE problems SET status = $1, callback_result = NULL, resolution = $2, resolved_by = $3, resolved_on = $4, version = version + 1 WHERE id = $5",
                 )
@@ -93,12 +89,6 @@ impl Store {
                 .await?;
             }
             Event::Callback { satisfied } => {
-                if !satisfied && note.is_empty() {
-                    return Err(StoreError::Invalid("回访不满意须说明理由，问题将退回责任单位重新办理".into()));
-                }
-                if satisfied && input.satisfaction.is_some_and(|s| s < 3) {
-                    return Err(StoreError::Invalid("满意度低于3分应按不满意退回".into()));
-                }
                 if !satisfied {
                     // Back to the unit: a new deadline (given, or the default from today).
                     deadline = input.deadline.unwrap_or_else(|| {
@@ -133,11 +123,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            Event::Comment => {
-                if note.is_empty() {
-                    return Err(StoreError::Invalid("批示内容不能为空".into()));
-                }
-            }
+            Event::Comment => {}
         }
         let step = event.step();
         let kind = match event {
@@ -197,12 +183,7 @@ pub(crate) async fn insert_problem(
 ) -> Result<i64, StoreError> {
     let category = p.category.trim();
     let description = p.description.trim();
-    if category.is_empty() || category.chars().count() > 20 {
-        return Err(StoreError::Invalid("问题类别应为1到20个字（如 用地、资金、审批、水电气）".into()));
-    }
-    if description.is_empty() || description.chars().count() > 2000 {
-        return Err(StoreError::Invalid("问题描述应为1到2000个字".into()));
-    }
+    check_problem_text(category, description)?;
     ensure_unit(conn, p.unit_id).await?;
     let mut project_id = p.project_id;
     if let Some(node) = p.node_id {
@@ -210,9 +191,12 @@ pub(crate) async fn insert_problem(
             .bind(node)
             .fetch_optional(&mut *conn)
             .await?;
-        let owner = owner.ok_or_else(|| StoreError::Invalid(format!("节点 {node} 不存在")))?;
+        let owner = owner.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {node} 不存在")))?;
         if project_id.is_some_and(|pid| pid != owner) {
-            return Err(StoreError::Invalid(format!("节点 {node} 不属于项目 {}", project_id.unwrap_or(0))));
+            return Err(StoreError::rule(
+                "node_not_in_project",
+                format!("节点 {node} 不属于项目 {}", project_id.unwrap_or(0)),
+            ));
         }
         project_id = Some(owner);
     }
@@ -221,7 +205,7 @@ pub(crate) async fn insert_problem(
             .bind(report)
             .fetch_optional(&mut *conn)
             .await?;
-        let owner = owner.ok_or_else(|| StoreError::Invalid(format!("进度报送 {report} 不存在")))?;
+        let owner = owner.ok_or_else(|| StoreError::rule("report_missing", format!("进度报送 {report} 不存在")))?;
         project_id = Some(project_id.unwrap_or(owner));
     }
     if let Some(pid) = project_id {
@@ -229,16 +213,19 @@ pub(crate) async fn insert_problem(
             .bind(pid)
             .fetch_optional(&mut *conn)
             .await?;
-        ok.ok_or_else(|| StoreError::Invalid(format!("项目 {pid} 不存在")))?;
+        ok.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {pid} 不存在")))?;
     }
     if p.blocks_node && p.node_id.is_none() {
-        return Err(StoreError::Invalid("只有针对节点提出的问题才能设为阻塞该节点".into()));
+        return Err(StoreError::rule(
+            "problem_block_needs_node",
+            "只有针对节点提出的问题才能设为阻塞该节点",
+        ));
     }
-    let raised = p.raised_on.ok_or_else(|| StoreError::Invalid("缺少提出日期".into()))?;
+    let raised = p
+        .raised_on
+        .ok_or_else(|| StoreError::rule("problem_raised_on_missing", "缺少提出日期"))?;
     let deadline = p.deadline.unwrap_or_else(|| default_deadline(cal, raised));
-    if deadline < raised {
-        return Err(StoreError::Invalid("办理时限不能早于提出日期".into()));
-    }
+    check_problem_deadline(raised, deadline)?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO problems (project_id, node_id, visit_id, enterprise_id, category, description, unit_id, raised_on, deadline, status, \
          escalation_level, version, report_id, raised_by, blocking_node_id, external_id) \

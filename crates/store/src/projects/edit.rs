@@ -69,7 +69,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if ok.is_none() {
-                return Err(StoreError::Invalid(format!("领导 {l} 不存在")));
+                return Err(StoreError::rule("leader_missing", format!("领导 {l} 不存在")));
             }
         }
         let mut q = SqlBuf::new("UPDATE projects SET version = version + 1, updated_at = ");
@@ -113,7 +113,7 @@ impl Store {
     /// resuming closes that span on the as-of date; the lights follow in the same transaction.
     pub async fn set_paused(&self, id: i64, version: i64, paused: bool, reason: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
         if paused && reason.trim().is_empty() {
-            return Err(StoreError::Invalid("暂停须说明原因".into()));
+            return Err(StoreError::rule("project_pause_reason_missing", "暂停须说明原因"));
         }
         let as_of = self.as_of().await?;
         let mut tx = self.pool.begin().await?;
@@ -129,11 +129,11 @@ impl Store {
         }
         let was = i64_(&row, "paused")? != 0;
         if was == paused {
-            return Err(StoreError::Invalid(if paused {
-                "项目已处于暂停状态".into()
+            return Err(if paused {
+                StoreError::rule("project_already_paused", "项目已处于暂停状态")
             } else {
-                "项目未暂停".into()
-            }));
+                StoreError::rule("project_not_paused", "项目未暂停")
+            });
         }
         sqlx::query("UPDATE projects SET paused = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(paused as i64)

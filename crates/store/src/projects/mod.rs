@@ -425,33 +425,34 @@ impl Store {
     pub async fn resolve_project_ref(&self, typed: &str) -> Result<i64, StoreError> {
         let s = typed.trim();
         if s.is_empty() {
-            return Err(StoreError::Invalid("请填写项目（编号、项目代码或名称）".into()));
+            return Err(StoreError::rule("project_ref_empty", "请填写项目（编号、项目代码或名称）"));
         }
         if let Ok(id) = s.parse::<i64>() {
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            return found.ok_or_else(|| StoreError::Invalid(format!("项目 {id} 不存在")));
+            return found.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {id} 不存在")));
         }
         let rows = sqlx::query("SELECT id, code FROM projects WHERE code = $1 OR name = $1 ORDER BY id LIMIT 6")
             .bind(s)
             .fetch_all(&self.pool)
             .await?;
         match rows.len() {
-            0 => Err(StoreError::Invalid(format!(
-                "找不到项目“{s}”：请填写项目编号、项目代码或完整的项目名称"
-            ))),
+            0 => Err(StoreError::rule(
+                "project_ref_unknown",
+                format!("找不到项目“{s}”：请填写项目编号、项目代码或完整的项目名称"),
+            )),
             1 => i64_(&rows[0], "id"),
             _ => {
                 let codes: Vec<String> = rows
                     .iter()
                     .map(|r| Ok(opt_text(r, "code")?.unwrap_or_else(|| format!("#{}", i64_(r, "id").unwrap_or(0)))))
                     .collect::<Result<_, StoreError>>()?;
-                Err(StoreError::Invalid(format!(
-                    "“{s}”对应多个项目（{}），请改填项目代码",
-                    codes.join("、")
-                )))
+                Err(StoreError::rule(
+                    "project_ref_ambiguous",
+                    format!("“{s}”对应多个项目（{}），请改填项目代码", codes.join("、")),
+                ))
             }
         }
     }
