@@ -170,9 +170,7 @@ impl Store {
         insert_values(c, self.engine, "projects", &cols, inserts)
             .await
             .map_err(|e| match e {
-                StoreError::Database(d) if d.to_string().contains("UNIQUE") || d.to_string().contains("unique") => {
-                    StoreError::rule("import_project_duplicate", "项目代码或外部编号与系统中已有项目重复")
-                }
+                StoreError::Duplicate(_) => StoreError::rule("import_project_duplicate", "项目代码或外部编号与系统中已有项目重复"),
                 other => other,
             })?;
         Ok(())
