@@ -32,7 +32,7 @@ pub mod supervision;
 pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
-pub use date::parse_date;
+pub use date::{Year, parse_date};
 pub use error::{ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;

@@ -5,6 +5,7 @@
 
 use crate::access::{Action, Actor, Denied, Role};
 use crate::calendar::WorkCalendar;
+use crate::date::Year;
 use crate::error::{RuleError, refuse};
 use crate::figures::{Pct1, Period, problem_resolution};
 use crate::model::ProblemStatus;
@@ -458,9 +459,9 @@ pub fn month_period(year: i32, month: u32) -> Option<Period> {
 pub fn parse_month(s: &str) -> Result<(i32, u32), RuleError> {
     let bad = || RuleError::new("invalid_month", format!("月份“{s}”无效：应为 年-月，如 2019-12"));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-    let y: i32 = y.parse().map_err(|_| bad())?;
+    let y = Year::parse(y).map_err(|_| bad())?.get();
     let m: u32 = m.parse().map_err(|_| bad())?;
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
+    if !(1..=12).contains(&m) {
         return Err(bad());
     }
     Ok((y, m))

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::{ReportError, ReportKind};
+use crate::date::Year;
 
 /// A report's period: an ISO week, a month, a two-month span (B1 = Jan–Feb … B6 = Nov–Dec) or
 /// a quarter.
@@ -26,10 +27,7 @@ impl ReportPeriod {
         };
         let bad = || ReportError::Period(s.to_string(), hint);
         let (y, rest) = s.trim().split_once('-').ok_or_else(bad)?;
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        if !(2000..=2100).contains(&year) || y.len() != 4 {
-            return Err(bad());
-        }
+        let year = Year::parse(y).map_err(|_| bad())?.get();
         let (prefix, max) = match kind {
             ReportKind::Weekly => ("W", 53),
             ReportKind::Monthly => ("", 12),
@@ -186,6 +184,9 @@ mod tests {
             assert!(e.to_string().contains("报告期无效"), "{bad}: {e}");
         }
         assert!(ReportPeriod::parse(ReportKind::Weekly, "2020-W53").is_ok());
+        // The year is checked by `Year`, as every year is: 1949–2100.
+        assert!(ReportPeriod::parse(ReportKind::Monthly, "1949-10").is_ok());
+        assert!(ReportPeriod::parse(ReportKind::Monthly, "2101-01").is_err());
         assert!(matches!(ReportKind::parse("yearly"), Err(ReportError::Kind(_))));
     }
 

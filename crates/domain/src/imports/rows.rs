@@ -7,6 +7,7 @@ use super::fields::FieldType;
 use super::headers::{HeaderMap, header_of, match_headers};
 use super::{ImportKind, Raw, RawSheet, RowError, SheetError};
 use crate::codes::{CreditCode, DivisionCode, ProjectCode};
+use crate::date::Year;
 use crate::model::{NodeStatus, ProblemStatus};
 use crate::money::{LandArea, Money};
 use crate::stage::Stage;
@@ -220,7 +221,7 @@ pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetEr
         match &mut rows {
             Rows::Projects(v) => {
                 let planned_year = int(&c, k, "planned_year").unwrap_or(0);
-                if !(1949..=2100).contains(&planned_year) {
+                if Year::new(planned_year).is_err() {
                     row_err("planned_year", planned_year.to_string(), "年份应在1949至2100之间");
                     continue;
                 }
