@@ -35,6 +35,32 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A refused rule (a lead's stage change, a batch's gate, the land balance, a step of the
+/// problem loop, a value a record may not have…): a stable machine code and the reason in
+/// Chinese. Every refusal has its own code, e.g. `lead_name_empty`, `batch_gate_not_met`,
+/// `land_quota_exceeded`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RuleError {
+    /// Stable machine code, e.g. `land_quota_exceeded`.
+    pub code: &'static str,
+    /// Why, in Chinese.
+    pub message: String,
+}
+
+impl RuleError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> RuleError {
+        RuleError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub(crate) fn refuse<T>(code: &'static str, msg: impl Into<String>) -> Result<T, RuleError> {
+    Err(RuleError::new(code, msg))
+}
+
 /// Normalises what people paste from Word, WeChat and Excel: full-width digits, letters
 /// and punctuation become half-width; surrounding white space (including the ideographic
 /// space) is trimmed.

@@ -2,31 +2,37 @@
 //! figures computed from them. Nothing here knows about HTTP, SQL or files.
 
 pub mod access;
+pub mod batches;
+pub mod cadence;
 pub mod calendar;
+pub mod campaigns;
 pub mod clocks;
 pub mod codes;
 pub mod dataset;
 pub mod date;
 pub mod deadlines;
+pub mod enterprises;
 pub mod error;
 pub mod figures;
 pub mod files;
 pub mod imports;
+pub mod land;
+pub mod leads;
 pub mod lights;
 pub mod model;
 pub mod money;
-pub mod pipeline;
+pub mod problems;
 pub mod reference;
 pub mod reports;
 pub mod rules;
 pub mod schedule;
 pub mod search;
-pub mod service;
 pub mod stage;
+pub mod supervision;
 pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
-pub use date::parse_date;
-pub use error::ParseError;
+pub use date::{Year, parse_date};
+pub use error::{ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;

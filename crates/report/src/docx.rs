@@ -7,7 +7,7 @@ use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts, Table, TableBorder,
     TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
-use zhantu_domain::reports::Report;
+use zhantu_domain::cadence::Report;
 
 const SERIF: &str = "宋体";
 const SANS: &str = "黑体";

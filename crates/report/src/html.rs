@@ -2,8 +2,8 @@
 //! text and tables as the PDF, charts as inline SVG bars, no script and no external file.
 
 use crate::{date_label, numeric_columns};
+use zhantu_domain::cadence::{Chart, Report};
 use zhantu_domain::figures::Pct1;
-use zhantu_domain::reports::{Chart, Report};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

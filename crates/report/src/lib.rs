@@ -7,7 +7,7 @@ mod docx;
 mod html;
 mod pdf;
 
-use zhantu_domain::reports::{DocTable, Report};
+use zhantu_domain::cadence::{DocTable, Report};
 
 pub use docx::docx;
 pub use html::html;
@@ -63,7 +63,7 @@ pub(crate) fn numeric_columns(t: &DocTable) -> Vec<bool> {
                 .rows
                 .iter()
                 .map(|r| &r[i])
-                .filter(|c| !matches!(c, zhantu_domain::reports::DocCell::Empty))
+                .filter(|c| !matches!(c, zhantu_domain::cadence::DocCell::Empty))
                 .collect();
             !cells.is_empty() && cells.iter().all(|c| c.is_number())
         })
@@ -75,7 +75,7 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use zhantu_domain::Money;
-    use zhantu_domain::reports::{Header, LaggingProject, ReportKind, ReportPeriod, SupervisionInputs, supervision};
+    use zhantu_domain::cadence::{Header, LaggingProject, ReportKind, ReportPeriod, SupervisionInputs, supervision};
 
     pub(crate) fn sample() -> Report {
         let p = ReportPeriod::parse(ReportKind::Supervision, "2019-B6").unwrap();

@@ -11,8 +11,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
+use zhantu_domain::cadence::Report;
 use zhantu_domain::figures::Pct1;
-use zhantu_domain::reports::Report;
 
 /// Subsets of Noto Serif CJK SC and Noto Sans CJK SC (SIL OFL 1.1), made by
 /// `scripts/subset-fonts.sh`.

@@ -117,7 +117,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if unit_exists.is_none() {
-            return Err(StoreError::Invalid(format!("单位 {} 不存在", u.unit_id)));
+            return Err(StoreError::rule("unit_missing", format!("单位 {} 不存在", u.unit_id)));
         }
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(&u.username)

@@ -306,7 +306,7 @@ impl Store {
         let clock = new.clock_name.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if let Some(name) = clock {
             if !active_clocks(&mut tx, Some(&project_type)).await?.iter().any(|c| c.name == name) {
-                return Err(StoreError::Invalid(format!("该项目没有名为“{name}”的审批时限")));
+                return Err(StoreError::rule("clock_unknown", format!("该项目没有名为“{name}”的审批时限")));
             }
         }
         let existing: Vec<ProjectSpan> = project_exclusions(&mut tx, project_id)

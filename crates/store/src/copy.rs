@@ -105,7 +105,10 @@ impl Store {
     /// while the source is being served). Returns the checksums, equal on both sides.
     pub async fn copy_to(&self, target: &Store) -> Result<Vec<TableSum>, StoreError> {
         if !target.is_empty().await? {
-            return Err(StoreError::Invalid("目标数据库已有数据：请指定一个新的空数据库".into()));
+            return Err(StoreError::rule(
+                "copy_target_not_empty",
+                "目标数据库已有数据：请指定一个新的空数据库",
+            ));
         }
         let mut src = self.pool.begin().await?;
         if let Some(sql) = self.engine.snapshot_sql() {
@@ -152,13 +155,16 @@ impl Store {
         let copied = checksums_in(&mut tx).await?;
         for (s, c) in source.iter().zip(&copied) {
             if s != c {
-                return Err(StoreError::Invalid(format!(
-                    "复制校验失败：表 {} 源 {} 行、目标 {} 行，校验和{}；目标库未写入任何数据",
-                    s.table,
-                    s.rows,
-                    c.rows,
-                    if s.sha256 == c.sha256 { "一致" } else { "不一致" }
-                )));
+                return Err(StoreError::rule(
+                    "copy_check_failed",
+                    format!(
+                        "复制校验失败：表 {} 源 {} 行、目标 {} 行，校验和{}；目标库未写入任何数据",
+                        s.table,
+                        s.rows,
+                        c.rows,
+                        if s.sha256 == c.sha256 { "一致" } else { "不一致" }
+                    ),
+                ));
             }
         }
         tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Everything that differs between SQLite and PostgreSQL, in one place.
 
+use crate::doc_kind::DocKind;
 use crate::error::StoreError;
-use crate::search::DocKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {

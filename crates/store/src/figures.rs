@@ -1,15 +1,15 @@
-//! Gathering the inputs of the year's figures. The arithmetic is the domain's
+//! Gathering the inputs of the year's figures (for the year, a division, or up to a month's
+//! end) and the cockpit's ranking of units. The arithmetic is the domain's
 //! (`zhantu_domain::figures`); this module only reads.
 
-use crate::row::{date, i64_, opt_date, opt_i64, text};
+use crate::NamedRef;
+use crate::rollup::in_division;
+use crate::row::{LIGHT_SUMS, SqlBuf, date, i64_, opt_date, opt_i64, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use zhantu_domain::figures::{BatchInput, CampaignInput, CategoryInput, FaiInput, Pct1, YearFigures, YearInputs, year_figures};
 use zhantu_domain::{LandArea, Money};
-
-use crate::rollup::in_division;
-use std::collections::HashSet;
 
 /// The part of a year's inputs the roll-ups give.
 #[derive(Default, Clone)]
@@ -299,5 +299,166 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(v.map(Money::from_yuan))
+    }
+}
+
+/// One unit's line in the cockpit's ranking (projects not terminated).
+#[derive(Debug, Clone)]
+pub struct UnitRank {
+    pub unit: NamedRef,
+    pub projects: i64,
+    pub red: i64,
+    pub yellow: i64,
+    pub green: i64,
+    /// The year's planned investment of its projects.
+    pub planned: Money,
+    /// Completed in the year up to the month.
+    pub completed: Money,
+}
+
+fn push_scope(q: &mut SqlBuf, within: Option<&[i64]>) {
+    if let Some(scope) = within {
+        q.push(" AND p.unit_id IN ").in_list(scope.iter().copied());
+    }
+}
+
+impl Store {
+    /// Every unit with projects (not terminated): counts, lights, and the year's investment
+    /// planned and completed up to `month`. `within` limits to a reader's units.
+    pub async fn unit_ranking(&self, year: i32, month: u32, within: Option<&[i64]>) -> Result<Vec<UnitRank>, StoreError> {
+        // Grouped on `projects` alone, then named: joining first makes the grouping sort.
+        let mut q = SqlBuf::new(&format!(
+            "SELECT g.unit_id, u.name AS unit_name, g.n, g.red, g.yellow, g.green FROM (SELECT p.unit_id, COUNT(*) AS n, {LIGHT_SUMS} \
+             FROM projects p WHERE p.stage <> 'terminated'"
+        ));
+        push_scope(&mut q, within);
+        q.push(" GROUP BY p.unit_id) g JOIN units u ON u.id = g.unit_id");
+        let mut out: Vec<UnitRank> = Vec::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            out.push(UnitRank {
+                unit: NamedRef {
+                    id: i64_(&r, "unit_id")?,
+                    name: text(&r, "unit_name")?,
+                },
+                projects: i64_(&r, "n")?,
+                red: i64_(&r, "red")?,
+                yellow: i64_(&r, "yellow")?,
+                green: i64_(&r, "green")?,
+                planned: Money::ZERO,
+                completed: Money::ZERO,
+            });
+        }
+        let mut planned = SqlBuf::new(
+            "SELECT p.unit_id, CAST(SUM(a.planned_investment) AS BIGINT) AS s FROM annual_plans a JOIN projects p ON p.id = a.project_id \
+             WHERE p.stage <> 'terminated' AND a.year = ",
+        );
+        planned.arg(year as i64);
+        push_scope(&mut planned, within);
+        planned.push(" GROUP BY p.unit_id");
+        // Summed per project along the primary key first, then per unit.
+        let mut done = SqlBuf::new(
+            "SELECT p.unit_id, CAST(SUM(m.s) AS BIGINT) AS s FROM (SELECT project_id, SUM(amount) AS s FROM monthly_investment \
+             WHERE year = ",
+        );
+        done.arg(year as i64).push(" AND month <= ").arg(month as i64);
+        done.push(" GROUP BY project_id) m JOIN projects p ON p.id = m.project_id WHERE p.stage <> 'terminated'");
+        push_scope(&mut done, within);
+        done.push(" GROUP BY p.unit_id");
+        for (buf, planned) in [(planned, true), (done, false)] {
+            for r in buf.query().fetch_all(&self.pool).await? {
+                let id = i64_(&r, "unit_id")?;
+                let s = Money::from_yuan(opt_i64(&r, "s")?.unwrap_or(0));
+                if let Some(u) = out.iter_mut().find(|u| u.unit.id == id) {
+                    if planned {
+                        u.planned = s;
+                    } else {
+                        u.completed = s;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The year's figures as of the end of `month` (or of the year / the store's date when
+    /// that comes first). Project counts by stage and light are today's.
+    pub async fn year_figures_until(&self, year: i32, month: Option<u32>) -> Result<YearFigures, StoreError> {
+        let mut inp = self.year_inputs(year).await?;
+        let Some(month) = month.filter(|m| (1..=12).contains(m)) else {
+            return Ok(year_figures(&inp));
+        };
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        };
+        let end = next.and_then(|d| d.pred_opt()).ok_or(StoreError::NotFound)?;
+        if end >= inp.as_of {
+            return Ok(year_figures(&inp));
+        }
+        inp.as_of = end;
+        let upto = |d: Option<NaiveDate>| d.filter(|d| *d <= end);
+        for c in &mut inp.categories {
+            c.landed_on = c.landed_on.iter().map(|d| upto(*d)).collect();
+        }
+        inp.batches.retain(|b| b.held_on <= end);
+        inp.campaigns.retain(|c| c.starts_on <= end);
+        for c in &mut inp.campaigns {
+            c.closed_on = c.closed_on.iter().map(|d| upto(*d)).collect();
+        }
+        inp.nodes = inp.nodes.iter().map(|(p, a)| (*p, upto(*a))).collect();
+        inp.problems.retain(|(r, _)| *r <= end);
+        let (start, end_s) = (format!("{year}-01-01"), end.to_string());
+        let count = |sql: &'static str| {
+            let (s, e) = (start.clone(), end_s.clone());
+            async move { sqlx::query_scalar::<_, i64>(sql).bind(s).bind(e).fetch_one(&self.pool).await }
+        };
+        inp.enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
+        inp.supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
+        let completed: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = $1 AND month <= $2")
+                .bind(year as i64)
+                .bind(month as i64)
+                .fetch_one(&self.pool)
+                .await?;
+        inp.investment_completed = Money::from_yuan(completed);
+        inp.fai = self.fai_until(year, month).await?;
+        Ok(year_figures(&inp))
+    }
+
+    async fn fai_until(&self, year: i32, month: u32) -> Result<Option<FaiInput>, StoreError> {
+        let district = self.setting("district_division").await?.unwrap_or_default();
+        let province = self.setting("province_division").await?;
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(month) FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month <= $3")
+                .bind(&district)
+                .bind(year as i64)
+                .bind(month as i64)
+                .fetch_one(&self.pool)
+                .await?;
+        let Some(m) = latest else { return Ok(None) };
+        let cumulative = |division: String, y: i32| async move {
+            let v: Option<i64> =
+                sqlx::query_scalar("SELECT cumulative FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month = $3")
+                    .bind(division)
+                    .bind(y as i64)
+                    .bind(m)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            Ok::<_, StoreError>(v.map(Money::from_yuan))
+        };
+        let (Some(this_year), Some(last_year)) = (cumulative(district.clone(), year).await?, cumulative(district, year - 1).await?) else {
+            return Ok(None);
+        };
+        let province = match province {
+            Some(p) => cumulative(p.clone(), year).await?.zip(cumulative(p, year - 1).await?),
+            None => None,
+        };
+        Ok(Some(FaiInput {
+            month: m as u32,
+            this_year,
+            last_year,
+            province,
+        }))
     }
 }

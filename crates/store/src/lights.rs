@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::clocks::ApprovalClock;
-use zhantu_domain::lights::{Light, LightRules};
+use zhantu_domain::lights::Light;
 use zhantu_domain::model::NodeStatus;
 use zhantu_domain::rules::{
     Context, InvestmentFacts, NodeFacts, ProjectFacts, ProjectVerdict, ReportingFacts, RuleSet, evaluate_all_parallel,
@@ -232,39 +232,6 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
 }
 
 impl Store {
-    /// The administrator's newest rule set; an older thresholds-only record is converted;
-    /// without any, the defaults.
-    pub async fn rule_set(&self) -> Result<RuleSet, StoreError> {
-        let json: Option<String> = sqlx::query_scalar("SELECT rules_json FROM light_rule_sets ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match json {
-            None => RuleSet::default(),
-            Some(j) => match RuleSet::from_json(&j) {
-                Ok(r) => r,
-                Err(_) => serde_json::from_str::<LightRules>(&j)
-                    .map(|l| RuleSet::from(&l))
-                    .unwrap_or_default(),
-            },
-        })
-    }
-
-    /// The working calendar: the official data as loaded into `holidays` (the administrator
-    /// may update it), else the shipped one.
-    pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
-        let rows = sqlx::query("SELECT day, kind, name FROM holidays ORDER BY day")
-            .fetch_all(&self.pool)
-            .await?;
-        if rows.is_empty() {
-            return Ok(WorkCalendar::shipped().clone());
-        }
-        let mut csv = String::from("date,kind,name\n");
-        for r in &rows {
-            csv.push_str(&format!("{},{},{}\n", text(r, "day")?, text(r, "kind")?, text(r, "name")?));
-        }
-        WorkCalendar::parse_csv(&csv).map_err(|e| StoreError::Corrupt(format!("holidays: {e}")))
-    }
-
     /// The facts of the projects whose ids are in `ids`.
     async fn load_facts(&self, conn: &mut AnyConnection, ids: Range<i64>, as_of: NaiveDate, run: &RunInputs) -> Result<Loaded, StoreError> {
         let within = |col: &str| format!("{col} >= {} AND {col} < {}", ids.start, ids.end);

@@ -147,11 +147,14 @@ impl Store {
     ) -> Result<NodeState, StoreError> {
         let (mut tx, before) = self.begin_node_write(id, version).await?;
         if before.status != "open" {
-            return Err(StoreError::Invalid(format!(
-                "节点“{}”已{}，不能重复报送",
-                before.name,
-                if before.status == "closed" { "销号" } else { "报送待核验" }
-            )));
+            return Err(StoreError::rule(
+                "node_already_reported",
+                format!(
+                    "节点“{}”已{}，不能重复报送",
+                    before.name,
+                    if before.status == "closed" { "销号" } else { "报送待核验" }
+                ),
+            ));
         }
         // Predecessors: explicit dependencies, else the nodes before it in the plan.
         let open_before: Vec<String> = sqlx::query_scalar(
@@ -164,10 +167,10 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         if !open_before.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "前置节点“{}”尚未销号，本节点不能先报完成",
-                open_before.join("、")
-            )));
+            return Err(StoreError::rule(
+                "node_predecessor_open",
+                format!("前置节点“{}”尚未销号，本节点不能先报完成", open_before.join("、")),
+            ));
         }
         let t = now();
         sqlx::query(
@@ -223,7 +226,10 @@ impl Store {
     pub async fn verify_node(&self, id: i64, version: i64, approve: bool, reason: &str, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
         let (mut tx, before) = self.begin_node_write(id, version).await?;
         if before.status != "reported" {
-            return Err(StoreError::Invalid(format!("节点“{}”没有待核验的完成报送", before.name)));
+            return Err(StoreError::rule(
+                "node_not_reported",
+                format!("节点“{}”没有待核验的完成报送", before.name),
+            ));
         }
         if approve {
             // A problem that blocks the node (问题清单) must be closed out first.
@@ -233,16 +239,19 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
             if !blocking.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "节点“{}”有{}个未销号的阻塞问题（{}），问题销号后才能核验销号",
-                    before.name,
-                    blocking.len(),
-                    blocking
-                        .iter()
-                        .map(|d| d.chars().take(30).collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join("；")
-                )));
+                return Err(StoreError::rule(
+                    "node_blocked",
+                    format!(
+                        "节点“{}”有{}个未销号的阻塞问题（{}），问题销号后才能核验销号",
+                        before.name,
+                        blocking.len(),
+                        blocking
+                            .iter()
+                            .map(|d| d.chars().take(30).collect::<String>())
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ),
+                ));
             }
             sqlx::query("UPDATE nodes SET status = 'closed', verified_by = $1, verified_at = $2, light = NULL, light_reason = NULL, version = version + 1 WHERE id = $3")
                 .bind(&ctx.actor)
@@ -252,7 +261,7 @@ impl Store {
                 .await?;
         } else {
             if reason.trim().is_empty() {
-                return Err(StoreError::Invalid("退回须说明理由".into()));
+                return Err(StoreError::rule("node_return_reason_missing", "退回须说明理由"));
             }
             sqlx::query("UPDATE nodes SET status = 'open', actual_on = NULL, return_reason = $1, version = version + 1 WHERE id = $2")
                 .bind(reason)
@@ -334,10 +343,13 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<DateChange, StoreError> {
         if !DATE_CHANGE_REASONS.iter().any(|(c, _)| *c == reason_code) {
-            return Err(StoreError::Invalid(format!("改期理由“{reason_code}”不在理由清单中")));
+            return Err(StoreError::rule(
+                "date_change_reason_unknown",
+                format!("改期理由“{reason_code}”不在理由清单中"),
+            ));
         }
         if reason_text.trim().is_empty() {
-            return Err(StoreError::Invalid("请说明改期的具体原因".into()));
+            return Err(StoreError::rule("date_change_reason_missing", "请说明改期的具体原因"));
         }
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
@@ -349,10 +361,10 @@ impl Store {
                 .ok_or(StoreError::NotFound)?,
         )?;
         if node.status == "closed" {
-            return Err(StoreError::Invalid(format!("节点“{}”已销号，不能改期", node.name)));
+            return Err(StoreError::rule("node_closed", format!("节点“{}”已销号，不能改期", node.name)));
         }
         if new_planned_on == node.planned_on {
-            return Err(StoreError::Invalid("新的计划日期与现在相同".into()));
+            return Err(StoreError::rule("date_change_same_date", "新的计划日期与现在相同"));
         }
         let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM node_date_changes WHERE node_id = $1 AND status = 'pending'")
             .bind(id)
@@ -433,10 +445,10 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let change = date_change(&r)?;
         if change.status != "pending" {
-            return Err(StoreError::Invalid("该改期申请已处理".into()));
+            return Err(StoreError::rule("date_change_decided", "该改期申请已处理"));
         }
         if !approve && note.trim().is_empty() {
-            return Err(StoreError::Invalid("驳回须说明理由".into()));
+            return Err(StoreError::rule("date_change_rejection_reason_missing", "驳回须说明理由"));
         }
         sqlx::query("UPDATE node_date_changes SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5")
             .bind(if approve { "approved" } else { "rejected" })
@@ -533,7 +545,10 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
         if steps.is_empty() {
-            return Err(StoreError::Invalid(format!("项目类型“{ptype}”没有节点模板")));
+            return Err(StoreError::rule(
+                "project_type_without_template",
+                format!("项目类型“{ptype}”没有节点模板"),
+            ));
         }
         let units = sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id")
             .fetch_all(&mut *tx)
@@ -600,7 +615,7 @@ impl Store {
                 .bind(u)
                 .fetch_optional(&mut *tx)
                 .await?;
-            ok.ok_or_else(|| StoreError::Invalid(format!("单位 {u} 不存在")))?;
+            ok.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {u} 不存在")))?;
             q.push(", responsible_unit_id = ").arg(u);
         }
         if let Some(p) = change.responsible_person_id {

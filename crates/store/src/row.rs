@@ -1,10 +1,16 @@
-//! Reading typed values out of `Any` rows, and values to bind in bulk statements.
+//! Reading typed values out of `Any` rows, values to bind in bulk statements, and the SQL
+//! fragments several queries share.
 
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::str::FromStr;
+
+/// The counts of red, yellow and green projects (`p`), as the columns `red`, `yellow`, `green`.
+pub(crate) const LIGHT_SUMS: &str = "CAST(SUM(CASE WHEN p.light = 'red' THEN 1 ELSE 0 END) AS BIGINT) AS red, \
+     CAST(SUM(CASE WHEN p.light = 'yellow' THEN 1 ELSE 0 END) AS BIGINT) AS yellow, \
+     CAST(SUM(CASE WHEN p.light = 'green' THEN 1 ELSE 0 END) AS BIGINT) AS green";
 
 pub(crate) fn i64_(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
     Ok(row.try_get::<i64, _>(col)?)

@@ -2,42 +2,12 @@
 //! `zhantu_domain::search`; the SQL that differs between FTS5 and `tsvector` is in `dialect.rs`.
 
 use crate::bulk::insert_values;
+use crate::doc_kind::DocKind;
 use crate::row::{Val, i64_, opt_text, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use zhantu_domain::search::{Query, index_terms, query_terms};
-
-/// What a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    Project,
-    Enterprise,
-    Problem,
-}
-
-impl DocKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DocKind::Project => "project",
-            DocKind::Enterprise => "enterprise",
-            DocKind::Problem => "problem",
-        }
-    }
-    pub(crate) fn number(self) -> i64 {
-        match self {
-            DocKind::Project => 1,
-            DocKind::Enterprise => 2,
-            DocKind::Problem => 3,
-        }
-    }
-    pub fn from_code(s: &str) -> Option<DocKind> {
-        [DocKind::Project, DocKind::Enterprise, DocKind::Problem]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
-}
 
 fn doc_id(kind: DocKind, id: i64) -> i64 {
     id * 4 + kind.number()

@@ -23,10 +23,7 @@ fn api() -> Router<AppState> {
 }
 
 fn calendar_year_param(year: &str) -> Result<i32, ApiError> {
-    year.parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::bad_request("invalid_year", format!("年份“{year}”无效")))
+    Ok(zhantu_domain::Year::parse(year)?.get())
 }
 
 /// `GET /calendar/{year}`: the year's holidays (off) and make-up working days (work).

@@ -107,7 +107,12 @@ impl From<StoreError> for ApiError {
                 code: "duplicate",
                 message: m,
             },
-            StoreError::Invalid(m) => ApiError::bad_request("invalid", m),
+            StoreError::MissingReference(m) => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "missing_reference",
+                message: m,
+            },
+            StoreError::Rule(e) => ApiError::bad_request(e.code, e.message),
             StoreError::Span(e) => ApiError::unprocessable(e.code(), e.to_string()),
             other => ApiError::internal(other),
         }

@@ -64,11 +64,7 @@ async fn export(
             whole_district()?;
             let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => chrono::Datelike::year(&st.store.as_of().await?),
-                Some(s) => s
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|y| (1949..=2100).contains(y))
-                    .ok_or_else(|| ApiError::bad_request("invalid_year", format!("年份“{s}”无效：应为四位年份，如 2019")))?,
+                Some(s) => zhantu_domain::Year::parse(s)?.get(),
             };
             let f = st.store.year_figures(year).await?;
             let v = serde_json::to_value(&f).map_err(ApiError::internal)?;

@@ -11,16 +11,11 @@ pub fn opt_date(v: &Option<String>) -> Result<Option<chrono::NaiveDate>, ApiErro
     Ok(non_empty(v).map(parse_date).transpose()?)
 }
 
-/// A `year` query parameter (2000–2100); empty or absent is `None`.
+/// A `year` query parameter (`Year`: 1949–2100); empty or absent is `None`.
 pub fn opt_year(v: &Option<String>) -> Result<Option<i32>, ApiError> {
     match non_empty(v) {
         None => Ok(None),
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("年份“{s}”无效"))),
+        Some(s) => Ok(Some(zhantu_domain::Year::parse(s)?.get())),
     }
 }
 

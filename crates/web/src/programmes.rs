@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use zhantu_domain::LandArea;
 use zhantu_domain::figures::BatchAggregate;
-use zhantu_store::pipeline::ProgrammesSummary;
+use zhantu_store::programmes::ProgrammesSummary;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "programmes",
@@ -45,7 +45,7 @@ async fn programmes_summary(
     State(st): State<AppState>,
     a: Auth,
     ApiQuery(q): ApiQuery<YearQuery>,
-) -> Result<Json<zhantu_store::pipeline::ProgrammesSummary>, ApiError> {
+) -> Result<Json<zhantu_store::programmes::ProgrammesSummary>, ApiError> {
     if !a.actor.reads_all() {
         return Err(ApiError::forbidden("无权查看全区专项工作汇总"));
     }

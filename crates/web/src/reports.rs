@@ -52,7 +52,7 @@ struct ReportBody {
 fn report_problems(v: &Option<Value>) -> Result<Vec<(String, String)>, ApiError> {
     match v {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(zhantu_domain::service::parse_problem_lines(s)),
+        Some(Value::String(s)) => Ok(zhantu_domain::problems::parse_problem_lines(s)),
         Some(Value::Array(items)) => items
             .iter()
             .map(|p| match (p["category"].as_str(), p["description"].as_str()) {

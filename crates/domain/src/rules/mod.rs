@@ -572,4 +572,6 @@ mod tests {
 }
 
 #[cfg(test)]
+mod engine_properties;
+#[cfg(test)]
 mod engine_tests;

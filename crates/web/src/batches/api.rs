@@ -18,9 +18,10 @@ use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::model::BatchLevel;
 use zhantu_domain::parse_date;
-use zhantu_domain::pipeline::parse_gate_nodes;
+use zhantu_domain::batches::parse_gate_nodes;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::pipeline::{BatchOverview, NewBatch};
+use zhantu_store::batches::BatchOverview;
+use zhantu_store::batches::NewBatch;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -58,7 +59,7 @@ async fn get_batch(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::BatchDetail>, ApiError> {
+) -> Result<Json<zhantu_store::batches::BatchDetail>, ApiError> {
     Ok(Json(st.store.batch(id).await?))
 }
 
@@ -151,7 +152,7 @@ async fn remove_batch_project(
 }
 
 /// The batches with their aggregates, the years, and every member (for the reports, too).
-pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::pipeline::BatchMember)]) -> Vec<Table> {
+pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::batches::BatchMember)]) -> Vec<Table> {
     let mut t = Table::new(
         "集中开工批次",
         vec![

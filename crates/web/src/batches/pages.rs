@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::BatchLevel;
-use zhantu_store::pipeline::{BatchDetail, BatchOverview};
+use zhantu_store::batches::BatchDetail;
+use zhantu_store::batches::BatchOverview;
 
 fn level_name(lang: Lang, l: BatchLevel) -> &'static str {
     match lang {

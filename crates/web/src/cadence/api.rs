@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{EvaluationWeights, Report, ReportKind, compare};
+use zhantu_domain::cadence::{EvaluationWeights, Report, ReportKind, compare};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -4,7 +4,10 @@
 use crate::page::Markup;
 use askama::Template;
 use serde_json::json;
-use zhantu_domain::reports::{Chart, DocCell, DocTable, Report};
+use zhantu_domain::cadence::Chart;
+use zhantu_domain::cadence::DocCell;
+use zhantu_domain::cadence::DocTable;
+use zhantu_domain::cadence::Report;
 
 #[derive(Template)]
 #[template(path = "cadence/document.html")]

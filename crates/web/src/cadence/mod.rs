@@ -13,9 +13,11 @@ use crate::error::ApiError;
 use crate::Mechanism;
 use axum::response::Response;
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{Report, ReportKind, ReportPeriod};
+use zhantu_domain::cadence::Report;
+use zhantu_domain::cadence::ReportKind;
+use zhantu_domain::cadence::ReportPeriod;
 use zhantu_store::StoreError;
-use zhantu_store::reports::IssuedReport;
+use zhantu_store::cadence::IssuedReport;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "cadence",

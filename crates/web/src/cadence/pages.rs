@@ -16,8 +16,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
-use zhantu_domain::reports::{EvaluationWeights, FigureChange, Report, ReportKind, ReportPeriod, compare};
-use zhantu_store::reports::IssuedSummary;
+use zhantu_domain::cadence::EvaluationWeights;
+use zhantu_domain::cadence::FigureChange;
+use zhantu_domain::cadence::Report;
+use zhantu_domain::cadence::ReportKind;
+use zhantu_domain::cadence::ReportPeriod;
+use zhantu_domain::cadence::compare;
+use zhantu_store::cadence::IssuedSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -16,9 +16,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::parse_date;
-use zhantu_domain::pipeline::parse_gate_nodes;
+use zhantu_domain::batches::parse_gate_nodes;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::pipeline::{CampaignDetail, CampaignSummary, NewCampaign};
+use zhantu_store::campaigns::CampaignDetail;
+use zhantu_store::campaigns::CampaignSummary;
+use zhantu_store::campaigns::NewCampaign;
 
 pub fn router() -> Router<AppState> {
     Router::new()

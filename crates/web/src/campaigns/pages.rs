@@ -14,10 +14,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::NodeStatus;
-use zhantu_store::pipeline::{CampaignDetail, CampaignSummary};
+use zhantu_store::campaigns::CampaignDetail;
+use zhantu_store::campaigns::CampaignSummary;
 
 /// A campaign's state as read on `as_of`: closed with its report, ended awaiting the report, or running.
-fn campaign_status(cx: &Ctx, c: &zhantu_store::pipeline::CampaignSummary, as_of: chrono::NaiveDate) -> &'static str {
+fn campaign_status(cx: &Ctx, c: &zhantu_store::campaigns::CampaignSummary, as_of: chrono::NaiveDate) -> &'static str {
     if c.status == "closed" {
         cx.t("pipeline.status_closed")
     } else if as_of > c.ends_on {

@@ -24,15 +24,7 @@ struct FiguresQuery {
 async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>) -> Result<Json<Value>, ApiError> {
     let year = match non_empty(&q.year) {
         None => st.store.as_of().await?.year(),
-        Some(s) => match s.parse::<i32>() {
-            Ok(y) if (1949..=2100).contains(&y) => y,
-            _ => {
-                return Err(ApiError::bad_request(
-                    "invalid_year",
-                    format!("年份“{s}”无效：应为四位年份，如 2019"),
-                ));
-            }
-        },
+        Some(s) => zhantu_domain::Year::parse(s)?.get(),
     };
     let division = match non_empty(&q.division) {
         None => None,

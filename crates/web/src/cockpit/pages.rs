@@ -60,9 +60,8 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let year = q
         .year
         .as_deref()
-        .and_then(|y| y.trim().parse::<i32>().ok())
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or(as_of.year());
+        .and_then(|y| zhantu_domain::Year::parse(y.trim()).ok())
+        .map_or(as_of.year(), zhantu_domain::Year::get);
     let month = q
         .month
         .as_deref()

@@ -15,13 +15,19 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
-use zhantu_domain::service as svc;
+use zhantu_domain::problems as svc;
 use zhantu_domain::table::{ColKind, Column, Table};
 use zhantu_domain::{CreditCode, parse_date};
 use zhantu_store::StoreError;
-use zhantu_store::service::{
-    EnterpriseChange, EnterpriseFilter, EnterpriseItem, NewEnterprise, NewProblem, NewVisit, ProblemFilter, VisitFilter, VisitItem,
-};
+use zhantu_store::enterprises::EnterpriseChange;
+use zhantu_store::enterprises::EnterpriseFilter;
+use zhantu_store::enterprises::EnterpriseItem;
+use zhantu_store::enterprises::NewEnterprise;
+use zhantu_store::problems::NewProblem;
+use zhantu_store::enterprises::NewVisit;
+use zhantu_store::problems::ProblemFilter;
+use zhantu_store::enterprises::VisitFilter;
+use zhantu_store::enterprises::VisitItem;
 
 pub fn router() -> Router<AppState> {
     Router::new()

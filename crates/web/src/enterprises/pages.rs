@@ -18,7 +18,10 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
-use zhantu_store::service::{EnterpriseItem, ProblemFilter, VisitFilter, VisitItem};
+use zhantu_store::enterprises::EnterpriseItem;
+use zhantu_store::problems::ProblemFilter;
+use zhantu_store::enterprises::VisitFilter;
+use zhantu_store::enterprises::VisitItem;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -18,7 +18,8 @@ use serde_json::{Value, json};
 use zhantu_domain::LandArea;
 use zhantu_domain::access::Action;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::pipeline::{LandLedger, NewLandEntry};
+use zhantu_store::land::LandLedger;
+use zhantu_store::land::NewLandEntry;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,7 +50,7 @@ struct WarnQuery {
 
 async fn land_warnings(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<WarnQuery>) -> Result<Json<Value>, ApiError> {
     let days = opt_id(&q.days, "天数")?
-        .unwrap_or(zhantu_store::pipeline::LAND_WARNING_DAYS)
+        .unwrap_or(zhantu_store::land::LAND_WARNING_DAYS)
         .clamp(0, 3650);
     Ok(Json(json!({ "days": days, "items": st.store.land_warnings(days).await? })))
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use zhantu_domain::LandArea;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::LandEntryKind;
-use zhantu_store::pipeline::LandLedger;
+use zhantu_store::land::LandLedger;
 
 #[derive(Template)]
 #[template(path = "land/ledger.html")]

@@ -22,7 +22,13 @@ use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::model::LeadStage;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{Money, MoneyUnit};
-use zhantu_store::pipeline::{LandingProject, Lead, LeadChange, LeadFilter, LeadFunnel, LeadMove, NewLead};
+use zhantu_store::leads::LandingProject;
+use zhantu_store::leads::Lead;
+use zhantu_store::leads::LeadChange;
+use zhantu_store::leads::LeadFilter;
+use zhantu_store::leads::LeadFunnel;
+use zhantu_store::leads::LeadMove;
+use zhantu_store::leads::NewLead;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -304,7 +310,7 @@ pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
             Cell::Text(l.project_name.clone().unwrap_or_default()),
         ]);
     }
-    let funnel_table = |sheet: &str, who: &str, rows: &[zhantu_domain::pipeline::FunnelRow]| {
+    let funnel_table = |sheet: &str, who: &str, rows: &[zhantu_domain::leads::FunnelRow]| {
         let mut f = Table::new(
             sheet,
             vec![

@@ -14,8 +14,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::LeadStage;
-use zhantu_domain::pipeline::FunnelRow;
-use zhantu_store::pipeline::{Lead, LeadFunnel, Named};
+use zhantu_domain::leads::FunnelRow;
+use zhantu_store::leads::Lead;
+use zhantu_store::leads::LeadFunnel;
+use zhantu_store::Named;
 
 /// The page's query: the flash message and the stage shown.
 #[derive(Deserialize, Default)]
@@ -101,7 +103,7 @@ pub(super) async fn attraction(State(st): State<AppState>, cx: Ctx, Query(f): Qu
     let filter = q.filter(&cx.auth.actor).map_err(cx.err())?;
     let leads = st.store.list_leads(&filter).await?;
     let funnel = st.store.lead_funnel(api::lead_scope(&cx.auth.actor)).await?;
-    let (teams, leaders) = st.store.pipeline_choices().await?;
+    let (teams, leaders) = st.store.programme_choices().await?;
     let types = st
         .store
         .project_types()

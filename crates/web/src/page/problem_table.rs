@@ -4,8 +4,8 @@
 
 use super::{Ctx, Markup, tf};
 use askama::Template;
-use zhantu_domain::service::LoopState;
-use zhantu_store::service::ProblemItem;
+use zhantu_domain::problems::LoopState;
+use zhantu_store::problems::ProblemItem;
 
 pub fn state_label(cx: &Ctx, s: LoopState) -> &'static str {
     cx.t(&format!("service.state.{}", s.code()))

@@ -18,10 +18,19 @@ use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::figures::Period;
 use zhantu_domain::parse_date;
-use zhantu_domain::service::{self as svc, Event, Source, Step};
+use zhantu_domain::problems as svc;
+use zhantu_domain::problems::Event;
+use zhantu_domain::problems::Source;
+use zhantu_domain::problems::Step;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_store::StoreError;
-use zhantu_store::service::{MonthlyLists, NewProblem, ProblemDetail, ProblemFilter, ProblemItem, StepInput, UnitStatsRow};
+use zhantu_store::problems::MonthlyLists;
+use zhantu_store::problems::NewProblem;
+use zhantu_store::problems::ProblemDetail;
+use zhantu_store::problems::ProblemFilter;
+use zhantu_store::problems::ProblemItem;
+use zhantu_store::problems::StepInput;
+use zhantu_store::problems::UnitStatsRow;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,8 +47,9 @@ pub fn router() -> Router<AppState> {
         .route("/problems/{id}/comment", post(comment))
 }
 
-fn not_now(e: svc::NotNow) -> ApiError {
-    ApiError::bad_request("invalid_parameter", e.0)
+/// A refusal of the problem loop's rules, with the rule's own code.
+fn not_now(e: zhantu_domain::RuleError) -> ApiError {
+    ApiError::bad_request(e.code, e.message)
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -317,11 +327,7 @@ pub async fn unit_stats(st: &AppState, a: &Auth, year: &Option<String>) -> Resul
     let today = st.store.as_of().await?;
     let year = match non_empty(year) {
         None => today.year(),
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("年份“{s}”无效")))?,
+        Some(s) => zhantu_domain::Year::parse(s)?.get(),
     };
     let scope = scope(&a.actor);
     let rows = st.store.problem_stats(Period::year(year), today, scope.as_deref()).await?;

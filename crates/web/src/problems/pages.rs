@@ -17,8 +17,12 @@ use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use zhantu_domain::service::{self as svc, LoopState, Source, Step};
-use zhantu_store::service::{ProblemItem, UnitStatsRow};
+use zhantu_domain::problems as svc;
+use zhantu_domain::problems::LoopState;
+use zhantu_domain::problems::Source;
+use zhantu_domain::problems::Step;
+use zhantu_store::problems::ProblemItem;
+use zhantu_store::problems::UnitStatsRow;
 
 pub fn router() -> Router<AppState> {
     Router::new()

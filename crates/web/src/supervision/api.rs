@@ -17,7 +17,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::pipeline::{FollowUp, NewRound, RoundSummary};
+use zhantu_store::supervision::FollowUp;
+use zhantu_store::supervision::NewRound;
+use zhantu_store::supervision::RoundSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,7 +41,7 @@ async fn get_round(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::RoundDetail>, ApiError> {
+) -> Result<Json<zhantu_store::supervision::RoundDetail>, ApiError> {
     Ok(Json(st.store.round(id).await?))
 }
 
@@ -47,7 +49,7 @@ async fn round_report(
     State(st): State<AppState>,
     _a: Auth,
     IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::pipeline::RoundReport>, ApiError> {
+) -> Result<Json<zhantu_store::supervision::RoundReport>, ApiError> {
     Ok(Json(st.store.round_report(id).await?))
 }
 
@@ -95,7 +97,7 @@ pub(super) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> R
         Some(l) => l,
         None => {
             st.store
-                .pipeline_choices()
+                .programme_choices()
                 .await?
                 .1
                 .first()
@@ -153,7 +155,7 @@ pub(super) async fn do_record_finding(
     a: &Auth,
     id: i64,
     b: &FindingBody,
-) -> Result<zhantu_store::pipeline::RoundTarget, ApiError> {
+) -> Result<zhantu_store::supervision::RoundTarget, ApiError> {
     a.actor.may(Action::Comment)?;
     let follow = opt_date(&b.deadline)?.map(|deadline| FollowUp {
         deadline,

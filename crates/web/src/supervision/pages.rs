@@ -14,8 +14,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::lights::Light;
-use zhantu_domain::pipeline::RedCandidate;
-use zhantu_store::pipeline::{Named, RoundDetail, RoundSummary, RoundTarget};
+use zhantu_domain::supervision::RedCandidate;
+use zhantu_store::Named;
+use zhantu_store::supervision::RoundDetail;
+use zhantu_store::supervision::RoundSummary;
+use zhantu_store::supervision::RoundTarget;
 
 /// A round's state: its report issued, or findings still being recorded.
 fn round_status(cx: &Ctx, status: &str) -> &'static str {
@@ -56,7 +59,7 @@ pub(super) async fn supervision(State(st): State<AppState>, cx: Ctx, Query(f): Q
         None
     };
     let leaders = if cx.auth.actor.may(Action::Comment).is_ok() {
-        Some(st.store.pipeline_choices().await?.1)
+        Some(st.store.programme_choices().await?.1)
     } else {
         None
     };

@@ -2,7 +2,7 @@
 //! report of the cadence as a file, built from the data now (a draft, not issued).
 
 use super::CliError;
-use zhantu_domain::reports::{ReportKind, ReportPeriod};
+use zhantu_domain::cadence::{ReportKind, ReportPeriod};
 use zhantu_store::{OpenMode, Store};
 
 #[derive(clap::Args)]

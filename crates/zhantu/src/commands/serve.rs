@@ -55,7 +55,7 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
 /// Runs the daily jobs: every hour, each instance tries to claim today's run (China time);
 /// the database lets exactly one of them have it.
 /// The escalation run on the data's date (the demo district lives on 2019-12-31).
-pub async fn escalate(store: &Store) -> Result<zhantu_store::service::EscalationRun, zhantu_store::StoreError> {
+pub async fn escalate(store: &Store) -> Result<zhantu_store::problems::EscalationRun, zhantu_store::StoreError> {
     let today = store.as_of().await?;
     store.escalate_problems(today, &store.escalation_ladder().await?).await
 }

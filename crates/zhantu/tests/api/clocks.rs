@@ -193,7 +193,7 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
         (
             json!({"from": as_of.to_string(), "reason": "x", "clock_name": "没有这个时限"}),
             400,
-            "invalid",
+            "clock_unknown",
         ),
     ];
     for (body, status, code) in cases {

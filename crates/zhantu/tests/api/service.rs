@@ -459,7 +459,7 @@ async fn overdue_problems_escalate_on_a_fixed_day() {
     let p = raise(&fgj, haimen_unit, "政策处理未完成，影响用地交付").await;
     let id = p["id"].as_i64().unwrap();
     act(&fgj, id, "assign", json!({ "version": version(&p), "deadline": "2020-01-02" })).await;
-    let ladder = zhantu_domain::service::Ladder::default();
+    let ladder = zhantu_domain::problems::Ladder::default();
     let cal = app.store.calendar().await.unwrap();
     let due = chrono::NaiveDate::from_ymd_opt(2020, 1, 2).unwrap();
     let inbox = |s: Session| async move {

@@ -1,8 +1,9 @@
 //! Edits of projects and nodes: optimistic locking on `version`, the audit entry in the same
-//! transaction.
+//! transaction; pausing and resuming a project.
 
 use crate::audit::{AuditCtx, append, lock};
-use crate::row::SqlBuf;
+use crate::row::{SqlBuf, i64_};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -68,7 +69,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if ok.is_none() {
-                return Err(StoreError::Invalid(format!("领导 {l} 不存在")));
+                return Err(StoreError::rule("leader_missing", format!("领导 {l} 不存在")));
             }
         }
         let mut q = SqlBuf::new("UPDATE projects SET version = version + 1, updated_at = ");
@@ -104,5 +105,66 @@ impl Store {
         append(&mut tx, ctx, "project.update", "project", Some(id), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after["version"].as_i64().unwrap_or(version + 1))
+    }
+
+    /// Pauses (with a reason) or resumes a project; a paused project keeps its data and its
+    /// place in the lists, and the pause is on its record and in the audit trail. A pause
+    /// stops every approval clock of the project from the as-of date (a span `暂停：…`);
+    /// resuming closes that span on the as-of date; the lights follow in the same transaction.
+    pub async fn set_paused(&self, id: i64, version: i64, paused: bool, reason: &str, ctx: &AuditCtx) -> Result<i64, StoreError> {
+        if paused && reason.trim().is_empty() {
+            return Err(StoreError::rule("project_pause_reason_missing", "暂停须说明原因"));
+        }
+        let as_of = self.as_of().await?;
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if i64_(&row, "version")? != version {
+            drop(tx);
+            return Err(self.conflict("project", id).await?);
+        }
+        let was = i64_(&row, "paused")? != 0;
+        if was == paused {
+            return Err(if paused {
+                StoreError::rule("project_already_paused", "项目已处于暂停状态")
+            } else {
+                StoreError::rule("project_not_paused", "项目未暂停")
+            });
+        }
+        sqlx::query("UPDATE projects SET paused = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(paused as i64)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, note, actor) SELECT id, stage, stage, $1, $2, $3 FROM projects WHERE id = $4")
+            .bind(crate::today_in_china().to_string())
+            .bind(if paused { format!("暂停：{}", reason.trim()) } else { format!("恢复推进{}", if reason.trim().is_empty() { String::new() } else { format!("：{}", reason.trim()) }) })
+            .bind(&ctx.actor)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let span = if paused {
+            Some(self.open_pause_span(&mut tx, id, reason, as_of, ctx).await?)
+        } else {
+            self.close_pause_span(&mut tx, id, as_of).await?
+        };
+        append(
+            &mut tx,
+            ctx,
+            if paused { "project.pause" } else { "project.resume" },
+            "project",
+            Some(id),
+            Some(&json!({ "paused": was })),
+            Some(&json!({ "paused": paused, "reason": reason, "clock_exclusion": span })),
+        )
+        .await?;
+        self.refresh_project_lights(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(version + 1)
     }
 }

@@ -5,6 +5,8 @@
 
 use crate::access::{Action, Actor, Denied, Role};
 use crate::calendar::WorkCalendar;
+use crate::date::Year;
+use crate::error::{RuleError, refuse};
 use crate::figures::{Pct1, Period, problem_resolution};
 use crate::model::ProblemStatus;
 use chrono::{Datelike, NaiveDate};
@@ -133,17 +135,14 @@ impl Event {
     }
 }
 
-/// A step the loop does not allow from where the problem stands; the message says why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotNow(pub String);
-
 /// The next state, or why the step cannot be taken now.
-pub fn transition(state: LoopState, event: Event) -> Result<LoopState, NotNow> {
+/// A step the loop does not allow from where the problem stands is refused with the reason.
+pub fn transition(state: LoopState, event: Event) -> Result<LoopState, RuleError> {
     use LoopState::*;
     let next = match (state, event) {
         // 批示 at any time, also on a closed problem; it changes nothing.
         (_, Event::Comment) => state,
-        (Closed, _) => return Err(NotNow("问题已销号，不能再办理".into())),
+        (Closed, _) => return refuse("problem_closed", "问题已销号，不能再办理"),
         // 交办 from raised; 重新交办 while assigned (another unit or a new deadline).
         (Raised | Assigned, Event::Assign) => Assigned,
         (Assigned, Event::Resolve) => Resolved,
@@ -151,20 +150,79 @@ pub fn transition(state: LoopState, event: Event) -> Result<LoopState, NotNow> {
         (Resolved, Event::Callback { satisfied: false }) => Assigned,
         (Satisfied, Event::Close) => Closed,
         (s, e) => {
-            return Err(NotNow(format!(
-                "问题当前为“{}”，不能{}{}",
-                s.label_zh(),
-                e.step().label_zh(),
-                match e {
-                    Event::Resolve => "：须先交办",
-                    Event::Callback { .. } => "：须先由责任单位办结",
-                    Event::Close => "：须经回访且企业（项目）满意后才能销号",
-                    _ => "",
-                }
-            )));
+            return refuse(
+                "problem_step_not_allowed",
+                format!(
+                    "问题当前为“{}”，不能{}{}",
+                    s.label_zh(),
+                    e.step().label_zh(),
+                    match e {
+                        Event::Resolve => "：须先交办",
+                        Event::Callback { .. } => "：须先由责任单位办结",
+                        Event::Close => "：须经回访且企业（项目）满意后才能销号",
+                        _ => "",
+                    }
+                ),
+            );
         }
     };
     Ok(next)
+}
+
+/// A problem as raised: a category of 1 to 20 characters (如 用地、资金、审批、水电气) and a
+/// description of 1 to 2,000, once trimmed.
+pub fn check_problem_text(category: &str, description: &str) -> Result<(), RuleError> {
+    let (category, description) = (category.trim(), description.trim());
+    if category.is_empty() || category.chars().count() > 20 {
+        return refuse("problem_category_length", "问题类别应为1到20个字（如 用地、资金、审批、水电气）");
+    }
+    if description.is_empty() || description.chars().count() > 2000 {
+        return refuse("problem_description_length", "问题描述应为1到2000个字");
+    }
+    Ok(())
+}
+
+/// A problem's deadline is not before the day it was raised.
+pub fn check_problem_deadline(raised: NaiveDate, deadline: NaiveDate) -> Result<(), RuleError> {
+    if deadline < raised {
+        return refuse("problem_deadline_before_raised", "办理时限不能早于提出日期");
+    }
+    Ok(())
+}
+
+/// The note of a step (办理情况, 回访意见, 批示): at most 4,000 characters once trimmed.
+pub fn check_step_note(note: &str) -> Result<(), RuleError> {
+    if note.trim().chars().count() > 4000 {
+        return refuse("problem_note_too_long", "说明不能超过4000个字");
+    }
+    Ok(())
+}
+
+/// A new deadline given when assigning is not in the past.
+pub fn check_assign_deadline(deadline: Option<NaiveDate>, today: NaiveDate) -> Result<(), RuleError> {
+    if deadline.is_some_and(|d| d < today) {
+        return refuse("problem_deadline_past", "办理时限不能早于今天");
+    }
+    Ok(())
+}
+
+/// What a step must carry besides the loop's rule: 办结 says what was done, an unsatisfied
+/// 回访 says why (the problem goes back to the unit), a satisfied one is not scored below 3,
+/// and a 批示 is not empty.
+pub fn check_step(event: Event, note: &str, satisfaction: Option<i32>) -> Result<(), RuleError> {
+    let empty = note.trim().is_empty();
+    match event {
+        Event::Resolve if empty => refuse("problem_resolution_missing", "请说明办理情况（采取了哪些措施、结果如何）"),
+        Event::Callback { satisfied: false } if empty => refuse(
+            "problem_callback_reason_missing",
+            "回访不满意须说明理由，问题将退回责任单位重新办理",
+        ),
+        Event::Callback { satisfied: true } if satisfaction.is_some_and(|s| s < 3) => {
+            refuse("problem_satisfaction_too_low", "满意度低于3分应按不满意退回")
+        }
+        Event::Comment if empty => refuse("problem_instruction_empty", "批示内容不能为空"),
+        _ => Ok(()),
+    }
 }
 
 /// May `actor` take `step` on a problem assigned to `unit_id`? Coordinators assign, call back
@@ -223,11 +281,11 @@ pub fn available_steps(actor: &Actor, state: LoopState, unit_id: i64) -> Vec<Ste
 }
 
 /// 企业回访满意度: 1 (very unsatisfied) to 5 (very satisfied).
-pub fn parse_satisfaction(n: i64) -> Result<i32, NotNow> {
+pub fn parse_satisfaction(n: i64) -> Result<i32, RuleError> {
     if (1..=5).contains(&n) {
         Ok(n as i32)
     } else {
-        Err(NotNow(format!("满意度“{n}”无效：应为1到5的整数（5为非常满意）")))
+        refuse("satisfaction_invalid", format!("满意度“{n}”无效：应为1到5的整数（5为非常满意）"))
     }
 }
 
@@ -288,8 +346,13 @@ impl Default for Ladder {
 impl Ladder {
     /// The ladder as the `problem_escalation_days` setting writes it: `5,10,15` (three
     /// ascending numbers of working days), or one number N for N, 2N, 3N.
-    pub fn parse(s: &str) -> Result<Ladder, NotNow> {
-        let bad = || NotNow(format!("升级督办阈值“{s}”无效：应为三个递增的工作日数，如 5,10,15"));
+    pub fn parse(s: &str) -> Result<Ladder, RuleError> {
+        let bad = || {
+            RuleError::new(
+                "escalation_ladder_invalid",
+                format!("升级督办阈值“{s}”无效：应为三个递增的工作日数，如 5,10,15"),
+            )
+        };
         let nums: Vec<i64> = s
             .split([',', '，', ' '])
             .filter(|x| !x.trim().is_empty())
@@ -393,12 +456,12 @@ pub fn month_period(year: i32, month: u32) -> Option<Period> {
 }
 
 /// `2019-12` → (2019, 12), with a Chinese reason when it is not a month.
-pub fn parse_month(s: &str) -> Result<(i32, u32), NotNow> {
-    let bad = || NotNow(format!("月份“{s}”无效：应为 年-月，如 2019-12"));
+pub fn parse_month(s: &str) -> Result<(i32, u32), RuleError> {
+    let bad = || RuleError::new("invalid_month", format!("月份“{s}”无效：应为 年-月，如 2019-12"));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-    let y: i32 = y.parse().map_err(|_| bad())?;
+    let y = Year::parse(y).map_err(|_| bad())?.get();
     let m: u32 = m.parse().map_err(|_| bad())?;
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
+    if !(1..=12).contains(&m) {
         return Err(bad());
     }
     Ok((y, m))
@@ -526,8 +589,9 @@ mod tests {
         assert_eq!(transition(LoopState::Closed, Event::Comment), Ok(LoopState::Closed));
         assert!(transition(LoopState::Closed, Event::Assign).is_err());
         let e = transition(LoopState::Resolved, Event::Close).unwrap_err();
-        assert!(e.0.contains("回访"), "{}", e.0);
-        assert!(transition(LoopState::Raised, Event::Resolve).unwrap_err().0.contains("交办"));
+        assert!(e.message.contains("回访"), "{}", e.message);
+        assert_eq!(e.code, "problem_step_not_allowed");
+        assert!(transition(LoopState::Raised, Event::Resolve).unwrap_err().message.contains("交办"));
         for s in [
             LoopState::Raised,
             LoopState::Assigned,
@@ -577,7 +641,7 @@ mod tests {
         assert_eq!(Ladder::every(2).thresholds, [2, 4, 6]);
         assert_eq!(Ladder::parse("3, 7，15").unwrap().thresholds, [3, 7, 15]);
         assert_eq!(Ladder::parse("4").unwrap().thresholds, [4, 8, 12]);
-        assert!(Ladder::parse("5,5,10").unwrap_err().0.contains("递增"));
+        assert!(Ladder::parse("5,5,10").unwrap_err().message.contains("递增"));
         assert!(Ladder::parse("x").is_err() && Ladder::parse("").is_err());
         assert!(is_overdue(LoopState::Assigned, due, d(2019, 11, 2)));
         assert!(!is_overdue(LoopState::Resolved, due, d(2019, 11, 20)));
@@ -600,7 +664,7 @@ mod tests {
         assert_eq!(lists[1], (MonthlyList::InProgress, vec![0, 2]));
         assert_eq!(lists[2], (MonthlyList::ClosedOut, vec![1, 3]));
         assert_eq!(parse_month("2019-12").unwrap(), (2019, 12));
-        assert!(parse_month("2019-13").unwrap_err().0.contains("月份"));
+        assert!(parse_month("2019-13").unwrap_err().message.contains("月份"));
     }
 
     #[test]

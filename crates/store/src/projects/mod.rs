@@ -1,6 +1,14 @@
-//! Reading projects: the filtered registry with keyset paging, and one project whole.
+//! Reading projects: the filtered registry with keyset paging (this module), one project
+//! whole (`detail.rs`), and a project's edits and pause (`edit.rs`).
 
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
+mod detail;
+mod edit;
+
+pub use detail::{NodeView, ProjectDetail};
+pub use edit::ProjectChange;
+
+use crate::choices::NamedRef;
+use crate::row::{SqlBuf, i64_, opt_date, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -141,12 +149,6 @@ impl ProjectSort {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NamedRef {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct ProjectListItem {
     pub id: i64,
     pub code: Option<String>,
@@ -175,91 +177,6 @@ pub struct ProjectPage {
     /// Pass as `after` to get the next page; absent on the last page.
     pub next_cursor: Option<i64>,
     pub total: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NodeView {
-    pub id: i64,
-    pub seq: i64,
-    pub name: String,
-    pub planned_on: NaiveDate,
-    pub baseline_on: NaiveDate,
-    pub forecast_on: Option<NaiveDate>,
-    pub actual_on: Option<NaiveDate>,
-    pub responsible_unit: NamedRef,
-    pub responsible_person: Option<NamedRef>,
-    pub status: String,
-    pub light: Option<Light>,
-    pub light_reason: Option<String>,
-    pub version: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct StageChangeView {
-    pub from: Option<String>,
-    pub to: String,
-    pub on: NaiveDate,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub id: i64,
-    pub period_kind: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub body: String,
-    pub investment_wan: Wan,
-    pub submitted_on: NaiveDate,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MonthAmount {
-    pub year: i64,
-    pub month: i64,
-    pub amount_wan: Wan,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct YearAmount {
-    pub year: i64,
-    pub planned_wan: Wan,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProblemView {
-    pub id: i64,
-    pub category: String,
-    pub description: String,
-    pub unit: NamedRef,
-    pub raised_on: NaiveDate,
-    pub deadline: NaiveDate,
-    pub status: String,
-    pub closed_on: Option<NaiveDate>,
-    /// The node this problem holds up until it is closed out.
-    pub blocking_node_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProjectDetail {
-    #[serde(flatten)]
-    pub summary: ProjectListItem,
-    pub location: String,
-    pub land_area_mu: Option<String>,
-    pub investor: String,
-    pub foreign_investment: bool,
-    pub foreign_investment_usd: Option<String>,
-    pub completed_on: Option<NaiveDate>,
-    pub in_statistics_on: Option<NaiveDate>,
-    pub description: String,
-    /// Every reason behind the light, worst first (Chinese sentences).
-    pub light_reasons: Vec<String>,
-    pub nodes: Vec<NodeView>,
-    pub annual_plans: Vec<YearAmount>,
-    pub monthly_investment: Vec<MonthAmount>,
-    pub stage_history: Vec<StageChangeView>,
-    pub reports: Vec<ReportView>,
-    pub problems: Vec<ProblemView>,
 }
 
 pub(crate) const LIST_COLUMNS: &str = "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit_name, p.leader_id, pe.name AS leader_name, \
@@ -379,7 +296,7 @@ impl Store {
             // Full-text index: every bigram / word of the query (name, code, investor,
             // location, description).
             q.push(" AND ");
-            q.push_fts_filter(self.engine, crate::search::DocKind::Project, "p.id", &terms);
+            q.push_fts_filter(self.engine, crate::doc_kind::DocKind::Project, "p.id", &terms);
         } else if let Some(t) = text_query {
             // One character (or punctuation only): a substring scan.
             let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
@@ -460,7 +377,9 @@ impl Store {
             // it counts the matches without visiting them (20,000 for a common term).
             Some(terms) if !f.has_conditions_besides_text() => {
                 let mut count = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
-                count.push_fts_ids(self.engine, crate::search::DocKind::Project, &terms).push(") m");
+                count
+                    .push_fts_ids(self.engine, crate::doc_kind::DocKind::Project, &terms)
+                    .push(") m");
                 count
             }
             _ => {
@@ -493,157 +412,6 @@ impl Store {
         }
         Ok(())
     }
-
-    /// One project with its nodes, plans, investment, stage history, reports and problems.
-    pub async fn project_detail(&self, id: i64) -> Result<ProjectDetail, StoreError> {
-        let mut q = SqlBuf::new(LIST_COLUMNS);
-        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons");
-        q.push(LIST_FROM).push(" WHERE p.id = ").arg(id);
-        let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
-        let mut summary = vec![list_item(&row)?];
-        self.attach_categories(&mut summary).await?;
-        let summary = summary.remove(0);
-
-        let nodes = sqlx::query(
-            "SELECT n.*, u.name AS unit_name, pe.name AS person_name FROM nodes n JOIN units u ON u.id = n.responsible_unit_id \
-             LEFT JOIN people pe ON pe.id = n.responsible_person_id WHERE n.project_id = $1 ORDER BY n.seq, n.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(NodeView {
-                id: i64_(r, "id")?,
-                seq: i64_(r, "seq")?,
-                name: text(r, "name")?,
-                planned_on: date(r, "planned_on")?,
-                baseline_on: date(r, "baseline_on")?,
-                forecast_on: opt_date(r, "forecast_on")?,
-                actual_on: opt_date(r, "actual_on")?,
-                responsible_unit: NamedRef {
-                    id: i64_(r, "responsible_unit_id")?,
-                    name: text(r, "unit_name")?,
-                },
-                responsible_person: match opt_i64(r, "responsible_person_id")? {
-                    Some(pid) => Some(NamedRef {
-                        id: pid,
-                        name: opt_text(r, "person_name")?.unwrap_or_default(),
-                    }),
-                    None => None,
-                },
-                status: text(r, "status")?,
-                light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
-                light_reason: opt_text(r, "light_reason")?,
-                version: i64_(r, "version")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-
-        let annual_plans = sqlx::query("SELECT year, planned_investment FROM annual_plans WHERE project_id = $1 ORDER BY year")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(YearAmount {
-                    year: i64_(r, "year")?,
-                    planned_wan: Wan(Money::from_yuan(i64_(r, "planned_investment")?)),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let monthly_investment =
-            sqlx::query("SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(MonthAmount {
-                        year: i64_(r, "year")?,
-                        month: i64_(r, "month")?,
-                        amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)),
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-        let stage_history =
-            sqlx::query("SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(StageChangeView {
-                        from: opt_text(r, "from_stage")?,
-                        to: text(r, "to_stage")?,
-                        on: date(r, "changed_on")?,
-                        note: text(r, "note")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-        let reports = sqlx::query(
-            "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ReportView {
-                id: i64_(r, "id")?,
-                period_kind: text(r, "period_kind")?,
-                period_start: date(r, "period_start")?,
-                period_end: date(r, "period_end")?,
-                body: text(r, "body")?,
-                investment_wan: Wan(Money::from_yuan(i64_(r, "investment")?)),
-                submitted_on: date(r, "submitted_on")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let problems = sqlx::query(
-            "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on, \
-             pr.blocking_node_id FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ProblemView {
-                id: i64_(r, "id")?,
-                category: text(r, "category")?,
-                description: text(r, "description")?,
-                unit: NamedRef { id: i64_(r, "unit_id")?, name: text(r, "unit_name")? },
-                raised_on: date(r, "raised_on")?,
-                deadline: date(r, "deadline")?,
-                status: text(r, "status")?,
-                closed_on: opt_date(r, "closed_on")?,
-                blocking_node_id: opt_i64(r, "blocking_node_id")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-
-        Ok(ProjectDetail {
-            summary,
-            location: text(&row, "location")?,
-            land_area_mu: opt_i64(&row, "land_area_centi_mu")?.map(|a| zhantu_domain::LandArea::from_centi_mu(a).mu_exact()),
-            investor: text(&row, "investor")?,
-            foreign_investment: i64_(&row, "foreign_investment")? != 0,
-            foreign_investment_usd: opt_i64(&row, "foreign_usd_cents")?.map(|c| format!("{}.{:02}", c / 100, c % 100)),
-            completed_on: opt_date(&row, "completed_on")?,
-            in_statistics_on: opt_date(&row, "in_statistics_on")?,
-            description: text(&row, "description")?,
-            light_reasons: opt_text(&row, "light_reasons")?
-                .and_then(|j| serde_json::from_str(&j).ok())
-                .unwrap_or_default(),
-            nodes,
-            annual_plans,
-            monthly_investment,
-            stage_history,
-            reports,
-            problems,
-        })
-    }
 }
 
 /// Escapes LIKE wildcards in user text (`\` is the escape character).
@@ -657,33 +425,34 @@ impl Store {
     pub async fn resolve_project_ref(&self, typed: &str) -> Result<i64, StoreError> {
         let s = typed.trim();
         if s.is_empty() {
-            return Err(StoreError::Invalid("请填写项目（编号、项目代码或名称）".into()));
+            return Err(StoreError::rule("project_ref_empty", "请填写项目（编号、项目代码或名称）"));
         }
         if let Ok(id) = s.parse::<i64>() {
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            return found.ok_or_else(|| StoreError::Invalid(format!("项目 {id} 不存在")));
+            return found.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {id} 不存在")));
         }
         let rows = sqlx::query("SELECT id, code FROM projects WHERE code = $1 OR name = $1 ORDER BY id LIMIT 6")
             .bind(s)
             .fetch_all(&self.pool)
             .await?;
         match rows.len() {
-            0 => Err(StoreError::Invalid(format!(
-                "找不到项目“{s}”：请填写项目编号、项目代码或完整的项目名称"
-            ))),
+            0 => Err(StoreError::rule(
+                "project_ref_unknown",
+                format!("找不到项目“{s}”：请填写项目编号、项目代码或完整的项目名称"),
+            )),
             1 => i64_(&rows[0], "id"),
             _ => {
                 let codes: Vec<String> = rows
                     .iter()
                     .map(|r| Ok(opt_text(r, "code")?.unwrap_or_else(|| format!("#{}", i64_(r, "id").unwrap_or(0)))))
                     .collect::<Result<_, StoreError>>()?;
-                Err(StoreError::Invalid(format!(
-                    "“{s}”对应多个项目（{}），请改填项目代码",
-                    codes.join("、")
-                )))
+                Err(StoreError::rule(
+                    "project_ref_ambiguous",
+                    format!("“{s}”对应多个项目（{}），请改填项目代码", codes.join("、")),
+                ))
             }
         }
     }

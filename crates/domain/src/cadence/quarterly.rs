@@ -1,0 +1,329 @@
+//! 季度督评: the quarterly evaluation (unit scores from the published weights, and the ranking).
+
+use super::{Chart, DocCell, DocTable, Header, Report, ReportError, ReportKind, ReportPeriod, Section, Series, key, report};
+use crate::figures::{Pct1, investment_completion, node_on_time, problem_resolution};
+use crate::money::Money;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The published weights of the quarterly evaluation, in points out of 100. Defaults follow
+/// PRACTICE.md §4.5: the 2020 city key-project score sheet gives 计划完成 40 and 项目开工 25 of
+/// 100 with 管理服务 15, and the NDRC incentive weighs starts and execution 60 %; here
+/// investment completion 30, node on-time rate 25, landing rate 20, problem resolution 15,
+/// reporting timeliness 10. When a monthly progress report is due is not a weight: it is the
+/// grace of the rule set's 填报 rule (`deadlines::ReportingDeadlines`), so the lights, the
+/// late-submission list and the evaluation agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationWeights {
+    pub on_time: u32,
+    pub investment: u32,
+    pub landing: u32,
+    pub problems: u32,
+    pub timeliness: u32,
+}
+
+impl Default for EvaluationWeights {
+    fn default() -> Self {
+        EvaluationWeights {
+            on_time: 25,
+            investment: 30,
+            landing: 20,
+            problems: 15,
+            timeliness: 10,
+        }
+    }
+}
+
+impl EvaluationWeights {
+    pub fn validate(&self) -> Result<(), ReportError> {
+        let sum = self.on_time + self.investment + self.landing + self.problems + self.timeliness;
+        if sum != 100 {
+            return Err(ReportError::Weights(format!("五项权重之和应为100，现为{sum}")));
+        }
+        Ok(())
+    }
+    fn pairs(&self) -> [(u32, &'static str); 5] {
+        [
+            (self.on_time, "节点按时完成率"),
+            (self.investment, "投资完成度"),
+            (self.landing, "项目落地率"),
+            (self.problems, "问题解决率"),
+            (self.timeliness, "填报及时率"),
+        ]
+    }
+}
+
+/// One unit's raw measures for the quarter.
+#[derive(Debug, Clone)]
+pub struct UnitMeasures {
+    pub unit: String,
+    /// (planned date, actual completion) of the unit's nodes.
+    pub nodes: Vec<(NaiveDate, Option<NaiveDate>)>,
+    pub planned: Money,
+    pub completed: Money,
+    pub landing_targeted: u32,
+    pub landing_landed: u32,
+    /// (raised, closed) of the unit's problems.
+    pub problems: Vec<(NaiveDate, Option<NaiveDate>)>,
+    pub reports_expected: u32,
+    pub reports_on_time: u32,
+}
+
+/// One unit's row of the evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitScore {
+    pub unit: String,
+    /// The five normalised measures (0–100, tenths), in the weights' order; `None` = not
+    /// applicable (its weight is shared out over the others).
+    pub measures: [Option<i64>; 5],
+    /// Score out of 100, tenths.
+    pub score: i64,
+    pub rank: u32,
+}
+
+/// Scores every unit: each measure is a rate capped at 100 % (investment as completion ÷
+/// 序时进度), the score the weighted mean of the applicable measures; ranks share ties
+/// (1, 2, 2, 4).
+pub fn score_units(period: ReportPeriod, w: &EvaluationWeights, units: &[UnitMeasures]) -> Vec<UnitScore> {
+    let (start, end) = period.bounds();
+    let ytd = crate::figures::Period {
+        start: NaiveDate::from_ymd_opt(end.year(), 1, 1).expect("valid"),
+        end,
+    };
+    let quarter = crate::figures::Period { start, end };
+    let cap = |p: Option<Pct1>| p.map(|p| p.0.clamp(0, 1000));
+    let mut out: Vec<UnitScore> = units
+        .iter()
+        .map(|u| {
+            let on_time = node_on_time(quarter, &u.nodes).rate_pct;
+            let inv = investment_completion(u.completed, u.planned, end.month());
+            let inv_norm = inv.rate_pct.and_then(|r| Pct1::ratio(r.0 as i128, inv.time_progress_pct.0 as i128));
+            let landing = Pct1::ratio(u.landing_landed as i128, u.landing_targeted as i128);
+            let problems = problem_resolution(ytd, &u.problems).rate_pct;
+            let timely = Pct1::ratio(u.reports_on_time as i128, u.reports_expected as i128);
+            let measures = [cap(on_time), cap(inv_norm), cap(landing), cap(problems), cap(timely)];
+            let (mut num, mut den) = (0i128, 0i128);
+            for (m, (weight, _)) in measures.iter().zip(w.pairs()) {
+                if let Some(m) = m {
+                    num += *m as i128 * weight as i128;
+                    den += weight as i128;
+                }
+            }
+            let score = if den == 0 {
+                0
+            } else {
+                Pct1::ratio(num, den * 1000).map(|p| p.0).unwrap_or(0)
+            };
+            UnitScore {
+                unit: u.unit.clone(),
+                measures,
+                score,
+                rank: 0,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.unit.cmp(&b.unit)));
+    for i in 0..out.len() {
+        out[i].rank = if i > 0 && out[i].score == out[i - 1].score {
+            out[i - 1].rank
+        } else {
+            i as u32 + 1
+        };
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct QuarterlyInputs {
+    pub weights: EvaluationWeights,
+    /// The published version of the weights.
+    pub weights_version: u32,
+    /// The monthly report deadline in words, e.g. `期末后5个工作日内`.
+    pub report_deadline: String,
+    pub units: Vec<UnitMeasures>,
+}
+
+pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Report {
+    let mut r = report(ReportKind::Quarterly, period, h);
+    let scores = score_units(period, &i.weights, &i.units);
+    let w = &i.weights;
+    let top: Vec<String> = scores
+        .iter()
+        .filter(|s| s.rank <= 3)
+        .map(|s| format!("{}（{}分）", s.unit, Pct1(s.score)))
+        .collect();
+    let bottom: Vec<String> = scores
+        .iter()
+        .rev()
+        .take(2)
+        .map(|s| format!("{}（{}分）", s.unit, Pct1(s.score)))
+        .collect();
+    r.summary.push(format!(
+        "按第{}版考核权重（节点按时完成率{}分、投资完成度{}分、项目落地率{}分、问题解决率{}分、填报及时率{}分），对{}个责任单位{}重大项目推进情况进行督评。\
+         排名前列的是：{}；排名靠后的是：{}。",
+        i.weights_version,
+        w.on_time,
+        w.investment,
+        w.landing,
+        w.problems,
+        w.timeliness,
+        scores.len(),
+        r.period_label,
+        if top.is_empty() { "—".into() } else { top.join("、") },
+        if bottom.is_empty() { "—".into() } else { bottom.join("、") },
+    ));
+    r.key_figures = vec![
+        key("units", "参评单位（个）", scores.len().to_string()),
+        key("weights_version", "权重版本", i.weights_version.to_string()),
+    ];
+    for s in &scores {
+        r.key_figures.push(key(
+            &format!("score:{}", s.unit),
+            &format!("{}得分（第{}名）", s.unit, s.rank),
+            Pct1(s.score).to_string(),
+        ));
+    }
+
+    let mut s = Section::new("一、考核办法");
+    s.paragraphs.push(format!(
+        "五项指标均折算为百分制：节点按时完成率为本季度到期节点中按时销号的比例；投资完成度为年度投资完成率除以序时进度（最高100%）；\
+         项目落地率为本年度盯引项目中已落地的比例；问题解决率为年内提出问题的销号比例；填报及时率为按时（{}）提交的项目月度进展填报比例。\
+         单位无某项考核对象的，该项权重按比例分摊至其余各项。得分相同的并列同一名次。",
+        i.report_deadline
+    ));
+    let mut t = DocTable::new("考核权重", "考核指标与权重", &["指标", "权重（分）"]);
+    for (weight, name) in w.pairs() {
+        t.row(vec![name.into(), weight.into()]);
+    }
+    s.tables.push(t);
+    r.sections.push(s);
+
+    let mut s = Section::new("二、督评结果");
+    let mut t = DocTable::new(
+        "督评排名",
+        "责任单位督评得分及排名",
+        &[
+            "名次",
+            "责任单位",
+            "节点按时完成率",
+            "投资完成度",
+            "项目落地率",
+            "问题解决率",
+            "填报及时率",
+            "综合得分",
+        ],
+    );
+    for sc in &scores {
+        let mut row: Vec<DocCell> = vec![sc.rank.into(), sc.unit.clone().into()];
+        row.extend(sc.measures.iter().map(|m| DocCell::from(m.map(Pct1))));
+        row.push(DocCell::Tenths(sc.score));
+        t.row(row);
+    }
+    s.charts.push(Chart {
+        title: "责任单位综合得分".into(),
+        unit: "分".into(),
+        labels: scores.iter().map(|s| s.unit.clone()).collect(),
+        series: vec![Series {
+            name: "综合得分".into(),
+            values: scores.iter().map(|s| s.score).collect(),
+        }],
+        reference: None,
+    });
+    s.tables.push(t);
+    r.sections.push(s);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weights_must_sum_to_100() {
+        assert!(EvaluationWeights::default().validate().is_ok());
+        let w = EvaluationWeights {
+            on_time: 50,
+            ..Default::default()
+        };
+        let e = w.validate().unwrap_err();
+        assert!(e.to_string().contains("之和应为100，现为125"), "{e}");
+    }
+
+    fn unit(name: &str, on_time: u32, due: u32, done_pct: i64) -> UnitMeasures {
+        let nodes = (0..due)
+            .map(|i| (d(2019, 11, 1), if i < on_time { Some(d(2019, 10, 30)) } else { None }))
+            .collect();
+        UnitMeasures {
+            unit: name.into(),
+            nodes,
+            planned: Money::from_wan(100),
+            completed: Money::from_wan(done_pct),
+            landing_targeted: 0,
+            landing_landed: 0,
+            problems: vec![(d(2019, 3, 1), Some(d(2019, 3, 5))), (d(2019, 4, 1), None)],
+            reports_expected: 4,
+            reports_on_time: 3,
+        }
+    }
+
+    #[test]
+    fn scores_are_weighted_and_ties_share_a_rank() {
+        let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
+        let w = EvaluationWeights::default();
+        let units = [
+            unit("甲", 4, 4, 100),
+            unit("乙", 2, 4, 120),
+            unit("丙", 4, 4, 100),
+            unit("丁", 0, 0, 50),
+        ];
+        let s = score_units(q, &w, &units);
+        // 甲: on-time 100, investment 100, landing n/a, problems 50, timeliness 75;
+        // weights without landing: 25+30+15+10 = 80 → (2500+3000+750+750)/80 = 87.5.
+        let jia = s.iter().find(|x| x.unit == "甲").unwrap();
+        assert_eq!(jia.measures, [Some(1000), Some(1000), None, Some(500), Some(750)]);
+        assert_eq!(jia.score, 875);
+        // 乙: on-time 50, investment 120 % capped at 100 → (1250+3000+750+750)/80 = 71.9.
+        assert_eq!(s.iter().find(|x| x.unit == "乙").unwrap().score, 719);
+        // 丁: no nodes due: on-time n/a; investment 50 → (1500+750+750)/55 = 54.5.
+        assert_eq!(s.iter().find(|x| x.unit == "丁").unwrap().score, 545);
+        let ranks: Vec<(String, u32)> = s.iter().map(|x| (x.unit.clone(), x.rank)).collect();
+        assert_eq!(
+            ranks,
+            vec![("丙".into(), 1), ("甲".into(), 1), ("乙".into(), 3), ("丁".into(), 4)],
+            "equal scores share a rank, the next rank skips"
+        );
+    }
+
+    #[test]
+    fn the_quarterly_report_states_weights_and_ranking() {
+        let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
+        let h = Header {
+            district: "椒江区".into(),
+            office: "椒江区重大项目建设工作领导小组办公室".into(),
+            as_of: d(2019, 12, 31),
+        };
+        let r = quarterly(
+            q,
+            &h,
+            &QuarterlyInputs {
+                weights: EvaluationWeights::default(),
+                weights_version: 2,
+                report_deadline: "期末后5个工作日内".into(),
+                units: vec![unit("甲", 4, 4, 100), unit("乙", 2, 4, 120)],
+            },
+        );
+        assert_eq!(r.title, "椒江区重大项目季度督评通报");
+        assert!(r.summary[0].contains("第2版考核权重"), "{}", r.summary[0]);
+        let table = &r.sections[1].tables[0];
+        assert_eq!(table.rows[0][1], DocCell::Text("甲".into()));
+        assert_eq!(table.rows[0][7], DocCell::Tenths(875));
+        // The model survives the round trip through the frozen JSON.
+        let back: Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(r.tables().len(), 3);
+    }
+}

@@ -1,0 +1,292 @@
+//! 周例会简报: the weekly meeting brief (new reds, nodes due, problems to coordinate).
+
+use super::{DocCell, DocTable, Header, Report, ReportKind, ReportPeriod, Section, cap_rows, key, report};
+use chrono::NaiveDate;
+
+/// A project with a red light.
+#[derive(Debug, Clone)]
+pub struct RedProject {
+    pub project: String,
+    pub unit: String,
+    pub leader: String,
+    /// The reasons behind the light, worst first.
+    pub reasons: Vec<String>,
+    /// Turned red this week (a node fell overdue in the week).
+    pub new_this_week: bool,
+}
+
+/// A node of the week's agenda.
+#[derive(Debug, Clone)]
+pub struct NodeDue {
+    pub project: String,
+    pub node: String,
+    pub unit: String,
+    pub planned_on: NaiveDate,
+    pub actual_on: Option<NaiveDate>,
+    /// `closed`, `reported` (awaiting verification) or `open`.
+    pub status: String,
+}
+
+/// An open problem to coordinate.
+#[derive(Debug, Clone)]
+pub struct OpenProblem {
+    pub category: String,
+    pub description: String,
+    pub project: String,
+    pub unit: String,
+    pub raised_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub escalation_level: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct WeeklyInputs {
+    pub reds: Vec<RedProject>,
+    /// Nodes planned in the week.
+    pub due_this_week: Vec<NodeDue>,
+    /// Nodes planned in the next seven days.
+    pub due_next_week: Vec<NodeDue>,
+    pub open_problems: Vec<OpenProblem>,
+    pub problems_raised_in_week: u32,
+    pub problems_closed_in_week: u32,
+    pub progress_reports_in_week: u32,
+    /// Supervision rounds and batches held in the week: (date, name).
+    pub events: Vec<(NaiveDate, String)>,
+}
+
+fn node_status_zh(s: &str) -> &'static str {
+    match s {
+        "closed" => "已销号",
+        "reported" => "待核验",
+        _ => "未完成",
+    }
+}
+
+pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
+    let mut r = report(ReportKind::Weekly, period, h);
+    let (_, end) = period.bounds();
+    let new_reds = i.reds.iter().filter(|x| x.new_this_week).count();
+    let closed = i.due_this_week.iter().filter(|n| n.status == "closed").count();
+    let overdue_problems = i.open_problems.iter().filter(|p| p.deadline < end).count();
+    r.summary.push(format!(
+        "本周（{}）全区重大项目亮红灯{}个，其中本周新增{}个；本周计划节点{}个，已销号{}个，下周到期节点{}个；\
+         待协调问题{}个（其中超期{}个），本周新提出问题{}个、销号{}个；本周收到项目进展填报{}份。",
+        r.period_label,
+        i.reds.len(),
+        new_reds,
+        i.due_this_week.len(),
+        closed,
+        i.due_next_week.len(),
+        i.open_problems.len(),
+        overdue_problems,
+        i.problems_raised_in_week,
+        i.problems_closed_in_week,
+        i.progress_reports_in_week
+    ));
+    r.key_figures = vec![
+        key("reds", "红灯项目（个）", i.reds.len().to_string()),
+        key("new_reds", "本周新增红灯（个）", new_reds.to_string()),
+        key("nodes_due", "本周计划节点（个）", i.due_this_week.len().to_string()),
+        key("nodes_closed", "本周已销号节点（个）", closed.to_string()),
+        key("nodes_next", "下周到期节点（个）", i.due_next_week.len().to_string()),
+        key("open_problems", "待协调问题（个）", i.open_problems.len().to_string()),
+        key("overdue_problems", "超期未解决问题（个）", overdue_problems.to_string()),
+    ];
+
+    let mut s = Section::new("一、红灯项目");
+    let mut reds: Vec<&RedProject> = i.reds.iter().collect();
+    reds.sort_by_key(|x| !x.new_this_week);
+    if reds.is_empty() {
+        s.paragraphs.push("本周无亮红灯项目。".into());
+    } else {
+        s.paragraphs.push(format!(
+            "亮红灯项目{}个，其中本周新增{}个（标“新增”），请责任单位和包干领导逐项明确破难措施和完成时限。",
+            reds.len(),
+            new_reds
+        ));
+    }
+    let mut t = DocTable::new(
+        "红灯项目",
+        "红灯项目清单",
+        &["序号", "项目名称", "责任单位", "包干领导", "亮灯原因", "状态"],
+    );
+    let rows = reds
+        .iter()
+        .enumerate()
+        .map(|(n, x)| {
+            vec![
+                ((n + 1) as i64).into(),
+                x.project.clone().into(),
+                x.unit.clone().into(),
+                x.leader.clone().into(),
+                x.reasons.first().cloned().unwrap_or_default().into(),
+                if x.new_this_week { "新增" } else { "持续" }.into(),
+            ]
+        })
+        .collect();
+    cap_rows(&mut t, rows);
+    s.tables.push(t);
+    r.sections.push(s);
+
+    let mut s = Section::new("二、节点推进");
+    s.paragraphs.push(format!(
+        "本周计划完成节点{}个，已销号{}个、待核验{}个、未完成{}个；下周（{}起）到期节点{}个，请责任单位提前准备佐证材料。",
+        i.due_this_week.len(),
+        closed,
+        i.due_this_week.iter().filter(|n| n.status == "reported").count(),
+        i.due_this_week
+            .iter()
+            .filter(|n| n.status != "closed" && n.status != "reported")
+            .count(),
+        (end + chrono::Duration::days(1)).format("%-m月%-d日"),
+        i.due_next_week.len()
+    ));
+    for (sheet, caption, list) in [
+        ("本周节点", "本周计划节点", &i.due_this_week),
+        ("下周节点", "下周到期节点", &i.due_next_week),
+    ] {
+        let mut t = DocTable::new(
+            sheet,
+            caption,
+            &["序号", "项目名称", "节点", "责任单位", "计划日期", "完成日期", "状态"],
+        );
+        let rows = list
+            .iter()
+            .enumerate()
+            .map(|(n, x)| {
+                vec![
+                    ((n + 1) as i64).into(),
+                    x.project.clone().into(),
+                    x.node.clone().into(),
+                    x.unit.clone().into(),
+                    x.planned_on.into(),
+                    x.actual_on.into(),
+                    node_status_zh(&x.status).into(),
+                ]
+            })
+            .collect();
+        cap_rows(&mut t, rows);
+        s.tables.push(t);
+    }
+    r.sections.push(s);
+
+    let mut s = Section::new("三、需协调解决的问题");
+    s.paragraphs.push(format!(
+        "问题清单中尚未销号的问题{}个，其中已过办结时限{}个、已提级协调{}个。按问题清单“提出—交办—办结—销号”闭环推进，超期问题提请本次例会协调。",
+        i.open_problems.len(),
+        overdue_problems,
+        i.open_problems.iter().filter(|p| p.escalation_level > 0).count()
+    ));
+    let mut probs: Vec<&OpenProblem> = i.open_problems.iter().collect();
+    probs.sort_by(|a, b| b.escalation_level.cmp(&a.escalation_level).then(a.deadline.cmp(&b.deadline)));
+    let mut t = DocTable::new(
+        "待协调问题",
+        "待协调问题清单",
+        &[
+            "序号",
+            "类别",
+            "问题描述",
+            "所属项目",
+            "责任单位",
+            "提出日期",
+            "办结时限",
+            "超期天数",
+        ],
+    );
+    let rows = probs
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let late = (end - p.deadline).num_days();
+            vec![
+                ((n + 1) as i64).into(),
+                p.category.clone().into(),
+                p.description.clone().into(),
+                p.project.clone().into(),
+                p.unit.clone().into(),
+                p.raised_on.into(),
+                p.deadline.into(),
+                if late > 0 { DocCell::Int(late) } else { DocCell::Empty },
+            ]
+        })
+        .collect();
+    cap_rows(&mut t, rows);
+    s.tables.push(t);
+    r.sections.push(s);
+
+    if !i.events.is_empty() {
+        let mut s = Section::new("四、本周重要活动");
+        for (d, name) in &i.events {
+            s.paragraphs.push(format!("{}：{}。", d.format("%-m月%-d日"), name));
+        }
+        r.sections.push(s);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_weekly_brief_puts_new_reds_first_and_counts_overdue_problems() {
+        let w = ReportPeriod::parse(ReportKind::Weekly, "2019-W50").unwrap();
+        let h = Header {
+            district: "椒江区".into(),
+            office: "椒江区重大项目建设工作领导小组办公室".into(),
+            as_of: d(2019, 12, 31),
+        };
+        let red = |name: &str, new: bool| RedProject {
+            project: name.into(),
+            unit: "海门街道".into(),
+            leader: "张三".into(),
+            reasons: vec!["红灯：施工许可逾期".into()],
+            new_this_week: new,
+        };
+        let problem = |deadline: NaiveDate, level: i64| OpenProblem {
+            category: "用地".into(),
+            description: "用地指标未落实".into(),
+            project: "甲".into(),
+            unit: "海门街道".into(),
+            raised_on: d(2019, 11, 1),
+            deadline,
+            escalation_level: level,
+        };
+        let r = weekly(
+            w,
+            &h,
+            &WeeklyInputs {
+                reds: vec![red("老项目", false), red("新项目", true)],
+                due_this_week: vec![NodeDue {
+                    project: "甲".into(),
+                    node: "施工许可".into(),
+                    unit: "区住建局".into(),
+                    planned_on: d(2019, 12, 10),
+                    actual_on: Some(d(2019, 12, 9)),
+                    status: "closed".into(),
+                }],
+                due_next_week: vec![],
+                open_problems: vec![problem(d(2019, 12, 20), 0), problem(d(2019, 12, 1), 1)],
+                problems_raised_in_week: 2,
+                problems_closed_in_week: 1,
+                progress_reports_in_week: 3,
+                events: vec![(d(2019, 12, 12), "督查：第三批".into())],
+            },
+        );
+        assert!(r.summary[0].contains("亮红灯2个，其中本周新增1个"), "{}", r.summary[0]);
+        assert!(r.summary[0].contains("待协调问题2个（其中超期1个）"), "{}", r.summary[0]);
+        let reds = &r.sections[0].tables[0];
+        assert_eq!(reds.rows[0][1], DocCell::Text("新项目".into()));
+        assert_eq!(reds.rows[0][5], DocCell::Text("新增".into()));
+        // The escalated, overdue problem comes first, with its days overdue at the week's end.
+        let probs = &r.sections[2].tables[0];
+        assert_eq!(probs.rows[0][6], DocCell::Date(d(2019, 12, 1)));
+        assert_eq!(probs.rows[0][7], DocCell::Int(14));
+        assert_eq!(probs.rows[1][7], DocCell::Empty);
+        assert_eq!(r.sections[3].paragraphs[0], "12月12日：督查：第三批。");
+    }
+}

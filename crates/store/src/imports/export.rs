@@ -1,0 +1,216 @@
+//! Exports: the same columns the importer reads, so an export imports again unchanged.
+
+use super::effective_external;
+use super::projects::PROJECT_COLS;
+use crate::row::{SqlBuf, i64_, opt_i64, opt_text, text};
+use crate::{ProjectFilter, Store, StoreError};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use zhantu_domain::imports::{ImportKind, export_columns};
+use zhantu_domain::model::{NodeStatus, ProblemStatus};
+use zhantu_domain::table::{Cell, Table};
+use zhantu_domain::{LandArea, Money, Stage};
+
+impl Store {
+    /// Every project matching `f` (any number), with the columns the project import reads.
+    pub async fn export_projects(&self, f: &ProjectFilter) -> Result<Table, StoreError> {
+        let sel: Vec<String> = PROJECT_COLS.iter().map(|(c, _)| format!("p.{c}")).collect();
+        let mut q = SqlBuf::new(&format!(
+            "SELECT p.id, {}, u.name AS unit_name, pe.name AS leader_name FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id",
+            sel.join(", ")
+        ));
+        self.project_where(f, &mut q).await?;
+        q.push(" ORDER BY p.id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut t = Table::new("项目", export_columns(ImportKind::Projects));
+        for r in &rows {
+            let id = i64_(r, "id")?;
+            let code = opt_text(r, "code")?;
+            let ext = if code.is_some() {
+                opt_text(r, "external_id")?
+            } else {
+                effective_external(id, &code, opt_text(r, "external_id")?)
+            };
+            let stage = Stage::from_code(&text(r, "stage")?).map(|s| s.label_zh()).unwrap_or("");
+            t.push(vec![
+                code.into(),
+                ext.into(),
+                text(r, "name")?.into(),
+                text(r, "unit_name")?.into(),
+                opt_text(r, "leader_name")?.into(),
+                text(r, "project_type")?.into(),
+                stage.into(),
+                opt_text(r, "industry_code")?.into(),
+                opt_text(r, "division_code")?.into(),
+                text_cell(text(r, "location")?),
+                opt_i64(r, "land_area_centi_mu")?.map(LandArea::from_centi_mu).into(),
+                Money::from_yuan(i64_(r, "total_investment")?).into(),
+                text_cell(text(r, "investor")?),
+                if i64_(r, "foreign_investment")? != 0 { "是" } else { "否" }.into(),
+                i64_(r, "planned_year")?.into(),
+                date_cell(opt_text(r, "planned_start_on")?),
+                date_cell(opt_text(r, "started_on")?),
+                date_cell(opt_text(r, "completed_on")?),
+                date_cell(opt_text(r, "in_statistics_on")?),
+                text_cell(text(r, "description")?),
+            ]);
+        }
+        Ok(t)
+    }
+
+    /// The nodes of every project matching `f`.
+    pub async fn export_nodes(&self, f: &ProjectFilter) -> Result<Table, StoreError> {
+        let mut q = SqlBuf::new(
+            "SELECT n.seq, n.name, n.external_id, n.planned_on, n.forecast_on, n.actual_on, n.status, p.id AS pid, p.code, p.external_id AS pext, u.name AS unit_name \
+             FROM nodes n JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id",
+        );
+        self.project_where(f, &mut q).await?;
+        q.push(" ORDER BY p.id, n.seq, n.id");
+        let mut t = Table::new("节点", export_columns(ImportKind::Nodes));
+        for r in &q.query().fetch_all(&self.pool).await? {
+            let code = opt_text(r, "code")?;
+            let pext = if code.is_some() {
+                None
+            } else {
+                effective_external(i64_(r, "pid")?, &code, opt_text(r, "pext")?)
+            };
+            let status = NodeStatus::from_code(&text(r, "status")?).map(|s| s.label_zh()).unwrap_or("");
+            t.push(vec![
+                code.into(),
+                pext.into(),
+                opt_text(r, "external_id")?.into(),
+                i64_(r, "seq")?.into(),
+                text(r, "name")?.into(),
+                date_cell(opt_text(r, "planned_on")?),
+                date_cell(opt_text(r, "forecast_on")?),
+                date_cell(opt_text(r, "actual_on")?),
+                text(r, "unit_name")?.into(),
+                status.into(),
+            ]);
+        }
+        Ok(t)
+    }
+
+    /// Monthly completed investment of every project matching `f`.
+    pub async fn export_investment(&self, f: &ProjectFilter) -> Result<Table, StoreError> {
+        let mut q = SqlBuf::new(
+            "SELECT m.year, m.month, m.amount, p.id AS pid, p.code, p.external_id AS pext FROM monthly_investment m JOIN projects p ON p.id = m.project_id",
+        );
+        self.project_where(f, &mut q).await?;
+        q.push(" ORDER BY p.id, m.year, m.month");
+        let mut t = Table::new("月度投资", export_columns(ImportKind::Investment));
+        for r in &q.query().fetch_all(&self.pool).await? {
+            let code = opt_text(r, "code")?;
+            let pext = if code.is_some() {
+                None
+            } else {
+                effective_external(i64_(r, "pid")?, &code, opt_text(r, "pext")?)
+            };
+            t.push(vec![
+                code.into(),
+                pext.into(),
+                format!("{}-{:02}", i64_(r, "year")?, i64_(r, "month")?).into(),
+                Money::from_yuan(i64_(r, "amount")?).into(),
+            ]);
+        }
+        Ok(t)
+    }
+
+    /// The statistics bureau's cumulative figures.
+    pub async fn export_fai(&self) -> Result<Table, StoreError> {
+        let mut t = Table::new("固定资产投资", export_columns(ImportKind::Fai));
+        for r in sqlx::query("SELECT division_code, year, month, cumulative FROM fai_monthly ORDER BY division_code, year, month")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            t.push(vec![
+                text(&r, "division_code")?.into(),
+                format!("{}-{:02}", i64_(&r, "year")?, i64_(&r, "month")?).into(),
+                Money::from_yuan(i64_(&r, "cumulative")?).into(),
+            ]);
+        }
+        Ok(t)
+    }
+
+    pub async fn export_enterprises(&self) -> Result<Table, StoreError> {
+        let mut tags: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for r in sqlx::query("SELECT enterprise_id, tag FROM enterprise_tags ORDER BY tag")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            tags.entry(i64_(&r, "enterprise_id")?).or_default().push(text(&r, "tag")?);
+        }
+        let mut t = Table::new("企业", export_columns(ImportKind::Enterprises));
+        for r in sqlx::query("SELECT id, credit_code, name, industry_code, division_code FROM enterprises ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let id = i64_(&r, "id")?;
+            t.push(vec![
+                text(&r, "credit_code")?.into(),
+                text(&r, "name")?.into(),
+                opt_text(&r, "industry_code")?.into(),
+                opt_text(&r, "division_code")?.into(),
+                text_cell(tags.get(&id).map(|v| v.join("、")).unwrap_or_default()),
+            ]);
+        }
+        Ok(t)
+    }
+
+    /// Problems; one without an external id is exported as `WT<id>` (and matched so on import).
+    pub async fn export_problems(&self) -> Result<Table, StoreError> {
+        let mut t = Table::new("问题", export_columns(ImportKind::Problems));
+        for r in sqlx::query(
+            "SELECT q.id, q.external_id, p.id AS pid, p.code, p.external_id AS pext, q.category, q.description, u.name AS unit_name, q.raised_on, q.deadline, q.status, q.resolved_on, q.closed_on \
+             FROM problems q JOIN units u ON u.id = q.unit_id LEFT JOIN projects p ON p.id = q.project_id ORDER BY q.id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let status = ProblemStatus::from_code(&text(&r, "status")?).map(|s| s.label_zh()).unwrap_or("");
+            let code = opt_text(&r, "code")?;
+            t.push(vec![
+                opt_text(&r, "external_id")?.unwrap_or_else(|| format!("WT{}", i64_(&r, "id").unwrap_or(0))).into(),
+                code.clone().into(),
+                match (opt_i64(&r, "pid")?, &code) {
+                    (Some(pid), None) => effective_external(pid, &code, opt_text(&r, "pext")?),
+                    _ => None,
+                }
+                .into(),
+                text(&r, "category")?.into(),
+                text(&r, "description")?.into(),
+                text(&r, "unit_name")?.into(),
+                date_cell(opt_text(&r, "raised_on")?),
+                date_cell(opt_text(&r, "deadline")?),
+                status.into(),
+                date_cell(opt_text(&r, "resolved_on")?),
+                date_cell(opt_text(&r, "closed_on")?),
+            ]);
+        }
+        Ok(t)
+    }
+
+    /// Names of the active units, for the templates' drop-down lists.
+    pub async fn import_unit_names(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT name FROM units WHERE active = 1 ORDER BY sort_order, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| text(r, "name")).collect()
+    }
+
+    /// Codes of the project types, for the template's drop-down list.
+    pub async fn project_type_codes(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT code FROM project_types ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| text(r, "code")).collect()
+    }
+}
+
+fn text_cell(s: String) -> Cell {
+    if s.is_empty() { Cell::Empty } else { Cell::Text(s) }
+}
+
+fn date_cell(s: Option<String>) -> Cell {
+    s.and_then(|s| chrono::NaiveDate::from_str(&s).ok()).into()
+}

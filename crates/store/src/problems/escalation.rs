@@ -1,0 +1,190 @@
+//! The daily escalation run: overdue problems climb the ladder (督办 levels), with a history
+//! entry and notifications.
+
+use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
+use crate::audit::{AuditCtx, append, lock};
+use crate::row::{SqlBuf, i64_, text};
+use crate::writes::now;
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use zhantu_domain::access::Role;
+use zhantu_domain::problems::{Ladder, level_label_zh};
+
+/// One escalation the daily run made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Escalation {
+    pub problem_id: i64,
+    pub unit_id: i64,
+    pub from_level: i64,
+    pub to_level: i64,
+    pub overdue_days: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationRun {
+    pub today: NaiveDate,
+    /// Open problems past their deadline.
+    pub overdue: usize,
+    pub escalated: Vec<Escalation>,
+    pub notifications: usize,
+}
+
+impl Store {
+    /// The escalation ladder: the `problem_escalation_days` setting (`5,10,15`), else the
+    /// default of PRACTICE.md §5.2.
+    pub async fn escalation_ladder(&self) -> Result<Ladder, StoreError> {
+        match self.setting("problem_escalation_days").await? {
+            Some(s) => Ladder::parse(&s).map_err(|e| StoreError::Corrupt(e.message)),
+            None => Ok(Ladder::default()),
+        }
+    }
+
+    /// The daily escalation run on `today`: each open (raised or assigned) problem past its
+    /// deadline rises to the ladder's level; each rise is written to the problem's history and
+    /// the people of that level get a notification. Levels never go down, so a second run on
+    /// the same day changes nothing.
+    pub async fn escalate_problems(&self, today: NaiveDate, ladder: &Ladder) -> Result<EscalationRun, StoreError> {
+        let cal = self.calendar().await?;
+        let rows = sqlx::query(&format!(
+            "{PROBLEM_COLUMNS} WHERE pr.status IN ('raised', 'assigned') AND pr.deadline < $1 ORDER BY pr.id"
+        ))
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut overdue = 0;
+        let mut ups: Vec<(ProblemItem, i64)> = Vec::new();
+        for r in &rows {
+            let p = problem_item(r, &cal, today)?;
+            overdue += 1;
+            let level = ladder.level(&cal, p.deadline, today) as i64;
+            if level > p.escalation_level {
+                ups.push((p, level));
+            }
+        }
+        let mut run = EscalationRun {
+            today,
+            overdue,
+            escalated: Vec::new(),
+            notifications: 0,
+        };
+        if ups.is_empty() {
+            return Ok(run);
+        }
+        let users = self.users().await?;
+        let leader_names: HashMap<i64, String> = {
+            let mut q = SqlBuf::new(
+                "SELECT pr.id, pe.name FROM problems pr JOIN projects p ON p.id = pr.project_id JOIN people pe ON pe.id = p.leader_id WHERE pr.id IN ",
+            );
+            q.in_list(ups.iter().map(|(p, _)| p.id));
+            q.query()
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
+                .collect::<Result<_, StoreError>>()?
+        };
+        let ctx = AuditCtx::system("escalate");
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let t = now();
+        // (user id) → the problems to tell them about, by level.
+        let mut inbox: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();
+        for (p, level) in &ups {
+            sqlx::query("UPDATE problems SET escalation_level = $1, escalated_on = $2 WHERE id = $3")
+                .bind(*level)
+                .bind(today.to_string())
+                .bind(p.id)
+                .execute(&mut *tx)
+                .await?;
+            let note = format!("逾期{}个工作日，升级为{}", p.overdue_days, level_label_zh(*level as u8));
+            insert_event(
+                &mut tx,
+                p.id,
+                &ctx.actor,
+                "escalate",
+                Some(p.state.code()),
+                Some(p.state.code()),
+                &note,
+                None,
+                None,
+                Some(*level),
+            )
+            .await?;
+            let leaders_named: Vec<i64> = leader_names
+                .get(&p.id)
+                .map(|n| {
+                    users
+                        .iter()
+                        .filter(|u| u.active && u.role == Role::Leader && &u.display_name == n)
+                        .map(|u| u.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for u in users.iter().filter(|u| u.active) {
+                let tell = match u.role {
+                    // Level 1 and up: the unit's own editors (the unit head's desk).
+                    Role::UnitEditor => u.unit_id == p.unit.id,
+                    // Level 2: the project's responsible leader, else every district leader.
+                    Role::Leader => *level >= 2 && (leaders_named.is_empty() || leaders_named.contains(&u.id)),
+                    // Level 3: the district (coordinators and administrators).
+                    Role::Coordinator | Role::Admin => *level >= 3,
+                    Role::Viewer => false,
+                };
+                if tell {
+                    inbox
+                        .entry(u.id)
+                        .or_default()
+                        .push((p.id, *level, p.description.chars().take(40).collect()));
+                }
+            }
+            run.escalated.push(Escalation {
+                problem_id: p.id,
+                unit_id: p.unit.id,
+                from_level: p.escalation_level,
+                to_level: *level,
+                overdue_days: p.overdue_days,
+            });
+        }
+        for (user_id, items) in &inbox {
+            let top = items.iter().map(|i| i.1).max().unwrap_or(1);
+            let title = format!("{today}问题督办：{}个逾期问题升级（最高{}级）", items.len(), top);
+            let body = items
+                .iter()
+                .take(30)
+                .map(|(id, level, d)| format!("#{id}（{}级）{d}", level))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let link = if items.len() == 1 {
+                format!("/problems/{}", items[0].0)
+            } else {
+                "/problems?overdue=1".to_string()
+            };
+            sqlx::query(
+                "INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, 'escalation', $3, $4, $5)",
+            )
+            .bind(*user_id)
+            .bind(&t)
+            .bind(title)
+            .bind(body)
+            .bind(link)
+            .execute(&mut *tx)
+            .await?;
+            run.notifications += 1;
+        }
+        append(
+            &mut tx,
+            &ctx,
+            "problem.escalate",
+            "problem",
+            None,
+            None,
+            Some(&json!({ "today": today, "ladder": ladder.thresholds, "escalated": run.escalated })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(run)
+    }
+}
