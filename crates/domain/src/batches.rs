@@ -82,9 +82,7 @@ pub fn check_batch_name(name: &str) -> Result<(), RuleError> {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn batch_gates_name_every_open_node() {

@@ -164,9 +164,7 @@ pub fn check_campaign(name: &str, starts_on: NaiveDate, ends_on: NaiveDate) -> R
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn leaderboard_ranks_on_time_rate_then_overdue() {

@@ -394,9 +394,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     fn cal() -> &'static WorkCalendar {
         WorkCalendar::shipped()

@@ -98,6 +98,12 @@ pub fn parse_month(input: &str) -> Result<(i32, u32), ParseError> {
     Ok((y, m))
 }
 
+/// A date for tests: `d(2019, 12, 31)`.
+#[cfg(test)]
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -238,9 +238,7 @@ pub fn timeliness(
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn monthly_deadline_skips_the_national_day_holiday() {

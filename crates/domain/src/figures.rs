@@ -322,9 +322,7 @@ pub fn campaign_completion(ends_on: NaiveDate, as_of: NaiveDate, closed_on: &[Op
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn pct_rounding_and_text() {

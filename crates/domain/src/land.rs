@@ -159,9 +159,7 @@ pub fn check_grant(area: LandArea) -> Result<(), RuleError> {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn land_balance_and_refusal() {

@@ -153,9 +153,7 @@ pub fn worst(lights: impl IntoIterator<Item = LitReason>) -> LitReason {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn node_lights_follow_the_thresholds() {

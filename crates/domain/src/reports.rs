@@ -44,9 +44,7 @@ pub fn check_report(body: &str, investment: Money) -> Result<(), RuleError> {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn periods_start_on_monday_or_the_first() {

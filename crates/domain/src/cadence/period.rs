@@ -151,9 +151,7 @@ impl fmt::Display for ReportPeriod {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn periods_parse_and_bound() {

@@ -238,9 +238,7 @@ pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Repor
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn weights_must_sum_to_100() {

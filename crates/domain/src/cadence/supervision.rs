@@ -162,9 +162,7 @@ mod tests {
     use super::*;
     use crate::cadence::compare;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn compare_marks_changed_figures() {

@@ -228,9 +228,7 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::date::d;
 
     #[test]
     fn the_weekly_brief_puts_new_reds_first_and_counts_overdue_problems() {

@@ -11,9 +11,7 @@ use crate::model::NodeStatus;
 use crate::money::Money;
 use chrono::NaiveDate;
 
-pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+pub(super) use crate::date::d;
 
 pub(super) fn ctx(as_of: NaiveDate) -> Context<'static> {
     Context {
