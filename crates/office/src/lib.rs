@@ -8,7 +8,7 @@
 mod read;
 mod write;
 
-pub use read::{FileFormat, decode_text, detect, pick_sheet, read_csv, read_sheets, read_xlsx};
+pub use read::{FileFormat, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, decode_text, detect, pick_sheet, read_csv, read_sheets, read_xlsx};
 pub use write::{XLSX_MIME, write_template, write_xlsx};
 
 /// What went wrong with a spreadsheet, in Chinese for the person who sent or asked for it.
@@ -28,6 +28,10 @@ pub enum OfficeError {
     LegacyXls,
     #[error("找不到工作表“{wanted}”，文件中的工作表有：{}", .found.join("、"))]
     NoSuchSheet { wanted: String, found: Vec<String> },
+    /// A file whose own declarations (cells, rows, strings, sizes) go past what an import
+    /// can hold: refused before anything is allocated from them.
+    #[error("文件超出可导入的范围：{0}")]
+    TooLarge(String),
     /// The sheet was read but is not an import of the kind asked for.
     #[error("{0}")]
     Sheet(String),

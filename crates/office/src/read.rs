@@ -2,7 +2,7 @@
 //! not a spreadsheet, cut short, encrypted, an old `.xls`, or without the sheet asked for.
 
 use crate::OfficeError;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use std::io::Cursor;
 use zhantu_domain::imports::{Raw, RawSheet};
 
@@ -80,7 +80,93 @@ fn zip_error(e: impl std::fmt::Display) -> OfficeError {
     }
 }
 
+/// The most rows a sheet may have: Excel's own limit.
+pub const MAX_ROWS: u32 = 1_048_576;
+/// The most columns a sheet may have: Excel's own limit (XFD).
+pub const MAX_COLUMNS: u32 = 16_384;
+/// The most a workbook may unpack to, all its parts together.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The most parts (files in the ZIP) a workbook may have.
+const MAX_PARTS: usize = 10_000;
+/// The smallest a shared string can take in `sharedStrings.xml` (`<si/>`).
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+
+/// Looks inside the ZIP before calamine reads it: calamine sizes its buffers from what the file
+/// declares (the shared-string count, a sheet's dimension), so a 2 KB file claiming a trillion
+/// strings or a cell at row four billion would take the server down. Here the declarations are
+/// held against what the file can really hold, and the unpacked size against a limit.
+fn check_workbook(bytes: &[u8]) -> Result<(), OfficeError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
+    if zip.len() > MAX_PARTS {
+        return Err(OfficeError::TooLarge(format!("工作簿有{}个部件，超过{MAX_PARTS}个", zip.len())));
+    }
+    let mut unpacked: u64 = 0;
+    // Every part that could be a shared-string table (calamine finds it through the
+    // workbook's relationships, so its folder is not fixed).
+    let mut strings: Vec<(usize, u64)> = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(zip_error)?;
+        unpacked = unpacked.saturating_add(entry.size());
+        let name = entry.name().map_err(zip_error)?;
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            strings.push((i, entry.size()));
+        }
+    }
+    if unpacked > MAX_UNPACKED_BYTES {
+        return Err(OfficeError::TooLarge(format!(
+            "工作簿解压后有{}MB，超过{}MB",
+            unpacked / (1024 * 1024),
+            MAX_UNPACKED_BYTES / (1024 * 1024)
+        )));
+    }
+    for (i, size) in strings {
+        let mut head = Vec::with_capacity(4096);
+        let entry = zip.by_index(i).map_err(zip_error)?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(entry, 4096), &mut head)
+            .map_err(|e| OfficeError::Corrupt(format!("共享字符串表无法读取：{e}")))?;
+        let most = size / MIN_SHARED_STRING_BYTES + 1;
+        for attr in ["uniqueCount", "count"] {
+            if let Some(n) = declared_number(&head, attr) {
+                if n > most {
+                    return Err(OfficeError::TooLarge(format!(
+                        "共享字符串表声明了{n}个字符串（{attr}），而它只有{size}字节，最多放得下{most}个"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The number in `attr="…"` of the first `<sst …>` element; `Some(u64::MAX)` when it does not
+/// fit in 64 bits (which no real file declares).
+fn declared_number(xml: &[u8], attr: &str) -> Option<u64> {
+    let text = String::from_utf8_lossy(xml);
+    let sst = text.find("<sst")?;
+    let tag = &text[sst..text[sst..].find('>').map(|e| sst + e).unwrap_or(text.len())];
+    let at = tag.match_indices(attr).find(|(i, _)| {
+        let before = tag[..*i].chars().last();
+        before.is_some_and(|c| c.is_whitespace()) && tag[i + attr.len()..].trim_start().starts_with('=')
+    })?;
+    let rest = tag[at.0 + attr.len()..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..rest[1..].find(quote).map(|e| e + 1).unwrap_or(rest.len())];
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, OfficeError> {
+    check_workbook(bytes)?;
+    // calamine can panic on malformed input (an arithmetic overflow on a cell reference of
+    // twenty digits, found by the fuzz test): such a file is corrupt, not a crash.
+    std::panic::catch_unwind(|| read_checked_xlsx(bytes))
+        .unwrap_or_else(|_| Err(OfficeError::Corrupt("工作簿的内容不符合 .xlsx 格式".into())))
+}
+
+fn read_checked_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, OfficeError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Zip(z) => zip_error(z),
         other => OfficeError::Corrupt(other.to_string()),
@@ -88,35 +174,71 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, OfficeError> {
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| match e {
+        let corrupt = |e: calamine::XlsxError| match e {
             calamine::XlsxError::Zip(z) => zip_error(z),
             other => OfficeError::Corrupt(format!("工作表“{name}”无法读取：{other}")),
-        })?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .map(|r| {
-                let mut cells: Vec<Raw> = Vec::with_capacity(first_col as usize + r.len());
-                cells.extend((0..first_col).map(|_| Raw::Empty));
-                cells.extend(r.iter().map(raw));
-                cells
-            })
-            .collect();
-        out.push(RawSheet { name, first_row, rows });
+        };
+        // Cell by cell, never the sheet's declared dimension: what is allocated follows the
+        // cells that are really there, and each cell's position is checked first.
+        let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+        let mut cells: Vec<(u32, u32, Raw)> = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+            let (row, col) = cell.get_position();
+            let value = raw_ref(cell.get_value());
+            if value == Raw::Empty {
+                continue;
+            }
+            if row >= MAX_ROWS {
+                return Err(OfficeError::TooLarge(format!(
+                    "工作表“{name}”在第{}行有内容，超过 Excel 的最大行数{MAX_ROWS}",
+                    u64::from(row) + 1
+                )));
+            }
+            if col >= MAX_COLUMNS {
+                return Err(OfficeError::TooLarge(format!(
+                    "工作表“{name}”在第{}列有内容，超过 Excel 的最大列数{MAX_COLUMNS}",
+                    u64::from(col) + 1
+                )));
+            }
+            cells.push((row, col, value));
+        }
+        drop(reader);
+        out.push(sheet_of_cells(name, cells));
     }
     Ok(out)
 }
 
-fn raw(d: &Data) -> Raw {
+/// Rows from the cells that have a value, from the first such row on; a row is as long as its
+/// last value, so a lone far cell costs one row, not a rectangle.
+fn sheet_of_cells(name: String, mut cells: Vec<(u32, u32, Raw)>) -> RawSheet {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let first_row = cells.first().map(|(r, _, _)| *r).unwrap_or(0);
+    let last_row = cells.last().map(|(r, _, _)| *r).unwrap_or(0);
+    let mut rows: Vec<Vec<Raw>> = if cells.is_empty() {
+        Vec::new()
+    } else {
+        vec![Vec::new(); (last_row - first_row) as usize + 1]
+    };
+    for (r, c, v) in cells {
+        let row = &mut rows[(r - first_row) as usize];
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, Raw::Empty);
+        }
+        row[c as usize] = v;
+    }
+    RawSheet { name, first_row, rows }
+}
+
+fn raw_ref(d: &DataRef<'_>) -> Raw {
     match d {
-        Data::Empty => Raw::Empty,
-        Data::String(s) => Raw::Text(s.clone()),
-        Data::Int(i) => Raw::Number(*i as f64),
-        Data::Float(f) => Raw::Number(*f),
-        Data::Bool(b) => Raw::Bool(*b),
-        Data::DateTime(dt) => Raw::Date(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Raw::Text(s.clone()),
-        Data::Error(e) => Raw::Text(format!("#{e:?}")),
+        DataRef::Empty => Raw::Empty,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::Text(s.clone()),
+        DataRef::SharedString(s) => Raw::Text(s.to_string()),
+        DataRef::Int(i) => Raw::Number(*i as f64),
+        DataRef::Float(f) => Raw::Number(*f),
+        DataRef::Bool(b) => Raw::Bool(*b),
+        DataRef::DateTime(dt) => Raw::Date(dt.as_f64()),
+        DataRef::Error(e) => Raw::Text(format!("#{e:?}")),
     }
 }
 
