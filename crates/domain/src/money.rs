@@ -44,6 +44,10 @@ const WHAT_MONEY: &str = "金额";
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The largest amount one value may hold: 1万亿元 (100,000,000万元), far above any one
+    /// project or month of a district, and small enough that a province's sums of millions of
+    /// such values stay exact in an `i64`.
+    pub const MAX: Money = Money(1_000_000_000_000);
 
     pub const fn from_yuan(yuan: i64) -> Money {
         Money(yuan)
@@ -78,6 +82,9 @@ impl Money {
             (s.as_str(), default_unit)
         };
         let yuan = parse_scaled(number, unit.scale()).map_err(|r| err(&r))?;
+        if yuan.unsigned_abs() > Money::MAX.0.unsigned_abs() {
+            return Err(err("超出上限：金额的绝对值不能超过1万亿元（100000000万元）"));
+        }
         Ok(Money(yuan))
     }
 
@@ -107,23 +114,25 @@ impl Money {
     }
 }
 
+/// Sums saturate instead of overflowing: a stored amount from before the upper bound can
+/// make a total wrong, never take a page down.
 impl std::iter::Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        Money(iter.fold(0i64, |a, m| a.saturating_add(m.0)))
     }
 }
 
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl std::ops::Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
@@ -173,7 +182,7 @@ impl fmt::Display for LandArea {
 
 impl std::iter::Sum for LandArea {
     fn sum<I: Iterator<Item = LandArea>>(iter: I) -> LandArea {
-        LandArea(iter.map(|m| m.0).sum())
+        LandArea(iter.fold(0i64, |a, m| a.saturating_add(m.0)))
     }
 }
 
@@ -284,6 +293,21 @@ mod tests {
     }
 
     #[test]
+    fn amounts_past_the_upper_bound_are_refused_and_sums_never_overflow() {
+        let e = Money::parse("922337203685477.5807", MoneyUnit::Wan).unwrap_err();
+        assert_eq!(e.code, "invalid_money");
+        assert!(e.reason.contains("1万亿元"), "{e}");
+        assert!(Money::parse("100000001万元", MoneyUnit::Wan).is_err());
+        assert!(Money::parse("-1.0001万亿", MoneyUnit::Wan).is_err());
+        assert_eq!(Money::parse("10000亿元", MoneyUnit::Wan).unwrap(), Money::MAX);
+        let huge = Money::from_yuan(i64::MAX);
+        assert_eq!([huge, huge, Money::from_yuan(1)].into_iter().sum::<Money>(), huge);
+        assert_eq!(huge + huge, huge);
+        assert_eq!(Money::from_yuan(i64::MIN) - huge, Money::from_yuan(i64::MIN));
+        assert_eq!([LandArea::from_centi_mu(i64::MAX); 2].into_iter().sum::<LandArea>(), LandArea::from_centi_mu(i64::MAX));
+    }
+
+    #[test]
     fn refuses_what_is_not_exact() {
         let e = Money::parse("0.00001万元", MoneyUnit::Yuan).unwrap_err();
         assert_eq!(e.code, "invalid_money");
@@ -315,7 +339,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn wan_text_round_trips(yuan in -9_000_000_000_000i64..9_000_000_000_000i64) {
+        fn wan_text_round_trips(yuan in -1_000_000_000_000i64..=1_000_000_000_000i64) {
             let m = Money::from_yuan(yuan);
             prop_assert_eq!(Money::parse(&m.wan_exact(), MoneyUnit::Wan).unwrap(), m);
             prop_assert_eq!(Money::parse(&format!("{}万元", m.wan_exact()), MoneyUnit::Yuan).unwrap(), m);
@@ -323,7 +347,7 @@ mod tests {
         }
 
         #[test]
-        fn display_wan_is_within_half_a_cent_of_a_wan(yuan in -9_000_000_000_000i64..9_000_000_000_000i64) {
+        fn display_wan_is_within_half_a_cent_of_a_wan(yuan in -1_000_000_000_000i64..=1_000_000_000_000i64) {
             let shown = Money::from_yuan(yuan).display_wan();
             let back = Money::parse(&shown, MoneyUnit::Yuan).unwrap();
             prop_assert!((back.yuan() - yuan).abs() <= 50, "{} -> {}", yuan, shown);
