@@ -319,6 +319,38 @@ impl Store {
         Ok(())
     }
 
+    /// Claims a sign-in attempt before its password is checked: the attempt is written as a
+    /// failure first, then the failures before it are counted, so simultaneous attempts on one
+    /// account or from one address see each other and at most the allowance gets through to
+    /// the password check, on any number of instances. Returns the attempt's id and the
+    /// failures (other than this attempt) for the account and for the address, as
+    /// [`Store::recent_failures`] counts them.
+    pub async fn claim_login_attempt(&self, username: &str, address: &str, since: &str) -> Result<(i64, i64, i64), StoreError> {
+        let id: i64 = sqlx::query_scalar("INSERT INTO login_attempts (username, address, at, success) VALUES ($1, $2, $3, 0) RETURNING id")
+            .bind(username)
+            .bind(address)
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await?;
+        let (by_user, by_address) = self.recent_failures(username, address, since).await?;
+        // This attempt is among the failures counted: the others are what came before it
+        // or alongside it.
+        Ok((id, (by_user - 1).max(0), (by_address - 1).max(0)))
+    }
+
+    /// A claimed attempt that was refused before its password was checked (throttled): it
+    /// does not count as a failure of its own.
+    pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_attempts WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A claimed attempt whose password was right.
+    pub async fn login_attempt_succeeded(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE login_attempts SET success = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn record_login_attempt(&self, username: &str, address: &str, success: bool) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO login_attempts (username, address, at, success) VALUES ($1, $2, $3, $4)")
             .bind(username)
