@@ -195,6 +195,44 @@ impl Store {
         q.query().fetch_all(&self.pool).await?.iter().map(entry).collect()
     }
 
+    /// The chain's head: how many entries there are and the hash of the last one (the
+    /// genesis hash when there are none). Written outside the database as an anchor, it
+    /// pins every entry up to it: see [`Store::verify_audit_anchor`].
+    pub async fn audit_head(&self) -> Result<(u64, String), StoreError> {
+        let row = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => (i64_(&r, "id")? as u64, text(&r, "hash")?),
+            None => (0, GENESIS.to_string()),
+        })
+    }
+
+    /// Checks one anchor (an entry count and the head hash at that count, kept outside the
+    /// database) against the log: the entry must still be there with that hash. Whoever can
+    /// write the database can recompute every hash after an entry they rewrote, or drop the
+    /// last entries and lower the count, but cannot make the anchored entry match again.
+    pub async fn verify_audit_anchor(&self, entries: u64, hash: &str) -> Result<Result<(), BrokenChain>, StoreError> {
+        if entries == 0 {
+            return Ok(Ok(()));
+        }
+        let stored: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1")
+            .bind(entries as i64)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match stored {
+            None => Err(BrokenChain {
+                id: entries as i64,
+                reason: format!("锚点记录日志曾有{entries}条记录，现在第{entries}条已不存在（记录被删除）"),
+            }),
+            Some(h) if h != hash => Err(BrokenChain {
+                id: entries as i64,
+                reason: format!("第{entries}条记录的哈希与锚点不符（此前的记录被改写后重算了哈希）"),
+            }),
+            Some(_) => Ok(()),
+        })
+    }
+
     /// Walks the whole chain; `Ok(n)` with the number of entries when it is intact.
     pub async fn verify_audit_chain(&self) -> Result<Result<u64, BrokenChain>, StoreError> {
         let mut prev_hash = GENESIS.to_string();

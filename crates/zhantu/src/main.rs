@@ -1,5 +1,6 @@
 //! `zhantu`: the command line. Each subcommand lives in `commands/`.
 
+mod anchors;
 mod commands;
 
 use clap::{Parser, Subcommand};

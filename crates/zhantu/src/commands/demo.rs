@@ -38,5 +38,6 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         accounts.join("、"),
         zhantu_web::users::DEMO_PASSWORD
     );
-    super::serve::serve(store, args.listen, Some(banner)).await
+    let anchors = crate::anchors::Anchors::open(&args.data.join("audit-anchors.log"), &args.data.join("audit-anchors.key"))?;
+    super::serve::serve(store, args.listen, Some(banner), Some(anchors)).await
 }

@@ -1,5 +1,7 @@
 use super::{CliError, DEFAULT_DATA_DIR, DEFAULT_LISTEN};
+use crate::anchors::Anchors;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use zhantu_store::{OpenMode, Store};
 
 #[derive(clap::Args)]
@@ -10,20 +12,63 @@ pub struct Args {
     /// 数据库：SQLite 文件路径或 postgres:// 地址
     #[arg(long, default_value_t = format!("{DEFAULT_DATA_DIR}/zhantu.db"))]
     pub database: String,
+    #[command(flatten)]
+    pub anchors: AnchorArgs,
+}
+
+/// Where the audit anchors go (see `anchors.rs`).
+#[derive(clap::Args)]
+pub struct AnchorArgs {
+    /// 审计锚点文件（追加写入，应放在数据库之外；也可用环境变量 ZHANTU_AUDIT_ANCHORS）。
+    /// 默认：SQLite 数据库旁的 audit-anchors.log；PostgreSQL 无默认值
+    #[arg(long)]
+    pub audit_anchors: Option<PathBuf>,
+    /// 审计锚点密钥文件（不存在时自动生成；也可用环境变量 ZHANTU_AUDIT_KEY）。默认：锚点文件名加 .key
+    #[arg(long)]
+    pub audit_key: Option<PathBuf>,
+}
+
+impl AnchorArgs {
+    /// The anchors file and its key for a database: the flags, else the environment, else
+    /// beside a SQLite file (none for PostgreSQL).
+    fn paths(&self, database: &str) -> Option<(PathBuf, PathBuf)> {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let path = self.audit_anchors.clone().or_else(|| env("ZHANTU_AUDIT_ANCHORS")).or_else(|| {
+            let db = database.strip_prefix("sqlite://").unwrap_or(database);
+            (!db.starts_with("postgres")).then(|| Path::new(db).parent().map(Path::to_path_buf).unwrap_or_default().join("audit-anchors.log"))
+        })?;
+        let key = self.audit_key.clone().or_else(|| env("ZHANTU_AUDIT_KEY")).unwrap_or_else(|| path.with_extension("key"));
+        Some((path, key))
+    }
+
+    /// The anchors to keep, their key made when missing.
+    pub fn resolve(&self, database: &str) -> Result<Option<Anchors>, CliError> {
+        self.paths(database).map(|(path, key)| Anchors::open(&path, &key)).transpose()
+    }
+
+    /// Only anchors that exist already with their key: for checking, which makes no key.
+    pub fn resolve_existing(&self, database: &str) -> Result<Option<Anchors>, CliError> {
+        match self.paths(database) {
+            Some((path, key)) if path.exists() && key.exists() => Ok(Some(Anchors::open(&path, &key)?)),
+            _ => Ok(None),
+        }
+    }
 }
 
 pub async fn run(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
+    let anchors = args.anchors.resolve(&args.database)?;
     serve(
         store,
         args.listen,
         Some("登录：使用管理员分配的账户；新建账户用 zhantu user add。".into()),
+        anchors,
     )
     .await
 }
 
 /// Binds, prints where the app is and how to use it, and serves until Ctrl-C.
-pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> Result<(), CliError> {
+pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>, anchors: Option<Anchors>) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => CliError(format!("端口 {listen} 已被占用：请用 --listen 换一个地址，或先停止占用它的程序")),
         std::io::ErrorKind::PermissionDenied => CliError(format!("没有权限监听 {listen}：请换一个大于1024的端口")),
@@ -35,6 +80,13 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
         println!("{b}");
     }
     println!("数据库：{}；按 Ctrl-C 停止。", store.engine().name());
+    match &anchors {
+        Some(a) => {
+            println!("审计锚点：{}", a.path().display());
+            tokio::spawn(crate::anchors::keep(store.clone(), a.clone(), std::time::Duration::from_secs(30)));
+        }
+        None => println!("审计锚点：未设置（PostgreSQL 请用 --audit-anchors 或 ZHANTU_AUDIT_ANCHORS 指定数据库之外的文件）"),
+    }
     tokio::spawn(daily_jobs(store.clone()));
     // The figures' roll-ups are built now, not on the first visit to the cockpit.
     let warm = store.clone();
@@ -48,6 +100,9 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>) -> 
     })
     .await
     .map_err(|e| CliError(format!("服务异常退出：{e}")))?;
+    if let Some(a) = &anchors {
+        crate::anchors::anchor_now(&store, a, &mut None).await;
+    }
     store.close().await;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app on a real database, spoken to over HTTP. One test binary
 //! (faster to link); the modules below group the tests by what they cover.
 
+mod anchors;
 mod cli;
 mod clocks;
 mod engines;

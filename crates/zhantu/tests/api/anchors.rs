@@ -1,0 +1,153 @@
+//! The audit chain anchored outside the database: whoever can write the database can rewrite
+//! an entry and recompute every later hash, or drop the newest entries and lower the count,
+//! and the chain alone still verifies; the anchors do not.
+
+use crate::helpers::spawn_app;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// The chain's hash as `crates/store/src/audit.rs` documents it: what an attacker who read the
+/// source would recompute.
+fn entry_hash(prev: &str, row: &[String]) -> String {
+    let mut h = Sha256::new();
+    for part in std::iter::once(prev).chain(row.iter().map(String::as_str)) {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Rewrites entry `id`'s after-values and recomputes the chain from there on.
+async fn rewrite_and_rehash(pool: &sqlx::AnyPool, id: i64) {
+    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+    let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, Option<i64>, Option<String>, Option<String>)>(
+        "SELECT id, at, actor, address, action, entity, entity_id, before_json, after_json FROM audit_log WHERE id >= $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut prev: String = sqlx::query_scalar("SELECT prev_hash FROM audit_log WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    for (id, at, actor, address, action, entity, entity_id, before, after) in rows {
+        let parts = [
+            id.to_string(),
+            at,
+            actor,
+            address,
+            action,
+            entity,
+            entity_id.map(|i| i.to_string()).unwrap_or_default(),
+            before.unwrap_or_default(),
+            after.unwrap_or_default(),
+        ];
+        let hash = entry_hash(&prev, &parts);
+        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        prev = hash;
+    }
+}
+
+#[tokio::test]
+async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("anchors.log");
+    let key = dir.path().join("anchors.key");
+    let zhantu = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+            .args(args)
+            .args(["--database", &app.url, "--audit-anchors"])
+            .arg(&anchors)
+            .arg("--audit-key")
+            .arg(&key)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let admin = app.login("admin").await;
+    let (_, page) = app.get("/api/v1/projects?limit=1").await;
+    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    for (i, loc) in ["一", "二", "三", "五", "六"].iter().enumerate() {
+        let (s, e) = admin
+            .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + i as i64, "location": loc})), true)
+            .await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let (ok, out) = zhantu(&["audit", "anchor"]);
+    assert!(ok, "{out}");
+    let (ok, out) = zhantu(&["audit", "verify"]);
+    assert!(ok && out.contains("1 个审计锚点"), "{out}");
+
+    // Rewritten and recomputed: the chain alone verifies, the anchor does not.
+    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update' AND after_json LIKE '%三%'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    rewrite_and_rehash(app.store.pool(), target).await;
+    let alone = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(["audit", "verify", "--database", &app.url])
+        .env("ZHANTU_AUDIT_ANCHORS", dir.path().join("elsewhere.log"))
+        .output()
+        .unwrap();
+    assert!(
+        !alone.status.success(),
+        "anchors named but absent are an error, not a pass: {}",
+        String::from_utf8_lossy(&alone.stderr)
+    );
+    let (ok, out) = zhantu(&["audit", "verify"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("与锚点不符"), "{out}");
+
+    // The newest entries dropped and the count lowered: caught as well.
+    let app2 = spawn_app().await;
+    let admin = app2.login("admin").await;
+    let (_, page) = app2.get("/api/v1/projects?limit=1").await;
+    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    for (i, loc) in ["一", "二"].iter().enumerate() {
+        admin
+            .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + i as i64, "location": loc})), true)
+            .await;
+    }
+    let anchors2 = dir.path().join("anchors2.log");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+            .args(args)
+            .args(["--database", &app2.url, "--audit-anchors"])
+            .arg(&anchors2)
+            .arg("--audit-key")
+            .arg(&key)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    assert!(run(&["audit", "anchor"]).0);
+    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(app2.store.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id > $1").bind(last - 2).execute(app2.store.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_head SET entries = entries - 2 WHERE id = 1").execute(app2.store.pool()).await.unwrap();
+    let (ok, err) = run(&["audit", "verify"]);
+    assert!(!ok);
+    assert!(err.contains("截短"), "{err}");
+
+    // An anchor line forged without the key is refused.
+    let text = std::fs::read_to_string(&anchors2).unwrap();
+    let (n, rest) = text.split_once(' ').unwrap();
+    std::fs::write(&anchors2, format!("{} {rest}", n.parse::<i64>().unwrap() - 2)).unwrap();
+    let (ok, err) = run(&["audit", "verify"]);
+    assert!(!ok && err.contains("第1行"), "{err}");
+}
