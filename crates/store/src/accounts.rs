@@ -351,17 +351,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_attempt(&self, username: &str, address: &str, success: bool) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_attempts (username, address, at, success) VALUES ($1, $2, $3, $4)")
-            .bind(username)
-            .bind(address)
-            .bind(now())
-            .bind(success as i64)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Failed attempts since `since` (RFC 3339) for the account and for the address, counting
     /// only failures after the account's last success.
     pub async fn recent_failures(&self, username: &str, address: &str, since: &str) -> Result<(i64, i64), StoreError> {

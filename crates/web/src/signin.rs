@@ -155,8 +155,12 @@ pub async fn sign_in(
 ) -> Result<(User, String, String), ApiError> {
     let since = (chrono::Utc::now() - chrono::Duration::minutes(auth::THROTTLE_WINDOW_MINUTES))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let (by_user, by_address) = st.store.recent_failures(username, address, &since).await?;
+    // The attempt is written (as a failure) before it is counted and before the password is
+    // checked, so simultaneous attempts see each other: no more than the allowance reach the
+    // password check, on any number of instances.
+    let (attempt, by_user, by_address) = st.store.claim_login_attempt(username, address, &since).await?;
     if by_user >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
+        st.store.forget_login_attempt(attempt).await?;
         return Err(ApiError {
             status: StatusCode::TOO_MANY_REQUESTS,
             code: "too_many_attempts",
@@ -173,7 +177,6 @@ pub async fn sign_in(
     let user = match (user, ok) {
         (Some(u), true) => u,
         _ => {
-            st.store.record_login_attempt(username, address, false).await?;
             return Err(ApiError {
                 status: StatusCode::UNAUTHORIZED,
                 code: "bad_credentials",
@@ -182,10 +185,9 @@ pub async fn sign_in(
         }
     };
     if !user.active {
-        st.store.record_login_attempt(username, address, false).await?;
         return Err(ApiError::forbidden("该账户已停用，请联系系统管理员").with_code("account_disabled"));
     }
-    st.store.record_login_attempt(username, address, true).await?;
+    st.store.login_attempt_succeeded(attempt).await?;
     let raw = auth::random_token();
     let csrf = auth::random_token();
     st.store

@@ -8,6 +8,7 @@ mod engines;
 mod escaping;
 mod excel;
 mod figures;
+mod hardening;
 mod helpers;
 mod nodes;
 mod pages;
