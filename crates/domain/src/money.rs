@@ -44,10 +44,10 @@ const WHAT_MONEY: &str = "金额";
 
 impl Money {
     pub const ZERO: Money = Money(0);
-    /// The largest amount one value may hold: 1万亿元 (100,000,000万元), far above any one
-    /// project or month of a district, and small enough that a province's sums of millions of
-    /// such values stay exact in an `i64`.
-    pub const MAX: Money = Money(1_000_000_000_000);
+    /// The largest amount one value may hold: 10万亿元 (1,000,000,000万元), above any project,
+    /// month or a province's cumulative fixed-asset investment, and small enough that sums of
+    /// over 900,000 such values still fit in an `i64` (and sums saturate beyond).
+    pub const MAX: Money = Money(10_000_000_000_000);
 
     pub const fn from_yuan(yuan: i64) -> Money {
         Money(yuan)
@@ -83,7 +83,7 @@ impl Money {
         };
         let yuan = parse_scaled(number, unit.scale()).map_err(|r| err(&r))?;
         if yuan.unsigned_abs() > Money::MAX.0.unsigned_abs() {
-            return Err(err("超出上限：金额的绝对值不能超过1万亿元（100000000万元）"));
+            return Err(err("超出上限：金额的绝对值不能超过10万亿元（1000000000万元）"));
         }
         Ok(Money(yuan))
     }
@@ -296,10 +296,10 @@ mod tests {
     fn amounts_past_the_upper_bound_are_refused_and_sums_never_overflow() {
         let e = Money::parse("922337203685477.5807", MoneyUnit::Wan).unwrap_err();
         assert_eq!(e.code, "invalid_money");
-        assert!(e.reason.contains("1万亿元"), "{e}");
-        assert!(Money::parse("100000001万元", MoneyUnit::Wan).is_err());
-        assert!(Money::parse("-1.0001万亿", MoneyUnit::Wan).is_err());
-        assert_eq!(Money::parse("10000亿元", MoneyUnit::Wan).unwrap(), Money::MAX);
+        assert!(e.reason.contains("10万亿元"), "{e}");
+        assert!(Money::parse("1000000001万元", MoneyUnit::Wan).is_err());
+        assert!(Money::parse("-100000.0001亿", MoneyUnit::Wan).is_err());
+        assert_eq!(Money::parse("100000亿元", MoneyUnit::Wan).unwrap(), Money::MAX);
         let huge = Money::from_yuan(i64::MAX);
         assert_eq!([huge, huge, Money::from_yuan(1)].into_iter().sum::<Money>(), huge);
         assert_eq!(huge + huge, huge);
