@@ -181,6 +181,13 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // Disabling ends the user's API tokens for good: enabling the account again must
+            // not bring back a token that may have leaked meanwhile.
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         let after = user(
             &sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))

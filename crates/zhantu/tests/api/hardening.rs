@@ -156,3 +156,37 @@ async fn money_past_its_bound_is_refused_and_pages_stay_up() {
     }
     assert_eq!(app.get("/api/v1/figures").await.0, 200);
 }
+
+/// Disabling a user ends its API tokens for good: enabling it again does not revive a token
+/// that may have leaked meanwhile.
+#[tokio::test]
+async fn a_reenabled_user_gets_no_old_token_back() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let (status, t) = editor.send("POST", "/api/v1/tokens", Some(json!({"name": "周报脚本"})), true).await;
+    assert_eq!(status, 201, "{t}");
+    let token = t["token"].as_str().unwrap().to_string();
+    let use_token = || async {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/projects?limit=1", app.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(use_token().await, 200);
+    let admin = app.login("admin").await;
+    let user = app.store.user_by_username("haimen").await.unwrap().unwrap();
+    let (status, e) = admin
+        .send("PATCH", &format!("/api/v1/users/{}", user.id), Some(json!({"version": user.version, "active": false})), true)
+        .await;
+    assert_eq!(status, 200, "{e}");
+    assert_eq!(use_token().await, 401);
+    let (status, e) = admin
+        .send("PATCH", &format!("/api/v1/users/{}", user.id), Some(json!({"version": user.version + 1, "active": true})), true)
+        .await;
+    assert_eq!(status, 200, "{e}");
+    assert_eq!(use_token().await, 401, "the old token stays revoked");
+}
