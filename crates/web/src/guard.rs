@@ -81,6 +81,18 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
                 Redirect::to(&format!("/login?next={}", urlencode(q))).into_response()
             });
         }
+        // A temporary password (set by an administrator or the CLI) opens only the way to
+        // change it: the account page and its form, the API's password change, who-am-I,
+        // sign-out, the language switch and the static files.
+        Some(a) if a.user.must_change_password && !reaches_password_change(&path) => {
+            return Err(if is_api(&path) || changes_state(&method) {
+                ApiError::forbidden("请先修改临时密码（我的账户 → 修改密码，或 POST /api/v1/auth/password）")
+                    .with_code("password_change_required")
+                    .into_response()
+            } else {
+                Redirect::to("/account").into_response()
+            });
+        }
         _ => {}
     }
     if !changes_state(&method) {
@@ -116,6 +128,15 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
             }
         }
     }
+}
+
+/// What a user with a temporary password may still reach.
+fn reaches_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/account" | "/account/password" | "/logout" | "/lang" | "/api/v1/auth/me" | "/api/v1/auth/password" | "/api/v1/auth/logout"
+    ) || path.starts_with("/assets/")
+        || path == "/favicon.ico"
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

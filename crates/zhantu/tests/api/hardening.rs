@@ -190,3 +190,44 @@ async fn a_reenabled_user_gets_no_old_token_back() {
     assert_eq!(status, 200, "{e}");
     assert_eq!(use_token().await, 401, "the old token stays revoked");
 }
+
+/// A temporary password opens only the way to change it, through the API as through the pages.
+#[tokio::test]
+async fn a_temporary_password_must_be_changed_before_anything_else() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (status, u) = admin
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "linshi", "display_name": "临时", "role": "unit_editor", "unit_id": 1, "password": "Jiaojiang2019x"})),
+            true,
+        )
+        .await;
+    assert_eq!(status, 201, "{u}");
+    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2019x").await.expect("signs in");
+    let (status, e) = s.get("/api/v1/projects?limit=1").await;
+    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("password_change_required")), "{e}");
+    let (status, e) = s.send("PATCH", "/api/v1/projects/1", Some(json!({"version": 1, "name": "x"})), true).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("password_change_required")), "{e}");
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/projects", app.base))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(page.headers()["location"], "/account");
+    assert_eq!(s.page("/account").await.0, 200);
+    assert_eq!(s.get("/api/v1/auth/me").await.0, 200);
+    let (status, _) = s
+        .send("POST", "/api/v1/auth/password", Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})), true)
+        .await;
+    assert_eq!(status, 204);
+    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2020y").await.expect("signs in again");
+    assert_eq!(s.get("/api/v1/projects?limit=1").await.0, 200);
+    assert!(!app.store.user_by_username("linshi").await.unwrap().unwrap().must_change_password);
+}
