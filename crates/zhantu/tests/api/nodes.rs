@@ -59,7 +59,11 @@ async fn lit_by_its_next_node(app: &TestApp) -> (Value, Value, Session) {
             let username = format!("unit{}", detail["unit"]["id"]);
             let body = json!({"username": username, "display_name": "单位填报员", "role": "unit_editor", "unit_id": detail["unit"]["id"], "password": "Jiaojiang2019x"});
             assert_eq!(admin.send("POST", "/api/v1/users", Some(body), true).await.0, 201);
-            let editor = crate::helpers::login(&app.base, &username, "Jiaojiang2019x").await.unwrap();
+            // An administrator's password is temporary: the editor sets its own first.
+            let temporary = crate::helpers::login(&app.base, &username, "Jiaojiang2019x").await.unwrap();
+            let change = json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"});
+            assert_eq!(temporary.send("POST", "/api/v1/auth/password", Some(change), true).await.0, 204);
+            let editor = crate::helpers::login(&app.base, &username, "Jiaojiang2020y").await.unwrap();
             return (detail.clone(), open[0].clone(), editor);
         }
     }
