@@ -29,9 +29,19 @@ fn main() {
         let name = zh.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let area = name.trim_end_matches("zh-CN.json").trim_end_matches('.');
         let area = if area.is_empty() { "core" } else { area };
-        let en = zh.with_file_name(if area == "core" { "en.json".to_string() } else { format!("{area}.en.json") });
+        let en = zh.with_file_name(if area == "core" {
+            "en.json".to_string()
+        } else {
+            format!("{area}.en.json")
+        });
         assert!(en.exists(), "i18n/{name} has no English twin {}", en.display());
-        writeln!(code, "    ({area:?}, include_str!({:?}), include_str!({:?})),", zh.display(), en.display()).unwrap();
+        writeln!(
+            code,
+            "    ({area:?}, include_str!({:?}), include_str!({:?})),",
+            zh.display(),
+            en.display()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
 

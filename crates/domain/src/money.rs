@@ -304,7 +304,10 @@ mod tests {
         assert_eq!([huge, huge, Money::from_yuan(1)].into_iter().sum::<Money>(), huge);
         assert_eq!(huge + huge, huge);
         assert_eq!(Money::from_yuan(i64::MIN) - huge, Money::from_yuan(i64::MIN));
-        assert_eq!([LandArea::from_centi_mu(i64::MAX); 2].into_iter().sum::<LandArea>(), LandArea::from_centi_mu(i64::MAX));
+        assert_eq!(
+            [LandArea::from_centi_mu(i64::MAX); 2].into_iter().sum::<LandArea>(),
+            LandArea::from_centi_mu(i64::MAX)
+        );
     }
 
     #[test]

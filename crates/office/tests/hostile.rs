@@ -87,8 +87,11 @@ fn parts(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn pack(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in parts {
-        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated))
-            .unwrap();
+        w.start_file(
+            name.as_str(),
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
         w.write_all(data).unwrap();
     }
     w.finish().unwrap().into_inner()
@@ -107,7 +110,10 @@ fn with_part(name: &str, f: impl Fn(&str) -> String) -> Vec<u8> {
 fn sheet_with(cells: &str, dimension: &str) -> Vec<u8> {
     with_part("xl/worksheets/sheet1.xml", |x| {
         let start = x.find("<sheetData").unwrap();
-        let end = x.find("</sheetData>").map(|e| e + "</sheetData>".len()).unwrap_or_else(|| x.find("/>").unwrap() + 2);
+        let end = x
+            .find("</sheetData>")
+            .map(|e| e + "</sheetData>".len())
+            .unwrap_or_else(|| x.find("/>").unwrap() + 2);
         let x = format!("{}<sheetData>{cells}</sheetData>{}", &x[..start], &x[end..]);
         match x.find("<dimension ref=\"") {
             Some(d) => {
@@ -161,8 +167,11 @@ fn a_cell_past_the_last_row_is_refused_with_its_row() {
 fn a_zip_that_unpacks_past_the_limit_is_refused() {
     // 300 MB of one byte deflates to about 300 KB.
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    w.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated))
-        .unwrap();
+    w.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
     let chunk = vec![b' '; 1 << 20];
     for _ in 0..300 {
         w.write_all(&chunk).unwrap();
@@ -198,7 +207,15 @@ fn mutate_xml(x: &[u8], rng: &mut Rng) -> Vec<u8> {
                 // A digit run becomes a huge number.
                 if let Some(start) = (at..v.len()).find(|&i| v[i].is_ascii_digit()) {
                     let end = (start..v.len()).find(|&i| !v[i].is_ascii_digit()).unwrap_or(v.len());
-                    let big = ["4294967295", "4000000000", "1048577", "18446744073709551616", "99999999999999", "0", "16385"][rng.below(7)];
+                    let big = [
+                        "4294967295",
+                        "4000000000",
+                        "1048577",
+                        "18446744073709551616",
+                        "99999999999999",
+                        "0",
+                        "16385",
+                    ][rng.below(7)];
                     v.splice(start..end, big.bytes());
                 }
             }
@@ -251,7 +268,10 @@ fn budget() -> Duration {
 fn fuzz_xlsx() {
     let base = parts(&workbook());
     let packed = workbook();
-    let seed = std::env::var("ZHANTU_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15u64);
+    let seed = std::env::var("ZHANTU_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15u64);
     let mut rng = Rng(seed);
     let (start, budget) = (Instant::now(), budget());
     let (mut tried, mut read, mut refused) = (0u64, 0u64, 0u64);
@@ -280,14 +300,19 @@ fn fuzz_xlsx() {
         tried += 1;
     }
     std::panic::set_hook(hook);
-    println!("fuzz_xlsx: {tried} workbooks in {:.0?} ({read} read, {refused} refused), 0 crashes", start.elapsed());
+    println!(
+        "fuzz_xlsx: {tried} workbooks in {:.0?} ({read} read, {refused} refused), 0 crashes",
+        start.elapsed()
+    );
     assert!(tried > 0);
 }
 
 /// Random and mutated CSV text in UTF-8, GBK and UTF-16.
 #[test]
 fn fuzz_csv() {
-    let base = "标题\n项目名称,总投资（万元）,计划开工\n甲,\"1,000\",2019-03-01\n乙;2;x\n".as_bytes().to_vec();
+    let base = "标题\n项目名称,总投资（万元）,计划开工\n甲,\"1,000\",2019-03-01\n乙;2;x\n"
+        .as_bytes()
+        .to_vec();
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let (start, budget) = (Instant::now(), budget());
     let mut tried = 0u64;

@@ -348,13 +348,19 @@ impl Store {
     /// A claimed attempt that was refused before its password was checked (throttled): it
     /// does not count as a failure of its own.
     pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_attempts WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// A claimed attempt whose password was right.
     pub async fn login_attempt_succeeded(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE login_attempts SET success = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE login_attempts SET success = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

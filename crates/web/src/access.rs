@@ -29,7 +29,6 @@ pub fn edit(unit_id: i64) -> zhantu_domain::access::Action {
     zhantu_domain::access::Action::Edit { unit_id }
 }
 
-
 /// The units whose records a unit-scoped reader sees; `None`: everything.
 pub fn scope(actor: &zhantu_domain::access::Actor) -> Option<Vec<i64>> {
     (!actor.reads_all()).then(|| actor.unit_scope.clone())

@@ -18,9 +18,15 @@ pub const MECHANISM: Mechanism = Mechanism {
 
 fn pages() -> Router<AppState> {
     Router::new()
-        .route("/assets/app.css", get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))))
+        .route(
+            "/assets/app.css",
+            get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))),
+        )
         .route("/lang", get(switch_lang))
-        .route("/favicon.ico", get(|| asset("image/svg+xml", include_str!("../assets/favicon.svg"))))
+        .route(
+            "/favicon.ico",
+            get(|| asset("image/svg+xml", include_str!("../assets/favicon.svg"))),
+        )
         .route(
             "/assets/app.js",
             get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/app.js"))),
@@ -64,4 +70,3 @@ async fn switch_lang(Query(q): Query<LangQuery>) -> Response {
     }
     resp
 }
-

@@ -4,11 +4,11 @@
 //! (`Action::ExcludeClockTime`). The project page's clocks panel is drawn by `panels::clocks`
 //! (templates/clocks/).
 
-use crate::{AppState, Mechanism};
 use crate::access::{check_project, read};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};

@@ -1,10 +1,10 @@
 //! `.xlsx` exports of the lists and the figures: `/api/v1/export/{file}`, and the figures as
 //! sheets (`figure_tables`), which the CLI's `export` command shares.
 
+use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::query::ProjectsQuery;
-use crate::auth::Auth;
 use crate::{AppState, Mechanism};
 use axum::Router;
 use axum::extract::{Path, State};

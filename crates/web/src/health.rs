@@ -1,7 +1,7 @@
 //! `GET /healthz`: the database answers; the engine and the version, for monitoring.
 
-use crate::{AppState, Mechanism};
 use crate::error::ApiError;
+use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -24,4 +24,3 @@ async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
         json!({ "status": "ok", "engine": st.store.engine().name(), "version": env!("CARGO_PKG_VERSION") }),
     ))
 }
-

@@ -17,35 +17,35 @@ mod query;
 pub mod webhook;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
-mod signin;
 mod account;
-pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
-mod audit;
 mod assets;
-mod health;
-mod cockpit;
-mod projects;
-mod nodes;
+mod audit;
+mod batches;
+mod battle;
+mod cadence;
+mod calendar;
+mod campaigns;
 mod clocks;
+mod cockpit;
+mod enterprises;
+mod exports;
+mod health;
+mod imports;
+mod land;
+mod leads;
+mod lights;
+mod map;
+mod nodes;
+mod notifications;
+mod problems;
+mod programmes;
+mod projects;
 mod reports;
 mod rules;
-mod lights;
-mod calendar;
-mod notifications;
-mod cadence;
-mod imports;
-mod exports;
-mod battle;
-mod map;
 mod search;
-mod enterprises;
-mod problems;
-mod leads;
-mod batches;
-mod campaigns;
+mod signin;
 mod supervision;
-mod land;
-mod programmes;
+pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 
 pub use error::ApiError;
 pub use exports::figure_tables;

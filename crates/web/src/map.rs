@@ -2,16 +2,16 @@
 //! shipped as `reference::JIAOJIANG_MAP`): no tiles, no boundaries, no network. Each tile
 //! links to the registry of its street; the table below says the same for screen readers.
 
-use crate::page::i18n::tf;
 use crate::page::filters::{ListQuery, filter_form};
+use crate::page::i18n::tf;
 use crate::page::{Ctx, Markup, PageError, layout, money, query_string};
-use askama::Template;
-use zhantu_domain::lights::Light;
 use crate::{AppState, Mechanism};
+use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
 use axum::response::Html;
+use axum::routing::get;
+use zhantu_domain::lights::Light;
 use zhantu_domain::reference::JIAOJIANG_MAP;
 use zhantu_store::DivisionCount;
 

@@ -3,11 +3,11 @@
 //! date changes under a coordinator's approval, the schedule's versions and the evidence files.
 //! The node forms of the project page are drawn by `panels::nodes` (templates/nodes/).
 
-use crate::{AppState, Mechanism};
-use crate::query::ProjectsQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath, non_empty};
+use crate::query::ProjectsQuery;
+use crate::{AppState, Mechanism};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

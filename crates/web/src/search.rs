@@ -1,10 +1,10 @@
 //! `GET /api/v1/search?q=…&kind=project|enterprise|problem`: Chinese full-text search with
 //! highlighting, limited to what the reader may see.
 
-use crate::{AppState, Mechanism};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty};
+use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};

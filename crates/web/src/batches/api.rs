@@ -16,9 +16,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
+use zhantu_domain::batches::parse_gate_nodes;
 use zhantu_domain::model::BatchLevel;
 use zhantu_domain::parse_date;
-use zhantu_domain::batches::parse_gate_nodes;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_store::batches::BatchOverview;
 use zhantu_store::batches::NewBatch;
@@ -55,11 +55,7 @@ async fn list_batches(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuer
     Ok(Json(st.store.list_batches(opt_year(&q.year)?).await?))
 }
 
-async fn get_batch(
-    State(st): State<AppState>,
-    _a: Auth,
-    IdPath(id): IdPath,
-) -> Result<Json<zhantu_store::batches::BatchDetail>, ApiError> {
+async fn get_batch(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> Result<Json<zhantu_store::batches::BatchDetail>, ApiError> {
     Ok(Json(st.store.batch(id).await?))
 }
 

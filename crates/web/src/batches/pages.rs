@@ -78,7 +78,12 @@ impl DetailPage<'_> {
     }
 }
 
-pub(super) async fn batch(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+pub(super) async fn batch(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Query(f): Query<Flash>,
+) -> Result<Html<String>, PageError> {
     let d = st.store.batch(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
     let gates = d.batch.gate_nodes.join("、");
     let body = Markup::of(&DetailPage {

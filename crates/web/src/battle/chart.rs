@@ -378,10 +378,7 @@ impl<'a> Chart<'a> {
             shaded,
             grid,
             headings,
-            marks: marks
-                .into_iter()
-                .map(|((kind, color), d)| Mark { kind, color, d })
-                .collect(),
+            marks: marks.into_iter().map(|((kind, color), d)| Mark { kind, color, d }).collect(),
             tips,
             today_x: format!("{:.1}", self.x(self.as_of)),
         })
@@ -471,4 +468,3 @@ struct NodeTip {
     y: String,
     text: String,
 }
-

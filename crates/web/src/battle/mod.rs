@@ -6,8 +6,8 @@
 
 mod chart;
 
-use crate::page::i18n::tf;
 use crate::page::filters::{ListQuery, filter_form};
+use crate::page::i18n::tf;
 use crate::page::select::{SelectOption, options};
 use crate::page::{Ctx, Markup, PageError, layout, long_date, query_string};
 use crate::{AppState, Mechanism};
@@ -30,9 +30,7 @@ pub const MECHANISM: Mechanism = Mechanism {
 };
 
 fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/battle-map", get(page))
-        .route("/battle-map.svg", get(export))
+    Router::new().route("/battle-map", get(page)).route("/battle-map.svg", get(export))
 }
 
 /// Most projects in the exported SVG; narrower filters show the rest.
@@ -91,10 +89,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>)
     let chart = Chart::new(&rows, group, zoom, as_of, lang);
 
     let opts = |items: Vec<(&str, &str)>, sel: &str| {
-        let items: Vec<SelectOption> = items
-            .into_iter()
-            .map(|(v, l)| SelectOption::new(v, l, v == sel))
-            .collect();
+        let items: Vec<SelectOption> = items.into_iter().map(|(v, l)| SelectOption::new(v, l, v == sel)).collect();
         options(&items)
     };
     let groups: Vec<(&str, &str)> = Group::ALL

@@ -8,9 +8,9 @@ mod document;
 mod pages;
 
 use crate::AppState;
+use crate::Mechanism;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::Mechanism;
 use axum::response::Response;
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::Report;
@@ -100,4 +100,3 @@ async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str) -> Resu
     let period = parse_period(kind, period)?;
     Ok(st.store.issue_report(period, &a.audit()).await?)
 }
-

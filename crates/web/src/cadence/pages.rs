@@ -281,8 +281,7 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
         at: zhantu_store::beijing_time(&s.issued_at),
         hash: s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash),
         downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
-        changed: (now.seq != s.data_version.seq)
-            .then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
+        changed: (now.seq != s.data_version.seq).then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
         document: document_html(&issued.report),
     });
     Ok(layout(&cx, &issued.report.title, body, SCRIPTS).into_response())

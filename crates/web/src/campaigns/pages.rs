@@ -6,8 +6,8 @@ use super::api::{self, CampaignBody};
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout};
-use askama::Template;
 use crate::{AppState, fields};
+use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -27,7 +27,6 @@ fn campaign_status(cx: &Ctx, c: &zhantu_store::campaigns::CampaignSummary, as_of
         cx.t("pipeline.status_open")
     }
 }
-
 
 fn node_status(lang: Lang, s: &str) -> &'static str {
     match NodeStatus::from_code(s) {
@@ -92,7 +91,12 @@ impl DetailPage<'_> {
     }
 }
 
-pub(super) async fn campaign(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+pub(super) async fn campaign(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Query(f): Query<Flash>,
+) -> Result<Html<String>, PageError> {
     let c = st.store.campaign(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
     let as_of = st.store.as_of().await?;
     let report = if c.campaign.status == "closed" && !c.campaign.closing_note.is_empty() {
@@ -121,12 +125,10 @@ pub(super) struct CloseForm {
     note: String,
 }
 
-
 pub(super) async fn campaign_close_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<CloseForm>) -> Response {
     let r = async { api::do_close_campaign(&st, &cx.auth, id, fields::form_version(&f.version)?, &f.note).await }.await;
     back(&format!("/campaigns/{id}"), r.map(|_| "pipeline.flash_campaign_closed"))
 }
-
 
 #[derive(Deserialize)]
 pub(super) struct CampaignForm {

@@ -23,11 +23,11 @@ use zhantu_store::enterprises::EnterpriseChange;
 use zhantu_store::enterprises::EnterpriseFilter;
 use zhantu_store::enterprises::EnterpriseItem;
 use zhantu_store::enterprises::NewEnterprise;
-use zhantu_store::problems::NewProblem;
 use zhantu_store::enterprises::NewVisit;
-use zhantu_store::problems::ProblemFilter;
 use zhantu_store::enterprises::VisitFilter;
 use zhantu_store::enterprises::VisitItem;
+use zhantu_store::problems::NewProblem;
+use zhantu_store::problems::ProblemFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -19,9 +19,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_store::enterprises::EnterpriseItem;
-use zhantu_store::problems::ProblemFilter;
 use zhantu_store::enterprises::VisitFilter;
 use zhantu_store::enterprises::VisitItem;
+use zhantu_store::problems::ProblemFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new()

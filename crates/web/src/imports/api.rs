@@ -155,4 +155,3 @@ async fn template_file(State(st): State<AppState>, a: Auth, Path(file): Path<Str
         bytes,
     ))
 }
-

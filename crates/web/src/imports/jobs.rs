@@ -127,4 +127,3 @@ pub fn spawn_job(st: &AppState, a: &Auth, parsed: Arc<Parsed>, file_name: String
     });
     id
 }
-

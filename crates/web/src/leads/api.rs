@@ -76,7 +76,6 @@ fn usd_cents(v: &Value) -> Result<Option<i64>, ApiError> {
     }
 }
 
-
 fn lead_stage(s: &str) -> Result<LeadStage, ApiError> {
     let s = s.trim();
     LeadStage::ALL
@@ -90,7 +89,6 @@ fn lead_stage(s: &str) -> Result<LeadStage, ApiError> {
             )
         })
 }
-
 
 /// The leads a reader sees: all for district-wide roles, else the teams in scope.
 pub(super) fn lead_scope(actor: &Actor) -> Option<Vec<i64>> {

@@ -13,11 +13,11 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
-use zhantu_domain::model::LeadStage;
 use zhantu_domain::leads::FunnelRow;
+use zhantu_domain::model::LeadStage;
+use zhantu_store::Named;
 use zhantu_store::leads::Lead;
 use zhantu_store::leads::LeadFunnel;
-use zhantu_store::Named;
 
 /// The page's query: the flash message and the stage shown.
 #[derive(Deserialize, Default)]
@@ -241,4 +241,3 @@ pub(super) async fn stage_form(State(st): State<AppState>, cx: Ctx, IdPath(id): 
     .await;
     back("/attraction", r.map(|_| "pipeline.flash_stage_moved"))
 }
-

@@ -3,8 +3,8 @@
 //! plain GET form.
 
 use super::{Ctx, Markup, PageError, light_label, stage_label};
-use askama::Template;
 use crate::query::ProjectsQuery;
+use askama::Template;
 use serde::Deserialize;
 use zhantu_domain::Stage;
 use zhantu_domain::lights::Light;
@@ -85,7 +85,11 @@ impl Choice {
     pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<Choice> {
         choices
             .into_iter()
-            .map(|(value, label)| Choice { selected: value == selected, value, label })
+            .map(|(value, label)| Choice {
+                selected: value == selected,
+                value,
+                label,
+            })
             .collect()
     }
 }
@@ -118,15 +122,17 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
         .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), u.name)));
     let leaders = c.leaders.iter().map(|l| (l.id.to_string(), l.name.clone()));
     let cats = c.categories.iter().map(|(code, n)| (code.clone(), n.clone()));
-    let stages = Stage::ALL
-        .iter()
-        .map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()));
+    let stages = Stage::ALL.iter().map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()));
     let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()
         .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()));
     let stage_sel = val(&q.stage);
     let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
-    let select = |name, key, options| Select { name, label: cx.t(key), options };
+    let select = |name, key, options| Select {
+        name,
+        label: cx.t(key),
+        options,
+    };
     Markup::of(&FilterForm {
         cx,
         action,

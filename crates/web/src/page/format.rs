@@ -129,4 +129,3 @@ pub fn safe_next(next: Option<&str>) -> &str {
         _ => "/",
     }
 }
-

@@ -5,11 +5,11 @@
 //! HTML is passed between templates only as [`Markup`], which only a template can make.
 //! This module imports no mechanism.
 
-mod format;
 pub mod filters;
-pub mod programmes;
+mod format;
 pub mod i18n;
 pub mod problem_table;
+pub mod programmes;
 pub mod select;
 
 pub use format::*;
@@ -20,8 +20,8 @@ use crate::auth::{Auth, Via, cookie};
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::fmt;
@@ -208,7 +208,14 @@ pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
         Ok(k) => format!("ok={}", crate::guard::urlencode(k)),
         Err(e) if e.status == StatusCode::BAD_REQUEST => format!("error={}", crate::guard::urlencode(&e.message)),
         Err(e) => {
-            return (e.status, html(&Refused { message: &e.message, back: to })).into_response();
+            return (
+                e.status,
+                html(&Refused {
+                    message: &e.message,
+                    back: to,
+                }),
+            )
+                .into_response();
         }
     };
     Redirect::to(&format!("{to}?{q}")).into_response()
@@ -360,7 +367,10 @@ mod tests {
 
     #[test]
     fn entities_spelled_by_name() {
-        assert_eq!(named_entities("&#60;b&#62; &#38; &#34;x&#34; &#39;".into()), "&lt;b&gt; &amp; &quot;x&quot; &#39;");
+        assert_eq!(
+            named_entities("&#60;b&#62; &#38; &#34;x&#34; &#39;".into()),
+            "&lt;b&gt; &amp; &quot;x&quot; &#39;"
+        );
         // A user's literal "&#60;" stays text.
         assert_eq!(named_entities("&#38;#60;".into()), "&amp;#60;");
     }

@@ -40,7 +40,11 @@ pub fn choice_options(choices: &[(String, String)], selected: &str, any: Option<
     let all: Vec<SelectOption> = any
         .map(|a| SelectOption::new("", a, false))
         .into_iter()
-        .chain(choices.iter().map(|(v, l)| SelectOption::new(v.as_str(), l.as_str(), v == selected)))
+        .chain(
+            choices
+                .iter()
+                .map(|(v, l)| SelectOption::new(v.as_str(), l.as_str(), v == selected)),
+        )
         .collect();
     options(&all)
 }

@@ -267,7 +267,12 @@ struct Schedule<'a> {
 
 pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion]) -> Markup {
     if all.len() <= 1 {
-        return Markup::of(&Schedule { cx, unchanged: true, changes: Vec::new(), moved: Vec::new() });
+        return Markup::of(&Schedule {
+            cx,
+            unchanged: true,
+            changes: Vec::new(),
+            moved: Vec::new(),
+        });
     }
     let names: HashMap<i64, &str> = nodes.iter().map(|n| (n.node_id, n.name.as_str())).collect();
     let changes = all
@@ -288,7 +293,17 @@ pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion])
     let moved = shifts
         .iter()
         .filter(|s| s.days != 0)
-        .map(|s| Moved { name: &s.name, from: s.from, to: s.to, days: format!("{:+}", s.days) })
+        .map(|s| Moved {
+            name: &s.name,
+            from: s.from,
+            to: s.to,
+            days: format!("{:+}", s.days),
+        })
         .collect();
-    Markup::of(&Schedule { cx, unchanged: false, changes, moved })
+    Markup::of(&Schedule {
+        cx,
+        unchanged: false,
+        changes,
+        moved,
+    })
 }

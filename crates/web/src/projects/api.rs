@@ -3,19 +3,23 @@
 //! pausing and resuming it (coordinators).
 
 use crate::AppState;
+use crate::access::{check_project, edit, read};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::access::{check_project, edit, read};
 use crate::extract::{ApiQuery, IdPath};
 use crate::query::ProjectsQuery;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_store::ProjectPage;
 
-pub(super) async fn list_projects(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<ProjectsQuery>) -> Result<Json<ProjectPage>, ApiError> {
+pub(super) async fn list_projects(
+    State(st): State<AppState>,
+    a: Auth,
+    ApiQuery(q): ApiQuery<ProjectsQuery>,
+) -> Result<Json<ProjectPage>, ApiError> {
     let mut filter = q.to_filter()?;
     if !a.actor.reads_all() {
         filter.within_units = Some(a.actor.unit_scope.clone());
@@ -68,13 +72,23 @@ fn verify(_unit_id: i64) -> Action {
     Action::Verify
 }
 
-pub(super) async fn pause(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn pause(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<PauseBody>,
+) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, verify).await?;
     let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
     Ok(Json(json!({ "id": id, "paused": true, "version": v })))
 }
 
-pub(super) async fn resume(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PauseBody>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn resume(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<PauseBody>,
+) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, verify).await?;
     let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
     Ok(Json(json!({ "id": id, "paused": false, "version": v })))

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::extract::IdPath;
 use crate::page::filters::{Choice, ListQuery, filter_form, val};
 use crate::page::i18n::tf;
-use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, qv, query_string, stage_label};
+use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, query_string, qv, stage_label};
 use crate::panels;
 use crate::panels::nodes::Powers;
 use askama::Template;
@@ -63,7 +63,10 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
     let sorts = ProjectSort::ALL
         .iter()
         .map(|s| (s.code().to_string(), cx.t(&format!("sort.{}", s.code())).to_string()));
-    let extra = Markup::of(&SortSelect { cx: &cx, options: Choice::list(sorts, sort.code()) });
+    let extra = Markup::of(&SortSelect {
+        cx: &cx,
+        options: Choice::list(sorts, sort.code()),
+    });
     let form = filter_form(&cx, "/projects", &q, &choices, extra);
     let rows = page
         .items
@@ -117,7 +120,11 @@ struct Fact {
 }
 
 fn fact(key: &'static str, text: impl Into<String>) -> Fact {
-    Fact { key, text: text.into(), href: None }
+    Fact {
+        key,
+        text: text.into(),
+        href: None,
+    }
 }
 
 struct StageRow<'a> {
@@ -224,7 +231,10 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
                 format!(
                     "{}{}",
                     cx.t("common.yes"),
-                    p.foreign_investment_usd.as_deref().map(|u| format!(" (USD {u})")).unwrap_or_default()
+                    p.foreign_investment_usd
+                        .as_deref()
+                        .map(|u| format!(" (USD {u})"))
+                        .unwrap_or_default()
                 )
             } else {
                 cx.t("common.no").to_string()
@@ -237,7 +247,11 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
         fact("project.in_statistics", opt_date(p.in_statistics_on)),
         fact(
             "common.category",
-            if s.categories.is_empty() { "—".into() } else { s.categories.join("、") },
+            if s.categories.is_empty() {
+                "—".into()
+            } else {
+                s.categories.join("、")
+            },
         ),
     ];
 
@@ -304,7 +318,11 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
         nodes,
         clocks,
         schedule,
-        plans: p.annual_plans.iter().map(|a| (a.year, money(lang, a.planned_wan.0, false))).collect(),
+        plans: p
+            .annual_plans
+            .iter()
+            .map(|a| (a.year, money(lang, a.planned_wan.0, false)))
+            .collect(),
         chart,
         months: p
             .monthly_investment

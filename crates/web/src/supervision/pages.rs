@@ -7,8 +7,8 @@ use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
 use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv};
-use askama::Template;
 use crate::{AppState, fields};
+use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -97,7 +97,12 @@ impl DetailPage<'_> {
     }
 }
 
-pub(super) async fn round(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+pub(super) async fn round(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Query(f): Query<Flash>,
+) -> Result<Html<String>, PageError> {
     let rep = st.store.round_report(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
     let d = &rep.detail;
     let paragraphs: Vec<&str> = if d.round.status == "closed" && !d.round.report.is_empty() {

@@ -35,9 +35,19 @@ impl AnchorArgs {
         let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let path = self.audit_anchors.clone().or_else(|| env("ZHANTU_AUDIT_ANCHORS")).or_else(|| {
             let db = database.strip_prefix("sqlite://").unwrap_or(database);
-            (!db.starts_with("postgres")).then(|| Path::new(db).parent().map(Path::to_path_buf).unwrap_or_default().join("audit-anchors.log"))
+            (!db.starts_with("postgres")).then(|| {
+                Path::new(db)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+                    .join("audit-anchors.log")
+            })
         })?;
-        let key = self.audit_key.clone().or_else(|| env("ZHANTU_AUDIT_KEY")).unwrap_or_else(|| path.with_extension("key"));
+        let key = self
+            .audit_key
+            .clone()
+            .or_else(|| env("ZHANTU_AUDIT_KEY"))
+            .unwrap_or_else(|| path.with_extension("key"));
         Some((path, key))
     }
 

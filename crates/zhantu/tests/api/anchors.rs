@@ -24,7 +24,20 @@ async fn rewrite_and_rehash(pool: &sqlx::AnyPool, id: i64) {
         .execute(pool)
         .await
         .unwrap();
-    let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, Option<i64>, Option<String>, Option<String>)>(
+    let rows = sqlx::query_as::<
+        _,
+        (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        ),
+    >(
         "SELECT id, at, actor, address, action, entity, entity_id, before_json, after_json FROM audit_log WHERE id >= $1 ORDER BY id",
     )
     .bind(id)
@@ -82,10 +95,18 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
     };
     let admin = app.login("admin").await;
     let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    let (id, v) = (
+        page["items"][0]["id"].as_i64().unwrap(),
+        page["items"][0]["version"].as_i64().unwrap(),
+    );
     for (i, loc) in ["一", "二", "三", "五", "六"].iter().enumerate() {
         let (s, e) = admin
-            .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + i as i64, "location": loc})), true)
+            .send(
+                "PATCH",
+                &format!("/api/v1/projects/{id}"),
+                Some(json!({"version": v + i as i64, "location": loc})),
+                true,
+            )
             .await;
         assert_eq!(s, 200, "{e}");
     }
@@ -118,10 +139,18 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
     let app2 = spawn_app().await;
     let admin = app2.login("admin").await;
     let (_, page) = app2.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    let (id, v) = (
+        page["items"][0]["id"].as_i64().unwrap(),
+        page["items"][0]["version"].as_i64().unwrap(),
+    );
     for (i, loc) in ["一", "二"].iter().enumerate() {
         admin
-            .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v + i as i64, "location": loc})), true)
+            .send(
+                "PATCH",
+                &format!("/api/v1/projects/{id}"),
+                Some(json!({"version": v + i as i64, "location": loc})),
+                true,
+            )
             .await;
     }
     let anchors2 = dir.path().join("anchors2.log");
@@ -137,9 +166,19 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
         (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
     };
     assert!(run(&["audit", "anchor"]).0);
-    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(app2.store.pool()).await.unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE id > $1").bind(last - 2).execute(app2.store.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_head SET entries = entries - 2 WHERE id = 1").execute(app2.store.pool()).await.unwrap();
+    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+        .fetch_one(app2.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id > $1")
+        .bind(last - 2)
+        .execute(app2.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_head SET entries = entries - 2 WHERE id = 1")
+        .execute(app2.store.pool())
+        .await
+        .unwrap();
     let (ok, err) = run(&["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("截短"), "{err}");

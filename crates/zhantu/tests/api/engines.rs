@@ -144,9 +144,7 @@ async fn two_instances_share_one_database() {
     }
     let ((_one, url1), (_two, url2)) = (start(), start());
     // A session opened through one instance is valid on the other: sessions live in the database.
-    let s1 = crate::helpers::login(&url1, "fgj", zhantu_web::users::DEMO_PASSWORD)
-        .await
-        .unwrap();
+    let s1 = crate::helpers::login(&url1, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let s2 = crate::helpers::Session {
         base: url2.clone(),
         ..s1.clone()
@@ -171,9 +169,7 @@ async fn two_instances_share_one_database() {
     let a = crate::helpers::login(&url1, "admin", zhantu_web::users::DEMO_PASSWORD)
         .await
         .unwrap();
-    let b = crate::helpers::login(&url2, "fgj", zhantu_web::users::DEMO_PASSWORD)
-        .await
-        .unwrap();
+    let b = crate::helpers::login(&url2, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     for round in 0..5 {
         let (_, cur) = a.get(&format!("/api/v1/projects/{id}")).await;
         let v = cur["version"].as_i64().unwrap();

@@ -113,7 +113,13 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
     .await;
     let problem = r["problem"]["id"].as_i64().unwrap();
     let problem_page = format!("/problems/{problem}");
-    ok(&admin, "POST", &format!("/api/v1/problems/{problem}/comment"), json!({"text": mark("comment")})).await;
+    ok(
+        &admin,
+        "POST",
+        &format!("/api/v1/problems/{problem}/comment"),
+        json!({"text": mark("comment")}),
+    )
+    .await;
     out.push(shown("problem_description", &[&problem_page, "/problems", &project_page]));
     out.push(shown("cat", &[&problem_page]));
     out.push(shown("comment", &[&problem_page]));
@@ -243,7 +249,11 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
     for s in &out {
         all.extend(s.pages.iter().cloned());
     }
-    all.extend(all.iter().map(|p| format!("{p}{}lang=en", if p.contains('?') { '&' } else { '?' })).collect::<Vec<_>>());
+    all.extend(
+        all.iter()
+            .map(|p| format!("{p}{}lang=en", if p.contains('?') { '&' } else { '?' }))
+            .collect::<Vec<_>>(),
+    );
     all.sort();
     all.dedup();
     (out, all)
@@ -261,7 +271,12 @@ async fn markup_in_every_free_text_field_is_shown_as_text_on_every_page() {
         assert!(
             !html.contains("<i class=xss-"),
             "raw markup on {p}: …{}…",
-            html.split("<i class=xss-").nth(1).unwrap_or("").chars().take(80).collect::<String>()
+            html.split("<i class=xss-")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect::<String>()
         );
         pages.insert(p.clone(), html);
     }

@@ -38,7 +38,10 @@ fn workbook_with(part: &str, f: impl Fn(&str) -> String) -> Vec<u8> {
 fn sheet_cells(cells: &str) -> Vec<u8> {
     workbook_with("xl/worksheets/sheet1.xml", |x| {
         let start = x.find("<sheetData").unwrap();
-        let end = x.find("</sheetData>").map(|e| e + 12).unwrap_or_else(|| start + x[start..].find("/>").unwrap() + 2);
+        let end = x
+            .find("</sheetData>")
+            .map(|e| e + 12)
+            .unwrap_or_else(|| start + x[start..].find("/>").unwrap() + 2);
         format!("{}<sheetData>{cells}</sheetData>{}", &x[..start], &x[end..])
     })
 }
@@ -87,7 +90,11 @@ async fn simultaneous_sign_ins_reach_the_password_check_no_more_than_the_allowan
     let attempts = (0..41).map(|i| {
         let base = app.base.clone();
         tokio::spawn(async move {
-            let password = if i == 40 { zhantu_web::users::DEMO_PASSWORD } else { "wrong-password-1" };
+            let password = if i == 40 {
+                zhantu_web::users::DEMO_PASSWORD
+            } else {
+                "wrong-password-1"
+            };
             reqwest::Client::new()
                 .post(format!("{base}/api/v1/auth/login"))
                 .header("x-forwarded-for", "203.0.113.7")
@@ -107,7 +114,10 @@ async fn simultaneous_sign_ins_reach_the_password_check_no_more_than_the_allowan
             other => panic!("unexpected status {other}"),
         }
     }
-    assert!(checked <= 5, "{checked} of 41 simultaneous attempts had their password checked (allowance 5)");
+    assert!(
+        checked <= 5,
+        "{checked} of 41 simultaneous attempts had their password checked (allowance 5)"
+    );
 }
 
 /// The same, made deterministic: 41 attempts claimed while none has been checked yet (as
@@ -132,7 +142,10 @@ async fn money_past_its_bound_is_refused_and_pages_stay_up() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let (_, page) = app.get("/api/v1/projects?stage=construction&limit=1").await;
-    let (id, v) = (page["items"][0]["id"].as_i64().unwrap(), page["items"][0]["version"].as_i64().unwrap());
+    let (id, v) = (
+        page["items"][0]["id"].as_i64().unwrap(),
+        page["items"][0]["version"].as_i64().unwrap(),
+    );
     let (status, e) = admin
         .send(
             "POST",
@@ -143,12 +156,22 @@ async fn money_past_its_bound_is_refused_and_pages_stay_up() {
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_money")), "{e}");
     let (status, e) = admin
-        .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v, "total_investment": "922337203685477.5807"})), true)
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v, "total_investment": "922337203685477.5807"})),
+            true,
+        )
         .await;
     assert_eq!(status, 400, "{e}");
     // The most one value may hold is accepted, and every page still adds up.
     let (status, e) = admin
-        .send("PATCH", &format!("/api/v1/projects/{id}"), Some(json!({"version": v, "total_investment": "100000000万元"})), true)
+        .send(
+            "PATCH",
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": v, "total_investment": "100000000万元"})),
+            true,
+        )
         .await;
     assert_eq!(status, 200, "{e}");
     for p in ["/", "/reports/monthly/2019-12", "/map", "/projects", "/battle-map"] {
@@ -180,12 +203,22 @@ async fn a_reenabled_user_gets_no_old_token_back() {
     let admin = app.login("admin").await;
     let user = app.store.user_by_username("haimen").await.unwrap().unwrap();
     let (status, e) = admin
-        .send("PATCH", &format!("/api/v1/users/{}", user.id), Some(json!({"version": user.version, "active": false})), true)
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{}", user.id),
+            Some(json!({"version": user.version, "active": false})),
+            true,
+        )
         .await;
     assert_eq!(status, 200, "{e}");
     assert_eq!(use_token().await, 401);
     let (status, e) = admin
-        .send("PATCH", &format!("/api/v1/users/{}", user.id), Some(json!({"version": user.version + 1, "active": true})), true)
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{}", user.id),
+            Some(json!({"version": user.version + 1, "active": true})),
+            true,
+        )
         .await;
     assert_eq!(status, 200, "{e}");
     assert_eq!(use_token().await, 401, "the old token stays revoked");
@@ -205,11 +238,23 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         )
         .await;
     assert_eq!(status, 201, "{u}");
-    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2019x").await.expect("signs in");
+    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2019x")
+        .await
+        .expect("signs in");
     let (status, e) = s.get("/api/v1/projects?limit=1").await;
-    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("password_change_required")), "{e}");
-    let (status, e) = s.send("PATCH", "/api/v1/projects/1", Some(json!({"version": 1, "name": "x"})), true).await;
-    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("password_change_required")), "{e}");
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("password_change_required")),
+        "{e}"
+    );
+    let (status, e) = s
+        .send("PATCH", "/api/v1/projects/1", Some(json!({"version": 1, "name": "x"})), true)
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("password_change_required")),
+        "{e}"
+    );
     let page = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -224,10 +269,17 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     assert_eq!(s.page("/account").await.0, 200);
     assert_eq!(s.get("/api/v1/auth/me").await.0, 200);
     let (status, _) = s
-        .send("POST", "/api/v1/auth/password", Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})), true)
+        .send(
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})),
+            true,
+        )
         .await;
     assert_eq!(status, 204);
-    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2020y").await.expect("signs in again");
+    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2020y")
+        .await
+        .expect("signs in again");
     assert_eq!(s.get("/api/v1/projects?limit=1").await.0, 200);
     assert!(!app.store.user_by_username("linshi").await.unwrap().unwrap().must_change_password);
 }

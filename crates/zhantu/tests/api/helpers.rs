@@ -26,9 +26,7 @@ impl TestApp {
         get_json(&reqwest::Client::new(), &format!("{}{}", self.base, path)).await
     }
     pub async fn login(&self, username: &str) -> Session {
-        login(&self.base, username, zhantu_web::users::DEMO_PASSWORD)
-            .await
-            .expect("login")
+        login(&self.base, username, zhantu_web::users::DEMO_PASSWORD).await.expect("login")
     }
     pub async fn audit_count(&self) -> i64 {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")

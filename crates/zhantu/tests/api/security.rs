@@ -608,11 +608,7 @@ async fn login_is_throttled_per_account_and_per_address() {
         let _ = login(&app.base, &format!("nobody{i}"), "x").await;
     }
     assert_eq!(
-        login(&app.base, "lingdao", zhantu_web::users::DEMO_PASSWORD)
-            .await
-            .err()
-            .unwrap()
-            .0,
+        login(&app.base, "lingdao", zhantu_web::users::DEMO_PASSWORD).await.err().unwrap().0,
         429
     );
 }
