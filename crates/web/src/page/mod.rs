@@ -117,9 +117,6 @@ impl Ctx {
     pub fn scope(&self) -> Option<Vec<i64>> {
         (!self.auth.actor.reads_all()).then(|| self.auth.actor.unit_scope.clone())
     }
-}
-
-impl Ctx {
     /// The session's CSRF token for the forms of the page ("" for an API token, which needs none).
     pub fn csrf(&self) -> &str {
         csrf_of(&self.auth)
