@@ -2,6 +2,7 @@
 //! map: the API's filters (`ProjectsQuery`) plus the registry's order, all in the URL of a
 //! plain GET form.
 
+use super::select::SelectOption;
 use super::{Ctx, Markup, PageError, light_label, stage_label};
 use crate::query::ProjectsQuery;
 use askama::Template;
@@ -10,21 +11,11 @@ use zhantu_domain::Stage;
 use zhantu_domain::lights::Light;
 use zhantu_store::{FilterChoices, ProjectFilter, ProjectSort};
 
-/// The registry's query: the API's filters plus the order.
+/// The registry's query: the API's filters (`ProjectsQuery`, the one list of them) plus the order.
 #[derive(Debug, Deserialize, Default, Clone)]
 pub struct ListQuery {
-    pub unit: Option<String>,
-    pub category: Option<String>,
-    pub stage: Option<String>,
-    pub leader: Option<String>,
-    pub light: Option<String>,
-    pub industry: Option<String>,
-    pub division: Option<String>,
-    pub batch: Option<String>,
-    pub campaign: Option<String>,
-    pub q: Option<String>,
-    pub after: Option<String>,
-    pub limit: Option<String>,
+    #[serde(flatten)]
+    pub filter: ProjectsQuery,
     pub sort: Option<String>,
 }
 
@@ -35,21 +26,7 @@ pub fn val(o: &Option<String>) -> &str {
 impl ListQuery {
     /// The filter, parsed by the API's rules, limited to the reader's units.
     pub fn filter(&self, cx: &Ctx) -> Result<ProjectFilter, PageError> {
-        let q = ProjectsQuery {
-            unit: self.unit.clone(),
-            category: self.category.clone(),
-            stage: self.stage.clone(),
-            leader: self.leader.clone(),
-            light: self.light.clone(),
-            industry: self.industry.clone(),
-            division: self.division.clone(),
-            batch: self.batch.clone(),
-            campaign: self.campaign.clone(),
-            q: self.q.clone(),
-            after: self.after.clone(),
-            limit: self.limit.clone(),
-        };
-        let mut f = q.to_filter().map_err(|e| PageError(e, cx.lang))?;
+        let mut f = self.filter.to_filter().map_err(|e| PageError(e, cx.lang))?;
         f.within_units = cx.scope();
         Ok(f)
     }
@@ -59,38 +36,17 @@ impl ListQuery {
     /// The filter's parameters (without paging), for links that keep them.
     pub fn pairs(&self) -> Vec<(&'static str, &str)> {
         vec![
-            ("q", val(&self.q)),
-            ("unit", val(&self.unit)),
-            ("category", val(&self.category)),
-            ("stage", val(&self.stage)),
-            ("leader", val(&self.leader)),
-            ("light", val(&self.light)),
-            ("industry", val(&self.industry)),
-            ("division", val(&self.division)),
-            ("batch", val(&self.batch)),
-            ("campaign", val(&self.campaign)),
+            ("q", val(&self.filter.q)),
+            ("unit", val(&self.filter.unit)),
+            ("category", val(&self.filter.category)),
+            ("stage", val(&self.filter.stage)),
+            ("leader", val(&self.filter.leader)),
+            ("light", val(&self.filter.light)),
+            ("industry", val(&self.filter.industry)),
+            ("division", val(&self.filter.division)),
+            ("batch", val(&self.filter.batch)),
+            ("campaign", val(&self.filter.campaign)),
         ]
-    }
-}
-
-/// One option of a select.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-impl Choice {
-    /// The options of a select, `selected` marked.
-    pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<Choice> {
-        choices
-            .into_iter()
-            .map(|(value, label)| Choice {
-                selected: value == selected,
-                value,
-                label,
-            })
-            .collect()
     }
 }
 
@@ -98,7 +54,7 @@ impl Choice {
 struct Select {
     name: &'static str,
     label: &'static str,
-    options: Vec<Choice>,
+    options: Vec<SelectOption>,
 }
 
 #[derive(Template)]
@@ -126,7 +82,7 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
     let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()
         .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()));
-    let stage_sel = val(&q.stage);
+    let stage_sel = val(&q.filter.stage);
     let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
     let select = |name, key, options| Select {
         name,
@@ -136,15 +92,15 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
     Markup::of(&FilterForm {
         cx,
         action,
-        q: val(&q.q),
-        industry: val(&q.industry),
-        division: val(&q.division),
+        q: val(&q.filter.q),
+        industry: val(&q.filter.industry),
+        division: val(&q.filter.division),
         selects: vec![
-            select("unit", "common.unit", Choice::list(units, val(&q.unit))),
-            select("category", "common.category", Choice::list(cats, val(&q.category))),
-            select("stage", "common.stage", Choice::list(stages, stage_sel)),
-            select("leader", "common.leader", Choice::list(leaders, val(&q.leader))),
-            select("light", "common.light", Choice::list(lights, val(&q.light))),
+            select("unit", "common.unit", SelectOption::list(units, val(&q.filter.unit))),
+            select("category", "common.category", SelectOption::list(cats, val(&q.filter.category))),
+            select("stage", "common.stage", SelectOption::list(stages, stage_sel)),
+            select("leader", "common.leader", SelectOption::list(leaders, val(&q.filter.leader))),
+            select("light", "common.light", SelectOption::list(lights, val(&q.filter.light))),
         ],
         extra,
     })

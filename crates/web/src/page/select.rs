@@ -21,6 +21,17 @@ impl SelectOption {
             selected,
         }
     }
+    /// The options of a select from (value, label) pairs, `selected` marked.
+    pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<SelectOption> {
+        choices
+            .into_iter()
+            .map(|(value, label)| SelectOption {
+                selected: value == selected,
+                value,
+                label,
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]

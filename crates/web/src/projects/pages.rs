@@ -5,8 +5,9 @@
 
 use crate::AppState;
 use crate::extract::IdPath;
-use crate::page::filters::{Choice, ListQuery, filter_form, val};
+use crate::page::filters::{ListQuery, filter_form, val};
 use crate::page::i18n::tf;
+use crate::page::select::SelectOption;
 use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, query_string, qv, stage_label};
 use crate::panels;
 use crate::panels::nodes::Powers;
@@ -23,7 +24,7 @@ use zhantu_store::{AuditFilter, ProjectListItem, ProjectSort};
 #[template(path = "projects/sort.html")]
 struct SortSelect<'a> {
     cx: &'a Ctx,
-    options: Vec<Choice>,
+    options: Vec<SelectOption>,
 }
 
 /// One project of the registry's table.
@@ -65,7 +66,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         .map(|s| (s.code().to_string(), cx.t(&format!("sort.{}", s.code())).to_string()));
     let extra = Markup::of(&SortSelect {
         cx: &cx,
-        options: Choice::list(sorts, sort.code()),
+        options: SelectOption::list(sorts, sort.code()),
     });
     let form = filter_form(&cx, "/projects", &q, &choices, extra);
     let rows = page
@@ -90,7 +91,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
     if sort != ProjectSort::Id {
         keep.push(("sort", sort_code));
     }
-    let limit = val(&q.limit);
+    let limit = val(&q.filter.limit);
     if !limit.is_empty() {
         keep.push(("limit", limit));
     }
