@@ -127,6 +127,143 @@ impl Actor {
     }
 }
 
+/// The kind of record an id in a request names. Every id a write request carries in its body
+/// (or in a named path segment such as `{project_id}`) is checked against the actor's scope in
+/// one place, before any handler runs, by the field's name: [`RefKind::of_field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefKind {
+    Unit,
+    Project,
+    Node,
+    /// A person named as responsible, visitor…: one of a unit's staff.
+    Person,
+    /// A 包干领导: a district leader may be named by any unit; a person who is not a leader
+    /// counts as their unit's staff.
+    Leader,
+    Enterprise,
+    Visit,
+    Lead,
+    Problem,
+    Report,
+    User,
+    Batch,
+    Campaign,
+    SupervisionRound,
+    Category,
+}
+
+/// Field names (and their kinds) that name a record of the district. A write request with a
+/// field ending in `_id` or `_ids` that is not here, nor in [`NOT_RECORD_IDS`], is refused for
+/// a unit-scoped actor: a new route cannot carry an id past the scope check by naming it anew.
+pub const REF_FIELDS: &[(&str, RefKind)] = &[
+    ("unit_id", RefKind::Unit),
+    ("unit_ids", RefKind::Unit),
+    ("team_unit_id", RefKind::Unit),
+    ("project_unit_id", RefKind::Unit),
+    ("responsible_unit_id", RefKind::Unit),
+    ("parent_id", RefKind::Unit),
+    ("project_id", RefKind::Project),
+    ("project_ids", RefKind::Project),
+    ("node_id", RefKind::Node),
+    ("node_ids", RefKind::Node),
+    ("depends_on_id", RefKind::Node),
+    ("person_id", RefKind::Person),
+    ("responsible_person_id", RefKind::Person),
+    ("visitor_id", RefKind::Person),
+    ("leader_id", RefKind::Leader),
+    ("enterprise_id", RefKind::Enterprise),
+    ("visit_id", RefKind::Visit),
+    ("lead_id", RefKind::Lead),
+    ("problem_id", RefKind::Problem),
+    ("problem_ids", RefKind::Problem),
+    ("report_id", RefKind::Report),
+    ("user_id", RefKind::User),
+    ("batch_id", RefKind::Batch),
+    ("campaign_id", RefKind::Campaign),
+    ("round_id", RefKind::SupervisionRound),
+    ("category_id", RefKind::Category),
+    ("category_ids", RefKind::Category),
+];
+
+/// Fields ending in `_id` that are not ids of the district's records (a problem's number in
+/// the district's own list, say).
+pub const NOT_RECORD_IDS: &[&str] = &["external_id", "entity_id", "before_id"];
+
+impl RefKind {
+    /// The kind of record a request field names: `Some(Some(kind))` for a known id field,
+    /// `Some(None)` for a field that only looks like one (`external_id`), `None` for an unknown
+    /// `…_id`/`…_ids` field, and `Some(None)` for every other field.
+    pub fn of_field(name: &str) -> Option<Option<RefKind>> {
+        if let Some((_, k)) = REF_FIELDS.iter().find(|(n, _)| *n == name) {
+            return Some(Some(*k));
+        }
+        if NOT_RECORD_IDS.contains(&name) || !(name.ends_with("_id") || name.ends_with("_ids")) {
+            return Some(None);
+        }
+        None
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RefKind::Unit => "单位",
+            RefKind::Project => "项目",
+            RefKind::Node => "节点",
+            RefKind::Person | RefKind::Leader => "人员",
+            RefKind::Enterprise => "企业",
+            RefKind::Visit => "走访",
+            RefKind::Lead => "招商线索",
+            RefKind::Problem => "问题",
+            RefKind::Report => "进度报告",
+            RefKind::User => "用户",
+            RefKind::Batch => "集中开工批次",
+            RefKind::Campaign => "攻坚擂台赛",
+            RefKind::SupervisionRound => "督查轮次",
+            RefKind::Category => "项目类别",
+        }
+    }
+
+    fn denied(self) -> Denied {
+        Denied(match self {
+            RefKind::Unit => "无权操作：请求中的单位不是您所在单位或其下属单位",
+            RefKind::Project => "无权操作：请求中的项目不属于您所在单位",
+            RefKind::Node => "无权操作：请求中的节点不属于您所在单位的项目，也不由您所在单位负责",
+            RefKind::Person | RefKind::Leader => "无权操作：请求中的人员不属于您所在单位",
+            RefKind::Visit => "无权操作：请求中的走访记录不属于您所在单位",
+            RefKind::Lead => "无权操作：请求中的招商线索不属于您所在单位",
+            RefKind::Problem => "无权操作：请求中的问题不属于您所在单位",
+            RefKind::Report => "无权操作：请求中的进度报告不属于您所在单位",
+            RefKind::User => "无权操作：请求中的用户不属于您所在单位",
+            _ => "无权操作：请求中引用了您无权引用的记录",
+        })
+    }
+}
+
+/// Who owns a record named in a request, as the scope check sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// Owned by units: naming it is within scope when any of them is (a node belongs to its
+    /// project's unit and to the unit responsible for it).
+    Units(Vec<i64>),
+    /// Owned by no unit (a district leader, an enterprise, a batch, a category…): any actor
+    /// who may make the request may name it.
+    District,
+}
+
+impl Actor {
+    /// May this actor name, in a request that changes something, a record of `kind` owned by
+    /// `owner`? Those who read and edit everything may; a unit's staff only within their scope.
+    pub fn may_name(&self, kind: RefKind, owner: &Owner) -> Result<(), Denied> {
+        if self.reads_all() {
+            return Ok(());
+        }
+        match owner {
+            Owner::District => Ok(()),
+            Owner::Units(units) if units.iter().any(|u| self.in_scope(*u)) => Ok(()),
+            Owner::Units(_) => Err(kind.denied()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +302,22 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
+    }
+
+    #[test]
+    fn naming_records_in_requests() {
+        let editor = actor(Role::UnitEditor);
+        assert!(editor.may_name(RefKind::Project, &Owner::Units(vec![11])).is_ok());
+        // A node of another unit's project that the editor's unit is responsible for.
+        assert!(editor.may_name(RefKind::Node, &Owner::Units(vec![99, 10])).is_ok());
+        let e = editor.may_name(RefKind::Unit, &Owner::Units(vec![99])).unwrap_err();
+        assert!(e.0.contains("单位"), "{e:?}");
+        assert!(editor.may_name(RefKind::Leader, &Owner::District).is_ok());
+        assert!(actor(Role::Coordinator).may_name(RefKind::Project, &Owner::Units(vec![99])).is_ok());
+        assert!(actor(Role::Leader).may_name(RefKind::Problem, &Owner::Units(vec![99])).is_ok());
+        assert_eq!(RefKind::of_field("project_unit_id"), Some(Some(RefKind::Unit)));
+        assert_eq!(RefKind::of_field("external_id"), Some(None));
+        assert_eq!(RefKind::of_field("description"), Some(None));
+        assert_eq!(RefKind::of_field("owner_unit_id"), None);
     }
 }

@@ -33,6 +33,7 @@ mod overdue;
 pub mod problems;
 pub mod programmes;
 mod projects;
+mod refs;
 mod reports;
 mod rollup;
 mod row;

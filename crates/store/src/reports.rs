@@ -57,33 +57,48 @@ impl Store {
                 format!("{}年{}月已关账，本月数据不能再修改", year, month),
             ));
         }
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT body FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")
+        let before: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, body FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")
                 .bind(project_id)
                 .bind(r.period.code())
                 .bind(start.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-        sqlx::query("DELETE FROM progress_reports WHERE project_id = $1 AND period_kind = $2 AND period_start = $3")
-            .bind(project_id)
-            .bind(r.period.code())
-            .bind(start.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO progress_reports (project_id, period_kind, period_start, period_end, body, investment, submitted_on, submitted_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(project_id)
-        .bind(r.period.code())
-        .bind(start.to_string())
-        .bind(end.to_string())
-        .bind(r.body.trim())
-        .bind(r.investment.yuan())
-        .bind(crate::today_in_china().to_string())
-        .bind(&ctx.actor)
-        .fetch_one(&mut *tx)
-        .await?;
+        // A report filed again for its period replaces the earlier one in place: the problems
+        // that filing raised keep pointing at it.
+        let id: i64 = match &before {
+            Some((id, _)) => {
+                sqlx::query(
+                    "UPDATE progress_reports SET period_end = $1, body = $2, investment = $3, submitted_on = $4, submitted_by = $5 \
+                     WHERE id = $6",
+                )
+                .bind(end.to_string())
+                .bind(r.body.trim())
+                .bind(r.investment.yuan())
+                .bind(crate::today_in_china().to_string())
+                .bind(&ctx.actor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                *id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO progress_reports (project_id, period_kind, period_start, period_end, body, investment, submitted_on, submitted_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(project_id)
+                .bind(r.period.code())
+                .bind(start.to_string())
+                .bind(end.to_string())
+                .bind(r.body.trim())
+                .bind(r.investment.yuan())
+                .bind(crate::today_in_china().to_string())
+                .bind(&ctx.actor)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
         if !r.problems.is_empty() {
             let cal = self.calendar().await?;
             let as_of = self.as_of().await?;
@@ -128,7 +143,7 @@ impl Store {
             "report.submit",
             "project",
             Some(project_id),
-            before.map(|b| json!({ "body": b })).as_ref(),
+            before.map(|(_, b)| json!({ "body": b })).as_ref(),
             Some(&json!({ "period": r.period.code(), "period_start": start, "investment_yuan": r.investment.yuan(), "report_id": id })),
         )
         .await?;

@@ -98,7 +98,28 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
     if !changes_state(&method) {
         return Ok(req);
     }
-    match auth.map(|a| a.via) {
+    let req = csrf_checked(auth.as_ref().map(|a| &a.via), req).await?;
+    match &auth {
+        Some(a) => crate::scope::check(&st, &a.actor, req).await.map_err(|e| refused(&path, e)),
+        None => Ok(req),
+    }
+}
+
+/// A refusal of a write: JSON for the API, the refusal page (with a way back) for a form.
+fn refused(path: &str, e: ApiError) -> Response {
+    if is_api(path) {
+        return e.into_response();
+    }
+    let back = match path.rsplit_once('/') {
+        Some((parent, _)) if !parent.is_empty() => parent,
+        _ => path,
+    };
+    crate::page::back(back, Err(e))
+}
+
+/// The CSRF check of a state-changing request, by how its sender signed in.
+async fn csrf_checked(via: Option<&Via>, req: Request) -> Result<Request, Response> {
+    match via {
         Some(Via::Token) => Ok(req),
         Some(Via::Session { csrf, .. }) => {
             let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);

@@ -14,6 +14,7 @@ mod guard;
 mod page;
 mod panels;
 mod query;
+mod scope;
 pub mod webhook;
 
 // The mechanisms: each registered once, in `MECHANISMS`.
@@ -49,6 +50,7 @@ pub mod users; // public for its demo accounts, which `zhantu demo` and the test
 
 pub use error::ApiError;
 pub use exports::figure_tables;
+pub use scope::ADDRESSEES;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -16,5 +16,6 @@ mod pipeline;
 mod projects;
 mod reports;
 mod scale;
+mod scope;
 mod security;
 mod service;

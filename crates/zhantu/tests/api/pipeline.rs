@@ -388,7 +388,7 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     let (status, e) = lingdao
         .send("POST", &findings, Some(json!({"project_id": 999_999, "finding": "x"})), true)
         .await;
-    assert_eq!(status, 400, "{e}");
+    assert_eq!((status, e["error"]["code"].as_str()), (404, Some("unknown_record")), "{e}");
     // The problem is on the project's problem list, with the round's name.
     let (_, p) = app.get(&format!("/api/v1/projects/{}", targets[0])).await;
     let pr = arr(&p["problems"])

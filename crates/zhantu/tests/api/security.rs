@@ -50,7 +50,7 @@ async fn other_units_project(app: &TestApp) -> (i64, i64) {
     (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap())
 }
 
-async fn fixtures(app: &TestApp) -> Fixtures {
+pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     let mut all = core_fixtures(app).await;
     all.extend(crate::excel::write_fixtures(app).await);
     all.extend(crate::reports::write_fixtures(app).await);
