@@ -1,6 +1,6 @@
 //! The figures of SCENARIO-2019.md, computed by the app from the generated demo district.
 
-use crate::helpers::demo_get;
+use crate::helpers::{demo_base, demo_get, download};
 use serde_json::Value;
 
 fn landing<'a>(f: &'a Value, name: &str) -> &'a Value {
@@ -94,15 +94,7 @@ async fn a_bad_year_is_a_chinese_400() {
 
 #[tokio::test]
 async fn the_overview_page_shows_the_figures_in_chinese() {
-    let body = reqwest::Client::new()
-        .get(format!("{}/", crate::helpers::demo_base()))
-        .bearer_auth(crate::helpers::ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = download(demo_base(), "/").await.text();
     assert!(body.contains("椒江区"), "{body}");
     assert!(body.contains("80.0%") && body.contains("50.0%"));
     assert!(body.contains("363.50亿元") && body.contains("94.10亿元"));

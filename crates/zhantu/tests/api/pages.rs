@@ -2,7 +2,7 @@
 //! the order and paging of the registry, the language switch, and the content security
 //! policy (no inline script or style anywhere).
 
-use crate::helpers::{ADMIN_TOKEN, demo_base, fresh_demo_store, login};
+use crate::helpers::{demo_base, download, fresh_demo_store, login};
 use std::collections::BTreeSet;
 use zhantu_store::{ProjectFilter, ProjectSort};
 
@@ -15,19 +15,8 @@ fn client() -> reqwest::Client {
 
 /// GET as the administrator: status, content type and body.
 async fn admin_page(path: &str) -> (u16, String, String) {
-    let resp = client()
-        .get(format!("{}{path}", demo_base()))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, ct, resp.text().await.unwrap())
+    let d = download(demo_base(), path).await;
+    (d.status, d.content_type().to_string(), d.text())
 }
 
 async fn session_page(cookie: &str, path: &str) -> (u16, String) {

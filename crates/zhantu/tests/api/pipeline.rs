@@ -1,28 +1,10 @@
 //! End-to-end tests of the pipeline area: attraction leads, groundbreaking batches, campaigns,
 //! supervision rounds and the land quota, each through the API with the roles it involves.
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, demo_base, demo_get, spawn_app};
+use crate::helpers::{TestApp, demo_base, demo_get, download, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use zhantu_store::AuditCtx;
-
-/// A file as the administrator downloads it: status, content type, bytes.
-async fn get_bytes(base: &str, path: &str) -> (u16, String, Vec<u8>) {
-    let resp = reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (status, ct, resp.bytes().await.unwrap().to_vec())
-}
 
 fn arr(v: &Value) -> &Vec<Value> {
     v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))
@@ -72,12 +54,7 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     let team = a_team(&app).await;
     let fgj = app.login("fgj").await;
     let (status, lead) = fgj
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "测试新材料产业化", "investor": "测试新材料有限公司", "team_unit_id": team, "signed_amount": "52000万元", "foreign_usd": 1200, "source_region": "上海"})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "测试新材料产业化", "investor": "测试新材料有限公司", "team_unit_id": team, "signed_amount": "52000万元", "foreign_usd": 1200, "source_region": "上海"}))
         .await;
     assert_eq!(status, 201, "{lead}");
     assert_eq!(lead["stage"], "talks");
@@ -95,24 +72,17 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
 
     // Skipping 签约 is refused; so is a viewer, a leader and a unit editor of another unit.
     let (status, e) = fgj
-        .send(
-            "POST",
-            &path,
-            Some(stage(&lead, "landed", json!({"create_project_type": "industrial"}))),
-            true,
-        )
+        .post(&path, stage(&lead, "landed", json!({"create_project_type": "industrial"})))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("跳过签约"), "{e}");
     for who in ["chakan", "lingdao", "haimen"] {
         let s = app.login(who).await;
-        let (status, e) = s.send("POST", &path, Some(stage(&lead, "signed", json!({}))), true).await;
+        let (status, e) = s.post(&path, stage(&lead, "signed", json!({}))).await;
         assert_eq!(status, 403, "{who}: {e}");
     }
 
-    let (status, signed) = fgj
-        .send("POST", &path, Some(stage(&lead, "签约", json!({"on": "2019-12-20"}))), true)
-        .await;
+    let (status, signed) = fgj.post(&path, stage(&lead, "签约", json!({"on": "2019-12-20"}))).await;
     assert_eq!(status, 200, "{signed}");
     assert_eq!(
         (signed["stage"].as_str(), signed["signed_on"].as_str()),
@@ -120,31 +90,20 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     );
     // A stale version is a conflict; going back needs a reason; 落地 needs a project.
     let (status, e) = fgj
-        .send(
-            "POST",
-            &path,
-            Some(stage(&lead, "landed", json!({"create_project_type": "industrial"}))),
-            true,
-        )
+        .post(&path, stage(&lead, "landed", json!({"create_project_type": "industrial"})))
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{e}");
-    let (status, e) = fgj.send("POST", &path, Some(stage(&signed, "talks", json!({}))), true).await;
+    let (status, e) = fgj.post(&path, stage(&signed, "talks", json!({}))).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("理由"), "{e}");
-    let (status, e) = fgj.send("POST", &path, Some(stage(&signed, "landed", json!({}))), true).await;
+    let (status, e) = fgj.post(&path, stage(&signed, "landed", json!({}))).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("关联"), "{e}");
 
     let (status, landed) = fgj
-        .send(
-            "POST",
+        .post(
             &path,
-            Some(stage(
-                &signed,
-                "landed",
-                json!({"create_project_type": "industrial", "on": "2019-12-28"}),
-            )),
-            true,
+            stage(&signed, "landed", json!({"create_project_type": "industrial", "on": "2019-12-28"})),
         )
         .await;
     assert_eq!(status, 200, "{landed}");
@@ -160,25 +119,14 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     let (_, found) = app.get(&format!("/api/v1/projects?q={}", "测试新材料")).await;
     assert!(arr(&found["items"]).iter().any(|x| x["id"] == project), "{found}");
     // A landed lead cannot be dropped.
-    let (status, _) = fgj
-        .send("POST", &path, Some(stage(&landed, "dropped", json!({"reason": "x"}))), true)
-        .await;
+    let (status, _) = fgj.post(&path, stage(&landed, "dropped", json!({"reason": "x"}))).await;
     assert_eq!(status, 400);
 
     // A second lead lands on an existing project, which cannot be linked twice.
-    let (_, other) = fgj
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "第二条线索", "team_unit_id": team})),
-            true,
-        )
-        .await;
+    let (_, other) = fgj.post("/api/v1/leads", json!({"name": "第二条线索", "team_unit_id": team})).await;
     let opath = format!("/api/v1/leads/{}/stage", other["id"]);
-    let (_, other) = fgj.send("POST", &opath, Some(stage(&other, "signed", json!({}))), true).await;
-    let (status, e) = fgj
-        .send("POST", &opath, Some(stage(&other, "landed", json!({"project_id": project}))), true)
-        .await;
+    let (_, other) = fgj.post(&opath, stage(&other, "signed", json!({}))).await;
+    let (status, e) = fgj.post(&opath, stage(&other, "landed", json!({"project_id": project}))).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate")), "{e}");
 
     // The funnel counts it: one more landed for the team.
@@ -198,30 +146,18 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     // A unit editor manages the leads of its own unit only, and sees only those.
     let haimen = app.login("haimen").await;
     let (status, e) = haimen
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "越权线索", "team_unit_id": team})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "越权线索", "team_unit_id": team}))
         .await;
     assert_eq!(status, 403, "{e}");
     let own = app.store.user_by_username("haimen").await.unwrap().unwrap().unit_id;
     let (status, mine) = haimen
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "街道自主招商线索", "team_unit_id": own})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "街道自主招商线索", "team_unit_id": own}))
         .await;
     assert_eq!(status, 201, "{mine}");
     let (status, patched) = haimen
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/leads/{}", mine["id"]),
-            Some(json!({"version": mine["version"], "note": "已二次对接"})),
-            true,
+            json!({"version": mine["version"], "note": "已二次对接"}),
         )
         .await;
     assert_eq!(status, 200, "{patched}");
@@ -245,8 +181,8 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     let fgj = app.login("fgj").await;
     let haimen = app.login("haimen").await;
     let body = json!({"name": "2019年12月测试集中开工", "level": "区级", "held_on": "2019-12-30"});
-    assert_eq!(haimen.send("POST", "/api/v1/batches", Some(body.clone()), true).await.0, 403);
-    let (status, b) = fgj.send("POST", "/api/v1/batches", Some(body), true).await;
+    assert_eq!(haimen.post("/api/v1/batches", body.clone()).await.0, 403);
+    let (status, b) = fgj.post("/api/v1/batches", body).await;
     assert_eq!(status, 201, "{b}");
     let batch = b["id"].as_i64().unwrap();
     let (_, detail) = app.get(&format!("/api/v1/batches/{batch}")).await;
@@ -254,11 +190,9 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
 
     // A campaign targets the same node: the unit's row shows it open.
     let (status, c) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/campaigns",
-            Some(json!({"name": "测试攻坚擂台赛", "starts_on": "2019-12-01", "ends_on": "2020-01-31", "node_ids": [node]})),
-            true,
+            json!({"name": "测试攻坚擂台赛", "starts_on": "2019-12-01", "ends_on": "2020-01-31", "node_ids": [node]}),
         )
         .await;
     assert_eq!(status, 201, "{c}");
@@ -274,15 +208,15 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     );
 
     let add = format!("/api/v1/batches/{batch}/projects");
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("施工许可"), "{e}");
-    assert_eq!(haimen.send("POST", &add, Some(json!({"project_id": project})), true).await.0, 403);
+    assert_eq!(haimen.post(&add, json!({"project_id": project})).await.0, 403);
 
     close_node(&app, node, version).await;
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!(status, 200, "{e}");
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate")));
     let (_, detail) = app.get(&format!("/api/v1/batches/{batch}")).await;
     assert_eq!(detail["aggregate"]["projects"], 1);
@@ -303,27 +237,22 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     assert_eq!(after["completion"]["closed_nodes"], 1);
     // Closing the campaign: stale refused, then the report is kept.
     let close = format!("/api/v1/campaigns/{campaign}/close");
-    let (status, _) = fgj.send("POST", &close, Some(json!({"version": 0})), true).await;
+    let (status, _) = fgj.post(&close, json!({"version": 0})).await;
     assert_eq!(status, 409);
-    assert_eq!(haimen.send("POST", &close, Some(json!({"version": 1})), true).await.0, 403);
-    let (status, closed) = fgj.send("POST", &close, Some(json!({"version": 1})), true).await;
+    assert_eq!(haimen.post(&close, json!({"version": 1})).await.0, 403);
+    let (status, closed) = fgj.post(&close, json!({"version": 1})).await;
     assert_eq!(status, 200, "{closed}");
     assert!(closed["report"]["summary"].as_str().unwrap().contains("按期销号1个"), "{closed}");
     let (_, after) = app.get(&format!("/api/v1/campaigns/{campaign}")).await;
     assert_eq!(after["status"], "closed");
     let (status, _) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/campaigns/{campaign}/targets"),
-            Some(json!({"node_ids": [node]})),
-            true,
-        )
+        .post(&format!("/api/v1/campaigns/{campaign}/targets"), json!({"node_ids": [node]}))
         .await;
     assert_eq!(status, 400, "a closed campaign takes no more targets");
 
     // Remove from the batch.
-    assert_eq!(fgj.send("DELETE", &format!("{add}/{project}"), None, true).await.0, 204);
-    assert_eq!(fgj.send("DELETE", &format!("{add}/{project}"), None, true).await.0, 404);
+    assert_eq!(fgj.delete(&format!("{add}/{project}")).await.0, 204);
+    assert_eq!(fgj.delete(&format!("{add}/{project}")).await.0, 404);
 }
 
 #[tokio::test]
@@ -346,8 +275,8 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     assert_eq!(haimen.get("/api/v1/supervision/suggestions").await.0, 403);
 
     let body = json!({"name": "2019年12月专项督查", "held_on": "2019-12-30", "suggested": 3});
-    assert_eq!(haimen.send("POST", "/api/v1/supervision", Some(body.clone()), true).await.0, 403);
-    let (status, r) = lingdao.send("POST", "/api/v1/supervision", Some(body), true).await;
+    assert_eq!(haimen.post("/api/v1/supervision", body.clone()).await.0, 403);
+    let (status, r) = lingdao.post("/api/v1/supervision", body).await;
     assert_eq!(status, 201, "{r}");
     let round = r["id"].as_i64().unwrap();
     let (_, d) = app.get(&format!("/api/v1/supervision/{round}")).await;
@@ -365,29 +294,22 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
 
     let findings = format!("/api/v1/supervision/{round}/findings");
     let finding = json!({"project_id": targets[0], "finding": "政策处理进度滞后，要求责任单位倒排工期", "deadline": "2020-01-31"});
-    assert_eq!(haimen.send("POST", &findings, Some(finding.clone()), true).await.0, 403);
-    let (status, t) = lingdao.send("POST", &findings, Some(finding.clone()), true).await;
+    assert_eq!(haimen.post(&findings, finding.clone()).await.0, 403);
+    let (status, t) = lingdao.post(&findings, finding.clone()).await;
     assert_eq!(status, 200, "{t}");
     let problem = t["problem_id"].as_i64().expect("a follow-up problem");
     assert_eq!(t["problem_status"], "assigned");
-    let (status, e) = lingdao.send("POST", &findings, Some(finding), true).await;
+    let (status, e) = lingdao.post(&findings, finding).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (409, Some("duplicate")),
         "one follow-up per target"
     );
     let (status, _) = lingdao
-        .send(
-            "POST",
-            &findings,
-            Some(json!({"project_id": targets[1], "finding": "现场推进正常"})),
-            true,
-        )
+        .post(&findings, json!({"project_id": targets[1], "finding": "现场推进正常"}))
         .await;
     assert_eq!(status, 200);
-    let (status, e) = lingdao
-        .send("POST", &findings, Some(json!({"project_id": 999_999, "finding": "x"})), true)
-        .await;
+    let (status, e) = lingdao.post(&findings, json!({"project_id": 999_999, "finding": "x"})).await;
     assert_eq!(status, 400, "{e}");
     // The problem is on the project's problem list, with the round's name.
     let (_, p) = app.get(&format!("/api/v1/projects/{}", targets[0])).await;
@@ -413,15 +335,13 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     assert!(text.contains("实地督查项目3个") && text.contains("政策处理进度滞后"), "{text}");
 
     let close = format!("/api/v1/supervision/{round}/close");
-    assert_eq!(lingdao.send("POST", &close, Some(json!({"version": 0})), true).await.0, 409);
-    let (status, c) = lingdao.send("POST", &close, Some(json!({"version": 1})), true).await;
+    assert_eq!(lingdao.post(&close, json!({"version": 0})).await.0, 409);
+    let (status, c) = lingdao.post(&close, json!({"version": 1})).await;
     assert_eq!(status, 200, "{c}");
     let (_, d) = app.get(&format!("/api/v1/supervision/{round}")).await;
     assert_eq!(d["status"], "closed");
     assert!(d["report"].as_str().unwrap().contains("政策处理进度滞后"));
-    let (status, _) = lingdao
-        .send("POST", &findings, Some(json!({"project_id": targets[2], "finding": "补充"})), true)
-        .await;
+    let (status, _) = lingdao.post(&findings, json!({"project_id": targets[2], "finding": "补充"})).await;
     assert_eq!(status, 400, "a closed round takes no more findings");
 }
 
@@ -441,51 +361,34 @@ async fn land_allocations_stay_within_the_balance_and_uncovered_land_nodes_warn(
 
     let too_much = format!("{}.{:02}", (balance + 100) / 100, (balance + 100) % 100);
     let (status, e) = fgj
-        .send(
-            "POST",
-            "/api/v1/land/allocations",
-            Some(json!({"project_id": project, "area": too_much})),
-            true,
-        )
+        .post("/api/v1/land/allocations", json!({"project_id": project, "area": too_much}))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("余额不足"), "{e}");
     let haimen = app.login("haimen").await;
     assert_eq!(
         haimen
-            .send(
-                "POST",
-                "/api/v1/land/allocations",
-                Some(json!({"project_id": project, "area": 1})),
-                true
-            )
+            .post("/api/v1/land/allocations", json!({"project_id": project, "area": 1}))
             .await
             .0,
         403
     );
-    assert_eq!(
-        haimen.send("POST", "/api/v1/land/grants", Some(json!({"area": 100})), true).await.0,
-        403
-    );
+    assert_eq!(haimen.post("/api/v1/land/grants", json!({"area": 100})).await.0, 403);
 
     // A grant raises the balance enough to cover the shortfall; the allocation clears the warning.
     let (status, g) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/land/grants",
-            Some(json!({"area": "200亩", "entry_on": "2019-12-30", "document": "测试下达"})),
-            true,
+            json!({"area": "200亩", "entry_on": "2019-12-30", "document": "测试下达"}),
         )
         .await;
     assert_eq!(status, 201, "{g}");
     assert_eq!(g["balance"]["balance"], balance + 20_000);
     let area = format!("{}.{:02}", shortfall / 100, shortfall % 100);
     let (status, a) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/land/allocations",
-            Some(json!({"project_id": project, "area": area, "document": "测试分配"})),
-            true,
+            json!({"project_id": project, "area": area, "document": "测试分配"}),
         )
         .await;
     assert_eq!(status, 201, "{a}");
@@ -558,10 +461,10 @@ async fn the_demo_district_shows_the_seed_figures() {
 
     // The pages show them.
     let html = |path: &'static str| async move {
-        let (status, ct, bytes) = get_bytes(demo_base(), path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(ct.starts_with("text/html"), "{path}: {ct}");
-        String::from_utf8(bytes).unwrap()
+        let d = download(demo_base(), path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().starts_with("text/html"), "{path}: {}", d.content_type());
+        d.text()
     };
     let programs = html("/programs").await;
     assert!(
@@ -600,10 +503,10 @@ async fn every_list_exports_as_a_workbook() {
         "/api/v1/supervision/export.xlsx",
         "/api/v1/land/export.xlsx",
     ] {
-        let (status, ct, bytes) = get_bytes(demo_base(), path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(ct.contains("spreadsheetml"), "{path}: {ct}");
-        assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 2000, "{path}: a zip");
+        let d = download(demo_base(), path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().contains("spreadsheetml"), "{path}: {}", d.content_type());
+        assert!(d.body.starts_with(b"PK\x03\x04") && d.body.len() > 2000, "{path}: a zip");
     }
 }
 
@@ -729,9 +632,9 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
         "all open, none overdue while it runs"
     );
     // The English pages render too.
-    let (status, _, body) = get_bytes(&app.base, "/attraction?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(String::from_utf8(body).unwrap().contains("Landing rate"));
+    let d = app.download("/attraction?lang=en").await;
+    assert_eq!(d.status, 200);
+    assert!(d.text().contains("Landing rate"));
 }
 
 /// How the access test exercises this area's write routes (one entry per route in
@@ -761,14 +664,7 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let rv = round["version"].as_i64().unwrap();
     let target = round["targets"][0]["project_id"].as_i64().unwrap();
     let f = |path: String, body: Value, stale: Option<Value>| Fixture::json(path, body, true, stale);
-    let form = |path: String, body: Value, stale: Option<Value>| Fixture {
-        path,
-        body,
-        public: false,
-        editor_forbidden: true,
-        stale_body: stale,
-        form: true,
-    };
+    let form = |path: String, body: Value, stale: Option<Value>| Fixture::form(path, body, true, stale);
     let batch_body = |v: i64| json!({"version": v, "name": "改名批次", "level": "district", "held_on": "2019-12-30"});
     vec![
         (

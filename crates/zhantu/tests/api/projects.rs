@@ -1,6 +1,6 @@
 //! The project registry and project pages of the JSON API.
 
-use crate::helpers::{demo_get, spawn_app};
+use crate::helpers::{demo_get, id_version, spawn_app};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -207,16 +207,11 @@ async fn search_follows_edits_and_read_scope() {
 
     let admin = app.login("admin").await;
     let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (id, v) = id_version(&page["items"][0]);
     let (status, _) = admin
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/projects/{id}"),
-            Some(serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"})),
-            true,
+            serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"}),
         )
         .await;
     assert_eq!(status, 200);

@@ -149,11 +149,9 @@ async fn a_second_process_sees_the_first_ones_changes_in_its_figures() {
     let admin = app.login("fgj").await;
     let unit: i64 = scalar(&app, "SELECT unit_id FROM projects ORDER BY id LIMIT 1").await;
     let (status, body) = admin
-        .send(
-            "POST",
+        .post(
             "/api/v1/problems",
-            Some(serde_json::json!({"unit_id": unit, "category": "要素保障", "description": "施工用电未接入", "raised_on": "2019-12-02"})),
-            true,
+            serde_json::json!({"unit_id": unit, "category": "要素保障", "description": "施工用电未接入", "raised_on": "2019-12-02"}),
         )
         .await;
     assert_eq!(status, 201, "{body}");

@@ -3,12 +3,9 @@
 //! credit code's check character, escalation on a fixed day, a blocking problem holding up
 //! a node's close-out, the Excel exports, and the demo district's figures.
 
-use crate::helpers::{ADMIN_TOKEN, Session, TestApp, demo_get, spawn_app};
+use crate::helpers::{PNG, Session, TestApp, demo_get, id_version, of_another_unit, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
-
-/// A tiny but real PNG (1×1), for a node's evidence.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
 
 async fn unit(app: &TestApp, name: &str) -> i64 {
     app.store.unit_by_name(name).await.unwrap().expect(name)
@@ -17,31 +14,16 @@ async fn unit(app: &TestApp, name: &str) -> i64 {
 /// A unit other than 海门街道 (a department).
 async fn other_unit(app: &TestApp) -> i64 {
     let (_, page) = app.get("/api/v1/problems?limit=500").await;
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("a problem of another unit")["unit"]["id"]
-        .as_i64()
-        .unwrap()
+    of_another_unit(&page)["unit"]["id"].as_i64().unwrap()
 }
 
 async fn raise(s: &Session, unit_id: i64, what: &str) -> Value {
-    let (status, r) = s
-        .send(
-            "POST",
-            "/api/v1/problems",
-            Some(json!({ "category": "审批", "description": what, "unit_id": unit_id, "deadline": "2020-01-02" })),
-            true,
-        )
-        .await;
-    assert_eq!(status, 201, "{r}");
-    r["problem"].clone()
+    let body = json!({ "category": "审批", "description": what, "unit_id": unit_id, "deadline": "2020-01-02" });
+    s.post_json_expect("/api/v1/problems", body, 201).await["problem"].clone()
 }
 
 async fn act(s: &Session, id: i64, step: &str, body: Value) -> (u16, Value) {
-    s.send("POST", &format!("/api/v1/problems/{id}/{step}"), Some(body), true).await
+    s.post(&format!("/api/v1/problems/{id}/{step}"), body).await
 }
 
 fn version(p: &Value) -> i64 {
@@ -67,11 +49,9 @@ async fn the_problem_loop_runs_through_the_roles() {
     );
     // The street raises a problem for itself; a viewer cannot.
     let (status, e) = chakan
-        .send(
-            "POST",
+        .post(
             "/api/v1/problems",
-            Some(json!({ "category": "审批", "description": "x", "unit_id": haimen_unit })),
-            true,
+            json!({ "category": "审批", "description": "x", "unit_id": haimen_unit }),
         )
         .await;
     assert_eq!(status, 403, "{e}");
@@ -219,7 +199,7 @@ async fn the_problem_loop_runs_through_the_roles() {
     let (_, mine) = haimen.get("/api/v1/problems?limit=500").await;
     assert!(mine["items"].as_array().unwrap().iter().all(|p| p["unit"]["name"] == "海门街道"));
     // Nor open its page.
-    let (status, page) = html_page(&haimen, &format!("/problems/{}", theirs["id"])).await;
+    let (status, page) = haimen.page(&format!("/problems/{}", theirs["id"])).await;
     assert_eq!(status, 403, "{page}");
 
     // The pages' forms: the street raises a problem, the coordinator assigns it.
@@ -234,9 +214,9 @@ async fn the_problem_loop_runs_through_the_roles() {
     let (_, mine) = haimen.get("/api/v1/problems?q=用电增容申请未落实").await;
     let p = mine["items"][0].clone();
     let pid = p["id"].as_i64().unwrap();
-    let (_, html) = html_page(&fgj, &format!("/problems/{pid}")).await;
+    let (_, html) = fgj.page(&format!("/problems/{pid}")).await;
     assert!(html.contains(r#"name="step" value="assign""#) && html.contains(r#"name="step" value="comment""#));
-    let (_, html) = html_page(&haimen, &format!("/problems/{pid}")).await;
+    let (_, html) = haimen.page(&format!("/problems/{pid}")).await;
     assert!(!html.contains(r#"name="step" value="assign""#), "the street gets no assign form");
     let (status, body) = haimen
         .post_form(
@@ -275,31 +255,19 @@ async fn the_problem_loop_runs_through_the_roles() {
         }
     }
     let (project, unit_id, report) = found.expect("a project with a progress report");
-    let (status, r) = fgj
-        .send(
-            "POST",
+    let r = fgj
+        .post_json_expect(
             "/api/v1/problems",
-            Some(json!({ "category": "资金", "description": "月报反映资本金未到位", "unit_id": unit_id, "report_id": report })),
-            true,
+            json!({ "category": "资金", "description": "月报反映资本金未到位", "unit_id": unit_id, "report_id": report }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     assert_eq!(
         (r["problem"]["source"].as_str(), r["problem"]["project"]["id"].as_i64()),
         (Some("report"), Some(project))
     );
     let (_, list) = app.get(&format!("/api/v1/problems?source=report&project={project}")).await;
     assert_eq!(list["total"], 1);
-}
-
-async fn html_page(s: &Session, path: &str) -> (u16, String) {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", s.base))
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -315,34 +283,22 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     let last = bad.pop().unwrap();
     bad.push(if last == '0' { '1' } else { '0' });
     let (status, e) = fgj
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": bad, "name": "测试企业" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": bad, "name": "测试企业" }))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("校验位"), "{e}");
-    let (status, r) = fgj
-        .send(
-            "POST",
+    let r = fgj
+        .post_json_expect(
             "/api/v1/enterprises",
-            Some(json!({ "credit_code": good, "name": "台州测试科技有限公司", "industry_code": "3311", "tags": ["专精特新", "瞪羚企业"] })),
-            true,
+            json!({ "credit_code": good, "name": "台州测试科技有限公司", "industry_code": "3311", "tags": ["专精特新", "瞪羚企业"] }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     let ent = r["enterprise"].clone();
     let eid = ent["id"].as_i64().unwrap();
     assert_eq!(ent["tags"], json!(["专精特新", "瞪羚企业"]));
     let (status, _) = fgj
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": good, "name": "重复" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": good, "name": "重复" }))
         .await;
     assert_eq!(status, 409);
     let (_, hits) = app.get("/api/v1/search?q=台州测试科技&kind=enterprise").await;
@@ -360,48 +316,23 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     let (_, found) = app.get("/api/v1/enterprises?tag=专精特新&limit=500").await;
     assert!(found["items"].as_array().unwrap().iter().any(|e| e["id"] == eid));
     // Version check on edits.
-    let (status, _) = fgj
-        .send(
-            "PATCH",
-            &format!("/api/v1/enterprises/{eid}"),
-            Some(json!({ "version": 0, "tags": ["雄鹰培育"] })),
-            true,
-        )
-        .await;
+    let enterprise = format!("/api/v1/enterprises/{eid}");
+    let (status, _) = fgj.patch(&enterprise, json!({ "version": 0, "tags": ["雄鹰培育"] })).await;
     assert_eq!(status, 409);
-    let (status, r) = fgj
-        .send(
-            "PATCH",
-            &format!("/api/v1/enterprises/{eid}"),
-            Some(json!({ "version": 1, "tags": ["雄鹰培育"] })),
-            true,
-        )
-        .await;
+    let (status, r) = fgj.patch(&enterprise, json!({ "version": 1, "tags": ["雄鹰培育"] })).await;
     assert_eq!((status, r["enterprise"]["tags"].clone()), (200, json!(["雄鹰培育"])));
     let chakan = app.login("chakan").await;
     let (status, _) = chakan
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": credit_code(7654321), "name": "x" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": credit_code(7654321), "name": "x" }))
         .await;
     assert_eq!(status, 403, "a viewer cannot write");
 
     // A visit with a finding: the visit and the problem in one request.
-    let (status, r) = haimen
-        .send(
-            "POST",
-            "/api/v1/visits",
-            Some(json!({
-                "enterprise_id": eid, "visited_on": "2019-12-20", "findings": "企业订单饱满，计划扩产",
-                "problems": [{ "category": "用地", "description": "扩产需新增工业用地约20亩", "unit_id": dept }]
-            })),
-            true,
-        )
-        .await;
-    assert_eq!(status, 201, "{r}");
+    let visit = json!({
+        "enterprise_id": eid, "visited_on": "2019-12-20", "findings": "企业订单饱满，计划扩产",
+        "problems": [{ "category": "用地", "description": "扩产需新增工业用地约20亩", "unit_id": dept }]
+    });
+    let r = haimen.post_json_expect("/api/v1/visits", visit, 201).await;
     let pid = r["problem_ids"][0].as_i64().unwrap();
     let vid = r["visit"]["id"].as_i64().unwrap();
     assert_eq!(r["visit"]["problems"], 1);
@@ -419,11 +350,9 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     // A bad finding rolls the whole visit back.
     let before = app.audit_count().await;
     let (status, _) = haimen
-        .send(
-            "POST",
+        .post(
             "/api/v1/visits",
-            Some(json!({ "enterprise_id": eid, "visited_on": "2019-12-21", "findings": "回访", "problems": [{ "category": "", "description": "x", "unit_id": dept }] })),
-            true,
+            json!({ "enterprise_id": eid, "visited_on": "2019-12-21", "findings": "回访", "problems": [{ "category": "", "description": "x", "unit_id": dept }] }),
         )
         .await;
     assert_eq!(status, 400);
@@ -445,7 +374,7 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
         (e["enterprise"]["visits"].as_i64(), e["enterprise"]["problems"].as_i64()),
         (Some(2), Some(2))
     );
-    let (status, html) = html_page(&fgj, &format!("/enterprises/{eid}")).await;
+    let (status, html) = fgj.page(&format!("/enterprises/{eid}")).await;
     assert!(status == 200 && html.contains(&good) && html.contains("技改资金缺口"), "{status}");
 }
 
@@ -497,10 +426,7 @@ async fn overdue_problems_escalate_on_a_fixed_day() {
     assert!(list["items"].as_array().unwrap().iter().any(|p| p["id"] == id));
 
     // The same run from the command line, on a given day.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(["job", "run", "escalate", "--database", &app.url, "--today", "2020-03-02"])
-        .output()
-        .unwrap();
+    let out = app.zhantu(&["job", "run", "escalate", "--today", "2020-03-02"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text} {}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("问题升级督办已执行（日期 2020-03-02）"), "{text}");
@@ -530,15 +456,13 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     let (project, node) = target.expect("a node ready to report");
     let nid = node["id"].as_i64().unwrap();
     let unit_id = node["responsible_unit"]["id"].as_i64().unwrap();
-    let (status, r) = admin
-        .send(
-            "POST",
+    let r = admin
+        .post_json_expect(
             "/api/v1/problems",
-            Some(json!({ "category": "施工条件", "description": "土方消纳场地未落实", "unit_id": unit_id, "node_id": nid, "blocks_node": true })),
-            true,
+            json!({ "category": "施工条件", "description": "土方消纳场地未落实", "unit_id": unit_id, "node_id": nid, "blocks_node": true }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     let p = r["problem"].clone();
     let pid = p["id"].as_i64().unwrap();
     assert_eq!(
@@ -547,34 +471,17 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     );
 
     // Report the node done, then try to verify it.
-    let form = reqwest::multipart::Form::new()
-        .text("version", node["version"].to_string())
-        .text("actual_on", "2019-12-30")
-        .text("note", "已完成")
-        .part("evidence", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场.png"));
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/nodes/{nid}/report", admin.base))
-        .header("cookie", &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let reported: Value = resp.json().await.unwrap();
-    let v = reported["node"]["version"].as_i64().unwrap();
-    let (status, e) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({ "version": v, "approve": true })),
-            true,
-        )
+    let (status, reported) = admin
+        .report_node(nid, version(&node), "2019-12-30", "已完成", ("现场.png", PNG))
         .await;
+    assert_eq!(status, 200, "{reported}");
+    let verify = format!("/api/v1/nodes/{nid}/verify");
+    let approve = json!({ "version": version(&reported["node"]), "approve": true });
+    let (status, e) = fgj.post(&verify, approve.clone()).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("阻塞问题"), "{e}");
     // The project page shows it on the node.
-    let (_, html) = html_page(&fgj, &format!("/projects/{project}")).await;
+    let (_, html) = fgj.page(&format!("/projects/{project}")).await;
     assert!(html.contains(&format!("/problems/{pid}")));
 
     // Close the problem out; now the node verifies.
@@ -591,27 +498,8 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
         assert_eq!(status, 200, "{step}: {r}");
         p = r["problem"].clone();
     }
-    let (status, e) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({ "version": v, "approve": true })),
-            true,
-        )
-        .await;
+    let (status, e) = fgj.post(&verify, approve).await;
     assert_eq!(status, 200, "{e}");
-}
-
-async fn xlsx(app: &TestApp, path: &str) -> Vec<u8> {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200, "{path}");
-    assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"), "{path}");
-    resp.bytes().await.unwrap().to_vec()
 }
 
 #[tokio::test]
@@ -623,8 +511,10 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
         "/api/v1/visits.xlsx",
         "/api/v1/problems/lists.xlsx?month=2019-12",
     ] {
-        let bytes = xlsx(&app, path).await;
-        assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 2000, "{path} is a zip");
+        let d = app.download(path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().contains("spreadsheetml"), "{path}");
+        assert!(d.body.starts_with(b"PK\x03\x04") && d.body.len() > 2000, "{path} is a zip");
     }
     // The seed article: 2,100+ visits, 500+ problems solved.
     let (_, visits) = demo_get("/api/v1/visits?limit=1").await;
@@ -666,13 +556,13 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
         "/problems?overdue=1",
         "/problems/lists?month=2019-12",
     ] {
-        let (status, html) = html_page(&fgj, path).await;
+        let (status, html) = fgj.page(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains("<table"), "{path}");
     }
     let (_, list) = app.get("/api/v1/problems?status=resolved&limit=1").await;
     let id = list["items"][0]["id"].as_i64().unwrap();
-    let (status, html) = html_page(&fgj, &format!("/problems/{id}")).await;
+    let (status, html) = fgj.page(&format!("/problems/{id}")).await;
     assert_eq!(status, 200);
     assert!(
         html.contains(r#"name="step" value="callback""#),
@@ -685,29 +575,13 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     // A problem assigned to another unit, and a visit by another unit.
     let (_, list) = app.get("/api/v1/problems?status=assigned&limit=500").await;
-    let p = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("an assigned problem of another unit")
-        .clone();
+    let p = of_another_unit(&list);
     let other = p["unit"]["id"].as_i64().unwrap();
-    let (pid, pv) = (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap());
+    let (pid, pv) = id_version(&p);
     let (_, visits) = app.get("/api/v1/visits?limit=200").await;
-    let visit = visits["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["unit"]["name"] != "海门街道")
-        .expect("a visit by another unit")["id"]
-        .as_i64()
-        .unwrap();
+    let visit = of_another_unit(&visits)["id"].as_i64().unwrap();
     let (_, ents) = app.get("/api/v1/enterprises?limit=1").await;
-    let (eid, ev) = (
-        ents["items"][0]["id"].as_i64().unwrap(),
-        ents["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (eid, ev) = id_version(&ents["items"][0]);
     let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture::json(path, body, editor_forbidden, stale);
     let step = |s: &str, extra: Value, forbidden: bool| {
         let mut body = extra.clone();
@@ -778,36 +652,30 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/enterprises/{id}/visits"),
-            Fixture {
-                path: format!("/enterprises/{eid}/visits"),
-                body: json!({ "visited_on": "2019-12-20", "findings": "走访" }),
-                public: false,
-                editor_forbidden: false,
-                stale_body: None,
-                form: true,
-            },
+            Fixture::form(
+                format!("/enterprises/{eid}/visits"),
+                json!({ "visited_on": "2019-12-20", "findings": "走访" }),
+                false,
+                None,
+            ),
         ),
         (
             ("POST", "/problems"),
-            Fixture {
-                path: "/problems".into(),
-                body: json!({ "category": "用地", "description": "x", "unit_id": other.to_string() }),
-                public: false,
-                editor_forbidden: true,
-                stale_body: None,
-                form: true,
-            },
+            Fixture::form(
+                "/problems",
+                json!({ "category": "用地", "description": "x", "unit_id": other.to_string() }),
+                true,
+                None,
+            ),
         ),
         (
             ("POST", "/problems/{id}/act"),
-            Fixture {
-                path: format!("/problems/{pid}/act"),
-                body: json!({ "step": "assign", "version": pv.to_string() }),
-                public: false,
-                editor_forbidden: true,
-                stale_body: Some(json!({ "step": "assign", "version": (pv - 1).to_string() })),
-                form: true,
-            },
+            Fixture::form(
+                format!("/problems/{pid}/act"),
+                json!({ "step": "assign", "version": pv.to_string() }),
+                true,
+                Some(json!({ "step": "assign", "version": (pv - 1).to_string() })),
+            ),
         ),
     ]
 }
