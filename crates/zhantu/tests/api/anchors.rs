@@ -116,10 +116,9 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
     assert!(ok && out.contains("1 个审计锚点"), "{out}");
 
     // Rewritten and recomputed: the chain alone verifies, the anchor does not.
-    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update' AND after_json LIKE '%三%'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let target = app
+        .scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update' AND after_json LIKE '%三%'")
+        .await;
     rewrite_and_rehash(app.store.pool(), target).await;
     let alone = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
         .args(["audit", "verify", "--database", &app.url])
@@ -144,19 +143,9 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
         (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
     };
     assert!(run(&["audit", "anchor"]).0);
-    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
-        .fetch_one(app2.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE id > $1")
-        .bind(last - 2)
-        .execute(app2.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_head SET entries = entries - 2 WHERE id = 1")
-        .execute(app2.store.pool())
-        .await
-        .unwrap();
+    let last = app2.scalar("SELECT MAX(id) FROM audit_log").await;
+    app2.execute(&format!("DELETE FROM audit_log WHERE id > {}", last - 2)).await;
+    app2.execute("UPDATE audit_head SET entries = entries - 2 WHERE id = 1").await;
     let (ok, err) = run(&["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("截短"), "{err}");

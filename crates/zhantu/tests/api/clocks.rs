@@ -2,7 +2,7 @@
 //! taken off the clock to the day by the working calendar, lit, audited, refused when they
 //! overlap or are stale or come from unit staff, and opened and closed by pause and resume.
 
-use crate::helpers::{TestApp, id_version, of_another_unit, spawn_app};
+use crate::helpers::{TestApp, find_by, id_version, of_another_unit, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -25,11 +25,7 @@ async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
         let id = p["id"].as_i64().unwrap();
         let (status, clocks) = app.get(&format!("/api/v1/projects/{id}/clocks")).await;
         assert_eq!(status, 200, "{clocks}");
-        let paused: i64 = sqlx::query_scalar("SELECT paused FROM projects WHERE id = $1")
-            .bind(id)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+        let paused = app.scalar(&format!("SELECT paused FROM projects WHERE id = {id}")).await;
         if paused != 0 || !clocks["exclusions"].as_array().unwrap().is_empty() {
             continue;
         }
@@ -47,7 +43,7 @@ async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
 }
 
 fn clock_named<'a>(clocks: &'a Value, name: &Value) -> &'a Value {
-    clocks["clocks"].as_array().unwrap().iter().find(|c| c["name"] == *name).unwrap()
+    find_by(&clocks["clocks"], "name", name.clone())
 }
 
 async fn reasons(app: &TestApp, pid: i64, clock: &Value) -> String {
@@ -63,10 +59,7 @@ async fn reasons(app: &TestApp, pid: i64, clock: &Value) -> String {
 }
 
 async fn span_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM clock_exclusions")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    app.scalar("SELECT COUNT(*) FROM clock_exclusions").await
 }
 
 #[tokio::test]
@@ -344,21 +337,11 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/api/v1/clock-exclusions/{id}/close"),
-            Fixture::json(
-                format!("/api/v1/clock-exclusions/{id}/close"),
-                json!({"version": v}),
-                true,
-                Some(json!({"version": v - 1})),
-            ),
+            Fixture::versioned(format!("/api/v1/clock-exclusions/{id}/close"), json!({"version": v}), true),
         ),
         (
             ("DELETE", "/api/v1/clock-exclusions/{id}"),
-            Fixture::json(
-                format!("/api/v1/clock-exclusions/{id}"),
-                json!({"version": v}),
-                true,
-                Some(json!({"version": v - 1})),
-            ),
+            Fixture::versioned(format!("/api/v1/clock-exclusions/{id}"), json!({"version": v}), true),
         ),
     ]
 }

@@ -1,7 +1,7 @@
 //! End-to-end tests of the excel area: templates, imports (dry run, all or nothing, bad files,
 //! roles), exports, the round trip export → import, and LibreOffice reading an export.
 
-use crate::helpers::{ADMIN_TOKEN, Session, TestApp, import_form, spawn_app, upload_import, zhantu};
+use crate::helpers::{ADMIN_TOKEN, Session, TestApp, answer, import_form, spawn_app, upload_import, zhantu};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use zhantu_domain::imports::{ImportKind, Raw, RawSheet, Rows};
@@ -39,8 +39,7 @@ async fn upload_as(s: &Session, bytes: Vec<u8>, name: &str) -> (u16, Value) {
         .send()
         .await
         .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
 }
 
 /// Confirms a dry run as the administrator: the status and the new run.
@@ -51,8 +50,7 @@ async fn commit(app: &TestApp, run: &Value) -> (u16, Value) {
         .send()
         .await
         .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
 }
 
 /// Polls a run until it has finished; returns the run.
@@ -78,10 +76,7 @@ async fn import(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
 }
 
 fn sheet_text(bytes: &[u8]) -> Vec<Vec<String>> {

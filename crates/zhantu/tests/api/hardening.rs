@@ -2,7 +2,7 @@
 //! that killed the server, simultaneous sign-ins that all reached the password check, and
 //! money that overflowed every page's sums.
 
-use crate::helpers::{id_version, spawn_app, token_status, upload_import};
+use crate::helpers::{id_version, no_redirects, spawn_app, token_status, upload_import};
 use serde_json::json;
 use std::io::{Cursor, Read, Write};
 
@@ -156,9 +156,8 @@ async fn money_past_its_bound_is_refused_and_pages_stay_up() {
 async fn a_reenabled_user_gets_no_old_token_back() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
-    let t = editor.create_token("周报脚本").await;
-    let token = t["token"].as_str().unwrap();
-    assert_eq!(token_status(&app.base, token).await, 200);
+    let (token, _) = editor.create_token("周报脚本").await;
+    let token = token.as_str();
     let admin = app.login("admin").await;
     let user = app.store.user_by_username("haimen").await.unwrap().unwrap();
     let path = format!("/api/v1/users/{}", user.id);
@@ -188,10 +187,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
             "{e}"
         );
     }
-    let page = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    let page = no_redirects()
         .get(format!("{}/projects", app.base))
         .header("cookie", &s.cookie)
         .send()

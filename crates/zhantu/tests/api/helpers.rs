@@ -42,6 +42,17 @@ impl TestApp {
         assert_eq!(temporary.change_password("Jiaojiang2019x", "Jiaojiang2020y").await, 204);
         self.sign_in_as(username, "Jiaojiang2020y").await
     }
+    /// The first project of `list` (a page of the registry) whose detail `pick` takes: what it
+    /// took from it.
+    pub async fn first_project_where<T>(&self, list: &Value, pick: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        for p in list["items"].as_array().expect("a page of projects") {
+            let (_, detail) = self.get(&format!("/api/v1/projects/{}", p["id"])).await;
+            if let Some(found) = pick(&detail) {
+                return Some(found);
+            }
+        }
+        None
+    }
     /// A file or page as the administrator downloads it (API token).
     pub async fn download(&self, path: &str) -> Download {
         download(&self.base, path).await
@@ -51,10 +62,21 @@ impl TestApp {
         zhantu(&[args, &["--database", &self.url]].concat())
     }
     pub async fn audit_count(&self) -> i64 {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+        self.scalar("SELECT COUNT(*) FROM audit_log").await
+    }
+    /// The one whole number a query of the database answers (a count, an id).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(self.store.pool())
             .await
-            .unwrap()
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+    /// Changes the database behind the app's back (what a test sets up, or tampers with).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(self.store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
 
@@ -83,12 +105,45 @@ impl Download {
     }
 }
 
-/// GET with the administrator's API token, following no redirect; the body as bytes.
-pub async fn download(base: &str, path: &str) -> Download {
-    let resp = reqwest::Client::builder()
+/// A client that shows a redirect instead of following it, as the tests of where a page
+/// leads need.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
+        .expect("client")
+}
+
+/// A response's status and JSON body (null where the body is not JSON).
+pub async fn answer(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The element of a JSON array whose `field` equals `value`.
+pub fn find_by<'a, V>(list: &'a Value, field: &str, value: V) -> &'a Value
+where
+    Value: PartialEq<V>,
+{
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .find(|x| x[field] == value)
+        .unwrap_or_else(|| panic!("no element with this {field} in {list}"))
+}
+
+/// The sum of a whole-number `field` over a JSON array.
+pub fn sum_of(list: &Value, field: &str) -> i64 {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|x| x[field].as_i64().unwrap_or_else(|| panic!("no whole {field} in {x}")))
+        .sum()
+}
+
+/// GET with the administrator's API token, following no redirect; the body as bytes.
+pub async fn download(base: &str, path: &str) -> Download {
+    let resp = no_redirects()
         .get(format!("{base}{path}"))
         .bearer_auth(ADMIN_TOKEN)
         .send()
@@ -120,8 +175,7 @@ pub async fn upload_import(base: &str, bytes: Vec<u8>, name: &str, fields: &[(&s
         .send()
         .await
         .expect("the server answers");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
 }
 
 /// Runs the `zhantu` binary with these arguments and waits for it.
@@ -238,10 +292,21 @@ impl Session {
         assert_eq!(got, status, "POST {path} {body}: {r}");
         r
     }
-    /// Creates an API token for itself; the token's answer (`token`, `info`).
-    pub async fn create_token(&self, name: &str) -> Value {
-        self.post_json_expect("/api/v1/tokens", serde_json::json!({ "name": name }), 201)
-            .await
+    /// Creates an API token for itself and sees it open the API: the token and the answer
+    /// (`token`, `info`).
+    pub async fn create_token(&self, name: &str) -> (String, Value) {
+        let t = self
+            .post_json_expect("/api/v1/tokens", serde_json::json!({ "name": name }), 201)
+            .await;
+        let token = t["token"].as_str().expect("the token, shown once").to_string();
+        assert_eq!(token_status(&self.base, &token).await, 200, "a new token works");
+        (token, t)
+    }
+    /// Posts an HTML form with its CSRF token and asserts the status; the body.
+    pub async fn post_form_expect(&self, path: &str, fields: &Value, status: u16) -> String {
+        let (got, body) = self.post_form(path, fields, true).await;
+        assert_eq!(got, status, "POST {path} {fields}: {body}");
+        body
     }
     /// Changes its own password: the status.
     pub async fn change_password(&self, current: &str, new: &str) -> u16 {
@@ -266,8 +331,7 @@ impl Session {
             .send()
             .await
             .expect("request");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        answer(resp).await
     }
     /// GETs a page: its status and HTML.
     pub async fn page(&self, path: &str) -> (u16, String) {
@@ -294,10 +358,7 @@ impl Session {
         if csrf {
             form.push(("csrf_token".into(), self.csrf.clone()));
         }
-        let resp = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        let resp = no_redirects()
             .post(format!("{}{}", self.base, path))
             .header("cookie", &self.cookie)
             .form(&form)

@@ -1,7 +1,7 @@
 //! The weekly work of a unit: a node reported done with a photo, verified by the coordinator,
 //! the light turning green, both steps in the audit trail; a date change waiting for approval.
 
-use crate::helpers::{PNG, Session, TestApp, id_version, spawn_app};
+use crate::helpers::{PNG, Session, TestApp, find_by, id_version, spawn_app};
 use serde_json::{Value, json};
 
 async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &[u8])) -> (u16, Value) {
@@ -131,20 +131,15 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let editor = app.login("haimen").await;
     let coordinator = app.login("fgj").await;
     let (_, page) = editor.get("/api/v1/projects?limit=500").await;
-    let mut found = None;
-    for item in page["items"].as_array().unwrap() {
-        let (_, p) = app.get(&format!("/api/v1/projects/{}", item["id"])).await;
-        if let Some(n) = p["nodes"]
+    let overdue = |p: &Value| {
+        let n = p["nodes"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|n| n["light"] == "red" && n["status"] == "open")
-        {
-            found = Some((item["id"].as_i64().unwrap(), n.clone()));
-            break;
-        }
-    }
-    let (pid, node) = found.expect("an overdue node in 海门街道");
+            .find(|n| n["light"] == "red" && n["status"] == "open")?;
+        Some((p["id"].as_i64().unwrap(), n.clone()))
+    };
+    let (pid, node) = app.first_project_where(&page, overdue).await.expect("an overdue node in 海门街道");
     let nid = node["id"].as_i64().unwrap();
     let path = format!("/api/v1/nodes/{nid}/date-change");
 
@@ -168,7 +163,7 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let versions = n["date_changes"].as_array().unwrap();
     assert_eq!((versions.len(), versions[0]["status"].as_str()), (1, Some("approved")));
     let (_, p2) = app.get(&format!("/api/v1/projects/{pid}")).await;
-    let moved = p2["nodes"].as_array().unwrap().iter().find(|n| n["id"] == nid).unwrap();
+    let moved = find_by(&p2["nodes"], "id", nid);
     assert_ne!(moved["light"], "red", "the light follows the new plan: {moved}");
 
     // The schedule now has two versions: the baseline and the approved change, comparable.
@@ -179,13 +174,7 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     assert!(versions[0]["change"].is_null());
     assert_eq!(versions[1]["change"]["approved_by"], "fgj");
     assert!(versions[1]["change"]["reason"].as_str().unwrap().contains("征迁协议尚未签订"));
-    let shift = sched["compare"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["node_id"] == nid)
-        .unwrap()
-        .clone();
+    let shift = find_by(&sched["compare"]["nodes"], "node_id", nid).clone();
     assert_eq!(
         (shift["from"].clone(), shift["to"].as_str()),
         (node["baseline_on"].clone(), Some("2020-03-31"))
@@ -212,10 +201,7 @@ async fn the_lights_job_runs_on_demand_and_records_its_run() {
         text.contains("亮灯已重算") && text.contains("变化 0 处"),
         "nothing changed since the load: {text}"
     );
-    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let runs = app.scalar("SELECT COUNT(*) FROM light_runs").await;
     assert_eq!(runs, 2, "the load and the manual run");
     // Every lit project explains itself; the figures count the same lights the registry shows.
     let (_, red) = app.get("/api/v1/projects?light=red&limit=500").await;
@@ -223,9 +209,7 @@ async fn the_lights_job_runs_on_demand_and_records_its_run() {
         assert!(p["light_reason"].as_str().unwrap().starts_with("红灯："), "{p}");
     }
     let (_, f) = app.get("/api/v1/figures?year=2019").await;
-    let red_count = f["lights"].as_array().unwrap().iter().find(|l| l["light"] == "red").unwrap()["projects"]
-        .as_i64()
-        .unwrap();
+    let red_count = find_by(&f["lights"], "light", "red")["projects"].as_i64().unwrap();
     assert_eq!(red_count, red["total"].as_i64().unwrap());
     let out = app.zhantu(&["job", "run", "nothing"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("可用的任务为 lights"));
@@ -401,12 +385,11 @@ async fn a_new_project_is_broken_into_nodes_from_its_template() {
     // life; here its nodes are removed directly.
     let (_, mine) = editor.get("/api/v1/projects?stage=reserve&limit=1").await;
     let pid = mine["items"][0]["id"].as_i64().unwrap();
-    for sql in [
-        "DELETE FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = $1)",
-        "DELETE FROM nodes WHERE project_id = $1",
-    ] {
-        sqlx::query(sql).bind(pid).execute(app.store.pool()).await.unwrap();
-    }
+    app.execute(&format!(
+        "DELETE FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = {pid})"
+    ))
+    .await;
+    app.execute(&format!("DELETE FROM nodes WHERE project_id = {pid}")).await;
     let (status, r) = editor
         .post(&format!("/api/v1/projects/{pid}/plan"), json!({"first_on": "2020-02-03"}))
         .await;
@@ -658,9 +641,6 @@ async fn the_administrator_updates_a_years_holidays_and_the_lights_follow() {
         .put("/api/v1/calendar/2019", json!({"revision": r["saved"]["revision"], "days": days}))
         .await;
     assert_eq!(status, 403);
-    let recomputed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs WHERE trigger_kind = 'calendar'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let recomputed = app.scalar("SELECT COUNT(*) FROM light_runs WHERE trigger_kind = 'calendar'").await;
     assert_eq!(recomputed, 1);
 }

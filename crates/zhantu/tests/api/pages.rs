@@ -2,16 +2,9 @@
 //! the order and paging of the registry, the language switch, and the content security
 //! policy (no inline script or style anywhere).
 
-use crate::helpers::{demo_base, download, fresh_demo_store, login};
+use crate::helpers::{demo_base, download, fresh_demo_store, login, no_redirects};
 use std::collections::BTreeSet;
 use zhantu_store::{ProjectFilter, ProjectSort};
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// GET as the administrator: status, content type and body.
 async fn admin_page(path: &str) -> (u16, String, String) {
@@ -20,7 +13,7 @@ async fn admin_page(path: &str) -> (u16, String, String) {
 }
 
 async fn session_page(cookie: &str, path: &str) -> (u16, String) {
-    let resp = client()
+    let resp = no_redirects()
         .get(format!("{}{path}", demo_base()))
         .header("cookie", cookie)
         .send()
@@ -220,7 +213,7 @@ async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
 #[tokio::test]
 async fn the_language_switch_remembers_the_choice() {
     let viewer = login(demo_base(), "lingdao", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
-    let resp = client()
+    let resp = no_redirects()
         .get(format!("{}/lang?to=en&back=/projects%3Flight%3Dred", demo_base()))
         .header("cookie", &viewer.cookie)
         .send()
@@ -234,7 +227,7 @@ async fn the_language_switch_remembers_the_choice() {
     let (_, html) = session_page(&cookies, "/projects").await;
     assert!(html.contains("<html lang=\"en\">") && html.contains("Project registry"));
     // Off-site "back" targets are refused.
-    let resp = client()
+    let resp = no_redirects()
         .get(format!("{}/lang?to=zh-CN&back=//evil.example", demo_base()))
         .header("cookie", &viewer.cookie)
         .send()

@@ -1,7 +1,7 @@
 //! End-to-end tests of the pipeline area: attraction leads, groundbreaking batches, campaigns,
 //! supervision rounds and the land quota, each through the API with the roles it involves.
 
-use crate::helpers::{TestApp, demo_base, demo_get, download, spawn_app};
+use crate::helpers::{TestApp, demo_base, demo_get, download, find_by, spawn_app, sum_of};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use zhantu_store::AuditCtx;
@@ -18,19 +18,16 @@ async fn a_team(app: &TestApp) -> i64 {
 
 /// A project whose first open node (the next one to close) is named `name`: (project, node, node version).
 async fn project_with_next_node(app: &TestApp, name: &str) -> (i64, i64, i64) {
+    let next_is_open_and_named = |d: &Value| {
+        let mut nodes: Vec<&Value> = arr(&d["nodes"]).iter().filter(|n| n["status"] != "closed").collect();
+        nodes.sort_by_key(|n| n["seq"].as_i64().unwrap());
+        let n = nodes.first().filter(|n| n["name"] == name && n["status"] == "open")?;
+        Some((d["id"].as_i64().unwrap(), n["id"].as_i64().unwrap(), n["version"].as_i64().unwrap()))
+    };
     for stage in ["preparation", "signed", "reserve", "planning"] {
         let (_, page) = app.get(&format!("/api/v1/projects?stage={stage}&limit=500")).await;
-        for p in arr(&page["items"]) {
-            let id = p["id"].as_i64().unwrap();
-            let (_, d) = app.get(&format!("/api/v1/projects/{id}")).await;
-            let mut nodes: Vec<&Value> = arr(&d["nodes"]).iter().filter(|n| n["status"] != "closed").collect();
-            nodes.sort_by_key(|n| n["seq"].as_i64().unwrap());
-            if let Some(n) = nodes.first()
-                && n["name"] == name
-                && n["status"] == "open"
-            {
-                return (id, n["id"].as_i64().unwrap(), n["version"].as_i64().unwrap());
-            }
+        if let Some(found) = app.first_project_where(&page, next_is_open_and_named).await {
+            return found;
         }
     }
     panic!("no project whose next node is {name}");
@@ -131,11 +128,7 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
 
     // The funnel counts it: one more landed for the team.
     let (_, funnel) = fgj.get("/api/v1/leads/funnel").await;
-    let row = arr(&funnel["by_team"])
-        .iter()
-        .find(|r| r["group"] == lead["team_name"])
-        .unwrap()
-        .clone();
+    let row = find_by(&funnel["by_team"], "group", lead["team_name"].clone()).clone();
     assert!(
         row["landed"].as_i64().unwrap() >= 1 && row["signed"].as_i64().unwrap() >= 1,
         "{row}"
@@ -167,10 +160,9 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     assert_eq!(haimen.get(&format!("/api/v1/leads/{id}")).await.0, 403);
 
     // Every accepted write is in the audit log.
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'lead.%' OR action = 'project.create_from_lead'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let n = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'lead.%' OR action = 'project.create_from_lead'")
+        .await;
     assert_eq!(n, 8, "2 creates + 3 moves + 1 project + haimen's create and patch");
 }
 
@@ -313,11 +305,7 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     assert_eq!(status, 400, "{e}");
     // The problem is on the project's problem list, with the round's name.
     let (_, p) = app.get(&format!("/api/v1/projects/{}", targets[0])).await;
-    let pr = arr(&p["problems"])
-        .iter()
-        .find(|x| x["id"] == problem)
-        .expect("problem on the project")
-        .clone();
+    let pr = find_by(&p["problems"], "id", problem).clone();
     assert_eq!(pr["category"], "督查");
     assert!(pr["description"].as_str().unwrap().starts_with("【2019年12月专项督查】"), "{pr}");
 
@@ -434,9 +422,9 @@ async fn the_demo_district_shows_the_seed_figures() {
         (Some(60), Some(60))
     );
     let (_, detail) = demo_get(&format!("/api/v1/campaigns/{}", c60["id"])).await;
-    let board = arr(&detail["leaderboard"]);
-    assert_eq!(board.iter().map(|r| r["targets"].as_i64().unwrap()).sum::<i64>(), 60);
-    assert_eq!(board.iter().map(|r| r["open_overdue"].as_i64().unwrap()).sum::<i64>(), 0);
+    let board = &detail["leaderboard"];
+    assert_eq!(sum_of(board, "targets"), 60);
+    assert_eq!(sum_of(board, "open_overdue"), 0);
     assert_eq!(detail["report"]["targets"], 60);
     let (_, leads) = demo_get("/api/v1/leads/funnel").await;
     assert!(
@@ -515,119 +503,99 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
     let app = spawn_app().await;
     let team = a_team(&app).await;
     let fgj = app.login("fgj").await;
-    let (status, _) = fgj
-        .post_form(
-            "/attraction/leads",
-            &json!({"name": "表单线索", "team_unit_id": team.to_string(), "signed_amount": "3000"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/attraction/leads",
+        &json!({"name": "表单线索", "team_unit_id": team.to_string(), "signed_amount": "3000"}),
+        303,
+    )
+    .await;
     let (_, leads) = app.get("/api/v1/leads").await;
-    let lead = arr(&leads["items"]).iter().find(|l| l["name"] == "表单线索").unwrap().clone();
+    let lead = find_by(&leads["items"], "name", "表单线索").clone();
     assert_eq!(lead["signed_amount"], 30_000_000i64);
-    let (status, _) = fgj
-        .post_form(
-            &format!("/attraction/leads/{}/stage", lead["id"]),
-            &json!({"version": lead["version"].to_string(), "to": "signed", "reason": ""}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        &format!("/attraction/leads/{}/stage", lead["id"]),
+        &json!({"version": lead["version"].to_string(), "to": "signed", "reason": ""}),
+        303,
+    )
+    .await;
     assert_eq!(app.get(&format!("/api/v1/leads/{}", lead["id"])).await.1["stage"], "signed");
     // Bad input comes back to the page with the reason.
-    let (status, _) = fgj
-        .post_form("/land/allocations", &json!({"project_id": "1", "area": "999999"}), true)
+    fgj.post_form_expect("/land/allocations", &json!({"project_id": "1", "area": "999999"}), 303)
         .await;
-    assert_eq!(status, 303);
     let lingdao = app.login("lingdao").await;
     // The demo's six rounds of 2019 are closed: no more findings there.
     let (_, d) = app.get("/api/v1/supervision/1").await;
     assert_eq!(d["status"], "closed");
     let target = d["targets"][0]["project_id"].as_i64().unwrap();
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             "/supervision/1/findings",
             &json!({"project_id": target.to_string(), "finding": "关闭后的发现", "deadline": ""}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, d) = app.get("/api/v1/supervision/1").await;
     assert!(!arr(&d["targets"]).iter().any(|t| t["finding"] == "关闭后的发现"));
     // A leader opens a round from the suggestions and closes it with its report.
-    let (status, body) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             "/supervision",
             &json!({"name": "表单督查", "held_on": "2019-12-31", "suggested": "2"}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303, "{body}");
     let (_, rounds) = app.get("/api/v1/supervision").await;
-    let r = arr(&rounds["items"]).iter().find(|r| r["name"] == "表单督查").unwrap().clone();
+    let r = find_by(&rounds["items"], "name", "表单督查").clone();
     assert_eq!(r["targets"], 2);
     let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
     let target = d["targets"][0]["project_id"].as_i64().unwrap();
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             &format!("/supervision/{}/findings", r["id"]),
             &json!({"project_id": target.to_string(), "finding": "表单记录的发现", "deadline": ""}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
     assert!(arr(&d["targets"]).iter().any(|t| t["finding"] == "表单记录的发现"));
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             &format!("/supervision/{}/close", r["id"]),
             &json!({"version": r["version"].to_string()}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     assert_eq!(app.get(&format!("/api/v1/supervision/{}", r["id"])).await.1["status"], "closed");
     // A coordinator opens a batch and records a grant; a leader may not.
-    let (status, _) = fgj
-        .post_form(
-            "/batches",
-            &json!({"name": "表单批次", "level": "district", "held_on": "2019-12-31", "gate_nodes": "施工许可、开工"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/batches",
+        &json!({"name": "表单批次", "level": "district", "held_on": "2019-12-31", "gate_nodes": "施工许可、开工"}),
+        303,
+    )
+    .await;
     let (_, b) = app.get("/api/v1/batches").await;
-    let nb = arr(&b["batches"]).iter().find(|x| x["name"] == "表单批次").unwrap().clone();
+    let nb = find_by(&b["batches"], "name", "表单批次");
     assert_eq!(nb["gate_nodes"], json!(["施工许可", "开工"]));
     assert_eq!(lingdao.post_form("/land/grants", &json!({"area": "10"}), true).await.0, 403);
-    let (status, _) = fgj
-        .post_form("/land/grants", &json!({"area": "10", "entry_on": "2019-12-31"}), true)
+    fgj.post_form_expect("/land/grants", &json!({"area": "10", "entry_on": "2019-12-31"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert_eq!(app.get("/api/v1/land").await.1["balance"]["granted"], 49_500);
     // A coordinator starts a campaign over the open 施工许可 nodes of the next quarter.
-    let (status, _) = fgj
-        .post_form(
-            "/campaigns",
-            &json!({"name": "一季度施工许可攻坚", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/campaigns",
+        &json!({"name": "一季度施工许可攻坚", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
+        303,
+    )
+    .await;
     let (_, cs) = app.get("/api/v1/campaigns").await;
-    let c = arr(&cs["items"])
-        .iter()
-        .find(|c| c["name"] == "一季度施工许可攻坚")
-        .unwrap()
-        .clone();
-    let (_, c) = app.get(&format!("/api/v1/campaigns/{}", c["id"])).await;
+    let c = find_by(&cs["items"], "name", "一季度施工许可攻坚")["id"].clone();
+    let (_, c) = app.get(&format!("/api/v1/campaigns/{c}")).await;
     let targets = arr(&c["targets"]);
     assert!(!targets.is_empty(), "{c}");
     assert!(targets.iter().all(|t| t["node_name"] == "施工许可" && t["status"] != "closed"));
     assert!(targets.iter().all(|t| t["planned_on"].as_str().unwrap() >= "2020-01-01"));
     assert_eq!(
-        arr(&c["leaderboard"]).iter().map(|r| r["open"].as_i64().unwrap()).sum::<i64>(),
+        sum_of(&c["leaderboard"], "open"),
         targets.len() as i64,
         "all open, none overdue while it runs"
     );
@@ -652,10 +620,7 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let member = batch["members"][0]["project_id"].as_i64().unwrap();
     // The demo's 2019 campaign and rounds are closed; the walk needs an open one of each.
     for table in ["campaigns", "supervision_rounds"] {
-        sqlx::query(&format!("UPDATE {table} SET status = 'open' WHERE id = 1"))
-            .execute(app.store.pool())
-            .await
-            .unwrap();
+        app.execute(&format!("UPDATE {table} SET status = 'open' WHERE id = 1")).await;
     }
     let (_, campaign) = app.get("/api/v1/campaigns/1").await;
     let cv = campaign["version"].as_i64().unwrap();
@@ -663,28 +628,24 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, round) = app.get("/api/v1/supervision/1").await;
     let rv = round["version"].as_i64().unwrap();
     let target = round["targets"][0]["project_id"].as_i64().unwrap();
-    let f = |path: String, body: Value, stale: Option<Value>| Fixture::json(path, body, true, stale);
-    let form = |path: String, body: Value, stale: Option<Value>| Fixture::form(path, body, true, stale);
-    let batch_body = |v: i64| json!({"version": v, "name": "改名批次", "level": "district", "held_on": "2019-12-30"});
+    let f = |path: String, body: Value| Fixture::json(path, body, true, None);
+    let form = |path: String, body: Value| Fixture::form(path, body, true, None);
+    let batch = json!({"version": bv, "name": "改名批次", "level": "district", "held_on": "2019-12-30"});
     vec![
         (
             ("POST", "/api/v1/leads"),
-            f("/api/v1/leads".into(), json!({"name": "x", "team_unit_id": team}), None),
+            f("/api/v1/leads".into(), json!({"name": "x", "team_unit_id": team})),
         ),
         (
             ("PATCH", "/api/v1/leads/{id}"),
-            f(
-                format!("/api/v1/leads/{lid}"),
-                json!({"version": lv, "note": "x"}),
-                Some(json!({"version": lv - 1, "note": "x"})),
-            ),
+            Fixture::versioned(format!("/api/v1/leads/{lid}"), json!({"version": lv, "note": "x"}), true),
         ),
         (
             ("POST", "/api/v1/leads/{id}/stage"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/leads/{lid}/stage"),
                 json!({"version": lv, "to": "dropped", "reason": "x"}),
-                Some(json!({"version": lv - 1, "to": "dropped", "reason": "x"})),
+                true,
             ),
         ),
         (
@@ -692,144 +653,111 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
             f(
                 "/api/v1/batches".into(),
                 json!({"name": "x", "level": "city", "held_on": "2019-12-30"}),
-                None,
             ),
         ),
         (
             ("PATCH", "/api/v1/batches/{id}"),
-            f("/api/v1/batches/1".into(), batch_body(bv), Some(batch_body(bv - 1))),
+            Fixture::versioned("/api/v1/batches/1", batch, true),
         ),
         (
             ("POST", "/api/v1/batches/{id}/projects"),
-            f("/api/v1/batches/1/projects".into(), json!({"project_id": member}), None),
+            f("/api/v1/batches/1/projects".into(), json!({"project_id": member})),
         ),
         (
             ("DELETE", "/api/v1/batches/{id}/projects/{project_id}"),
-            f(format!("/api/v1/batches/1/projects/{member}"), json!({}), None),
+            f(format!("/api/v1/batches/1/projects/{member}"), json!({})),
         ),
         (
             ("POST", "/api/v1/campaigns"),
             f(
                 "/api/v1/campaigns".into(),
                 json!({"name": "x", "starts_on": "2019-12-01", "ends_on": "2019-12-31"}),
-                None,
             ),
         ),
         (
             ("POST", "/api/v1/campaigns/{id}/targets"),
-            f("/api/v1/campaigns/1/targets".into(), json!({"node_ids": [node]}), None),
+            f("/api/v1/campaigns/1/targets".into(), json!({"node_ids": [node]})),
         ),
         (
             ("POST", "/api/v1/campaigns/{id}/close"),
-            f(
-                "/api/v1/campaigns/1/close".into(),
-                json!({"version": cv}),
-                Some(json!({"version": cv - 1})),
-            ),
+            Fixture::versioned("/api/v1/campaigns/1/close", json!({"version": cv}), true),
         ),
         (
             ("POST", "/api/v1/supervision"),
-            f("/api/v1/supervision".into(), json!({"name": "x"}), None),
+            f("/api/v1/supervision".into(), json!({"name": "x"})),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/targets"),
-            f("/api/v1/supervision/1/targets".into(), json!({"project_ids": [target]}), None),
+            f("/api/v1/supervision/1/targets".into(), json!({"project_ids": [target]})),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/findings"),
             f(
                 "/api/v1/supervision/1/findings".into(),
                 json!({"project_id": target, "finding": "x"}),
-                None,
             ),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/close"),
-            f(
-                "/api/v1/supervision/1/close".into(),
-                json!({"version": rv}),
-                Some(json!({"version": rv - 1})),
-            ),
+            Fixture::versioned("/api/v1/supervision/1/close", json!({"version": rv}), true),
         ),
         (
             ("POST", "/api/v1/land/grants"),
-            f("/api/v1/land/grants".into(), json!({"area": 10}), None),
+            f("/api/v1/land/grants".into(), json!({"area": 10})),
         ),
         (
             ("POST", "/api/v1/land/allocations"),
-            f("/api/v1/land/allocations".into(), json!({"area": 1, "project_id": member}), None),
+            f("/api/v1/land/allocations".into(), json!({"area": 1, "project_id": member})),
         ),
         (
             ("POST", "/attraction/leads"),
-            form(
-                "/attraction/leads".into(),
-                json!({"name": "x", "team_unit_id": team.to_string()}),
-                None,
-            ),
+            form("/attraction/leads".into(), json!({"name": "x", "team_unit_id": team.to_string()})),
         ),
         (
             ("POST", "/attraction/leads/{id}/stage"),
-            form(
+            Fixture::versioned_form(
                 format!("/attraction/leads/{lid}/stage"),
                 json!({"version": lv.to_string(), "to": "dropped", "reason": "x"}),
-                Some(json!({"version": (lv - 1).to_string(), "to": "dropped", "reason": "x"})),
+                true,
             ),
         ),
         (
             ("POST", "/batches/{id}/projects"),
-            form("/batches/1/projects".into(), json!({"project_id": member.to_string()}), None),
+            form("/batches/1/projects".into(), json!({"project_id": member.to_string()})),
         ),
         (
             ("POST", "/supervision/{id}/findings"),
             form(
                 "/supervision/1/findings".into(),
                 json!({"project_id": target.to_string(), "finding": "x"}),
-                None,
             ),
         ),
         (
             ("POST", "/land/allocations"),
-            form(
-                "/land/allocations".into(),
-                json!({"project_id": member.to_string(), "area": "1"}),
-                None,
-            ),
+            form("/land/allocations".into(), json!({"project_id": member.to_string(), "area": "1"})),
         ),
-        (("POST", "/land/grants"), form("/land/grants".into(), json!({"area": "1"}), None)),
+        (("POST", "/land/grants"), form("/land/grants".into(), json!({"area": "1"}))),
         (
             ("POST", "/batches"),
-            form(
-                "/batches".into(),
-                json!({"name": "x", "level": "city", "held_on": "2019-12-30"}),
-                None,
-            ),
+            form("/batches".into(), json!({"name": "x", "level": "city", "held_on": "2019-12-30"})),
         ),
         (
             ("POST", "/campaigns/{id}/close"),
-            form(
-                "/campaigns/1/close".into(),
-                json!({"version": cv.to_string(), "note": "x"}),
-                Some(json!({"version": (cv - 1).to_string(), "note": "x"})),
-            ),
+            Fixture::versioned_form("/campaigns/1/close", json!({"version": cv.to_string(), "note": "x"}), true),
         ),
         (
             ("POST", "/supervision"),
-            form("/supervision".into(), json!({"name": "x", "suggested": "1"}), None),
+            form("/supervision".into(), json!({"name": "x", "suggested": "1"})),
         ),
         (
             ("POST", "/supervision/{id}/close"),
-            form(
-                "/supervision/1/close".into(),
-                json!({"version": rv.to_string()}),
-                Some(json!({"version": (rv - 1).to_string()})),
-            ),
+            Fixture::versioned_form("/supervision/1/close", json!({"version": rv.to_string()}), true),
         ),
         (
             ("POST", "/campaigns"),
             form(
                 "/campaigns".into(),
                 json!({"name": "x", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
-                None,
             ),
         ),
     ]
@@ -849,16 +777,12 @@ async fn forms_take_a_project_by_code_or_name() {
     };
     let before = allocations(&app.get("/api/v1/land").await.1);
     for typed in [code.as_str(), name.as_str()] {
-        let (status, _) = fgj
-            .post_form("/land/allocations", &json!({"project_id": typed, "area": "0.5"}), true)
+        fgj.post_form_expect("/land/allocations", &json!({"project_id": typed, "area": "0.5"}), 303)
             .await;
-        assert_eq!(status, 303);
     }
     assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
     // An unknown name changes nothing.
-    let (status, _) = fgj
-        .post_form("/land/allocations", &json!({"project_id": "不存在的项目", "area": "0.5"}), true)
+    fgj.post_form_expect("/land/allocations", &json!({"project_id": "不存在的项目", "area": "0.5"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
 }

@@ -1,6 +1,6 @@
 //! The project registry and project pages of the JSON API.
 
-use crate::helpers::{demo_get, id_version, spawn_app};
+use crate::helpers::{demo_get, find_by, id_version, spawn_app};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -226,7 +226,7 @@ async fn batches_and_campaigns_list_their_projects() {
         let (_, page) = demo_get(&format!("/api/v1/projects?batch={}&limit=500", b["id"])).await;
         assert_eq!(page["total"], b["projects"], "batch {}", b["name"]);
     }
-    let c = f["campaigns"].as_array().unwrap().iter().find(|c| c["target_nodes"] == 60).unwrap();
+    let c = find_by(&f["campaigns"], "target_nodes", 60);
     let (_, page) = demo_get(&format!("/api/v1/projects?campaign={}&limit=500", c["id"])).await;
     let n = page["total"].as_i64().unwrap();
     assert!((1..=60).contains(&n), "{n} projects hold the campaign's 60 target nodes");

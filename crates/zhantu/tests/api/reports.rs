@@ -3,7 +3,7 @@
 //! format, issuing (frozen with its data version, compared with the previous issue), the
 //! evaluation weights and who may do what.
 
-use crate::helpers::{TestApp, demo_base, demo_get, download, spawn_app};
+use crate::helpers::{TestApp, demo_base, demo_get, download, find_by, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -34,14 +34,7 @@ pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
 }
 
 fn key_figure<'a>(report: &'a Value, key: &str) -> &'a str {
-    report["key_figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["key"] == key)
-        .unwrap_or_else(|| panic!("no key figure {key}: {}", report["key_figures"]))["value"]
-        .as_str()
-        .unwrap()
+    find_by(&report["key_figures"], "key", key)["value"].as_str().unwrap()
 }
 
 fn table<'a>(report: &'a Value, sheet: &str) -> &'a Value {
@@ -307,33 +300,24 @@ async fn issuing_freezes_the_report_with_its_data_version() {
     let id2 = second["id"].as_i64().unwrap();
     let (_, cmp) = app.get(&format!("/api/v1/reports/issued/{id2}/compare")).await;
     assert_eq!(cmp["previous"]["id"], id1, "{cmp}");
-    let c = cmp["changes"].as_array().unwrap().iter().find(|c| c["key"] == "completed").unwrap();
+    let c = find_by(&cmp["changes"], "key", "completed");
     assert_eq!(
         (c["current"].as_str(), c["previous"].as_str(), c["changed"].as_bool()),
         (Some(completed_now.as_str()), Some(completed1.as_str()), Some(true))
     );
-    let same = cmp["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["key"] == "fai_growth")
-        .unwrap();
+    let same = find_by(&cmp["changes"], "key", "fai_growth");
     assert_eq!(same["changed"], false);
     let (_, listed) = app.get("/api/v1/reports/issued?kind=monthly").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
 
     // Issuing is audited; the issue number is per kind.
-    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cadence.issue'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let issued = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cadence.issue'").await;
     assert_eq!(issued, 2);
     let (status, weekly) = admin.send("POST", "/api/v1/reports/weekly/2019-W52/issue", None, true).await;
     assert_eq!((status, weekly["issue_no"].as_i64()), (201, Some(1)));
 
     // The page form issues too, and lands on the issued report.
-    let (status, body) = admin.post_form("/reports/supervision/2019-B6/issue", &json!({}), true).await;
-    assert_eq!(status, 303, "{body}");
+    admin.post_form_expect("/reports/supervision/2019-B6/issue", &json!({}), 303).await;
 }
 
 #[tokio::test]
@@ -402,13 +386,10 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
 
     // The page's form publishes version 3; a form based on version 2 is then stale.
     let form = json!({"version": "2", "on_time": "20", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
-    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
-    assert_eq!(status, 303, "{body}");
-    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
-    assert_eq!(status, 409, "{body}");
+    fgj.post_form_expect("/reports/weights", &form, 303).await;
+    fgj.post_form_expect("/reports/weights", &form, 409).await;
     let bad = json!({"version": "3", "on_time": "90", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
-    let (status, body) = fgj.post_form("/reports/weights", &bad, true).await;
-    assert_eq!(status, 400);
+    let body = fgj.post_form_expect("/reports/weights", &bad, 400).await;
     assert!(body.contains("之和应为100"), "{body}");
     let (_, w) = app.get("/api/v1/reports/weights").await;
     assert_eq!(w["current"]["version"], 3);

@@ -3,7 +3,7 @@
 //! `every_write_route_is_guarded` walks `zhantu_web::write_routes()`, the list the app declares
 //! for its state-changing routes: a route without a fixture here fails the test.
 
-use crate::helpers::{Session, TestApp, id_version, login, of_another_unit, spawn_app, token_status};
+use crate::helpers::{Session, TestApp, answer, id_version, login, no_redirects, of_another_unit, spawn_app, token_status};
 use serde_json::{Value, json};
 
 /// How to exercise one write route. Each area's test module declares the fixtures of its own
@@ -34,6 +34,18 @@ impl Fixture {
         }
     }
 
+    /// A versioned JSON route: the stale body is `body` with the version before its own.
+    pub fn versioned(path: impl Into<String>, body: Value, editor_forbidden: bool) -> Fixture {
+        let stale = stale_version(&body);
+        Fixture::json(path, body, editor_forbidden, Some(stale))
+    }
+
+    /// A versioned HTML form route (the version a form field, so a string).
+    pub fn versioned_form(path: impl Into<String>, body: Value, editor_forbidden: bool) -> Fixture {
+        let stale = stale_version(&body);
+        Fixture::form(path, body, editor_forbidden, Some(stale))
+    }
+
     /// An HTML form route for signed-in users (posted urlencoded).
     pub fn form(path: impl Into<String>, body: Value, editor_forbidden: bool, stale_body: Option<Value>) -> Fixture {
         Fixture {
@@ -50,6 +62,16 @@ impl Fixture {
             ..Fixture::json(path, json!({}), false, None)
         }
     }
+}
+
+/// `body` with the version before its own (a number, or a form's string).
+fn stale_version(body: &Value) -> Value {
+    let mut stale = body.clone();
+    stale["version"] = match &body["version"] {
+        Value::String(v) => json!((v.parse::<i64>().expect("a version") - 1).to_string()),
+        v => json!(v.as_i64().expect("a version") - 1),
+    };
+    stale
 }
 
 /// The fixtures of a module's write routes.
@@ -78,18 +100,13 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
     let (_, building) = app.get("/api/v1/projects?stage=construction&limit=500").await;
     let building = of_another_unit(&building)["id"].clone();
     let (_, other) = app.get(&format!("/api/v1/projects/{building}")).await;
-    let node = &other["nodes"]
+    let open_node = other["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .find(|n| n["status"] != "closed")
-        .expect("an open node")["id"];
-    let (node, node_version) = (
-        node.as_i64().unwrap(),
-        other["nodes"].as_array().unwrap().iter().find(|n| n["id"] == *node).unwrap()["version"]
-            .as_i64()
-            .unwrap(),
-    );
+        .expect("an open node");
+    let (node, node_version) = id_version(open_node);
     let change = app
         .store
         .request_date_change(
@@ -107,8 +124,6 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
     let (_, rules) = app.get("/api/v1/rules").await;
     let mut next_rules = rules["current"].clone();
     next_rules["version"] = json!(rules["current"]["version"].as_u64().unwrap() + 1);
-    let mut stale_rules = next_rules.clone();
-    stale_rules["version"] = rules["current"]["version"].clone();
     let building_version = other["version"].as_i64().unwrap();
     let (_, cal) = app.get("/api/v1/calendar/2019").await;
     vec![
@@ -121,10 +136,7 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
                 Some(json!({"revision": "0000", "days": cal["days"]})),
             ),
         ),
-        (
-            ("PUT", "/api/v1/rules"),
-            f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
-        ),
+        (("PUT", "/api/v1/rules"), Fixture::versioned("/api/v1/rules", next_rules, true)),
         (
             ("PUT", "/api/v1/settings/webhook"),
             f(
@@ -149,20 +161,18 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/nodes/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/nodes/{node}"),
                 json!({"version": node_version, "name": "改名"}),
                 true,
-                Some(json!({"version": node_version - 1, "name": "改名"})),
             ),
         ),
         (
             ("POST", "/api/v1/projects/{id}/pause"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/projects/{building}/pause"),
                 json!({"version": building_version, "reason": "测试"}),
                 true,
-                Some(json!({"version": building_version - 1, "reason": "测试"})),
             ),
         ),
         (
@@ -193,11 +203,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/api/v1/nodes/{id}/verify"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/nodes/{node}/verify"),
                 json!({"version": node_version, "approve": true}),
                 true,
-                Some(json!({"version": node_version - 1, "approve": true})),
             ),
         ),
         (
@@ -291,11 +300,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/users/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/users/{}", viewer.id),
                 json!({"version": viewer.version, "display_name": "改名"}),
                 true,
-                Some(json!({"version": viewer.version - 1, "display_name": "改名"})),
             ),
         ),
         (
@@ -317,11 +325,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/projects/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/projects/{project}"),
                 json!({"version": version, "location": "改到别处"}),
                 true,
-                Some(json!({"version": version - 1, "location": "改到别处"})),
             ),
         ),
     ]
@@ -335,8 +342,7 @@ async fn anonymous(app: &TestApp, method: &str, path: &str, body: &Value) -> (u1
         .send()
         .await
         .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
 }
 
 #[tokio::test]
@@ -416,14 +422,7 @@ async fn reading_needs_sign_in_and_respects_unit_scope() {
     let app = spawn_app().await;
     let resp = reqwest::get(format!("{}/api/v1/projects", app.base)).await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-    let resp = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/", app.base))
-        .send()
-        .await
-        .unwrap();
+    let resp = no_redirects().get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 303);
     assert!(resp.headers()["location"].to_str().unwrap().starts_with("/login"));
 
@@ -511,32 +510,23 @@ async fn the_audit_chain_detects_tampering() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("完整"));
 
-    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    let target = app.scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'").await;
+    app.execute(&format!(
+        "UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = {target}"
+    ))
+    .await;
     let out = verify();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("第 {target} 条")), "{err}");
 
     // Deleting the newest entry is caught too.
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute(&format!(
+        "UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = {target}"
+    ))
+    .await;
     assert!(verify().status.success());
-    sqlx::query("DELETE FROM audit_log WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute(&format!("DELETE FROM audit_log WHERE id = {target}")).await;
     let out = verify();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
 }
@@ -570,24 +560,18 @@ async fn login_is_throttled_per_account_and_per_address() {
 async fn tokens_can_be_revoked_and_sessions_expire() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
-    let t = editor.create_token("周报脚本").await;
-    let token = t["token"].as_str().unwrap();
-    assert_eq!(token_status(&app.base, token).await, 200);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
-        .bind(token)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let (token, t) = editor.create_token("周报脚本").await;
+    let token = token.as_str();
+    let stored = app
+        .scalar(&format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{token}'"))
+        .await;
     assert_eq!(stored, 0, "tokens are stored hashed");
     let id = t["info"]["id"].as_i64().unwrap();
     assert_eq!(editor.delete(&format!("/api/v1/tokens/{id}")).await.0, 204);
     assert_eq!(token_status(&app.base, token).await, 401);
 
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 200);
-    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").await;
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 401, "an expired session is refused");
 }
 
@@ -698,10 +682,7 @@ async fn responses_carry_security_headers_and_limits() {
 #[tokio::test]
 async fn the_sign_in_form_works_in_a_browser_flow() {
     let app = spawn_app().await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = no_redirects();
     let page = client.get(format!("{}/login?next=/", app.base)).send().await.unwrap();
     let pre = page.headers()["set-cookie"]
         .to_str()
@@ -764,22 +745,15 @@ async fn account_pages_work_through_forms() {
     );
     assert_eq!(editor.page("/admin/users").await.0, 403);
 
-    let (status, _) = admin
-        .post_form("/admin/users", &json!({"username": "jiaozhi", "display_name": "葭沚街道填报员", "role": "unit_editor", "unit_id": "1", "password": "Jiaojiang2019x"}), true)
+    admin
+        .post_form_expect("/admin/users", &json!({"username": "jiaozhi", "display_name": "葭沚街道填报员", "role": "unit_editor", "unit_id": "1", "password": "Jiaojiang2019x"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert!(app.store.user_by_username("jiaozhi").await.unwrap().is_some());
-    let (status, _) = admin
-        .post_form(
-            "/admin/users",
-            &json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"}),
-            true,
-        )
-        .await;
+    let weak = json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"});
+    let (status, _) = admin.post_form("/admin/users", &weak, true).await;
     assert_eq!(status, 303, "bad input goes back to the form with its message");
 
-    let (status, html) = editor.post_form("/account/tokens", &json!({"name": "表单令牌"}), true).await;
-    assert_eq!(status, 200);
+    let html = editor.post_form_expect("/account/tokens", &json!({"name": "表单令牌"}), 200).await;
     let token = html
         .split("<code class=\"token\">")
         .nth(1)

@@ -3,7 +3,7 @@
 //! credit code's check character, escalation on a fixed day, a blocking problem holding up
 //! a node's close-out, the Excel exports, and the demo district's figures.
 
-use crate::helpers::{PNG, Session, TestApp, demo_get, id_version, of_another_unit, spawn_app};
+use crate::helpers::{PNG, Session, TestApp, demo_get, id_version, of_another_unit, spawn_app, sum_of};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 
@@ -20,6 +20,13 @@ async fn other_unit(app: &TestApp) -> i64 {
 async fn raise(s: &Session, unit_id: i64, what: &str) -> Value {
     let body = json!({ "category": "审批", "description": what, "unit_id": unit_id, "deadline": "2020-01-02" });
     s.post_json_expect("/api/v1/problems", body, 201).await["problem"].clone()
+}
+
+/// A step that must succeed: the problem after it.
+async fn advance(s: &Session, id: i64, step: &str, body: Value) -> Value {
+    let (status, r) = act(s, id, step, body).await;
+    assert_eq!(status, 200, "{step}: {r}");
+    r["problem"].clone()
 }
 
 async fn act(s: &Session, id: i64, step: &str, body: Value) -> (u16, Value) {
@@ -64,15 +71,13 @@ async fn the_problem_loop_runs_through_the_roles() {
     let (status, e) = act(&haimen, id, "assign", json!({ "version": version(&p), "unit_id": haimen_unit })).await;
     assert_eq!(status, 403, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("无权"));
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "assign",
         json!({ "version": version(&p), "unit_id": haimen_unit, "deadline": "2020-01-15", "note": "请海门街道牵头" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(
         (p["state"].as_str(), p["deadline"].as_str()),
         (Some("assigned"), Some("2020-01-15"))
@@ -89,15 +94,13 @@ async fn the_problem_loop_runs_through_the_roles() {
     )
     .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{e}");
-    let (status, r) = act(
+    let p = advance(
         &haimen,
         id,
         "resolve",
         json!({ "version": version(&p), "resolution": "已协调自然资源分局加快审批" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "resolved");
 
     // No close-out before the callback; the street can never close.
@@ -110,41 +113,35 @@ async fn the_problem_loop_runs_through_the_roles() {
     // 回访 not satisfied → back to the unit; resolved again; satisfied → 销号.
     let (status, e) = act(&fgj, id, "callback", json!({ "version": version(&p), "satisfied": false })).await;
     assert_eq!(status, 400, "a reason is required: {e}");
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "callback",
         json!({ "version": version(&p), "satisfied": false, "note": "企业反映许可证仍未办出" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "assigned");
-    let (_, r) = act(
+    let p = advance(
         &haimen,
         id,
         "resolve",
         json!({ "version": version(&p), "resolution": "许可证已于12月31日核发" }),
     )
     .await;
-    let p = r["problem"].clone();
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "callback",
         json!({ "version": version(&p), "satisfied": true, "satisfaction": 5 }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "satisfied");
     let (status, _) = act(&haimen, id, "close", json!({ "version": version(&p) })).await;
     assert_eq!(status, 403);
-    let (status, r) = act(&fgj, id, "close", json!({ "version": version(&p), "note": "销号" })).await;
-    assert_eq!(status, 200, "{r}");
-    assert_eq!(r["problem"]["state"], "closed");
-    assert_eq!(r["problem"]["closed_on"], "2019-12-31");
-    assert_eq!(r["problem"]["satisfaction"], 5);
+    let p = advance(&fgj, id, "close", json!({ "version": version(&p), "note": "销号" })).await;
+    assert_eq!(p["state"], "closed");
+    assert_eq!(p["closed_on"], "2019-12-31");
+    assert_eq!(p["satisfaction"], 5);
 
     // Leaders comment; the street does not.
     assert_eq!(act(&lingdao, id, "comment", json!({ "text": "办得好" })).await.0, 200);
@@ -170,24 +167,23 @@ async fn the_problem_loop_runs_through_the_roles() {
             "comment"
         ]
     );
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'problem' AND entity_id = $1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let audited = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'problem' AND entity_id = {id}"
+        ))
+        .await;
     assert_eq!(audited, 8, "every step is audited");
 
     // The street cannot resolve another unit's problem, and sees only its own.
     let other = other_unit(&app).await;
     let theirs = raise(&fgj, other, "其他单位的问题").await;
-    let (_, r) = act(
+    let theirs = advance(
         &fgj,
         theirs["id"].as_i64().unwrap(),
         "assign",
         json!({ "version": version(&theirs) }),
     )
     .await;
-    let theirs = r["problem"].clone();
     let (status, e) = act(
         &haimen,
         theirs["id"].as_i64().unwrap(),
@@ -203,14 +199,13 @@ async fn the_problem_loop_runs_through_the_roles() {
     assert_eq!(status, 403, "{page}");
 
     // The pages' forms: the street raises a problem, the coordinator assigns it.
-    let (status, _) = haimen
-        .post_form(
+    haimen
+        .post_form_expect(
             "/problems",
             &json!({ "category": "水电气", "description": "用电增容申请未落实", "unit_id": haimen_unit.to_string(), "deadline": "" }),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, mine) = haimen.get("/api/v1/problems?q=用电增容申请未落实").await;
     let p = mine["items"][0].clone();
     let pid = p["id"].as_i64().unwrap();
@@ -218,22 +213,19 @@ async fn the_problem_loop_runs_through_the_roles() {
     assert!(html.contains(r#"name="step" value="assign""#) && html.contains(r#"name="step" value="comment""#));
     let (_, html) = haimen.page(&format!("/problems/{pid}")).await;
     assert!(!html.contains(r#"name="step" value="assign""#), "the street gets no assign form");
-    let (status, body) = haimen
-        .post_form(
+    haimen
+        .post_form_expect(
             &format!("/problems/{pid}/act"),
             &json!({ "step": "assign", "version": version(&p).to_string() }),
-            true,
+            403,
         )
         .await;
-    assert_eq!(status, 403, "{body}");
-    let (status, _) = fgj
-        .post_form(
-            &format!("/problems/{pid}/act"),
-            &json!({ "step": "assign", "version": version(&p).to_string(), "unit_id": haimen_unit.to_string(), "deadline": "2020-01-10" }),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        &format!("/problems/{pid}/act"),
+        &json!({ "step": "assign", "version": version(&p).to_string(), "unit_id": haimen_unit.to_string(), "deadline": "2020-01-10" }),
+        303,
+    )
+    .await;
     let (_, d) = app.get(&format!("/api/v1/problems/{pid}")).await;
     assert_eq!(
         (d["problem"]["state"].as_str(), d["problem"]["deadline"].as_str()),
@@ -242,19 +234,18 @@ async fn the_problem_loop_runs_through_the_roles() {
 
     // Raised from a progress report: linked to the report and its project.
     let (_, page) = app.get("/api/v1/projects?stage=construction&limit=50").await;
-    let mut found = None;
-    for p in page["items"].as_array().unwrap() {
-        let (_, d) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
-        if let Some(r) = d["reports"].as_array().and_then(|r| r.first()) {
-            found = Some((
-                p["id"].as_i64().unwrap(),
-                p["unit"]["id"].as_i64().unwrap(),
-                r["id"].as_i64().unwrap(),
-            ));
-            break;
-        }
-    }
-    let (project, unit_id, report) = found.expect("a project with a progress report");
+    let with_a_report = |p: &Value| {
+        let r = p["reports"].as_array()?.first()?;
+        Some((
+            p["id"].as_i64().unwrap(),
+            p["unit"]["id"].as_i64().unwrap(),
+            r["id"].as_i64().unwrap(),
+        ))
+    };
+    let (project, unit_id, report) = app
+        .first_project_where(&page, with_a_report)
+        .await
+        .expect("a project with a progress report");
     let r = fgj
         .post_json_expect(
             "/api/v1/problems",
@@ -361,14 +352,8 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     assert_eq!(e["visits"].as_array().unwrap().len(), 1);
     assert_eq!(e["problems"].as_array().unwrap().len(), 1);
     // The same through the page's form.
-    let (status, _) = haimen
-        .post_form(
-            &format!("/enterprises/{eid}/visits"),
-            &json!({ "visited_on": "2019-12-27", "findings": "二次走访", "category": "资金", "description": "技改资金缺口", "unit_id": dept.to_string() }),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    haimen.post_form_expect(&format!("/enterprises/{eid}/visits"),
+            &json!({ "visited_on": "2019-12-27", "findings": "二次走访", "category": "资金", "description": "技改资金缺口", "unit_id": dept.to_string() }), 303).await;
     let (_, e) = app.get(&format!("/api/v1/enterprises/{eid}")).await;
     assert_eq!(
         (e["enterprise"]["visits"].as_i64(), e["enterprise"]["problems"].as_i64()),
@@ -439,21 +424,12 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     let fgj = app.login("fgj").await;
     // A node that may be reported now: open, every earlier node of its project closed.
     let (_, page) = app.get("/api/v1/projects?stage=construction&limit=500").await;
-    let mut target = None;
-    'outer: for p in page["items"].as_array().unwrap() {
-        let (_, d) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
-        let nodes = d["nodes"].as_array().unwrap();
-        for (i, n) in nodes.iter().enumerate() {
-            if n["status"] == "open" {
-                if nodes[..i].iter().all(|m| m["status"] == "closed") && i > 0 {
-                    target = Some((p["id"].as_i64().unwrap(), n.clone()));
-                    break 'outer;
-                }
-                break;
-            }
-        }
-    }
-    let (project, node) = target.expect("a node ready to report");
+    let ready = |p: &Value| {
+        let nodes = p["nodes"].as_array().unwrap();
+        let i = nodes.iter().position(|n| n["status"] == "open")?;
+        (i > 0 && nodes[..i].iter().all(|m| m["status"] == "closed")).then(|| (p["id"].as_i64().unwrap(), nodes[i].clone()))
+    };
+    let (project, node) = app.first_project_where(&page, ready).await.expect("a node ready to report");
     let nid = node["id"].as_i64().unwrap();
     let unit_id = node["responsible_unit"]["id"].as_i64().unwrap();
     let r = admin
@@ -494,9 +470,7 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     ] {
         let mut body = body;
         body["version"] = json!(version(&p));
-        let (status, r) = act(&fgj, pid, step, body).await;
-        assert_eq!(status, 200, "{step}: {r}");
-        p = r["problem"].clone();
+        p = advance(&fgj, pid, step, body).await;
     }
     let (status, e) = fgj.post(&verify, approve).await;
     assert_eq!(status, 200, "{e}");
@@ -526,12 +500,7 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
     assert_eq!(total["unit"]["id"], 0);
     assert!(total["closed"].as_i64().unwrap() >= 500, "{total}");
     assert!(total["rate_pct"].as_f64().unwrap() > 80.0, "{total}");
-    let visits: i64 = stats["visits_by_unit"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["visits"].as_i64().unwrap())
-        .sum();
+    let visits = sum_of(&stats["visits_by_unit"], "visits");
     assert!(visits >= 2100, "{visits}");
     let (_, lists) = demo_get("/api/v1/problems/lists?month=2019-12").await;
     let names: Vec<&str> = lists["lists"]
@@ -584,11 +553,9 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (eid, ev) = id_version(&ents["items"][0]);
     let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture::json(path, body, editor_forbidden, stale);
     let step = |s: &str, extra: Value, forbidden: bool| {
-        let mut body = extra.clone();
+        let mut body = extra;
         body["version"] = json!(pv);
-        let mut stale = extra;
-        stale["version"] = json!(pv - 1);
-        f(format!("/api/v1/problems/{pid}/{s}"), body, forbidden, Some(stale))
+        Fixture::versioned(format!("/api/v1/problems/{pid}/{s}"), body, forbidden)
     };
     vec![
         (
@@ -602,11 +569,10 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/enterprises/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/enterprises/{eid}"),
                 json!({ "version": ev, "name": "改名" }),
                 false,
-                Some(json!({ "version": ev - 1, "name": "改名" })),
             ),
         ),
         (
@@ -670,11 +636,10 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/problems/{id}/act"),
-            Fixture::form(
+            Fixture::versioned_form(
                 format!("/problems/{pid}/act"),
                 json!({ "step": "assign", "version": pv.to_string() }),
                 true,
-                Some(json!({ "step": "assign", "version": (pv - 1).to_string() })),
             ),
         ),
     ]
