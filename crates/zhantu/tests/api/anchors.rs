@@ -2,7 +2,7 @@
 //! an entry and recompute every later hash, or drop the newest entries and lower the count,
 //! and the chain alone still verifies; the anchors do not.
 
-use crate::helpers::{TestApp, id_version, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::ffi::OsStr;
@@ -86,8 +86,7 @@ fn with_anchors(app: &TestApp, anchors: &Path, key: &Path, args: &[&str]) -> std
 /// Edits a project's location once per name, as the administrator.
 async fn move_project(app: &TestApp, names: &[&str]) {
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = id_version(&page["items"][0]);
+    let (id, v) = app.first_project("").await;
     for (i, loc) in names.iter().enumerate() {
         let (s, e) = admin
             .patch(&format!("/api/v1/projects/{id}"), json!({"version": v + i as i64, "location": loc}))

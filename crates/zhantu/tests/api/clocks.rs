@@ -17,10 +17,10 @@ fn day_kind(v: &Value) -> DayKind {
 }
 
 /// A project with a running "最多90…" clock and no spans yet: the project, the clock and the
-/// project's clocks as read. Prefers a clock already over its limit (so a span can bring it back).
-async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
+/// clocks' data date. Prefers a clock already over its limit (so a span can bring it back).
+async fn running_clock(app: &TestApp) -> (i64, Value, NaiveDate) {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
-    let mut found: Option<(i64, Value, Value)> = None;
+    let mut found: Option<(i64, Value, NaiveDate)> = None;
     for p in page["items"].as_array().unwrap() {
         let id = p["id"].as_i64().unwrap();
         let (status, clocks) = app.get(&format!("/api/v1/projects/{id}/clocks")).await;
@@ -33,9 +33,9 @@ async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
             if c["name"].as_str().unwrap().contains("最多90") && c["reading"]["state"] == "running" {
                 let breached = c["reading"]["breached"] == true;
                 if breached {
-                    return (id, c.clone(), clocks.clone());
+                    return (id, c.clone(), day(&clocks["as_of"]));
                 }
-                found.get_or_insert((id, c.clone(), clocks.clone()));
+                found.get_or_insert((id, c.clone(), day(&clocks["as_of"])));
             }
         }
     }
@@ -66,8 +66,7 @@ async fn span_count(app: &TestApp) -> i64 {
 async fn clock_an_excluded_span_takes_its_days_off_exactly() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let start = day(&clock["started_on"]);
     let kind = day_kind(&clock["day_kind"]);
     let (elapsed, limit) = (clock["reading"]["elapsed"].as_i64().unwrap(), clock["limit_days"].as_i64().unwrap());
@@ -150,8 +149,7 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
 async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let path = format!("/api/v1/projects/{pid}/clock-exclusions");
     // Bad input: no reason, ends before it starts, starts after the data date, not a date.
     let cases = [
@@ -253,8 +251,7 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
 async fn clock_pause_opens_a_span_and_resume_closes_it() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
     let v = p["version"].as_i64().unwrap();
     let (status, r) = coordinator

@@ -7,8 +7,7 @@ use serde_json::json;
 async fn backup_while_serving_and_restore_give_identical_data() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = id_version(&page["items"][0]);
+    let (id, v) = app.first_project("").await;
     let (status, _) = admin
         .patch(&format!("/api/v1/projects/{id}"), json!({"version": v, "location": "备份前的修改"}))
         .await;

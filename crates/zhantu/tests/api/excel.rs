@@ -368,12 +368,7 @@ async fn only_coordinators_and_admins_import() {
     assert_eq!(status, 202, "{started}");
     // A unit's reader exports only its own projects, and not the district's other lists.
     let chakan = app.login("chakan").await;
-    let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/export/projects.xlsx", app.base))
-        .header("cookie", &chakan.cookie)
-        .send()
-        .await
-        .unwrap();
+    let resp = chakan.response("/api/v1/export/projects.xlsx").await;
     assert_eq!(resp.status().as_u16(), 200);
     let rows = sheet_text(&resp.bytes().await.unwrap());
     assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[3] == "海门街道"), "{:?}", &rows[..2]);

@@ -2,7 +2,7 @@
 //! that killed the server, simultaneous sign-ins that all reached the password check, and
 //! money that overflowed every page's sums.
 
-use crate::helpers::{id_version, no_redirects, spawn_app, token_status, upload_import};
+use crate::helpers::{spawn_app, token_status, upload_import};
 use serde_json::json;
 use std::io::{Cursor, Read, Write};
 
@@ -126,8 +126,7 @@ async fn attempts_in_flight_count_against_each_other() {
 async fn money_past_its_bound_is_refused_and_pages_stay_up() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?stage=construction&limit=1").await;
-    let (id, v) = id_version(&page["items"][0]);
+    let (id, v) = app.first_project("stage=construction").await;
     let too_much = "922337203685477.5807";
     let (status, e) = admin
         .post(
@@ -187,12 +186,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
             "{e}"
         );
     }
-    let page = no_redirects()
-        .get(format!("{}/projects", app.base))
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
+    let page = s.response("/projects").await;
     assert_eq!(page.status().as_u16(), 303);
     assert_eq!(page.headers()["location"], "/account");
     assert_eq!(s.page("/account").await.0, 200);

@@ -53,6 +53,14 @@ impl TestApp {
         }
         None
     }
+    /// The id and version of the first project a registry query (`stage=construction`, say,
+    /// or none) lists.
+    pub async fn first_project(&self, query: &str) -> (i64, i64) {
+        let query = [query, "limit=1"].join("&");
+        let (status, page) = self.get(&format!("/api/v1/projects?{}", query.trim_start_matches('&'))).await;
+        assert_eq!(status, 200, "{page}");
+        id_version(&page["items"][0])
+    }
     /// A file or page as the administrator downloads it (API token).
     pub async fn download(&self, path: &str) -> Download {
         download(&self.base, path).await
@@ -332,6 +340,15 @@ impl Session {
             .await
             .expect("request");
         answer(resp).await
+    }
+    /// GETs a path as the browser does, but showing a redirect instead of following it.
+    pub async fn response(&self, path: &str) -> reqwest::Response {
+        no_redirects()
+            .get(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("request")
     }
     /// GETs a page: its status and HTML.
     pub async fn page(&self, path: &str) -> (u16, String) {

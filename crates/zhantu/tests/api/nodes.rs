@@ -76,12 +76,7 @@ async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
     let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
     let evidence = &n["evidence"][0];
     assert_eq!(evidence["content_type"], "image/png");
-    let file = reqwest::Client::new()
-        .get(format!("{}/api/v1/evidence/{}", app.base, evidence["id"]))
-        .header("cookie", &editor.cookie)
-        .send()
-        .await
-        .unwrap();
+    let file = editor.response(&format!("/api/v1/evidence/{}", evidence["id"])).await;
     assert_eq!(file.bytes().await.unwrap().as_ref(), PNG, "the evidence comes back byte for byte");
 
     // The unit cannot verify its own report; the coordinator can.
@@ -293,11 +288,7 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
 async fn projects_pause_and_resume_with_a_reason() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (_, page) = app.get("/api/v1/projects?stage=preparation&limit=1").await;
-    let (pid, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (pid, v) = app.first_project("stage=preparation").await;
     let path = format!("/api/v1/projects/{pid}/pause");
     assert_eq!(
         coordinator.post(&path, json!({"version": v})).await.0,

@@ -1,6 +1,6 @@
 //! The project registry and project pages of the JSON API.
 
-use crate::helpers::{demo_get, find_by, id_version, spawn_app};
+use crate::helpers::{demo_get, find_by, spawn_app};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -206,8 +206,7 @@ async fn search_follows_edits_and_read_scope() {
     );
 
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = id_version(&page["items"][0]);
+    let (id, v) = app.first_project("").await;
     let (status, _) = admin
         .patch(
             &format!("/api/v1/projects/{id}"),
