@@ -1,8 +1,10 @@
-//! Starting the app for tests.
+//! Starting the app for tests, and the steps the tests share.
 //!
-//! `demo_app()` is one server per test binary over a fresh demo database, for tests that only
+//! `demo_base()` is one server per test binary over a fresh demo database, for tests that only
 //! read. `spawn_app()` gives a test its own fresh database and server (for tests that write).
-//! Both bind port 0 on loopback.
+//! Both bind port 0 on loopback. A `TestApp` reads as the administrator (API token), signs
+//! users in, downloads files, runs the CLI and queries its database; a `Session` is a signed-in
+//! browser (cookie and CSRF token) that reads, writes JSON, posts forms and reports nodes.
 
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -56,8 +58,11 @@ impl TestApp {
     /// The id and version of the first project a registry query (`stage=construction`, say,
     /// or none) lists.
     pub async fn first_project(&self, query: &str) -> (i64, i64) {
-        let query = [query, "limit=1"].join("&");
-        let (status, page) = self.get(&format!("/api/v1/projects?{}", query.trim_start_matches('&'))).await;
+        let path = match query {
+            "" => "/api/v1/projects?limit=1".to_string(),
+            q => format!("/api/v1/projects?{q}&limit=1"),
+        };
+        let (status, page) = self.get(&path).await;
         assert_eq!(status, 200, "{page}");
         id_version(&page["items"][0])
     }
