@@ -1,7 +1,7 @@
 // Shared by the browser suite and the benchmark: start the real zhantu binary, launch
 // Debian's chromium through playwright-core, sign in.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,27 @@ export async function launch() {
     ],
   });
   return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+/** The folder the browser suites save their screenshots in (made if need be). */
+export function screenshots() {
+  const dir = join(here, "screenshots");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Starts the demo district and a browser whose page reports, on `problems`, every page error,
+ * console error and HTTP error it meets. Resolves with { app, browser, page }.
+ */
+export async function startWatched(problems) {
+  const app = await startDemo();
+  const browser = await launch();
+  const page = browser.context.pages()[0] || (await browser.context.newPage());
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return { app, browser, page };
 }
 
 /** Signs in through the login form as a user would. */

@@ -3,24 +3,17 @@
 // to e2e/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { here, startDemo, launch, signIn } from "../lib.mjs";
+import { screenshots, startWatched, signIn } from "../lib.mjs";
 
-const shots = join(here, "screenshots");
-mkdirSync(shots, { recursive: true });
+const shots = screenshots();
 
 let app, browser, page;
 const problems = [];
 
 before(async () => {
-  app = await startDemo();
-  browser = await launch();
-  page = browser.context.pages()[0] || (await browser.context.newPage());
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  ({ app, browser, page } = await startWatched(problems));
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   // Nothing may leave the machine.
   await browser.context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
     problems.push(`outside request: ${route.request().url()}`);

@@ -2,24 +2,18 @@
 // page, the coordinator verifies it there, and the node is closed out with its light gone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { here, startDemo, launch, signIn } from "../lib.mjs";
+import { screenshots, startWatched, signIn } from "../lib.mjs";
 
-const shots = join(here, "screenshots");
-mkdirSync(shots, { recursive: true });
+const shots = screenshots();
 let app, browser, page;
 const problems = [];
 
 before(async () => {
-  app = await startDemo();
-  browser = await launch();
-  page = browser.context.pages()[0] || (await browser.context.newPage());
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  ({ app, browser, page } = await startWatched(problems));
 });
 
 after(async () => {
@@ -61,6 +55,16 @@ function png() {
   ]);
 }
 
+/** The first of the unit's projects under construction with a node `pick` takes: { id, node }. */
+async function firstProjectWith(pick) {
+  const list = await (await page.request.get(`${app.url}/api/v1/projects?stage=construction&limit=100`)).json();
+  for (const p of list.items) {
+    const d = await (await page.request.get(`${app.url}/api/v1/projects/${p.id}`)).json();
+    const node = pick(d.nodes);
+    if (node) return { id: p.id, node };
+  }
+}
+
 async function signOut() {
   await Promise.all([page.waitForURL(/\/login/), page.getByRole("button", { name: "退出" }).click()]);
 }
@@ -68,16 +72,10 @@ async function signOut() {
 test("a node is reported done with a photo and verified on the project page", async () => {
   await signIn(page, app.url, "haimen");
   // The unit's first project with an open node whose predecessors are all closed.
-  const list = await (await page.request.get(`${app.url}/api/v1/projects?stage=construction&limit=100`)).json();
-  let target;
-  for (const p of list.items) {
-    const d = await (await page.request.get(`${app.url}/api/v1/projects/${p.id}`)).json();
-    const open = d.nodes.filter((n) => n.status !== "closed").sort((a, b) => a.seq - b.seq);
-    if (open.length && open[0].status === "open") {
-      target = { id: p.id, node: open[0] };
-      break;
-    }
-  }
+  const target = await firstProjectWith((nodes) => {
+    const open = nodes.filter((n) => n.status !== "closed").sort((a, b) => a.seq - b.seq);
+    return open.length && open[0].status === "open" ? open[0] : undefined;
+  });
   assert.ok(target, "a project of 海门街道 with an open node");
   await page.goto(`${app.url}/projects/${target.id}`);
   const row = page.locator("tr", { has: page.locator("th", { hasText: target.node.name }) });
@@ -107,13 +105,7 @@ test("a node is reported done with a photo and verified on the project page", as
 
 test("a date change asked on the page waits for the coordinator", async () => {
   await signIn(page, app.url, "haimen");
-  const list = await (await page.request.get(`${app.url}/api/v1/projects?stage=construction&limit=100`)).json();
-  let target;
-  for (const p of list.items) {
-    const d = await (await page.request.get(`${app.url}/api/v1/projects/${p.id}`)).json();
-    const n = d.nodes.find((n) => n.status === "open");
-    if (n) { target = { id: p.id, node: n }; break; }
-  }
+  const target = await firstProjectWith((nodes) => nodes.find((n) => n.status === "open"));
   await page.goto(`${app.url}/projects/${target.id}`);
   const row = page.locator("tr", { has: page.locator("th", { hasText: target.node.name }) });
   await row.getByText("申请改期").click();

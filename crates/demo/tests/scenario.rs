@@ -4,11 +4,11 @@
 mod common;
 
 use chrono::Datelike;
-use common::{as_of, check_integrity, setting, year_inputs, ymd};
+use common::{as_of, check_integrity, nodes, project_by_id, setting, year_inputs, ymd};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use zhantu_demo::scenario_2019;
-use zhantu_domain::dataset::Dataset;
+use zhantu_domain::dataset::{Dataset, ProjectBundle};
 use zhantu_domain::figures::{Pct1, Wan, YearFigures, year_figures};
 use zhantu_domain::lights::Light;
 use zhantu_domain::model::{LeadStage, NodeStatus, ProblemStatus, UnitKind};
@@ -99,14 +99,21 @@ fn landing_rates_of_the_article() {
     }
 }
 
+/// The projects on the list of category `code` in any of `years`.
+fn on_list<'a>(ds: &'a Dataset, code: &str, years: std::ops::RangeInclusive<i32>) -> Vec<&'a ProjectBundle> {
+    let list = ds.categories.iter().find(|c| c.category.code == code).expect(code).category.id;
+    ds.projects
+        .iter()
+        .filter(|b| b.categories.iter().any(|c| c.0 == list && years.contains(&c.1)))
+        .collect()
+}
+
 #[test]
 fn the_fifth_provincial_project_is_red_on_its_start() {
     for (ds, _) in datasets() {
-        let prov152 = ds.categories.iter().find(|c| c.category.code == "prov152").unwrap().category.id;
-        let unlanded: Vec<_> = ds
-            .projects
-            .iter()
-            .filter(|b| b.categories.contains(&(prov152, 2019)) && b.project.started_on.is_none())
+        let unlanded: Vec<_> = on_list(ds, "prov152", 2019..=2019)
+            .into_iter()
+            .filter(|b| b.project.started_on.is_none())
             .collect();
         assert_eq!(unlanded.len(), 1);
         let b = unlanded[0];
@@ -121,18 +128,7 @@ fn the_fifth_provincial_project_is_red_on_its_start() {
 #[test]
 fn provincial_major_industry_projects_over_three_years() {
     for (ds, _) in datasets() {
-        let id = ds
-            .categories
-            .iter()
-            .find(|c| c.category.code == "prov_major_industry")
-            .unwrap()
-            .category
-            .id;
-        let tagged: Vec<_> = ds
-            .projects
-            .iter()
-            .filter(|b| b.categories.iter().any(|c| c.0 == id && (2017..=2019).contains(&c.1)))
-            .collect();
+        let tagged = on_list(ds, "prov_major_industry", 2017..=2019);
         assert_eq!(tagged.len(), 4);
         assert!(tagged.iter().all(|b| b.project.project_type == "industrial"));
     }
@@ -152,7 +148,7 @@ fn groundbreaking_batches() {
         for b in &ds.batches {
             for id in &b.project_ids {
                 assert!(members.insert(*id), "project {id} in two batches");
-                let p = ds.projects.iter().find(|x| x.project.id == *id).unwrap();
+                let p = project_by_id(ds, *id);
                 let started = p.project.started_on.expect("batch members started");
                 assert!(
                     (started - b.held_on).num_days().abs() <= 5,
@@ -185,7 +181,7 @@ fn the_sixty_day_campaign_closed_every_node() {
         assert_eq!(c.completion.rate_pct, Some(Pct1::whole(100)));
         let row = ds.campaigns.iter().find(|r| r.id == c.id).unwrap();
         for id in &row.node_ids {
-            let n = ds.projects.iter().flat_map(|b| b.nodes.iter()).find(|n| n.id == *id).unwrap();
+            let n = nodes(ds).find(|n| n.id == *id).unwrap();
             assert!(n.actual_on.is_some_and(|a| a >= row.starts_on && a <= row.ends_on));
         }
         let kinds: BTreeSet<UnitKind> = row

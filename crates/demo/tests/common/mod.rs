@@ -5,9 +5,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
-use zhantu_domain::dataset::Dataset;
+use zhantu_domain::dataset::{Dataset, ProjectBundle};
 use zhantu_domain::figures::{BatchInput, CampaignInput, CategoryInput, FaiInput, Pct1, YearInputs};
-use zhantu_domain::model::{LandEntryKind, NodeStatus, UnitKind};
+use zhantu_domain::model::{LandEntryKind, Node, NodeStatus, UnitKind};
 use zhantu_domain::{CreditCode, LandArea, Money, ProjectCode, Stage, reference};
 
 pub fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -20,6 +20,19 @@ pub fn setting<'a>(ds: &'a Dataset, key: &str) -> Option<&'a str> {
 
 pub fn as_of(ds: &Dataset) -> NaiveDate {
     setting(ds, "as_of").expect("as_of setting").parse().expect("as_of is a date")
+}
+
+/// The project with this id.
+pub fn project_by_id(ds: &Dataset, id: i64) -> &ProjectBundle {
+    ds.projects
+        .iter()
+        .find(|b| b.project.id == id)
+        .unwrap_or_else(|| panic!("no project {id}"))
+}
+
+/// Every node of every project.
+pub fn nodes(ds: &Dataset) -> impl Iterator<Item = &Node> {
+    ds.projects.iter().flat_map(|b| b.nodes.iter())
 }
 
 fn fai_value(ds: &Dataset, division: &str, year: i32, month: u32) -> Option<Money> {
@@ -73,7 +86,6 @@ pub fn year_inputs(ds: &Dataset, year: i32) -> YearInputs {
         })
         .collect();
 
-    let project = |id: i64| ds.projects.iter().find(|b| b.project.id == id).expect("batch member exists");
     let batches = ds
         .batches
         .iter()
@@ -87,7 +99,7 @@ pub fn year_inputs(ds: &Dataset, year: i32) -> YearInputs {
                 .project_ids
                 .iter()
                 .map(|id| {
-                    let p = project(*id);
+                    let p = project_by_id(ds, *id);
                     let plan = p.annual_plans.iter().find(|a| a.0 == year).map(|a| a.1).unwrap_or(Money::ZERO);
                     (p.project.total_investment, plan)
                 })
@@ -95,7 +107,7 @@ pub fn year_inputs(ds: &Dataset, year: i32) -> YearInputs {
         })
         .collect();
 
-    let nodes_by_id: BTreeMap<i64, _> = ds.projects.iter().flat_map(|b| b.nodes.iter()).map(|n| (n.id, n)).collect();
+    let nodes_by_id: BTreeMap<i64, _> = nodes(ds).map(|n| (n.id, n)).collect();
     let campaigns = ds
         .campaigns
         .iter()
@@ -120,10 +132,7 @@ pub fn year_inputs(ds: &Dataset, year: i32) -> YearInputs {
         })
         .collect();
 
-    let nodes = ds
-        .projects
-        .iter()
-        .flat_map(|b| b.nodes.iter())
+    let node_dates = nodes(ds)
         .filter(|n| in_period(n.planned_on))
         .map(|n| (n.planned_on, if n.status == NodeStatus::Closed { n.actual_on } else { None }))
         .collect();
@@ -159,7 +168,7 @@ pub fn year_inputs(ds: &Dataset, year: i32) -> YearInputs {
         categories,
         batches,
         campaigns,
-        nodes,
+        nodes: node_dates,
         problems,
         enterprise_visits: ds.visits.iter().filter(|v| in_period(v.visited_on)).count() as u32,
         supervision_rounds: ds.supervision_rounds.iter().filter(|r| in_period(r.held_on)).count() as u32,
@@ -210,7 +219,7 @@ pub fn check_integrity(ds: &Dataset) {
     let leaders: BTreeSet<i64> = ds.people.iter().filter(|p| p.is_leader).map(|p| p.id).collect();
     let categories = ids_ok("categories", ds.categories.iter().map(|c| c.category.id), &mut e);
     let projects = ids_ok("projects", ds.projects.iter().map(|b| b.project.id), &mut e);
-    let nodes = ids_ok("nodes", ds.projects.iter().flat_map(|b| b.nodes.iter().map(|n| n.id)), &mut e);
+    let node_ids = ids_ok("nodes", nodes(ds).map(|n| n.id), &mut e);
     ids_ok("reports", ds.projects.iter().flat_map(|b| b.reports.iter().map(|r| r.id)), &mut e);
     let enterprises = ids_ok("enterprises", ds.enterprises.iter().map(|x| x.id), &mut e);
     let visits = ids_ok("visits", ds.visits.iter().map(|x| x.id), &mut e);
@@ -392,7 +401,7 @@ pub fn check_integrity(ds: &Dataset) {
     }
     for p in &ds.problems {
         let ok = p.project_id.is_none_or(|x| projects.contains(&x))
-            && p.node_id.is_none_or(|x| nodes.contains(&x))
+            && p.node_id.is_none_or(|x| node_ids.contains(&x))
             && p.visit_id.is_none_or(|x| visits.contains(&x))
             && p.enterprise_id.is_none_or(|x| enterprises.contains(&x))
             && units.contains(&p.unit_id);
@@ -418,7 +427,7 @@ pub fn check_integrity(ds: &Dataset) {
     }
     for c in &ds.campaigns {
         let set: BTreeSet<i64> = c.node_ids.iter().copied().collect();
-        if set.len() != c.node_ids.len() || !set.is_subset(&nodes) || !c.unit_ids.iter().all(|u| units.contains(u)) {
+        if set.len() != c.node_ids.len() || !set.is_subset(&node_ids) || !c.unit_ids.iter().all(|u| units.contains(u)) {
             e.push(format!("campaign {}: repeated or missing node or unit", c.id));
         }
     }

@@ -2,9 +2,11 @@
 //! an entry and recompute every later hash, or drop the newest entries and lower the count,
 //! and the chain alone still verifies; the anchors do not.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::ffi::OsStr;
+use std::path::Path;
 
 /// The chain's hash as `crates/store/src/audit.rs` documents it: what an attacker who read the
 /// source would recompute.
@@ -73,6 +75,26 @@ async fn rewrite_and_rehash(pool: &sqlx::AnyPool, id: i64) {
     }
 }
 
+/// Runs `zhantu` on `app`'s database with these anchors and key.
+fn with_anchors(app: &TestApp, anchors: &Path, key: &Path, args: &[&str]) -> std::process::Output {
+    let mut all: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    all.extend([OsStr::new("--database"), OsStr::new(&app.url), OsStr::new("--audit-anchors")]);
+    all.extend([anchors.as_os_str(), OsStr::new("--audit-key"), key.as_os_str()]);
+    std::process::Command::new(env!("CARGO_BIN_EXE_zhantu")).args(all).output().unwrap()
+}
+
+/// Edits a project's location once per name, as the administrator.
+async fn move_project(app: &TestApp, names: &[&str]) {
+    let admin = app.login("admin").await;
+    let (id, v) = app.first_project("").await;
+    for (i, loc) in names.iter().enumerate() {
+        let (s, e) = admin
+            .patch(&format!("/api/v1/projects/{id}"), json!({"version": v + i as i64, "location": loc}))
+            .await;
+        assert_eq!(s, 200, "{e}");
+    }
+}
+
 #[tokio::test]
 async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
     let app = spawn_app().await;
@@ -80,46 +102,22 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
     let anchors = dir.path().join("anchors.log");
     let key = dir.path().join("anchors.key");
     let zhantu = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args(args)
-            .args(["--database", &app.url, "--audit-anchors"])
-            .arg(&anchors)
-            .arg("--audit-key")
-            .arg(&key)
-            .output()
-            .unwrap();
+        let out = with_anchors(&app, &anchors, &key, args);
         (
             out.status.success(),
             format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
         )
     };
-    let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
-    for (i, loc) in ["一", "二", "三", "五", "六"].iter().enumerate() {
-        let (s, e) = admin
-            .send(
-                "PATCH",
-                &format!("/api/v1/projects/{id}"),
-                Some(json!({"version": v + i as i64, "location": loc})),
-                true,
-            )
-            .await;
-        assert_eq!(s, 200, "{e}");
-    }
+    move_project(&app, &["一", "二", "三", "五", "六"]).await;
     let (ok, out) = zhantu(&["audit", "anchor"]);
     assert!(ok, "{out}");
     let (ok, out) = zhantu(&["audit", "verify"]);
     assert!(ok && out.contains("1 个审计锚点"), "{out}");
 
     // Rewritten and recomputed: the chain alone verifies, the anchor does not.
-    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update' AND after_json LIKE '%三%'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let target = app
+        .scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update' AND after_json LIKE '%三%'")
+        .await;
     rewrite_and_rehash(app.store.pool(), target).await;
     let alone = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
         .args(["audit", "verify", "--database", &app.url])
@@ -137,48 +135,16 @@ async fn anchors_catch_a_recomputed_chain_and_a_shortened_log() {
 
     // The newest entries dropped and the count lowered: caught as well.
     let app2 = spawn_app().await;
-    let admin = app2.login("admin").await;
-    let (_, page) = app2.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
-    for (i, loc) in ["一", "二"].iter().enumerate() {
-        admin
-            .send(
-                "PATCH",
-                &format!("/api/v1/projects/{id}"),
-                Some(json!({"version": v + i as i64, "location": loc})),
-                true,
-            )
-            .await;
-    }
+    move_project(&app2, &["一", "二"]).await;
     let anchors2 = dir.path().join("anchors2.log");
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args(args)
-            .args(["--database", &app2.url, "--audit-anchors"])
-            .arg(&anchors2)
-            .arg("--audit-key")
-            .arg(&key)
-            .output()
-            .unwrap();
+        let out = with_anchors(&app2, &anchors2, &key, args);
         (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
     };
     assert!(run(&["audit", "anchor"]).0);
-    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
-        .fetch_one(app2.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE id > $1")
-        .bind(last - 2)
-        .execute(app2.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_head SET entries = entries - 2 WHERE id = 1")
-        .execute(app2.store.pool())
-        .await
-        .unwrap();
+    let last = app2.scalar("SELECT MAX(id) FROM audit_log").await;
+    app2.execute(&format!("DELETE FROM audit_log WHERE id > {}", last - 2)).await;
+    app2.execute("UPDATE audit_head SET entries = entries - 2 WHERE id = 1").await;
     let (ok, err) = run(&["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("截短"), "{err}");

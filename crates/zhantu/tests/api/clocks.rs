@@ -2,7 +2,7 @@
 //! taken off the clock to the day by the working calendar, lit, audited, refused when they
 //! overlap or are stale or come from unit staff, and opened and closed by pause and resume.
 
-use crate::helpers::{Session, TestApp, spawn_app};
+use crate::helpers::{TestApp, find_by, id_version, of_another_unit, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -17,19 +17,15 @@ fn day_kind(v: &Value) -> DayKind {
 }
 
 /// A project with a running "最多90…" clock and no spans yet: the project, the clock and the
-/// project's clocks as read. Prefers a clock already over its limit (so a span can bring it back).
-async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
+/// clocks' data date. Prefers a clock already over its limit (so a span can bring it back).
+async fn running_clock(app: &TestApp) -> (i64, Value, NaiveDate) {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
-    let mut found: Option<(i64, Value, Value)> = None;
+    let mut found: Option<(i64, Value, NaiveDate)> = None;
     for p in page["items"].as_array().unwrap() {
         let id = p["id"].as_i64().unwrap();
         let (status, clocks) = app.get(&format!("/api/v1/projects/{id}/clocks")).await;
         assert_eq!(status, 200, "{clocks}");
-        let paused: i64 = sqlx::query_scalar("SELECT paused FROM projects WHERE id = $1")
-            .bind(id)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+        let paused = app.scalar(&format!("SELECT paused FROM projects WHERE id = {id}")).await;
         if paused != 0 || !clocks["exclusions"].as_array().unwrap().is_empty() {
             continue;
         }
@@ -37,9 +33,9 @@ async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
             if c["name"].as_str().unwrap().contains("最多90") && c["reading"]["state"] == "running" {
                 let breached = c["reading"]["breached"] == true;
                 if breached {
-                    return (id, c.clone(), clocks.clone());
+                    return (id, c.clone(), day(&clocks["as_of"]));
                 }
-                found.get_or_insert((id, c.clone(), clocks.clone()));
+                found.get_or_insert((id, c.clone(), day(&clocks["as_of"])));
             }
         }
     }
@@ -47,7 +43,7 @@ async fn running_clock(app: &TestApp) -> (i64, Value, Value) {
 }
 
 fn clock_named<'a>(clocks: &'a Value, name: &Value) -> &'a Value {
-    clocks["clocks"].as_array().unwrap().iter().find(|c| c["name"] == *name).unwrap()
+    find_by(&clocks["clocks"], "name", name.clone())
 }
 
 async fn reasons(app: &TestApp, pid: i64, clock: &Value) -> String {
@@ -63,18 +59,14 @@ async fn reasons(app: &TestApp, pid: i64, clock: &Value) -> String {
 }
 
 async fn span_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM clock_exclusions")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    app.scalar("SELECT COUNT(*) FROM clock_exclusions").await
 }
 
 #[tokio::test]
 async fn clock_an_excluded_span_takes_its_days_off_exactly() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let start = day(&clock["started_on"]);
     let kind = day_kind(&clock["day_kind"]);
     let (elapsed, limit) = (clock["reading"]["elapsed"].as_i64().unwrap(), clock["limit_days"].as_i64().unwrap());
@@ -99,14 +91,8 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
 
     let audit_before = app.audit_count().await;
     let body = json!({"clock_name": clock["name"], "from": from.to_string(), "until": until.to_string(), "reason": " 业主自主准备时间（补充材料） "});
-    let (status, added) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/projects/{pid}/clock-exclusions"),
-            Some(body.clone()),
-            true,
-        )
-        .await;
+    let exclusions = format!("/api/v1/projects/{pid}/clock-exclusions");
+    let (status, added) = coordinator.post(&exclusions, body.clone()).await;
     assert_eq!(status, 201, "{added}");
     let span = &added["exclusion"];
     assert_eq!(span["reason"], "业主自主准备时间（补充材料）", "the reason is trimmed");
@@ -142,23 +128,17 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
 
     // The same days again overlap: 422 with the Chinese reason, and nothing written.
     let (audit, spans) = (app.audit_count().await, span_count(&app).await);
-    let (status, e) = coordinator
-        .send("POST", &format!("/api/v1/projects/{pid}/clock-exclusions"), Some(body), true)
-        .await;
+    let (status, e) = coordinator.post(&exclusions, body).await;
     assert_eq!((status, e["error"]["code"].as_str()), (422, Some("span_overlaps")), "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("重叠"), "{e}");
     // A span for every clock meets this clock's span too.
     let every = json!({"from": until.to_string(), "reason": "暂停"});
-    let (status, _) = coordinator
-        .send("POST", &format!("/api/v1/projects/{pid}/clock-exclusions"), Some(every), true)
-        .await;
+    let (status, _) = coordinator.post(&exclusions, every).await;
     assert_eq!(status, 422);
     assert_eq!((app.audit_count().await, span_count(&app).await), (audit, spans));
 
     // Deleting it gives the days back.
-    let (status, e) = coordinator
-        .send("DELETE", &format!("/api/v1/clock-exclusions/{}", span["id"]), None, true)
-        .await;
+    let (status, e) = coordinator.delete(&format!("/api/v1/clock-exclusions/{}", span["id"])).await;
     assert_eq!(status, 204, "{e}");
     let (_, back) = coordinator.get(&format!("/api/v1/projects/{pid}/clocks")).await;
     assert_eq!(clock_named(&back, &clock["name"])["reading"]["elapsed"].as_i64().unwrap(), elapsed);
@@ -169,13 +149,8 @@ async fn clock_an_excluded_span_takes_its_days_off_exactly() {
 async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let path = format!("/api/v1/projects/{pid}/clock-exclusions");
-    let post = |s: &Session, body: Value| {
-        let (s, path) = (s.clone(), path.clone());
-        async move { s.send("POST", &path, Some(body), true).await }
-    };
     // Bad input: no reason, ends before it starts, starts after the data date, not a date.
     let cases = [
         (json!({"from": as_of.to_string(), "reason": "  "}), 422, "span_reason_missing"),
@@ -197,42 +172,38 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
         ),
     ];
     for (body, status, code) in cases {
-        let (s, e) = post(&coordinator, body.clone()).await;
+        let (s, e) = coordinator.post(&path, body.clone()).await;
         assert_eq!((s, e["error"]["code"].as_str()), (status, Some(code)), "{body}: {e}");
     }
     assert_eq!(span_count(&app).await, 0);
 
     // An open span, closed with a stale version: 409; with the right one it ends.
     let from = as_of - chrono::Duration::days(3);
-    let (status, added) = post(
-        &coordinator,
-        json!({"clock_name": clock["name"], "from": from.to_string(), "reason": "业主自主准备时间"}),
-    )
-    .await;
+    let (status, added) = coordinator
+        .post(
+            &path,
+            json!({"clock_name": clock["name"], "from": from.to_string(), "reason": "业主自主准备时间"}),
+        )
+        .await;
     assert_eq!(status, 201, "{added}");
-    let (sid, v) = (
-        added["exclusion"]["id"].as_i64().unwrap(),
-        added["exclusion"]["version"].as_i64().unwrap(),
-    );
+    let (sid, v) = id_version(&added["exclusion"]);
     let (_, paused) = coordinator.get(&format!("/api/v1/projects/{pid}/clocks")).await;
     assert_eq!(clock_named(&paused, &clock["name"])["reading"]["state"], "paused");
     let close = format!("/api/v1/clock-exclusions/{sid}/close");
     let audit = app.audit_count().await;
     let (status, e) = coordinator
-        .send("POST", &close, Some(json!({"version": v + 1, "until": as_of.to_string()})), true)
+        .post(&close, json!({"version": v + 1, "until": as_of.to_string()}))
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("fgj"), "names who changed it: {e}");
     assert_eq!(app.audit_count().await, audit);
-    let (status, closed) = coordinator
-        .send("POST", &close, Some(json!({"version": v, "until": as_of.to_string()})), true)
-        .await;
+    let (status, closed) = coordinator.post(&close, json!({"version": v, "until": as_of.to_string()})).await;
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["exclusion"]["until"], as_of.to_string());
     assert_eq!(closed["exclusion"]["version"], v + 1);
-    let (status, _) = coordinator.send("POST", &close, Some(json!({"version": v})), true).await;
+    let (status, _) = coordinator.post(&close, json!({"version": v})).await;
     assert_eq!(status, 409, "the old version is stale now");
-    let (status, e) = coordinator.send("POST", &close, Some(json!({"version": v + 1})), true).await;
+    let (status, e) = coordinator.post(&close, json!({"version": v + 1})).await;
     assert_eq!((status, e["error"]["code"].as_str()), (422, Some("span_already_closed")), "{e}");
     let (status, _) = coordinator
         .send(
@@ -251,26 +222,17 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
     let (status, read) = editor.get(&format!("/api/v1/projects/{own}/clocks")).await;
     assert_eq!(status, 200, "{read}");
     let (status, e) = editor
-        .send(
-            "POST",
+        .post(
             &format!("/api/v1/projects/{own}/clock-exclusions"),
-            Some(json!({"from": as_of.to_string(), "reason": "业主自主准备时间"})),
-            true,
+            json!({"from": as_of.to_string(), "reason": "业主自主准备时间"}),
         )
         .await;
     assert_eq!(status, 403, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("不计时段"), "{e}");
-    let (status, _) = editor.send("DELETE", &format!("/api/v1/clock-exclusions/{sid}"), None, true).await;
+    let (status, _) = editor.delete(&format!("/api/v1/clock-exclusions/{sid}")).await;
     assert_eq!(status, 403);
     let (_, other) = app.get("/api/v1/projects?limit=500").await;
-    let foreign = other["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let foreign = of_another_unit(&other)["id"].as_i64().unwrap();
     assert_eq!(editor.get(&format!("/api/v1/projects/{foreign}/clocks")).await.0, 403);
 
     // The project page shows the section, with the coordinator's forms.
@@ -289,16 +251,13 @@ async fn clock_spans_refuse_bad_dates_stale_versions_and_unit_staff() {
 async fn clock_pause_opens_a_span_and_resume_closes_it() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (pid, clock, clocks) = running_clock(&app).await;
-    let as_of = day(&clocks["as_of"]);
+    let (pid, clock, as_of) = running_clock(&app).await;
     let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
     let v = p["version"].as_i64().unwrap();
     let (status, r) = coordinator
-        .send(
-            "POST",
+        .post(
             &format!("/api/v1/projects/{pid}/pause"),
-            Some(json!({"version": v, "reason": "投资方调整产品方案"})),
-            true,
+            json!({"version": v, "reason": "投资方调整产品方案"}),
         )
         .await;
     assert_eq!(status, 200, "{r}");
@@ -313,12 +272,7 @@ async fn clock_pause_opens_a_span_and_resume_closes_it() {
     assert_eq!(history["items"][0]["after"]["clock_exclusion"]["id"], span["id"]);
 
     let (status, r) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/projects/{pid}/resume"),
-            Some(json!({"version": v + 1})),
-            true,
-        )
+        .post(&format!("/api/v1/projects/{pid}/resume"), json!({"version": v + 1}))
         .await;
     assert_eq!(status, 200, "{r}");
     let (_, resumed) = coordinator.get(&format!("/api/v1/projects/{pid}/clocks")).await;
@@ -340,11 +294,9 @@ async fn clock_pause_opens_a_span_and_resume_closes_it() {
 
     // Paused again the same day: a new span beside the closed one, not refused.
     let (status, r) = coordinator
-        .send(
-            "POST",
+        .post(
             &format!("/api/v1/projects/{pid}/pause"),
-            Some(json!({"version": v + 2, "reason": "再次暂停"})),
-            true,
+            json!({"version": v + 2, "reason": "再次暂停"}),
         )
         .await;
     assert_eq!(status, 200, "{r}");
@@ -353,14 +305,7 @@ async fn clock_pause_opens_a_span_and_resume_closes_it() {
 /// The fixtures of this module's write routes for the access walk (`security.rs`).
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
-    let other = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("a project of another unit")["id"]
-        .as_i64()
-        .unwrap();
+    let other = of_another_unit(&page)["id"].as_i64().unwrap();
     let as_of = app.store.as_of().await.unwrap();
     let span = app
         .store
@@ -389,21 +334,11 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/api/v1/clock-exclusions/{id}/close"),
-            Fixture::json(
-                format!("/api/v1/clock-exclusions/{id}/close"),
-                json!({"version": v}),
-                true,
-                Some(json!({"version": v - 1})),
-            ),
+            Fixture::versioned(format!("/api/v1/clock-exclusions/{id}/close"), json!({"version": v}), true),
         ),
         (
             ("DELETE", "/api/v1/clock-exclusions/{id}"),
-            Fixture::json(
-                format!("/api/v1/clock-exclusions/{id}"),
-                json!({"version": v}),
-                true,
-                Some(json!({"version": v - 1})),
-            ),
+            Fixture::versioned(format!("/api/v1/clock-exclusions/{id}"), json!({"version": v}), true),
         ),
     ]
 }

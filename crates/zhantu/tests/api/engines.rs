@@ -1,31 +1,15 @@
 //! Moving a district between databases, and what must hold on either engine.
 
-use crate::helpers::{fresh_store, postgres_admin_url, spawn_app};
+use crate::helpers::{fresh_store, id_version, login, postgres_admin_url, spawn_app, zhantu};
 use serde_json::json;
-
-fn zhantu(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn backup_while_serving_and_restore_give_identical_data() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (id, v) = app.first_project("").await;
     let (status, _) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "location": "备份前的修改"})),
-            true,
-        )
+        .patch(&format!("/api/v1/projects/{id}"), json!({"version": v, "location": "备份前的修改"}))
         .await;
     assert_eq!(status, 200);
 
@@ -144,39 +128,32 @@ async fn two_instances_share_one_database() {
     }
     let ((_one, url1), (_two, url2)) = (start(), start());
     // A session opened through one instance is valid on the other: sessions live in the database.
-    let s1 = crate::helpers::login(&url1, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    let s1 = login(&url1, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let s2 = crate::helpers::Session {
         base: url2.clone(),
         ..s1.clone()
     };
     let (_, page) = s1.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (id, v) = id_version(&page["items"][0]);
     let (status, _) = s1
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "location": "经一号实例修改"})),
-            true,
+            json!({"version": v, "location": "经一号实例修改"}),
         )
         .await;
     assert_eq!(status, 200);
     let (_, seen) = s2.get(&format!("/api/v1/projects/{id}")).await;
     assert_eq!(seen["location"], "经一号实例修改", "the other instance sees the change at once");
 
-    let a = crate::helpers::login(&url1, "admin", zhantu_web::users::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    let b = crate::helpers::login(&url2, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    let a = login(&url1, "admin", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    let b = login(&url2, "fgj", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     for round in 0..5 {
         let (_, cur) = a.get(&format!("/api/v1/projects/{id}")).await;
         let v = cur["version"].as_i64().unwrap();
         let path = format!("/api/v1/projects/{id}");
         let (ra, rb) = tokio::join!(
-            a.send("PATCH", &path, Some(json!({"version": v, "investor": format!("甲{round}")})), true),
-            b.send("PATCH", &path, Some(json!({"version": v, "investor": format!("乙{round}")})), true)
+            a.patch(&path, json!({"version": v, "investor": format!("甲{round}")})),
+            b.patch(&path, json!({"version": v, "investor": format!("乙{round}")}))
         );
         let mut statuses = [ra.0, rb.0];
         statuses.sort();

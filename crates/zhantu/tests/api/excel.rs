@@ -1,7 +1,7 @@
 //! End-to-end tests of the excel area: templates, imports (dry run, all or nothing, bad files,
 //! roles), exports, the round trip export → import, and LibreOffice reading an export.
 
-use crate::helpers::{ADMIN_TOKEN, Session, TestApp, spawn_app};
+use crate::helpers::{ADMIN_TOKEN, Session, TestApp, answer, import_form, spawn_app, upload_import, zhantu};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use zhantu_domain::imports::{ImportKind, Raw, RawSheet, Rows};
@@ -20,34 +20,13 @@ pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
 
 /// GET a file as the administrator.
 async fn download(app: &TestApp, path: &str) -> (u16, Vec<u8>) {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
-}
-
-fn form(bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> reqwest::multipart::Form {
-    let mut f = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    for (k, v) in fields {
-        f = f.text(k.to_string(), v.to_string());
-    }
-    f
+    let d = app.download(path).await;
+    (d.status, d.body)
 }
 
 /// Uploads as the administrator (API token).
 async fn upload(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/imports", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .multipart(form(bytes, name, fields))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    upload_import(&app.base, bytes, name, fields).await
 }
 
 /// Uploads in a browser session (cookie and CSRF header).
@@ -56,12 +35,22 @@ async fn upload_as(s: &Session, bytes: Vec<u8>, name: &str) -> (u16, Value) {
         .post(format!("{}/api/v1/imports", s.base))
         .header("cookie", &s.cookie)
         .header("x-csrf-token", &s.csrf)
-        .multipart(form(bytes, name, &[("dry_run", "1")]))
+        .multipart(import_form(bytes, name, &[("dry_run", "1")]))
         .send()
         .await
         .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
+}
+
+/// Confirms a dry run as the administrator: the status and the new run.
+async fn commit(app: &TestApp, run: &Value) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/imports/{run}/commit", app.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    answer(resp).await
 }
 
 /// Polls a run until it has finished; returns the run.
@@ -87,10 +76,7 @@ async fn import(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
 }
 
 fn sheet_text(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -269,27 +255,12 @@ async fn a_dry_run_lists_every_bad_row_and_nothing_is_written_until_a_clean_one_
         );
         assert_eq!(app.audit_count().await, audit);
         // A dry run with errors cannot be confirmed.
-        let (status, _) = reqwest::Client::new()
-            .post(format!("{}/api/v1/imports/{}/commit", app.base, run["id"]))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .map(|r| (r.status().as_u16(), ()))
-            .unwrap();
-        assert_eq!(status, 400);
+        assert_eq!(commit(&app, &run["id"]).await.0, 400);
     }
     // The result page shows the errors in a table.
     let admin = app.login("admin").await;
     let run = import(&app, bytes.clone(), "new.csv", &[("dry_run", "1")]).await;
-    let html = reqwest::Client::new()
-        .get(format!("{}/import/runs/{}", app.base, run["id"]))
-        .header("cookie", &admin.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = admin.page(&format!("/import/runs/{}", run["id"])).await;
     assert!(
         html.contains("不存在的街道") && html.contains("系统中没有这个单位") && html.contains("未写入任何数据"),
         "{html}"
@@ -301,14 +272,8 @@ async fn a_dry_run_lists_every_bad_row_and_nothing_is_written_until_a_clean_one_
     assert_eq!(run["outcome"]["created"], 1);
     assert_eq!(run["outcome"]["written"], false);
     assert_eq!(count(&app, "projects").await, projects);
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/imports/{}/commit", app.base, run["id"]))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 202);
-    let started: Value = resp.json().await.unwrap();
+    let (status, started) = commit(&app, &run["id"]).await;
+    assert_eq!(status, 202, "{started}");
     let done = wait(&app, &started["id"]).await;
     assert_eq!(done["outcome"]["written"], true, "{done}");
     assert_eq!(
@@ -330,16 +295,8 @@ async fn investment_in_a_locked_month_is_refused() {
     let rows = sheet_text(&bytes);
     let month = rows[1][2].clone();
     let (y, m) = month.split_once('-').unwrap();
-    let (status, e) = app
-        .login("admin")
-        .await
-        .send(
-            "POST",
-            &format!("/api/v1/periods/{y}/{}/lock", m.trim_start_matches('0')),
-            Some(json!({})),
-            true,
-        )
-        .await;
+    let lock = format!("/api/v1/periods/{y}/{}/lock", m.trim_start_matches('0'));
+    let (status, e) = app.login("admin").await.post(&lock, json!({})).await;
     assert_eq!(status, 200, "{e}");
     let mut changed = rows.clone();
     changed[1][3] = "987654".into();
@@ -411,12 +368,7 @@ async fn only_coordinators_and_admins_import() {
     assert_eq!(status, 202, "{started}");
     // A unit's reader exports only its own projects, and not the district's other lists.
     let chakan = app.login("chakan").await;
-    let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/export/projects.xlsx", app.base))
-        .header("cookie", &chakan.cookie)
-        .send()
-        .await
-        .unwrap();
+    let resp = chakan.response("/api/v1/export/projects.xlsx").await;
     assert_eq!(resp.status().as_u16(), 200);
     let rows = sheet_text(&resp.bytes().await.unwrap());
     assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[3] == "海门街道"), "{:?}", &rows[..2]);
@@ -624,12 +576,6 @@ async fn the_cli_exports_and_imports() {
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.xlsx");
-    let zhantu = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let o = zhantu(&["export", "projects", "--database", &app.url, "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("峰值内存"));

@@ -1,15 +1,10 @@
 //! The figures of SCENARIO-2019.md, computed by the app from the generated demo district.
 
-use crate::helpers::demo_get;
+use crate::helpers::{demo_base, demo_get, download, find_by, sum_of};
 use serde_json::Value;
 
 fn landing<'a>(f: &'a Value, name: &str) -> &'a Value {
-    f["landing"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["category"] == name)
-        .unwrap_or_else(|| panic!("no landing row for {name}: {f}"))
+    find_by(&f["landing"], "category", name)
 }
 
 #[tokio::test]
@@ -57,22 +52,12 @@ async fn figures_2019_reproduce_the_seed_article() {
     assert!(f["problems"]["raised"].as_u64().unwrap() >= f["problems"]["closed"].as_u64().unwrap());
     assert_eq!(f["projects_planned"], 188);
     assert_eq!(f["land_quota"]["granted_mu"], "485");
-    let ppp = f["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == "ppp")
-        .expect("ppp");
+    let ppp = find_by(&f["categories"], "code", "ppp");
     assert_eq!(ppp["projects"], 9);
 
     let rate = f["node_on_time_rate_pct"].as_f64().expect("on-time rate");
     assert!((0.0..=100.0).contains(&rate));
-    let lights: u64 = f["lights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["projects"].as_u64().unwrap())
-        .sum();
+    let lights = sum_of(&f["lights"], "projects");
     assert!(lights > 0);
 }
 
@@ -94,15 +79,7 @@ async fn a_bad_year_is_a_chinese_400() {
 
 #[tokio::test]
 async fn the_overview_page_shows_the_figures_in_chinese() {
-    let body = reqwest::Client::new()
-        .get(format!("{}/", crate::helpers::demo_base()))
-        .bearer_auth(crate::helpers::ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = download(demo_base(), "/").await.text();
     assert!(body.contains("椒江区"), "{body}");
     assert!(body.contains("80.0%") && body.contains("50.0%"));
     assert!(body.contains("363.50亿元") && body.contains("94.10亿元"));

@@ -2,8 +2,8 @@
 //! that killed the server, simultaneous sign-ins that all reached the password check, and
 //! money that overflowed every page's sums.
 
-use crate::helpers::{ADMIN_TOKEN, spawn_app};
-use serde_json::{Value, json};
+use crate::helpers::{spawn_app, token_status, upload_import};
+use serde_json::json;
 use std::io::{Cursor, Read, Write};
 
 /// A workbook as the app writes it, with one part's XML rewritten by `f`.
@@ -46,21 +46,6 @@ fn sheet_cells(cells: &str) -> Vec<u8> {
     })
 }
 
-async fn upload(base: &str, bytes: Vec<u8>) -> (u16, Value) {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("x.xlsx"))
-        .text("dry_run", "1");
-    let resp = reqwest::Client::new()
-        .post(format!("{base}/api/v1/imports"))
-        .bearer_auth(ADMIN_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn spreadsheets_that_once_killed_the_server_get_a_clear_answer() {
     let app = spawn_app().await;
@@ -73,7 +58,7 @@ async fn spreadsheets_that_once_killed_the_server_get_a_clear_answer() {
     let row = sheet_cells(r#"<row r="4000000000"><c r="A4000000000" t="inlineStr"><is><t>x</t></is></c></row>"#);
     for (what, file, too_large) in [("far cell", far, false), ("string count", strings, true), ("row 4e9", row, true)] {
         assert!(file.len() < 8192, "{what}: a small file");
-        let (status, body) = upload(&app.base, file).await;
+        let (status, body) = upload_import(&app.base, file, "x.xlsx", &[("dry_run", "1")]).await;
         assert!(status == 400 || status == 202, "{what}: {status} {body}");
         if too_large {
             assert_eq!(status, 400, "{what}: {body}");
@@ -141,37 +126,21 @@ async fn attempts_in_flight_count_against_each_other() {
 async fn money_past_its_bound_is_refused_and_pages_stay_up() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?stage=construction&limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (id, v) = app.first_project("stage=construction").await;
+    let too_much = "922337203685477.5807";
     let (status, e) = admin
-        .send(
-            "POST",
+        .post(
             &format!("/api/v1/projects/{id}/reports"),
-            Some(json!({"period_kind": "month", "period_start": "2019-12-01", "body": "x", "investment": "922337203685477.5807"})),
-            true,
+            json!({"period_kind": "month", "period_start": "2019-12-01", "body": "x", "investment": too_much}),
         )
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_money")), "{e}");
-    let (status, e) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "total_investment": "922337203685477.5807"})),
-            true,
-        )
-        .await;
+    let project = format!("/api/v1/projects/{id}");
+    let (status, e) = admin.patch(&project, json!({"version": v, "total_investment": too_much})).await;
     assert_eq!(status, 400, "{e}");
     // The most one value may hold is accepted, and every page still adds up.
     let (status, e) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "total_investment": "100000000万元"})),
-            true,
-        )
+        .patch(&project, json!({"version": v, "total_investment": "100000000万元"}))
         .await;
     assert_eq!(status, 200, "{e}");
     for p in ["/", "/reports/monthly/2019-12", "/map", "/projects", "/battle-map"] {
@@ -186,42 +155,17 @@ async fn money_past_its_bound_is_refused_and_pages_stay_up() {
 async fn a_reenabled_user_gets_no_old_token_back() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
-    let (status, t) = editor.send("POST", "/api/v1/tokens", Some(json!({"name": "周报脚本"})), true).await;
-    assert_eq!(status, 201, "{t}");
-    let token = t["token"].as_str().unwrap().to_string();
-    let use_token = || async {
-        reqwest::Client::new()
-            .get(format!("{}/api/v1/projects?limit=1", app.base))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
-    assert_eq!(use_token().await, 200);
+    let (token, _) = editor.create_token("周报脚本").await;
+    let token = token.as_str();
     let admin = app.login("admin").await;
     let user = app.store.user_by_username("haimen").await.unwrap().unwrap();
-    let (status, e) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{}", user.id),
-            Some(json!({"version": user.version, "active": false})),
-            true,
-        )
-        .await;
+    let path = format!("/api/v1/users/{}", user.id);
+    let (status, e) = admin.patch(&path, json!({"version": user.version, "active": false})).await;
     assert_eq!(status, 200, "{e}");
-    assert_eq!(use_token().await, 401);
-    let (status, e) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{}", user.id),
-            Some(json!({"version": user.version + 1, "active": true})),
-            true,
-        )
-        .await;
+    assert_eq!(token_status(&app.base, token).await, 401);
+    let (status, e) = admin.patch(&path, json!({"version": user.version + 1, "active": true})).await;
     assert_eq!(status, 200, "{e}");
-    assert_eq!(use_token().await, 401, "the old token stays revoked");
+    assert_eq!(token_status(&app.base, token).await, 401, "the old token stays revoked");
 }
 
 /// A temporary password opens only the way to change it, through the API as through the pages.
@@ -229,57 +173,26 @@ async fn a_reenabled_user_gets_no_old_token_back() {
 async fn a_temporary_password_must_be_changed_before_anything_else() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (status, u) = admin
-        .send(
-            "POST",
-            "/api/v1/users",
-            Some(json!({"username": "linshi", "display_name": "临时", "role": "unit_editor", "unit_id": 1, "password": "Jiaojiang2019x"})),
-            true,
-        )
-        .await;
-    assert_eq!(status, 201, "{u}");
-    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2019x")
-        .await
-        .expect("signs in");
-    let (status, e) = s.get("/api/v1/projects?limit=1").await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("password_change_required")),
-        "{e}"
-    );
-    let (status, e) = s
-        .send("PATCH", "/api/v1/projects/1", Some(json!({"version": 1, "name": "x"})), true)
-        .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("password_change_required")),
-        "{e}"
-    );
-    let page = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/projects", app.base))
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
+    let user = json!({"username": "linshi", "display_name": "临时", "role": "unit_editor", "unit_id": 1, "password": "Jiaojiang2019x"});
+    admin.post_json_expect("/api/v1/users", user, 201).await;
+    let s = app.sign_in_as("linshi", "Jiaojiang2019x").await;
+    for (status, e) in [
+        s.get("/api/v1/projects?limit=1").await,
+        s.patch("/api/v1/projects/1", json!({"version": 1, "name": "x"})).await,
+    ] {
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (403, Some("password_change_required")),
+            "{e}"
+        );
+    }
+    let page = s.response("/projects").await;
     assert_eq!(page.status().as_u16(), 303);
     assert_eq!(page.headers()["location"], "/account");
     assert_eq!(s.page("/account").await.0, 200);
     assert_eq!(s.get("/api/v1/auth/me").await.0, 200);
-    let (status, _) = s
-        .send(
-            "POST",
-            "/api/v1/auth/password",
-            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})),
-            true,
-        )
-        .await;
-    assert_eq!(status, 204);
-    let s = crate::helpers::login(&app.base, "linshi", "Jiaojiang2020y")
-        .await
-        .expect("signs in again");
+    assert_eq!(s.change_password("Jiaojiang2019x", "Jiaojiang2020y").await, 204);
+    let s = app.sign_in_as("linshi", "Jiaojiang2020y").await;
     assert_eq!(s.get("/api/v1/projects?limit=1").await.0, 200);
     assert!(!app.store.user_by_username("linshi").await.unwrap().unwrap().must_change_password);
 }

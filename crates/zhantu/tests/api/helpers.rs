@@ -1,8 +1,10 @@
-//! Starting the app for tests.
+//! Starting the app for tests, and the steps the tests share.
 //!
-//! `demo_app()` is one server per test binary over a fresh demo database, for tests that only
+//! `demo_base()` is one server per test binary over a fresh demo database, for tests that only
 //! read. `spawn_app()` gives a test its own fresh database and server (for tests that write).
-//! Both bind port 0 on loopback.
+//! Both bind port 0 on loopback. A `TestApp` reads as the administrator (API token), signs
+//! users in, downloads files, runs the CLI and queries its database; a `Session` is a signed-in
+//! browser (cookie and CSRF token) that reads, writes JSON, posts forms and reports nodes.
 
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -28,11 +30,66 @@ impl TestApp {
     pub async fn login(&self, username: &str) -> Session {
         login(&self.base, username, zhantu_web::users::DEMO_PASSWORD).await.expect("login")
     }
+    /// Signs in with a password of the test's own (a new user's, say).
+    pub async fn sign_in_as(&self, username: &str, password: &str) -> Session {
+        login(&self.base, username, password).await.expect("sign in")
+    }
+    /// A new unit editor of `unit_id`, created by the administrator with a temporary password
+    /// that the editor replaces with its own before working (as it must), signed in.
+    pub async fn create_editor(&self, username: &str, unit_id: &Value) -> Session {
+        let admin = self.login("admin").await;
+        let body = serde_json::json!({"username": username, "display_name": "单位填报员", "role": "unit_editor", "unit_id": unit_id, "password": "Jiaojiang2019x"});
+        admin.post_json_expect("/api/v1/users", body, 201).await;
+        let temporary = self.sign_in_as(username, "Jiaojiang2019x").await;
+        assert_eq!(temporary.change_password("Jiaojiang2019x", "Jiaojiang2020y").await, 204);
+        self.sign_in_as(username, "Jiaojiang2020y").await
+    }
+    /// The first project of `list` (a page of the registry) whose detail `pick` takes: what it
+    /// took from it.
+    pub async fn first_project_where<T>(&self, list: &Value, pick: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        for p in list["items"].as_array().expect("a page of projects") {
+            let (_, detail) = self.get(&format!("/api/v1/projects/{}", p["id"])).await;
+            if let Some(found) = pick(&detail) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    /// The id and version of the first project a registry query (`stage=construction`, say,
+    /// or none) lists.
+    pub async fn first_project(&self, query: &str) -> (i64, i64) {
+        let path = match query {
+            "" => "/api/v1/projects?limit=1".to_string(),
+            q => format!("/api/v1/projects?{q}&limit=1"),
+        };
+        let (status, page) = self.get(&path).await;
+        assert_eq!(status, 200, "{page}");
+        id_version(&page["items"][0])
+    }
+    /// A file or page as the administrator downloads it (API token).
+    pub async fn download(&self, path: &str) -> Download {
+        download(&self.base, path).await
+    }
+    /// Runs the `zhantu` binary on this app's database (`--database` appended).
+    pub fn zhantu(&self, args: &[&str]) -> std::process::Output {
+        zhantu(&[args, &["--database", &self.url]].concat())
+    }
     pub async fn audit_count(&self) -> i64 {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+        self.scalar("SELECT COUNT(*) FROM audit_log").await
+    }
+    /// The one whole number a query of the database answers (a count, an id).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(self.store.pool())
             .await
-            .unwrap()
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+    /// Changes the database behind the app's back (what a test sets up, or tampers with).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(self.store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
 
@@ -44,6 +101,135 @@ pub async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
     let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON from {url}: {body}"));
     (status, json)
 }
+
+/// A file or page fetched with the administrator's API token: its status, headers and bytes.
+pub struct Download {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Download {
+    pub fn content_type(&self) -> &str {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("UTF-8 text")
+    }
+}
+
+/// A client that shows a redirect instead of following it, as the tests of where a page
+/// leads need.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A response's status and JSON body (null where the body is not JSON).
+pub async fn answer(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The element of a JSON array whose `field` equals `value`.
+pub fn find_by<'a, V>(list: &'a Value, field: &str, value: V) -> &'a Value
+where
+    Value: PartialEq<V>,
+{
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .find(|x| x[field] == value)
+        .unwrap_or_else(|| panic!("no element with this {field} in {list}"))
+}
+
+/// The sum of a whole-number `field` over a JSON array.
+pub fn sum_of(list: &Value, field: &str) -> i64 {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|x| x[field].as_i64().unwrap_or_else(|| panic!("no whole {field} in {x}")))
+        .sum()
+}
+
+/// GET with the administrator's API token, following no redirect; the body as bytes.
+pub async fn download(base: &str, path: &str) -> Download {
+    let resp = no_redirects()
+        .get(format!("{base}{path}"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("request");
+    Download {
+        status: resp.status().as_u16(),
+        headers: resp.headers().clone(),
+        body: resp.bytes().await.expect("body").to_vec(),
+    }
+}
+
+/// The importer's upload form: the file, and the form's other fields.
+pub fn import_form(bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> reqwest::multipart::Form {
+    let file = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let mut f = reqwest::multipart::Form::new().part("file", file);
+    for (k, v) in fields {
+        f = f.text(k.to_string(), v.to_string());
+    }
+    f
+}
+
+/// Uploads a file to the importer as the administrator (API token).
+pub async fn upload_import(base: &str, bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/api/v1/imports"))
+        .bearer_auth(ADMIN_TOKEN)
+        .multipart(import_form(bytes, name, fields))
+        .send()
+        .await
+        .expect("the server answers");
+    answer(resp).await
+}
+
+/// Runs the `zhantu` binary with these arguments and waits for it.
+pub fn zhantu(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
+        .args(args)
+        .output()
+        .expect("run zhantu")
+}
+
+/// The status of a GET of one project page with an API token (200 while the token is valid).
+pub async fn token_status(base: &str, token: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{base}/api/v1/projects?limit=1"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}
+
+/// The first item of a list (`{"items": [...]}`) that belongs to a unit other than 海门街道,
+/// the unit of the demo's unit editor `haimen` and viewer `chakan`.
+pub fn of_another_unit(list: &Value) -> Value {
+    list["items"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|x| x["unit"]["name"] != "海门街道")
+        .unwrap_or_else(|| panic!("an item of another unit than 海门街道 in {list}"))
+        .clone()
+}
+
+/// A record's id and version.
+pub fn id_version(v: &Value) -> (i64, i64) {
+    (v["id"].as_i64().expect("id"), v["version"].as_i64().expect("version"))
+}
+
+/// A tiny but real PNG (1×1, red), for a node's evidence.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
 
 /// A browser-like session: the session cookie and its CSRF token.
 #[derive(Clone)]
@@ -99,6 +285,76 @@ impl Session {
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send("GET", path, None, false).await
     }
+    /// POSTs JSON with the CSRF header, as the pages' scripts do.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("POST", path, Some(body), true).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("PATCH", path, Some(body), true).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("PUT", path, Some(body), true).await
+    }
+    /// DELETE (no body) with the CSRF header.
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send("DELETE", path, None, true).await
+    }
+    /// POSTs JSON and asserts the status; the answer.
+    pub async fn post_json_expect(&self, path: &str, body: Value, status: u16) -> Value {
+        let (got, r) = self.post(path, body.clone()).await;
+        assert_eq!(got, status, "POST {path} {body}: {r}");
+        r
+    }
+    /// Creates an API token for itself and sees it open the API: the token and the answer
+    /// (`token`, `info`).
+    pub async fn create_token(&self, name: &str) -> (String, Value) {
+        let t = self
+            .post_json_expect("/api/v1/tokens", serde_json::json!({ "name": name }), 201)
+            .await;
+        let token = t["token"].as_str().expect("the token, shown once").to_string();
+        assert_eq!(token_status(&self.base, &token).await, 200, "a new token works");
+        (token, t)
+    }
+    /// Posts an HTML form with its CSRF token and asserts the status; the body.
+    pub async fn post_form_expect(&self, path: &str, fields: &Value, status: u16) -> String {
+        let (got, body) = self.post_form(path, fields, true).await;
+        assert_eq!(got, status, "POST {path} {fields}: {body}");
+        body
+    }
+    /// Changes its own password: the status.
+    pub async fn change_password(&self, current: &str, new: &str) -> u16 {
+        let body = serde_json::json!({ "current_password": current, "new_password": new });
+        self.post("/api/v1/auth/password", body).await.0
+    }
+    /// Reports a node done with one file of evidence (multipart, as the project page does).
+    pub async fn report_node(&self, node: i64, version: i64, date: &str, note: &str, file: (&str, &[u8])) -> (u16, Value) {
+        let form = reqwest::multipart::Form::new()
+            .text("version", version.to_string())
+            .text("actual_on", date.to_string())
+            .text("note", note.to_string())
+            .part(
+                "evidence",
+                reqwest::multipart::Part::bytes(file.1.to_vec()).file_name(file.0.to_string()),
+            );
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/v1/nodes/{node}/report", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        answer(resp).await
+    }
+    /// GETs a path as the browser does, but showing a redirect instead of following it.
+    pub async fn response(&self, path: &str) -> reqwest::Response {
+        no_redirects()
+            .get(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("request")
+    }
     /// GETs a page: its status and HTML.
     pub async fn page(&self, path: &str) -> (u16, String) {
         let resp = reqwest::Client::new()
@@ -124,10 +380,7 @@ impl Session {
         if csrf {
             form.push(("csrf_token".into(), self.csrf.clone()));
         }
-        let resp = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        let resp = no_redirects()
             .post(format!("{}{}", self.base, path))
             .header("cookie", &self.cookie)
             .form(&form)

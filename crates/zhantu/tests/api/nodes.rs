@@ -1,31 +1,11 @@
 //! The weekly work of a unit: a node reported done with a photo, verified by the coordinator,
 //! the light turning green, both steps in the audit trail; a date change waiting for approval.
 
-use crate::helpers::{Session, TestApp, spawn_app};
+use crate::helpers::{PNG, Session, TestApp, find_by, id_version, spawn_app};
 use serde_json::{Value, json};
 
-/// A tiny but real PNG (1×1, red).
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
-
 async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &[u8])) -> (u16, Value) {
-    let form = reqwest::multipart::Form::new()
-        .text("version", version.to_string())
-        .text("actual_on", date.to_string())
-        .text("note", "现场已完成，附照片")
-        .part(
-            "evidence",
-            reqwest::multipart::Part::bytes(file.1.to_vec()).file_name(file.0.to_string()),
-        );
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/nodes/{node}/report", s.base))
-        .header("cookie", &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.report_node(node, version, date, "现场已完成，附照片", file).await
 }
 
 /// A project lit by one thing only: its next open node (every later node on track). Returns
@@ -55,15 +35,8 @@ async fn lit_by_its_next_node(app: &TestApp) -> (Value, Value, Session) {
             && lit[0].contains(open[0]["name"].as_str().unwrap())
             && open[1..].iter().all(|n| n["light"] == "green")
         {
-            let admin = app.login("admin").await;
             let username = format!("unit{}", detail["unit"]["id"]);
-            let body = json!({"username": username, "display_name": "单位填报员", "role": "unit_editor", "unit_id": detail["unit"]["id"], "password": "Jiaojiang2019x"});
-            assert_eq!(admin.send("POST", "/api/v1/users", Some(body), true).await.0, 201);
-            // An administrator's password is temporary: the editor sets its own first.
-            let temporary = crate::helpers::login(&app.base, &username, "Jiaojiang2019x").await.unwrap();
-            let change = json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"});
-            assert_eq!(temporary.send("POST", "/api/v1/auth/password", Some(change), true).await.0, 204);
-            let editor = crate::helpers::login(&app.base, &username, "Jiaojiang2020y").await.unwrap();
+            let editor = app.create_editor(&username, &detail["unit"]["id"]).await;
             return (detail.clone(), open[0].clone(), editor);
         }
     }
@@ -75,11 +48,8 @@ async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
     let (project, node, editor) = lit_by_its_next_node(&app).await;
-    let (pid, nid, v) = (
-        project["id"].as_i64().unwrap(),
-        node["id"].as_i64().unwrap(),
-        node["version"].as_i64().unwrap(),
-    );
+    let pid = project["id"].as_i64().unwrap();
+    let (nid, v) = id_version(&node);
     assert_ne!(project["light"], "green");
 
     // Content, not the name, decides what a file is.
@@ -95,14 +65,8 @@ async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
         .filter(|n| n["status"] == "open")
         .nth(1)
         .unwrap();
-    let (status, e) = report(
-        &editor,
-        later["id"].as_i64().unwrap(),
-        later["version"].as_i64().unwrap(),
-        "2019-12-30",
-        ("现场.png", PNG),
-    )
-    .await;
+    let (later, later_version) = id_version(later);
+    let (status, e) = report(&editor, later, later_version, "2019-12-30", ("现场.png", PNG)).await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("前置节点"), "{e}");
 
@@ -112,26 +76,14 @@ async fn a_node_is_closed_out_in_two_steps_and_the_light_turns_green() {
     let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
     let evidence = &n["evidence"][0];
     assert_eq!(evidence["content_type"], "image/png");
-    let file = reqwest::Client::new()
-        .get(format!("{}/api/v1/evidence/{}", app.base, evidence["id"]))
-        .header("cookie", &editor.cookie)
-        .send()
-        .await
-        .unwrap();
+    let file = editor.response(&format!("/api/v1/evidence/{}", evidence["id"])).await;
     assert_eq!(file.bytes().await.unwrap().as_ref(), PNG, "the evidence comes back byte for byte");
 
     // The unit cannot verify its own report; the coordinator can.
+    let verify = format!("/api/v1/nodes/{nid}/verify");
     let body = json!({"version": v + 1, "approve": true});
-    assert_eq!(
-        editor
-            .send("POST", &format!("/api/v1/nodes/{nid}/verify"), Some(body.clone()), true)
-            .await
-            .0,
-        403
-    );
-    let (status, r) = coordinator
-        .send("POST", &format!("/api/v1/nodes/{nid}/verify"), Some(body), true)
-        .await;
+    assert_eq!(editor.post(&verify, body.clone()).await.0, 403);
+    let (status, r) = coordinator.post(&verify, body).await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["node"]["status"], "closed");
 
@@ -153,24 +105,13 @@ async fn a_report_can_be_sent_back_with_a_reason() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
     let (_, node, editor) = lit_by_its_next_node(&app).await;
-    let (nid, v) = (node["id"].as_i64().unwrap(), node["version"].as_i64().unwrap());
+    let (nid, v) = id_version(&node);
     assert_eq!(report(&editor, nid, v, "2019-12-30", ("现场.png", PNG)).await.0, 200);
-    let (status, _) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({"version": v + 1, "approve": false})),
-            true,
-        )
-        .await;
+    let verify = format!("/api/v1/nodes/{nid}/verify");
+    let (status, _) = coordinator.post(&verify, json!({"version": v + 1, "approve": false})).await;
     assert_eq!(status, 400, "sending back needs a reason");
     let (status, r) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({"version": v + 1, "approve": false, "reason": "照片看不出主体结顶"})),
-            true,
-        )
+        .post(&verify, json!({"version": v + 1, "approve": false, "reason": "照片看不出主体结顶"}))
         .await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -185,77 +126,31 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let editor = app.login("haimen").await;
     let coordinator = app.login("fgj").await;
     let (_, page) = editor.get("/api/v1/projects?limit=500").await;
-    let mut found = None;
-    for item in page["items"].as_array().unwrap() {
-        let (_, p) = app.get(&format!("/api/v1/projects/{}", item["id"])).await;
-        if let Some(n) = p["nodes"]
+    let overdue = |p: &Value| {
+        let n = p["nodes"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|n| n["light"] == "red" && n["status"] == "open")
-        {
-            found = Some((item["id"].as_i64().unwrap(), n.clone()));
-            break;
-        }
-    }
-    let (pid, node) = found.expect("an overdue node in 海门街道");
+            .find(|n| n["light"] == "red" && n["status"] == "open")?;
+        Some((p["id"].as_i64().unwrap(), n.clone()))
+    };
+    let (pid, node) = app.first_project_where(&page, overdue).await.expect("an overdue node in 海门街道");
     let nid = node["id"].as_i64().unwrap();
     let path = format!("/api/v1/nodes/{nid}/date-change");
 
-    let (status, e) = editor
-        .send(
-            "POST",
-            &path,
-            Some(json!({"new_planned_on": "2020-03-31", "reason_code": "whim", "reason_text": "想改"})),
-            true,
-        )
-        .await;
+    let change = |on: &str, code: &str, text: &str| json!({"new_planned_on": on, "reason_code": code, "reason_text": text});
+    let (status, e) = editor.post(&path, change("2020-03-31", "whim", "想改")).await;
     assert_eq!(status, 400, "the reason comes from the list: {e}");
-    let (status, r) = editor
-        .send(
-            "POST",
-            &path,
-            Some(json!({"new_planned_on": "2020-03-31", "reason_code": "land", "reason_text": "征迁协议尚未签订"})),
-            true,
-        )
+    let r = editor
+        .post_json_expect(&path, change("2020-03-31", "land", "征迁协议尚未签订"), 201)
         .await;
-    assert_eq!(status, 201, "{r}");
-    let change = r["date_change"]["id"].as_i64().unwrap();
     let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
     assert_eq!(n["node"]["planned_on"], node["planned_on"], "nothing moves before approval");
-    assert_eq!(
-        editor
-            .send(
-                "POST",
-                &path,
-                Some(json!({"new_planned_on": "2020-04-30", "reason_code": "land", "reason_text": "再改"})),
-                true
-            )
-            .await
-            .0,
-        409
-    );
-    assert_eq!(
-        editor
-            .send(
-                "POST",
-                &format!("/api/v1/date-changes/{change}/decide"),
-                Some(json!({"approve": true})),
-                true
-            )
-            .await
-            .0,
-        403
-    );
+    assert_eq!(editor.post(&path, change("2020-04-30", "land", "再改")).await.0, 409);
+    let decide = format!("/api/v1/date-changes/{}/decide", r["date_change"]["id"]);
+    assert_eq!(editor.post(&decide, json!({"approve": true})).await.0, 403);
 
-    let (status, r) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/date-changes/{change}/decide"),
-            Some(json!({"approve": true, "note": "同意"})),
-            true,
-        )
-        .await;
+    let (status, r) = coordinator.post(&decide, json!({"approve": true, "note": "同意"})).await;
     assert_eq!(status, 200, "{r}");
     let (_, n) = editor.get(&format!("/api/v1/nodes/{nid}")).await;
     assert_eq!(n["node"]["planned_on"], "2020-03-31");
@@ -263,7 +158,7 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     let versions = n["date_changes"].as_array().unwrap();
     assert_eq!((versions.len(), versions[0]["status"].as_str()), (1, Some("approved")));
     let (_, p2) = app.get(&format!("/api/v1/projects/{pid}")).await;
-    let moved = p2["nodes"].as_array().unwrap().iter().find(|n| n["id"] == nid).unwrap();
+    let moved = find_by(&p2["nodes"], "id", nid);
     assert_ne!(moved["light"], "red", "the light follows the new plan: {moved}");
 
     // The schedule now has two versions: the baseline and the approved change, comparable.
@@ -274,13 +169,7 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     assert!(versions[0]["change"].is_null());
     assert_eq!(versions[1]["change"]["approved_by"], "fgj");
     assert!(versions[1]["change"]["reason"].as_str().unwrap().contains("征迁协议尚未签订"));
-    let shift = sched["compare"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["node_id"] == nid)
-        .unwrap()
-        .clone();
+    let shift = find_by(&sched["compare"]["nodes"], "node_id", nid).clone();
     assert_eq!(
         (shift["from"].clone(), shift["to"].as_str()),
         (node["baseline_on"].clone(), Some("2020-03-31"))
@@ -290,13 +179,7 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     assert_eq!(shift["days"].as_i64().unwrap(), expected);
     let (status, e) = editor.get(&format!("/api/v1/projects/{pid}/schedule?from=0&to=7")).await;
     assert_eq!(status, 400, "{e}");
-    let resp = reqwest::Client::new()
-        .get(format!("{}/projects/{pid}", app.base))
-        .header("cookie", &editor.cookie)
-        .send()
-        .await
-        .unwrap();
-    let html = resp.text().await.unwrap();
+    let (_, html) = editor.page(&format!("/projects/{pid}")).await;
     assert!(
         html.contains("计划版本") && html.contains("征迁协议尚未签订"),
         "the project page shows the versions"
@@ -306,20 +189,14 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
 #[tokio::test]
 async fn the_lights_job_runs_on_demand_and_records_its_run() {
     let app = spawn_app().await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(["job", "run", "lights", "--database", &app.url])
-        .output()
-        .unwrap();
+    let out = app.zhantu(&["job", "run", "lights"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("亮灯已重算") && text.contains("变化 0 处"),
         "nothing changed since the load: {text}"
     );
-    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let runs = app.scalar("SELECT COUNT(*) FROM light_runs").await;
     assert_eq!(runs, 2, "the load and the manual run");
     // Every lit project explains itself; the figures count the same lights the registry shows.
     let (_, red) = app.get("/api/v1/projects?light=red&limit=500").await;
@@ -327,14 +204,9 @@ async fn the_lights_job_runs_on_demand_and_records_its_run() {
         assert!(p["light_reason"].as_str().unwrap().starts_with("红灯："), "{p}");
     }
     let (_, f) = app.get("/api/v1/figures?year=2019").await;
-    let red_count = f["lights"].as_array().unwrap().iter().find(|l| l["light"] == "red").unwrap()["projects"]
-        .as_i64()
-        .unwrap();
+    let red_count = find_by(&f["lights"], "light", "red")["projects"].as_i64().unwrap();
     assert_eq!(red_count, red["total"].as_i64().unwrap());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(["job", "run", "nothing", "--database", &app.url])
-        .output()
-        .unwrap();
+    let out = app.zhantu(&["job", "run", "nothing"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("可用的任务为 lights"));
 }
 
@@ -347,23 +219,14 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
     let pid = mine["items"][0]["id"].as_i64().unwrap();
     let path = format!("/api/v1/projects/{pid}/reports");
     let (status, e) = editor
-        .send(
-            "POST",
-            &path,
-            Some(json!({"period_kind": "week", "period_start": "2019-12-25", "body": "周报"})),
-            true,
-        )
+        .post(&path, json!({"period_kind": "week", "period_start": "2019-12-25", "body": "周报"}))
         .await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("星期一"), "{e}");
     let (status, r) = editor
-        .send(
-            "POST",
+        .post(
             &path,
-            Some(
-                json!({"period_kind": "month", "period_start": "2019-12-01", "body": "主体结构施工，完成三层", "investment": "123.45万元"}),
-            ),
-            true,
+            json!({"period_kind": "month", "period_start": "2019-12-01", "body": "主体结构施工，完成三层", "investment": "123.45万元"}),
         )
         .await;
     assert_eq!(status, 201, "{r}");
@@ -385,12 +248,7 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
 
     // Problems met in the period become problems of the project's unit, linked to the report.
     let (status, r) = editor
-        .send(
-            "POST",
-            &path,
-            Some(json!({"period_kind": "week", "period_start": "2019-12-23", "body": "桩基施工", "problems": "用地：红线外征迁未完成\n施工用电接入慢"})),
-            true,
-        )
+        .post(&path, json!({"period_kind": "week", "period_start": "2019-12-23", "body": "桩基施工", "problems": "用地：红线外征迁未完成\n施工用电接入慢"}))
         .await;
     assert_eq!(status, 201, "{r}");
     let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
@@ -407,25 +265,19 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
             .any(|x| x["category"] == "其他" && x["description"] == "施工用电接入慢")
     );
     let (status, e) = editor
-        .send(
-            "POST",
+        .post(
             &path,
-            Some(json!({"period_kind": "week", "period_start": "2019-12-16", "body": "x", "problems": [{"category": "用地"}]})),
-            true,
+            json!({"period_kind": "week", "period_start": "2019-12-16", "body": "x", "problems": [{"category": "用地"}]}),
         )
         .await;
     assert_eq!(status, 400, "{e}");
 
-    let (status, _) = coordinator
-        .send("POST", "/api/v1/periods/2019/12/lock", Some(json!({})), true)
-        .await;
+    let (status, _) = coordinator.post("/api/v1/periods/2019/12/lock", json!({})).await;
     assert_eq!(status, 200);
     let (status, e) = editor
-        .send(
-            "POST",
+        .post(
             &path,
-            Some(json!({"period_kind": "month", "period_start": "2019-12-01", "body": "改数", "investment": 999})),
-            true,
+            json!({"period_kind": "month", "period_start": "2019-12-01", "body": "改数", "investment": 999}),
         )
         .await;
     assert_eq!(status, 400);
@@ -436,28 +288,17 @@ async fn reports_feed_the_month_and_a_closed_month_is_locked() {
 async fn projects_pause_and_resume_with_a_reason() {
     let app = spawn_app().await;
     let coordinator = app.login("fgj").await;
-    let (_, page) = app.get("/api/v1/projects?stage=preparation&limit=1").await;
-    let (pid, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (pid, v) = app.first_project("stage=preparation").await;
     let path = format!("/api/v1/projects/{pid}/pause");
     assert_eq!(
-        coordinator.send("POST", &path, Some(json!({"version": v})), true).await.0,
+        coordinator.post(&path, json!({"version": v})).await.0,
         400,
         "a pause needs a reason"
     );
-    let (status, r) = coordinator
-        .send("POST", &path, Some(json!({"version": v, "reason": "投资方调整产品方案"})), true)
-        .await;
+    let (status, r) = coordinator.post(&path, json!({"version": v, "reason": "投资方调整产品方案"})).await;
     assert_eq!(status, 200, "{r}");
     let (status, r) = coordinator
-        .send(
-            "POST",
-            &format!("/api/v1/projects/{pid}/resume"),
-            Some(json!({"version": v + 1})),
-            true,
-        )
+        .post(&format!("/api/v1/projects/{pid}/resume"), json!({"version": v + 1}))
         .await;
     assert_eq!(status, 200, "{r}");
     let (_, p) = app.get(&format!("/api/v1/projects/{pid}")).await;
@@ -485,15 +326,13 @@ async fn the_administrator_edits_the_rules_as_data() {
     for r in next["rules"].as_array_mut().unwrap() {
         r["enabled"] = json!(false);
     }
-    let (status, r) = admin.send("PUT", "/api/v1/rules", Some(next.clone()), true).await;
+    let (status, r) = admin.put("/api/v1/rules", next.clone()).await;
     assert_eq!(status, 200, "{r}");
     let (_, red) = app.get("/api/v1/projects?light=red").await;
     assert_eq!(red["total"], 0, "lights were recomputed with the new rules");
-    let (status, _) = admin.send("PUT", "/api/v1/rules", Some(next), true).await;
+    let (status, _) = admin.put("/api/v1/rules", next).await;
     assert_eq!(status, 409, "the same version twice is a stale edit");
-    let (status, e) = admin
-        .send("PUT", "/api/v1/rules", Some(json!({"version": version + 2, "rules": "nope"})), true)
-        .await;
+    let (status, e) = admin.put("/api/v1/rules", json!({"version": version + 2, "rules": "nope"})).await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("亮灯规则"), "{e}");
     let (_, rules) = admin.get("/api/v1/rules").await;
@@ -537,19 +376,13 @@ async fn a_new_project_is_broken_into_nodes_from_its_template() {
     // life; here its nodes are removed directly.
     let (_, mine) = editor.get("/api/v1/projects?stage=reserve&limit=1").await;
     let pid = mine["items"][0]["id"].as_i64().unwrap();
-    for sql in [
-        "DELETE FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = $1)",
-        "DELETE FROM nodes WHERE project_id = $1",
-    ] {
-        sqlx::query(sql).bind(pid).execute(app.store.pool()).await.unwrap();
-    }
+    app.execute(&format!(
+        "DELETE FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = {pid})"
+    ))
+    .await;
+    app.execute(&format!("DELETE FROM nodes WHERE project_id = {pid}")).await;
     let (status, r) = editor
-        .send(
-            "POST",
-            &format!("/api/v1/projects/{pid}/plan"),
-            Some(json!({"first_on": "2020-02-03"})),
-            true,
-        )
+        .post(&format!("/api/v1/projects/{pid}/plan"), json!({"first_on": "2020-02-03"}))
         .await;
     assert_eq!(status, 201, "{r}");
     assert!(r["nodes"].as_i64().unwrap() >= 8);
@@ -569,12 +402,7 @@ async fn a_new_project_is_broken_into_nodes_from_its_template() {
         "approval steps go to the departments"
     );
     let (status, _) = editor
-        .send(
-            "POST",
-            &format!("/api/v1/projects/{pid}/plan"),
-            Some(json!({"first_on": "2020-02-03"})),
-            true,
-        )
+        .post(&format!("/api/v1/projects/{pid}/plan"), json!({"first_on": "2020-02-03"}))
         .await;
     assert_eq!(status, 409, "a plan is made once, then adjusted");
 
@@ -582,21 +410,14 @@ async fn a_new_project_is_broken_into_nodes_from_its_template() {
     let n = &nodes[1];
     let path = format!("/api/v1/nodes/{}", n["id"]);
     let (status, e) = editor
-        .send(
-            "PATCH",
-            &path,
-            Some(json!({"version": n["version"], "planned_on": "2020-12-31"})),
-            true,
-        )
+        .patch(&path, json!({"version": n["version"], "planned_on": "2020-12-31"}))
         .await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("改期申请"), "{e}");
     let (status, r) = editor
-        .send(
-            "PATCH",
+        .patch(
             &path,
-            Some(json!({"version": n["version"], "forecast_on": "2020-03-20", "name": "项目赋码备案"})),
-            true,
+            json!({"version": n["version"], "forecast_on": "2020-03-20", "name": "项目赋码备案"}),
         )
         .await;
     assert_eq!(status, 200, "{r}");
@@ -627,7 +448,7 @@ async fn a_lights_run_fills_the_inboxes() {
         .expect("node_due rule");
     assert!(node_due["red_after_days_overdue"].is_number(), "{node_due}");
     node_due["red_after_days_overdue"] = json!(0);
-    let (status, r) = admin.send("PUT", "/api/v1/rules", Some(next), true).await;
+    let (status, r) = admin.put("/api/v1/rules", next).await;
     assert_eq!(status, 200, "{r}");
     let (_, inbox) = coordinator.get("/api/v1/notifications?unread=1").await;
     let items = inbox["items"].as_array().unwrap();
@@ -681,22 +502,10 @@ async fn the_daily_digest_goes_to_the_group_robot() {
     let admin = app.login("admin").await;
     let (url, got) = robot_stub().await;
     let (status, e) = admin
-        .send(
-            "PUT",
-            "/api/v1/settings/webhook",
-            Some(json!({"url": "ftp://x", "kind": "wecom"})),
-            true,
-        )
+        .put("/api/v1/settings/webhook", json!({"url": "ftp://x", "kind": "wecom"}))
         .await;
     assert_eq!(status, 400, "{e}");
-    let (status, _) = admin
-        .send(
-            "PUT",
-            "/api/v1/settings/webhook",
-            Some(json!({"url": url, "kind": "dingtalk"})),
-            true,
-        )
-        .await;
+    let (status, _) = admin.put("/api/v1/settings/webhook", json!({"url": url, "kind": "dingtalk"})).await;
     assert_eq!(status, 200);
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
         .args(["job", "run", "lights", "--database", &app.url])
@@ -792,44 +601,27 @@ async fn the_administrator_updates_a_years_holidays_and_the_lights_follow() {
     days.push(json!({"day": "2019-12-10", "kind": "off", "name": "台风停工"}));
     let admin = app.login("admin").await;
     let (status, r) = admin
-        .send(
-            "PUT",
-            "/api/v1/calendar/2019",
-            Some(json!({"revision": y["revision"], "days": days})),
-            true,
-        )
+        .put("/api/v1/calendar/2019", json!({"revision": y["revision"], "days": days}))
         .await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["saved"]["working_days"].as_i64().unwrap(), before - 1);
 
     // The old revision is now stale; a make-up day on a weekday is refused with the reason.
     let (status, e) = admin
-        .send(
-            "PUT",
-            "/api/v1/calendar/2019",
-            Some(json!({"revision": y["revision"], "days": days})),
-            true,
-        )
+        .put("/api/v1/calendar/2019", json!({"revision": y["revision"], "days": days}))
         .await;
     assert_eq!(status, 409, "{e}");
     let mut bad = days.clone();
     bad.push(json!({"day": "2019-12-11", "kind": "work", "name": "错"}));
     let (status, e) = admin
-        .send(
-            "PUT",
-            "/api/v1/calendar/2019",
-            Some(json!({"revision": r["saved"]["revision"], "days": bad})),
-            true,
-        )
+        .put("/api/v1/calendar/2019", json!({"revision": r["saved"]["revision"], "days": bad}))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("2019-12-11"), "{e}");
     let (status, _) = admin
-        .send(
-            "PUT",
+        .put(
             "/api/v1/calendar/2019",
-            Some(json!({"revision": r["saved"]["revision"], "days": [{"day": "2020-01-01", "kind": "off", "name": "元旦"}]})),
-            true,
+            json!({"revision": r["saved"]["revision"], "days": [{"day": "2020-01-01", "kind": "off", "name": "元旦"}]}),
         )
         .await;
     assert_eq!(status, 400);
@@ -837,17 +629,9 @@ async fn the_administrator_updates_a_years_holidays_and_the_lights_follow() {
     // Coordinators may read but not change it.
     let fgj = app.login("fgj").await;
     let (status, _) = fgj
-        .send(
-            "PUT",
-            "/api/v1/calendar/2019",
-            Some(json!({"revision": r["saved"]["revision"], "days": days})),
-            true,
-        )
+        .put("/api/v1/calendar/2019", json!({"revision": r["saved"]["revision"], "days": days}))
         .await;
     assert_eq!(status, 403);
-    let recomputed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM light_runs WHERE trigger_kind = 'calendar'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let recomputed = app.scalar("SELECT COUNT(*) FROM light_runs WHERE trigger_kind = 'calendar'").await;
     assert_eq!(recomputed, 1);
 }

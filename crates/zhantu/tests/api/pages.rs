@@ -2,42 +2,14 @@
 //! the order and paging of the registry, the language switch, and the content security
 //! policy (no inline script or style anywhere).
 
-use crate::helpers::{ADMIN_TOKEN, demo_base, fresh_demo_store, login};
+use crate::helpers::{Session, demo_base, download, fresh_demo_store, login};
 use std::collections::BTreeSet;
 use zhantu_store::{ProjectFilter, ProjectSort};
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// GET as the administrator: status, content type and body.
 async fn admin_page(path: &str) -> (u16, String, String) {
-    let resp = client()
-        .get(format!("{}{path}", demo_base()))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, ct, resp.text().await.unwrap())
-}
-
-async fn session_page(cookie: &str, path: &str) -> (u16, String) {
-    let resp = client()
-        .get(format!("{}{path}", demo_base()))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let d = download(demo_base(), path).await;
+    (d.status, d.content_type().to_string(), d.text())
 }
 
 /// Ids of the projects linked from a page (`href="/projects/123"`).
@@ -206,7 +178,7 @@ async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
     let viewer = login(demo_base(), "chakan", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let (_, _, everything) = admin_page("/battle-map").await;
     let all_ids = project_links(&everything);
-    let (status, mine) = session_page(&viewer.cookie, "/battle-map").await;
+    let (status, mine) = viewer.page("/battle-map").await;
     assert_eq!(status, 200);
     let my_ids = project_links(&mine);
     assert!(
@@ -215,41 +187,34 @@ async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
         my_ids.len(),
         all_ids.len()
     );
-    let (_, registry) = session_page(&viewer.cookie, "/projects?limit=500").await;
+    let (_, registry) = viewer.page("/projects?limit=500").await;
     assert_eq!(project_links(&registry), my_ids, "the registry and the battle map agree");
     let other = all_ids.difference(&my_ids).next().unwrap();
-    let (status, _) = session_page(&viewer.cookie, &format!("/projects/{other}")).await;
+    let (status, _) = viewer.page(&format!("/projects/{other}")).await;
     assert_eq!(status, 403);
     let mine_one = my_ids.iter().next().unwrap();
-    let (status, page) = session_page(&viewer.cookie, &format!("/projects/{mine_one}")).await;
+    let (status, page) = viewer.page(&format!("/projects/{mine_one}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("海门街道"));
-    let (_, cockpit) = session_page(&viewer.cookie, "/").await;
+    let (_, cockpit) = viewer.page("/").await;
     assert!(cockpit.contains("仅显示您所在单位及下属单位"));
 }
 
 #[tokio::test]
 async fn the_language_switch_remembers_the_choice() {
     let viewer = login(demo_base(), "lingdao", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
-    let resp = client()
-        .get(format!("{}/lang?to=en&back=/projects%3Flight%3Dred", demo_base()))
-        .header("cookie", &viewer.cookie)
-        .send()
-        .await
-        .unwrap();
+    let resp = viewer.response("/lang?to=en&back=/projects%3Flight%3Dred").await;
     assert_eq!(resp.status().as_u16(), 303);
     assert_eq!(resp.headers()["location"], "/projects?light=red");
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(set.starts_with("zhantu_lang=en;"), "{set}");
-    let cookies = format!("{}; zhantu_lang=en", viewer.cookie);
-    let (_, html) = session_page(&cookies, "/projects").await;
+    let english = Session {
+        cookie: format!("{}; zhantu_lang=en", viewer.cookie),
+        ..viewer.clone()
+    };
+    let (_, html) = english.page("/projects").await;
     assert!(html.contains("<html lang=\"en\">") && html.contains("Project registry"));
     // Off-site "back" targets are refused.
-    let resp = client()
-        .get(format!("{}/lang?to=zh-CN&back=//evil.example", demo_base()))
-        .header("cookie", &viewer.cookie)
-        .send()
-        .await
-        .unwrap();
+    let resp = viewer.response("/lang?to=zh-CN&back=//evil.example").await;
     assert_eq!(resp.headers()["location"], "/");
 }

@@ -1,28 +1,10 @@
 //! End-to-end tests of the pipeline area: attraction leads, groundbreaking batches, campaigns,
 //! supervision rounds and the land quota, each through the API with the roles it involves.
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, demo_base, demo_get, spawn_app};
+use crate::helpers::{TestApp, demo_base, demo_get, download, find_by, spawn_app, sum_of};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use zhantu_store::AuditCtx;
-
-/// A file as the administrator downloads it: status, content type, bytes.
-async fn get_bytes(base: &str, path: &str) -> (u16, String, Vec<u8>) {
-    let resp = reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (status, ct, resp.bytes().await.unwrap().to_vec())
-}
 
 fn arr(v: &Value) -> &Vec<Value> {
     v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))
@@ -36,19 +18,16 @@ async fn a_team(app: &TestApp) -> i64 {
 
 /// A project whose first open node (the next one to close) is named `name`: (project, node, node version).
 async fn project_with_next_node(app: &TestApp, name: &str) -> (i64, i64, i64) {
+    let next_is_open_and_named = |d: &Value| {
+        let mut nodes: Vec<&Value> = arr(&d["nodes"]).iter().filter(|n| n["status"] != "closed").collect();
+        nodes.sort_by_key(|n| n["seq"].as_i64().unwrap());
+        let n = nodes.first().filter(|n| n["name"] == name && n["status"] == "open")?;
+        Some((d["id"].as_i64().unwrap(), n["id"].as_i64().unwrap(), n["version"].as_i64().unwrap()))
+    };
     for stage in ["preparation", "signed", "reserve", "planning"] {
         let (_, page) = app.get(&format!("/api/v1/projects?stage={stage}&limit=500")).await;
-        for p in arr(&page["items"]) {
-            let id = p["id"].as_i64().unwrap();
-            let (_, d) = app.get(&format!("/api/v1/projects/{id}")).await;
-            let mut nodes: Vec<&Value> = arr(&d["nodes"]).iter().filter(|n| n["status"] != "closed").collect();
-            nodes.sort_by_key(|n| n["seq"].as_i64().unwrap());
-            if let Some(n) = nodes.first()
-                && n["name"] == name
-                && n["status"] == "open"
-            {
-                return (id, n["id"].as_i64().unwrap(), n["version"].as_i64().unwrap());
-            }
+        if let Some(found) = app.first_project_where(&page, next_is_open_and_named).await {
+            return found;
         }
     }
     panic!("no project whose next node is {name}");
@@ -72,12 +51,7 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     let team = a_team(&app).await;
     let fgj = app.login("fgj").await;
     let (status, lead) = fgj
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "测试新材料产业化", "investor": "测试新材料有限公司", "team_unit_id": team, "signed_amount": "52000万元", "foreign_usd": 1200, "source_region": "上海"})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "测试新材料产业化", "investor": "测试新材料有限公司", "team_unit_id": team, "signed_amount": "52000万元", "foreign_usd": 1200, "source_region": "上海"}))
         .await;
     assert_eq!(status, 201, "{lead}");
     assert_eq!(lead["stage"], "talks");
@@ -95,24 +69,17 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
 
     // Skipping 签约 is refused; so is a viewer, a leader and a unit editor of another unit.
     let (status, e) = fgj
-        .send(
-            "POST",
-            &path,
-            Some(stage(&lead, "landed", json!({"create_project_type": "industrial"}))),
-            true,
-        )
+        .post(&path, stage(&lead, "landed", json!({"create_project_type": "industrial"})))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("跳过签约"), "{e}");
     for who in ["chakan", "lingdao", "haimen"] {
         let s = app.login(who).await;
-        let (status, e) = s.send("POST", &path, Some(stage(&lead, "signed", json!({}))), true).await;
+        let (status, e) = s.post(&path, stage(&lead, "signed", json!({}))).await;
         assert_eq!(status, 403, "{who}: {e}");
     }
 
-    let (status, signed) = fgj
-        .send("POST", &path, Some(stage(&lead, "签约", json!({"on": "2019-12-20"}))), true)
-        .await;
+    let (status, signed) = fgj.post(&path, stage(&lead, "签约", json!({"on": "2019-12-20"}))).await;
     assert_eq!(status, 200, "{signed}");
     assert_eq!(
         (signed["stage"].as_str(), signed["signed_on"].as_str()),
@@ -120,31 +87,20 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     );
     // A stale version is a conflict; going back needs a reason; 落地 needs a project.
     let (status, e) = fgj
-        .send(
-            "POST",
-            &path,
-            Some(stage(&lead, "landed", json!({"create_project_type": "industrial"}))),
-            true,
-        )
+        .post(&path, stage(&lead, "landed", json!({"create_project_type": "industrial"})))
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{e}");
-    let (status, e) = fgj.send("POST", &path, Some(stage(&signed, "talks", json!({}))), true).await;
+    let (status, e) = fgj.post(&path, stage(&signed, "talks", json!({}))).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("理由"), "{e}");
-    let (status, e) = fgj.send("POST", &path, Some(stage(&signed, "landed", json!({}))), true).await;
+    let (status, e) = fgj.post(&path, stage(&signed, "landed", json!({}))).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("关联"), "{e}");
 
     let (status, landed) = fgj
-        .send(
-            "POST",
+        .post(
             &path,
-            Some(stage(
-                &signed,
-                "landed",
-                json!({"create_project_type": "industrial", "on": "2019-12-28"}),
-            )),
-            true,
+            stage(&signed, "landed", json!({"create_project_type": "industrial", "on": "2019-12-28"})),
         )
         .await;
     assert_eq!(status, 200, "{landed}");
@@ -160,34 +116,19 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     let (_, found) = app.get(&format!("/api/v1/projects?q={}", "测试新材料")).await;
     assert!(arr(&found["items"]).iter().any(|x| x["id"] == project), "{found}");
     // A landed lead cannot be dropped.
-    let (status, _) = fgj
-        .send("POST", &path, Some(stage(&landed, "dropped", json!({"reason": "x"}))), true)
-        .await;
+    let (status, _) = fgj.post(&path, stage(&landed, "dropped", json!({"reason": "x"}))).await;
     assert_eq!(status, 400);
 
     // A second lead lands on an existing project, which cannot be linked twice.
-    let (_, other) = fgj
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "第二条线索", "team_unit_id": team})),
-            true,
-        )
-        .await;
+    let (_, other) = fgj.post("/api/v1/leads", json!({"name": "第二条线索", "team_unit_id": team})).await;
     let opath = format!("/api/v1/leads/{}/stage", other["id"]);
-    let (_, other) = fgj.send("POST", &opath, Some(stage(&other, "signed", json!({}))), true).await;
-    let (status, e) = fgj
-        .send("POST", &opath, Some(stage(&other, "landed", json!({"project_id": project}))), true)
-        .await;
+    let (_, other) = fgj.post(&opath, stage(&other, "signed", json!({}))).await;
+    let (status, e) = fgj.post(&opath, stage(&other, "landed", json!({"project_id": project}))).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate")), "{e}");
 
     // The funnel counts it: one more landed for the team.
     let (_, funnel) = fgj.get("/api/v1/leads/funnel").await;
-    let row = arr(&funnel["by_team"])
-        .iter()
-        .find(|r| r["group"] == lead["team_name"])
-        .unwrap()
-        .clone();
+    let row = find_by(&funnel["by_team"], "group", lead["team_name"].clone()).clone();
     assert!(
         row["landed"].as_i64().unwrap() >= 1 && row["signed"].as_i64().unwrap() >= 1,
         "{row}"
@@ -198,30 +139,18 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     // A unit editor manages the leads of its own unit only, and sees only those.
     let haimen = app.login("haimen").await;
     let (status, e) = haimen
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "越权线索", "team_unit_id": team})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "越权线索", "team_unit_id": team}))
         .await;
     assert_eq!(status, 403, "{e}");
     let own = app.store.user_by_username("haimen").await.unwrap().unwrap().unit_id;
     let (status, mine) = haimen
-        .send(
-            "POST",
-            "/api/v1/leads",
-            Some(json!({"name": "街道自主招商线索", "team_unit_id": own})),
-            true,
-        )
+        .post("/api/v1/leads", json!({"name": "街道自主招商线索", "team_unit_id": own}))
         .await;
     assert_eq!(status, 201, "{mine}");
     let (status, patched) = haimen
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/leads/{}", mine["id"]),
-            Some(json!({"version": mine["version"], "note": "已二次对接"})),
-            true,
+            json!({"version": mine["version"], "note": "已二次对接"}),
         )
         .await;
     assert_eq!(status, 200, "{patched}");
@@ -231,10 +160,9 @@ async fn a_lead_moves_from_talks_to_signed_to_landed_creating_its_project() {
     assert_eq!(haimen.get(&format!("/api/v1/leads/{id}")).await.0, 403);
 
     // Every accepted write is in the audit log.
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'lead.%' OR action = 'project.create_from_lead'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let n = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'lead.%' OR action = 'project.create_from_lead'")
+        .await;
     assert_eq!(n, 8, "2 creates + 3 moves + 1 project + haimen's create and patch");
 }
 
@@ -245,8 +173,8 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     let fgj = app.login("fgj").await;
     let haimen = app.login("haimen").await;
     let body = json!({"name": "2019年12月测试集中开工", "level": "区级", "held_on": "2019-12-30"});
-    assert_eq!(haimen.send("POST", "/api/v1/batches", Some(body.clone()), true).await.0, 403);
-    let (status, b) = fgj.send("POST", "/api/v1/batches", Some(body), true).await;
+    assert_eq!(haimen.post("/api/v1/batches", body.clone()).await.0, 403);
+    let (status, b) = fgj.post("/api/v1/batches", body).await;
     assert_eq!(status, 201, "{b}");
     let batch = b["id"].as_i64().unwrap();
     let (_, detail) = app.get(&format!("/api/v1/batches/{batch}")).await;
@@ -254,11 +182,9 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
 
     // A campaign targets the same node: the unit's row shows it open.
     let (status, c) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/campaigns",
-            Some(json!({"name": "测试攻坚擂台赛", "starts_on": "2019-12-01", "ends_on": "2020-01-31", "node_ids": [node]})),
-            true,
+            json!({"name": "测试攻坚擂台赛", "starts_on": "2019-12-01", "ends_on": "2020-01-31", "node_ids": [node]}),
         )
         .await;
     assert_eq!(status, 201, "{c}");
@@ -274,15 +200,15 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     );
 
     let add = format!("/api/v1/batches/{batch}/projects");
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("施工许可"), "{e}");
-    assert_eq!(haimen.send("POST", &add, Some(json!({"project_id": project})), true).await.0, 403);
+    assert_eq!(haimen.post(&add, json!({"project_id": project})).await.0, 403);
 
     close_node(&app, node, version).await;
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!(status, 200, "{e}");
-    let (status, e) = fgj.send("POST", &add, Some(json!({"project_id": project})), true).await;
+    let (status, e) = fgj.post(&add, json!({"project_id": project})).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate")));
     let (_, detail) = app.get(&format!("/api/v1/batches/{batch}")).await;
     assert_eq!(detail["aggregate"]["projects"], 1);
@@ -303,27 +229,22 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     assert_eq!(after["completion"]["closed_nodes"], 1);
     // Closing the campaign: stale refused, then the report is kept.
     let close = format!("/api/v1/campaigns/{campaign}/close");
-    let (status, _) = fgj.send("POST", &close, Some(json!({"version": 0})), true).await;
+    let (status, _) = fgj.post(&close, json!({"version": 0})).await;
     assert_eq!(status, 409);
-    assert_eq!(haimen.send("POST", &close, Some(json!({"version": 1})), true).await.0, 403);
-    let (status, closed) = fgj.send("POST", &close, Some(json!({"version": 1})), true).await;
+    assert_eq!(haimen.post(&close, json!({"version": 1})).await.0, 403);
+    let (status, closed) = fgj.post(&close, json!({"version": 1})).await;
     assert_eq!(status, 200, "{closed}");
     assert!(closed["report"]["summary"].as_str().unwrap().contains("按期销号1个"), "{closed}");
     let (_, after) = app.get(&format!("/api/v1/campaigns/{campaign}")).await;
     assert_eq!(after["status"], "closed");
     let (status, _) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/campaigns/{campaign}/targets"),
-            Some(json!({"node_ids": [node]})),
-            true,
-        )
+        .post(&format!("/api/v1/campaigns/{campaign}/targets"), json!({"node_ids": [node]}))
         .await;
     assert_eq!(status, 400, "a closed campaign takes no more targets");
 
     // Remove from the batch.
-    assert_eq!(fgj.send("DELETE", &format!("{add}/{project}"), None, true).await.0, 204);
-    assert_eq!(fgj.send("DELETE", &format!("{add}/{project}"), None, true).await.0, 404);
+    assert_eq!(fgj.delete(&format!("{add}/{project}")).await.0, 204);
+    assert_eq!(fgj.delete(&format!("{add}/{project}")).await.0, 404);
 }
 
 #[tokio::test]
@@ -346,8 +267,8 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     assert_eq!(haimen.get("/api/v1/supervision/suggestions").await.0, 403);
 
     let body = json!({"name": "2019年12月专项督查", "held_on": "2019-12-30", "suggested": 3});
-    assert_eq!(haimen.send("POST", "/api/v1/supervision", Some(body.clone()), true).await.0, 403);
-    let (status, r) = lingdao.send("POST", "/api/v1/supervision", Some(body), true).await;
+    assert_eq!(haimen.post("/api/v1/supervision", body.clone()).await.0, 403);
+    let (status, r) = lingdao.post("/api/v1/supervision", body).await;
     assert_eq!(status, 201, "{r}");
     let round = r["id"].as_i64().unwrap();
     let (_, d) = app.get(&format!("/api/v1/supervision/{round}")).await;
@@ -365,37 +286,26 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
 
     let findings = format!("/api/v1/supervision/{round}/findings");
     let finding = json!({"project_id": targets[0], "finding": "政策处理进度滞后，要求责任单位倒排工期", "deadline": "2020-01-31"});
-    assert_eq!(haimen.send("POST", &findings, Some(finding.clone()), true).await.0, 403);
-    let (status, t) = lingdao.send("POST", &findings, Some(finding.clone()), true).await;
+    assert_eq!(haimen.post(&findings, finding.clone()).await.0, 403);
+    let (status, t) = lingdao.post(&findings, finding.clone()).await;
     assert_eq!(status, 200, "{t}");
     let problem = t["problem_id"].as_i64().expect("a follow-up problem");
     assert_eq!(t["problem_status"], "assigned");
-    let (status, e) = lingdao.send("POST", &findings, Some(finding), true).await;
+    let (status, e) = lingdao.post(&findings, finding).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (409, Some("duplicate")),
         "one follow-up per target"
     );
     let (status, _) = lingdao
-        .send(
-            "POST",
-            &findings,
-            Some(json!({"project_id": targets[1], "finding": "现场推进正常"})),
-            true,
-        )
+        .post(&findings, json!({"project_id": targets[1], "finding": "现场推进正常"}))
         .await;
     assert_eq!(status, 200);
-    let (status, e) = lingdao
-        .send("POST", &findings, Some(json!({"project_id": 999_999, "finding": "x"})), true)
-        .await;
+    let (status, e) = lingdao.post(&findings, json!({"project_id": 999_999, "finding": "x"})).await;
     assert_eq!((status, e["error"]["code"].as_str()), (404, Some("unknown_record")), "{e}");
     // The problem is on the project's problem list, with the round's name.
     let (_, p) = app.get(&format!("/api/v1/projects/{}", targets[0])).await;
-    let pr = arr(&p["problems"])
-        .iter()
-        .find(|x| x["id"] == problem)
-        .expect("problem on the project")
-        .clone();
+    let pr = find_by(&p["problems"], "id", problem).clone();
     assert_eq!(pr["category"], "督查");
     assert!(pr["description"].as_str().unwrap().starts_with("【2019年12月专项督查】"), "{pr}");
 
@@ -413,15 +323,13 @@ async fn a_supervision_round_visits_red_projects_and_its_findings_become_problem
     assert!(text.contains("实地督查项目3个") && text.contains("政策处理进度滞后"), "{text}");
 
     let close = format!("/api/v1/supervision/{round}/close");
-    assert_eq!(lingdao.send("POST", &close, Some(json!({"version": 0})), true).await.0, 409);
-    let (status, c) = lingdao.send("POST", &close, Some(json!({"version": 1})), true).await;
+    assert_eq!(lingdao.post(&close, json!({"version": 0})).await.0, 409);
+    let (status, c) = lingdao.post(&close, json!({"version": 1})).await;
     assert_eq!(status, 200, "{c}");
     let (_, d) = app.get(&format!("/api/v1/supervision/{round}")).await;
     assert_eq!(d["status"], "closed");
     assert!(d["report"].as_str().unwrap().contains("政策处理进度滞后"));
-    let (status, _) = lingdao
-        .send("POST", &findings, Some(json!({"project_id": targets[2], "finding": "补充"})), true)
-        .await;
+    let (status, _) = lingdao.post(&findings, json!({"project_id": targets[2], "finding": "补充"})).await;
     assert_eq!(status, 400, "a closed round takes no more findings");
 }
 
@@ -441,51 +349,34 @@ async fn land_allocations_stay_within_the_balance_and_uncovered_land_nodes_warn(
 
     let too_much = format!("{}.{:02}", (balance + 100) / 100, (balance + 100) % 100);
     let (status, e) = fgj
-        .send(
-            "POST",
-            "/api/v1/land/allocations",
-            Some(json!({"project_id": project, "area": too_much})),
-            true,
-        )
+        .post("/api/v1/land/allocations", json!({"project_id": project, "area": too_much}))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("余额不足"), "{e}");
     let haimen = app.login("haimen").await;
     assert_eq!(
         haimen
-            .send(
-                "POST",
-                "/api/v1/land/allocations",
-                Some(json!({"project_id": project, "area": 1})),
-                true
-            )
+            .post("/api/v1/land/allocations", json!({"project_id": project, "area": 1}))
             .await
             .0,
         403
     );
-    assert_eq!(
-        haimen.send("POST", "/api/v1/land/grants", Some(json!({"area": 100})), true).await.0,
-        403
-    );
+    assert_eq!(haimen.post("/api/v1/land/grants", json!({"area": 100})).await.0, 403);
 
     // A grant raises the balance enough to cover the shortfall; the allocation clears the warning.
     let (status, g) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/land/grants",
-            Some(json!({"area": "200亩", "entry_on": "2019-12-30", "document": "测试下达"})),
-            true,
+            json!({"area": "200亩", "entry_on": "2019-12-30", "document": "测试下达"}),
         )
         .await;
     assert_eq!(status, 201, "{g}");
     assert_eq!(g["balance"]["balance"], balance + 20_000);
     let area = format!("{}.{:02}", shortfall / 100, shortfall % 100);
     let (status, a) = fgj
-        .send(
-            "POST",
+        .post(
             "/api/v1/land/allocations",
-            Some(json!({"project_id": project, "area": area, "document": "测试分配"})),
-            true,
+            json!({"project_id": project, "area": area, "document": "测试分配"}),
         )
         .await;
     assert_eq!(status, 201, "{a}");
@@ -531,9 +422,9 @@ async fn the_demo_district_shows_the_seed_figures() {
         (Some(60), Some(60))
     );
     let (_, detail) = demo_get(&format!("/api/v1/campaigns/{}", c60["id"])).await;
-    let board = arr(&detail["leaderboard"]);
-    assert_eq!(board.iter().map(|r| r["targets"].as_i64().unwrap()).sum::<i64>(), 60);
-    assert_eq!(board.iter().map(|r| r["open_overdue"].as_i64().unwrap()).sum::<i64>(), 0);
+    let board = &detail["leaderboard"];
+    assert_eq!(sum_of(board, "targets"), 60);
+    assert_eq!(sum_of(board, "open_overdue"), 0);
     assert_eq!(detail["report"]["targets"], 60);
     let (_, leads) = demo_get("/api/v1/leads/funnel").await;
     assert!(
@@ -558,10 +449,10 @@ async fn the_demo_district_shows_the_seed_figures() {
 
     // The pages show them.
     let html = |path: &'static str| async move {
-        let (status, ct, bytes) = get_bytes(demo_base(), path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(ct.starts_with("text/html"), "{path}: {ct}");
-        String::from_utf8(bytes).unwrap()
+        let d = download(demo_base(), path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().starts_with("text/html"), "{path}: {}", d.content_type());
+        d.text()
     };
     let programs = html("/programs").await;
     assert!(
@@ -600,10 +491,10 @@ async fn every_list_exports_as_a_workbook() {
         "/api/v1/supervision/export.xlsx",
         "/api/v1/land/export.xlsx",
     ] {
-        let (status, ct, bytes) = get_bytes(demo_base(), path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(ct.contains("spreadsheetml"), "{path}: {ct}");
-        assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 2000, "{path}: a zip");
+        let d = download(demo_base(), path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().contains("spreadsheetml"), "{path}: {}", d.content_type());
+        assert!(d.body.starts_with(b"PK\x03\x04") && d.body.len() > 2000, "{path}: a zip");
     }
 }
 
@@ -612,126 +503,106 @@ async fn the_pages_forms_work_for_the_roles_they_serve() {
     let app = spawn_app().await;
     let team = a_team(&app).await;
     let fgj = app.login("fgj").await;
-    let (status, _) = fgj
-        .post_form(
-            "/attraction/leads",
-            &json!({"name": "表单线索", "team_unit_id": team.to_string(), "signed_amount": "3000"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/attraction/leads",
+        &json!({"name": "表单线索", "team_unit_id": team.to_string(), "signed_amount": "3000"}),
+        303,
+    )
+    .await;
     let (_, leads) = app.get("/api/v1/leads").await;
-    let lead = arr(&leads["items"]).iter().find(|l| l["name"] == "表单线索").unwrap().clone();
+    let lead = find_by(&leads["items"], "name", "表单线索").clone();
     assert_eq!(lead["signed_amount"], 30_000_000i64);
-    let (status, _) = fgj
-        .post_form(
-            &format!("/attraction/leads/{}/stage", lead["id"]),
-            &json!({"version": lead["version"].to_string(), "to": "signed", "reason": ""}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        &format!("/attraction/leads/{}/stage", lead["id"]),
+        &json!({"version": lead["version"].to_string(), "to": "signed", "reason": ""}),
+        303,
+    )
+    .await;
     assert_eq!(app.get(&format!("/api/v1/leads/{}", lead["id"])).await.1["stage"], "signed");
     // Bad input comes back to the page with the reason.
-    let (status, _) = fgj
-        .post_form("/land/allocations", &json!({"project_id": "1", "area": "999999"}), true)
+    fgj.post_form_expect("/land/allocations", &json!({"project_id": "1", "area": "999999"}), 303)
         .await;
-    assert_eq!(status, 303);
     let lingdao = app.login("lingdao").await;
     // The demo's six rounds of 2019 are closed: no more findings there.
     let (_, d) = app.get("/api/v1/supervision/1").await;
     assert_eq!(d["status"], "closed");
     let target = d["targets"][0]["project_id"].as_i64().unwrap();
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             "/supervision/1/findings",
             &json!({"project_id": target.to_string(), "finding": "关闭后的发现", "deadline": ""}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, d) = app.get("/api/v1/supervision/1").await;
     assert!(!arr(&d["targets"]).iter().any(|t| t["finding"] == "关闭后的发现"));
     // A leader opens a round from the suggestions and closes it with its report.
-    let (status, body) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             "/supervision",
             &json!({"name": "表单督查", "held_on": "2019-12-31", "suggested": "2"}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303, "{body}");
     let (_, rounds) = app.get("/api/v1/supervision").await;
-    let r = arr(&rounds["items"]).iter().find(|r| r["name"] == "表单督查").unwrap().clone();
+    let r = find_by(&rounds["items"], "name", "表单督查").clone();
     assert_eq!(r["targets"], 2);
     let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
     let target = d["targets"][0]["project_id"].as_i64().unwrap();
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             &format!("/supervision/{}/findings", r["id"]),
             &json!({"project_id": target.to_string(), "finding": "表单记录的发现", "deadline": ""}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, d) = app.get(&format!("/api/v1/supervision/{}", r["id"])).await;
     assert!(arr(&d["targets"]).iter().any(|t| t["finding"] == "表单记录的发现"));
-    let (status, _) = lingdao
-        .post_form(
+    lingdao
+        .post_form_expect(
             &format!("/supervision/{}/close", r["id"]),
             &json!({"version": r["version"].to_string()}),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     assert_eq!(app.get(&format!("/api/v1/supervision/{}", r["id"])).await.1["status"], "closed");
     // A coordinator opens a batch and records a grant; a leader may not.
-    let (status, _) = fgj
-        .post_form(
-            "/batches",
-            &json!({"name": "表单批次", "level": "district", "held_on": "2019-12-31", "gate_nodes": "施工许可、开工"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/batches",
+        &json!({"name": "表单批次", "level": "district", "held_on": "2019-12-31", "gate_nodes": "施工许可、开工"}),
+        303,
+    )
+    .await;
     let (_, b) = app.get("/api/v1/batches").await;
-    let nb = arr(&b["batches"]).iter().find(|x| x["name"] == "表单批次").unwrap().clone();
+    let nb = find_by(&b["batches"], "name", "表单批次");
     assert_eq!(nb["gate_nodes"], json!(["施工许可", "开工"]));
     assert_eq!(lingdao.post_form("/land/grants", &json!({"area": "10"}), true).await.0, 403);
-    let (status, _) = fgj
-        .post_form("/land/grants", &json!({"area": "10", "entry_on": "2019-12-31"}), true)
+    fgj.post_form_expect("/land/grants", &json!({"area": "10", "entry_on": "2019-12-31"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert_eq!(app.get("/api/v1/land").await.1["balance"]["granted"], 49_500);
     // A coordinator starts a campaign over the open 施工许可 nodes of the next quarter.
-    let (status, _) = fgj
-        .post_form(
-            "/campaigns",
-            &json!({"name": "一季度施工许可攻坚", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        "/campaigns",
+        &json!({"name": "一季度施工许可攻坚", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
+        303,
+    )
+    .await;
     let (_, cs) = app.get("/api/v1/campaigns").await;
-    let c = arr(&cs["items"])
-        .iter()
-        .find(|c| c["name"] == "一季度施工许可攻坚")
-        .unwrap()
-        .clone();
-    let (_, c) = app.get(&format!("/api/v1/campaigns/{}", c["id"])).await;
+    let c = find_by(&cs["items"], "name", "一季度施工许可攻坚")["id"].clone();
+    let (_, c) = app.get(&format!("/api/v1/campaigns/{c}")).await;
     let targets = arr(&c["targets"]);
     assert!(!targets.is_empty(), "{c}");
     assert!(targets.iter().all(|t| t["node_name"] == "施工许可" && t["status"] != "closed"));
     assert!(targets.iter().all(|t| t["planned_on"].as_str().unwrap() >= "2020-01-01"));
     assert_eq!(
-        arr(&c["leaderboard"]).iter().map(|r| r["open"].as_i64().unwrap()).sum::<i64>(),
+        sum_of(&c["leaderboard"], "open"),
         targets.len() as i64,
         "all open, none overdue while it runs"
     );
     // The English pages render too.
-    let (status, _, body) = get_bytes(&app.base, "/attraction?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(String::from_utf8(body).unwrap().contains("Landing rate"));
+    let d = app.download("/attraction?lang=en").await;
+    assert_eq!(d.status, 200);
+    assert!(d.text().contains("Landing rate"));
 }
 
 /// How the access test exercises this area's write routes (one entry per route in
@@ -749,10 +620,7 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let member = batch["members"][0]["project_id"].as_i64().unwrap();
     // The demo's 2019 campaign and rounds are closed; the walk needs an open one of each.
     for table in ["campaigns", "supervision_rounds"] {
-        sqlx::query(&format!("UPDATE {table} SET status = 'open' WHERE id = 1"))
-            .execute(app.store.pool())
-            .await
-            .unwrap();
+        app.execute(&format!("UPDATE {table} SET status = 'open' WHERE id = 1")).await;
     }
     let (_, campaign) = app.get("/api/v1/campaigns/1").await;
     let cv = campaign["version"].as_i64().unwrap();
@@ -760,35 +628,24 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, round) = app.get("/api/v1/supervision/1").await;
     let rv = round["version"].as_i64().unwrap();
     let target = round["targets"][0]["project_id"].as_i64().unwrap();
-    let f = |path: String, body: Value, stale: Option<Value>| Fixture::json(path, body, true, stale);
-    let form = |path: String, body: Value, stale: Option<Value>| Fixture {
-        path,
-        body,
-        public: false,
-        editor_forbidden: true,
-        stale_body: stale,
-        form: true,
-    };
-    let batch_body = |v: i64| json!({"version": v, "name": "改名批次", "level": "district", "held_on": "2019-12-30"});
+    let f = |path: String, body: Value| Fixture::json(path, body, true, None);
+    let form = |path: String, body: Value| Fixture::form(path, body, true, None);
+    let batch = json!({"version": bv, "name": "改名批次", "level": "district", "held_on": "2019-12-30"});
     vec![
         (
             ("POST", "/api/v1/leads"),
-            f("/api/v1/leads".into(), json!({"name": "x", "team_unit_id": team}), None),
+            f("/api/v1/leads".into(), json!({"name": "x", "team_unit_id": team})),
         ),
         (
             ("PATCH", "/api/v1/leads/{id}"),
-            f(
-                format!("/api/v1/leads/{lid}"),
-                json!({"version": lv, "note": "x"}),
-                Some(json!({"version": lv - 1, "note": "x"})),
-            ),
+            Fixture::versioned(format!("/api/v1/leads/{lid}"), json!({"version": lv, "note": "x"}), true),
         ),
         (
             ("POST", "/api/v1/leads/{id}/stage"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/leads/{lid}/stage"),
                 json!({"version": lv, "to": "dropped", "reason": "x"}),
-                Some(json!({"version": lv - 1, "to": "dropped", "reason": "x"})),
+                true,
             ),
         ),
         (
@@ -796,144 +653,111 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
             f(
                 "/api/v1/batches".into(),
                 json!({"name": "x", "level": "city", "held_on": "2019-12-30"}),
-                None,
             ),
         ),
         (
             ("PATCH", "/api/v1/batches/{id}"),
-            f("/api/v1/batches/1".into(), batch_body(bv), Some(batch_body(bv - 1))),
+            Fixture::versioned("/api/v1/batches/1", batch, true),
         ),
         (
             ("POST", "/api/v1/batches/{id}/projects"),
-            f("/api/v1/batches/1/projects".into(), json!({"project_id": member}), None),
+            f("/api/v1/batches/1/projects".into(), json!({"project_id": member})),
         ),
         (
             ("DELETE", "/api/v1/batches/{id}/projects/{project_id}"),
-            f(format!("/api/v1/batches/1/projects/{member}"), json!({}), None),
+            f(format!("/api/v1/batches/1/projects/{member}"), json!({})),
         ),
         (
             ("POST", "/api/v1/campaigns"),
             f(
                 "/api/v1/campaigns".into(),
                 json!({"name": "x", "starts_on": "2019-12-01", "ends_on": "2019-12-31"}),
-                None,
             ),
         ),
         (
             ("POST", "/api/v1/campaigns/{id}/targets"),
-            f("/api/v1/campaigns/1/targets".into(), json!({"node_ids": [node]}), None),
+            f("/api/v1/campaigns/1/targets".into(), json!({"node_ids": [node]})),
         ),
         (
             ("POST", "/api/v1/campaigns/{id}/close"),
-            f(
-                "/api/v1/campaigns/1/close".into(),
-                json!({"version": cv}),
-                Some(json!({"version": cv - 1})),
-            ),
+            Fixture::versioned("/api/v1/campaigns/1/close", json!({"version": cv}), true),
         ),
         (
             ("POST", "/api/v1/supervision"),
-            f("/api/v1/supervision".into(), json!({"name": "x"}), None),
+            f("/api/v1/supervision".into(), json!({"name": "x"})),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/targets"),
-            f("/api/v1/supervision/1/targets".into(), json!({"project_ids": [target]}), None),
+            f("/api/v1/supervision/1/targets".into(), json!({"project_ids": [target]})),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/findings"),
             f(
                 "/api/v1/supervision/1/findings".into(),
                 json!({"project_id": target, "finding": "x"}),
-                None,
             ),
         ),
         (
             ("POST", "/api/v1/supervision/{id}/close"),
-            f(
-                "/api/v1/supervision/1/close".into(),
-                json!({"version": rv}),
-                Some(json!({"version": rv - 1})),
-            ),
+            Fixture::versioned("/api/v1/supervision/1/close", json!({"version": rv}), true),
         ),
         (
             ("POST", "/api/v1/land/grants"),
-            f("/api/v1/land/grants".into(), json!({"area": 10}), None),
+            f("/api/v1/land/grants".into(), json!({"area": 10})),
         ),
         (
             ("POST", "/api/v1/land/allocations"),
-            f("/api/v1/land/allocations".into(), json!({"area": 1, "project_id": member}), None),
+            f("/api/v1/land/allocations".into(), json!({"area": 1, "project_id": member})),
         ),
         (
             ("POST", "/attraction/leads"),
-            form(
-                "/attraction/leads".into(),
-                json!({"name": "x", "team_unit_id": team.to_string()}),
-                None,
-            ),
+            form("/attraction/leads".into(), json!({"name": "x", "team_unit_id": team.to_string()})),
         ),
         (
             ("POST", "/attraction/leads/{id}/stage"),
-            form(
+            Fixture::versioned_form(
                 format!("/attraction/leads/{lid}/stage"),
                 json!({"version": lv.to_string(), "to": "dropped", "reason": "x"}),
-                Some(json!({"version": (lv - 1).to_string(), "to": "dropped", "reason": "x"})),
+                true,
             ),
         ),
         (
             ("POST", "/batches/{id}/projects"),
-            form("/batches/1/projects".into(), json!({"project_id": member.to_string()}), None),
+            form("/batches/1/projects".into(), json!({"project_id": member.to_string()})),
         ),
         (
             ("POST", "/supervision/{id}/findings"),
             form(
                 "/supervision/1/findings".into(),
                 json!({"project_id": target.to_string(), "finding": "x"}),
-                None,
             ),
         ),
         (
             ("POST", "/land/allocations"),
-            form(
-                "/land/allocations".into(),
-                json!({"project_id": member.to_string(), "area": "1"}),
-                None,
-            ),
+            form("/land/allocations".into(), json!({"project_id": member.to_string(), "area": "1"})),
         ),
-        (("POST", "/land/grants"), form("/land/grants".into(), json!({"area": "1"}), None)),
+        (("POST", "/land/grants"), form("/land/grants".into(), json!({"area": "1"}))),
         (
             ("POST", "/batches"),
-            form(
-                "/batches".into(),
-                json!({"name": "x", "level": "city", "held_on": "2019-12-30"}),
-                None,
-            ),
+            form("/batches".into(), json!({"name": "x", "level": "city", "held_on": "2019-12-30"})),
         ),
         (
             ("POST", "/campaigns/{id}/close"),
-            form(
-                "/campaigns/1/close".into(),
-                json!({"version": cv.to_string(), "note": "x"}),
-                Some(json!({"version": (cv - 1).to_string(), "note": "x"})),
-            ),
+            Fixture::versioned_form("/campaigns/1/close", json!({"version": cv.to_string(), "note": "x"}), true),
         ),
         (
             ("POST", "/supervision"),
-            form("/supervision".into(), json!({"name": "x", "suggested": "1"}), None),
+            form("/supervision".into(), json!({"name": "x", "suggested": "1"})),
         ),
         (
             ("POST", "/supervision/{id}/close"),
-            form(
-                "/supervision/1/close".into(),
-                json!({"version": rv.to_string()}),
-                Some(json!({"version": (rv - 1).to_string()})),
-            ),
+            Fixture::versioned_form("/supervision/1/close", json!({"version": rv.to_string()}), true),
         ),
         (
             ("POST", "/campaigns"),
             form(
                 "/campaigns".into(),
                 json!({"name": "x", "starts_on": "2020-01-01", "ends_on": "2020-03-31", "node_names": "施工许可"}),
-                None,
             ),
         ),
     ]
@@ -953,16 +777,12 @@ async fn forms_take_a_project_by_code_or_name() {
     };
     let before = allocations(&app.get("/api/v1/land").await.1);
     for typed in [code.as_str(), name.as_str()] {
-        let (status, _) = fgj
-            .post_form("/land/allocations", &json!({"project_id": typed, "area": "0.5"}), true)
+        fgj.post_form_expect("/land/allocations", &json!({"project_id": typed, "area": "0.5"}), 303)
             .await;
-        assert_eq!(status, 303);
     }
     assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
     // An unknown name changes nothing.
-    let (status, _) = fgj
-        .post_form("/land/allocations", &json!({"project_id": "不存在的项目", "area": "0.5"}), true)
+    fgj.post_form_expect("/land/allocations", &json!({"project_id": "不存在的项目", "area": "0.5"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert_eq!(allocations(&app.get("/api/v1/land").await.1), before + 2);
 }

@@ -1,6 +1,6 @@
 //! The project registry and project pages of the JSON API.
 
-use crate::helpers::{demo_get, spawn_app};
+use crate::helpers::{demo_get, find_by, spawn_app};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -206,17 +206,11 @@ async fn search_follows_edits_and_read_scope() {
     );
 
     let admin = app.login("admin").await;
-    let (_, page) = app.get("/api/v1/projects?limit=1").await;
-    let (id, v) = (
-        page["items"][0]["id"].as_i64().unwrap(),
-        page["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (id, v) = app.first_project("").await;
     let (status, _) = admin
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/projects/{id}"),
-            Some(serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"})),
-            true,
+            serde_json::json!({"version": v, "name": "台州湾新区氢能示范站"}),
         )
         .await;
     assert_eq!(status, 200);
@@ -231,7 +225,7 @@ async fn batches_and_campaigns_list_their_projects() {
         let (_, page) = demo_get(&format!("/api/v1/projects?batch={}&limit=500", b["id"])).await;
         assert_eq!(page["total"], b["projects"], "batch {}", b["name"]);
     }
-    let c = f["campaigns"].as_array().unwrap().iter().find(|c| c["target_nodes"] == 60).unwrap();
+    let c = find_by(&f["campaigns"], "target_nodes", 60);
     let (_, page) = demo_get(&format!("/api/v1/projects?campaign={}&limit=500", c["id"])).await;
     let n = page["total"].as_i64().unwrap();
     assert!((1..=60).contains(&n), "{n} projects hold the campaign's 60 target nodes");

@@ -3,7 +3,7 @@
 //! format, issuing (frozen with its data version, compared with the previous issue), the
 //! evaluation weights and who may do what.
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, demo_base, demo_get, spawn_app};
+use crate::helpers::{TestApp, demo_base, demo_get, download, find_by, spawn_app};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -24,38 +24,17 @@ pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/reports/{kind}/{period}/issue"),
-            Fixture {
-                path: "/reports/weekly/2019-W50/issue".into(),
-                body: json!({}),
-                public: false,
-                editor_forbidden: true,
-                stale_body: None,
-                form: true,
-            },
+            Fixture::form("/reports/weekly/2019-W50/issue", json!({}), true, None),
         ),
         (
             ("POST", "/reports/weights"),
-            Fixture {
-                path: "/reports/weights".into(),
-                body: weights(1),
-                public: false,
-                editor_forbidden: true,
-                stale_body: Some(weights(0)),
-                form: true,
-            },
+            Fixture::form("/reports/weights", weights(1), true, Some(weights(0))),
         ),
     ]
 }
 
 fn key_figure<'a>(report: &'a Value, key: &str) -> &'a str {
-    report["key_figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["key"] == key)
-        .unwrap_or_else(|| panic!("no key figure {key}: {}", report["key_figures"]))["value"]
-        .as_str()
-        .unwrap()
+    find_by(&report["key_figures"], "key", key)["value"].as_str().unwrap()
 }
 
 fn table<'a>(report: &'a Value, sheet: &str) -> &'a Value {
@@ -179,20 +158,10 @@ async fn the_december_2019_monthly_analysis_shows_the_scenario_figures() {
     );
 }
 
+/// A file of the demo's, as the administrator downloads it: status, content type, bytes.
 async fn fetch(path: &str) -> (u16, String, Vec<u8>) {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{}", demo_base(), path))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let ctype = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, ctype, resp.bytes().await.unwrap().to_vec())
+    let d = download(demo_base(), path).await;
+    (d.status, d.content_type().to_string(), d.body)
 }
 
 async fn page_text(path: &str) -> String {
@@ -298,11 +267,9 @@ async fn issuing_freezes_the_report_with_its_data_version() {
     let project = list["items"][0]["id"].as_i64().unwrap();
     let admin = app.login("admin").await;
     let (status, e) = admin
-        .send(
-            "POST",
+        .post(
             &format!("/api/v1/projects/{project}/reports"),
-            Some(json!({"period_kind": "month", "period_start": "2019-12-01", "body": "加快推进", "investment": 50000})),
-            true,
+            json!({"period_kind": "month", "period_start": "2019-12-01", "body": "加快推进", "investment": 50000}),
         )
         .await;
     assert!(status == 200 || status == 201, "{status}: {e}");
@@ -319,23 +286,10 @@ async fn issuing_freezes_the_report_with_its_data_version() {
     assert_ne!(completed_now, completed1);
 
     // Its files are rendered from the frozen model.
-    let resp = reqwest::Client::new()
-        .get(format!("{}/reports/issued/{id1}.pdf", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF"));
-    let page = reqwest::Client::new()
-        .get(format!("{}/reports/issued/{id1}", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let pdf = app.download(&format!("/reports/issued/{id1}.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF"));
+    let page = app.download(&format!("/reports/issued/{id1}")).await.text();
     assert!(page.contains("2019年第1期") && page.contains(&completed1), "issued page");
     assert!(page.contains("签发后数据已有变化"), "the page says the data changed");
 
@@ -346,33 +300,24 @@ async fn issuing_freezes_the_report_with_its_data_version() {
     let id2 = second["id"].as_i64().unwrap();
     let (_, cmp) = app.get(&format!("/api/v1/reports/issued/{id2}/compare")).await;
     assert_eq!(cmp["previous"]["id"], id1, "{cmp}");
-    let c = cmp["changes"].as_array().unwrap().iter().find(|c| c["key"] == "completed").unwrap();
+    let c = find_by(&cmp["changes"], "key", "completed");
     assert_eq!(
         (c["current"].as_str(), c["previous"].as_str(), c["changed"].as_bool()),
         (Some(completed_now.as_str()), Some(completed1.as_str()), Some(true))
     );
-    let same = cmp["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["key"] == "fai_growth")
-        .unwrap();
+    let same = find_by(&cmp["changes"], "key", "fai_growth");
     assert_eq!(same["changed"], false);
     let (_, listed) = app.get("/api/v1/reports/issued?kind=monthly").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
 
     // Issuing is audited; the issue number is per kind.
-    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cadence.issue'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let issued = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cadence.issue'").await;
     assert_eq!(issued, 2);
     let (status, weekly) = admin.send("POST", "/api/v1/reports/weekly/2019-W52/issue", None, true).await;
     assert_eq!((status, weekly["issue_no"].as_i64()), (201, Some(1)));
 
     // The page form issues too, and lands on the issued report.
-    let (status, body) = admin.post_form("/reports/supervision/2019-B6/issue", &json!({}), true).await;
-    assert_eq!(status, 303, "{body}");
+    admin.post_form_expect("/reports/supervision/2019-B6/issue", &json!({}), 303).await;
 }
 
 #[tokio::test]
@@ -389,15 +334,7 @@ async fn only_coordinators_and_admins_issue_reports() {
     }
     let (_, listed) = app.get("/api/v1/reports/issued").await;
     assert!(listed["items"].as_array().unwrap().is_empty());
-    let page = reqwest::Client::new()
-        .get(format!("{}/reports", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.download("/reports").await.text();
     assert!(
         page.contains("周例会简报") && page.contains("2019-W01") || page.contains("季度督评"),
         "index page"
@@ -417,25 +354,23 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
 
     let fgj = app.login("fgj").await;
     let body = |version: i64, on_time: u32| json!({"version": version, "on_time": on_time, "investment": 30, "landing": 20, "problems": 15, "timeliness": 10});
-    let (status, e) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 30)), true).await;
+    let (status, e) = fgj.put("/api/v1/reports/weights", body(1, 30)).await;
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["error"]["code"], "invalid_weights");
     assert!(e["error"]["message"].as_str().unwrap().contains("之和应为100，现为105"), "{e}");
-    let (status, e) = fgj
-        .send("PUT", "/api/v1/reports/weights", Some(json!({"version": 1, "on_time": -5})), true)
-        .await;
+    let (status, e) = fgj.put("/api/v1/reports/weights", json!({"version": 1, "on_time": -5})).await;
     assert_eq!(status, 400, "{e}");
 
-    let (status, saved) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 25)), true).await;
+    let (status, saved) = fgj.put("/api/v1/reports/weights", body(1, 25)).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["version"], 2);
     // A second edit based on version 1 is stale.
-    let (status, e) = fgj.send("PUT", "/api/v1/reports/weights", Some(body(1, 25)), true).await;
+    let (status, e) = fgj.put("/api/v1/reports/weights", body(1, 25)).await;
     assert_eq!(status, 409, "{e}");
     assert_eq!(e["error"]["code"], "stale_version");
 
     let haimen = app.login("haimen").await;
-    let (status, _) = haimen.send("PUT", "/api/v1/reports/weights", Some(body(2, 25)), true).await;
+    let (status, _) = haimen.put("/api/v1/reports/weights", body(2, 25)).await;
     assert_eq!(status, 403);
 
     // The quarterly evaluation states and uses the version in force.
@@ -451,13 +386,10 @@ async fn evaluation_weights_are_validated_versioned_and_published() {
 
     // The page's form publishes version 3; a form based on version 2 is then stale.
     let form = json!({"version": "2", "on_time": "20", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
-    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
-    assert_eq!(status, 303, "{body}");
-    let (status, body) = fgj.post_form("/reports/weights", &form, true).await;
-    assert_eq!(status, 409, "{body}");
+    fgj.post_form_expect("/reports/weights", &form, 303).await;
+    fgj.post_form_expect("/reports/weights", &form, 409).await;
     let bad = json!({"version": "3", "on_time": "90", "investment": "35", "landing": "20", "problems": "15", "timeliness": "10"});
-    let (status, body) = fgj.post_form("/reports/weights", &bad, true).await;
-    assert_eq!(status, 400);
+    let body = fgj.post_form_expect("/reports/weights", &bad, 400).await;
     assert!(body.contains("之和应为100"), "{body}");
     let (_, w) = app.get("/api/v1/reports/weights").await;
     assert_eq!(w["current"]["version"], 3);
@@ -475,29 +407,21 @@ async fn the_cli_writes_each_format() {
         ("weekly", "2019-W50", "html", &b"<!doctype html>"[..]),
     ] {
         let out = dir.path().join(format!("{kind}.{format}"));
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args([
-                "report",
-                kind,
-                "--period",
-                period,
-                "--database",
-                &app.url,
-                "--format",
-                format,
-                "--out",
-            ])
-            .arg(&out)
-            .output()
-            .unwrap();
+        let o = app.zhantu(&[
+            "report",
+            kind,
+            "--period",
+            period,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{kind}: {}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stdout).contains("已生成"), "{kind}");
         assert!(std::fs::read(&out).unwrap().starts_with(magic), "{kind}.{format}");
     }
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(["report", "monthly", "--period", "2019-13", "--database", &app.url])
-        .output()
-        .unwrap();
+    let o = app.zhantu(&["report", "monthly", "--period", "2019-13"]);
     assert!(!o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("报告期无效"),

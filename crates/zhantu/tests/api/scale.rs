@@ -2,7 +2,7 @@
 //! kind of write (and a second process's), figures per division, the overdue-node list, and
 //! the lights job's node packs.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, sum_of};
 use serde_json::Value;
 use zhantu_store::{OpenMode, Store};
 
@@ -15,14 +15,6 @@ async fn fresh_figures(app: &TestApp, division: Option<&str>) -> Value {
     };
     other.close().await;
     serde_json::to_value(f).unwrap()
-}
-
-async fn exec(app: &TestApp, sql: &str) {
-    sqlx::query(sql).execute(app.store.pool()).await.unwrap();
-}
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql).fetch_one(app.store.pool()).await.unwrap()
 }
 
 /// After each write, the served figures equal a fresh build's, and the kept roll-ups equal a
@@ -48,15 +40,14 @@ async fn the_figures_roll_ups_follow_every_kind_of_write() {
     let before = check(&app, "nothing").await;
 
     // A node closed on time: one more on time, one fewer open.
-    let node: i64 = scalar(
-        &app,
-        "SELECT id FROM nodes WHERE status = 'open' AND planned_on >= '2019-01-01' AND planned_on <= '2019-12-31' ORDER BY id LIMIT 1",
-    )
-    .await;
-    exec(
-        &app,
-        &format!("UPDATE nodes SET status = 'closed', actual_on = planned_on WHERE id = {node}"),
-    )
+    let node: i64 = app
+        .scalar(
+            "SELECT id FROM nodes WHERE status = 'open' AND planned_on >= '2019-01-01' AND planned_on <= '2019-12-31' ORDER BY id LIMIT 1",
+        )
+        .await;
+    app.execute(&format!(
+        "UPDATE nodes SET status = 'closed', actual_on = planned_on WHERE id = {node}"
+    ))
     .await;
     let after = check(&app, "a node closed").await;
     let on_time = |f: &Value| f["node_on_time"]["on_time"].as_i64().unwrap();
@@ -64,74 +55,55 @@ async fn the_figures_roll_ups_follow_every_kind_of_write() {
 
     // A problem raised, then closed.
     let raised = |f: &Value| f["problems"]["raised"].as_i64().unwrap();
-    exec(
-        &app,
+    app.execute(
         "INSERT INTO problems (category, description, unit_id, raised_on, deadline, status) \
          SELECT '要素保障', '用地指标不足', id, '2019-11-01', '2019-11-30', 'open' FROM units ORDER BY id LIMIT 1",
     )
     .await;
     let f = check(&app, "a problem raised").await;
     assert_eq!(raised(&f), raised(&before) + 1);
-    exec(
-        &app,
-        "UPDATE problems SET status = 'closed', closed_on = '2019-11-20' WHERE description = '用地指标不足'",
-    )
-    .await;
+    app.execute("UPDATE problems SET status = 'closed', closed_on = '2019-11-20' WHERE description = '用地指标不足'")
+        .await;
     check(&app, "a problem closed").await;
 
     // Investment reported, a plan changed, a stage moved, a category dropped, a node added
     // and one deleted, a project deleted with its rows.
-    let project: i64 = scalar(
-        &app,
-        "SELECT project_id FROM annual_plans WHERE year = 2019 ORDER BY project_id LIMIT 1",
-    )
+    let project: i64 = app
+        .scalar("SELECT project_id FROM annual_plans WHERE year = 2019 ORDER BY project_id LIMIT 1")
+        .await;
+    app.execute(&format!(
+        "DELETE FROM monthly_investment WHERE project_id = {project} AND year = 2019 AND month = 11"
+    ))
     .await;
-    exec(
-        &app,
-        &format!("DELETE FROM monthly_investment WHERE project_id = {project} AND year = 2019 AND month = 11"),
-    )
-    .await;
-    exec(
-        &app,
-        &format!("INSERT INTO monthly_investment (project_id, year, month, amount) VALUES ({project}, 2019, 11, 12345600)"),
-    )
+    app.execute(&format!(
+        "INSERT INTO monthly_investment (project_id, year, month, amount) VALUES ({project}, 2019, 11, 12345600)"
+    ))
     .await;
     let f = check(&app, "investment reported").await;
     assert_ne!(f["investment"], before["investment"]);
-    exec(
-        &app,
-        &format!(
-            "UPDATE annual_plans SET planned_investment = planned_investment + 100000000 WHERE project_id = {project} AND year = 2019"
-        ),
-    )
+    app.execute(&format!(
+        "UPDATE annual_plans SET planned_investment = planned_investment + 100000000 WHERE project_id = {project} AND year = 2019"
+    ))
     .await;
     check(&app, "a plan changed").await;
-    exec(&app, &format!("UPDATE projects SET stage = 'completed' WHERE id = {project}")).await;
+    app.execute(&format!("UPDATE projects SET stage = 'completed' WHERE id = {project}"))
+        .await;
     check(&app, "a stage moved").await;
-    exec(
-        &app,
-        "DELETE FROM project_categories WHERE project_id = (SELECT MIN(project_id) FROM project_categories WHERE year = 2019)",
-    )
-    .await;
+    app.execute("DELETE FROM project_categories WHERE project_id = (SELECT MIN(project_id) FROM project_categories WHERE year = 2019)")
+        .await;
     check(&app, "a category dropped").await;
-    exec(
-        &app,
-        &format!(
-            "INSERT INTO nodes (project_id, seq, name, planned_on, baseline_on, responsible_unit_id, status) \
+    app.execute(&format!(
+        "INSERT INTO nodes (project_id, seq, name, planned_on, baseline_on, responsible_unit_id, status) \
              SELECT {project}, 99, '补充节点', '2019-06-30', '2019-06-30', unit_id, 'open' FROM projects WHERE id = {project}"
-        ),
-    )
+    ))
     .await;
     check(&app, "a node added").await;
-    exec(&app, "DELETE FROM nodes WHERE name = '补充节点'").await;
+    app.execute("DELETE FROM nodes WHERE name = '补充节点'").await;
     check(&app, "a node deleted").await;
 
     // A unit moving to another division: everything is reloaded.
-    exec(
-        &app,
-        "UPDATE units SET division_code = '331003' WHERE id = (SELECT MIN(unit_id) FROM projects)",
-    )
-    .await;
+    app.execute("UPDATE units SET division_code = '331003' WHERE id = (SELECT MIN(unit_id) FROM projects)")
+        .await;
     check(&app, "a unit moved").await;
 
     // The lights job rewrites lights and packs; the roll-ups follow.
@@ -147,13 +119,11 @@ async fn a_second_process_sees_the_first_ones_changes_in_its_figures() {
     let before = other.year_figures(2019).await.unwrap();
     // A problem raised through the served app (the first process).
     let admin = app.login("fgj").await;
-    let unit: i64 = scalar(&app, "SELECT unit_id FROM projects ORDER BY id LIMIT 1").await;
+    let unit: i64 = app.scalar("SELECT unit_id FROM projects ORDER BY id LIMIT 1").await;
     let (status, body) = admin
-        .send(
-            "POST",
+        .post(
             "/api/v1/problems",
-            Some(serde_json::json!({"unit_id": unit, "category": "要素保障", "description": "施工用电未接入", "raised_on": "2019-12-02"})),
-            true,
+            serde_json::json!({"unit_id": unit, "category": "要素保障", "description": "施工用电未接入", "raised_on": "2019-12-02"}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -188,15 +158,10 @@ async fn figures_per_division() {
     assert_eq!(district, fresh_figures(&app, Some("331002")).await);
     // One street: fewer projects, a part of the whole.
     let (_, street) = app.get("/api/v1/figures?year=2019&division=331002001").await;
-    let count = |f: &Value| {
-        f["stages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["projects"].as_i64().unwrap())
-            .sum::<i64>()
-    };
-    let in_street = scalar(&app, "SELECT COUNT(*) FROM projects WHERE division_code LIKE '331002001%'").await;
+    let count = |f: &Value| sum_of(&f["stages"], "projects");
+    let in_street = app
+        .scalar("SELECT COUNT(*) FROM projects WHERE division_code LIKE '331002001%'")
+        .await;
     assert_eq!(count(&street), in_street);
     assert!(count(&street) > 0 && count(&street) < count(&all));
     // Another district has none.
@@ -214,11 +179,9 @@ async fn the_overdue_node_list() {
     let app = spawn_app().await;
     let (status, page) = app.get("/api/v1/nodes?overdue=1&limit=20").await;
     assert_eq!(status, 200, "{page}");
-    let expected = scalar(
-        &app,
-        "SELECT COUNT(*) FROM nodes WHERE status <> 'closed' AND planned_on < '2019-12-31'",
-    )
-    .await;
+    let expected = app
+        .scalar("SELECT COUNT(*) FROM nodes WHERE status <> 'closed' AND planned_on < '2019-12-31'")
+        .await;
     assert!(expected > 20, "the demo has overdue nodes");
     assert_eq!(page["total"].as_i64().unwrap(), expected);
     let items = page["items"].as_array().unwrap();
@@ -237,9 +200,7 @@ async fn the_overdue_node_list() {
     assert!(next["items"][0]["days_overdue"].as_i64().unwrap() <= *days.last().unwrap());
     // With the registry's filters.
     let (_, street) = app.get("/api/v1/nodes?overdue=1&division=331002001&limit=500").await;
-    let in_street = scalar(
-        &app,
-        "SELECT COUNT(*) FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.status <> 'closed' AND n.planned_on < '2019-12-31' \
+    let in_street = app.scalar("SELECT COUNT(*) FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.status <> 'closed' AND n.planned_on < '2019-12-31' \
          AND p.division_code LIKE '331002001%'",
     )
     .await;
@@ -258,25 +219,21 @@ async fn the_overdue_node_list() {
 async fn the_lights_job_reads_node_packs_that_are_never_stale() {
     let app = spawn_app().await;
     // The load ran the lights: every project with nodes has its pack.
-    let unpacked = scalar(
-        &app,
-        "SELECT COUNT(*) FROM projects p WHERE node_pack IS NULL AND EXISTS (SELECT 1 FROM nodes n WHERE n.project_id = p.id)",
-    )
-    .await;
+    let unpacked = app
+        .scalar("SELECT COUNT(*) FROM projects p WHERE node_pack IS NULL AND EXISTS (SELECT 1 FROM nodes n WHERE n.project_id = p.id)")
+        .await;
     assert_eq!(unpacked, 0);
     // A node change voids its project's pack only.
     let (node, project): (i64, i64) = sqlx::query_as("SELECT id, project_id FROM nodes WHERE status = 'open' ORDER BY id LIMIT 1")
         .fetch_one(app.store.pool())
         .await
         .unwrap();
-    exec(&app, &format!("UPDATE nodes SET planned_on = '2019-01-02' WHERE id = {node}")).await;
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM projects WHERE node_pack IS NULL").await, 1);
+    app.execute(&format!("UPDATE nodes SET planned_on = '2019-01-02' WHERE id = {node}"))
+        .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM projects WHERE node_pack IS NULL").await, 1);
     assert_eq!(
-        scalar(
-            &app,
-            &format!("SELECT COUNT(*) FROM projects WHERE node_pack IS NULL AND id = {project}")
-        )
-        .await,
+        app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE node_pack IS NULL AND id = {project}"))
+            .await,
         1
     );
     let run = app.store.recompute_lights("manual").await.unwrap();
@@ -295,7 +252,7 @@ async fn the_lights_job_reads_node_packs_that_are_never_stale() {
         .unwrap();
     let again = app.store.recompute_lights("manual").await.unwrap();
     assert_eq!(again.changed, 0);
-    exec(&app, "UPDATE projects SET node_pack = NULL").await;
+    app.execute("UPDATE projects SET node_pack = NULL").await;
     let rebuilt = app.store.recompute_lights("manual").await.unwrap();
     assert_eq!((rebuilt.red, rebuilt.yellow, rebuilt.green), (again.red, again.yellow, again.green));
     let repacked: Vec<(i64, Option<String>)> = sqlx::query_as("SELECT id, node_pack FROM projects ORDER BY id")
@@ -326,7 +283,7 @@ async fn all_lights(
 #[tokio::test]
 async fn a_lights_run_in_chunks_writes_what_one_pass_writes() {
     let app = spawn_app().await;
-    let total = scalar(&app, "SELECT COUNT(*) FROM projects").await;
+    let total = app.scalar("SELECT COUNT(*) FROM projects").await;
     let before = all_lights(&app).await;
     // Chunks of 7 ids, so the demo district's projects span many chunk boundaries.
     let chunked = app.store.clone().with_lights_chunk(7);
@@ -337,12 +294,9 @@ async fn a_lights_run_in_chunks_writes_what_one_pass_writes() {
         "the same lights as the load's single chunk"
     );
     // From nothing: every light and pack written again, chunk by chunk, comes out the same.
-    exec(&app, "UPDATE nodes SET light = NULL, light_reason = NULL").await;
-    exec(
-        &app,
-        "UPDATE projects SET light = NULL, light_reason = NULL, light_reasons = NULL, node_pack = NULL",
-    )
-    .await;
+    app.execute("UPDATE nodes SET light = NULL, light_reason = NULL").await;
+    app.execute("UPDATE projects SET light = NULL, light_reason = NULL, light_reasons = NULL, node_pack = NULL")
+        .await;
     let rebuilt = chunked.recompute_lights("manual").await.unwrap();
     assert!(rebuilt.changed > 0);
     assert_eq!((rebuilt.red, rebuilt.yellow, rebuilt.green), (run.red, run.yellow, run.green));

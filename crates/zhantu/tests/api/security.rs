@@ -3,7 +3,7 @@
 //! `every_write_route_is_guarded` walks `zhantu_web::write_routes()`, the list the app declares
 //! for its state-changing routes: a route without a fixture here fails the test.
 
-use crate::helpers::{Session, TestApp, login, spawn_app};
+use crate::helpers::{Session, TestApp, answer, id_version, login, no_redirects, of_another_unit, spawn_app, token_status};
 use serde_json::{Value, json};
 
 /// How to exercise one write route. Each area's test module declares the fixtures of its own
@@ -33,6 +33,45 @@ impl Fixture {
             form: false,
         }
     }
+
+    /// A versioned JSON route: the stale body is `body` with the version before its own.
+    pub fn versioned(path: impl Into<String>, body: Value, editor_forbidden: bool) -> Fixture {
+        let stale = stale_version(&body);
+        Fixture::json(path, body, editor_forbidden, Some(stale))
+    }
+
+    /// A versioned HTML form route (the version a form field, so a string).
+    pub fn versioned_form(path: impl Into<String>, body: Value, editor_forbidden: bool) -> Fixture {
+        let stale = stale_version(&body);
+        Fixture::form(path, body, editor_forbidden, Some(stale))
+    }
+
+    /// An HTML form route for signed-in users (posted urlencoded).
+    pub fn form(path: impl Into<String>, body: Value, editor_forbidden: bool, stale_body: Option<Value>) -> Fixture {
+        Fixture {
+            form: true,
+            ..Fixture::json(path, body, editor_forbidden, stale_body)
+        }
+    }
+
+    /// A public sign-in route, which takes anonymous requests (a form or JSON).
+    pub fn public(path: impl Into<String>, form: bool) -> Fixture {
+        Fixture {
+            public: true,
+            form,
+            ..Fixture::json(path, json!({}), false, None)
+        }
+    }
+}
+
+/// `body` with the version before its own (a number, or a form's string).
+fn stale_version(body: &Value) -> Value {
+    let mut stale = body.clone();
+    stale["version"] = match &body["version"] {
+        Value::String(v) => json!((v.parse::<i64>().expect("a version") - 1).to_string()),
+        v => json!(v.as_i64().expect("a version") - 1),
+    };
+    stale
 }
 
 /// The fixtures of a module's write routes.
@@ -40,14 +79,7 @@ pub(crate) type Fixtures = Vec<((&'static str, &'static str), Fixture)>;
 
 async fn other_units_project(app: &TestApp) -> (i64, i64) {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
-    let p = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("a project of another unit")
-        .clone();
-    (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap())
+    id_version(&of_another_unit(&page))
 }
 
 pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
@@ -66,26 +98,15 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
     let admin = app.store.user_by_username("admin").await.unwrap().unwrap();
     let token = app.store.api_tokens(Some(admin.id)).await.unwrap()[0].id;
     let (_, building) = app.get("/api/v1/projects?stage=construction&limit=500").await;
-    let building = building["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("a project under construction elsewhere")["id"]
-        .clone();
+    let building = of_another_unit(&building)["id"].clone();
     let (_, other) = app.get(&format!("/api/v1/projects/{building}")).await;
-    let node = &other["nodes"]
+    let open_node = other["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .find(|n| n["status"] != "closed")
-        .expect("an open node")["id"];
-    let (node, node_version) = (
-        node.as_i64().unwrap(),
-        other["nodes"].as_array().unwrap().iter().find(|n| n["id"] == *node).unwrap()["version"]
-            .as_i64()
-            .unwrap(),
-    );
+        .expect("an open node");
+    let (node, node_version) = id_version(open_node);
     let change = app
         .store
         .request_date_change(
@@ -99,19 +120,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         .unwrap()
         .id;
     let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture::json(path, body, editor_forbidden, stale);
-    let form = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture {
-        path,
-        body,
-        public: false,
-        editor_forbidden,
-        stale_body: stale,
-        form: true,
-    };
+    let form = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture::form(path, body, editor_forbidden, stale);
     let (_, rules) = app.get("/api/v1/rules").await;
     let mut next_rules = rules["current"].clone();
     next_rules["version"] = json!(rules["current"]["version"].as_u64().unwrap() + 1);
-    let mut stale_rules = next_rules.clone();
-    stale_rules["version"] = rules["current"]["version"].clone();
     let building_version = other["version"].as_i64().unwrap();
     let (_, cal) = app.get("/api/v1/calendar/2019").await;
     vec![
@@ -124,10 +136,7 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
                 Some(json!({"revision": "0000", "days": cal["days"]})),
             ),
         ),
-        (
-            ("PUT", "/api/v1/rules"),
-            f("/api/v1/rules".into(), next_rules, true, Some(stale_rules)),
-        ),
+        (("PUT", "/api/v1/rules"), Fixture::versioned("/api/v1/rules", next_rules, true)),
         (
             ("PUT", "/api/v1/settings/webhook"),
             f(
@@ -152,20 +161,18 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/nodes/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/nodes/{node}"),
                 json!({"version": node_version, "name": "改名"}),
                 true,
-                Some(json!({"version": node_version - 1, "name": "改名"})),
             ),
         ),
         (
             ("POST", "/api/v1/projects/{id}/pause"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/projects/{building}/pause"),
                 json!({"version": building_version, "reason": "测试"}),
                 true,
-                Some(json!({"version": building_version - 1, "reason": "测试"})),
             ),
         ),
         (
@@ -196,11 +203,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/api/v1/nodes/{id}/verify"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/nodes/{node}/verify"),
                 json!({"version": node_version, "approve": true}),
                 true,
-                Some(json!({"version": node_version - 1, "approve": true})),
             ),
         ),
         (
@@ -221,17 +227,7 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
                 None,
             ),
         ),
-        (
-            ("POST", "/login"),
-            Fixture {
-                path: "/login".into(),
-                body: json!({}),
-                public: true,
-                editor_forbidden: false,
-                stale_body: None,
-                form: true,
-            },
-        ),
+        (("POST", "/login"), Fixture::public("/login", true)),
         (("POST", "/logout"), form("/logout".into(), json!({}), false, None)),
         (
             ("POST", "/account/password"),
@@ -279,17 +275,7 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
                 None,
             ),
         ),
-        (
-            ("POST", "/api/v1/auth/login"),
-            Fixture {
-                path: "/api/v1/auth/login".into(),
-                body: json!({}),
-                public: true,
-                editor_forbidden: false,
-                stale_body: None,
-                form: false,
-            },
-        ),
+        (("POST", "/api/v1/auth/login"), Fixture::public("/api/v1/auth/login", false)),
         (
             ("POST", "/api/v1/auth/logout"),
             f("/api/v1/auth/logout".into(), json!({}), false, None),
@@ -314,11 +300,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/users/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/users/{}", viewer.id),
                 json!({"version": viewer.version, "display_name": "改名"}),
                 true,
-                Some(json!({"version": viewer.version - 1, "display_name": "改名"})),
             ),
         ),
         (
@@ -340,11 +325,10 @@ async fn core_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/projects/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/projects/{project}"),
                 json!({"version": version, "location": "改到别处"}),
                 true,
-                Some(json!({"version": version - 1, "location": "改到别处"})),
             ),
         ),
     ]
@@ -358,8 +342,7 @@ async fn anonymous(app: &TestApp, method: &str, path: &str, body: &Value) -> (u1
         .send()
         .await
         .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    answer(resp).await
 }
 
 #[tokio::test]
@@ -439,14 +422,7 @@ async fn reading_needs_sign_in_and_respects_unit_scope() {
     let app = spawn_app().await;
     let resp = reqwest::get(format!("{}/api/v1/projects", app.base)).await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-    let resp = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/", app.base))
-        .send()
-        .await
-        .unwrap();
+    let resp = no_redirects().get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 303);
     assert!(resp.headers()["location"].to_str().unwrap().starts_with("/login"));
 
@@ -467,15 +443,13 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
     let (_, mine) = editor.get("/api/v1/projects?limit=1").await;
-    let p = &mine["items"][0];
-    let (id, v) = (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap());
+    let (id, v) = id_version(&mine["items"][0]);
+    let path = format!("/api/v1/projects/{id}");
 
     let (status, r) = editor
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "total_investment": "12345.67万元", "name": "<script>alert(1)</script>"})),
-            true,
+        .patch(
+            &path,
+            json!({"version": v, "total_investment": "12345.67万元", "name": "<script>alert(1)</script>"}),
         )
         .await;
     assert_eq!(status, 200, "{r}");
@@ -486,14 +460,7 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
 
     // A second person still holding the old version is refused and told who changed it.
     let coordinator = app.login("fgj").await;
-    let (status, e) = coordinator
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "location": "别处"})),
-            true,
-        )
-        .await;
+    let (status, e) = coordinator.patch(&path, json!({"version": v, "location": "别处"})).await;
     assert_eq!(status, 409);
     assert!(e["error"]["message"].as_str().unwrap().contains("haimen"), "{e}");
 
@@ -506,12 +473,7 @@ async fn an_edit_is_audited_and_a_stale_one_names_who_changed_it() {
     assert_eq!(entry["address"], "127.0.0.1");
 
     let (status, e) = editor
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v + 1, "total_investment": "12.345678万元"})),
-            true,
-        )
+        .patch(&path, json!({"version": v + 1, "total_investment": "12.345678万元"}))
         .await;
     assert_eq!(status, 400);
     assert!(e["error"]["message"].as_str().unwrap().contains("金额"), "{e}");
@@ -524,8 +486,8 @@ async fn concurrent_edits_never_lose_an_update() {
     let (id, v) = other_units_project(&app).await;
     let path = format!("/api/v1/projects/{id}");
     let (ra, rb) = tokio::join!(
-        a.send("PATCH", &path, Some(json!({"version": v, "location": "甲"})), true),
-        b.send("PATCH", &path, Some(json!({"version": v, "location": "乙"})), true)
+        a.patch(&path, json!({"version": v, "location": "甲"})),
+        b.patch(&path, json!({"version": v, "location": "乙"}))
     );
     let mut statuses = [ra.0, rb.0];
     statuses.sort();
@@ -539,51 +501,32 @@ async fn the_audit_chain_detects_tampering() {
     let (id, v) = other_units_project(&app).await;
     for (i, loc) in ["一", "二", "三"].iter().enumerate() {
         let (s, e) = admin
-            .send(
-                "PATCH",
-                &format!("/api/v1/projects/{id}"),
-                Some(json!({"version": v + i as i64, "location": loc})),
-                true,
-            )
+            .patch(&format!("/api/v1/projects/{id}"), json!({"version": v + i as i64, "location": loc}))
             .await;
         assert_eq!(s, 200, "{e}");
     }
-    let verify = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args(["audit", "verify", "--database", &app.url])
-            .output()
-            .unwrap()
-    };
+    let verify = || app.zhantu(&["audit", "verify"]);
     let out = verify();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("完整"));
 
-    let target: i64 = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    let target = app.scalar("SELECT MAX(id) FROM audit_log WHERE action = 'project.update'").await;
+    app.execute(&format!(
+        "UPDATE audit_log SET after_json = REPLACE(after_json, '三', '四') WHERE id = {target}"
+    ))
+    .await;
     let out = verify();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("第 {target} 条")), "{err}");
 
     // Deleting the newest entry is caught too.
-    sqlx::query("UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute(&format!(
+        "UPDATE audit_log SET after_json = REPLACE(after_json, '四', '三') WHERE id = {target}"
+    ))
+    .await;
     assert!(verify().status.success());
-    sqlx::query("DELETE FROM audit_log WHERE id = $1")
-        .bind(target)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute(&format!("DELETE FROM audit_log WHERE id = {target}")).await;
     let out = verify();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
 }
@@ -617,36 +560,18 @@ async fn login_is_throttled_per_account_and_per_address() {
 async fn tokens_can_be_revoked_and_sessions_expire() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
-    let (status, t) = editor.send("POST", "/api/v1/tokens", Some(json!({"name": "周报脚本"})), true).await;
-    assert_eq!(status, 201, "{t}");
-    let token = t["token"].as_str().unwrap().to_string();
-    let use_token = || async {
-        reqwest::Client::new()
-            .get(format!("{}/api/v1/projects?limit=1", app.base))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
-    assert_eq!(use_token().await, 200);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
-        .bind(&token)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let (token, t) = editor.create_token("周报脚本").await;
+    let token = token.as_str();
+    let stored = app
+        .scalar(&format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{token}'"))
+        .await;
     assert_eq!(stored, 0, "tokens are stored hashed");
     let id = t["info"]["id"].as_i64().unwrap();
-    let (status, _) = editor.send("DELETE", &format!("/api/v1/tokens/{id}"), None, true).await;
-    assert_eq!(status, 204);
-    assert_eq!(use_token().await, 401);
+    assert_eq!(editor.delete(&format!("/api/v1/tokens/{id}")).await.0, 204);
+    assert_eq!(token_status(&app.base, token).await, 401);
 
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 200);
-    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").await;
     assert_eq!(editor.get("/api/v1/auth/me").await.0, 401, "an expired session is refused");
 }
 
@@ -654,60 +579,29 @@ async fn tokens_can_be_revoked_and_sessions_expire() {
 async fn passwords_change_and_admins_manage_users() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let (status, u) = admin
-        .send(
-            "POST",
-            "/api/v1/users",
-            Some(
-                json!({"username": "Xiachen", "display_name": "下陈街道填报员", "role": "unit_editor", "unit_id": 1, "password": "short"}),
-            ),
-            true,
-        )
-        .await;
+    let xiachen = |password: &str| json!({"username": "Xiachen", "display_name": "下陈街道填报员", "role": "unit_editor", "unit_id": 1, "password": password});
+    let (status, u) = admin.post("/api/v1/users", xiachen("short")).await;
     assert_eq!(status, 400, "{u}");
     assert!(u["error"]["message"].as_str().unwrap().contains("密码"));
-    let (status, u) = admin
-        .send("POST", "/api/v1/users", Some(json!({"username": "Xiachen", "display_name": "下陈街道填报员", "role": "unit_editor", "unit_id": 1, "password": "Jiaojiang2019x"})), true)
-        .await;
-    assert_eq!(status, 201, "{u}");
+    let u = admin.post_json_expect("/api/v1/users", xiachen("Jiaojiang2019x"), 201).await;
     assert_eq!(u["username"], "xiachen");
-    let (status, _) = admin
-        .send(
-            "POST",
-            "/api/v1/users",
-            Some(json!({"username": "xiachen", "display_name": "重复", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"})),
-            true,
-        )
-        .await;
+    let again = json!({"username": "xiachen", "display_name": "重复", "role": "viewer", "unit_id": 1, "password": "Jiaojiang2019x"});
+    let (status, _) = admin.post("/api/v1/users", again).await;
     assert_eq!(status, 409);
 
-    let new = login(&app.base, "xiachen", "Jiaojiang2019x").await.expect("new user signs in");
-    let (status, _) = new
-        .send(
-            "POST",
-            "/api/v1/auth/password",
-            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Xiachen2020abc"})),
-            true,
-        )
-        .await;
-    assert_eq!(status, 400, "the password may not contain the user name");
-    let (status, _) = new
-        .send(
-            "POST",
-            "/api/v1/auth/password",
-            Some(json!({"current_password": "Jiaojiang2019x", "new_password": "Jiaojiang2020y"})),
-            true,
-        )
-        .await;
-    assert_eq!(status, 204);
+    let new = app.sign_in_as("xiachen", "Jiaojiang2019x").await;
+    assert_eq!(
+        new.change_password("Jiaojiang2019x", "Xiachen2020abc").await,
+        400,
+        "the password may not contain the user name"
+    );
+    assert_eq!(new.change_password("Jiaojiang2019x", "Jiaojiang2020y").await, 204);
     assert!(login(&app.base, "xiachen", "Jiaojiang2020y").await.is_ok());
 
     let (status, u2) = admin
-        .send(
-            "PATCH",
+        .patch(
             &format!("/api/v1/users/{}", u["id"]),
-            Some(json!({"version": u["version"].as_i64().unwrap() + 1, "active": false})),
-            true,
+            json!({"version": u["version"].as_i64().unwrap() + 1, "active": false}),
         )
         .await;
     assert_eq!(status, 200, "{u2}");
@@ -719,13 +613,7 @@ async fn passwords_change_and_admins_manage_users() {
 #[tokio::test]
 async fn the_cli_manages_users() {
     let app = spawn_app().await;
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-            .args(args)
-            .args(["--database", &app.url])
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| app.zhantu(args);
     let out = run(&[
         "user",
         "add",
@@ -786,12 +674,7 @@ async fn responses_carry_security_headers_and_limits() {
     let huge = "字".repeat(600_000);
     let (id, v) = other_units_project(&app).await;
     let (status, _) = admin
-        .send(
-            "PATCH",
-            &format!("/api/v1/projects/{id}"),
-            Some(json!({"version": v, "description": huge})),
-            true,
-        )
+        .patch(&format!("/api/v1/projects/{id}"), json!({"version": v, "description": huge}))
         .await;
     assert_eq!(status, 413, "request size limit");
 }
@@ -799,10 +682,7 @@ async fn responses_carry_security_headers_and_limits() {
 #[tokio::test]
 async fn the_sign_in_form_works_in_a_browser_flow() {
     let app = spawn_app().await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = no_redirects();
     let page = client.get(format!("{}/login?next=/", app.base)).send().await.unwrap();
     let pre = page.headers()["set-cookie"]
         .to_str()
@@ -848,15 +728,7 @@ async fn the_sign_in_form_works_in_a_browser_flow() {
     let (status, me) = session.get("/api/v1/auth/me").await;
     assert_eq!(status, 200);
     assert_eq!(me["user"]["username"], "haimen");
-    let html = client
-        .get(format!("{}/", app.base))
-        .header("cookie", &session.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = session.page("/").await;
     assert!(html.contains("海门街道填报员") && html.contains("单位填报员"));
 }
 
@@ -865,42 +737,23 @@ async fn account_pages_work_through_forms() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let editor = app.login("haimen").await;
-    let page = |s: &Session, path: &str| {
-        let (s, path) = (s.clone(), path.to_string());
-        async move {
-            let resp = reqwest::Client::new()
-                .get(format!("{}{path}", s.base))
-                .header("cookie", &s.cookie)
-                .send()
-                .await
-                .unwrap();
-            (resp.status().as_u16(), resp.text().await.unwrap())
-        }
-    };
-    let (status, html) = page(&admin, "/admin/users").await;
+    let (status, html) = admin.page("/admin/users").await;
     assert_eq!(status, 200);
     assert!(
         html.contains("用户管理") && html.contains("haimen") && html.contains("海门街道"),
         "{html}"
     );
-    assert_eq!(page(&editor, "/admin/users").await.0, 403);
+    assert_eq!(editor.page("/admin/users").await.0, 403);
 
-    let (status, _) = admin
-        .post_form("/admin/users", &json!({"username": "jiaozhi", "display_name": "葭沚街道填报员", "role": "unit_editor", "unit_id": "1", "password": "Jiaojiang2019x"}), true)
+    admin
+        .post_form_expect("/admin/users", &json!({"username": "jiaozhi", "display_name": "葭沚街道填报员", "role": "unit_editor", "unit_id": "1", "password": "Jiaojiang2019x"}), 303)
         .await;
-    assert_eq!(status, 303);
     assert!(app.store.user_by_username("jiaozhi").await.unwrap().is_some());
-    let (status, _) = admin
-        .post_form(
-            "/admin/users",
-            &json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"}),
-            true,
-        )
-        .await;
+    let weak = json!({"username": "weak", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "123"});
+    let (status, _) = admin.post_form("/admin/users", &weak, true).await;
     assert_eq!(status, 303, "bad input goes back to the form with its message");
 
-    let (status, html) = editor.post_form("/account/tokens", &json!({"name": "表单令牌"}), true).await;
-    assert_eq!(status, 200);
+    let html = editor.post_form_expect("/account/tokens", &json!({"name": "表单令牌"}), 200).await;
     let token = html
         .split("<code class=\"token\">")
         .nth(1)
@@ -917,14 +770,14 @@ async fn account_pages_work_through_forms() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    let (_, html) = page(&editor, "/account").await;
+    let (_, html) = editor.page("/account").await;
     assert!(html.contains("表单令牌") && !html.contains(&token), "the token is shown only once");
 
-    let (status, html) = page(&admin, "/audit?entity=user").await;
+    let (status, html) = admin.page("/audit?entity=user").await;
     assert_eq!(status, 200);
     assert!(html.contains("user.create") && html.contains("jiaozhi"), "{html}");
-    assert_eq!(page(&editor, "/audit").await.0, 403);
-    let (status, csv) = page(&admin, "/api/v1/audit/export.csv?entity=user").await;
+    assert_eq!(editor.page("/audit").await.0, 403);
+    let (status, csv) = admin.page("/api/v1/audit/export.csv?entity=user").await;
     assert_eq!(status, 200);
     assert!(csv.starts_with("\u{feff}编号,时间,操作人") && csv.contains("user.create"));
 }

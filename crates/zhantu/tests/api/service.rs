@@ -3,12 +3,9 @@
 //! credit code's check character, escalation on a fixed day, a blocking problem holding up
 //! a node's close-out, the Excel exports, and the demo district's figures.
 
-use crate::helpers::{ADMIN_TOKEN, Session, TestApp, demo_get, spawn_app};
+use crate::helpers::{PNG, Session, TestApp, demo_get, id_version, of_another_unit, spawn_app, sum_of};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
-
-/// A tiny but real PNG (1×1), for a node's evidence.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
 
 async fn unit(app: &TestApp, name: &str) -> i64 {
     app.store.unit_by_name(name).await.unwrap().expect(name)
@@ -17,31 +14,23 @@ async fn unit(app: &TestApp, name: &str) -> i64 {
 /// A unit other than 海门街道 (a department).
 async fn other_unit(app: &TestApp) -> i64 {
     let (_, page) = app.get("/api/v1/problems?limit=500").await;
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("a problem of another unit")["unit"]["id"]
-        .as_i64()
-        .unwrap()
+    of_another_unit(&page)["unit"]["id"].as_i64().unwrap()
 }
 
 async fn raise(s: &Session, unit_id: i64, what: &str) -> Value {
-    let (status, r) = s
-        .send(
-            "POST",
-            "/api/v1/problems",
-            Some(json!({ "category": "审批", "description": what, "unit_id": unit_id, "deadline": "2020-01-02" })),
-            true,
-        )
-        .await;
-    assert_eq!(status, 201, "{r}");
+    let body = json!({ "category": "审批", "description": what, "unit_id": unit_id, "deadline": "2020-01-02" });
+    s.post_json_expect("/api/v1/problems", body, 201).await["problem"].clone()
+}
+
+/// A step that must succeed: the problem after it.
+async fn advance(s: &Session, id: i64, step: &str, body: Value) -> Value {
+    let (status, r) = act(s, id, step, body).await;
+    assert_eq!(status, 200, "{step}: {r}");
     r["problem"].clone()
 }
 
 async fn act(s: &Session, id: i64, step: &str, body: Value) -> (u16, Value) {
-    s.send("POST", &format!("/api/v1/problems/{id}/{step}"), Some(body), true).await
+    s.post(&format!("/api/v1/problems/{id}/{step}"), body).await
 }
 
 fn version(p: &Value) -> i64 {
@@ -67,11 +56,9 @@ async fn the_problem_loop_runs_through_the_roles() {
     );
     // The street raises a problem for itself; a viewer cannot.
     let (status, e) = chakan
-        .send(
-            "POST",
+        .post(
             "/api/v1/problems",
-            Some(json!({ "category": "审批", "description": "x", "unit_id": haimen_unit })),
-            true,
+            json!({ "category": "审批", "description": "x", "unit_id": haimen_unit }),
         )
         .await;
     assert_eq!(status, 403, "{e}");
@@ -84,15 +71,13 @@ async fn the_problem_loop_runs_through_the_roles() {
     let (status, e) = act(&haimen, id, "assign", json!({ "version": version(&p), "unit_id": haimen_unit })).await;
     assert_eq!(status, 403, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("无权"));
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "assign",
         json!({ "version": version(&p), "unit_id": haimen_unit, "deadline": "2020-01-15", "note": "请海门街道牵头" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(
         (p["state"].as_str(), p["deadline"].as_str()),
         (Some("assigned"), Some("2020-01-15"))
@@ -109,15 +94,13 @@ async fn the_problem_loop_runs_through_the_roles() {
     )
     .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stale_version")), "{e}");
-    let (status, r) = act(
+    let p = advance(
         &haimen,
         id,
         "resolve",
         json!({ "version": version(&p), "resolution": "已协调自然资源分局加快审批" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "resolved");
 
     // No close-out before the callback; the street can never close.
@@ -130,41 +113,35 @@ async fn the_problem_loop_runs_through_the_roles() {
     // 回访 not satisfied → back to the unit; resolved again; satisfied → 销号.
     let (status, e) = act(&fgj, id, "callback", json!({ "version": version(&p), "satisfied": false })).await;
     assert_eq!(status, 400, "a reason is required: {e}");
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "callback",
         json!({ "version": version(&p), "satisfied": false, "note": "企业反映许可证仍未办出" }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "assigned");
-    let (_, r) = act(
+    let p = advance(
         &haimen,
         id,
         "resolve",
         json!({ "version": version(&p), "resolution": "许可证已于12月31日核发" }),
     )
     .await;
-    let p = r["problem"].clone();
-    let (status, r) = act(
+    let p = advance(
         &fgj,
         id,
         "callback",
         json!({ "version": version(&p), "satisfied": true, "satisfaction": 5 }),
     )
     .await;
-    assert_eq!(status, 200, "{r}");
-    let p = r["problem"].clone();
     assert_eq!(p["state"], "satisfied");
     let (status, _) = act(&haimen, id, "close", json!({ "version": version(&p) })).await;
     assert_eq!(status, 403);
-    let (status, r) = act(&fgj, id, "close", json!({ "version": version(&p), "note": "销号" })).await;
-    assert_eq!(status, 200, "{r}");
-    assert_eq!(r["problem"]["state"], "closed");
-    assert_eq!(r["problem"]["closed_on"], "2019-12-31");
-    assert_eq!(r["problem"]["satisfaction"], 5);
+    let p = advance(&fgj, id, "close", json!({ "version": version(&p), "note": "销号" })).await;
+    assert_eq!(p["state"], "closed");
+    assert_eq!(p["closed_on"], "2019-12-31");
+    assert_eq!(p["satisfaction"], 5);
 
     // Leaders comment; the street does not.
     assert_eq!(act(&lingdao, id, "comment", json!({ "text": "办得好" })).await.0, 200);
@@ -190,24 +167,23 @@ async fn the_problem_loop_runs_through_the_roles() {
             "comment"
         ]
     );
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'problem' AND entity_id = $1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let audited = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'problem' AND entity_id = {id}"
+        ))
+        .await;
     assert_eq!(audited, 8, "every step is audited");
 
     // The street cannot resolve another unit's problem, and sees only its own.
     let other = other_unit(&app).await;
     let theirs = raise(&fgj, other, "其他单位的问题").await;
-    let (_, r) = act(
+    let theirs = advance(
         &fgj,
         theirs["id"].as_i64().unwrap(),
         "assign",
         json!({ "version": version(&theirs) }),
     )
     .await;
-    let theirs = r["problem"].clone();
     let (status, e) = act(
         &haimen,
         theirs["id"].as_i64().unwrap(),
@@ -219,41 +195,37 @@ async fn the_problem_loop_runs_through_the_roles() {
     let (_, mine) = haimen.get("/api/v1/problems?limit=500").await;
     assert!(mine["items"].as_array().unwrap().iter().all(|p| p["unit"]["name"] == "海门街道"));
     // Nor open its page.
-    let (status, page) = html_page(&haimen, &format!("/problems/{}", theirs["id"])).await;
+    let (status, page) = haimen.page(&format!("/problems/{}", theirs["id"])).await;
     assert_eq!(status, 403, "{page}");
 
     // The pages' forms: the street raises a problem, the coordinator assigns it.
-    let (status, _) = haimen
-        .post_form(
+    haimen
+        .post_form_expect(
             "/problems",
             &json!({ "category": "水电气", "description": "用电增容申请未落实", "unit_id": haimen_unit.to_string(), "deadline": "" }),
-            true,
+            303,
         )
         .await;
-    assert_eq!(status, 303);
     let (_, mine) = haimen.get("/api/v1/problems?q=用电增容申请未落实").await;
     let p = mine["items"][0].clone();
     let pid = p["id"].as_i64().unwrap();
-    let (_, html) = html_page(&fgj, &format!("/problems/{pid}")).await;
+    let (_, html) = fgj.page(&format!("/problems/{pid}")).await;
     assert!(html.contains(r#"name="step" value="assign""#) && html.contains(r#"name="step" value="comment""#));
-    let (_, html) = html_page(&haimen, &format!("/problems/{pid}")).await;
+    let (_, html) = haimen.page(&format!("/problems/{pid}")).await;
     assert!(!html.contains(r#"name="step" value="assign""#), "the street gets no assign form");
-    let (status, body) = haimen
-        .post_form(
+    haimen
+        .post_form_expect(
             &format!("/problems/{pid}/act"),
             &json!({ "step": "assign", "version": version(&p).to_string() }),
-            true,
+            403,
         )
         .await;
-    assert_eq!(status, 403, "{body}");
-    let (status, _) = fgj
-        .post_form(
-            &format!("/problems/{pid}/act"),
-            &json!({ "step": "assign", "version": version(&p).to_string(), "unit_id": haimen_unit.to_string(), "deadline": "2020-01-10" }),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    fgj.post_form_expect(
+        &format!("/problems/{pid}/act"),
+        &json!({ "step": "assign", "version": version(&p).to_string(), "unit_id": haimen_unit.to_string(), "deadline": "2020-01-10" }),
+        303,
+    )
+    .await;
     let (_, d) = app.get(&format!("/api/v1/problems/{pid}")).await;
     assert_eq!(
         (d["problem"]["state"].as_str(), d["problem"]["deadline"].as_str()),
@@ -262,44 +234,31 @@ async fn the_problem_loop_runs_through_the_roles() {
 
     // Raised from a progress report: linked to the report and its project.
     let (_, page) = app.get("/api/v1/projects?stage=construction&limit=50").await;
-    let mut found = None;
-    for p in page["items"].as_array().unwrap() {
-        let (_, d) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
-        if let Some(r) = d["reports"].as_array().and_then(|r| r.first()) {
-            found = Some((
-                p["id"].as_i64().unwrap(),
-                p["unit"]["id"].as_i64().unwrap(),
-                r["id"].as_i64().unwrap(),
-            ));
-            break;
-        }
-    }
-    let (project, unit_id, report) = found.expect("a project with a progress report");
-    let (status, r) = fgj
-        .send(
-            "POST",
+    let with_a_report = |p: &Value| {
+        let r = p["reports"].as_array()?.first()?;
+        Some((
+            p["id"].as_i64().unwrap(),
+            p["unit"]["id"].as_i64().unwrap(),
+            r["id"].as_i64().unwrap(),
+        ))
+    };
+    let (project, unit_id, report) = app
+        .first_project_where(&page, with_a_report)
+        .await
+        .expect("a project with a progress report");
+    let r = fgj
+        .post_json_expect(
             "/api/v1/problems",
-            Some(json!({ "category": "资金", "description": "月报反映资本金未到位", "unit_id": unit_id, "report_id": report })),
-            true,
+            json!({ "category": "资金", "description": "月报反映资本金未到位", "unit_id": unit_id, "report_id": report }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     assert_eq!(
         (r["problem"]["source"].as_str(), r["problem"]["project"]["id"].as_i64()),
         (Some("report"), Some(project))
     );
     let (_, list) = app.get(&format!("/api/v1/problems?source=report&project={project}")).await;
     assert_eq!(list["total"], 1);
-}
-
-async fn html_page(s: &Session, path: &str) -> (u16, String) {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", s.base))
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -315,34 +274,22 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     let last = bad.pop().unwrap();
     bad.push(if last == '0' { '1' } else { '0' });
     let (status, e) = fgj
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": bad, "name": "测试企业" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": bad, "name": "测试企业" }))
         .await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("校验位"), "{e}");
-    let (status, r) = fgj
-        .send(
-            "POST",
+    let r = fgj
+        .post_json_expect(
             "/api/v1/enterprises",
-            Some(json!({ "credit_code": good, "name": "台州测试科技有限公司", "industry_code": "3311", "tags": ["专精特新", "瞪羚企业"] })),
-            true,
+            json!({ "credit_code": good, "name": "台州测试科技有限公司", "industry_code": "3311", "tags": ["专精特新", "瞪羚企业"] }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     let ent = r["enterprise"].clone();
     let eid = ent["id"].as_i64().unwrap();
     assert_eq!(ent["tags"], json!(["专精特新", "瞪羚企业"]));
     let (status, _) = fgj
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": good, "name": "重复" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": good, "name": "重复" }))
         .await;
     assert_eq!(status, 409);
     let (_, hits) = app.get("/api/v1/search?q=台州测试科技&kind=enterprise").await;
@@ -360,48 +307,23 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     let (_, found) = app.get("/api/v1/enterprises?tag=专精特新&limit=500").await;
     assert!(found["items"].as_array().unwrap().iter().any(|e| e["id"] == eid));
     // Version check on edits.
-    let (status, _) = fgj
-        .send(
-            "PATCH",
-            &format!("/api/v1/enterprises/{eid}"),
-            Some(json!({ "version": 0, "tags": ["雄鹰培育"] })),
-            true,
-        )
-        .await;
+    let enterprise = format!("/api/v1/enterprises/{eid}");
+    let (status, _) = fgj.patch(&enterprise, json!({ "version": 0, "tags": ["雄鹰培育"] })).await;
     assert_eq!(status, 409);
-    let (status, r) = fgj
-        .send(
-            "PATCH",
-            &format!("/api/v1/enterprises/{eid}"),
-            Some(json!({ "version": 1, "tags": ["雄鹰培育"] })),
-            true,
-        )
-        .await;
+    let (status, r) = fgj.patch(&enterprise, json!({ "version": 1, "tags": ["雄鹰培育"] })).await;
     assert_eq!((status, r["enterprise"]["tags"].clone()), (200, json!(["雄鹰培育"])));
     let chakan = app.login("chakan").await;
     let (status, _) = chakan
-        .send(
-            "POST",
-            "/api/v1/enterprises",
-            Some(json!({ "credit_code": credit_code(7654321), "name": "x" })),
-            true,
-        )
+        .post("/api/v1/enterprises", json!({ "credit_code": credit_code(7654321), "name": "x" }))
         .await;
     assert_eq!(status, 403, "a viewer cannot write");
 
     // A visit with a finding: the visit and the problem in one request.
-    let (status, r) = haimen
-        .send(
-            "POST",
-            "/api/v1/visits",
-            Some(json!({
-                "enterprise_id": eid, "visited_on": "2019-12-20", "findings": "企业订单饱满，计划扩产",
-                "problems": [{ "category": "用地", "description": "扩产需新增工业用地约20亩", "unit_id": dept }]
-            })),
-            true,
-        )
-        .await;
-    assert_eq!(status, 201, "{r}");
+    let visit = json!({
+        "enterprise_id": eid, "visited_on": "2019-12-20", "findings": "企业订单饱满，计划扩产",
+        "problems": [{ "category": "用地", "description": "扩产需新增工业用地约20亩", "unit_id": dept }]
+    });
+    let r = haimen.post_json_expect("/api/v1/visits", visit, 201).await;
     let pid = r["problem_ids"][0].as_i64().unwrap();
     let vid = r["visit"]["id"].as_i64().unwrap();
     assert_eq!(r["visit"]["problems"], 1);
@@ -419,11 +341,9 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     // A bad finding rolls the whole visit back.
     let before = app.audit_count().await;
     let (status, _) = haimen
-        .send(
-            "POST",
+        .post(
             "/api/v1/visits",
-            Some(json!({ "enterprise_id": eid, "visited_on": "2019-12-21", "findings": "回访", "problems": [{ "category": "", "description": "x", "unit_id": dept }] })),
-            true,
+            json!({ "enterprise_id": eid, "visited_on": "2019-12-21", "findings": "回访", "problems": [{ "category": "", "description": "x", "unit_id": dept }] }),
         )
         .await;
     assert_eq!(status, 400);
@@ -432,20 +352,14 @@ async fn a_visit_finding_becomes_a_problem_in_one_step() {
     assert_eq!(e["visits"].as_array().unwrap().len(), 1);
     assert_eq!(e["problems"].as_array().unwrap().len(), 1);
     // The same through the page's form.
-    let (status, _) = haimen
-        .post_form(
-            &format!("/enterprises/{eid}/visits"),
-            &json!({ "visited_on": "2019-12-27", "findings": "二次走访", "category": "资金", "description": "技改资金缺口", "unit_id": dept.to_string() }),
-            true,
-        )
-        .await;
-    assert_eq!(status, 303);
+    haimen.post_form_expect(&format!("/enterprises/{eid}/visits"),
+            &json!({ "visited_on": "2019-12-27", "findings": "二次走访", "category": "资金", "description": "技改资金缺口", "unit_id": dept.to_string() }), 303).await;
     let (_, e) = app.get(&format!("/api/v1/enterprises/{eid}")).await;
     assert_eq!(
         (e["enterprise"]["visits"].as_i64(), e["enterprise"]["problems"].as_i64()),
         (Some(2), Some(2))
     );
-    let (status, html) = html_page(&fgj, &format!("/enterprises/{eid}")).await;
+    let (status, html) = fgj.page(&format!("/enterprises/{eid}")).await;
     assert!(status == 200 && html.contains(&good) && html.contains("技改资金缺口"), "{status}");
 }
 
@@ -497,10 +411,7 @@ async fn overdue_problems_escalate_on_a_fixed_day() {
     assert!(list["items"].as_array().unwrap().iter().any(|p| p["id"] == id));
 
     // The same run from the command line, on a given day.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhantu"))
-        .args(["job", "run", "escalate", "--database", &app.url, "--today", "2020-03-02"])
-        .output()
-        .unwrap();
+    let out = app.zhantu(&["job", "run", "escalate", "--today", "2020-03-02"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text} {}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("问题升级督办已执行（日期 2020-03-02）"), "{text}");
@@ -513,32 +424,21 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     let fgj = app.login("fgj").await;
     // A node that may be reported now: open, every earlier node of its project closed.
     let (_, page) = app.get("/api/v1/projects?stage=construction&limit=500").await;
-    let mut target = None;
-    'outer: for p in page["items"].as_array().unwrap() {
-        let (_, d) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
-        let nodes = d["nodes"].as_array().unwrap();
-        for (i, n) in nodes.iter().enumerate() {
-            if n["status"] == "open" {
-                if nodes[..i].iter().all(|m| m["status"] == "closed") && i > 0 {
-                    target = Some((p["id"].as_i64().unwrap(), n.clone()));
-                    break 'outer;
-                }
-                break;
-            }
-        }
-    }
-    let (project, node) = target.expect("a node ready to report");
+    let ready = |p: &Value| {
+        let nodes = p["nodes"].as_array().unwrap();
+        let i = nodes.iter().position(|n| n["status"] == "open")?;
+        (i > 0 && nodes[..i].iter().all(|m| m["status"] == "closed")).then(|| (p["id"].as_i64().unwrap(), nodes[i].clone()))
+    };
+    let (project, node) = app.first_project_where(&page, ready).await.expect("a node ready to report");
     let nid = node["id"].as_i64().unwrap();
     let unit_id = node["responsible_unit"]["id"].as_i64().unwrap();
-    let (status, r) = admin
-        .send(
-            "POST",
+    let r = admin
+        .post_json_expect(
             "/api/v1/problems",
-            Some(json!({ "category": "施工条件", "description": "土方消纳场地未落实", "unit_id": unit_id, "node_id": nid, "blocks_node": true })),
-            true,
+            json!({ "category": "施工条件", "description": "土方消纳场地未落实", "unit_id": unit_id, "node_id": nid, "blocks_node": true }),
+            201,
         )
         .await;
-    assert_eq!(status, 201, "{r}");
     let p = r["problem"].clone();
     let pid = p["id"].as_i64().unwrap();
     assert_eq!(
@@ -547,34 +447,17 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     );
 
     // Report the node done, then try to verify it.
-    let form = reqwest::multipart::Form::new()
-        .text("version", node["version"].to_string())
-        .text("actual_on", "2019-12-30")
-        .text("note", "已完成")
-        .part("evidence", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场.png"));
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/nodes/{nid}/report", admin.base))
-        .header("cookie", &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let reported: Value = resp.json().await.unwrap();
-    let v = reported["node"]["version"].as_i64().unwrap();
-    let (status, e) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({ "version": v, "approve": true })),
-            true,
-        )
+    let (status, reported) = admin
+        .report_node(nid, version(&node), "2019-12-30", "已完成", ("现场.png", PNG))
         .await;
+    assert_eq!(status, 200, "{reported}");
+    let verify = format!("/api/v1/nodes/{nid}/verify");
+    let approve = json!({ "version": version(&reported["node"]), "approve": true });
+    let (status, e) = fgj.post(&verify, approve.clone()).await;
     assert_eq!(status, 400, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("阻塞问题"), "{e}");
     // The project page shows it on the node.
-    let (_, html) = html_page(&fgj, &format!("/projects/{project}")).await;
+    let (_, html) = fgj.page(&format!("/projects/{project}")).await;
     assert!(html.contains(&format!("/problems/{pid}")));
 
     // Close the problem out; now the node verifies.
@@ -587,31 +470,10 @@ async fn a_blocking_problem_holds_up_the_node_close_out() {
     ] {
         let mut body = body;
         body["version"] = json!(version(&p));
-        let (status, r) = act(&fgj, pid, step, body).await;
-        assert_eq!(status, 200, "{step}: {r}");
-        p = r["problem"].clone();
+        p = advance(&fgj, pid, step, body).await;
     }
-    let (status, e) = fgj
-        .send(
-            "POST",
-            &format!("/api/v1/nodes/{nid}/verify"),
-            Some(json!({ "version": v, "approve": true })),
-            true,
-        )
-        .await;
+    let (status, e) = fgj.post(&verify, approve).await;
     assert_eq!(status, 200, "{e}");
-}
-
-async fn xlsx(app: &TestApp, path: &str) -> Vec<u8> {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200, "{path}");
-    assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"), "{path}");
-    resp.bytes().await.unwrap().to_vec()
 }
 
 #[tokio::test]
@@ -623,8 +485,10 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
         "/api/v1/visits.xlsx",
         "/api/v1/problems/lists.xlsx?month=2019-12",
     ] {
-        let bytes = xlsx(&app, path).await;
-        assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 2000, "{path} is a zip");
+        let d = app.download(path).await;
+        assert_eq!(d.status, 200, "{path}");
+        assert!(d.content_type().contains("spreadsheetml"), "{path}");
+        assert!(d.body.starts_with(b"PK\x03\x04") && d.body.len() > 2000, "{path} is a zip");
     }
     // The seed article: 2,100+ visits, 500+ problems solved.
     let (_, visits) = demo_get("/api/v1/visits?limit=1").await;
@@ -636,12 +500,7 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
     assert_eq!(total["unit"]["id"], 0);
     assert!(total["closed"].as_i64().unwrap() >= 500, "{total}");
     assert!(total["rate_pct"].as_f64().unwrap() > 80.0, "{total}");
-    let visits: i64 = stats["visits_by_unit"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["visits"].as_i64().unwrap())
-        .sum();
+    let visits = sum_of(&stats["visits_by_unit"], "visits");
     assert!(visits >= 2100, "{visits}");
     let (_, lists) = demo_get("/api/v1/problems/lists?month=2019-12").await;
     let names: Vec<&str> = lists["lists"]
@@ -666,13 +525,13 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
         "/problems?overdue=1",
         "/problems/lists?month=2019-12",
     ] {
-        let (status, html) = html_page(&fgj, path).await;
+        let (status, html) = fgj.page(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains("<table"), "{path}");
     }
     let (_, list) = app.get("/api/v1/problems?status=resolved&limit=1").await;
     let id = list["items"][0]["id"].as_i64().unwrap();
-    let (status, html) = html_page(&fgj, &format!("/problems/{id}")).await;
+    let (status, html) = fgj.page(&format!("/problems/{id}")).await;
     assert_eq!(status, 200);
     assert!(
         html.contains(r#"name="step" value="callback""#),
@@ -685,36 +544,18 @@ async fn lists_export_as_workbooks_and_the_demo_shows_the_seed_figures() {
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     // A problem assigned to another unit, and a visit by another unit.
     let (_, list) = app.get("/api/v1/problems?status=assigned&limit=500").await;
-    let p = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unit"]["name"] != "海门街道")
-        .expect("an assigned problem of another unit")
-        .clone();
+    let p = of_another_unit(&list);
     let other = p["unit"]["id"].as_i64().unwrap();
-    let (pid, pv) = (p["id"].as_i64().unwrap(), p["version"].as_i64().unwrap());
+    let (pid, pv) = id_version(&p);
     let (_, visits) = app.get("/api/v1/visits?limit=200").await;
-    let visit = visits["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["unit"]["name"] != "海门街道")
-        .expect("a visit by another unit")["id"]
-        .as_i64()
-        .unwrap();
+    let visit = of_another_unit(&visits)["id"].as_i64().unwrap();
     let (_, ents) = app.get("/api/v1/enterprises?limit=1").await;
-    let (eid, ev) = (
-        ents["items"][0]["id"].as_i64().unwrap(),
-        ents["items"][0]["version"].as_i64().unwrap(),
-    );
+    let (eid, ev) = id_version(&ents["items"][0]);
     let f = |path: String, body: Value, editor_forbidden: bool, stale: Option<Value>| Fixture::json(path, body, editor_forbidden, stale);
     let step = |s: &str, extra: Value, forbidden: bool| {
-        let mut body = extra.clone();
+        let mut body = extra;
         body["version"] = json!(pv);
-        let mut stale = extra;
-        stale["version"] = json!(pv - 1);
-        f(format!("/api/v1/problems/{pid}/{s}"), body, forbidden, Some(stale))
+        Fixture::versioned(format!("/api/v1/problems/{pid}/{s}"), body, forbidden)
     };
     vec![
         (
@@ -728,11 +569,10 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("PATCH", "/api/v1/enterprises/{id}"),
-            f(
+            Fixture::versioned(
                 format!("/api/v1/enterprises/{eid}"),
                 json!({ "version": ev, "name": "改名" }),
                 false,
-                Some(json!({ "version": ev - 1, "name": "改名" })),
             ),
         ),
         (
@@ -778,36 +618,29 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         ),
         (
             ("POST", "/enterprises/{id}/visits"),
-            Fixture {
-                path: format!("/enterprises/{eid}/visits"),
-                body: json!({ "visited_on": "2019-12-20", "findings": "走访" }),
-                public: false,
-                editor_forbidden: false,
-                stale_body: None,
-                form: true,
-            },
+            Fixture::form(
+                format!("/enterprises/{eid}/visits"),
+                json!({ "visited_on": "2019-12-20", "findings": "走访" }),
+                false,
+                None,
+            ),
         ),
         (
             ("POST", "/problems"),
-            Fixture {
-                path: "/problems".into(),
-                body: json!({ "category": "用地", "description": "x", "unit_id": other.to_string() }),
-                public: false,
-                editor_forbidden: true,
-                stale_body: None,
-                form: true,
-            },
+            Fixture::form(
+                "/problems",
+                json!({ "category": "用地", "description": "x", "unit_id": other.to_string() }),
+                true,
+                None,
+            ),
         ),
         (
             ("POST", "/problems/{id}/act"),
-            Fixture {
-                path: format!("/problems/{pid}/act"),
-                body: json!({ "step": "assign", "version": pv.to_string() }),
-                public: false,
-                editor_forbidden: true,
-                stale_body: Some(json!({ "step": "assign", "version": (pv - 1).to_string() })),
-                form: true,
-            },
+            Fixture::versioned_form(
+                format!("/problems/{pid}/act"),
+                json!({ "step": "assign", "version": pv.to_string() }),
+                true,
+            ),
         ),
     ]
 }
