@@ -23,6 +23,10 @@ macro_rules! code_enum {
             pub fn from_code(code: &str) -> Option<$name> { match code { $($code => Some($name::$variant),)+ _ => None } }
             pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh,)+ } }
             pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en,)+ } }
+            /// The value written as its code or as its Chinese label, as people type it in a sheet.
+            pub fn from_code_or_label(text: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.code() == text || v.label_zh() == text)
+            }
         }
     };
 }
