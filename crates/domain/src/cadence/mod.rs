@@ -421,7 +421,14 @@ fn key(k: &str, label: &str, value: String) -> KeyFigure {
 /// Long lists are cut in the document (the spreadsheet keeps every row).
 pub const MAX_DOC_ROWS: usize = 40;
 
-fn cap_rows(t: &mut DocTable, all: Vec<Vec<DocCell>>) {
+/// Fills a list whose first column is 序号: one row per item, numbered from 1 before `cells`,
+/// cut at `MAX_DOC_ROWS`.
+fn numbered_rows<T>(t: &mut DocTable, items: impl IntoIterator<Item = T>, cells: impl Fn(T) -> Vec<DocCell>) {
+    let all: Vec<Vec<DocCell>> = items
+        .into_iter()
+        .enumerate()
+        .map(|(n, item)| std::iter::once(DocCell::Int(n as i64 + 1)).chain(cells(item)).collect())
+        .collect();
     let n = all.len();
     t.rows = all.into_iter().take(MAX_DOC_ROWS).collect();
     t.omitted = n.saturating_sub(MAX_DOC_ROWS) as u32;
