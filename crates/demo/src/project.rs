@@ -171,15 +171,6 @@ fn street_weights(d: &District, kind: Kind) -> Vec<u32> {
     w.to_vec()
 }
 
-fn fill(pattern: &str, place: &str, brand: &str, road: &str, river: &str, street: &str) -> String {
-    pattern
-        .replace("{place}", place)
-        .replace("{brand}", brand)
-        .replace("{road}", road)
-        .replace("{river}", river)
-        .replace("{street}", street)
-}
-
 /// Who builds a public work: a state enterprise, which is also its investor, or a unit
 /// building for the government.
 enum PublicOwner {
@@ -207,6 +198,15 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
     let place = *rng.pick(names::PLACES);
     let road = *rng.pick(names::ROADS);
     let river = *rng.pick(names::RIVERS);
+    // A name pattern with its {place}, {brand}, {road}, {river} and {street} drawn above.
+    let fill = |pattern: &str| {
+        pattern
+            .replace("{place}", place)
+            .replace("{brand}", &brand)
+            .replace("{road}", road)
+            .replace("{river}", river)
+            .replace("{street}", street_name)
+    };
     let mut total = random_total_wan(rng, kind);
     let mut team = None;
     let mut source_region = "";
@@ -279,7 +279,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
             } else {
                 pattern
             };
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
             unit_id = match rng.below(20) {
                 _ if island => d.soe("旅游"),
@@ -321,7 +321,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("7850", "{river}滨水绿道工程", "滨水绿道及景观节点"),
             ];
             let (ind, pattern, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
             let water = matches!(ind, "4620" | "4822");
             let owner = match rng.below(20) {
@@ -349,7 +349,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("8831", "{place}文化中心工程", "文旅", "图书馆、文化馆及剧场"),
             ];
             let (ind, pattern, dept, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name).replace("椒江区", d.name);
+            name = fill(pattern).replace("椒江区", d.name);
             industry = ind;
             let owner = if rng.percent(30) {
                 PublicOwner::Soe("城投")
@@ -369,7 +369,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("4813", "{place}片区路网工程", "片区路网及配套排水管网"),
             ];
             let (ind, pattern, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
             let owner = match rng.below(10) {
                 0..=4 => PublicOwner::Soe("交投"),
