@@ -22,6 +22,7 @@ pub use supervision::{LaggingProject, SupervisionInputs, SupervisionRoundInput, 
 pub use weekly::{NodeDue, OpenProblem, RedProject, WeeklyInputs, weekly};
 
 use crate::figures::Pct1;
+use crate::labelled::code_labels;
 use crate::money::Money;
 use crate::table::{Cell, ColKind, Column, Table};
 use chrono::NaiveDate;
@@ -60,35 +61,8 @@ impl ReportKind {
         ReportKind::Quarterly,
     ];
 
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "weekly",
-            ReportKind::Monthly => "monthly",
-            ReportKind::Supervision => "supervision",
-            ReportKind::Quarterly => "quarterly",
-        }
-    }
     pub fn parse(s: &str) -> Result<ReportKind, ReportError> {
-        ReportKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or_else(|| ReportError::Kind(s.to_string()))
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "重大项目周例会简报",
-            ReportKind::Monthly => "重大项目建设月度分析",
-            ReportKind::Supervision => "重大项目两月督查清单",
-            ReportKind::Quarterly => "重大项目季度督评通报",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "Weekly meeting brief",
-            ReportKind::Monthly => "Monthly analysis",
-            ReportKind::Supervision => "Bimonthly supervision list",
-            ReportKind::Quarterly => "Quarterly evaluation",
-        }
+        ReportKind::from_code(s).ok_or_else(|| ReportError::Kind(s.to_string()))
     }
     /// The text reports, which also come as .docx.
     pub fn has_docx(self) -> bool {
@@ -104,6 +78,13 @@ impl ReportKind {
         }
     }
 }
+
+code_labels!(ReportKind {
+    Weekly = "weekly", "重大项目周例会简报", "Weekly meeting brief";
+    Monthly = "monthly", "重大项目建设月度分析", "Monthly analysis";
+    Supervision = "supervision", "重大项目两月督查清单", "Bimonthly supervision list";
+    Quarterly = "quarterly", "重大项目季度督评通报", "Quarterly evaluation";
+});
 
 // ---------------------------------------------------------------------------------------------
 // The document model.
