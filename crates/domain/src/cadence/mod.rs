@@ -24,7 +24,7 @@ pub use weekly::{NodeDue, OpenProblem, RedProject, WeeklyInputs, weekly};
 use crate::figures::Pct1;
 use crate::labelled::code_labels;
 use crate::money::Money;
-use crate::table::{Cell, ColKind, Column, Table};
+use crate::table::{Cell, ColKind, Column, Table, cell_from};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -124,46 +124,15 @@ impl DocCell {
     }
 }
 
-impl From<&str> for DocCell {
-    fn from(s: &str) -> DocCell {
-        DocCell::Text(s.into())
-    }
-}
-impl From<String> for DocCell {
-    fn from(s: String) -> DocCell {
-        DocCell::Text(s)
-    }
-}
-impl From<u32> for DocCell {
-    fn from(v: u32) -> DocCell {
-        DocCell::Int(v as i64)
-    }
-}
-impl From<i64> for DocCell {
-    fn from(v: i64) -> DocCell {
-        DocCell::Int(v)
-    }
-}
-impl From<Money> for DocCell {
-    fn from(v: Money) -> DocCell {
-        DocCell::Money(v.yuan())
-    }
-}
-impl From<Pct1> for DocCell {
-    fn from(v: Pct1) -> DocCell {
-        DocCell::Pct(v.tenths())
-    }
-}
-impl From<NaiveDate> for DocCell {
-    fn from(v: NaiveDate) -> DocCell {
-        DocCell::Date(v)
-    }
-}
-impl<T: Into<DocCell>> From<Option<T>> for DocCell {
-    fn from(v: Option<T>) -> DocCell {
-        v.map(Into::into).unwrap_or(DocCell::Empty)
-    }
-}
+cell_from!(DocCell {
+    &str => |s| DocCell::Text(s.into());
+    String => |s| DocCell::Text(s);
+    u32 => |v| DocCell::Int(v as i64);
+    i64 => |v| DocCell::Int(v);
+    Money => |v| DocCell::Money(v.yuan());
+    Pct1 => |v| DocCell::Pct(v.tenths());
+    NaiveDate => |v| DocCell::Date(v);
+});
 
 /// A table of a report section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
