@@ -106,16 +106,21 @@ impl Actor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn actor(role: Role) -> Actor {
+    /// User 1, "u", with `role` over the units `unit_scope`: the actor of the domain's tests.
+    pub(crate) fn actor_over(role: Role, unit_scope: &[i64]) -> Actor {
         Actor {
             user_id: 1,
             username: "u".into(),
             role,
-            unit_scope: vec![10, 11],
+            unit_scope: unit_scope.to_vec(),
         }
+    }
+
+    fn actor(role: Role) -> Actor {
+        actor_over(role, &[10, 11])
     }
 
     #[test]
