@@ -413,6 +413,15 @@ fn report(kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
 mod tests {
     use super::*;
 
+    /// The demo district's header, as of the end of 2019: what the reports' tests issue under.
+    pub(super) fn header() -> Header {
+        Header {
+            district: "椒江区".into(),
+            office: "椒江区重大项目建设工作领导小组办公室".into(),
+            as_of: crate::date::d(2019, 12, 31),
+        }
+    }
+
     #[test]
     fn doc_table_keeps_types_for_the_spreadsheet() {
         let mut t = DocTable::new("表", "标题", &["名称", "金额", "比率"]);

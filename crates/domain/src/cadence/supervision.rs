@@ -155,15 +155,9 @@ mod tests {
     use super::*;
     use crate::cadence::compare;
 
-    use crate::date::d;
-
     #[test]
     fn compare_marks_changed_figures() {
-        let h = Header {
-            district: "椒江区".into(),
-            office: "办".into(),
-            as_of: d(2019, 12, 31),
-        };
+        let h = crate::cadence::tests::header();
         let p = ReportPeriod::parse(ReportKind::Supervision, "2019-B6").unwrap();
         let lag = |n: &str| LaggingProject {
             project: n.into(),

@@ -215,11 +215,7 @@ mod tests {
     #[test]
     fn the_weekly_brief_puts_new_reds_first_and_counts_overdue_problems() {
         let w = ReportPeriod::parse(ReportKind::Weekly, "2019-W50").unwrap();
-        let h = Header {
-            district: "椒江区".into(),
-            office: "椒江区重大项目建设工作领导小组办公室".into(),
-            as_of: d(2019, 12, 31),
-        };
+        let h = crate::cadence::tests::header();
         let red = |name: &str, new: bool| RedProject {
             project: name.into(),
             unit: "海门街道".into(),
