@@ -556,20 +556,19 @@ impl District {
     }
 
     pub fn soe(&self, key: &str) -> i64 {
+        self.soe_entry(key).1
+    }
+
+    pub fn soe_full_name(&self, key: &str) -> &str {
+        &self.soe_entry(key).2
+    }
+
+    /// (key, unit id, full name) of the state enterprise known by `key`.
+    fn soe_entry(&self, key: &str) -> &(&'static str, i64, String) {
         self.soes
             .iter()
             .find(|d| d.0 == key)
             .unwrap_or_else(|| panic!("no state enterprise {key}"))
-            .1
-    }
-
-    pub fn soe_full_name(&self, key: &str) -> &str {
-        &self
-            .soes
-            .iter()
-            .find(|d| d.0 == key)
-            .unwrap_or_else(|| panic!("no state enterprise {key}"))
-            .2
     }
 
     /// The street or town of that name, if the district has one.

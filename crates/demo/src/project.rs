@@ -171,13 +171,21 @@ fn street_weights(d: &District, kind: Kind) -> Vec<u32> {
     w.to_vec()
 }
 
-fn fill(pattern: &str, place: &str, brand: &str, road: &str, river: &str, street: &str) -> String {
-    pattern
-        .replace("{place}", place)
-        .replace("{brand}", brand)
-        .replace("{road}", road)
-        .replace("{river}", river)
-        .replace("{street}", street)
+/// Who builds a public work: a state enterprise, which is also its investor, or a unit
+/// building for the government.
+enum PublicOwner {
+    Soe(&'static str),
+    Unit(i64),
+}
+
+impl PublicOwner {
+    /// The responsible unit and the investor.
+    fn unit_and_investor(self, d: &District) -> (i64, String) {
+        match self {
+            PublicOwner::Soe(key) => (d.soe(key), d.soe_full_name(key).to_string()),
+            PublicOwner::Unit(unit) => (unit, d.government.clone()),
+        }
+    }
 }
 
 /// A project of the given kind with invented but plausible particulars; the caller sets
@@ -190,6 +198,15 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
     let place = *rng.pick(names::PLACES);
     let road = *rng.pick(names::ROADS);
     let river = *rng.pick(names::RIVERS);
+    // A name pattern with its {place}, {brand}, {road}, {river} and {street} drawn above.
+    let fill = |pattern: &str| {
+        pattern
+            .replace("{place}", place)
+            .replace("{brand}", &brand)
+            .replace("{road}", road)
+            .replace("{river}", river)
+            .replace("{street}", street_name)
+    };
     let mut total = random_total_wan(rng, kind);
     let mut team = None;
     let mut source_region = "";
@@ -262,7 +279,7 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
             } else {
                 pattern
             };
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
             unit_id = match rng.below(20) {
                 _ if island => d.soe("旅游"),
@@ -304,17 +321,16 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("7850", "{river}滨水绿道工程", "滨水绿道及景观节点"),
             ];
             let (ind, pattern, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
             let water = matches!(ind, "4620" | "4822");
-            let (unit, key) = match rng.below(20) {
-                _ if water => (d.soe("水务"), Some("水务")),
-                0..=7 => (d.soe("城投"), Some("城投")),
-                8..=11 => (d.dept("住建"), None),
-                _ => (street_unit, None),
+            let owner = match rng.below(20) {
+                _ if water => PublicOwner::Soe("水务"),
+                0..=7 => PublicOwner::Soe("城投"),
+                8..=11 => PublicOwner::Unit(d.dept("住建")),
+                _ => PublicOwner::Unit(street_unit),
             };
-            unit_id = unit;
-            investor = key.map(|k| d.soe_full_name(k).to_string()).unwrap_or_else(|| d.government.clone());
+            (unit_id, investor) = owner.unit_and_investor(d);
             description = format!("建设{content}，政府投资。");
         }
         Kind::Social => {
@@ -333,15 +349,14 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("8831", "{place}文化中心工程", "文旅", "图书馆、文化馆及剧场"),
             ];
             let (ind, pattern, dept, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name).replace("椒江区", d.name);
+            name = fill(pattern).replace("椒江区", d.name);
             industry = ind;
-            let soe = rng.percent(30);
-            unit_id = if soe { d.soe("城投") } else { d.dept(dept) };
-            investor = if soe {
-                d.soe_full_name("城投").into()
+            let owner = if rng.percent(30) {
+                PublicOwner::Soe("城投")
             } else {
-                d.government.clone()
+                PublicOwner::Unit(d.dept(dept))
             };
+            (unit_id, investor) = owner.unit_and_investor(d);
             description = format!("建设{content}。");
         }
         Kind::Infrastructure => {
@@ -354,15 +369,14 @@ pub(crate) fn draft(d: &District, rng: &mut Rng, kind: Kind, flavour: Flavour, b
                 ("4813", "{place}片区路网工程", "片区路网及配套排水管网"),
             ];
             let (ind, pattern, content) = *rng.pick(SUBJECTS);
-            name = fill(pattern, place, &brand, road, river, street_name);
+            name = fill(pattern);
             industry = ind;
-            let (unit, key) = match rng.below(10) {
-                0..=4 => (d.soe("交投"), Some("交投")),
-                5..=7 => (d.dept("交通"), None),
-                _ => (d.soe("城投"), Some("城投")),
+            let owner = match rng.below(10) {
+                0..=4 => PublicOwner::Soe("交投"),
+                5..=7 => PublicOwner::Unit(d.dept("交通")),
+                _ => PublicOwner::Soe("城投"),
             };
-            unit_id = unit;
-            investor = key.map(|k| d.soe_full_name(k).to_string()).unwrap_or_else(|| d.government.clone());
+            (unit_id, investor) = owner.unit_and_investor(d);
             description = format!("建设{content}。");
             total = total.max(8_000);
         }

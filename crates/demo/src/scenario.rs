@@ -96,6 +96,11 @@ fn total_wan(spec: &ProjectSpec) -> i64 {
     spec.total.yuan() / 10_000
 }
 
+/// Each item repeated its number of times, in order: the mix of a set of projects.
+fn repeated<T: Copy>(counts: &[(T, usize)]) -> Vec<T> {
+    counts.iter().flat_map(|&(item, n)| std::iter::repeat_n(item, n)).collect()
+}
+
 /// Largest-remainder apportionment of `total` units by `weights`.
 fn apportion(total: i64, weights: &[i64]) -> Vec<i64> {
     let wsum: i128 = weights.iter().map(|w| *w as i128).sum();
@@ -153,16 +158,13 @@ pub(crate) fn build(seed: u64) -> Dataset {
     let next_id = |specs: &Vec<ProjectSpec>| specs.len() as i64 + 1;
 
     // ---- Continuing projects, planned 2016–2018 and started before the year.
-    let continuing: Vec<Kind> = [
+    let continuing = repeated(&[
         (Kind::Industrial, 10),
         (Kind::Commercial, 4),
         (Kind::Government, 7),
         (Kind::Social, 3),
         (Kind::Infrastructure, 6),
-    ]
-    .iter()
-    .flat_map(|(k, n)| std::iter::repeat_n(*k, *n))
-    .collect();
+    ]);
     let first_continuing = specs.len();
     for (i, kind) in continuing.iter().enumerate() {
         let mut s = draft(&d, &mut rng, *kind, Flavour::Any, &mut book);
@@ -401,15 +403,16 @@ pub(crate) fn build(seed: u64) -> Dataset {
         specs.push(s);
     }
     // The other members: kinds and flavours, shuffled into the batches' free places.
-    let mut roles: Vec<(Kind, Flavour, &str)> = Vec::new();
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Trillion, "trillion"), 7));
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Digital, "digital"), 4));
-    roles.push((Kind::Industrial, Flavour::Any, "mayor"));
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Any, ""), 2));
-    roles.extend(std::iter::repeat_n((Kind::Commercial, Flavour::Any, ""), 3));
-    roles.extend(std::iter::repeat_n((Kind::Government, Flavour::Any, ""), 5));
-    roles.extend(std::iter::repeat_n((Kind::Social, Flavour::Any, ""), 3));
-    roles.extend(std::iter::repeat_n((Kind::Infrastructure, Flavour::Any, ""), 5));
+    let mut roles = repeated(&[
+        ((Kind::Industrial, Flavour::Trillion, "trillion"), 7),
+        ((Kind::Industrial, Flavour::Digital, "digital"), 4),
+        ((Kind::Industrial, Flavour::Any, "mayor"), 1),
+        ((Kind::Industrial, Flavour::Any, ""), 2),
+        ((Kind::Commercial, Flavour::Any, ""), 3),
+        ((Kind::Government, Flavour::Any, ""), 5),
+        ((Kind::Social, Flavour::Any, ""), 3),
+        ((Kind::Infrastructure, Flavour::Any, ""), 5),
+    ]);
     rng.shuffle(&mut roles);
     let mut free: Vec<usize> = Vec::new();
     for (b, size) in BATCH_SIZES.iter().enumerate() {
@@ -476,16 +479,17 @@ pub(crate) fn build(seed: u64) -> Dataset {
     li_xin.tag(cat("trillion"), YEAR);
     li_xin.source_region = "江苏苏州";
     let mut outside: Vec<ProjectSpec> = vec![li_xin];
-    let mut roles: Vec<(Kind, Flavour, &str)> = Vec::new();
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Trillion, "trillion"), 5));
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Digital, "digital"), 5));
-    roles.push((Kind::Industrial, Flavour::Any, "mayor"));
-    roles.push((Kind::Industrial, Flavour::Any, "foreign"));
-    roles.extend(std::iter::repeat_n((Kind::Industrial, Flavour::Any, ""), 5));
-    roles.extend(std::iter::repeat_n((Kind::Commercial, Flavour::Any, ""), 3));
-    roles.extend(std::iter::repeat_n((Kind::Government, Flavour::Any, ""), 4));
-    roles.extend(std::iter::repeat_n((Kind::Social, Flavour::Any, ""), 2));
-    roles.extend(std::iter::repeat_n((Kind::Infrastructure, Flavour::Any, ""), 3));
+    let roles = repeated(&[
+        ((Kind::Industrial, Flavour::Trillion, "trillion"), 5),
+        ((Kind::Industrial, Flavour::Digital, "digital"), 5),
+        ((Kind::Industrial, Flavour::Any, "mayor"), 1),
+        ((Kind::Industrial, Flavour::Any, "foreign"), 1),
+        ((Kind::Industrial, Flavour::Any, ""), 5),
+        ((Kind::Commercial, Flavour::Any, ""), 3),
+        ((Kind::Government, Flavour::Any, ""), 4),
+        ((Kind::Social, Flavour::Any, ""), 2),
+        ((Kind::Infrastructure, Flavour::Any, ""), 3),
+    ]);
     for (kind, flavour, tag) in roles {
         let mut s = draft(&d, &mut rng, kind, flavour, &mut book);
         if !tag.is_empty() {

@@ -1,6 +1,7 @@
 //! Who may see and change what. Roles and unit scopes are decided here, once; the web layer
 //! asks these functions for every page, API call, export and import.
 
+use crate::labelled::code_labels;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -20,38 +21,15 @@ pub enum Role {
 
 impl Role {
     pub const ALL: [Role; 5] = [Role::Admin, Role::Coordinator, Role::UnitEditor, Role::Leader, Role::Viewer];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::UnitEditor => "unit_editor",
-            Role::Leader => "leader",
-            Role::Viewer => "viewer",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::Admin => "系统管理员",
-            Role::Coordinator => "发改局统筹",
-            Role::UnitEditor => "单位填报员",
-            Role::Leader => "区领导",
-            Role::Viewer => "查看人员",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::Admin => "Administrator",
-            Role::Coordinator => "Coordinator",
-            Role::UnitEditor => "Unit editor",
-            Role::Leader => "Leader",
-            Role::Viewer => "Viewer",
-        }
-    }
 }
+
+code_labels!(Role {
+    Admin = "admin", "系统管理员", "Administrator";
+    Coordinator = "coordinator", "发改局统筹", "Coordinator";
+    UnitEditor = "unit_editor", "单位填报员", "Unit editor";
+    Leader = "leader", "区领导", "Leader";
+    Viewer = "viewer", "查看人员", "Viewer";
+});
 
 /// The signed-in user as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,16 +243,21 @@ impl Actor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn actor(role: Role) -> Actor {
+    /// User 1, "u", with `role` over the units `unit_scope`: the actor of the domain's tests.
+    pub(crate) fn actor_over(role: Role, unit_scope: &[i64]) -> Actor {
         Actor {
             user_id: 1,
             username: "u".into(),
             role,
-            unit_scope: vec![10, 11],
+            unit_scope: unit_scope.to_vec(),
         }
+    }
+
+    fn actor(role: Role) -> Actor {
+        actor_over(role, &[10, 11])
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Groundbreaking batches (集中开工): their readiness gates and the batches of a year (pure
 //! rules and figures).
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, refuse, require_text};
 use crate::figures::{BatchAggregate, batch_aggregate, sum_batches};
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -72,10 +72,7 @@ pub fn batches_per_year(batches: &[(NaiveDate, Vec<(Money, Money)>)]) -> Vec<Bat
 
 /// A batch's name: not empty (the store keeps it trimmed).
 pub fn check_batch_name(name: &str) -> Result<(), RuleError> {
-    if name.trim().is_empty() {
-        return refuse("batch_name_empty", "批次名称不能为空");
-    }
-    Ok(())
+    require_text(name, "batch_name_empty", "批次名称不能为空")
 }
 
 #[cfg(test)]

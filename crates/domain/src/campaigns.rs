@@ -1,7 +1,7 @@
 //! Campaigns (攻坚行动/擂台赛): the leaderboard of the units and the closing report (pure
 //! figures).
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, refuse, require_text};
 use crate::figures::Pct1;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -151,9 +151,7 @@ pub fn campaign_report(name: &str, starts_on: NaiveDate, ends_on: NaiveDate, boa
 
 /// A new campaign: a name, and an end not before its start.
 pub fn check_campaign(name: &str, starts_on: NaiveDate, ends_on: NaiveDate) -> Result<(), RuleError> {
-    if name.trim().is_empty() {
-        return refuse("campaign_name_empty", "攻坚行动名称不能为空");
-    }
+    require_text(name, "campaign_name_empty", "攻坚行动名称不能为空")?;
     if ends_on < starts_on {
         return refuse("campaign_ends_before_start", "结束日期不能早于开始日期");
     }

@@ -6,6 +6,34 @@ use crate::error::{ParseError, normalize_input};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The conversions every code shares: its text (`as_str`, `Display`, into `String`), and
+/// serde's way in, which goes through `parse` like every other.
+macro_rules! text_code {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = ParseError;
+            fn try_from(s: String) -> Result<Self, ParseError> {
+                $name::parse(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(c: $name) -> String {
+                c.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 /// Which generation of the national project code a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,10 +93,6 @@ impl ProjectCode {
         Ok(code)
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// Tells the generation from the leading time segment: a year up to 2020 is the old
     /// code; a YYMM from 2020-09 on is GB/T 40058.
     pub fn generation(&self) -> Option<ProjectCodeGeneration> {
@@ -89,22 +113,7 @@ impl ProjectCode {
     }
 }
 
-impl TryFrom<String> for ProjectCode {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, ParseError> {
-        ProjectCode::parse(&s)
-    }
-}
-impl From<ProjectCode> for String {
-    fn from(c: ProjectCode) -> String {
-        c.0
-    }
-}
-impl fmt::Display for ProjectCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_code!(ProjectCode);
 
 /// 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-letter alphabet, the last one a
 /// check character over the first 17.
@@ -151,32 +160,13 @@ impl CreditCode {
         Some(CREDIT_ALPHABET[check as usize] as char)
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The registering county's division code (characters 3–8).
     pub fn division(&self) -> &str {
         &self.0[2..8]
     }
 }
 
-impl TryFrom<String> for CreditCode {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, ParseError> {
-        CreditCode::parse(&s)
-    }
-}
-impl From<CreditCode> for String {
-    fn from(c: CreditCode) -> String {
-        c.0
-    }
-}
-impl fmt::Display for CreditCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_code!(CreditCode);
 
 /// 行政区划代码: 6 digits (province/prefecture/county, GB/T 2260), 9 digits (township,
 /// statistics bureau) or 12 digits (village).
@@ -200,9 +190,6 @@ impl DivisionCode {
         }
         Ok(DivisionCode(s))
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
     /// The county-level code (first six digits).
     pub fn county(&self) -> &str {
         &self.0[..6]
@@ -214,22 +201,7 @@ impl DivisionCode {
     }
 }
 
-impl TryFrom<String> for DivisionCode {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, ParseError> {
-        DivisionCode::parse(&s)
-    }
-}
-impl From<DivisionCode> for String {
-    fn from(c: DivisionCode) -> String {
-        c.0
-    }
-}
-impl fmt::Display for DivisionCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_code!(DivisionCode);
 
 #[cfg(test)]
 mod tests {

@@ -61,6 +61,14 @@ pub(crate) fn refuse<T>(code: &'static str, msg: impl Into<String>) -> Result<T,
     Err(RuleError::new(code, msg))
 }
 
+/// Refuses a name or text that is empty or only white space.
+pub(crate) fn require_text(text: &str, code: &'static str, msg: &str) -> Result<(), RuleError> {
+    if text.trim().is_empty() {
+        return refuse(code, msg);
+    }
+    Ok(())
+}
+
 /// Normalises what people paste from Word, WeChat and Excel: full-width digits, letters
 /// and punctuation become half-width; surrounding white space (including the ideographic
 /// space) is trimmed.

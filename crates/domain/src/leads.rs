@@ -1,7 +1,7 @@
 //! Investment attraction (招商引资): a lead's stage changes and the funnel of leads (pure
 //! rules and figures).
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, refuse, require_text};
 use crate::figures::Pct1;
 use crate::model::LeadStage;
 use crate::money::Money;
@@ -109,10 +109,7 @@ pub fn funnel_by_group(facts: &[LeadFact]) -> Vec<FunnelRow> {
 
 /// A lead's name: not empty (the store keeps it trimmed).
 pub fn check_lead_name(name: &str) -> Result<(), RuleError> {
-    if name.trim().is_empty() {
-        return refuse("lead_name_empty", "线索名称不能为空");
-    }
-    Ok(())
+    require_text(name, "lead_name_empty", "线索名称不能为空")
 }
 
 #[cfg(test)]

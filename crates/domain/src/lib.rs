@@ -16,6 +16,7 @@ pub mod error;
 pub mod figures;
 pub mod files;
 pub mod imports;
+mod labelled;
 pub mod land;
 pub mod leads;
 pub mod lights;

@@ -3,29 +3,12 @@
 //! Chinese term is in each doc comment.
 
 use crate::codes::{CreditCode, DivisionCode, ProjectCode};
+use crate::labelled::code_enum;
 use crate::lights::Light;
 use crate::money::{LandArea, Money};
 use crate::stage::Stage;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// Declares an enum stored as a stable text code, with Chinese and English labels.
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code,)+ } }
-            pub fn from_code(code: &str) -> Option<$name> { match code { $($code => Some($name::$variant),)+ _ => None } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh,)+ } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en,)+ } }
-        }
-    };
-}
 
 code_enum!(
     /// 单位类型.

@@ -565,12 +565,7 @@ mod tests {
     use crate::date::d;
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            user_id: 1,
-            username: "u".into(),
-            role,
-            unit_scope: vec![10],
-        }
+        crate::access::tests::actor_over(role, &[10])
     }
 
     #[test]

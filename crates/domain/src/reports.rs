@@ -1,7 +1,7 @@
 //! Progress reports (填报): the period a report covers and what a report must hold. (The four
 //! reports of the cadence are `cadence/`.)
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, refuse, require_text};
 use crate::model::ReportPeriod;
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -31,9 +31,7 @@ pub fn period_bounds(kind: ReportPeriod, start: NaiveDate) -> Result<(NaiveDate,
 
 /// A report states the period's progress; a monthly one's investment is not negative.
 pub fn check_report(body: &str, investment: Money) -> Result<(), RuleError> {
-    if body.trim().is_empty() {
-        return refuse("report_body_empty", "请填写本期进展情况");
-    }
+    require_text(body, "report_body_empty", "请填写本期进展情况")?;
     if investment.yuan() < 0 {
         return refuse("report_investment_negative", "完成投资不能为负数");
     }

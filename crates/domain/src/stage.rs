@@ -1,5 +1,6 @@
 //! The life of a project: 谋划 → 储备 → 签约 → 前期 → 开工/落地 → 在建 → 竣工 → 投产, or 终止.
 
+use crate::labelled::code_labels;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -38,33 +39,11 @@ impl Stage {
         Stage::Terminated,
     ];
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Planning => "planning",
-            Stage::Reserve => "reserve",
-            Stage::Signed => "signed",
-            Stage::Preparation => "preparation",
-            Stage::Started => "started",
-            Stage::Construction => "construction",
-            Stage::Completed => "completed",
-            Stage::Operating => "operating",
-            Stage::Terminated => "terminated",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// Accepts the code or the Chinese name (as spreadsheets write it).
     pub fn parse(input: &str) -> Result<Stage, crate::ParseError> {
         let s = crate::error::normalize_input(input);
-        Stage::from_code(&s)
-            .or_else(|| {
-                Stage::ALL
-                    .into_iter()
-                    .find(|st| st.label_zh() == s || (s == "开工" || s == "落地") && *st == Stage::Started)
-            })
+        Stage::from_code_or_label(&s)
+            .or_else(|| (s == "开工" || s == "落地").then_some(Stage::Started))
             .ok_or_else(|| {
                 crate::ParseError::new(
                     "invalid_stage",
@@ -73,34 +52,6 @@ impl Stage {
                     "应为谋划、储备、签约、前期、开工/落地、在建、竣工、投产或终止",
                 )
             })
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Stage::Planning => "谋划",
-            Stage::Reserve => "储备",
-            Stage::Signed => "签约",
-            Stage::Preparation => "前期",
-            Stage::Started => "开工/落地",
-            Stage::Construction => "在建",
-            Stage::Completed => "竣工",
-            Stage::Operating => "投产",
-            Stage::Terminated => "终止",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Stage::Planning => "Planning",
-            Stage::Reserve => "Reserve",
-            Stage::Signed => "Signed",
-            Stage::Preparation => "Pre-construction",
-            Stage::Started => "Started",
-            Stage::Construction => "Under construction",
-            Stage::Completed => "Completed",
-            Stage::Operating => "In operation",
-            Stage::Terminated => "Terminated",
-        }
     }
 
     /// Has the project reached 开工/落地 (or gone beyond it)?
@@ -121,6 +72,18 @@ impl Stage {
         }
     }
 }
+
+code_labels!(Stage {
+    Planning = "planning", "谋划", "Planning";
+    Reserve = "reserve", "储备", "Reserve";
+    Signed = "signed", "签约", "Signed";
+    Preparation = "preparation", "前期", "Pre-construction";
+    Started = "started", "开工/落地", "Started";
+    Construction = "construction", "在建", "Under construction";
+    Completed = "completed", "竣工", "Completed";
+    Operating = "operating", "投产", "In operation";
+    Terminated = "terminated", "终止", "Terminated";
+});
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Supervision rounds (督查): the red projects a round should visit (pure rules).
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, refuse, require_text};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -35,18 +35,12 @@ pub fn suggest_targets(mut candidates: Vec<RedCandidate>, limit: usize) -> Vec<R
 
 /// A round's name: not empty.
 pub fn check_round_name(name: &str) -> Result<(), RuleError> {
-    if name.trim().is_empty() {
-        return refuse("round_name_empty", "督查名称不能为空");
-    }
-    Ok(())
+    require_text(name, "round_name_empty", "督查名称不能为空")
 }
 
 /// What a round found on site: not empty.
 pub fn check_finding(finding: &str) -> Result<(), RuleError> {
-    if finding.trim().is_empty() {
-        return refuse("finding_empty", "督查发现不能为空");
-    }
-    Ok(())
+    require_text(finding, "finding_empty", "督查发现不能为空")
 }
 
 /// A follow-up problem's deadline: not before the day it is set (`as_of`).

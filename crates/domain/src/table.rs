@@ -33,46 +33,33 @@ pub enum Cell {
     Area(LandArea),
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_string())
-    }
+/// `From` each listed type for a cell enum (`Cell` here, a report's `DocCell`), one line a
+/// type: `Type => |value| the cell;`, and from an `Option` of any of them, `None` being `Empty`.
+macro_rules! cell_from {
+    ($cell:ident { $($t:ty => |$v:ident| $e:expr;)+ }) => {
+        $(impl From<$t> for $cell {
+            fn from($v: $t) -> $cell {
+                $e
+            }
+        })+
+        impl<T: Into<$cell>> From<Option<T>> for $cell {
+            fn from(v: Option<T>) -> $cell {
+                v.map(Into::into).unwrap_or($cell::Empty)
+            }
+        }
+    };
 }
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
-    }
-}
-impl From<i64> for Cell {
-    fn from(v: i64) -> Cell {
-        Cell::Int(v)
-    }
-}
-impl From<Money> for Cell {
-    fn from(v: Money) -> Cell {
-        Cell::Money(v)
-    }
-}
-impl From<NaiveDate> for Cell {
-    fn from(v: NaiveDate) -> Cell {
-        Cell::Date(v)
-    }
-}
-impl From<Pct1> for Cell {
-    fn from(v: Pct1) -> Cell {
-        Cell::Pct(v)
-    }
-}
-impl From<LandArea> for Cell {
-    fn from(v: LandArea) -> Cell {
-        Cell::Area(v)
-    }
-}
-impl<T: Into<Cell>> From<Option<T>> for Cell {
-    fn from(v: Option<T>) -> Cell {
-        v.map(Into::into).unwrap_or(Cell::Empty)
-    }
-}
+pub(crate) use cell_from;
+
+cell_from!(Cell {
+    &str => |s| Cell::Text(s.to_string());
+    String => |s| Cell::Text(s);
+    i64 => |v| Cell::Int(v);
+    Money => |v| Cell::Money(v);
+    NaiveDate => |v| Cell::Date(v);
+    Pct1 => |v| Cell::Pct(v);
+    LandArea => |v| Cell::Area(v);
+});
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {

@@ -22,8 +22,9 @@ pub use supervision::{LaggingProject, SupervisionInputs, SupervisionRoundInput, 
 pub use weekly::{NodeDue, OpenProblem, RedProject, WeeklyInputs, weekly};
 
 use crate::figures::Pct1;
+use crate::labelled::code_labels;
 use crate::money::Money;
-use crate::table::{Cell, ColKind, Column, Table};
+use crate::table::{Cell, ColKind, Column, Table, cell_from};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -60,35 +61,8 @@ impl ReportKind {
         ReportKind::Quarterly,
     ];
 
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "weekly",
-            ReportKind::Monthly => "monthly",
-            ReportKind::Supervision => "supervision",
-            ReportKind::Quarterly => "quarterly",
-        }
-    }
     pub fn parse(s: &str) -> Result<ReportKind, ReportError> {
-        ReportKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or_else(|| ReportError::Kind(s.to_string()))
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "重大项目周例会简报",
-            ReportKind::Monthly => "重大项目建设月度分析",
-            ReportKind::Supervision => "重大项目两月督查清单",
-            ReportKind::Quarterly => "重大项目季度督评通报",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ReportKind::Weekly => "Weekly meeting brief",
-            ReportKind::Monthly => "Monthly analysis",
-            ReportKind::Supervision => "Bimonthly supervision list",
-            ReportKind::Quarterly => "Quarterly evaluation",
-        }
+        ReportKind::from_code(s).ok_or_else(|| ReportError::Kind(s.to_string()))
     }
     /// The text reports, which also come as .docx.
     pub fn has_docx(self) -> bool {
@@ -104,6 +78,13 @@ impl ReportKind {
         }
     }
 }
+
+code_labels!(ReportKind {
+    Weekly = "weekly", "重大项目周例会简报", "Weekly meeting brief";
+    Monthly = "monthly", "重大项目建设月度分析", "Monthly analysis";
+    Supervision = "supervision", "重大项目两月督查清单", "Bimonthly supervision list";
+    Quarterly = "quarterly", "重大项目季度督评通报", "Quarterly evaluation";
+});
 
 // ---------------------------------------------------------------------------------------------
 // The document model.
@@ -143,46 +124,15 @@ impl DocCell {
     }
 }
 
-impl From<&str> for DocCell {
-    fn from(s: &str) -> DocCell {
-        DocCell::Text(s.into())
-    }
-}
-impl From<String> for DocCell {
-    fn from(s: String) -> DocCell {
-        DocCell::Text(s)
-    }
-}
-impl From<u32> for DocCell {
-    fn from(v: u32) -> DocCell {
-        DocCell::Int(v as i64)
-    }
-}
-impl From<i64> for DocCell {
-    fn from(v: i64) -> DocCell {
-        DocCell::Int(v)
-    }
-}
-impl From<Money> for DocCell {
-    fn from(v: Money) -> DocCell {
-        DocCell::Money(v.yuan())
-    }
-}
-impl From<Pct1> for DocCell {
-    fn from(v: Pct1) -> DocCell {
-        DocCell::Pct(v.tenths())
-    }
-}
-impl From<NaiveDate> for DocCell {
-    fn from(v: NaiveDate) -> DocCell {
-        DocCell::Date(v)
-    }
-}
-impl<T: Into<DocCell>> From<Option<T>> for DocCell {
-    fn from(v: Option<T>) -> DocCell {
-        v.map(Into::into).unwrap_or(DocCell::Empty)
-    }
-}
+cell_from!(DocCell {
+    &str => |s| DocCell::Text(s.into());
+    String => |s| DocCell::Text(s);
+    u32 => |v| DocCell::Int(v as i64);
+    i64 => |v| DocCell::Int(v);
+    Money => |v| DocCell::Money(v.yuan());
+    Pct1 => |v| DocCell::Pct(v.tenths());
+    NaiveDate => |v| DocCell::Date(v);
+});
 
 /// A table of a report section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -421,7 +371,14 @@ fn key(k: &str, label: &str, value: String) -> KeyFigure {
 /// Long lists are cut in the document (the spreadsheet keeps every row).
 pub const MAX_DOC_ROWS: usize = 40;
 
-fn cap_rows(t: &mut DocTable, all: Vec<Vec<DocCell>>) {
+/// Fills a list whose first column is 序号: one row per item, numbered from 1 before `cells`,
+/// cut at `MAX_DOC_ROWS`.
+fn numbered_rows<T>(t: &mut DocTable, items: impl IntoIterator<Item = T>, cells: impl Fn(T) -> Vec<DocCell>) {
+    let all: Vec<Vec<DocCell>> = items
+        .into_iter()
+        .enumerate()
+        .map(|(n, item)| std::iter::once(DocCell::Int(n as i64 + 1)).chain(cells(item)).collect())
+        .collect();
     let n = all.len();
     t.rows = all.into_iter().take(MAX_DOC_ROWS).collect();
     t.omitted = n.saturating_sub(MAX_DOC_ROWS) as u32;
@@ -455,6 +412,15 @@ fn report(kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo district's header, as of the end of 2019: what the reports' tests issue under.
+    pub(super) fn header() -> Header {
+        Header {
+            district: "椒江区".into(),
+            office: "椒江区重大项目建设工作领导小组办公室".into(),
+            as_of: crate::date::d(2019, 12, 31),
+        }
+    }
 
     #[test]
     fn doc_table_keeps_types_for_the_spreadsheet() {

@@ -299,11 +299,7 @@ mod tests {
     #[test]
     fn the_quarterly_report_states_weights_and_ranking() {
         let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
-        let h = Header {
-            district: "椒江区".into(),
-            office: "椒江区重大项目建设工作领导小组办公室".into(),
-            as_of: d(2019, 12, 31),
-        };
+        let h = crate::cadence::tests::header();
         let r = quarterly(
             q,
             &h,

@@ -1,6 +1,6 @@
 //! 两月督查清单: the bimonthly supervision list (lagging projects with causes and owners).
 
-use super::{DocTable, Header, Report, ReportKind, ReportPeriod, Section, cap_rows, key, report};
+use super::{DocTable, Header, Report, ReportKind, ReportPeriod, Section, key, numbered_rows, report};
 use crate::figures::investment_completion;
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -111,39 +111,32 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
             "督查发现",
         ],
     );
-    let rows = i
-        .lagging
-        .iter()
-        .enumerate()
-        .map(|(n, l)| {
-            let c = investment_completion(l.completed, l.planned, month);
-            vec![
-                ((n + 1) as i64).into(),
-                l.project.clone().into(),
-                l.unit.clone().into(),
-                l.leader.clone().into(),
-                match l.light.as_deref() {
-                    Some("red") => "红",
-                    Some("yellow") => "黄",
-                    Some("green") => "绿",
-                    _ => "—",
-                }
+    numbered_rows(&mut t, &i.lagging, |l| {
+        let c = investment_completion(l.completed, l.planned, month);
+        vec![
+            l.project.clone().into(),
+            l.unit.clone().into(),
+            l.leader.clone().into(),
+            match l.light.as_deref() {
+                Some("red") => "红",
+                Some("yellow") => "黄",
+                Some("green") => "绿",
+                _ => "—",
+            }
+            .into(),
+            l.planned.into(),
+            c.rate_pct.into(),
+            l.reasons
+                .iter()
+                .filter(|r| !r.starts_with("绿灯"))
+                .take(2)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；")
                 .into(),
-                l.planned.into(),
-                c.rate_pct.into(),
-                l.reasons
-                    .iter()
-                    .filter(|r| !r.starts_with("绿灯"))
-                    .take(2)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("；")
-                    .into(),
-                l.findings.join("；").into(),
-            ]
-        })
-        .collect();
-    cap_rows(&mut t, rows);
+            l.findings.join("；").into(),
+        ]
+    });
     s.tables.push(t);
     r.sections.push(s);
 
@@ -162,15 +155,9 @@ mod tests {
     use super::*;
     use crate::cadence::compare;
 
-    use crate::date::d;
-
     #[test]
     fn compare_marks_changed_figures() {
-        let h = Header {
-            district: "椒江区".into(),
-            office: "办".into(),
-            as_of: d(2019, 12, 31),
-        };
+        let h = crate::cadence::tests::header();
         let p = ReportPeriod::parse(ReportKind::Supervision, "2019-B6").unwrap();
         let lag = |n: &str| LaggingProject {
             project: n.into(),

@@ -1,6 +1,6 @@
 //! 周例会简报: the weekly meeting brief (new reds, nodes due, problems to coordinate).
 
-use super::{DocCell, DocTable, Header, Report, ReportKind, ReportPeriod, Section, cap_rows, key, report};
+use super::{DocCell, DocTable, Header, Report, ReportKind, ReportPeriod, Section, key, numbered_rows, report};
 use chrono::NaiveDate;
 
 /// A project with a red light.
@@ -110,21 +110,15 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
         "红灯项目清单",
         &["序号", "项目名称", "责任单位", "包干领导", "亮灯原因", "状态"],
     );
-    let rows = reds
-        .iter()
-        .enumerate()
-        .map(|(n, x)| {
-            vec![
-                ((n + 1) as i64).into(),
-                x.project.clone().into(),
-                x.unit.clone().into(),
-                x.leader.clone().into(),
-                x.reasons.first().cloned().unwrap_or_default().into(),
-                if x.new_this_week { "新增" } else { "持续" }.into(),
-            ]
-        })
-        .collect();
-    cap_rows(&mut t, rows);
+    numbered_rows(&mut t, reds, |x| {
+        vec![
+            x.project.clone().into(),
+            x.unit.clone().into(),
+            x.leader.clone().into(),
+            x.reasons.first().cloned().unwrap_or_default().into(),
+            if x.new_this_week { "新增" } else { "持续" }.into(),
+        ]
+    });
     s.tables.push(t);
     r.sections.push(s);
 
@@ -150,22 +144,16 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
             caption,
             &["序号", "项目名称", "节点", "责任单位", "计划日期", "完成日期", "状态"],
         );
-        let rows = list
-            .iter()
-            .enumerate()
-            .map(|(n, x)| {
-                vec![
-                    ((n + 1) as i64).into(),
-                    x.project.clone().into(),
-                    x.node.clone().into(),
-                    x.unit.clone().into(),
-                    x.planned_on.into(),
-                    x.actual_on.into(),
-                    node_status_zh(&x.status).into(),
-                ]
-            })
-            .collect();
-        cap_rows(&mut t, rows);
+        numbered_rows(&mut t, list, |x| {
+            vec![
+                x.project.clone().into(),
+                x.node.clone().into(),
+                x.unit.clone().into(),
+                x.planned_on.into(),
+                x.actual_on.into(),
+                node_status_zh(&x.status).into(),
+            ]
+        });
         s.tables.push(t);
     }
     r.sections.push(s);
@@ -193,24 +181,18 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
             "超期天数",
         ],
     );
-    let rows = probs
-        .iter()
-        .enumerate()
-        .map(|(n, p)| {
-            let late = (end - p.deadline).num_days();
-            vec![
-                ((n + 1) as i64).into(),
-                p.category.clone().into(),
-                p.description.clone().into(),
-                p.project.clone().into(),
-                p.unit.clone().into(),
-                p.raised_on.into(),
-                p.deadline.into(),
-                if late > 0 { DocCell::Int(late) } else { DocCell::Empty },
-            ]
-        })
-        .collect();
-    cap_rows(&mut t, rows);
+    numbered_rows(&mut t, probs, |p| {
+        let late = (end - p.deadline).num_days();
+        vec![
+            p.category.clone().into(),
+            p.description.clone().into(),
+            p.project.clone().into(),
+            p.unit.clone().into(),
+            p.raised_on.into(),
+            p.deadline.into(),
+            if late > 0 { DocCell::Int(late) } else { DocCell::Empty },
+        ]
+    });
     s.tables.push(t);
     r.sections.push(s);
 
@@ -233,11 +215,7 @@ mod tests {
     #[test]
     fn the_weekly_brief_puts_new_reds_first_and_counts_overdue_problems() {
         let w = ReportPeriod::parse(ReportKind::Weekly, "2019-W50").unwrap();
-        let h = Header {
-            district: "椒江区".into(),
-            office: "椒江区重大项目建设工作领导小组办公室".into(),
-            as_of: d(2019, 12, 31),
-        };
+        let h = crate::cadence::tests::header();
         let red = |name: &str, new: bool| RedProject {
             project: name.into(),
             unit: "海门街道".into(),

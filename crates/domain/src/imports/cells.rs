@@ -85,20 +85,12 @@ pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Va
         FieldType::ProjectCode => Value::ProjectCode(ProjectCode::parse(&text).map_err(reason)?),
         FieldType::CreditCode => Value::CreditCode(CreditCode::parse(&text).map_err(reason)?),
         FieldType::Division => Value::Division(DivisionCode::parse(&text).map_err(reason)?),
-        FieldType::NodeStatus => Value::NodeStatus(
-            NodeStatus::ALL
-                .iter()
-                .copied()
-                .find(|s| s.code() == norm || s.label_zh() == norm)
-                .ok_or_else(|| "应为未完成、待核验或已销号".to_string())?,
-        ),
-        FieldType::ProblemStatus => Value::ProblemStatus(
-            ProblemStatus::ALL
-                .iter()
-                .copied()
-                .find(|s| s.code() == norm || s.label_zh() == norm)
-                .ok_or_else(|| "应为已提出、已交办、已办结或已销号".to_string())?,
-        ),
+        FieldType::NodeStatus => {
+            Value::NodeStatus(NodeStatus::from_code_or_label(&norm).ok_or_else(|| "应为未完成、待核验或已销号".to_string())?)
+        }
+        FieldType::ProblemStatus => {
+            Value::ProblemStatus(ProblemStatus::from_code_or_label(&norm).ok_or_else(|| "应为已提出、已交办、已办结或已销号".to_string())?)
+        }
     })
 }
 

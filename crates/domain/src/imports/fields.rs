@@ -70,6 +70,20 @@ const fn f(
 
 use FieldType as T;
 
+/// The columns by which a row names its project: its code, else its external id.
+const PROJECT_CODE: Field = f(
+    "project_code",
+    "项目代码",
+    &["项目编码", "项目编号"],
+    T::ProjectCode,
+    false,
+    "2019-331002-34-03-012345",
+);
+const PROJECT_EXTERNAL_ID: Field = f("project_external_id", "项目外部编号", &[], T::Text, false, "");
+
+/// The month of a figure (月度投资, 固定资产投资).
+const MONTH: Field = f("month", "月份", &["年月", "统计月份"], T::Month, true, "2019-03");
+
 pub const PROJECT_FIELDS: &[Field] = &[
     f(
         "code",
@@ -150,15 +164,8 @@ pub const PROJECT_FIELDS: &[Field] = &[
 ];
 
 pub const NODE_FIELDS: &[Field] = &[
-    f(
-        "project_code",
-        "项目代码",
-        &["项目编码", "项目编号"],
-        T::ProjectCode,
-        false,
-        "2019-331002-34-03-012345",
-    ),
-    f("project_external_id", "项目外部编号", &[], T::Text, false, ""),
+    PROJECT_CODE,
+    PROJECT_EXTERNAL_ID,
     f("external_id", "节点外部编号", &["外部编号"], T::Text, false, ""),
     f("seq", "序号", &["节点序号"], T::Int, false, "1"),
     f("name", "节点名称", &["节点", "名称"], T::Text, true, "完成项目备案"),
@@ -177,16 +184,9 @@ pub const NODE_FIELDS: &[Field] = &[
 ];
 
 pub const INVESTMENT_FIELDS: &[Field] = &[
-    f(
-        "project_code",
-        "项目代码",
-        &["项目编码", "项目编号"],
-        T::ProjectCode,
-        false,
-        "2019-331002-34-03-012345",
-    ),
+    PROJECT_CODE,
     f("project_external_id", "项目外部编号", &["外部编号"], T::Text, false, ""),
-    f("month", "月份", &["年月", "统计月份"], T::Month, true, "2019-03"),
+    MONTH,
     f(
         "amount",
         "完成投资（万元）",
@@ -206,7 +206,7 @@ pub const FAI_FIELDS: &[Field] = &[
         true,
         "331002001",
     ),
-    f("month", "月份", &["年月", "统计月份"], T::Month, true, "2019-03"),
+    MONTH,
     f(
         "cumulative",
         "累计完成投资（万元）",
@@ -242,7 +242,7 @@ pub const ENTERPRISE_FIELDS: &[Field] = &[
 pub const PROBLEM_FIELDS: &[Field] = &[
     f("external_id", "外部编号", &["问题编号", "编号"], T::Text, true, "WT-2019-001"),
     f("project_code", "项目代码", &["项目编码", "项目编号"], T::ProjectCode, false, ""),
-    f("project_external_id", "项目外部编号", &[], T::Text, false, ""),
+    PROJECT_EXTERNAL_ID,
     f("category", "问题类别", &["类别", "问题类型"], T::Text, true, "要素保障"),
     f(
         "description",

@@ -23,6 +23,7 @@ pub use templates::{choices, export_columns, template};
 
 use crate::date::date_from_excel_serial;
 use crate::error::normalize_input;
+use crate::labelled::code_labels;
 use serde::Serialize;
 
 /// One cell as read from a file, before it means anything.
@@ -75,7 +76,7 @@ pub struct RawSheet {
     pub rows: Vec<Vec<Raw>>,
 }
 
-/// What an import loads.
+/// What an import loads. Its Chinese label is also the name of the template's sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
@@ -96,40 +97,6 @@ impl ImportKind {
         ImportKind::Enterprises,
         ImportKind::Problems,
     ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportKind::Projects => "projects",
-            ImportKind::Nodes => "nodes",
-            ImportKind::Investment => "investment",
-            ImportKind::Fai => "fai",
-            ImportKind::Enterprises => "enterprises",
-            ImportKind::Problems => "problems",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ImportKind> {
-        ImportKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-    /// 项目, 节点, … : also the name of the template's sheet.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ImportKind::Projects => "项目",
-            ImportKind::Nodes => "节点",
-            ImportKind::Investment => "月度投资",
-            ImportKind::Fai => "固定资产投资",
-            ImportKind::Enterprises => "企业",
-            ImportKind::Problems => "问题",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ImportKind::Projects => "Projects",
-            ImportKind::Nodes => "Nodes",
-            ImportKind::Investment => "Monthly investment",
-            ImportKind::Fai => "Official FAI figures",
-            ImportKind::Enterprises => "Enterprises",
-            ImportKind::Problems => "Problems",
-        }
-    }
     /// The columns of this kind's sheet, in template order.
     pub fn fields(self) -> &'static [Field] {
         match self {
@@ -142,6 +109,15 @@ impl ImportKind {
         }
     }
 }
+
+code_labels!(ImportKind {
+    Projects = "projects", "项目", "Projects";
+    Nodes = "nodes", "节点", "Nodes";
+    Investment = "investment", "月度投资", "Monthly investment";
+    Fai = "fai", "固定资产投资", "Official FAI figures";
+    Enterprises = "enterprises", "企业", "Enterprises";
+    Problems = "problems", "问题", "Problems";
+});
 
 /// One bad cell (or row), as the person who fixes the file needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

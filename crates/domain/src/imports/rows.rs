@@ -22,6 +22,15 @@ pub enum ProjectKey {
 }
 
 impl ProjectKey {
+    /// The row's project, from its `project_code` column, else its `project_external_id`.
+    fn of_row(c: &Cells, k: ImportKind) -> Option<ProjectKey> {
+        match (pcode(c, k, "project_code"), text(c, k, "project_external_id")) {
+            (Some(code), _) => Some(ProjectKey::Code(code)),
+            (None, Some(e)) if !e.is_empty() => Some(ProjectKey::External(e)),
+            _ => None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             ProjectKey::Code(c) => c.as_str().to_string(),
@@ -209,14 +218,11 @@ pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetEr
         let k = kind;
         let mut row_err = |key: &str, value: String, reason: &str| errors.push(RowError::new(line, header_of(&h, k, key), value, reason));
         let project_key = |c: &Cells, row_err: &mut dyn FnMut(&str, String, &str)| -> Option<ProjectKey> {
-            match (pcode(c, k, "project_code"), text(c, k, "project_external_id")) {
-                (Some(code), _) => Some(ProjectKey::Code(code)),
-                (None, Some(e)) if !e.is_empty() => Some(ProjectKey::External(e)),
-                _ => {
-                    row_err("project_code", String::new(), "须填写项目代码或项目外部编号");
-                    None
-                }
+            let key = ProjectKey::of_row(c, k);
+            if key.is_none() {
+                row_err("project_code", String::new(), "须填写项目代码或项目外部编号");
             }
+            key
         };
         match &mut rows {
             Rows::Projects(v) => {
@@ -318,11 +324,7 @@ pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetEr
                 v.push(ProblemRow {
                     line,
                     external_id: text(&c, k, "external_id").unwrap_or_default(),
-                    project: match (pcode(&c, k, "project_code"), text(&c, k, "project_external_id")) {
-                        (Some(code), _) => Some(ProjectKey::Code(code)),
-                        (None, Some(e)) if !e.is_empty() => Some(ProjectKey::External(e)),
-                        _ => None,
-                    },
+                    project: ProjectKey::of_row(&c, k),
                     category: text(&c, k, "category").unwrap_or_default(),
                     description: text(&c, k, "description").unwrap_or_default(),
                     unit: text(&c, k, "unit").unwrap_or_default(),
