@@ -8,8 +8,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::fields::form_opt_number;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, choice_options as options, unit_choices, val};
+use crate::page::select::{category_options, choice_options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
 use askama::Template;
 use axum::Router;
@@ -100,15 +101,14 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         format!("/problems{}", query_string(&with))
     });
     // Who may raise: an editor of their own unit (the form offers it first).
-    let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id]).is_ok().then(|| {
-        let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
-        RaiseChoices {
+    let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id])
+        .is_ok()
+        .then(|| RaiseChoices {
             csrf: csrf_field(&cx.auth),
-            categories: options(&cats, "", None),
-            units: options(&units, &cx.auth.user.unit_id.to_string(), None),
+            categories: category_options(None),
+            units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
             project: val(&q.project).to_string(),
-        }
-    });
+        });
     let any = Some(cx.t("service.filter.any"));
     let body = Markup::of(&ListPage {
         cx: &cx,
@@ -119,9 +119,9 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ),
         filter_query: query_string(&pairs),
         q: val(&q.q),
-        unit_options: options(&units, val(&q.unit), any),
-        state_options: options(&states, val(&q.status), any),
-        source_options: options(&sources, val(&q.source), any),
+        unit_options: choice_options(&units, val(&q.unit), any),
+        state_options: choice_options(&states, val(&q.status), any),
+        source_options: choice_options(&sources, val(&q.source), any),
         overdue: filter.overdue,
         table: problem_table(&cx, &page.items),
         next_page,
@@ -148,22 +148,14 @@ struct RaiseForm {
 
 async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
     let r = async {
-        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
-            match s.trim() {
-                "" => Ok(None),
-                s => s
-                    .parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效：应为数字编号"))),
-            }
-        };
         let body = RaiseBody {
             category: f.category.clone(),
             description: f.description.clone(),
-            unit_id: num(&f.unit_id, "责任单位")?.ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
+            unit_id: form_opt_number(&f.unit_id, "责任单位无效：应为数字编号")?
+                .ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
             deadline: Some(f.deadline.clone()),
-            project_id: num(&f.project_id, "项目编号")?,
-            node_id: num(&f.node_id, "节点编号")?,
+            project_id: form_opt_number(&f.project_id, "项目编号无效：应为数字编号")?,
+            node_id: form_opt_number(&f.node_id, "节点编号无效：应为数字编号")?,
             report_id: None,
             blocks_node: f.blocks_node.is_some(),
             external_id: None,
@@ -253,7 +245,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
     let item = &p.item;
     let steps = svc::available_steps(&cx.auth.actor, item.state, item.unit.id);
     let assign_units = if steps.contains(&Step::Assign) {
-        options(&unit_choices(&st).await?, &item.unit.id.to_string(), None)
+        choice_options(&unit_choices(&st).await?, &item.unit.id.to_string(), None)
     } else {
         Markup::default()
     };
@@ -313,18 +305,9 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
     let to = format!("/problems/{id}");
     let r = async {
         let step = Step::from_code(f.step.trim()).ok_or_else(|| ApiError::bad_request("invalid_field", "未知的办理步骤"))?;
-        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
-            match s.trim() {
-                "" => Ok(None),
-                s => s
-                    .parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效"))),
-            }
-        };
         let body = StepBody {
-            version: num(&f.version, "版本号")?,
-            unit_id: num(&f.unit_id, "单位")?,
+            version: form_opt_number(&f.version, "版本号无效")?,
+            unit_id: form_opt_number(&f.unit_id, "单位无效")?,
             deadline: Some(f.deadline.clone()),
             note: f.note.clone(),
             resolution: String::new(),
@@ -334,7 +317,7 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
                 "false" => Some(false),
                 _ => None,
             },
-            satisfaction: num(&f.satisfaction, "满意度")?,
+            satisfaction: form_opt_number(&f.satisfaction, "满意度无效")?,
         };
         do_step(&st, &a, id, step, &body).await
     }
