@@ -26,8 +26,10 @@ use zhantu_store::enterprises::NewEnterprise;
 use zhantu_store::enterprises::NewVisit;
 use zhantu_store::enterprises::VisitFilter;
 use zhantu_store::enterprises::VisitItem;
+use zhantu_store::enterprises::VisitPage;
 use zhantu_store::problems::NewProblem;
 use zhantu_store::problems::ProblemFilter;
+use zhantu_store::problems::ProblemPage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -107,30 +109,30 @@ async fn load_enterprise(st: &AppState, id: i64) -> Result<EnterpriseItem, ApiEr
     }
 }
 
-async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
-    let e = load_enterprise(&st, id).await?;
-    let today = st.store.as_of().await?;
+/// An enterprise's visits and problems (the first `limit` of each) that the reader may see.
+pub(super) async fn visits_and_problems(st: &AppState, actor: &Actor, id: i64, limit: i64) -> Result<(VisitPage, ProblemPage), ApiError> {
     let visits = st
         .store
         .list_visits(&VisitFilter {
             enterprise_id: Some(id),
-            within_units: scope(&a.actor),
-            limit: 500,
+            within_units: scope(actor),
+            limit,
             ..Default::default()
         })
         .await?;
-    let problems = st
-        .store
-        .list_problems(
-            &ProblemFilter {
-                enterprise_id: Some(id),
-                within_units: scope(&a.actor),
-                limit: 500,
-                ..Default::default()
-            },
-            today,
-        )
-        .await?;
+    let filter = ProblemFilter {
+        enterprise_id: Some(id),
+        within_units: scope(actor),
+        limit,
+        ..Default::default()
+    };
+    let problems = st.store.list_problems(&filter, st.store.as_of().await?).await?;
+    Ok((visits, problems))
+}
+
+async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    let e = load_enterprise(&st, id).await?;
+    let (visits, problems) = visits_and_problems(&st, &a.actor, id, 500).await?;
     Ok(Json(json!({ "enterprise": e, "visits": visits.items, "problems": problems.items })))
 }
 
