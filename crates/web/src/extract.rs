@@ -1,9 +1,20 @@
-//! Extractors whose rejections are `ApiError`s (JSON, Chinese) instead of axum's plain text.
+//! The edges of a JSON route: extractors whose rejections are `ApiError`s (JSON, Chinese)
+//! instead of axum's plain text, and the answer to a request that made a record.
 
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The answer to a request that made a record: `201 Created` with the record (or its id) as JSON.
+pub type Created<T = Value> = (StatusCode, Json<T>);
+
+pub fn created<T>(body: T) -> Created<T> {
+    (StatusCode::CREATED, Json(body))
+}
 
 /// Query string parameters; a malformed query string is a 400 with a Chinese message.
 pub struct ApiQuery<T>(pub T);

@@ -5,7 +5,7 @@
 
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty};
 use crate::query::ProjectsQuery;
 use crate::{AppState, Mechanism};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -231,7 +231,7 @@ async fn request_date_change(
     a: Auth,
     IdPath(id): IdPath,
     Json(b): Json<DateChangeBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+) -> Result<Created, ApiError> {
     let n = load(&st, id).await?;
     may(&a, &n, true)?;
     let new_date = zhantu_domain::parse_date(&b.new_planned_on)?;
@@ -239,9 +239,8 @@ async fn request_date_change(
         .store
         .request_date_change(id, new_date, b.reason_code.trim(), &b.reason_text, &a.audit())
         .await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" })),
+    Ok(created(
+        json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" }),
     ))
 }
 
@@ -295,19 +294,14 @@ struct PlanBody {
 }
 
 /// `POST /projects/{id}/plan`: break a project without nodes into the template's nodes.
-async fn plan(
-    State(st): State<AppState>,
-    a: Auth,
-    IdPath(id): IdPath,
-    Json(b): Json<PlanBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+async fn plan(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PlanBody>) -> Result<Created, ApiError> {
     crate::access::check_project(&st, &a.actor, id, crate::access::edit).await?;
     let first_on = zhantu_domain::parse_date(&b.first_on)?;
     let n = st
         .store
         .plan_from_template(id, b.project_type.as_deref().map(str::trim), first_on, &a.audit())
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!({ "project_id": id, "nodes": n }))))
+    Ok(created(json!({ "project_id": id, "nodes": n })))
 }
 
 /// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id", "forecast_on"}`.

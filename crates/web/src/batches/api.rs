@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath};
+use crate::extract::{ApiQuery, Created, IdPath, created};
 use crate::fields::opt_year;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -99,9 +99,9 @@ pub(super) async fn do_create_batch(st: &AppState, a: &Auth, b: &BatchBody) -> R
     Ok(st.store.create_batch(&new_batch(b)?, &a.audit()).await?)
 }
 
-async fn create_batch(State(st): State<AppState>, a: Auth, Json(b): Json<BatchBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_batch(State(st): State<AppState>, a: Auth, Json(b): Json<BatchBody>) -> Result<Created, ApiError> {
     let id = do_create_batch(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 async fn update_batch(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<BatchBody>) -> Result<Json<Value>, ApiError> {

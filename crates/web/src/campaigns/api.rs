@@ -6,9 +6,8 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{Created, IdPath, created};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -82,9 +81,9 @@ pub(super) async fn do_create_campaign(st: &AppState, a: &Auth, b: &CampaignBody
     Ok(st.store.create_campaign(&n, &a.audit()).await?)
 }
 
-async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<CampaignBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<CampaignBody>) -> Result<Created, ApiError> {
     let id = do_create_campaign(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 #[derive(Deserialize)]

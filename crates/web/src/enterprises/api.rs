@@ -6,9 +6,8 @@ use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -145,11 +144,7 @@ struct NewEnterpriseBody {
     tags: Vec<String>,
 }
 
-async fn create_enterprise(
-    State(st): State<AppState>,
-    a: Auth,
-    Json(b): Json<NewEnterpriseBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_enterprise(State(st): State<AppState>, a: Auth, Json(b): Json<NewEnterpriseBody>) -> Result<Created, ApiError> {
     svc::may_edit_register(&a.actor)?;
     let credit_code = CreditCode::parse(&b.credit_code)?;
     let e = NewEnterprise {
@@ -160,7 +155,7 @@ async fn create_enterprise(
         tags: b.tags,
     };
     let e = st.store.create_enterprise(&e, &a.audit()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "enterprise": e }))))
+    Ok(created(json!({ "enterprise": e })))
 }
 
 async fn update_enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
@@ -316,9 +311,9 @@ pub async fn do_record_visit(st: &AppState, a: &Auth, b: &VisitBody) -> Result<(
     Ok(st.store.record_visit(&v, &a.audit()).await?)
 }
 
-async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBody>) -> Result<Created, ApiError> {
     let (visit, problems) = do_record_visit(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "visit": visit, "problem_ids": problems }))))
+    Ok(created(json!({ "visit": visit, "problem_ids": problems })))
 }
 
 async fn load_visit(st: &AppState, id: i64) -> Result<VisitItem, ApiError> {
@@ -329,12 +324,7 @@ async fn load_visit(st: &AppState, id: i64) -> Result<VisitItem, ApiError> {
 }
 
 /// `POST /visits/{id}/problems`: one finding of a recorded visit becomes a problem.
-async fn visit_problem(
-    State(st): State<AppState>,
-    a: Auth,
-    IdPath(id): IdPath,
-    Json(b): Json<FindingBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn visit_problem(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<FindingBody>) -> Result<Created, ApiError> {
     let v = load_visit(&st, id).await?;
     a.actor.may(Action::Edit { unit_id: v.unit.id })?;
     let mut p = finding(&b)?;
@@ -343,7 +333,7 @@ async fn visit_problem(
     p.raised_on = Some(st.store.as_of().await?.max(v.visited_on));
     let pid = st.store.raise_problem(&p, &a.audit()).await?;
     let today = st.store.as_of().await?;
-    Ok((StatusCode::CREATED, Json(json!({ "problem": st.store.problem(pid, today).await? }))))
+    Ok(created(json!({ "problem": st.store.problem(pid, today).await? })))
 }
 
 async fn export_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Response, ApiError> {

@@ -6,10 +6,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, opt_id};
+use crate::extract::{ApiQuery, Created, created, opt_id};
 use crate::fields::opt_date;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -86,12 +85,9 @@ pub(super) async fn do_grant_land(st: &AppState, a: &Auth, b: &LandBody) -> Resu
     Ok(st.store.grant_land(&land_entry(st, b).await?, &a.audit()).await?)
 }
 
-async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_grant_land(&st, &a, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
-    ))
+    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
 }
 
 pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> Result<i64, ApiError> {
@@ -99,12 +95,9 @@ pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> R
     Ok(st.store.allocate_land(&land_entry(st, b).await?, &a.audit()).await?)
 }
 
-async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_allocate_land(&st, &a, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
-    ))
+    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
 }
 
 /// The land ledger, its years and its warnings (for the reports, too).

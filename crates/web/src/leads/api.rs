@@ -9,10 +9,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_id};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
 use crate::fields::opt_date;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -186,8 +185,8 @@ pub(super) async fn do_create_lead(st: &AppState, a: &Auth, b: &NewLeadBody) -> 
     Ok(st.store.create_lead(&n, &a.audit()).await?)
 }
 
-async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadBody>) -> Result<(StatusCode, Json<Lead>), ApiError> {
-    Ok((StatusCode::CREATED, Json(do_create_lead(&st, &a, &b).await?)))
+async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadBody>) -> Result<Created<Lead>, ApiError> {
+    Ok(created(do_create_lead(&st, &a, &b).await?))
 }
 
 #[derive(Deserialize)]

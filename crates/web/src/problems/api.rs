@@ -6,9 +6,8 @@ use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_id, page_limit as limit, page_offset as offset};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id, page_limit as limit, page_offset as offset};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -182,9 +181,9 @@ pub async fn do_raise(st: &AppState, a: &Auth, b: RaiseBody) -> Result<ProblemDe
     Ok(st.store.problem(id, today).await?)
 }
 
-async fn raise_problem(State(st): State<AppState>, a: Auth, Json(b): Json<RaiseBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn raise_problem(State(st): State<AppState>, a: Auth, Json(b): Json<RaiseBody>) -> Result<Created, ApiError> {
     let p = do_raise(&st, &a, b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "problem": p }))))
+    Ok(created(json!({ "problem": p })))
 }
 
 /// The body of a step; each step reads the fields it needs.

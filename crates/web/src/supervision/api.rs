@@ -6,10 +6,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, opt_id};
+use crate::extract::{ApiQuery, Created, IdPath, created, opt_id};
 use crate::fields::opt_date;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -86,9 +85,9 @@ pub(super) struct RoundBody {
     pub suggested: Option<usize>,
 }
 
-async fn create_round(State(st): State<AppState>, a: Auth, Json(b): Json<RoundBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_round(State(st): State<AppState>, a: Auth, Json(b): Json<RoundBody>) -> Result<Created, ApiError> {
     let id = do_create_round(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 pub(super) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> Result<i64, ApiError> {
