@@ -85,9 +85,14 @@ pub(super) async fn do_grant_land(st: &AppState, a: &Auth, b: &LandBody) -> Resu
     Ok(st.store.grant_land(&land_entry(st, b).await?, &a.audit()).await?)
 }
 
+/// The answer to a grant or an allocation: the new entry's id and the balance after it.
+async fn entry_created(st: &AppState, id: i64) -> Result<Created, ApiError> {
+    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
+}
+
 async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_grant_land(&st, &a, &b).await?;
-    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
+    entry_created(&st, id).await
 }
 
 pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> Result<i64, ApiError> {
@@ -97,7 +102,7 @@ pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> R
 
 async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_allocate_land(&st, &a, &b).await?;
-    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
+    entry_created(&st, id).await
 }
 
 /// The land ledger, its years and its warnings (for the reports, too).

@@ -72,15 +72,20 @@ fn verify(_unit_id: i64) -> Action {
     Action::Verify
 }
 
+/// Pauses or resumes a project (coordinators only).
+async fn set_paused(st: &AppState, a: &Auth, id: i64, b: &PauseBody, paused: bool) -> Result<Json<Value>, ApiError> {
+    check_project(st, &a.actor, id, verify).await?;
+    let v = st.store.set_paused(id, b.version, paused, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": paused, "version": v })))
+}
+
 pub(super) async fn pause(
     State(st): State<AppState>,
     a: Auth,
     IdPath(id): IdPath,
     Json(b): Json<PauseBody>,
 ) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a.actor, id, verify).await?;
-    let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
-    Ok(Json(json!({ "id": id, "paused": true, "version": v })))
+    set_paused(&st, &a, id, &b, true).await
 }
 
 pub(super) async fn resume(
@@ -89,7 +94,5 @@ pub(super) async fn resume(
     IdPath(id): IdPath,
     Json(b): Json<PauseBody>,
 ) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a.actor, id, verify).await?;
-    let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
-    Ok(Json(json!({ "id": id, "paused": false, "version": v })))
+    set_paused(&st, &a, id, &b, false).await
 }
