@@ -218,6 +218,15 @@ pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
     Redirect::to(&format!("{to}?{q}")).into_response()
 }
 
+/// After a form that made a record: on to the record's page (`{list}/{id}`) with the message
+/// `ok`; a refusal goes back to the list, as with [`back`].
+pub fn to_created(list: &str, made: Result<i64, ApiError>, ok: &str) -> Response {
+    match made {
+        Ok(id) => back(&format!("{list}/{id}"), Ok(ok)),
+        Err(e) => back(list, Err(e)),
+    }
+}
+
 /// A page's error: the status and a short message in the page's language, as HTML.
 pub struct PageError(pub ApiError, pub Lang);
 

@@ -11,11 +11,11 @@ use crate::extract::IdPath;
 use crate::fields::form_opt_number;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
 use crate::page::select::{category_options, choice_options, unit_choices, val};
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf, to_created};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::problems as svc;
@@ -160,13 +160,10 @@ async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm
             blocks_node: f.blocks_node.is_some(),
             external_id: None,
         };
-        do_raise(&st, &a, body).await
+        Ok(do_raise(&st, &a, body).await?.item.id)
     }
     .await;
-    match r {
-        Ok(p) => Redirect::to(&format!("/problems/{}?ok=service.flash.raised", p.item.id)).into_response(),
-        Err(e) => back("/problems", Err(e)),
-    }
+    to_created("/problems", r, "service.flash.raised")
 }
 
 /// One of the monthly three lists.

@@ -6,11 +6,11 @@ use super::api::{self, FindingBody, RoundBody};
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
-use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv};
+use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv, to_created};
 use crate::{AppState, fields};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::lights::Light;
@@ -172,10 +172,7 @@ pub(super) async fn round_form(State(st): State<AppState>, cx: Ctx, Form(f): For
         api::do_create_round(&st, &cx.auth, &body).await
     }
     .await;
-    match r {
-        Ok(id) => Redirect::to(&format!("/supervision/{id}?ok=pipeline.flash_round_created")).into_response(),
-        Err(e) => back("/supervision", Err(e)),
-    }
+    to_created("/supervision", r, "pipeline.flash_round_created")
 }
 
 #[derive(Deserialize)]
