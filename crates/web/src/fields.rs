@@ -1,6 +1,7 @@
 //! Optional fields that the request bodies, queries and forms of several mechanisms share,
 //! read with the domain's parsers: a date (today's as-of date when absent is the caller's
-//! choice), a year, a form's numbers and its version number. Imports no mechanism.
+//! choice), a year, free text cut to a length, a form's numbers and its version number.
+//! Imports no mechanism.
 
 use crate::error::ApiError;
 use crate::extract::non_empty;
@@ -17,6 +18,11 @@ pub fn opt_year(v: &Option<String>) -> Result<Option<i32>, ApiError> {
         None => Ok(None),
         Some(s) => Ok(Some(zhantu_domain::Year::parse(s)?.get())),
     }
+}
+
+/// Free text cut to at most `max` characters (not bytes): longer text is shortened, not refused.
+pub fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
 
 /// The version a form carries back (the record's optimistic lock).

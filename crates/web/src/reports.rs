@@ -7,6 +7,7 @@ use crate::access::check_project;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
+use crate::fields::clip;
 use crate::{AppState, Mechanism};
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -86,7 +87,7 @@ async fn submit_report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, 
     let report = NewReport {
         period,
         period_start: parse_date(&b.period_start)?,
-        body: b.body.chars().take(4000).collect(),
+        body: clip(&b.body, 4000),
         investment,
         problems: report_problems(&b.problems)?,
     };

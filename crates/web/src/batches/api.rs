@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created};
 use crate::fields::opt_year;
+use crate::forms::node_names;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -72,17 +73,7 @@ pub(super) struct BatchBody {
 }
 
 fn new_batch(b: &BatchBody) -> Result<NewBatch, ApiError> {
-    let gate_nodes = match &b.gate_nodes {
-        Value::Null => Vec::new(),
-        Value::String(s) => parse_gate_nodes(s),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        _ => return Err(ApiError::bad_request("invalid_field", "准入节点应为文字或文字列表")),
-    };
+    let gate_nodes = node_names(&b.gate_nodes, parse_gate_nodes, "准入节点应为文字或文字列表")?;
     if b.name.trim().is_empty() || b.name.chars().count() > 200 {
         return Err(ApiError::bad_request("invalid_field", "批次名称不能为空，且不超过200个字"));
     }

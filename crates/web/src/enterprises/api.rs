@@ -7,6 +7,7 @@ use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use crate::fields::clip;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -302,7 +303,7 @@ pub async fn do_record_visit(st: &AppState, a: &Auth, b: &VisitBody) -> Result<(
         visitor_name: if b.visitor_name.trim().is_empty() && b.visitor_id.is_none() {
             a.user.display_name.clone()
         } else {
-            b.visitor_name.chars().take(40).collect()
+            clip(&b.visitor_name, 40)
         },
         unit_id,
         findings: b.findings.clone(),

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, created, opt_id};
-use crate::fields::opt_date;
+use crate::fields::{clip, opt_date};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -75,8 +75,8 @@ async fn land_entry(st: &AppState, b: &LandBody) -> Result<NewLandEntry, ApiErro
         },
         area: area_value(&b.area)?,
         project_id: b.project_id,
-        document: b.document.chars().take(300).collect(),
-        note: b.note.chars().take(1000).collect(),
+        document: clip(&b.document, 300),
+        note: clip(&b.note, 1000),
     })
 }
 

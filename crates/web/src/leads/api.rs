@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
-use crate::fields::opt_date;
+use crate::fields::{clip, opt_date};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -178,9 +178,9 @@ pub(super) async fn do_create_lead(st: &AppState, a: &Auth, b: &NewLeadBody) -> 
         leader_id: b.leader_id,
         signed_amount: money_value(&b.signed_amount, "协议投资额")?,
         foreign_usd_cents: usd_cents(&b.foreign_usd)?,
-        source_region: b.source_region.chars().take(100).collect(),
+        source_region: clip(&b.source_region, 100),
         first_contact_on: first,
-        note: b.note.chars().take(2000).collect(),
+        note: clip(&b.note, 2000),
     };
     Ok(st.store.create_lead(&n, &a.audit()).await?)
 }
@@ -249,7 +249,7 @@ pub(super) async fn do_move_lead(st: &AppState, a: &Auth, id: i64, b: &StageBody
     let mv = LeadMove {
         to: lead_stage(&b.to)?,
         on,
-        reason: b.reason.chars().take(500).collect(),
+        reason: clip(&b.reason, 500),
         project_id: b.project_id,
         new_project: b
             .create_project_type
