@@ -5,10 +5,10 @@
 
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, Created, IdPath, created, non_empty};
+use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
 use crate::query::ProjectsQuery;
 use crate::{AppState, Mechanism};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -122,20 +122,9 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
     let n = load(&st, id).await?;
     // Access is checked before a byte of the upload is read.
     may(&a, &n, true)?;
-    let mut mp = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &st)
-        .await
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_body",
-                "请以 multipart/form-data 上传：version、actual_on、note 和佐证材料 evidence",
-            )
-        })?;
+    let mut upload = Upload::open(req, "version、actual_on、note 和佐证材料 evidence").await?;
     let (mut version, mut actual_on, mut note, mut files) = (None, None, String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))?
-    {
+    while let Some(field) = upload.next_field().await? {
         match field.name().unwrap_or("") {
             "version" => {
                 version = Some(
