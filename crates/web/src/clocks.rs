@@ -6,7 +6,7 @@
 
 use crate::access::{check_project, read};
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{Created, IdPath, created};
 use crate::{AppState, Mechanism};
 use axum::extract::State;
@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::parse_date;
-use zhantu_store::{NewExclusion, ProjectClocks, StoreError};
+use zhantu_store::{NewExclusion, ProjectClocks};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "clocks",
@@ -91,10 +91,7 @@ async fn add(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: Strin
 
 /// Checks the writer may touch the span's project; 404 when there is no such span.
 async fn check_span(st: &AppState, a: &Auth, id: i64) -> Result<(), ApiError> {
-    let span = match st.store.clock_exclusion(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("不计时段 {id} 不存在"))),
-        other => other?,
-    };
+    let span = st.store.clock_exclusion(id).await.or_not_found(format!("不计时段 {id} 不存在"))?;
     check_project(st, &a.actor, span.project_id, exclude).await
 }
 

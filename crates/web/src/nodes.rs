@@ -4,7 +4,7 @@
 //! The node forms of the project page are drawn by `panels::nodes` (templates/nodes/).
 
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
 use crate::query::ProjectsQuery;
 use crate::{AppState, Mechanism};
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::files::{FileKind, require};
-use zhantu_store::{EvidenceFile, NodeState, StoreError};
+use zhantu_store::{EvidenceFile, NodeState};
 
 /// Evidence files: at most this many per report, each at most this large.
 pub const MAX_EVIDENCE_FILES: usize = 5;
@@ -89,10 +89,7 @@ async fn list_nodes(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<N
 }
 
 async fn load(st: &AppState, id: i64) -> Result<NodeState, ApiError> {
-    match st.store.node_state(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("节点 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.node_state(id).await.or_not_found(format!("节点 {id} 不存在"))
 }
 
 /// A unit may act on a node of its projects, or on a node it is responsible for.
@@ -242,10 +239,12 @@ struct DecideBody {
 
 async fn decide(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<DecideBody>) -> Result<Json<Value>, ApiError> {
     a.actor.may(Action::Verify)?;
-    match st.store.decide_date_change(id, b.approve, b.note.trim(), &a.audit()).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found("改期申请不存在")),
-        other => Ok(Json(json!({ "date_change": other? }))),
-    }
+    let change = st
+        .store
+        .decide_date_change(id, b.approve, b.note.trim(), &a.audit())
+        .await
+        .or_not_found("改期申请不存在")?;
+    Ok(Json(json!({ "date_change": change })))
 }
 
 async fn reasons() -> Json<Value> {
@@ -253,10 +252,7 @@ async fn reasons() -> Json<Value> {
 }
 
 async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    let (info, bytes) = match st.store.evidence_content(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("佐证材料不存在")),
-        other => other?,
-    };
+    let (info, bytes) = st.store.evidence_content(id).await.or_not_found("佐证材料不存在")?;
     let n = load(&st, info.node_id).await?;
     may(&a, &n, false)?;
     let disposition = format!(

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
 use crate::fields::clip;
 use axum::extract::State;
@@ -18,7 +18,6 @@ use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::problems as svc;
 use zhantu_domain::table::{ColKind, Column, Table};
 use zhantu_domain::{CreditCode, parse_date};
-use zhantu_store::StoreError;
 use zhantu_store::enterprises::EnterpriseChange;
 use zhantu_store::enterprises::EnterpriseFilter;
 use zhantu_store::enterprises::EnterpriseItem;
@@ -103,10 +102,7 @@ async fn tags_json(st: &AppState) -> Result<Value, ApiError> {
 }
 
 async fn load_enterprise(st: &AppState, id: i64) -> Result<EnterpriseItem, ApiError> {
-    match st.store.enterprise(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("企业 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.enterprise(id).await.or_not_found(format!("企业 {id} 不存在"))
 }
 
 /// An enterprise's visits and problems (the first `limit` of each) that the reader may see.
@@ -318,10 +314,7 @@ async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBo
 }
 
 async fn load_visit(st: &AppState, id: i64) -> Result<VisitItem, ApiError> {
-    match st.store.visit(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("走访记录 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.visit(id).await.or_not_found(format!("走访记录 {id} 不存在"))
 }
 
 /// `POST /visits/{id}/problems`: one finding of a recorded visit becomes a problem.

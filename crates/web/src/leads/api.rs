@@ -8,7 +8,7 @@
 
 use crate::AppState;
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
 use crate::fields::{clip, opt_date};
 use axum::extract::State;
@@ -95,10 +95,7 @@ pub(super) fn lead_scope(actor: &Actor) -> Option<Vec<i64>> {
 }
 
 async fn lead_for(st: &AppState, actor: &Actor, id: i64, write: bool) -> Result<Lead, ApiError> {
-    let l = match st.store.lead(id).await {
-        Err(zhantu_store::StoreError::NotFound) => return Err(ApiError::not_found(format!("招商线索 {id} 不存在"))),
-        other => other?,
-    };
+    let l = st.store.lead(id).await.or_not_found(format!("招商线索 {id} 不存在"))?;
     let unit_id = l.team_unit_id;
     actor.may(if write {
         Action::Edit { unit_id }

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id, page_limit as limit, page_offset as offset};
 use axum::extract::State;
 use axum::response::Response;
@@ -22,7 +22,6 @@ use zhantu_domain::problems::Event;
 use zhantu_domain::problems::Source;
 use zhantu_domain::problems::Step;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::StoreError;
 use zhantu_store::problems::MonthlyLists;
 use zhantu_store::problems::NewProblem;
 use zhantu_store::problems::ProblemDetail;
@@ -113,10 +112,7 @@ async fn list_problems(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuer
 
 pub async fn load_problem(st: &AppState, a: &Auth, id: i64) -> Result<ProblemDetail, ApiError> {
     let today = st.store.as_of().await?;
-    let p = match st.store.problem(id, today).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("问题 {id} 不存在"))),
-        other => other?,
-    };
+    let p = st.store.problem(id, today).await.or_not_found(format!("问题 {id} 不存在"))?;
     a.actor.may(Action::Read { unit_id: p.item.unit.id })?;
     Ok(p)
 }

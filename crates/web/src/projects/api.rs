@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::access::{check_project, edit, read};
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, IdPath};
 use crate::query::ProjectsQuery;
 use axum::Json;
@@ -52,13 +52,10 @@ pub(super) async fn update_project(State(st): State<AppState>, a: Auth, IdPath(i
 
 pub(super) async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, read).await?;
-    match st.store.project_detail(id).await {
-        Ok(p) => Ok(Json(
-            serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
-        )),
-        Err(zhantu_store::StoreError::NotFound) => Err(ApiError::not_found(format!("项目 {id} 不存在"))),
-        Err(e) => Err(e.into()),
-    }
+    let p = st.store.project_detail(id).await.or_not_found(format!("项目 {id} 不存在"))?;
+    Ok(Json(
+        serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
 }
 
 #[derive(Deserialize)]
