@@ -84,7 +84,7 @@ pub(super) async fn batch(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let d = st.store.batch(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let d = st.store.batch(id).await.map_err(cx.err())?;
     let gates = d.batch.gate_nodes.join("、");
     let body = Markup::of(&DetailPage {
         cx: &cx,

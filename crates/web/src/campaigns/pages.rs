@@ -97,7 +97,7 @@ pub(super) async fn campaign(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let c = st.store.campaign(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let c = st.store.campaign(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
     let report = if c.campaign.status == "closed" && !c.campaign.closing_note.is_empty() {
         &c.campaign.closing_note

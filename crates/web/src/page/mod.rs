@@ -121,9 +121,9 @@ impl Ctx {
     pub fn csrf(&self) -> &str {
         csrf_of(&self.auth)
     }
-    /// Wraps an error in the page's language.
-    pub fn err(&self) -> impl Fn(ApiError) -> PageError + '_ {
-        move |e| PageError(e, self.lang)
+    /// Wraps an error (the API's, or the store's) in the page's language.
+    pub fn err<E: Into<ApiError>>(&self) -> impl Fn(E) -> PageError + '_ {
+        move |e| PageError(e.into(), self.lang)
     }
     pub fn money(&self, m: zhantu_domain::Money) -> String {
         money(self.lang, m, false)

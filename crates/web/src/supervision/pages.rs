@@ -103,7 +103,7 @@ pub(super) async fn round(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let rep = st.store.round_report(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let rep = st.store.round_report(id).await.map_err(cx.err())?;
     let d = &rep.detail;
     let paragraphs: Vec<&str> = if d.round.status == "closed" && !d.round.report.is_empty() {
         d.round.report.lines().collect()
