@@ -10,7 +10,7 @@ use crate::extract::IdPath;
 use crate::fields::form_number;
 use crate::page::problem_table::problem_table;
 use crate::page::select::{category_options, choice_options, unit_choices, val};
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -60,12 +60,7 @@ async fn enterprises_page(State(st): State<AppState>, cx: Ctx, Query(pq): Query<
         .map(|(tag, n)| (tag.clone(), format!("{tag}（{n}）")))
         .collect();
     let pairs = [("q", val(&q.q)), ("tag", val(&q.tag)), ("industry", val(&q.industry))];
-    let next_page = (filter.offset + filter.limit < page.total).then(|| {
-        let next = (filter.offset + filter.limit).to_string();
-        let mut with = pairs.to_vec();
-        with.push(("offset", &next));
-        format!("/enterprises{}", query_string(&with))
-    });
+    let next_page = next_page("/enterprises", &pairs, filter.offset, filter.limit, page.total);
     let body = Markup::of(&ListPage {
         cx: &cx,
         total: tf(cx.lang, "service.enterprises.total", &[("n", &page.total.to_string())]),

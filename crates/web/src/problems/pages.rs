@@ -11,7 +11,7 @@ use crate::extract::IdPath;
 use crate::fields::form_opt_number;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
 use crate::page::select::{category_options, choice_options, unit_choices, val};
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf, to_created};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf, to_created};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -94,12 +94,7 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ("enterprise", val(&q.enterprise)),
         ("level", val(&q.level)),
     ];
-    let next_page = (filter.offset + filter.limit < page.total).then(|| {
-        let next = (filter.offset + filter.limit).to_string();
-        let mut with = pairs.to_vec();
-        with.push(("offset", &next));
-        format!("/problems{}", query_string(&with))
-    });
+    let next_page = next_page("/problems", &pairs, filter.offset, filter.limit, page.total);
     // Who may raise: an editor of their own unit (the form offers it first).
     let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id])
         .is_ok()
