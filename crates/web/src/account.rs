@@ -4,7 +4,7 @@
 
 use crate::auth::{self, Auth, Via};
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{Created, IdPath, created};
 use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
 use crate::{AppState, Mechanism};
 use askama::Template;
@@ -89,11 +89,10 @@ pub struct NewTokenBody {
     pub user_id: Option<i64>,
 }
 
-async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewTokenBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_token(State(st): State<AppState>, a: Auth, Json(b): Json<NewTokenBody>) -> Result<Created, ApiError> {
     let (token, info) = do_create_token(&st, &a, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" })),
+    Ok(created(
+        json!({ "token": token, "info": info, "note": "令牌只显示这一次，请妥善保存" }),
     ))
 }
 

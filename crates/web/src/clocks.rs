@@ -6,8 +6,8 @@
 
 use crate::access::{check_project, read};
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::error::{ApiError, OrNotFound};
+use crate::extract::{Created, IdPath, created};
 use crate::{AppState, Mechanism};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::parse_date;
-use zhantu_store::{NewExclusion, ProjectClocks, StoreError};
+use zhantu_store::{NewExclusion, ProjectClocks};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "clocks",
@@ -69,7 +69,7 @@ struct AddBody {
 
 /// `POST /projects/{id}/clock-exclusions`: `{"clock_name": "…"?, "from": "2019-04-01",
 /// "until": "2019-04-10"?, "reason": "业主自主准备时间（补充材料）"}`.
-async fn add(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: String) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn add(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: String) -> Result<Created, ApiError> {
     check_project(&st, &a.actor, id, exclude).await?;
     let b: AddBody = body(&raw, r#"{"from": "2019-04-01", "until": "2019-04-10", "reason": "…"}"#)?;
     let until = b
@@ -86,15 +86,12 @@ async fn add(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: Strin
         reason: b.reason,
     };
     let added = st.store.add_clock_exclusion(id, &new, &a.audit()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "exclusion": added }))))
+    Ok(created(json!({ "exclusion": added })))
 }
 
 /// Checks the writer may touch the span's project; 404 when there is no such span.
 async fn check_span(st: &AppState, a: &Auth, id: i64) -> Result<(), ApiError> {
-    let span = match st.store.clock_exclusion(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("不计时段 {id} 不存在"))),
-        other => other?,
-    };
+    let span = st.store.clock_exclusion(id).await.or_not_found(format!("不计时段 {id} 不存在"))?;
     check_project(st, &a.actor, span.project_id, exclude).await
 }
 

@@ -93,6 +93,21 @@ impl From<ParseError> for ApiError {
     }
 }
 
+/// A store answer in which an absent record is a 404 whose message names it (`missing`), not
+/// the generic "记录不存在"; any other error converts as usual.
+pub trait OrNotFound<T> {
+    fn or_not_found(self, missing: impl Into<String>) -> Result<T, ApiError>;
+}
+
+impl<T> OrNotFound<T> for Result<T, StoreError> {
+    fn or_not_found(self, missing: impl Into<String>) -> Result<T, ApiError> {
+        match self {
+            Err(StoreError::NotFound) => Err(ApiError::not_found(missing)),
+            other => Ok(other?),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {

@@ -1,9 +1,21 @@
-//! Extractors whose rejections are `ApiError`s (JSON, Chinese) instead of axum's plain text.
+//! The edges of a JSON route: extractors whose rejections are `ApiError`s (JSON, Chinese)
+//! instead of axum's plain text, and the answer to a request that made a record.
 
 use crate::error::ApiError;
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::Json;
+use axum::extract::multipart::Field;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The answer to a request that made a record: `201 Created` with the record (or its id) as JSON.
+pub type Created<T = Value> = (StatusCode, Json<T>);
+
+pub fn created<T>(body: T) -> Created<T> {
+    (StatusCode::CREATED, Json(body))
+}
 
 /// Query string parameters; a malformed query string is a 400 with a Chinese message.
 pub struct ApiQuery<T>(pub T);
@@ -15,6 +27,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|Query(v)| ApiQuery(v))
             .map_err(|e| ApiError::bad_request("invalid_query", format!("查询参数无效：{}", e.body_text())))
+    }
+}
+
+/// A `multipart/form-data` upload, opened once the handler has checked access (not an
+/// extractor, so that no byte is read before); every refusal is a 400 in Chinese.
+pub struct Upload(Multipart);
+
+impl Upload {
+    /// Opens the upload; `fields` names what the route takes, for the refusal of any other body.
+    pub async fn open(req: Request, fields: &str) -> Result<Upload, ApiError> {
+        Multipart::from_request(req, &())
+            .await
+            .map(Upload)
+            .map_err(|_| ApiError::bad_request("invalid_body", format!("请以 multipart/form-data 上传：{fields}")))
+    }
+
+    /// The next field, `None` after the last.
+    pub async fn next_field(&mut self) -> Result<Option<Field<'_>>, ApiError> {
+        self.0
+            .next_field()
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))
     }
 }
 

@@ -1,5 +1,5 @@
 //! Turning submitted JSON into domain changes with the domain's parsers: one place decides
-//! what each field accepts, and every refusal names the field in Chinese.
+//! what each field accepts, and every refusal names the field in Chinese. Imports no mechanism.
 
 use crate::error::ApiError;
 use serde_json::Value;
@@ -40,6 +40,22 @@ fn date_field(v: &Value, key: &str) -> Result<Option<Option<chrono::NaiveDate>>,
         Some(Value::String(s)) if s.trim().is_empty() => Ok(Some(None)),
         Some(Value::String(s)) => Ok(Some(Some(parse_date(s)?))),
         Some(_) => Err(ApiError::bad_request("invalid_date", "日期应为文字，如 2019-12-31")),
+    }
+}
+
+/// Node names sent as a list of texts, or as one text that `text` splits (`政策处理、土地摘牌`);
+/// absent, none. `refusal` says what the field should be.
+pub fn node_names(v: &Value, text: impl Fn(&str) -> Vec<String>, refusal: &str) -> Result<Vec<String>, ApiError> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::String(s) => Ok(text(s)),
+        Value::Array(items) => Ok(items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()),
+        _ => Err(ApiError::bad_request("invalid_field", refusal)),
     }
 }
 

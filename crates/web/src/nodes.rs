@@ -4,11 +4,11 @@
 //! The node forms of the project page are drawn by `panels::nodes` (templates/nodes/).
 
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty};
+use crate::error::{ApiError, OrNotFound};
+use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
 use crate::query::ProjectsQuery;
 use crate::{AppState, Mechanism};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::files::{FileKind, require};
-use zhantu_store::{EvidenceFile, NodeState, StoreError};
+use zhantu_store::{EvidenceFile, NodeState};
 
 /// Evidence files: at most this many per report, each at most this large.
 pub const MAX_EVIDENCE_FILES: usize = 5;
@@ -89,10 +89,7 @@ async fn list_nodes(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<N
 }
 
 async fn load(st: &AppState, id: i64) -> Result<NodeState, ApiError> {
-    match st.store.node_state(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("节点 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.node_state(id).await.or_not_found(format!("节点 {id} 不存在"))
 }
 
 /// A unit may act on a node of its projects, or on a node it is responsible for.
@@ -122,20 +119,9 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
     let n = load(&st, id).await?;
     // Access is checked before a byte of the upload is read.
     may(&a, &n, true)?;
-    let mut mp = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &st)
-        .await
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_body",
-                "请以 multipart/form-data 上传：version、actual_on、note 和佐证材料 evidence",
-            )
-        })?;
+    let mut upload = Upload::open(req, "version、actual_on、note 和佐证材料 evidence").await?;
     let (mut version, mut actual_on, mut note, mut files) = (None, None, String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))?
-    {
+    while let Some(field) = upload.next_field().await? {
         match field.name().unwrap_or("") {
             "version" => {
                 version = Some(
@@ -231,7 +217,7 @@ async fn request_date_change(
     a: Auth,
     IdPath(id): IdPath,
     Json(b): Json<DateChangeBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+) -> Result<Created, ApiError> {
     let n = load(&st, id).await?;
     may(&a, &n, true)?;
     let new_date = zhantu_domain::parse_date(&b.new_planned_on)?;
@@ -239,9 +225,8 @@ async fn request_date_change(
         .store
         .request_date_change(id, new_date, b.reason_code.trim(), &b.reason_text, &a.audit())
         .await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" })),
+    Ok(created(
+        json!({ "date_change": change, "note": "改期申请已提交，待发改局审批；审批前计划日期不变" }),
     ))
 }
 
@@ -254,10 +239,12 @@ struct DecideBody {
 
 async fn decide(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<DecideBody>) -> Result<Json<Value>, ApiError> {
     a.actor.may(Action::Verify)?;
-    match st.store.decide_date_change(id, b.approve, b.note.trim(), &a.audit()).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found("改期申请不存在")),
-        other => Ok(Json(json!({ "date_change": other? }))),
-    }
+    let change = st
+        .store
+        .decide_date_change(id, b.approve, b.note.trim(), &a.audit())
+        .await
+        .or_not_found("改期申请不存在")?;
+    Ok(Json(json!({ "date_change": change })))
 }
 
 async fn reasons() -> Json<Value> {
@@ -265,10 +252,7 @@ async fn reasons() -> Json<Value> {
 }
 
 async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    let (info, bytes) = match st.store.evidence_content(id).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("佐证材料不存在")),
-        other => other?,
-    };
+    let (info, bytes) = st.store.evidence_content(id).await.or_not_found("佐证材料不存在")?;
     let n = load(&st, info.node_id).await?;
     may(&a, &n, false)?;
     let disposition = format!(
@@ -295,19 +279,14 @@ struct PlanBody {
 }
 
 /// `POST /projects/{id}/plan`: break a project without nodes into the template's nodes.
-async fn plan(
-    State(st): State<AppState>,
-    a: Auth,
-    IdPath(id): IdPath,
-    Json(b): Json<PlanBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+async fn plan(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PlanBody>) -> Result<Created, ApiError> {
     crate::access::check_project(&st, &a.actor, id, crate::access::edit).await?;
     let first_on = zhantu_domain::parse_date(&b.first_on)?;
     let n = st
         .store
         .plan_from_template(id, b.project_type.as_deref().map(str::trim), first_on, &a.audit())
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!({ "project_id": id, "nodes": n }))))
+    Ok(created(json!({ "project_id": id, "nodes": n })))
 }
 
 /// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id", "forecast_on"}`.

@@ -2,7 +2,7 @@
 //! (企业微信/钉钉 webhook) the daily digest is pushed to.
 
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::IdPath;
 use crate::{AppState, Mechanism};
 use axum::extract::State;
@@ -12,7 +12,6 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_store::StoreError;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "notifications",
@@ -44,10 +43,8 @@ async fn notifications(
 }
 
 async fn mark_read(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<StatusCode, ApiError> {
-    match st.store.mark_read(a.user.id, id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found("通知不存在")),
-        other => other.map(|_| StatusCode::NO_CONTENT).map_err(Into::into),
-    }
+    st.store.mark_read(a.user.id, id).await.or_not_found("通知不存在")?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn webhook(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {

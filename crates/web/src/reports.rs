@@ -6,10 +6,10 @@
 use crate::access::check_project;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{Created, IdPath, created};
+use crate::fields::clip;
 use crate::{AppState, Mechanism};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -73,12 +73,7 @@ fn report_problems(v: &Option<Value>) -> Result<Vec<(String, String)>, ApiError>
     }
 }
 
-async fn submit_report(
-    State(st): State<AppState>,
-    a: Auth,
-    IdPath(id): IdPath,
-    Json(b): Json<ReportBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn submit_report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<ReportBody>) -> Result<Created, ApiError> {
     check_project(&st, &a.actor, id, crate::access::edit).await?;
     let period = ReportPeriod::from_code(b.period_kind.trim())
         .ok_or_else(|| ApiError::bad_request("invalid_period", "填报周期应为 week（周报）或 month（月报）"))?;
@@ -92,12 +87,12 @@ async fn submit_report(
     let report = NewReport {
         period,
         period_start: parse_date(&b.period_start)?,
-        body: b.body.chars().take(4000).collect(),
+        body: clip(&b.body, 4000),
         investment,
         problems: report_problems(&b.problems)?,
     };
     let rid = st.store.submit_report(id, &report, &a.audit()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "report_id": rid }))))
+    Ok(created(json!({ "report_id": rid })))
 }
 
 async fn lock_month(State(st): State<AppState>, a: Auth, Path((year, month)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {

@@ -6,8 +6,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath};
+use crate::extract::{ApiQuery, Created, IdPath, created};
 use crate::fields::opt_year;
+use crate::forms::node_names;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -72,17 +73,7 @@ pub(super) struct BatchBody {
 }
 
 fn new_batch(b: &BatchBody) -> Result<NewBatch, ApiError> {
-    let gate_nodes = match &b.gate_nodes {
-        Value::Null => Vec::new(),
-        Value::String(s) => parse_gate_nodes(s),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        _ => return Err(ApiError::bad_request("invalid_field", "准入节点应为文字或文字列表")),
-    };
+    let gate_nodes = node_names(&b.gate_nodes, parse_gate_nodes, "准入节点应为文字或文字列表")?;
     if b.name.trim().is_empty() || b.name.chars().count() > 200 {
         return Err(ApiError::bad_request("invalid_field", "批次名称不能为空，且不超过200个字"));
     }
@@ -99,9 +90,9 @@ pub(super) async fn do_create_batch(st: &AppState, a: &Auth, b: &BatchBody) -> R
     Ok(st.store.create_batch(&new_batch(b)?, &a.audit()).await?)
 }
 
-async fn create_batch(State(st): State<AppState>, a: Auth, Json(b): Json<BatchBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_batch(State(st): State<AppState>, a: Auth, Json(b): Json<BatchBody>) -> Result<Created, ApiError> {
     let id = do_create_batch(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 async fn update_batch(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<BatchBody>) -> Result<Json<Value>, ApiError> {

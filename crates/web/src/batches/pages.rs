@@ -6,10 +6,10 @@ use super::api::{self, BatchBody};
 use crate::AppState;
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
-use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout};
+use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout, to_created};
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
@@ -84,7 +84,7 @@ pub(super) async fn batch(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let d = st.store.batch(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let d = st.store.batch(id).await.map_err(cx.err())?;
     let gates = d.batch.gate_nodes.join("、");
     let body = Markup::of(&DetailPage {
         cx: &cx,
@@ -132,8 +132,9 @@ pub(super) async fn batch_form(State(st): State<AppState>, cx: Ctx, Form(f): For
         held_on: f.held_on.clone(),
         gate_nodes: Value::String(f.gate_nodes.clone()),
     };
-    match api::do_create_batch(&st, &cx.auth, &body).await {
-        Ok(id) => Redirect::to(&format!("/batches/{id}?ok=pipeline.flash_batch_created")).into_response(),
-        Err(e) => back("/batches", Err(e)),
-    }
+    to_created(
+        "/batches",
+        api::do_create_batch(&st, &cx.auth, &body).await,
+        "pipeline.flash_batch_created",
+    )
 }

@@ -6,7 +6,7 @@ use super::{build, issue_period, load_issued, parse_period};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath};
+use crate::extract::{ApiQuery, Created, IdPath, created};
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,13 +30,9 @@ async fn model(State(st): State<AppState>, _a: Auth, Path((kind, period)): Path<
     Ok(Json(build(&st, period).await?))
 }
 
-async fn issue(
-    State(st): State<AppState>,
-    a: Auth,
-    Path((kind, period)): Path<(String, String)>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+async fn issue(State(st): State<AppState>, a: Auth, Path((kind, period)): Path<(String, String)>) -> Result<Created, ApiError> {
     let issued = issue_period(&st, &a, &kind, &period).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!(issued))))
+    Ok(created(json!(issued)))
 }
 
 #[derive(Deserialize)]

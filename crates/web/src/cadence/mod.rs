@@ -10,13 +10,12 @@ mod pages;
 use crate::AppState;
 use crate::Mechanism;
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use axum::response::Response;
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::Report;
 use zhantu_domain::cadence::ReportKind;
 use zhantu_domain::cadence::ReportPeriod;
-use zhantu_store::StoreError;
 use zhantu_store::cadence::IssuedReport;
 
 pub const MECHANISM: Mechanism = Mechanism {
@@ -89,10 +88,7 @@ async fn download(report: Report, format: Format) -> Result<Response, ApiError> 
 }
 
 async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
-    match st.store.issued_report(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("签发的报告 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.issued_report(id).await.or_not_found(format!("签发的报告 {id} 不存在"))
 }
 
 async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str) -> Result<IssuedReport, ApiError> {

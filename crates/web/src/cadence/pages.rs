@@ -154,16 +154,16 @@ struct OpenQuery {
 
 async fn open(cx: Ctx, Query(q): Query<OpenQuery>) -> Result<Redirect, PageError> {
     let (kind, period) = (q.kind.unwrap_or_default(), q.period.unwrap_or_default());
-    let p = parse_period(&kind, period.trim()).map_err(|e| PageError(e, cx.lang))?;
+    let p = parse_period(&kind, period.trim()).map_err(cx.err())?;
     Ok(Redirect::to(&format!("/reports/{}/{}", p.kind.code(), p.code())))
 }
 
 async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Path<(String, String)>) -> Result<Response, PageError> {
-    let (period, format) = split_file(&file).map_err(|e| PageError(e, cx.lang))?;
-    let period = parse_period(&kind, period).map_err(|e| PageError(e, cx.lang))?;
-    let report = build(&st, period).await.map_err(|e| PageError(e, cx.lang))?;
+    let (period, format) = split_file(&file).map_err(cx.err())?;
+    let period = parse_period(&kind, period).map_err(cx.err())?;
+    let report = build(&st, period).await.map_err(cx.err())?;
     if let Some(f) = format {
-        return Ok(download(report, f).await.map_err(|e| PageError(e, cx.lang))?);
+        return Ok(download(report, f).await.map_err(cx.err())?);
     }
     let base = format!("/reports/{}/{}", period.kind.code(), period.code());
     let body = Markup::of(&ReportPage {
@@ -220,9 +220,7 @@ async fn issue_form(
     Path((kind, period)): Path<(String, String)>,
     Form(_f): Form<IssueForm>,
 ) -> Result<Redirect, PageError> {
-    let issued = issue_period(&st, &cx.auth, &kind, &period)
-        .await
-        .map_err(|e| PageError(e, cx.lang))?;
+    let issued = issue_period(&st, &cx.auth, &kind, &period).await.map_err(cx.err())?;
     Ok(Redirect::to(&format!("/reports/issued/{}", issued.summary.id)))
 }
 
@@ -267,11 +265,11 @@ async fn weights_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<Weights
 }
 
 async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<String>) -> Result<Response, PageError> {
-    let (id, format) = split_file(&file).map_err(|e| PageError(e, cx.lang))?;
+    let (id, format) = split_file(&file).map_err(cx.err())?;
     let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
-    let issued = load_issued(&st, id).await.map_err(|e| PageError(e, cx.lang))?;
+    let issued = load_issued(&st, id).await.map_err(cx.err())?;
     if let Some(f) = format {
-        return Ok(download(issued.report, f).await.map_err(|e| PageError(e, cx.lang))?);
+        return Ok(download(issued.report, f).await.map_err(cx.err())?);
     }
     let now = st.store.data_version().await?;
     let s = &issued.summary;
@@ -302,7 +300,7 @@ struct IssuedPage<'a> {
 
 async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
-    let issued = load_issued(&st, id).await.map_err(|e| PageError(e, cx.lang))?;
+    let issued = load_issued(&st, id).await.map_err(cx.err())?;
     let previous = st.store.previous_issue(&issued.summary).await?;
     let changes = compare(&issued.report, previous.as_ref().map(|p| &p.report));
     let body = Markup::of(&ComparePage {

@@ -6,9 +6,10 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{Created, IdPath, created};
+use crate::fields::clip;
+use crate::forms::node_names;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -58,23 +59,14 @@ pub(super) struct CampaignBody {
 
 pub(super) async fn do_create_campaign(st: &AppState, a: &Auth, b: &CampaignBody) -> Result<i64, ApiError> {
     a.actor.may(Action::Verify)?;
-    let node_names = match &b.node_names {
-        Value::Null => Vec::new(),
-        Value::String(s) if s.trim().is_empty() => Vec::new(),
-        Value::String(s) => parse_gate_nodes(s),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        _ => return Err(ApiError::bad_request("invalid_field", "攻坚节点名称应为文字或文字列表")),
-    };
+    // Blank text names no node (where a batch's gate would fall back to its default).
+    let in_text = |s: &str| if s.trim().is_empty() { Vec::new() } else { parse_gate_nodes(s) };
+    let node_names = node_names(&b.node_names, in_text, "攻坚节点名称应为文字或文字列表")?;
     let n = NewCampaign {
-        name: b.name.chars().take(200).collect(),
+        name: clip(&b.name, 200),
         starts_on: parse_date(&b.starts_on)?,
         ends_on: parse_date(&b.ends_on)?,
-        description: b.description.chars().take(4000).collect(),
+        description: clip(&b.description, 4000),
         unit_ids: b.unit_ids.clone(),
         node_ids: b.node_ids.clone(),
         node_names,
@@ -82,9 +74,9 @@ pub(super) async fn do_create_campaign(st: &AppState, a: &Auth, b: &CampaignBody
     Ok(st.store.create_campaign(&n, &a.audit()).await?)
 }
 
-async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<CampaignBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<CampaignBody>) -> Result<Created, ApiError> {
     let id = do_create_campaign(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 #[derive(Deserialize)]
@@ -112,10 +104,7 @@ struct CloseBody {
 
 pub(super) async fn do_close_campaign(st: &AppState, a: &Auth, id: i64, version: i64, note: &str) -> Result<i64, ApiError> {
     a.actor.may(Action::Verify)?;
-    Ok(st
-        .store
-        .close_campaign(id, version, &note.chars().take(8000).collect::<String>(), &a.audit())
-        .await?)
+    Ok(st.store.close_campaign(id, version, &clip(note, 8000), &a.audit()).await?)
 }
 
 async fn close_campaign(

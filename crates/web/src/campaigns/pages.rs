@@ -5,11 +5,11 @@
 use super::api::{self, CampaignBody};
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
-use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout};
+use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout, to_created};
 use crate::{AppState, fields};
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
@@ -97,7 +97,7 @@ pub(super) async fn campaign(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let c = st.store.campaign(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let c = st.store.campaign(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
     let report = if c.campaign.status == "closed" && !c.campaign.closing_note.is_empty() {
         &c.campaign.closing_note
@@ -149,8 +149,9 @@ pub(super) async fn campaign_form(State(st): State<AppState>, cx: Ctx, Form(f): 
         node_ids: Vec::new(),
         node_names: Value::String(f.node_names.clone()),
     };
-    match api::do_create_campaign(&st, &cx.auth, &body).await {
-        Ok(id) => Redirect::to(&format!("/campaigns/{id}?ok=pipeline.flash_campaign_created")).into_response(),
-        Err(e) => back("/campaigns", Err(e)),
-    }
+    to_created(
+        "/campaigns",
+        api::do_create_campaign(&st, &cx.auth, &body).await,
+        "pipeline.flash_campaign_created",
+    )
 }

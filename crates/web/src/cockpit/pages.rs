@@ -12,7 +12,7 @@ use axum::response::Html;
 use axum::routing::get;
 use chrono::Datelike;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use zhantu_domain::Stage;
 use zhantu_domain::figures::Pct1;
 use zhantu_domain::lights::Light;
@@ -45,6 +45,19 @@ fn chart(id: &str, label: &str, option: serde_json::Value) -> Markup {
         id,
         label,
         option: option.to_string(),
+    })
+}
+
+/// The option of a chart on two axes, one tooltip per axis category, inside the grid's
+/// margins (left, right, bottom, top).
+fn axis_option(grid: [u32; 4], x_axis: Value, y_axis: Value, series: Value) -> Value {
+    let [left, right, bottom, top] = grid;
+    json!({
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": left, "right": right, "bottom": bottom, "top": top},
+        "xAxis": x_axis,
+        "yAxis": y_axis,
+        "series": series
     })
 }
 
@@ -222,21 +235,17 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             }),
         })
         .collect();
-    let landing_chart = chart(
-        "chart-landing",
-        t("cockpit.landing"),
-        json!({
-            "tooltip": {"trigger": "axis"},
-            "legend": {"data": [t("cockpit.rate"), t("cockpit.target")]},
-            "grid": {"left": 10, "right": 10, "bottom": 10, "top": 40},
-            "xAxis": {"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}},
-            "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-            "series": [
-                {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
-                {"name": t("cockpit.target"), "type": "line", "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}, "lineStyle": {"type": "dashed"}}
-            ]
-        }),
+    let mut landing_option = axis_option(
+        [10, 10, 10, 40],
+        json!({"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
+        json!({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}),
+        json!([
+            {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
+            {"name": t("cockpit.target"), "type": "line", "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}, "lineStyle": {"type": "dashed"}}
+        ]),
     );
+    landing_option["legend"] = json!({"data": [t("cockpit.rate"), t("cockpit.target")]});
+    let landing_chart = chart("chart-landing", t("cockpit.landing"), landing_option);
 
     // Stages and lights.
     let stage_n = |s: Stage| f.stages.iter().find(|x| x.stage == s.code()).map(|x| x.projects).unwrap_or(0);
@@ -251,13 +260,12 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let stage_chart = chart(
         "chart-stages",
         t("cockpit.stages"),
-        json!({
-            "tooltip": {"trigger": "axis"},
-            "grid": {"left": 10, "right": 10, "bottom": 10, "top": 20},
-            "xAxis": {"type": "category", "data": Stage::ALL.iter().map(|s| stage_label(lang, *s)).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}},
-            "yAxis": {"type": "value"},
-            "series": [{"type": "bar", "data": Stage::ALL.iter().map(|s| json!({"value": stage_n(*s), "link": format!("/projects?stage={}", s.code())})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "top"}}]
-        }),
+        axis_option(
+            [10, 10, 10, 20],
+            json!({"type": "category", "data": Stage::ALL.iter().map(|s| stage_label(lang, *s)).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
+            json!({"type": "value"}),
+            json!([{"type": "bar", "data": Stage::ALL.iter().map(|s| json!({"value": stage_n(*s), "link": format!("/projects?stage={}", s.code())})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "top"}}]),
+        ),
     );
     let light_data: Vec<serde_json::Value> = [Light::Red, Light::Yellow, Light::Green]
         .iter()
@@ -281,16 +289,15 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let invest_chart = chart(
         "chart-investment",
         t("cockpit.investment"),
-        json!({
-            "tooltip": {"trigger": "axis"},
-            "grid": {"left": 10, "right": 40, "bottom": 20, "top": 10},
-            "xAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-            "yAxis": {"type": "category", "data": [t("cockpit.time_progress"), t("cockpit.investment_rate")]},
-            "series": [{"type": "bar", "data": [
+        axis_option(
+            [10, 40, 20, 10],
+            json!({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}),
+            json!({"type": "category", "data": [t("cockpit.time_progress"), t("cockpit.investment_rate")]}),
+            json!([{"type": "bar", "data": [
                 {"value": pct_num(Some(inv.time_progress_pct)), "itemStyle": {"color": "#7b8794"}},
                 {"value": pct_num(inv.rate_pct), "itemStyle": {"color": "#c0392b"}}
-            ], "label": {"show": true, "position": "right", "formatter": "{c}%"}}]
-        }),
+            ], "label": {"show": true, "position": "right", "formatter": "{c}%"}}]),
+        ),
     );
 
     // Batches and campaigns.
@@ -356,13 +363,12 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let rank_chart = chart(
         "chart-units",
         t("cockpit.ranking"),
-        json!({
-            "tooltip": {"trigger": "axis"},
-            "grid": {"left": 10, "right": 50, "bottom": 20, "top": 10},
-            "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
-            "yAxis": {"type": "category", "inverse": true, "data": top.iter().map(|r| &r.unit.name).collect::<Vec<_>>()},
-            "series": [{"type": "bar", "data": top.iter().map(|r| json!({"value": pct_num(rate(r)), "link": format!("/projects?unit={}", r.unit.id)})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "right", "formatter": "{c}%"}}]
-        }),
+        axis_option(
+            [10, 50, 20, 10],
+            json!({"type": "value", "axisLabel": {"formatter": "{value}%"}}),
+            json!({"type": "category", "inverse": true, "data": top.iter().map(|r| &r.unit.name).collect::<Vec<_>>()}),
+            json!([{"type": "bar", "data": top.iter().map(|r| json!({"value": pct_num(rate(r)), "link": format!("/projects?unit={}", r.unit.id)})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "right", "formatter": "{c}%"}}]),
+        ),
     );
     let period = match month {
         Some(m) => tf(lang, "cockpit.period_month", &[("y", &year.to_string()), ("m", &m.to_string())]),

@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use crate::error::{ApiError, OrNotFound};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use crate::fields::clip;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,7 +18,6 @@ use zhantu_domain::access::{Action, Actor};
 use zhantu_domain::problems as svc;
 use zhantu_domain::table::{ColKind, Column, Table};
 use zhantu_domain::{CreditCode, parse_date};
-use zhantu_store::StoreError;
 use zhantu_store::enterprises::EnterpriseChange;
 use zhantu_store::enterprises::EnterpriseFilter;
 use zhantu_store::enterprises::EnterpriseItem;
@@ -26,8 +25,10 @@ use zhantu_store::enterprises::NewEnterprise;
 use zhantu_store::enterprises::NewVisit;
 use zhantu_store::enterprises::VisitFilter;
 use zhantu_store::enterprises::VisitItem;
+use zhantu_store::enterprises::VisitPage;
 use zhantu_store::problems::NewProblem;
 use zhantu_store::problems::ProblemFilter;
+use zhantu_store::problems::ProblemPage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -101,36 +102,33 @@ async fn tags_json(st: &AppState) -> Result<Value, ApiError> {
 }
 
 async fn load_enterprise(st: &AppState, id: i64) -> Result<EnterpriseItem, ApiError> {
-    match st.store.enterprise(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("企业 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.enterprise(id).await.or_not_found(format!("企业 {id} 不存在"))
 }
 
-async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
-    let e = load_enterprise(&st, id).await?;
-    let today = st.store.as_of().await?;
+/// An enterprise's visits and problems (the first `limit` of each) that the reader may see.
+pub(super) async fn visits_and_problems(st: &AppState, actor: &Actor, id: i64, limit: i64) -> Result<(VisitPage, ProblemPage), ApiError> {
     let visits = st
         .store
         .list_visits(&VisitFilter {
             enterprise_id: Some(id),
-            within_units: scope(&a.actor),
-            limit: 500,
+            within_units: scope(actor),
+            limit,
             ..Default::default()
         })
         .await?;
-    let problems = st
-        .store
-        .list_problems(
-            &ProblemFilter {
-                enterprise_id: Some(id),
-                within_units: scope(&a.actor),
-                limit: 500,
-                ..Default::default()
-            },
-            today,
-        )
-        .await?;
+    let filter = ProblemFilter {
+        enterprise_id: Some(id),
+        within_units: scope(actor),
+        limit,
+        ..Default::default()
+    };
+    let problems = st.store.list_problems(&filter, st.store.as_of().await?).await?;
+    Ok((visits, problems))
+}
+
+async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    let e = load_enterprise(&st, id).await?;
+    let (visits, problems) = visits_and_problems(&st, &a.actor, id, 500).await?;
     Ok(Json(json!({ "enterprise": e, "visits": visits.items, "problems": problems.items })))
 }
 
@@ -143,11 +141,7 @@ struct NewEnterpriseBody {
     tags: Vec<String>,
 }
 
-async fn create_enterprise(
-    State(st): State<AppState>,
-    a: Auth,
-    Json(b): Json<NewEnterpriseBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_enterprise(State(st): State<AppState>, a: Auth, Json(b): Json<NewEnterpriseBody>) -> Result<Created, ApiError> {
     svc::may_edit_register(&a.actor)?;
     let credit_code = CreditCode::parse(&b.credit_code)?;
     let e = NewEnterprise {
@@ -158,7 +152,7 @@ async fn create_enterprise(
         tags: b.tags,
     };
     let e = st.store.create_enterprise(&e, &a.audit()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "enterprise": e }))))
+    Ok(created(json!({ "enterprise": e })))
 }
 
 async fn update_enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
@@ -305,7 +299,7 @@ pub async fn do_record_visit(st: &AppState, a: &Auth, b: &VisitBody) -> Result<(
         visitor_name: if b.visitor_name.trim().is_empty() && b.visitor_id.is_none() {
             a.user.display_name.clone()
         } else {
-            b.visitor_name.chars().take(40).collect()
+            clip(&b.visitor_name, 40)
         },
         unit_id,
         findings: b.findings.clone(),
@@ -314,25 +308,17 @@ pub async fn do_record_visit(st: &AppState, a: &Auth, b: &VisitBody) -> Result<(
     Ok(st.store.record_visit(&v, &a.audit()).await?)
 }
 
-async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_visit(State(st): State<AppState>, a: Auth, Json(b): Json<VisitBody>) -> Result<Created, ApiError> {
     let (visit, problems) = do_record_visit(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "visit": visit, "problem_ids": problems }))))
+    Ok(created(json!({ "visit": visit, "problem_ids": problems })))
 }
 
 async fn load_visit(st: &AppState, id: i64) -> Result<VisitItem, ApiError> {
-    match st.store.visit(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found(format!("走访记录 {id} 不存在"))),
-        other => Ok(other?),
-    }
+    st.store.visit(id).await.or_not_found(format!("走访记录 {id} 不存在"))
 }
 
 /// `POST /visits/{id}/problems`: one finding of a recorded visit becomes a problem.
-async fn visit_problem(
-    State(st): State<AppState>,
-    a: Auth,
-    IdPath(id): IdPath,
-    Json(b): Json<FindingBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn visit_problem(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<FindingBody>) -> Result<Created, ApiError> {
     let v = load_visit(&st, id).await?;
     a.actor.may(Action::Edit { unit_id: v.unit.id })?;
     let mut p = finding(&b)?;
@@ -341,7 +327,7 @@ async fn visit_problem(
     p.raised_on = Some(st.store.as_of().await?.max(v.visited_on));
     let pid = st.store.raise_problem(&p, &a.audit()).await?;
     let today = st.store.as_of().await?;
-    Ok((StatusCode::CREATED, Json(json!({ "problem": st.store.problem(pid, today).await? }))))
+    Ok(created(json!({ "problem": st.store.problem(pid, today).await? })))
 }
 
 async fn export_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Response, ApiError> {

@@ -2,15 +2,15 @@
 //! enterprise with its visits, its problems and a form to record a visit whose finding becomes
 //! a problem (`/enterprises/{id}`). The form does its work with the JSON API's function.
 
-use super::api::{EnterpriseQuery, FindingBody, VisitBody, do_record_visit};
+use super::api::{EnterpriseQuery, FindingBody, VisitBody, do_record_visit, visits_and_problems};
 use crate::AppState;
-use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::fields::form_number;
 use crate::page::problem_table::problem_table;
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, choice_options as options, unit_choices, val};
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use crate::page::select::{category_options, choice_options, unit_choices, val};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -19,9 +19,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_store::enterprises::EnterpriseItem;
-use zhantu_store::enterprises::VisitFilter;
 use zhantu_store::enterprises::VisitItem;
-use zhantu_store::problems::ProblemFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,19 +60,14 @@ async fn enterprises_page(State(st): State<AppState>, cx: Ctx, Query(pq): Query<
         .map(|(tag, n)| (tag.clone(), format!("{tag}（{n}）")))
         .collect();
     let pairs = [("q", val(&q.q)), ("tag", val(&q.tag)), ("industry", val(&q.industry))];
-    let next_page = (filter.offset + filter.limit < page.total).then(|| {
-        let next = (filter.offset + filter.limit).to_string();
-        let mut with = pairs.to_vec();
-        with.push(("offset", &next));
-        format!("/enterprises{}", query_string(&with))
-    });
+    let next_page = next_page("/enterprises", &pairs, filter.offset, filter.limit, page.total);
     let body = Markup::of(&ListPage {
         cx: &cx,
         total: tf(cx.lang, "service.enterprises.total", &[("n", &page.total.to_string())]),
         filter_query: query_string(&pairs),
         q: val(&q.q),
         industry: val(&q.industry),
-        tag_options: options(&tags, val(&q.tag), Some(cx.t("service.filter.any"))),
+        tag_options: choice_options(&tags, val(&q.tag), Some(cx.t("service.filter.any"))),
         items: &page.items,
         next_page,
     });
@@ -115,28 +108,8 @@ async fn enterprise_page(
         }
         other => other?,
     };
+    let (visits, problems) = visits_and_problems(&st, &cx.auth.actor, id, 200).await?;
     let today = st.store.as_of().await?;
-    let visits = st
-        .store
-        .list_visits(&VisitFilter {
-            enterprise_id: Some(id),
-            within_units: scope(&cx.auth.actor),
-            limit: 200,
-            ..Default::default()
-        })
-        .await?;
-    let problems = st
-        .store
-        .list_problems(
-            &ProblemFilter {
-                enterprise_id: Some(id),
-                within_units: scope(&cx.auth.actor),
-                limit: 200,
-                ..Default::default()
-            },
-            today,
-        )
-        .await?;
     let visit_form = if cx
         .auth
         .actor
@@ -146,12 +119,11 @@ async fn enterprise_page(
         .is_ok()
     {
         let units = unit_choices(&st).await?;
-        let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
         Some(VisitFormChoices {
             csrf: csrf_field(&cx.auth),
             today,
-            categories: options(&cats, "", Some(cx.t("service.visit.no_problem"))),
-            units: options(&units, &cx.auth.user.unit_id.to_string(), None),
+            categories: category_options(Some(cx.t("service.visit.no_problem"))),
+            units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
         })
     } else {
         None
@@ -188,15 +160,10 @@ async fn visit_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, For
     let r = async {
         let mut problems = Vec::new();
         if !f.category.trim().is_empty() || !f.description.trim().is_empty() {
-            let unit_id = f
-                .unit_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| ApiError::bad_request("invalid_field", "请选择问题的责任单位"))?;
             problems.push(FindingBody {
                 category: f.category.clone(),
                 description: f.description.clone(),
-                unit_id,
+                unit_id: form_number(&f.unit_id, "请选择问题的责任单位")?,
                 deadline: Some(f.deadline.clone()),
             });
         }

@@ -10,7 +10,8 @@ use super::jobs::{Job, job, spawn_job};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use crate::extract::Upload;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -56,20 +57,9 @@ fn accepted(id: u64) -> Response {
 /// `POST /imports` (multipart): `file`, and optionally `kind`, `sheet`, `dry_run` (`1`/`true`).
 async fn start(State(st): State<AppState>, a: Auth, req: axum::extract::Request) -> Result<Response, ApiError> {
     a.actor.may(Action::Import)?;
-    let mut mp = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &st)
-        .await
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_body",
-                "请以 multipart/form-data 上传：file（.xlsx 或 .csv）、kind、dry_run",
-            )
-        })?;
+    let mut upload = Upload::open(req, "file（.xlsx 或 .csv）、kind、dry_run").await?;
     let (mut file, mut kind, mut sheet, mut dry_run) = (None, None, None, false);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("invalid_body", format!("上传内容无效：{e}")))?
-    {
+    while let Some(field) = upload.next_field().await? {
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
             "file" => {

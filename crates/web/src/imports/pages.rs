@@ -52,7 +52,7 @@ const EXPORTS: &[(&str, &str)] = &[
 ];
 
 async fn page(cx: Ctx) -> Result<Html<String>, PageError> {
-    cx.auth.actor.may(Action::Import).map_err(|e| PageError(e.into(), cx.lang))?;
+    cx.auth.actor.may(Action::Import).map_err(cx.err())?;
     let kinds = ImportKind::ALL
         .iter()
         .map(|k| KindLink {
@@ -79,11 +79,11 @@ struct RunPage<'a> {
 }
 
 async fn run_page(cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
-    cx.auth.actor.may(Action::Import).map_err(|e| PageError(e.into(), cx.lang))?;
+    cx.auth.actor.may(Action::Import).map_err(cx.err())?;
     let id: u64 = id
         .parse()
         .map_err(|_| PageError(crate::ApiError::not_found(format!("导入任务 {id} 不存在")), cx.lang))?;
-    let j = job(id, &cx.auth).map_err(|e| PageError(e, cx.lang))?;
+    let j = job(id, &cx.auth).map_err(cx.err())?;
     let body = Markup::of(&RunPage {
         cx: &cx,
         j: &j,

@@ -6,10 +6,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, opt_id};
-use crate::fields::opt_date;
+use crate::extract::{ApiQuery, Created, created, opt_id};
+use crate::fields::{clip, opt_date};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -76,8 +75,8 @@ async fn land_entry(st: &AppState, b: &LandBody) -> Result<NewLandEntry, ApiErro
         },
         area: area_value(&b.area)?,
         project_id: b.project_id,
-        document: b.document.chars().take(300).collect(),
-        note: b.note.chars().take(1000).collect(),
+        document: clip(&b.document, 300),
+        note: clip(&b.note, 1000),
     })
 }
 
@@ -86,12 +85,14 @@ pub(super) async fn do_grant_land(st: &AppState, a: &Auth, b: &LandBody) -> Resu
     Ok(st.store.grant_land(&land_entry(st, b).await?, &a.audit()).await?)
 }
 
-async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+/// The answer to a grant or an allocation: the new entry's id and the balance after it.
+async fn entry_created(st: &AppState, id: i64) -> Result<Created, ApiError> {
+    Ok(created(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })))
+}
+
+async fn grant_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_grant_land(&st, &a, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
-    ))
+    entry_created(&st, id).await
 }
 
 pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> Result<i64, ApiError> {
@@ -99,12 +100,9 @@ pub(super) async fn do_allocate_land(st: &AppState, a: &Auth, b: &LandBody) -> R
     Ok(st.store.allocate_land(&land_entry(st, b).await?, &a.audit()).await?)
 }
 
-async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBody>) -> Result<Created, ApiError> {
     let id = do_allocate_land(&st, &a, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "balance": st.store.land_ledger().await?.balance })),
-    ))
+    entry_created(&st, id).await
 }
 
 /// The land ledger, its years and its warnings (for the reports, too).

@@ -8,11 +8,10 @@
 
 use crate::AppState;
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_id};
-use crate::fields::opt_date;
+use crate::error::{ApiError, OrNotFound};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
+use crate::fields::{clip, opt_date};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -96,10 +95,7 @@ pub(super) fn lead_scope(actor: &Actor) -> Option<Vec<i64>> {
 }
 
 async fn lead_for(st: &AppState, actor: &Actor, id: i64, write: bool) -> Result<Lead, ApiError> {
-    let l = match st.store.lead(id).await {
-        Err(zhantu_store::StoreError::NotFound) => return Err(ApiError::not_found(format!("招商线索 {id} 不存在"))),
-        other => other?,
-    };
+    let l = st.store.lead(id).await.or_not_found(format!("招商线索 {id} 不存在"))?;
     let unit_id = l.team_unit_id;
     actor.may(if write {
         Action::Edit { unit_id }
@@ -179,15 +175,15 @@ pub(super) async fn do_create_lead(st: &AppState, a: &Auth, b: &NewLeadBody) -> 
         leader_id: b.leader_id,
         signed_amount: money_value(&b.signed_amount, "协议投资额")?,
         foreign_usd_cents: usd_cents(&b.foreign_usd)?,
-        source_region: b.source_region.chars().take(100).collect(),
+        source_region: clip(&b.source_region, 100),
         first_contact_on: first,
-        note: b.note.chars().take(2000).collect(),
+        note: clip(&b.note, 2000),
     };
     Ok(st.store.create_lead(&n, &a.audit()).await?)
 }
 
-async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadBody>) -> Result<(StatusCode, Json<Lead>), ApiError> {
-    Ok((StatusCode::CREATED, Json(do_create_lead(&st, &a, &b).await?)))
+async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadBody>) -> Result<Created<Lead>, ApiError> {
+    Ok(created(do_create_lead(&st, &a, &b).await?))
 }
 
 #[derive(Deserialize)]
@@ -250,7 +246,7 @@ pub(super) async fn do_move_lead(st: &AppState, a: &Auth, id: i64, b: &StageBody
     let mv = LeadMove {
         to: lead_stage(&b.to)?,
         on,
-        reason: b.reason.chars().take(500).collect(),
+        reason: clip(&b.reason, 500),
         project_id: b.project_id,
         new_project: b
             .create_project_type

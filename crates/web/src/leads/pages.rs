@@ -3,8 +3,8 @@
 
 use super::api::{self, LeadsQuery, NewLeadBody, StageBody};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::fields::{form_number, form_opt_number, form_version};
 use crate::page::programmes::FLASH;
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout, qv};
 use askama::Template;
@@ -175,23 +175,11 @@ pub(super) struct LeadForm {
 
 pub(super) async fn lead_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<LeadForm>) -> Response {
     let r = async {
-        let team_unit_id = f
-            .team_unit_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_field", "请选择招商组"))?;
-        let leader_id = match f.leader_id.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .map_err(|_| ApiError::bad_request("invalid_field", "包干领导无效"))?,
-            ),
-        };
         let body = NewLeadBody {
             name: f.name.clone(),
             investor: f.investor.clone(),
-            team_unit_id,
-            leader_id,
+            team_unit_id: form_number(&f.team_unit_id, "请选择招商组")?,
+            leader_id: form_opt_number(&f.leader_id, "包干领导无效")?,
             signed_amount: Value::String(f.signed_amount.clone()),
             foreign_usd: Value::Null,
             source_region: f.source_region.clone(),
@@ -218,11 +206,7 @@ pub(super) struct StageForm {
 
 pub(super) async fn stage_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<StageForm>) -> Response {
     let r = async {
-        let version = f
-            .version
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_field", "版本号无效"))?;
+        let version = form_version(&f.version)?;
         let project_id = match f.project_id.trim() {
             "" => None,
             s => Some(st.store.resolve_project_ref(s).await?),

@@ -26,7 +26,7 @@ pub fn val(o: &Option<String>) -> &str {
 impl ListQuery {
     /// The filter, parsed by the API's rules, limited to the reader's units.
     pub fn filter(&self, cx: &Ctx) -> Result<ProjectFilter, PageError> {
-        let mut f = self.filter.to_filter().map_err(|e| PageError(e, cx.lang))?;
+        let mut f = self.filter.to_filter().map_err(cx.err())?;
         f.within_units = cx.scope();
         Ok(f)
     }

@@ -48,6 +48,17 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// The link to an offset-paged list's next page, while there is one: `path` with the list's
+/// query (`pairs`) and the next offset.
+pub fn next_page(path: &str, pairs: &[(&str, &str)], offset: i64, limit: i64, total: i64) -> Option<String> {
+    (offset + limit < total).then(|| {
+        let next = (offset + limit).to_string();
+        let mut with = pairs.to_vec();
+        with.push(("offset", &next));
+        format!("{path}{}", query_string(&with))
+    })
+}
+
 pub fn pct(p: Option<Pct1>) -> String {
     p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
 }

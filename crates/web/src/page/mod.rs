@@ -121,9 +121,9 @@ impl Ctx {
     pub fn csrf(&self) -> &str {
         csrf_of(&self.auth)
     }
-    /// Wraps an error in the page's language.
-    pub fn err(&self) -> impl Fn(ApiError) -> PageError + '_ {
-        move |e| PageError(e, self.lang)
+    /// Wraps an error (the API's, or the store's) in the page's language.
+    pub fn err<E: Into<ApiError>>(&self) -> impl Fn(E) -> PageError + '_ {
+        move |e| PageError(e.into(), self.lang)
     }
     pub fn money(&self, m: zhantu_domain::Money) -> String {
         money(self.lang, m, false)
@@ -216,6 +216,15 @@ pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
         }
     };
     Redirect::to(&format!("{to}?{q}")).into_response()
+}
+
+/// After a form that made a record: on to the record's page (`{list}/{id}`) with the message
+/// `ok`; a refusal goes back to the list, as with [`back`].
+pub fn to_created(list: &str, made: Result<i64, ApiError>, ok: &str) -> Response {
+    match made {
+        Ok(id) => back(&format!("{list}/{id}"), Ok(ok)),
+        Err(e) => back(list, Err(e)),
+    }
 }
 
 /// A page's error: the status and a short message in the page's language, as HTML.

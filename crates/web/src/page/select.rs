@@ -77,6 +77,13 @@ pub async fn unit_choices(st: &AppState) -> Result<Vec<(String, String)>, PageEr
         .collect())
 }
 
+/// The problem categories as a select's options, none selected, after an empty option when
+/// `none` names it.
+pub fn category_options(none: Option<&str>) -> Markup {
+    let categories: Vec<(String, String)> = PROBLEM_CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+    choice_options(&categories, "", none)
+}
+
 /// Problem categories offered on the visit and problem forms (PRACTICE.md §5.1).
 pub const PROBLEM_CATEGORIES: &[&str] = &[
     "用地",

@@ -5,10 +5,9 @@
 use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, non_empty, opt_id, page_limit as limit, page_offset as offset};
+use crate::error::{ApiError, OrNotFound};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id, page_limit as limit, page_offset as offset};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -23,7 +22,6 @@ use zhantu_domain::problems::Event;
 use zhantu_domain::problems::Source;
 use zhantu_domain::problems::Step;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
-use zhantu_store::StoreError;
 use zhantu_store::problems::MonthlyLists;
 use zhantu_store::problems::NewProblem;
 use zhantu_store::problems::ProblemDetail;
@@ -114,10 +112,7 @@ async fn list_problems(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuer
 
 pub async fn load_problem(st: &AppState, a: &Auth, id: i64) -> Result<ProblemDetail, ApiError> {
     let today = st.store.as_of().await?;
-    let p = match st.store.problem(id, today).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(format!("问题 {id} 不存在"))),
-        other => other?,
-    };
+    let p = st.store.problem(id, today).await.or_not_found(format!("问题 {id} 不存在"))?;
     a.actor.may(Action::Read { unit_id: p.item.unit.id })?;
     Ok(p)
 }
@@ -182,9 +177,9 @@ pub async fn do_raise(st: &AppState, a: &Auth, b: RaiseBody) -> Result<ProblemDe
     Ok(st.store.problem(id, today).await?)
 }
 
-async fn raise_problem(State(st): State<AppState>, a: Auth, Json(b): Json<RaiseBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn raise_problem(State(st): State<AppState>, a: Auth, Json(b): Json<RaiseBody>) -> Result<Created, ApiError> {
     let p = do_raise(&st, &a, b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "problem": p }))))
+    Ok(created(json!({ "problem": p })))
 }
 
 /// The body of a step; each step reads the fields it needs.

@@ -8,13 +8,14 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::fields::form_opt_number;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
-use crate::page::select::{PROBLEM_CATEGORIES as CATEGORIES, choice_options as options, unit_choices, val};
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, query_string, tf};
+use crate::page::select::{category_options, choice_options, unit_choices, val};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf, to_created};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::problems as svc;
@@ -93,22 +94,16 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ("enterprise", val(&q.enterprise)),
         ("level", val(&q.level)),
     ];
-    let next_page = (filter.offset + filter.limit < page.total).then(|| {
-        let next = (filter.offset + filter.limit).to_string();
-        let mut with = pairs.to_vec();
-        with.push(("offset", &next));
-        format!("/problems{}", query_string(&with))
-    });
+    let next_page = next_page("/problems", &pairs, filter.offset, filter.limit, page.total);
     // Who may raise: an editor of their own unit (the form offers it first).
-    let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id]).is_ok().then(|| {
-        let cats: Vec<(String, String)> = CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
-        RaiseChoices {
+    let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id])
+        .is_ok()
+        .then(|| RaiseChoices {
             csrf: csrf_field(&cx.auth),
-            categories: options(&cats, "", None),
-            units: options(&units, &cx.auth.user.unit_id.to_string(), None),
+            categories: category_options(None),
+            units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
             project: val(&q.project).to_string(),
-        }
-    });
+        });
     let any = Some(cx.t("service.filter.any"));
     let body = Markup::of(&ListPage {
         cx: &cx,
@@ -119,9 +114,9 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ),
         filter_query: query_string(&pairs),
         q: val(&q.q),
-        unit_options: options(&units, val(&q.unit), any),
-        state_options: options(&states, val(&q.status), any),
-        source_options: options(&sources, val(&q.source), any),
+        unit_options: choice_options(&units, val(&q.unit), any),
+        state_options: choice_options(&states, val(&q.status), any),
+        source_options: choice_options(&sources, val(&q.source), any),
         overdue: filter.overdue,
         table: problem_table(&cx, &page.items),
         next_page,
@@ -148,33 +143,22 @@ struct RaiseForm {
 
 async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
     let r = async {
-        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
-            match s.trim() {
-                "" => Ok(None),
-                s => s
-                    .parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效：应为数字编号"))),
-            }
-        };
         let body = RaiseBody {
             category: f.category.clone(),
             description: f.description.clone(),
-            unit_id: num(&f.unit_id, "责任单位")?.ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
+            unit_id: form_opt_number(&f.unit_id, "责任单位无效：应为数字编号")?
+                .ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
             deadline: Some(f.deadline.clone()),
-            project_id: num(&f.project_id, "项目编号")?,
-            node_id: num(&f.node_id, "节点编号")?,
+            project_id: form_opt_number(&f.project_id, "项目编号无效：应为数字编号")?,
+            node_id: form_opt_number(&f.node_id, "节点编号无效：应为数字编号")?,
             report_id: None,
             blocks_node: f.blocks_node.is_some(),
             external_id: None,
         };
-        do_raise(&st, &a, body).await
+        Ok(do_raise(&st, &a, body).await?.item.id)
     }
     .await;
-    match r {
-        Ok(p) => Redirect::to(&format!("/problems/{}?ok=service.flash.raised", p.item.id)).into_response(),
-        Err(e) => back("/problems", Err(e)),
-    }
+    to_created("/problems", r, "service.flash.raised")
 }
 
 /// One of the monthly three lists.
@@ -253,7 +237,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
     let item = &p.item;
     let steps = svc::available_steps(&cx.auth.actor, item.state, item.unit.id);
     let assign_units = if steps.contains(&Step::Assign) {
-        options(&unit_choices(&st).await?, &item.unit.id.to_string(), None)
+        choice_options(&unit_choices(&st).await?, &item.unit.id.to_string(), None)
     } else {
         Markup::default()
     };
@@ -313,18 +297,9 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
     let to = format!("/problems/{id}");
     let r = async {
         let step = Step::from_code(f.step.trim()).ok_or_else(|| ApiError::bad_request("invalid_field", "未知的办理步骤"))?;
-        let num = |s: &str, what: &str| -> Result<Option<i64>, ApiError> {
-            match s.trim() {
-                "" => Ok(None),
-                s => s
-                    .parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| ApiError::bad_request("invalid_field", format!("{what}无效"))),
-            }
-        };
         let body = StepBody {
-            version: num(&f.version, "版本号")?,
-            unit_id: num(&f.unit_id, "单位")?,
+            version: form_opt_number(&f.version, "版本号无效")?,
+            unit_id: form_opt_number(&f.unit_id, "单位无效")?,
             deadline: Some(f.deadline.clone()),
             note: f.note.clone(),
             resolution: String::new(),
@@ -334,7 +309,7 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
                 "false" => Some(false),
                 _ => None,
             },
-            satisfaction: num(&f.satisfaction, "满意度")?,
+            satisfaction: form_opt_number(&f.satisfaction, "满意度无效")?,
         };
         do_step(&st, &a, id, step, &body).await
     }

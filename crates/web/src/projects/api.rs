@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::access::{check_project, edit, read};
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, IdPath};
 use crate::query::ProjectsQuery;
 use axum::Json;
@@ -52,13 +52,10 @@ pub(super) async fn update_project(State(st): State<AppState>, a: Auth, IdPath(i
 
 pub(super) async fn project(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
     check_project(&st, &a.actor, id, read).await?;
-    match st.store.project_detail(id).await {
-        Ok(p) => Ok(Json(
-            serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
-        )),
-        Err(zhantu_store::StoreError::NotFound) => Err(ApiError::not_found(format!("项目 {id} 不存在"))),
-        Err(e) => Err(e.into()),
-    }
+    let p = st.store.project_detail(id).await.or_not_found(format!("项目 {id} 不存在"))?;
+    Ok(Json(
+        serde_json::to_value(p).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -72,15 +69,20 @@ fn verify(_unit_id: i64) -> Action {
     Action::Verify
 }
 
+/// Pauses or resumes a project (coordinators only).
+async fn set_paused(st: &AppState, a: &Auth, id: i64, b: &PauseBody, paused: bool) -> Result<Json<Value>, ApiError> {
+    check_project(st, &a.actor, id, verify).await?;
+    let v = st.store.set_paused(id, b.version, paused, &b.reason, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "paused": paused, "version": v })))
+}
+
 pub(super) async fn pause(
     State(st): State<AppState>,
     a: Auth,
     IdPath(id): IdPath,
     Json(b): Json<PauseBody>,
 ) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a.actor, id, verify).await?;
-    let v = st.store.set_paused(id, b.version, true, &b.reason, &a.audit()).await?;
-    Ok(Json(json!({ "id": id, "paused": true, "version": v })))
+    set_paused(&st, &a, id, &b, true).await
 }
 
 pub(super) async fn resume(
@@ -89,7 +91,5 @@ pub(super) async fn resume(
     IdPath(id): IdPath,
     Json(b): Json<PauseBody>,
 ) -> Result<Json<Value>, ApiError> {
-    check_project(&st, &a.actor, id, verify).await?;
-    let v = st.store.set_paused(id, b.version, false, &b.reason, &a.audit()).await?;
-    Ok(Json(json!({ "id": id, "paused": false, "version": v })))
+    set_paused(&st, &a, id, &b, false).await
 }

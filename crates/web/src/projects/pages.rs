@@ -170,7 +170,7 @@ struct ProjectPage<'a> {
 
 pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
     check_read(&st, &cx, id).await?;
-    let p = st.store.project_detail(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let p = st.store.project_detail(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
     let audit = st
         .store

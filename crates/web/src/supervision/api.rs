@@ -6,10 +6,9 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, IdPath, opt_id};
-use crate::fields::opt_date;
+use crate::extract::{ApiQuery, Created, IdPath, created, opt_id};
+use crate::fields::{clip, opt_date};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -86,9 +85,9 @@ pub(super) struct RoundBody {
     pub suggested: Option<usize>,
 }
 
-async fn create_round(State(st): State<AppState>, a: Auth, Json(b): Json<RoundBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_round(State(st): State<AppState>, a: Auth, Json(b): Json<RoundBody>) -> Result<Created, ApiError> {
     let id = do_create_round(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok(created(json!({ "id": id })))
 }
 
 pub(super) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> Result<i64, ApiError> {
@@ -114,10 +113,10 @@ pub(super) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> R
         None => st.store.as_of().await?,
     };
     let n = NewRound {
-        name: b.name.chars().take(200).collect(),
+        name: clip(&b.name, 200),
         leader_id,
         held_on,
-        summary: b.summary.chars().take(4000).collect(),
+        summary: clip(&b.summary, 4000),
         project_ids,
     };
     Ok(st.store.create_round(&n, &a.audit()).await?)
@@ -161,7 +160,7 @@ pub(super) async fn do_record_finding(
         deadline,
         unit_id: b.unit_id,
     });
-    let finding: String = b.finding.chars().take(4000).collect();
+    let finding = clip(&b.finding, 4000);
     Ok(st
         .store
         .record_finding(id, b.project_id, &finding, follow.as_ref(), &a.audit())
@@ -186,10 +185,7 @@ struct RoundCloseBody {
 
 pub(super) async fn do_close_round(st: &AppState, a: &Auth, id: i64, version: i64, report: &str) -> Result<i64, ApiError> {
     a.actor.may(Action::Comment)?;
-    Ok(st
-        .store
-        .close_round(id, version, &report.chars().take(20000).collect::<String>(), &a.audit())
-        .await?)
+    Ok(st.store.close_round(id, version, &clip(report, 20000), &a.audit()).await?)
 }
 
 async fn close_round(

@@ -6,11 +6,11 @@ use super::api::{self, FindingBody, RoundBody};
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, nav};
-use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv};
+use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv, to_created};
 use crate::{AppState, fields};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::lights::Light;
@@ -103,7 +103,7 @@ pub(super) async fn round(
     IdPath(id): IdPath,
     Query(f): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    let rep = st.store.round_report(id).await.map_err(|e| PageError(e.into(), cx.lang))?;
+    let rep = st.store.round_report(id).await.map_err(cx.err())?;
     let d = &rep.detail;
     let paragraphs: Vec<&str> = if d.round.status == "closed" && !d.round.report.is_empty() {
         d.round.report.lines().collect()
@@ -136,13 +136,8 @@ pub(super) async fn finding_form(State(st): State<AppState>, cx: Ctx, Path(id): 
     let to = format!("/supervision/{}", qv(&id));
     let r = async {
         let id = id.parse::<i64>().map_err(|_| ApiError::not_found("记录不存在"))?;
-        let project_id = f
-            .project_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_field", "项目编号应为数字"))?;
         let body = FindingBody {
-            project_id,
+            project_id: fields::form_number(&f.project_id, "项目编号应为数字")?,
             finding: f.finding.clone(),
             deadline: Some(f.deadline.clone()),
             unit_id: None,
@@ -166,35 +161,18 @@ pub(super) struct RoundForm {
 
 pub(super) async fn round_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<RoundForm>) -> Response {
     let r = async {
-        let leader_id = match f.leader_id.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .map_err(|_| ApiError::bad_request("invalid_field", "带队领导无效"))?,
-            ),
-        };
-        let suggested = match f.suggested.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<usize>()
-                    .map_err(|_| ApiError::bad_request("invalid_field", "建议对象数量应为数字"))?,
-            ),
-        };
         let body = RoundBody {
             name: f.name.clone(),
-            leader_id,
+            leader_id: fields::form_opt_number(&f.leader_id, "带队领导无效")?,
             held_on: Some(f.held_on.clone()),
             summary: String::new(),
             project_ids: Vec::new(),
-            suggested,
+            suggested: fields::form_opt_number(&f.suggested, "建议对象数量应为数字")?,
         };
         api::do_create_round(&st, &cx.auth, &body).await
     }
     .await;
-    match r {
-        Ok(id) => Redirect::to(&format!("/supervision/{id}?ok=pipeline.flash_round_created")).into_response(),
-        Err(e) => back("/supervision", Err(e)),
-    }
+    to_created("/supervision", r, "pipeline.flash_round_created")
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::{self, Auth, user_json};
 use crate::error::ApiError;
-use crate::extract::IdPath;
+use crate::extract::{Created, IdPath, created};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
@@ -56,9 +56,9 @@ pub struct NewUserBody {
     pub password: String,
 }
 
-async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserBody>) -> Result<Created, ApiError> {
     let u = do_create_user(&st, &a, &b).await?;
-    Ok((StatusCode::CREATED, Json(user_json(&u))))
+    Ok(created(user_json(&u)))
 }
 
 pub async fn do_create_user(st: &AppState, a: &Auth, b: &NewUserBody) -> Result<User, ApiError> {

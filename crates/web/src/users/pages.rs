@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::select::choice_options as options;
+use crate::page::select::choice_options;
 use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
 use askama::Template;
 use axum::Router;
@@ -71,8 +71,8 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
         .into_iter()
         .map(|u| UserRow {
             id: u.id,
-            roles: options(&roles, u.role.code(), None),
-            units: options(&units, &u.unit_id.to_string(), None),
+            roles: choice_options(&roles, u.role.code(), None),
+            units: choice_options(&units, &u.unit_id.to_string(), None),
             display_name: u.display_name,
             username: u.username,
             version: u.version,
@@ -86,8 +86,8 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
         flash: flash.show(&cx, &["admin."]),
         csrf: csrf_field(&cx.auth),
         users,
-        new_roles: options(&roles, Role::Viewer.code(), None),
-        new_units: options(&units, units.first().map(|u| u.0.as_str()).unwrap_or("0"), None),
+        new_roles: choice_options(&roles, Role::Viewer.code(), None),
+        new_units: choice_options(&units, units.first().map(|u| u.0.as_str()).unwrap_or("0"), None),
     });
     Ok(layout(&cx, title, body, &[]))
 }
