@@ -3,6 +3,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{i64_, opt_text, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -70,10 +71,6 @@ fn user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
         version: i64_(r, "version")?,
         password_hash: text(r, "password_hash")?,
     })
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn user_json(u: &User) -> serde_json::Value {
@@ -153,8 +150,7 @@ impl Store {
 
     /// Changes role, unit, name or active flag, refusing a stale version.
     pub async fn update_user(&self, id: i64, version: i64, change: &UserChange, ctx: &AuditCtx) -> Result<User, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        crate::audit::lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -551,8 +547,7 @@ impl Store {
 impl Store {
     /// Sets (or with an empty value clears) a free setting, audited.
     pub async fn set_setting(&self, key: &str, value: &str, ctx: &crate::AuditCtx) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        crate::audit::lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&mut *tx)

@@ -3,8 +3,9 @@
 //! the data version it came from, audited) and the versioned weights of the quarterly
 //! evaluation.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_date, opt_text, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -61,10 +62,6 @@ struct ProjectMoney {
     unit_id: i64,
     planned: Money,
     completed: Money,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn reasons(r: &sqlx::any::AnyRow) -> Result<Vec<String>, StoreError> {
@@ -595,8 +592,7 @@ impl Store {
     /// a conflict). The weights must already be validated.
     pub async fn save_evaluation_weights(&self, based_on: i64, w: &EvaluationWeights, ctx: &AuditCtx) -> Result<WeightSet, StoreError> {
         w.validate().map_err(|e| StoreError::rule("invalid_weights", e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM evaluation_weights")
             .fetch_one(&mut *tx)
             .await?;
@@ -641,8 +637,7 @@ impl Store {
     pub async fn issue_report(&self, period: ReportPeriod, ctx: &AuditCtx) -> Result<IssuedReport, StoreError> {
         let version = self.data_version().await?;
         let mut report = self.build_report(period).await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         // The data must not have changed while the report was being built.
         let now_seq: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action NOT LIKE 'cadence.%'")
             .fetch_one(&mut *tx)

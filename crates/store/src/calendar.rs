@@ -1,7 +1,7 @@
 //! The working calendar (放假 and 调休上班 days): the one in force, and a year of it as the
 //! administrator edits it.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::text;
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -124,8 +124,7 @@ impl Store {
             });
         }
         rows.sort_by_key(|d| d.day);
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = self.calendar_rows(&mut tx, year).await?;
         if calendar_revision(&before) != revision {
             drop(tx);

@@ -2,8 +2,9 @@
 //! recorded, closed and deleted with the audit entry and the project's new lights in the same
 //! transaction, and each applicable clock read on the as-of date.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{i64_, opt_date, opt_text, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -98,10 +99,6 @@ fn exclusion(r: &sqlx::any::AnyRow) -> Result<ClockExclusion, StoreError> {
         created_at: text(r, "created_at")?,
         version: i64_(r, "version")?,
     })
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// The spans that stop `clock` of `project`, from what `Store::clock_exclusions` loaded.
@@ -296,8 +293,7 @@ impl Store {
     /// audited, the project's lights recomputed.
     pub async fn add_clock_exclusion(&self, project_id: i64, new: &NewExclusion, ctx: &AuditCtx) -> Result<ClockExclusion, StoreError> {
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let project_type: String = sqlx::query_scalar("SELECT project_type FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)
@@ -340,8 +336,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<ClockExclusion, StoreError> {
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = exclusion_by_id(&mut tx, id).await?;
         if before.version != version {
             drop(tx);
@@ -372,8 +367,7 @@ impl Store {
 
     /// Deletes a span (recorded in error); with `version`, only if it is still at it.
     pub async fn delete_clock_exclusion(&self, id: i64, version: Option<i64>, ctx: &AuditCtx) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = exclusion_by_id(&mut tx, id).await?;
         if version.is_some_and(|v| v != before.version) {
             drop(tx);

@@ -2,7 +2,7 @@
 //! findings become problems (`problems.rs`) in the same transaction; visits by unit. Every
 //! write is one transaction with its audit entry.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
 use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, text};
@@ -237,8 +237,7 @@ impl Store {
         let name = e.name.trim();
         check_enterprise_name(name)?;
         let tags = clean_tags(&e.tags)?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let taken: Option<String> = sqlx::query_scalar("SELECT name FROM enterprises WHERE credit_code = $1")
             .bind(e.credit_code.as_str())
             .fetch_optional(&mut *tx)
@@ -288,8 +287,7 @@ impl Store {
         c: &EnterpriseChange,
         ctx: &AuditCtx,
     ) -> Result<EnterpriseItem, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let r = sqlx::query("SELECT name, industry_code, version FROM enterprises WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -402,8 +400,7 @@ impl Store {
         let findings = v.findings.trim();
         check_visit_findings(findings)?;
         let cal = self.calendar().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let ent: Option<i64> = sqlx::query_scalar("SELECT id FROM enterprises WHERE id = $1")
             .bind(v.enterprise_id)
             .fetch_optional(&mut *tx)

@@ -2,8 +2,9 @@
 //! node done with evidence, the coordinator verifies it or sends it back; a planned date moves
 //! only through a request a coordinator approves, and the baseline never moves.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_date, opt_text, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -65,10 +66,6 @@ pub struct DateChange {
     pub decision_note: Option<String>,
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 const NODE_STATE: &str = "SELECT n.id, n.project_id, p.unit_id AS project_unit_id, n.responsible_unit_id, n.name, n.seq, n.planned_on, n.baseline_on, \
      n.actual_on, n.status, n.version, n.reported_by, n.verified_by, n.return_reason FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
 
@@ -111,8 +108,7 @@ impl Store {
     /// Starts an audited write of a node: takes the audit lock, reads the node, and refuses
     /// a stale version (naming who changed it).
     async fn begin_node_write(&self, id: i64, version: i64) -> Result<(sqlx::Transaction<'static, sqlx::Any>, NodeState), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let row = sqlx::query(NODE_STATE)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -351,8 +347,7 @@ impl Store {
         if reason_text.trim().is_empty() {
             return Err(StoreError::rule("date_change_reason_missing", "请说明改期的具体原因"));
         }
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let node = node_state(
             &sqlx::query(NODE_STATE)
                 .bind(id)
@@ -436,8 +431,7 @@ impl Store {
 
     /// A coordinator approves (the planned date moves; the baseline stays) or rejects.
     pub async fn decide_date_change(&self, id: i64, approve: bool, note: &str, ctx: &AuditCtx) -> Result<DateChange, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let r = sqlx::query("SELECT * FROM node_date_changes WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -522,8 +516,7 @@ impl Store {
         first_on: NaiveDate,
         ctx: &AuditCtx,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let p = sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)

@@ -3,6 +3,7 @@
 //! that turned red.
 
 use crate::row::{i64_, opt_text, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -26,10 +27,6 @@ pub struct NewRed {
     pub unit_id: i64,
     pub name: String,
     pub reason: String,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Store {

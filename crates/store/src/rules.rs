@@ -1,7 +1,7 @@
 //! The administrator's rule sets of the lights (versioned): the one in force, saving a new
 //! version (which recomputes every light) and the list of versions.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{i64_, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
@@ -45,8 +45,7 @@ impl Store {
                 at: format!("第{}版（请基于最新版修改，新版本号应为{}）", current.version, current.version + 1),
             });
         }
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let json = serde_json::to_string(rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO light_rule_sets (rules_json, created_at, created_by) VALUES ($1, $2, $3) RETURNING id")

@@ -20,8 +20,7 @@ pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {
 impl Store {
     /// Starts a versioned write: the audit lock, the record's existence and version.
     pub(crate) async fn begin_versioned(&self, table: &str, entity: &str, id: i64, version: i64) -> Result<Tx, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let v: Option<i64> = sqlx::query_scalar(&format!("SELECT version FROM {table} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)

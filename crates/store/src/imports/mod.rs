@@ -18,7 +18,7 @@ mod nodes;
 mod problems;
 mod projects;
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{Val, i64_, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use enterprises::import_enterprises;
@@ -220,8 +220,7 @@ impl Store {
         ctx: &AuditCtx,
         progress: Progress<'_>,
     ) -> Result<ImportOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let mut errors = p.errors.clone();
         let mut t = Tally::default();
         let total = p.rows.len();

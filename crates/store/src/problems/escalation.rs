@@ -2,7 +2,7 @@
 //! entry and notifications.
 
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{SqlBuf, i64_, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
@@ -87,8 +87,7 @@ impl Store {
                 .collect::<Result<_, StoreError>>()?
         };
         let ctx = AuditCtx::system("escalate");
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let t = now();
         // (user id) → the problems to tell them about, by level.
         let mut inbox: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();

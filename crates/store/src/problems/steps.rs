@@ -2,7 +2,7 @@
 //! rule, the history entry and the audit entry.
 
 use super::{NewProblem, PROBLEM_COLUMNS, ProblemDetail, StepInput, insert_event, problem_item, snapshot};
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::writes::{ensure_unit, now};
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -17,8 +17,7 @@ impl Store {
     /// Raises a problem (from a project, node, report, visit, or on its own).
     pub async fn raise_problem(&self, p: &NewProblem, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let cal = self.calendar().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let id = insert_problem(self, &mut tx, &cal, p, ctx).await?;
         tx.commit().await?;
         Ok(id)
@@ -37,8 +36,7 @@ impl Store {
         let cal = self.calendar().await?;
         let note = input.text.trim();
         check_step_note(note)?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)

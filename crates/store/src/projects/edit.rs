@@ -1,7 +1,7 @@
 //! Edits of projects and nodes: optimistic locking on `version`, the audit entry in the same
 //! transaction; pausing and resuming a project.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{SqlBuf, i64_};
 use crate::writes::now;
 use crate::{Store, StoreError};
@@ -51,8 +51,7 @@ impl Store {
 
     /// Applies `change` if the project is still at `version`; returns the new version.
     pub async fn update_project(&self, id: i64, version: i64, change: &ProjectChange, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let row = sqlx::query(EDITABLE)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -116,8 +115,7 @@ impl Store {
             return Err(StoreError::rule("project_pause_reason_missing", "暂停须说明原因"));
         }
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
