@@ -2,7 +2,7 @@
 //! tokens by their SHA-256, passwords by the argon2id hash the web layer computes.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{i64_, opt_text, text};
+use crate::row::{SqlBuf, Val, i64_, opt_text, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
@@ -73,6 +73,17 @@ fn user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     })
 }
 
+/// The user whose `column` (of `users us`) is `key`, read through `e`: the pool or a transaction.
+async fn user_where<'e>(
+    e: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    column: &str,
+    key: impl Into<Val>,
+) -> Result<Option<User>, StoreError> {
+    let mut q = SqlBuf::new(&format!("{USER_COLUMNS} WHERE us.{column} = "));
+    q.arg(key);
+    q.query().fetch_optional(e).await?.as_ref().map(user).transpose()
+}
+
 fn user_json(u: &User) -> serde_json::Value {
     json!({ "username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "active": u.active })
 }
@@ -88,23 +99,11 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.username = $1"))
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
+        user_where(&self.pool, "username", username).await
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
+        user_where(&self.pool, "id", id).await
     }
 
     pub async fn create_user(&self, u: &NewUser, ctx: &AuditCtx) -> Result<User, StoreError> {
@@ -138,11 +137,7 @@ impl Store {
         .bind(&t)
         .fetch_one(&mut *tx)
         .await?;
-        let created = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let created = user(&created)?;
+        let created = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         append(&mut tx, ctx, "user.create", "user", Some(id), None, Some(&user_json(&created))).await?;
         tx.commit().await?;
         Ok(created)
@@ -151,12 +146,7 @@ impl Store {
     /// Changes role, unit, name or active flag, refusing a stale version.
     pub async fn update_user(&self, id: i64, version: i64, change: &UserChange, ctx: &AuditCtx) -> Result<User, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let before = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let before = user(&before)?;
+        let before = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         if before.version != version {
             drop(tx);
             return Err(self.conflict("user", id).await?);
@@ -185,12 +175,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let after = user(
-            &sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         append(
             &mut tx,
             ctx,
@@ -430,7 +415,7 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        let mut q = crate::row::SqlBuf::new("SELECT * FROM api_tokens");
+        let mut q = SqlBuf::new("SELECT * FROM api_tokens");
         if let Some(u) = user_id {
             q.push(" WHERE user_id = ").arg(u);
         }

@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_text, text};
-use crate::writes::corrupt;
+use crate::writes::{corrupt, link, linked};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -225,12 +225,8 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let pname = pname.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {project_id} 不存在")))?;
-        let already: Option<i64> = sqlx::query_scalar("SELECT project_id FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
-            .bind(id)
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if already.is_some() {
+        let (batch, project) = (("batch_id", id), ("project_id", project_id));
+        if linked(&mut tx, "batch_projects", batch, project).await? {
             return Err(StoreError::Duplicate(format!("项目“{pname}”已在本批次中")));
         }
         let nodes: Vec<(String, bool)> = sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1")
@@ -241,11 +237,7 @@ impl Store {
             .map(|r| Ok((text(r, "name")?, text(r, "status")? == "closed")))
             .collect::<Result<_, StoreError>>()?;
         check_batch_gate(&pname, &b.gate_nodes, &nodes)?;
-        sqlx::query("INSERT INTO batch_projects (batch_id, project_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await?;
+        link(&mut tx, "batch_projects", batch, project).await?;
         append(
             &mut tx,
             ctx,

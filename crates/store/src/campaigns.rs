@@ -5,7 +5,7 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
 use crate::row::{date, i64_, opt_date, text};
-use crate::writes::Tx;
+use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -65,6 +65,13 @@ pub struct NewCampaign {
     /// (e.g. 政策处理、土地摘牌: the hard nodes of the campaign).
     pub node_names: Vec<String>,
 }
+
+const CLOSING: Closing = Closing {
+    table: "campaigns",
+    entity: "campaign",
+    text_column: "closing_note",
+    action: "campaign.close",
+};
 
 fn campaign_head(r: &AnyRow) -> Result<CampaignSummary, StoreError> {
     Ok(CampaignSummary {
@@ -193,11 +200,7 @@ impl Store {
         units.dedup();
         for u in &units {
             Self::unit_name_in(&mut tx, *u).await?;
-            sqlx::query("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*u)
-                .execute(&mut *tx)
-                .await?;
+            link(&mut tx, "campaign_units", ("campaign_id", id), ("unit_id", *u)).await?;
         }
         let mut node_ids = n.node_ids.clone();
         if !n.node_names.is_empty() {
@@ -242,32 +245,10 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
             let unit = unit.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {n} 不存在")))?;
-            let has: Option<i64> = sqlx::query_scalar("SELECT node_id FROM campaign_nodes WHERE campaign_id = $1 AND node_id = $2")
-                .bind(id)
-                .bind(*n)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if has.is_some() {
-                continue;
+            if link(tx, "campaign_nodes", ("campaign_id", id), ("node_id", *n)).await? {
+                link(tx, "campaign_units", ("campaign_id", id), ("unit_id", unit)).await?;
+                added.push(*n);
             }
-            sqlx::query("INSERT INTO campaign_nodes (campaign_id, node_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*n)
-                .execute(&mut **tx)
-                .await?;
-            let joined: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM campaign_units WHERE campaign_id = $1 AND unit_id = $2")
-                .bind(id)
-                .bind(unit)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if joined.is_none() {
-                sqlx::query("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(unit)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            added.push(*n);
         }
         Ok(added)
     }
@@ -308,23 +289,7 @@ impl Store {
         } else {
             note.trim().to_string()
         };
-        let mut tx = self.begin_versioned("campaigns", "campaign", id, version).await?;
-        sqlx::query("UPDATE campaigns SET status = 'closed', closing_note = $1, version = version + 1 WHERE id = $2")
-            .bind(&note)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            ctx,
-            "campaign.close",
-            "campaign",
-            Some(id),
-            Some(&json!({ "status": "open" })),
-            Some(&json!({ "status": "closed", "closing_note": note, "report": detail.report })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        let after = json!({ "status": "closed", "closing_note": note, "report": detail.report });
+        self.close_versioned(&CLOSING, id, version, &note, after, ctx).await
     }
 }

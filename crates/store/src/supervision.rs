@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
-use crate::writes::Tx;
+use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -84,6 +84,13 @@ const ROUND_SELECT: &str = "SELECT r.id, r.name, r.leader_id, pe.name AS leader_
      (SELECT COUNT(*) FROM supervision_targets t WHERE t.round_id = r.id AND t.finding <> '') AS findings, \
      (SELECT COUNT(*) FROM supervision_targets t WHERE t.round_id = r.id AND t.problem_id IS NOT NULL) AS follow_ups \
      FROM supervision_rounds r JOIN people pe ON pe.id = r.leader_id";
+
+const CLOSING: Closing = Closing {
+    table: "supervision_rounds",
+    entity: "supervision_round",
+    text_column: "report",
+    action: "supervision.close",
+};
 
 fn round_head(r: &AnyRow) -> Result<RoundSummary, StoreError> {
     Ok(RoundSummary {
@@ -213,17 +220,7 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
             exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
-            let has: Option<i64> = sqlx::query_scalar("SELECT project_id FROM supervision_targets WHERE round_id = $1 AND project_id = $2")
-                .bind(id)
-                .bind(*p)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if has.is_none() {
-                sqlx::query("INSERT INTO supervision_targets (round_id, project_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(*p)
-                    .execute(&mut **tx)
-                    .await?;
+            if link(tx, "supervision_targets", ("round_id", id), ("project_id", *p)).await? {
                 added.push(*p);
             }
         }
@@ -402,23 +399,7 @@ impl Store {
         } else {
             report.trim().to_string()
         };
-        let mut tx = self.begin_versioned("supervision_rounds", "supervision_round", id, version).await?;
-        sqlx::query("UPDATE supervision_rounds SET status = 'closed', report = $1, version = version + 1 WHERE id = $2")
-            .bind(&text_)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            ctx,
-            "supervision.close",
-            "supervision_round",
-            Some(id),
-            Some(&json!({ "status": "open" })),
-            Some(&json!({ "status": "closed", "report": text_ })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        let after = json!({ "status": "closed", "report": text_ });
+        self.close_versioned(&CLOSING, id, version, &text_, after, ctx).await
     }
 }

@@ -3,7 +3,7 @@
 //! time stamp, and the checks that a person or a unit exists. A leaf module: it imports no
 //! mechanism, only the audit log's lock.
 
-use crate::audit::lock;
+use crate::audit::{AuditCtx, append, lock};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
 
@@ -41,6 +41,32 @@ impl Store {
         Ok(tx)
     }
 
+    /// Closes an open record with its closing text, refusing a stale version, and audits the
+    /// change from `{"status": "open"}` to `after`. Returns the new version.
+    pub(crate) async fn close_versioned(
+        &self,
+        c: &Closing,
+        id: i64,
+        version: i64,
+        text: &str,
+        after: serde_json::Value,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_versioned(c.table, c.entity, id, version).await?;
+        sqlx::query(&format!(
+            "UPDATE {} SET status = 'closed', {} = $1, version = version + 1 WHERE id = $2",
+            c.table, c.text_column
+        ))
+        .bind(text)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let before = serde_json::json!({ "status": "open" });
+        append(&mut tx, ctx, c.action, c.entity, Some(id), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
     pub(crate) async fn check_person(tx: &mut Tx, id: Option<i64>, leader: bool) -> Result<(), StoreError> {
         if let Some(id) = id {
             let is_leader: Option<i64> = sqlx::query_scalar("SELECT is_leader FROM people WHERE id = $1")
@@ -63,6 +89,39 @@ impl Store {
             .await?;
         n.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {id} 不存在")))
     }
+}
+
+/// How a record that is open until its closing text is written gets closed (`close_versioned`).
+pub(crate) struct Closing {
+    pub table: &'static str,
+    pub entity: &'static str,
+    /// Where the closing text goes.
+    pub text_column: &'static str,
+    /// The audit action.
+    pub action: &'static str,
+}
+
+/// Whether `table` links `a` to `b` (`a_column = a AND b_column = b`).
+pub(crate) async fn linked(tx: &mut Tx, table: &str, (a_column, a): (&str, i64), (b_column, b): (&str, i64)) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(&format!("SELECT {b_column} FROM {table} WHERE {a_column} = $1 AND {b_column} = $2"))
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Links `a` to `b` in `table` unless they are linked already; true when the link is new.
+pub(crate) async fn link(tx: &mut Tx, table: &str, a: (&str, i64), b: (&str, i64)) -> Result<bool, StoreError> {
+    if linked(tx, table, a, b).await? {
+        return Ok(false);
+    }
+    sqlx::query(&format!("INSERT INTO {table} ({}, {}) VALUES ($1, $2)", a.0, b.0))
+        .bind(a.1)
+        .bind(b.1)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
 }
 
 pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), StoreError> {
