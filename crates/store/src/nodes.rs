@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_date, opt_text, text};
-use crate::writes::now;
+use crate::writes::{Tx, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -88,6 +88,17 @@ fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
     })
 }
 
+/// A node's state, read through `e`: the pool or a transaction.
+async fn node_state_in<'e>(e: impl sqlx::Executor<'e, Database = sqlx::Any>, id: i64) -> Result<NodeState, StoreError> {
+    node_state(
+        &sqlx::query(NODE_STATE)
+            .bind(id)
+            .fetch_optional(e)
+            .await?
+            .ok_or(StoreError::NotFound)?,
+    )
+}
+
 fn snapshot(n: &NodeState) -> serde_json::Value {
     json!({ "status": n.status, "planned_on": n.planned_on, "actual_on": n.actual_on, "version": n.version })
 }
@@ -107,14 +118,9 @@ pub const DATE_CHANGE_REASONS: &[(&str, &str)] = &[
 impl Store {
     /// Starts an audited write of a node: takes the audit lock, reads the node, and refuses
     /// a stale version (naming who changed it).
-    async fn begin_node_write(&self, id: i64, version: i64) -> Result<(sqlx::Transaction<'static, sqlx::Any>, NodeState), StoreError> {
+    async fn begin_node_write(&self, id: i64, version: i64) -> Result<(Tx, NodeState), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let row = sqlx::query(NODE_STATE)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let before = node_state(&row)?;
+        let before = node_state_in(&mut *tx, id).await?;
         if before.version != version {
             drop(tx);
             return Err(self.conflict("node", id).await?);
@@ -122,13 +128,21 @@ impl Store {
         Ok((tx, before))
     }
 
+    /// Ends an audited write of a node: its audit entry from `before` to `after`, and the commit.
+    async fn commit_node_write(
+        mut tx: Tx,
+        ctx: &AuditCtx,
+        action: &str,
+        before: &NodeState,
+        after: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        append(&mut tx, ctx, action, "node", Some(before.id), Some(&snapshot(before)), Some(after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn node_state(&self, id: i64) -> Result<NodeState, StoreError> {
-        let r = sqlx::query(NODE_STATE)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        node_state(&r)
+        node_state_in(&self.pool, id).await
     }
 
     /// Step one of a close-out: the unit reports the node done on `actual_on`, with evidence.
@@ -195,7 +209,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         let mut after_json = snapshot(&after);
         after_json["evidence"] = json!(
             files
@@ -204,17 +218,7 @@ impl Store {
                 .collect::<Vec<_>>()
         );
         after_json["note"] = json!(note);
-        append(
-            &mut tx,
-            ctx,
-            "node.report_done",
-            "node",
-            Some(id),
-            Some(&snapshot(&before)),
-            Some(&after_json),
-        )
-        .await?;
-        tx.commit().await?;
+        Self::commit_node_write(tx, ctx, "node.report_done", &before, &after_json).await?;
         Ok(after)
     }
 
@@ -265,23 +269,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         let mut after_json = snapshot(&after);
         if !approve {
             after_json["reason"] = json!(reason);
         }
         self.refresh_project_lights(&mut tx, after.project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            if approve { "node.verify" } else { "node.return" },
-            "node",
-            Some(id),
-            Some(&snapshot(&before)),
-            Some(&after_json),
-        )
-        .await?;
-        tx.commit().await?;
+        let action = if approve { "node.verify" } else { "node.return" };
+        Self::commit_node_write(tx, ctx, action, &before, &after_json).await?;
         Ok(after)
     }
 
@@ -348,13 +343,7 @@ impl Store {
             return Err(StoreError::rule("date_change_reason_missing", "请说明改期的具体原因"));
         }
         let mut tx = self.begin_locked().await?;
-        let node = node_state(
-            &sqlx::query(NODE_STATE)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
+        let node = node_state_in(&mut *tx, id).await?;
         if node.status == "closed" {
             return Err(StoreError::rule("node_closed", format!("节点“{}”已销号，不能改期", node.name)));
         }
@@ -619,7 +608,7 @@ impl Store {
         }
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         self.refresh_project_lights(&mut tx, after.project_id).await?;
         append(
             &mut tx,
