@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
-use crate::row::{date, i64_, opt_date, text};
+use crate::row::{date, i64_, opt_date, rows_for, text};
 use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -89,16 +89,9 @@ fn campaign_head(r: &AnyRow) -> Result<CampaignSummary, StoreError> {
 
 impl Store {
     async fn campaign_targets(&self, id: i64) -> Result<Vec<CampaignTargetView>, StoreError> {
-        sqlx::query(
-            "SELECT n.id, n.name, n.project_id, p.name AS project_name, n.responsible_unit_id, u.name AS unit_name, n.planned_on, n.status, n.actual_on \
+        rows_for(&self.pool, "SELECT n.id, n.name, n.project_id, p.name AS project_name, n.responsible_unit_id, u.name AS unit_name, n.planned_on, n.status, n.actual_on \
              FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id \
-             WHERE cn.campaign_id = $1 ORDER BY n.planned_on, n.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+             WHERE cn.campaign_id = $1 ORDER BY n.planned_on, n.id", id, |r| {
             Ok(CampaignTargetView {
                 node_id: i64_(r, "id")?,
                 node_name: text(r, "name")?,
@@ -110,8 +103,7 @@ impl Store {
                 status: text(r, "status")?,
                 actual_on: opt_date(r, "actual_on")?,
             })
-        })
-        .collect()
+        }).await
     }
 
     fn closed_on(t: &CampaignTargetView, as_of: NaiveDate) -> Option<NaiveDate> {
@@ -152,18 +144,12 @@ impl Store {
         let targets = self.campaign_targets(id).await?;
         let closed: Vec<Option<NaiveDate>> = targets.iter().map(|t| Self::closed_on(t, as_of)).collect();
         c.completion = campaign_completion(c.ends_on, as_of, &closed);
-        let units: Vec<Named> = sqlx::query("SELECT u.id, u.name FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1 ORDER BY u.sort_order, u.id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        let units: Vec<Named> = rows_for(&self.pool, "SELECT u.id, u.name FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1 ORDER BY u.sort_order, u.id", id, |r| {
                 Ok(Named {
                     id: i64_(r, "id")?,
                     name: text(r, "name")?,
                 })
-            })
-            .collect::<Result<_, StoreError>>()?;
+            }).await?;
         let board_targets: Vec<CampaignTarget> = targets
             .iter()
             .map(|t| CampaignTarget {

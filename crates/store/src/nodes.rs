@@ -3,7 +3,7 @@
 //! only through a request a coordinator approves, and the baseline never moves.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_text, text};
+use crate::row::{date, i64_, opt_date, opt_text, rows_for, text};
 use crate::writes::{Tx, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -281,12 +281,7 @@ impl Store {
     }
 
     pub async fn evidence_of(&self, node_id: i64) -> Result<Vec<EvidenceInfo>, StoreError> {
-        sqlx::query("SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence WHERE node_id = $1 ORDER BY id")
-            .bind(node_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        rows_for(&self.pool, "SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence WHERE node_id = $1 ORDER BY id", node_id, |r| {
                 Ok(EvidenceInfo {
                     id: i64_(r, "id")?,
                     node_id: i64_(r, "node_id")?,
@@ -297,8 +292,7 @@ impl Store {
                     uploaded_by: text(r, "uploaded_by")?,
                     uploaded_at: text(r, "uploaded_at")?,
                 })
-            })
-            .collect()
+            }).await
     }
 
     /// An evidence file's node and bytes.
@@ -395,27 +389,25 @@ impl Store {
 
     /// Every version of a node's schedule: the requests, decided and pending, oldest first.
     pub async fn date_changes_of(&self, node_id: i64) -> Result<Vec<DateChange>, StoreError> {
-        sqlx::query("SELECT * FROM node_date_changes WHERE node_id = $1 ORDER BY id")
-            .bind(node_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(date_change)
-            .collect()
+        rows_for(
+            &self.pool,
+            "SELECT * FROM node_date_changes WHERE node_id = $1 ORDER BY id",
+            node_id,
+            date_change,
+        )
+        .await
     }
 
     /// The date-change requests of a project's nodes still waiting for a decision, oldest first.
     pub async fn pending_date_changes(&self, project_id: i64) -> Result<Vec<DateChange>, StoreError> {
-        sqlx::query(
+        rows_for(
+            &self.pool,
             "SELECT c.* FROM node_date_changes c JOIN nodes n ON n.id = c.node_id \
              WHERE n.project_id = $1 AND c.status = 'pending' ORDER BY c.id",
+            project_id,
+            date_change,
         )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(date_change)
-        .collect()
+        .await
     }
 
     /// A coordinator approves (the planned date moves; the baseline stays) or rejects.

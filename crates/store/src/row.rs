@@ -42,6 +42,20 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, Sto
     }
 }
 
+/// Every row `sql` returns for `key` (its one parameter, `$1`), each read by `read`.
+pub(crate) async fn rows_for<T>(
+    pool: &sqlx::AnyPool,
+    sql: &str,
+    key: impl Into<Val>,
+    read: impl FnMut(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let q = SqlBuf {
+        sql: sql.to_string(),
+        args: vec![key.into()],
+    };
+    q.query().fetch_all(pool).await?.iter().map(read).collect()
+}
+
 /// A value for a bulk INSERT. NULLs carry their column's type: PostgreSQL refuses an
 /// integer-typed NULL in a text column.
 #[derive(Debug, Clone)]

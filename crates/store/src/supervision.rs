@@ -4,7 +4,7 @@
 //! one transaction with its audit entry, versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -125,16 +125,9 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let targets = sqlx::query(
-            "SELECT t.project_id, p.name AS project_name, u.name AS unit_name, p.light, t.finding, t.found_by, t.problem_id, pr.status AS problem_status, \
+        let targets = rows_for(&self.pool, "SELECT t.project_id, p.name AS project_name, u.name AS unit_name, p.light, t.finding, t.found_by, t.problem_id, pr.status AS problem_status, \
              pr.deadline AS problem_deadline FROM supervision_targets t JOIN projects p ON p.id = t.project_id JOIN units u ON u.id = p.unit_id \
-             LEFT JOIN problems pr ON pr.id = t.problem_id WHERE t.round_id = $1 ORDER BY p.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+             LEFT JOIN problems pr ON pr.id = t.problem_id WHERE t.round_id = $1 ORDER BY p.id", id, |r| {
             Ok(RoundTarget {
                 project_id: i64_(r, "project_id")?,
                 project_name: text(r, "project_name")?,
@@ -146,8 +139,7 @@ impl Store {
                 problem_status: opt_text(r, "problem_status")?,
                 problem_deadline: opt_date(r, "problem_deadline")?,
             })
-        })
-        .collect::<Result<_, StoreError>>()?;
+        }).await?;
         Ok(RoundDetail {
             round: round_head(&r)?,
             targets,
@@ -174,16 +166,16 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let oldest: std::collections::HashMap<i64, NaiveDate> = sqlx::query(
+        let oldest: std::collections::HashMap<i64, NaiveDate> = rows_for(
+            &self.pool,
             "SELECT n.project_id, MIN(n.planned_on) AS oldest FROM nodes n JOIN projects p ON p.id = n.project_id \
              WHERE p.light = 'red' AND n.status <> 'closed' AND n.planned_on < $1 GROUP BY n.project_id",
+            as_of.to_string(),
+            |r| Ok((i64_(r, "project_id")?, date(r, "oldest")?)),
         )
-        .bind(as_of.to_string())
-        .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| Ok((i64_(r, "project_id")?, date(r, "oldest")?)))
-        .collect::<Result<_, StoreError>>()?;
+        .into_iter()
+        .collect();
         let mut out = Vec::new();
         for r in sqlx::query(
             "SELECT p.id, p.name, u.name AS unit_name, p.light_reason, p.light_reasons FROM projects p JOIN units u ON u.id = p.unit_id \

@@ -124,6 +124,28 @@ pub(crate) async fn link(tx: &mut Tx, table: &str, a: (&str, i64), b: (&str, i64
     Ok(true)
 }
 
+/// A message in a user's inbox (`kind`: `lights`, `escalation`), written at `created_at`.
+pub(crate) async fn insert_notification(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    created_at: &str,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(user_id)
+        .bind(created_at)
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(link)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), StoreError> {
     let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1 AND active = 1")
         .bind(unit_id)

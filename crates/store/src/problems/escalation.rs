@@ -4,7 +4,7 @@
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
 use crate::audit::{AuditCtx, append};
 use crate::row::{SqlBuf, i64_, text};
-use crate::writes::now;
+use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -161,16 +161,7 @@ impl Store {
             } else {
                 "/problems?overdue=1".to_string()
             };
-            sqlx::query(
-                "INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, 'escalation', $3, $4, $5)",
-            )
-            .bind(*user_id)
-            .bind(&t)
-            .bind(title)
-            .bind(body)
-            .bind(link)
-            .execute(&mut *tx)
-            .await?;
+            insert_notification(&mut tx, *user_id, &t, "escalation", &title, &body, &link).await?;
             run.notifications += 1;
         }
         append(

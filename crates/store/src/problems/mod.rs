@@ -14,7 +14,7 @@ pub use figures::{MonthlyLists, UnitStatsRow};
 pub(crate) use steps::insert_problem;
 
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -339,14 +339,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let item = problem_item(&r, &cal, today)?;
-        let events = sqlx::query(
-            "SELECT ev.*, u.name AS unit_name FROM problem_events ev LEFT JOIN units u ON u.id = ev.unit_id WHERE ev.problem_id = $1 ORDER BY ev.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|e| {
+        let events = rows_for(&self.pool, "SELECT ev.*, u.name AS unit_name FROM problem_events ev LEFT JOIN units u ON u.id = ev.unit_id WHERE ev.problem_id = $1 ORDER BY ev.id", id, |e| {
             Ok(ProblemEvent {
                 id: i64_(e, "id")?,
                 at: text(e, "at")?,
@@ -359,8 +352,7 @@ impl Store {
                 deadline: opt_date(e, "deadline")?,
                 level: opt_i64(e, "level")?,
             })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        }).await?;
         let level = item.escalation_level;
         Ok(ProblemDetail {
             item,
@@ -382,14 +374,12 @@ impl Store {
     /// The open problems that hold up a node.
     pub async fn blocking_problems(&self, node_id: i64, today: NaiveDate) -> Result<Vec<ProblemItem>, StoreError> {
         let cal = self.calendar().await?;
-        sqlx::query(&format!(
-            "{PROBLEM_COLUMNS} WHERE pr.blocking_node_id = $1 AND pr.status <> 'closed' ORDER BY pr.id"
-        ))
-        .bind(node_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| problem_item(r, &cal, today))
-        .collect()
+        rows_for(
+            &self.pool,
+            &format!("{PROBLEM_COLUMNS} WHERE pr.blocking_node_id = $1 AND pr.status <> 'closed' ORDER BY pr.id"),
+            node_id,
+            |r| problem_item(r, &cal, today),
+        )
+        .await
     }
 }
