@@ -2,7 +2,7 @@
 //! tokens by their SHA-256, passwords by the argon2id hash the web layer computes.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{SqlBuf, Val, i64_, opt_text, text};
+use crate::row::{SqlBuf, Val, i64_, opt_text, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
@@ -90,12 +90,7 @@ fn user_json(u: &User) -> serde_json::Value {
 
 impl Store {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(user)
-            .collect()
+        read_all(sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id")), &self.pool, user).await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
@@ -420,7 +415,7 @@ impl Store {
             q.push(" WHERE user_id = ").arg(u);
         }
         q.push(" ORDER BY id");
-        q.query().fetch_all(&self.pool).await?.iter().map(token_info).collect()
+        read_all(q.query(), &self.pool, token_info).await
     }
 
     /// The user behind a live (not revoked) token, noting its use.
@@ -501,12 +496,12 @@ impl Store {
 impl Store {
     /// All units, in tree order as loaded: (id, name, kind code).
     pub async fn unit_names(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
-        sqlx::query("SELECT id, name, kind FROM units ORDER BY sort_order, id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((i64_(r, "id")?, text(r, "name")?, text(r, "kind")?)))
-            .collect()
+        read_all(
+            sqlx::query("SELECT id, name, kind FROM units ORDER BY sort_order, id"),
+            &self.pool,
+            |r| Ok((i64_(r, "id")?, text(r, "name")?, text(r, "kind")?)),
+        )
+        .await
     }
 }
 

@@ -3,7 +3,7 @@
 //! `hash = SHA-256(previous hash | id | at | actor | address | action | entity | entity id |
 //! before | after)`, so editing or deleting an old entry breaks every hash after it.
 
-use crate::row::{i64_, opt_i64, opt_text, text};
+use crate::row::{i64_, opt_i64, opt_text, read_all, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -192,7 +192,7 @@ impl Store {
             q.push(" AND id < ").arg(b);
         }
         q.push(" ORDER BY id DESC LIMIT ").arg(f.limit.clamp(1, 10_000) as i64);
-        q.query().fetch_all(&self.pool).await?.iter().map(entry).collect()
+        read_all(q.query(), &self.pool, entry).await
     }
 
     /// The chain's head: how many entries there are and the hash of the last one (the

@@ -4,7 +4,7 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_text, text};
+use crate::row::{date, i64_, opt_text, read_all, text};
 use crate::writes::{corrupt, link, linked};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -76,17 +76,14 @@ fn batch_head(r: &AnyRow) -> Result<BatchSummary, StoreError> {
 
 impl Store {
     async fn batch_members(&self, id: i64, year: i32) -> Result<Vec<BatchMember>, StoreError> {
-        sqlx::query(
+        let q = sqlx::query(
             "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual \
              FROM batch_projects bp JOIN projects p ON p.id = bp.project_id JOIN units u ON u.id = p.unit_id \
              LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $2 WHERE bp.batch_id = $1 ORDER BY p.total_investment DESC, p.id",
         )
         .bind(id)
-        .bind(year as i64)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(year as i64);
+        read_all(q, &self.pool, |r| {
             Ok(BatchMember {
                 project_id: i64_(r, "id")?,
                 name: text(r, "name")?,
@@ -97,7 +94,7 @@ impl Store {
                 annual_investment: Money::from_yuan(i64_(r, "annual")?),
             })
         })
-        .collect()
+        .await
     }
 
     /// Every batch (of `year`, when given) with its aggregate, and the totals per year.
@@ -229,13 +226,12 @@ impl Store {
         if linked(&mut tx, "batch_projects", batch, project).await? {
             return Err(StoreError::Duplicate(format!("项目“{pname}”已在本批次中")));
         }
-        let nodes: Vec<(String, bool)> = sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "name")?, text(r, "status")? == "closed")))
-            .collect::<Result<_, StoreError>>()?;
+        let nodes: Vec<(String, bool)> = read_all(
+            sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1").bind(project_id),
+            &mut *tx,
+            |r| Ok((text(r, "name")?, text(r, "status")? == "closed")),
+        )
+        .await?;
         check_batch_gate(&pname, &b.gate_nodes, &nodes)?;
         link(&mut tx, "batch_projects", batch, project).await?;
         append(

@@ -2,7 +2,7 @@
 //! administrator edits it.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::text;
+use crate::row::{read_all, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -56,21 +56,21 @@ impl Store {
     }
 
     async fn calendar_rows(&self, conn: &mut sqlx::AnyConnection, year: i32) -> Result<Vec<CalendarDay>, StoreError> {
-        sqlx::query("SELECT day, kind, name FROM holidays WHERE day >= $1 AND day <= $2 ORDER BY day")
-            .bind(format!("{year:04}-01-01"))
-            .bind(format!("{year:04}-12-31"))
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
+        read_all(
+            sqlx::query("SELECT day, kind, name FROM holidays WHERE day >= $1 AND day <= $2 ORDER BY day")
+                .bind(format!("{year:04}-01-01"))
+                .bind(format!("{year:04}-12-31")),
+            &mut *conn,
+            |r| {
                 let day = text(r, "day")?;
                 Ok(CalendarDay {
                     day: day.parse().map_err(|_| StoreError::Corrupt(format!("holidays.day = {day}")))?,
                     kind: text(r, "kind")?,
                     name: text(r, "name")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// The holidays and make-up working days of `year`, with the count of working days.

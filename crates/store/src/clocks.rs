@@ -3,7 +3,7 @@
 //! transaction, and each applicable clock read on the as-of date.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{i64_, opt_date, opt_text, text};
+use crate::row::{i64_, opt_date, opt_text, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -153,15 +153,15 @@ pub(crate) async fn active_clocks(conn: &mut AnyConnection, project_type: Option
 }
 
 async fn project_exclusions(conn: &mut AnyConnection, project_id: i64) -> Result<Vec<ClockExclusion>, StoreError> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM clock_exclusions WHERE project_id = $1 ORDER BY from_on, id"
-    ))
-    .bind(project_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(exclusion)
-    .collect()
+    read_all(
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM clock_exclusions WHERE project_id = $1 ORDER BY from_on, id"
+        ))
+        .bind(project_id),
+        &mut *conn,
+        exclusion,
+    )
+    .await
 }
 
 async fn exclusion_by_id(conn: &mut AnyConnection, id: i64) -> Result<ClockExclusion, StoreError> {

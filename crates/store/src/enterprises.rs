@@ -5,7 +5,7 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
-use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, read_all, text};
 use crate::writes::ensure_unit;
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -203,12 +203,12 @@ impl Store {
 
     /// The cultivation tags in use, with how many enterprises carry each.
     pub async fn enterprise_tags(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        sqlx::query("SELECT tag, COUNT(*) AS n FROM enterprise_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "tag")?, i64_(r, "n")?)))
-            .collect()
+        read_all(
+            sqlx::query("SELECT tag, COUNT(*) AS n FROM enterprise_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag"),
+            &self.pool,
+            |r| Ok((text(r, "tag")?, i64_(r, "n")?)),
+        )
+        .await
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<EnterpriseItem, StoreError> {
@@ -466,20 +466,16 @@ impl Store {
             q.push(" AND v.unit_id IN ").in_list(units.iter().copied());
         }
         q.push(" GROUP BY v.unit_id, u.name ORDER BY COUNT(*) DESC, v.unit_id");
-        q.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(VisitUnitRow {
-                    unit: NamedRef {
-                        id: i64_(r, "unit_id")?,
-                        name: text(r, "unit_name")?,
-                    },
-                    visits: i64_(r, "visits")?,
-                    problems: opt_i64(r, "problems")?.unwrap_or(0),
-                })
+        read_all(q.query(), &self.pool, |r| {
+            Ok(VisitUnitRow {
+                unit: NamedRef {
+                    id: i64_(r, "unit_id")?,
+                    name: text(r, "unit_name")?,
+                },
+                visits: i64_(r, "visits")?,
+                problems: opt_i64(r, "problems")?.unwrap_or(0),
             })
-            .collect()
+        })
+        .await
     }
 }

@@ -3,7 +3,7 @@
 //! (`zhantu_domain::land`); every write here is one transaction with its audit entry.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_i64, opt_text, text};
+use crate::row::{date, i64_, opt_i64, opt_text, read_all, text};
 use crate::writes::corrupt;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -112,23 +112,18 @@ impl Store {
             q.arg(*n);
         }
         q.push(") ORDER BY n.planned_on, n.id");
-        let needs: Vec<LandNeed> = q
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(LandNeed {
-                    project_id: i64_(r, "project_id")?,
-                    project_name: text(r, "project_name")?,
-                    node_id: i64_(r, "id")?,
-                    node_name: text(r, "name")?,
-                    planned_on: date(r, "planned_on")?,
-                    land_area: LandArea::from_centi_mu(i64_(r, "land_area_centi_mu")?),
-                    allocated: LandArea::from_centi_mu(i64_(r, "allocated")?),
-                })
+        let needs: Vec<LandNeed> = read_all(q.query(), &self.pool, |r| {
+            Ok(LandNeed {
+                project_id: i64_(r, "project_id")?,
+                project_name: text(r, "project_name")?,
+                node_id: i64_(r, "id")?,
+                node_name: text(r, "name")?,
+                planned_on: date(r, "planned_on")?,
+                land_area: LandArea::from_centi_mu(i64_(r, "land_area_centi_mu")?),
+                allocated: LandArea::from_centi_mu(i64_(r, "allocated")?),
             })
-            .collect::<Result<_, StoreError>>()?;
+        })
+        .await?;
         Ok(land_warnings(&needs, as_of, within_days))
     }
 

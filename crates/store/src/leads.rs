@@ -4,7 +4,7 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{date, i64_, opt_date, opt_i64, opt_text, read_all, text};
 use crate::writes::{Tx, corrupt, now};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -165,7 +165,7 @@ impl Store {
             q.push(" AND l.team_unit_id IN ").in_list(scope.iter().copied());
         }
         q.push(" ORDER BY l.first_contact_on DESC, l.id DESC");
-        q.query().fetch_all(&self.pool).await?.iter().map(lead).collect()
+        read_all(q.query(), &self.pool, lead).await
     }
 
     pub async fn lead(&self, id: i64) -> Result<Lead, StoreError> {

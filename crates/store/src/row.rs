@@ -42,6 +42,15 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, Sto
     }
 }
 
+/// Every row of `q`, run through `e` (the pool or a transaction), each read by `read`.
+pub(crate) async fn read_all<'e, T>(
+    q: sqlx::query::Query<'e, sqlx::Any, sqlx::any::AnyArguments<'e>>,
+    e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e,
+    read: impl FnMut(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    q.fetch_all(e).await?.iter().map(read).collect()
+}
+
 /// Every row `sql` returns for `key` (its one parameter, `$1`), each read by `read`.
 pub(crate) async fn rows_for<T>(
     pool: &sqlx::AnyPool,
@@ -53,7 +62,7 @@ pub(crate) async fn rows_for<T>(
         sql: sql.to_string(),
         args: vec![key.into()],
     };
-    q.query().fetch_all(pool).await?.iter().map(read).collect()
+    read_all(q.query(), pool, read).await
 }
 
 /// A value for a bulk INSERT. NULLs carry their column's type: PostgreSQL refuses an

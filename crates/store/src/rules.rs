@@ -2,7 +2,7 @@
 //! version (which recomputes every light) and the list of versions.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{i64_, text};
+use crate::row::{i64_, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
@@ -75,11 +75,10 @@ impl Store {
     }
 
     pub async fn rule_set_versions(&self) -> Result<Vec<RuleSetVersion>, StoreError> {
-        sqlx::query("SELECT id, rules_json, created_at, created_by FROM light_rule_sets ORDER BY id DESC")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        read_all(
+            sqlx::query("SELECT id, rules_json, created_at, created_by FROM light_rule_sets ORDER BY id DESC"),
+            &self.pool,
+            |r| {
                 let version = serde_json::from_str::<serde_json::Value>(&text(r, "rules_json")?)
                     .ok()
                     .and_then(|v| v["version"].as_u64())
@@ -90,7 +89,8 @@ impl Store {
                     created_at: text(r, "created_at")?,
                     created_by: text(r, "created_by")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

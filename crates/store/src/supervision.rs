@@ -4,7 +4,7 @@
 //! one transaction with its audit entry, versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
+use crate::row::{date, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
 use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -111,12 +111,12 @@ fn round_head(r: &AnyRow) -> Result<RoundSummary, StoreError> {
 
 impl Store {
     pub async fn list_rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
-        sqlx::query(&format!("{ROUND_SELECT} ORDER BY r.held_on DESC, r.id DESC"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(round_head)
-            .collect()
+        read_all(
+            sqlx::query(&format!("{ROUND_SELECT} ORDER BY r.held_on DESC, r.id DESC")),
+            &self.pool,
+            round_head,
+        )
+        .await
     }
 
     pub async fn round(&self, id: i64) -> Result<RoundDetail, StoreError> {

@@ -3,7 +3,7 @@
 
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
 use crate::audit::{AuditCtx, append};
-use crate::row::{SqlBuf, i64_, text};
+use crate::row::{SqlBuf, i64_, read_all, text};
 use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -79,12 +79,10 @@ impl Store {
                 "SELECT pr.id, pe.name FROM problems pr JOIN projects p ON p.id = pr.project_id JOIN people pe ON pe.id = p.leader_id WHERE pr.id IN ",
             );
             q.in_list(ups.iter().map(|(p, _)| p.id));
-            q.query()
-                .fetch_all(&self.pool)
+            read_all(q.query(), &self.pool, |r| Ok((i64_(r, "id")?, text(r, "name")?)))
                 .await?
-                .iter()
-                .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
-                .collect::<Result<_, StoreError>>()?
+                .into_iter()
+                .collect()
         };
         let ctx = AuditCtx::system("escalate");
         let mut tx = self.begin_locked().await?;
