@@ -143,8 +143,7 @@ impl Store {
         let mut tx = self.begin_locked().await?;
         let before = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         if before.version != version {
-            drop(tx);
-            return Err(self.conflict("user", id).await?);
+            return Err(self.stale(tx, "user", id).await?);
         }
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4, updated_at = $5, version = version + 1 WHERE id = $6",

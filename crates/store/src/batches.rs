@@ -4,7 +4,7 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_text, read_all, text};
+use crate::row::{date, found, i64_, opt_text, read_all, text};
 use crate::writes::{corrupt, link, linked};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -126,11 +126,7 @@ impl Store {
     }
 
     pub async fn batch(&self, id: i64) -> Result<BatchDetail, StoreError> {
-        let r = sqlx::query("SELECT * FROM batches WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &self.pool).await?;
         let mut b = batch_head(&r)?;
         let members = self.batch_members(id, b.held_on.year()).await?;
         b.aggregate = batch_aggregate(
@@ -210,13 +206,7 @@ impl Store {
     /// Adds a project to a batch, once its gate nodes are closed (the error names the open ones).
     pub async fn add_to_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let b = batch_head(
-            &sqlx::query("SELECT * FROM batches WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
+        let b = batch_head(&found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &mut *tx).await?)?;
         let pname: Option<String> = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)

@@ -4,7 +4,7 @@
 //! evaluation.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_text, read_all, text};
+use crate::row::{date, found, i64_, opt_date, opt_text, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -590,8 +590,7 @@ impl Store {
             .await?;
         let current = current.unwrap_or(0);
         if current != based_on {
-            drop(tx);
-            return Err(self.conflict("evaluation_weights", current).await?);
+            return Err(self.stale(tx, "evaluation_weights", current).await?);
         }
         let version = current + 1;
         let at = now();
@@ -699,11 +698,7 @@ impl Store {
     }
 
     pub async fn issued_report(&self, id: i64) -> Result<IssuedReport, StoreError> {
-        let r = sqlx::query(&format!("{ISSUED_COLUMNS} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{ISSUED_COLUMNS} WHERE id = $1")).bind(id), &self.pool).await?;
         issued(&r)
     }
 

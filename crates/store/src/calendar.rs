@@ -127,8 +127,7 @@ impl Store {
         let mut tx = self.begin_locked().await?;
         let before = self.calendar_rows(&mut tx, year).await?;
         if calendar_revision(&before) != revision {
-            drop(tx);
-            return Err(self.conflict("calendar", year as i64).await?);
+            return Err(self.stale(tx, "calendar", year as i64).await?);
         }
         // The whole calendar, other years as stored plus this one, must still be valid.
         let others = sqlx::query("SELECT day, kind, name FROM holidays WHERE day < $1 OR day > $2")

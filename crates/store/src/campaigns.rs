@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
-use crate::row::{date, i64_, opt_date, rows_for, text};
+use crate::row::{date, found, i64_, opt_date, rows_for, text};
 use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -135,11 +135,7 @@ impl Store {
     /// A campaign with its targets and the leaderboard computed now from the nodes' states.
     pub async fn campaign(&self, id: i64) -> Result<CampaignDetail, StoreError> {
         let as_of = self.as_of().await?;
-        let r = sqlx::query("SELECT * FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM campaigns WHERE id = $1").bind(id), &self.pool).await?;
         let mut c = campaign_head(&r)?;
         let targets = self.campaign_targets(id).await?;
         let closed: Vec<Option<NaiveDate>> = targets.iter().map(|t| Self::closed_on(t, as_of)).collect();

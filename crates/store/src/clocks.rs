@@ -3,7 +3,7 @@
 //! transaction, and each applicable clock read on the as-of date.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{i64_, opt_date, opt_text, read_all, text};
+use crate::row::{found, i64_, opt_date, opt_text, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -165,11 +165,11 @@ async fn project_exclusions(conn: &mut AnyConnection, project_id: i64) -> Result
 }
 
 async fn exclusion_by_id(conn: &mut AnyConnection, id: i64) -> Result<ClockExclusion, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clock_exclusions WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = found(
+        sqlx::query(&format!("SELECT {COLUMNS} FROM clock_exclusions WHERE id = $1")).bind(id),
+        &mut *conn,
+    )
+    .await?;
     exclusion(&row)
 }
 
@@ -229,11 +229,11 @@ impl Store {
         let calendar = self.calendar().await?;
         let rules = self.rule_set().await?;
         let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT project_type, stage FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = found(
+            sqlx::query("SELECT project_type, stage FROM projects WHERE id = $1").bind(project_id),
+            &mut *conn,
+        )
+        .await?;
         let stage = zhantu_domain::Stage::from_code(&text(&row, "stage")?);
         let clocks = active_clocks(&mut conn, Some(&text(&row, "project_type")?)).await?;
         let mut nodes = Vec::new();

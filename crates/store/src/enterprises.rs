@@ -5,7 +5,7 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
-use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, read_all, text};
+use crate::row::{SqlBuf, date, found, i64_, opt_i64, opt_text, read_all, text};
 use crate::writes::ensure_unit;
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -212,11 +212,7 @@ impl Store {
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<EnterpriseItem, StoreError> {
-        let r = sqlx::query(&format!("{ENTERPRISE_COLUMNS} WHERE e.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{ENTERPRISE_COLUMNS} WHERE e.id = $1")).bind(id), &self.pool).await?;
         let mut items = vec![enterprise(&r)?];
         self.attach_tags(&mut items).await?;
         Ok(items.remove(0))
@@ -288,14 +284,13 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<EnterpriseItem, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let r = sqlx::query("SELECT name, industry_code, version FROM enterprises WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(
+            sqlx::query("SELECT name, industry_code, version FROM enterprises WHERE id = $1").bind(id),
+            &mut *tx,
+        )
+        .await?;
         if i64_(&r, "version")? != version {
-            drop(tx);
-            return Err(self.conflict("enterprise", id).await?);
+            return Err(self.stale(tx, "enterprise", id).await?);
         }
         let old_tags: Vec<String> = sqlx::query_scalar("SELECT tag FROM enterprise_tags WHERE enterprise_id = $1 ORDER BY tag")
             .bind(id)
@@ -387,11 +382,7 @@ impl Store {
     }
 
     pub async fn visit(&self, id: i64) -> Result<VisitItem, StoreError> {
-        let r = sqlx::query(&format!("{VISIT_COLUMNS} WHERE v.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{VISIT_COLUMNS} WHERE v.id = $1")).bind(id), &self.pool).await?;
         visit(&r)
     }
 

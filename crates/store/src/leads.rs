@@ -4,7 +4,7 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, read_all, text};
+use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, text};
 use crate::writes::{Tx, corrupt, now};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -72,11 +72,7 @@ fn lead(r: &AnyRow) -> Result<Lead, StoreError> {
 
 /// One lead read on `conn` (inside a write's transaction, or on its own).
 async fn lead_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Lead, StoreError> {
-    let r = sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = found(sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1")).bind(id), &mut *conn).await?;
     lead(&r)
 }
 

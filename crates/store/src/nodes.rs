@@ -3,7 +3,7 @@
 //! only through a request a coordinator approves, and the baseline never moves.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_text, rows_for, text};
+use crate::row::{date, found, i64_, opt_date, opt_text, rows_for, text};
 use crate::writes::{Tx, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -89,14 +89,8 @@ fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
 }
 
 /// A node's state, read through `e`: the pool or a transaction.
-async fn node_state_in<'e>(e: impl sqlx::Executor<'e, Database = sqlx::Any>, id: i64) -> Result<NodeState, StoreError> {
-    node_state(
-        &sqlx::query(NODE_STATE)
-            .bind(id)
-            .fetch_optional(e)
-            .await?
-            .ok_or(StoreError::NotFound)?,
-    )
+async fn node_state_in<'e>(e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e, id: i64) -> Result<NodeState, StoreError> {
+    node_state(&found(sqlx::query(NODE_STATE).bind(id), e).await?)
 }
 
 fn snapshot(n: &NodeState) -> serde_json::Value {
@@ -122,8 +116,7 @@ impl Store {
         let mut tx = self.begin_locked().await?;
         let before = node_state_in(&mut *tx, id).await?;
         if before.version != version {
-            drop(tx);
-            return Err(self.conflict("node", id).await?);
+            return Err(self.stale(tx, "node", id).await?);
         }
         Ok((tx, before))
     }
@@ -297,11 +290,7 @@ impl Store {
 
     /// An evidence file's node and bytes.
     pub async fn evidence_content(&self, id: i64) -> Result<(EvidenceInfo, Vec<u8>), StoreError> {
-        let r = sqlx::query("SELECT * FROM evidence WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM evidence WHERE id = $1").bind(id), &self.pool).await?;
         let bytes: Vec<u8> = sqlx::Row::try_get(&r, "content")?;
         Ok((
             EvidenceInfo {
@@ -379,11 +368,7 @@ impl Store {
     }
 
     pub async fn date_change(&self, id: i64) -> Result<DateChange, StoreError> {
-        let r = sqlx::query("SELECT * FROM node_date_changes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM node_date_changes WHERE id = $1").bind(id), &self.pool).await?;
         date_change(&r)
     }
 
@@ -413,11 +398,7 @@ impl Store {
     /// A coordinator approves (the planned date moves; the baseline stays) or rejects.
     pub async fn decide_date_change(&self, id: i64, approve: bool, note: &str, ctx: &AuditCtx) -> Result<DateChange, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let r = sqlx::query("SELECT * FROM node_date_changes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM node_date_changes WHERE id = $1").bind(id), &mut *tx).await?;
         let change = date_change(&r)?;
         if change.status != "pending" {
             return Err(StoreError::rule("date_change_decided", "该改期申请已处理"));
@@ -498,11 +479,11 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<usize, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let p = sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let p = found(
+            sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1").bind(project_id),
+            &mut *tx,
+        )
+        .await?;
         let unit_id = i64_(&p, "unit_id")?;
         let ptype = project_type.map(str::to_string).unwrap_or(text(&p, "project_type")?);
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE project_id = $1")

@@ -42,6 +42,14 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, Sto
     }
 }
 
+/// The row `q` finds, run through `e` (the pool or a transaction), or `NotFound`.
+pub(crate) async fn found<'e>(
+    q: sqlx::query::Query<'e, sqlx::Any, sqlx::any::AnyArguments<'e>>,
+    e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e,
+) -> Result<AnyRow, StoreError> {
+    q.fetch_optional(e).await?.ok_or(StoreError::NotFound)
+}
+
 /// Every row of `q`, run through `e` (the pool or a transaction), each read by `read`.
 pub(crate) async fn read_all<'e, T>(
     q: sqlx::query::Query<'e, sqlx::Any, sqlx::any::AnyArguments<'e>>,

@@ -4,7 +4,7 @@
 //! one transaction with its audit entry, versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
+use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
 use crate::writes::{Closing, Tx, link};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -120,11 +120,7 @@ impl Store {
     }
 
     pub async fn round(&self, id: i64) -> Result<RoundDetail, StoreError> {
-        let r = sqlx::query(&format!("{ROUND_SELECT} WHERE r.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{ROUND_SELECT} WHERE r.id = $1")).bind(id), &self.pool).await?;
         let targets = rows_for(&self.pool, "SELECT t.project_id, p.name AS project_name, u.name AS unit_name, p.light, t.finding, t.found_by, t.problem_id, pr.status AS problem_status, \
              pr.deadline AS problem_deadline FROM supervision_targets t JOIN projects p ON p.id = t.project_id JOIN units u ON u.id = p.unit_id \
              LEFT JOIN problems pr ON pr.id = t.problem_id WHERE t.round_id = $1 ORDER BY p.id", id, |r| {
@@ -247,11 +243,11 @@ impl Store {
     }
 
     async fn open_round_in(tx: &mut Tx, id: i64) -> Result<(String, NaiveDate), StoreError> {
-        let r = sqlx::query("SELECT name, status, held_on FROM supervision_rounds WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(
+            sqlx::query("SELECT name, status, held_on FROM supervision_rounds WHERE id = $1").bind(id),
+            &mut **tx,
+        )
+        .await?;
         if text(&r, "status")? != "open" {
             return Err(StoreError::rule("round_closed", "本轮督查已出具报告，不能再修改"));
         }

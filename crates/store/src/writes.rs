@@ -27,12 +27,16 @@ impl Store {
             .await?;
         match v {
             None => Err(StoreError::NotFound),
-            Some(v) if v != version => {
-                drop(tx);
-                Err(self.conflict(entity, id).await?)
-            }
+            Some(v) if v != version => Err(self.stale(tx, entity, id).await?),
             Some(_) => Ok(tx),
         }
+    }
+
+    /// The conflict error for a write whose record has moved on: ends the transaction first (it
+    /// holds the writer's lock), then names who changed the record last.
+    pub(crate) async fn stale(&self, tx: Tx, entity: &str, id: i64) -> Result<StoreError, StoreError> {
+        drop(tx);
+        self.conflict(entity, id).await
     }
 
     pub(crate) async fn begin_locked(&self) -> Result<Tx, StoreError> {

@@ -14,7 +14,7 @@ pub use figures::{MonthlyLists, UnitStatsRow};
 pub(crate) use steps::insert_problem;
 
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
+use crate::row::{SqlBuf, date, found, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -333,11 +333,7 @@ impl Store {
 
     pub async fn problem(&self, id: i64, today: NaiveDate) -> Result<ProblemDetail, StoreError> {
         let cal = self.calendar().await?;
-        let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1")).bind(id), &self.pool).await?;
         let item = problem_item(&r, &cal, today)?;
         let events = rows_for(&self.pool, "SELECT ev.*, u.name AS unit_name FROM problem_events ev LEFT JOIN units u ON u.id = ev.unit_id WHERE ev.problem_id = $1 ORDER BY ev.id", id, |e| {
             Ok(ProblemEvent {

@@ -3,6 +3,7 @@
 
 use super::{NewProblem, PROBLEM_COLUMNS, ProblemDetail, StepInput, insert_event, problem_item, snapshot};
 use crate::audit::{AuditCtx, append};
+use crate::row::found;
 use crate::writes::{ensure_unit, now};
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -37,15 +38,10 @@ impl Store {
         let note = input.text.trim();
         check_step_note(note)?;
         let mut tx = self.begin_locked().await?;
-        let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1")).bind(id), &mut *tx).await?;
         let before = problem_item(&r, &cal, today)?;
         if event != Event::Comment && before.version != input.version {
-            drop(tx);
-            return Err(self.conflict("problem", id).await?);
+            return Err(self.stale(tx, "problem", id).await?);
         }
         let next = transition(before.state, event)?;
         check_step(event, note, input.satisfaction)?;

@@ -2,7 +2,7 @@
 //! transaction; pausing and resuming a project.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{SqlBuf, i64_};
+use crate::row::{SqlBuf, found, i64_};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -52,15 +52,10 @@ impl Store {
     /// Applies `change` if the project is still at `version`; returns the new version.
     pub async fn update_project(&self, id: i64, version: i64, change: &ProjectChange, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let row = sqlx::query(EDITABLE)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = found(sqlx::query(EDITABLE).bind(id), &mut *tx).await?;
         let before = snapshot(&row)?;
         if before["version"].as_i64() != Some(version) {
-            drop(tx);
-            return Err(self.conflict("project", id).await?);
+            return Err(self.stale(tx, "project", id).await?);
         }
         if let Some(Some(l)) = change.leader_id {
             let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1")
@@ -116,14 +111,9 @@ impl Store {
         }
         let as_of = self.as_of().await?;
         let mut tx = self.begin_locked().await?;
-        let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = found(sqlx::query("SELECT paused, version FROM projects WHERE id = $1").bind(id), &mut *tx).await?;
         if i64_(&row, "version")? != version {
-            drop(tx);
-            return Err(self.conflict("project", id).await?);
+            return Err(self.stale(tx, "project", id).await?);
         }
         let was = i64_(&row, "paused")? != 0;
         if was == paused {
