@@ -3,7 +3,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{SqlBuf, Val, i64_, opt_text, read_all, text};
-use crate::writes::now;
+use crate::writes::{now, touched};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -209,19 +209,17 @@ impl Store {
             None,
         )
         .await?;
-        let n = sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4",
-        )
-        .bind(hash)
-        .bind(must_change as i64)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+            )
+            .bind(hash)
+            .bind(must_change as i64)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?,
+        )?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(id)
             .bind(keep_session.unwrap_or(""))
@@ -437,15 +435,13 @@ impl Store {
     pub async fn revoke_api_token(&self, id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         append(&mut tx, ctx, "token.revoke", "api_token", Some(id), None, None).await?;
-        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?,
+        )?;
         tx.commit().await?;
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_text, read_all, text};
-use crate::writes::{corrupt, link, linked};
+use crate::writes::{corrupt, link, linked, touched};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -240,15 +240,13 @@ impl Store {
 
     pub async fn remove_from_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let n = sqlx::query("DELETE FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
-            .bind(id)
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query("DELETE FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
+                .bind(id)
+                .bind(project_id)
+                .execute(&mut *tx)
+                .await?,
+        )?;
         append(
             &mut tx,
             ctx,

@@ -13,6 +13,14 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// `NotFound` when a write touched no row.
+pub(crate) fn touched(r: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    match r.rows_affected() {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} = {v}"))
 }
