@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_text, read_all, text};
-use crate::writes::{corrupt, link, linked, touched};
+use crate::writes::{corrupt, link, linked, must_read, touched};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -207,11 +207,14 @@ impl Store {
     pub async fn add_to_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
         let b = batch_head(&found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &mut *tx).await?)?;
-        let pname: Option<String> = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let pname = pname.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {project_id} 不存在")))?;
+        let pname: String = must_read(
+            &mut tx,
+            "SELECT name FROM projects WHERE id = $1",
+            project_id,
+            "project_missing",
+            "项目",
+        )
+        .await?;
         let (batch, project) = (("batch_id", id), ("project_id", project_id));
         if linked(&mut tx, "batch_projects", batch, project).await? {
             return Err(StoreError::Duplicate(format!("项目“{pname}”已在本批次中")));

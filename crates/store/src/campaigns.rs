@@ -5,7 +5,7 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
 use crate::row::{date, found, i64_, opt_date, rows_for, text};
-use crate::writes::{Closing, Tx, link};
+use crate::writes::{Closing, Tx, link, must_read};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -222,11 +222,14 @@ impl Store {
     async fn add_campaign_targets_in(tx: &mut Tx, id: i64, node_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let mut added = Vec::new();
         for n in node_ids {
-            let unit: Option<i64> = sqlx::query_scalar("SELECT responsible_unit_id FROM nodes WHERE id = $1")
-                .bind(*n)
-                .fetch_optional(&mut **tx)
-                .await?;
-            let unit = unit.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {n} 不存在")))?;
+            let unit: i64 = must_read(
+                &mut **tx,
+                "SELECT responsible_unit_id FROM nodes WHERE id = $1",
+                *n,
+                "node_missing",
+                "节点",
+            )
+            .await?;
             if link(tx, "campaign_nodes", ("campaign_id", id), ("node_id", *n)).await? {
                 link(tx, "campaign_units", ("campaign_id", id), ("unit_id", unit)).await?;
                 added.push(*n);

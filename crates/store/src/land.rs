@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, opt_i64, opt_text, read_all, text};
-use crate::writes::corrupt;
+use crate::writes::{corrupt, must_read};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -144,11 +144,7 @@ impl Store {
     async fn land_entry(&self, kind: LandEntryKind, n: &NewLandEntry, project: Option<i64>, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let mut tx = self.begin_locked().await?;
         if let Some(p) = project {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&mut *tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM projects WHERE id = $1", p, "project_missing", "项目").await?;
         }
         let entries = land_entries(&sqlx::query(LAND_SELECT).fetch_all(&mut *tx).await?)?;
         let before = land_balance(&balance_of(&entries));

@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, text};
-use crate::writes::{Tx, corrupt, now};
+use crate::writes::{Tx, corrupt, must_read, now};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -276,11 +276,7 @@ impl Store {
         if mv.to == LeadStage::Landed
             && let Some(p) = mv.project_id
         {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&mut *tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM projects WHERE id = $1", p, "project_missing", "项目").await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM attraction_leads WHERE project_id = $1 AND id <> $2")
                 .bind(p)
                 .bind(id)

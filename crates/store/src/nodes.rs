@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_date, opt_text, rows_for, text};
-use crate::writes::{Tx, now};
+use crate::writes::{Tx, must_read, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -566,11 +566,7 @@ impl Store {
             q.push(", name = ").arg(n.as_str());
         }
         if let Some(u) = change.responsible_unit_id {
-            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-                .bind(u)
-                .fetch_optional(&mut *tx)
-                .await?;
-            ok.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {u} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM units WHERE id = $1", u, "unit_missing", "单位").await?;
             q.push(", responsible_unit_id = ").arg(u);
         }
         if let Some(p) = change.responsible_person_id {

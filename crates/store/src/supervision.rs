@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
-use crate::writes::{Closing, Tx, link};
+use crate::writes::{Closing, Tx, link, must_read};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -203,11 +203,7 @@ impl Store {
     async fn add_targets_in(tx: &mut Tx, id: i64, project_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let mut added = Vec::new();
         for p in project_ids {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(*p)
-                .fetch_optional(&mut **tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
+            must_read::<i64>(&mut **tx, "SELECT id FROM projects WHERE id = $1", *p, "project_missing", "项目").await?;
             if link(tx, "supervision_targets", ("round_id", id), ("project_id", *p)).await? {
                 added.push(*p);
             }

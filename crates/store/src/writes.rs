@@ -95,11 +95,7 @@ impl Store {
     }
 
     pub(crate) async fn unit_name_in(tx: &mut Tx, id: i64) -> Result<String, StoreError> {
-        let n: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        n.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {id} 不存在")))
+        must_read(tx, "SELECT name FROM units WHERE id = $1", id, "unit_missing", "单位").await
     }
 }
 
@@ -156,6 +152,17 @@ pub(crate) async fn insert_notification(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// What `sql` reads of the record `id` (its one parameter), or the rule error `code` saying
+/// that the `what` does not exist (`项目 7 不存在`).
+pub(crate) async fn must_read<T>(conn: &mut AnyConnection, sql: &str, id: i64, code: &'static str, what: &str) -> Result<T, StoreError>
+where
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    T: Send + Unpin,
+{
+    let v: Option<T> = sqlx::query_scalar(sql).bind(id).fetch_optional(&mut *conn).await?;
+    v.ok_or_else(|| StoreError::rule(code, format!("{what} {id} 不存在")))
 }
 
 pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), StoreError> {
