@@ -1,7 +1,7 @@
 //! Importing money by month: a project's completed investment, and the statistics bureau's
 //! FAI figures by division. Both tables hold one amount per key and month, written the same way.
 
-use super::{Progress, ProjectIndex, Tally, locked_months};
+use super::{ProjectIndex, Tally, locked_months};
 use crate::StoreError;
 use crate::bulk::insert_values;
 use crate::row::{SqlBuf, Val, i64_, text};
@@ -61,9 +61,7 @@ pub(super) async fn import_investment(
     c: &mut AnyConnection,
     engine: crate::Engine,
     rows: &[zhantu_domain::imports::InvestmentRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     let projects = ProjectIndex::load(c).await?;
     let rows = rows.iter().map(|r| Monthly {
@@ -76,16 +74,14 @@ pub(super) async fn import_investment(
             None => Err(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目")),
         },
     });
-    import_monthly(c, engine, &INVESTMENT, rows.collect(), errors, t, progress).await
+    import_monthly(c, engine, &INVESTMENT, rows.collect(), t).await
 }
 
 pub(super) async fn import_fai(
     c: &mut AnyConnection,
     engine: crate::Engine,
     rows: &[zhantu_domain::imports::FaiRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     let rows = rows.iter().map(|r| Monthly {
         line: r.line,
@@ -94,7 +90,7 @@ pub(super) async fn import_fai(
         amount: r.cumulative.yuan(),
         key: Ok((r.division.as_str().to_string(), r.division.as_str().to_string())),
     });
-    import_monthly(c, engine, &FAI, rows.collect(), errors, t, progress).await
+    import_monthly(c, engine, &FAI, rows.collect(), t).await
 }
 
 /// Writes the amounts of unlocked months: updates the changed ones, inserts the new ones (in
@@ -104,9 +100,7 @@ async fn import_monthly<K: MonthlyKey>(
     engine: crate::Engine,
     m: &MonthlyTable,
     rows: Vec<Monthly<K>>,
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     let locked = locked_months(c).await?;
     let mut existing: HashMap<(K, i64, i64), i64> = HashMap::new();
@@ -119,18 +113,16 @@ async fn import_monthly<K: MonthlyKey>(
     let mut inserts = Vec::new();
     let total = rows.len();
     for (i, r) in rows.into_iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, total);
-        }
+        t.at_row(i, total);
         let month = format!("{}-{:02}", r.year, r.month);
         if locked.contains(&(r.year as i64, r.month as i64)) {
-            errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
+            t.errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
             continue;
         }
         let (key, label) = match r.key {
             Ok(k) => k,
             Err(e) => {
-                errors.push(e);
+                t.errors.push(e);
                 continue;
             }
         };
@@ -154,7 +146,7 @@ async fn import_monthly<K: MonthlyKey>(
             }
         }
     }
-    if errors.is_empty() {
+    if t.errors.is_empty() {
         insert_values(c, engine, m.table, &[m.key, "year", "month", m.amount], inserts).await?;
     }
     Ok(())
