@@ -408,9 +408,7 @@ impl Store {
 
     pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>, StoreError> {
         let mut q = SqlBuf::new("SELECT * FROM api_tokens");
-        if let Some(u) = user_id {
-            q.push(" WHERE user_id = ").arg(u);
-        }
+        q.push_some(" WHERE user_id = ", user_id);
         q.push(" ORDER BY id");
         read_all(q.query(), &self.pool, token_info).await
     }

@@ -179,18 +179,10 @@ impl Store {
     /// Newest first.
     pub async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let mut q = crate::row::SqlBuf::new("SELECT * FROM audit_log WHERE 1 = 1");
-        if let Some(e) = &f.entity {
-            q.push(" AND entity = ").arg(e.as_str());
-        }
-        if let Some(id) = f.entity_id {
-            q.push(" AND entity_id = ").arg(id);
-        }
-        if let Some(a) = &f.actor {
-            q.push(" AND actor = ").arg(a.as_str());
-        }
-        if let Some(b) = f.before_id {
-            q.push(" AND id < ").arg(b);
-        }
+        q.push_some(" AND entity = ", f.entity.as_deref());
+        q.push_some(" AND entity_id = ", f.entity_id);
+        q.push_some(" AND actor = ", f.actor.as_deref());
+        q.push_some(" AND id < ", f.before_id);
         q.push(" ORDER BY id DESC LIMIT ").arg(f.limit.clamp(1, 10_000) as i64);
         read_all(q.query(), &self.pool, entry).await
     }

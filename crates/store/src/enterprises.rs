@@ -352,21 +352,13 @@ impl Store {
 
     pub async fn list_visits(&self, f: &VisitFilter) -> Result<VisitPage, StoreError> {
         let mut w = SqlBuf::new(" WHERE 1 = 1");
-        if let Some(id) = f.enterprise_id {
-            w.push(" AND v.enterprise_id = ").arg(id);
-        }
-        if let Some(id) = f.unit_id {
-            w.push(" AND v.unit_id = ").arg(id);
-        }
+        w.push_some(" AND v.enterprise_id = ", f.enterprise_id);
+        w.push_some(" AND v.unit_id = ", f.unit_id);
         if let Some(units) = &f.within_units {
             w.push(" AND v.unit_id IN ").in_list(units.iter().copied());
         }
-        if let Some(d) = f.from {
-            w.push(" AND v.visited_on >= ").arg(d);
-        }
-        if let Some(d) = f.to {
-            w.push(" AND v.visited_on <= ").arg(d);
-        }
+        w.push_some(" AND v.visited_on >= ", f.from);
+        w.push_some(" AND v.visited_on <= ", f.to);
         let (total, rows) = w
             .count_and_page(
                 &self.pool,

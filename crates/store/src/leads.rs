@@ -148,15 +148,9 @@ impl Store {
     pub async fn list_leads(&self, f: &LeadFilter) -> Result<Vec<Lead>, StoreError> {
         let mut q = crate::row::SqlBuf::new(LEAD_SELECT);
         q.push(" WHERE 1 = 1");
-        if let Some(s) = f.stage {
-            q.push(" AND l.stage = ").arg(s.code());
-        }
-        if let Some(t) = f.team {
-            q.push(" AND l.team_unit_id = ").arg(t);
-        }
-        if let Some(p) = f.leader {
-            q.push(" AND l.leader_id = ").arg(p);
-        }
+        q.push_some(" AND l.stage = ", f.stage.map(|s| s.code()));
+        q.push_some(" AND l.team_unit_id = ", f.team);
+        q.push_some(" AND l.leader_id = ", f.leader);
         if let Some(scope) = &f.scope {
             q.push(" AND l.team_unit_id IN ").in_list(scope.iter().copied());
         }
@@ -231,25 +225,15 @@ impl Store {
             check_lead_name(v)?;
             q.push(", name = ").arg(v.trim());
         }
-        if let Some(v) = &c.investor {
-            q.push(", investor = ").arg(v.trim());
-        }
+        q.push_some(", investor = ", c.investor.as_deref().map(str::trim));
         if let Some(v) = c.leader_id {
             Self::check_person(&mut tx, v, false).await?;
             q.push(", leader_id = ").arg(v);
         }
-        if let Some(v) = c.signed_amount {
-            q.push(", signed_amount = ").arg(v.yuan());
-        }
-        if let Some(v) = c.foreign_usd_cents {
-            q.push(", foreign_usd_cents = ").arg(v);
-        }
-        if let Some(v) = &c.source_region {
-            q.push(", source_region = ").arg(v.trim());
-        }
-        if let Some(v) = &c.note {
-            q.push(", note = ").arg(v.trim());
-        }
+        q.push_some(", signed_amount = ", c.signed_amount.map(|v| v.yuan()));
+        q.push_some(", foreign_usd_cents = ", c.foreign_usd_cents);
+        q.push_some(", source_region = ", c.source_region.as_deref().map(str::trim));
+        q.push_some(", note = ", c.note.as_deref().map(str::trim));
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = lead_in(&mut tx, id).await?;

@@ -562,19 +562,13 @@ impl Store {
     pub async fn update_node(&self, id: i64, version: i64, change: &NodeChange, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
         let (mut tx, before) = self.begin_node_write(id, version).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE nodes SET version = version + 1");
-        if let Some(n) = &change.name {
-            q.push(", name = ").arg(n.as_str());
-        }
+        q.push_some(", name = ", change.name.as_deref());
         if let Some(u) = change.responsible_unit_id {
             must_read::<i64>(&mut tx, "SELECT id FROM units WHERE id = $1", u, "unit_missing", "单位").await?;
             q.push(", responsible_unit_id = ").arg(u);
         }
-        if let Some(p) = change.responsible_person_id {
-            q.push(", responsible_person_id = ").arg(p);
-        }
-        if let Some(f) = change.forecast_on {
-            q.push(", forecast_on = ").arg(f);
-        }
+        q.push_some(", responsible_person_id = ", change.responsible_person_id);
+        q.push_some(", forecast_on = ", change.forecast_on);
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = node_state_in(&mut *tx, id).await?;

@@ -165,6 +165,14 @@ impl SqlBuf {
         self.sql.push_str(&self.args.len().to_string());
         self
     }
+    /// Appends `sql` and a placeholder bound to the value, when there is one (an optional
+    /// filter or change).
+    pub fn push_some<T: Into<Val>>(&mut self, sql: &str, v: Option<T>) -> &mut Self {
+        if let Some(v) = v {
+            self.push(sql).arg(v);
+        }
+        self
+    }
     /// Appends `(…)` with one placeholder per id; an empty list is `(NULL)`, which matches
     /// nothing on both engines.
     pub fn in_list(&mut self, ids: impl IntoIterator<Item = i64>) -> &mut Self {

@@ -223,9 +223,7 @@ fn snapshot(p: &ProblemItem) -> serde_json::Value {
 
 fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
     q.push(" WHERE 1 = 1");
-    if let Some(u) = f.unit_id {
-        q.push(" AND pr.unit_id = ").arg(u);
-    }
+    q.push_some(" AND pr.unit_id = ", f.unit_id);
     if let Some(units) = &f.within_units {
         q.push(" AND pr.unit_id IN ").in_list(units.iter().copied());
     }
@@ -257,9 +255,7 @@ fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
         Some(Source::Other) => q.push(" AND pr.visit_id IS NULL AND pr.report_id IS NULL AND pr.node_id IS NULL AND pr.project_id IS NULL"),
         None => q,
     };
-    if let Some(id) = f.project_id {
-        q.push(" AND pr.project_id = ").arg(id);
-    }
+    q.push_some(" AND pr.project_id = ", f.project_id);
     if let Some(id) = f.node_id {
         q.push(" AND (pr.node_id = ")
             .arg(id)
@@ -267,15 +263,9 @@ fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
             .arg(id)
             .push(")");
     }
-    if let Some(id) = f.enterprise_id {
-        q.push(" AND pr.enterprise_id = ").arg(id);
-    }
-    if let Some(id) = f.visit_id {
-        q.push(" AND pr.visit_id = ").arg(id);
-    }
-    if let Some(l) = f.min_level {
-        q.push(" AND pr.escalation_level >= ").arg(l);
-    }
+    q.push_some(" AND pr.enterprise_id = ", f.enterprise_id);
+    q.push_some(" AND pr.visit_id = ", f.visit_id);
+    q.push_some(" AND pr.escalation_level >= ", f.min_level);
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!("%{text}%");
         q.push(" AND (pr.description LIKE ")

@@ -68,30 +68,14 @@ impl Store {
         }
         let mut q = SqlBuf::new("UPDATE projects SET version = version + 1, updated_at = ");
         q.arg(chrono::Utc::now().to_rfc3339());
-        if let Some(v) = &change.name {
-            q.push(", name = ").arg(v.as_str());
-        }
-        if let Some(v) = change.total_investment {
-            q.push(", total_investment = ").arg(v.yuan());
-        }
-        if let Some(v) = change.planned_start_on {
-            q.push(", planned_start_on = ").arg(v);
-        }
-        if let Some(v) = &change.location {
-            q.push(", location = ").arg(v.as_str());
-        }
-        if let Some(v) = &change.investor {
-            q.push(", investor = ").arg(v.as_str());
-        }
-        if let Some(v) = &change.description {
-            q.push(", description = ").arg(v.as_str());
-        }
-        if let Some(v) = change.leader_id {
-            q.push(", leader_id = ").arg(v);
-        }
-        if let Some(v) = &change.industry_code {
-            q.push(", industry_code = ").arg(v.clone());
-        }
+        q.push_some(", name = ", change.name.as_deref());
+        q.push_some(", total_investment = ", change.total_investment.map(|v| v.yuan()));
+        q.push_some(", planned_start_on = ", change.planned_start_on);
+        q.push_some(", location = ", change.location.as_deref());
+        q.push_some(", investor = ", change.investor.as_deref());
+        q.push_some(", description = ", change.description.as_deref());
+        q.push_some(", leader_id = ", change.leader_id);
+        q.push_some(", industry_code = ", change.industry_code.clone());
         q.push(" WHERE id = ").arg(id).push(" AND version = ").arg(version);
         q.query().execute(&mut *tx).await?;
         let after = snapshot(&sqlx::query(EDITABLE).bind(id).fetch_one(&mut *tx).await?)?;
