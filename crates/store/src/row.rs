@@ -83,46 +83,37 @@ pub(crate) enum Val {
     NullT,
 }
 
-impl From<i64> for Val {
-    fn from(v: i64) -> Val {
-        Val::I(v)
-    }
+/// Integers and flags bind as integers.
+macro_rules! int_val {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::I(v as i64)
+            }
+        }
+    )*};
 }
-impl From<i32> for Val {
-    fn from(v: i32) -> Val {
-        Val::I(v as i64)
-    }
+int_val!(i64, i32, u32, bool);
+
+/// Text and dates (ISO) bind as text.
+macro_rules! text_val {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::T(v.to_string())
+            }
+        }
+    )*};
 }
-impl From<u32> for Val {
-    fn from(v: u32) -> Val {
-        Val::I(v as i64)
-    }
-}
-impl From<bool> for Val {
-    fn from(v: bool) -> Val {
-        Val::I(v as i64)
-    }
-}
-impl From<&str> for Val {
-    fn from(v: &str) -> Val {
-        Val::T(v.to_string())
-    }
-}
+text_val!(&str, &String, NaiveDate);
+
 impl From<String> for Val {
     fn from(v: String) -> Val {
         Val::T(v)
     }
 }
-impl From<&String> for Val {
-    fn from(v: &String) -> Val {
-        Val::T(v.clone())
-    }
-}
-impl From<NaiveDate> for Val {
-    fn from(v: NaiveDate) -> Val {
-        Val::T(v.to_string())
-    }
-}
+
+/// An absent value binds as its column's NULL.
 macro_rules! opt_val {
     ($t:ty, $null:ident) => {
         impl From<Option<$t>> for Val {
