@@ -1,7 +1,8 @@
 //! What the writes of several mechanisms (the programmes, enterprises and visits, problems) share:
 //! the transaction that takes the audit lock (checking a versioned record's version first), the
-//! time stamp, and the checks that a person or a unit exists. A leaf module: it imports no
-//! mechanism, only the audit log's lock.
+//! conflict of a stale write, the closing of a record with its closing text, the membership
+//! links, the notifications, the time stamp, and the checks that a record exists. A leaf module:
+//! it imports no mechanism, only the audit log (its lock and `append`).
 
 use crate::audit::{AuditCtx, append, lock};
 use crate::{Store, StoreError};
