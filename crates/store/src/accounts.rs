@@ -2,7 +2,8 @@
 //! tokens by their SHA-256, passwords by the argon2id hash the web layer computes.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{i64_, opt_text, text};
+use crate::row::{SqlBuf, Val, i64_, opt_text, read_all, text};
+use crate::writes::{now, touched};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -72,8 +73,15 @@ fn user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     })
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// The user whose `column` (of `users us`) is `key`, read through `e`: the pool or a transaction.
+async fn user_where<'e>(
+    e: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    column: &str,
+    key: impl Into<Val>,
+) -> Result<Option<User>, StoreError> {
+    let mut q = SqlBuf::new(&format!("{USER_COLUMNS} WHERE us.{column} = "));
+    q.arg(key);
+    q.query().fetch_optional(e).await?.as_ref().map(user).transpose()
 }
 
 fn user_json(u: &User) -> serde_json::Value {
@@ -82,32 +90,15 @@ fn user_json(u: &User) -> serde_json::Value {
 
 impl Store {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(user)
-            .collect()
+        read_all(sqlx::query(&format!("{USER_COLUMNS} ORDER BY us.id")), &self.pool, user).await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.username = $1"))
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
+        user_where(&self.pool, "username", username).await
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
+        user_where(&self.pool, "id", id).await
     }
 
     pub async fn create_user(&self, u: &NewUser, ctx: &AuditCtx) -> Result<User, StoreError> {
@@ -141,11 +132,7 @@ impl Store {
         .bind(&t)
         .fetch_one(&mut *tx)
         .await?;
-        let created = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let created = user(&created)?;
+        let created = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         append(&mut tx, ctx, "user.create", "user", Some(id), None, Some(&user_json(&created))).await?;
         tx.commit().await?;
         Ok(created)
@@ -153,17 +140,10 @@ impl Store {
 
     /// Changes role, unit, name or active flag, refusing a stale version.
     pub async fn update_user(&self, id: i64, version: i64, change: &UserChange, ctx: &AuditCtx) -> Result<User, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        crate::audit::lock(&mut tx).await?;
-        let before = sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let before = user(&before)?;
+        let mut tx = self.begin_locked().await?;
+        let before = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         if before.version != version {
-            drop(tx);
-            return Err(self.conflict("user", id).await?);
+            return Err(self.stale(tx, "user", id).await?);
         }
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4, updated_at = $5, version = version + 1 WHERE id = $6",
@@ -189,12 +169,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let after = user(
-            &sqlx::query(&format!("{USER_COLUMNS} WHERE us.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
         append(
             &mut tx,
             ctx,
@@ -234,19 +209,17 @@ impl Store {
             None,
         )
         .await?;
-        let n = sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4",
-        )
-        .bind(hash)
-        .bind(must_change as i64)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+            )
+            .bind(hash)
+            .bind(must_change as i64)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?,
+        )?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(id)
             .bind(keep_session.unwrap_or(""))
@@ -434,12 +407,10 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        let mut q = crate::row::SqlBuf::new("SELECT * FROM api_tokens");
-        if let Some(u) = user_id {
-            q.push(" WHERE user_id = ").arg(u);
-        }
+        let mut q = SqlBuf::new("SELECT * FROM api_tokens");
+        q.push_some(" WHERE user_id = ", user_id);
         q.push(" ORDER BY id");
-        q.query().fetch_all(&self.pool).await?.iter().map(token_info).collect()
+        read_all(q.query(), &self.pool, token_info).await
     }
 
     /// The user behind a live (not revoked) token, noting its use.
@@ -462,15 +433,13 @@ impl Store {
     pub async fn revoke_api_token(&self, id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         append(&mut tx, ctx, "token.revoke", "api_token", Some(id), None, None).await?;
-        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?,
+        )?;
         tx.commit().await?;
         Ok(())
     }
@@ -520,12 +489,12 @@ impl Store {
 impl Store {
     /// All units, in tree order as loaded: (id, name, kind code).
     pub async fn unit_names(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
-        sqlx::query("SELECT id, name, kind FROM units ORDER BY sort_order, id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((i64_(r, "id")?, text(r, "name")?, text(r, "kind")?)))
-            .collect()
+        read_all(
+            sqlx::query("SELECT id, name, kind FROM units ORDER BY sort_order, id"),
+            &self.pool,
+            |r| Ok((i64_(r, "id")?, text(r, "name")?, text(r, "kind")?)),
+        )
+        .await
     }
 }
 
@@ -551,8 +520,7 @@ impl Store {
 impl Store {
     /// Sets (or with an empty value clears) a free setting, audited.
     pub async fn set_setting(&self, key: &str, value: &str, ctx: &crate::AuditCtx) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        crate::audit::lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&mut *tx)

@@ -3,7 +3,7 @@
 //! `hash = SHA-256(previous hash | id | at | actor | address | action | entity | entity id |
 //! before | after)`, so editing or deleting an old entry breaks every hash after it.
 
-use crate::row::{i64_, opt_i64, opt_text, text};
+use crate::row::{i64_, opt_i64, opt_text, read_all, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -179,20 +179,12 @@ impl Store {
     /// Newest first.
     pub async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let mut q = crate::row::SqlBuf::new("SELECT * FROM audit_log WHERE 1 = 1");
-        if let Some(e) = &f.entity {
-            q.push(" AND entity = ").arg(e.as_str());
-        }
-        if let Some(id) = f.entity_id {
-            q.push(" AND entity_id = ").arg(id);
-        }
-        if let Some(a) = &f.actor {
-            q.push(" AND actor = ").arg(a.as_str());
-        }
-        if let Some(b) = f.before_id {
-            q.push(" AND id < ").arg(b);
-        }
+        q.push_some(" AND entity = ", f.entity.as_deref());
+        q.push_some(" AND entity_id = ", f.entity_id);
+        q.push_some(" AND actor = ", f.actor.as_deref());
+        q.push_some(" AND id < ", f.before_id);
         q.push(" ORDER BY id DESC LIMIT ").arg(f.limit.clamp(1, 10_000) as i64);
-        q.query().fetch_all(&self.pool).await?.iter().map(entry).collect()
+        read_all(q.query(), &self.pool, entry).await
     }
 
     /// The chain's head: how many entries there are and the hash of the last one (the

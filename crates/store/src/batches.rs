@@ -4,8 +4,8 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_text, text};
-use crate::writes::corrupt;
+use crate::row::{date, found, i64_, opt_text, read_all, text};
+use crate::writes::{corrupt, link, linked, must_read, touched};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -76,17 +76,14 @@ fn batch_head(r: &AnyRow) -> Result<BatchSummary, StoreError> {
 
 impl Store {
     async fn batch_members(&self, id: i64, year: i32) -> Result<Vec<BatchMember>, StoreError> {
-        sqlx::query(
+        let q = sqlx::query(
             "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual \
              FROM batch_projects bp JOIN projects p ON p.id = bp.project_id JOIN units u ON u.id = p.unit_id \
              LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $2 WHERE bp.batch_id = $1 ORDER BY p.total_investment DESC, p.id",
         )
         .bind(id)
-        .bind(year as i64)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(year as i64);
+        read_all(q, &self.pool, |r| {
             Ok(BatchMember {
                 project_id: i64_(r, "id")?,
                 name: text(r, "name")?,
@@ -97,7 +94,7 @@ impl Store {
                 annual_investment: Money::from_yuan(i64_(r, "annual")?),
             })
         })
-        .collect()
+        .await
     }
 
     /// Every batch (of `year`, when given) with its aggregate, and the totals per year.
@@ -129,11 +126,7 @@ impl Store {
     }
 
     pub async fn batch(&self, id: i64) -> Result<BatchDetail, StoreError> {
-        let r = sqlx::query("SELECT * FROM batches WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &self.pool).await?;
         let mut b = batch_head(&r)?;
         let members = self.batch_members(id, b.held_on.year()).await?;
         b.aggregate = batch_aggregate(
@@ -213,39 +206,27 @@ impl Store {
     /// Adds a project to a batch, once its gate nodes are closed (the error names the open ones).
     pub async fn add_to_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let b = batch_head(
-            &sqlx::query("SELECT * FROM batches WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
-        let pname: Option<String> = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let pname = pname.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {project_id} 不存在")))?;
-        let already: Option<i64> = sqlx::query_scalar("SELECT project_id FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
-            .bind(id)
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if already.is_some() {
+        let b = batch_head(&found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &mut *tx).await?)?;
+        let pname: String = must_read(
+            &mut tx,
+            "SELECT name FROM projects WHERE id = $1",
+            project_id,
+            "project_missing",
+            "项目",
+        )
+        .await?;
+        let (batch, project) = (("batch_id", id), ("project_id", project_id));
+        if linked(&mut tx, "batch_projects", batch, project).await? {
             return Err(StoreError::Duplicate(format!("项目“{pname}”已在本批次中")));
         }
-        let nodes: Vec<(String, bool)> = sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "name")?, text(r, "status")? == "closed")))
-            .collect::<Result<_, StoreError>>()?;
+        let nodes: Vec<(String, bool)> = read_all(
+            sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1").bind(project_id),
+            &mut *tx,
+            |r| Ok((text(r, "name")?, text(r, "status")? == "closed")),
+        )
+        .await?;
         check_batch_gate(&pname, &b.gate_nodes, &nodes)?;
-        sqlx::query("INSERT INTO batch_projects (batch_id, project_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await?;
+        link(&mut tx, "batch_projects", batch, project).await?;
         append(
             &mut tx,
             ctx,
@@ -262,15 +243,13 @@ impl Store {
 
     pub async fn remove_from_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let n = sqlx::query("DELETE FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
-            .bind(id)
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(
+            sqlx::query("DELETE FROM batch_projects WHERE batch_id = $1 AND project_id = $2")
+                .bind(id)
+                .bind(project_id)
+                .execute(&mut *tx)
+                .await?,
+        )?;
         append(
             &mut tx,
             ctx,

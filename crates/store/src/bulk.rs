@@ -61,6 +61,20 @@ async fn insert_rows(
     Ok(written)
 }
 
+/// Writes the tables of a data set one after another, counting the rows.
+struct Loader<'c> {
+    conn: &'c mut AnyConnection,
+    engine: Engine,
+    written: usize,
+}
+
+impl Loader<'_> {
+    async fn table(&mut self, table: &str, cols: &[&str], rows: impl IntoIterator<Item = Vec<Val>>) -> Result<(), StoreError> {
+        self.written += insert_rows(self.conn, self.engine, table, cols, rows).await?;
+        Ok(())
+    }
+}
+
 async fn flush(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -158,14 +172,14 @@ impl Store {
     /// Writes a whole data set into an empty database, all or nothing.
     pub async fn load_dataset(&self, ds: &Dataset) -> Result<LoadStats, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();
-        let mp = self.engine;
         let mut tx = self.pool.begin().await?;
-        let c: &mut AnyConnection = &mut tx;
-        let mut rows = 0;
+        let mut load = Loader {
+            conn: &mut tx,
+            engine: self.engine,
+            written: 0,
+        };
 
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "settings",
             &["key", "value"],
             ds.settings.iter().map(|(k, v)| vec![k.into(), v.into()]),
@@ -181,25 +195,19 @@ impl Store {
             }
         }
         let rules = serde_json::to_string(&rule_set).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "light_rule_sets",
             &["id", "rules_json", "created_at", "created_by"],
             [vec![1i64.into(), rules.into(), now.clone().into(), "system".into()]],
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "holidays",
             &["day", "kind", "name"],
             zhantu_domain::reference::holidays().map(|h| vec![h.date.into(), h.kind.into(), h.name.into()]),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "units",
             &["id", "parent_id", "name", "kind", "division_code", "sort_order"],
             ds.units.iter().enumerate().map(|(i, u)| {
@@ -214,9 +222,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "people",
             &["id", "name", "title", "unit_id", "is_leader"],
             ds.people.iter().map(|p| {
@@ -230,9 +236,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "categories",
             &["id", "code", "name", "tracks_landing", "sort_order"],
             ds.categories.iter().enumerate().map(|(i, cr)| {
@@ -246,9 +250,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "category_targets",
             &["category_id", "year", "target_tenths"],
             ds.categories.iter().flat_map(|cr| {
@@ -258,9 +260,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "project_types",
             &["code", "name", "name_en"],
             ds.project_types
@@ -268,9 +268,7 @@ impl Store {
                 .map(|t| vec![(&t.code).into(), (&t.name).into(), (&t.name_en).into()]),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "node_templates",
             &["project_type", "seq", "name", "offset_days", "owner_hint"],
             ds.node_templates.iter().map(|t| {
@@ -286,9 +284,7 @@ impl Store {
         .await?;
 
         let projects = ds.projects.len();
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "projects",
             &[
                 "id",
@@ -351,9 +347,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "project_categories",
             &["project_id", "category_id", "year"],
             ds.projects.iter().flat_map(|b| {
@@ -363,9 +357,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "annual_plans",
             &["project_id", "year", "planned_investment"],
             ds.projects.iter().flat_map(|b| {
@@ -375,9 +367,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "monthly_investment",
             &["project_id", "year", "month", "amount"],
             ds.projects.iter().flat_map(|b| {
@@ -387,9 +377,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "stage_changes",
             &["project_id", "from_stage", "to_stage", "changed_on", "note"],
             ds.projects.iter().flat_map(|b| {
@@ -406,9 +394,7 @@ impl Store {
         )
         .await?;
         let nodes: usize = ds.projects.iter().map(|b| b.nodes.len()).sum();
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "nodes",
             &[
                 "id",
@@ -448,9 +434,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "progress_reports",
             &[
                 "id",
@@ -478,9 +462,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "fai_monthly",
             &["division_code", "year", "month", "cumulative"],
             ds.fai
@@ -488,9 +470,7 @@ impl Store {
                 .map(|f| vec![(&f.division_code).into(), f.year.into(), f.month.into(), f.cumulative.yuan().into()]),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "enterprises",
             &["id", "credit_code", "name", "industry_code", "division_code"],
             ds.enterprises.iter().map(|e| {
@@ -504,9 +484,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "enterprise_tags",
             &["enterprise_id", "tag"],
             ds.enterprises
@@ -514,9 +492,7 @@ impl Store {
                 .flat_map(|e| e.tags.iter().map(move |t| vec![e.id.into(), t.into()])),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "enterprise_visits",
             &["id", "enterprise_id", "visited_on", "visitor_id", "unit_id", "findings"],
             ds.visits.iter().map(|v| {
@@ -531,9 +507,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "problems",
             &[
                 "id",
@@ -571,9 +545,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "attraction_leads",
             &[
                 "id",
@@ -609,9 +581,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "batches",
             &["id", "name", "level", "held_on"],
             ds.batches
@@ -619,9 +589,7 @@ impl Store {
                 .map(|b| vec![b.id.into(), (&b.name).into(), b.level.code().into(), b.held_on.into()]),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "batch_projects",
             &["batch_id", "project_id"],
             ds.batches
@@ -629,9 +597,7 @@ impl Store {
                 .flat_map(|b| b.project_ids.iter().map(move |p| vec![b.id.into(), (*p).into()])),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "campaigns",
             &["id", "name", "starts_on", "ends_on", "description", "status", "closing_note"],
             ds.campaigns.iter().map(|k| {
@@ -647,9 +613,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "campaign_nodes",
             &["campaign_id", "node_id"],
             ds.campaigns
@@ -657,9 +621,7 @@ impl Store {
                 .flat_map(|k| k.node_ids.iter().map(move |n| vec![k.id.into(), (*n).into()])),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "campaign_units",
             &["campaign_id", "unit_id"],
             ds.campaigns
@@ -667,9 +629,7 @@ impl Store {
                 .flat_map(|k| k.unit_ids.iter().map(move |u| vec![k.id.into(), (*u).into()])),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "supervision_rounds",
             &["id", "name", "leader_id", "held_on", "summary", "status", "report"],
             ds.supervision_rounds.iter().map(|r| {
@@ -685,9 +645,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "supervision_targets",
             &["round_id", "project_id", "finding"],
             ds.supervision_rounds
@@ -695,9 +653,7 @@ impl Store {
                 .flat_map(|r| r.targets.iter().map(move |(p, f)| vec![r.id.into(), (*p).into(), f.into()])),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "approval_clocks",
             &["id", "name", "project_type", "start_node", "stop_node", "limit_days", "day_kind"],
             ds.approval_clocks.iter().map(|a| {
@@ -713,9 +669,7 @@ impl Store {
             }),
         )
         .await?;
-        rows += insert_rows(
-            c,
-            mp,
+        load.table(
             "land_ledger",
             &["id", "entry_on", "kind", "area_centi_mu", "project_id", "document", "note"],
             ds.land_ledger.iter().map(|l| {
@@ -731,6 +685,7 @@ impl Store {
             }),
         )
         .await?;
+        let rows = load.written;
 
         for table in [
             "units",

@@ -3,8 +3,9 @@
 //! the data version it came from, audited) and the versioned weights of the quarterly
 //! evaluation.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{date, i64_, opt_date, opt_text, text};
+use crate::audit::{AuditCtx, append};
+use crate::row::{date, found, i64_, opt_date, opt_text, read_all, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -61,10 +62,6 @@ struct ProjectMoney {
     unit_id: i64,
     planned: Money,
     completed: Money,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn reasons(r: &sqlx::any::AnyRow) -> Result<Vec<String>, StoreError> {
@@ -145,17 +142,14 @@ impl Store {
             });
         }
         let nodes = |from: NaiveDate, to: NaiveDate| async move {
-            sqlx::query(
+            let q = sqlx::query(
                 "SELECT p.name AS project_name, n.name, u.name AS unit_name, n.planned_on, n.actual_on, n.status FROM nodes n \
                  JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id \
                  WHERE n.planned_on >= $1 AND n.planned_on <= $2 ORDER BY n.planned_on, n.id",
             )
             .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
+            .bind(to.to_string());
+            read_all(q, pool, |r| {
                 let status = text(r, "status")?;
                 Ok(NodeDue {
                     project: text(r, "project_name")?,
@@ -166,20 +160,17 @@ impl Store {
                     status,
                 })
             })
-            .collect::<Result<Vec<_>, StoreError>>()
+            .await
         };
         let due_this_week = nodes(start, end).await?;
         let due_next_week = nodes(end + Duration::days(1), end + Duration::days(7)).await?;
-        let open_problems = sqlx::query(
+        let q = sqlx::query(
             "SELECT pr.category, pr.description, p.name AS project_name, u.name AS unit_name, pr.raised_on, pr.deadline, pr.escalation_level \
              FROM problems pr JOIN units u ON u.id = pr.unit_id LEFT JOIN projects p ON p.id = pr.project_id \
              WHERE pr.raised_on <= $1 AND (pr.closed_on IS NULL OR pr.closed_on > $1) ORDER BY pr.deadline, pr.id",
         )
-        .bind(&e)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(&e);
+        let open_problems = read_all(q, pool, |r| {
             Ok(OpenProblem {
                 category: text(r, "category")?,
                 description: text(r, "description")?,
@@ -190,7 +181,7 @@ impl Store {
                 escalation_level: i64_(r, "escalation_level")?,
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .await?;
         let count = |sql: &'static str| {
             let (s, e) = (s.clone(), e.clone());
             async move { sqlx::query_scalar::<_, i64>(sql).bind(s).bind(e).fetch_one(pool).await }
@@ -274,12 +265,10 @@ impl Store {
 
     /// (id, name) of units in their display order.
     async fn report_units(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
-            .collect()
+        read_all(sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id"), &self.pool, |r| {
+            Ok((i64_(r, "id")?, text(r, "name")?))
+        })
+        .await
     }
 
     async fn monthly_inputs(&self, period: ReportPeriod, as_of: NaiveDate) -> Result<MonthlyInputs, StoreError> {
@@ -575,11 +564,10 @@ impl Store {
 
     /// Every published version, newest first.
     pub async fn evaluation_weight_history(&self) -> Result<Vec<WeightSet>, StoreError> {
-        sqlx::query("SELECT version, weights_json, created_at, created_by FROM evaluation_weights ORDER BY version DESC")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        read_all(
+            sqlx::query("SELECT version, weights_json, created_at, created_by FROM evaluation_weights ORDER BY version DESC"),
+            &self.pool,
+            |r| {
                 let raw = text(r, "weights_json")?;
                 Ok(WeightSet {
                     version: i64_(r, "version")?,
@@ -587,23 +575,22 @@ impl Store {
                     created_at: text(r, "created_at")?,
                     created_by: text(r, "created_by")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Publishes a new version of the weights; `based_on` must be the version in force (else
     /// a conflict). The weights must already be validated.
     pub async fn save_evaluation_weights(&self, based_on: i64, w: &EvaluationWeights, ctx: &AuditCtx) -> Result<WeightSet, StoreError> {
         w.validate().map_err(|e| StoreError::rule("invalid_weights", e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM evaluation_weights")
             .fetch_one(&mut *tx)
             .await?;
         let current = current.unwrap_or(0);
         if current != based_on {
-            drop(tx);
-            return Err(self.conflict("evaluation_weights", current).await?);
+            return Err(self.stale(tx, "evaluation_weights", current).await?);
         }
         let version = current + 1;
         let at = now();
@@ -641,8 +628,7 @@ impl Store {
     pub async fn issue_report(&self, period: ReportPeriod, ctx: &AuditCtx) -> Result<IssuedReport, StoreError> {
         let version = self.data_version().await?;
         let mut report = self.build_report(period).await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         // The data must not have changed while the report was being built.
         let now_seq: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action NOT LIKE 'cadence.%'")
             .fetch_one(&mut *tx)
@@ -712,11 +698,7 @@ impl Store {
     }
 
     pub async fn issued_report(&self, id: i64) -> Result<IssuedReport, StoreError> {
-        let r = sqlx::query(&format!("{ISSUED_COLUMNS} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{ISSUED_COLUMNS} WHERE id = $1")).bind(id), &self.pool).await?;
         issued(&r)
     }
 

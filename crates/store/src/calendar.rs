@@ -1,8 +1,8 @@
 //! The working calendar (放假 and 调休上班 days): the one in force, and a year of it as the
 //! administrator edits it.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::text;
+use crate::audit::{AuditCtx, append};
+use crate::row::{read_all, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -56,21 +56,21 @@ impl Store {
     }
 
     async fn calendar_rows(&self, conn: &mut sqlx::AnyConnection, year: i32) -> Result<Vec<CalendarDay>, StoreError> {
-        sqlx::query("SELECT day, kind, name FROM holidays WHERE day >= $1 AND day <= $2 ORDER BY day")
-            .bind(format!("{year:04}-01-01"))
-            .bind(format!("{year:04}-12-31"))
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
+        read_all(
+            sqlx::query("SELECT day, kind, name FROM holidays WHERE day >= $1 AND day <= $2 ORDER BY day")
+                .bind(format!("{year:04}-01-01"))
+                .bind(format!("{year:04}-12-31")),
+            &mut *conn,
+            |r| {
                 let day = text(r, "day")?;
                 Ok(CalendarDay {
                     day: day.parse().map_err(|_| StoreError::Corrupt(format!("holidays.day = {day}")))?,
                     kind: text(r, "kind")?,
                     name: text(r, "name")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// The holidays and make-up working days of `year`, with the count of working days.
@@ -124,12 +124,10 @@ impl Store {
             });
         }
         rows.sort_by_key(|d| d.day);
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = self.calendar_rows(&mut tx, year).await?;
         if calendar_revision(&before) != revision {
-            drop(tx);
-            return Err(self.conflict("calendar", year as i64).await?);
+            return Err(self.stale(tx, "calendar", year as i64).await?);
         }
         // The whole calendar, other years as stored plus this one, must still be valid.
         let others = sqlx::query("SELECT day, kind, name FROM holidays WHERE day < $1 OR day > $2")

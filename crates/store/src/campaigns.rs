@@ -4,8 +4,8 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
-use crate::row::{date, i64_, opt_date, text};
-use crate::writes::Tx;
+use crate::row::{date, found, i64_, opt_date, rows_for, text};
+use crate::writes::{Closing, Tx, link, must_read};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -66,6 +66,13 @@ pub struct NewCampaign {
     pub node_names: Vec<String>,
 }
 
+const CLOSING: Closing = Closing {
+    table: "campaigns",
+    entity: "campaign",
+    text_column: "closing_note",
+    action: "campaign.close",
+};
+
 fn campaign_head(r: &AnyRow) -> Result<CampaignSummary, StoreError> {
     Ok(CampaignSummary {
         id: i64_(r, "id")?,
@@ -82,16 +89,9 @@ fn campaign_head(r: &AnyRow) -> Result<CampaignSummary, StoreError> {
 
 impl Store {
     async fn campaign_targets(&self, id: i64) -> Result<Vec<CampaignTargetView>, StoreError> {
-        sqlx::query(
-            "SELECT n.id, n.name, n.project_id, p.name AS project_name, n.responsible_unit_id, u.name AS unit_name, n.planned_on, n.status, n.actual_on \
+        rows_for(&self.pool, "SELECT n.id, n.name, n.project_id, p.name AS project_name, n.responsible_unit_id, u.name AS unit_name, n.planned_on, n.status, n.actual_on \
              FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id \
-             WHERE cn.campaign_id = $1 ORDER BY n.planned_on, n.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+             WHERE cn.campaign_id = $1 ORDER BY n.planned_on, n.id", id, |r| {
             Ok(CampaignTargetView {
                 node_id: i64_(r, "id")?,
                 node_name: text(r, "name")?,
@@ -103,8 +103,7 @@ impl Store {
                 status: text(r, "status")?,
                 actual_on: opt_date(r, "actual_on")?,
             })
-        })
-        .collect()
+        }).await
     }
 
     fn closed_on(t: &CampaignTargetView, as_of: NaiveDate) -> Option<NaiveDate> {
@@ -136,27 +135,17 @@ impl Store {
     /// A campaign with its targets and the leaderboard computed now from the nodes' states.
     pub async fn campaign(&self, id: i64) -> Result<CampaignDetail, StoreError> {
         let as_of = self.as_of().await?;
-        let r = sqlx::query("SELECT * FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM campaigns WHERE id = $1").bind(id), &self.pool).await?;
         let mut c = campaign_head(&r)?;
         let targets = self.campaign_targets(id).await?;
         let closed: Vec<Option<NaiveDate>> = targets.iter().map(|t| Self::closed_on(t, as_of)).collect();
         c.completion = campaign_completion(c.ends_on, as_of, &closed);
-        let units: Vec<Named> = sqlx::query("SELECT u.id, u.name FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1 ORDER BY u.sort_order, u.id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        let units: Vec<Named> = rows_for(&self.pool, "SELECT u.id, u.name FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1 ORDER BY u.sort_order, u.id", id, |r| {
                 Ok(Named {
                     id: i64_(r, "id")?,
                     name: text(r, "name")?,
                 })
-            })
-            .collect::<Result<_, StoreError>>()?;
+            }).await?;
         let board_targets: Vec<CampaignTarget> = targets
             .iter()
             .map(|t| CampaignTarget {
@@ -193,11 +182,7 @@ impl Store {
         units.dedup();
         for u in &units {
             Self::unit_name_in(&mut tx, *u).await?;
-            sqlx::query("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*u)
-                .execute(&mut *tx)
-                .await?;
+            link(&mut tx, "campaign_units", ("campaign_id", id), ("unit_id", *u)).await?;
         }
         let mut node_ids = n.node_ids.clone();
         if !n.node_names.is_empty() {
@@ -237,37 +222,18 @@ impl Store {
     async fn add_campaign_targets_in(tx: &mut Tx, id: i64, node_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let mut added = Vec::new();
         for n in node_ids {
-            let unit: Option<i64> = sqlx::query_scalar("SELECT responsible_unit_id FROM nodes WHERE id = $1")
-                .bind(*n)
-                .fetch_optional(&mut **tx)
-                .await?;
-            let unit = unit.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {n} 不存在")))?;
-            let has: Option<i64> = sqlx::query_scalar("SELECT node_id FROM campaign_nodes WHERE campaign_id = $1 AND node_id = $2")
-                .bind(id)
-                .bind(*n)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if has.is_some() {
-                continue;
+            let unit: i64 = must_read(
+                &mut **tx,
+                "SELECT responsible_unit_id FROM nodes WHERE id = $1",
+                *n,
+                "node_missing",
+                "节点",
+            )
+            .await?;
+            if link(tx, "campaign_nodes", ("campaign_id", id), ("node_id", *n)).await? {
+                link(tx, "campaign_units", ("campaign_id", id), ("unit_id", unit)).await?;
+                added.push(*n);
             }
-            sqlx::query("INSERT INTO campaign_nodes (campaign_id, node_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*n)
-                .execute(&mut **tx)
-                .await?;
-            let joined: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM campaign_units WHERE campaign_id = $1 AND unit_id = $2")
-                .bind(id)
-                .bind(unit)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if joined.is_none() {
-                sqlx::query("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(unit)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            added.push(*n);
         }
         Ok(added)
     }
@@ -308,23 +274,7 @@ impl Store {
         } else {
             note.trim().to_string()
         };
-        let mut tx = self.begin_versioned("campaigns", "campaign", id, version).await?;
-        sqlx::query("UPDATE campaigns SET status = 'closed', closing_note = $1, version = version + 1 WHERE id = $2")
-            .bind(&note)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            ctx,
-            "campaign.close",
-            "campaign",
-            Some(id),
-            Some(&json!({ "status": "open" })),
-            Some(&json!({ "status": "closed", "closing_note": note, "report": detail.report })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        let after = json!({ "status": "closed", "closing_note": note, "report": detail.report });
+        self.close_versioned(&CLOSING, id, version, &note, after, ctx).await
     }
 }

@@ -1,7 +1,7 @@
 //! Named records and the choices forms and filters offer: the units as a tree, the district's
 //! leaders, the categories, the project types. A leaf module: it imports no mechanism.
 
-use crate::row::{i64_, opt_i64, text};
+use crate::row::{i64_, opt_i64, read_all, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -60,23 +60,23 @@ impl Store {
             }
             units.push(UnitChoice { id, name, depth });
         }
-        let leaders = sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 AND active = 1 ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        let leaders = read_all(
+            sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 AND active = 1 ORDER BY id"),
+            &self.pool,
+            |r| {
                 Ok(NamedRef {
                     id: i64_(r, "id")?,
                     name: text(r, "name")?,
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let categories = sqlx::query("SELECT code, name FROM categories ORDER BY sort_order, id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "code")?, text(r, "name")?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            },
+        )
+        .await?;
+        let categories = read_all(
+            sqlx::query("SELECT code, name FROM categories ORDER BY sort_order, id"),
+            &self.pool,
+            |r| Ok((text(r, "code")?, text(r, "name")?)),
+        )
+        .await?;
         Ok(FilterChoices {
             units,
             leaders,
@@ -86,11 +86,11 @@ impl Store {
 
     /// The project types: (code, Chinese name, English name).
     pub async fn project_types(&self) -> Result<Vec<(String, String, String)>, StoreError> {
-        sqlx::query("SELECT code, name, name_en FROM project_types ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "code")?, text(r, "name")?, text(r, "name_en")?)))
-            .collect()
+        read_all(
+            sqlx::query("SELECT code, name, name_en FROM project_types ORDER BY code"),
+            &self.pool,
+            |r| Ok((text(r, "code")?, text(r, "name")?, text(r, "name_en")?)),
+        )
+        .await
     }
 }

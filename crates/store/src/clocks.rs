@@ -2,8 +2,9 @@
 //! recorded, closed and deleted with the audit entry and the project's new lights in the same
 //! transaction, and each applicable clock read on the as-of date.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{i64_, opt_date, opt_text, text};
+use crate::audit::{AuditCtx, append};
+use crate::row::{found, i64_, opt_date, opt_text, read_all, text};
+use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -100,10 +101,6 @@ fn exclusion(r: &sqlx::any::AnyRow) -> Result<ClockExclusion, StoreError> {
     })
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 /// The spans that stop `clock` of `project`, from what `Store::clock_exclusions` loaded.
 pub(crate) fn spans_for(all: &HashMap<i64, Vec<(Option<String>, ExcludedSpan)>>, project: i64, clock: &str) -> Vec<ExcludedSpan> {
     all.get(&project)
@@ -156,23 +153,23 @@ pub(crate) async fn active_clocks(conn: &mut AnyConnection, project_type: Option
 }
 
 async fn project_exclusions(conn: &mut AnyConnection, project_id: i64) -> Result<Vec<ClockExclusion>, StoreError> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM clock_exclusions WHERE project_id = $1 ORDER BY from_on, id"
-    ))
-    .bind(project_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(exclusion)
-    .collect()
+    read_all(
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM clock_exclusions WHERE project_id = $1 ORDER BY from_on, id"
+        ))
+        .bind(project_id),
+        &mut *conn,
+        exclusion,
+    )
+    .await
 }
 
 async fn exclusion_by_id(conn: &mut AnyConnection, id: i64) -> Result<ClockExclusion, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clock_exclusions WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = found(
+        sqlx::query(&format!("SELECT {COLUMNS} FROM clock_exclusions WHERE id = $1")).bind(id),
+        &mut *conn,
+    )
+    .await?;
     exclusion(&row)
 }
 
@@ -232,11 +229,11 @@ impl Store {
         let calendar = self.calendar().await?;
         let rules = self.rule_set().await?;
         let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT project_type, stage FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = found(
+            sqlx::query("SELECT project_type, stage FROM projects WHERE id = $1").bind(project_id),
+            &mut *conn,
+        )
+        .await?;
         let stage = zhantu_domain::Stage::from_code(&text(&row, "stage")?);
         let clocks = active_clocks(&mut conn, Some(&text(&row, "project_type")?)).await?;
         let mut nodes = Vec::new();
@@ -296,8 +293,7 @@ impl Store {
     /// audited, the project's lights recomputed.
     pub async fn add_clock_exclusion(&self, project_id: i64, new: &NewExclusion, ctx: &AuditCtx) -> Result<ClockExclusion, StoreError> {
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let project_type: String = sqlx::query_scalar("SELECT project_type FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)
@@ -340,8 +336,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<ClockExclusion, StoreError> {
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = exclusion_by_id(&mut tx, id).await?;
         if before.version != version {
             drop(tx);
@@ -372,8 +367,7 @@ impl Store {
 
     /// Deletes a span (recorded in error); with `version`, only if it is still at it.
     pub async fn delete_clock_exclusion(&self, id: i64, version: Option<i64>, ctx: &AuditCtx) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let before = exclusion_by_id(&mut tx, id).await?;
         if version.is_some_and(|v| v != before.version) {
             drop(tx);

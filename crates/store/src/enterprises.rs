@@ -2,10 +2,10 @@
 //! findings become problems (`problems.rs`) in the same transaction; visits by unit. Every
 //! write is one transaction with its audit entry.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
-use crate::row::{SqlBuf, date, i64_, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, date, found, i64_, opt_i64, opt_text, read_all, text};
 use crate::writes::ensure_unit;
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -203,20 +203,16 @@ impl Store {
 
     /// The cultivation tags in use, with how many enterprises carry each.
     pub async fn enterprise_tags(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        sqlx::query("SELECT tag, COUNT(*) AS n FROM enterprise_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((text(r, "tag")?, i64_(r, "n")?)))
-            .collect()
+        read_all(
+            sqlx::query("SELECT tag, COUNT(*) AS n FROM enterprise_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag"),
+            &self.pool,
+            |r| Ok((text(r, "tag")?, i64_(r, "n")?)),
+        )
+        .await
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<EnterpriseItem, StoreError> {
-        let r = sqlx::query(&format!("{ENTERPRISE_COLUMNS} WHERE e.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{ENTERPRISE_COLUMNS} WHERE e.id = $1")).bind(id), &self.pool).await?;
         let mut items = vec![enterprise(&r)?];
         self.attach_tags(&mut items).await?;
         Ok(items.remove(0))
@@ -237,8 +233,7 @@ impl Store {
         let name = e.name.trim();
         check_enterprise_name(name)?;
         let tags = clean_tags(&e.tags)?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let taken: Option<String> = sqlx::query_scalar("SELECT name FROM enterprises WHERE credit_code = $1")
             .bind(e.credit_code.as_str())
             .fetch_optional(&mut *tx)
@@ -288,16 +283,14 @@ impl Store {
         c: &EnterpriseChange,
         ctx: &AuditCtx,
     ) -> Result<EnterpriseItem, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let r = sqlx::query("SELECT name, industry_code, version FROM enterprises WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let r = found(
+            sqlx::query("SELECT name, industry_code, version FROM enterprises WHERE id = $1").bind(id),
+            &mut *tx,
+        )
+        .await?;
         if i64_(&r, "version")? != version {
-            drop(tx);
-            return Err(self.conflict("enterprise", id).await?);
+            return Err(self.stale(tx, "enterprise", id).await?);
         }
         let old_tags: Vec<String> = sqlx::query_scalar("SELECT tag FROM enterprise_tags WHERE enterprise_id = $1 ORDER BY tag")
             .bind(id)
@@ -359,21 +352,13 @@ impl Store {
 
     pub async fn list_visits(&self, f: &VisitFilter) -> Result<VisitPage, StoreError> {
         let mut w = SqlBuf::new(" WHERE 1 = 1");
-        if let Some(id) = f.enterprise_id {
-            w.push(" AND v.enterprise_id = ").arg(id);
-        }
-        if let Some(id) = f.unit_id {
-            w.push(" AND v.unit_id = ").arg(id);
-        }
+        w.push_some(" AND v.enterprise_id = ", f.enterprise_id);
+        w.push_some(" AND v.unit_id = ", f.unit_id);
         if let Some(units) = &f.within_units {
             w.push(" AND v.unit_id IN ").in_list(units.iter().copied());
         }
-        if let Some(d) = f.from {
-            w.push(" AND v.visited_on >= ").arg(d);
-        }
-        if let Some(d) = f.to {
-            w.push(" AND v.visited_on <= ").arg(d);
-        }
+        w.push_some(" AND v.visited_on >= ", f.from);
+        w.push_some(" AND v.visited_on <= ", f.to);
         let (total, rows) = w
             .count_and_page(
                 &self.pool,
@@ -389,11 +374,7 @@ impl Store {
     }
 
     pub async fn visit(&self, id: i64) -> Result<VisitItem, StoreError> {
-        let r = sqlx::query(&format!("{VISIT_COLUMNS} WHERE v.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{VISIT_COLUMNS} WHERE v.id = $1")).bind(id), &self.pool).await?;
         visit(&r)
     }
 
@@ -402,8 +383,7 @@ impl Store {
         let findings = v.findings.trim();
         check_visit_findings(findings)?;
         let cal = self.calendar().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let ent: Option<i64> = sqlx::query_scalar("SELECT id FROM enterprises WHERE id = $1")
             .bind(v.enterprise_id)
             .fetch_optional(&mut *tx)
@@ -469,20 +449,16 @@ impl Store {
             q.push(" AND v.unit_id IN ").in_list(units.iter().copied());
         }
         q.push(" GROUP BY v.unit_id, u.name ORDER BY COUNT(*) DESC, v.unit_id");
-        q.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(VisitUnitRow {
-                    unit: NamedRef {
-                        id: i64_(r, "unit_id")?,
-                        name: text(r, "unit_name")?,
-                    },
-                    visits: i64_(r, "visits")?,
-                    problems: opt_i64(r, "problems")?.unwrap_or(0),
-                })
+        read_all(q.query(), &self.pool, |r| {
+            Ok(VisitUnitRow {
+                unit: NamedRef {
+                    id: i64_(r, "unit_id")?,
+                    name: text(r, "unit_name")?,
+                },
+                visits: i64_(r, "visits")?,
+                problems: opt_i64(r, "problems")?.unwrap_or(0),
             })
-            .collect()
+        })
+        .await
     }
 }

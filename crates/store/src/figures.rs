@@ -4,7 +4,7 @@
 
 use crate::NamedRef;
 use crate::rollup::in_division;
-use crate::row::{LIGHT_SUMS, SqlBuf, date, i64_, opt_date, opt_i64, text};
+use crate::row::{LIGHT_SUMS, SqlBuf, date, i64_, opt_date, opt_i64, read_all, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashSet};
@@ -152,21 +152,17 @@ impl Store {
             });
         }
 
-        let mut batches = Vec::new();
-        for r in sqlx::query("SELECT id, name, level, held_on FROM batches WHERE held_on >= $1 AND held_on <= $2 ORDER BY held_on, id")
-            .bind(&start)
-            .bind(&end)
-            .fetch_all(pool)
-            .await?
-        {
-            batches.push(BatchInput {
-                id: i64_(&r, "id")?,
-                name: text(&r, "name")?,
-                level: text(&r, "level")?,
-                held_on: date(&r, "held_on")?,
+        let q = sqlx::query("SELECT id, name, level, held_on FROM batches WHERE held_on >= $1 AND held_on <= $2 ORDER BY held_on, id");
+        let mut batches = read_all(q.bind(&start).bind(&end), pool, |r| {
+            Ok(BatchInput {
+                id: i64_(r, "id")?,
+                name: text(r, "name")?,
+                level: text(r, "level")?,
+                held_on: date(r, "held_on")?,
                 members: Vec::new(),
-            });
-        }
+            })
+        })
+        .await?;
         for r in sqlx::query(
             "SELECT bp.batch_id, bp.project_id, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual FROM batch_projects bp \
              JOIN batches b ON b.id = bp.batch_id JOIN projects p ON p.id = bp.project_id \
@@ -191,23 +187,19 @@ impl Store {
             }
         }
 
-        let mut campaigns = Vec::new();
-        for r in sqlx::query(
+        let q = sqlx::query(
             "SELECT id, name, starts_on, ends_on FROM campaigns WHERE starts_on >= $1 AND starts_on <= $2 ORDER BY starts_on, id",
-        )
-        .bind(&start)
-        .bind(&end)
-        .fetch_all(pool)
-        .await?
-        {
-            campaigns.push(CampaignInput {
-                id: i64_(&r, "id")?,
-                name: text(&r, "name")?,
-                starts_on: date(&r, "starts_on")?,
-                ends_on: date(&r, "ends_on")?,
+        );
+        let mut campaigns = read_all(q.bind(&start).bind(&end), pool, |r| {
+            Ok(CampaignInput {
+                id: i64_(r, "id")?,
+                name: text(r, "name")?,
+                starts_on: date(r, "starts_on")?,
+                ends_on: date(r, "ends_on")?,
                 closed_on: Vec::new(),
-            });
-        }
+            })
+        })
+        .await?;
         for r in sqlx::query(
             "SELECT cn.campaign_id, n.project_id, n.status, n.actual_on FROM campaign_nodes cn JOIN nodes n ON n.id = cn.node_id ORDER BY cn.campaign_id, n.id",
         )

@@ -3,8 +3,8 @@
 //! (`zhantu_domain::land`); every write here is one transaction with its audit entry.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_i64, opt_text, text};
-use crate::writes::corrupt;
+use crate::row::{date, i64_, opt_i64, opt_text, read_all, text};
+use crate::writes::{corrupt, must_read};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -112,23 +112,18 @@ impl Store {
             q.arg(*n);
         }
         q.push(") ORDER BY n.planned_on, n.id");
-        let needs: Vec<LandNeed> = q
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(LandNeed {
-                    project_id: i64_(r, "project_id")?,
-                    project_name: text(r, "project_name")?,
-                    node_id: i64_(r, "id")?,
-                    node_name: text(r, "name")?,
-                    planned_on: date(r, "planned_on")?,
-                    land_area: LandArea::from_centi_mu(i64_(r, "land_area_centi_mu")?),
-                    allocated: LandArea::from_centi_mu(i64_(r, "allocated")?),
-                })
+        let needs: Vec<LandNeed> = read_all(q.query(), &self.pool, |r| {
+            Ok(LandNeed {
+                project_id: i64_(r, "project_id")?,
+                project_name: text(r, "project_name")?,
+                node_id: i64_(r, "id")?,
+                node_name: text(r, "name")?,
+                planned_on: date(r, "planned_on")?,
+                land_area: LandArea::from_centi_mu(i64_(r, "land_area_centi_mu")?),
+                allocated: LandArea::from_centi_mu(i64_(r, "allocated")?),
             })
-            .collect::<Result<_, StoreError>>()?;
+        })
+        .await?;
         Ok(land_warnings(&needs, as_of, within_days))
     }
 
@@ -149,11 +144,7 @@ impl Store {
     async fn land_entry(&self, kind: LandEntryKind, n: &NewLandEntry, project: Option<i64>, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let mut tx = self.begin_locked().await?;
         if let Some(p) = project {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&mut *tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM projects WHERE id = $1", p, "project_missing", "项目").await?;
         }
         let entries = land_entries(&sqlx::query(LAND_SELECT).fetch_all(&mut *tx).await?)?;
         let before = land_balance(&balance_of(&entries));

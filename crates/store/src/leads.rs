@@ -4,8 +4,8 @@
 //! versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
-use crate::writes::{Tx, corrupt, now};
+use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, text};
+use crate::writes::{Tx, corrupt, must_read, now};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -72,11 +72,7 @@ fn lead(r: &AnyRow) -> Result<Lead, StoreError> {
 
 /// One lead read on `conn` (inside a write's transaction, or on its own).
 async fn lead_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Lead, StoreError> {
-    let r = sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = found(sqlx::query(&format!("{LEAD_SELECT} WHERE l.id = $1")).bind(id), &mut *conn).await?;
     lead(&r)
 }
 
@@ -152,20 +148,14 @@ impl Store {
     pub async fn list_leads(&self, f: &LeadFilter) -> Result<Vec<Lead>, StoreError> {
         let mut q = crate::row::SqlBuf::new(LEAD_SELECT);
         q.push(" WHERE 1 = 1");
-        if let Some(s) = f.stage {
-            q.push(" AND l.stage = ").arg(s.code());
-        }
-        if let Some(t) = f.team {
-            q.push(" AND l.team_unit_id = ").arg(t);
-        }
-        if let Some(p) = f.leader {
-            q.push(" AND l.leader_id = ").arg(p);
-        }
+        q.push_some(" AND l.stage = ", f.stage.map(|s| s.code()));
+        q.push_some(" AND l.team_unit_id = ", f.team);
+        q.push_some(" AND l.leader_id = ", f.leader);
         if let Some(scope) = &f.scope {
             q.push(" AND l.team_unit_id IN ").in_list(scope.iter().copied());
         }
         q.push(" ORDER BY l.first_contact_on DESC, l.id DESC");
-        q.query().fetch_all(&self.pool).await?.iter().map(lead).collect()
+        read_all(q.query(), &self.pool, lead).await
     }
 
     pub async fn lead(&self, id: i64) -> Result<Lead, StoreError> {
@@ -235,25 +225,15 @@ impl Store {
             check_lead_name(v)?;
             q.push(", name = ").arg(v.trim());
         }
-        if let Some(v) = &c.investor {
-            q.push(", investor = ").arg(v.trim());
-        }
+        q.push_some(", investor = ", c.investor.as_deref().map(str::trim));
         if let Some(v) = c.leader_id {
             Self::check_person(&mut tx, v, false).await?;
             q.push(", leader_id = ").arg(v);
         }
-        if let Some(v) = c.signed_amount {
-            q.push(", signed_amount = ").arg(v.yuan());
-        }
-        if let Some(v) = c.foreign_usd_cents {
-            q.push(", foreign_usd_cents = ").arg(v);
-        }
-        if let Some(v) = &c.source_region {
-            q.push(", source_region = ").arg(v.trim());
-        }
-        if let Some(v) = &c.note {
-            q.push(", note = ").arg(v.trim());
-        }
+        q.push_some(", signed_amount = ", c.signed_amount.map(|v| v.yuan()));
+        q.push_some(", foreign_usd_cents = ", c.foreign_usd_cents);
+        q.push_some(", source_region = ", c.source_region.as_deref().map(str::trim));
+        q.push_some(", note = ", c.note.as_deref().map(str::trim));
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = lead_in(&mut tx, id).await?;
@@ -280,11 +260,7 @@ impl Store {
         if mv.to == LeadStage::Landed
             && let Some(p) = mv.project_id
         {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&mut *tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM projects WHERE id = $1", p, "project_missing", "项目").await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM attraction_leads WHERE project_id = $1 AND id <> $2")
                 .bind(p)
                 .bind(id)

@@ -1,6 +1,6 @@
 //! The map (地图): projects counted by street or town, with their lights and investment.
 
-use crate::row::{LIGHT_SUMS, SqlBuf, i64_, opt_i64, opt_text};
+use crate::row::{LIGHT_SUMS, SqlBuf, i64_, opt_i64, opt_text, read_all};
 use crate::{ProjectFilter, Store, StoreError};
 use zhantu_domain::Money;
 
@@ -23,20 +23,16 @@ impl Store {
         ));
         self.project_where(f, &mut q).await?;
         q.push(" AND p.stage <> 'terminated' GROUP BY p.division_code");
-        q.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(DivisionCount {
-                    code: opt_text(r, "division_code")?,
-                    projects: i64_(r, "n")?,
-                    red: i64_(r, "red")?,
-                    yellow: i64_(r, "yellow")?,
-                    green: i64_(r, "green")?,
-                    investment: Money::from_yuan(opt_i64(r, "inv")?.unwrap_or(0)),
-                })
+        read_all(q.query(), &self.pool, |r| {
+            Ok(DivisionCount {
+                code: opt_text(r, "division_code")?,
+                projects: i64_(r, "n")?,
+                red: i64_(r, "red")?,
+                yellow: i64_(r, "yellow")?,
+                green: i64_(r, "green")?,
+                investment: Money::from_yuan(opt_i64(r, "inv")?.unwrap_or(0)),
             })
-            .collect()
+        })
+        .await
     }
 }

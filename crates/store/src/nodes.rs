@@ -2,8 +2,9 @@
 //! node done with evidence, the coordinator verifies it or sends it back; a planned date moves
 //! only through a request a coordinator approves, and the baseline never moves.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{date, i64_, opt_date, opt_text, text};
+use crate::audit::{AuditCtx, append};
+use crate::row::{date, found, i64_, opt_date, opt_text, rows_for, text};
+use crate::writes::{Tx, must_read, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -65,10 +66,6 @@ pub struct DateChange {
     pub decision_note: Option<String>,
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 const NODE_STATE: &str = "SELECT n.id, n.project_id, p.unit_id AS project_unit_id, n.responsible_unit_id, n.name, n.seq, n.planned_on, n.baseline_on, \
      n.actual_on, n.status, n.version, n.reported_by, n.verified_by, n.return_reason FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
 
@@ -91,6 +88,11 @@ fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
     })
 }
 
+/// A node's state, read through `e`: the pool or a transaction.
+async fn node_state_in<'e>(e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e, id: i64) -> Result<NodeState, StoreError> {
+    node_state(&found(sqlx::query(NODE_STATE).bind(id), e).await?)
+}
+
 fn snapshot(n: &NodeState) -> serde_json::Value {
     json!({ "status": n.status, "planned_on": n.planned_on, "actual_on": n.actual_on, "version": n.version })
 }
@@ -110,29 +112,30 @@ pub const DATE_CHANGE_REASONS: &[(&str, &str)] = &[
 impl Store {
     /// Starts an audited write of a node: takes the audit lock, reads the node, and refuses
     /// a stale version (naming who changed it).
-    async fn begin_node_write(&self, id: i64, version: i64) -> Result<(sqlx::Transaction<'static, sqlx::Any>, NodeState), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let row = sqlx::query(NODE_STATE)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let before = node_state(&row)?;
+    async fn begin_node_write(&self, id: i64, version: i64) -> Result<(Tx, NodeState), StoreError> {
+        let mut tx = self.begin_locked().await?;
+        let before = node_state_in(&mut *tx, id).await?;
         if before.version != version {
-            drop(tx);
-            return Err(self.conflict("node", id).await?);
+            return Err(self.stale(tx, "node", id).await?);
         }
         Ok((tx, before))
     }
 
+    /// Ends an audited write of a node: its audit entry from `before` to `after`, and the commit.
+    async fn commit_node_write(
+        mut tx: Tx,
+        ctx: &AuditCtx,
+        action: &str,
+        before: &NodeState,
+        after: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        append(&mut tx, ctx, action, "node", Some(before.id), Some(&snapshot(before)), Some(after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn node_state(&self, id: i64) -> Result<NodeState, StoreError> {
-        let r = sqlx::query(NODE_STATE)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        node_state(&r)
+        node_state_in(&self.pool, id).await
     }
 
     /// Step one of a close-out: the unit reports the node done on `actual_on`, with evidence.
@@ -199,7 +202,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         let mut after_json = snapshot(&after);
         after_json["evidence"] = json!(
             files
@@ -208,17 +211,7 @@ impl Store {
                 .collect::<Vec<_>>()
         );
         after_json["note"] = json!(note);
-        append(
-            &mut tx,
-            ctx,
-            "node.report_done",
-            "node",
-            Some(id),
-            Some(&snapshot(&before)),
-            Some(&after_json),
-        )
-        .await?;
-        tx.commit().await?;
+        Self::commit_node_write(tx, ctx, "node.report_done", &before, &after_json).await?;
         Ok(after)
     }
 
@@ -269,33 +262,19 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         let mut after_json = snapshot(&after);
         if !approve {
             after_json["reason"] = json!(reason);
         }
         self.refresh_project_lights(&mut tx, after.project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            if approve { "node.verify" } else { "node.return" },
-            "node",
-            Some(id),
-            Some(&snapshot(&before)),
-            Some(&after_json),
-        )
-        .await?;
-        tx.commit().await?;
+        let action = if approve { "node.verify" } else { "node.return" };
+        Self::commit_node_write(tx, ctx, action, &before, &after_json).await?;
         Ok(after)
     }
 
     pub async fn evidence_of(&self, node_id: i64) -> Result<Vec<EvidenceInfo>, StoreError> {
-        sqlx::query("SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence WHERE node_id = $1 ORDER BY id")
-            .bind(node_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        rows_for(&self.pool, "SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence WHERE node_id = $1 ORDER BY id", node_id, |r| {
                 Ok(EvidenceInfo {
                     id: i64_(r, "id")?,
                     node_id: i64_(r, "node_id")?,
@@ -306,17 +285,12 @@ impl Store {
                     uploaded_by: text(r, "uploaded_by")?,
                     uploaded_at: text(r, "uploaded_at")?,
                 })
-            })
-            .collect()
+            }).await
     }
 
     /// An evidence file's node and bytes.
     pub async fn evidence_content(&self, id: i64) -> Result<(EvidenceInfo, Vec<u8>), StoreError> {
-        let r = sqlx::query("SELECT * FROM evidence WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM evidence WHERE id = $1").bind(id), &self.pool).await?;
         let bytes: Vec<u8> = sqlx::Row::try_get(&r, "content")?;
         Ok((
             EvidenceInfo {
@@ -351,15 +325,8 @@ impl Store {
         if reason_text.trim().is_empty() {
             return Err(StoreError::rule("date_change_reason_missing", "请说明改期的具体原因"));
         }
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let node = node_state(
-            &sqlx::query(NODE_STATE)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?,
-        )?;
+        let mut tx = self.begin_locked().await?;
+        let node = node_state_in(&mut *tx, id).await?;
         if node.status == "closed" {
             return Err(StoreError::rule("node_closed", format!("节点“{}”已销号，不能改期", node.name)));
         }
@@ -401,48 +368,37 @@ impl Store {
     }
 
     pub async fn date_change(&self, id: i64) -> Result<DateChange, StoreError> {
-        let r = sqlx::query("SELECT * FROM node_date_changes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query("SELECT * FROM node_date_changes WHERE id = $1").bind(id), &self.pool).await?;
         date_change(&r)
     }
 
     /// Every version of a node's schedule: the requests, decided and pending, oldest first.
     pub async fn date_changes_of(&self, node_id: i64) -> Result<Vec<DateChange>, StoreError> {
-        sqlx::query("SELECT * FROM node_date_changes WHERE node_id = $1 ORDER BY id")
-            .bind(node_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(date_change)
-            .collect()
+        rows_for(
+            &self.pool,
+            "SELECT * FROM node_date_changes WHERE node_id = $1 ORDER BY id",
+            node_id,
+            date_change,
+        )
+        .await
     }
 
     /// The date-change requests of a project's nodes still waiting for a decision, oldest first.
     pub async fn pending_date_changes(&self, project_id: i64) -> Result<Vec<DateChange>, StoreError> {
-        sqlx::query(
+        rows_for(
+            &self.pool,
             "SELECT c.* FROM node_date_changes c JOIN nodes n ON n.id = c.node_id \
              WHERE n.project_id = $1 AND c.status = 'pending' ORDER BY c.id",
+            project_id,
+            date_change,
         )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(date_change)
-        .collect()
+        .await
     }
 
     /// A coordinator approves (the planned date moves; the baseline stays) or rejects.
     pub async fn decide_date_change(&self, id: i64, approve: bool, note: &str, ctx: &AuditCtx) -> Result<DateChange, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let r = sqlx::query("SELECT * FROM node_date_changes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let r = found(sqlx::query("SELECT * FROM node_date_changes WHERE id = $1").bind(id), &mut *tx).await?;
         let change = date_change(&r)?;
         if change.status != "pending" {
             return Err(StoreError::rule("date_change_decided", "该改期申请已处理"));
@@ -522,13 +478,12 @@ impl Store {
         first_on: NaiveDate,
         ctx: &AuditCtx,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let p = sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let p = found(
+            sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1").bind(project_id),
+            &mut *tx,
+        )
+        .await?;
         let unit_id = i64_(&p, "unit_id")?;
         let ptype = project_type.map(str::to_string).unwrap_or(text(&p, "project_type")?);
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE project_id = $1")
@@ -607,26 +562,16 @@ impl Store {
     pub async fn update_node(&self, id: i64, version: i64, change: &NodeChange, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
         let (mut tx, before) = self.begin_node_write(id, version).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE nodes SET version = version + 1");
-        if let Some(n) = &change.name {
-            q.push(", name = ").arg(n.as_str());
-        }
+        q.push_some(", name = ", change.name.as_deref());
         if let Some(u) = change.responsible_unit_id {
-            let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-                .bind(u)
-                .fetch_optional(&mut *tx)
-                .await?;
-            ok.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {u} 不存在")))?;
+            must_read::<i64>(&mut tx, "SELECT id FROM units WHERE id = $1", u, "unit_missing", "单位").await?;
             q.push(", responsible_unit_id = ").arg(u);
         }
-        if let Some(p) = change.responsible_person_id {
-            q.push(", responsible_person_id = ").arg(p);
-        }
-        if let Some(f) = change.forecast_on {
-            q.push(", forecast_on = ").arg(f);
-        }
+        q.push_some(", responsible_person_id = ", change.responsible_person_id);
+        q.push_some(", forecast_on = ", change.forecast_on);
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = node_state(&sqlx::query(NODE_STATE).bind(id).fetch_one(&mut *tx).await?)?;
+        let after = node_state_in(&mut *tx, id).await?;
         self.refresh_project_lights(&mut tx, after.project_id).await?;
         append(
             &mut tx,

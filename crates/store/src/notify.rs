@@ -2,7 +2,8 @@
 //! a digest, and the unit editors and viewers of a unit are told of each project of theirs
 //! that turned red.
 
-use crate::row::{i64_, opt_text, text};
+use crate::row::{i64_, opt_text, rows_for, text};
+use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -26,10 +27,6 @@ pub struct NewRed {
     pub unit_id: i64,
     pub name: String,
     pub reason: String,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Store {
@@ -77,14 +74,7 @@ impl Store {
                     )
                 }
             };
-            sqlx::query("INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, 'lights', $3, $4, $5)")
-                .bind(u.id)
-                .bind(&t)
-                .bind(title)
-                .bind(body)
-                .bind(link)
-                .execute(&mut *tx)
-                .await?;
+            insert_notification(&mut tx, u.id, &t, "lights", &title, &body, &link).await?;
             n += 1;
         }
         tx.commit().await?;
@@ -98,23 +88,18 @@ impl Store {
         } else {
             "SELECT * FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 200"
         };
-        sqlx::query(sql)
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: i64_(r, "id")?,
-                    created_at: text(r, "created_at")?,
-                    kind: text(r, "kind")?,
-                    title: text(r, "title")?,
-                    body: text(r, "body")?,
-                    link: text(r, "link")?,
-                    read_at: opt_text(r, "read_at")?,
-                })
+        rows_for(&self.pool, sql, user_id, |r| {
+            Ok(Notification {
+                id: i64_(r, "id")?,
+                created_at: text(r, "created_at")?,
+                kind: text(r, "kind")?,
+                title: text(r, "title")?,
+                body: text(r, "body")?,
+                link: text(r, "link")?,
+                read_at: opt_text(r, "read_at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     /// Marks one of the user's notifications read; another user's is "not found".

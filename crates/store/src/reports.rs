@@ -2,7 +2,7 @@
 //! investment, and the problems it names), closing a month (关账), and which reports came on
 //! time, late or not at all.
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{date, i64_, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
@@ -36,8 +36,7 @@ impl Store {
     pub async fn submit_report(&self, project_id: i64, r: &NewReport, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let (start, end) = period_bounds(r.period, r.period_start)?;
         zhantu_domain::reports::check_report(&r.body, r.investment)?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)
@@ -153,8 +152,7 @@ impl Store {
 
     /// Closes a month (关账): its investment figures can no longer change.
     pub async fn lock_month(&self, year: i32, month: u32, ctx: &AuditCtx) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let n = sqlx::query("UPDATE monthly_investment SET locked = 1 WHERE year = $1 AND month = $2 AND locked = 0")
             .bind(year as i64)
             .bind(month as i64)

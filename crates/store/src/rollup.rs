@@ -20,6 +20,7 @@ use crate::row::{i64_, opt_date, opt_text, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use sqlx::AnyPool;
+use sqlx::any::AnyRow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -152,45 +153,46 @@ impl Rolled {
             "planned_on || '\u{1f}' || CASE WHEN status = 'closed' THEN COALESCE(actual_on, '') ELSE '' END",
             "seq, id",
         );
-        for r in sqlx::query(&format!(
-            "SELECT project_id, {packed} AS packed FROM nodes{unpacked} GROUP BY project_id"
-        ))
-        .fetch_all(pool)
-        .await?
-        {
+        let nodes = format!("SELECT project_id, {packed} AS packed FROM nodes{unpacked} GROUP BY project_id");
+        self.per_project(pool, &nodes, |p, r| {
+            p.nodes = parse_dates(&text(r, "packed")?)?;
+            Ok(())
+        })
+        .await?;
+        let categories =
+            format!("SELECT project_id, category_id, year FROM project_categories{where_c} ORDER BY project_id, year, category_id");
+        self.per_project(pool, &categories, |p, r| {
+            p.categories.push((i64_(r, "year")? as i32, i64_(r, "category_id")?));
+            Ok(())
+        })
+        .await?;
+        let plans = format!("SELECT project_id, year, planned_investment FROM annual_plans{where_c} ORDER BY project_id, year");
+        self.per_project(pool, &plans, |p, r| {
+            p.plans.push((i64_(r, "year")? as i32, i64_(r, "planned_investment")?));
+            Ok(())
+        })
+        .await?;
+        let investment =
+            format!("SELECT project_id, year, month, amount FROM monthly_investment{where_c} ORDER BY project_id, year, month");
+        self.per_project(pool, &investment, |p, r| {
+            p.investment
+                .push((i64_(r, "year")? as i32, i64_(r, "month")? as u32, i64_(r, "amount")?));
+            Ok(())
+        })
+        .await
+    }
+
+    /// Hands each row of `sql` to the roll-up of its project (`project_id`), skipping projects
+    /// not loaded.
+    async fn per_project(
+        &mut self,
+        pool: &AnyPool,
+        sql: &str,
+        mut add: impl FnMut(&mut ProjectRoll, &AnyRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for r in sqlx::query(sql).fetch_all(pool).await? {
             if let Some(p) = self.projects.get_mut(&i64_(&r, "project_id")?) {
-                p.nodes = parse_dates(&text(&r, "packed")?)?;
-            }
-        }
-        for r in sqlx::query(&format!(
-            "SELECT project_id, category_id, year FROM project_categories{where_c} ORDER BY project_id, year, category_id"
-        ))
-        .fetch_all(pool)
-        .await?
-        {
-            if let Some(p) = self.projects.get_mut(&i64_(&r, "project_id")?) {
-                p.categories.push((i64_(&r, "year")? as i32, i64_(&r, "category_id")?));
-            }
-        }
-        for r in sqlx::query(&format!(
-            "SELECT project_id, year, planned_investment FROM annual_plans{where_c} ORDER BY project_id, year"
-        ))
-        .fetch_all(pool)
-        .await?
-        {
-            if let Some(p) = self.projects.get_mut(&i64_(&r, "project_id")?) {
-                p.plans.push((i64_(&r, "year")? as i32, i64_(&r, "planned_investment")?));
-            }
-        }
-        for r in sqlx::query(&format!(
-            "SELECT project_id, year, month, amount FROM monthly_investment{where_c} ORDER BY project_id, year, month"
-        ))
-        .fetch_all(pool)
-        .await?
-        {
-            if let Some(p) = self.projects.get_mut(&i64_(&r, "project_id")?) {
-                p.investment
-                    .push((i64_(&r, "year")? as i32, i64_(&r, "month")? as u32, i64_(&r, "amount")?));
+                add(p, &r)?;
             }
         }
         Ok(())

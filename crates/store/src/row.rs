@@ -42,6 +42,37 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, Sto
     }
 }
 
+/// The row `q` finds, run through `e` (the pool or a transaction), or `NotFound`.
+pub(crate) async fn found<'e>(
+    q: sqlx::query::Query<'e, sqlx::Any, sqlx::any::AnyArguments<'e>>,
+    e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e,
+) -> Result<AnyRow, StoreError> {
+    q.fetch_optional(e).await?.ok_or(StoreError::NotFound)
+}
+
+/// Every row of `q`, run through `e` (the pool or a transaction), each read by `read`.
+pub(crate) async fn read_all<'e, T>(
+    q: sqlx::query::Query<'e, sqlx::Any, sqlx::any::AnyArguments<'e>>,
+    e: impl sqlx::Executor<'e, Database = sqlx::Any> + 'e,
+    read: impl FnMut(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    q.fetch_all(e).await?.iter().map(read).collect()
+}
+
+/// Every row `sql` returns for `key` (its one parameter, `$1`), each read by `read`.
+pub(crate) async fn rows_for<T>(
+    pool: &sqlx::AnyPool,
+    sql: &str,
+    key: impl Into<Val>,
+    read: impl FnMut(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let q = SqlBuf {
+        sql: sql.to_string(),
+        args: vec![key.into()],
+    };
+    read_all(q.query(), pool, read).await
+}
+
 /// A value for a bulk INSERT. NULLs carry their column's type: PostgreSQL refuses an
 /// integer-typed NULL in a text column.
 #[derive(Debug, Clone)]
@@ -52,46 +83,37 @@ pub(crate) enum Val {
     NullT,
 }
 
-impl From<i64> for Val {
-    fn from(v: i64) -> Val {
-        Val::I(v)
-    }
+/// Integers and flags bind as integers.
+macro_rules! int_val {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::I(v as i64)
+            }
+        }
+    )*};
 }
-impl From<i32> for Val {
-    fn from(v: i32) -> Val {
-        Val::I(v as i64)
-    }
+int_val!(i64, i32, u32, bool);
+
+/// Text and dates (ISO) bind as text.
+macro_rules! text_val {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::T(v.to_string())
+            }
+        }
+    )*};
 }
-impl From<u32> for Val {
-    fn from(v: u32) -> Val {
-        Val::I(v as i64)
-    }
-}
-impl From<bool> for Val {
-    fn from(v: bool) -> Val {
-        Val::I(v as i64)
-    }
-}
-impl From<&str> for Val {
-    fn from(v: &str) -> Val {
-        Val::T(v.to_string())
-    }
-}
+text_val!(&str, &String, NaiveDate);
+
 impl From<String> for Val {
     fn from(v: String) -> Val {
         Val::T(v)
     }
 }
-impl From<&String> for Val {
-    fn from(v: &String) -> Val {
-        Val::T(v.clone())
-    }
-}
-impl From<NaiveDate> for Val {
-    fn from(v: NaiveDate) -> Val {
-        Val::T(v.to_string())
-    }
-}
+
+/// An absent value binds as its column's NULL.
 macro_rules! opt_val {
     ($t:ty, $null:ident) => {
         impl From<Option<$t>> for Val {
@@ -132,6 +154,14 @@ impl SqlBuf {
         self.args.push(v.into());
         self.sql.push('$');
         self.sql.push_str(&self.args.len().to_string());
+        self
+    }
+    /// Appends `sql` and a placeholder bound to the value, when there is one (an optional
+    /// filter or change).
+    pub fn push_some<T: Into<Val>>(&mut self, sql: &str, v: Option<T>) -> &mut Self {
+        if let Some(v) = v {
+            self.push(sql).arg(v);
+        }
         self
     }
     /// Appends `(…)` with one placeholder per id; an empty list is `(NULL)`, which matches

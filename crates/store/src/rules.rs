@@ -1,8 +1,8 @@
 //! The administrator's rule sets of the lights (versioned): the one in force, saving a new
 //! version (which recomputes every light) and the list of versions.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{i64_, text};
+use crate::audit::{AuditCtx, append};
+use crate::row::{i64_, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
@@ -45,8 +45,7 @@ impl Store {
                 at: format!("第{}版（请基于最新版修改，新版本号应为{}）", current.version, current.version + 1),
             });
         }
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let json = serde_json::to_string(rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO light_rule_sets (rules_json, created_at, created_by) VALUES ($1, $2, $3) RETURNING id")
@@ -76,11 +75,10 @@ impl Store {
     }
 
     pub async fn rule_set_versions(&self) -> Result<Vec<RuleSetVersion>, StoreError> {
-        sqlx::query("SELECT id, rules_json, created_at, created_by FROM light_rule_sets ORDER BY id DESC")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        read_all(
+            sqlx::query("SELECT id, rules_json, created_at, created_by FROM light_rule_sets ORDER BY id DESC"),
+            &self.pool,
+            |r| {
                 let version = serde_json::from_str::<serde_json::Value>(&text(r, "rules_json")?)
                     .ok()
                     .and_then(|v| v["version"].as_u64())
@@ -91,7 +89,8 @@ impl Store {
                     created_at: text(r, "created_at")?,
                     created_by: text(r, "created_by")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

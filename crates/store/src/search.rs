@@ -3,7 +3,7 @@
 
 use crate::bulk::insert_values;
 use crate::doc_kind::DocKind;
-use crate::row::{Val, i64_, opt_text, text};
+use crate::row::{Val, i64_, opt_text, read_all, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -159,18 +159,14 @@ impl Store {
             sql.push(&format!(" AND {unit_col} IN ")).in_list(scope.iter().copied());
         }
         sql.push(" ORDER BY id LIMIT ").arg(limit.clamp(1, 500));
-        sql.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(SearchHit {
-                    kind,
-                    id: i64_(r, "id")?,
-                    title: text(r, "title")?,
-                    unit_id: crate::row::opt_i64(r, "unit_id")?,
-                })
+        read_all(sql.query(), &self.pool, |r| {
+            Ok(SearchHit {
+                kind,
+                id: i64_(r, "id")?,
+                title: text(r, "title")?,
+                unit_id: crate::row::opt_i64(r, "unit_id")?,
             })
-            .collect()
+        })
+        .await
     }
 }

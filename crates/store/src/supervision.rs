@@ -4,8 +4,8 @@
 //! one transaction with its audit entry, versioned where people edit.
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, i64_, opt_date, opt_i64, opt_text, text};
-use crate::writes::Tx;
+use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
+use crate::writes::{Closing, Tx, link, must_read};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -85,6 +85,13 @@ const ROUND_SELECT: &str = "SELECT r.id, r.name, r.leader_id, pe.name AS leader_
      (SELECT COUNT(*) FROM supervision_targets t WHERE t.round_id = r.id AND t.problem_id IS NOT NULL) AS follow_ups \
      FROM supervision_rounds r JOIN people pe ON pe.id = r.leader_id";
 
+const CLOSING: Closing = Closing {
+    table: "supervision_rounds",
+    entity: "supervision_round",
+    text_column: "report",
+    action: "supervision.close",
+};
+
 fn round_head(r: &AnyRow) -> Result<RoundSummary, StoreError> {
     Ok(RoundSummary {
         id: i64_(r, "id")?,
@@ -104,30 +111,19 @@ fn round_head(r: &AnyRow) -> Result<RoundSummary, StoreError> {
 
 impl Store {
     pub async fn list_rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
-        sqlx::query(&format!("{ROUND_SELECT} ORDER BY r.held_on DESC, r.id DESC"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(round_head)
-            .collect()
+        read_all(
+            sqlx::query(&format!("{ROUND_SELECT} ORDER BY r.held_on DESC, r.id DESC")),
+            &self.pool,
+            round_head,
+        )
+        .await
     }
 
     pub async fn round(&self, id: i64) -> Result<RoundDetail, StoreError> {
-        let r = sqlx::query(&format!("{ROUND_SELECT} WHERE r.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let targets = sqlx::query(
-            "SELECT t.project_id, p.name AS project_name, u.name AS unit_name, p.light, t.finding, t.found_by, t.problem_id, pr.status AS problem_status, \
+        let r = found(sqlx::query(&format!("{ROUND_SELECT} WHERE r.id = $1")).bind(id), &self.pool).await?;
+        let targets = rows_for(&self.pool, "SELECT t.project_id, p.name AS project_name, u.name AS unit_name, p.light, t.finding, t.found_by, t.problem_id, pr.status AS problem_status, \
              pr.deadline AS problem_deadline FROM supervision_targets t JOIN projects p ON p.id = t.project_id JOIN units u ON u.id = p.unit_id \
-             LEFT JOIN problems pr ON pr.id = t.problem_id WHERE t.round_id = $1 ORDER BY p.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+             LEFT JOIN problems pr ON pr.id = t.problem_id WHERE t.round_id = $1 ORDER BY p.id", id, |r| {
             Ok(RoundTarget {
                 project_id: i64_(r, "project_id")?,
                 project_name: text(r, "project_name")?,
@@ -139,8 +135,7 @@ impl Store {
                 problem_status: opt_text(r, "problem_status")?,
                 problem_deadline: opt_date(r, "problem_deadline")?,
             })
-        })
-        .collect::<Result<_, StoreError>>()?;
+        }).await?;
         Ok(RoundDetail {
             round: round_head(&r)?,
             targets,
@@ -167,16 +162,16 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let oldest: std::collections::HashMap<i64, NaiveDate> = sqlx::query(
+        let oldest: std::collections::HashMap<i64, NaiveDate> = rows_for(
+            &self.pool,
             "SELECT n.project_id, MIN(n.planned_on) AS oldest FROM nodes n JOIN projects p ON p.id = n.project_id \
              WHERE p.light = 'red' AND n.status <> 'closed' AND n.planned_on < $1 GROUP BY n.project_id",
+            as_of.to_string(),
+            |r| Ok((i64_(r, "project_id")?, date(r, "oldest")?)),
         )
-        .bind(as_of.to_string())
-        .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| Ok((i64_(r, "project_id")?, date(r, "oldest")?)))
-        .collect::<Result<_, StoreError>>()?;
+        .into_iter()
+        .collect();
         let mut out = Vec::new();
         for r in sqlx::query(
             "SELECT p.id, p.name, u.name AS unit_name, p.light_reason, p.light_reasons FROM projects p JOIN units u ON u.id = p.unit_id \
@@ -208,22 +203,8 @@ impl Store {
     async fn add_targets_in(tx: &mut Tx, id: i64, project_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let mut added = Vec::new();
         for p in project_ids {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                .bind(*p)
-                .fetch_optional(&mut **tx)
-                .await?;
-            exists.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {p} 不存在")))?;
-            let has: Option<i64> = sqlx::query_scalar("SELECT project_id FROM supervision_targets WHERE round_id = $1 AND project_id = $2")
-                .bind(id)
-                .bind(*p)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if has.is_none() {
-                sqlx::query("INSERT INTO supervision_targets (round_id, project_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(*p)
-                    .execute(&mut **tx)
-                    .await?;
+            must_read::<i64>(&mut **tx, "SELECT id FROM projects WHERE id = $1", *p, "project_missing", "项目").await?;
+            if link(tx, "supervision_targets", ("round_id", id), ("project_id", *p)).await? {
                 added.push(*p);
             }
         }
@@ -258,11 +239,11 @@ impl Store {
     }
 
     async fn open_round_in(tx: &mut Tx, id: i64) -> Result<(String, NaiveDate), StoreError> {
-        let r = sqlx::query("SELECT name, status, held_on FROM supervision_rounds WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(
+            sqlx::query("SELECT name, status, held_on FROM supervision_rounds WHERE id = $1").bind(id),
+            &mut **tx,
+        )
+        .await?;
         if text(&r, "status")? != "open" {
             return Err(StoreError::rule("round_closed", "本轮督查已出具报告，不能再修改"));
         }
@@ -402,23 +383,7 @@ impl Store {
         } else {
             report.trim().to_string()
         };
-        let mut tx = self.begin_versioned("supervision_rounds", "supervision_round", id, version).await?;
-        sqlx::query("UPDATE supervision_rounds SET status = 'closed', report = $1, version = version + 1 WHERE id = $2")
-            .bind(&text_)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            ctx,
-            "supervision.close",
-            "supervision_round",
-            Some(id),
-            Some(&json!({ "status": "open" })),
-            Some(&json!({ "status": "closed", "report": text_ })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        let after = json!({ "status": "closed", "report": text_ });
+        self.close_versioned(&CLOSING, id, version, &text_, after, ctx).await
     }
 }

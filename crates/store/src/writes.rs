@@ -1,9 +1,10 @@
 //! What the writes of several mechanisms (the programmes, enterprises and visits, problems) share:
 //! the transaction that takes the audit lock (checking a versioned record's version first), the
-//! time stamp, and the checks that a person or a unit exists. A leaf module: it imports no
-//! mechanism, only the audit log's lock.
+//! conflict of a stale write, the closing of a record with its closing text, the membership
+//! links, the notifications, the time stamp, and the checks that a record exists. A leaf module:
+//! it imports no mechanism, only the audit log (its lock and `append`).
 
-use crate::audit::lock;
+use crate::audit::{AuditCtx, append, lock};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
 
@@ -13,6 +14,14 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// `NotFound` when a write touched no row.
+pub(crate) fn touched(r: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    match r.rows_affected() {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} = {v}"))
 }
@@ -20,26 +29,55 @@ pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {
 impl Store {
     /// Starts a versioned write: the audit lock, the record's existence and version.
     pub(crate) async fn begin_versioned(&self, table: &str, entity: &str, id: i64, version: i64) -> Result<Tx, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let v: Option<i64> = sqlx::query_scalar(&format!("SELECT version FROM {table} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
         match v {
             None => Err(StoreError::NotFound),
-            Some(v) if v != version => {
-                drop(tx);
-                Err(self.conflict(entity, id).await?)
-            }
+            Some(v) if v != version => Err(self.stale(tx, entity, id).await?),
             Some(_) => Ok(tx),
         }
+    }
+
+    /// The conflict error for a write whose record has moved on: ends the transaction first (it
+    /// holds the writer's lock), then names who changed the record last.
+    pub(crate) async fn stale(&self, tx: Tx, entity: &str, id: i64) -> Result<StoreError, StoreError> {
+        drop(tx);
+        self.conflict(entity, id).await
     }
 
     pub(crate) async fn begin_locked(&self) -> Result<Tx, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
         Ok(tx)
+    }
+
+    /// Closes an open record with its closing text, refusing a stale version, and audits the
+    /// change from `{"status": "open"}` to `after`. Returns the new version.
+    pub(crate) async fn close_versioned(
+        &self,
+        c: &Closing,
+        id: i64,
+        version: i64,
+        text: &str,
+        after: serde_json::Value,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_versioned(c.table, c.entity, id, version).await?;
+        sqlx::query(&format!(
+            "UPDATE {} SET status = 'closed', {} = $1, version = version + 1 WHERE id = $2",
+            c.table, c.text_column
+        ))
+        .bind(text)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let before = serde_json::json!({ "status": "open" });
+        append(&mut tx, ctx, c.action, c.entity, Some(id), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(version + 1)
     }
 
     pub(crate) async fn check_person(tx: &mut Tx, id: Option<i64>, leader: bool) -> Result<(), StoreError> {
@@ -58,12 +96,74 @@ impl Store {
     }
 
     pub(crate) async fn unit_name_in(tx: &mut Tx, id: i64) -> Result<String, StoreError> {
-        let n: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        n.ok_or_else(|| StoreError::rule("unit_missing", format!("单位 {id} 不存在")))
+        must_read(tx, "SELECT name FROM units WHERE id = $1", id, "unit_missing", "单位").await
     }
+}
+
+/// How a record that is open until its closing text is written gets closed (`close_versioned`).
+pub(crate) struct Closing {
+    pub table: &'static str,
+    pub entity: &'static str,
+    /// Where the closing text goes.
+    pub text_column: &'static str,
+    /// The audit action.
+    pub action: &'static str,
+}
+
+/// Whether `table` links `a` to `b` (`a_column = a AND b_column = b`).
+pub(crate) async fn linked(tx: &mut Tx, table: &str, (a_column, a): (&str, i64), (b_column, b): (&str, i64)) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(&format!("SELECT {b_column} FROM {table} WHERE {a_column} = $1 AND {b_column} = $2"))
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Links `a` to `b` in `table` unless they are linked already; true when the link is new.
+pub(crate) async fn link(tx: &mut Tx, table: &str, a: (&str, i64), b: (&str, i64)) -> Result<bool, StoreError> {
+    if linked(tx, table, a, b).await? {
+        return Ok(false);
+    }
+    sqlx::query(&format!("INSERT INTO {table} ({}, {}) VALUES ($1, $2)", a.0, b.0))
+        .bind(a.1)
+        .bind(b.1)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// A message in a user's inbox (`kind`: `lights`, `escalation`), written at `created_at`.
+pub(crate) async fn insert_notification(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    created_at: &str,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(user_id)
+        .bind(created_at)
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(link)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What `sql` reads of the record `id` (its one parameter), or the rule error `code` saying
+/// that the `what` does not exist (`项目 7 不存在`).
+pub(crate) async fn must_read<T>(conn: &mut AnyConnection, sql: &str, id: i64, code: &'static str, what: &str) -> Result<T, StoreError>
+where
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    T: Send + Unpin,
+{
+    let v: Option<T> = sqlx::query_scalar(sql).bind(id).fetch_optional(&mut *conn).await?;
+    v.ok_or_else(|| StoreError::rule(code, format!("{what} {id} 不存在")))
 }
 
 pub(crate) async fn ensure_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<(), StoreError> {

@@ -1,18 +1,15 @@
 //! Importing enterprises: matched by credit code, with their tags.
 
-use super::{Progress, Tally, dbg, update_by_id, vals};
+use super::{Tally, dbg, update_by_id, vals};
 use crate::StoreError;
 use crate::row::{Val, i64_, text};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-use zhantu_domain::imports::RowError;
 
 pub(super) async fn import_enterprises(
     c: &mut AnyConnection,
     rows: &[zhantu_domain::imports::EnterpriseRow],
-    _errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     const COLS: &[(&str, bool)] = &[("name", false), ("industry_code", false), ("division_code", false)];
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
@@ -30,9 +27,7 @@ pub(super) async fn import_enterprises(
         existing.insert(text(&r, "credit_code")?, (i64_(&r, "id")?, vals(&r, COLS)?));
     }
     for (i, r) in rows.iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, rows.len());
-        }
+        t.at_row(i, rows.len());
         let v: Vec<Val> = vec![
             (&r.name).into(),
             r.industry_code.clone().into(),

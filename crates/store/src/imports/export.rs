@@ -4,6 +4,7 @@ use super::effective_external;
 use super::projects::PROJECT_COLS;
 use crate::row::{SqlBuf, i64_, opt_i64, opt_text, text};
 use crate::{ProjectFilter, Store, StoreError};
+use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use zhantu_domain::imports::{ImportKind, export_columns};
@@ -68,12 +69,7 @@ impl Store {
         q.push(" ORDER BY p.id, n.seq, n.id");
         let mut t = Table::new("节点", export_columns(ImportKind::Nodes));
         for r in &q.query().fetch_all(&self.pool).await? {
-            let code = opt_text(r, "code")?;
-            let pext = if code.is_some() {
-                None
-            } else {
-                effective_external(i64_(r, "pid")?, &code, opt_text(r, "pext")?)
-            };
+            let (code, pext) = project_key(r)?;
             let status = NodeStatus::from_code(&text(r, "status")?).map(|s| s.label_zh()).unwrap_or("");
             t.push(vec![
                 code.into(),
@@ -100,12 +96,7 @@ impl Store {
         q.push(" ORDER BY p.id, m.year, m.month");
         let mut t = Table::new("月度投资", export_columns(ImportKind::Investment));
         for r in &q.query().fetch_all(&self.pool).await? {
-            let code = opt_text(r, "code")?;
-            let pext = if code.is_some() {
-                None
-            } else {
-                effective_external(i64_(r, "pid")?, &code, opt_text(r, "pext")?)
-            };
+            let (code, pext) = project_key(r)?;
             t.push(vec![
                 code.into(),
                 pext.into(),
@@ -168,15 +159,11 @@ impl Store {
         .await?
         {
             let status = ProblemStatus::from_code(&text(&r, "status")?).map(|s| s.label_zh()).unwrap_or("");
-            let code = opt_text(&r, "code")?;
+            let (code, pext) = project_key(&r)?;
             t.push(vec![
                 opt_text(&r, "external_id")?.unwrap_or_else(|| format!("WT{}", i64_(&r, "id").unwrap_or(0))).into(),
-                code.clone().into(),
-                match (opt_i64(&r, "pid")?, &code) {
-                    (Some(pid), None) => effective_external(pid, &code, opt_text(&r, "pext")?),
-                    _ => None,
-                }
-                .into(),
+                code.into(),
+                pext.into(),
                 text(&r, "category")?.into(),
                 text(&r, "description")?.into(),
                 text(&r, "unit_name")?.into(),
@@ -205,6 +192,17 @@ impl Store {
             .await?;
         rows.iter().map(|r| text(r, "code")).collect()
     }
+}
+
+/// How an exported row names its project (columns `code`, `pid`, `pext`): the code, and for a
+/// project without one the external id the importer matches it by.
+fn project_key(r: &AnyRow) -> Result<(Option<String>, Option<String>), StoreError> {
+    let code = opt_text(r, "code")?;
+    let pext = match (opt_i64(r, "pid")?, &code) {
+        (Some(pid), None) => effective_external(pid, &code, opt_text(r, "pext")?),
+        _ => None,
+    };
+    Ok((code, pext))
 }
 
 fn text_cell(s: String) -> Cell {

@@ -1,128 +1,153 @@
 //! Importing money by month: a project's completed investment, and the statistics bureau's
-//! FAI figures by division.
+//! FAI figures by division. Both tables hold one amount per key and month, written the same way.
 
-use super::{Progress, ProjectIndex, Tally, locked_months};
+use super::{ProjectIndex, Tally, locked_months};
 use crate::StoreError;
 use crate::bulk::insert_values;
-use crate::row::{i64_, text};
+use crate::row::{SqlBuf, Val, i64_, text};
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use zhantu_domain::imports::RowError;
+
+/// A table of one amount per key and month.
+struct MonthlyTable {
+    table: &'static str,
+    key: &'static str,
+    amount: &'static str,
+}
+
+const INVESTMENT: MonthlyTable = MonthlyTable {
+    table: "monthly_investment",
+    key: "project_id",
+    amount: "amount",
+};
+
+const FAI: MonthlyTable = MonthlyTable {
+    table: "fai_monthly",
+    key: "division_code",
+    amount: "cumulative",
+};
+
+/// One imported row: its month and amount, and its key with the key's label for the tally
+/// (or the row's error when the key names nothing).
+struct Monthly<K> {
+    line: u32,
+    year: i32,
+    month: u32,
+    amount: i64,
+    key: Result<(K, String), RowError>,
+}
+
+/// The key column's type: a project id, or a division code.
+trait MonthlyKey: Hash + Eq + Clone + Into<Val> {
+    fn read(r: &AnyRow, column: &str) -> Result<Self, StoreError>;
+}
+
+impl MonthlyKey for i64 {
+    fn read(r: &AnyRow, column: &str) -> Result<Self, StoreError> {
+        i64_(r, column)
+    }
+}
+
+impl MonthlyKey for String {
+    fn read(r: &AnyRow, column: &str) -> Result<Self, StoreError> {
+        text(r, column)
+    }
+}
 
 pub(super) async fn import_investment(
     c: &mut AnyConnection,
     engine: crate::Engine,
     rows: &[zhantu_domain::imports::InvestmentRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     let projects = ProjectIndex::load(c).await?;
-    let locked = locked_months(c).await?;
-    let mut existing: HashMap<(i64, i64, i64), i64> = HashMap::new();
-    for r in sqlx::query("SELECT project_id, year, month, amount FROM monthly_investment")
-        .fetch_all(&mut *c)
-        .await?
-    {
-        existing.insert(
-            (i64_(&r, "project_id")?, i64_(&r, "year")?, i64_(&r, "month")?),
-            i64_(&r, "amount")?,
-        );
-    }
-    let mut inserts = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, rows.len());
-        }
-        let month = format!("{}-{:02}", r.year, r.month);
-        if locked.contains(&(r.year as i64, r.month as i64)) {
-            errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
-            continue;
-        }
-        let Some(pid) = projects.find(&r.project) else {
-            errors.push(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目"));
-            continue;
-        };
-        let key = format!("{}/{month}", r.project.describe());
-        match existing.get(&(pid, r.year as i64, r.month as i64)) {
-            Some(a) if *a == r.amount.yuan() => t.unchanged += 1,
-            Some(_) => {
-                sqlx::query("UPDATE monthly_investment SET amount = $1 WHERE project_id = $2 AND year = $3 AND month = $4")
-                    .bind(r.amount.yuan())
-                    .bind(pid)
-                    .bind(r.year as i64)
-                    .bind(r.month as i64)
-                    .execute(&mut *c)
-                    .await?;
-                t.changed(key);
-            }
-            None => {
-                inserts.push(vec![pid.into(), r.year.into(), r.month.into(), r.amount.yuan().into()]);
-                t.created(key);
-            }
-        }
-    }
-    if errors.is_empty() {
-        insert_values(c, engine, "monthly_investment", &["project_id", "year", "month", "amount"], inserts).await?;
-    }
-    Ok(())
+    let rows = rows.iter().map(|r| Monthly {
+        line: r.line,
+        year: r.year,
+        month: r.month,
+        amount: r.amount.yuan(),
+        key: match projects.find(&r.project) {
+            Some(pid) => Ok((pid, r.project.describe())),
+            None => Err(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目")),
+        },
+    });
+    import_monthly(c, engine, &INVESTMENT, rows.collect(), t).await
 }
 
 pub(super) async fn import_fai(
     c: &mut AnyConnection,
     engine: crate::Engine,
     rows: &[zhantu_domain::imports::FaiRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
+) -> Result<(), StoreError> {
+    let rows = rows.iter().map(|r| Monthly {
+        line: r.line,
+        year: r.year,
+        month: r.month,
+        amount: r.cumulative.yuan(),
+        key: Ok((r.division.as_str().to_string(), r.division.as_str().to_string())),
+    });
+    import_monthly(c, engine, &FAI, rows.collect(), t).await
+}
+
+/// Writes the amounts of unlocked months: updates the changed ones, inserts the new ones (in
+/// bulk, and only when the whole import is free of errors).
+async fn import_monthly<K: MonthlyKey>(
+    c: &mut AnyConnection,
+    engine: crate::Engine,
+    m: &MonthlyTable,
+    rows: Vec<Monthly<K>>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     let locked = locked_months(c).await?;
-    let mut existing: HashMap<(String, i64, i64), i64> = HashMap::new();
-    for r in sqlx::query("SELECT division_code, year, month, cumulative FROM fai_monthly")
+    let mut existing: HashMap<(K, i64, i64), i64> = HashMap::new();
+    for r in sqlx::query(&format!("SELECT {}, year, month, {} FROM {}", m.key, m.amount, m.table))
         .fetch_all(&mut *c)
         .await?
     {
-        existing.insert(
-            (text(&r, "division_code")?, i64_(&r, "year")?, i64_(&r, "month")?),
-            i64_(&r, "cumulative")?,
-        );
+        existing.insert((K::read(&r, m.key)?, i64_(&r, "year")?, i64_(&r, "month")?), i64_(&r, m.amount)?);
     }
     let mut inserts = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, rows.len());
-        }
+    let total = rows.len();
+    for (i, r) in rows.into_iter().enumerate() {
+        t.at_row(i, total);
         let month = format!("{}-{:02}", r.year, r.month);
         if locked.contains(&(r.year as i64, r.month as i64)) {
-            errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
+            t.errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
             continue;
         }
-        let key = format!("{}/{month}", r.division.as_str());
-        match existing.get(&(r.division.as_str().to_string(), r.year as i64, r.month as i64)) {
-            Some(a) if *a == r.cumulative.yuan() => t.unchanged += 1,
+        let (key, label) = match r.key {
+            Ok(k) => k,
+            Err(e) => {
+                t.errors.push(e);
+                continue;
+            }
+        };
+        let tally_key = format!("{label}/{month}");
+        match existing.get(&(key.clone(), r.year as i64, r.month as i64)) {
+            Some(a) if *a == r.amount => t.unchanged += 1,
             Some(_) => {
-                sqlx::query("UPDATE fai_monthly SET cumulative = $1 WHERE division_code = $2 AND year = $3 AND month = $4")
-                    .bind(r.cumulative.yuan())
-                    .bind(r.division.as_str())
-                    .bind(r.year as i64)
-                    .bind(r.month as i64)
-                    .execute(&mut *c)
-                    .await?;
-                t.changed(key);
+                let update = SqlBuf {
+                    sql: format!(
+                        "UPDATE {} SET {} = $1 WHERE {} = $2 AND year = $3 AND month = $4",
+                        m.table, m.amount, m.key
+                    ),
+                    args: vec![r.amount.into(), key.into(), r.year.into(), r.month.into()],
+                };
+                update.query().execute(&mut *c).await?;
+                t.changed(tally_key);
             }
             None => {
-                inserts.push(vec![
-                    r.division.as_str().into(),
-                    r.year.into(),
-                    r.month.into(),
-                    r.cumulative.yuan().into(),
-                ]);
-                t.created(key);
+                inserts.push(vec![key.into(), r.year.into(), r.month.into(), r.amount.into()]);
+                t.created(tally_key);
             }
         }
     }
-    if errors.is_empty() {
-        insert_values(c, engine, "fai_monthly", &["division_code", "year", "month", "cumulative"], inserts).await?;
+    if t.errors.is_empty() {
+        insert_values(c, engine, m.table, &[m.key, "year", "month", m.amount], inserts).await?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ mod nodes;
 mod problems;
 mod projects;
 
-use crate::audit::{AuditCtx, append, lock};
+use crate::audit::{AuditCtx, append};
 use crate::row::{Val, i64_, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use enterprises::import_enterprises;
@@ -57,17 +57,25 @@ async fn tokio_sleep(attempt: u32) {
 /// Reports progress: rows done, rows in all.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
 
-/// Keys of what was created and changed, for the audit entry (the first few hundred).
-#[derive(Default)]
-struct Tally {
+/// The running record of an import: the keys of what was created and changed (for the audit
+/// entry, the first few hundred), the bad rows, and where to report progress.
+struct Tally<'a> {
     created: Vec<String>,
     changed: Vec<String>,
     unchanged: usize,
+    errors: Vec<RowError>,
+    progress: Progress<'a>,
 }
 
 const AUDIT_KEYS: usize = 500;
 
-impl Tally {
+impl Tally<'_> {
+    /// Reports progress every thousand rows.
+    fn at_row(&self, i: usize, total: usize) {
+        if i % 1000 == 0 {
+            (self.progress)(i, total);
+        }
+    }
     fn created(&mut self, key: String) {
         self.created.push(key);
     }
@@ -220,22 +228,27 @@ impl Store {
         ctx: &AuditCtx,
         progress: Progress<'_>,
     ) -> Result<ImportOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let mut errors = p.errors.clone();
-        let mut t = Tally::default();
+        let mut tx = self.begin_locked().await?;
+        let mut t = Tally {
+            created: Vec::new(),
+            changed: Vec::new(),
+            unchanged: 0,
+            errors: p.errors.clone(),
+            progress,
+        };
         let total = p.rows.len();
         progress(0, total);
         let c: &mut AnyConnection = &mut tx;
         match &p.rows {
-            Rows::Projects(rows) => self.import_projects(c, rows, &mut errors, &mut t, progress).await?,
-            Rows::Nodes(rows) => import_nodes(c, rows, &mut errors, &mut t, progress).await?,
-            Rows::Investment(rows) => import_investment(c, self.engine, rows, &mut errors, &mut t, progress).await?,
-            Rows::Fai(rows) => import_fai(c, self.engine, rows, &mut errors, &mut t, progress).await?,
-            Rows::Enterprises(rows) => import_enterprises(c, rows, &mut errors, &mut t, progress).await?,
-            Rows::Problems(rows) => import_problems(c, rows, &mut errors, &mut t, progress).await?,
+            Rows::Projects(rows) => self.import_projects(c, rows, &mut t).await?,
+            Rows::Nodes(rows) => import_nodes(c, rows, &mut t).await?,
+            Rows::Investment(rows) => import_investment(c, self.engine, rows, &mut t).await?,
+            Rows::Fai(rows) => import_fai(c, self.engine, rows, &mut t).await?,
+            Rows::Enterprises(rows) => import_enterprises(c, rows, &mut t).await?,
+            Rows::Problems(rows) => import_problems(c, rows, &mut t).await?,
         }
         progress(total, total);
+        let mut errors = std::mem::take(&mut t.errors);
         errors.sort_by_key(|e| e.row);
         let mut out = ImportOutcome {
             kind: p.kind.code().into(),

@@ -1,6 +1,6 @@
 //! Importing nodes: matched by project and external id or name.
 
-use super::{Progress, ProjectIndex, Tally, dbg, refs, update_by_id, vals};
+use super::{ProjectIndex, Tally, dbg, refs, update_by_id, vals};
 use crate::StoreError;
 use crate::row::{Val, i64_, opt_text, text};
 use sqlx::AnyConnection;
@@ -11,9 +11,7 @@ use zhantu_domain::model::NodeStatus;
 pub(super) async fn import_nodes(
     c: &mut AnyConnection,
     rows: &[zhantu_domain::imports::NodeRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     const COLS: &[(&str, bool)] = &[
         ("seq", true),
@@ -48,15 +46,14 @@ pub(super) async fn import_nodes(
         existing.insert(id, vals(&r, COLS)?);
     }
     for (i, r) in rows.iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, rows.len());
-        }
+        t.at_row(i, rows.len());
         let Some(pid) = projects.find(&r.project) else {
-            errors.push(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目"));
+            t.errors
+                .push(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目"));
             continue;
         };
         let Some(unit) = refs.units.get(&r.unit).copied() else {
-            errors.push(RowError::new(r.line, "责任单位", &r.unit, "系统中没有这个单位"));
+            t.errors.push(RowError::new(r.line, "责任单位", &r.unit, "系统中没有这个单位"));
             continue;
         };
         let found = r

@@ -1,6 +1,6 @@
 //! Importing problems: matched by external id.
 
-use super::{Progress, ProjectIndex, Tally, bind_all, dbg, refs, update_by_id, vals};
+use super::{ProjectIndex, Tally, bind_all, dbg, refs, update_by_id, vals};
 use crate::StoreError;
 use crate::row::{Val, i64_, opt_text};
 use sqlx::AnyConnection;
@@ -10,9 +10,7 @@ use zhantu_domain::imports::RowError;
 pub(super) async fn import_problems(
     c: &mut AnyConnection,
     rows: &[zhantu_domain::imports::ProblemRow],
-    errors: &mut Vec<RowError>,
-    t: &mut Tally,
-    progress: Progress<'_>,
+    t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     const COLS: &[(&str, bool)] = &[
         ("external_id", false),
@@ -40,21 +38,20 @@ pub(super) async fn import_problems(
         existing.insert(ext, (id, v));
     }
     for (i, r) in rows.iter().enumerate() {
-        if i % 1000 == 0 {
-            progress(i, rows.len());
-        }
+        t.at_row(i, rows.len());
         let project = match &r.project {
             Some(key) => match projects.find(key) {
                 Some(id) => Some(id),
                 None => {
-                    errors.push(RowError::new(r.line, "项目代码", key.describe(), "系统中没有这个项目"));
+                    t.errors
+                        .push(RowError::new(r.line, "项目代码", key.describe(), "系统中没有这个项目"));
                     continue;
                 }
             },
             None => None,
         };
         let Some(unit) = refs.units.get(&r.unit).copied() else {
-            errors.push(RowError::new(r.line, "责任单位", &r.unit, "系统中没有这个单位"));
+            t.errors.push(RowError::new(r.line, "责任单位", &r.unit, "系统中没有这个单位"));
             continue;
         };
         let v: Vec<Val> = vec![

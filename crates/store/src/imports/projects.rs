@@ -1,6 +1,6 @@
 //! Importing projects: matched by code or external id, references resolved by name.
 
-use super::{Progress, Tally, dbg, effective_external, now, refs, update_by_id, vals};
+use super::{Tally, dbg, effective_external, now, refs, update_by_id, vals};
 use crate::bulk::insert_values;
 use crate::row::{Val, i64_, opt_text};
 use crate::{Store, StoreError};
@@ -36,9 +36,7 @@ impl Store {
         &self,
         c: &mut AnyConnection,
         rows: &[zhantu_domain::imports::ProjectRow],
-        errors: &mut Vec<RowError>,
-        t: &mut Tally,
-        progress: Progress<'_>,
+        t: &mut Tally<'_>,
     ) -> Result<(), StoreError> {
         let refs = refs(c).await?;
         let sel: Vec<&str> = PROJECT_COLS.iter().map(|(c, _)| *c).collect();
@@ -64,10 +62,8 @@ impl Store {
         let now = now();
         let mut inserts: Vec<Vec<Val>> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
-            if i % 1000 == 0 {
-                progress(i, rows.len());
-            }
-            let mut bad = |col: &str, value: &str, reason: &str| errors.push(RowError::new(r.line, col, value, reason));
+            t.at_row(i, rows.len());
+            let mut bad = |col: &str, value: &str, reason: &str| t.errors.push(RowError::new(r.line, col, value, reason));
             let unit = refs.units.get(&r.unit).copied();
             if unit.is_none() {
                 bad("责任单位", &r.unit, "系统中没有这个单位");
@@ -161,7 +157,7 @@ impl Store {
                 }
             }
         }
-        if !errors.is_empty() {
+        if !t.errors.is_empty() {
             return Ok(());
         }
         let mut cols: Vec<&str> = sel.clone();

@@ -2,9 +2,9 @@
 //! entry and notifications.
 
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{SqlBuf, i64_, text};
-use crate::writes::now;
+use crate::audit::{AuditCtx, append};
+use crate::row::{SqlBuf, i64_, read_all, text};
+use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -79,16 +79,13 @@ impl Store {
                 "SELECT pr.id, pe.name FROM problems pr JOIN projects p ON p.id = pr.project_id JOIN people pe ON pe.id = p.leader_id WHERE pr.id IN ",
             );
             q.in_list(ups.iter().map(|(p, _)| p.id));
-            q.query()
-                .fetch_all(&self.pool)
+            read_all(q.query(), &self.pool, |r| Ok((i64_(r, "id")?, text(r, "name")?)))
                 .await?
-                .iter()
-                .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
-                .collect::<Result<_, StoreError>>()?
+                .into_iter()
+                .collect()
         };
         let ctx = AuditCtx::system("escalate");
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let t = now();
         // (user id) → the problems to tell them about, by level.
         let mut inbox: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();
@@ -162,16 +159,7 @@ impl Store {
             } else {
                 "/problems?overdue=1".to_string()
             };
-            sqlx::query(
-                "INSERT INTO notifications (user_id, created_at, kind, title, body, link) VALUES ($1, $2, 'escalation', $3, $4, $5)",
-            )
-            .bind(*user_id)
-            .bind(&t)
-            .bind(title)
-            .bind(body)
-            .bind(link)
-            .execute(&mut *tx)
-            .await?;
+            insert_notification(&mut tx, *user_id, &t, "escalation", &title, &body, &link).await?;
             run.notifications += 1;
         }
         append(

@@ -14,7 +14,7 @@ pub use figures::{MonthlyLists, UnitStatsRow};
 pub(crate) use steps::insert_problem;
 
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, date, found, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -223,9 +223,7 @@ fn snapshot(p: &ProblemItem) -> serde_json::Value {
 
 fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
     q.push(" WHERE 1 = 1");
-    if let Some(u) = f.unit_id {
-        q.push(" AND pr.unit_id = ").arg(u);
-    }
+    q.push_some(" AND pr.unit_id = ", f.unit_id);
     if let Some(units) = &f.within_units {
         q.push(" AND pr.unit_id IN ").in_list(units.iter().copied());
     }
@@ -257,9 +255,7 @@ fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
         Some(Source::Other) => q.push(" AND pr.visit_id IS NULL AND pr.report_id IS NULL AND pr.node_id IS NULL AND pr.project_id IS NULL"),
         None => q,
     };
-    if let Some(id) = f.project_id {
-        q.push(" AND pr.project_id = ").arg(id);
-    }
+    q.push_some(" AND pr.project_id = ", f.project_id);
     if let Some(id) = f.node_id {
         q.push(" AND (pr.node_id = ")
             .arg(id)
@@ -267,15 +263,9 @@ fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
             .arg(id)
             .push(")");
     }
-    if let Some(id) = f.enterprise_id {
-        q.push(" AND pr.enterprise_id = ").arg(id);
-    }
-    if let Some(id) = f.visit_id {
-        q.push(" AND pr.visit_id = ").arg(id);
-    }
-    if let Some(l) = f.min_level {
-        q.push(" AND pr.escalation_level >= ").arg(l);
-    }
+    q.push_some(" AND pr.enterprise_id = ", f.enterprise_id);
+    q.push_some(" AND pr.visit_id = ", f.visit_id);
+    q.push_some(" AND pr.escalation_level >= ", f.min_level);
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!("%{text}%");
         q.push(" AND (pr.description LIKE ")
@@ -333,20 +323,9 @@ impl Store {
 
     pub async fn problem(&self, id: i64, today: NaiveDate) -> Result<ProblemDetail, StoreError> {
         let cal = self.calendar().await?;
-        let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = found(sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1")).bind(id), &self.pool).await?;
         let item = problem_item(&r, &cal, today)?;
-        let events = sqlx::query(
-            "SELECT ev.*, u.name AS unit_name FROM problem_events ev LEFT JOIN units u ON u.id = ev.unit_id WHERE ev.problem_id = $1 ORDER BY ev.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|e| {
+        let events = rows_for(&self.pool, "SELECT ev.*, u.name AS unit_name FROM problem_events ev LEFT JOIN units u ON u.id = ev.unit_id WHERE ev.problem_id = $1 ORDER BY ev.id", id, |e| {
             Ok(ProblemEvent {
                 id: i64_(e, "id")?,
                 at: text(e, "at")?,
@@ -359,8 +338,7 @@ impl Store {
                 deadline: opt_date(e, "deadline")?,
                 level: opt_i64(e, "level")?,
             })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        }).await?;
         let level = item.escalation_level;
         Ok(ProblemDetail {
             item,
@@ -382,14 +360,12 @@ impl Store {
     /// The open problems that hold up a node.
     pub async fn blocking_problems(&self, node_id: i64, today: NaiveDate) -> Result<Vec<ProblemItem>, StoreError> {
         let cal = self.calendar().await?;
-        sqlx::query(&format!(
-            "{PROBLEM_COLUMNS} WHERE pr.blocking_node_id = $1 AND pr.status <> 'closed' ORDER BY pr.id"
-        ))
-        .bind(node_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| problem_item(r, &cal, today))
-        .collect()
+        rows_for(
+            &self.pool,
+            &format!("{PROBLEM_COLUMNS} WHERE pr.blocking_node_id = $1 AND pr.status <> 'closed' ORDER BY pr.id"),
+            node_id,
+            |r| problem_item(r, &cal, today),
+        )
+        .await
     }
 }

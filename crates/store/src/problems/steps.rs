@@ -2,8 +2,9 @@
 //! rule, the history entry and the audit entry.
 
 use super::{NewProblem, PROBLEM_COLUMNS, ProblemDetail, StepInput, insert_event, problem_item, snapshot};
-use crate::audit::{AuditCtx, append, lock};
-use crate::writes::{ensure_unit, now};
+use crate::audit::{AuditCtx, append};
+use crate::row::found;
+use crate::writes::{ensure_unit, must_read, now};
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -17,8 +18,7 @@ impl Store {
     /// Raises a problem (from a project, node, report, visit, or on its own).
     pub async fn raise_problem(&self, p: &NewProblem, ctx: &AuditCtx) -> Result<i64, StoreError> {
         let cal = self.calendar().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
+        let mut tx = self.begin_locked().await?;
         let id = insert_problem(self, &mut tx, &cal, p, ctx).await?;
         tx.commit().await?;
         Ok(id)
@@ -37,17 +37,11 @@ impl Store {
         let cal = self.calendar().await?;
         let note = input.text.trim();
         check_step_note(note)?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let r = sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let r = found(sqlx::query(&format!("{PROBLEM_COLUMNS} WHERE pr.id = $1")).bind(id), &mut *tx).await?;
         let before = problem_item(&r, &cal, today)?;
         if event != Event::Comment && before.version != input.version {
-            drop(tx);
-            return Err(self.conflict("problem", id).await?);
+            return Err(self.stale(tx, "problem", id).await?);
         }
         let next = transition(before.state, event)?;
         check_step(event, note, input.satisfaction)?;
@@ -187,11 +181,14 @@ pub(crate) async fn insert_problem(
     ensure_unit(conn, p.unit_id).await?;
     let mut project_id = p.project_id;
     if let Some(node) = p.node_id {
-        let owner: Option<i64> = sqlx::query_scalar("SELECT project_id FROM nodes WHERE id = $1")
-            .bind(node)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let owner = owner.ok_or_else(|| StoreError::rule("node_missing", format!("节点 {node} 不存在")))?;
+        let owner: i64 = must_read(
+            &mut *conn,
+            "SELECT project_id FROM nodes WHERE id = $1",
+            node,
+            "node_missing",
+            "节点",
+        )
+        .await?;
         if project_id.is_some_and(|pid| pid != owner) {
             return Err(StoreError::rule(
                 "node_not_in_project",
@@ -201,19 +198,18 @@ pub(crate) async fn insert_problem(
         project_id = Some(owner);
     }
     if let Some(report) = p.report_id {
-        let owner: Option<i64> = sqlx::query_scalar("SELECT project_id FROM progress_reports WHERE id = $1")
-            .bind(report)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let owner = owner.ok_or_else(|| StoreError::rule("report_missing", format!("进度报送 {report} 不存在")))?;
+        let owner: i64 = must_read(
+            &mut *conn,
+            "SELECT project_id FROM progress_reports WHERE id = $1",
+            report,
+            "report_missing",
+            "进度报送",
+        )
+        .await?;
         project_id = Some(project_id.unwrap_or(owner));
     }
     if let Some(pid) = project_id {
-        let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-            .bind(pid)
-            .fetch_optional(&mut *conn)
-            .await?;
-        ok.ok_or_else(|| StoreError::rule("project_missing", format!("项目 {pid} 不存在")))?;
+        must_read::<i64>(&mut *conn, "SELECT id FROM projects WHERE id = $1", pid, "project_missing", "项目").await?;
     }
     if p.blocks_node && p.node_id.is_none() {
         return Err(StoreError::rule(

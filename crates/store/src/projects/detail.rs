@@ -3,7 +3,7 @@
 
 use super::{LIST_COLUMNS, LIST_FROM, ProjectListItem, list_item};
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -107,91 +107,80 @@ impl Store {
         self.attach_categories(&mut summary).await?;
         let summary = summary.remove(0);
 
-        let nodes = sqlx::query(
+        let nodes = rows_for(
+            &self.pool,
             "SELECT n.*, u.name AS unit_name, pe.name AS person_name FROM nodes n JOIN units u ON u.id = n.responsible_unit_id \
              LEFT JOIN people pe ON pe.id = n.responsible_person_id WHERE n.project_id = $1 ORDER BY n.seq, n.id",
+            id,
+            |r| {
+                Ok(NodeView {
+                    id: i64_(r, "id")?,
+                    seq: i64_(r, "seq")?,
+                    name: text(r, "name")?,
+                    planned_on: date(r, "planned_on")?,
+                    baseline_on: date(r, "baseline_on")?,
+                    forecast_on: opt_date(r, "forecast_on")?,
+                    actual_on: opt_date(r, "actual_on")?,
+                    responsible_unit: NamedRef {
+                        id: i64_(r, "responsible_unit_id")?,
+                        name: text(r, "unit_name")?,
+                    },
+                    responsible_person: match opt_i64(r, "responsible_person_id")? {
+                        Some(pid) => Some(NamedRef {
+                            id: pid,
+                            name: opt_text(r, "person_name")?.unwrap_or_default(),
+                        }),
+                        None => None,
+                    },
+                    status: text(r, "status")?,
+                    light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
+                    light_reason: opt_text(r, "light_reason")?,
+                    version: i64_(r, "version")?,
+                })
+            },
         )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(NodeView {
-                id: i64_(r, "id")?,
-                seq: i64_(r, "seq")?,
-                name: text(r, "name")?,
-                planned_on: date(r, "planned_on")?,
-                baseline_on: date(r, "baseline_on")?,
-                forecast_on: opt_date(r, "forecast_on")?,
-                actual_on: opt_date(r, "actual_on")?,
-                responsible_unit: NamedRef {
-                    id: i64_(r, "responsible_unit_id")?,
-                    name: text(r, "unit_name")?,
-                },
-                responsible_person: match opt_i64(r, "responsible_person_id")? {
-                    Some(pid) => Some(NamedRef {
-                        id: pid,
-                        name: opt_text(r, "person_name")?.unwrap_or_default(),
-                    }),
-                    None => None,
-                },
-                status: text(r, "status")?,
-                light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
-                light_reason: opt_text(r, "light_reason")?,
-                version: i64_(r, "version")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .await?;
 
-        let annual_plans = sqlx::query("SELECT year, planned_investment FROM annual_plans WHERE project_id = $1 ORDER BY year")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        let annual_plans = rows_for(
+            &self.pool,
+            "SELECT year, planned_investment FROM annual_plans WHERE project_id = $1 ORDER BY year",
+            id,
+            |r| {
                 Ok(YearAmount {
                     year: i64_(r, "year")?,
                     planned_wan: Wan(Money::from_yuan(i64_(r, "planned_investment")?)),
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let monthly_investment =
-            sqlx::query("SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(MonthAmount {
-                        year: i64_(r, "year")?,
-                        month: i64_(r, "month")?,
-                        amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)),
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-        let stage_history =
-            sqlx::query("SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(StageChangeView {
-                        from: opt_text(r, "from_stage")?,
-                        to: text(r, "to_stage")?,
-                        on: date(r, "changed_on")?,
-                        note: text(r, "note")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-        let reports = sqlx::query(
-            "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC",
+            },
         )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        .await?;
+        let monthly_investment = rows_for(
+            &self.pool,
+            "SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month",
+            id,
+            |r| {
+                Ok(MonthAmount {
+                    year: i64_(r, "year")?,
+                    month: i64_(r, "month")?,
+                    amount_wan: Wan(Money::from_yuan(i64_(r, "amount")?)),
+                })
+            },
+        )
+        .await?;
+        let stage_history = rows_for(
+            &self.pool,
+            "SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id",
+            id,
+            |r| {
+                Ok(StageChangeView {
+                    from: opt_text(r, "from_stage")?,
+                    to: text(r, "to_stage")?,
+                    on: date(r, "changed_on")?,
+                    note: text(r, "note")?,
+                })
+            },
+        )
+        .await?;
+        let reports = rows_for(&self.pool, "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC", id, |r| {
             Ok(ReportView {
                 id: i64_(r, "id")?,
                 period_kind: text(r, "period_kind")?,
@@ -201,17 +190,9 @@ impl Store {
                 investment_wan: Wan(Money::from_yuan(i64_(r, "investment")?)),
                 submitted_on: date(r, "submitted_on")?,
             })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let problems = sqlx::query(
-            "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on, \
-             pr.blocking_node_id FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        }).await?;
+        let problems = rows_for(&self.pool, "SELECT pr.id, pr.category, pr.description, pr.unit_id, u.name AS unit_name, pr.raised_on, pr.deadline, pr.status, pr.closed_on, \
+             pr.blocking_node_id FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.project_id = $1 ORDER BY pr.raised_on DESC", id, |r| {
             Ok(ProblemView {
                 id: i64_(r, "id")?,
                 category: text(r, "category")?,
@@ -223,8 +204,7 @@ impl Store {
                 closed_on: opt_date(r, "closed_on")?,
                 blocking_node_id: opt_i64(r, "blocking_node_id")?,
             })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        }).await?;
 
         Ok(ProjectDetail {
             summary,

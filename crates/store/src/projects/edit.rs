@@ -1,8 +1,8 @@
 //! Edits of projects and nodes: optimistic locking on `version`, the audit entry in the same
 //! transaction; pausing and resuming a project.
 
-use crate::audit::{AuditCtx, append, lock};
-use crate::row::{SqlBuf, i64_};
+use crate::audit::{AuditCtx, append};
+use crate::row::{SqlBuf, found, i64_};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -51,17 +51,11 @@ impl Store {
 
     /// Applies `change` if the project is still at `version`; returns the new version.
     pub async fn update_project(&self, id: i64, version: i64, change: &ProjectChange, ctx: &AuditCtx) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let row = sqlx::query(EDITABLE)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let row = found(sqlx::query(EDITABLE).bind(id), &mut *tx).await?;
         let before = snapshot(&row)?;
         if before["version"].as_i64() != Some(version) {
-            drop(tx);
-            return Err(self.conflict("project", id).await?);
+            return Err(self.stale(tx, "project", id).await?);
         }
         if let Some(Some(l)) = change.leader_id {
             let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1")
@@ -74,30 +68,14 @@ impl Store {
         }
         let mut q = SqlBuf::new("UPDATE projects SET version = version + 1, updated_at = ");
         q.arg(chrono::Utc::now().to_rfc3339());
-        if let Some(v) = &change.name {
-            q.push(", name = ").arg(v.as_str());
-        }
-        if let Some(v) = change.total_investment {
-            q.push(", total_investment = ").arg(v.yuan());
-        }
-        if let Some(v) = change.planned_start_on {
-            q.push(", planned_start_on = ").arg(v);
-        }
-        if let Some(v) = &change.location {
-            q.push(", location = ").arg(v.as_str());
-        }
-        if let Some(v) = &change.investor {
-            q.push(", investor = ").arg(v.as_str());
-        }
-        if let Some(v) = &change.description {
-            q.push(", description = ").arg(v.as_str());
-        }
-        if let Some(v) = change.leader_id {
-            q.push(", leader_id = ").arg(v);
-        }
-        if let Some(v) = &change.industry_code {
-            q.push(", industry_code = ").arg(v.clone());
-        }
+        q.push_some(", name = ", change.name.as_deref());
+        q.push_some(", total_investment = ", change.total_investment.map(|v| v.yuan()));
+        q.push_some(", planned_start_on = ", change.planned_start_on);
+        q.push_some(", location = ", change.location.as_deref());
+        q.push_some(", investor = ", change.investor.as_deref());
+        q.push_some(", description = ", change.description.as_deref());
+        q.push_some(", leader_id = ", change.leader_id);
+        q.push_some(", industry_code = ", change.industry_code.clone());
         q.push(" WHERE id = ").arg(id).push(" AND version = ").arg(version);
         q.query().execute(&mut *tx).await?;
         let after = snapshot(&sqlx::query(EDITABLE).bind(id).fetch_one(&mut *tx).await?)?;
@@ -116,16 +94,10 @@ impl Store {
             return Err(StoreError::rule("project_pause_reason_missing", "暂停须说明原因"));
         }
         let as_of = self.as_of().await?;
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let row = sqlx::query("SELECT paused, version FROM projects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_locked().await?;
+        let row = found(sqlx::query("SELECT paused, version FROM projects WHERE id = $1").bind(id), &mut *tx).await?;
         if i64_(&row, "version")? != version {
-            drop(tx);
-            return Err(self.conflict("project", id).await?);
+            return Err(self.stale(tx, "project", id).await?);
         }
         let was = i64_(&row, "paused")? != 0;
         if was == paused {

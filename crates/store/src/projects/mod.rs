@@ -255,15 +255,9 @@ impl Store {
                 .arg(c.as_str())
                 .push(")");
         }
-        if let Some(s) = f.stage {
-            q.push(" AND p.stage = ").arg(s.code());
-        }
-        if let Some(l) = f.leader {
-            q.push(" AND p.leader_id = ").arg(l);
-        }
-        if let Some(l) = f.light {
-            q.push(" AND p.light = ").arg(l.code());
-        }
+        q.push_some(" AND p.stage = ", f.stage.map(|s| s.code()));
+        q.push_some(" AND p.leader_id = ", f.leader);
+        q.push_some(" AND p.light = ", f.light.map(|l| l.code()));
         if let Some(ind) = &f.industry {
             q.push(" AND p.industry_code LIKE ")
                 .arg(format!("{}%", escape_like(ind)))
@@ -315,9 +309,7 @@ impl Store {
         let mut q = SqlBuf::new(LIST_COLUMNS);
         q.push(LIST_FROM);
         self.project_where(f, &mut q).await?;
-        if let Some(after) = f.after {
-            q.push(" AND p.id > ").arg(after);
-        }
+        q.push_some(" AND p.id > ", f.after);
         q.push(" ORDER BY p.id LIMIT ").arg(limit + 1);
         self.finish_page(&q, f, limit).await
     }
