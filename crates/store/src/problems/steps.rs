@@ -217,6 +217,15 @@ pub(crate) async fn insert_problem(
             "只有针对节点提出的问题才能设为阻塞该节点",
         ));
     }
+    if let Some(ext) = p.external_id.as_deref() {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM problems WHERE external_id = $1")
+            .bind(ext)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(other) = taken {
+            return Err(StoreError::Duplicate(format!("外部编号“{ext}”已用于问题 {other}，未保存")));
+        }
+    }
     let raised = p
         .raised_on
         .ok_or_else(|| StoreError::rule("problem_raised_on_missing", "缺少提出日期"))?;

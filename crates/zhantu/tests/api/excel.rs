@@ -369,7 +369,7 @@ async fn only_coordinators_and_admins_import() {
     // A unit's reader exports only its own projects, and not the district's other lists.
     let chakan = app.login("chakan").await;
     let resp = chakan.response("/api/v1/export/projects.xlsx").await;
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(crate::helpers::status_of(&resp), 200);
     let rows = sheet_text(&resp.bytes().await.unwrap());
     assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[3] == "海门街道"), "{:?}", &rows[..2]);
     assert_eq!(chakan.get("/api/v1/export/enterprises.xlsx").await.0, 403);

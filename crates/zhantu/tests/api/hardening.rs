@@ -65,7 +65,7 @@ async fn spreadsheets_that_once_killed_the_server_get_a_clear_answer() {
             assert!(body["error"]["message"].as_str().unwrap().contains("超出"), "{what}: {body}");
         }
         let health = reqwest::get(format!("{}/healthz", app.base)).await.expect("the server is still up");
-        assert_eq!(health.status().as_u16(), 200, "{what}");
+        assert_eq!(crate::helpers::status_of(&health), 200, "{what}");
     }
 }
 
@@ -80,15 +80,14 @@ async fn simultaneous_sign_ins_reach_the_password_check_no_more_than_the_allowan
             } else {
                 "wrong-password-1"
             };
-            reqwest::Client::new()
+            let resp = reqwest::Client::new()
                 .post(format!("{base}/api/v1/auth/login"))
                 .header("x-forwarded-for", "203.0.113.7")
                 .json(&json!({"username": "fgj", "password": password}))
                 .send()
                 .await
-                .unwrap()
-                .status()
-                .as_u16()
+                .unwrap();
+            crate::helpers::status_of(&resp)
         })
     });
     let mut checked = 0;
@@ -187,7 +186,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         );
     }
     let page = s.response("/projects").await;
-    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(crate::helpers::status_of(&page), 303);
     assert_eq!(page.headers()["location"], "/account");
     assert_eq!(s.page("/account").await.0, 200);
     assert_eq!(s.get("/api/v1/auth/me").await.0, 200);
@@ -195,4 +194,52 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     let s = app.sign_in_as("linshi", "Jiaojiang2020y").await;
     assert_eq!(s.get("/api/v1/projects?limit=1").await.0, 200);
     assert!(!app.store.user_by_username("linshi").await.unwrap().unwrap().must_change_password);
+}
+
+/// Finding 5: three requests that answered 500. An id of no record is a clear 404; a repeated
+/// external number names the problem that has it; a weekly report filed again after it
+/// raised problems replaces the first filing in place and the problems keep their link.
+#[tokio::test]
+async fn what_answered_500_gets_a_clear_answer() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (_, nodes) = app.get("/api/v1/nodes?limit=1").await;
+    let node = &nodes["items"][0];
+    let (status, e) = coordinator
+        .patch(
+            &format!("/api/v1/nodes/{}", node["id"]),
+            json!({"version": node["version"], "responsible_person_id": 987_654}),
+        )
+        .await;
+    assert_eq!((status, e["error"]["code"].as_str()), (404, Some("unknown_record")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("987654"), "{e}");
+
+    let me = app.store.user_by_username("fgj").await.unwrap().unwrap();
+    let raise = json!({"category": "要素保障", "description": "供电接入", "unit_id": me.unit_id, "external_id": "WT-2019-031"});
+    let (status, first) = coordinator.post("/api/v1/problems", raise.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, e) = coordinator.post("/api/v1/problems", raise).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate")), "{e}");
+    let said = e["error"]["message"].as_str().unwrap();
+    assert!(
+        said.contains("WT-2019-031") && said.contains(&first["problem"]["id"].to_string()),
+        "{e}"
+    );
+
+    let (project, _) = app.first_project("").await;
+    let path = format!("/api/v1/projects/{project}/reports");
+    let week = json!({"period_kind": "week", "period_start": "2019-12-16", "body": "本周推进",
+        "problems": [{"category": "用地", "description": "红线外征迁未完成"}]});
+    let (status, e) = coordinator.post(&path, week.clone()).await;
+    assert!(status == 200 || status == 201, "{e}");
+    let (status, again) = coordinator.post(&path, week).await;
+    assert!(status == 200 || status == 201, "filed again: {again}");
+    let (_, p) = app.get(&format!("/api/v1/projects/{project}")).await;
+    let raised: Vec<&serde_json::Value> = p["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["description"] == "红线外征迁未完成")
+        .collect();
+    assert_eq!(raised.len(), 2, "each filing raised its problem: {p}");
 }

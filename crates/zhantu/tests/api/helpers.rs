@@ -96,7 +96,7 @@ impl TestApp {
 /// GET with the administrator's API token; the body must be JSON.
 pub async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
     let resp = client.get(url).bearer_auth(ADMIN_TOKEN).send().await.expect("request");
-    let status = resp.status().as_u16();
+    let status = status_of(&resp);
     let body = resp.text().await.expect("body");
     let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON from {url}: {body}"));
     (status, json)
@@ -129,7 +129,7 @@ pub fn no_redirects() -> reqwest::Client {
 
 /// A response's status and JSON body (null where the body is not JSON).
 pub async fn answer(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
+    let status = status_of(&resp);
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
@@ -163,7 +163,7 @@ pub async fn download(base: &str, path: &str) -> Download {
         .await
         .expect("request");
     Download {
-        status: resp.status().as_u16(),
+        status: status_of(&resp),
         headers: resp.headers().clone(),
         body: resp.bytes().await.expect("body").to_vec(),
     }
@@ -201,14 +201,13 @@ pub fn zhantu(args: &[&str]) -> std::process::Output {
 
 /// The status of a GET of one project page with an API token (200 while the token is valid).
 pub async fn token_status(base: &str, token: &str) -> u16 {
-    reqwest::Client::new()
+    let resp = reqwest::Client::new()
         .get(format!("{base}/api/v1/projects?limit=1"))
         .bearer_auth(token)
         .send()
         .await
-        .expect("request")
-        .status()
-        .as_u16()
+        .expect("request");
+    status_of(&resp)
 }
 
 /// The first item of a list (`{"items": [...]}`) that belongs to a unit other than 海门街道,
@@ -247,7 +246,7 @@ pub async fn login(base: &str, username: &str, password: &str) -> Result<Session
         .send()
         .await
         .expect("login request");
-    let status = resp.status().as_u16();
+    let status = status_of(&resp);
     let cookie = resp
         .headers()
         .get("set-cookie")
@@ -278,7 +277,7 @@ impl Session {
             rb = rb.json(&b);
         }
         let resp = rb.send().await.expect("request");
-        let status = resp.status().as_u16();
+        let status = status_of(&resp);
         let text = resp.text().await.unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
@@ -363,7 +362,7 @@ impl Session {
             .send()
             .await
             .expect("request");
-        let status = resp.status().as_u16();
+        let status = status_of(&resp);
         (status, resp.text().await.expect("body"))
     }
     /// Posts an HTML form (the JSON object's fields as form fields), with or without the
@@ -387,7 +386,7 @@ impl Session {
             .send()
             .await
             .expect("request");
-        (resp.status().as_u16(), resp.text().await.unwrap_or_default())
+        (status_of(&resp), resp.text().await.unwrap_or_default())
     }
 }
 
@@ -496,4 +495,18 @@ pub fn demo_base() -> &'static str {
 
 pub async fn demo_get(path: &str) -> (u16, Value) {
     get_json(&reqwest::Client::new(), &format!("{}{}", demo_base(), path)).await
+}
+
+/// The status of an answer of the app. Every request the tests make reads its status here, and
+/// a 5xx is a failure of the suite wherever it happens: the app must answer every input,
+/// however hostile, with a clear 4xx or a success.
+pub fn status_of(resp: &reqwest::Response) -> u16 {
+    let status = resp.status().as_u16();
+    assert!(
+        status < 500,
+        "the app answered {status} to {} {}",
+        resp.url().path(),
+        resp.url().query().unwrap_or("")
+    );
+    status
 }

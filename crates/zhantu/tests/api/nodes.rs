@@ -569,7 +569,7 @@ async fn late_submissions_are_listed_per_unit_and_scoped() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 200);
+    assert_eq!(crate::helpers::status_of(&resp), 200);
     assert!(
         resp.headers()["content-disposition"]
             .to_str()

@@ -63,7 +63,7 @@ async fn every_page_renders_without_inline_code() {
     ] {
         // Assets are public: the sign-in page needs its stylesheet.
         let resp = reqwest::get(format!("{}{path}", demo_base())).await.unwrap();
-        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        assert_eq!(crate::helpers::status_of(&resp), 200, "{path}");
         assert!(resp.headers()["content-type"].to_str().unwrap().starts_with(ct), "{path}");
     }
     let (status, ct, svg) = admin_page("/battle-map.svg?group=unit").await;
@@ -204,7 +204,7 @@ async fn readers_of_one_unit_see_only_its_projects_on_every_page() {
 async fn the_language_switch_remembers_the_choice() {
     let viewer = login(demo_base(), "lingdao", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
     let resp = viewer.response("/lang?to=en&back=/projects%3Flight%3Dred").await;
-    assert_eq!(resp.status().as_u16(), 303);
+    assert_eq!(crate::helpers::status_of(&resp), 303);
     assert_eq!(resp.headers()["location"], "/projects?light=red");
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(set.starts_with("zhantu_lang=en;"), "{set}");

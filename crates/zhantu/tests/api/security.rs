@@ -371,7 +371,7 @@ async fn every_write_route_is_guarded() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(resp.status().as_u16(), 403, "{route}: form without CSRF");
+            assert_eq!(crate::helpers::status_of(&resp), 403, "{route}: form without CSRF");
             continue;
         }
         let (status, e) = anonymous(&app, method, &fx.path, &fx.body).await;
@@ -421,9 +421,9 @@ async fn every_write_route_is_guarded() {
 async fn reading_needs_sign_in_and_respects_unit_scope() {
     let app = spawn_app().await;
     let resp = reqwest::get(format!("{}/api/v1/projects", app.base)).await.unwrap();
-    assert_eq!(resp.status().as_u16(), 401);
+    assert_eq!(crate::helpers::status_of(&resp), 401);
     let resp = no_redirects().get(format!("{}/", app.base)).send().await.unwrap();
-    assert_eq!(resp.status().as_u16(), 303);
+    assert_eq!(crate::helpers::status_of(&resp), 303);
     assert!(resp.headers()["location"].to_str().unwrap().starts_with("/login"));
 
     let viewer = app.login("chakan").await;
@@ -713,7 +713,7 @@ async fn the_sign_in_form_works_in_a_browser_flow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status().as_u16(), 303);
+    assert_eq!(crate::helpers::status_of(&resp), 303);
     assert_eq!(resp.headers()["location"], "/", "no open redirect");
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(
@@ -769,7 +769,7 @@ async fn account_pages_work_through_forms() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(crate::helpers::status_of(&resp), 200);
     let (_, html) = editor.page("/account").await;
     assert!(html.contains("表单令牌") && !html.contains(&token), "the token is shown only once");
 
