@@ -6,11 +6,11 @@
 //! `GET /api/v1/imports/{id}` reports. A dry run that found no bad row can be committed with
 //! `POST /api/v1/imports/{id}/commit`, which imports the same file for real.
 
-use super::jobs::{Job, job, spawn_job};
+use super::jobs::{MAX_ERRORS_PAGE, job, job_page, spawn_job};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::extract::Upload;
+use crate::extract::{ApiQuery, Upload};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -97,9 +97,20 @@ async fn start(State(st): State<AppState>, a: Auth, req: axum::extract::Request)
     Ok(accepted(spawn_job(&st, &a, Arc::new(parsed), file_name, dry_run)))
 }
 
-async fn status(a: Auth, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
+/// Which bad rows a status answer lists: `errors_offset` (default 0) and `errors_limit`
+/// (default and at most `MAX_ERRORS_PAGE`).
+#[derive(serde::Deserialize)]
+struct StatusQuery {
+    errors_offset: Option<usize>,
+    errors_limit: Option<usize>,
+}
+
+/// `GET /imports/{id}`: the run's progress and, when done, its outcome with one page of its
+/// bad rows (`errors_total` counts them all).
+async fn status(a: Auth, Path(id): Path<String>, ApiQuery(q): ApiQuery<StatusQuery>) -> Result<Json<serde_json::Value>, ApiError> {
     let id: u64 = id.parse().map_err(|_| ApiError::not_found(format!("导入任务 {id} 不存在")))?;
-    Ok(Json(job(id, &a)?))
+    let limit = q.errors_limit.unwrap_or(MAX_ERRORS_PAGE);
+    Ok(Json(job_page(id, &a, q.errors_offset.unwrap_or(0), limit)?))
 }
 
 /// `POST /imports/{id}/commit`: imports for real what dry run `id` checked.

@@ -248,6 +248,19 @@ async fn a_dry_run_lists_every_bad_row_and_nothing_is_written_until_a_clean_one_
                 .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         }));
         assert_eq!(run["outcome"]["written"], false);
+        // The bad rows come page by page: a poll never carries more than one page of them.
+        assert_eq!(run["outcome"]["errors_total"], 3, "{run}");
+        let (_, page) = app
+            .get(&format!("/api/v1/imports/{}?errors_offset=1&errors_limit=1", run["id"]))
+            .await;
+        assert_eq!(
+            (page["outcome"]["errors_total"].as_u64(), page["outcome"]["errors_offset"].as_u64()),
+            (Some(3), Some(1)),
+            "{page}"
+        );
+        assert_eq!(page["outcome"]["errors"], json!([errors[1].clone()]), "{page}");
+        let (status, _) = app.get(&format!("/api/v1/imports/{}?errors_offset=x", run["id"])).await;
+        assert_eq!(status, 400);
         assert_eq!(
             count(&app, "projects").await,
             projects,
