@@ -5,6 +5,8 @@
 #     1,000 when the run had answered "done" before the kill;
 #   - problems raised one by one over the API: every one answered 201 before the kill is there;
 #   - weekly briefs issued over the API: every one answered 201 before the kill is listed;
+#   - node close-outs reported with their evidence (a PDF): every one answered 200 before the
+#     kill is still reported, with its evidence;
 #   - `zhantu audit verify` passes (the hash chain and its anchors) after every restart.
 # Prints one line per round and the totals. Needs curl and jq.
 #
@@ -51,6 +53,7 @@ pid=$!
 wait_up
 crash
 unit=海门街道
+printf '%%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' >"$dir/evidence.pdf"
 start
 api GET /api/v1/auth/me | head -1 | jq -r .user.unit.id >"$dir/unit_id"
 crash
@@ -58,7 +61,7 @@ crash
 lost=0 torn=0 broken=0 acked_total=0 imports_all=0 imports_none=0
 for round in $(seq 1 "$rounds"); do
   start
-  op=$((round % 3))
+  op=$((round % 4))
   delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", (r % 900) / 1000 }')
   acked=$dir/acked
   : >"$acked"
@@ -97,6 +100,18 @@ for round in $(seq 1 "$rounds"); do
       ) &
       watcher=$!
       ;;
+    3) # overdue nodes reported done, each with a PDF as evidence
+      (
+        for id in $(api GET "/api/v1/nodes?overdue=1&limit=300" | head -1 | jq -r '[.items[] | select(.status == "open") | .node_id][:40][]'); do
+          v=$(api GET "/api/v1/nodes/$id" | head -1 | jq -r '.node.version')
+          status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -H "x-csrf-token: $csrf" -F "version=$v" \
+            -F actual_on=2019-12-20 -F "note=故障演练第${round}轮" -F "evidence=@$dir/evidence.pdf;type=application/pdf" \
+            "$base/api/v1/nodes/$id/report") || break
+          [ "$status" = 200 ] && echo "$id" >>"$acked"
+        done
+      ) &
+      watcher=$!
+      ;;
   esac
   sleep "$delay"
   crash
@@ -131,6 +146,16 @@ for round in $(seq 1 "$rounds"); do
         [ -n "$id" ] || continue
         acked_total=$((acked_total + 1))
         grep -qx "$id" <<<"$issued" || { lost=$((lost + 1)); echo "round $round: acknowledged report $id lost"; }
+      done <"$acked"
+      ;;
+    3)
+      while read -r id; do
+        acked_total=$((acked_total + 1))
+        n=$(api GET "/api/v1/nodes/$id" | head -1 | jq -r '"\(.node.status) \(.evidence | length)"')
+        case $n in
+          "reported "[1-9]* | "closed "[1-9]*) ;;
+          *) lost=$((lost + 1)); echo "round $round: acknowledged close-out of node $id lost ($n)" ;;
+        esac
       done <"$acked"
       ;;
   esac
