@@ -72,27 +72,26 @@ pub const MAX_ERRORS_PAGE: usize = 1000;
 /// under the lock from the run itself, so a run with 300,000 bad rows is not copied or sent
 /// whole at every poll.
 pub fn job_page(id: u64, a: &Auth, offset: usize, limit: usize) -> Result<serde_json::Value, ApiError> {
-    let jobs = jobs();
+    let mut jobs = jobs();
     let j = jobs
         .jobs
-        .get(&id)
+        .get_mut(&id)
         .filter(|j| j.user_id == a.user.id || a.actor.may(Action::Administer).is_ok())
         .ok_or_else(|| ApiError::not_found(format!("导入任务 {id} 不存在或已过期")))?;
-    let outcome = j.outcome.as_ref().map(|o| {
-        let from = offset.min(o.errors.len());
-        let to = from.saturating_add(limit.min(MAX_ERRORS_PAGE)).min(o.errors.len());
-        serde_json::json!({
-            "kind": o.kind, "dry_run": o.dry_run, "written": o.written, "rows": o.rows,
-            "created": o.created, "changed": o.changed, "unchanged": o.unchanged,
-            "errors": &o.errors[from..to], "errors_total": o.errors.len(), "errors_offset": from,
-            "warnings": o.warnings,
-        })
-    });
-    Ok(serde_json::json!({
-        "id": j.id, "kind": j.kind, "kind_label": j.kind_label, "file_name": j.file_name, "sheet": j.sheet,
-        "dry_run": j.dry_run, "state": j.state, "done": j.done, "total": j.total,
-        "outcome": outcome, "error": j.error,
-    }))
+    // The bad rows are set aside while the rest is written out, then put back: no copy.
+    let errors = j.outcome.as_mut().map(|o| std::mem::take(&mut o.errors)).unwrap_or_default();
+    let mut v = serde_json::to_value(&*j).map_err(ApiError::internal);
+    if let Some(o) = j.outcome.as_mut() {
+        o.errors = errors;
+        if let Ok(serde_json::Value::Object(out)) = v.as_mut().map(|v| &mut v["outcome"]) {
+            let from = offset.min(o.errors.len());
+            let to = from.saturating_add(limit.min(MAX_ERRORS_PAGE)).min(o.errors.len());
+            out.insert("errors".into(), serde_json::json!(&o.errors[from..to]));
+            out.insert("errors_total".into(), o.errors.len().into());
+            out.insert("errors_offset".into(), from.into());
+        }
+    }
+    v
 }
 
 /// Starts applying `parsed` in the background; returns the job's id.
