@@ -69,7 +69,9 @@ pub async fn check(st: &AppState, actor: &Actor, req: Request) -> Result<Request
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let is_json = content_type.starts_with("application/json");
+    // What the handlers' JSON extractor takes: `application/json` and any `application/…+json`.
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let is_json = essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"));
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let body = if is_json || is_form {
         let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::too_large())?;

@@ -186,6 +186,19 @@ async fn unknown_and_missing_ids_are_refused_before_any_handler() {
         .send("POST", &format!("/api/v1/problems?project_id={other}"), Some(json!({})), true)
         .await;
     assert_eq!((status, e["error"]["code"].as_str()), (403, Some("out_of_scope")), "{e}");
+    // Every content type the JSON extractor accepts is read by the check too (the problem is
+    // for the editor's own unit, so only the project is out of scope).
+    let me = app.store.user_by_username("haimen").await.unwrap().unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/problems", app.base))
+        .header("cookie", &editor.cookie)
+        .header("x-csrf-token", &editor.csrf)
+        .header("content-type", "application/problem+json; charset=utf-8")
+        .body(json!({"category": "要素保障", "description": "x", "unit_id": me.unit_id, "project_id": other}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crate::helpers::status_of(&resp), 403);
     assert_eq!(app.audit_count().await, before);
 }
 
