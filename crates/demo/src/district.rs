@@ -314,29 +314,37 @@ impl County {
         }
     }
 
+    /// A county of Zhejiang by its six-digit code, with its streets and towns in code order;
+    /// `None` when the code is not a county of the shipped list or has fewer than three.
+    pub fn of_code(code: &str) -> Option<County> {
+        let r = reference::divisions().find(|r| r.level == "county" && r.code == code)?;
+        let prefecture = reference::divisions()
+            .find(|p| p.level == "prefecture" && p.code == r.parent)
+            .map(|p| p.name)
+            .unwrap_or("");
+        let mut streets: Vec<_> = reference::townships()
+            .filter(|t| t.parent == r.code && t.level == "township")
+            .map(|t| (t.code, t.name))
+            .collect();
+        streets.sort();
+        (streets.len() >= 3).then_some(County {
+            code: r.code,
+            name: r.name,
+            prefecture,
+            streets,
+        })
+    }
+
     /// `k` counties of Zhejiang, the same ones for every seed: 椒江区 first (the demo
     /// district, whose map the app draws), then others spread evenly over the province's
     /// code list (so over its prefectures). Counties with fewer than three streets and
     /// towns are skipped. `None` when the province has fewer than `k` such counties.
     pub fn province(k: usize) -> Option<Vec<County>> {
-        let prefectures: Vec<_> = reference::divisions().filter(|r| r.level == "prefecture").collect();
         let mut others: Vec<County> = reference::divisions()
             .filter(|r| r.level == "county" && r.code != DISTRICT_DIVISION)
-            .map(|r| County {
-                code: r.code,
-                name: r.name,
-                prefecture: prefectures.iter().find(|p| p.code == r.parent).map(|p| p.name).unwrap_or(""),
-                streets: reference::townships()
-                    .filter(|t| t.parent == r.code && t.level == "township")
-                    .map(|t| (t.code, t.name))
-                    .collect(),
-            })
-            .filter(|c| c.streets.len() >= 3)
+            .filter_map(|r| County::of_code(r.code))
             .collect();
         others.sort_by_key(|c| c.code);
-        for c in &mut others {
-            c.streets.sort();
-        }
         if k == 0 || k > others.len() + 1 {
             return None;
         }

@@ -40,3 +40,12 @@ pub fn generate(projects: usize, seed: u64) -> Dataset {
 pub fn generate_province(projects: usize, districts: usize, seed: u64) -> Option<Dataset> {
     synthetic::build_province(projects, districts, seed)
 }
+
+/// A synthetic district of another county of Zhejiang, by its six-digit division code
+/// (e.g. `330381` 瑞安市): `projects` projects and everything around them, as of 2019-12-31,
+/// with the county's own units, streets and towns, division code and FAI series. For
+/// proving that a district other than the demo can be set up and fed through the app.
+/// `None` when the code is not a county with at least three streets and towns.
+pub fn generate_county(projects: usize, seed: u64, code: &str) -> Option<Dataset> {
+    synthetic::build_county(projects, seed, code)
+}

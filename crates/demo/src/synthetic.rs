@@ -82,6 +82,18 @@ pub(crate) fn build(n: usize, seed: u64) -> Dataset {
     build_district(District::new(seed), n, seed, &mut NameBook::default())
 }
 
+/// One district of another county (its six-digit code), organised as a province's districts
+/// are: units named after the county, its own streets and towns and division code.
+pub(crate) fn build_county(n: usize, seed: u64, code: &str) -> Option<Dataset> {
+    let county = County::of_code(code)?;
+    Some(build_district(
+        District::of_province(seed, 1, &county),
+        n,
+        seed,
+        &mut NameBook::default(),
+    ))
+}
+
 /// A province of `k` districts (see [`County::province`]) sharing `n` projects: each
 /// district is a whole synthetic district with its own units, people, enterprises,
 /// visits, problems and leads; their records are numbered on after the previous
