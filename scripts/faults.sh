@@ -7,11 +7,16 @@
 #   - weekly briefs issued over the API: every one answered 201 before the kill is listed;
 #   - node close-outs reported with their evidence (a PDF): every one answered 200 before the
 #     kill is still reported, with its evidence;
+#   - light-rule sets saved over the API, each recomputing every light in one transaction: after
+#     the crash the current rule set is at least the last one answered 200, and the stored lights
+#     are exactly what those rules give (a fresh `zhantu job run lights` changes nothing);
 #   - `zhantu audit verify` passes (the hash chain and its anchors) after every restart.
-# Prints one line per round and the totals. Needs curl and jq.
+# Prints one line per round and the totals. Needs curl, jq and sqlite3.
 #
 #   scripts/faults.sh [ROUNDS] [BINARY]      (defaults: 100, target/release/zhantu)
+#   FAULT_OPS="4" scripts/faults.sh 10 …     (only the operations named, by number 0–4)
 set -euo pipefail
+read -r -a ops <<<"${FAULT_OPS:-0 1 2 3 4}"
 rounds=${1:-100}
 bin=$(realpath "${2:-target/release/zhantu}")
 dir=$(mktemp -d)
@@ -61,7 +66,7 @@ crash
 lost=0 torn=0 broken=0 acked_total=0 imports_all=0 imports_none=0
 for round in $(seq 1 "$rounds"); do
   start
-  op=$((round % 4))
+  op=${ops[$((round % ${#ops[@]}))]}
   delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", (r % 900) / 1000 }')
   acked=$dir/acked
   : >"$acked"
@@ -112,6 +117,18 @@ for round in $(seq 1 "$rounds"); do
       ) &
       watcher=$!
       ;;
+    4) # light-rule sets saved one after another, alternating the node-overdue threshold
+      (
+        for k in $(seq 1 40); do
+          cur=$(api GET /api/v1/rules | head -1 | jq -c .current) || break
+          red=$((14 + (k % 2) * 16))
+          next=$(jq -c --argjson red "$red" '.version += 1 | (.rules[] | select(.kind == "node_due") | .red_after_days_overdue) = $red' <<<"$cur")
+          out=$(api PUT /api/v1/rules "$next") || break
+          [ "$(tail -1 <<<"$out")" = 200 ] && jq -r .version <<<"$next" >>"$acked"
+        done
+      ) &
+      watcher=$!
+      ;;
   esac
   sleep "$delay"
   crash
@@ -158,9 +175,20 @@ for round in $(seq 1 "$rounds"); do
         esac
       done <"$acked"
       ;;
+    4)
+      crash # the lights job runs on the database alone
+      if [ -s "$acked" ]; then
+        acked_total=$((acked_total + $(wc -l <"$acked")))
+        now=$(sqlite3 "$db" "SELECT rules_json FROM light_rule_sets ORDER BY id DESC LIMIT 1" | jq -r .version)
+        [ "$now" -ge "$(tail -1 "$acked")" ] || { lost=$((lost + 1)); echo "round $round: rule set $(tail -1 "$acked") answered 200, $now stored"; }
+      fi
+      changed=$("$bin" job run lights --database "$db" 2>>"$dir/server.log" | sed -n 's/.*变化 \([0-9]*\) 处.*/\1/p')
+      if [ "$changed" != 0 ]; then torn=$((torn + 1)); echo "round $round: stored lights not those of the stored rules ($changed differ)"; fi
+      start
+      ;;
   esac
   crash
   echo "round $round/$rounds: op $op, killed after ${delay}s, $(wc -l <"$acked") acknowledged"
 done
-echo "faults: $rounds kill -9 rounds; $acked_total acknowledged writes checked, $lost lost; $torn imports half written ($imports_all whole, $imports_none none); $broken audit verifications failed"
+echo "faults: $rounds kill -9 rounds; $acked_total acknowledged writes checked, $lost lost; $torn half-written (imports: $imports_all whole, $imports_none none; light runs checked by recomputing); $broken audit verifications failed"
 [ "$lost" = 0 ] && [ "$torn" = 0 ] && [ "$broken" = 0 ]

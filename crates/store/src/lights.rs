@@ -330,7 +330,7 @@ impl Store {
     async fn apply_lights(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<LightsRun, StoreError> {
         let started = Instant::now();
         let inputs = RunInputs {
-            rules: self.rule_set().await?,
+            rules: crate::rules::rule_set_on(conn).await?,
             calendar: self.calendar().await?,
             clocks: crate::clocks::active_clocks(conn, None).await?,
             spans: self.clock_exclusions(conn, only).await?,
@@ -444,9 +444,16 @@ impl Store {
 
     /// The lights job: every project, one transaction, recorded in `light_runs`.
     pub async fn recompute_lights(&self, trigger: &str) -> Result<LightsRun, StoreError> {
-        let as_of = self.as_of().await?;
         let mut tx = self.pool.begin().await?;
-        let run = self.apply_lights(&mut tx, None, as_of).await?;
+        let run = self.lights_run_in(&mut tx, trigger).await?;
+        tx.commit().await?;
+        self.announce_lights_run(run).await
+    }
+
+    /// A full run inside the caller's transaction, recorded in `light_runs`.
+    pub(crate) async fn lights_run_in(&self, conn: &mut AnyConnection, trigger: &str) -> Result<(LightsRun, bool), StoreError> {
+        let as_of = self.as_of().await?;
+        let run = self.apply_lights(conn, None, as_of).await?;
         sqlx::query(
             "INSERT INTO light_runs (run_at, as_of, rule_version, projects, nodes, changed, red, yellow, green, elapsed_ms, trigger_kind) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -462,15 +469,19 @@ impl Store {
         .bind(run.green as i64)
         .bind(run.elapsed_ms as i64)
         .bind(trigger)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         // The daily (or on-demand) run also keeps the figures' change log short.
-        if trigger != "load" {
-            self.prune_changes(&mut tx).await?;
+        let announce = trigger != "load";
+        if announce {
+            self.prune_changes(conn).await?;
         }
-        tx.commit().await?;
-        let mut run = run;
-        if trigger != "load" {
+        Ok((run, announce))
+    }
+
+    /// After a committed run: its new reds named and sent to the inbox and the robot.
+    pub(crate) async fn announce_lights_run(&self, (mut run, announce): (LightsRun, bool)) -> Result<LightsRun, StoreError> {
+        if announce {
             for r in run.new_reds.iter_mut() {
                 r.name = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
                     .bind(r.project_id)

@@ -7,6 +7,7 @@ use crate::writes::now;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
+use sqlx::AnyConnection;
 use zhantu_domain::lights::LightRules;
 use zhantu_domain::rules::RuleSet;
 
@@ -22,30 +23,21 @@ impl Store {
     /// The administrator's newest rule set; an older thresholds-only record is converted;
     /// without any, the defaults.
     pub async fn rule_set(&self) -> Result<RuleSet, StoreError> {
-        let json: Option<String> = sqlx::query_scalar("SELECT rules_json FROM light_rule_sets ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match json {
-            None => RuleSet::default(),
-            Some(j) => match RuleSet::from_json(&j) {
-                Ok(r) => r,
-                Err(_) => serde_json::from_str::<LightRules>(&j)
-                    .map(|l| RuleSet::from(&l))
-                    .unwrap_or_default(),
-            },
-        })
+        let mut c = self.pool.acquire().await?;
+        rule_set_on(&mut c).await
     }
     /// Saves a new version of the rule set (its version must be the next one) and recomputes
-    /// every light with it.
+    /// every light with it, in one transaction: the stored lights are never those of another
+    /// rule set than the stored one, even when the process dies half-way.
     pub async fn save_rule_set(&self, rules: &RuleSet, ctx: &AuditCtx) -> Result<RuleSetVersion, StoreError> {
-        let current = self.rule_set().await?;
+        let mut tx = self.begin_locked().await?;
+        let current = rule_set_on(&mut tx).await?;
         if rules.version != current.version + 1 {
             return Err(StoreError::Conflict {
                 by: "其他管理员".into(),
                 at: format!("第{}版（请基于最新版修改，新版本号应为{}）", current.version, current.version + 1),
             });
         }
-        let mut tx = self.begin_locked().await?;
         let json = serde_json::to_string(rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO light_rule_sets (rules_json, created_at, created_by) VALUES ($1, $2, $3) RETURNING id")
@@ -64,8 +56,9 @@ impl Store {
             Some(&serde_json::to_value(rules).unwrap_or_default()),
         )
         .await?;
+        let run = self.lights_run_in(&mut tx, "rules").await?;
         tx.commit().await?;
-        self.recompute_lights("rules").await?;
+        self.announce_lights_run(run).await?;
         Ok(RuleSetVersion {
             id,
             version: rules.version,
@@ -93,4 +86,20 @@ impl Store {
         )
         .await
     }
+}
+
+/// The newest rule set as `conn` sees it (inside a transaction: with its own writes).
+pub(crate) async fn rule_set_on(conn: &mut AnyConnection) -> Result<RuleSet, StoreError> {
+    let json: Option<String> = sqlx::query_scalar("SELECT rules_json FROM light_rule_sets ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match json {
+        None => RuleSet::default(),
+        Some(j) => match RuleSet::from_json(&j) {
+            Ok(r) => r,
+            Err(_) => serde_json::from_str::<LightRules>(&j)
+                .map(|l| RuleSet::from(&l))
+                .unwrap_or_default(),
+        },
+    })
 }
