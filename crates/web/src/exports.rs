@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::Value;
+use zhantu_domain::imports::ImportKind;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 
 pub const MECHANISM: Mechanism = Mechanism {
@@ -24,8 +25,9 @@ fn api() -> Router<AppState> {
     Router::new().route("/export/{file}", get(export))
 }
 
-/// `GET /export/{list}.xlsx`: projects, nodes and investment with the registry's filters (and
-/// the reader's unit scope); fai, enterprises, problems and figures for readers of everything.
+/// `GET /export/{kind}.xlsx`: every import kind in the columns its import reads; those that
+/// hang off projects with the registry's filters (and the reader's unit scope), the others and
+/// the figures for readers of everything.
 async fn export(
     State(st): State<AppState>,
     a: Auth,
@@ -41,25 +43,19 @@ async fn export(
         if a.actor.reads_all() {
             Ok(())
         } else {
-            Err(ApiError::forbidden("无权导出：只能导出本单位的项目、节点和月度投资"))
+            Err(ApiError::forbidden(
+                "无权导出：只能导出本单位项目的数据（项目、项目年度、阶段变更、节点、月度投资、进展填报）",
+            ))
         }
     };
-    let (label, table) = match name {
-        "projects" => ("项目清单", st.store.export_projects(&filter).await?),
-        "nodes" => ("节点清单", st.store.export_nodes(&filter).await?),
-        "investment" => ("月度投资", st.store.export_investment(&filter).await?),
-        "fai" => {
+    if let Some(kind) = ImportKind::from_code(name) {
+        if !kind.per_project() {
             whole_district()?;
-            ("固定资产投资", st.store.export_fai().await?)
         }
-        "enterprises" => {
-            whole_district()?;
-            ("企业清单", st.store.export_enterprises().await?)
-        }
-        "problems" => {
-            whole_district()?;
-            ("问题清单", st.store.export_problems().await?)
-        }
+        let table = st.store.export_kind(kind, &filter).await?;
+        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), vec![table]).await;
+    }
+    match name {
         "figures" => {
             whole_district()?;
             let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -68,24 +64,19 @@ async fn export(
             };
             let f = st.store.year_figures(year).await?;
             let v = serde_json::to_value(&f).map_err(ApiError::internal)?;
-            let tables = figure_tables(year, &v);
-            let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&tables))
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(ApiError::internal)?;
-            return Ok(crate::download::file(
-                &format!("{year}年指标.xlsx"),
-                zhantu_office::XLSX_MIME,
-                bytes,
-            ));
+            xlsx_download(&format!("{year}年指标.xlsx"), figure_tables(year, &v)).await
         }
-        other => return Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
-    };
-    let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&[table]))
+        other => Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
+    }
+}
+
+/// The tables as a workbook to download (written off the async threads).
+async fn xlsx_download(file_name: &str, tables: Vec<Table>) -> Result<Response, ApiError> {
+    let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&tables))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    Ok(crate::download::file(&format!("{label}.xlsx"), zhantu_office::XLSX_MIME, bytes))
+    Ok(crate::download::file(file_name, zhantu_office::XLSX_MIME, bytes))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -129,7 +120,47 @@ fn figure_label(key: &str) -> &str {
         "rate_pct" => "比率（%）",
         "landed" => "已落地",
         "total" => "总数",
+        "targeted" => "纳入统计项目数",
+        "target_met" => "达到目标",
+        "projects" => "项目数",
+        "total_investment_wan" => "总投资（万元）",
+        "annual_investment_wan" => "年度计划投资（万元）",
+        "items" => "批次",
+        "id" => "编号",
+        "level" => "级别",
+        "held_on" => "日期",
+        "starts_on" => "开始日期",
+        "ends_on" => "结束日期",
+        "target_nodes" => "攻坚节点数",
+        "closed_nodes" => "已销号节点数",
+        "closed_in_time" => "按期销号节点数",
+        "overdue" => "逾期节点数",
+        "due" => "应完成节点数",
+        "on_time" => "按期完成",
+        "late_done" => "逾期完成",
+        "overdue_open" => "逾期未完成",
+        "raised" => "提出",
+        "closed" => "已销号",
+        "open" => "未销号",
+        "mean_days_to_close" => "平均办结天数",
+        "planned_wan" => "年度计划投资（万元）",
+        "completed_wan" => "完成投资（万元）",
+        "time_progress_pct" => "序时进度（%）",
+        "points_vs_time_progress" => "超序时进度（百分点）",
+        "granted_mu" => "上级下达（亩）",
+        "allocated_mu" => "已分配（亩）",
+        "balance_mu" => "结余（亩）",
         _ => key,
+    }
+}
+
+/// A code among the figures' values in Chinese: stages, lights, batch levels.
+fn figure_value(key: &str, s: &str) -> Option<&'static str> {
+    match key {
+        "stage" => zhantu_domain::Stage::from_code(s).map(|v| v.label_zh()),
+        "light" => zhantu_domain::lights::Light::from_code(s).map(|v| v.label_zh()),
+        "level" => zhantu_domain::model::BatchLevel::from_code(s).map(|v| v.label_zh()),
+        _ => None,
     }
 }
 
@@ -145,9 +176,12 @@ fn figure_cell(key: &str, v: &Value) -> Cell {
         Value::String(s) if key.ends_with("_wan") => zhantu_domain::Money::parse(s, zhantu_domain::MoneyUnit::Wan)
             .map(Cell::Money)
             .unwrap_or_else(|_| Cell::Text(s.clone())),
-        Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Cell::Date)
-            .unwrap_or_else(|_| Cell::Text(s.clone())),
+        Value::String(s) => match figure_value(key, s) {
+            Some(label) => Cell::Text(label.into()),
+            None => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Cell::Date)
+                .unwrap_or_else(|_| Cell::Text(s.clone())),
+        },
         other => Cell::Text(other.to_string()),
     }
 }
@@ -161,6 +195,36 @@ fn col_kind(c: &Cell) -> ColKind {
     }
 }
 
+/// A list of records as a sheet (none for an empty list or one of plain values).
+fn list_table(label: &str, items: &[Value]) -> Option<Table> {
+    if items.is_empty() || !items.iter().all(Value::is_object) {
+        return None;
+    }
+    let keys: Vec<String> = items[0].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let rows: Vec<Vec<Cell>> = items
+        .iter()
+        .map(|it| keys.iter().map(|key| figure_cell(key, &it[key])).collect())
+        .collect();
+    let cols = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            // A column is typed by its first non-text cell; it keeps text where others differ.
+            let kind = rows
+                .iter()
+                .map(|r| col_kind(&r[i]))
+                .find(|k| *k != ColKind::Text)
+                .unwrap_or(ColKind::Text);
+            Column::new(figure_label(key), kind)
+        })
+        .collect();
+    let mut t = Table::new(label, cols);
+    for r in rows {
+        t.push(r);
+    }
+    Some(t)
+}
+
 /// The figures as sheets: an overview of every scalar (flattened one level), then one sheet
 /// per list of records.
 pub fn figure_tables(year: i32, v: &Value) -> Vec<Table> {
@@ -170,43 +234,20 @@ pub fn figure_tables(year: i32, v: &Value) -> Vec<Table> {
     let Some(obj) = v.as_object() else { return vec![overview] };
     for (k, val) in obj {
         match val {
-            Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
-                let keys: Vec<String> = items[0].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
-                let rows: Vec<Vec<Cell>> = items
-                    .iter()
-                    .map(|it| keys.iter().map(|key| figure_cell(key, &it[key])).collect())
-                    .collect();
-                let cols = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, key)| {
-                        Column::new(
-                            figure_label(key),
-                            rows.iter()
-                                .map(|r| col_kind(&r[i]))
-                                .find(|k| *k != ColKind::Text)
-                                .unwrap_or(ColKind::Text),
-                        )
-                    })
-                    .collect();
-                let mut t = Table::new(figure_label(k), cols);
-                for r in rows {
-                    // A column typed by its first non-text cell keeps text where others differ.
-                    t.push(r);
-                }
-                lists.push(t);
-            }
+            Value::Array(items) => lists.extend(list_table(figure_label(k), items)),
             Value::Object(inner) => {
                 for (k2, v2) in inner {
-                    if !v2.is_array() && !v2.is_object() {
-                        overview.push(vec![
-                            Cell::Text(format!("{}.{}", figure_label(k), figure_label(k2))),
+                    match v2 {
+                        // A list inside a figure (the batches' items) is a sheet named after the figure.
+                        Value::Array(items) => lists.extend(list_table(figure_label(k), items)),
+                        Value::Object(_) => {}
+                        _ => overview.push(vec![
+                            Cell::Text(format!("{}：{}", figure_label(k), figure_label(k2))),
                             figure_cell(k2, v2),
-                        ]);
+                        ]),
                     }
                 }
             }
-            Value::Array(_) => {}
             scalar => overview.push(vec![Cell::Text(figure_label(k).to_string()), figure_cell(k, scalar)]),
         }
     }

@@ -1,11 +1,11 @@
 //! Reading one cell as its column's type, through the parsers the forms and the API use.
 
 use super::fields::FieldType;
-use super::{ImportKind, Raw};
+use super::{ImportKind, Raw, number_text};
 use crate::codes::{CreditCode, DivisionCode, ProjectCode};
 use crate::date::{date_from_excel_serial, parse_date, parse_month};
 use crate::error::normalize_input;
-use crate::model::{NodeStatus, ProblemStatus};
+use crate::model::{BatchLevel, LandEntryKind, NodeStatus, ProblemStatus, ReportPeriod, UnitKind};
 use crate::money::{LandArea, Money, MoneyUnit};
 use crate::stage::Stage;
 use chrono::NaiveDate;
@@ -26,6 +26,37 @@ pub(super) enum Value {
     Division(DivisionCode),
     NodeStatus(NodeStatus),
     ProblemStatus(ProblemStatus),
+    UnitKind(UnitKind),
+    BatchLevel(BatchLevel),
+    LandKind(LandEntryKind),
+    ReportPeriod(ReportPeriod),
+    /// Tenths of a percent.
+    Percent(i64),
+    List(Vec<String>),
+}
+
+/// One of an enum's Chinese labels (or codes), else the reason listing them all.
+fn labelled<T: Copy>(norm: &str, all: &[T], from: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> Result<T, String> {
+    from(norm).ok_or_else(|| {
+        let labels: Vec<&str> = all.iter().map(|v| label(*v)).collect();
+        format!("应为{}", labels.join("、"))
+    })
+}
+
+/// A percentage written `85`, `85.5`, `85.5%` or `85.5％`, in tenths (one decimal at most).
+fn percent_tenths(norm: &str) -> Result<i64, String> {
+    let s = norm.trim_end_matches(['%', '％']).trim();
+    let bad = || "应为百分数，最多一位小数，如 85 或 85.5".to_string();
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 6 {
+        return Err(bad());
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > 1 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let tenths = whole.parse::<i64>().map_err(|_| bad())? * 10 + frac.parse::<i64>().unwrap_or(0);
+    Ok(tenths)
 }
 
 pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Value, String> {
@@ -91,6 +122,33 @@ pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Va
         FieldType::ProblemStatus => {
             Value::ProblemStatus(ProblemStatus::from_code_or_label(&norm).ok_or_else(|| "应为已提出、已交办、已办结或已销号".to_string())?)
         }
+        FieldType::UnitKind => Value::UnitKind(labelled(&norm, UnitKind::ALL, UnitKind::from_code_or_label, UnitKind::label_zh)?),
+        FieldType::BatchLevel => Value::BatchLevel(labelled(
+            &norm,
+            BatchLevel::ALL,
+            BatchLevel::from_code_or_label,
+            BatchLevel::label_zh,
+        )?),
+        FieldType::LandKind => Value::LandKind(labelled(
+            &norm,
+            LandEntryKind::ALL,
+            LandEntryKind::from_code_or_label,
+            LandEntryKind::label_zh,
+        )?),
+        FieldType::ReportPeriod => Value::ReportPeriod(labelled(
+            &norm,
+            ReportPeriod::ALL,
+            ReportPeriod::from_code_or_label,
+            ReportPeriod::label_zh,
+        )?),
+        FieldType::Percent => Value::Percent(match raw {
+            // A cell formatted as a percentage holds the fraction (0.855 for 85.5%).
+            Raw::Number(f) if f.abs() <= 1.0 && *f != 0.0 && norm.contains('.') && !text.contains('%') => {
+                percent_tenths(&number_text(f * 100.0))?
+            }
+            _ => percent_tenths(&norm)?,
+        }),
+        FieldType::List => Value::List(super::split_tags(&text)),
     })
 }
 
@@ -127,6 +185,12 @@ getter!(ccode, CreditCode, CreditCode);
 getter!(division, Division, DivisionCode);
 getter!(node_status, NodeStatus, NodeStatus);
 getter!(problem_status, ProblemStatus, ProblemStatus);
+getter!(unit_kind, UnitKind, UnitKind);
+getter!(batch_level, BatchLevel, BatchLevel);
+getter!(land_kind, LandKind, LandEntryKind);
+getter!(report_period, ReportPeriod, ReportPeriod);
+getter!(percent, Percent, i64);
+getter!(list, List, Vec<String>);
 pub(super) fn month(c: &Cells, k: ImportKind, key: &str) -> Option<(i32, u32)> {
     match c.get(k, key) {
         Some(Value::Month(y, m)) => Some((*y, *m)),
@@ -189,7 +253,7 @@ mod tests {
         /// Whatever a cell holds, parsing never panics, and text fields keep what was written.
         #[test]
         fn arbitrary_cells_never_panic(s in "\\PC{0,40}", f in proptest::num::f64::ANY) {
-            for ty in [T::Text, T::Money, T::Date, T::Int, T::Month, T::Bool, T::Area, T::Stage, T::ProjectCode, T::CreditCode, T::Division, T::NodeStatus, T::ProblemStatus] {
+            for ty in [T::Text, T::Money, T::Date, T::Int, T::Month, T::Bool, T::Area, T::Stage, T::ProjectCode, T::CreditCode, T::Division, T::NodeStatus, T::ProblemStatus, T::UnitKind, T::BatchLevel, T::LandKind, T::ReportPeriod, T::Percent, T::List] {
                 let _ = parse_cell(ty, &Raw::Text(s.clone()), MoneyUnit::Wan);
                 let _ = parse_cell(ty, &Raw::Number(f), MoneyUnit::Yuan);
                 let _ = parse_cell(ty, &Raw::Date(f), MoneyUnit::Yi);

@@ -22,6 +22,18 @@ pub enum FieldType {
     Division,
     NodeStatus,
     ProblemStatus,
+    /// 单位类型 (its Chinese label or code).
+    UnitKind,
+    /// 集中开工级别.
+    BatchLevel,
+    /// 用地指标台账 entry kind.
+    LandKind,
+    /// 周报 / 月报.
+    ReportPeriod,
+    /// A percentage with one decimal (`85`, `85.5`, `85.5%`), kept in tenths.
+    Percent,
+    /// Several names in one cell, separated by 、 , ， ; or ；.
+    List,
 }
 
 impl FieldType {
@@ -36,6 +48,27 @@ impl FieldType {
     }
 }
 
+/// What a column's value names in the district's records: the importer checks every such
+/// value of every row (a bad row's too) before it writes, and the template's drop-down lists
+/// the district's own values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefKind {
+    /// A unit by name.
+    Unit,
+    /// A person by name (a leader first where two share a name).
+    Person,
+    /// A project type by its Chinese name or its code.
+    ProjectType,
+    /// A category (项目类别) by name or code.
+    Category,
+    /// A project by its code.
+    ProjectCode,
+    /// A project by its external id (or `ZT<id>`).
+    ProjectExternal,
+    /// An enterprise by its credit code.
+    Enterprise,
+}
+
 /// One column of an import.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
@@ -48,9 +81,31 @@ pub struct Field {
     pub required: bool,
     /// The template's example value.
     pub example: &'static str,
+    /// What the value names, if it names a record.
+    pub refers: Option<RefKind>,
+    /// What the rows of this kind define under this column's value (a units sheet defines
+    /// the units its other rows may name as parent).
+    pub defines: Option<RefKind>,
 }
 
-const fn f(
+impl Field {
+    /// The column names a record of `kind`.
+    pub(super) const fn refers(self, kind: RefKind) -> Field {
+        Field {
+            refers: Some(kind),
+            ..self
+        }
+    }
+    /// The column's values are records of `kind` the sheet itself defines.
+    pub(super) const fn defines(self, kind: RefKind) -> Field {
+        Field {
+            defines: Some(kind),
+            ..self
+        }
+    }
+}
+
+pub(super) const fn f(
     key: &'static str,
     header: &'static str,
     aliases: &'static [&'static str],
@@ -65,21 +120,25 @@ const fn f(
         ty,
         required,
         example,
+        refers: None,
+        defines: None,
     }
 }
 
 use FieldType as T;
+use RefKind as R;
 
 /// The columns by which a row names its project: its code, else its external id.
-const PROJECT_CODE: Field = f(
+pub(super) const PROJECT_CODE: Field = f(
     "project_code",
     "项目代码",
     &["项目编码", "项目编号"],
     T::ProjectCode,
     false,
     "2019-331002-34-03-012345",
-);
-const PROJECT_EXTERNAL_ID: Field = f("project_external_id", "项目外部编号", &[], T::Text, false, "");
+)
+.refers(R::ProjectCode);
+pub(super) const PROJECT_EXTERNAL_ID: Field = f("project_external_id", "项目外部编号", &[], T::Text, false, "").refers(R::ProjectExternal);
 
 /// The month of a figure (月度投资, 固定资产投资).
 const MONTH: Field = f("month", "月份", &["年月", "统计月份"], T::Month, true, "2019-03");
@@ -102,9 +161,9 @@ pub const PROJECT_FIELDS: &[Field] = &[
         "XM-0001",
     ),
     f("name", "项目名称", &["名称", "项目"], T::Text, true, "台州湾新区科创园"),
-    f("unit", "责任单位", &["牵头单位", "主体单位", "单位"], T::Text, true, "海门街道"),
-    f("leader", "联系领导", &["分管领导", "领导", "挂联领导"], T::Text, false, ""),
-    f("project_type", "项目类型", &["类型"], T::Text, true, "industrial"),
+    f("unit", "责任单位", &["牵头单位", "主体单位", "单位"], T::Text, true, "海门街道").refers(R::Unit),
+    f("leader", "联系领导", &["分管领导", "领导", "挂联领导"], T::Text, false, "").refers(R::Person),
+    f("project_type", "项目类型", &["类型"], T::Text, true, "工业项目").refers(R::ProjectType),
     f("stage", "项目阶段", &["阶段", "项目状态"], T::Stage, true, "前期"),
     f("industry_code", "行业代码", &["国民经济行业代码", "行业"], T::Text, false, "3411"),
     f(
@@ -179,13 +238,13 @@ pub const NODE_FIELDS: &[Field] = &[
     ),
     f("forecast_on", "预计完成日期", &["预计日期"], T::Date, false, ""),
     f("actual_on", "实际完成日期", &["实际日期", "完成日期"], T::Date, false, ""),
-    f("unit", "责任单位", &["牵头单位", "单位"], T::Text, true, "区发改局"),
+    f("unit", "责任单位", &["牵头单位", "单位"], T::Text, false, "区发改局").refers(R::Unit),
     f("status", "节点状态", &["状态"], T::NodeStatus, false, "未完成"),
 ];
 
 pub const INVESTMENT_FIELDS: &[Field] = &[
     PROJECT_CODE,
-    f("project_external_id", "项目外部编号", &["外部编号"], T::Text, false, ""),
+    f("project_external_id", "项目外部编号", &["外部编号"], T::Text, false, "").refers(R::ProjectExternal),
     MONTH,
     f(
         "amount",
@@ -240,9 +299,18 @@ pub const ENTERPRISE_FIELDS: &[Field] = &[
 ];
 
 pub const PROBLEM_FIELDS: &[Field] = &[
-    f("external_id", "外部编号", &["问题编号", "编号"], T::Text, true, "WT-2019-001"),
-    f("project_code", "项目代码", &["项目编码", "项目编号"], T::ProjectCode, false, ""),
+    f("external_id", "外部编号", &["问题编号", "编号"], T::Text, false, "WT-2019-001"),
+    f("project_code", "项目代码", &["项目编码", "项目编号"], T::ProjectCode, false, "").refers(R::ProjectCode),
     PROJECT_EXTERNAL_ID,
+    f(
+        "enterprise",
+        "企业信用代码",
+        &["企业统一社会信用代码", "统一社会信用代码"],
+        T::CreditCode,
+        false,
+        "",
+    )
+    .refers(R::Enterprise),
     f("category", "问题类别", &["类别", "问题类型"], T::Text, true, "要素保障"),
     f(
         "description",
@@ -252,9 +320,9 @@ pub const PROBLEM_FIELDS: &[Field] = &[
         true,
         "用地指标尚未落实",
     ),
-    f("unit", "责任单位", &["交办单位", "承办单位", "单位"], T::Text, true, "区自然资源局"),
+    f("unit", "责任单位", &["交办单位", "承办单位", "单位"], T::Text, true, "区自然资源局").refers(R::Unit),
     f("raised_on", "提出日期", &["提出时间", "发现日期"], T::Date, true, "2019-05-10"),
-    f("deadline", "办结时限", &["办结期限", "时限"], T::Date, true, "2019-06-10"),
+    f("deadline", "办结时限", &["办结期限", "时限"], T::Date, false, "2019-06-10"),
     f("status", "办理状态", &["状态"], T::ProblemStatus, false, "已交办"),
     f("resolved_on", "办结日期", &["办结时间"], T::Date, false, ""),
     f("closed_on", "销号日期", &["销号时间"], T::Date, false, ""),

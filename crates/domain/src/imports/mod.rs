@@ -6,19 +6,37 @@
 //! bad value becomes a [`RowError`] that names the row as Excel shows it (1-based, counting
 //! title and header rows), the column header, the value and the reason in Chinese.
 //!
-//! `fields.rs` holds the columns of each kind, `headers.rs` finds the header row and guesses
-//! the kind, `cells.rs` reads one cell, `rows.rs` turns a sheet into typed rows and
-//! `templates.rs` writes the downloadable templates and the export's columns.
+//! `fields.rs` holds the columns of the project-level kinds, `headers.rs` finds the header row
+//! and guesses the kind, `cells.rs` reads one cell, `rows.rs` turns a sheet into typed rows
+//! and `templates.rs` writes the downloadable templates and the export's columns. The kinds
+//! that carry the rest of a district's record have their columns and rows in their own files:
+//! `master.rs` (units, people, categories), `history.rs` (a project's years, stage history,
+//! progress reports), `activity.rs` (visits, batches, campaigns, supervision, land); rows
+//! that together describe one record (a batch's members) must agree (`groups.rs`).
+//!
+//! `ImportKind::ALL` lists the kinds in the order a whole district is imported in: each kind
+//! names only records of the kinds before it.
 
+mod activity;
 mod cells;
 mod fields;
+mod groups;
 mod headers;
+mod history;
+mod master;
 mod rows;
 mod templates;
 
-pub use fields::{ENTERPRISE_FIELDS, FAI_FIELDS, Field, FieldType, INVESTMENT_FIELDS, NODE_FIELDS, PROBLEM_FIELDS, PROJECT_FIELDS};
+pub use activity::{BatchRow, CampaignRow, LandRow, NodeKey, SupervisionRow, VisitRow};
+pub use fields::{
+    ENTERPRISE_FIELDS, FAI_FIELDS, Field, FieldType, INVESTMENT_FIELDS, NODE_FIELDS, PROBLEM_FIELDS, PROJECT_FIELDS, RefKind,
+};
 pub use headers::{HeaderMap, guess_kind, match_headers};
-pub use rows::{EnterpriseRow, FaiRow, InvestmentRow, NodeRow, Parsed, ProblemRow, ProjectKey, ProjectRow, Rows, parse_sheet, split_tags};
+pub use history::{ProjectYearRow, ReportRow, StageChangeRow};
+pub use master::{CategoryRow, PersonRow, UnitRow};
+pub use rows::{
+    EnterpriseRow, FaiRow, InvestmentRow, NodeRow, Parsed, ProblemRow, ProjectKey, ProjectRow, Reference, Rows, parse_sheet, split_tags,
+};
 pub use templates::{choices, export_columns, template};
 
 use crate::date::date_from_excel_serial;
@@ -80,43 +98,102 @@ pub struct RawSheet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
+    Units,
+    People,
+    Categories,
     Projects,
+    ProjectYears,
+    StageHistory,
     Nodes,
     Investment,
+    Reports,
     Fai,
     Enterprises,
+    Visits,
     Problems,
+    Batches,
+    Campaigns,
+    Supervision,
+    Land,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
+    /// Every kind, in the order a whole district is imported in (each names only records of
+    /// the kinds before it; project types and settings come from `zhantu init`).
+    pub const ALL: [ImportKind; 17] = [
+        ImportKind::Units,
+        ImportKind::People,
+        ImportKind::Categories,
         ImportKind::Projects,
+        ImportKind::ProjectYears,
+        ImportKind::StageHistory,
         ImportKind::Nodes,
         ImportKind::Investment,
+        ImportKind::Reports,
         ImportKind::Fai,
         ImportKind::Enterprises,
+        ImportKind::Visits,
         ImportKind::Problems,
+        ImportKind::Batches,
+        ImportKind::Campaigns,
+        ImportKind::Supervision,
+        ImportKind::Land,
     ];
+    /// Does each row hang off a project (so an export of it takes the registry's filters and
+    /// a unit's reader sees its own projects' rows)?
+    pub fn per_project(self) -> bool {
+        matches!(
+            self,
+            ImportKind::Projects
+                | ImportKind::ProjectYears
+                | ImportKind::StageHistory
+                | ImportKind::Nodes
+                | ImportKind::Investment
+                | ImportKind::Reports
+        )
+    }
     /// The columns of this kind's sheet, in template order.
     pub fn fields(self) -> &'static [Field] {
         match self {
+            ImportKind::Units => master::UNIT_FIELDS,
+            ImportKind::People => master::PERSON_FIELDS,
+            ImportKind::Categories => master::CATEGORY_FIELDS,
             ImportKind::Projects => PROJECT_FIELDS,
+            ImportKind::ProjectYears => history::PROJECT_YEAR_FIELDS,
+            ImportKind::StageHistory => history::STAGE_CHANGE_FIELDS,
             ImportKind::Nodes => NODE_FIELDS,
             ImportKind::Investment => INVESTMENT_FIELDS,
+            ImportKind::Reports => history::REPORT_FIELDS,
             ImportKind::Fai => FAI_FIELDS,
             ImportKind::Enterprises => ENTERPRISE_FIELDS,
+            ImportKind::Visits => activity::VISIT_FIELDS,
             ImportKind::Problems => PROBLEM_FIELDS,
+            ImportKind::Batches => activity::BATCH_FIELDS,
+            ImportKind::Campaigns => activity::CAMPAIGN_FIELDS,
+            ImportKind::Supervision => activity::SUPERVISION_FIELDS,
+            ImportKind::Land => activity::LAND_FIELDS,
         }
     }
 }
 
 code_labels!(ImportKind {
+    Units = "units", "单位", "Units";
+    People = "people", "人员", "People";
+    Categories = "categories", "项目类别", "Project categories";
     Projects = "projects", "项目", "Projects";
+    ProjectYears = "project_years", "项目年度", "Project years";
+    StageHistory = "stage_history", "阶段变更", "Stage history";
     Nodes = "nodes", "节点", "Nodes";
     Investment = "investment", "月度投资", "Monthly investment";
+    Reports = "reports", "进展填报", "Progress reports";
     Fai = "fai", "固定资产投资", "Official FAI figures";
     Enterprises = "enterprises", "企业", "Enterprises";
+    Visits = "visits", "三服务走访", "Enterprise visits";
     Problems = "problems", "问题", "Problems";
+    Batches = "batches", "集中开工", "Groundbreaking batches";
+    Campaigns = "campaigns", "攻坚擂台赛", "Campaigns";
+    Supervision = "supervision", "督查", "Supervision rounds";
+    Land = "land", "用地指标台账", "Land quota ledger";
 });
 
 /// One bad cell (or row), as the person who fixes the file needs it.

@@ -1,14 +1,15 @@
 //! The typed rows of each kind, and parsing a sheet into them with every bad cell listed.
 
-use super::cells::{
-    Cells, area, ccode, date, division, flag, int, money, month, node_status, parse_cell, pcode, problem_status, stage, text,
-};
-use super::fields::FieldType;
+use super::activity::{BatchRow, CampaignRow, LandRow, SupervisionRow, VisitRow};
+use super::cells::{Cells, Value, flag, month, parse_cell, pcode, text};
+use super::fields::{FieldType, RefKind};
 use super::headers::{HeaderMap, header_of, match_headers};
+use super::history::{ProjectYearRow, ReportRow, StageChangeRow};
+use super::master::{CategoryRow, PersonRow, UnitRow};
 use super::{ImportKind, Raw, RawSheet, RowError, SheetError};
 use crate::codes::{CreditCode, DivisionCode, ProjectCode};
 use crate::date::Year;
-use crate::model::{NodeStatus, ProblemStatus};
+use crate::model::{BatchLevel, LandEntryKind, NodeStatus, ProblemStatus, ReportPeriod, UnitKind};
 use crate::money::{LandArea, Money};
 use crate::stage::Stage;
 use chrono::NaiveDate;
@@ -76,7 +77,8 @@ pub struct NodeRow {
     pub planned_on: NaiveDate,
     pub forecast_on: Option<NaiveDate>,
     pub actual_on: Option<NaiveDate>,
-    pub unit: String,
+    /// The responsible unit; none: the project's own.
+    pub unit: Option<String>,
     pub status: Option<NodeStatus>,
 }
 
@@ -115,44 +117,96 @@ pub struct EnterpriseRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemRow {
     pub line: u32,
-    pub external_id: String,
+    /// Its number in another system; without one a problem is known by its project (or
+    /// enterprise), the day it was raised and its description (`ProblemRow::natural_key`).
+    pub external_id: Option<String>,
     /// The project it concerns, if any.
     pub project: Option<ProjectKey>,
+    /// The enterprise it concerns (a 三服务 visit's), if any.
+    pub enterprise: Option<CreditCode>,
     pub category: String,
     pub description: String,
     pub unit: String,
     pub raised_on: NaiveDate,
-    pub deadline: NaiveDate,
+    /// None: the default limit from the day it was raised (`problems::default_deadline`).
+    pub deadline: Option<NaiveDate>,
     pub status: ProblemStatus,
     pub resolved_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
 }
 
+impl ProblemRow {
+    /// How a problem without an external id is matched: its project (or enterprise, or
+    /// none), the day it was raised and its description.
+    pub fn natural_key(&self) -> String {
+        let on = match (&self.project, &self.enterprise) {
+            (Some(p), _) => format!("p:{}", p.describe()),
+            (None, Some(e)) => format!("e:{}", e.as_str()),
+            (None, None) => String::new(),
+        };
+        format!("{on}|{}|{}", self.raised_on, self.description)
+    }
+}
+
 /// The typed rows of one import.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rows {
+    Units(Vec<UnitRow>),
+    People(Vec<PersonRow>),
+    Categories(Vec<CategoryRow>),
     Projects(Vec<ProjectRow>),
+    ProjectYears(Vec<ProjectYearRow>),
+    StageHistory(Vec<StageChangeRow>),
     Nodes(Vec<NodeRow>),
     Investment(Vec<InvestmentRow>),
+    Reports(Vec<ReportRow>),
     Fai(Vec<FaiRow>),
     Enterprises(Vec<EnterpriseRow>),
+    Visits(Vec<VisitRow>),
     Problems(Vec<ProblemRow>),
+    Batches(Vec<BatchRow>),
+    Campaigns(Vec<CampaignRow>),
+    Supervision(Vec<SupervisionRow>),
+    Land(Vec<LandRow>),
 }
 
 impl Rows {
     pub fn len(&self) -> usize {
         match self {
+            Rows::Units(v) => v.len(),
+            Rows::People(v) => v.len(),
+            Rows::Categories(v) => v.len(),
             Rows::Projects(v) => v.len(),
+            Rows::ProjectYears(v) => v.len(),
+            Rows::StageHistory(v) => v.len(),
             Rows::Nodes(v) => v.len(),
             Rows::Investment(v) => v.len(),
+            Rows::Reports(v) => v.len(),
             Rows::Fai(v) => v.len(),
             Rows::Enterprises(v) => v.len(),
+            Rows::Visits(v) => v.len(),
             Rows::Problems(v) => v.len(),
+            Rows::Batches(v) => v.len(),
+            Rows::Campaigns(v) => v.len(),
+            Rows::Supervision(v) => v.len(),
+            Rows::Land(v) => v.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// A value a row names in the district's records (a unit, a project…), to be checked by the
+/// store before anything is written, for every row, a bad one's too: so a row's unknown unit
+/// is reported together with its bad date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub line: u32,
+    /// The column's header as written.
+    pub column: String,
+    pub value: String,
+    pub kind: RefKind,
 }
 
 /// A sheet parsed for an import: the good rows, and every bad one.
@@ -164,30 +218,136 @@ pub struct Parsed {
     pub data_rows: usize,
     pub rows: Rows,
     pub errors: Vec<RowError>,
+    /// Every value of every row that names a record, to be checked by the store.
+    pub references: Vec<Reference>,
+    /// What the sheet itself defines (a units sheet's unit names), which its rows may name.
+    pub defines: Vec<(RefKind, String)>,
 }
 
-/// Parses every data row of `sheet` as `kind`. Bad cells are collected, never fatal.
+/// One data row being turned into a typed row: its cells, and its errors as they are found.
+/// A row with any error is left out; every error is still reported.
+pub(super) struct RowIn<'a> {
+    c: Cells,
+    k: ImportKind,
+    pub(super) line: u32,
+    h: &'a HeaderMap,
+    errors: &'a mut Vec<RowError>,
+    bad: bool,
+    /// The fields whose cells were bad or missing: already reported, not again.
+    failed: Vec<&'static str>,
+}
+
+macro_rules! row_getters {
+    ($($name:ident: $t:ty),*) => {$(
+        pub(super) fn $name(&self, key: &str) -> Option<$t> {
+            super::cells::$name(&self.c, self.k, key)
+        }
+    )*};
+}
+
+impl RowIn<'_> {
+    /// Records a bad value of column `key`.
+    pub(super) fn err(&mut self, key: &str, value: impl Into<String>, reason: impl Into<String>) {
+        self.bad = true;
+        if self.failed.contains(&key) {
+            return;
+        }
+        self.errors
+            .push(RowError::new(self.line, header_of(self.h, self.k, key), value, reason));
+        self.bad = true;
+    }
+    /// The row, unless an error was found in it.
+    pub(super) fn finish<T>(&self, row: T) -> Option<T> {
+        (!self.bad).then_some(row)
+    }
+    /// A text cell, `None` when empty.
+    pub(super) fn text(&self, key: &str) -> Option<String> {
+        text(&self.c, self.k, key).filter(|s| !s.is_empty())
+    }
+    /// A text cell, empty when absent.
+    pub(super) fn text_or_empty(&self, key: &str) -> String {
+        self.text(key).unwrap_or_default()
+    }
+    pub(super) fn flag(&self, key: &str) -> bool {
+        flag(&self.c, self.k, key)
+    }
+    pub(super) fn month(&self, key: &str) -> Option<(i32, u32)> {
+        month(&self.c, self.k, key)
+    }
+    /// A year column: within 1949–2100.
+    pub(super) fn year(&mut self, key: &str) -> Option<i32> {
+        let y = self.int(key)?;
+        if Year::new(y).is_err() {
+            self.err(key, y.to_string(), "年份应在1949至2100之间");
+            return None;
+        }
+        Some(y as i32)
+    }
+    /// The row's project, from its `project_code` column, else its `project_external_id`;
+    /// an error when it names none.
+    pub(super) fn project(&mut self) -> Option<ProjectKey> {
+        let key = ProjectKey::of_row(&self.c, self.k);
+        if key.is_none() {
+            self.err("project_code", String::new(), "须填写项目代码或项目外部编号");
+        }
+        key
+    }
+    /// The row's project if it names one.
+    pub(super) fn project_opt(&self) -> Option<ProjectKey> {
+        ProjectKey::of_row(&self.c, self.k)
+    }
+    row_getters!(money: Money, date: NaiveDate, int: i64, area: LandArea, stage: Stage, pcode: ProjectCode, ccode: CreditCode,
+        division: DivisionCode, node_status: NodeStatus, problem_status: ProblemStatus, unit_kind: UnitKind,
+        batch_level: BatchLevel, land_kind: LandEntryKind, report_period: ReportPeriod, percent: i64, list: Vec<String>);
+}
+
+/// The values of a row's cells that name records (references), and those its kind defines.
+fn references_of(kind: ImportKind, h: &HeaderMap, line: u32, values: &[Option<Value>], p: &mut Parsed) {
+    for ((field, col), v) in kind.fields().iter().zip(&h.columns).zip(values) {
+        let (Some((_, header, _)), Some(v)) = (col, v) else { continue };
+        let names: Vec<String> = match v {
+            Value::Text(s) if !s.is_empty() => vec![s.clone()],
+            Value::List(items) => items.clone(),
+            Value::ProjectCode(c) => vec![c.as_str().to_string()],
+            Value::CreditCode(c) => vec![c.as_str().to_string()],
+            _ => continue,
+        };
+        if let Some(kind) = field.refers {
+            p.references.extend(names.iter().map(|value| Reference {
+                line,
+                column: header.clone(),
+                value: value.clone(),
+                kind,
+            }));
+        }
+        if let Some(kind) = field.defines {
+            p.defines.extend(names.into_iter().map(|n| (kind, n)));
+        }
+    }
+}
+
+/// Parses every data row of `sheet` as `kind`. Bad cells are collected, never fatal: every
+/// bad cell of a row is listed, with the references the row names (the store checks them).
 pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetError> {
     let h = match_headers(kind, sheet)?;
     let fields = kind.fields();
-    let mut errors = Vec::new();
-    let mut data_rows = 0;
-    let mut rows = match kind {
-        ImportKind::Projects => Rows::Projects(Vec::new()),
-        ImportKind::Nodes => Rows::Nodes(Vec::new()),
-        ImportKind::Investment => Rows::Investment(Vec::new()),
-        ImportKind::Fai => Rows::Fai(Vec::new()),
-        ImportKind::Enterprises => Rows::Enterprises(Vec::new()),
-        ImportKind::Problems => Rows::Problems(Vec::new()),
+    let mut p = Parsed {
+        kind,
+        sheet: sheet.name.clone(),
+        data_rows: 0,
+        rows: Rows::empty(kind),
+        errors: Vec::new(),
+        references: Vec::new(),
+        defines: Vec::new(),
     };
     for (i, raw_row) in sheet.rows.iter().enumerate().skip(h.header_index + 1) {
         if raw_row.iter().all(Raw::is_blank) {
             continue;
         }
-        data_rows += 1;
+        p.data_rows += 1;
         let line = sheet.first_row + i as u32 + 1;
         let mut values = Vec::with_capacity(fields.len());
-        let mut bad = false;
+        let mut failed = Vec::new();
         for (field, col) in fields.iter().zip(&h.columns) {
             let Some((c, header, unit)) = col else {
                 values.push(None);
@@ -196,8 +356,8 @@ pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetEr
             let raw = raw_row.get(*c).unwrap_or(&Raw::Empty);
             if raw.is_blank() && field.ty != FieldType::Bool {
                 if field.required {
-                    errors.push(RowError::new(line, header.clone(), "", "不能为空"));
-                    bad = true;
+                    p.errors.push(RowError::new(line, header.clone(), "", "不能为空"));
+                    failed.push(field.key);
                 }
                 values.push(None);
                 continue;
@@ -205,150 +365,195 @@ pub fn parse_sheet(kind: ImportKind, sheet: &RawSheet) -> Result<Parsed, SheetEr
             match parse_cell(field.ty, raw, *unit) {
                 Ok(v) => values.push(Some(v)),
                 Err(reason) => {
-                    errors.push(RowError::new(line, header.clone(), raw.as_text(), reason));
-                    bad = true;
+                    p.errors.push(RowError::new(line, header.clone(), raw.as_text(), reason));
+                    failed.push(field.key);
                     values.push(None);
                 }
             }
         }
-        if bad {
-            continue;
-        }
-        let c = Cells { values };
-        let k = kind;
-        let mut row_err = |key: &str, value: String, reason: &str| errors.push(RowError::new(line, header_of(&h, k, key), value, reason));
-        let project_key = |c: &Cells, row_err: &mut dyn FnMut(&str, String, &str)| -> Option<ProjectKey> {
-            let key = ProjectKey::of_row(c, k);
-            if key.is_none() {
-                row_err("project_code", String::new(), "须填写项目代码或项目外部编号");
-            }
-            key
+        references_of(kind, &h, line, &values, &mut p);
+        let mut r = RowIn {
+            c: Cells { values },
+            k: kind,
+            line,
+            h: &h,
+            errors: &mut p.errors,
+            bad: !failed.is_empty(),
+            failed,
         };
-        match &mut rows {
-            Rows::Projects(v) => {
-                let planned_year = int(&c, k, "planned_year").unwrap_or(0);
-                if Year::new(planned_year).is_err() {
-                    row_err("planned_year", planned_year.to_string(), "年份应在1949至2100之间");
-                    continue;
-                }
-                let total = money(&c, k, "total_investment").unwrap_or_default();
-                if total.yuan() < 0 {
-                    row_err("total_investment", total.wan_exact(), "总投资不能为负数");
-                    continue;
-                }
-                let industry_code = text(&c, k, "industry_code").filter(|s| !s.is_empty());
-                if let Some(ind) = industry_code.as_ref().filter(|i| !known_industry(i)) {
-                    row_err("industry_code", ind.clone(), "不是国民经济行业分类（GB/T 4754-2017）中的代码");
-                    continue;
-                }
-                v.push(ProjectRow {
-                    line,
-                    code: pcode(&c, k, "code"),
-                    external_id: text(&c, k, "external_id").filter(|s| !s.is_empty()),
-                    name: text(&c, k, "name").unwrap_or_default(),
-                    unit: text(&c, k, "unit").unwrap_or_default(),
-                    leader: text(&c, k, "leader").filter(|s| !s.is_empty()),
-                    project_type: text(&c, k, "project_type").unwrap_or_default(),
-                    stage: stage(&c, k, "stage").unwrap_or(Stage::Planning),
-                    industry_code,
-                    division: division(&c, k, "division"),
-                    location: text(&c, k, "location").unwrap_or_default(),
-                    land_area: area(&c, k, "land_area"),
-                    total_investment: total,
-                    investor: text(&c, k, "investor").unwrap_or_default(),
-                    foreign: flag(&c, k, "foreign"),
-                    planned_year: planned_year as i32,
-                    planned_start_on: date(&c, k, "planned_start_on"),
-                    started_on: date(&c, k, "started_on"),
-                    completed_on: date(&c, k, "completed_on"),
-                    in_statistics_on: date(&c, k, "in_statistics_on"),
-                    description: text(&c, k, "description").unwrap_or_default(),
-                })
-            }
-            Rows::Nodes(v) => {
-                let Some(project) = project_key(&c, &mut row_err) else { continue };
-                v.push(NodeRow {
-                    line,
-                    project,
-                    external_id: text(&c, k, "external_id").filter(|s| !s.is_empty()),
-                    seq: int(&c, k, "seq"),
-                    name: text(&c, k, "name").unwrap_or_default(),
-                    planned_on: date(&c, k, "planned_on").expect("required"),
-                    forecast_on: date(&c, k, "forecast_on"),
-                    actual_on: date(&c, k, "actual_on"),
-                    unit: text(&c, k, "unit").unwrap_or_default(),
-                    status: node_status(&c, k, "status"),
-                })
-            }
-            Rows::Investment(v) => {
-                let Some(project) = project_key(&c, &mut row_err) else { continue };
-                let (year, m) = month(&c, k, "month").expect("required");
-                v.push(InvestmentRow {
-                    line,
-                    project,
-                    year,
-                    month: m,
-                    amount: money(&c, k, "amount").expect("required"),
-                })
-            }
-            Rows::Fai(v) => {
-                let (year, m) = month(&c, k, "month").expect("required");
-                let cumulative = money(&c, k, "cumulative").expect("required");
-                if cumulative.yuan() < 0 {
-                    row_err("cumulative", cumulative.wan_exact(), "累计完成投资不能为负数");
-                    continue;
-                }
-                v.push(FaiRow {
-                    line,
-                    division: division(&c, k, "division").expect("required"),
-                    year,
-                    month: m,
-                    cumulative,
-                })
-            }
-            Rows::Enterprises(v) => v.push(EnterpriseRow {
-                line,
-                credit_code: ccode(&c, k, "credit_code").expect("required"),
-                name: text(&c, k, "name").unwrap_or_default(),
-                industry_code: text(&c, k, "industry_code").filter(|s| !s.is_empty()),
-                division: division(&c, k, "division"),
-                tags: split_tags(&text(&c, k, "tags").unwrap_or_default()),
-            }),
-            Rows::Problems(v) => {
-                let raised_on = date(&c, k, "raised_on").expect("required");
-                let deadline = date(&c, k, "deadline").expect("required");
-                if deadline < raised_on {
-                    row_err("deadline", deadline.to_string(), "办结时限不能早于提出日期");
-                    continue;
-                }
-                v.push(ProblemRow {
-                    line,
-                    external_id: text(&c, k, "external_id").unwrap_or_default(),
-                    project: ProjectKey::of_row(&c, k),
-                    category: text(&c, k, "category").unwrap_or_default(),
-                    description: text(&c, k, "description").unwrap_or_default(),
-                    unit: text(&c, k, "unit").unwrap_or_default(),
-                    raised_on,
-                    deadline,
-                    status: problem_status(&c, k, "status").unwrap_or(ProblemStatus::Raised),
-                    resolved_on: date(&c, k, "resolved_on"),
-                    closed_on: date(&c, k, "closed_on"),
-                })
-            }
-        }
+        p.rows.push_row(&mut r);
     }
-    if data_rows == 0 {
+    if p.data_rows == 0 {
         return Err(SheetError::NoRows);
     }
-    duplicate_keys(kind, &rows, &h, &mut errors);
-    errors.sort_by_key(|e| e.row);
-    Ok(Parsed {
-        kind,
-        sheet: sheet.name.clone(),
-        data_rows,
-        rows,
-        errors,
-    })
+    duplicate_keys(kind, &p.rows, &h, &mut p.errors);
+    p.errors.sort_by_key(|e| e.row);
+    Ok(p)
+}
+
+impl Rows {
+    fn empty(kind: ImportKind) -> Rows {
+        match kind {
+            ImportKind::Units => Rows::Units(Vec::new()),
+            ImportKind::People => Rows::People(Vec::new()),
+            ImportKind::Categories => Rows::Categories(Vec::new()),
+            ImportKind::Projects => Rows::Projects(Vec::new()),
+            ImportKind::ProjectYears => Rows::ProjectYears(Vec::new()),
+            ImportKind::StageHistory => Rows::StageHistory(Vec::new()),
+            ImportKind::Nodes => Rows::Nodes(Vec::new()),
+            ImportKind::Investment => Rows::Investment(Vec::new()),
+            ImportKind::Reports => Rows::Reports(Vec::new()),
+            ImportKind::Fai => Rows::Fai(Vec::new()),
+            ImportKind::Enterprises => Rows::Enterprises(Vec::new()),
+            ImportKind::Visits => Rows::Visits(Vec::new()),
+            ImportKind::Problems => Rows::Problems(Vec::new()),
+            ImportKind::Batches => Rows::Batches(Vec::new()),
+            ImportKind::Campaigns => Rows::Campaigns(Vec::new()),
+            ImportKind::Supervision => Rows::Supervision(Vec::new()),
+            ImportKind::Land => Rows::Land(Vec::new()),
+        }
+    }
+
+    /// Turns one row into this kind's typed row (kept only when it has no error). Rows whose
+    /// cells were bad are still checked here, so their other errors are listed too.
+    fn push_row(&mut self, r: &mut RowIn) {
+        match self {
+            Rows::Units(v) => v.extend(super::master::unit_row(r)),
+            Rows::People(v) => v.extend(super::master::person_row(r)),
+            Rows::Categories(v) => v.extend(super::master::category_row(r)),
+            Rows::Projects(v) => v.extend(project_row(r)),
+            Rows::ProjectYears(v) => v.extend(super::history::project_year_row(r)),
+            Rows::StageHistory(v) => v.extend(super::history::stage_change_row(r)),
+            Rows::Nodes(v) => v.extend(node_row(r)),
+            Rows::Investment(v) => v.extend(investment_row(r)),
+            Rows::Reports(v) => v.extend(super::history::report_row(r)),
+            Rows::Fai(v) => v.extend(fai_row(r)),
+            Rows::Enterprises(v) => v.extend(enterprise_row(r)),
+            Rows::Visits(v) => v.extend(super::activity::visit_row(r)),
+            Rows::Problems(v) => v.extend(problem_row(r)),
+            Rows::Batches(v) => v.extend(super::activity::batch_row(r)),
+            Rows::Campaigns(v) => v.extend(super::activity::campaign_row(r)),
+            Rows::Supervision(v) => v.extend(super::activity::supervision_row(r)),
+            Rows::Land(v) => v.extend(super::activity::land_row(r)),
+        }
+    }
+}
+
+fn project_row(r: &mut RowIn) -> Option<ProjectRow> {
+    let planned_year = r.year("planned_year");
+    let total = r.money("total_investment").unwrap_or_default();
+    if total.yuan() < 0 {
+        r.err("total_investment", total.wan_exact(), "总投资不能为负数");
+    }
+    let industry_code = r.text("industry_code");
+    if let Some(ind) = industry_code.as_ref().filter(|i| !known_industry(i)) {
+        r.err("industry_code", ind.clone(), "不是国民经济行业分类（GB/T 4754-2017）中的代码");
+    }
+    let row = ProjectRow {
+        line: r.line,
+        code: r.pcode("code"),
+        external_id: r.text("external_id"),
+        name: r.text_or_empty("name"),
+        unit: r.text_or_empty("unit"),
+        leader: r.text("leader"),
+        project_type: r.text_or_empty("project_type"),
+        stage: r.stage("stage").unwrap_or(Stage::Planning),
+        industry_code,
+        division: r.division("division"),
+        location: r.text_or_empty("location"),
+        land_area: r.area("land_area"),
+        total_investment: total,
+        investor: r.text_or_empty("investor"),
+        foreign: r.flag("foreign"),
+        planned_year: planned_year.unwrap_or(0),
+        planned_start_on: r.date("planned_start_on"),
+        started_on: r.date("started_on"),
+        completed_on: r.date("completed_on"),
+        in_statistics_on: r.date("in_statistics_on"),
+        description: r.text_or_empty("description"),
+    };
+    r.finish(row)
+}
+
+fn node_row(r: &mut RowIn) -> Option<NodeRow> {
+    let project = r.project();
+    let row = NodeRow {
+        line: r.line,
+        project: project?,
+        external_id: r.text("external_id"),
+        seq: r.int("seq"),
+        name: r.text_or_empty("name"),
+        planned_on: r.date("planned_on")?,
+        forecast_on: r.date("forecast_on"),
+        actual_on: r.date("actual_on"),
+        unit: r.text("unit"),
+        status: r.node_status("status"),
+    };
+    r.finish(row)
+}
+
+fn investment_row(r: &mut RowIn) -> Option<InvestmentRow> {
+    let project = r.project();
+    let (year, month) = r.month("month")?;
+    let row = InvestmentRow {
+        line: r.line,
+        project: project?,
+        year,
+        month,
+        amount: r.money("amount")?,
+    };
+    r.finish(row)
+}
+
+fn fai_row(r: &mut RowIn) -> Option<FaiRow> {
+    let (year, month) = r.month("month")?;
+    let cumulative = r.money("cumulative")?;
+    if cumulative.yuan() < 0 {
+        r.err("cumulative", cumulative.wan_exact(), "累计完成投资不能为负数");
+    }
+    let row = FaiRow {
+        line: r.line,
+        division: r.division("division")?,
+        year,
+        month,
+        cumulative,
+    };
+    r.finish(row)
+}
+
+fn enterprise_row(r: &mut RowIn) -> Option<EnterpriseRow> {
+    let row = EnterpriseRow {
+        line: r.line,
+        credit_code: r.ccode("credit_code")?,
+        name: r.text_or_empty("name"),
+        industry_code: r.text("industry_code"),
+        division: r.division("division"),
+        tags: split_tags(&r.text_or_empty("tags")),
+    };
+    r.finish(row)
+}
+
+fn problem_row(r: &mut RowIn) -> Option<ProblemRow> {
+    let raised_on = r.date("raised_on")?;
+    let deadline = r.date("deadline");
+    if let Some(d) = deadline.filter(|d| *d < raised_on) {
+        r.err("deadline", d.to_string(), "办结时限不能早于提出日期");
+    }
+    let row = ProblemRow {
+        line: r.line,
+        external_id: r.text("external_id"),
+        project: r.project_opt(),
+        enterprise: r.ccode("enterprise"),
+        category: r.text_or_empty("category"),
+        description: r.text_or_empty("description"),
+        unit: r.text_or_empty("unit"),
+        raised_on,
+        deadline,
+        status: r.problem_status("status").unwrap_or(ProblemStatus::Raised),
+        resolved_on: r.date("resolved_on"),
+        closed_on: r.date("closed_on"),
+    };
+    r.finish(row)
 }
 
 /// Is `code` a GB/T 4754-2017 code (looked up in a set built once: imports check every row)?
@@ -371,15 +576,31 @@ pub fn split_tags(s: &str) -> Vec<String> {
     tags
 }
 
+/// A typed row of a kind whose rows each hold one record, known by a key: the same key twice
+/// in one file is refused (which of the two should win is a guess).
+pub(super) trait Keyed {
+    /// The field the duplicate is reported on.
+    const KEY_FIELD: &'static str;
+    fn line(&self) -> u32;
+    /// None: the row has no key (it is always a new record).
+    fn key(&self) -> Option<String>;
+}
+
 /// The same record twice in one file is refused: which of the two should win is a guess.
 fn duplicate_keys(kind: ImportKind, rows: &Rows, h: &HeaderMap, errors: &mut Vec<RowError>) {
     use std::collections::HashMap;
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut check = |key: Option<String>, line: u32, field: &str| {
         if let Some((key, first)) = key.and_then(|k| seen.insert(k.clone(), line).map(|first| (k, first))) {
-            errors.push(RowError::new(line, header_of(h, kind, field), key, format!("与第{first}行重复")));
+            let shown = key.split_once(':').map_or(key.as_str(), |(_, k)| k).to_string();
+            errors.push(RowError::new(line, header_of(h, kind, field), shown, format!("与第{first}行重复")));
         }
     };
+    fn each<T: Keyed>(v: &[T], check: &mut dyn FnMut(Option<String>, u32, &str)) {
+        for r in v {
+            check(r.key().map(|k| format!("k:{k}")), r.line(), T::KEY_FIELD);
+        }
+    }
     match rows {
         Rows::Projects(v) => {
             for r in v {
@@ -393,30 +614,45 @@ fn duplicate_keys(kind: ImportKind, rows: &Rows, h: &HeaderMap, errors: &mut Vec
                     .external_id
                     .clone()
                     .unwrap_or_else(|| format!("{}|{}", r.project.describe(), r.name));
-                check(Some(key), r.line, "name");
+                check(Some(format!("n:{key}")), r.line, "name");
             }
         }
         Rows::Investment(v) => {
             for r in v {
-                check(Some(format!("{}|{}-{}", r.project.describe(), r.year, r.month)), r.line, "month");
+                check(Some(format!("m:{}|{}-{}", r.project.describe(), r.year, r.month)), r.line, "month");
             }
         }
         Rows::Fai(v) => {
             for r in v {
-                check(Some(format!("{}|{}-{}", r.division.as_str(), r.year, r.month)), r.line, "month");
+                check(Some(format!("m:{}|{}-{}", r.division.as_str(), r.year, r.month)), r.line, "month");
             }
         }
         Rows::Enterprises(v) => {
             for r in v {
-                check(Some(r.credit_code.as_str().to_string()), r.line, "credit_code");
+                check(Some(format!("c:{}", r.credit_code.as_str())), r.line, "credit_code");
             }
         }
         Rows::Problems(v) => {
             for r in v {
-                check(Some(r.external_id.clone()), r.line, "external_id");
+                match &r.external_id {
+                    Some(e) => check(Some(format!("e:{e}")), r.line, "external_id"),
+                    None => check(Some(format!("n:{}", r.natural_key())), r.line, "description"),
+                }
             }
         }
+        Rows::Units(v) => each(v, &mut check),
+        Rows::People(v) => each(v, &mut check),
+        Rows::Categories(v) => each(v, &mut check),
+        Rows::ProjectYears(v) => each(v, &mut check),
+        Rows::StageHistory(v) => each(v, &mut check),
+        Rows::Reports(v) => each(v, &mut check),
+        Rows::Visits(v) => each(v, &mut check),
+        Rows::Batches(v) => each(v, &mut check),
+        Rows::Campaigns(v) => each(v, &mut check),
+        Rows::Supervision(v) => each(v, &mut check),
+        Rows::Land(v) => each(v, &mut check),
     }
+    super::groups::consistent(kind, rows, h, errors);
 }
 
 #[cfg(test)]

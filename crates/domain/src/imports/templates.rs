@@ -3,7 +3,7 @@
 use super::ImportKind;
 use super::fields::FieldType;
 use crate::date::parse_date;
-use crate::model::{NodeStatus, ProblemStatus};
+use crate::model::{BatchLevel, LandEntryKind, NodeStatus, ProblemStatus, ReportPeriod, UnitKind};
 use crate::money::{LandArea, Money, MoneyUnit};
 use crate::stage::Stage;
 use crate::table::{Cell, Column, Table};
@@ -45,6 +45,10 @@ pub fn choices(ty: FieldType) -> Option<Vec<String>> {
         FieldType::Bool => vec!["是".into(), "否".into()],
         FieldType::NodeStatus => NodeStatus::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
         FieldType::ProblemStatus => ProblemStatus::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
+        FieldType::UnitKind => UnitKind::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
+        FieldType::BatchLevel => BatchLevel::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
+        FieldType::LandKind => LandEntryKind::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
+        FieldType::ReportPeriod => ReportPeriod::ALL.iter().map(|s| s.label_zh().to_string()).collect(),
         _ => return None,
     };
     Some(v)

@@ -7,7 +7,7 @@ use crate::{ProjectFilter, Store, StoreError};
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use zhantu_domain::imports::{ImportKind, export_columns};
+use zhantu_domain::imports::{ImportKind, RefKind, export_columns};
 use zhantu_domain::model::{NodeStatus, ProblemStatus};
 use zhantu_domain::table::{Cell, Table};
 use zhantu_domain::{LandArea, Money, Stage};
@@ -17,7 +17,8 @@ impl Store {
     pub async fn export_projects(&self, f: &ProjectFilter) -> Result<Table, StoreError> {
         let sel: Vec<String> = PROJECT_COLS.iter().map(|(c, _)| format!("p.{c}")).collect();
         let mut q = SqlBuf::new(&format!(
-            "SELECT p.id, {}, u.name AS unit_name, pe.name AS leader_name FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id",
+            "SELECT p.id, {}, u.name AS unit_name, pe.name AS leader_name, pt.name AS type_name FROM projects p JOIN units u ON u.id = p.unit_id \
+             JOIN project_types pt ON pt.code = p.project_type LEFT JOIN people pe ON pe.id = p.leader_id",
             sel.join(", ")
         ));
         self.project_where(f, &mut q).await?;
@@ -39,7 +40,8 @@ impl Store {
                 text(r, "name")?.into(),
                 text(r, "unit_name")?.into(),
                 opt_text(r, "leader_name")?.into(),
-                text(r, "project_type")?.into(),
+                // The type as people write it: its Chinese name (the import takes the code too).
+                text(r, "type_name")?.into(),
                 stage.into(),
                 opt_text(r, "industry_code")?.into(),
                 opt_text(r, "division_code")?.into(),
@@ -148,12 +150,13 @@ impl Store {
         Ok(t)
     }
 
-    /// Problems; one without an external id is exported as `WT<id>` (and matched so on import).
+    /// Problems; one without an external id is matched again by its project (or enterprise),
+    /// the day it was raised and its description.
     pub async fn export_problems(&self) -> Result<Table, StoreError> {
         let mut t = Table::new("问题", export_columns(ImportKind::Problems));
         for r in sqlx::query(
-            "SELECT q.id, q.external_id, p.id AS pid, p.code, p.external_id AS pext, q.category, q.description, u.name AS unit_name, q.raised_on, q.deadline, q.status, q.resolved_on, q.closed_on \
-             FROM problems q JOIN units u ON u.id = q.unit_id LEFT JOIN projects p ON p.id = q.project_id ORDER BY q.id",
+            "SELECT q.id, q.external_id, p.id AS pid, p.code, p.external_id AS pext, e.credit_code, q.category, q.description, u.name AS unit_name, q.raised_on, q.deadline, q.status, q.resolved_on, q.closed_on \
+             FROM problems q JOIN units u ON u.id = q.unit_id LEFT JOIN projects p ON p.id = q.project_id LEFT JOIN enterprises e ON e.id = q.enterprise_id ORDER BY q.id",
         )
         .fetch_all(&self.pool)
         .await?
@@ -161,9 +164,10 @@ impl Store {
             let status = ProblemStatus::from_code(&text(&r, "status")?).map(|s| s.label_zh()).unwrap_or("");
             let (code, pext) = project_key(&r)?;
             t.push(vec![
-                opt_text(&r, "external_id")?.unwrap_or_else(|| format!("WT{}", i64_(&r, "id").unwrap_or(0))).into(),
+                opt_text(&r, "external_id")?.into(),
                 code.into(),
                 pext.into(),
+                opt_text(&r, "credit_code")?.into(),
                 text(&r, "category")?.into(),
                 text(&r, "description")?.into(),
                 text(&r, "unit_name")?.into(),
@@ -177,26 +181,51 @@ impl Store {
         Ok(t)
     }
 
-    /// Names of the active units, for the templates' drop-down lists.
-    pub async fn import_unit_names(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT name FROM units WHERE active = 1 ORDER BY sort_order, id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| text(r, "name")).collect()
+    /// The district's own values a template's column may name, for its drop-down list:
+    /// units in use, leaders, project types and categories by their Chinese names.
+    pub async fn import_choices(&self, kind: RefKind) -> Result<Vec<String>, StoreError> {
+        let sql = match kind {
+            RefKind::Unit => "SELECT name FROM units WHERE active = 1 ORDER BY sort_order, id",
+            RefKind::Person => "SELECT name FROM people WHERE active = 1 AND is_leader = 1 ORDER BY id",
+            RefKind::ProjectType => "SELECT name FROM project_types ORDER BY code",
+            RefKind::Category => "SELECT name FROM categories ORDER BY sort_order, id",
+            RefKind::ProjectCode | RefKind::ProjectExternal | RefKind::Enterprise => return Ok(Vec::new()),
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        let mut names: Vec<String> = rows.iter().map(|r| text(r, "name")).collect::<Result<_, _>>()?;
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        Ok(names)
     }
 
-    /// Codes of the project types, for the template's drop-down list.
-    pub async fn project_type_codes(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT code FROM project_types ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| text(r, "code")).collect()
+    /// The export of `kind`, in the columns its import reads; the kinds that hang off projects
+    /// take the registry's filter `f`.
+    pub async fn export_kind(&self, kind: ImportKind, f: &ProjectFilter) -> Result<Table, StoreError> {
+        match kind {
+            ImportKind::Units => self.export_units().await,
+            ImportKind::People => self.export_people().await,
+            ImportKind::Categories => self.export_categories().await,
+            ImportKind::Projects => self.export_projects(f).await,
+            ImportKind::ProjectYears => self.export_project_years(f).await,
+            ImportKind::StageHistory => self.export_stage_history(f).await,
+            ImportKind::Nodes => self.export_nodes(f).await,
+            ImportKind::Investment => self.export_investment(f).await,
+            ImportKind::Reports => self.export_reports(f).await,
+            ImportKind::Fai => self.export_fai().await,
+            ImportKind::Enterprises => self.export_enterprises().await,
+            ImportKind::Visits => self.export_visits().await,
+            ImportKind::Problems => self.export_problems().await,
+            ImportKind::Batches => self.export_batches().await,
+            ImportKind::Campaigns => self.export_campaigns().await,
+            ImportKind::Supervision => self.export_supervision().await,
+            ImportKind::Land => self.export_land().await,
+        }
     }
 }
 
 /// How an exported row names its project (columns `code`, `pid`, `pext`): the code, and for a
 /// project without one the external id the importer matches it by.
-fn project_key(r: &AnyRow) -> Result<(Option<String>, Option<String>), StoreError> {
+pub(super) fn project_key(r: &AnyRow) -> Result<(Option<String>, Option<String>), StoreError> {
     let code = opt_text(r, "code")?;
     let pext = match (opt_i64(r, "pid")?, &code) {
         (Some(pid), None) => effective_external(pid, &code, opt_text(r, "pext")?),
@@ -205,10 +234,10 @@ fn project_key(r: &AnyRow) -> Result<(Option<String>, Option<String>), StoreErro
     Ok((code, pext))
 }
 
-fn text_cell(s: String) -> Cell {
+pub(super) fn text_cell(s: String) -> Cell {
     if s.is_empty() { Cell::Empty } else { Cell::Text(s) }
 }
 
-fn date_cell(s: Option<String>) -> Cell {
+pub(super) fn date_cell(s: Option<String>) -> Cell {
     s.and_then(|s| chrono::NaiveDate::from_str(&s).ok()).into()
 }

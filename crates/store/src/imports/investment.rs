@@ -1,7 +1,8 @@
 //! Importing money by month: a project's completed investment, and the statistics bureau's
 //! FAI figures by division. Both tables hold one amount per key and month, written the same way.
 
-use super::{ProjectIndex, Tally, locked_months};
+use super::refs::Refs;
+use super::{Tally, locked_months};
 use crate::StoreError;
 use crate::bulk::insert_values;
 use crate::row::{SqlBuf, Val, i64_, text};
@@ -31,13 +32,13 @@ const FAI: MonthlyTable = MonthlyTable {
 };
 
 /// One imported row: its month and amount, and its key with the key's label for the tally
-/// (or the row's error when the key names nothing).
+/// (none when the key names nothing: `Refs::check` reported it).
 struct Monthly<K> {
     line: u32,
     year: i32,
     month: u32,
     amount: i64,
-    key: Result<(K, String), RowError>,
+    key: Option<(K, String)>,
 }
 
 /// The key column's type: a project id, or a division code.
@@ -61,18 +62,16 @@ pub(super) async fn import_investment(
     c: &mut AnyConnection,
     engine: crate::Engine,
     rows: &[zhantu_domain::imports::InvestmentRow],
+    refs: &Refs,
     t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
-    let projects = ProjectIndex::load(c).await?;
+    let projects = &refs.projects;
     let rows = rows.iter().map(|r| Monthly {
         line: r.line,
         year: r.year,
         month: r.month,
         amount: r.amount.yuan(),
-        key: match projects.find(&r.project) {
-            Some(pid) => Ok((pid, r.project.describe())),
-            None => Err(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目")),
-        },
+        key: projects.find(&r.project).map(|pid| (pid, r.project.describe())),
     });
     import_monthly(c, engine, &INVESTMENT, rows.collect(), t).await
 }
@@ -88,7 +87,7 @@ pub(super) async fn import_fai(
         year: r.year,
         month: r.month,
         amount: r.cumulative.yuan(),
-        key: Ok((r.division.as_str().to_string(), r.division.as_str().to_string())),
+        key: Some((r.division.as_str().to_string(), r.division.as_str().to_string())),
     });
     import_monthly(c, engine, &FAI, rows.collect(), t).await
 }
@@ -119,13 +118,7 @@ async fn import_monthly<K: MonthlyKey>(
             t.errors.push(RowError::new(r.line, "月份", &month, "该月已锁定，不能再修改"));
             continue;
         }
-        let (key, label) = match r.key {
-            Ok(k) => k,
-            Err(e) => {
-                t.errors.push(e);
-                continue;
-            }
-        };
+        let Some((key, label)) = r.key else { continue };
         let tally_key = format!("{label}/{month}");
         match existing.get(&(key.clone(), r.year as i64, r.month as i64)) {
             Some(a) if *a == r.amount => t.unchanged += 1,

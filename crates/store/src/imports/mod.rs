@@ -7,30 +7,48 @@
 //! with its counts. Exports write the same columns the importer reads, so an export imports
 //! again unchanged.
 //!
-//! This module applies an import; each kind's rows are matched and written in its own file
-//! (`projects.rs`, `nodes.rs`, `investment.rs` with FAI, `enterprises.rs`, `problems.rs`), and
-//! `export.rs` writes the same columns back out.
+//! This module applies an import; every value a file names is checked first (`refs.rs`),
+//! then each kind's rows are matched and written in its own file (`projects.rs`, `nodes.rs`,
+//! `investment.rs` with FAI, `enterprises.rs`, `problems.rs`; `export.rs` writes their
+//! columns back out). The kinds that carry the rest of a district's record keep their import
+//! and their export together: `units.rs`, `people.rs`, `categories.rs`, `project_years.rs`,
+//! `stage_history.rs`, `reports.rs`, `visits.rs`, `batches.rs`, `campaigns.rs`,
+//! `supervision.rs`, `land.rs`. Where a kind's rows are a record's whole list (a category's
+//! targets, a project's stage history, a batch's members), the file replaces the list of each
+//! record it names and leaves the others alone; what it takes off is counted as `removed`.
 
+mod batches;
+mod campaigns;
+mod categories;
 mod enterprises;
 mod export;
 mod investment;
+mod land;
 mod nodes;
+mod people;
 mod problems;
+mod project_years;
 mod projects;
+mod refs;
+mod reports;
+mod stage_history;
+mod supervision;
+mod units;
+mod visits;
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{Val, i64_, opt_i64, opt_text, text};
+use crate::row::{Val, i64_, opt_i64, opt_text};
 use crate::{Store, StoreError};
 use enterprises::import_enterprises;
 use investment::{import_fai, import_investment};
 use nodes::import_nodes;
-use problems::import_problems;
+use refs::Refs;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use std::collections::{HashMap, HashSet};
-use zhantu_domain::imports::{ImportKind, Parsed, ProjectKey, RowError, Rows};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use zhantu_domain::imports::{ImportKind, Parsed, RowError, Rows};
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Serialize, Default)]
@@ -43,6 +61,9 @@ pub struct ImportOutcome {
     pub created: usize,
     pub changed: usize,
     pub unchanged: usize,
+    /// Entries of a record's list that the file no longer names (a batch's members, a
+    /// project's stage history…), taken off.
+    pub removed: usize,
     /// Every bad row; when not empty nothing was written.
     pub errors: Vec<RowError>,
     /// Things to know about a committed import (in Chinese).
@@ -63,8 +84,29 @@ struct Tally<'a> {
     created: Vec<String>,
     changed: Vec<String>,
     unchanged: usize,
+    removed: usize,
     errors: Vec<RowError>,
     progress: Progress<'a>,
+}
+
+/// What importing one row did to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Created,
+    Changed,
+    Unchanged,
+}
+
+impl Outcome {
+    /// The outcome of a row that wrote a record and an entry of its list: the more of the two.
+    fn and(self, other: Outcome) -> Outcome {
+        use Outcome::*;
+        match (self, other) {
+            (Created, _) | (_, Created) => Created,
+            (Changed, _) | (_, Changed) => Changed,
+            _ => Unchanged,
+        }
+    }
 }
 
 const AUDIT_KEYS: usize = 500;
@@ -81,6 +123,43 @@ impl Tally<'_> {
     }
     fn changed(&mut self, key: String) {
         self.changed.push(key);
+    }
+    /// Counts one row by what it did.
+    fn row(&mut self, outcome: Outcome, key: String) {
+        match outcome {
+            Outcome::Created => self.created(key),
+            Outcome::Changed => self.changed(key),
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// `INSERT INTO table (cols…) VALUES (…) RETURNING id`.
+async fn insert_returning(conn: &mut AnyConnection, table: &str, cols: &[(&str, bool)], vals: &[Val]) -> Result<i64, StoreError> {
+    let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+    let ph: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", names.join(", "), ph.join(", "));
+    Ok(bind_all(sqlx::query_scalar(&sql), vals).fetch_one(&mut *conn).await?)
+}
+
+/// Writes one keyed record: inserted when new, updated (its version raised where it has one)
+/// when its columns differ, else left alone. Returns its id and what was done.
+async fn upsert(
+    conn: &mut AnyConnection,
+    table: &str,
+    cols: &[(&str, bool)],
+    existing: Option<&(i64, Vec<Val>)>,
+    vals: &[Val],
+    versioned: bool,
+) -> Result<(i64, Outcome), StoreError> {
+    match existing {
+        Some((id, old)) if dbg(old) == dbg(vals) => Ok((*id, Outcome::Unchanged)),
+        Some((id, _)) => {
+            let extra = if versioned { ", version = version + 1" } else { "" };
+            update_by_id(conn, table, cols, vals, extra, *id).await?;
+            Ok((*id, Outcome::Changed))
+        }
+        None => Ok((insert_returning(conn, table, cols, vals).await?, Outcome::Created)),
     }
 }
 
@@ -105,10 +184,8 @@ fn vals(row: &AnyRow, cols: &[(&str, bool)]) -> Result<Vec<Val>, StoreError> {
         .collect()
 }
 
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    vals: &'q [Val],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// Binds values in order, to a query or a scalar query.
+fn bind_all<'q, Q: BindVals<'q>>(mut q: Q, vals: &'q [Val]) -> Q {
     for v in vals {
         q = match v {
             Val::I(i) => q.bind(*i),
@@ -118,6 +195,23 @@ fn bind_all<'q>(
         };
     }
     q
+}
+
+/// The queries values bind to.
+trait BindVals<'q>: Sized {
+    fn bind<T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>>(self, v: T) -> Self;
+}
+
+impl<'q> BindVals<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind<T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>>(self, v: T) -> Self {
+        sqlx::query::Query::bind(self, v)
+    }
+}
+
+impl<'q, O> BindVals<'q> for sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    fn bind<T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>>(self, v: T) -> Self {
+        sqlx::query::QueryScalar::bind(self, v)
+    }
 }
 
 /// `UPDATE table SET a = $1, b = $2 … <extra> WHERE id = $n`.
@@ -140,70 +234,83 @@ fn effective_external(id: i64, code: &Option<String>, external: Option<String>) 
     external.or_else(|| code.is_none().then(|| format!("ZT{id}")))
 }
 
-/// Names → ids of units and people, and project types by code or name.
-struct Refs {
-    units: HashMap<String, i64>,
-    people: HashMap<String, i64>,
-    types: HashMap<String, String>,
+/// Reads `sql` (selecting `id` and `cols`) into key → (id, the values of `cols`).
+async fn keyed<K: std::hash::Hash + Eq>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    cols: &[(&str, bool)],
+    key: impl Fn(&AnyRow) -> Result<K, StoreError>,
+) -> Result<HashMap<K, (i64, Vec<Val>)>, StoreError> {
+    let mut out = HashMap::new();
+    for r in sqlx::query(sql).fetch_all(&mut *conn).await? {
+        out.insert(key(&r)?, (i64_(&r, "id")?, vals(&r, cols)?));
+    }
+    Ok(out)
 }
 
-async fn refs(conn: &mut AnyConnection) -> Result<Refs, StoreError> {
-    let mut units = HashMap::new();
-    for r in sqlx::query("SELECT id, name FROM units WHERE active = 1 ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        units.entry(text(&r, "name")?).or_insert(i64_(&r, "id")?);
+/// A list hanging off a record (`table`'s rows whose `parent` column is `parent_id`, one per
+/// `child`): made exactly `wanted`. New entries are inserted with `extra` columns set; those
+/// not wanted are deleted. Returns the children added and how many were deleted.
+async fn sync_list(
+    conn: &mut AnyConnection,
+    table: &str,
+    parent: (&str, i64),
+    scope: Option<(&str, i64)>,
+    child: &str,
+    wanted: &BTreeSet<i64>,
+    extra: &[(&str, i64)],
+) -> Result<(BTreeSet<i64>, usize), StoreError> {
+    let scope_sql = scope.map(|(c, _)| format!(" AND {c} = $2")).unwrap_or_default();
+    let select = format!("SELECT {child} FROM {table} WHERE {} = $1{scope_sql}", parent.0);
+    let mut q = sqlx::query_scalar::<_, i64>(&select).bind(parent.1);
+    if let Some((_, v)) = scope {
+        q = q.bind(v);
     }
-    let mut people = HashMap::new();
-    for r in sqlx::query("SELECT id, name FROM people WHERE active = 1 ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        people.entry(text(&r, "name")?).or_insert(i64_(&r, "id")?);
-    }
-    let mut types = HashMap::new();
-    for r in sqlx::query("SELECT code, name FROM project_types").fetch_all(&mut *conn).await? {
-        let code = text(&r, "code")?;
-        types.insert(text(&r, "name")?, code.clone());
-        types.insert(code.clone(), code);
-    }
-    Ok(Refs { units, people, types })
-}
-
-/// Projects by code and by (effective) external id.
-struct ProjectIndex {
-    by_code: HashMap<String, i64>,
-    by_external: HashMap<String, i64>,
-}
-
-impl ProjectIndex {
-    async fn load(conn: &mut AnyConnection) -> Result<ProjectIndex, StoreError> {
-        let mut ix = ProjectIndex {
-            by_code: HashMap::new(),
-            by_external: HashMap::new(),
-        };
-        for r in sqlx::query("SELECT id, code, external_id FROM projects")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            let id = i64_(&r, "id")?;
-            let code = opt_text(&r, "code")?;
-            if let Some(e) = effective_external(id, &code, opt_text(&r, "external_id")?) {
-                ix.by_external.insert(e, id);
-            }
-            if let Some(c) = code {
-                ix.by_code.insert(c, id);
-            }
+    let have: BTreeSet<i64> = q.fetch_all(&mut *conn).await?.into_iter().collect();
+    let mut cols = vec![parent.0, child];
+    cols.extend(scope.map(|(c, _)| c));
+    cols.extend(extra.iter().map(|(c, _)| *c));
+    let ph: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    let insert = format!("INSERT INTO {table} ({}) VALUES ({})", cols.join(", "), ph.join(", "));
+    let added: BTreeSet<i64> = wanted.difference(&have).copied().collect();
+    for id in &added {
+        let mut q = sqlx::query(&insert).bind(parent.1).bind(*id);
+        if let Some((_, v)) = scope {
+            q = q.bind(v);
         }
-        Ok(ix)
-    }
-    fn find(&self, key: &ProjectKey) -> Option<i64> {
-        match key {
-            ProjectKey::Code(c) => self.by_code.get(c.as_str()).copied(),
-            ProjectKey::External(e) => self.by_external.get(e).copied(),
+        for (_, v) in extra {
+            q = q.bind(*v);
         }
+        q.execute(&mut *conn).await?;
     }
+    let gone: Vec<i64> = have.difference(wanted).copied().collect();
+    let delete = format!(
+        "DELETE FROM {table} WHERE {} = $1 AND {child} = $2{}",
+        parent.0,
+        scope.map(|(c, _)| format!(" AND {c} = $3")).unwrap_or_default()
+    );
+    for id in &gone {
+        let mut q = sqlx::query(&delete).bind(parent.1).bind(*id);
+        if let Some((_, v)) = scope {
+            q = q.bind(v);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok((added, gone.len()))
+}
+
+/// Rows grouped by the record they describe (known by `key`), the groups in file order.
+fn groups<'a, T, K: std::hash::Hash + Eq + Clone>(rows: &'a [T], key: impl Fn(&T) -> K) -> Vec<Vec<&'a T>> {
+    let mut at: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<Vec<&T>> = Vec::new();
+    for r in rows {
+        let i = *at.entry(key(r)).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[i].push(r);
+    }
+    out
 }
 
 async fn locked_months(conn: &mut AnyConnection) -> Result<HashSet<(i64, i64)>, StoreError> {
@@ -228,24 +335,45 @@ impl Store {
         ctx: &AuditCtx,
         progress: Progress<'_>,
     ) -> Result<ImportOutcome, StoreError> {
+        // Read before the write lock: a problem without a deadline gets the default limit.
+        let calendar = if p.kind == ImportKind::Problems {
+            self.calendar().await?
+        } else {
+            zhantu_domain::calendar::WorkCalendar::shipped().clone()
+        };
         let mut tx = self.begin_locked().await?;
         let mut t = Tally {
             created: Vec::new(),
             changed: Vec::new(),
             unchanged: 0,
+            removed: 0,
             errors: p.errors.clone(),
             progress,
         };
         let total = p.rows.len();
         progress(0, total);
         let c: &mut AnyConnection = &mut tx;
+        let refs = Refs::load(c, p).await?;
+        refs.check(p, &mut t.errors);
+        let r = &refs;
         match &p.rows {
-            Rows::Projects(rows) => self.import_projects(c, rows, &mut t).await?,
-            Rows::Nodes(rows) => import_nodes(c, rows, &mut t).await?,
-            Rows::Investment(rows) => import_investment(c, self.engine, rows, &mut t).await?,
+            Rows::Units(rows) => units::import_units(c, rows, &mut t).await?,
+            Rows::People(rows) => people::import_people(c, rows, r, &mut t).await?,
+            Rows::Categories(rows) => categories::import_categories(c, rows, &mut t).await?,
+            Rows::Projects(rows) => self.import_projects(c, rows, r, &mut t).await?,
+            Rows::ProjectYears(rows) => project_years::import_project_years(c, rows, r, &mut t).await?,
+            Rows::StageHistory(rows) => stage_history::import_stage_history(c, rows, r, &mut t).await?,
+            Rows::Nodes(rows) => import_nodes(c, rows, r, &mut t).await?,
+            Rows::Investment(rows) => import_investment(c, self.engine, rows, r, &mut t).await?,
+            Rows::Reports(rows) => reports::import_reports(c, rows, r, ctx, &mut t).await?,
             Rows::Fai(rows) => import_fai(c, self.engine, rows, &mut t).await?,
             Rows::Enterprises(rows) => import_enterprises(c, rows, &mut t).await?,
-            Rows::Problems(rows) => import_problems(c, rows, &mut t).await?,
+            Rows::Visits(rows) => visits::import_visits(c, rows, r, ctx, &mut t).await?,
+            Rows::Problems(rows) => problems::import_problems(c, &calendar, rows, r, &mut t).await?,
+            Rows::Batches(rows) => batches::import_batches(c, rows, r, &mut t).await?,
+            Rows::Campaigns(rows) => campaigns::import_campaigns(c, rows, r, &mut t).await?,
+            Rows::Supervision(rows) => supervision::import_supervision(c, rows, r, &mut t).await?,
+            Rows::Land(rows) => land::import_land(c, rows, r, &mut t).await?,
         }
         progress(total, total);
         let mut errors = std::mem::take(&mut t.errors);
@@ -258,6 +386,7 @@ impl Store {
             created: t.created.len(),
             changed: t.changed.len(),
             unchanged: t.unchanged,
+            removed: t.removed,
             errors,
             warnings: Vec::new(),
         };
@@ -275,7 +404,7 @@ impl Store {
             None,
             Some(&json!({
                 "kind": p.kind.code(), "sheet": p.sheet, "rows": out.rows,
-                "created": out.created, "changed": out.changed, "unchanged": out.unchanged,
+                "created": out.created, "changed": out.changed, "unchanged": out.unchanged, "removed": out.removed,
                 "created_keys": keys(&t.created), "changed_keys": keys(&t.changed),
             })),
         )
@@ -289,8 +418,13 @@ impl Store {
             p.kind,
             ImportKind::Projects | ImportKind::Nodes | ImportKind::Enterprises | ImportKind::Problems
         );
-        let lights = matches!(p.kind, ImportKind::Projects | ImportKind::Nodes);
-        if out.created + out.changed > 0 {
+        // What a light looks at: the project, its nodes, the year's plan and investment, its
+        // reports (and the approval clocks, which are not imported).
+        let lights = matches!(
+            p.kind,
+            ImportKind::Projects | ImportKind::Nodes | ImportKind::ProjectYears | ImportKind::Investment | ImportKind::Reports
+        );
+        if out.created + out.changed + out.removed > 0 {
             for attempt in 1..=5 {
                 let r = async {
                     if search {

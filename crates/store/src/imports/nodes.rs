@@ -1,16 +1,17 @@
 //! Importing nodes: matched by project and external id or name.
 
-use super::{ProjectIndex, Tally, dbg, refs, update_by_id, vals};
+use super::refs::Refs;
+use super::{Tally, dbg, update_by_id, vals};
 use crate::StoreError;
 use crate::row::{Val, i64_, opt_text, text};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-use zhantu_domain::imports::RowError;
 use zhantu_domain::model::NodeStatus;
 
 pub(super) async fn import_nodes(
     c: &mut AnyConnection,
     rows: &[zhantu_domain::imports::NodeRow],
+    refs: &Refs,
     t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
     const COLS: &[(&str, bool)] = &[
@@ -23,8 +24,11 @@ pub(super) async fn import_nodes(
         ("responsible_unit_id", true),
         ("status", false),
     ];
-    let refs = refs(c).await?;
-    let projects = ProjectIndex::load(c).await?;
+    // A node without a responsible unit of its own is its project's.
+    let mut project_unit: HashMap<i64, i64> = HashMap::new();
+    for r in sqlx::query("SELECT id, unit_id FROM projects").fetch_all(&mut *c).await? {
+        project_unit.insert(i64_(&r, "id")?, i64_(&r, "unit_id")?);
+    }
     let mut existing: HashMap<i64, Vec<Val>> = HashMap::new();
     let mut by_ext: HashMap<(i64, String), i64> = HashMap::new();
     let mut by_name: HashMap<(i64, String), i64> = HashMap::new();
@@ -47,15 +51,13 @@ pub(super) async fn import_nodes(
     }
     for (i, r) in rows.iter().enumerate() {
         t.at_row(i, rows.len());
-        let Some(pid) = projects.find(&r.project) else {
-            t.errors
-                .push(RowError::new(r.line, "项目代码", r.project.describe(), "系统中没有这个项目"));
-            continue;
+        // Names the district does not have were reported by `Refs::check`.
+        let Some(pid) = refs.project(&r.project) else { continue };
+        let unit = match &r.unit {
+            Some(u) => refs.unit(u),
+            None => project_unit.get(&pid).copied(),
         };
-        let Some(unit) = refs.units.get(&r.unit).copied() else {
-            t.errors.push(RowError::new(r.line, "责任单位", &r.unit, "系统中没有这个单位"));
-            continue;
-        };
+        let Some(unit) = unit else { continue };
         let found = r
             .external_id
             .as_ref()

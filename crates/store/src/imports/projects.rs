@@ -1,12 +1,12 @@
 //! Importing projects: matched by code or external id, references resolved by name.
 
-use super::{Tally, dbg, effective_external, now, refs, update_by_id, vals};
+use super::refs::Refs;
+use super::{Tally, dbg, effective_external, now, update_by_id, vals};
 use crate::bulk::insert_values;
 use crate::row::{Val, i64_, opt_text};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-use zhantu_domain::imports::RowError;
 
 pub(super) const PROJECT_COLS: &[(&str, bool)] = &[
     ("code", false),
@@ -36,9 +36,9 @@ impl Store {
         &self,
         c: &mut AnyConnection,
         rows: &[zhantu_domain::imports::ProjectRow],
+        refs: &Refs,
         t: &mut Tally<'_>,
     ) -> Result<(), StoreError> {
-        let refs = refs(c).await?;
         let sel: Vec<&str> = PROJECT_COLS.iter().map(|(c, _)| *c).collect();
         let mut existing: HashMap<i64, Vec<Val>> = HashMap::new();
         let (mut by_code, mut by_external) = (HashMap::new(), HashMap::new());
@@ -63,26 +63,17 @@ impl Store {
         let mut inserts: Vec<Vec<Val>> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             t.at_row(i, rows.len());
-            let mut bad = |col: &str, value: &str, reason: &str| t.errors.push(RowError::new(r.line, col, value, reason));
-            let unit = refs.units.get(&r.unit).copied();
-            if unit.is_none() {
-                bad("责任单位", &r.unit, "系统中没有这个单位");
-            }
+            // A name the district does not have was reported by `Refs::check`.
+            let (Some(unit), Some(ptype)) = (refs.unit(&r.unit), refs.project_type(&r.project_type)) else {
+                continue;
+            };
             let leader = match &r.leader {
-                Some(l) => match refs.people.get(l) {
-                    Some(id) => Some(*id),
-                    None => {
-                        bad("联系领导", l, "系统中没有这个人员");
-                        continue;
-                    }
+                Some(l) => match refs.person(l) {
+                    Some(id) => Some(id),
+                    None => continue,
                 },
                 None => None,
             };
-            let Some(ptype) = refs.types.get(&r.project_type).cloned() else {
-                bad("项目类型", &r.project_type, "系统中没有这个项目类型");
-                continue;
-            };
-            let Some(unit) = unit else { continue };
             let key = r
                 .code
                 .as_ref()
@@ -132,13 +123,7 @@ impl Store {
                     if let (Val::T(a), Val::T(b)) = (&old[7], &v[7])
                         && a != b
                     {
-                        sqlx::query("INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, note, actor) VALUES ($1, $2, $3, $4, '导入', 'import')")
-                            .bind(id)
-                            .bind(a.as_str())
-                            .bind(b.as_str())
-                            .bind(crate::today_in_china().to_string())
-                            .execute(&mut *c)
-                            .await?;
+                        record_stage_move(c, id, a, r).await?;
                     }
                     update_by_id(c, "projects", PROJECT_COLS, &v, ", version = version + 1", id).await?;
                     sqlx::query("UPDATE projects SET updated_at = $1 WHERE id = $2")
@@ -171,4 +156,36 @@ impl Store {
             })?;
         Ok(())
     }
+}
+
+/// A project row that moves the project's stage leaves a line in its stage history, dated
+/// by the row where it says when (开工 by its start, 竣工 by its completion), else today —
+/// unless the history already has the move (imported before, from a stage history sheet,
+/// which is where a district's dated history belongs).
+async fn record_stage_move(c: &mut AnyConnection, id: i64, from: &str, r: &zhantu_domain::imports::ProjectRow) -> Result<(), StoreError> {
+    use zhantu_domain::Stage;
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM stage_changes WHERE project_id = $1 AND to_stage = $2")
+        .bind(id)
+        .bind(r.stage.code())
+        .fetch_optional(&mut *c)
+        .await?;
+    if known.is_some() {
+        return Ok(());
+    }
+    let on = match r.stage {
+        Stage::Started | Stage::Construction => r.started_on,
+        Stage::Completed | Stage::Operating => r.completed_on,
+        _ => None,
+    }
+    .unwrap_or_else(crate::today_in_china);
+    sqlx::query(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, note, actor) VALUES ($1, $2, $3, $4, '导入', 'import')",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(r.stage.code())
+    .bind(on.to_string())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }

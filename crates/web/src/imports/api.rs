@@ -34,10 +34,8 @@ pub fn router() -> Router<AppState> {
 
 fn kind_of(s: &str) -> Result<ImportKind, ApiError> {
     ImportKind::from_code(s.trim()).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_kind",
-            format!("导入类型“{s}”无效：应为 projects、nodes、investment、fai、enterprises 或 problems"),
-        )
+        let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
+        ApiError::bad_request("invalid_kind", format!("导入类型“{s}”无效：应为 {} 之一", kinds.join("、")))
     })
 }
 
@@ -127,19 +125,16 @@ async fn commit(State(st): State<AppState>, a: Auth, Path(id): Path<String>) -> 
     Ok(accepted(spawn_job(&st, &a, parsed, j.file_name, false)))
 }
 
-/// The drop-down lists of a kind's template: fixed choices, units, project types.
+/// The drop-down lists of a kind's template: fixed choices, and the district's own units,
+/// leaders, project types and categories in Chinese.
 async fn template_bytes(st: &AppState, kind: ImportKind) -> Result<Vec<u8>, ApiError> {
     let t = template(kind);
-    let units = st.store.import_unit_names().await?;
-    let types = st.store.project_type_codes().await?;
     let mut lists = Vec::new();
     for (i, f) in kind.fields().iter().enumerate() {
         if let Some(c) = choices(f.ty) {
             lists.push((i, c));
-        } else if f.key == "unit" {
-            lists.push((i, units.clone()));
-        } else if f.key == "project_type" {
-            lists.push((i, types.clone()));
+        } else if let Some(r) = f.refers {
+            lists.push((i, st.store.import_choices(r).await?));
         }
     }
     zhantu_office::write_template(&t, &lists).map_err(ApiError::internal)

@@ -32,24 +32,12 @@ fn kind_label(cx: &Ctx, k: ImportKind) -> &'static str {
 struct ImportPage<'a> {
     cx: &'a Ctx,
     kinds: Vec<KindLink>,
-    /// (file, label key) of each export.
-    exports: &'static [(&'static str, &'static str)],
 }
 
 struct KindLink {
     code: &'static str,
     label: &'static str,
 }
-
-const EXPORTS: &[(&str, &str)] = &[
-    ("projects", "excel.export.projects"),
-    ("nodes", "excel.export.nodes"),
-    ("investment", "excel.export.investment"),
-    ("fai", "excel.export.fai"),
-    ("enterprises", "excel.export.enterprises"),
-    ("problems", "excel.export.problems"),
-    ("figures", "excel.export.figures"),
-];
 
 async fn page(cx: Ctx) -> Result<Html<String>, PageError> {
     cx.auth.actor.may(Action::Import).map_err(cx.err())?;
@@ -60,11 +48,7 @@ async fn page(cx: Ctx) -> Result<Html<String>, PageError> {
             label: kind_label(&cx, *k),
         })
         .collect();
-    let body = Markup::of(&ImportPage {
-        cx: &cx,
-        kinds,
-        exports: EXPORTS,
-    });
+    let body = Markup::of(&ImportPage { cx: &cx, kinds });
     Ok(layout(&cx, cx.t("excel.title"), body, &["/assets/app.js"]))
 }
 

@@ -1,14 +1,18 @@
-//! `zhantu export projects|nodes|investment|fai|enterprises|problems|figures --database DB
-//! --out FILE.xlsx`: the same workbooks the web's export links give, for the whole district.
+//! `zhantu export KIND|figures --database DB --out FILE.xlsx`: the same workbooks the web's
+//! export links give, for the whole district; KIND is any import kind (`units`, `projects`,
+//! `batches`, …), written in the columns its import reads.
 
 use super::CliError;
 use super::import::peak_rss_text;
 use std::time::Instant;
+use zhantu_domain::imports::ImportKind;
 use zhantu_store::{OpenMode, ProjectFilter, Store};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// 导出内容：projects、nodes、investment、fai、enterprises、problems、figures
+    /// 导出内容：任一导入类型（units、people、categories、projects、project_years、
+    /// stage_history、nodes、investment、reports、fai、enterprises、visits、problems、
+    /// batches、campaigns、supervision、land）或 figures
     pub what: String,
     /// 数据库：SQLite 文件路径或 postgres:// 地址
     #[arg(long)]
@@ -25,14 +29,9 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let started = Instant::now();
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
     let all = ProjectFilter::default();
-    let tables = match args.what.as_str() {
-        "projects" => vec![store.export_projects(&all).await?],
-        "nodes" => vec![store.export_nodes(&all).await?],
-        "investment" => vec![store.export_investment(&all).await?],
-        "fai" => vec![store.export_fai().await?],
-        "enterprises" => vec![store.export_enterprises().await?],
-        "problems" => vec![store.export_problems().await?],
-        "figures" => {
+    let tables = match (args.what.as_str(), ImportKind::from_code(&args.what)) {
+        (_, Some(kind)) => vec![store.export_kind(kind, &all).await?],
+        ("figures", None) => {
             let year = match args.year {
                 Some(y) => y,
                 None => chrono::Datelike::year(&store.as_of().await?),
@@ -41,10 +40,9 @@ pub async fn run(args: Args) -> Result<(), CliError> {
             let v = serde_json::to_value(&f).map_err(|e| CliError(e.to_string()))?;
             zhantu_web::figure_tables(year, &v)
         }
-        other => {
-            return Err(CliError(format!(
-                "导出内容“{other}”无效：应为 projects、nodes、investment、fai、enterprises、problems 或 figures"
-            )));
+        (other, None) => {
+            let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
+            return Err(CliError(format!("导出内容“{other}”无效：应为 {} 或 figures", kinds.join("、"))));
         }
     };
     store.close().await;

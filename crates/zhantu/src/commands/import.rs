@@ -15,7 +15,9 @@ pub struct Args {
     /// 目标数据库：SQLite 文件路径或 postgres:// 地址
     #[arg(long)]
     pub database: String,
-    /// 数据类型：projects、nodes、investment、fai、enterprises、problems（默认按表头识别）
+    /// 数据类型（默认按表头识别），整区导入时依次为：units、people、categories、projects、
+    /// project_years、stage_history、nodes、investment、reports、fai、enterprises、visits、
+    /// problems、batches、campaigns、supervision、land
     #[arg(long)]
     pub kind: Option<String>,
     /// 工作表名称（默认与类型同名的工作表，否则第一个）
@@ -57,9 +59,8 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let kind = match args.kind.as_deref() {
         None => None,
         Some(k) => Some(ImportKind::from_code(k).ok_or_else(|| {
-            CliError(format!(
-                "--kind “{k}”无效：应为 projects、nodes、investment、fai、enterprises 或 problems"
-            ))
+            let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
+            CliError(format!("--kind “{k}”无效：应为 {} 之一", kinds.join("、")))
         })?),
     };
     let bytes = std::fs::read(&args.file).map_err(|e| CliError(format!("无法读取文件 {}：{e}", args.file)))?;
@@ -91,7 +92,7 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         return Err(CliError(format!("发现 {} 处错误，未写入任何数据。", outcome.errors.len())));
     }
     println!(
-        "{}{}：{} 行，新增 {}，修改 {}，未变 {}；用时 {:.1} 秒，峰值内存 {}。",
+        "{}{}：{} 行，新增 {}，修改 {}，未变 {}，移除 {}；用时 {:.1} 秒，峰值内存 {}。",
         if args.dry_run {
             "试导入通过（未写入）"
         } else {
@@ -102,6 +103,7 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         outcome.created,
         outcome.changed,
         outcome.unchanged,
+        outcome.removed,
         started.elapsed().as_secs_f64(),
         peak_rss_text()
     );
