@@ -130,7 +130,7 @@ async fn every_export_imports_again_unchanged_and_reads_back_identically() {
     }
     // Each real import is audited once, with its counts.
     assert_eq!(app.audit_count().await, audit_before + ImportKind::ALL.len() as i64);
-    let (_, log) = app.get("/api/v1/audit?entity=import&limit=10").await;
+    let (_, log) = app.get("/api/v1/audit?entity=import&limit=50").await;
     if let Some(items) = log["items"].as_array() {
         assert!(
             items
@@ -404,7 +404,7 @@ async fn templates_have_chinese_headers_an_example_and_drop_down_lists() {
     let (_, bytes) = download(&app, "/api/v1/import/templates/projects.xlsx").await;
     let options = &zhantu_office::read_sheets(&bytes, "t.xlsx").unwrap()[1];
     let all: Vec<String> = options.rows.iter().flatten().map(Raw::as_text).collect();
-    assert!(all.contains(&"海门街道".to_string()) && all.contains(&"前期".to_string()) && all.contains(&"industrial".to_string()));
+    assert!(all.contains(&"海门街道".to_string()) && all.contains(&"前期".to_string()) && all.contains(&"工业项目".to_string()));
     let (status, page) = download(&app, "/import").await;
     assert_eq!(status, 200);
     let page = String::from_utf8(page).unwrap();
