@@ -320,7 +320,7 @@ pub const PROBLEM_FIELDS: &[Field] = &[
         true,
         "用地指标尚未落实",
     ),
-    f("unit", "责任单位", &["交办单位", "承办单位", "单位"], T::Text, true, "区自然资源局").refers(R::Unit),
+    f("unit", "责任单位", &["交办单位", "承办单位", "单位"], T::Text, true, "区发改局").refers(R::Unit),
     f("raised_on", "提出日期", &["提出时间", "发现日期"], T::Date, true, "2019-05-10"),
     f("deadline", "办结时限", &["办结期限", "时限"], T::Date, false, "2019-06-10"),
     f("status", "办理状态", &["状态"], T::ProblemStatus, false, "已交办"),

@@ -19,7 +19,7 @@ pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
 }
 
 /// GET a file as the administrator.
-async fn download(app: &TestApp, path: &str) -> (u16, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, path: &str) -> (u16, Vec<u8>) {
     let d = app.download(path).await;
     (d.status, d.body)
 }
@@ -54,7 +54,7 @@ async fn commit(app: &TestApp, run: &Value) -> (u16, Value) {
 }
 
 /// Polls a run until it has finished; returns the run.
-async fn wait(app: &TestApp, id: &Value) -> Value {
+pub(crate) async fn wait(app: &TestApp, id: &Value) -> Value {
     for _ in 0..600 {
         let (status, j) = app.get(&format!("/api/v1/imports/{id}")).await;
         assert_eq!(status, 200, "{j}");
@@ -67,7 +67,7 @@ async fn wait(app: &TestApp, id: &Value) -> Value {
 }
 
 /// Uploads and waits: the finished run.
-async fn import(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> Value {
+pub(crate) async fn import(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str)]) -> Value {
     let (status, started) = upload(app, bytes, name, fields).await;
     assert_eq!(status, 202, "{started}");
     let run = wait(app, &started["id"]).await;
@@ -75,17 +75,17 @@ async fn import(app: &TestApp, bytes: Vec<u8>, name: &str, fields: &[(&str, &str
     run
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, table: &str) -> i64 {
     app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
 }
 
-fn sheet_text(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn sheet_text(bytes: &[u8]) -> Vec<Vec<String>> {
     let s = zhantu_office::read_sheets(bytes, "x.xlsx").unwrap().remove(0);
     s.rows.iter().map(|r| r.iter().map(Raw::as_text).collect()).collect()
 }
 
 /// A CSV of rows of text cells (quoted where needed).
-fn csv(rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn csv(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = String::new();
     for r in rows {
         let cells: Vec<String> = r

@@ -10,6 +10,7 @@ mod excel;
 mod figures;
 mod hardening;
 mod helpers;
+mod imports_all;
 mod nodes;
 mod pages;
 mod pipeline;
