@@ -38,6 +38,8 @@ pub struct BatchMember {
     pub total_investment: Money,
     /// The batch year's planned investment (年度计划投资).
     pub annual_investment: Money,
+    /// Recorded from an import (the batch's history as given), not admitted through the gate.
+    pub imported: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,7 +79,7 @@ fn batch_head(r: &AnyRow) -> Result<BatchSummary, StoreError> {
 impl Store {
     async fn batch_members(&self, id: i64, year: i32) -> Result<Vec<BatchMember>, StoreError> {
         let q = sqlx::query(
-            "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual \
+            "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual, bp.imported \
              FROM batch_projects bp JOIN projects p ON p.id = bp.project_id JOIN units u ON u.id = p.unit_id \
              LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $2 WHERE bp.batch_id = $1 ORDER BY p.total_investment DESC, p.id",
         )
@@ -92,6 +94,7 @@ impl Store {
                 light: opt_text(r, "light")?,
                 total_investment: Money::from_yuan(i64_(r, "total_investment")?),
                 annual_investment: Money::from_yuan(i64_(r, "annual")?),
+                imported: i64_(r, "imported")? != 0,
             })
         })
         .await

@@ -263,3 +263,229 @@ fn differences(path: &str, want: &Value, got: &Value) -> Vec<String> {
         _ => vec![format!("{path}: {want} ≠ {got}")],
     }
 }
+
+/// The rows of an export with its header, and a column's index by header.
+async fn export_rows(app: &TestApp, kind: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let (_, bytes) = download(app, &format!("/api/v1/export/{kind}.xlsx")).await;
+    let mut rows = sheet_text(&bytes);
+    let header = rows.remove(0);
+    (header, rows)
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("{name} in {header:?}"))
+}
+
+fn with_header(header: &[String], rows: Vec<Vec<String>>) -> Vec<u8> {
+    csv(&[vec![header.to_vec()], rows].concat())
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_stage_history_sheet_is_the_projects_history_and_leaves_its_stage_and_dates_alone() {
+    let app = spawn_app().await;
+    let (ph, projects) = export_rows(&app, "projects").await;
+    let row = projects
+        .iter()
+        .find(|r| r[col(&ph, "项目阶段")] == "前期" && !r[col(&ph, "项目代码")].is_empty())
+        .expect("a project in 前期")
+        .clone();
+    let code = row[col(&ph, "项目代码")].clone();
+    let pid = app.scalar(&format!("SELECT id FROM projects WHERE code = '{code}'")).await;
+    let moves = |note: &str| format!("SELECT COUNT(*) FROM stage_changes WHERE project_id = {pid} AND note = '{note}'");
+    // The project row moves it to 开工: its history gets a line dated by its start.
+    let mut started = row.clone();
+    started[col(&ph, "项目阶段")] = "开工/落地".into();
+    started[col(&ph, "实际开工日期")] = "2019-12-20".into();
+    let run = import(&app, with_header(&ph, vec![started]), "p.csv", &[("kind", "projects")]).await;
+    assert_eq!(run["outcome"]["changed"], 1, "{run}");
+    let dated = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM stage_changes WHERE project_id = {pid} AND to_stage = 'started' AND changed_on = '2019-12-20' AND note = '导入'"
+        ))
+        .await;
+    assert_eq!(dated, 1, "dated by the row's start, not today");
+
+    // The history sheet of that project: its own moves and the real start, a day earlier.
+    let (hh, history) = export_rows(&app, "stage_history").await;
+    let mut mine: Vec<Vec<String>> = history
+        .into_iter()
+        .filter(|r| r[col(&hh, "项目代码")] == code && r[col(&hh, "说明")] != "导入")
+        .collect();
+    let kept = mine.len();
+    mine.push(strings(&[&code, "", "前期", "开工/落地", "2019-12-18", "开工仪式"]));
+    let run = import(&app, with_header(&hh, mine.clone()), "h.csv", &[("kind", "stage_history")]).await;
+    let o = &run["outcome"];
+    assert_eq!(o["errors"], json!([]), "{o}");
+    assert_eq!(
+        (o["created"].as_u64(), o["unchanged"].as_u64(), o["removed"].as_u64()),
+        (Some(1), Some(kept as u64), Some(1)),
+        "the dated-today line is replaced by the sheet's: {o}"
+    );
+    assert_eq!(app.scalar(&moves("导入")).await, 0);
+    assert_eq!(app.scalar(&moves("开工仪式")).await, 1);
+    let (_, p) = app.get(&format!("/api/v1/projects?q={code}")).await;
+    assert_eq!(p["items"][0]["stage"], "started", "{p}");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM projects WHERE id = {pid} AND started_on = '2019-12-20'"
+        ))
+        .await,
+        1,
+        "the start stays the project row's"
+    );
+    // The project row again: the history has the move, so nothing is added.
+    let mut again = row.clone();
+    again[col(&ph, "项目阶段")] = "在建".into();
+    again[col(&ph, "实际开工日期")] = "2019-12-20".into();
+    import(&app, with_header(&ph, vec![again.clone()]), "p.csv", &[("kind", "projects")]).await;
+    mine.push(strings(&[&code, "", "开工/落地", "在建", "2019-12-25", ""]));
+    import(&app, with_header(&hh, mine.clone()), "h.csv", &[("kind", "stage_history")]).await;
+    let run = import(&app, with_header(&ph, vec![again]), "p.csv", &[("kind", "projects")]).await;
+    assert_eq!(run["outcome"]["unchanged"], 1);
+    let run = import(&app, with_header(&hh, mine), "h.csv", &[("kind", "stage_history")]).await;
+    assert_eq!(run["outcome"]["removed"], 0, "{run}");
+}
+
+#[tokio::test]
+async fn an_imported_batch_records_its_members_as_given_whatever_todays_gate_says() {
+    let app = spawn_app().await;
+    let (ph, projects) = export_rows(&app, "projects").await;
+    // A project in 谋划 has no code yet: the sheet names it by its external id.
+    let external = projects
+        .iter()
+        .find(|r| r[col(&ph, "项目阶段")] == "谋划")
+        .expect("a project in 谋划")[col(&ph, "外部编号")]
+    .clone();
+    let (bh, _) = export_rows(&app, "batches").await;
+    let file = with_header(
+        &bh,
+        vec![strings(&["2019年补录集中开工", "区级", "2019-05-01", "施工许可", "", &external])],
+    );
+    let run = import(&app, file.clone(), "b.csv", &[("kind", "batches")]).await;
+    let o = &run["outcome"];
+    assert_eq!((o["created"].as_u64(), o["errors"].clone()), (Some(1), json!([])), "{o}");
+    let id = app.scalar("SELECT id FROM batches WHERE name = '2019年补录集中开工'").await;
+    let (_, b) = app.get(&format!("/api/v1/batches/{id}")).await;
+    assert_eq!(b["members"][0]["imported"], true, "{b}");
+    let (_, html) = app.login("admin").await.page(&format!("/batches/{id}")).await;
+    assert!(html.contains("导入记录"), "the page marks the imported member");
+    let run = import(&app, file, "b.csv", &[("kind", "batches")]).await;
+    assert_eq!(run["outcome"]["unchanged"], 1, "{run}");
+}
+
+#[tokio::test]
+async fn a_problem_without_deadline_or_external_id_gets_the_default_limit_and_is_found_again() {
+    let app = spawn_app().await;
+    let (ph, projects) = export_rows(&app, "projects").await;
+    let code = projects.iter().find(|r| !r[col(&ph, "项目代码")].is_empty()).unwrap()[col(&ph, "项目代码")].clone();
+    let header = strings(&["项目代码", "问题类别", "问题描述", "责任单位", "提出日期"]);
+    let row = |category: &str| strings(&[&code, category, "导入测试：无编号无时限的问题", "海门街道", "2019-10-08"]);
+    let run = import(&app, csv(&[header.clone(), row("要素保障")]), "q.csv", &[("kind", "problems")]).await;
+    assert_eq!(
+        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
+        (Some(1), json!([])),
+        "{run}"
+    );
+    let raised = chrono::NaiveDate::from_ymd_opt(2019, 10, 8).unwrap();
+    let want = zhantu_domain::problems::default_deadline(&app.store.calendar().await.unwrap(), raised);
+    let got: String = sqlx::query_scalar("SELECT deadline FROM problems WHERE description = '导入测试：无编号无时限的问题'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(got, want.to_string(), "15 working days from the day it was raised");
+    let run = import(&app, csv(&[header.clone(), row("要素保障")]), "q.csv", &[("kind", "problems")]).await;
+    assert_eq!(run["outcome"]["unchanged"], 1, "found by project, day and description: {run}");
+    let run = import(&app, csv(&[header, row("审批")]), "q.csv", &[("kind", "problems")]).await;
+    assert_eq!(run["outcome"]["changed"], 1, "{run}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM problems WHERE description = '导入测试：无编号无时限的问题'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn types_by_chinese_name_short_name_or_code_and_units_by_a_parent_further_down() {
+    let app = spawn_app().await;
+    let header = strings(&["项目名称", "责任单位", "项目类型", "项目阶段", "总投资（万元）", "谋划年度"]);
+    let rows: Vec<Vec<String>> = ["商贸文旅项目", "商贸文旅", "commercial"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| strings(&[&format!("类型测试{i}"), "海门街道", t, "谋划", "100", "2019"]))
+        .collect();
+    let run = import(&app, csv(&[vec![header], rows].concat()), "p.csv", &[("kind", "projects")]).await;
+    assert_eq!(
+        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
+        (Some(3), json!([])),
+        "{run}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM projects WHERE name LIKE '类型测试%' AND project_type = 'commercial'")
+            .await,
+        3
+    );
+
+    let header = strings(&["单位名称", "上级单位", "单位类型", "行政区划代码", "排序"]);
+    let units = vec![
+        strings(&["新区综合办", "新区管委会", "部门", "", "61"]),
+        strings(&["新区管委会", "椒江区人民政府", "园区", "", "60"]),
+    ];
+    let run = import(&app, csv(&[vec![header.clone()], units].concat()), "u.csv", &[("kind", "units")]).await;
+    assert_eq!(
+        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
+        (Some(2), json!([])),
+        "{run}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM units c JOIN units p ON p.id = c.parent_id WHERE c.name = '新区综合办' AND p.name = '新区管委会' AND p.kind = 'zone'")
+            .await,
+        1
+    );
+    // A unit under its own child is refused, and nothing changes.
+    let cycle = csv(&[header, strings(&["新区管委会", "新区综合办", "园区", "", "60"])]);
+    let run = import(&app, cycle, "u.csv", &[("kind", "units")]).await;
+    assert!(run["outcome"]["errors"][0]["reason"].as_str().unwrap().contains("循环"), "{run}");
+    assert_eq!(run["outcome"]["written"], false);
+}
+
+#[tokio::test]
+async fn the_figures_export_speaks_chinese() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("f.xlsx");
+    let o = zhantu(&[
+        "export",
+        "figures",
+        "--year",
+        "2019",
+        "--database",
+        &app.url,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sheets = zhantu_office::read_sheets(&std::fs::read(&out).unwrap(), "f.xlsx").unwrap();
+    assert!(sheets.iter().any(|s| s.name == "集中开工"), "the batches' list has its sheet");
+    let untranslated = |s: &str| s.chars().any(|c| c.is_ascii_lowercase() || c == '_');
+    for s in &sheets {
+        assert!(!untranslated(&s.name), "{}", s.name);
+        let header_row = if s.name == "总览" { 1 } else { 0 };
+        for cell in &s.rows[header_row] {
+            assert!(!untranslated(&cell.as_text()), "{}: {:?}", s.name, cell);
+        }
+        if s.name == "总览" {
+            for r in &s.rows[2..] {
+                assert!(!untranslated(&r[0].as_text()), "{:?}", r[0]);
+            }
+        }
+    }
+    let overview: Vec<String> = sheets[0].rows.iter().map(|r| r[0].as_text()).collect();
+    assert!(overview.contains(&"集中开工：年度计划投资（万元）".to_string()), "{overview:?}");
+}
