@@ -231,6 +231,17 @@ mod tests {
         assert_eq!(rows[0].planned_on, NaiveDate::from_ymd_opt(2019, 3, 31).unwrap());
     }
 
+    #[test]
+    fn percentages_keep_one_decimal() {
+        let pct = |raw: Raw| parse_cell(FieldType::Percent, &raw, MoneyUnit::Wan);
+        assert_eq!(pct(Raw::Text("85".into())), Ok(Value::Percent(850)));
+        assert_eq!(pct(Raw::Text("52.5%".into())), Ok(Value::Percent(525)));
+        assert_eq!(pct(Raw::Number(30.0)), Ok(Value::Percent(300)));
+        assert_eq!(pct(Raw::Number(0.855)), Ok(Value::Percent(855)), "a cell formatted as a percentage");
+        assert!(pct(Raw::Text("85.55".into())).is_err());
+        assert!(pct(Raw::Text("很高".into())).is_err());
+    }
+
     proptest! {
         /// Any amount in 元 written as an Excel number in 万元 (as the export writes it) reads
         /// back exactly.

@@ -716,4 +716,47 @@ mod tests {
         assert_eq!(p.errors[0].row, 3);
         assert!(p.errors[0].reason.contains("第2行"));
     }
+
+    #[test]
+    fn a_bad_row_still_names_what_it_refers_to() {
+        let s = sheet(vec![
+            vec![
+                "项目名称",
+                "总投资（万元）",
+                "责任单位",
+                "项目类型",
+                "项目阶段",
+                "谋划年度",
+                "计划开工日期",
+            ],
+            vec!["甲", "10", "某街道", "商贸文旅", "前期", "2019", "2019-02-30"],
+        ]);
+        let p = parse_sheet(ImportKind::Projects, &s).unwrap();
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(p.rows.is_empty());
+        let named: Vec<(u32, &str, RefKind)> = p.references.iter().map(|r| (r.line, r.value.as_str(), r.kind)).collect();
+        assert_eq!(named, vec![(2, "某街道", RefKind::Unit), (2, "商贸文旅", RefKind::ProjectType)]);
+    }
+
+    #[test]
+    fn rows_of_one_record_must_agree_and_a_sheet_defines_its_units() {
+        let s = sheet(vec![
+            vec!["批次名称", "级别", "集中开工日期", "项目代码"],
+            vec!["一批", "区级", "2019-06-18", "2019-331002-34-03-012345"],
+            vec!["一批", "市级", "2019-06-18", "2019-331002-34-03-012346"],
+        ]);
+        let p = parse_sheet(ImportKind::Batches, &s).unwrap();
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!((p.errors[0].row, p.errors[0].column.as_str()), (3, "级别"));
+        assert!(p.errors[0].reason.contains("第2行"), "{}", p.errors[0].reason);
+
+        let s = sheet(vec![
+            vec!["单位名称", "上级单位", "单位类型"],
+            vec!["新区综合办", "新区管委会", "部门"],
+            vec!["新区管委会", "", "园区"],
+        ]);
+        let p = parse_sheet(ImportKind::Units, &s).unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert!(p.defines.contains(&(RefKind::Unit, "新区管委会".to_string())));
+    }
 }

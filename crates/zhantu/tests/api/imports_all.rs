@@ -489,3 +489,26 @@ async fn the_figures_export_speaks_chinese() {
     let overview: Vec<String> = sheets[0].rows.iter().map(|r| r[0].as_text()).collect();
     assert!(overview.contains(&"集中开工：年度计划投资（万元）".to_string()), "{overview:?}");
 }
+
+#[tokio::test]
+async fn a_node_without_a_unit_is_its_projects_and_keeps_its_actual_date() {
+    let app = spawn_app().await;
+    let (ph, projects) = export_rows(&app, "projects").await;
+    let row = projects.iter().find(|r| !r[col(&ph, "项目代码")].is_empty()).unwrap();
+    let (code, unit) = (row[col(&ph, "项目代码")].clone(), row[col(&ph, "责任单位")].clone());
+    let header = strings(&["项目代码", "节点名称", "计划完成日期", "实际完成日期"]);
+    let file = csv(&[header, strings(&[&code, "导入测试节点", "2019-09-30", "2019-09-25"])]);
+    let run = import(&app, file, "n.csv", &[("kind", "nodes")]).await;
+    assert_eq!(
+        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
+        (Some(1), json!([])),
+        "{run}"
+    );
+    let n = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM nodes n JOIN units u ON u.id = n.responsible_unit_id WHERE n.name = '导入测试节点' \
+             AND u.name = '{unit}' AND n.actual_on = '2019-09-25' AND n.status = 'closed'"
+        ))
+        .await;
+    assert_eq!(n, 1);
+}
