@@ -300,7 +300,7 @@ async fn sync_list(
 }
 
 /// Rows grouped by the record they describe (known by `key`), the groups in file order.
-fn groups<'a, T, K: std::hash::Hash + Eq + Clone>(rows: &'a [T], key: impl Fn(&T) -> K) -> Vec<Vec<&'a T>> {
+fn groups<T, K: std::hash::Hash + Eq + Clone>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<Vec<&T>> {
     let mut at: HashMap<K, usize> = HashMap::new();
     let mut out: Vec<Vec<&T>> = Vec::new();
     for r in rows {
