@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod clocks;
 pub mod codes;
 pub mod dataset;
+pub mod defaults;
 pub mod date;
 pub mod deadlines;
 pub mod enterprises;
