@@ -17,7 +17,15 @@ pub const PRE_SESSION_CSRF_COOKIE: &str = "zhantu_pre";
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn is_public(path: &str) -> bool {
-    matches!(path, "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico") || path.starts_with("/assets/")
+    matches!(
+        path,
+        "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico" | "/setup" | "/api/v1/setup"
+    ) || path.starts_with("/assets/")
+}
+
+/// What still answers while no district is set up: the first-run page and what it needs.
+fn serves_before_setup(path: &str) -> bool {
+    matches!(path, "/healthz" | "/favicon.ico" | "/setup" | "/api/v1/setup") || path.starts_with("/assets/")
 }
 
 fn is_api(path: &str) -> bool {
@@ -72,6 +80,16 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
     let req = Request::from_parts(parts, body);
     let method = req.method().clone();
 
+    // A database without a district has no account to sign in with: every page leads to the
+    // first-run page, every other request is told why it cannot be served yet. (Signed-in
+    // requests skip the question: a session means a district.)
+    if auth.is_none() && !serves_before_setup(&path) && st.store.needs_setup().await.map_err(|e| ApiError::from(e).into_response())? {
+        return Err(if is_api(&path) || changes_state(&method) {
+            ApiError::conflict("setup_required", "系统尚未初始化：请打开 /setup 页面，或在服务器上运行 zhantu init").into_response()
+        } else {
+            Redirect::to("/setup").into_response()
+        });
+    }
     match &auth {
         None if !is_public(&path) => {
             return Err(if is_api(&path) || changes_state(&method) {
