@@ -13,6 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// Cookie for the CSRF check of the sign-in form, before there is a session.
 pub const PRE_SESSION_CSRF_COOKIE: &str = "zhantu_pre";
+/// The browser's pre-session token for an anonymous form on `path` (sign-in, setup): the one
+/// it has, so that a second tab does not void the form already open, else a new one; and the
+/// cookie that keeps it.
+pub fn pre_session_token(headers: &axum::http::HeaderMap, path: &str) -> (String, String) {
+    let token = cookie(headers, PRE_SESSION_CSRF_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(crate::auth::random_token);
+    let set = format!("{PRE_SESSION_CSRF_COOKIE}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600");
+    (token, set)
+}
+
 /// Largest request body accepted (JSON, forms); uploads get their own limit where they exist.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

@@ -7,8 +7,8 @@
 
 use crate::auth;
 use crate::error::ApiError;
-use crate::guard::{PRE_SESSION_CSRF_COOKIE, urlencode};
-use crate::page::{Lang, PageError, bare_page, t};
+use crate::guard::{pre_session_token, urlencode};
+use crate::page::{Lang, PageError, anonymous_lang, bare_page, t};
 use crate::{AppState, Mechanism};
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -142,37 +142,22 @@ impl SetupPage<'_> {
 }
 
 async fn setup_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<SetupQuery>) -> Result<Response, PageError> {
-    let lang = q
-        .lang
-        .as_deref()
-        .and_then(Lang::from_code)
-        .or_else(|| {
-            auth::cookie(&headers, crate::page::LANG_COOKIE)
-                .as_deref()
-                .and_then(Lang::from_code)
-        })
-        .unwrap_or(Lang::Zh);
+    let lang = anonymous_lang(q.lang.as_deref(), &headers);
     if !st.store.needs_setup().await? {
         return Err(PageError(ApiError::not_found(t(lang, "setup.gone")), lang));
     }
-    let pre = auth::cookie(&headers, PRE_SESSION_CSRF_COOKIE)
-        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(auth::random_token);
+    let (pre, pre_cookie) = pre_session_token(&headers, "/setup");
     let body = crate::page::Markup::of(&SetupPage { lang, q: &q, pre: &pre });
     let mut resp = bare_page(lang, t(lang, "setup.title"), body).into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/setup; HttpOnly; SameSite=Strict; Max-Age=3600")
-            .parse()
-            .map_err(|e| PageError(ApiError::internal(e), lang))?,
-    );
+    let pre_cookie = pre_cookie.parse().map_err(|e| PageError(ApiError::internal(e), lang))?;
+    resp.headers_mut().insert(header::SET_COOKIE, pre_cookie);
     Ok(resp)
 }
 
 async fn setup_form(State(st): State<AppState>, parts: Parts, Form(b): Form<SetupBody>) -> Response {
     // A form always confirms its password.
     let b = SetupBody {
-        password_confirm: Some(b.password_confirm.clone().unwrap_or_default()),
+        password_confirm: Some(b.password_confirm.unwrap_or_default()),
         ..b
     };
     match set_up(&st, &b, auth::client_address(&parts)).await {

@@ -271,24 +271,21 @@ async fn post_setup(base: &str, pre: &str, fields: &[(&str, &str)]) -> (u16, Str
         .send()
         .await
         .unwrap();
-    let status = status_of(&resp);
-    let location = resp
-        .headers()
+    let (status, location) = (status_of(&resp), location(&resp));
+    (status, location, resp.text().await.unwrap_or_default())
+}
+
+/// Where an answer leads ("" when it is no redirect).
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
         .get("location")
         .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap_or_default())
+        .unwrap_or_default()
 }
 
 async fn get_status(base: &str, path: &str) -> (u16, String) {
     let resp = no_redirects().get(format!("{base}{path}")).send().await.unwrap();
-    let status = status_of(&resp);
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location)
+    (status_of(&resp), location(&resp))
 }
 
 async fn audit_count(store: &zhantu_store::Store) -> i64 {
