@@ -19,3 +19,4 @@ mod scale;
 mod scope;
 mod security;
 mod service;
+mod setup;
