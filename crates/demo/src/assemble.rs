@@ -7,6 +7,7 @@ use crate::project::{Builder, ProjectSpec};
 use crate::rng::{Rng, stream};
 use chrono::NaiveDate;
 use zhantu_domain::dataset::{Dataset, ProjectBundle};
+use zhantu_domain::defaults;
 use zhantu_domain::lights::LightRules;
 
 /// Land granted by the province: 150 + 160 + 175 = 485 亩 over three years.
@@ -87,9 +88,9 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
-        project_types: d.project_types(),
-        node_templates: d.node_templates(),
-        approval_clocks: d.approval_clocks(),
+        project_types: defaults::project_types(),
+        node_templates: defaults::node_templates(),
+        approval_clocks: defaults::approval_clocks(),
         projects,
         fai,
         enterprises,

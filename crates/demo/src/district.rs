@@ -1,13 +1,14 @@
-//! The district both generators share: 椒江区's organisation tree and people, the project
-//! categories, the project types with their node templates (data, not code), and the
-//! approval clocks.
+//! The district both generators share: 椒江区's organisation tree and people, and its
+//! landing targets. The project types with their node templates, the categories and the
+//! approval clocks are every district's defaults (`zhantu_domain::defaults`).
 
 use crate::names;
 use crate::rng::Rng;
 use chrono::NaiveDate;
 use zhantu_domain::DivisionCode;
-use zhantu_domain::dataset::{ApprovalClockRow, CategoryRow, NodeTemplateRow, ProjectTypeRow};
-use zhantu_domain::model::{Category, DayKind, Person, Unit, UnitKind};
+use zhantu_domain::dataset::CategoryRow;
+use zhantu_domain::defaults::{self, DefaultProjectType, TemplateStep};
+use zhantu_domain::model::{Person, Unit, UnitKind};
 use zhantu_domain::reference::{self, JIAOJIANG_MAP};
 
 pub(crate) const DISTRICT_NAME: &str = "椒江区";
@@ -26,126 +27,6 @@ pub(crate) fn add_days(d: NaiveDate, days: i64) -> NaiveDate {
 pub(crate) fn as_of() -> NaiveDate {
     ymd(2019, 12, 31)
 }
-
-/// What a node template step means for the project's stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// 签约: the investment agreement.
-    Sign,
-    /// The first approval (赋码备案, 项目建议书批复, 工可批复): registration.
-    Register,
-    Approval,
-    /// 开工: the project lands.
-    Start,
-    Build,
-    /// 竣工验收.
-    Complete,
-    /// 投产 / 开业运营 / 交付使用.
-    Operate,
-}
-
-/// Who usually owns a step (the template's `owner_hint`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Owner {
-    /// The attraction team that signed the project (or the investment-promotion centre).
-    Team,
-    /// A department, by its key in [`DEPARTMENTS`].
-    Department(&'static str),
-    /// The street or town where the project is.
-    Street,
-    /// The project's own responsible unit.
-    ProjectUnit,
-}
-
-impl Owner {
-    fn hint(self) -> String {
-        match self {
-            Owner::Team => "team".into(),
-            Owner::Department(key) => format!("department:{key}"),
-            Owner::Street => "street".into(),
-            Owner::ProjectUnit => "owner".into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Step {
-    pub name: &'static str,
-    /// Days after the previous step in a first plan.
-    pub offset_days: i32,
-    pub owner: Owner,
-    pub role: Role,
-}
-
-const fn step(name: &'static str, offset_days: i32, owner: Owner, role: Role) -> Step {
-    Step {
-        name,
-        offset_days,
-        owner,
-        role,
-    }
-}
-
-use Owner::{Department as Dept, ProjectUnit, Street as StreetOwner, Team};
-use Role::*;
-
-/// PRACTICE.md §2.2: an enterprise (industrial) project; 赋码备案 → 施工许可 planned
-/// within the 60 days of the "最多90天" reform.
-const INDUSTRIAL: [Step; 10] = [
-    step("签约", 0, Team, Sign),
-    step("赋码备案", 30, Dept("发改"), Register),
-    step("用地预审", 10, Dept("自然资源"), Approval),
-    step("土地摘牌", 20, Dept("自然资源"), Approval),
-    step("规划许可", 12, Dept("自然资源"), Approval),
-    step("施工许可", 15, Dept("住建"), Approval),
-    step("开工", 12, ProjectUnit, Start),
-    step("主体结顶", 240, ProjectUnit, Build),
-    step("竣工验收", 150, Dept("住建"), Complete),
-    step("投产", 60, Dept("经信"), Operate),
-];
-
-/// A commercial, tourism or private-service project.
-const COMMERCIAL: [Step; 10] = [
-    step("签约", 0, Team, Sign),
-    step("赋码备案", 25, Dept("发改"), Register),
-    step("土地摘牌", 20, Dept("自然资源"), Approval),
-    step("方案审查", 15, Dept("自然资源"), Approval),
-    step("规划许可", 10, Dept("自然资源"), Approval),
-    step("施工许可", 12, Dept("住建"), Approval),
-    step("开工", 10, ProjectUnit, Start),
-    step("主体结顶", 300, ProjectUnit, Build),
-    step("竣工验收", 180, Dept("住建"), Complete),
-    step("开业运营", 90, Dept("商务"), Operate),
-];
-
-/// PRACTICE.md §2.3: a government-invested building project (schools and hospitals use it
-/// too, as `social`).
-const GOVERNMENT: [Step; 10] = [
-    step("项目建议书批复", 0, Dept("发改"), Register),
-    step("可研批复", 35, Dept("发改"), Approval),
-    step("初步设计及概算批复", 30, Dept("发改"), Approval),
-    step("施工图审查", 20, Dept("住建"), Approval),
-    step("施工招标", 25, ProjectUnit, Approval),
-    step("施工许可", 10, Dept("住建"), Approval),
-    step("开工", 10, ProjectUnit, Start),
-    step("主体完工", 360, ProjectUnit, Build),
-    step("竣工验收", 90, Dept("住建"), Complete),
-    step("交付使用", 30, ProjectUnit, Operate),
-];
-
-/// A transport project (roads, bridges): land and 政策处理 before tendering.
-const INFRASTRUCTURE: [Step; 10] = [
-    step("工可批复", 0, Dept("发改"), Register),
-    step("初步设计批复", 45, Dept("交通"), Approval),
-    step("用地报批", 50, Dept("自然资源"), Approval),
-    step("政策处理", 60, StreetOwner, Approval),
-    step("施工招标", 30, ProjectUnit, Approval),
-    step("施工许可", 15, Dept("交通"), Approval),
-    step("开工", 10, ProjectUnit, Start),
-    step("路基完成", 240, ProjectUnit, Build),
-    step("路面完成", 150, ProjectUnit, Build),
-    step("竣工验收", 60, Dept("交通"), Complete),
-];
 
 /// A project type (its key is stored on the project) and its node template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -176,41 +57,18 @@ impl Kind {
         }
     }
 
-    fn name_zh(self) -> &'static str {
-        match self {
-            Kind::Industrial => "工业项目",
-            Kind::Commercial => "商贸文旅项目",
-            Kind::Government => "政府投资项目",
-            Kind::Social => "社会事业项目",
-            Kind::Infrastructure => "交通基础设施项目",
-        }
+    /// The type as every district starts with it (its names and node template).
+    fn default_type(self) -> &'static DefaultProjectType {
+        defaults::project_type(self.key()).expect("every demo kind is a default project type")
     }
 
-    fn name_en(self) -> &'static str {
-        match self {
-            Kind::Industrial => "Industrial project",
-            Kind::Commercial => "Commerce and tourism project",
-            Kind::Government => "Government-invested project",
-            Kind::Social => "Social-sector project (schools, hospitals)",
-            Kind::Infrastructure => "Transport infrastructure project",
-        }
-    }
-
-    pub fn steps(self) -> &'static [Step] {
-        match self {
-            Kind::Industrial => &INDUSTRIAL,
-            Kind::Commercial => &COMMERCIAL,
-            Kind::Government | Kind::Social => &GOVERNMENT,
-            Kind::Infrastructure => &INFRASTRUCTURE,
-        }
+    pub fn steps(self) -> &'static [TemplateStep] {
+        self.default_type().steps
     }
 
     /// Index of the 开工 step.
     pub fn start_index(self) -> usize {
-        self.steps()
-            .iter()
-            .position(|s| s.role == Role::Start)
-            .expect("every template has 开工")
+        self.default_type().start_index()
     }
 
     /// Is it an industrial or service "产业项目" (as opposed to public works)?
@@ -279,17 +137,8 @@ const LEADERS: &[(LeaderRole, &str, &str)] = &[
     (LeaderRole::CppccVice, "梁晓东", "区政协副主席"),
 ];
 
-/// Project categories: (code, name, tracks landing, 2019 target in tenths of a percent).
-const CATEGORIES: &[(&str, &str, bool, Option<i64>)] = &[
-    ("prov152", "省\"152\"项目", true, Some(500)),
-    ("mayor", "市县长项目", true, Some(300)),
-    ("prov_major_industry", "省重大产业项目", false, None),
-    ("over_500m", "5亿元以上产业项目", true, None),
-    ("trillion", "千亿产业培育工程", true, None),
-    ("digital", "产业数字化项目", true, None),
-    ("ppp", "PPP项目（入国家库）", false, None),
-    ("foreign", "外资项目", false, None),
-];
+/// The demo district's 2019 landing targets of the default categories (tenths of a percent).
+const TARGETS_2019: &[(&str, i64)] = &[("prov152", 500), ("mayor", 300)];
 
 /// A county-level district of the reference data that a generated province spreads its
 /// projects over: its code, name, prefecture and streets/towns (code order).
@@ -322,11 +171,7 @@ impl County {
             .find(|p| p.level == "prefecture" && p.code == r.parent)
             .map(|p| p.name)
             .unwrap_or("");
-        let mut streets: Vec<_> = reference::townships()
-            .filter(|t| t.parent == r.code && t.level == "township")
-            .map(|t| (t.code, t.name))
-            .collect();
-        streets.sort();
+        let streets: Vec<_> = reference::streets_and_towns(r.code).into_iter().map(|t| (t.code, t.name)).collect();
         (streets.len() >= 3).then_some(County {
             code: r.code,
             name: r.name,
@@ -430,17 +275,10 @@ impl District {
         let streets: Vec<StreetRef> = county
             .streets
             .iter()
-            .map(|&(code, name)| {
-                let kind = if name.ends_with('镇') || name.ends_with('乡') {
-                    UnitKind::Town
-                } else {
-                    UnitKind::Street
-                };
-                StreetRef {
-                    unit_id: add_unit(Some(root), name.into(), kind, Some(code)),
-                    code,
-                    name,
-                }
+            .map(|&(code, name)| StreetRef {
+                unit_id: add_unit(Some(root), name.into(), defaults::township_kind(name), Some(code)),
+                code,
+                name,
             })
             .collect();
         let departments: Vec<(&str, i64)> = DEPARTMENTS
@@ -520,19 +358,12 @@ impl District {
                 staff[unit.id as usize].push(id);
             }
         }
-        let categories = CATEGORIES
-            .iter()
-            .enumerate()
-            .map(|(i, (code, name, tracks, target))| CategoryRow {
-                category: Category {
-                    id: i as i64 + 1,
-                    code: (*code).into(),
-                    name: (*name).into(),
-                },
-                tracks_landing: *tracks,
-                targets: target.map(|t| vec![(2019, t)]).unwrap_or_default(),
-            })
-            .collect();
+        let mut categories = defaults::categories();
+        for c in &mut categories {
+            if let Some((_, target)) = TARGETS_2019.iter().find(|t| t.0 == c.category.code) {
+                c.targets.push((2019, *target));
+            }
+        }
         let street_codes = streets.iter().map(|s| DivisionCode::parse(s.code).expect("valid")).collect();
         District {
             code: county.code,
@@ -652,92 +483,6 @@ impl District {
             v.push(self.dept(key));
         }
         v
-    }
-
-    pub fn project_types(&self) -> Vec<ProjectTypeRow> {
-        Kind::ALL
-            .iter()
-            .map(|k| ProjectTypeRow {
-                code: k.key().into(),
-                name: k.name_zh().into(),
-                name_en: k.name_en().into(),
-            })
-            .collect()
-    }
-
-    pub fn node_templates(&self) -> Vec<NodeTemplateRow> {
-        Kind::ALL
-            .iter()
-            .flat_map(|k| {
-                k.steps().iter().enumerate().map(move |(i, s)| NodeTemplateRow {
-                    project_type: k.key().into(),
-                    seq: i as i32 + 1,
-                    name: s.name.into(),
-                    offset_days: s.offset_days,
-                    owner_hint: s.owner.hint(),
-                })
-            })
-            .collect()
-    }
-
-    /// 审批时限 (PRACTICE.md §2.1): the "最多90天" reform's 60-day approval part for
-    /// enterprise projects, 90 working days for government ones, 100 days before start on
-    /// 标准地.
-    pub fn approval_clocks(&self) -> Vec<ApprovalClockRow> {
-        let rows: [(&str, Kind, &str, &str, i32, DayKind); 5] = [
-            (
-                "一般企业投资项目审批最多90天（赋码至施工许可60天）",
-                Kind::Industrial,
-                "赋码备案",
-                "施工许可",
-                60,
-                DayKind::Calendar,
-            ),
-            (
-                "一般企业投资项目审批最多90天（商贸文旅，赋码至施工许可60天）",
-                Kind::Commercial,
-                "赋码备案",
-                "施工许可",
-                60,
-                DayKind::Calendar,
-            ),
-            (
-                "政府投资项目审批最多90个工作日",
-                Kind::Government,
-                "项目建议书批复",
-                "施工许可",
-                90,
-                DayKind::Working,
-            ),
-            (
-                "政府投资项目审批最多90个工作日（社会事业）",
-                Kind::Social,
-                "项目建议书批复",
-                "施工许可",
-                90,
-                DayKind::Working,
-            ),
-            (
-                "标准地项目开工前审批最多100天",
-                Kind::Industrial,
-                "土地摘牌",
-                "开工",
-                100,
-                DayKind::Calendar,
-            ),
-        ];
-        rows.iter()
-            .enumerate()
-            .map(|(i, (name, kind, start, stop, limit, day_kind))| ApprovalClockRow {
-                id: i as i64 + 1,
-                name: (*name).into(),
-                project_type: Some(kind.key().into()),
-                start_node: (*start).into(),
-                stop_node: (*stop).into(),
-                limit_days: *limit,
-                day_kind: *day_kind,
-            })
-            .collect()
     }
 
     pub fn settings(&self, seed: u64, kind: &str) -> Vec<(String, String)> {

@@ -31,6 +31,21 @@ code_labels!(Role {
     Viewer = "viewer", "查看人员", "Viewer";
 });
 
+/// A user name as accounts are keyed by: 1 to 40 ASCII letters, digits, `_`, `-` or `.`,
+/// lower-cased (the administration pages, `zhantu user add` and `zhantu init` share it).
+pub fn parse_username(input: &str) -> Result<String, crate::ParseError> {
+    let s = input.trim();
+    if s.is_empty() || s.len() > 40 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
+        return Err(crate::ParseError::new(
+            "invalid_username",
+            "用户名",
+            input,
+            "应为1到40位字母、数字、下划线、连字符或点",
+        ));
+    }
+    Ok(s.to_lowercase())
+}
+
 /// The signed-in user as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

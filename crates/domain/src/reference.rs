@@ -38,6 +38,14 @@ pub fn townships() -> impl Iterator<Item = CodeRow> {
     rows(TOWNSHIPS_CSV)
 }
 
+/// The streets, towns and townships (级别 `township`, not the farms and zones filed beside
+/// them) of a county by its six-digit code, in code order.
+pub fn streets_and_towns(county: &str) -> Vec<CodeRow> {
+    let mut rows: Vec<CodeRow> = townships().filter(|t| t.parent == county && t.level == "township").collect();
+    rows.sort_by_key(|t| t.code);
+    rows
+}
+
 pub fn division_name(code: &str) -> Option<&'static str> {
     divisions().chain(townships()).find(|r| r.code == code).map(|r| r.name)
 }

@@ -3,7 +3,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{SqlBuf, Val, i64_, opt_text, read_all, text};
-use crate::writes::{now, touched};
+use crate::writes::{Tx, now, touched};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -84,6 +84,43 @@ async fn user_where<'e>(
     q.query().fetch_optional(e).await?.as_ref().map(user).transpose()
 }
 
+/// Creates a user inside the caller's transaction, audited: refused when its unit does not
+/// exist or its name is taken.
+pub(crate) async fn insert_user(tx: &mut Tx, u: &NewUser, ctx: &AuditCtx) -> Result<User, StoreError> {
+    let unit_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
+        .bind(u.unit_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if unit_exists.is_none() {
+        return Err(StoreError::rule("unit_missing", format!("单位 {} 不存在", u.unit_id)));
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(&u.username)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Duplicate(format!("用户名“{}”已被使用", u.username)));
+    }
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, unit_id, must_change_password, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&u.username)
+    .bind(&u.display_name)
+    .bind(&u.password_hash)
+    .bind(u.role.code())
+    .bind(u.unit_id)
+    .bind(u.must_change_password as i64)
+    .bind(&t)
+    .bind(&t)
+    .fetch_one(&mut **tx)
+    .await?;
+    let created = user_where(&mut **tx, "id", id).await?.ok_or(StoreError::NotFound)?;
+    append(tx, ctx, "user.create", "user", Some(id), None, Some(&user_json(&created))).await?;
+    Ok(created)
+}
+
 fn user_json(u: &User) -> serde_json::Value {
     json!({ "username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "active": u.active })
 }
@@ -103,37 +140,7 @@ impl Store {
 
     pub async fn create_user(&self, u: &NewUser, ctx: &AuditCtx) -> Result<User, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let unit_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-            .bind(u.unit_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if unit_exists.is_none() {
-            return Err(StoreError::rule("unit_missing", format!("单位 {} 不存在", u.unit_id)));
-        }
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(&u.username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Duplicate(format!("用户名“{}”已被使用", u.username)));
-        }
-        let t = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, password_hash, role, unit_id, must_change_password, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(&u.username)
-        .bind(&u.display_name)
-        .bind(&u.password_hash)
-        .bind(u.role.code())
-        .bind(u.unit_id)
-        .bind(u.must_change_password as i64)
-        .bind(&t)
-        .bind(&t)
-        .fetch_one(&mut *tx)
-        .await?;
-        let created = user_where(&mut *tx, "id", id).await?.ok_or(StoreError::NotFound)?;
-        append(&mut tx, ctx, "user.create", "user", Some(id), None, Some(&user_json(&created))).await?;
+        let created = insert_user(&mut tx, u, ctx).await?;
         tx.commit().await?;
         Ok(created)
     }

@@ -68,10 +68,23 @@ struct Loader<'c> {
     written: usize,
 }
 
-impl Loader<'_> {
-    async fn table(&mut self, table: &str, cols: &[&str], rows: impl IntoIterator<Item = Vec<Val>>) -> Result<(), StoreError> {
-        self.written += insert_rows(self.conn, self.engine, table, cols, rows).await?;
-        Ok(())
+/// The rows of one table, their iterator's type erased: a future holding the iterators of
+/// nested closures is not provably `Send` to rustc inside a web handler's future
+/// (rust-lang/rust#102211), and a new district's setup runs in one.
+type Rows<'a> = Box<dyn Iterator<Item = Vec<Val>> + Send + 'a>;
+
+impl<'c> Loader<'c> {
+    fn table<'s, I>(&'s mut self, table: &'s str, cols: &'s [&'s str], rows: I) -> impl Future<Output = Result<(), StoreError>> + Send + 's
+    where
+        I: IntoIterator<Item = Vec<Val>>,
+        I::IntoIter: Send + 's,
+        'c: 's,
+    {
+        let rows: Rows<'s> = Box::new(rows.into_iter());
+        async move {
+            self.written += insert_rows(self.conn, self.engine, table, cols, rows).await?;
+            Ok(())
+        }
     }
 }
 
@@ -171,10 +184,22 @@ impl Store {
 
     /// Writes a whole data set into an empty database, all or nothing.
     pub async fn load_dataset(&self, ds: &Dataset) -> Result<LoadStats, StoreError> {
-        let now = chrono::Utc::now().to_rfc3339();
         let mut tx = self.pool.begin().await?;
+        let stats = self.write_dataset(&mut tx, ds).await?;
+        tx.commit().await?;
+        self.reindex_search().await?;
+        self.recompute_lights("load").await?;
+        self.refresh_statistics().await?;
+        Ok(stats)
+    }
+
+    /// Writes every table of a data set inside the caller's transaction, with the district's
+    /// default light rules and the shipped holidays, and moves the id sequences past the ids
+    /// written. `load_dataset` and a new district's setup (`init_district`) share it.
+    pub(crate) async fn write_dataset(&self, conn: &mut AnyConnection, ds: &Dataset) -> Result<LoadStats, StoreError> {
+        let now = chrono::Utc::now().to_rfc3339();
         let mut load = Loader {
-            conn: &mut tx,
+            conn: &mut *conn,
             engine: self.engine,
             written: 0,
         };
@@ -708,19 +733,15 @@ impl Store {
             "light_rule_sets",
         ] {
             if let Some(sql) = self.engine.reset_id_sequence_sql(table) {
-                sqlx::query(&sql).execute(&mut *tx).await?;
+                sqlx::query(&sql).execute(&mut *conn).await?;
             }
         }
         // The change log of a load into an empty database is every row just written: one
         // "reload everything" row says the same.
-        sqlx::query("DELETE FROM changes").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM changes").execute(&mut *conn).await?;
         sqlx::query("INSERT INTO changes (project_id) VALUES (NULL)")
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
-        self.reindex_search().await?;
-        self.recompute_lights("load").await?;
-        self.refresh_statistics().await?;
         Ok(LoadStats { projects, nodes, rows })
     }
 }

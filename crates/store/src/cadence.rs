@@ -644,6 +644,7 @@ impl Store {
             .await?;
         let issue_no = last.unwrap_or(0) + 1;
         report.issue_no = Some(issue_no as u32);
+        report.audit_head = Some((version.seq, version.hash.clone()));
         let at = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO issued_reports (kind, period, year, issue_no, issued_at, issued_by, data_seq, data_hash, content_json) \

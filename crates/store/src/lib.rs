@@ -40,6 +40,7 @@ mod row;
 mod rules;
 mod schedule;
 mod search;
+mod setup;
 pub mod supervision;
 mod writes;
 
@@ -66,6 +67,7 @@ pub use projects::{NodeView, ProjectDetail, ProjectFilter, ProjectListItem, Proj
 pub use reports::{NewReport, ReportingTimeliness, UnitReporting, period_bounds};
 pub use rules::RuleSetVersion;
 pub use search::SearchHit;
+pub use setup::SetupReport;
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -80,6 +82,9 @@ pub struct Store {
     rollup: std::sync::Arc<tokio::sync::Mutex<Option<rollup::Rollup>>>,
     /// Projects per chunk of a full lights run (`lights.rs`).
     lights_chunk: i64,
+    /// Seen to hold a district (`setup.rs`): once set up, a database stays so, and the
+    /// clones of a store stop asking.
+    set_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How to open a database.
@@ -136,6 +141,7 @@ impl Store {
             engine,
             rollup: Default::default(),
             lights_chunk: lights::CHUNK,
+            set_up: Default::default(),
         };
         store.migrate().await?;
         // A database from before the search index (or whose index was dropped) gets one now.

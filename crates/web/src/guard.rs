@@ -13,11 +13,30 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// Cookie for the CSRF check of the sign-in form, before there is a session.
 pub const PRE_SESSION_CSRF_COOKIE: &str = "zhantu_pre";
+/// The browser's pre-session token for an anonymous form on `path` (sign-in, setup): the one
+/// it has, so that a second tab does not void the form already open, else a new one; and the
+/// cookie that keeps it.
+pub fn pre_session_token(headers: &axum::http::HeaderMap, path: &str) -> (String, String) {
+    let token = cookie(headers, PRE_SESSION_CSRF_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(crate::auth::random_token);
+    let set = format!("{PRE_SESSION_CSRF_COOKIE}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600");
+    (token, set)
+}
+
 /// Largest request body accepted (JSON, forms); uploads get their own limit where they exist.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn is_public(path: &str) -> bool {
-    matches!(path, "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico") || path.starts_with("/assets/")
+    matches!(
+        path,
+        "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico" | "/setup" | "/api/v1/setup"
+    ) || path.starts_with("/assets/")
+}
+
+/// What still answers while no district is set up: the first-run page and what it needs.
+fn serves_before_setup(path: &str) -> bool {
+    matches!(path, "/healthz" | "/favicon.ico" | "/setup" | "/api/v1/setup") || path.starts_with("/assets/")
 }
 
 fn is_api(path: &str) -> bool {
@@ -72,6 +91,16 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
     let req = Request::from_parts(parts, body);
     let method = req.method().clone();
 
+    // A database without a district has no account to sign in with: every page leads to the
+    // first-run page, every other request is told why it cannot be served yet. (Signed-in
+    // requests skip the question: a session means a district.)
+    if auth.is_none() && !serves_before_setup(&path) && st.store.needs_setup().await.map_err(|e| ApiError::from(e).into_response())? {
+        return Err(if is_api(&path) || changes_state(&method) {
+            ApiError::conflict("setup_required", "系统尚未初始化：请打开 /setup 页面，或在服务器上运行 zhantu init").into_response()
+        } else {
+            Redirect::to("/setup").into_response()
+        });
+    }
     match &auth {
         None if !is_public(&path) => {
             return Err(if is_api(&path) || changes_state(&method) {

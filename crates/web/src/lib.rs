@@ -44,6 +44,7 @@ mod projects;
 mod reports;
 mod rules;
 mod search;
+mod setup;
 mod signin;
 mod supervision;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
@@ -82,6 +83,7 @@ impl Mechanism {
 
 /// Every mechanism of the app, in the order their routes are merged.
 pub const MECHANISMS: &[Mechanism] = &[
+    setup::MECHANISM,
     signin::MECHANISM,
     account::MECHANISM,
     users::MECHANISM,

@@ -4,8 +4,8 @@
 
 use crate::auth::{self, Auth, Via, user_json};
 use crate::error::ApiError;
-use crate::guard::PRE_SESSION_CSRF_COOKIE;
-use crate::page::{Lang, bare_page, safe_next, t};
+use crate::guard::pre_session_token;
+use crate::page::{Lang, anonymous_lang, bare_page, safe_next, t};
 use crate::{AppState, Mechanism};
 use askama::Template;
 use axum::Json;
@@ -68,17 +68,10 @@ impl LoginPage<'_> {
 }
 
 async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Result<Response, ApiError> {
-    let lang = q
-        .lang
-        .as_deref()
-        .and_then(Lang::from_code)
-        .or_else(|| auth::cookie(&headers, "zhantu_lang").as_deref().and_then(Lang::from_code))
-        .unwrap_or(Lang::Zh);
+    let lang = anonymous_lang(q.lang.as_deref(), &headers);
     // Keep the browser's pre-session token when it has one: a second sign-in tab (or the
     // browser fetching the page again in the background) must not void the form already open.
-    let pre = auth::cookie(&headers, PRE_SESSION_CSRF_COOKIE)
-        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(auth::random_token);
+    let (pre, pre_cookie) = pre_session_token(&headers, "/login");
     let demo = st.store.setting("demo_seed").await?.is_some();
     let body = crate::page::Markup::of(&LoginPage {
         lang,
@@ -88,12 +81,8 @@ async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Qu
         demo,
     });
     let mut resp = bare_page(lang, t(lang, "login.submit"), body).into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        format!("{PRE_SESSION_CSRF_COOKIE}={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600")
-            .parse()
-            .map_err(ApiError::internal)?,
-    );
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, pre_cookie.parse().map_err(ApiError::internal)?);
     Ok(resp)
 }
 

@@ -25,6 +25,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// 把数据库升级到本程序的版本
     Migrate(commands::migrate::Args),
+    /// 初始化一个新区：区划、街道乡镇、默认项目类型、类别、审批时限、工作日历和第一个管理员
+    Init(commands::init::Args),
     /// 用户管理：add、disable、reset-password
     User(commands::user::Args),
     /// 审计日志：verify
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
             Command::Generate(a) => commands::generate::run(a).await,
             Command::Bench(a) => commands::bench::run(a).await,
             Command::Migrate(a) => commands::migrate::run(a).await,
+            Command::Init(a) => commands::init::run(a).await,
             Command::User(a) => commands::user::run(a).await,
             Command::Audit(a) => commands::audit::run(a).await,
             Command::Copy(a) => commands::copy::run_copy(a).await,

@@ -1,10 +1,11 @@
 //! The builder: a spec becomes a full bundle with dated nodes, stage history, annual plans,
 //! monthly investment, reports and lights.
 
-use crate::district::{District, Owner, Role, add_days, ymd};
+use crate::district::{District, add_days, ymd};
 use crate::rng::Rng;
 use chrono::{Datelike, NaiveDate};
 use zhantu_domain::dataset::{ProjectBundle, ReportRow, StageChangeRow};
+use zhantu_domain::defaults::{StepKind, StepOwner};
 use zhantu_domain::lights::{self, LightRules, LitReason};
 use zhantu_domain::model::{Node, NodeStatus, Project, ReportPeriod};
 use zhantu_domain::{Money, ProjectCode, Stage};
@@ -219,18 +220,18 @@ impl<'a> Builder<'a> {
         let mut started_at = None;
         for (i, s) in steps.iter().enumerate() {
             let Some(a) = actual[i] else { continue };
-            match s.role {
-                Role::Sign => events.push((Stage::Signed, a, "签订投资协议".into())),
-                Role::Register | Role::Approval if i < k && !preparing => {
+            match s.kind {
+                StepKind::Sign => events.push((Stage::Signed, a, "签订投资协议".into())),
+                StepKind::Register | StepKind::Approval if i < k && !preparing => {
                     preparing = true;
                     events.push((Stage::Preparation, a, format!("进入前期：完成{}", s.name)));
                 }
-                Role::Start => {
+                StepKind::Start => {
                     events.push((Stage::Started, a, "开工建设".into()));
                     started_at = Some(events.len());
                 }
-                Role::Complete => events.push((Stage::Completed, a, "竣工验收".into())),
-                Role::Operate => events.push((Stage::Operating, a, s.name.to_string())),
+                StepKind::Complete => events.push((Stage::Completed, a, "竣工验收".into())),
+                StepKind::Operate => events.push((Stage::Operating, a, s.name.to_string())),
                 _ => {}
             }
         }
@@ -258,11 +259,11 @@ impl<'a> Builder<'a> {
         }
         let stage = from.expect("at least the entry");
 
-        let role_index = |role: Role| steps.iter().position(|s| s.role == role);
+        let step_index = |kind: StepKind| steps.iter().position(|s| s.kind == kind);
         let started_on = actual[k];
-        let complete_i = role_index(Role::Complete).expect("every template has 竣工验收");
+        let complete_i = step_index(StepKind::Complete).expect("every template has 竣工验收");
         let completed_on = actual[complete_i];
-        let code = role_index(Role::Register)
+        let code = step_index(StepKind::Register)
             .and_then(|i| actual[i])
             .and_then(|reg| project_code(d.code, spec, id, reg));
 
@@ -271,10 +272,10 @@ impl<'a> Builder<'a> {
         let mut lits: Vec<LitReason> = Vec::new();
         for i in 0..n {
             let unit = match steps[i].owner {
-                Owner::Team => spec.team.unwrap_or_else(|| d.dept("投促")),
-                Owner::Department(key) => d.dept(key),
-                Owner::Street => d.streets[spec.street].unit_id,
-                Owner::ProjectUnit => spec.unit_id,
+                StepOwner::Team => spec.team.unwrap_or_else(|| d.dept("投促")),
+                StepOwner::Department(key) => d.dept(key),
+                StepOwner::Street => d.streets[spec.street].unit_id,
+                StepOwner::ProjectUnit => spec.unit_id,
             };
             let done = actual[i].is_some();
             let lit = if done || spec.terminated {

@@ -264,6 +264,11 @@ pub struct Report {
     pub district: String,
     /// The issue number (第X期) once issued; drafts have none.
     pub issue_no: Option<u32>,
+    /// The audit chain's head when it was issued (the last entry's number and hash), printed
+    /// on the issued document: a paper or PDF copy then witnesses the log as it stood, and a
+    /// later rewrite of the log no longer matches it (`zhantu audit verify`).
+    #[serde(default)]
+    pub audit_head: Option<(i64, String)>,
     /// The date the figures are as of.
     pub as_of: NaiveDate,
     pub summary: Vec<String>,
@@ -275,7 +280,13 @@ impl Report {
     /// The document-number-like line under the title.
     pub fn doc_number(&self) -> String {
         match self.issue_no {
-            Some(n) => format!("{} · {}年第{}期", self.office, self.period.plan_year(), n),
+            Some(n) => {
+                let head = match &self.audit_head {
+                    Some((seq, hash)) => format!(" · 审计链第{seq}条 {}", hash.get(..12).unwrap_or(hash)),
+                    None => String::new(),
+                };
+                format!("{} · {}年第{}期{head}", self.office, self.period.plan_year(), n)
+            }
             None => format!("{} · {}（草稿，未签发）", self.office, self.period.plan_year()),
         }
     }
@@ -402,6 +413,7 @@ fn report(kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
         office: h.office.clone(),
         district: h.district.clone(),
         issue_no: None,
+        audit_head: None,
         as_of: h.as_of,
         summary: Vec::new(),
         sections: Vec::new(),

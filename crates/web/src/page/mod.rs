@@ -345,6 +345,15 @@ struct Bare<'a> {
     body: Markup,
 }
 
+/// The language of a page without a signed-in reader (sign-in, setup): `?lang=`, else the
+/// remembered choice, else Chinese.
+pub fn anonymous_lang(query_lang: Option<&str>, headers: &axum::http::HeaderMap) -> Lang {
+    query_lang
+        .and_then(Lang::from_code)
+        .or_else(|| cookie(headers, LANG_COOKIE).as_deref().and_then(Lang::from_code))
+        .unwrap_or(Lang::Zh)
+}
+
 /// A page without navigation (sign-in, errors).
 pub fn bare_page(lang: Lang, title: &str, body: Markup) -> Html<String> {
     html(&Bare { lang, title, body })

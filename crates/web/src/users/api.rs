@@ -36,17 +36,6 @@ fn parse_role(s: &str) -> Result<Role, ApiError> {
     })
 }
 
-fn check_username(s: &str) -> Result<String, ApiError> {
-    let s = s.trim();
-    if s.is_empty() || s.len() > 40 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
-        return Err(ApiError::bad_request(
-            "invalid_username",
-            "用户名应为1到40位字母、数字、下划线、连字符或点",
-        ));
-    }
-    Ok(s.to_lowercase())
-}
-
 #[derive(Deserialize)]
 pub struct NewUserBody {
     pub username: String,
@@ -63,7 +52,7 @@ async fn create_user(State(st): State<AppState>, a: Auth, Json(b): Json<NewUserB
 
 pub async fn do_create_user(st: &AppState, a: &Auth, b: &NewUserBody) -> Result<User, ApiError> {
     a.actor.may(Action::Administer)?;
-    let username = check_username(&b.username)?;
+    let username = zhantu_domain::access::parse_username(&b.username)?;
     auth::check_password_policy(&b.password, &username)?;
     let display_name = b.display_name.trim().to_string();
     if display_name.is_empty() {

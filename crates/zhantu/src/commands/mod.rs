@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod init;
 pub mod job;
 pub mod migrate;
 pub mod report;

@@ -68,13 +68,12 @@ impl AnchorArgs {
 pub async fn run(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
     let anchors = args.anchors.resolve(&args.database)?;
-    serve(
-        store,
-        args.listen,
-        Some("登录：使用管理员分配的账户；新建账户用 zhantu user add。".into()),
-        anchors,
-    )
-    .await
+    let banner = if store.needs_setup().await? {
+        "数据库尚未初始化：请在浏览器中打开上面地址的 /setup 页面，或先停止服务、运行 zhantu init（见 docs/DEPLOY.md）。"
+    } else {
+        "登录：使用管理员分配的账户；新建账户用 zhantu user add。"
+    };
+    serve(store, args.listen, Some(banner.into()), anchors).await
 }
 
 /// Binds, prints where the app is and how to use it, and serves until Ctrl-C.

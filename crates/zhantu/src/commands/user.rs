@@ -2,7 +2,7 @@
 //! first administrator and for recovery.
 
 use super::CliError;
-use zhantu_domain::access::Role;
+use zhantu_domain::access::{Role, parse_username};
 use zhantu_store::{AuditCtx, NewUser, OpenMode, Store, UserChange};
 use zhantu_web::auth;
 
@@ -50,7 +50,8 @@ pub enum UserCommand {
     },
 }
 
-fn ctx() -> AuditCtx {
+/// Who acts from the shell: the system user running the command.
+pub(super) fn ctx() -> AuditCtx {
     let who = std::env::var("USER").unwrap_or_else(|_| "shell".into());
     AuditCtx {
         actor: format!("cli:{who}"),
@@ -58,7 +59,8 @@ fn ctx() -> AuditCtx {
     }
 }
 
-fn temporary_password() -> String {
+/// A password for an account to be changed at first sign-in (it meets the policy).
+pub(super) fn temporary_password() -> String {
     format!("Zt{}9", &auth::random_token()[..12])
 }
 
@@ -77,10 +79,19 @@ pub async fn run(args: Args) -> Result<(), CliError> {
             password,
         } => {
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
+            if store.needs_setup().await? {
+                return Err(CliError(
+                    "数据库尚未初始化（还没有单位）：请先运行 zhantu init --database … --division 本区行政区划代码 --admin 用户名".into(),
+                ));
+            }
+            let username = parse_username(&username).map_err(|e| CliError(e.to_string()))?;
             let role = Role::from_code(&role)
                 .ok_or_else(|| CliError(format!("角色“{role}”无效：应为 admin、coordinator、unit_editor、leader 或 viewer")))?;
             let unit_id = match unit {
-                None => store.root_unit().await?.ok_or_else(|| CliError("数据库中还没有单位".into()))?,
+                None => store
+                    .root_unit()
+                    .await?
+                    .ok_or_else(|| CliError("数据库中没有根单位（区）".into()))?,
                 Some(u) => match u.parse::<i64>() {
                     Ok(id) => id,
                     Err(_) => store.unit_by_name(&u).await?.ok_or_else(|| CliError(format!("单位“{u}”不存在")))?,

@@ -9,7 +9,7 @@ fn zhantu() -> Command {
 }
 
 /// Kills the child when the test ends, pass or fail.
-struct Running(Child);
+pub(crate) struct Running(Child);
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -17,15 +17,9 @@ impl Drop for Running {
     }
 }
 
-/// Starts `zhantu demo` on port 0 and returns its URL from the banner.
-fn start_demo(data: &std::path::Path) -> (Running, String) {
-    let mut child = zhantu()
-        .args(["demo", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn zhantu");
+/// Starts a `zhantu` command that serves (`demo`, `serve`) and returns its URL from the banner.
+pub(crate) fn serving(cmd: &mut Command) -> (Running, String) {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn zhantu");
     let stdout = child.stdout.take().unwrap();
     let running = Running(child);
     let mut lines = BufReader::new(stdout).lines();
@@ -38,6 +32,11 @@ fn start_demo(data: &std::path::Path) -> (Running, String) {
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (running, url)
+}
+
+/// Starts `zhantu demo` on port 0 and returns its URL from the banner.
+fn start_demo(data: &std::path::Path) -> (Running, String) {
+    serving(zhantu().args(["demo", "--listen", "127.0.0.1:0", "--data"]).arg(data))
 }
 
 #[tokio::test]

@@ -448,12 +448,33 @@ pub async fn fresh_demo_store() -> (Store, TempDir, String) {
     (store, dir, url)
 }
 
-/// Serves the app on 127.0.0.1:0 and returns its base URL.
+/// Serves the app on 127.0.0.1:0 and returns its base URL. Every answer passes
+/// [`no_server_errors`] on its way out, so a 5xx fails the test that caused it even where the
+/// test never reads the status.
 pub async fn serve(store: Store) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { zhantu_web::serve(listener, store, std::future::pending()).await.expect("serve") });
+    let app = zhantu_web::router(zhantu_web::AppState { store }).layer(axum::middleware::from_fn(no_server_errors));
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .await
+            .expect("serve")
+    });
     format!("http://{addr}")
+}
+
+/// The server side of "every 5xx is a failure of the suite": an answer of 500 or above is
+/// printed with its request and never delivered (the task serving it panics, so the client's
+/// request fails with the message in the test's output).
+async fn no_server_errors(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let (method, uri) = (req.method().clone(), req.uri().clone());
+    let resp = next.run(req).await;
+    if resp.status().is_server_error() {
+        let status = resp.status();
+        let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
+        panic!("the app answered {status} to {method} {uri}: {}", String::from_utf8_lossy(&body));
+    }
+    resp
 }
 
 /// Its own fresh demo database and server.

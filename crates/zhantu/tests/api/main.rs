@@ -20,3 +20,4 @@ mod scale;
 mod scope;
 mod security;
 mod service;
+mod setup;

@@ -291,6 +291,21 @@ async fn issuing_freezes_the_report_with_its_data_version() {
     assert!(pdf.body.starts_with(b"%PDF"));
     let page = app.download(&format!("/reports/issued/{id1}")).await.text();
     assert!(page.contains("2019年第1期") && page.contains(&completed1), "issued page");
+    // The issued document carries the audit chain's head it was issued at (#16: anchors on
+    // every issued report), the same entry as the issue's data version.
+    let (seq_no, hash) = (
+        first["data_version"]["seq"].as_i64().unwrap(),
+        first["data_version"]["hash"].as_str().unwrap().to_string(),
+    );
+    let head = format!("审计链第{seq_no}条 {}", &hash[..12]);
+    assert_eq!(first["report"]["audit_head"], json!([seq_no, hash]));
+    assert!(page.contains(&head), "the issued page prints {head}");
+    let docx = app.download(&format!("/reports/issued/{id1}.docx")).await;
+    assert_eq!(docx.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx.body)).expect("a docx is a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("document.xml"), &mut xml).unwrap();
+    assert!(xml.contains(&head), "the issued .docx prints {head}");
     assert!(page.contains("签发后数据已有变化"), "the page says the data changed");
 
     // The next issue is number 2, and the comparison shows what changed.
