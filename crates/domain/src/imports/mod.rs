@@ -139,6 +139,10 @@ impl ImportKind {
         ImportKind::Supervision,
         ImportKind::Land,
     ];
+    /// Every kind's code, in import order, for messages (`units、people、…`).
+    pub fn codes() -> String {
+        ImportKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join("、")
+    }
     /// Does each row hang off a project (so an export of it takes the registry's filters and
     /// a unit's reader sees its own projects' rows)?
     pub fn per_project(self) -> bool {

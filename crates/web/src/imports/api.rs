@@ -33,10 +33,8 @@ pub fn router() -> Router<AppState> {
 }
 
 fn kind_of(s: &str) -> Result<ImportKind, ApiError> {
-    ImportKind::from_code(s.trim()).ok_or_else(|| {
-        let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
-        ApiError::bad_request("invalid_kind", format!("导入类型“{s}”无效：应为 {} 之一", kinds.join("、")))
-    })
+    ImportKind::from_code(s.trim())
+        .ok_or_else(|| ApiError::bad_request("invalid_kind", format!("导入类型“{s}”无效：应为 {} 之一", ImportKind::codes())))
 }
 
 /// Reads and parses an uploaded file: every reason a file cannot be read is a 400.

@@ -41,8 +41,7 @@ pub async fn run(args: Args) -> Result<(), CliError> {
             zhantu_web::figure_tables(year, &v)
         }
         (other, None) => {
-            let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
-            return Err(CliError(format!("导出内容“{other}”无效：应为 {} 或 figures", kinds.join("、"))));
+            return Err(CliError(format!("导出内容“{other}”无效：应为 {} 或 figures", ImportKind::codes())));
         }
     };
     store.close().await;

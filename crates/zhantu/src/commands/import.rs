@@ -58,10 +58,7 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let started = Instant::now();
     let kind = match args.kind.as_deref() {
         None => None,
-        Some(k) => Some(ImportKind::from_code(k).ok_or_else(|| {
-            let kinds: Vec<&str> = ImportKind::ALL.iter().map(|k| k.code()).collect();
-            CliError(format!("--kind “{k}”无效：应为 {} 之一", kinds.join("、")))
-        })?),
+        Some(k) => Some(ImportKind::from_code(k).ok_or_else(|| CliError(format!("--kind “{k}”无效：应为 {} 之一", ImportKind::codes())))?),
     };
     let bytes = std::fs::read(&args.file).map_err(|e| CliError(format!("无法读取文件 {}：{e}", args.file)))?;
     eprintln!("读取 {} …", args.file);

@@ -185,6 +185,16 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
     let (store, dir, url) = fresh_store().await;
     let o = zhantu(&["init", "--database", &url, "--division", "331002", "--admin", "admin"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A new district's templates already list its own streets and the default types in Chinese.
+    use zhantu_domain::imports::RefKind;
+    assert!(store.import_choices(RefKind::Unit).await.unwrap().contains(&"海门街道".to_string()));
+    assert!(
+        store
+            .import_choices(RefKind::ProjectType)
+            .await
+            .unwrap()
+            .contains(&"商贸文旅项目".to_string())
+    );
     // The demo lives at the end of 2019 (what the settings page sets; the figures and lights
     // are computed as of it).
     sqlx::query("INSERT INTO settings (key, value) VALUES ('as_of', '2019-12-31')")
