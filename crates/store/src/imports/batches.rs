@@ -27,13 +27,7 @@ pub(super) async fn import_batches(c: &mut AnyConnection, rows: &[BatchRow], ref
     for group in groups(rows, |r| (r.name.clone(), r.held_on)) {
         let head = group[0];
         // Unknown projects were reported by `Refs::check`.
-        let members: Option<Vec<Option<i64>>> = group
-            .iter()
-            .map(|r| match &r.project {
-                Some(p) => refs.project(p).map(Some),
-                None => Some(None),
-            })
-            .collect();
+        let members: Option<Vec<Option<i64>>> = group.iter().map(|r| refs.project_if_named(r.project.as_ref())).collect();
         let Some(members) = members else { continue };
         let v: Vec<Val> = vec![
             (&head.name).into(),

@@ -40,12 +40,8 @@ pub(super) async fn import_land(c: &mut AnyConnection, rows: &[LandRow], refs: &
     for (i, r) in rows.iter().enumerate() {
         t.at_row(i, rows.len());
         // An unknown project was reported by `Refs::check`.
-        let project = match &r.project {
-            Some(p) => match refs.project(p) {
-                Some(id) => Some(id),
-                None => continue,
-            },
-            None => None,
+        let Some(project) = refs.project_if_named(r.project.as_ref()) else {
+            continue;
         };
         let v: Vec<Val> = vec![
             r.entry_on.into(),

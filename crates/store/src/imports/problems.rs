@@ -72,12 +72,8 @@ pub(super) async fn import_problems(
     for (i, r) in rows.iter().enumerate() {
         t.at_row(i, rows.len());
         // Names the district does not have were reported by `Refs::check`.
-        let project = match &r.project {
-            Some(key) => match refs.project(key) {
-                Some(id) => Some(id),
-                None => continue,
-            },
-            None => None,
+        let Some(project) = refs.project_if_named(r.project.as_ref()) else {
+            continue;
         };
         let enterprise = match &r.enterprise {
             Some(code) => match refs.enterprise(code.as_str()) {

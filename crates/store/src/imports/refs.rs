@@ -168,6 +168,14 @@ impl Refs {
     pub(super) fn project(&self, key: &ProjectKey) -> Option<i64> {
         self.projects.find(key)
     }
+    /// A row's project if it names one: `Some(None)` when it names none, `None` when it names
+    /// one the district does not have (reported by `check`: the row is skipped).
+    pub(super) fn project_if_named(&self, key: Option<&ProjectKey>) -> Option<Option<i64>> {
+        match key {
+            Some(k) => self.project(k).map(Some),
+            None => Some(None),
+        }
+    }
     pub(super) fn enterprise(&self, credit_code: &str) -> Option<i64> {
         self.enterprises.get(credit_code).copied()
     }

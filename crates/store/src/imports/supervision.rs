@@ -40,9 +40,9 @@ pub(super) async fn import_supervision(
         let Some(leader) = refs.person(&head.leader) else { continue };
         let targets: Option<Vec<Option<(i64, &str)>>> = group
             .iter()
-            .map(|r| match &r.target {
-                Some((p, finding)) => refs.project(p).map(|id| Some((id, finding.as_str()))),
-                None => Some(None),
+            .map(|r| {
+                let pid = refs.project_if_named(r.target.as_ref().map(|(p, _)| p))?;
+                Some(pid.zip(r.target.as_ref().map(|(_, f)| f.as_str())))
             })
             .collect();
         let Some(targets) = targets else { continue };
