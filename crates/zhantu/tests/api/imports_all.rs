@@ -226,11 +226,11 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
             assert_eq!(x, y, "{kind:?}");
         }
     }
-    // And the same figures, field for field.
-    for year in [2018, 2019] {
-        let want = serde_json::to_value(app.store.year_figures(year).await.unwrap()).unwrap();
-        let got = serde_json::to_value(store.year_figures(year).await.unwrap()).unwrap();
-        assert_eq!(differences("", &want, &got), Vec::<String>::new(), "{year}");
+    // And the same figures, field for field: the district's, a street's, the city's.
+    for (year, division) in [(2018, None), (2019, None), (2019, Some("331002001")), (2019, Some("3310"))] {
+        let want = serde_json::to_value(app.store.division_figures(year, division).await.unwrap()).unwrap();
+        let got = serde_json::to_value(store.division_figures(year, division).await.unwrap()).unwrap();
+        assert_eq!(differences("", &want, &got), Vec::<String>::new(), "{year} {division:?}");
     }
 }
 
