@@ -1,11 +1,11 @@
 //! Importing problems: matched by external id; a row without one by its project (or
-//! enterprise, or neither), the day it was raised and its description, among the problems
-//! that have no external id. A new problem without a deadline gets the default limit from the
+//! enterprise, or neither), the day it was raised and its description (a row with an
+//! external id the district does not know yet matches so a problem that has none). A new problem without a deadline gets the default limit from the
 //! day it was raised (`zhantu_domain::problems::default_deadline`); an existing one keeps its
 //! own.
 
 use super::refs::Refs;
-use super::{Tally, bind_all, dbg, update_by_id, vals};
+use super::{Tally, upsert, vals};
 use crate::StoreError;
 use crate::row::{Val, i64_, opt_i64, opt_text, text};
 use sqlx::AnyConnection;
@@ -47,26 +47,24 @@ pub(super) async fn import_problems(
 ) -> Result<(), StoreError> {
     let cols: Vec<&str> = COLS.iter().map(|(c, _)| *c).collect();
     let mut by_external: HashMap<String, (i64, Vec<Val>)> = HashMap::new();
-    let mut by_natural: HashMap<String, (i64, Vec<Val>)> = HashMap::new();
+    // By natural key: (id, columns, has an external id).
+    let mut by_natural: HashMap<String, (i64, Vec<Val>, bool)> = HashMap::new();
     for r in sqlx::query(&format!("SELECT id, {} FROM problems ORDER BY id", cols.join(", ")))
         .fetch_all(&mut *c)
         .await?
     {
         let id = i64_(&r, "id")?;
         let v = vals(&r, COLS)?;
-        match opt_text(&r, "external_id")? {
-            Some(ext) => {
-                by_external.insert(ext, (id, v));
-            }
-            None => {
-                let key = natural_key(
-                    opt_i64(&r, "project_id")?,
-                    opt_i64(&r, "enterprise_id")?,
-                    &text(&r, "raised_on")?,
-                    &text(&r, "description")?,
-                );
-                by_natural.entry(key).or_insert((id, v));
-            }
+        let key = natural_key(
+            opt_i64(&r, "project_id")?,
+            opt_i64(&r, "enterprise_id")?,
+            &text(&r, "raised_on")?,
+            &text(&r, "description")?,
+        );
+        let external = opt_text(&r, "external_id")?;
+        by_natural.entry(key).or_insert((id, v.clone(), external.is_some()));
+        if let Some(ext) = external {
+            by_external.insert(ext, (id, v));
         }
     }
     for (i, r) in rows.iter().enumerate() {
@@ -84,11 +82,13 @@ pub(super) async fn import_problems(
         };
         let Some(unit) = refs.unit(&r.unit) else { continue };
         let natural = natural_key(project, enterprise, &r.raised_on.to_string(), &r.description);
-        let found = r
-            .external_id
-            .as_ref()
-            .and_then(|e| by_external.get(e))
-            .or_else(|| by_natural.get(&natural));
+        // A row with an external id is that problem, or one without an external id yet; a row
+        // without one is any problem of its project, day and description.
+        let natural_match = by_natural
+            .get(&natural)
+            .filter(|(_, _, has_external)| r.external_id.is_none() || !has_external)
+            .map(|(id, v, _)| (*id, v.clone()));
+        let found = r.external_id.as_ref().and_then(|e| by_external.get(e)).cloned().or(natural_match);
         let mut v: Vec<Val> = vec![
             r.external_id.clone().into(),
             project.into(),
@@ -103,36 +103,16 @@ pub(super) async fn import_problems(
             r.closed_on.into(),
         ];
         let key = r.external_id.clone().unwrap_or_else(|| natural.clone());
-        match found {
-            Some((id, old)) => {
-                // What the row leaves out (external id, enterprise, deadline), the problem keeps.
-                if r.external_id.is_none() {
-                    v[0] = old[0].clone();
+        // What the row leaves out (external id, enterprise, deadline), the problem keeps.
+        if let Some((_, old)) = &found {
+            for (i, left_out) in [(0, r.external_id.is_none()), (2, r.enterprise.is_none()), (7, r.deadline.is_none())] {
+                if left_out {
+                    v[i] = old[i].clone();
                 }
-                if r.enterprise.is_none() {
-                    v[2] = old[2].clone();
-                }
-                if r.deadline.is_none() {
-                    v[7] = old[7].clone();
-                }
-                if dbg(old) == dbg(&v) {
-                    t.unchanged += 1;
-                    continue;
-                }
-                update_by_id(c, "problems", COLS, &v, ", version = version + 1", *id).await?;
-                t.changed(key);
-            }
-            None => {
-                let ph: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-                bind_all(
-                    sqlx::query(&format!("INSERT INTO problems ({}) VALUES ({})", cols.join(", "), ph.join(", "))),
-                    &v,
-                )
-                .execute(&mut *c)
-                .await?;
-                t.created(key);
             }
         }
+        let (_, outcome) = upsert(c, "problems", COLS, found.as_ref(), &v, true).await?;
+        t.row(outcome, key);
     }
     Ok(())
 }

@@ -400,8 +400,15 @@ async fn a_problem_without_deadline_or_external_id_gets_the_default_limit_and_is
     assert_eq!(got, want.to_string(), "15 working days from the day it was raised");
     let run = import(&app, csv(&[header.clone(), row("要素保障")]), "q.csv", &[("kind", "problems")]).await;
     assert_eq!(run["outcome"]["unchanged"], 1, "found by project, day and description: {run}");
-    let run = import(&app, csv(&[header, row("审批")]), "q.csv", &[("kind", "problems")]).await;
+    let run = import(&app, csv(&[header.clone(), row("审批")]), "q.csv", &[("kind", "problems")]).await;
     assert_eq!(run["outcome"]["changed"], 1, "{run}");
+    // The district's list gets numbers: the same problem takes its number.
+    let numbered = [vec!["外部编号".to_string()], header].concat();
+    let file = csv(&[numbered, [vec!["WT-2019-900".to_string()], row("审批")].concat()]);
+    let run = import(&app, file.clone(), "q.csv", &[("kind", "problems")]).await;
+    assert_eq!(run["outcome"]["changed"], 1, "{run}");
+    let run = import(&app, file, "q.csv", &[("kind", "problems")]).await;
+    assert_eq!(run["outcome"]["unchanged"], 1, "{run}");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM problems WHERE description = '导入测试：无编号无时限的问题'")
             .await,
