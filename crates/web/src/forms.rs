@@ -2,6 +2,7 @@
 //! what each field accepts, and every refusal names the field in Chinese. Imports no mechanism.
 
 use crate::error::ApiError;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zhantu_domain::{Money, MoneyUnit, parse_date};
 use zhantu_store::ProjectChange;
@@ -41,6 +42,34 @@ fn date_field(v: &Value, key: &str) -> Result<Option<Option<chrono::NaiveDate>>,
         Some(Value::String(s)) => Ok(Some(Some(parse_date(s)?))),
         Some(_) => Err(ApiError::bad_request("invalid_date", "日期应为文字，如 2019-12-31")),
     }
+}
+
+/// A JSON object read as the texts a form posts (a number as its digits, true/false as 是/否,
+/// null as empty), for the domain's form parsers (`ProjectForm`…), so the JSON API and the
+/// page's form share one parser and its field errors.
+pub fn form_texts<T: DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
+    let Value::Object(fields) = v else {
+        return Err(ApiError::bad_request("invalid_body", "请求内容应为 JSON 对象"));
+    };
+    let mut texts = serde_json::Map::new();
+    for (k, v) in fields {
+        let t = match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+            _ => return Err(ApiError::bad_request("invalid_field", format!("字段 {k} 应为文字或数字"))),
+        };
+        texts.insert(k.clone(), Value::String(t));
+    }
+    serde_json::from_value(Value::Object(texts)).map_err(|e| ApiError::bad_request("invalid_body", format!("请求内容无效：{e}")))
+}
+
+/// A record's version from a JSON body (`version`), which every edit must carry.
+pub fn version_of(v: &Value) -> Result<i64, ApiError> {
+    v["version"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号），请先读取记录再修改"))
 }
 
 /// Node names sent as a list of texts, or as one text that `text` splits (`政策处理、土地摘牌`);

@@ -89,6 +89,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::service::write_fixtures(app).await);
     all.extend(crate::pipeline::write_fixtures(app).await);
     all.extend(crate::clocks::write_fixtures(app).await);
+    all.extend(crate::by_hand::write_fixtures(app).await);
     all
 }
 
