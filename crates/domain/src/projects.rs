@@ -4,7 +4,7 @@
 
 use crate::codes::{DivisionCode, ProjectCode};
 use crate::date::{Year, parse_date};
-use crate::error::{FieldErrors, ParseError, normalize_input};
+use crate::error::{FieldErrors, ParseError, RuleError, normalize_input};
 use crate::money::{LandArea, Money, MoneyUnit};
 use crate::stage::{Stage, StageDates};
 use chrono::NaiveDate;
@@ -102,10 +102,46 @@ pub fn parse_record_id(input: &str, what: &'static str) -> Result<i64, ParseErro
 }
 
 /// The longest text of each kind of field.
-const NAME_MAX: usize = 200;
-const TEXT_MAX: usize = 200;
-const DESCRIPTION_MAX: usize = 4000;
+pub const NAME_MAX: usize = 200;
+pub const TEXT_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 4000;
 const EXTERNAL_ID_MAX: usize = 60;
+
+/// A text field of a project (`what` names it in Chinese): trimmed, not longer than `max`,
+/// not empty when `required`.
+pub fn project_text(input: &str, what: &str, max: usize, required: bool) -> Result<String, RuleError> {
+    let s = input.trim().replace('\u{3000}', " ").trim().to_string();
+    if required && s.is_empty() {
+        return Err(RuleError::new("field_required", format!("请填写{what}")));
+    }
+    if s.chars().count() > max {
+        return Err(RuleError::new("text_too_long", format!("{what}不能超过{max}个字")));
+    }
+    Ok(s)
+}
+
+/// 总投资: money (万元 unless the text names its unit), not negative.
+pub fn parse_total_investment(input: &str) -> Result<Money, ParseError> {
+    let m = Money::parse(input, MoneyUnit::Wan)?;
+    if m.yuan() < 0 {
+        return Err(ParseError::new("invalid_money", "总投资", input, "不能为负数"));
+    }
+    Ok(m)
+}
+
+/// A GB/T 4754-2017 class, division, group or section code.
+pub fn parse_industry(input: &str) -> Result<String, ParseError> {
+    let code = normalize_input(input);
+    if crate::reference::industry(&code).is_none() {
+        return Err(ParseError::new(
+            "invalid_industry",
+            "行业代码",
+            input,
+            "不在《国民经济行业分类》(GB/T 4754-2017)中",
+        ));
+    }
+    Ok(code)
+}
 
 /// `input` trimmed, or `None` when empty.
 fn given(input: &str) -> Option<String> {
@@ -128,13 +164,10 @@ impl ProjectForm {
     pub fn parse(&self, as_of: NaiveDate) -> Result<NewProject, FieldErrors> {
         let mut e = FieldErrors::default();
         let text = |e: &mut FieldErrors, field: &'static str, what: &str, input: &str, max: usize, required: bool| {
-            let s = input.trim().replace('\u{3000}', " ").trim().to_string();
-            if required && s.is_empty() {
-                e.push(field, "field_required", format!("请填写{what}"));
-            } else if s.chars().count() > max {
-                e.push(field, "text_too_long", format!("{what}不能超过{max}个字"));
-            }
-            s
+            project_text(input, what, max, required).unwrap_or_else(|r| {
+                e.push(field, r.code, r.message);
+                String::new()
+            })
         };
         let name = text(&mut e, "name", "项目名称", &self.name, NAME_MAX, true);
         let unit_id = match given(&self.unit_id) {
@@ -171,11 +204,8 @@ impl ProjectForm {
                 e.push("total_investment", "field_required", "请填写总投资（万元）");
                 None
             }
-            Some(s) => e.take("total_investment", Money::parse(&s, MoneyUnit::Wan)),
+            Some(s) => e.take("total_investment", parse_total_investment(&s)),
         };
-        if total_investment.is_some_and(|m| m.yuan() < 0) {
-            e.push("total_investment", "invalid_money", "总投资不能为负数");
-        }
         let planned_year = match given(&self.planned_year) {
             None => {
                 e.push("planned_year", "field_required", "请填写谋划年度");
@@ -184,14 +214,7 @@ impl ProjectForm {
             Some(s) => e.take("planned_year", Year::parse(&s)),
         };
         let planned_start_on = given(&self.planned_start_on).and_then(|s| e.take("planned_start_on", parse_date(&s)));
-        let industry_code = given(&self.industry_code);
-        if let Some(c) = industry_code.as_deref().filter(|c| crate::reference::industry(c).is_none()) {
-            e.push(
-                "industry_code",
-                "invalid_industry",
-                format!("行业代码“{c}”不在《国民经济行业分类》(GB/T 4754-2017)中"),
-            );
-        }
+        let industry_code = given(&self.industry_code).and_then(|c| e.take("industry_code", parse_industry(&c)));
         let division = given(&self.division_code).and_then(|s| e.take("division_code", DivisionCode::parse(&s)));
         let location = text(&mut e, "location", "建设地点", &self.location, TEXT_MAX, false);
         let land_area = given(&self.land_area).and_then(|s| e.take("land_area", LandArea::parse(&s)));

@@ -4,22 +4,16 @@
 use crate::error::ApiError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use zhantu_domain::{Money, MoneyUnit, parse_date};
+use zhantu_domain::projects::{DESCRIPTION_MAX, NAME_MAX, TEXT_MAX, parse_industry, parse_total_investment, project_text};
+use zhantu_domain::{Money, parse_date};
 use zhantu_store::ProjectChange;
 
 fn text_field(v: &Value, key: &str, what: &str, max: usize, required: bool) -> Result<Option<String>, ApiError> {
     match v.get(key) {
         None => Ok(None),
-        Some(Value::String(s)) => {
-            let s = s.trim();
-            if required && s.is_empty() {
-                return Err(ApiError::bad_request("invalid_field", format!("{what}不能为空")));
-            }
-            if s.chars().count() > max {
-                return Err(ApiError::bad_request("invalid_field", format!("{what}不能超过{max}个字")));
-            }
-            Ok(Some(s.to_string()))
-        }
+        Some(Value::String(s)) => project_text(s, what, max, required)
+            .map(Some)
+            .map_err(|e| ApiError::bad_request(e.code, e.message)),
         Some(_) => Err(ApiError::bad_request("invalid_field", format!("{what}应为文字"))),
     }
 }
@@ -28,8 +22,8 @@ fn text_field(v: &Value, key: &str, what: &str, max: usize, required: bool) -> R
 fn money_field(v: &Value, key: &str) -> Result<Option<Money>, ApiError> {
     match v.get(key) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(Money::parse(s, MoneyUnit::Wan)?)),
-        Some(Value::Number(n)) => Ok(Some(Money::parse(&n.to_string(), MoneyUnit::Wan)?)),
+        Some(Value::String(s)) => Ok(Some(parse_total_investment(s)?)),
+        Some(Value::Number(n)) => Ok(Some(parse_total_investment(&n.to_string())?)),
         Some(_) => Err(ApiError::bad_request("invalid_money", "金额应为数字（万元）或带单位的文字")),
     }
 }
@@ -92,16 +86,7 @@ pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
     let industry_code = match v.get("industry_code") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => {
-            let s = s.trim();
-            if zhantu_domain::reference::industry(s).is_none() {
-                return Err(ApiError::bad_request(
-                    "invalid_industry",
-                    format!("行业代码“{s}”不在《国民经济行业分类》(GB/T 4754-2017)中"),
-                ));
-            }
-            Some(Some(s.to_string()))
-        }
+        Some(Value::String(s)) => Some(Some(parse_industry(s)?)),
         Some(_) => return Err(ApiError::bad_request("invalid_industry", "行业代码应为文字")),
     };
     let leader_id = match v.get("leader_id") {
@@ -112,17 +97,13 @@ pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
         )),
         Some(_) => return Err(ApiError::bad_request("invalid_field", "领导编号应为数字")),
     };
-    let total_investment = money_field(v, "total_investment")?;
-    if total_investment.is_some_and(|m| m.yuan() < 0) {
-        return Err(ApiError::bad_request("invalid_money", "总投资不能为负数"));
-    }
     Ok(ProjectChange {
-        name: text_field(v, "name", "项目名称", 200, true)?,
-        total_investment,
+        name: text_field(v, "name", "项目名称", NAME_MAX, true)?,
+        total_investment: money_field(v, "total_investment")?,
         planned_start_on: date_field(v, "planned_start_on")?,
-        location: text_field(v, "location", "建设地点", 200, false)?,
-        investor: text_field(v, "investor", "投资主体", 200, false)?,
-        description: text_field(v, "description", "建设内容", 4000, false)?,
+        location: text_field(v, "location", "建设地点", TEXT_MAX, false)?,
+        investor: text_field(v, "investor", "投资主体", TEXT_MAX, false)?,
+        description: text_field(v, "description", "建设内容", DESCRIPTION_MAX, false)?,
         leader_id,
         industry_code,
     })
