@@ -82,10 +82,9 @@
   }
   // Forms that post to the JSON API (form[data-api]): JSON from the named fields
   // (data-type="number" / "bool" convert; "ids" makes a list of numbers: the ticked
-  // checkboxes of that name, or a comma-separated value), or multipart for uploads; a
-  // "{name}" in data-api is that field's value; the session's CSRF token goes in the header;
-  // data-method names another verb (PUT, DELETE). Success reloads the page; a refusal shows
-  // the API's message.
+  // checkboxes of that name, or a comma-separated value), or multipart for uploads; the
+  // session's CSRF token goes in the header; data-method names another verb (PUT, DELETE).
+  // Success reloads the page; a refusal shows the API's message.
   var csrf = document.querySelector('input[name="csrf_token"]');
   document.querySelectorAll("form[data-api]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {
@@ -121,13 +120,9 @@
         body = JSON.stringify(o);
         headers["Content-Type"] = "application/json";
       }
-      var url = f.getAttribute("data-api").replace(/\{(\w+)\}/g, function (_, name) {
-        var el = f.querySelector('[name="' + name + '"]');
-        return el ? encodeURIComponent(el.value) : "";
-      });
       if (btn) btn.disabled = true;
       window
-        .fetch(url, { method: f.getAttribute("data-method") || "POST", body: body, headers: headers, credentials: "same-origin" })
+        .fetch(f.getAttribute("data-api"), { method: f.getAttribute("data-method") || "POST", body: body, headers: headers, credentials: "same-origin" })
         .then(function (r) {
           return r
             .json()

@@ -158,6 +158,8 @@ struct YearForm {
     categories: Option<Vec<(i64, String, bool)>>,
     /// The year's plan in 万元, as it would be typed.
     planned: String,
+    /// Other years the form can be opened for.
+    others: Vec<i32>,
 }
 
 struct AuditRow<'a> {
@@ -184,6 +186,8 @@ struct ProjectPage<'a> {
     /// Each year with categories or a plan.
     years: Vec<YearRow>,
     year_form: Option<YearForm>,
+    /// The page was opened for a year: its form is open.
+    year_chosen: bool,
     stage_form: Option<StageForm>,
     /// The monthly investment chart's ECharts option, as JSON.
     chart: Option<String>,
@@ -196,11 +200,19 @@ struct ProjectPage<'a> {
     as_of: NaiveDate,
 }
 
+/// The project page's query: a form's message, and the year its year form sets.
+#[derive(serde::Deserialize, Default)]
+pub(super) struct ProjectQuery {
+    ok: Option<String>,
+    error: Option<String>,
+    year: Option<String>,
+}
+
 pub(super) async fn project(
     State(st): State<AppState>,
     cx: Ctx,
     IdPath(id): IdPath,
-    Query(flash): Query<Flash>,
+    Query(q): Query<ProjectQuery>,
 ) -> Result<Html<String>, PageError> {
     check_read(&st, &cx, id).await?;
     let p = st.store.project_detail(id).await.map_err(cx.err())?;
@@ -360,7 +372,14 @@ pub(super) async fn project(
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let year = as_of.year();
+    // The year form sets one year (the data day's unless the page names another), its
+    // categories ticked as they are that year, so saving never copies one year onto another.
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| zhantu_domain::Year::parse(y.trim()).ok())
+        .map(|y| y.get())
+        .unwrap_or(as_of.year());
     let year_form = if powers.edit {
         let categories = if actor.may(Action::SetCategories).is_ok() {
             Some(
@@ -383,7 +402,15 @@ pub(super) async fn project(
             .find(|a| a.year == year as i64)
             .map(|a| a.planned_wan.0.wan_exact())
             .unwrap_or_default();
-        Some(YearForm { year, categories, planned })
+        let mut others: std::collections::BTreeSet<i32> = year_set.iter().map(|y| *y as i32).collect();
+        others.extend([as_of.year(), as_of.year() + 1]);
+        others.remove(&year);
+        Some(YearForm {
+            year,
+            categories,
+            planned,
+            others: others.into_iter().collect(),
+        })
     } else {
         None
     };
@@ -419,8 +446,13 @@ pub(super) async fn project(
         nodes,
         clocks,
         schedule,
-        flash: flash.show(&cx, &["projects."]),
+        flash: Flash {
+            ok: q.ok.clone(),
+            error: q.error.clone(),
+        }
+        .show(&cx, &["projects."]),
         years,
+        year_chosen: q.year.is_some(),
         year_form,
         stage_form,
         chart,

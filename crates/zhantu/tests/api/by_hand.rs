@@ -248,8 +248,24 @@ async fn a_project_is_created_by_the_page_form() {
         assert!(html.contains("data-method=\"DELETE\""), "nodes of a draft can be removed");
         assert!(!html.contains("name=\"category_ids\""), "categories are the coordinators'");
     }
-    let (_, html) = app.login("fgj").await.page(&to).await;
+    let fgj = app.login("fgj").await;
+    let (_, html) = fgj.page(&to).await;
     assert!(html.contains("name=\"category_ids\"") && html.contains("/baseline\""), "{html}");
+    assert!(html.contains(&format!("/api/v1/projects/{id}/years/2019\"")), "the data day's year");
+    // Another year's form ticks that year's categories, so saving never copies one year onto another.
+    let category = app.scalar("SELECT MIN(id) FROM categories").await;
+    let (status, r) = fgj
+        .put(
+            &format!("/api/v1/projects/{id}/years/2020"),
+            json!({"version": p["version"], "category_ids": [category]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let checked = format!("value=\"{category}\" data-type=\"ids\" checked");
+    let (_, html) = fgj.page(&format!("/projects/{id}?year=2020")).await;
+    assert!(html.contains("/years/2020\"") && html.contains(&checked), "{html}");
+    let (_, html) = fgj.page(&format!("/projects/{id}")).await;
+    assert!(!html.contains(&checked), "not in 2019");
 }
 
 #[tokio::test]
