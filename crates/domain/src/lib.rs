@@ -23,7 +23,9 @@ pub mod leads;
 pub mod lights;
 pub mod model;
 pub mod money;
+pub mod nodes;
 pub mod problems;
+pub mod projects;
 pub mod reference;
 pub mod reports;
 pub mod rules;
@@ -36,6 +38,6 @@ pub mod table;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};
 pub use date::{Year, parse_date};
-pub use error::{ParseError, RuleError};
+pub use error::{FieldError, FieldErrors, ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;
