@@ -78,6 +78,10 @@ pub enum Action {
     /// Record, close or delete the spans an approval clock does not count (业主自主时间,
     /// 暂停): the coordinators' call, like approving a date change, since it moves a limit.
     ExcludeClockTime,
+    /// Keep the district's master data (基础数据): units, people and leaders, project types
+    /// with their node templates, categories with their targets. District settings are
+    /// `Administer`.
+    ManageMasterData,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -127,6 +131,7 @@ impl Actor {
             Action::IssueReport => "无权操作：只有发改局统筹人员和系统管理员可以签发报告",
             Action::ExcludeClockTime => "无权操作：只有发改局统筹人员和系统管理员可以登记审批时限的不计时段",
             Action::SetCategories => "无权操作：项目类别（区定清单）只能由发改局统筹人员和系统管理员设置",
+            Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
         }))
     }
 }
@@ -166,6 +171,7 @@ pub const REF_FIELDS: &[(&str, RefKind)] = &[
     ("project_unit_id", RefKind::Unit),
     ("responsible_unit_id", RefKind::Unit),
     ("parent_id", RefKind::Unit),
+    ("into_id", RefKind::Unit),
     ("project_id", RefKind::Project),
     ("project_ids", RefKind::Project),
     ("node_id", RefKind::Node),
@@ -312,7 +318,9 @@ pub(crate) mod tests {
         for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
             assert!(actor(r).may(Action::ExcludeClockTime).unwrap_err().0.contains("不计时段"));
             assert!(actor(r).may(Action::SetCategories).unwrap_err().0.contains("项目类别"));
+            assert!(actor(r).may(Action::ManageMasterData).unwrap_err().0.contains("基础数据"));
         }
+        assert!(coord.may(Action::ManageMasterData).is_ok() && actor(Role::Admin).may(Action::ManageMasterData).is_ok());
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }

@@ -87,6 +87,13 @@ impl From<zhantu_domain::access::Denied> for ApiError {
     }
 }
 
+/// A refused rule of the domain: 400 with the rule's own code.
+impl From<zhantu_domain::RuleError> for ApiError {
+    fn from(e: zhantu_domain::RuleError) -> ApiError {
+        ApiError::bad_request(e.code, e.message)
+    }
+}
+
 impl From<ParseError> for ApiError {
     fn from(e: ParseError) -> ApiError {
         ApiError::bad_request(e.code, e.to_string())

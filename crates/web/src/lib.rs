@@ -38,6 +38,7 @@ mod lights;
 mod map;
 mod nodes;
 mod notifications;
+mod people;
 mod problems;
 mod programmes;
 mod projects;
@@ -47,6 +48,7 @@ mod search;
 mod setup;
 mod signin;
 mod supervision;
+mod units;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 
 pub use error::ApiError;
@@ -87,6 +89,8 @@ pub const MECHANISMS: &[Mechanism] = &[
     signin::MECHANISM,
     account::MECHANISM,
     users::MECHANISM,
+    units::MECHANISM,
+    people::MECHANISM,
     audit::MECHANISM,
     assets::MECHANISM,
     health::MECHANISM,

@@ -166,11 +166,13 @@ impl Store {
         Ok((tx, head))
     }
 
-    /// Inserts the nodes of `project_type`'s template into a project: the first on
-    /// `first_on`, each next one the template's offset later, the baseline date the planned
-    /// one; each depends on the one before. A step's owner hint (`department:自然资源`) names
-    /// the department responsible; otherwise the project's unit is (`unit_id`). The planned
-    /// nodes, for the audit entry (none when the type has no template).
+    /// Inserts the nodes of `project_type`'s template as it stands now into a project: each
+    /// node its template offset after the latest of the steps it depends on (a step that
+    /// depends on none, after `first_on`), with those dependencies, the baseline date the
+    /// planned one (`zhantu_domain::project_types::plan_dates`). A step's owner hint
+    /// (`department:自然资源`) names the active unit responsible; otherwise the project's unit
+    /// is (`unit_id`). The planned nodes, for the audit entry (none when the type has no
+    /// template).
     pub(crate) async fn insert_template_nodes(
         conn: &mut AnyConnection,
         project_id: i64,
@@ -178,22 +180,16 @@ impl Store {
         project_type: &str,
         first_on: NaiveDate,
     ) -> Result<Vec<Value>, StoreError> {
-        let steps = sqlx::query("SELECT seq, name, offset_days, owner_hint FROM node_templates WHERE project_type = $1 ORDER BY seq")
-            .bind(project_type)
+        let steps = crate::project_types::template_steps(&mut *conn, project_type).await?;
+        let units = sqlx::query("SELECT id, name FROM units WHERE active = 1 ORDER BY sort_order, id")
             .fetch_all(&mut *conn)
             .await?;
-        let units = sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id")
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut date = first_on;
-        let mut previous: Option<i64> = None;
+        let dates = zhantu_domain::project_types::plan_dates(&steps, first_on);
+        let mut node_of_step: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
         let mut planned = Vec::new();
-        for (i, s) in steps.iter().enumerate() {
-            if i > 0 {
-                date += chrono::Duration::days(i64_(s, "offset_days")?);
-            }
-            let hint = text(s, "owner_hint")?;
-            let responsible = hint
+        for (s, date) in steps.iter().zip(dates) {
+            let responsible = s
+                .owner_hint
                 .strip_prefix("department:")
                 .and_then(|d| units.iter().find(|u| text(u, "name").is_ok_and(|n| n.contains(d))))
                 .map(|u| i64_(u, "id"))
@@ -203,21 +199,21 @@ impl Store {
                 "INSERT INTO nodes (project_id, seq, name, planned_on, baseline_on, responsible_unit_id, status) VALUES ($1, $2, $3, $4, $4, $5, 'open') RETURNING id",
             )
             .bind(project_id)
-            .bind(i64_(s, "seq")?)
-            .bind(text(s, "name")?)
+            .bind(s.seq as i64)
+            .bind(&s.name)
             .bind(date.to_string())
             .bind(responsible)
             .fetch_one(&mut *conn)
             .await?;
-            if let Some(prev) = previous {
+            for dep in s.depends_on.iter().filter_map(|d| node_of_step.get(d)) {
                 sqlx::query("INSERT INTO node_dependencies (node_id, depends_on_id) VALUES ($1, $2)")
                     .bind(id)
-                    .bind(prev)
+                    .bind(*dep)
                     .execute(&mut *conn)
                     .await?;
             }
-            previous = Some(id);
-            planned.push(json!({ "name": text(s, "name")?, "planned_on": date }));
+            node_of_step.insert(s.seq, id);
+            planned.push(json!({ "name": s.name, "planned_on": date }));
         }
         Ok(planned)
     }

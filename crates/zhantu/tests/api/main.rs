@@ -11,6 +11,7 @@ mod excel;
 mod figures;
 mod hardening;
 mod helpers;
+mod master;
 mod nodes;
 mod pages;
 mod pipeline;
