@@ -26,6 +26,7 @@ mod battle;
 mod cadence;
 mod calendar;
 mod campaigns;
+mod categories;
 mod clocks;
 mod cockpit;
 mod enterprises;
@@ -41,11 +42,13 @@ mod notifications;
 mod people;
 mod problems;
 mod programmes;
+mod project_types;
 mod projects;
 mod reports;
 mod rules;
 mod search;
 mod setup;
+mod settings;
 mod signin;
 mod supervision;
 mod units;
@@ -91,6 +94,9 @@ pub const MECHANISMS: &[Mechanism] = &[
     users::MECHANISM,
     units::MECHANISM,
     people::MECHANISM,
+    project_types::MECHANISM,
+    categories::MECHANISM,
+    settings::MECHANISM,
     audit::MECHANISM,
     assets::MECHANISM,
     health::MECHANISM,
