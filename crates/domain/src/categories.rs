@@ -16,7 +16,7 @@ pub fn category_code(input: &str) -> Result<String, ParseError> {
 /// A category's name: trimmed, not empty, at most 40 characters; unique (imports find
 /// categories by name), which the store checks.
 pub fn category_name(input: &str) -> Result<String, RuleError> {
-    let name = normalize_input(input);
+    let name = input.trim().to_string();
     if name.is_empty() {
         return refuse("category_name_empty", "类别名称不能为空");
     }

@@ -5,7 +5,7 @@ use crate::error::{ParseError, RuleError, normalize_input, refuse};
 
 /// A person's name: trimmed, not empty, at most 40 characters.
 pub fn person_name(input: &str) -> Result<String, RuleError> {
-    let name = normalize_input(input);
+    let name = input.trim().to_string();
     if name.is_empty() {
         return refuse("person_name_empty", "姓名不能为空");
     }
@@ -17,7 +17,7 @@ pub fn person_name(input: &str) -> Result<String, RuleError> {
 
 /// A title (职务): optional, at most 60 characters.
 pub fn person_title(input: &str) -> Result<String, RuleError> {
-    let title = normalize_input(input);
+    let title = input.trim().to_string();
     if title.chars().count() > 60 {
         return refuse("person_title_too_long", "职务不能超过60个字");
     }

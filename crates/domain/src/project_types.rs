@@ -6,7 +6,7 @@
 //! A template is only the plan of projects still to be planned: changing it leaves the nodes
 //! of existing projects as they are.
 
-use crate::error::{RuleError, normalize_input, refuse};
+use crate::error::{RuleError, refuse};
 use crate::model::DayKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -58,8 +58,10 @@ pub struct ProjectTypeSpec {
     pub clocks: Vec<TypeClock>,
 }
 
+/// A name or text trimmed, otherwise kept as typed (nodes and clocks are matched by name),
+/// refused when empty (where `empty` says so) or longer than `max` characters.
 fn text(input: &str, max: usize, empty: Option<(&'static str, &str)>, long: (&'static str, &str)) -> Result<String, RuleError> {
-    let s = normalize_input(input);
+    let s = input.trim().to_string();
     if let Some((code, msg)) = empty
         && s.is_empty()
     {
@@ -232,7 +234,7 @@ fn check_clocks(clocks: Vec<TypeClock>, steps: &[TemplateStep]) -> Result<Vec<Ty
         if !names.insert(name.clone()) {
             return refuse("clock_name_duplicate", format!("审批时限“{name}”出现了不止一次"));
         }
-        let (start_node, stop_node) = (normalize_input(&c.start_node), normalize_input(&c.stop_node));
+        let (start_node, stop_node) = (c.start_node.trim().to_string(), c.stop_node.trim().to_string());
         let (Some(start), Some(stop)) = (seq_of.get(start_node.as_str()), seq_of.get(stop_node.as_str())) else {
             return refuse("clock_node_unknown", format!("审批时限“{name}”的起止节点须是本类型模板中的节点"));
         };

@@ -47,7 +47,7 @@ pub fn district_division(input: &str) -> Result<DivisionCode, RuleError> {
 impl DistrictSettings {
     /// The settings from what a person typed: `province` and `as_of` may be empty.
     pub fn parse(name: &str, division: &str, province: &str, as_of: &str) -> Result<DistrictSettings, RuleError> {
-        let district_name = normalize_input(name);
+        let district_name = name.trim().to_string();
         if district_name.is_empty() {
             return refuse("district_name_empty", "区县名称不能为空");
         }

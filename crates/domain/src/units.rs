@@ -6,10 +6,11 @@ use crate::error::{ParseError, RuleError, normalize_input, refuse};
 use crate::model::UnitKind;
 use std::collections::BTreeMap;
 
-/// A unit's name: trimmed, not empty, at most 60 characters. Imports find units by their name,
+/// A unit's name: trimmed (kept as typed otherwise: names are matched exactly), not empty, at
+/// most 60 characters. Imports find units by their name,
 /// so the store also keeps it unique among the active units.
 pub fn unit_name(input: &str) -> Result<String, RuleError> {
-    let name = normalize_input(input);
+    let name = input.trim().to_string();
     if name.is_empty() {
         return refuse("unit_name_empty", "单位名称不能为空");
     }

@@ -396,3 +396,1030 @@ async fn people_and_leaders_are_kept_filtered_and_audited() {
         (Some(true), Some(false))
     );
 }
+
+/// A type of three steps (the second and third waiting for those before) with one clock.
+fn park_type(code: &str, name: &str) -> Value {
+    json!({
+        "code": code, "name": name, "name_en": "Park project",
+        "steps": [
+            {"seq": 1, "name": "签约", "offset_days": 0},
+            {"seq": 2, "name": "赋码备案", "offset_days": 30, "depends_on": [1], "owner_hint": "department:发改"},
+            {"seq": 3, "name": "开工", "offset_days": 60, "depends_on": [1, 2]}
+        ],
+        "clocks": [{"name": "赋码至开工90个工作日", "start_node": "赋码备案", "stop_node": "开工", "limit_days": 90, "day_kind": "working"}]
+    })
+}
+
+/// Lands a new lead of `team` as a project of `project_type` and plans it from the type's
+/// template from `first_on`: the project's id.
+async fn planned_project(s: &Session, team: i64, project_type: &str, first_on: &str) -> i64 {
+    let lead = s
+        .post_json_expect(
+            "/api/v1/leads",
+            json!({"name": format!("{project_type}试点项目"), "team_unit_id": team}),
+            201,
+        )
+        .await;
+    let (id, v) = id_version(&lead);
+    let path = format!("/api/v1/leads/{id}/stage");
+    let (status, signed) = s.post(&path, json!({"version": v, "to": "signed", "on": first_on})).await;
+    assert_eq!(status, 200, "{signed}");
+    let (status, landed) = s
+        .post(
+            &path,
+            json!({"version": v + 1, "to": "landed", "on": first_on, "create_project_type": project_type}),
+        )
+        .await;
+    assert_eq!(status, 200, "{landed}");
+    let project = landed["project_id"].as_i64().expect("a project");
+    s.post_json_expect(&format!("/api/v1/projects/{project}/plan"), json!({"first_on": first_on}), 201)
+        .await;
+    project
+}
+
+/// (name, planned date, responsible unit) of a project's nodes in order.
+async fn plan_of(app: &TestApp, project: i64) -> Vec<(String, String, i64)> {
+    let (_, p) = app.get(&format!("/api/v1/projects/{project}")).await;
+    p["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["planned_on"].as_str().unwrap().to_string(),
+                n["responsible_unit_id"]
+                    .as_i64()
+                    .or_else(|| n["responsible_unit"]["id"].as_i64())
+                    .unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn project_types_are_saved_whole_and_only_new_plans_follow_them() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (_, list) = coordinator.get("/api/v1/project-types").await;
+    assert_eq!(list["total"], 5, "{list}");
+    let (status, industrial) = coordinator.get("/api/v1/project-types/industrial").await;
+    assert_eq!(status, 200, "{industrial}");
+    // A template from before dependencies were kept: each step waits for the one before.
+    assert_eq!(industrial["steps"][0]["depends_on"], json!([]));
+    assert_eq!(industrial["steps"][4]["depends_on"], json!([4]));
+    assert_eq!(industrial["clocks"].as_array().unwrap().len(), 2, "{industrial}");
+    assert!(
+        industrial["clocked_steps"]["6"].as_array().is_some_and(|c| !c.is_empty()),
+        "施工许可 is an approval step"
+    );
+
+    let created = coordinator
+        .post_json_expect("/api/v1/project-types", park_type("park", "园区项目"), 201)
+        .await;
+    assert_eq!(
+        (created["version"].as_i64(), created["steps"].as_array().unwrap().len()),
+        (Some(1), 3)
+    );
+    assert_eq!(
+        created["clocked_steps"],
+        json!({"2": ["赋码至开工90个工作日"], "3": ["赋码至开工90个工作日"]})
+    );
+    for (body, expected) in [
+        (park_type("park", "另一园区"), "duplicate_project_type"),
+        (park_type("park2", "工业项目"), "duplicate_project_type_name"),
+        (park_type("Park!", "园区"), "invalid_project_type_code"),
+    ] {
+        let (status, e) = coordinator.post("/api/v1/project-types", body).await;
+        assert_eq!((status, code(&e)), (400, expected), "{e}");
+    }
+    let broken = |f: &dyn Fn(&mut Value)| {
+        let mut t = park_type("park", "园区项目");
+        t["version"] = json!(1);
+        f(&mut t);
+        t
+    };
+    for (body, expected) in [
+        (broken(&|t| t["steps"][0]["depends_on"] = json!([3])), "template_cycle"),
+        (
+            broken(&|t| {
+                t["steps"][1]["depends_on"] = json!([3]);
+                t["steps"][2]["depends_on"] = json!([1]);
+            }),
+            "template_dependency_later",
+        ),
+        (broken(&|t| t["steps"][2]["name"] = json!("签约")), "template_step_name_duplicate"),
+        (broken(&|t| t["clocks"][0]["stop_node"] = json!("竣工")), "clock_node_unknown"),
+        (broken(&|t| t["steps"] = json!([])), "template_empty"),
+    ] {
+        let (status, e) = coordinator.put("/api/v1/project-types/park", body).await;
+        assert_eq!((status, code(&e)), (400, expected), "{e}");
+    }
+
+    // A project planned now follows the template: offsets after the latest dependency, the
+    // dependencies themselves, the owner hint's unit.
+    let team = unit_id(&app, "第一招商组").await;
+    let fagai = unit_id(&app, "区发改局").await;
+    let first = planned_project(&coordinator, team, "park", "2020-03-01").await;
+    let planned = plan_of(&app, first).await;
+    let dates: Vec<(&str, &str)> = planned.iter().map(|(n, d, _)| (n.as_str(), d.as_str())).collect();
+    assert_eq!(dates, [("签约", "2020-03-01"), ("赋码备案", "2020-03-31"), ("开工", "2020-05-30")]);
+    assert_eq!(planned[1].2, fagai, "{planned:?}");
+    let deps = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = {first})"
+        ))
+        .await;
+    assert_eq!(deps, 3, "赋码备案 on 签约, 开工 on both");
+
+    // The type saved whole: a new step, new durations, the clock moved. The project planned
+    // before keeps its nodes; the next one follows the new template.
+    let mut saved = park_type("park", "园区项目（新）");
+    saved["version"] = json!(1);
+    saved["steps"][2]["offset_days"] = json!(45);
+    saved["steps"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"seq": 4, "name": "竣工验收", "offset_days": 300, "depends_on": [3]}));
+    saved["clocks"][0]["stop_node"] = json!("竣工验收");
+    let (status, t) = coordinator.put("/api/v1/project-types/park", saved.clone()).await;
+    assert_eq!(
+        (status, t["version"].as_i64(), t["name"].as_str()),
+        (200, Some(2), Some("园区项目（新）")),
+        "{t}"
+    );
+    let admin = app.login("admin").await;
+    let (status, e) = admin.put("/api/v1/project-types/park", saved).await;
+    assert_eq!((status, code(&e)), (409, "stale_version"), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("fgj"), "{e}");
+    assert_eq!(plan_of(&app, first).await, planned, "existing nodes are untouched");
+    let second = planned_project(&coordinator, team, "park", "2020-03-01").await;
+    let dates: Vec<String> = plan_of(&app, second).await.into_iter().map(|(_, d, _)| d).collect();
+    assert_eq!(dates, ["2020-03-01", "2020-03-31", "2020-05-15", "2021-03-11"]);
+    let (status, e) = coordinator.put("/api/v1/project-types/nothing", park_type("x", "无")).await;
+    assert_eq!(status, 400, "no version: {e}");
+    let mut nothing = park_type("x", "无");
+    nothing["version"] = json!(1);
+    assert_eq!(coordinator.put("/api/v1/project-types/nothing", nothing).await.0, 404);
+
+    let (_, log) = app.get("/api/v1/audit?entity=project_type").await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["project_type.update", "project_type.create"]);
+    assert_eq!(log["items"][0]["before"]["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(log["items"][0]["after"]["steps"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn categories_keep_their_yearly_landing_targets_which_the_figures_read() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (_, list) = coordinator.get("/api/v1/categories").await;
+    let prov = find_by(&list["items"], "code", "prov152").clone();
+    assert_eq!(prov["targets"], json!([{"year": 2019, "target_pct": 50.0}]));
+    assert!(list["landed_means"].as_str().unwrap().contains("started_on"));
+    let (id, v) = id_version(&prov);
+
+    let path = format!("/api/v1/categories/{id}/targets/2019");
+    let (status, c) = coordinator.put(&path, json!({"target_pct": "８５．５%"})).await;
+    assert_eq!((status, c["version"].as_i64()), (200, Some(v + 1)), "{c}");
+    assert_eq!(c["targets"][0]["target_pct"].to_string(), "85.5");
+    let (_, figures) = app.get("/api/v1/figures?year=2019").await;
+    let landing = find_by(&figures["landing"], "code", "prov152");
+    assert_eq!(landing["target_pct"].to_string(), "85.5", "{landing}");
+    let (status, c) = coordinator
+        .put(&format!("/api/v1/categories/{id}/targets/2020"), json!({"target_pct": 90}))
+        .await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["targets"].as_array().unwrap().len(), 2);
+    for (body, expected) in [
+        (json!({"target_pct": "101"}), "invalid_target_pct"),
+        (json!({"target_pct": "85.55"}), "invalid_target_pct"),
+        (json!({}), "invalid_target_pct"),
+    ] {
+        let (status, e) = coordinator.put(&path, body).await;
+        assert_eq!((status, code(&e)), (400, expected), "{e}");
+    }
+    let (status, e) = coordinator.put(&path, json!({"target_pct": "80", "version": v})).await;
+    assert_eq!((status, code(&e)), (409, "stale_version"), "{e}");
+    let (status, e) = coordinator
+        .put(&format!("/api/v1/categories/{id}/targets/19"), json!({"target_pct": "80"}))
+        .await;
+    assert_eq!((status, code(&e)), (400, "invalid_year"), "{e}");
+    let (status, c) = coordinator.delete(&path).await;
+    assert_eq!((status, c["targets"][0]["year"].as_i64()), (200, Some(2020)), "{c}");
+    let (_, figures) = app.get("/api/v1/figures?year=2019").await;
+    assert!(find_by(&figures["landing"], "code", "prov152")["target_pct"].is_null());
+
+    // A new category, then renamed, reordered and counted for 落地率.
+    let made = coordinator
+        .post_json_expect("/api/v1/categories", json!({"code": "zone_key", "name": "园区重点项目"}), 201)
+        .await;
+    let (new_id, new_v) = id_version(&made);
+    assert_eq!(made["tracks_landing"], false);
+    for (body, expected) in [
+        (json!({"code": "zone_key", "name": "别的"}), "duplicate_category_code"),
+        (json!({"code": "other", "name": "市县长项目"}), "duplicate_category_name"),
+        (json!({"code": "省级", "name": "省级"}), "invalid_category_code"),
+        (json!({"code": "empty", "name": " "}), "category_name_empty"),
+    ] {
+        let (status, e) = coordinator.post("/api/v1/categories", body).await;
+        assert_eq!((status, code(&e)), (400, expected), "{e}");
+    }
+    let (status, c) = coordinator
+        .patch(
+            &format!("/api/v1/categories/{new_id}"),
+            json!({"version": new_v, "name": "园区重点", "tracks_landing": true, "sort_order": -1}),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    let (_, list) = coordinator.get("/api/v1/categories").await;
+    assert_eq!(list["items"][0]["code"], "zone_key", "sort order −1 comes first");
+    let (status, e) = coordinator
+        .patch(&format!("/api/v1/categories/{new_id}"), json!({"version": new_v, "name": "x"}))
+        .await;
+    assert_eq!((status, code(&e)), (409, "stale_version"), "{e}");
+    assert_eq!(
+        audit_actions(&app, "category", id).await,
+        ["category.set_target", "category.set_target", "category.clear_target"]
+    );
+    assert_eq!(
+        audit_actions(&app, "category", new_id).await,
+        ["category.create", "category.update"]
+    );
+    let (_, log) = app.get(&format!("/api/v1/audit?entity=category&entity_id={id}")).await;
+    let first = log["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (first["before"]["target_tenths"].as_i64(), first["after"]["target_tenths"].as_i64()),
+        (Some(500), Some(855))
+    );
+}
+
+#[tokio::test]
+async fn district_settings_are_checked_versioned_and_for_administrators() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (status, s) = admin.get("/api/v1/settings").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            s["district_name"].as_str(),
+            s["district_division"].as_str(),
+            s["province_division"].as_str(),
+            s["as_of"].as_str()
+        ),
+        (Some("椒江区"), Some("331002"), Some("330000"), Some("2019-12-31"))
+    );
+    let revision = s["revision"].as_str().unwrap().to_string();
+    let body = |division: &str, as_of: &str| json!({"revision": revision, "district_name": "椒江区", "district_division": division, "province_division": "330000", "as_of": as_of});
+    for (b, expected) in [
+        (body("331099", "2019-12-31"), "district_division_unknown"),
+        (body("331000", "2019-12-31"), "district_division_not_county"),
+        (body("410101", "2019-12-31"), "district_outside_province"),
+        (body("331002", "2019-02-30"), "invalid_date"),
+    ] {
+        let (status, e) = admin.put("/api/v1/settings", b).await;
+        assert_eq!((status, code(&e)), (400, expected), "{e}");
+    }
+    let coordinator = app.login("fgj").await;
+    let (status, e) = coordinator.put("/api/v1/settings", body("331002", "")).await;
+    assert_eq!(status, 403, "settings are the administrators': {e}");
+    let (status, saved) = admin
+        .put(
+            "/api/v1/settings",
+            json!({"revision": revision, "district_name": " 黄岩区 ", "district_division": "331003", "province_division": "330000", "as_of": ""}),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!((saved["district_name"].as_str(), saved["as_of"].as_str()), (Some("黄岩区"), None));
+    assert_ne!(saved["revision"].as_str(), Some(revision.as_str()));
+    assert_eq!(app.store.setting("as_of").await.unwrap(), None, "an empty data date is today");
+    let (status, e) = admin.put("/api/v1/settings", body("331002", "2019-12-31")).await;
+    assert_eq!((status, code(&e)), (409, "stale_version"), "{e}");
+    // The figures follow: the cockpit's district name, and the data date back to the demo's.
+    let (_, html) = admin.page("/").await;
+    assert!(html.contains("黄岩区"));
+    let again = json!({"revision": saved["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "", "as_of": "2019-12-31"});
+    let (status, s) = admin.put("/api/v1/settings", again).await;
+    assert_eq!((status, s["province_division"].is_null()), (200, true), "{s}");
+    let (_, log) = app.get("/api/v1/audit?entity=settings").await;
+    let entry = &log["items"][1];
+    assert_eq!(entry["action"], "settings.update");
+    assert_eq!(
+        (
+            entry["before"]["district_division"].as_str(),
+            entry["after"]["district_division"].as_str()
+        ),
+        (Some("331002"), Some("331003"))
+    );
+    assert_eq!(log["items"].as_array().unwrap().len(), 2);
+}
+
+/// Every write of the master data, as one JSON request each, for the access test.
+async fn writes(app: &TestApp) -> Vec<(&'static str, String, Value)> {
+    let haimen = unit_id(app, "海门街道").await;
+    let baiyun = unit_id(app, "白云街道").await;
+    let (_, u) = app.get(&format!("/api/v1/units/{haimen}")).await;
+    let (_, people) = app.get(&format!("/api/v1/people?unit={haimen}")).await;
+    let person = people["items"][0].clone();
+    let (_, t) = app.get("/api/v1/project-types/industrial").await;
+    let mut t = t.clone();
+    t["name"] = json!("工业项目");
+    let (_, cats) = app.get("/api/v1/categories").await;
+    let cat = cats["items"][0].clone();
+    let (_, s) = app.get("/api/v1/settings").await;
+    vec![
+        (
+            "POST",
+            "/api/v1/units".into(),
+            json!({"name": "海门街道某社区", "parent_id": haimen, "kind": "street"}),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/units/{haimen}"),
+            json!({"version": u["version"], "name": "海门"}),
+        ),
+        ("POST", format!("/api/v1/units/{haimen}/retire"), json!({"version": u["version"]})),
+        (
+            "POST",
+            format!("/api/v1/units/{baiyun}/merge"),
+            json!({"version": u["version"], "into_id": haimen}),
+        ),
+        ("POST", "/api/v1/people".into(), json!({"name": "张三", "unit_id": haimen})),
+        (
+            "PATCH",
+            format!("/api/v1/people/{}", person["id"]),
+            json!({"version": person["version"], "phone": "110"}),
+        ),
+        ("POST", "/api/v1/project-types".into(), park_type("park", "园区项目")),
+        ("PUT", "/api/v1/project-types/industrial".into(), t),
+        ("POST", "/api/v1/categories".into(), json!({"code": "x1", "name": "某类"})),
+        (
+            "PATCH",
+            format!("/api/v1/categories/{}", cat["id"]),
+            json!({"version": cat["version"], "name": "某类"}),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/categories/{}/targets/2020", cat["id"]),
+            json!({"target_pct": "50"}),
+        ),
+        ("DELETE", format!("/api/v1/categories/{}/targets/2019", cat["id"]), json!({})),
+        (
+            "PUT",
+            "/api/v1/settings".into(),
+            json!({"revision": s["revision"], "district_name": "x", "district_division": "331002"}),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn unit_editors_leaders_and_viewers_read_master_data_but_may_not_change_it() {
+    let app = spawn_app().await;
+    let before = app.audit_count().await;
+    for username in ["haimen", "chakan", "lingdao"] {
+        let s = app.login(username).await;
+        for path in [
+            "/api/v1/units",
+            "/api/v1/people?leaders=1",
+            "/api/v1/project-types",
+            "/api/v1/project-types/industrial",
+            "/api/v1/categories",
+            "/api/v1/settings",
+        ] {
+            let (status, v) = s.get(path).await;
+            assert_eq!(status, 200, "{username} reads {path}: {v}");
+        }
+        for (method, path, body) in writes(&app).await {
+            let (status, e) = s.send(method, &path, Some(body), true).await;
+            assert_eq!(status, 403, "{username} {method} {path}: {e}");
+            assert!(e["error"]["message"].as_str().unwrap().contains("无权"), "{e}");
+        }
+        for page in [
+            "/admin/units",
+            "/admin/people",
+            "/admin/project-types",
+            "/admin/categories",
+            "/admin/settings",
+        ] {
+            assert_eq!(s.page(page).await.0, 403, "{username} {page}");
+        }
+        let (_, html) = s.page("/").await;
+        assert!(!html.contains("href=\"/admin/units\""), "no master-data link for {username}");
+    }
+    assert_eq!(app.audit_count().await, before, "nothing was written");
+}
+
+#[tokio::test]
+async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (_, cockpit) = coordinator.page("/").await;
+    assert!(
+        cockpit.contains("href=\"/admin/units\""),
+        "the coordinator's navigation links the master data"
+    );
+    let haimen = unit_id(&app, "海门街道").await;
+    let person = app.scalar(&format!("SELECT MIN(id) FROM people WHERE unit_id = {haimen}")).await;
+    let pages = [
+        "/admin/units".to_string(),
+        "/admin/units?all=1".into(),
+        format!("/admin/units/{haimen}"),
+        "/admin/people".into(),
+        format!("/admin/people?unit={haimen}&leaders=1&all=1"),
+        format!("/admin/people/{person}"),
+        "/admin/project-types".into(),
+        "/admin/project-types/industrial".into(),
+        "/admin/categories".into(),
+        "/admin/settings".into(),
+    ];
+    for page in &pages {
+        for lang in ["zh-CN", "en"] {
+            let path = format!("{page}{}lang={lang}", if page.contains('?') { '&' } else { '?' });
+            let (status, html) = coordinator.page(&path).await;
+            assert_eq!(status, 200, "{path}: {html}");
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+            assert!(!html.contains(" style=\"") && !html.contains("<script>"), "{path}: inline code");
+            assert_eq!(
+                html.matches("<table").count(),
+                html.matches("<div class=\"table-wrap\"><table").count(),
+                "{path}: every table scrolls inside its frame on a phone"
+            );
+        }
+    }
+    let (_, html) = coordinator.page("/admin/project-types/industrial?lang=en").await;
+    assert!(
+        html.contains("only affects projects planned from now on"),
+        "the page says what a template change does"
+    );
+    let (_, html) = coordinator.page("/admin/categories").await;
+    assert!(html.contains("started_on"), "the page says what counts as landed");
+    let (_, html) = coordinator.page("/admin/settings").await;
+    assert!(
+        html.contains("只有系统管理员可以修改") && !html.contains("name=\"revision\""),
+        "read only for the coordinator"
+    );
+    assert_eq!(coordinator.page("/admin/units/99999999").await.0, 404);
+    assert_eq!(coordinator.page("/admin/project-types/nothing").await.0, 404);
+
+    // Units: create, change, retire, merge through the forms.
+    let root = unit_id(&app, "椒江区人民政府").await;
+    let body = coordinator
+        .post_form_expect(
+            "/admin/units",
+            &json!({"name": "区表单局", "parent_id": root.to_string(), "kind": "department", "division_code": "", "code": "", "sort_order": ""}),
+            303,
+        )
+        .await;
+    assert!(body.is_empty() || !body.contains("error"), "{body}");
+    let made = unit_id(&app, "区表单局").await;
+    let (_, u) = app.get(&format!("/api/v1/units/{made}")).await;
+    let (status, refused) = coordinator
+        .post_form(
+            "/admin/units",
+            &json!({"name": "区表单局", "parent_id": root.to_string(), "kind": "department"}),
+            true,
+        )
+        .await;
+    assert_eq!(status, 303, "a refusal goes back with its reason: {refused}");
+    coordinator
+        .post_form_expect(
+            &format!("/admin/units/{made}"),
+            &json!({"version": u["version"].to_string(), "name": "区表单局二", "parent_id": root.to_string(), "kind": "soe", "division_code": "331002", "code": "F-1", "sort_order": "5"}),
+            303,
+        )
+        .await;
+    let (_, u) = app.get(&format!("/api/v1/units/{made}")).await;
+    assert_eq!(
+        (u["name"].as_str(), u["kind"].as_str(), u["sort_order"].as_i64()),
+        (Some("区表单局二"), Some("soe"), Some(5))
+    );
+    let (status, stale) = coordinator
+        .post_form(&format!("/admin/units/{made}/retire"), &json!({"version": "1"}), true)
+        .await;
+    assert_eq!(status, 409, "{stale}");
+    assert!(stale.contains("请刷新后对比再提交"));
+    coordinator
+        .post_form_expect(
+            &format!("/admin/units/{made}/merge"),
+            &json!({"version": u["version"].to_string(), "into_id": root.to_string()}),
+            303,
+        )
+        .await;
+    let (_, u) = app.get(&format!("/api/v1/units/{made}")).await;
+    assert_eq!(u["merged_into"], root);
+    let other = coordinator
+        .post_json_expect(
+            "/api/v1/units",
+            json!({"name": "区待停用局", "parent_id": root, "kind": "department"}),
+            201,
+        )
+        .await;
+    coordinator
+        .post_form_expect(
+            &format!("/admin/units/{}/retire", other["id"]),
+            &json!({"version": other["version"].to_string()}),
+            303,
+        )
+        .await;
+    assert_eq!(app.get(&format!("/api/v1/units/{}", other["id"])).await.1["active"], false);
+
+    // People.
+    coordinator
+        .post_form_expect(
+            "/admin/people",
+            &json!({"name": "表单人员", "title": "科员", "unit_id": haimen.to_string(), "phone": "13800000000", "is_leader": "1"}),
+            303,
+        )
+        .await;
+    let (_, people) = app.get("/api/v1/people?leaders=1").await;
+    let p = find_by(&people["items"], "name", "表单人员").clone();
+    coordinator
+        .post_form_expect(
+            &format!("/admin/people/{}", p["id"]),
+            &json!({"version": p["version"].to_string(), "name": "表单人员", "title": "科长", "unit_id": haimen.to_string(), "phone": ""}),
+            303,
+        )
+        .await;
+    let (_, p) = app.get(&format!("/api/v1/people/{}", p["id"])).await;
+    assert_eq!(
+        (p["title"].as_str(), p["is_leader"].as_bool(), p["active"].as_bool()),
+        (Some("科长"), Some(false), Some(false))
+    );
+
+    // A project type from lines, then its editor's rows.
+    coordinator
+        .post_form_expect(
+            "/admin/project-types",
+            &json!({"code": "form_type", "name": "表单类型", "name_en": "", "steps": "签约\n赋码备案 30\n开工，60"}),
+            303,
+        )
+        .await;
+    let (_, t) = app.get("/api/v1/project-types/form_type").await;
+    assert_eq!(t["steps"][2]["depends_on"], json!([2]), "{t}");
+    assert_eq!(t["name_en"], "表单类型", "the Chinese name stands in for an English one");
+    let (_, editor) = coordinator.page("/admin/project-types/form_type").await;
+    assert!(editor.contains("name=\"s5_name\""), "three empty rows for new steps");
+    coordinator
+        .post_form_expect(
+            "/admin/project-types/form_type",
+            &json!({"version": "1", "name": "表单类型", "name_en": "Form type",
+                    "s0_seq": "1", "s0_name": "签约", "s0_offset": "0", "s0_depends": "", "s0_owner": "",
+                    "s1_seq": "2", "s1_name": "赋码备案", "s1_offset": "20", "s1_depends": "1", "s1_owner": "department:发改",
+                    "s2_seq": "3", "s2_name": "", "s2_offset": "60", "s2_depends": "2", "s2_owner": "",
+                    "s3_seq": "4", "s3_name": "开工", "s3_offset": "10", "s3_depends": "1、2", "s3_owner": "",
+                    "c0_name": "赋码至开工", "c0_start": "赋码备案", "c0_stop": "开工", "c0_limit": "30", "c0_kind": "calendar"}),
+            303,
+        )
+        .await;
+    let (_, t) = app.get("/api/v1/project-types/form_type").await;
+    let names: Vec<&str> = t["steps"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["签约", "赋码备案", "开工"]);
+    assert_eq!(
+        (t["steps"][2]["depends_on"].clone(), t["clocks"][0]["limit_days"].as_i64()),
+        (json!([1, 2]), Some(30))
+    );
+    let (status, stale) = coordinator
+        .post_form(
+            "/admin/project-types/form_type",
+            &json!({"version": "1", "name": "表单类型", "s0_seq": "1", "s0_name": "签约"}),
+            true,
+        )
+        .await;
+    assert_eq!(status, 409, "{stale}");
+
+    // Categories and a year's target; then cleared.
+    coordinator
+        .post_form_expect(
+            "/admin/categories",
+            &json!({"code": "form_cat", "name": "表单类别", "tracks_landing": "1", "sort_order": ""}),
+            303,
+        )
+        .await;
+    let (_, cats) = app.get("/api/v1/categories").await;
+    let c = find_by(&cats["items"], "code", "form_cat").clone();
+    coordinator
+        .post_form_expect(
+            &format!("/admin/categories/{}/targets", c["id"]),
+            &json!({"version": c["version"].to_string(), "year": "2020", "target_pct": "75.5"}),
+            303,
+        )
+        .await;
+    let (_, c2) = app.get(&format!("/api/v1/categories/{}", c["id"])).await;
+    assert_eq!(c2["targets"], json!([{"year": 2020, "target_pct": 75.5}]));
+    coordinator
+        .post_form_expect(
+            &format!("/admin/categories/{}", c["id"]),
+            &json!({"version": c2["version"].to_string(), "code": "form_cat", "name": "表单类别二", "sort_order": "3"}),
+            303,
+        )
+        .await;
+    let (_, c3) = app.get(&format!("/api/v1/categories/{}", c["id"])).await;
+    assert_eq!(
+        (c3["name"].as_str(), c3["tracks_landing"].as_bool()),
+        (Some("表单类别二"), Some(false))
+    );
+    coordinator
+        .post_form_expect(
+            &format!("/admin/categories/{}/targets", c["id"]),
+            &json!({"version": c3["version"].to_string(), "year": "2020", "target_pct": ""}),
+            303,
+        )
+        .await;
+    assert_eq!(app.get(&format!("/api/v1/categories/{}", c["id"])).await.1["targets"], json!([]));
+
+    // Settings, by the administrator.
+    let admin = app.login("admin").await;
+    let (_, html) = admin.page("/admin/settings?lang=en").await;
+    assert!(
+        html.contains("name=\"revision\"") && html.contains("椒江区"),
+        "the administrator's form"
+    );
+    let (_, s) = app.get("/api/v1/settings").await;
+    admin
+        .post_form_expect(
+            "/admin/settings",
+            &json!({"revision": s["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "330000", "as_of": "2019-12-30"}),
+            303,
+        )
+        .await;
+    assert_eq!(app.store.setting("as_of").await.unwrap().as_deref(), Some("2019-12-30"));
+    let (status, stale) = admin
+        .post_form(
+            "/admin/settings",
+            &json!({"revision": s["revision"], "district_name": "椒江区", "district_division": "331002"}),
+            true,
+        )
+        .await;
+    assert_eq!(status, 409, "{stale}");
+}
+
+#[tokio::test]
+async fn a_new_district_is_built_from_an_empty_database_through_the_api_alone() {
+    let (store, _dir, _url) = fresh_store().await;
+    assert!(store.is_empty().await.unwrap());
+    // What `zhantu init` will do: the top unit and the first administrator.
+    let ctx = zhantu_store::AuditCtx::system("tests");
+    let top = store
+        .create_unit(
+            &zhantu_store::units::NewUnit {
+                name: "临海市".into(),
+                parent_id: None,
+                kind: zhantu_domain::model::UnitKind::District,
+                division_code: None,
+                code: None,
+                sort_order: None,
+            },
+            &ctx,
+        )
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &zhantu_store::NewUser {
+                username: "admin".into(),
+                display_name: "管理员".into(),
+                role: zhantu_domain::access::Role::Admin,
+                unit_id: top.id,
+                password_hash: zhantu_web::auth::hash_password("Linhai2020admin").unwrap(),
+                must_change_password: false,
+            },
+            &ctx,
+        )
+        .await
+        .unwrap();
+    let base = serve(store.clone()).await;
+    let admin = crate::helpers::login(&base, "admin", "Linhai2020admin").await.expect("sign in");
+
+    // The district's settings.
+    let (_, s) = admin.get("/api/v1/settings").await;
+    assert!(s["district_name"].is_null());
+    let (status, s) = admin
+        .put(
+            "/api/v1/settings",
+            json!({"revision": s["revision"], "district_name": "临海市", "district_division": "331082", "province_division": "330000", "as_of": "2020-12-31"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{s}");
+
+    // The units: the top renamed and coded, streets, departments, a team below a department.
+    let (status, t) = admin
+        .patch(
+            &format!("/api/v1/units/{}", top.id),
+            json!({"version": top.version, "name": "临海市人民政府", "division_code": "331082"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{t}");
+    let unit =
+        |name: &str, parent: i64, kind: &str, order: i64| json!({"name": name, "parent_id": parent, "kind": kind, "sort_order": order});
+    let mut ids = std::collections::BTreeMap::new();
+    for (name, kind, order) in [
+        ("大洋街道", "street", 2),
+        ("古城街道", "street", 1),
+        ("市发改局", "department", 10),
+        ("市自然资源和规划局", "department", 11),
+        ("市投资促进中心", "department", 12),
+    ] {
+        let u = admin.post_json_expect("/api/v1/units", unit(name, top.id, kind, order), 201).await;
+        ids.insert(name, u["id"].as_i64().unwrap());
+    }
+    let team = admin
+        .post_json_expect("/api/v1/units", unit("第一招商组", ids["市投资促进中心"], "招商组", 0), 201)
+        .await;
+    let team = team["id"].as_i64().unwrap();
+    let (_, tree) = admin.get("/api/v1/units").await;
+    let tree: Vec<(String, i64)> = tree["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["name"].as_str().unwrap().to_string(), u["depth"].as_i64().unwrap()))
+        .collect();
+    let expected: Vec<(String, i64)> = [
+        ("临海市人民政府", 0),
+        ("古城街道", 1),
+        ("大洋街道", 1),
+        ("市发改局", 1),
+        ("市自然资源和规划局", 1),
+        ("市投资促进中心", 1),
+        ("第一招商组", 2),
+    ]
+    .iter()
+    .map(|(n, d)| (n.to_string(), *d))
+    .collect();
+    assert_eq!(tree, expected);
+
+    // People: a district leader and the streets' staff.
+    admin
+        .post_json_expect(
+            "/api/v1/people",
+            json!({"name": "王副市长", "title": "副市长", "unit_id": top.id, "is_leader": true}),
+            201,
+        )
+        .await;
+    for (name, street) in [("李明", "古城街道"), ("陈静", "大洋街道")] {
+        admin
+            .post_json_expect(
+                "/api/v1/people",
+                json!({"name": name, "title": "项目办主任", "unit_id": ids[street], "phone": "0576-85123456"}),
+                201,
+            )
+            .await;
+    }
+    let (_, leaders) = admin.get("/api/v1/people?leaders=1").await;
+    assert_eq!(
+        (leaders["total"].as_i64(), leaders["items"][0]["name"].as_str()),
+        (Some(1), Some("王副市长"))
+    );
+    let (_, staff) = admin.get(&format!("/api/v1/people?unit={}", ids["古城街道"])).await;
+    assert_eq!(staff["items"][0]["name"], "李明");
+
+    // One project type of three steps, and two categories with their 2020 targets.
+    admin
+        .post_json_expect("/api/v1/project-types", park_type("industrial", "工业项目"), 201)
+        .await;
+    for (code, name, target) in [("prov_key", "省重点项目", "85"), ("mayor", "市长项目", "60.5")] {
+        let c = admin
+            .post_json_expect(
+                "/api/v1/categories",
+                json!({"code": code, "name": name, "tracks_landing": true}),
+                201,
+            )
+            .await;
+        let (status, c) = admin
+            .put(
+                &format!("/api/v1/categories/{}/targets/2020", c["id"]),
+                json!({"target_pct": target}),
+            )
+            .await;
+        assert_eq!(status, 200, "{c}");
+    }
+
+    // Read back: the type, the categories, the settings, and the figures that use them.
+    let (_, t) = admin.get("/api/v1/project-types").await;
+    assert_eq!(
+        (
+            t["total"].as_i64(),
+            t["items"][0]["steps"].as_i64(),
+            t["items"][0]["clocks"].as_i64()
+        ),
+        (Some(1), Some(3), Some(1))
+    );
+    let (_, cats) = admin.get("/api/v1/categories").await;
+    let got: Vec<(&str, String)> = cats["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap(), c["targets"][0]["target_pct"].to_string()))
+        .collect();
+    assert_eq!(got, [("prov_key", "85.0".to_string()), ("mayor", "60.5".to_string())]);
+    let (_, s) = admin.get("/api/v1/settings").await;
+    assert_eq!(
+        (s["district_name"].as_str(), s["district_division"].as_str(), s["as_of"].as_str()),
+        (Some("临海市"), Some("331082"), Some("2020-12-31"))
+    );
+    let (status, figures) = admin.get("/api/v1/figures?year=2020").await;
+    assert_eq!(status, 200, "{figures}");
+    let targets: Vec<String> = figures["landing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target_pct"].to_string())
+        .collect();
+    assert_eq!(targets, ["85.0", "60.5"]);
+
+    // A project planned from the new template, its 赋码备案 with the 发改局 by the owner hint.
+    let project = planned_project(&admin, team, "industrial", "2020-03-01").await;
+    let (_, p) = admin.get(&format!("/api/v1/projects/{project}")).await;
+    let nodes: Vec<(&str, &str)> = p["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["name"].as_str().unwrap(), n["planned_on"].as_str().unwrap()))
+        .collect();
+    assert_eq!(nodes, [("签约", "2020-03-01"), ("赋码备案", "2020-03-31"), ("开工", "2020-05-30")]);
+    let fagai = ids["市发改局"];
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT responsible_unit_id FROM nodes WHERE project_id = {project} AND name = '赋码备案'"
+        ))
+        .fetch_one(store.pool())
+        .await
+        .unwrap(),
+        fagai
+    );
+    let verified = store.verify_audit_chain().await.unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
+    let (_, log) = admin.get("/api/v1/audit?limit=200").await;
+    assert!(log["items"].as_array().unwrap().len() > 15, "every step of the way is in the log");
+}
+
+/// How the access test exercises the master data's write routes (one entry per route of the
+/// web crate's `units`, `people`, `project_types`, `categories` and `settings`).
+pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
+    let haimen = unit_id(app, "海门街道").await;
+    let (_, u) = app.get(&format!("/api/v1/units/{haimen}")).await;
+    let uv = u["version"].as_i64().unwrap();
+    let (_, people) = app.get(&format!("/api/v1/people?unit={haimen}")).await;
+    let (person, pv) = id_version(&people["items"][0]);
+    let (_, t) = app.get("/api/v1/project-types/industrial").await;
+    let tv = t["version"].as_i64().unwrap();
+    let mut type_body = json!({"version": tv, "name": t["name"], "name_en": t["name_en"], "steps": t["steps"], "clocks": t["clocks"]});
+    let (_, cats) = app.get("/api/v1/categories").await;
+    let (cat, cv) = id_version(&cats["items"][0]);
+    let (_, s) = app.get("/api/v1/settings").await;
+    let settings = |revision: &Value| json!({"revision": revision, "district_name": "椒江区", "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31"});
+    let mut form_type = json!({"version": tv.to_string(), "name": t["name"], "s0_seq": "1", "s0_name": "签约"});
+    let f = |path: String, body: Value| Fixture::json(path, body, true, None);
+    let form = |path: String, body: Value| Fixture::form(path, body, true, None);
+    let stale_type = {
+        type_body["version"] = json!(tv - 1);
+        let stale = type_body.clone();
+        type_body["version"] = json!(tv);
+        stale
+    };
+    let stale_form_type = {
+        form_type["version"] = json!((tv - 1).to_string());
+        let stale = form_type.clone();
+        form_type["version"] = json!(tv.to_string());
+        stale
+    };
+    vec![
+        (
+            ("POST", "/api/v1/units"),
+            f(
+                "/api/v1/units".into(),
+                json!({"name": "某社区", "parent_id": haimen, "kind": "street"}),
+            ),
+        ),
+        (
+            ("PATCH", "/api/v1/units/{id}"),
+            Fixture::versioned(format!("/api/v1/units/{haimen}"), json!({"version": uv, "name": "海门"}), true),
+        ),
+        (
+            ("POST", "/api/v1/units/{id}/retire"),
+            Fixture::versioned(format!("/api/v1/units/{haimen}/retire"), json!({"version": uv}), true),
+        ),
+        (
+            ("POST", "/api/v1/units/{id}/merge"),
+            Fixture::versioned(format!("/api/v1/units/{haimen}/merge"), json!({"version": uv, "into_id": 1}), true),
+        ),
+        (
+            ("POST", "/admin/units"),
+            form(
+                "/admin/units".into(),
+                json!({"name": "某社区", "parent_id": haimen.to_string(), "kind": "street"}),
+            ),
+        ),
+        (
+            ("POST", "/admin/units/{id}"),
+            Fixture::versioned_form(
+                format!("/admin/units/{haimen}"),
+                json!({"version": uv.to_string(), "name": "海门街道", "parent_id": "1", "kind": "street"}),
+                true,
+            ),
+        ),
+        (
+            ("POST", "/admin/units/{id}/retire"),
+            Fixture::versioned_form(format!("/admin/units/{haimen}/retire"), json!({"version": uv.to_string()}), true),
+        ),
+        (
+            ("POST", "/admin/units/{id}/merge"),
+            Fixture::versioned_form(
+                format!("/admin/units/{haimen}/merge"),
+                json!({"version": uv.to_string(), "into_id": "1"}),
+                true,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/people"),
+            f("/api/v1/people".into(), json!({"name": "张三", "unit_id": haimen})),
+        ),
+        (
+            ("PATCH", "/api/v1/people/{id}"),
+            Fixture::versioned(format!("/api/v1/people/{person}"), json!({"version": pv, "phone": "110"}), true),
+        ),
+        (
+            ("POST", "/admin/people"),
+            form("/admin/people".into(), json!({"name": "张三", "unit_id": haimen.to_string()})),
+        ),
+        (
+            ("POST", "/admin/people/{id}"),
+            Fixture::versioned_form(
+                format!("/admin/people/{person}"),
+                json!({"version": pv.to_string(), "name": "张三", "unit_id": haimen.to_string()}),
+                true,
+            ),
+        ),
+        (
+            ("POST", "/api/v1/project-types"),
+            f("/api/v1/project-types".into(), park_type("park", "园区项目")),
+        ),
+        (
+            ("PUT", "/api/v1/project-types/{code}"),
+            Fixture::json("/api/v1/project-types/industrial", type_body, true, Some(stale_type)),
+        ),
+        (
+            ("POST", "/admin/project-types"),
+            form(
+                "/admin/project-types".into(),
+                json!({"code": "park", "name": "园区项目", "steps": "签约\n开工 30"}),
+            ),
+        ),
+        (
+            ("POST", "/admin/project-types/{code}"),
+            Fixture::form("/admin/project-types/industrial", form_type, true, Some(stale_form_type)),
+        ),
+        (
+            ("POST", "/api/v1/categories"),
+            f("/api/v1/categories".into(), json!({"code": "x1", "name": "某类"})),
+        ),
+        (
+            ("PATCH", "/api/v1/categories/{id}"),
+            Fixture::versioned(format!("/api/v1/categories/{cat}"), json!({"version": cv, "name": "某类"}), true),
+        ),
+        (
+            ("PUT", "/api/v1/categories/{id}/targets/{year}"),
+            Fixture::versioned(
+                format!("/api/v1/categories/{cat}/targets/2020"),
+                json!({"version": cv, "target_pct": "50"}),
+                true,
+            ),
+        ),
+        (
+            ("DELETE", "/api/v1/categories/{id}/targets/{year}"),
+            Fixture::versioned(format!("/api/v1/categories/{cat}/targets/2019"), json!({"version": cv}), true),
+        ),
+        (
+            ("POST", "/admin/categories"),
+            form("/admin/categories".into(), json!({"code": "x1", "name": "某类"})),
+        ),
+        (
+            ("POST", "/admin/categories/{id}"),
+            Fixture::versioned_form(
+                format!("/admin/categories/{cat}"),
+                json!({"version": cv.to_string(), "code": "x1", "name": "某类"}),
+                true,
+            ),
+        ),
+        (
+            ("POST", "/admin/categories/{id}/targets"),
+            Fixture::versioned_form(
+                format!("/admin/categories/{cat}/targets"),
+                json!({"version": cv.to_string(), "year": "2020", "target_pct": "50"}),
+                true,
+            ),
+        ),
+        (
+            ("PUT", "/api/v1/settings"),
+            Fixture::json("/api/v1/settings", settings(&s["revision"]), true, Some(settings(&json!("0000")))),
+        ),
+        (
+            ("POST", "/admin/settings"),
+            Fixture::form("/admin/settings", settings(&s["revision"]), true, Some(settings(&json!("0000")))),
+        ),
+    ]
+}

@@ -52,6 +52,11 @@ async fn every_page_renders_without_inline_code() {
         "/battle-map?group=category&zoom=week&lang=en".into(),
         "/map".into(),
         "/map?category=prov152".into(),
+        "/admin/units".into(),
+        "/admin/people?lang=en".into(),
+        "/admin/project-types/industrial".into(),
+        "/admin/categories?lang=en".into(),
+        "/admin/settings".into(),
     ] {
         let (status, ct, html) = admin_page(&path).await;
         assert_eq!(status, 200, "{path}: {html}");
