@@ -677,8 +677,8 @@ async fn district_settings_are_checked_versioned_and_for_administrators() {
     let revision = s["revision"].as_str().unwrap().to_string();
     let body = |division: &str, as_of: &str| json!({"revision": revision, "district_name": "椒江区", "district_division": division, "province_division": "330000", "as_of": as_of});
     for (b, expected) in [
-        (body("331099", "2019-12-31"), "district_division_unknown"),
-        (body("331000", "2019-12-31"), "district_division_not_county"),
+        (body("331099", "2019-12-31"), "invalid_division_code"),
+        (body("330000", "2019-12-31"), "invalid_division_code"),
         (body("410101", "2019-12-31"), "district_outside_province"),
         (body("331002", "2019-02-30"), "invalid_date"),
     ] {
@@ -705,7 +705,11 @@ async fn district_settings_are_checked_versioned_and_for_administrators() {
     assert!(html.contains("黄岩区"));
     let again = json!({"revision": saved["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "", "as_of": "2019-12-31"});
     let (status, s) = admin.put("/api/v1/settings", again).await;
-    assert_eq!((status, s["province_division"].is_null()), (200, true), "{s}");
+    assert_eq!(
+        (status, s["province_division"].as_str()),
+        (200, Some("330000")),
+        "the code's own province: {s}"
+    );
     let (_, log) = app.get("/api/v1/audit?entity=settings").await;
     let entry = &log["items"][1];
     assert_eq!(entry["action"], "settings.update");
