@@ -3,9 +3,9 @@
 //! or cleared. Values come parsed by the domain (`zhantu_domain::categories`); every write is
 //! one transaction with its audit entry, refused on a stale version.
 
-use crate::audit::{AuditCtx, append};
+use crate::audit::AuditCtx;
 use crate::row::{i64_, read_all, text};
-use crate::writes::Tx;
+use crate::writes::{Tx, commit_audited};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -167,8 +167,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
         let after = category_in(&mut tx, id).await?;
-        append(&mut tx, ctx, "category.create", "category", Some(id), None, Some(&snapshot(&after))).await?;
-        tx.commit().await?;
+        commit_audited(tx, ctx, ("category.create", "category", Some(id)), None, Some(&snapshot(&after))).await?;
         Ok(after)
     }
 
@@ -184,17 +183,14 @@ impl Store {
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = category_in(&mut tx, id).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "category.update",
-            "category",
-            Some(id),
+            ("category.update", "category", Some(id)),
             Some(&snapshot(&before)),
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -237,17 +233,14 @@ impl Store {
             "category.clear_target"
         };
         let year_target = |c: &CategoryRecord| c.targets.iter().find(|t| t.year == year).map(|t| t.target_pct.tenths());
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            action,
-            "category",
-            Some(id),
+            (action, "category", Some(id)),
             Some(&json!({ "year": year, "target_tenths": year_target(&before), "version": before.version })),
             Some(&json!({ "year": year, "target_tenths": year_target(&after), "version": after.version })),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 }

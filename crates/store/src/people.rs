@@ -3,9 +3,9 @@
 //! (`zhantu_domain::people`); every write is one transaction with its audit entry, refused on
 //! a stale version.
 
-use crate::audit::{AuditCtx, append};
+use crate::audit::AuditCtx;
 use crate::row::{SqlBuf, found, i64_, read_all, text};
-use crate::writes::ensure_unit;
+use crate::writes::{commit_audited, ensure_unit};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -117,8 +117,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
         let after = person_in(&mut tx, id).await?;
-        append(&mut tx, ctx, "person.create", "person", Some(id), None, Some(&snapshot(&after))).await?;
-        tx.commit().await?;
+        commit_audited(tx, ctx, ("person.create", "person", Some(id)), None, Some(&snapshot(&after))).await?;
         Ok(after)
     }
 
@@ -138,17 +137,14 @@ impl Store {
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = person_in(&mut tx, id).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "person.update",
-            "person",
-            Some(id),
+            ("person.update", "person", Some(id)),
             Some(&snapshot(&before)),
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 }

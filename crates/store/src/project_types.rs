@@ -4,9 +4,9 @@
 //! on a stale version. A template is only the plan of projects still to be planned: saving
 //! one changes no existing node.
 
-use crate::audit::{AuditCtx, append};
+use crate::audit::AuditCtx;
 use crate::row::{i64_, opt_text, read_all, text};
-use crate::writes::{Tx, corrupt};
+use crate::writes::{Tx, commit_audited, corrupt};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -260,17 +260,14 @@ impl Store {
             .await?;
         write_template(&mut tx, code, spec).await?;
         let after = type_in(&mut tx, code).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "project_type.create",
-            "project_type",
-            None,
+            ("project_type.create", "project_type", None),
             None,
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -303,17 +300,14 @@ impl Store {
             .await?;
         write_template(&mut tx, code, spec).await?;
         let after = type_in(&mut tx, code).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "project_type.update",
-            "project_type",
-            None,
+            ("project_type.update", "project_type", None),
             Some(&snapshot(&before)),
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 }

@@ -2,8 +2,9 @@
 //! together with a revision (a fingerprint of their values, like a calendar year's) and saved
 //! together, audited, refused when the revision read is no longer current.
 
-use crate::audit::{AuditCtx, append};
+use crate::audit::AuditCtx;
 use crate::row::{read_all, text};
+use crate::writes::commit_audited;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -63,8 +64,7 @@ impl Store {
         let mut tx = self.begin_locked().await?;
         let before = read(&mut tx).await?;
         if before.revision != revision {
-            drop(tx);
-            return Err(self.conflict("settings", 0).await?);
+            return Err(self.stale(tx, "settings", 0).await?);
         }
         for (key, value) in s.entries() {
             match value {
@@ -91,17 +91,14 @@ impl Store {
                 .await?;
         }
         let values = |v: &SettingsView| json!({ DISTRICT_NAME: v.district_name, DISTRICT_DIVISION: v.district_division, PROVINCE_DIVISION: v.province_division, AS_OF: v.as_of });
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "settings.update",
-            "settings",
-            Some(0),
+            ("settings.update", "settings", Some(0)),
             Some(&values(&before)),
             Some(&values(&after)),
         )
         .await?;
-        tx.commit().await?;
         if after.as_of != before.as_of {
             self.recompute_lights("settings").await?;
         }

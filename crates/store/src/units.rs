@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{found, i64_, opt_i64, opt_text, read_all, text};
-use crate::writes::{Tx, corrupt, ensure_unit, now};
+use crate::writes::{Tx, commit_audited, corrupt, ensure_unit, now};
 use crate::{Store, StoreError};
 use serde::{Serialize, Serializer};
 use serde_json::json;
@@ -227,8 +227,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let after = unit_in(&mut tx, id).await?;
-        append(&mut tx, ctx, "unit.create", "unit", Some(id), None, Some(&snapshot(&after))).await?;
-        tx.commit().await?;
+        commit_audited(tx, ctx, ("unit.create", "unit", Some(id)), None, Some(&snapshot(&after))).await?;
         Ok(after)
     }
 
@@ -265,17 +264,14 @@ impl Store {
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
         let after = unit_in(&mut tx, id).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "unit.update",
-            "unit",
-            Some(id),
+            ("unit.update", "unit", Some(id)),
             Some(&snapshot(&before)),
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -300,17 +296,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let after = unit_in(&mut tx, id).await?;
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "unit.retire",
-            "unit",
-            Some(id),
+            ("unit.retire", "unit", Some(id)),
             Some(&snapshot(&before)),
             Some(&snapshot(&after)),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -384,17 +377,14 @@ impl Store {
         )
         .await?;
         let counts: BTreeMap<&str, usize> = moved.iter().map(|(k, v)| (*k, v.len())).collect();
-        append(
-            &mut tx,
+        commit_audited(
+            tx,
             ctx,
-            "unit.absorb",
-            "unit",
-            Some(into),
+            ("unit.absorb", "unit", Some(into)),
             None,
             Some(&json!({ "from_id": id, "from_name": before.name, "moved": counts })),
         )
         .await?;
-        tx.commit().await?;
         Ok(UnitMerge {
             unit: after,
             into: into_after,
