@@ -206,6 +206,10 @@ async fn a_unit_is_retired_only_when_no_active_account_or_sub_unit_depends_on_it
 
     // Gone from the choices, kept for history; its name is free again.
     assert!(!tree_names(&admin).await.contains(&"区老干部局".to_string()));
+    for page in ["/admin/users", "/admin/units", "/projects"] {
+        let (_, html) = admin.page(page).await;
+        assert!(!html.contains("区老干部局"), "{page} still offers the retired unit");
+    }
     let (_, all) = admin.get("/api/v1/units?all=1").await;
     assert_eq!(find_by(&all["items"], "id", old_id)["active"], false);
     let (status, e) = admin.post("/api/v1/people", json!({"name": "张三", "unit_id": old_id})).await;
