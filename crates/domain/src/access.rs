@@ -73,9 +73,15 @@ pub enum Action {
     Import,
     /// Issue (freeze) a report of the cadence.
     IssueReport,
+    /// Put projects on the district's lists (项目类别) for a year: the coordinators' call.
+    SetCategories,
     /// Record, close or delete the spans an approval clock does not count (业主自主时间,
     /// 暂停): the coordinators' call, like approving a date change, since it moves a limit.
     ExcludeClockTime,
+    /// Keep the district's master data (基础数据): units, people and leaders, project types
+    /// with their node templates, categories with their targets. District settings are
+    /// `Administer`.
+    ManageMasterData,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -90,6 +96,14 @@ impl Actor {
     /// Reads everything (not limited to a unit scope)?
     pub fn reads_all(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Coordinator | Role::Leader)
+    }
+
+    /// May the actor edit (and so create) the projects of some unit: of their scope for a
+    /// unit's editor, of any for coordinators and administrators?
+    pub fn may_edit_some_unit(&self) -> Result<(), Denied> {
+        self.may(Action::Edit {
+            unit_id: self.unit_scope.first().copied().unwrap_or(0),
+        })
     }
 
     pub fn may(&self, action: Action) -> Result<(), Denied> {
@@ -116,6 +130,8 @@ impl Actor {
             Action::Import => "无权操作：只有发改局统筹人员和系统管理员可以批量导入",
             Action::IssueReport => "无权操作：只有发改局统筹人员和系统管理员可以签发报告",
             Action::ExcludeClockTime => "无权操作：只有发改局统筹人员和系统管理员可以登记审批时限的不计时段",
+            Action::SetCategories => "无权操作：项目类别（区定清单）只能由发改局统筹人员和系统管理员设置",
+            Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
         }))
     }
 }
@@ -155,10 +171,12 @@ pub const REF_FIELDS: &[(&str, RefKind)] = &[
     ("project_unit_id", RefKind::Unit),
     ("responsible_unit_id", RefKind::Unit),
     ("parent_id", RefKind::Unit),
+    ("into_id", RefKind::Unit),
     ("project_id", RefKind::Project),
     ("project_ids", RefKind::Project),
     ("node_id", RefKind::Node),
     ("node_ids", RefKind::Node),
+    ("after_node_id", RefKind::Node),
     ("depends_on_id", RefKind::Node),
     ("person_id", RefKind::Person),
     ("responsible_person_id", RefKind::Person),
@@ -289,6 +307,9 @@ pub(crate) mod tests {
         assert!(leader.may(Action::Read { unit_id: 99 }).is_ok());
         assert!(leader.may(Action::Comment).is_ok());
         assert!(leader.may(Action::Edit { unit_id: 10 }).is_err());
+        assert!(editor.may_edit_some_unit().is_ok() && viewer.may_edit_some_unit().is_err());
+        assert!(leader.may_edit_some_unit().is_err() && actor(Role::Admin).may_edit_some_unit().is_ok());
+        assert!(actor_over(Role::UnitEditor, &[]).may_edit_some_unit().is_err());
         let coord = actor(Role::Coordinator);
         assert!(coord.may(Action::Edit { unit_id: 99 }).is_ok() && coord.may(Action::Verify).is_ok());
         assert!(coord.may(Action::Administer).is_err());
@@ -296,7 +317,10 @@ pub(crate) mod tests {
         assert!(coord.may(Action::ExcludeClockTime).is_ok() && actor(Role::Admin).may(Action::ExcludeClockTime).is_ok());
         for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
             assert!(actor(r).may(Action::ExcludeClockTime).unwrap_err().0.contains("不计时段"));
+            assert!(actor(r).may(Action::SetCategories).unwrap_err().0.contains("项目类别"));
+            assert!(actor(r).may(Action::ManageMasterData).unwrap_err().0.contains("基础数据"));
         }
+        assert!(coord.may(Action::ManageMasterData).is_ok() && actor(Role::Admin).may(Action::ManageMasterData).is_ok());
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }

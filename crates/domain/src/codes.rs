@@ -203,6 +203,25 @@ impl DivisionCode {
 
 text_code!(DivisionCode);
 
+/// The key of a record of the district's own configuration (a project type `industrial`, a
+/// category `prov152`): a lower-case letter, then lower-case letters, digits or `_`, at most
+/// 32 in all. Keys appear in links and files, so they stay plain ASCII; people read the name.
+pub fn record_key(input: &str, code: &'static str, what: &'static str) -> Result<String, ParseError> {
+    let s = normalize_input(input);
+    let ok = s.len() <= 32
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(ParseError::new(
+            code,
+            what,
+            input,
+            "应以小写字母开头，只含小写字母、数字和下划线，最多32位，如 industrial",
+        ));
+    }
+    Ok(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

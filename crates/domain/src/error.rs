@@ -61,6 +61,68 @@ pub(crate) fn refuse<T>(code: &'static str, msg: impl Into<String>) -> Result<T,
     Err(RuleError::new(code, msg))
 }
 
+/// One refused field of a form or request body: which field (its name in the request), a
+/// stable code and the reason in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Every refused field of a form at once: each field is checked, none stops the others, so a
+/// person fixes the whole form in one go.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, thiserror::Error)]
+#[error("{}", self.summary())]
+#[serde(transparent)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn push(&mut self, field: &'static str, code: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// A parsed value, or `None` with the parser's refusal noted against `field`.
+    pub fn take<T>(&mut self, field: &'static str, parsed: Result<T, ParseError>) -> Option<T> {
+        parsed.map_err(|e| self.push(field, e.code, e.to_string())).ok()
+    }
+
+    /// A rule's refusal noted against `field`.
+    pub fn rule(&mut self, field: &'static str, checked: Result<(), RuleError>) {
+        if let Err(e) = checked {
+            self.push(field, e.code, e.message);
+        }
+    }
+
+    /// The other errors after these.
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
+    /// The refusal of the field named `field`, if any.
+    pub fn of(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+
+    /// Every message, in order, as one sentence.
+    pub fn summary(&self) -> String {
+        self.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")
+    }
+
+    /// `value` when nothing was refused, else every refusal.
+    pub fn or<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value()) } else { Err(self) }
+    }
+}
+
 /// Refuses a name or text that is empty or only white space.
 pub(crate) fn require_text(text: &str, code: &'static str, msg: &str) -> Result<(), RuleError> {
     if text.trim().is_empty() {

@@ -1,6 +1,8 @@
 //! The life of a project: 谋划 → 储备 → 签约 → 前期 → 开工/落地 → 在建 → 竣工 → 投产, or 终止.
 
+use crate::error::{RuleError, refuse};
 use crate::labelled::code_labels;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,6 +61,16 @@ impl Stage {
         matches!(self, Stage::Started | Stage::Construction | Stage::Completed | Stage::Operating)
     }
 
+    /// Has the project reached 竣工 (or gone beyond it)?
+    pub fn has_completed(self) -> bool {
+        matches!(self, Stage::Completed | Stage::Operating)
+    }
+
+    /// A move back: to an earlier stage (a correction of the record), or out of 终止.
+    pub fn is_backward(self, next: Stage) -> bool {
+        self == Stage::Terminated || (next != Stage::Terminated && next < self)
+    }
+
     /// A project moves forward, possibly skipping stages (a signed project may start at
     /// once), or is terminated; it never moves back, and a terminated project can only
     /// return to the reserve pool.
@@ -71,6 +83,65 @@ impl Stage {
             (a, b) => b > a,
         }
     }
+}
+
+/// The dates of a project that its stage history sets and the figures read: 开工/落地
+/// (`started_on`, what the landing rate counts) and 竣工 (`completed_on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StageDates {
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+}
+
+impl StageDates {
+    /// The dates after the project moves to `to` on `on`. Reaching 开工/落地 or beyond sets
+    /// `started_on` unless it is known already (an 在建 project that started earlier keeps its
+    /// date); reaching 竣工 or beyond sets `completed_on` likewise. A move back before a stage
+    /// (a correction) clears its date; 终止 keeps both, since what happened stays true.
+    pub fn after_move(self, to: Stage, on: NaiveDate) -> StageDates {
+        let date = |reached: bool, known: Option<NaiveDate>| match (reached, to) {
+            (true, _) => known.or(Some(on)),
+            (false, Stage::Terminated) => known,
+            (false, _) => None,
+        };
+        StageDates {
+            started_on: date(to.has_landed(), self.started_on),
+            completed_on: date(to.has_completed(), self.completed_on),
+        }
+    }
+}
+
+/// A move of a project's stage on `on`, recorded in its history: not to the stage it is in,
+/// not after the data day (`as_of`), not before the previous move (`previous_on`); a move
+/// back (a correction) and a termination (终止/退库) each need a reason.
+pub fn check_stage_move(
+    from: Stage,
+    to: Stage,
+    on: NaiveDate,
+    previous_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+    reason: &str,
+) -> Result<(), RuleError> {
+    if from == to {
+        return refuse("stage_unchanged", format!("项目已处于“{}”阶段", to.label_zh()));
+    }
+    if on > as_of {
+        return refuse("stage_date_future", format!("阶段变更日期 {on} 晚于数据日 {as_of}"));
+    }
+    if let Some(p) = previous_on.filter(|p| on < *p) {
+        return refuse("stage_date_before_previous", format!("阶段变更日期 {on} 早于上一次变更（{p}）"));
+    }
+    let no_reason = reason.trim().is_empty();
+    if to == Stage::Terminated && no_reason {
+        return refuse("stage_terminate_reason_missing", "终止项目须说明原因");
+    }
+    if from.is_backward(to) && no_reason {
+        return refuse(
+            "stage_backward_reason_missing",
+            format!("从“{}”退回“{}”须说明原因", from.label_zh(), to.label_zh()),
+        );
+    }
+    Ok(())
 }
 
 code_labels!(Stage {
@@ -107,5 +178,55 @@ mod tests {
         assert!(Stage::Terminated.can_move_to(Stage::Reserve));
         assert!(!Stage::Terminated.can_move_to(Stage::Started));
         assert!(Stage::Operating.has_landed() && !Stage::Preparation.has_landed());
+        assert!(Stage::Construction.is_backward(Stage::Signed) && Stage::Terminated.is_backward(Stage::Construction));
+        assert!(!Stage::Signed.is_backward(Stage::Terminated) && !Stage::Signed.is_backward(Stage::Started));
+    }
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2020, m, day).unwrap()
+    }
+
+    #[test]
+    fn stage_moves_are_checked_against_dates_and_reasons() {
+        let as_of = d(12, 31);
+        let ok = |from, to, on, prev, reason| check_stage_move(from, to, on, prev, as_of, reason);
+        assert!(ok(Stage::Signed, Stage::Started, d(7, 5), Some(d(2, 20)), "").is_ok());
+        let code = |r: Result<(), RuleError>| r.unwrap_err().code;
+        assert_eq!(code(ok(Stage::Signed, Stage::Signed, d(7, 5), None, "")), "stage_unchanged");
+        let future = check_stage_move(Stage::Signed, Stage::Started, d(7, 5), None, d(7, 4), "");
+        assert_eq!(code(future), "stage_date_future");
+        assert_eq!(
+            code(ok(Stage::Signed, Stage::Started, d(2, 19), Some(d(2, 20)), "")),
+            "stage_date_before_previous"
+        );
+        assert_eq!(
+            code(ok(Stage::Started, Stage::Signed, d(7, 6), None, " ")),
+            "stage_backward_reason_missing"
+        );
+        assert!(ok(Stage::Started, Stage::Signed, d(7, 6), None, "开工日期录错").is_ok());
+        assert_eq!(
+            code(ok(Stage::Preparation, Stage::Terminated, d(7, 6), None, "")),
+            "stage_terminate_reason_missing"
+        );
+        assert!(ok(Stage::Preparation, Stage::Terminated, d(7, 6), None, "投资方撤资").is_ok());
+    }
+
+    #[test]
+    fn the_history_sets_the_dates_the_figures_read() {
+        let none = StageDates::default();
+        let signed = none.after_move(Stage::Signed, d(2, 20));
+        assert_eq!(signed, none);
+        let started = signed.after_move(Stage::Started, d(7, 5));
+        assert_eq!(started.started_on, Some(d(7, 5)));
+        let building = started.after_move(Stage::Construction, d(8, 1));
+        assert_eq!(building.started_on, Some(d(7, 5)), "在建 keeps the 开工 date");
+        let done = building.after_move(Stage::Completed, d(11, 30));
+        assert_eq!((done.started_on, done.completed_on), (Some(d(7, 5)), Some(d(11, 30))));
+        let stopped = done.after_move(Stage::Terminated, d(12, 1));
+        assert_eq!(stopped, done, "终止 keeps what happened");
+        let corrected = building.after_move(Stage::Signed, d(8, 2));
+        assert_eq!(corrected, none, "a move back clears the date it undoes");
+        let straight = none.after_move(Stage::Construction, d(3, 3));
+        assert_eq!(straight.started_on, Some(d(3, 3)), "a signed project may go straight to 在建");
     }
 }

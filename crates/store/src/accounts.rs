@@ -475,12 +475,14 @@ pub struct UserChange {
 }
 
 impl Store {
-    /// A unit's id by its exact name.
+    /// A unit's id by its exact name: the active unit of that name before a retired one.
     pub async fn unit_by_name(&self, name: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM units WHERE name = $1 ORDER BY id LIMIT 1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM units WHERE name = $1 ORDER BY active DESC, id LIMIT 1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// The root of the unit tree (the district).

@@ -5,14 +5,14 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_text, read_all, text};
-use crate::writes::{corrupt, link, linked, must_read, touched};
+use crate::writes::{corrupt, linked, must_read, now, touched};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use zhantu_domain::Money;
-use zhantu_domain::batches::{BatchYear, batches_per_year, check_batch_gate, check_batch_name, parse_gate_nodes};
+use zhantu_domain::batches::{Admission, BatchYear, GateNode, batches_per_year, check_batch_gate, check_batch_name, parse_gate_nodes};
 use zhantu_domain::figures::{BatchAggregate, batch_aggregate};
 use zhantu_domain::model::BatchLevel;
 
@@ -38,6 +38,10 @@ pub struct BatchMember {
     pub total_investment: Money,
     /// The batch year's planned investment (年度计划投资).
     pub annual_investment: Money,
+    /// Admitted over the readiness gate: the coordinator's written reason, who and when.
+    pub override_reason: Option<String>,
+    pub override_by: Option<String>,
+    pub override_at: Option<String>,
     /// Recorded from an import (the batch's history as given), not admitted through the gate.
     pub imported: bool,
 }
@@ -79,7 +83,8 @@ fn batch_head(r: &AnyRow) -> Result<BatchSummary, StoreError> {
 impl Store {
     async fn batch_members(&self, id: i64, year: i32) -> Result<Vec<BatchMember>, StoreError> {
         let q = sqlx::query(
-            "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual, bp.imported \
+            "SELECT p.id, p.name, u.name AS unit_name, p.stage, p.light, p.total_investment, COALESCE(ap.planned_investment, 0) AS annual, \
+             bp.override_reason, bp.override_by, bp.override_at, bp.imported \
              FROM batch_projects bp JOIN projects p ON p.id = bp.project_id JOIN units u ON u.id = p.unit_id \
              LEFT JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = $2 WHERE bp.batch_id = $1 ORDER BY p.total_investment DESC, p.id",
         )
@@ -94,6 +99,9 @@ impl Store {
                 light: opt_text(r, "light")?,
                 total_investment: Money::from_yuan(i64_(r, "total_investment")?),
                 annual_investment: Money::from_yuan(i64_(r, "annual")?),
+                override_reason: opt_text(r, "override_reason")?,
+                override_by: opt_text(r, "override_by")?,
+                override_at: opt_text(r, "override_at")?,
                 imported: i64_(r, "imported")? != 0,
             })
         })
@@ -206,8 +214,17 @@ impl Store {
         Ok(version + 1)
     }
 
-    /// Adds a project to a batch, once its gate nodes are closed (the error names the open ones).
-    pub async fn add_to_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
+    /// Adds a project to a batch once its gate nodes were closed by the batch's date (so a
+    /// batch held in the past is recorded as it was), or, with a coordinator's written reason
+    /// (`override_reason`), over the gate: the reason, who and when are kept with the member.
+    /// How it was admitted; the error names the gates still open.
+    pub async fn add_to_batch(
+        &self,
+        id: i64,
+        project_id: i64,
+        override_reason: Option<&str>,
+        ctx: &AuditCtx,
+    ) -> Result<Admission, StoreError> {
         let mut tx = self.begin_locked().await?;
         let b = batch_head(&found(sqlx::query("SELECT * FROM batches WHERE id = $1").bind(id), &mut *tx).await?)?;
         let pname: String = must_read(
@@ -218,18 +235,36 @@ impl Store {
             "项目",
         )
         .await?;
-        let (batch, project) = (("batch_id", id), ("project_id", project_id));
-        if linked(&mut tx, "batch_projects", batch, project).await? {
+        if linked(&mut tx, "batch_projects", ("batch_id", id), ("project_id", project_id)).await? {
             return Err(StoreError::Duplicate(format!("项目“{pname}”已在本批次中")));
         }
-        let nodes: Vec<(String, bool)> = read_all(
-            sqlx::query("SELECT name, status FROM nodes WHERE project_id = $1").bind(project_id),
+        let nodes: Vec<GateNode> = read_all(
+            sqlx::query("SELECT name, status, actual_on FROM nodes WHERE project_id = $1").bind(project_id),
             &mut *tx,
-            |r| Ok((text(r, "name")?, text(r, "status")? == "closed")),
+            |r| {
+                Ok(GateNode {
+                    name: text(r, "name")?,
+                    closed: text(r, "status")? == "closed",
+                    actual_on: crate::row::opt_date(r, "actual_on")?,
+                })
+            },
         )
         .await?;
-        check_batch_gate(&pname, &b.gate_nodes, &nodes)?;
-        link(&mut tx, "batch_projects", batch, project).await?;
+        let admission = check_batch_gate(&pname, &b.gate_nodes, b.held_on, &nodes, override_reason)?;
+        let (reason, by, at, open) = match &admission {
+            Admission::Ready => (None, None, None, Vec::new()),
+            Admission::Overridden { reason, open } => (Some(reason.as_str()), Some(ctx.actor.as_str()), Some(now()), open.clone()),
+        };
+        sqlx::query(
+            "INSERT INTO batch_projects (batch_id, project_id, override_reason, override_by, override_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(project_id)
+        .bind(reason)
+        .bind(by)
+        .bind(at.as_deref())
+        .execute(&mut *tx)
+        .await?;
         append(
             &mut tx,
             ctx,
@@ -237,11 +272,11 @@ impl Store {
             "batch",
             Some(id),
             None,
-            Some(&json!({ "project_id": project_id, "project": pname })),
+            Some(&json!({ "project_id": project_id, "project": pname, "override_reason": reason, "open_gates": open })),
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(admission)
     }
 
     pub async fn remove_from_batch(&self, id: i64, project_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {

@@ -84,6 +84,22 @@ impl Store {
         })
     }
 
+    /// The categories (项目类别) by id and name, in the district's order: what a project's
+    /// year may put it on.
+    pub async fn category_choices(&self) -> Result<Vec<NamedRef>, StoreError> {
+        read_all(
+            sqlx::query("SELECT id, name FROM categories ORDER BY sort_order, id"),
+            &self.pool,
+            |r| {
+                Ok(NamedRef {
+                    id: i64_(r, "id")?,
+                    name: text(r, "name")?,
+                })
+            },
+        )
+        .await
+    }
+
     /// The project types: (code, Chinese name, English name).
     pub async fn project_types(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         read_all(

@@ -28,6 +28,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("nodes", "id"),
     ("node_dependencies", "node_id, depends_on_id"),
     ("node_date_changes", "id"),
+    ("node_plan_changes", "id"),
     ("evidence", "id"),
     ("progress_reports", "id"),
     ("fai_monthly", "division_code, year, month"),

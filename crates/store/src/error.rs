@@ -37,6 +37,10 @@ pub enum StoreError {
     /// against what is recorded (a person who is not a leader, a closed round…).
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// A form's fields refused, every one at once: the domain's parsing and what the store
+    /// checks against what is recorded (a unit that does not exist, a code already taken…).
+    #[error(transparent)]
+    Invalid(#[from] zhantu_domain::FieldErrors),
     /// An approval clock's excluded span that breaks a domain rule (overlap, dates, reason).
     #[error(transparent)]
     Span(#[from] zhantu_domain::clocks::SpanError),

@@ -100,6 +100,20 @@ impl Store {
     }
 }
 
+/// Ends a write: appends its audit entry (`before` → `after` of the record `entity` `id`) and
+/// commits, the two together.
+pub(crate) async fn commit_audited(
+    mut tx: Tx,
+    ctx: &AuditCtx,
+    (action, entity, id): (&str, &str, Option<i64>),
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<(), StoreError> {
+    append(&mut tx, ctx, action, entity, id, before, after).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// How a record that is open until its closing text is written gets closed (`close_versioned`).
 pub(crate) struct Closing {
     pub table: &'static str,

@@ -81,9 +81,10 @@
     });
   }
   // Forms that post to the JSON API (form[data-api]): JSON from the named fields
-  // (data-type="number" / "bool" convert), or multipart for uploads; the session's CSRF token
-  // goes in the header; data-method names another verb (DELETE). Success reloads the page; a
-  // refusal shows the API's message.
+  // (data-type="number" / "bool" convert; "ids" makes a list of numbers: the ticked
+  // checkboxes of that name, or a comma-separated value), or multipart for uploads; the
+  // session's CSRF token goes in the header; data-method names another verb (PUT, DELETE).
+  // Success reloads the page; a refusal shows the API's message.
   var csrf = document.querySelector('input[name="csrf_token"]');
   document.querySelectorAll("form[data-api]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {
@@ -99,6 +100,18 @@
         f.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
           var v = el.value;
           var kind = el.getAttribute("data-type");
+          if (kind === "ids") {
+            var list = o[el.name] || [];
+            if (el.type === "checkbox") {
+              if (el.checked) list.push(Number(v));
+            } else {
+              v.split(",").forEach(function (x) {
+                if (x.trim() !== "") list.push(Number(x));
+              });
+            }
+            o[el.name] = list;
+            return;
+          }
           if (kind === "number") v = Number(v);
           else if (kind === "bool") v = v === "true";
           else if (v === "" && !el.required) return;

@@ -165,10 +165,20 @@ async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQu
     let title = cx.t("nav.audit");
     let body = Markup::of(&AuditPage {
         title,
-        entities: [("project", "项目"), ("node", "节点"), ("user", "用户"), ("api_token", "API令牌")]
-            .into_iter()
-            .map(|(c, n)| (c, n, q.entity.as_deref() == Some(c)))
-            .collect(),
+        entities: [
+            ("project", "项目"),
+            ("node", "节点"),
+            ("user", "用户"),
+            ("api_token", "API令牌"),
+            ("unit", "单位"),
+            ("person", "人员"),
+            ("project_type", "项目类型"),
+            ("category", "项目类别"),
+            ("settings", "区县设置"),
+        ]
+        .into_iter()
+        .map(|(c, n)| (c, n, q.entity.as_deref() == Some(c)))
+        .collect(),
         entity: q.entity.as_deref().unwrap_or(""),
         entity_id: q.entity_id.as_deref().unwrap_or(""),
         actor: q.actor.as_deref().unwrap_or(""),

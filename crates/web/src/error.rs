@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use zhantu_domain::ParseError;
+use zhantu_domain::{FieldErrors, ParseError};
 use zhantu_store::StoreError;
 
 #[derive(Debug)]
@@ -87,6 +87,13 @@ impl From<zhantu_domain::access::Denied> for ApiError {
     }
 }
 
+/// A refused rule of the domain: 400 with the rule's own code.
+impl From<zhantu_domain::RuleError> for ApiError {
+    fn from(e: zhantu_domain::RuleError) -> ApiError {
+        ApiError::bad_request(e.code, e.message)
+    }
+}
+
 impl From<ParseError> for ApiError {
     fn from(e: ParseError) -> ApiError {
         ApiError::bad_request(e.code, e.to_string())
@@ -128,6 +135,7 @@ impl From<StoreError> for ApiError {
                 message: m,
             },
             StoreError::Rule(e) => ApiError::bad_request(e.code, e.message),
+            StoreError::Invalid(e) => ApiError::bad_request(INVALID_FIELDS, e.summary()),
             StoreError::Span(e) => ApiError::unprocessable(e.code(), e.to_string()),
             other => ApiError::internal(other),
         }
@@ -141,6 +149,65 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": { "code": self.code, "message": self.message } })),
         )
             .into_response()
+    }
+}
+
+/// The code of a refusal that names every bad field of a form at once.
+pub const INVALID_FIELDS: &str = "invalid_fields";
+
+/// The refusal of a form or body whose every field is checked: 400 `invalid_fields` with
+/// each field's refusal in `fields` (`[{field, code, message}]`) and all of them in `message`;
+/// or any other refusal, as an [`ApiError`].
+#[derive(Debug)]
+pub enum FormError {
+    Api(ApiError),
+    Fields(FieldErrors),
+}
+
+impl From<ApiError> for FormError {
+    fn from(e: ApiError) -> FormError {
+        FormError::Api(e)
+    }
+}
+
+impl From<zhantu_domain::access::Denied> for FormError {
+    fn from(d: zhantu_domain::access::Denied) -> FormError {
+        FormError::Api(d.into())
+    }
+}
+
+impl From<ParseError> for FormError {
+    fn from(e: ParseError) -> FormError {
+        FormError::Api(e.into())
+    }
+}
+
+impl From<FieldErrors> for FormError {
+    fn from(f: FieldErrors) -> FormError {
+        FormError::Fields(f)
+    }
+}
+
+/// The store's refusal, its fields kept.
+impl From<StoreError> for FormError {
+    fn from(e: StoreError) -> FormError {
+        match e {
+            StoreError::Invalid(f) => FormError::Fields(f),
+            e => FormError::Api(e.into()),
+        }
+    }
+}
+
+impl IntoResponse for FormError {
+    fn into_response(self) -> Response {
+        match self {
+            FormError::Api(e) => e.into_response(),
+            FormError::Fields(f) => (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "error": { "code": INVALID_FIELDS, "message": f.summary(), "fields": f } })),
+            )
+                .into_response(),
+        }
     }
 }
 

@@ -104,3 +104,13 @@ pub fn page_offset(value: &Option<String>) -> Result<i64, ApiError> {
 pub fn opt_date(value: &Option<String>) -> Result<Option<chrono::NaiveDate>, ApiError> {
     Ok(non_empty(value).map(zhantu_domain::parse_date).transpose()?)
 }
+
+/// For a body field that may be absent (keep the value), `null` (clear it) or a value:
+/// `#[serde(default, deserialize_with = "present")] field: Option<Option<T>>`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -26,6 +26,7 @@ mod battle;
 mod cadence;
 mod calendar;
 mod campaigns;
+mod categories;
 mod clocks;
 mod cockpit;
 mod enterprises;
@@ -38,15 +39,19 @@ mod lights;
 mod map;
 mod nodes;
 mod notifications;
+mod people;
 mod problems;
 mod programmes;
+mod project_types;
 mod projects;
 mod reports;
 mod rules;
 mod search;
+mod settings;
 mod setup;
 mod signin;
 mod supervision;
+mod units;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 
 pub use error::ApiError;
@@ -87,6 +92,11 @@ pub const MECHANISMS: &[Mechanism] = &[
     signin::MECHANISM,
     account::MECHANISM,
     users::MECHANISM,
+    units::MECHANISM,
+    people::MECHANISM,
+    project_types::MECHANISM,
+    categories::MECHANISM,
+    settings::MECHANISM,
     audit::MECHANISM,
     assets::MECHANISM,
     health::MECHANISM,

@@ -1,11 +1,15 @@
-//! Nodes (节点): the nodes of a project and their plan from the type's template, close-out in
-//! two steps (the unit reports done with evidence, the coordinator verifies or sends back),
-//! date changes under a coordinator's approval, the schedule's versions and the evidence files.
-//! The node forms of the project page are drawn by `panels::nodes` (templates/nodes/).
+//! Nodes (节点): the nodes of a project and their plan (from the type's template, then added,
+//! edited, removed and reordered by hand; freely while the plan is a draft, with reasons once
+//! a coordinator has approved its baseline), close-out in two steps (the unit reports done
+//! with evidence, the coordinator verifies or sends back), date changes under a coordinator's
+//! approval, the schedule's versions and the evidence files. The node forms of the project
+//! page are drawn by `panels::nodes` (templates/nodes/).
 
+use crate::access::{check_project, edit};
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
+use crate::forms::version_of;
 use crate::query::ProjectsQuery;
 use crate::{AppState, Mechanism};
 use axum::extract::{DefaultBodyLimit, State};
@@ -17,7 +21,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::files::{FileKind, require};
-use zhantu_store::{EvidenceFile, NodeState};
+use zhantu_store::{EvidenceFile, NewNode, NodeState};
 
 /// Evidence files: at most this many per report, each at most this large.
 pub const MAX_EVIDENCE_FILES: usize = 5;
@@ -34,14 +38,21 @@ pub const MECHANISM: Mechanism = Mechanism {
         ("POST", "/api/v1/date-changes/{id}/decide"),
         ("POST", "/api/v1/projects/{id}/plan"),
         ("PATCH", "/api/v1/nodes/{id}"),
+        ("DELETE", "/api/v1/nodes/{id}"),
+        ("POST", "/api/v1/projects/{id}/nodes"),
+        ("POST", "/api/v1/projects/{id}/nodes/order"),
+        ("POST", "/api/v1/projects/{id}/baseline"),
     ],
 };
 
 fn api() -> Router<AppState> {
     Router::new()
         .route("/nodes", get(list_nodes))
-        .route("/nodes/{id}", get(node).patch(update_node))
+        .route("/nodes/{id}", get(node).patch(update_node).delete(remove_node))
         .route("/projects/{id}/plan", post(plan))
+        .route("/projects/{id}/nodes", post(add_node))
+        .route("/projects/{id}/nodes/order", post(reorder))
+        .route("/projects/{id}/baseline", post(approve_baseline))
         .route("/projects/{id}/schedule", get(schedule))
         .route(
             "/nodes/{id}/report",
@@ -280,7 +291,7 @@ struct PlanBody {
 
 /// `POST /projects/{id}/plan`: break a project without nodes into the template's nodes.
 async fn plan(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<PlanBody>) -> Result<Created, ApiError> {
-    crate::access::check_project(&st, &a.actor, id, crate::access::edit).await?;
+    check_project(&st, &a.actor, id, edit).await?;
     let first_on = zhantu_domain::parse_date(&b.first_on)?;
     let n = st
         .store
@@ -289,47 +300,133 @@ async fn plan(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): 
     Ok(created(json!({ "project_id": id, "nodes": n })))
 }
 
-/// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id", "forecast_on"}`.
+/// An optional id field of a body: absent (`None`), null (`Some(None)`) or a number.
+fn id_field(v: &Value, k: &str) -> Result<Option<Option<i64>>, ApiError> {
+    match v.get(k) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::Number(n)) => Ok(Some(n.as_i64())),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(Some(None)),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<i64>()
+            .map(|id| Some(Some(id)))
+            .map_err(|_| ApiError::bad_request("invalid_field", format!("{k} 应为数字编号"))),
+        Some(_) => Err(ApiError::bad_request("invalid_field", format!("{k} 应为数字编号"))),
+    }
+}
+
+/// A text field of a body ("" when absent).
+fn text_field<'a>(v: &'a Value, k: &str) -> Result<&'a str, ApiError> {
+    match v.get(k) {
+        None | Some(Value::Null) => Ok(""),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(ApiError::bad_request("invalid_field", format!("{k} 应为文字"))),
+    }
+}
+
+/// `PATCH /nodes/{id}`: `{"version", "name", "responsible_unit_id", "responsible_person_id",
+/// "forecast_on", "planned_on"}`; the planned date only while the plan is a draft (after the
+/// baseline: a date change request), and only by the project's unit.
 async fn update_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
     let n = load(&st, id).await?;
     may(&a, &n, true)?;
-    let version = v["version"]
-        .as_i64()
-        .ok_or_else(|| ApiError::bad_request("missing_version", "缺少 version（记录版本号）"))?;
-    if v.get("planned_on").is_some() {
-        return Err(ApiError::bad_request(
-            "use_date_change",
-            "计划日期须通过改期申请修改（POST /api/v1/nodes/{id}/date-change），经发改局审批后生效",
-        ));
-    }
+    let version = version_of(&v)?;
     let name = match v.get("name") {
         None => None,
-        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 60 => Some(s.trim().to_string()),
-        Some(_) => return Err(ApiError::bad_request("invalid_field", "节点名称应为1到60个字")),
+        Some(Value::String(s)) => Some(s.trim().to_string()),
+        Some(_) => return Err(ApiError::bad_request("invalid_field", "节点名称应为文字")),
     };
-    let id_field = |k: &str| -> Result<Option<Option<i64>>, ApiError> {
+    let date_field = |k: &str| -> Result<Option<Option<chrono::NaiveDate>>, ApiError> {
         match v.get(k) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
-            Some(Value::Number(n)) => Ok(Some(n.as_i64())),
-            Some(_) => Err(ApiError::bad_request("invalid_field", format!("{k} 应为数字编号"))),
+            Some(Value::String(s)) => Ok(Some(Some(zhantu_domain::parse_date(s)?))),
+            Some(_) => Err(ApiError::bad_request("invalid_date", "日期应为文字，如 2020-03-31")),
         }
     };
-    let forecast_on = match v.get("forecast_on") {
+    let planned_on = match date_field("planned_on")? {
         None => None,
-        Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => Some(Some(zhantu_domain::parse_date(s)?)),
-        Some(_) => return Err(ApiError::bad_request("invalid_date", "预计完成日期应为文字，如 2020-03-31")),
+        Some(None) => return Err(ApiError::bad_request("invalid_date", "计划日期不能为空")),
+        Some(Some(d)) => {
+            a.actor.may(Action::Edit {
+                unit_id: n.project_unit_id,
+            })?;
+            Some(d)
+        }
     };
     let change = zhantu_store::NodeChange {
         name,
-        responsible_unit_id: id_field("responsible_unit_id")?.flatten(),
-        responsible_person_id: id_field("responsible_person_id")?,
-        forecast_on,
+        responsible_unit_id: id_field(&v, "responsible_unit_id")?.flatten(),
+        responsible_person_id: id_field(&v, "responsible_person_id")?,
+        forecast_on: date_field("forecast_on")?,
+        planned_on,
     };
     Ok(Json(
         json!({ "node": st.store.update_node(id, version, &change, &a.audit()).await? }),
     ))
+}
+
+/// `POST /projects/{id}/nodes`: `{"version" (the project's), "name", "planned_on",
+/// "responsible_unit_id" (default: the project's unit), "responsible_person_id",
+/// "after_node_id" (default: at the end), "reason" (needed once the baseline is approved)}`.
+async fn add_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Created, ApiError> {
+    check_project(&st, &a.actor, id, edit).await?;
+    let version = version_of(&v)?;
+    let planned_on = match v.get("planned_on") {
+        Some(Value::String(s)) => zhantu_domain::parse_date(s)?,
+        _ => return Err(ApiError::bad_request("missing_date", "请填写节点的计划日期（planned_on）")),
+    };
+    let n = NewNode {
+        name: text_field(&v, "name")?.to_string(),
+        planned_on,
+        responsible_unit_id: id_field(&v, "responsible_unit_id")?.flatten(),
+        responsible_person_id: id_field(&v, "responsible_person_id")?.flatten(),
+        after_node_id: id_field(&v, "after_node_id")?.flatten(),
+        reason: text_field(&v, "reason")?.to_string(),
+    };
+    let node = st.store.add_node(id, version, &n, &a.audit()).await?;
+    Ok(created(json!({ "node": node })))
+}
+
+/// `DELETE /nodes/{id}`: `{"version" (the node's), "reason" (needed once the baseline is
+/// approved)}`, by the project's unit; refused for a node reported or closed, or named by
+/// evidence, a problem, a campaign or a pending date change.
+async fn remove_node(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    let n = load(&st, id).await?;
+    a.actor.may(Action::Edit {
+        unit_id: n.project_unit_id,
+    })?;
+    let version = version_of(&v)?;
+    let project_version = st.store.remove_node(id, version, text_field(&v, "reason")?, &a.audit()).await?;
+    Ok(Json(
+        json!({ "id": id, "project_id": n.project_id, "project_version": project_version }),
+    ))
+}
+
+/// `POST /projects/{id}/nodes/order`: `{"node_ids": [every node, in order], "version" (the
+/// project's), "reason" (needed once the baseline is approved)}`.
+async fn reorder(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    check_project(&st, &a.actor, id, edit).await?;
+    let version = version_of(&v)?;
+    let ids = v["node_ids"]
+        .as_array()
+        .and_then(|items| items.iter().map(Value::as_i64).collect::<Option<Vec<i64>>>())
+        .ok_or_else(|| ApiError::bad_request("invalid_field", "node_ids 应为节点编号的列表"))?;
+    let version = st
+        .store
+        .reorder_nodes(id, version, &ids, text_field(&v, "reason")?, &a.audit())
+        .await?;
+    Ok(Json(json!({ "id": id, "version": version, "node_ids": ids })))
+}
+
+/// `POST /projects/{id}/baseline`: `{"version"}`: a coordinator approves the draft plan as
+/// the baseline (基准).
+async fn approve_baseline(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(v): Json<Value>) -> Result<Json<Value>, ApiError> {
+    check_project(&st, &a.actor, id, crate::access::read).await?;
+    a.actor.may(Action::Verify)?;
+    let version = st.store.approve_baseline(id, version_of(&v)?, &a.audit()).await?;
+    Ok(Json(json!({ "id": id, "version": version, "baseline": "approved" })))
 }
 
 #[derive(Deserialize, Default)]

@@ -106,11 +106,7 @@ pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Va
                 Value::Month(y, m)
             }
         },
-        FieldType::Bool => Value::Bool(match norm.to_lowercase().as_str() {
-            "是" | "y" | "yes" | "true" | "1" | "√" => true,
-            "否" | "n" | "no" | "false" | "0" | "" => false,
-            _ => return Err("应为“是”或“否”".into()),
-        }),
+        FieldType::Bool => Value::Bool(crate::projects::parse_yes_no(&norm).map_err(reason)?),
         FieldType::Area => Value::Area(LandArea::parse(&text).map_err(reason)?),
         FieldType::Stage => Value::Stage(Stage::parse(&text).map_err(reason)?),
         FieldType::ProjectCode => Value::ProjectCode(ProjectCode::parse(&text).map_err(reason)?),

@@ -33,7 +33,9 @@ pub struct StageChangeView {
     pub from: Option<String>,
     pub to: String,
     pub on: NaiveDate,
+    /// The reason (or what made it: 新建项目, 导入, 暂停…).
     pub note: String,
+    pub actor: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +54,13 @@ pub struct MonthAmount {
     pub year: i64,
     pub month: i64,
     pub amount_wan: Wan,
+}
+
+/// A category (district list, 项目类别) the project is on in a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryYear {
+    pub year: i64,
+    pub category: NamedRef,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,10 +95,16 @@ pub struct ProjectDetail {
     pub completed_on: Option<NaiveDate>,
     pub in_statistics_on: Option<NaiveDate>,
     pub description: String,
+    /// The plan: a draft, or its baseline approved (by whom, when).
+    pub baseline: zhantu_domain::nodes::Baseline,
+    pub baseline_approved_by: Option<String>,
+    pub baseline_approved_at: Option<String>,
     /// Every reason behind the light, worst first (Chinese sentences).
     pub light_reasons: Vec<String>,
     pub nodes: Vec<NodeView>,
     pub annual_plans: Vec<YearAmount>,
+    /// The categories it is on, year by year.
+    pub category_years: Vec<CategoryYear>,
     pub monthly_investment: Vec<MonthAmount>,
     pub stage_history: Vec<StageChangeView>,
     pub reports: Vec<ReportView>,
@@ -100,7 +115,7 @@ impl Store {
     /// One project with its nodes, plans, investment, stage history, reports and problems.
     pub async fn project_detail(&self, id: i64) -> Result<ProjectDetail, StoreError> {
         let mut q = SqlBuf::new(LIST_COLUMNS);
-        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons");
+        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons, p.baseline, p.baseline_approved_by, p.baseline_approved_at");
         q.push(LIST_FROM).push(" WHERE p.id = ").arg(id);
         let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
         let mut summary = vec![list_item(&row)?];
@@ -153,6 +168,22 @@ impl Store {
             },
         )
         .await?;
+        let category_years = rows_for(
+            &self.pool,
+            "SELECT pc.year, c.id, c.name FROM project_categories pc JOIN categories c ON c.id = pc.category_id \
+             WHERE pc.project_id = $1 ORDER BY pc.year, c.sort_order, c.id",
+            id,
+            |r| {
+                Ok(CategoryYear {
+                    year: i64_(r, "year")?,
+                    category: NamedRef {
+                        id: i64_(r, "id")?,
+                        name: text(r, "name")?,
+                    },
+                })
+            },
+        )
+        .await?;
         let monthly_investment = rows_for(
             &self.pool,
             "SELECT year, month, amount FROM monthly_investment WHERE project_id = $1 ORDER BY year, month",
@@ -166,20 +197,7 @@ impl Store {
             },
         )
         .await?;
-        let stage_history = rows_for(
-            &self.pool,
-            "SELECT from_stage, to_stage, changed_on, note FROM stage_changes WHERE project_id = $1 ORDER BY changed_on, id",
-            id,
-            |r| {
-                Ok(StageChangeView {
-                    from: opt_text(r, "from_stage")?,
-                    to: text(r, "to_stage")?,
-                    on: date(r, "changed_on")?,
-                    note: text(r, "note")?,
-                })
-            },
-        )
-        .await?;
+        let stage_history = rows_for(&self.pool, super::stages::HISTORY, id, super::stages::stage_change).await?;
         let reports = rows_for(&self.pool, "SELECT id, period_kind, period_start, period_end, body, investment, submitted_on FROM progress_reports WHERE project_id = $1 ORDER BY period_start DESC", id, |r| {
             Ok(ReportView {
                 id: i64_(r, "id")?,
@@ -216,11 +234,15 @@ impl Store {
             completed_on: opt_date(&row, "completed_on")?,
             in_statistics_on: opt_date(&row, "in_statistics_on")?,
             description: text(&row, "description")?,
+            baseline: crate::nodes::baseline(&row)?,
+            baseline_approved_by: opt_text(&row, "baseline_approved_by")?,
+            baseline_approved_at: opt_text(&row, "baseline_approved_at")?,
             light_reasons: opt_text(&row, "light_reasons")?
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .unwrap_or_default(),
             nodes,
             annual_plans,
+            category_years,
             monthly_investment,
             stage_history,
             reports,

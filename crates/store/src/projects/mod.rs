@@ -1,10 +1,14 @@
 //! Reading projects: the filtered registry with keyset paging (this module), one project
-//! whole (`detail.rs`), and a project's edits and pause (`edit.rs`).
+//! whole (`detail.rs`); creating one by hand (`create.rs`), its edits and pause (`edit.rs`),
+//! its stage history (`stages.rs`) and its years' categories and plans (`years.rs`).
 
+mod create;
 mod detail;
 mod edit;
+mod stages;
+mod years;
 
-pub use detail::{NodeView, ProjectDetail};
+pub use detail::{NodeView, ProjectDetail, StageChangeView};
 pub use edit::ProjectChange;
 
 use crate::choices::NamedRef;

@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_domain::batches::parse_gate_nodes;
+use zhantu_domain::batches::{Admission, parse_gate_nodes};
 use zhantu_domain::model::BatchLevel;
 use zhantu_domain::parse_date;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
@@ -107,21 +107,39 @@ async fn update_batch(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, J
 #[derive(Deserialize)]
 pub(super) struct ProjectBody {
     pub project_id: i64,
+    /// A coordinator's written reason to admit the project over the readiness gate.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
-pub(super) async fn do_add_batch_project(st: &AppState, a: &Auth, id: i64, project_id: i64) -> Result<(), ApiError> {
+/// Admits a project to a batch (coordinators): through the gate as of the batch's date, or
+/// over it with a written reason.
+pub(super) async fn do_add_batch_project(
+    st: &AppState,
+    a: &Auth,
+    id: i64,
+    project_id: i64,
+    override_reason: Option<&str>,
+) -> Result<Admission, ApiError> {
     a.actor.may(Action::Verify)?;
-    Ok(st.store.add_to_batch(id, project_id, &a.audit()).await?)
+    Ok(st.store.add_to_batch(id, project_id, override_reason, &a.audit()).await?)
 }
 
+/// `POST /batches/{id}/projects`: `{"project_id", "override_reason"}`.
 async fn add_batch_project(
     State(st): State<AppState>,
     a: Auth,
     IdPath(id): IdPath,
     Json(b): Json<ProjectBody>,
 ) -> Result<Json<Value>, ApiError> {
-    do_add_batch_project(&st, &a, id, b.project_id).await?;
-    Ok(Json(json!({ "batch_id": id, "project_id": b.project_id })))
+    let admission = do_add_batch_project(&st, &a, id, b.project_id, b.override_reason.as_deref()).await?;
+    let (overridden, reason, open) = match admission {
+        Admission::Ready => (false, None, Vec::new()),
+        Admission::Overridden { reason, open } => (true, Some(reason), open),
+    };
+    Ok(Json(
+        json!({ "batch_id": id, "project_id": b.project_id, "overridden": overridden, "override_reason": reason, "open_gates": open }),
+    ))
 }
 
 async fn remove_batch_project(

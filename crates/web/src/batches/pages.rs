@@ -13,6 +13,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
+use zhantu_domain::batches::Admission;
 use zhantu_domain::model::BatchLevel;
 use zhantu_store::batches::BatchDetail;
 use zhantu_store::batches::BatchOverview;
@@ -103,16 +104,25 @@ pub(super) async fn batch(
 #[derive(Deserialize)]
 pub(super) struct ProjectForm {
     project_id: String,
+    #[serde(default)]
+    override_reason: String,
 }
 
 pub(super) async fn batch_project_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<ProjectForm>) -> Response {
     let to = format!("/batches/{id}");
     let r = async {
         let pid = st.store.resolve_project_ref(&f.project_id).await?;
-        api::do_add_batch_project(&st, &cx.auth, id, pid).await
+        let reason = Some(f.override_reason.trim()).filter(|r| !r.is_empty());
+        api::do_add_batch_project(&st, &cx.auth, id, pid, reason).await
     }
     .await;
-    back(&to, r.map(|_| "pipeline.flash_project_added"))
+    back(
+        &to,
+        r.map(|a| match a {
+            Admission::Ready => "pipeline.flash_project_added",
+            Admission::Overridden { .. } => "pipeline.flash_project_overridden",
+        }),
+    )
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@
 //! HTML is passed between templates only as [`Markup`], which only a template can make.
 //! This module imports no mechanism.
 
+pub mod admin;
 pub mod filters;
 mod format;
 pub mod i18n;
@@ -312,13 +313,19 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
     if cx.auth.actor.may(Action::Administer).is_ok() {
         links.push(("/admin/users", "nav.users"));
     }
+    if cx.auth.actor.may(Action::ManageMasterData).is_ok() {
+        links.push(("/admin/units", "nav.master_data"));
+    }
     links.push(("/account", "nav.account"));
+    let master_data = cx.path.starts_with("/admin/") && !cx.path.starts_with("/admin/users");
     let nav = links
         .into_iter()
         .map(|(href, key)| NavLink {
             href,
             label: cx.t(key),
-            current: cx.path == href || (href == "/projects" && cx.path.starts_with("/projects/")),
+            current: cx.path == href
+                || (href == "/projects" && cx.path.starts_with("/projects/"))
+                || (href == "/admin/units" && master_data),
         })
         .collect();
     let role = match cx.lang {

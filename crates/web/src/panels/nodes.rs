@@ -1,23 +1,31 @@
 //! The project page's node panels, owned by the `nodes` mechanism (templates/nodes/): the
-//! nodes as a timeline and a table, the forms of the weekly work on each node (report done
-//! with evidence, verify or send back, ask to move a planned date, decide such a request) and
-//! the schedule's versions. Each form posts to the JSON API through app.js (`form[data-api]`),
+//! nodes as a timeline and a table, the forms of the plan (add a node, edit, move, remove it;
+//! approve the baseline), the forms of the weekly work on each node (report done with
+//! evidence, verify or send back, ask to move a planned date, decide such a request) and the
+//! schedule's versions. Each form posts to the JSON API through app.js (`form[data-api]`),
 //! so the page and the API share one set of rules and one audit trail; the answer's Chinese
 //! message is shown in the form when the API refuses.
 
+use crate::page::select::{SelectOption, options};
 use crate::page::{Ctx, Lang, Markup, light_badge, opt_date};
 use askama::Template;
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use zhantu_domain::schedule::{BaselineNode, ScheduleVersion};
+use zhantu_domain::nodes::Baseline;
+use zhantu_domain::schedule::{BaselineNode, ChangeKind, ScheduleVersion};
 use zhantu_store::{DATE_CHANGE_REASONS, DateChange, NodeView, ProjectDetail};
 
 /// What the signed-in user may do on this project.
 pub struct Powers {
-    /// Report nodes done, ask for date changes, file progress reports.
+    /// Report nodes done, ask for date changes, file progress reports, shape the plan.
     pub edit: bool,
-    /// Verify close-outs and decide date changes.
+    /// Verify close-outs, decide date changes, approve the baseline.
     pub verify: bool,
+}
+
+/// What the plan's forms offer: the units a node may be given to, as (id, name).
+pub struct PlanChoices<'a> {
+    pub units: &'a [(String, String)],
 }
 
 fn light_color(l: Option<zhantu_domain::lights::Light>, done: bool) -> &'static str {
@@ -155,9 +163,35 @@ struct Actions<'a> {
     decide: bool,
     reasons: Vec<(&'static str, &'static str)>,
     pending: Vec<Pending<'a>>,
+    /// The plan's forms for this node, when the user may shape the plan.
+    plan: Option<Markup>,
 }
 
-fn node_actions(cx: &Ctx, n: &NodeView, powers: &Powers, pending: &[DateChange], as_of: NaiveDate) -> Markup {
+/// The plan's forms of one node: edit (its planned date while the plan is a draft), move up
+/// or down (the whole order, the project's version), remove.
+#[derive(Template)]
+#[template(path = "nodes/plan_node.html")]
+struct PlanNode<'a> {
+    cx: &'a Ctx,
+    n: &'a NodeView,
+    draft: bool,
+    project_id: i64,
+    project_version: i64,
+    units: Markup,
+    /// (the order of every node with this one a place earlier or later, the button's key).
+    moves: Vec<(String, &'static str)>,
+    removable: bool,
+}
+
+fn node_actions(
+    cx: &Ctx,
+    n: &NodeView,
+    powers: &Powers,
+    pending: &[DateChange],
+    as_of: NaiveDate,
+    plan: Option<Markup>,
+    draft: bool,
+) -> Markup {
     let reasons = DATE_CHANGE_REASONS
         .iter()
         .map(|(code, zh)| (*code, if cx.lang == Lang::Zh { *zh } else { *code }))
@@ -179,11 +213,27 @@ fn node_actions(cx: &Ctx, n: &NodeView, powers: &Powers, pending: &[DateChange],
         as_of,
         report: powers.edit && n.status == "open",
         verify: powers.verify && n.status == "reported",
-        date_change: powers.edit && n.status != "closed",
+        date_change: powers.edit && n.status != "closed" && !draft,
         decide: powers.verify,
         reasons,
         pending,
+        plan,
     })
+}
+
+/// The order of `ids` with places `i` and `j` swapped, as the form sends it (`3,1,2`).
+fn swapped(ids: &[i64], i: usize, j: usize) -> String {
+    let mut o = ids.to_vec();
+    o.swap(i, j);
+    o.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// The units a node may be given to, after a first option (`first`, the empty value).
+fn unit_options(first: &str, units: &[(String, String)]) -> Markup {
+    let all: Vec<SelectOption> = std::iter::once(SelectOption::new("", first, true))
+        .chain(SelectOption::list(units.iter().cloned(), ""))
+        .collect();
+    options(&all)
 }
 
 struct NodeRow<'a> {
@@ -200,47 +250,105 @@ struct NodeRow<'a> {
 #[template(path = "nodes/panel.html")]
 struct NodesPanel<'a> {
     cx: &'a Ctx,
+    project_id: i64,
+    project_version: i64,
+    draft: bool,
+    approved_by: String,
     timeline: Markup,
     rows: Vec<NodeRow<'a>>,
+    /// Add a node, when the user may shape the plan.
+    add: bool,
+    /// Approve the draft as the baseline, for a coordinator.
+    approve: bool,
+    units: Markup,
+    /// (node id, name) to place a new node after.
+    after: Vec<(i64, &'a str)>,
+    as_of: NaiveDate,
 }
 
-/// The nodes panel: the timeline and the table of nodes with their forms. `pending` holds the
-/// project's date changes awaiting a decision.
-pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, pending: &[DateChange], as_of: NaiveDate) -> Markup {
+/// The nodes panel: the plan's state and forms, the timeline and the table of nodes with
+/// their forms. `pending` holds the project's date changes awaiting a decision.
+pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices, pending: &[DateChange], as_of: NaiveDate) -> Markup {
     let mut by_node: HashMap<i64, Vec<DateChange>> = HashMap::new();
     for c in pending {
         by_node.entry(c.node_id).or_default().push(c.clone());
     }
+    let draft = p.baseline == Baseline::Draft;
+    let version = p.summary.version;
+    let ids: Vec<i64> = p.nodes.iter().map(|n| n.id).collect();
     let rows = p
         .nodes
         .iter()
-        .map(|n| NodeRow {
-            node: n,
-            blocking: p
-                .problems
-                .iter()
-                .filter(|pr| pr.blocking_node_id == Some(n.id) && pr.status != "closed")
-                .map(|pr| pr.id)
-                .collect(),
-            person: n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—"),
-            status: cx.t(&format!("status.{}", n.status)),
-            light: light_badge(cx.lang, n.light, n.light_reason.as_deref()),
-            actions: node_actions(cx, n, powers, by_node.get(&n.id).map(Vec::as_slice).unwrap_or(&[]), as_of),
+        .enumerate()
+        .map(|(i, n)| {
+            let plan = powers.edit.then(|| {
+                Markup::of(&PlanNode {
+                    cx,
+                    n,
+                    draft,
+                    project_id: p.summary.id,
+                    project_version: version,
+                    units: unit_options(&cx.tf("plan.keep_unit", &[("unit", &n.responsible_unit.name)]), choices.units),
+                    moves: [
+                        (i > 0).then(|| (swapped(&ids, i, i - 1), "plan.up")),
+                        (i + 1 < ids.len()).then(|| (swapped(&ids, i, i + 1), "plan.down")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                    removable: n.status == "open",
+                })
+            });
+            NodeRow {
+                node: n,
+                blocking: p
+                    .problems
+                    .iter()
+                    .filter(|pr| pr.blocking_node_id == Some(n.id) && pr.status != "closed")
+                    .map(|pr| pr.id)
+                    .collect(),
+                person: n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—"),
+                status: cx.t(&format!("status.{}", n.status)),
+                light: light_badge(cx.lang, n.light, n.light_reason.as_deref()),
+                actions: node_actions(
+                    cx,
+                    n,
+                    powers,
+                    by_node.get(&n.id).map(Vec::as_slice).unwrap_or(&[]),
+                    as_of,
+                    plan,
+                    draft,
+                ),
+            }
         })
         .collect();
     Markup::of(&NodesPanel {
         cx,
+        project_id: p.summary.id,
+        project_version: version,
+        draft,
+        approved_by: match (&p.baseline_approved_by, &p.baseline_approved_at) {
+            (Some(by), Some(at)) => format!("{by} {}", zhantu_store::beijing_time(at)),
+            _ => String::new(),
+        },
         timeline: timeline(p, as_of, cx),
         rows,
+        add: powers.edit,
+        approve: powers.verify && draft && !p.nodes.is_empty(),
+        units: unit_options(cx.t("plan.project_unit"), choices.units),
+        after: p.nodes.iter().map(|n| (n.id, n.name.as_str())).collect(),
+        as_of,
     })
 }
 
 struct ChangeRow<'a> {
     version: usize,
+    /// What the version did: moved a date, added a node, removed one.
+    kind: &'static str,
     node: &'a str,
-    from: NaiveDate,
-    to: NaiveDate,
-    days: i64,
+    from: String,
+    to: String,
+    days: String,
     reason: &'a str,
     requested_by: &'a str,
     approved: String,
@@ -280,10 +388,15 @@ pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion])
         .filter_map(|v| v.change.as_ref().map(|c| (v.version, c)))
         .map(|(version, c)| ChangeRow {
             version,
+            kind: cx.t(match c.kind {
+                ChangeKind::Date => "plan.kind_date",
+                ChangeKind::Added => "plan.kind_added",
+                ChangeKind::Removed => "plan.kind_removed",
+            }),
             node: names.get(&c.node_id).copied().unwrap_or(""),
-            from: c.from,
-            to: c.to,
-            days: (c.to - c.from).num_days(),
+            from: opt_date(c.from),
+            to: opt_date(c.to),
+            days: c.days().map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             reason: &c.reason,
             requested_by: &c.requested_by,
             approved: format!("{} {}", c.approved_by, zhantu_store::beijing_time(&c.approved_at)),

@@ -7,14 +7,14 @@ use crate::AppState;
 use crate::extract::IdPath;
 use crate::page::filters::{ListQuery, filter_form, val};
 use crate::page::i18n::tf;
-use crate::page::select::SelectOption;
-use crate::page::{Ctx, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, query_string, qv, stage_label};
+use crate::page::select::{SelectOption, options};
+use crate::page::{Ctx, Flash, Lang, Markup, PageError, check_read, layout, light_badge, money, opt_date, query_string, qv, stage_label};
 use crate::panels;
-use crate::panels::nodes::Powers;
+use crate::panels::nodes::{PlanChoices, Powers};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use zhantu_domain::Stage;
 use zhantu_domain::access::Action;
@@ -53,6 +53,8 @@ struct Registry<'a> {
     rows: Vec<RegistryRow>,
     first_page: Option<String>,
     next_page: Option<String>,
+    /// The reader may create projects (新建项目).
+    may_create: bool,
 }
 
 pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
@@ -109,6 +111,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         rows,
         first_page: filter.after.is_some().then(|| query_string(&keep)),
         next_page,
+        may_create: cx.auth.actor.may_edit_some_unit().is_ok(),
     });
     Ok(layout(&cx, cx.t("registry.title"), body, &[]))
 }
@@ -133,6 +136,30 @@ struct StageRow<'a> {
     from: String,
     to: String,
     note: &'a str,
+    actor: &'a str,
+}
+
+/// The form moving the project's stage (with its date and reason).
+struct StageForm {
+    stages: Markup,
+}
+
+/// One year of the project: its categories and annual plan.
+struct YearRow {
+    year: i64,
+    categories: String,
+    planned: String,
+}
+
+/// The form setting a year's categories (coordinators) and plan.
+struct YearForm {
+    year: i32,
+    /// (id, name, on the list that year) when the user may set categories.
+    categories: Option<Vec<(i64, String, bool)>>,
+    /// The year's plan in 万元, as it would be typed.
+    planned: String,
+    /// Other years the form can be opened for.
+    others: Vec<i32>,
 }
 
 struct AuditRow<'a> {
@@ -155,8 +182,13 @@ struct ProjectPage<'a> {
     nodes: Markup,
     clocks: Markup,
     schedule: Markup,
-    /// (year, planned) of each annual plan.
-    plans: Vec<(i64, String)>,
+    flash: Markup,
+    /// Each year with categories or a plan.
+    years: Vec<YearRow>,
+    year_form: Option<YearForm>,
+    /// The page was opened for a year: its form is open.
+    year_chosen: bool,
+    stage_form: Option<StageForm>,
     /// The monthly investment chart's ECharts option, as JSON.
     chart: Option<String>,
     /// ("2019-06", amount) of each month.
@@ -168,7 +200,20 @@ struct ProjectPage<'a> {
     as_of: NaiveDate,
 }
 
-pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath) -> Result<Html<String>, PageError> {
+/// The project page's query: a form's message, and the year its year form sets.
+#[derive(serde::Deserialize, Default)]
+pub(super) struct ProjectQuery {
+    ok: Option<String>,
+    error: Option<String>,
+    year: Option<String>,
+}
+
+pub(super) async fn project(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Query(q): Query<ProjectQuery>,
+) -> Result<Html<String>, PageError> {
     check_read(&st, &cx, id).await?;
     let p = st.store.project_detail(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
@@ -261,7 +306,17 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
         verify: cx.auth.actor.may(Action::Verify).is_ok(),
     };
     let pending = st.store.pending_date_changes(id).await?;
-    let nodes = panels::nodes::panel(&cx, &p, &powers, &pending, as_of);
+    let actor = &cx.auth.actor;
+    let units: Vec<(String, String)> = st
+        .store
+        .filter_choices()
+        .await?
+        .units
+        .into_iter()
+        .filter(|u| actor.reads_all() || actor.in_scope(u.id))
+        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), u.name)))
+        .collect();
+    let nodes = panels::nodes::panel(&cx, &p, &powers, &PlanChoices { units: &units }, &pending, as_of);
     let clocks = panels::clocks::panel(
         &cx,
         id,
@@ -285,8 +340,80 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
             from: c.from.as_deref().map(stage_name).unwrap_or_else(|| "—".into()),
             to: stage_name(&c.to),
             note: &c.note,
+            actor: &c.actor,
         })
         .collect();
+    let stage_form = powers.edit.then(|| {
+        let choices: Vec<SelectOption> = Stage::ALL
+            .iter()
+            .filter(|x| **x != s.stage)
+            .map(|x| SelectOption::new(x.code(), stage_label(lang, *x), false))
+            .collect();
+        StageForm { stages: options(&choices) }
+    });
+    let mut year_set: std::collections::BTreeSet<i64> = p.annual_plans.iter().map(|a| a.year).collect();
+    year_set.extend(p.category_years.iter().map(|c| c.year));
+    let years = year_set
+        .iter()
+        .map(|y| YearRow {
+            year: *y,
+            categories: p
+                .category_years
+                .iter()
+                .filter(|c| c.year == *y)
+                .map(|c| c.category.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            planned: p
+                .annual_plans
+                .iter()
+                .find(|a| a.year == *y)
+                .map(|a| money(lang, a.planned_wan.0, false))
+                .unwrap_or_else(|| "—".into()),
+        })
+        .collect();
+    // The year form sets one year (the data day's unless the page names another), its
+    // categories ticked as they are that year, so saving never copies one year onto another.
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| zhantu_domain::Year::parse(y.trim()).ok())
+        .map(|y| y.get())
+        .unwrap_or(as_of.year());
+    let year_form = if powers.edit {
+        let categories = if actor.may(Action::SetCategories).is_ok() {
+            Some(
+                st.store
+                    .category_choices()
+                    .await?
+                    .into_iter()
+                    .map(|c| {
+                        let on = p.category_years.iter().any(|m| m.year == year as i64 && m.category.id == c.id);
+                        (c.id, c.name, on)
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let planned = p
+            .annual_plans
+            .iter()
+            .find(|a| a.year == year as i64)
+            .map(|a| a.planned_wan.0.wan_exact())
+            .unwrap_or_default();
+        let mut others: std::collections::BTreeSet<i32> = year_set.iter().map(|y| *y as i32).collect();
+        others.extend([as_of.year(), as_of.year() + 1]);
+        others.remove(&year);
+        Some(YearForm {
+            year,
+            categories,
+            planned,
+            others: others.into_iter().collect(),
+        })
+    } else {
+        None
+    };
     let month = |y: i64, m: i64| format!("{y}-{m:02}");
     let chart = (!p.monthly_investment.is_empty()).then(|| {
         json!({
@@ -319,11 +446,15 @@ pub(super) async fn project(State(st): State<AppState>, cx: Ctx, IdPath(id): IdP
         nodes,
         clocks,
         schedule,
-        plans: p
-            .annual_plans
-            .iter()
-            .map(|a| (a.year, money(lang, a.planned_wan.0, false)))
-            .collect(),
+        flash: Flash {
+            ok: q.ok.clone(),
+            error: q.error.clone(),
+        }
+        .show(&cx, &["projects."]),
+        years,
+        year_chosen: q.year.is_some(),
+        year_form,
+        stage_form,
         chart,
         months: p
             .monthly_investment

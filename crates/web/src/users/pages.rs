@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::select::choice_options;
-use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
+use crate::page::select::{choice_options, unit_choices};
+use crate::page::{Ctx, Flash, Lang, Markup, admin, back, csrf_field, layout};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -39,6 +39,7 @@ struct UserRow {
 struct UsersPage<'a> {
     cx: &'a Ctx,
     title: &'a str,
+    nav: Markup,
     flash: Markup,
     csrf: Markup,
     users: Vec<UserRow>,
@@ -57,22 +58,27 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
             )
         })
         .collect();
-    let units: Vec<(String, String)> = st
-        .store
-        .unit_names()
-        .await?
-        .into_iter()
-        .map(|(id, name, _)| (id.to_string(), name))
-        .collect();
+    // The active units, as a tree; a user of a retired unit keeps it on their row.
+    let units: Vec<(String, String)> = unit_choices(&st).await.map_err(|e| e.0)?;
     let users = st
         .store
         .users()
         .await?
         .into_iter()
-        .map(|u| UserRow {
+        .map(|u| {
+            let own = u.unit_id.to_string();
+            let choices = if units.iter().any(|c| c.0 == own) {
+                choice_options(&units, &own, None)
+            } else {
+                let retired = std::iter::once((own.clone(), format!("{}（{}）", u.unit_name, cx.t("units.retired"))));
+                choice_options(&retired.chain(units.iter().cloned()).collect::<Vec<_>>(), &own, None)
+            };
+            (u, choices)
+        })
+        .map(|(u, units)| UserRow {
             id: u.id,
             roles: choice_options(&roles, u.role.code(), None),
-            units: choice_options(&units, &u.unit_id.to_string(), None),
+            units,
             display_name: u.display_name,
             username: u.username,
             version: u.version,
@@ -83,6 +89,7 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
     let body = Markup::of(&UsersPage {
         cx: &cx,
         title,
+        nav: admin::nav(&cx),
         flash: flash.show(&cx, &["admin."]),
         csrf: csrf_field(&cx.auth),
         users,

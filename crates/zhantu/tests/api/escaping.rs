@@ -219,6 +219,43 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
     ok(&admin, "POST", "/api/v1/tokens", json!({"name": mark("token_name")})).await;
     out.push(shown("token_name", &["/account"]));
 
+    // Master data.
+    let root = app.store.root_unit().await.unwrap().expect("the district");
+    let u = ok(
+        &admin,
+        "POST",
+        "/api/v1/units",
+        json!({"name": mark("unit_name"), "parent_id": root, "kind": "department", "code": ""}),
+    )
+    .await;
+    out.push(shown("unit_name", &["/admin/units", &format!("/admin/units/{}", u["id"])]));
+    let p = ok(
+        &admin,
+        "POST",
+        "/api/v1/people",
+        json!({"name": mark("person_name"), "title": mark("person_title"), "unit_id": root}),
+    )
+    .await;
+    out.push(shown("person_name", &["/admin/people", &format!("/admin/people/{}", p["id"])]));
+    out.push(shown("person_title", &["/admin/people"]));
+    ok(
+        &admin,
+        "POST",
+        "/api/v1/project-types",
+        json!({"code": "xss", "name": mark("type_name"), "steps": [{"name": mark("step_name")}]}),
+    )
+    .await;
+    out.push(shown("type_name", &["/admin/project-types", "/admin/project-types/xss"]));
+    out.push(shown("step_name", &["/admin/project-types/xss"]));
+    ok(
+        &admin,
+        "POST",
+        "/api/v1/categories",
+        json!({"code": "xss", "name": mark("category_name")}),
+    )
+    .await;
+    out.push(shown("category_name", &["/admin/categories"]));
+
     // Every page a reader may open, for raw markup anywhere.
     let mut all: Vec<String> = [
         "/",
@@ -241,6 +278,11 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
         "/import",
         "/account",
         "/admin/users",
+        "/admin/units",
+        "/admin/people",
+        "/admin/project-types",
+        "/admin/categories",
+        "/admin/settings",
         "/audit",
     ]
     .iter()

@@ -2,6 +2,7 @@
 //! (faster to link); the modules below group the tests by what they cover.
 
 mod anchors;
+mod by_hand;
 mod cli;
 mod clocks;
 mod engines;
@@ -11,6 +12,7 @@ mod figures;
 mod hardening;
 mod helpers;
 mod imports_all;
+mod master;
 mod nodes;
 mod pages;
 mod pipeline;

@@ -44,11 +44,19 @@ async fn every_page_renders_without_inline_code() {
         "/projects".into(),
         "/projects?light=red&sort=investment&limit=20".into(),
         format!("/projects/{id}"),
+        format!("/projects/{id}?lang=en"),
+        "/projects/new".into(),
+        "/projects/new?lang=en".into(),
         "/battle-map".into(),
         "/battle-map?group=leader&zoom=month&light=red".into(),
         "/battle-map?group=category&zoom=week&lang=en".into(),
         "/map".into(),
         "/map?category=prov152".into(),
+        "/admin/units".into(),
+        "/admin/people?lang=en".into(),
+        "/admin/project-types/industrial".into(),
+        "/admin/categories?lang=en".into(),
+        "/admin/settings".into(),
     ] {
         let (status, ct, html) = admin_page(&path).await;
         assert_eq!(status, 200, "{path}: {html}");

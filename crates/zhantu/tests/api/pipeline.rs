@@ -172,7 +172,9 @@ async fn a_batch_admits_a_project_only_once_its_gate_node_is_closed_and_a_campai
     let (project, node, version) = project_with_next_node(&app, "施工许可").await;
     let fgj = app.login("fgj").await;
     let haimen = app.login("haimen").await;
-    let body = json!({"name": "2019年12月测试集中开工", "level": "区级", "held_on": "2019-12-30"});
+    // Held on the data day: the gate node closed that day counts (the gate is judged as of
+    // the batch's date).
+    let body = json!({"name": "2019年12月测试集中开工", "level": "区级", "held_on": "2019-12-31"});
     assert_eq!(haimen.post("/api/v1/batches", body.clone()).await.0, 403);
     let (status, b) = fgj.post("/api/v1/batches", body).await;
     assert_eq!(status, 201, "{b}");

@@ -90,6 +90,8 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::pipeline::write_fixtures(app).await);
     all.extend(crate::clocks::write_fixtures(app).await);
     all.extend(crate::setup::write_fixtures(app).await);
+    all.extend(crate::by_hand::write_fixtures(app).await);
+    all.extend(crate::master::write_fixtures(app).await);
     all
 }
 

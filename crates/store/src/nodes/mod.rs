@@ -1,14 +1,21 @@
 //! The close-out of nodes (销号, two steps) and controlled date changes: the unit reports a
-//! node done with evidence, the coordinator verifies it or sends it back; a planned date moves
-//! only through a request a coordinator approves, and the baseline never moves.
+//! node done with evidence, the coordinator verifies it or sends it back; once the baseline is
+//! approved a planned date moves only through a request a coordinator approves, and the
+//! baseline never moves. The plan itself (nodes from a template, added, edited, removed,
+//! reordered, the baseline approved) is `plan.rs`.
+
+mod plan;
+
+pub use plan::{NewNode, NodeChange};
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{date, found, i64_, opt_date, opt_text, rows_for, text};
-use crate::writes::{Tx, must_read, now};
+use crate::writes::{Tx, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
+use zhantu_domain::nodes::{Baseline, check_date_change_allowed};
 
 /// A node with what access checks and workflows need.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +34,8 @@ pub struct NodeState {
     pub reported_by: Option<String>,
     pub verified_by: Option<String>,
     pub return_reason: Option<String>,
+    /// The project's plan: a draft, or its baseline approved.
+    pub baseline: Baseline,
 }
 
 /// An uploaded evidence file, already checked by content.
@@ -67,7 +76,7 @@ pub struct DateChange {
 }
 
 const NODE_STATE: &str = "SELECT n.id, n.project_id, p.unit_id AS project_unit_id, n.responsible_unit_id, n.name, n.seq, n.planned_on, n.baseline_on, \
-     n.actual_on, n.status, n.version, n.reported_by, n.verified_by, n.return_reason FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
+     n.actual_on, n.status, n.version, n.reported_by, n.verified_by, n.return_reason, p.baseline FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
 
 fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
     Ok(NodeState {
@@ -85,7 +94,14 @@ fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
         reported_by: opt_text(r, "reported_by")?,
         verified_by: opt_text(r, "verified_by")?,
         return_reason: opt_text(r, "return_reason")?,
+        baseline: baseline(r)?,
     })
+}
+
+/// The project's plan state, from a row with its `baseline` column.
+pub(crate) fn baseline(r: &sqlx::any::AnyRow) -> Result<Baseline, StoreError> {
+    let code = text(r, "baseline")?;
+    Baseline::from_code(&code).ok_or_else(|| crate::writes::corrupt("projects.baseline", &code))
 }
 
 /// A node's state, read through `e`: the pool or a transaction.
@@ -327,6 +343,7 @@ impl Store {
         }
         let mut tx = self.begin_locked().await?;
         let node = node_state_in(&mut *tx, id).await?;
+        check_date_change_allowed(node.baseline)?;
         if node.status == "closed" {
             return Err(StoreError::rule("node_closed", format!("节点“{}”已销号，不能改期", node.name)));
         }
@@ -456,134 +473,4 @@ fn date_change(r: &sqlx::any::AnyRow) -> Result<DateChange, StoreError> {
         decided_at: opt_text(r, "decided_at")?,
         decision_note: opt_text(r, "decision_note")?,
     })
-}
-
-/// A change to a node's description (its planned date moves only through a request).
-#[derive(Debug, Clone, Default)]
-pub struct NodeChange {
-    pub name: Option<String>,
-    pub responsible_unit_id: Option<i64>,
-    pub responsible_person_id: Option<Option<i64>>,
-    pub forecast_on: Option<Option<NaiveDate>>,
-}
-
-impl Store {
-    /// Breaks a project into nodes (分解节点) from its type's template: the first node on
-    /// `first_on`, each next one the template's offset later; the baseline is the plan; each
-    /// node depends on the one before. Only for a project without nodes.
-    pub async fn plan_from_template(
-        &self,
-        project_id: i64,
-        project_type: Option<&str>,
-        first_on: NaiveDate,
-        ctx: &AuditCtx,
-    ) -> Result<usize, StoreError> {
-        let mut tx = self.begin_locked().await?;
-        let p = found(
-            sqlx::query("SELECT unit_id, project_type FROM projects WHERE id = $1").bind(project_id),
-            &mut *tx,
-        )
-        .await?;
-        let unit_id = i64_(&p, "unit_id")?;
-        let ptype = project_type.map(str::to_string).unwrap_or(text(&p, "project_type")?);
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if existing > 0 {
-            return Err(StoreError::Duplicate(format!(
-                "该项目已有{existing}个节点，不能再套用模板；请逐个调整"
-            )));
-        }
-        let steps = sqlx::query("SELECT seq, name, offset_days, owner_hint FROM node_templates WHERE project_type = $1 ORDER BY seq")
-            .bind(&ptype)
-            .fetch_all(&mut *tx)
-            .await?;
-        if steps.is_empty() {
-            return Err(StoreError::rule(
-                "project_type_without_template",
-                format!("项目类型“{ptype}”没有节点模板"),
-            ));
-        }
-        let units = sqlx::query("SELECT id, name FROM units ORDER BY sort_order, id")
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut date = first_on;
-        let mut previous: Option<i64> = None;
-        let mut planned = Vec::new();
-        for (i, s) in steps.iter().enumerate() {
-            if i > 0 {
-                date += chrono::Duration::days(i64_(s, "offset_days")?);
-            }
-            // "department:自然资源" → the unit whose name holds 自然资源; otherwise the project's unit.
-            let hint = text(s, "owner_hint")?;
-            let responsible = hint
-                .strip_prefix("department:")
-                .and_then(|d| units.iter().find(|u| text(u, "name").is_ok_and(|n| n.contains(d))))
-                .map(|u| i64_(u, "id"))
-                .transpose()?
-                .unwrap_or(unit_id);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO nodes (project_id, seq, name, planned_on, baseline_on, responsible_unit_id, status) VALUES ($1, $2, $3, $4, $4, $5, 'open') RETURNING id",
-            )
-            .bind(project_id)
-            .bind(i64_(s, "seq")?)
-            .bind(text(s, "name")?)
-            .bind(date.to_string())
-            .bind(responsible)
-            .fetch_one(&mut *tx)
-            .await?;
-            if let Some(prev) = previous {
-                sqlx::query("INSERT INTO node_dependencies (node_id, depends_on_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(prev)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            previous = Some(id);
-            planned.push(json!({ "name": text(s, "name")?, "planned_on": date }));
-        }
-        self.refresh_project_lights(&mut tx, project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            "project.plan",
-            "project",
-            Some(project_id),
-            None,
-            Some(&json!({ "template": ptype, "nodes": planned })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(steps.len())
-    }
-
-    /// Adjusts a node's name, responsible unit or person, or forecast date.
-    pub async fn update_node(&self, id: i64, version: i64, change: &NodeChange, ctx: &AuditCtx) -> Result<NodeState, StoreError> {
-        let (mut tx, before) = self.begin_node_write(id, version).await?;
-        let mut q = crate::row::SqlBuf::new("UPDATE nodes SET version = version + 1");
-        q.push_some(", name = ", change.name.as_deref());
-        if let Some(u) = change.responsible_unit_id {
-            must_read::<i64>(&mut tx, "SELECT id FROM units WHERE id = $1", u, "unit_missing", "单位").await?;
-            q.push(", responsible_unit_id = ").arg(u);
-        }
-        q.push_some(", responsible_person_id = ", change.responsible_person_id);
-        q.push_some(", forecast_on = ", change.forecast_on);
-        q.push(" WHERE id = ").arg(id);
-        q.query().execute(&mut *tx).await?;
-        let after = node_state_in(&mut *tx, id).await?;
-        self.refresh_project_lights(&mut tx, after.project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            "node.update",
-            "node",
-            Some(id),
-            Some(&json!({ "name": before.name, "responsible_unit_id": before.responsible_unit_id })),
-            Some(&json!({ "name": after.name, "responsible_unit_id": after.responsible_unit_id, "forecast_on": change.forecast_on })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
 }

@@ -1,0 +1,23 @@
+//! 项目类别 with their landing targets per year, kept by hand: `/api/v1/categories` (read by
+//! everyone signed in; written by administrators and the coordinating bureau) and the
+//! `/admin/categories` page with its forms.
+
+mod api;
+mod pages;
+
+use crate::Mechanism;
+
+pub const MECHANISM: Mechanism = Mechanism {
+    name: "categories",
+    pages: pages::router,
+    api: api::router,
+    write_routes: &[
+        ("POST", "/api/v1/categories"),
+        ("PATCH", "/api/v1/categories/{id}"),
+        ("PUT", "/api/v1/categories/{id}/targets/{year}"),
+        ("DELETE", "/api/v1/categories/{id}/targets/{year}"),
+        ("POST", "/admin/categories"),
+        ("POST", "/admin/categories/{id}"),
+        ("POST", "/admin/categories/{id}/targets"),
+    ],
+};
