@@ -43,22 +43,6 @@ fn labelled<T: Copy>(norm: &str, all: &[T], from: fn(&str) -> Option<T>, label: 
     })
 }
 
-/// A percentage written `85`, `85.5`, `85.5%` or `85.5％`, in tenths (one decimal at most).
-fn percent_tenths(norm: &str) -> Result<i64, String> {
-    let s = norm.trim_end_matches(['%', '％']).trim();
-    let bad = || "应为百分数，最多一位小数，如 85 或 85.5".to_string();
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 6 {
-        return Err(bad());
-    }
-    let frac = frac.trim_end_matches('0');
-    if frac.len() > 1 || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let tenths = whole.parse::<i64>().map_err(|_| bad())? * 10 + frac.parse::<i64>().unwrap_or(0);
-    Ok(tenths)
-}
-
 pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Value, String> {
     let text = raw.as_text();
     let norm = normalize_input(&text);
@@ -118,7 +102,7 @@ pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Va
         FieldType::ProblemStatus => {
             Value::ProblemStatus(ProblemStatus::from_code_or_label(&norm).ok_or_else(|| "应为已提出、已交办、已办结或已销号".to_string())?)
         }
-        FieldType::UnitKind => Value::UnitKind(labelled(&norm, UnitKind::ALL, UnitKind::from_code_or_label, UnitKind::label_zh)?),
+        FieldType::UnitKind => Value::UnitKind(crate::units::unit_kind(&text).map_err(reason)?),
         FieldType::BatchLevel => Value::BatchLevel(labelled(
             &norm,
             BatchLevel::ALL,
@@ -137,13 +121,14 @@ pub(super) fn parse_cell(ty: FieldType, raw: &Raw, unit: MoneyUnit) -> Result<Va
             ReportPeriod::from_code_or_label,
             ReportPeriod::label_zh,
         )?),
-        FieldType::Percent => Value::Percent(match raw {
-            // A cell formatted as a percentage holds the fraction (0.855 for 85.5%).
-            Raw::Number(f) if f.abs() <= 1.0 && *f != 0.0 && norm.contains('.') && !text.contains('%') => {
-                percent_tenths(&number_text(f * 100.0))?
-            }
-            _ => percent_tenths(&norm)?,
-        }),
+        FieldType::Percent => {
+            let target = match raw {
+                // A cell formatted as a percentage holds the fraction (0.855 for 85.5%).
+                Raw::Number(f) if f.abs() <= 1.0 && *f != 0.0 && norm.contains('.') => number_text(f * 100.0),
+                _ => text,
+            };
+            Value::Percent(crate::categories::landing_target(&target).map_err(reason)?.0)
+        }
         FieldType::List => Value::List(super::split_tags(&text)),
     })
 }

@@ -3,11 +3,15 @@
 
 use super::fields::{Field, FieldType as T, RefKind as R, f};
 use super::rows::{Keyed, RowIn};
+use crate::categories::{category_code, category_name};
 use crate::codes::DivisionCode;
 use crate::model::UnitKind;
+use crate::people::{person_name, person_title, phone};
+use crate::units::{unit_code, unit_name};
 
 pub const UNIT_FIELDS: &[Field] = &[
     f("name", "单位名称", &["单位", "名称"], T::Text, true, "区发改局").defines(R::Unit),
+    f("code", "单位代码", &["机构代码", "单位编码"], T::Text, false, ""),
     f(
         "parent",
         "上级单位",
@@ -44,6 +48,8 @@ pub const CATEGORY_FIELDS: &[Field] = &[
 pub struct UnitRow {
     pub line: u32,
     pub name: String,
+    /// Its own code (机构代码 or the district's numbering), if any.
+    pub code: Option<String>,
     pub parent: Option<String>,
     pub kind: UnitKind,
     pub division: Option<DivisionCode>,
@@ -76,7 +82,14 @@ pub struct CategoryRow {
 }
 
 pub(super) fn unit_row(r: &mut RowIn) -> Option<UnitRow> {
-    let name = r.text_or_empty("name");
+    let name = r.checked("name", unit_name);
+    let code = match unit_code(&r.text_or_empty("code")) {
+        Ok(c) => c,
+        Err(e) => {
+            r.err("code", e.value, e.reason);
+            None
+        }
+    };
     let parent = r.text("parent");
     if parent.as_deref() == Some(name.as_str()) {
         r.err("parent", name.clone(), "上级单位不能是本单位");
@@ -84,6 +97,7 @@ pub(super) fn unit_row(r: &mut RowIn) -> Option<UnitRow> {
     let row = UnitRow {
         line: r.line,
         name,
+        code,
         parent,
         kind: r.unit_kind("kind")?,
         division: r.division("division"),
@@ -93,13 +107,20 @@ pub(super) fn unit_row(r: &mut RowIn) -> Option<UnitRow> {
 }
 
 pub(super) fn person_row(r: &mut RowIn) -> Option<PersonRow> {
+    let phone = match phone(&r.text_or_empty("phone")) {
+        Ok(p) => p,
+        Err(e) => {
+            r.err("phone", e.value, e.reason);
+            String::new()
+        }
+    };
     let row = PersonRow {
         line: r.line,
-        name: r.text_or_empty("name"),
-        title: r.text_or_empty("title"),
+        name: r.checked("name", person_name),
+        title: r.checked("title", person_title),
         unit: r.text_or_empty("unit"),
         is_leader: r.flag("is_leader"),
-        phone: r.text_or_empty("phone"),
+        phone,
     };
     r.finish(row)
 }
@@ -107,16 +128,20 @@ pub(super) fn person_row(r: &mut RowIn) -> Option<PersonRow> {
 pub(super) fn category_row(r: &mut RowIn) -> Option<CategoryRow> {
     let year = r.year("year");
     let target = r.percent("target");
-    if let Some(t) = target.filter(|t| *t > 1000) {
-        r.err("target", format!("{}.{}", t / 10, t % 10), "落地率目标应在0至100之间");
-    }
+    let code = match category_code(&r.text_or_empty("code")) {
+        Ok(c) => c,
+        Err(e) => {
+            r.err("code", e.value, e.reason);
+            String::new()
+        }
+    };
     if target.is_some() && year.is_none() {
         r.err("year", "", "填写落地率目标时须填写目标年度");
     }
     let row = CategoryRow {
         line: r.line,
-        code: r.text_or_empty("code"),
-        name: r.text_or_empty("name"),
+        code,
+        name: r.checked("name", category_name),
         tracks_landing: r.flag("tracks_landing"),
         sort_order: r.int("sort_order"),
         year,

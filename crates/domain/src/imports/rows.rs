@@ -264,6 +264,18 @@ impl RowIn<'_> {
     pub(super) fn text(&self, key: &str) -> Option<String> {
         text(&self.c, self.k, key).filter(|s| !s.is_empty())
     }
+    /// A text cell through the domain's rule for it (a name's length…), empty when absent or
+    /// refused (the refusal is the row's error).
+    pub(super) fn checked(&mut self, key: &str, rule: fn(&str) -> Result<String, crate::RuleError>) -> String {
+        match rule(&self.text_or_empty(key)) {
+            Ok(v) => v,
+            Err(e) => {
+                let value = self.text_or_empty(key);
+                self.err(key, value, e.message);
+                String::new()
+            }
+        }
+    }
     /// A text cell, empty when absent.
     pub(super) fn text_or_empty(&self, key: &str) -> String {
         self.text(key).unwrap_or_default()

@@ -13,6 +13,7 @@ use zhantu_domain::table::Table;
 
 const COLS: &[(&str, bool)] = &[
     ("name", false),
+    ("code", false),
     ("parent_id", true),
     ("kind", false),
     ("division_code", false),
@@ -22,7 +23,7 @@ const COLS: &[(&str, bool)] = &[
 pub(super) async fn import_units(c: &mut AnyConnection, rows: &[UnitRow], t: &mut Tally<'_>) -> Result<(), StoreError> {
     let existing = keyed(
         c,
-        "SELECT id, name, parent_id, kind, division_code, sort_order FROM units WHERE active = 1 ORDER BY id DESC",
+        "SELECT id, name, code, parent_id, kind, division_code, sort_order FROM units WHERE active = 1 ORDER BY id DESC",
         COLS,
         |r| text(r, "name"),
     )
@@ -30,16 +31,17 @@ pub(super) async fn import_units(c: &mut AnyConnection, rows: &[UnitRow], t: &mu
     let mut ids: HashMap<String, i64> = existing.iter().map(|(n, (id, _))| (n.clone(), *id)).collect();
     let mut parents: HashMap<i64, Option<i64>> = HashMap::new();
     for (id, v) in existing.values() {
-        parents.insert(*id, if let Val::I(p) = v[1] { Some(p) } else { None });
+        parents.insert(*id, if let Val::I(p) = v[2] { Some(p) } else { None });
     }
     let values = |r: &UnitRow, parent: Option<i64>, old: Option<&Vec<Val>>| -> Vec<Val> {
         let sort = match (r.sort_order, old) {
             (Some(s), _) => Val::I(s),
-            (None, Some(old)) => old[4].clone(),
+            (None, Some(old)) => old[5].clone(),
             (None, None) => Val::I(0),
         };
         vec![
             (&r.name).into(),
+            r.code.clone().into(),
             parent.into(),
             r.kind.code().into(),
             r.division.as_ref().map(|d| d.as_str()).into(),
@@ -102,7 +104,7 @@ impl Store {
     pub async fn export_units(&self) -> Result<Table, StoreError> {
         let mut t = Table::new(ImportKind::Units.label_zh(), export_columns(ImportKind::Units));
         for r in sqlx::query(
-            "SELECT u.name, p.name AS parent_name, u.kind, u.division_code, u.sort_order FROM units u \
+            "SELECT u.name, u.code, p.name AS parent_name, u.kind, u.division_code, u.sort_order FROM units u \
              LEFT JOIN units p ON p.id = u.parent_id WHERE u.active = 1 ORDER BY u.sort_order, u.id",
         )
         .fetch_all(&self.pool)
@@ -111,6 +113,7 @@ impl Store {
             let kind = text(&r, "kind")?;
             t.push(vec![
                 text(&r, "name")?.into(),
+                opt_text(&r, "code")?.into(),
                 opt_text(&r, "parent_name")?.into(),
                 UnitKind::from_code(&kind).map_or(kind.clone(), |k| k.label_zh().to_string()).into(),
                 opt_text(&r, "division_code")?.into(),

@@ -437,10 +437,10 @@ async fn types_by_chinese_name_short_name_or_code_and_units_by_a_parent_further_
         3
     );
 
-    let header = strings(&["单位名称", "上级单位", "单位类型", "行政区划代码", "排序"]);
+    let header = strings(&["单位名称", "单位代码", "上级单位", "单位类型", "行政区划代码", "排序"]);
     let units = vec![
-        strings(&["新区综合办", "新区管委会", "部门", "", "61"]),
-        strings(&["新区管委会", "椒江区人民政府", "园区", "", "60"]),
+        strings(&["新区综合办", "", "新区管委会", "部门", "", "61"]),
+        strings(&["新区管委会", "xq-01", "椒江区人民政府", "园区", "", "60"]),
     ];
     let run = import(&app, csv(&[vec![header.clone()], units].concat()), "u.csv", &[("kind", "units")]).await;
     assert_eq!(
@@ -449,12 +449,12 @@ async fn types_by_chinese_name_short_name_or_code_and_units_by_a_parent_further_
         "{run}"
     );
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM units c JOIN units p ON p.id = c.parent_id WHERE c.name = '新区综合办' AND p.name = '新区管委会' AND p.kind = 'zone'")
+        app.scalar("SELECT COUNT(*) FROM units c JOIN units p ON p.id = c.parent_id WHERE c.name = '新区综合办' AND p.name = '新区管委会' AND p.kind = 'zone' AND p.code = 'XQ-01'")
             .await,
         1
     );
     // A unit under its own child is refused, and nothing changes.
-    let cycle = csv(&[header, strings(&["新区管委会", "新区综合办", "园区", "", "60"])]);
+    let cycle = csv(&[header, strings(&["新区管委会", "XQ-01", "新区综合办", "园区", "", "60"])]);
     let run = import(&app, cycle, "u.csv", &[("kind", "units")]).await;
     assert!(run["outcome"]["errors"][0]["reason"].as_str().unwrap().contains("循环"), "{run}");
     assert_eq!(run["outcome"]["written"], false);
