@@ -195,10 +195,17 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
             .unwrap()
             .contains(&"商贸文旅项目".to_string())
     );
-    // The demo lives at the end of 2019 (what the settings page sets; the figures and lights
-    // are computed as of it).
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('as_of', '2019-12-31')")
-        .execute(store.pool())
+    // The demo lives at the end of 2019: the settings page's 数据日 (figures and lights are
+    // computed as of it).
+    let now = store.district_settings().await.unwrap();
+    let settings = zhantu_domain::settings::DistrictSettings {
+        district_name: now.district_name.clone().unwrap(),
+        district_division: zhantu_domain::DivisionCode::parse(now.district_division.as_deref().unwrap()).unwrap(),
+        province_division: zhantu_domain::DivisionCode::parse(now.province_division.as_deref().unwrap()).unwrap(),
+        as_of: chrono::NaiveDate::from_ymd_opt(2019, 12, 31),
+    };
+    store
+        .set_district_settings(&now.revision, &settings, &zhantu_store::AuditCtx::system("tests"))
         .await
         .unwrap();
     for kind in ImportKind::ALL {
