@@ -531,3 +531,31 @@ pub fn status_of(resp: &reqwest::Response) -> u16 {
     );
     status
 }
+
+/// Where two JSON values differ, as `path: want ≠ got` lines.
+pub fn differences(path: &str, want: &Value, got: &Value) -> Vec<String> {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter()
+                .flat_map(|k| {
+                    differences(
+                        &format!("{path}.{k}"),
+                        &a.get(k).cloned().unwrap_or(Value::Null),
+                        &b.get(k).cloned().unwrap_or(Value::Null),
+                    )
+                })
+                .collect()
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .flat_map(|(i, (x, y))| differences(&format!("{path}[{i}]"), x, y))
+            .collect(),
+        _ if want == got => Vec::new(),
+        _ => vec![format!("{path}: {want} ≠ {got}")],
+    }
+}

@@ -8,8 +8,8 @@
 //! through `ImportKind::ALL`.
 
 use crate::excel::{count, csv, download, import, sheet_text};
-use crate::helpers::{TestApp, fresh_store, spawn_app, zhantu};
-use serde_json::{Value, json};
+use crate::helpers::{TestApp, differences, fresh_store, spawn_app, zhantu};
+use serde_json::json;
 use zhantu_domain::imports::ImportKind;
 
 /// The table each kind writes its records to.
@@ -238,34 +238,6 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
         let want = serde_json::to_value(app.store.division_figures(year, division).await.unwrap()).unwrap();
         let got = serde_json::to_value(store.division_figures(year, division).await.unwrap()).unwrap();
         assert_eq!(differences("", &want, &got), Vec::<String>::new(), "{year} {division:?}");
-    }
-}
-
-/// Where two JSON values differ, as `path: want ≠ got` lines.
-fn differences(path: &str, want: &Value, got: &Value) -> Vec<String> {
-    match (want, got) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            keys.into_iter()
-                .flat_map(|k| {
-                    differences(
-                        &format!("{path}.{k}"),
-                        &a.get(k).cloned().unwrap_or(Value::Null),
-                        &b.get(k).cloned().unwrap_or(Value::Null),
-                    )
-                })
-                .collect()
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .flat_map(|(i, (x, y))| differences(&format!("{path}[{i}]"), x, y))
-            .collect(),
-        _ if want == got => Vec::new(),
-        _ => vec![format!("{path}: {want} ≠ {got}")],
     }
 }
 
