@@ -7,7 +7,7 @@ use zhantu_domain::RuleError;
 pub enum StoreError {
     #[error("数据库地址无效：{0}（应为 SQLite 文件路径、sqlite:// 或 postgres:// 地址）")]
     BadUrl(String),
-    #[error("数据库文件不存在：{0}（先用 zhantu demo 或 zhantu generate 创建）")]
+    #[error("数据库文件不存在：{0}（新的区用 zhantu init 建立，演示数据用 zhantu demo 或 zhantu generate 创建）")]
     Missing(String),
     #[error("{0} 不是 zhantu 的数据库文件（SQLite）：请检查路径")]
     NotADatabase(String),
