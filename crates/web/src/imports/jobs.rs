@@ -51,47 +51,49 @@ fn jobs() -> std::sync::MutexGuard<'static, Jobs> {
     JOBS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A copy of a job, for the page and the API (only its owner or an admin may see it).
+/// A copy of a job without its bad rows (only its owner or an admin may see it).
 pub fn job(id: u64, a: &Auth) -> Result<Job, ApiError> {
-    let j = jobs()
-        .jobs
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("导入任务 {id} 不存在或已过期")))?;
-    if j.user_id != a.user.id && a.actor.may(Action::Administer).is_err() {
-        return Err(ApiError::not_found(format!("导入任务 {id} 不存在或已过期")));
-    }
-    Ok(j)
+    job_paged(id, a, 0, 0).map(|(j, _, _)| j)
 }
 
 /// Most bad rows one status answer lists; the rest come page by page (`errors_offset`).
 pub const MAX_ERRORS_PAGE: usize = 1000;
 
-/// A run's status as the API answers it while it is polled: everything but the bad rows, of
-/// which one page (`limit` from `offset`), with `errors_total` and `errors_offset`. Built
-/// under the lock from the run itself, so a run with 300,000 bad rows is not copied or sent
-/// whole at every poll.
-pub fn job_page(id: u64, a: &Auth, offset: usize, limit: usize) -> Result<serde_json::Value, ApiError> {
+/// A run with one page of its bad rows (`limit`, at most [`MAX_ERRORS_PAGE`], from `offset`),
+/// how many there are in all and where the page starts. Taken under the lock with the bad rows
+/// set aside while the rest is copied, so a run with 300,000 bad rows is never copied whole
+/// (the API polls it, the run page shows it page by page).
+pub fn job_paged(id: u64, a: &Auth, offset: usize, limit: usize) -> Result<(Job, usize, usize), ApiError> {
     let mut jobs = jobs();
     let j = jobs
         .jobs
         .get_mut(&id)
         .filter(|j| j.user_id == a.user.id || a.actor.may(Action::Administer).is_ok())
         .ok_or_else(|| ApiError::not_found(format!("导入任务 {id} 不存在或已过期")))?;
-    // The bad rows are set aside while the rest is written out, then put back: no copy.
     let errors = j.outcome.as_mut().map(|o| std::mem::take(&mut o.errors)).unwrap_or_default();
-    let mut v = serde_json::to_value(&*j).map_err(ApiError::internal);
+    let mut page = j.clone();
+    let total = errors.len();
+    let from = offset.min(total);
+    let to = from.saturating_add(limit.min(MAX_ERRORS_PAGE)).min(total);
+    if let Some(o) = page.outcome.as_mut() {
+        o.errors = errors[from..to].to_vec();
+    }
     if let Some(o) = j.outcome.as_mut() {
         o.errors = errors;
-        if let Ok(serde_json::Value::Object(out)) = v.as_mut().map(|v| &mut v["outcome"]) {
-            let from = offset.min(o.errors.len());
-            let to = from.saturating_add(limit.min(MAX_ERRORS_PAGE)).min(o.errors.len());
-            out.insert("errors".into(), serde_json::json!(&o.errors[from..to]));
-            out.insert("errors_total".into(), o.errors.len().into());
-            out.insert("errors_offset".into(), from.into());
-        }
     }
-    v
+    Ok((page, total, from))
+}
+
+/// A run's status as the API answers it while it is polled: the run with one page of its bad
+/// rows, and `errors_total` and `errors_offset` in its outcome.
+pub fn job_page(id: u64, a: &Auth, offset: usize, limit: usize) -> Result<serde_json::Value, ApiError> {
+    let (j, total, from) = job_paged(id, a, offset, limit)?;
+    let mut v = serde_json::to_value(&j).map_err(ApiError::internal)?;
+    if let Some(out) = v.get_mut("outcome").and_then(serde_json::Value::as_object_mut) {
+        out.insert("errors_total".into(), total.into());
+        out.insert("errors_offset".into(), from.into());
+    }
+    Ok(v)
 }
 
 /// Starts applying `parsed` in the background; returns the job's id.

@@ -4,12 +4,12 @@
 //! and the progress bar are driven by `app.js` (the API needs the CSRF header); each run's
 //! result is a server-rendered page, `/import/runs/{id}`.
 
-use super::jobs::{Job, job};
+use super::jobs::{Job, job_paged};
 use crate::AppState;
 use crate::page::{Ctx, Lang, Markup, PageError, layout};
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Html;
 use axum::routing::get;
 use zhantu_domain::access::Action;
@@ -58,21 +58,44 @@ struct RunPage<'a> {
     cx: &'a Ctx,
     j: &'a Job,
     kind: &'static str,
-    /// What the run did (none while it runs or when it failed).
+    /// What the run did (none while it runs or when it failed), with one page of its bad rows.
     outcome: Option<&'a ImportOutcome>,
+    /// "共N处错误，显示第x–y处" when the bad rows take more than one page.
+    errors_range: Option<String>,
+    /// Links to the pages before and after this one.
+    prev: Option<String>,
+    next: Option<String>,
 }
 
-async fn run_page(cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+/// Bad rows on one run page.
+const ERRORS_PER_PAGE: usize = 500;
+
+#[derive(serde::Deserialize)]
+struct RunQuery {
+    errors_offset: Option<usize>,
+}
+
+async fn run_page(cx: Ctx, Path(id): Path<String>, Query(q): Query<RunQuery>) -> Result<Html<String>, PageError> {
     cx.auth.actor.may(Action::Import).map_err(cx.err())?;
     let id: u64 = id
         .parse()
         .map_err(|_| PageError(crate::ApiError::not_found(format!("导入任务 {id} 不存在")), cx.lang))?;
-    let j = job(id, &cx.auth).map_err(cx.err())?;
+    let (j, total, from) = job_paged(id, &cx.auth, q.errors_offset.unwrap_or(0), ERRORS_PER_PAGE).map_err(cx.err())?;
+    let shown = j.outcome.as_ref().map_or(0, |o| o.errors.len());
+    let link = |offset: usize| format!("/import/runs/{id}?errors_offset={offset}");
     let body = Markup::of(&RunPage {
         cx: &cx,
         j: &j,
         kind: kind_label(&cx, j.kind),
         outcome: j.outcome.as_ref().filter(|_| j.state != "failed"),
+        errors_range: (total > ERRORS_PER_PAGE).then(|| {
+            cx.t("excel.errors_range")
+                .replace("{total}", &total.to_string())
+                .replace("{from}", &(from + 1).to_string())
+                .replace("{to}", &(from + shown).to_string())
+        }),
+        prev: (from > 0).then(|| link(from.saturating_sub(ERRORS_PER_PAGE))),
+        next: (from + shown < total).then(|| link(from + shown)),
     });
     Ok(layout(&cx, cx.t("excel.run_title"), body, &["/assets/app.js"]))
 }

@@ -614,3 +614,42 @@ async fn the_cli_exports_and_imports() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("未写入任何数据"));
     assert_eq!(app.audit_count().await, before);
 }
+
+#[tokio::test]
+async fn the_run_page_shows_any_number_of_bad_rows_page_by_page() {
+    let app = spawn_app().await;
+    let mut rows = vec![
+        ["外部编号", "问题类别", "问题描述", "责任单位", "提出日期"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for k in 1..=1200 {
+        rows.push(vec![
+            format!("P{k}"),
+            "要素保障".into(),
+            format!("第{k}个问题"),
+            "不存在的街道".into(),
+            "2019-12-02".into(),
+        ]);
+    }
+    let run = import(&app, csv(&rows), "problems.csv", &[("kind", "problems"), ("dry_run", "1")]).await;
+    assert_eq!(run["outcome"]["errors_total"], 1200, "{}", run["outcome"]["errors_total"]);
+    let admin = app.login("admin").await;
+    let page = |offset: &str| format!("/import/runs/{}{offset}", run["id"]);
+    let (status, first) = admin.page(&page("")).await;
+    assert_eq!(status, 200);
+    assert!(
+        first.contains("共 1200 处错误，显示第 1–500 处"),
+        "the first page says which rows it shows"
+    );
+    assert_eq!(first.matches("不存在的街道").count(), 500);
+    assert!(
+        first.contains("errors_offset=500") && !first.contains("rel=\"prev\""),
+        "a next link only"
+    );
+    let (_, last) = admin.page(&page("?errors_offset=1000")).await;
+    assert!(last.contains("显示第 1001–1200 处") && last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""));
+    assert_eq!(last.matches("不存在的街道").count(), 200);
+    let (_, en) = admin.page(&page("?errors_offset=500&lang=en")).await;
+    assert!(en.contains("1200 errors; showing 501–1000"), "in English too");
+}
