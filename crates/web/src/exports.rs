@@ -53,7 +53,7 @@ async fn export(
             whole_district()?;
         }
         let table = st.store.export_kind(kind, &filter).await?;
-        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), vec![table]).await;
+        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), stamped(&st, vec![table]).await?).await;
     }
     match name {
         "figures" => {
@@ -64,10 +64,32 @@ async fn export(
             };
             let f = st.store.year_figures(year).await?;
             let v = serde_json::to_value(&f).map_err(ApiError::internal)?;
-            xlsx_download(&format!("{year}年指标.xlsx"), figure_tables(year, &v)).await
+            xlsx_download(&format!("{year}年指标.xlsx"), stamped(&st, figure_tables(year, &v)).await?).await
         }
         other => Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
     }
+}
+
+/// The tables with a last sheet, 数据版本, naming the audit chain's head the data was exported
+/// at (the entry's number and hash) and when: a copy kept outside the system witnesses the log
+/// as it stood, as an issued report does (`zhantu audit verify` finds a rewrite before it). The
+/// importer reads the first sheet, so an export still imports again unchanged.
+async fn stamped(st: &AppState, mut tables: Vec<Table>) -> Result<Vec<Table>, ApiError> {
+    let v = st.store.data_version().await?;
+    let mut t = Table::new(
+        "数据版本",
+        vec![Column::new("项目", ColKind::Text), Column::new("内容", ColKind::Text)],
+    );
+    let at = zhantu_store::beijing_time(&chrono::Utc::now().to_rfc3339());
+    for (k, value) in [
+        ("导出时间（北京时间）", at),
+        ("审计链条目", v.seq.to_string()),
+        ("审计链哈希", v.hash),
+    ] {
+        t.push(vec![Cell::Text(k.into()), Cell::Text(value)]);
+    }
+    tables.push(t);
+    Ok(tables)
 }
 
 /// The tables as a workbook to download (written off the async threads).

@@ -130,6 +130,17 @@ async fn every_export_imports_again_unchanged_and_reads_back_identically() {
     }
     // Each real import is audited once, with its counts.
     assert_eq!(app.audit_count().await, audit_before + ImportKind::ALL.len() as i64);
+    // Every export names the audit chain's head it was taken at, on a sheet of its own.
+    let (_, bytes) = download(&app, "/api/v1/export/projects.xlsx").await;
+    let sheets = zhantu_office::read_sheets(&bytes, "x.xlsx").unwrap();
+    let stamp = sheets.iter().find(|s| s.name == "数据版本").expect("a 数据版本 sheet");
+    let (seq, hash) = (
+        app.scalar("SELECT MAX(id) FROM audit_log WHERE action NOT LIKE 'cadence.%'").await,
+        app.store.data_version().await.unwrap().hash,
+    );
+    let text: Vec<String> = stamp.rows.iter().flatten().map(Raw::as_text).collect();
+    assert!(text.contains(&seq.to_string()) && text.contains(&hash), "{text:?}");
+    assert_eq!(sheets[0].name, "项目", "the data stays the first sheet");
     let (_, log) = app.get("/api/v1/audit?entity=import&limit=50").await;
     if let Some(items) = log["items"].as_array() {
         assert!(
