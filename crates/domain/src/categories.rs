@@ -5,7 +5,7 @@
 //! 开工/落地 date (`started_on`) falls within that year (`figures::landing_rate`).
 
 use crate::codes::record_key;
-use crate::error::{ParseError, RuleError, normalize_input, refuse};
+use crate::error::{ParseError, RuleError, checked_text, normalize_input};
 use crate::figures::Pct1;
 
 /// A category's key (`prov152`): see [`record_key`].
@@ -16,14 +16,12 @@ pub fn category_code(input: &str) -> Result<String, ParseError> {
 /// A category's name: trimmed, not empty, at most 40 characters; unique (imports find
 /// categories by name), which the store checks.
 pub fn category_name(input: &str) -> Result<String, RuleError> {
-    let name = input.trim().to_string();
-    if name.is_empty() {
-        return refuse("category_name_empty", "类别名称不能为空");
-    }
-    if name.chars().count() > 40 {
-        return refuse("category_name_too_long", "类别名称不能超过40个字");
-    }
-    Ok(name)
+    checked_text(
+        input,
+        40,
+        Some(("category_name_empty", "类别名称不能为空")),
+        ("category_name_too_long", "类别名称不能超过40个字"),
+    )
 }
 
 /// A landing target as people write it: `85`, `85.5`, `85%`, `８５．５％`: 0 to 100 with at

@@ -123,6 +123,27 @@ impl FieldErrors {
     }
 }
 
+/// A name or text trimmed, otherwise kept as typed (units, people, categories, nodes and clocks
+/// are matched by name), refused when empty (where `empty` says so) or longer than `max`
+/// characters.
+pub(crate) fn checked_text(
+    input: &str,
+    max: usize,
+    empty: Option<(&'static str, &str)>,
+    long: (&'static str, &str),
+) -> Result<String, RuleError> {
+    let s = input.trim().to_string();
+    if let Some((code, msg)) = empty
+        && s.is_empty()
+    {
+        return refuse(code, msg);
+    }
+    if s.chars().count() > max {
+        return refuse(long.0, long.1);
+    }
+    Ok(s)
+}
+
 /// Refuses a name or text that is empty or only white space.
 pub(crate) fn require_text(text: &str, code: &'static str, msg: &str) -> Result<(), RuleError> {
     if text.trim().is_empty() {

@@ -1,27 +1,21 @@
 //! 人员 and 包干领导 as the administrators keep them: a person's name, title and phone, parsed
 //! once here for the pages, the API and imports alike.
 
-use crate::error::{ParseError, RuleError, normalize_input, refuse};
+use crate::error::{ParseError, RuleError, checked_text, normalize_input};
 
 /// A person's name: trimmed, not empty, at most 40 characters.
 pub fn person_name(input: &str) -> Result<String, RuleError> {
-    let name = input.trim().to_string();
-    if name.is_empty() {
-        return refuse("person_name_empty", "姓名不能为空");
-    }
-    if name.chars().count() > 40 {
-        return refuse("person_name_too_long", "姓名不能超过40个字");
-    }
-    Ok(name)
+    checked_text(
+        input,
+        40,
+        Some(("person_name_empty", "姓名不能为空")),
+        ("person_name_too_long", "姓名不能超过40个字"),
+    )
 }
 
 /// A title (职务): optional, at most 60 characters.
 pub fn person_title(input: &str) -> Result<String, RuleError> {
-    let title = input.trim().to_string();
-    if title.chars().count() > 60 {
-        return refuse("person_title_too_long", "职务不能超过60个字");
-    }
-    Ok(title)
+    checked_text(input, 60, None, ("person_title_too_long", "职务不能超过60个字"))
 }
 
 /// A phone number: optional; digits with `+`, `-`, spaces or brackets, 3 to 20 digits

@@ -6,7 +6,7 @@
 //! A template is only the plan of projects still to be planned: changing it leaves the nodes
 //! of existing projects as they are.
 
-use crate::error::{RuleError, refuse};
+use crate::error::{RuleError, checked_text, refuse};
 use crate::model::DayKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -58,32 +58,17 @@ pub struct ProjectTypeSpec {
     pub clocks: Vec<TypeClock>,
 }
 
-/// A name or text trimmed, otherwise kept as typed (nodes and clocks are matched by name),
-/// refused when empty (where `empty` says so) or longer than `max` characters.
-fn text(input: &str, max: usize, empty: Option<(&'static str, &str)>, long: (&'static str, &str)) -> Result<String, RuleError> {
-    let s = input.trim().to_string();
-    if let Some((code, msg)) = empty
-        && s.is_empty()
-    {
-        return refuse(code, msg);
-    }
-    if s.chars().count() > max {
-        return refuse(long.0, long.1);
-    }
-    Ok(s)
-}
-
 impl ProjectTypeSpec {
     /// The type with its texts trimmed, its steps in order and their dependencies sorted, or
     /// the first rule it breaks.
     pub fn checked(self) -> Result<ProjectTypeSpec, RuleError> {
-        let name = text(
+        let name = checked_text(
             &self.name,
             40,
             Some(("project_type_name_empty", "项目类型名称不能为空")),
             ("project_type_name_too_long", "项目类型名称不能超过40个字"),
         )?;
-        let name_en = match text(&self.name_en, 60, None, ("project_type_name_too_long", "英文名称不能超过60个字符"))? {
+        let name_en = match checked_text(&self.name_en, 60, None, ("project_type_name_too_long", "英文名称不能超过60个字符"))? {
             s if s.is_empty() => name.clone(),
             s => s,
         };
@@ -124,7 +109,7 @@ fn check_steps(steps: Vec<TemplateStep>) -> Result<Vec<TemplateStep>, RuleError>
     let mut names = BTreeSet::new();
     let mut seqs = BTreeSet::new();
     for s in steps {
-        let name = text(
+        let name = checked_text(
             &s.name,
             40,
             Some(("template_step_name_empty", "节点名称不能为空")),
@@ -145,7 +130,7 @@ fn check_steps(steps: Vec<TemplateStep>) -> Result<Vec<TemplateStep>, RuleError>
                 format!("节点“{name}”的默认工期应为0到{MAX_OFFSET_DAYS}天"),
             );
         }
-        let owner_hint = text(
+        let owner_hint = checked_text(
             &s.owner_hint,
             60,
             None,
@@ -225,7 +210,7 @@ fn check_clocks(clocks: Vec<TypeClock>, steps: &[TemplateStep]) -> Result<Vec<Ty
     let mut names = BTreeSet::new();
     let mut out = Vec::with_capacity(clocks.len());
     for c in clocks {
-        let name = text(
+        let name = checked_text(
             &c.name,
             80,
             Some(("clock_name_empty", "审批时限的名称不能为空")),

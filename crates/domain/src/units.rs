@@ -2,7 +2,7 @@
 //! and the rules of moving, retiring and merging units (pure: the store brings the tree and
 //! the counts, these functions decide).
 
-use crate::error::{ParseError, RuleError, normalize_input, refuse};
+use crate::error::{ParseError, RuleError, checked_text, normalize_input, refuse};
 use crate::model::UnitKind;
 use std::collections::BTreeMap;
 
@@ -10,14 +10,12 @@ use std::collections::BTreeMap;
 /// most 60 characters. Imports find units by their name,
 /// so the store also keeps it unique among the active units.
 pub fn unit_name(input: &str) -> Result<String, RuleError> {
-    let name = input.trim().to_string();
-    if name.is_empty() {
-        return refuse("unit_name_empty", "单位名称不能为空");
-    }
-    if name.chars().count() > 60 {
-        return refuse("unit_name_too_long", "单位名称不能超过60个字");
-    }
-    Ok(name)
+    checked_text(
+        input,
+        60,
+        Some(("unit_name_empty", "单位名称不能为空")),
+        ("unit_name_too_long", "单位名称不能超过60个字"),
+    )
 }
 
 /// A unit's own code (机构代码, 统一社会信用代码 or the district's numbering): optional;

@@ -5,7 +5,7 @@
 
 use crate::audit::AuditCtx;
 use crate::row::{i64_, read_all, text};
-use crate::writes::{Tx, commit_audited};
+use crate::writes::{KeptRecord, Tx, commit_audited, commit_kept, next_sort_order};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -86,24 +86,30 @@ async fn targets_of(conn: &mut sqlx::AnyConnection, id: Option<i64>) -> Result<V
     .await
 }
 
-async fn category_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<CategoryRecord, StoreError> {
-    let row = sqlx::query(&format!("{CATEGORY_SELECT} WHERE c.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut c = category(&row)?;
-    c.targets = targets_of(conn, Some(id)).await?.into_iter().map(|(_, t)| t).collect();
-    Ok(c)
-}
+impl KeptRecord for CategoryRecord {
+    const TABLE: &'static str = "categories";
+    const ENTITY: &'static str = "category";
 
-fn snapshot(c: &CategoryRecord) -> serde_json::Value {
-    let targets: Vec<_> = c
-        .targets
-        .iter()
-        .map(|t| json!({ "year": t.year, "target_tenths": t.target_pct.tenths() }))
-        .collect();
-    json!({ "code": c.code, "name": c.name, "tracks_landing": c.tracks_landing, "sort_order": c.sort_order, "version": c.version, "targets": targets })
+    async fn read_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Self, StoreError> {
+        let row = sqlx::query(&format!("{CATEGORY_SELECT} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut c = category(&row)?;
+        c.targets = targets_of(conn, Some(id)).await?.into_iter().map(|(_, t)| t).collect();
+        Ok(c)
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        let targets: Vec<_> = self
+            .targets
+            .iter()
+            .map(|t| json!({ "year": t.year, "target_tenths": t.target_pct.tenths() }))
+            .collect();
+        json!({ "code": self.code, "name": self.name, "tracks_landing": self.tracks_landing, "sort_order": self.sort_order,
+                "version": self.version, "targets": targets })
+    }
 }
 
 /// Refuses a code or name another category has (imports find categories by name).
@@ -144,7 +150,7 @@ impl Store {
     }
 
     pub async fn category(&self, id: i64) -> Result<CategoryRecord, StoreError> {
-        category_in(&mut *self.pool.acquire().await?, id).await
+        CategoryRecord::read_in(&mut *self.pool.acquire().await?, id).await
     }
 
     pub async fn create_category(&self, n: &NewCategory, ctx: &AuditCtx) -> Result<CategoryRecord, StoreError> {
@@ -152,11 +158,7 @@ impl Store {
         check_unique(&mut tx, Some(&n.code), Some(&n.name), 0).await?;
         let sort_order = match n.sort_order {
             Some(s) => s,
-            None => {
-                sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(MAX(sort_order), -1) + 1 AS BIGINT) FROM categories")
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
+            None => next_sort_order(&mut tx, "categories").await?,
         };
         let id: i64 =
             sqlx::query_scalar("INSERT INTO categories (code, name, tracks_landing, sort_order) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -166,14 +168,11 @@ impl Store {
                 .bind(sort_order)
                 .fetch_one(&mut *tx)
                 .await?;
-        let after = category_in(&mut tx, id).await?;
-        commit_audited(tx, ctx, ("category.create", "category", Some(id)), None, Some(&snapshot(&after))).await?;
-        Ok(after)
+        commit_kept(tx, ctx, "category.create", id, None).await
     }
 
     pub async fn update_category(&self, id: i64, version: i64, c: &CategoryChange, ctx: &AuditCtx) -> Result<CategoryRecord, StoreError> {
-        let mut tx = self.begin_versioned("categories", "category", id, version).await?;
-        let before = category_in(&mut tx, id).await?;
+        let (mut tx, before) = self.begin_change::<CategoryRecord>(id, version).await?;
         check_unique(&mut tx, c.code.as_deref(), c.name.as_deref(), id).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE categories SET version = version + 1");
         q.push_some(", code = ", c.code.as_deref());
@@ -182,16 +181,7 @@ impl Store {
         q.push_some(", sort_order = ", c.sort_order);
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = category_in(&mut tx, id).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("category.update", "category", Some(id)),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_kept(tx, ctx, "category.update", id, Some(&before)).await
     }
 
     /// Sets (`Some`) or clears (`None`) the category's landing target of `year`. `version`,
@@ -208,7 +198,7 @@ impl Store {
             Some(v) => self.begin_versioned("categories", "category", id, v).await?,
             None => self.begin_locked().await?,
         };
-        let before = category_in(&mut tx, id).await?;
+        let before = CategoryRecord::read_in(&mut tx, id).await?;
         sqlx::query("DELETE FROM category_targets WHERE category_id = $1 AND year = $2")
             .bind(id)
             .bind(year as i64)
@@ -226,7 +216,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let after = category_in(&mut tx, id).await?;
+        let after = CategoryRecord::read_in(&mut tx, id).await?;
         let action = if target.is_some() {
             "category.set_target"
         } else {

@@ -5,7 +5,7 @@
 
 use crate::audit::AuditCtx;
 use crate::row::{SqlBuf, found, i64_, read_all, text};
-use crate::writes::{commit_audited, ensure_unit};
+use crate::writes::{KeptRecord, commit_kept, ensure_unit};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -73,13 +73,18 @@ fn person(r: &AnyRow) -> Result<PersonRecord, StoreError> {
     })
 }
 
-async fn person_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<PersonRecord, StoreError> {
-    person(&found(sqlx::query(&format!("{PERSON_SELECT} WHERE pe.id = $1")).bind(id), &mut *conn).await?)
-}
+impl KeptRecord for PersonRecord {
+    const TABLE: &'static str = "people";
+    const ENTITY: &'static str = "person";
 
-fn snapshot(p: &PersonRecord) -> serde_json::Value {
-    json!({ "name": p.name, "title": p.title, "unit_id": p.unit_id, "is_leader": p.is_leader, "phone": p.phone,
-            "active": p.active, "version": p.version })
+    async fn read_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Self, StoreError> {
+        person(&found(sqlx::query(&format!("{PERSON_SELECT} WHERE pe.id = $1")).bind(id), &mut *conn).await?)
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        json!({ "name": self.name, "title": self.title, "unit_id": self.unit_id, "is_leader": self.is_leader, "phone": self.phone,
+                "active": self.active, "version": self.version })
+    }
 }
 
 impl Store {
@@ -101,7 +106,7 @@ impl Store {
     }
 
     pub async fn person(&self, id: i64) -> Result<PersonRecord, StoreError> {
-        person_in(&mut *self.pool.acquire().await?, id).await
+        PersonRecord::read_in(&mut *self.pool.acquire().await?, id).await
     }
 
     pub async fn create_person(&self, n: &NewPerson, ctx: &AuditCtx) -> Result<PersonRecord, StoreError> {
@@ -116,14 +121,11 @@ impl Store {
                 .bind(&n.phone)
                 .fetch_one(&mut *tx)
                 .await?;
-        let after = person_in(&mut tx, id).await?;
-        commit_audited(tx, ctx, ("person.create", "person", Some(id)), None, Some(&snapshot(&after))).await?;
-        Ok(after)
+        commit_kept(tx, ctx, "person.create", id, None).await
     }
 
     pub async fn update_person(&self, id: i64, version: i64, c: &PersonChange, ctx: &AuditCtx) -> Result<PersonRecord, StoreError> {
-        let mut tx = self.begin_versioned("people", "person", id, version).await?;
-        let before = person_in(&mut tx, id).await?;
+        let (mut tx, before) = self.begin_change::<PersonRecord>(id, version).await?;
         if let Some(u) = c.unit_id.filter(|u| *u != before.unit_id) {
             ensure_unit(&mut tx, u).await?;
         }
@@ -136,15 +138,6 @@ impl Store {
         q.push_some(", active = ", c.active);
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = person_in(&mut tx, id).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("person.update", "person", Some(id)),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_kept(tx, ctx, "person.update", id, Some(&before)).await
     }
 }

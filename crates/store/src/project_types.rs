@@ -190,6 +190,29 @@ async fn write_template(tx: &mut Tx, code: &str, spec: &ProjectTypeSpec) -> Resu
     Ok(())
 }
 
+/// Ends a write of a type: its template written from `spec`, the type read back and audited
+/// from `before` (none for a new type) as `action`, committed.
+async fn commit_type(
+    mut tx: Tx,
+    ctx: &AuditCtx,
+    action: &str,
+    code: &str,
+    spec: &ProjectTypeSpec,
+    before: Option<&ProjectTypeRecord>,
+) -> Result<ProjectTypeRecord, StoreError> {
+    write_template(&mut tx, code, spec).await?;
+    let after = type_in(&mut tx, code).await?;
+    commit_audited(
+        tx,
+        ctx,
+        (action, "project_type", None),
+        before.map(snapshot).as_ref(),
+        Some(&snapshot(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
 /// The conflict of a stale write to a type: names who saved it last (its audit entries carry
 /// the code, not a numeric id).
 async fn stale_type(store: &Store, tx: Tx, code: &str) -> Result<StoreError, StoreError> {
@@ -258,17 +281,7 @@ impl Store {
             .bind(&spec.name_en)
             .execute(&mut *tx)
             .await?;
-        write_template(&mut tx, code, spec).await?;
-        let after = type_in(&mut tx, code).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("project_type.create", "project_type", None),
-            None,
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_type(tx, ctx, "project_type.create", code, spec, None).await
     }
 
     /// Saves a type whole: its names, its template steps and its clocks (`spec` checked by
@@ -298,16 +311,6 @@ impl Store {
             .bind(code)
             .execute(&mut *tx)
             .await?;
-        write_template(&mut tx, code, spec).await?;
-        let after = type_in(&mut tx, code).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("project_type.update", "project_type", None),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_type(tx, ctx, "project_type.update", code, spec, Some(&before)).await
     }
 }

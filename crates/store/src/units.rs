@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::row::{found, i64_, opt_i64, opt_text, read_all, text};
-use crate::writes::{Tx, commit_audited, corrupt, ensure_unit, now};
+use crate::writes::{KeptRecord, Tx, commit_audited, commit_kept, corrupt, ensure_unit, next_sort_order, now};
 use crate::{Store, StoreError};
 use serde::{Serialize, Serializer};
 use serde_json::json;
@@ -100,13 +100,19 @@ fn unit(r: &AnyRow) -> Result<UnitRecord, StoreError> {
     })
 }
 
-async fn unit_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<UnitRecord, StoreError> {
-    unit(&found(sqlx::query(&format!("{UNIT_SELECT} WHERE u.id = $1")).bind(id), &mut *conn).await?)
-}
+impl KeptRecord for UnitRecord {
+    const TABLE: &'static str = "units";
+    const ENTITY: &'static str = "unit";
 
-fn snapshot(u: &UnitRecord) -> serde_json::Value {
-    json!({ "name": u.name, "parent_id": u.parent_id, "kind": u.kind.code(), "division_code": u.division_code, "code": u.code,
-            "sort_order": u.sort_order, "active": u.active, "merged_into": u.merged_into, "version": u.version })
+    async fn read_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Self, StoreError> {
+        unit(&found(sqlx::query(&format!("{UNIT_SELECT} WHERE u.id = $1")).bind(id), &mut *conn).await?)
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        json!({ "name": self.name, "parent_id": self.parent_id, "kind": self.kind.code(), "division_code": self.division_code,
+                "code": self.code, "sort_order": self.sort_order, "active": self.active, "merged_into": self.merged_into,
+                "version": self.version })
+    }
 }
 
 async fn tree_in(conn: &mut sqlx::AnyConnection) -> Result<UnitTree, StoreError> {
@@ -197,7 +203,7 @@ impl Store {
     }
 
     pub async fn unit(&self, id: i64) -> Result<UnitRecord, StoreError> {
-        unit_in(&mut *self.pool.acquire().await?, id).await
+        UnitRecord::read_in(&mut *self.pool.acquire().await?, id).await
     }
 
     pub async fn create_unit(&self, n: &NewUnit, ctx: &AuditCtx) -> Result<UnitRecord, StoreError> {
@@ -209,11 +215,7 @@ impl Store {
         }
         let sort_order = match n.sort_order {
             Some(s) => s,
-            None => {
-                sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(MAX(sort_order), -1) + 1 AS BIGINT) FROM units")
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
+            None => next_sort_order(&mut tx, "units").await?,
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO units (parent_id, name, kind, division_code, code, sort_order) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -226,16 +228,13 @@ impl Store {
         .bind(sort_order)
         .fetch_one(&mut *tx)
         .await?;
-        let after = unit_in(&mut tx, id).await?;
-        commit_audited(tx, ctx, ("unit.create", "unit", Some(id)), None, Some(&snapshot(&after))).await?;
-        Ok(after)
+        commit_kept(tx, ctx, "unit.create", id, None).await
     }
 
     /// Renames a unit, changes its kind or codes, moves it under another unit or to another
     /// place in the display order.
     pub async fn update_unit(&self, id: i64, version: i64, c: &UnitChange, ctx: &AuditCtx) -> Result<UnitRecord, StoreError> {
-        let mut tx = self.begin_versioned("units", "unit", id, version).await?;
-        let before = unit_in(&mut tx, id).await?;
+        let (mut tx, before) = self.begin_change::<UnitRecord>(id, version).await?;
         let mut q = crate::row::SqlBuf::new("UPDATE units SET version = version + 1");
         if let Some(name) = &c.name {
             if before.active {
@@ -263,23 +262,13 @@ impl Store {
         q.push_some(", sort_order = ", c.sort_order);
         q.push(" WHERE id = ").arg(id);
         q.query().execute(&mut *tx).await?;
-        let after = unit_in(&mut tx, id).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("unit.update", "unit", Some(id)),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_kept(tx, ctx, "unit.update", id, Some(&before)).await
     }
 
     /// 停用: the unit stays on the records that name it and leaves the choices; refused while
     /// active accounts or active sub-units depend on it (see `check_unit_retire`).
     pub async fn retire_unit(&self, id: i64, version: i64, ctx: &AuditCtx) -> Result<UnitRecord, StoreError> {
-        let mut tx = self.begin_versioned("units", "unit", id, version).await?;
-        let before = unit_in(&mut tx, id).await?;
+        let (mut tx, before) = self.begin_change::<UnitRecord>(id, version).await?;
         let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1 AND active = 1")
             .bind(id)
             .fetch_one(&mut *tx)
@@ -295,25 +284,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let after = unit_in(&mut tx, id).await?;
-        commit_audited(
-            tx,
-            ctx,
-            ("unit.retire", "unit", Some(id)),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        Ok(after)
+        commit_kept(tx, ctx, "unit.retire", id, Some(&before)).await
     }
 
     /// 合并: every record of unit `id` (sub-units, projects, nodes, problems, people, users,
     /// visits, leads, campaign places) moves to `into`; `id` is retired, marked merged into
     /// `into`. The ids of what moved are kept in the audit entries of both units.
     pub async fn merge_unit(&self, id: i64, version: i64, into: i64, ctx: &AuditCtx) -> Result<UnitMerge, StoreError> {
-        let mut tx = self.begin_versioned("units", "unit", id, version).await?;
-        let before = unit_in(&mut tx, id).await?;
-        let target = match unit_in(&mut tx, into).await {
+        let (mut tx, before) = self.begin_change::<UnitRecord>(id, version).await?;
+        let target = match UnitRecord::read_in(&mut tx, into).await {
             Err(StoreError::NotFound) => return Err(StoreError::rule("unit_missing", format!("单位 {into} 不存在"))),
             other => other?,
         };
@@ -361,9 +340,9 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let after = unit_in(&mut tx, id).await?;
-        let into_after = unit_in(&mut tx, into).await?;
-        let mut after_json = snapshot(&after);
+        let after = UnitRecord::read_in(&mut tx, id).await?;
+        let into_after = UnitRecord::read_in(&mut tx, into).await?;
+        let mut after_json = after.snapshot();
         after_json["into_id"] = json!(into);
         after_json["moved"] = json!(moved);
         append(
@@ -372,7 +351,7 @@ impl Store {
             "unit.merge",
             "unit",
             Some(id),
-            Some(&snapshot(&before)),
+            Some(&before.snapshot()),
             Some(&after_json),
         )
         .await?;

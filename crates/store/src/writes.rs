@@ -114,6 +114,60 @@ pub(crate) async fn commit_audited(
     Ok(())
 }
 
+/// A record of master data kept by hand (a unit, a person, a category): where it lives, how a
+/// write reads it back and how its audit entries show it. Its writes take the same steps:
+/// `Store::begin_change` (version checked, the record as it was), the change itself, then
+/// `commit_kept` (the record as the write left it, audited before → after).
+pub(crate) trait KeptRecord: Sized {
+    /// Its table, which carries `id` and `version`.
+    const TABLE: &'static str;
+    /// The entity its audit entries and conflicts name.
+    const ENTITY: &'static str;
+    async fn read_in(conn: &mut AnyConnection, id: i64) -> Result<Self, StoreError>;
+    /// What its audit entries keep of it.
+    fn snapshot(&self) -> serde_json::Value;
+}
+
+impl Store {
+    /// Starts a change of a kept record: the audit lock, its version checked (stale: 409), and
+    /// the record as it is before the change.
+    pub(crate) async fn begin_change<R: KeptRecord>(&self, id: i64, version: i64) -> Result<(Tx, R), StoreError> {
+        let mut tx = self.begin_versioned(R::TABLE, R::ENTITY, id, version).await?;
+        let before = R::read_in(&mut tx, id).await?;
+        Ok((tx, before))
+    }
+}
+
+/// Ends a write of a kept record: reads it as the write left it, audits `before` (none for a
+/// new record) → after as `action`, commits, and returns it.
+pub(crate) async fn commit_kept<R: KeptRecord>(
+    mut tx: Tx,
+    ctx: &AuditCtx,
+    action: &str,
+    id: i64,
+    before: Option<&R>,
+) -> Result<R, StoreError> {
+    let after = R::read_in(&mut tx, id).await?;
+    commit_audited(
+        tx,
+        ctx,
+        (action, R::ENTITY, Some(id)),
+        before.map(R::snapshot).as_ref(),
+        Some(&after.snapshot()),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// The place after the last in `table`'s display order (`sort_order`), for a new row given none.
+pub(crate) async fn next_sort_order(tx: &mut Tx, table: &str) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar::<_, i64>(&format!("SELECT CAST(COALESCE(MAX(sort_order), -1) + 1 AS BIGINT) FROM {table}"))
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
 /// How a record that is open until its closing text is written gets closed (`close_versioned`).
 pub(crate) struct Closing {
     pub table: &'static str,

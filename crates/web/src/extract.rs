@@ -81,6 +81,11 @@ pub fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A yes/no query parameter (`?all=1`): on when given, not empty and not `0`.
+pub fn query_flag(value: &Option<String>) -> bool {
+    non_empty(value).is_some_and(|v| v != "0")
+}
+
 /// A page size from the query string: 1 to 5000, `default` when absent.
 pub fn page_limit(value: &Option<String>, default: i64) -> Result<i64, ApiError> {
     match non_empty(value) {

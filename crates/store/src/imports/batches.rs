@@ -4,7 +4,7 @@
 
 use super::export::{date_cell, project_key};
 use super::refs::Refs;
-use super::{Outcome, Tally, groups, keyed, sync_list, upsert};
+use super::{Outcome, Tally, by_name_and_day, groups, sync_list, upsert};
 use crate::row::{Val, text};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
@@ -16,13 +16,7 @@ use zhantu_domain::table::{Cell, Table};
 const COLS: &[(&str, bool)] = &[("name", false), ("level", false), ("held_on", false), ("gate_nodes", false)];
 
 pub(super) async fn import_batches(c: &mut AnyConnection, rows: &[BatchRow], refs: &Refs, t: &mut Tally<'_>) -> Result<(), StoreError> {
-    let existing = keyed(
-        c,
-        "SELECT id, name, level, held_on, gate_nodes FROM batches ORDER BY id DESC",
-        COLS,
-        |r| Ok((text(r, "name")?, text(r, "held_on")?)),
-    )
-    .await?;
+    let existing = by_name_and_day(c, "batches", COLS, "held_on").await?;
     let mut done = 0;
     for group in groups(rows, |r| (r.name.clone(), r.held_on)) {
         let head = group[0];
@@ -57,17 +51,12 @@ pub(super) async fn import_batches(c: &mut AnyConnection, rows: &[BatchRow], ref
         .await?;
         t.removed += removed;
         for (i, (r, member)) in group.iter().zip(&members).enumerate() {
-            t.at_row(done, rows.len());
-            done += 1;
             let this = match member {
                 Some(p) if added.contains(p) => Outcome::Created,
                 _ => Outcome::Unchanged,
             };
-            let outcome = if i == 0 { batch.and(this) } else { this };
-            t.row(
-                outcome,
-                format!("{} {}", r.name, r.project.as_ref().map(|p| p.describe()).unwrap_or_default()),
-            );
+            let key = format!("{} {}", r.name, r.project.as_ref().map(|p| p.describe()).unwrap_or_default());
+            t.group_row(&mut done, rows.len(), (i, batch), this, key);
         }
     }
     Ok(())

@@ -5,7 +5,7 @@
 
 use super::export::{date_cell, project_key, text_cell};
 use super::refs::Refs;
-use super::{Outcome, Tally, groups, keyed, sync_list, upsert};
+use super::{Outcome, Tally, by_name_and_day, groups, sync_list, upsert};
 use crate::row::{Val, i64_, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
@@ -28,13 +28,7 @@ pub(super) async fn import_campaigns(
     refs: &Refs,
     t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
-    let existing = keyed(
-        c,
-        "SELECT id, name, starts_on, ends_on, description, status, closing_note FROM campaigns ORDER BY id DESC",
-        COLS,
-        |r| Ok((text(r, "name")?, text(r, "starts_on")?)),
-    )
-    .await?;
+    let existing = by_name_and_day(c, "campaigns", COLS, "starts_on").await?;
     let mut nodes: HashMap<(i64, NodeKey), i64> = HashMap::new();
     for r in sqlx::query("SELECT id, project_id, seq, name FROM nodes ORDER BY id DESC")
         .fetch_all(&mut *c)
@@ -99,14 +93,17 @@ pub(super) async fn import_campaigns(
             Outcome::Changed
         };
         for (i, (r, node)) in group.iter().zip(&targets).enumerate() {
-            t.at_row(done, rows.len());
-            done += 1;
             let this = match node {
                 Some(n) if added.contains(n) => Outcome::Created,
                 _ => Outcome::Unchanged,
             };
-            let outcome = if i == 0 { campaign.and(units_changed).and(this) } else { this };
-            t.row(outcome, format!("{} {}", r.name, r.line));
+            t.group_row(
+                &mut done,
+                rows.len(),
+                (i, campaign.and(units_changed)),
+                this,
+                format!("{} {}", r.name, r.line),
+            );
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Importing categories (项目类别) with their landing targets: matched by code; the rows of a
 //! category are its whole list of yearly targets (a year it no longer names loses its target).
 
-use super::{Outcome, Tally, keyed, upsert};
+use super::{Outcome, Tally, keyed, set_yearly, upsert, yearly_values};
 use crate::row::{Val, i64_, opt_i64, text};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
@@ -10,19 +10,15 @@ use zhantu_domain::imports::{CategoryRow, ImportKind, export_columns};
 use zhantu_domain::table::{Cell, Table};
 
 const COLS: &[(&str, bool)] = &[("code", false), ("name", false), ("tracks_landing", true), ("sort_order", true)];
+/// A category's landing target of a year: (table, category column, value column).
+const TARGETS: (&str, &str, &str) = ("category_targets", "category_id", "target_tenths");
 
 pub(super) async fn import_categories(c: &mut AnyConnection, rows: &[CategoryRow], t: &mut Tally<'_>) -> Result<(), StoreError> {
     let existing = keyed(c, "SELECT id, code, name, tracks_landing, sort_order FROM categories", COLS, |r| {
         text(r, "code")
     })
     .await?;
-    let mut targets: HashMap<(i64, i64), i64> = HashMap::new();
-    for r in sqlx::query("SELECT category_id, year, target_tenths FROM category_targets")
-        .fetch_all(&mut *c)
-        .await?
-    {
-        targets.insert((i64_(&r, "category_id")?, i64_(&r, "year")?), i64_(&r, "target_tenths")?);
-    }
+    let targets = yearly_values(c, TARGETS.0, TARGETS.1, TARGETS.2).await?;
     // The category of each code, written with its first row.
     let mut done: HashMap<String, i64> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -47,39 +43,15 @@ pub(super) async fn import_categories(c: &mut AnyConnection, rows: &[CategoryRow
                     .filter(|x| x.code == r.code && x.target_tenths.is_some())
                     .filter_map(|x| x.year.map(i64::from))
                     .collect();
-                for ((cat, year), _) in targets.iter().filter(|((cat, y), _)| *cat == id && !named.contains(y)) {
-                    sqlx::query("DELETE FROM category_targets WHERE category_id = $1 AND year = $2")
-                        .bind(*cat)
-                        .bind(*year)
-                        .execute(&mut *c)
-                        .await?;
+                for (key, old) in targets.iter().filter(|((cat, y), _)| *cat == id && !named.contains(y)) {
+                    set_yearly(c, TARGETS, *key, Some(*old), None).await?;
                     t.removed += 1;
                 }
                 id
             }
         };
         if let (Some(year), Some(target)) = (r.year.map(i64::from), r.target_tenths) {
-            let target_outcome = match targets.get(&(id, year)) {
-                Some(old) if *old == target => Outcome::Unchanged,
-                Some(_) => {
-                    sqlx::query("UPDATE category_targets SET target_tenths = $1 WHERE category_id = $2 AND year = $3")
-                        .bind(target)
-                        .bind(id)
-                        .bind(year)
-                        .execute(&mut *c)
-                        .await?;
-                    Outcome::Changed
-                }
-                None => {
-                    sqlx::query("INSERT INTO category_targets (category_id, year, target_tenths) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(year)
-                        .bind(target)
-                        .execute(&mut *c)
-                        .await?;
-                    Outcome::Created
-                }
-            };
+            let target_outcome = set_yearly(c, TARGETS, (id, year), targets.get(&(id, year)).copied(), Some(target)).await?;
             outcome = outcome.and(target_outcome);
         }
         t.row(outcome, format!("{} {}", r.code, r.year.map(|y| y.to_string()).unwrap_or_default()));

@@ -37,7 +37,7 @@ mod units;
 mod visits;
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{Val, i64_, opt_i64, opt_text};
+use crate::row::{Val, i64_, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
 use enterprises::import_enterprises;
 use investment::{import_fai, import_investment};
@@ -123,6 +123,14 @@ impl Tally<'_> {
     }
     fn changed(&mut self, key: String) {
         self.changed.push(key);
+    }
+    /// Counts row `i` of a group of rows that write one record and its list by what its list
+    /// entry did (`entry`); the first row also by what the record itself did (`head`). `done`
+    /// counts the rows of the file, for the progress.
+    fn group_row(&mut self, done: &mut usize, total: usize, (i, head): (usize, Outcome), entry: Outcome, key: String) {
+        self.at_row(*done, total);
+        *done += 1;
+        self.row(if i == 0 { head.and(entry) } else { entry }, key);
     }
     /// Counts one row by what it did.
     fn row(&mut self, outcome: Outcome, key: String) {
@@ -297,6 +305,71 @@ async fn sync_list(
         q.execute(&mut *conn).await?;
     }
     Ok((added, gone.len()))
+}
+
+/// The records of `table` imported as groups of rows and known by their name and a day (batches,
+/// supervision rounds, campaigns): the stored ones by (name, `day` column), with their `cols`.
+async fn by_name_and_day(
+    conn: &mut AnyConnection,
+    table: &str,
+    cols: &[(&str, bool)],
+    day: &str,
+) -> Result<HashMap<(String, String), (i64, Vec<Val>)>, StoreError> {
+    let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+    let sql = format!("SELECT id, {} FROM {table} ORDER BY id DESC", names.join(", "));
+    keyed(conn, &sql, cols, |r| Ok((text(r, "name")?, text(r, day)?))).await
+}
+
+/// A value kept per record and year in `table` (the record in column `owner`, then `year` and
+/// `column`): a category's landing targets, a project's annual plans. All of them, by (record,
+/// year).
+async fn yearly_values(conn: &mut AnyConnection, table: &str, owner: &str, column: &str) -> Result<HashMap<(i64, i64), i64>, StoreError> {
+    let mut out = HashMap::new();
+    for r in sqlx::query(&format!("SELECT {owner}, year, {column} FROM {table}"))
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        out.insert((i64_(&r, owner)?, i64_(&r, "year")?), i64_(&r, column)?);
+    }
+    Ok(out)
+}
+
+/// Makes a record's value of `year` (see `yearly_values`) `value`, given what it was (`old`):
+/// updated, inserted, or deleted when `None`. Returns what was done.
+async fn set_yearly(
+    conn: &mut AnyConnection,
+    (table, owner, column): (&str, &str, &str),
+    (id, year): (i64, i64),
+    old: Option<i64>,
+    value: Option<i64>,
+) -> Result<Outcome, StoreError> {
+    match (old, value) {
+        _ if old == value => return Ok(Outcome::Unchanged),
+        (Some(_), Some(v)) => {
+            sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE {owner} = $2 AND year = $3"))
+                .bind(v)
+                .bind(id)
+                .bind(year)
+                .execute(&mut *conn)
+                .await?
+        }
+        (None, Some(v)) => {
+            sqlx::query(&format!("INSERT INTO {table} ({owner}, year, {column}) VALUES ($1, $2, $3)"))
+                .bind(id)
+                .bind(year)
+                .bind(v)
+                .execute(&mut *conn)
+                .await?
+        }
+        (_, None) => {
+            sqlx::query(&format!("DELETE FROM {table} WHERE {owner} = $1 AND year = $2"))
+                .bind(id)
+                .bind(year)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
+    Ok(if old.is_none() { Outcome::Created } else { Outcome::Changed })
 }
 
 /// Rows grouped by the record they describe (known by `key`), the groups in file order.

@@ -3,7 +3,7 @@
 
 use super::export::project_key;
 use super::refs::Refs;
-use super::{Outcome, Tally, sync_list};
+use super::{Outcome, Tally, set_yearly, sync_list, yearly_values};
 use crate::row::{SqlBuf, i64_, opt_i64, text};
 use crate::{ProjectFilter, Store, StoreError};
 use sqlx::AnyConnection;
@@ -12,19 +12,16 @@ use zhantu_domain::Money;
 use zhantu_domain::imports::{ImportKind, ProjectYearRow, export_columns};
 use zhantu_domain::table::{Cell, Table};
 
+/// A project's annual planned investment: (table, project column, value column).
+const PLANS: (&str, &str, &str) = ("annual_plans", "project_id", "planned_investment");
+
 pub(super) async fn import_project_years(
     c: &mut AnyConnection,
     rows: &[ProjectYearRow],
     refs: &Refs,
     t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
-    let mut plans: HashMap<(i64, i64), i64> = HashMap::new();
-    for r in sqlx::query("SELECT project_id, year, planned_investment FROM annual_plans")
-        .fetch_all(&mut *c)
-        .await?
-    {
-        plans.insert((i64_(&r, "project_id")?, i64_(&r, "year")?), i64_(&r, "planned_investment")?);
-    }
+    let plans = yearly_values(c, PLANS.0, PLANS.1, PLANS.2).await?;
     'rows: for (i, r) in rows.iter().enumerate() {
         t.at_row(i, rows.len());
         // Unknown projects and categories were reported by `Refs::check`.
@@ -50,34 +47,7 @@ pub(super) async fn import_project_years(
         let had_categories = wanted.len() - added.len() + removed > 0;
         let plan = r.planned.map(Money::yuan);
         let old_plan = plans.get(&(pid, year)).copied();
-        let plan_changed = plan != old_plan;
-        if plan_changed {
-            match (plan, old_plan) {
-                (Some(p), Some(_)) => {
-                    sqlx::query("UPDATE annual_plans SET planned_investment = $1 WHERE project_id = $2 AND year = $3")
-                        .bind(p)
-                        .bind(pid)
-                        .bind(year)
-                        .execute(&mut *c)
-                        .await?;
-                }
-                (Some(p), None) => {
-                    sqlx::query("INSERT INTO annual_plans (project_id, year, planned_investment) VALUES ($1, $2, $3)")
-                        .bind(pid)
-                        .bind(year)
-                        .bind(p)
-                        .execute(&mut *c)
-                        .await?;
-                }
-                (None, _) => {
-                    sqlx::query("DELETE FROM annual_plans WHERE project_id = $1 AND year = $2")
-                        .bind(pid)
-                        .bind(year)
-                        .execute(&mut *c)
-                        .await?;
-                }
-            }
-        }
+        let plan_changed = set_yearly(c, PLANS, (pid, year), old_plan, plan).await? != Outcome::Unchanged;
         let outcome = if !had_categories && old_plan.is_none() && (plan.is_some() || !wanted.is_empty()) {
             Outcome::Created
         } else if plan_changed || !added.is_empty() || removed > 0 {

@@ -3,7 +3,7 @@
 
 use super::export::{date_cell, project_key, text_cell};
 use super::refs::Refs;
-use super::{Outcome, Tally, groups, keyed, upsert};
+use super::{Outcome, Tally, by_name_and_day, groups, upsert};
 use crate::row::{Val, i64_, text};
 use crate::{Store, StoreError};
 use sqlx::AnyConnection;
@@ -26,13 +26,7 @@ pub(super) async fn import_supervision(
     refs: &Refs,
     t: &mut Tally<'_>,
 ) -> Result<(), StoreError> {
-    let existing = keyed(
-        c,
-        "SELECT id, name, leader_id, held_on, summary, status, report FROM supervision_rounds ORDER BY id DESC",
-        COLS,
-        |r| Ok((text(r, "name")?, text(r, "held_on")?)),
-    )
-    .await?;
+    let existing = by_name_and_day(c, "supervision_rounds", COLS, "held_on").await?;
     let mut done = 0;
     for group in groups(rows, |r| (r.name.clone(), r.held_on)) {
         let head = group[0];
@@ -73,8 +67,6 @@ pub(super) async fn import_supervision(
             have.insert(i64_(&r, "project_id")?, text(&r, "finding")?);
         }
         for (i, (r, target)) in group.iter().zip(&targets).enumerate() {
-            t.at_row(done, rows.len());
-            done += 1;
             let this = match target {
                 None => Outcome::Unchanged,
                 Some((pid, finding)) => match have.remove(pid) {
@@ -101,8 +93,7 @@ pub(super) async fn import_supervision(
                     }
                 },
             };
-            let outcome = if i == 0 { round.and(this) } else { this };
-            t.row(outcome, format!("{} {}", r.name, r.line));
+            t.group_row(&mut done, rows.len(), (i, round), this, format!("{} {}", r.name, r.line));
         }
         // The projects the round had that the file no longer names.
         for pid in have.keys() {

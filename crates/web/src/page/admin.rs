@@ -1,7 +1,9 @@
 //! What the administration pages share (users, and the master data: units, people, project
-//! types, categories, district settings): their sub-navigation.
+//! types, categories, district settings): their sub-navigation, and the reading of the record a
+//! record's page shows.
 
-use super::{Ctx, Markup, NavLink};
+use super::{Ctx, Markup, NavLink, PageError};
+use crate::error::ApiError;
 use askama::Template;
 use zhantu_domain::access::Action;
 
@@ -25,16 +27,16 @@ pub fn nav(cx: &Ctx) -> Markup {
         ("/admin/categories", "nav.categories"),
         ("/admin/settings", "nav.settings"),
     ]);
-    let links = items
-        .into_iter()
-        .map(|(href, key)| NavLink {
-            href,
-            label: cx.t(key),
-            current: cx.path == href || cx.path.starts_with(&format!("{href}/")),
-        })
-        .collect();
     Markup::of(&SubNav {
         label: cx.t("nav.master_data"),
-        links,
+        links: NavLink::list(cx, items, |href| cx.path == href || cx.path.starts_with(&format!("{href}/"))),
     })
+}
+
+/// The record a master-data page shows (a unit, a person), for those who manage master data;
+/// when it cannot be read the page answers 404, naming it by `missing` (an i18n key) and `id`.
+pub async fn record<T, E>(cx: &Ctx, id: i64, missing: &str, read: impl Future<Output = Result<T, E>>) -> Result<T, PageError> {
+    cx.auth.actor.may(Action::ManageMasterData).map_err(cx.err())?;
+    read.await
+        .map_err(|_| PageError(ApiError::not_found(format!("{} {id}", cx.t(missing))), cx.lang))
 }

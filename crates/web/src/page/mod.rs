@@ -276,6 +276,21 @@ pub struct NavLink {
     pub current: bool,
 }
 
+impl NavLink {
+    /// The links of a navigation from its (href, label key) pairs, in the page's language, each
+    /// marked current when `current(href)` says so.
+    pub fn list(cx: &Ctx, items: impl IntoIterator<Item = (&'static str, &'static str)>, current: impl Fn(&str) -> bool) -> Vec<NavLink> {
+        items
+            .into_iter()
+            .map(|(href, key)| NavLink {
+                href,
+                label: cx.t(key),
+                current: current(href),
+            })
+            .collect()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "layout.html")]
 struct Layout<'a> {
@@ -318,16 +333,9 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
     }
     links.push(("/account", "nav.account"));
     let master_data = cx.path.starts_with("/admin/") && !cx.path.starts_with("/admin/users");
-    let nav = links
-        .into_iter()
-        .map(|(href, key)| NavLink {
-            href,
-            label: cx.t(key),
-            current: cx.path == href
-                || (href == "/projects" && cx.path.starts_with("/projects/"))
-                || (href == "/admin/units" && master_data),
-        })
-        .collect();
+    let nav = NavLink::list(cx, links, |href| {
+        cx.path == href || (href == "/projects" && cx.path.starts_with("/projects/")) || (href == "/admin/units" && master_data)
+    });
     let role = match cx.lang {
         Lang::Zh => cx.auth.user.role.label_zh(),
         Lang::En => cx.auth.user.role.label_en(),

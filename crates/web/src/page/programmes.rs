@@ -25,15 +25,9 @@ pub fn nav(cx: &Ctx) -> Markup {
         ("/supervision", "pipeline.supervision"),
         ("/land", "pipeline.land"),
     ];
-    let links = items
-        .into_iter()
-        .map(|(href, key)| NavLink {
-            href,
-            label: cx.t(key),
-            current: cx.path == href,
-        })
-        .collect();
-    Markup::of(&SubNav { links })
+    Markup::of(&SubNav {
+        links: NavLink::list(cx, items, |href| cx.path == href),
+    })
 }
 
 /// A land area: 12.5亩 / 12.5 mu.

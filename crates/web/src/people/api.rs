@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
-use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
+use crate::extract::{ApiQuery, Created, IdPath, created, opt_id, query_flag};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -29,16 +29,12 @@ pub(super) struct PeopleQuery {
     pub all: Option<String>,
 }
 
-fn flag(v: &Option<String>) -> bool {
-    non_empty(v).is_some_and(|v| v != "0")
-}
-
 impl PeopleQuery {
     pub(super) fn filter(&self) -> Result<PeopleFilter, ApiError> {
         Ok(PeopleFilter {
             unit: opt_id(&self.unit, "单位")?,
-            leaders_only: flag(&self.leaders),
-            include_inactive: flag(&self.all),
+            leaders_only: query_flag(&self.leaders),
+            include_inactive: query_flag(&self.all),
         })
     }
 }

@@ -98,12 +98,7 @@ async fn person_page(
     IdPath(id): IdPath,
     Query(flash): Query<Flash>,
 ) -> Result<Html<String>, PageError> {
-    cx.auth.actor.may(Action::ManageMasterData).map_err(cx.err())?;
-    let p = st
-        .store
-        .person(id)
-        .await
-        .map_err(|_| PageError(ApiError::not_found(format!("{} {id}", cx.t("people.missing"))), cx.lang))?;
+    let p = admin::record(&cx, id, "people.missing", st.store.person(id)).await?;
     let units = unit_choices(&st).await?;
     let body = Markup::of(&PersonPage {
         cx: &cx,

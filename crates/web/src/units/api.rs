@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
-use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, present};
+use crate::extract::{ApiQuery, Created, IdPath, created, present, query_flag};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -32,7 +32,7 @@ struct UnitsQuery {
 
 /// `GET /units`: the active units depth first in display order (`?all=1`: retired too).
 async fn list_units(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<UnitsQuery>) -> Result<Json<Value>, ApiError> {
-    let items = st.store.units(non_empty(&q.all).is_some_and(|v| v != "0")).await?;
+    let items = st.store.units(query_flag(&q.all)).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })))
 }
 

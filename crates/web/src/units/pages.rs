@@ -127,12 +127,7 @@ impl UnitPage<'_> {
 }
 
 async fn unit_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Query(flash): Query<Flash>) -> Result<Html<String>, PageError> {
-    cx.auth.actor.may(Action::ManageMasterData).map_err(cx.err())?;
-    let u = st
-        .store
-        .unit(id)
-        .await
-        .map_err(|_| PageError(ApiError::not_found(format!("{} {id}", cx.t("units.missing"))), cx.lang))?;
+    let u = admin::record(&cx, id, "units.missing", st.store.unit(id)).await?;
     let parent = name_of(&st, u.parent_id).await;
     let merged_into = name_of(&st, u.merged_into).await;
     let choices: Vec<(String, String)> = unit_choices(&st).await?;

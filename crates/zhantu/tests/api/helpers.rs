@@ -320,6 +320,10 @@ impl Session {
         assert_eq!(got, status, "POST {path} {fields}: {body}");
         body
     }
+    /// Posts a form the page accepts: it answers 303, back to a page.
+    pub async fn post_form_accepted(&self, path: &str, fields: &Value) -> String {
+        self.post_form_expect(path, fields, 303).await
+    }
     /// Changes its own password: the status.
     pub async fn change_password(&self, current: &str, new: &str) -> u16 {
         let body = serde_json::json!({ "current_password": current, "new_password": new });

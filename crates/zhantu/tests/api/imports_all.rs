@@ -365,11 +365,7 @@ async fn a_problem_without_deadline_or_external_id_gets_the_default_limit_and_is
     let header = strings(&["项目代码", "问题类别", "问题描述", "责任单位", "提出日期"]);
     let row = |category: &str| strings(&[&code, category, "导入测试：无编号无时限的问题", "海门街道", "2019-10-08"]);
     let run = import(&app, csv(&[header.clone(), row("要素保障")]), "q.csv", &[("kind", "problems")]).await;
-    assert_eq!(
-        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
-        (Some(1), json!([])),
-        "{run}"
-    );
+    assert_created(&run, 1);
     let raised = chrono::NaiveDate::from_ymd_opt(2019, 10, 8).unwrap();
     let want = zhantu_domain::problems::default_deadline(&app.store.calendar().await.unwrap(), raised);
     let got: String = sqlx::query_scalar("SELECT deadline FROM problems WHERE description = '导入测试：无编号无时限的问题'")
@@ -405,11 +401,7 @@ async fn types_by_chinese_name_short_name_or_code_and_units_by_a_parent_further_
         .map(|(i, t)| strings(&[&format!("类型测试{i}"), "海门街道", t, "谋划", "100", "2019"]))
         .collect();
     let run = import(&app, csv(&[vec![header], rows].concat()), "p.csv", &[("kind", "projects")]).await;
-    assert_eq!(
-        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
-        (Some(3), json!([])),
-        "{run}"
-    );
+    assert_created(&run, 3);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM projects WHERE name LIKE '类型测试%' AND project_type = 'commercial'")
             .await,
@@ -422,11 +414,7 @@ async fn types_by_chinese_name_short_name_or_code_and_units_by_a_parent_further_
         strings(&["新区管委会", "xq-01", "椒江区人民政府", "园区", "", "60"]),
     ];
     let run = import(&app, csv(&[vec![header.clone()], units].concat()), "u.csv", &[("kind", "units")]).await;
-    assert_eq!(
-        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
-        (Some(2), json!([])),
-        "{run}"
-    );
+    assert_created(&run, 2);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM units c JOIN units p ON p.id = c.parent_id WHERE c.name = '新区综合办' AND p.name = '新区管委会' AND p.kind = 'zone' AND p.code = 'XQ-01'")
             .await,
@@ -483,11 +471,7 @@ async fn a_node_without_a_unit_is_its_projects_and_keeps_its_actual_date() {
     let header = strings(&["项目代码", "节点名称", "计划完成日期", "实际完成日期"]);
     let file = csv(&[header, strings(&[&code, "导入测试节点", "2019-09-30", "2019-09-25"])]);
     let run = import(&app, file, "n.csv", &[("kind", "nodes")]).await;
-    assert_eq!(
-        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
-        (Some(1), json!([])),
-        "{run}"
-    );
+    assert_created(&run, 1);
     let n = app
         .scalar(&format!(
             "SELECT COUNT(*) FROM nodes n JOIN units u ON u.id = n.responsible_unit_id WHERE n.name = '导入测试节点' \
@@ -495,4 +479,14 @@ async fn a_node_without_a_unit_is_its_projects_and_keeps_its_actual_date() {
         ))
         .await;
     assert_eq!(n, 1);
+}
+
+/// The import created `n` records and found no bad row.
+#[track_caller]
+fn assert_created(run: &serde_json::Value, n: u64) {
+    assert_eq!(
+        (run["outcome"]["created"].as_u64(), run["outcome"]["errors"].clone()),
+        (Some(n), json!([])),
+        "{run}"
+    );
 }

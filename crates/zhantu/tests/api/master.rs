@@ -35,6 +35,12 @@ async fn audit_actions(app: &TestApp, entity: &str, id: i64) -> Vec<String> {
 }
 
 /// The names of the active units in the tree's order.
+/// A new unit of `kind` under `parent`, made through the API: the answer.
+async fn new_unit(s: &Session, name: &str, parent: i64, kind: &str) -> Value {
+    s.post_json_expect("/api/v1/units", json!({"name": name, "parent_id": parent, "kind": kind}), 201)
+        .await
+}
+
 async fn tree_names(s: &Session) -> Vec<String> {
     let (status, list) = s.get("/api/v1/units").await;
     assert_eq!(status, 200, "{list}");
@@ -170,21 +176,9 @@ async fn a_unit_is_retired_only_when_no_active_account_or_sub_unit_depends_on_it
     assert!(e["error"]["message"].as_str().unwrap().contains("用户账号"), "{e}");
 
     let root = unit_id(&app, "椒江区人民政府").await;
-    let old = admin
-        .post_json_expect(
-            "/api/v1/units",
-            json!({"name": "区老干部局", "parent_id": root, "kind": "department"}),
-            201,
-        )
-        .await;
+    let old = new_unit(&admin, "区老干部局", root, "department").await;
     let (old_id, v) = id_version(&old);
-    let below = admin
-        .post_json_expect(
-            "/api/v1/units",
-            json!({"name": "老干部活动中心", "parent_id": old_id, "kind": "department"}),
-            201,
-        )
-        .await;
+    let below = new_unit(&admin, "老干部活动中心", old_id, "department").await;
     let (status, e) = admin.post(&format!("/api/v1/units/{old_id}/retire"), json!({"version": v})).await;
     assert_eq!((status, code(&e)), (400, "unit_in_use"), "an active sub-unit: {e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("下级单位"), "{e}");
@@ -214,13 +208,7 @@ async fn a_unit_is_retired_only_when_no_active_account_or_sub_unit_depends_on_it
     assert_eq!(find_by(&all["items"], "id", old_id)["active"], false);
     let (status, e) = admin.post("/api/v1/people", json!({"name": "张三", "unit_id": old_id})).await;
     assert_eq!((status, code(&e)), (400, "unit_missing_or_inactive"), "{e}");
-    let again = admin
-        .post_json_expect(
-            "/api/v1/units",
-            json!({"name": "区老干部局", "parent_id": root, "kind": "department"}),
-            201,
-        )
-        .await;
+    let again = new_unit(&admin, "区老干部局", root, "department").await;
     assert_eq!(
         app.store.unit_by_name("区老干部局").await.unwrap(),
         again["id"].as_i64(),
@@ -256,13 +244,7 @@ async fn merging_a_unit_moves_all_its_records_and_keeps_what_moved_in_the_log() 
     let admin = app.login("admin").await;
     let (from, into) = (unit_id(&app, "海门街道").await, unit_id(&app, "白云街道").await);
     // A community below the street moves with it.
-    let community = admin
-        .post_json_expect(
-            "/api/v1/units",
-            json!({"name": "东山社区", "parent_id": from, "kind": "street"}),
-            201,
-        )
-        .await;
+    let community = new_unit(&admin, "东山社区", from, "street").await;
     app.execute(&format!(
         "INSERT INTO campaign_units (campaign_id, unit_id) SELECT id, {from} FROM campaigns \
          WHERE id NOT IN (SELECT campaign_id FROM campaign_units WHERE unit_id = {from})"
@@ -877,10 +859,9 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
     // Units: create, change, retire, merge through the forms.
     let root = unit_id(&app, "椒江区人民政府").await;
     let body = coordinator
-        .post_form_expect(
+        .post_form_accepted(
             "/admin/units",
             &json!({"name": "区表单局", "parent_id": root.to_string(), "kind": "department", "division_code": "", "code": "", "sort_order": ""}),
-            303,
         )
         .await;
     assert!(body.is_empty() || !body.contains("error"), "{body}");
@@ -895,10 +876,9 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
         .await;
     assert_eq!(status, 303, "a refusal goes back with its reason: {refused}");
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/units/{made}"),
             &json!({"version": u["version"].to_string(), "name": "区表单局二", "parent_id": root.to_string(), "kind": "soe", "division_code": "331002", "code": "F-1", "sort_order": "5"}),
-            303,
         )
         .await;
     let (_, u) = app.get(&format!("/api/v1/units/{made}")).await;
@@ -912,45 +892,35 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
     assert_eq!(status, 409, "{stale}");
     assert!(stale.contains("请刷新后对比再提交"));
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/units/{made}/merge"),
             &json!({"version": u["version"].to_string(), "into_id": root.to_string()}),
-            303,
         )
         .await;
     let (_, u) = app.get(&format!("/api/v1/units/{made}")).await;
     assert_eq!(u["merged_into"], root);
-    let other = coordinator
-        .post_json_expect(
-            "/api/v1/units",
-            json!({"name": "区待停用局", "parent_id": root, "kind": "department"}),
-            201,
-        )
-        .await;
+    let other = new_unit(&coordinator, "区待停用局", root, "department").await;
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/units/{}/retire", other["id"]),
             &json!({"version": other["version"].to_string()}),
-            303,
         )
         .await;
     assert_eq!(app.get(&format!("/api/v1/units/{}", other["id"])).await.1["active"], false);
 
     // People.
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             "/admin/people",
             &json!({"name": "表单人员", "title": "科员", "unit_id": haimen.to_string(), "phone": "13800000000", "is_leader": "1"}),
-            303,
         )
         .await;
     let (_, people) = app.get("/api/v1/people?leaders=1").await;
     let p = find_by(&people["items"], "name", "表单人员").clone();
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/people/{}", p["id"]),
             &json!({"version": p["version"].to_string(), "name": "表单人员", "title": "科长", "unit_id": haimen.to_string(), "phone": ""}),
-            303,
         )
         .await;
     let (_, p) = app.get(&format!("/api/v1/people/{}", p["id"])).await;
@@ -961,10 +931,9 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
 
     // A project type from lines, then its editor's rows.
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             "/admin/project-types",
             &json!({"code": "form_type", "name": "表单类型", "name_en": "", "steps": "签约\n赋码备案 30\n开工，60"}),
-            303,
         )
         .await;
     let (_, t) = app.get("/api/v1/project-types/form_type").await;
@@ -1002,28 +971,25 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
 
     // Categories and a year's target; then cleared.
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             "/admin/categories",
             &json!({"code": "form_cat", "name": "表单类别", "tracks_landing": "1", "sort_order": ""}),
-            303,
         )
         .await;
     let (_, cats) = app.get("/api/v1/categories").await;
     let c = find_by(&cats["items"], "code", "form_cat").clone();
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/categories/{}/targets", c["id"]),
             &json!({"version": c["version"].to_string(), "year": "2020", "target_pct": "75.5"}),
-            303,
         )
         .await;
     let (_, c2) = app.get(&format!("/api/v1/categories/{}", c["id"])).await;
     assert_eq!(c2["targets"], json!([{"year": 2020, "target_pct": 75.5}]));
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/categories/{}", c["id"]),
             &json!({"version": c2["version"].to_string(), "code": "form_cat", "name": "表单类别二", "sort_order": "3"}),
-            303,
         )
         .await;
     let (_, c3) = app.get(&format!("/api/v1/categories/{}", c["id"])).await;
@@ -1032,10 +998,9 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
         (Some("表单类别二"), Some(false))
     );
     coordinator
-        .post_form_expect(
+        .post_form_accepted(
             &format!("/admin/categories/{}/targets", c["id"]),
             &json!({"version": c3["version"].to_string(), "year": "2020", "target_pct": ""}),
-            303,
         )
         .await;
     assert_eq!(app.get(&format!("/api/v1/categories/{}", c["id"])).await.1["targets"], json!([]));
@@ -1049,10 +1014,9 @@ async fn the_master_data_pages_work_in_both_languages_and_their_forms_write() {
     );
     let (_, s) = app.get("/api/v1/settings").await;
     admin
-        .post_form_expect(
+        .post_form_accepted(
             "/admin/settings",
             &json!({"revision": s["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "330000", "as_of": "2019-12-30"}),
-            303,
         )
         .await;
     assert_eq!(app.store.setting("as_of").await.unwrap().as_deref(), Some("2019-12-30"));
