@@ -14,6 +14,7 @@ mod guard;
 mod page;
 mod panels;
 mod query;
+mod routes;
 mod scope;
 pub mod webhook;
 
@@ -56,6 +57,7 @@ pub mod users; // public for its demo accounts, which `zhantu demo` and the test
 
 pub use error::ApiError;
 pub use exports::figure_tables;
+pub use routes::Routes;
 pub use scope::ADDRESSEES;
 
 use axum::Router;

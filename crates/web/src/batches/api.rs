@@ -9,11 +9,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created};
 use crate::fields::opt_year;
 use crate::forms::node_names;
+use crate::routes::{Routes, delete, get, post};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -24,8 +24,8 @@ use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_store::batches::BatchOverview;
 use zhantu_store::batches::NewBatch;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/batches", get(list_batches).post(create_batch))
         .route("/batches/export.xlsx", get(export_batches))
         .route("/batches/{id}", get(get_batch).patch(update_batch))
