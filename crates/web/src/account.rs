@@ -6,13 +6,13 @@ use crate::auth::{self, Auth, Via};
 use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
 use crate::page::{Ctx, Flash, Lang, Markup, back, csrf_field, layout};
+use crate::routes::{Routes, delete, get, post};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -31,19 +31,19 @@ pub const MECHANISM: Mechanism = Mechanism {
     ],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/account", get(account_page))
         .route("/account/password", post(password_form))
         .route("/account/tokens", post(token_form))
         .route("/account/tokens/{id}/revoke", post(revoke_form))
 }
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/auth/password", post(change_password))
         .route("/tokens", get(list_tokens).post(create_token))
-        .route("/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/tokens/{id}", delete(revoke_token))
 }
 
 // ---------------------------------------------------------------- JSON

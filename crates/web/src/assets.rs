@@ -1,12 +1,11 @@
 //! The static files (stylesheet, script, chart library, icon) and the language switch.
 
+use crate::Mechanism;
 use crate::page::{LANG_COOKIE, Lang, safe_next, strip_param};
-use crate::{AppState, Mechanism};
-use axum::Router;
+use crate::routes::{Routes, get};
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 pub const MECHANISM: Mechanism = Mechanism {
@@ -16,8 +15,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route(
             "/assets/app.css",
             get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))),

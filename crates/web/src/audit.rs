@@ -5,13 +5,13 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty, opt_id};
 use crate::page::{Ctx, Markup, layout};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_store::AuditFilter;
@@ -23,12 +23,12 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/audit", get(audit_page))
+fn pages() -> Routes {
+    Routes::new().route("/audit", get(audit_page))
 }
 
-fn api() -> Router<AppState> {
-    Router::new().route("/audit", get(audit)).route("/audit/export.csv", get(audit_csv))
+fn api() -> Routes {
+    Routes::new().route("/audit", get(audit)).route("/audit/export.csv", get(audit_csv))
 }
 
 #[derive(Deserialize, Default)]

@@ -3,10 +3,10 @@
 
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -18,8 +18,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[("PUT", "/api/v1/calendar/{year}")],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/calendar/{year}", get(calendar_year).put(set_calendar_year))
+fn api() -> Routes {
+    Routes::new().route("/calendar/{year}", get(calendar_year).put(set_calendar_year))
 }
 
 fn calendar_year_param(year: &str) -> Result<i32, ApiError> {

@@ -8,11 +8,11 @@ use crate::access::{check_project, read};
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{Created, IdPath, created};
+use crate::routes::{Routes, delete, get, post};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -31,8 +31,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     ],
 };
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/projects/{id}/clocks", get(project_clocks))
         .route("/projects/{id}/clock-exclusions", post(add))
         .route("/clock-exclusions/{id}/close", post(close))

@@ -5,11 +5,10 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::query::ProjectsQuery;
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use serde_json::Value;
 use zhantu_domain::imports::ImportKind;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
@@ -21,8 +20,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/export/{file}", get(export))
+fn api() -> Routes {
+    Routes::new().route("/export/{file}", get(export))
 }
 
 /// `GET /export/{kind}.xlsx`: every import kind in the columns its import reads; those that

@@ -1,10 +1,10 @@
 //! `GET /healthz`: the database answers; the engine and the version, for monitoring.
 
 use crate::error::ApiError;
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
 pub const MECHANISM: Mechanism = Mechanism {
@@ -14,8 +14,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+fn router() -> Routes {
+    Routes::new().route("/healthz", get(healthz))
 }
 
 async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {

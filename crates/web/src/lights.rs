@@ -2,10 +2,10 @@
 
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "lights",
@@ -14,8 +14,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/lights/board", get(board))
+fn api() -> Routes {
+    Routes::new().route("/lights/board", get(board))
 }
 
 /// Lights rolled up node → project → unit (with the units below) → leader, for readers who

@@ -5,12 +5,11 @@
 use crate::page::filters::{ListQuery, filter_form};
 use crate::page::i18n::tf;
 use crate::page::{Ctx, Markup, PageError, layout, money, query_string};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use axum::routing::get;
 use zhantu_domain::lights::Light;
 use zhantu_domain::reference::JIAOJIANG_MAP;
 use zhantu_store::DivisionCount;
@@ -22,8 +21,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/map", get(page))
+fn pages() -> Routes {
+    Routes::new().route("/map", get(page))
 }
 
 const TILE_W: f64 = 170.0;

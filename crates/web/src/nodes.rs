@@ -11,12 +11,12 @@ use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
 use crate::forms::version_of;
 use crate::query::ProjectsQuery;
+use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -45,8 +45,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     ],
 };
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/nodes", get(list_nodes))
         .route("/nodes/{id}", get(node).patch(update_node).delete(remove_node))
         .route("/projects/{id}/plan", post(plan))
@@ -56,7 +56,7 @@ fn api() -> Router<AppState> {
         .route("/projects/{id}/schedule", get(schedule))
         .route(
             "/nodes/{id}/report",
-            post(report).layer(DefaultBodyLimit::max(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)),
+            post(report).body_limit(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024),
         )
         .route("/nodes/{id}/verify", post(verify))
         .route("/nodes/{id}/date-change", post(request_date_change))

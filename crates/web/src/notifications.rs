@@ -4,11 +4,11 @@
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::IdPath;
+use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -20,8 +20,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[("POST", "/api/v1/notifications/{id}/read"), ("PUT", "/api/v1/settings/webhook")],
 };
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/notifications", get(notifications))
         .route("/settings/webhook", get(webhook).put(set_webhook))
         .route("/notifications/{id}/read", post(mark_read))

@@ -8,12 +8,12 @@ use crate::extract::ApiQuery;
 use crate::fields::opt_year;
 use crate::page::programmes::{area, nav};
 use crate::page::{Ctx, Markup, PageError, layout};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use zhantu_domain::LandArea;
 use zhantu_domain::figures::BatchAggregate;
@@ -26,12 +26,12 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/programs", get(programs))
+fn pages() -> Routes {
+    Routes::new().route("/programs", get(programs))
 }
 
-fn api() -> Router<AppState> {
-    Router::new().route("/programs/summary", get(programmes_summary))
+fn api() -> Routes {
+    Routes::new().route("/programs/summary", get(programmes_summary))
 }
 
 #[derive(Deserialize, Default)]

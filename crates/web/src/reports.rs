@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
 use crate::fields::clip;
+use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -29,8 +29,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     ],
 };
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/projects/{id}/reports", post(submit_report))
         .route("/periods/{year}/{month}/lock", post(lock_month))
         .route("/reporting/timeliness", get(timeliness))

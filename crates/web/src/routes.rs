@@ -2,7 +2,7 @@
 //! and path of every handler that changes state (POST, PUT, PATCH, DELETE), so the list of
 //! write routes the access tests walk is the routes themselves and cannot forget one.
 //!
-//! ```ignore
+//! ```text
 //! Routes::new()
 //!     .route("/batches", get(list).post(create))
 //!     .route("/imports", post(start).body_limit(MAX_IMPORT_BYTES))

@@ -3,10 +3,10 @@
 
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::rules::RuleSet;
@@ -18,8 +18,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[("PUT", "/api/v1/rules")],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/rules", get(rules).put(save_rules))
+fn api() -> Routes {
+    Routes::new().route("/rules", get(rules).put(save_rules))
 }
 
 async fn rules(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiError> {

@@ -4,10 +4,10 @@
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_store::DocKind;
@@ -19,8 +19,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/search", get(search))
+fn api() -> Routes {
+    Routes::new().route("/search", get(search))
 }
 
 #[derive(Deserialize)]

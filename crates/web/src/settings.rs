@@ -5,12 +5,12 @@
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::page::{Ctx, Flash, Markup, PageError, admin, back, layout};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::settings::DistrictSettings;
@@ -23,12 +23,12 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[("PUT", "/api/v1/settings"), ("POST", "/admin/settings")],
 };
 
-fn api() -> Router<AppState> {
-    Router::new().route("/settings", get(get_settings).put(put_settings))
+fn api() -> Routes {
+    Routes::new().route("/settings", get(get_settings).put(put_settings))
 }
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/admin/settings", get(settings_page).post(settings_form))
+fn pages() -> Routes {
+    Routes::new().route("/admin/settings", get(settings_page).post(settings_form))
 }
 
 async fn get_settings(State(st): State<AppState>, _a: Auth) -> Result<Json<SettingsView>, ApiError> {

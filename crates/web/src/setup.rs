@@ -9,14 +9,14 @@ use crate::auth;
 use crate::error::ApiError;
 use crate::guard::{pre_session_token, urlencode};
 use crate::page::{Lang, PageError, anonymous_lang, bare_page, t};
+use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Form, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use zhantu_domain::access::parse_username;
 use zhantu_domain::setup::{DistrictPlace, DistrictSetup};
@@ -29,12 +29,12 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[("POST", "/setup"), ("POST", "/api/v1/setup")],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/setup", get(setup_page).post(setup_form))
+fn pages() -> Routes {
+    Routes::new().route("/setup", get(setup_page).post(setup_form))
 }
 
-fn api() -> Router<AppState> {
-    Router::new().route("/setup", post(setup_json))
+fn api() -> Routes {
+    Routes::new().route("/setup", post(setup_json))
 }
 
 /// What the form and the JSON API send. Missing fields are empty, and refused as such.

@@ -6,14 +6,13 @@ use crate::auth::{self, Auth, Via, user_json};
 use crate::error::ApiError;
 use crate::guard::pre_session_token;
 use crate::page::{Lang, anonymous_lang, bare_page, safe_next, t};
+use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
 use askama::Template;
 use axum::Json;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_store::User;
@@ -30,14 +29,14 @@ pub const MECHANISM: Mechanism = Mechanism {
     ],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
 }
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/auth/login", post(login_json))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))

@@ -10,13 +10,12 @@ use crate::page::filters::{ListQuery, filter_form};
 use crate::page::i18n::tf;
 use crate::page::select::{SelectOption, options};
 use crate::page::{Ctx, Markup, PageError, layout, long_date, query_string};
+use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use chart::{AXIS_H, Chart, Group, NAME_W, TITLE_H, Zoom};
 use serde::Deserialize;
 use zhantu_domain::lights::Light;
@@ -29,8 +28,8 @@ pub const MECHANISM: Mechanism = Mechanism {
     write_routes: &[],
 };
 
-fn pages() -> Router<AppState> {
-    Router::new().route("/battle-map", get(page)).route("/battle-map.svg", get(export))
+fn pages() -> Routes {
+    Routes::new().route("/battle-map", get(page)).route("/battle-map.svg", get(export))
 }
 
 /// Most projects in the exported SVG; narrower filters show the rest.

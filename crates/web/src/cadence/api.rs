@@ -7,16 +7,16 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::{EvaluationWeights, Report, ReportKind, compare};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/reports/weights", get(weights).put(save_weights))
         .route("/reports/issued", get(issued_list))
         .route("/reports/issued/{id}", get(issued_one))

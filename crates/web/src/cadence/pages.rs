@@ -9,11 +9,11 @@ use super::{Format, build, download, issue_period, load_issued, parse_period};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::page::{Ctx, Markup, PageError, csrf_field, layout};
+use crate::routes::{Routes, get, post};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::cadence::EvaluationWeights;
@@ -24,8 +24,8 @@ use zhantu_domain::cadence::ReportPeriod;
 use zhantu_domain::cadence::compare;
 use zhantu_store::cadence::IssuedSummary;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/reports", get(index))
         .route("/reports/open", get(open))
         .route("/reports/issued/{file}", get(issued_page))

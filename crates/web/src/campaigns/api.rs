@@ -9,10 +9,10 @@ use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
 use crate::fields::clip;
 use crate::forms::node_names;
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -23,8 +23,8 @@ use zhantu_store::campaigns::CampaignDetail;
 use zhantu_store::campaigns::CampaignSummary;
 use zhantu_store::campaigns::NewCampaign;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/campaigns", get(list_campaigns).post(create_campaign))
         .route("/campaigns/export.xlsx", get(export_campaigns))
         .route("/campaigns/{id}", get(get_campaign))

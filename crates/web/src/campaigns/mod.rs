@@ -4,9 +4,8 @@
 mod api;
 mod pages;
 
-use crate::{AppState, Mechanism};
-use axum::Router;
-use axum::routing::{get, post};
+use crate::Mechanism;
+use crate::routes::{Routes, get, post};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "campaigns",
@@ -23,8 +22,8 @@ const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/campaigns/{id}/close"),
 ];
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/campaigns", get(pages::campaigns).post(pages::campaign_form))
         .route("/campaigns/{id}", get(pages::campaign))
         .route("/campaigns/{id}/close", post(pages::campaign_close_form))

@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{Created, IdPath, created};
+use crate::routes::{Routes, get, patch, put};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, patch, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::Year;
@@ -16,8 +16,8 @@ use zhantu_domain::access::Action;
 use zhantu_domain::categories::{category_code, category_name, landing_target};
 use zhantu_store::categories::{CategoryChange, CategoryRecord, NewCategory};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/categories", get(list_categories).post(create_category))
         .route("/categories/{id}", patch(update_category).get(get_category))
         .route("/categories/{id}/targets/{year}", put(set_target).delete(clear_target))

@@ -9,18 +9,17 @@ use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::fields::{form_opt_number, form_version};
 use crate::page::{Ctx, Flash, Markup, PageError, admin, back, layout};
+use crate::routes::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::Value;
 use zhantu_domain::access::Action;
 use zhantu_store::categories::CategoryRecord;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin/categories", get(categories_page).post(create_form))
         .route("/admin/categories/{id}", post(update_form))
         .route("/admin/categories/{id}/targets", post(target_form))

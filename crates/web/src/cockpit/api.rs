@@ -3,15 +3,15 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty};
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/figures", get(figures))
+pub fn router() -> Routes {
+    Routes::new().route("/figures", get(figures))
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,11 +5,10 @@ use crate::AppState;
 use crate::page::i18n::tf;
 use crate::page::select::{SelectOption, options};
 use crate::page::{Ctx, Markup, PageError, layout, light_label, long_date, money, pct, qv, stage_label};
+use crate::routes::{Routes, get};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use axum::routing::get;
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,8 +16,8 @@ use zhantu_domain::Stage;
 use zhantu_domain::figures::Pct1;
 use zhantu_domain::lights::Light;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(page))
+pub fn router() -> Routes {
+    Routes::new().route("/", get(page))
 }
 
 #[derive(Deserialize, Default)]

@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
 use crate::fields::clip;
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
@@ -30,8 +30,8 @@ use zhantu_store::problems::NewProblem;
 use zhantu_store::problems::ProblemFilter;
 use zhantu_store::problems::ProblemPage;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/enterprises", get(list_enterprises).post(create_enterprise))
         .route("/enterprises.xlsx", get(export_enterprises))
         .route("/enterprises/{id}", get(enterprise).patch(update_enterprise))

@@ -11,18 +11,17 @@ use crate::fields::form_number;
 use crate::page::problem_table::problem_table;
 use crate::page::select::{category_options, choice_options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf};
+use crate::routes::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_store::enterprises::EnterpriseItem;
 use zhantu_store::enterprises::VisitItem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/enterprises", get(enterprises_page))
         .route("/enterprises/{id}", get(enterprise_page))
         .route("/enterprises/{id}/visits", post(visit_form))

@@ -11,11 +11,11 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Upload};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use crate::routes::{Routes, get, post};
+use axum::Json;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde_json::json;
 use std::sync::Arc;
 use zhantu_domain::access::Action;
@@ -24,10 +24,10 @@ use zhantu_domain::imports::{ImportKind, Parsed, choices, template};
 /// Largest import file accepted (the rest of the app keeps the global 1 MiB limit).
 const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/import/templates/{file}", get(template_file))
-        .route("/imports", post(start).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024)))
+        .route("/imports", post(start).body_limit(MAX_IMPORT_BYTES + 64 * 1024))
         .route("/imports/{id}", get(status))
         .route("/imports/{id}/commit", post(commit))
 }

@@ -5,19 +5,17 @@
 //! result is a server-rendered page, `/import/runs/{id}`.
 
 use super::jobs::{Job, job_paged};
-use crate::AppState;
 use crate::page::{Ctx, Lang, Markup, PageError, layout};
+use crate::routes::{Routes, get};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::Html;
-use axum::routing::get;
 use zhantu_domain::access::Action;
 use zhantu_domain::imports::ImportKind;
 use zhantu_store::imports::ImportOutcome;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/import", get(page)).route("/import/runs/{id}", get(run_page))
+pub fn router() -> Routes {
+    Routes::new().route("/import", get(page)).route("/import/runs/{id}", get(run_page))
 }
 
 fn kind_label(cx: &Ctx, k: ImportKind) -> &'static str {

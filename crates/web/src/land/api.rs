@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, created, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::LandArea;
@@ -20,8 +20,8 @@ use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_store::land::LandLedger;
 use zhantu_store::land::NewLandEntry;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/land", get(land))
         .route("/land/warnings", get(land_warnings))
         .route("/land/export.xlsx", get(export_land))

@@ -4,9 +4,8 @@
 mod api;
 mod pages;
 
-use crate::{AppState, Mechanism};
-use axum::Router;
-use axum::routing::{get, post};
+use crate::Mechanism;
+use crate::routes::{Routes, get, post};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "land",
@@ -22,8 +21,8 @@ const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/land/grants"),
 ];
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/land", get(pages::land))
         .route("/land/allocations", post(pages::allocation_form))
         .route("/land/grants", post(pages::grant_form))

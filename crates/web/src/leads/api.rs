@@ -11,10 +11,10 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
@@ -29,8 +29,8 @@ use zhantu_store::leads::LeadFunnel;
 use zhantu_store::leads::LeadMove;
 use zhantu_store::leads::NewLead;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/leads", get(list_leads).post(create_lead))
         .route("/leads/funnel", get(funnel))
         .route("/leads/export.xlsx", get(export_leads))

@@ -4,9 +4,8 @@
 mod api;
 mod pages;
 
-use crate::{AppState, Mechanism};
-use axum::Router;
-use axum::routing::{get, post};
+use crate::Mechanism;
+use crate::routes::{Routes, get, post};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "leads",
@@ -23,8 +22,8 @@ const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/attraction/leads/{id}/stage"),
 ];
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/attraction", get(pages::attraction))
         .route("/attraction/leads", post(pages::lead_form))
         .route("/attraction/leads/{id}/stage", post(pages::stage_form))

@@ -6,17 +6,17 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, opt_id, query_flag};
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
 use zhantu_domain::people::{person_name, person_title, phone};
 use zhantu_store::people::{NewPerson, PeopleFilter, PersonChange, PersonRecord};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/people", get(list_people).post(create_person))
         .route("/people/{id}", get(get_person).patch(update_person))
 }

@@ -10,17 +10,16 @@ use crate::extract::IdPath;
 use crate::fields::{form_number, form_version};
 use crate::page::select::{choice_options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, admin, back, layout, to_created};
+use crate::routes::{Routes, get};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_store::people::PersonRecord;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin/people", get(people_page).post(create_form))
         .route("/admin/people/{id}", get(person_page).post(update_form))
 }

@@ -7,10 +7,10 @@ use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id, page_limit as limit, page_offset as offset};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -30,8 +30,8 @@ use zhantu_store::problems::ProblemItem;
 use zhantu_store::problems::StepInput;
 use zhantu_store::problems::UnitStatsRow;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/problems", get(list_problems).post(raise_problem))
         .route("/problems.xlsx", get(export_problems))
         .route("/problems/stats", get(stats))

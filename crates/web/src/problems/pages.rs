@@ -12,11 +12,10 @@ use crate::fields::form_opt_number;
 use crate::page::problem_table::{badges, problem_table, source_label, state_label};
 use crate::page::select::{category_options, choice_options, unit_choices, val};
 use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, next_page, query_string, tf, to_created};
+use crate::routes::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::problems as svc;
 use zhantu_domain::problems::LoopState;
@@ -25,8 +24,8 @@ use zhantu_domain::problems::Step;
 use zhantu_store::problems::ProblemItem;
 use zhantu_store::problems::UnitStatsRow;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/problems", get(problems_page).post(raise_form))
         .route("/problems/lists", get(lists_page))
         .route("/problems/{id}", get(problem_page))

@@ -7,9 +7,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{Created, created};
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -17,8 +17,8 @@ use zhantu_domain::codes::record_key;
 use zhantu_domain::project_types::{ProjectTypeSpec, TemplateStep, TypeClock};
 use zhantu_store::project_types::ProjectTypeRecord;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/project-types", get(list_types).post(create_type))
         .route("/project-types/{code}", get(get_type).put(save_type))
 }

@@ -9,19 +9,18 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::fields::{form_number, form_version};
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, admin, back, layout};
+use crate::routes::{Routes, get};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::get;
 use std::collections::BTreeMap;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::DayKind;
 use zhantu_domain::project_types::TypeClock;
 use zhantu_store::project_types::{ProjectTypeRecord, ProjectTypeSummary};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin/project-types", get(types_page).post(create_form))
         .route("/admin/project-types/{code}", get(type_page).post(save_form))
 }

@@ -9,9 +9,8 @@ mod api;
 mod new;
 mod pages;
 
-use crate::{AppState, Mechanism};
-use axum::Router;
-use axum::routing::{get, post, put};
+use crate::Mechanism;
+use crate::routes::{Routes, get, post, put};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "projects",
@@ -30,15 +29,15 @@ const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/projects/new"),
 ];
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/projects", get(pages::registry))
         .route("/projects/new", get(new::page).post(new::form))
         .route("/projects/{id}", get(pages::project))
 }
 
-fn api() -> Router<AppState> {
-    Router::new()
+fn api() -> Routes {
+    Routes::new()
         .route("/projects", get(api::list_projects).post(api::create_project))
         .route("/projects/{id}", get(api::project).patch(api::update_project))
         .route("/projects/{id}/history", get(api::project_history))

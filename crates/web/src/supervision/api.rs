@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
@@ -20,8 +20,8 @@ use zhantu_store::supervision::FollowUp;
 use zhantu_store::supervision::NewRound;
 use zhantu_store::supervision::RoundSummary;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/supervision", get(list_rounds).post(create_round))
         .route("/supervision/suggestions", get(suggestions))
         .route("/supervision/export.xlsx", get(export_rounds))

@@ -4,9 +4,8 @@
 mod api;
 mod pages;
 
-use crate::{AppState, Mechanism};
-use axum::Router;
-use axum::routing::{get, post};
+use crate::Mechanism;
+use crate::routes::{Routes, get, post};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "supervision",
@@ -25,8 +24,8 @@ const WRITE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/supervision/{id}/close"),
 ];
 
-fn pages() -> Router<AppState> {
-    Router::new()
+fn pages() -> Routes {
+    Routes::new()
         .route("/supervision", get(pages::supervision).post(pages::round_form))
         .route("/supervision/{id}", get(pages::round))
         .route("/supervision/{id}/close", post(pages::round_close_form))

@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, present, query_flag};
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::DivisionCode;
@@ -16,8 +16,8 @@ use zhantu_domain::access::Action;
 use zhantu_domain::units::{unit_code, unit_kind, unit_name};
 use zhantu_store::units::{NewUnit, UnitChange, UnitMerge, UnitRecord};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/units", get(list_units).post(create_unit))
         .route("/units/{id}", get(get_unit).patch(update_unit))
         .route("/units/{id}/retire", post(retire_unit))

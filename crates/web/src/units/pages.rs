@@ -9,18 +9,17 @@ use crate::extract::IdPath;
 use crate::fields::{form_number, form_opt_number, form_version};
 use crate::page::select::{choice_options, unit_choices};
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, admin, back, layout, to_created};
+use crate::routes::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::model::UnitKind;
 use zhantu_store::units::UnitRecord;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin/units", get(units_page).post(create_form))
         .route("/admin/units/{id}", get(unit_page).post(update_form))
         .route("/admin/units/{id}/retire", post(retire_form))

@@ -4,17 +4,17 @@ use crate::AppState;
 use crate::auth::{self, Auth, user_json};
 use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
+use crate::routes::{Routes, get, patch, post};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Role};
 use zhantu_store::{NewUser, User, UserChange};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", patch(update_user))
         .route("/users/{id}/reset-password", post(reset_password))

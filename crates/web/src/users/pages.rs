@@ -8,16 +8,15 @@ use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::select::{choice_options, unit_choices};
 use crate::page::{Ctx, Flash, Lang, Markup, admin, back, csrf_field, layout};
+use crate::routes::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use zhantu_domain::access::{Action, Role};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin/users", get(users_page).post(create_user_form))
         .route("/admin/users/{id}", post(update_user_form))
         .route("/admin/users/{id}/reset-password", post(reset_form))
