@@ -21,14 +21,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "account",
     pages,
     api,
-    write_routes: &[
-        ("POST", "/api/v1/auth/password"),
-        ("POST", "/api/v1/tokens"),
-        ("DELETE", "/api/v1/tokens/{id}"),
-        ("POST", "/account/password"),
-        ("POST", "/account/tokens"),
-        ("POST", "/account/tokens/{id}/revoke"),
-    ],
 };
 
 fn pages() -> Routes {

@@ -12,7 +12,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "assets",
     pages,
     api: Mechanism::none,
-    write_routes: &[],
 };
 
 fn pages() -> Routes {

@@ -16,12 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_store::AuditFilter;
 
-pub const MECHANISM: Mechanism = Mechanism {
-    name: "audit",
-    pages,
-    api,
-    write_routes: &[],
-};
+pub const MECHANISM: Mechanism = Mechanism { name: "audit", pages, api };
 
 fn pages() -> Routes {
     Routes::new().route("/audit", get(audit_page))

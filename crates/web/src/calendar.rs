@@ -15,7 +15,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "calendar",
     pages: Mechanism::none,
     api,
-    write_routes: &[("PUT", "/api/v1/calendar/{year}")],
 };
 
 fn api() -> Routes {

@@ -24,11 +24,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "clocks",
     pages: Mechanism::none,
     api,
-    write_routes: &[
-        ("POST", "/api/v1/projects/{id}/clock-exclusions"),
-        ("POST", "/api/v1/clock-exclusions/{id}/close"),
-        ("DELETE", "/api/v1/clock-exclusions/{id}"),
-    ],
 };
 
 fn api() -> Routes {

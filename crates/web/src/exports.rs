@@ -17,7 +17,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "exports",
     pages: Mechanism::none,
     api,
-    write_routes: &[],
 };
 
 fn api() -> Routes {

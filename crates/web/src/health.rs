@@ -11,7 +11,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "health",
     pages: router,
     api: Mechanism::none,
-    write_routes: &[],
 };
 
 fn router() -> Routes {

@@ -11,7 +11,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "lights",
     pages: Mechanism::none,
     api,
-    write_routes: &[],
 };
 
 fn api() -> Routes {

@@ -18,7 +18,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "map",
     pages,
     api: Mechanism::none,
-    write_routes: &[],
 };
 
 fn pages() -> Routes {

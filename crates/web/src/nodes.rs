@@ -31,18 +31,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "nodes",
     pages: Mechanism::none,
     api,
-    write_routes: &[
-        ("POST", "/api/v1/nodes/{id}/report"),
-        ("POST", "/api/v1/nodes/{id}/verify"),
-        ("POST", "/api/v1/nodes/{id}/date-change"),
-        ("POST", "/api/v1/date-changes/{id}/decide"),
-        ("POST", "/api/v1/projects/{id}/plan"),
-        ("PATCH", "/api/v1/nodes/{id}"),
-        ("DELETE", "/api/v1/nodes/{id}"),
-        ("POST", "/api/v1/projects/{id}/nodes"),
-        ("POST", "/api/v1/projects/{id}/nodes/order"),
-        ("POST", "/api/v1/projects/{id}/baseline"),
-    ],
 };
 
 fn api() -> Routes {

@@ -17,7 +17,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "notifications",
     pages: Mechanism::none,
     api,
-    write_routes: &[("POST", "/api/v1/notifications/{id}/read"), ("PUT", "/api/v1/settings/webhook")],
 };
 
 fn api() -> Routes {

@@ -23,7 +23,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "programmes",
     pages,
     api,
-    write_routes: &[],
 };
 
 fn pages() -> Routes {

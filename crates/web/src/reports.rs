@@ -23,10 +23,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "reports",
     pages: Mechanism::none,
     api,
-    write_routes: &[
-        ("POST", "/api/v1/projects/{id}/reports"),
-        ("POST", "/api/v1/periods/{year}/{month}/lock"),
-    ],
 };
 
 fn api() -> Routes {

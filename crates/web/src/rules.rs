@@ -15,7 +15,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "rules",
     pages: Mechanism::none,
     api,
-    write_routes: &[("PUT", "/api/v1/rules")],
 };
 
 fn api() -> Routes {

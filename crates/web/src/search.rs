@@ -16,7 +16,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "search",
     pages: Mechanism::none,
     api,
-    write_routes: &[],
 };
 
 fn api() -> Routes {

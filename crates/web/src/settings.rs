@@ -20,7 +20,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "settings",
     pages,
     api,
-    write_routes: &[("PUT", "/api/v1/settings"), ("POST", "/admin/settings")],
 };
 
 fn api() -> Routes {

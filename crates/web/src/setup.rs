@@ -22,12 +22,7 @@ use zhantu_domain::access::parse_username;
 use zhantu_domain::setup::{DistrictPlace, DistrictSetup};
 use zhantu_store::{AuditCtx, SetupReport, StoreError};
 
-pub const MECHANISM: Mechanism = Mechanism {
-    name: "setup",
-    pages,
-    api,
-    write_routes: &[("POST", "/setup"), ("POST", "/api/v1/setup")],
-};
+pub const MECHANISM: Mechanism = Mechanism { name: "setup", pages, api };
 
 fn pages() -> Routes {
     Routes::new().route("/setup", get(setup_page).post(setup_form))

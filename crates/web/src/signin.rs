@@ -21,12 +21,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "signin",
     pages,
     api,
-    write_routes: &[
-        ("POST", "/login"),
-        ("POST", "/logout"),
-        ("POST", "/api/v1/auth/login"),
-        ("POST", "/api/v1/auth/logout"),
-    ],
 };
 
 fn pages() -> Routes {

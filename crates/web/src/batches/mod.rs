@@ -11,17 +11,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "batches",
     pages,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/batches"),
-    ("PATCH", "/api/v1/batches/{id}"),
-    ("POST", "/api/v1/batches/{id}/projects"),
-    ("DELETE", "/api/v1/batches/{id}/projects/{project_id}"),
-    ("POST", "/batches"),
-    ("POST", "/batches/{id}/projects"),
-];
 
 fn pages() -> Routes {
     Routes::new()

@@ -25,7 +25,6 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "battle",
     pages,
     api: Mechanism::none,
-    write_routes: &[],
 };
 
 fn pages() -> Routes {

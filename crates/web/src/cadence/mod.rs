@@ -22,17 +22,9 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "cadence",
     pages: pages::router,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
 
 /// The state-changing routes (full paths), for the access tests.
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/reports/{kind}/{period}/issue"),
-    ("PUT", "/api/v1/reports/weights"),
-    ("POST", "/reports/{kind}/{period}/issue"),
-    ("POST", "/reports/weights"),
-];
-
 /// The formats a report downloads as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {

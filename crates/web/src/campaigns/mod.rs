@@ -11,16 +11,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "campaigns",
     pages,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/campaigns"),
-    ("POST", "/api/v1/campaigns/{id}/targets"),
-    ("POST", "/api/v1/campaigns/{id}/close"),
-    ("POST", "/campaigns"),
-    ("POST", "/campaigns/{id}/close"),
-];
 
 fn pages() -> Routes {
     Routes::new()

@@ -11,13 +11,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "categories",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/categories"),
-        ("PATCH", "/api/v1/categories/{id}"),
-        ("PUT", "/api/v1/categories/{id}/targets/{year}"),
-        ("DELETE", "/api/v1/categories/{id}/targets/{year}"),
-        ("POST", "/admin/categories"),
-        ("POST", "/admin/categories/{id}"),
-        ("POST", "/admin/categories/{id}/targets"),
-    ],
 };

@@ -9,5 +9,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "cockpit",
     pages: pages::router,
     api: api::router,
-    write_routes: &[],
 };

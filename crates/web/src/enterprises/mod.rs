@@ -12,11 +12,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "enterprises",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/enterprises"),
-        ("PATCH", "/api/v1/enterprises/{id}"),
-        ("POST", "/api/v1/visits"),
-        ("POST", "/api/v1/visits/{id}/problems"),
-        ("POST", "/enterprises/{id}/visits"),
-    ],
 };

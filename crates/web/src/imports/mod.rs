@@ -12,5 +12,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "imports",
     pages: pages::router,
     api: api::router,
-    write_routes: &[("POST", "/api/v1/imports"), ("POST", "/api/v1/imports/{id}/commit")],
 };

@@ -11,15 +11,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "land",
     pages,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/land/grants"),
-    ("POST", "/api/v1/land/allocations"),
-    ("POST", "/land/allocations"),
-    ("POST", "/land/grants"),
-];
 
 fn pages() -> Routes {
     Routes::new()

@@ -11,16 +11,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "leads",
     pages,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/leads"),
-    ("PATCH", "/api/v1/leads/{id}"),
-    ("POST", "/api/v1/leads/{id}/stage"),
-    ("POST", "/attraction/leads"),
-    ("POST", "/attraction/leads/{id}/stage"),
-];
 
 fn pages() -> Routes {
     Routes::new()

@@ -11,10 +11,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "people",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/people"),
-        ("PATCH", "/api/v1/people/{id}"),
-        ("POST", "/admin/people"),
-        ("POST", "/admin/people/{id}"),
-    ],
 };

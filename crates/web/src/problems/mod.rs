@@ -10,14 +10,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "problems",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/problems"),
-        ("POST", "/api/v1/problems/{id}/assign"),
-        ("POST", "/api/v1/problems/{id}/resolve"),
-        ("POST", "/api/v1/problems/{id}/callback"),
-        ("POST", "/api/v1/problems/{id}/close"),
-        ("POST", "/api/v1/problems/{id}/comment"),
-        ("POST", "/problems/{id}/act"),
-        ("POST", "/problems"),
-    ],
 };

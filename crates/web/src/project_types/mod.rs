@@ -12,10 +12,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "project_types",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/project-types"),
-        ("PUT", "/api/v1/project-types/{code}"),
-        ("POST", "/admin/project-types"),
-        ("POST", "/admin/project-types/{code}"),
-    ],
 };

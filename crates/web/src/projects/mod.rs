@@ -16,18 +16,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "projects",
     pages,
     api,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/projects"),
-    ("PATCH", "/api/v1/projects/{id}"),
-    ("POST", "/api/v1/projects/{id}/pause"),
-    ("POST", "/api/v1/projects/{id}/resume"),
-    ("POST", "/api/v1/projects/{id}/stage"),
-    ("PUT", "/api/v1/projects/{id}/years/{year}"),
-    ("POST", "/projects/new"),
-];
 
 fn pages() -> Routes {
     Routes::new()

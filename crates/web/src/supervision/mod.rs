@@ -11,18 +11,7 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "supervision",
     pages,
     api: api::router,
-    write_routes: WRITE_ROUTES,
 };
-
-const WRITE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/v1/supervision"),
-    ("POST", "/api/v1/supervision/{id}/targets"),
-    ("POST", "/api/v1/supervision/{id}/findings"),
-    ("POST", "/api/v1/supervision/{id}/close"),
-    ("POST", "/supervision"),
-    ("POST", "/supervision/{id}/findings"),
-    ("POST", "/supervision/{id}/close"),
-];
 
 fn pages() -> Routes {
     Routes::new()

@@ -11,14 +11,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "units",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/units"),
-        ("PATCH", "/api/v1/units/{id}"),
-        ("POST", "/api/v1/units/{id}/retire"),
-        ("POST", "/api/v1/units/{id}/merge"),
-        ("POST", "/admin/units"),
-        ("POST", "/admin/units/{id}"),
-        ("POST", "/admin/units/{id}/retire"),
-        ("POST", "/admin/units/{id}/merge"),
-    ],
 };

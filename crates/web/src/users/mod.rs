@@ -13,12 +13,4 @@ pub const MECHANISM: Mechanism = Mechanism {
     name: "users",
     pages: pages::router,
     api: api::router,
-    write_routes: &[
-        ("POST", "/api/v1/users"),
-        ("PATCH", "/api/v1/users/{id}"),
-        ("POST", "/api/v1/users/{id}/reset-password"),
-        ("POST", "/admin/users"),
-        ("POST", "/admin/users/{id}"),
-        ("POST", "/admin/users/{id}/reset-password"),
-    ],
 };
