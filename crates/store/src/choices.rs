@@ -1,7 +1,7 @@
 //! Named records and the choices forms and filters offer: the units as a tree, the district's
 //! leaders, the categories, the project types. A leaf module: it imports no mechanism.
 
-use crate::row::{i64_, opt_i64, read_all, text};
+use crate::row::{i64_, named, opt_i64, read_all, text};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,12 +63,7 @@ impl Store {
         let leaders = read_all(
             sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 AND active = 1 ORDER BY id"),
             &self.pool,
-            |r| {
-                Ok(NamedRef {
-                    id: i64_(r, "id")?,
-                    name: text(r, "name")?,
-                })
-            },
+            |r| named(r, "id", "name"),
         )
         .await?;
         let categories = read_all(
@@ -90,12 +85,7 @@ impl Store {
         read_all(
             sqlx::query("SELECT id, name FROM categories ORDER BY sort_order, id"),
             &self.pool,
-            |r| {
-                Ok(NamedRef {
-                    id: i64_(r, "id")?,
-                    name: text(r, "name")?,
-                })
-            },
+            |r| named(r, "id", "name"),
         )
         .await
     }

@@ -5,7 +5,7 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
 use crate::problems::{NewProblem, insert_problem};
-use crate::row::{SqlBuf, date, found, i64_, opt_i64, opt_text, read_all, text};
+use crate::row::{SqlBuf, date, found, i64_, named, opt_i64, opt_text, read_all, text};
 use crate::writes::ensure_unit;
 use crate::{DocKind, Store, StoreError};
 use chrono::NaiveDate;
@@ -134,16 +134,10 @@ const VISIT_COLUMNS: &str = "SELECT v.id, v.enterprise_id, e.name AS enterprise_
 fn visit(r: &AnyRow) -> Result<VisitItem, StoreError> {
     Ok(VisitItem {
         id: i64_(r, "id")?,
-        enterprise: NamedRef {
-            id: i64_(r, "enterprise_id")?,
-            name: text(r, "enterprise_name")?,
-        },
+        enterprise: named(r, "enterprise_id", "enterprise_name")?,
         visited_on: date(r, "visited_on")?,
         visitor: opt_text(r, "visitor")?.unwrap_or_default(),
-        unit: NamedRef {
-            id: i64_(r, "unit_id")?,
-            name: text(r, "unit_name")?,
-        },
+        unit: named(r, "unit_id", "unit_name")?,
         findings: text(r, "findings")?,
         problems: i64_(r, "problems")?,
     })
@@ -451,10 +445,7 @@ impl Store {
         q.push(" GROUP BY v.unit_id, u.name ORDER BY COUNT(*) DESC, v.unit_id");
         read_all(q.query(), &self.pool, |r| {
             Ok(VisitUnitRow {
-                unit: NamedRef {
-                    id: i64_(r, "unit_id")?,
-                    name: text(r, "unit_name")?,
-                },
+                unit: named(r, "unit_id", "unit_name")?,
                 visits: i64_(r, "visits")?,
                 problems: opt_i64(r, "problems")?.unwrap_or(0),
             })

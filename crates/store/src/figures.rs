@@ -4,7 +4,7 @@
 
 use crate::NamedRef;
 use crate::rollup::in_division;
-use crate::row::{LIGHT_SUMS, SqlBuf, date, i64_, opt_date, opt_i64, read_all, text};
+use crate::row::{LIGHT_SUMS, SqlBuf, date, i64_, named, opt_date, opt_i64, read_all, text};
 use crate::{Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashSet};
@@ -328,10 +328,7 @@ impl Store {
         let mut out: Vec<UnitRank> = Vec::new();
         for r in q.query().fetch_all(&self.pool).await? {
             out.push(UnitRank {
-                unit: NamedRef {
-                    id: i64_(&r, "unit_id")?,
-                    name: text(&r, "unit_name")?,
-                },
+                unit: named(&r, "unit_id", "unit_name")?,
                 projects: i64_(&r, "n")?,
                 red: i64_(&r, "red")?,
                 yellow: i64_(&r, "yellow")?,

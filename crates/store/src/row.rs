@@ -1,6 +1,7 @@
 //! Reading typed values out of `Any` rows, values to bind in bulk statements, and the SQL
 //! fragments several queries share.
 
+use crate::choices::NamedRef;
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -26,6 +27,26 @@ pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
 
 pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
     Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+/// A record named by its id column and its name column (`unit_id`, `unit_name`).
+pub(crate) fn named(row: &AnyRow, id: &str, name: &str) -> Result<NamedRef, StoreError> {
+    Ok(NamedRef {
+        id: i64_(row, id)?,
+        name: text(row, name)?,
+    })
+}
+
+/// The same for an optional reference: `None` where the id is NULL, an empty name where the
+/// name is.
+pub(crate) fn opt_named(row: &AnyRow, id: &str, name: &str) -> Result<Option<NamedRef>, StoreError> {
+    Ok(match opt_i64(row, id)? {
+        Some(id) => Some(NamedRef {
+            id,
+            name: opt_text(row, name)?.unwrap_or_default(),
+        }),
+        None => None,
+    })
 }
 
 pub(crate) fn date(row: &AnyRow, col: &str) -> Result<NaiveDate, StoreError> {

@@ -14,7 +14,7 @@ pub use figures::{MonthlyLists, UnitStatsRow};
 pub(crate) use steps::insert_problem;
 
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, found, i64_, opt_date, opt_i64, opt_text, rows_for, text};
+use crate::row::{SqlBuf, date, found, i64_, named, opt_date, opt_i64, opt_named, opt_text, rows_for, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -152,16 +152,6 @@ const PROBLEM_COLUMNS: &str = "SELECT pr.id, pr.category, pr.description, pr.uni
      FROM problems pr JOIN units u ON u.id = pr.unit_id LEFT JOIN projects p ON p.id = pr.project_id LEFT JOIN nodes n ON n.id = pr.node_id \
      LEFT JOIN enterprises e ON e.id = pr.enterprise_id";
 
-fn named(r: &AnyRow, id: &str, name: &str) -> Result<Option<NamedRef>, StoreError> {
-    Ok(match opt_i64(r, id)? {
-        Some(id) => Some(NamedRef {
-            id,
-            name: opt_text(r, name)?.unwrap_or_default(),
-        }),
-        None => None,
-    })
-}
-
 fn state_of(r: &AnyRow) -> Result<LoopState, StoreError> {
     let s = text(r, "status")?;
     let status = ProblemStatus::from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("problems.status = {s}")))?;
@@ -188,14 +178,11 @@ fn problem_item(r: &AnyRow, cal: &WorkCalendar, today: NaiveDate) -> Result<Prob
         id: i64_(r, "id")?,
         category: text(r, "category")?,
         description: text(r, "description")?,
-        unit: NamedRef {
-            id: i64_(r, "unit_id")?,
-            name: text(r, "unit_name")?,
-        },
+        unit: named(r, "unit_id", "unit_name")?,
         source: source_of(visit_id, report_id, opt_i64(r, "node_id")?, opt_i64(r, "project_id")?),
-        project: named(r, "project_id", "project_name")?,
-        node: named(r, "node_id", "node_name")?,
-        enterprise: named(r, "enterprise_id", "enterprise_name")?,
+        project: opt_named(r, "project_id", "project_name")?,
+        node: opt_named(r, "node_id", "node_name")?,
+        enterprise: opt_named(r, "enterprise_id", "enterprise_name")?,
         visit_id,
         report_id,
         raised_on: date(r, "raised_on")?,
@@ -334,7 +321,7 @@ impl Store {
                 from_status: opt_text(e, "from_status")?,
                 to_status: opt_text(e, "to_status")?,
                 note: text(e, "note")?,
-                unit: named(e, "unit_id", "unit_name")?,
+                unit: opt_named(e, "unit_id", "unit_name")?,
                 deadline: opt_date(e, "deadline")?,
                 level: opt_i64(e, "level")?,
             })

@@ -3,7 +3,7 @@
 
 use super::{LIST_COLUMNS, LIST_FROM, ProjectListItem, list_item};
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, rows_for, text};
+use crate::row::{SqlBuf, date, i64_, named, opt_date, opt_i64, opt_named, opt_text, rows_for, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -136,17 +136,8 @@ impl Store {
                     baseline_on: date(r, "baseline_on")?,
                     forecast_on: opt_date(r, "forecast_on")?,
                     actual_on: opt_date(r, "actual_on")?,
-                    responsible_unit: NamedRef {
-                        id: i64_(r, "responsible_unit_id")?,
-                        name: text(r, "unit_name")?,
-                    },
-                    responsible_person: match opt_i64(r, "responsible_person_id")? {
-                        Some(pid) => Some(NamedRef {
-                            id: pid,
-                            name: opt_text(r, "person_name")?.unwrap_or_default(),
-                        }),
-                        None => None,
-                    },
+                    responsible_unit: named(r, "responsible_unit_id", "unit_name")?,
+                    responsible_person: opt_named(r, "responsible_person_id", "person_name")?,
                     status: text(r, "status")?,
                     light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
                     light_reason: opt_text(r, "light_reason")?,
@@ -176,10 +167,7 @@ impl Store {
             |r| {
                 Ok(CategoryYear {
                     year: i64_(r, "year")?,
-                    category: NamedRef {
-                        id: i64_(r, "id")?,
-                        name: text(r, "name")?,
-                    },
+                    category: named(r, "id", "name")?,
                 })
             },
         )
@@ -215,7 +203,7 @@ impl Store {
                 id: i64_(r, "id")?,
                 category: text(r, "category")?,
                 description: text(r, "description")?,
-                unit: NamedRef { id: i64_(r, "unit_id")?, name: text(r, "unit_name")? },
+                unit: named(r, "unit_id", "unit_name")?,
                 raised_on: date(r, "raised_on")?,
                 deadline: date(r, "deadline")?,
                 status: text(r, "status")?,

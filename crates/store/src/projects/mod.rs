@@ -12,7 +12,7 @@ pub use detail::{NodeView, ProjectDetail, StageChangeView};
 pub use edit::ProjectChange;
 
 use crate::choices::NamedRef;
-use crate::row::{SqlBuf, i64_, opt_date, opt_i64, opt_text, text};
+use crate::row::{SqlBuf, i64_, named, opt_date, opt_i64, opt_named, opt_text, text};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -196,17 +196,8 @@ pub(crate) fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
         id: i64_(row, "id")?,
         code: opt_text(row, "code")?,
         name: text(row, "name")?,
-        unit: NamedRef {
-            id: i64_(row, "unit_id")?,
-            name: text(row, "unit_name")?,
-        },
-        leader: match opt_i64(row, "leader_id")? {
-            Some(id) => Some(NamedRef {
-                id,
-                name: opt_text(row, "leader_name")?.unwrap_or_default(),
-            }),
-            None => None,
-        },
+        unit: named(row, "unit_id", "unit_name")?,
+        leader: opt_named(row, "leader_id", "leader_name")?,
         stage,
         stage_label: stage.label_zh(),
         project_type: text(row, "project_type")?,
