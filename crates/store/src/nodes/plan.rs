@@ -353,22 +353,11 @@ impl Store {
             };
             record_plan_change(&mut tx, &added, ctx).await?;
         }
-        let project_version = bump_project(&mut tx, project_id).await?;
-        self.refresh_project_lights(&mut tx, project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            "node.add",
-            "project",
-            Some(project_id),
-            None,
-            Some(&json!({
-                "node_id": id, "name": node.name, "planned_on": node.planned_on, "seq": node.seq,
-                "responsible_unit_id": unit, "reason": n.reason.trim(), "version": project_version,
-            })),
-        )
-        .await?;
-        tx.commit().await?;
+        let after = json!({
+            "node_id": id, "name": node.name, "planned_on": node.planned_on, "seq": node.seq,
+            "responsible_unit_id": unit, "reason": n.reason.trim(),
+        });
+        self.finish_plan_write(tx, project_id, ctx, "node.add", None, after).await?;
         self.node_state(id).await
     }
 
@@ -421,20 +410,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        let project_version = bump_project(&mut tx, project_id).await?;
-        self.refresh_project_lights(&mut tx, project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            "node.remove",
-            "project",
-            Some(project_id),
-            Some(&json!({ "node_id": id, "name": node.name, "planned_on": node.planned_on, "seq": node.seq, "version": node.version })),
-            Some(&json!({ "reason": reason.trim(), "version": project_version })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(project_version)
+        let before = json!({ "node_id": id, "name": node.name, "planned_on": node.planned_on, "seq": node.seq, "version": node.version });
+        let after = json!({ "reason": reason.trim() });
+        self.finish_plan_write(tx, project_id, ctx, "node.remove", Some(&before), after)
+            .await
     }
 
     /// Puts a project's nodes in the order `node_ids` (every node of the project, once) at the
@@ -453,18 +432,27 @@ impl Store {
         let plan = plan_of(&mut tx, project_id).await?;
         let deps = rules::reorder(&plan.order, &plan.deps, node_ids)?;
         write_plan(&mut tx, project_id, &plan, node_ids, &deps).await?;
+        let before = json!({ "order": plan.order, "version": version });
+        let after = json!({ "order": node_ids, "reason": reason.trim() });
+        self.finish_plan_write(tx, project_id, ctx, "node.reorder", Some(&before), after)
+            .await
+    }
+
+    /// Ends a change to a project's plan: the project's version moves on, its lights follow the
+    /// new plan, and the audit entry records `after` with that new `version`. The new version.
+    async fn finish_plan_write(
+        &self,
+        mut tx: Tx,
+        project_id: i64,
+        ctx: &AuditCtx,
+        action: &str,
+        before: Option<&Value>,
+        mut after: Value,
+    ) -> Result<i64, StoreError> {
         let project_version = bump_project(&mut tx, project_id).await?;
         self.refresh_project_lights(&mut tx, project_id).await?;
-        append(
-            &mut tx,
-            ctx,
-            "node.reorder",
-            "project",
-            Some(project_id),
-            Some(&json!({ "order": plan.order, "version": version })),
-            Some(&json!({ "order": node_ids, "reason": reason.trim(), "version": project_version })),
-        )
-        .await?;
+        after["version"] = json!(project_version);
+        append(&mut tx, ctx, action, "project", Some(project_id), before, Some(&after)).await?;
         tx.commit().await?;
         Ok(project_version)
     }
