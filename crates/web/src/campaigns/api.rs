@@ -145,7 +145,7 @@ pub fn campaigns_table(items: &[CampaignSummary]) -> Table {
             Cell::Int(c.completion.closed_nodes as i64),
             Cell::Int(c.completion.closed_in_time as i64),
             Cell::Int(c.completion.overdue as i64),
-            c.completion.rate_pct.map(Cell::Pct).unwrap_or(Cell::Empty),
+            c.completion.rate_pct.into(),
         ]);
     }
     t
@@ -176,7 +176,7 @@ pub fn leaderboard_tables(c: &CampaignDetail) -> Vec<Table> {
             Cell::Int(r.closed_late as i64),
             Cell::Int(r.open_overdue as i64),
             Cell::Int(r.open as i64),
-            r.on_time_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
+            r.on_time_rate.into(),
         ]);
     }
     let mut n = Table::new(

@@ -328,8 +328,8 @@ pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
                 Cell::Int(r.landed as i64),
                 Cell::Int(r.dropped as i64),
                 Cell::Money(r.signed_amount),
-                r.signing_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
-                r.landing_rate.map(Cell::Pct).unwrap_or(Cell::Empty),
+                r.signing_rate.into(),
+                r.landing_rate.into(),
             ]);
         }
         f
