@@ -12,7 +12,8 @@ export const BIN = process.env.ZHANTU_BIN || resolve(here, "..", "target", "debu
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 export const PASSWORD = "Zhantu2019";
 
-/** Starts `zhantu <args…> --listen 127.0.0.1:0` and resolves with { url, stop }. */
+/** Starts `zhantu <args…> --listen 127.0.0.1:0` and resolves with { url, output, stop }
+ * (`output()`: all it has printed so far). */
 export function startZhantu(args) {
   return new Promise((ok, fail) => {
     const child = spawn(BIN, [...args, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -23,7 +24,7 @@ export function startZhantu(args) {
       const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
       if (m) {
         clearTimeout(timer);
-        ok({ url: m[0].replace(/\/$/, ""), child, stop: () => child.kill("SIGTERM") });
+        ok({ url: m[0].replace(/\/$/, ""), child, output: () => out, stop: () => child.kill("SIGTERM") });
       }
     };
     child.stdout.on("data", onData);

@@ -28,7 +28,33 @@ pub struct SetupReport {
     pub admin: User,
 }
 
+/// The setting that holds the SHA-256 (hex) of the first-run page's setup code.
+const SETUP_CODE_KEY: &str = "setup_code_sha256";
+
 impl Store {
+    /// Keeps the digest of a new setup code for the first-run page, replacing any earlier one:
+    /// `zhantu serve` makes a code when it starts on a database with no district and prints it,
+    /// so only whoever can read the server's output can set the district up.
+    pub async fn set_setup_code_digest(&self, sha256_hex: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(SETUP_CODE_KEY)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(SETUP_CODE_KEY)
+            .bind(sha256_hex)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The digest kept by [`Store::set_setup_code_digest`], if a code was made.
+    pub async fn setup_code_digest(&self) -> Result<Option<String>, StoreError> {
+        self.setting(SETUP_CODE_KEY).await
+    }
+
     /// True while no district has been set up in the database (it has no unit). Once it has
     /// one it keeps it, so this store stops asking.
     pub async fn needs_setup(&self) -> Result<bool, StoreError> {
@@ -57,6 +83,11 @@ impl Store {
             ));
         }
         self.write_dataset(&mut tx, &ds).await?;
+        // The first-run page's code has served its purpose.
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(SETUP_CODE_KEY)
+            .execute(&mut *tx)
+            .await?;
         let root = ds.units.first().map(|u| u.id).ok_or(StoreError::NotFound)?;
         let p = &setup.place;
         let holidays = reference::holidays().count();

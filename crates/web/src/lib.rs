@@ -18,6 +18,8 @@ mod routes;
 mod scope;
 pub mod webhook;
 
+pub use setup::issue_setup_code;
+
 // The mechanisms: each registered once, in `MECHANISMS`.
 mod account;
 mod assets;

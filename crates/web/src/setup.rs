@@ -4,6 +4,11 @@
 //! Anonymous by nature, so the form carries the pre-session CSRF token (as the sign-in form
 //! does) and JSON needs its content type; once a district is set up the page is gone (404) and
 //! every setup is refused (409 `already_initialised`).
+//!
+//! A server reachable from the network must not let whoever finds it first claim the district:
+//! `zhantu serve` makes a one-time setup code when it starts on an empty database
+//! ([`issue_setup_code`]) and prints the page's address with it; the form and the API refuse
+//! any other code (403 `setup_code_wrong`).
 
 use crate::auth;
 use crate::error::ApiError;
@@ -45,6 +50,32 @@ pub struct SetupBody {
     pub password: String,
     /// The form's confirmation; the JSON API may leave it out.
     pub password_confirm: Option<String>,
+    /// The code `zhantu serve` printed when it started.
+    pub setup_code: String,
+}
+
+/// Makes a new one-time setup code for the first-run page and keeps its digest (any earlier
+/// code stops working): what `zhantu serve` prints when the database holds no district.
+pub async fn issue_setup_code(store: &zhantu_store::Store) -> Result<String, StoreError> {
+    let code = auth::random_token()[..32].to_string();
+    store.set_setup_code_digest(&auth::sha256_hex(&code)).await?;
+    Ok(code)
+}
+
+/// Refuses a setup without the code the server printed.
+async fn check_setup_code(st: &AppState, code: &str) -> Result<(), ApiError> {
+    let wrong =
+        || ApiError::forbidden("设置码不正确：请使用 zhantu serve 启动时打印的设置码（或打开它打印的地址）").with_code("setup_code_wrong");
+    let Some(kept) = st.store.setup_code_digest().await? else {
+        return Err(wrong());
+    };
+    let given = auth::sha256_hex(code.trim());
+    // Digests of equal length, compared without an early exit.
+    let differ = kept
+        .bytes()
+        .zip(given.bytes())
+        .fold(kept.len() ^ given.len(), |d, (a, b)| d | usize::from(a ^ b));
+    if differ == 0 { Ok(()) } else { Err(wrong()) }
 }
 
 fn already_initialised() -> ApiError {
@@ -57,6 +88,7 @@ async fn set_up(st: &AppState, b: &SetupBody, address: String) -> Result<SetupRe
     if !st.store.needs_setup().await? {
         return Err(already_initialised());
     }
+    check_setup_code(st, &b.setup_code).await?;
     let place = DistrictPlace::parse(&b.division, Some(&b.district_name))?;
     let username = parse_username(&b.admin_username)?;
     let display_name = match b.admin_display_name.trim() {
@@ -119,6 +151,8 @@ struct SetupQuery {
     division: String,
     admin_username: String,
     admin_display_name: String,
+    /// The setup code, from the address `zhantu serve` printed.
+    code: String,
 }
 
 #[derive(Template)]
@@ -157,13 +191,14 @@ async fn setup_form(State(st): State<AppState>, parts: Parts, Form(b): Form<Setu
     };
     match set_up(&st, &b, auth::client_address(&parts)).await {
         Ok(_) => Redirect::to("/login").into_response(),
-        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
+        Err(e) if matches!(e.status, axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::FORBIDDEN) => {
             let again: String = [
                 ("error", e.message.as_str()),
                 ("district_name", b.district_name.as_str()),
                 ("division", b.division.as_str()),
                 ("admin_username", b.admin_username.as_str()),
                 ("admin_display_name", b.admin_display_name.as_str()),
+                ("code", b.setup_code.as_str()),
             ]
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))

@@ -69,11 +69,15 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
     let anchors = args.anchors.resolve(&args.database)?;
     let banner = if store.needs_setup().await? {
-        "数据库尚未初始化：请在浏览器中打开上面地址的 /setup 页面，或先停止服务、运行 zhantu init（见 docs/DEPLOY.md）。"
+        let code = zhantu_web::issue_setup_code(&store).await?;
+        format!(
+            "数据库尚未初始化：请在浏览器中打开上面地址的 /setup?code={code} 页面初始化本区（设置码 {code} 仅本次启动有效），\n\
+             或先停止服务、运行 zhantu init（见 docs/DEPLOY.md）。"
+        )
     } else {
-        "登录：使用管理员分配的账户；新建账户用 zhantu user add。"
+        "登录：使用管理员分配的账户；新建账户用 zhantu user add。".to_string()
     };
-    serve(store, args.listen, Some(banner.into()), anchors).await
+    serve(store, args.listen, Some(banner), anchors).await
 }
 
 /// Binds, prints where the app is and how to use it, and serves until Ctrl-C.

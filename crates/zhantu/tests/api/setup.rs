@@ -311,6 +311,7 @@ async fn post_json(base: &str, body: Value) -> (u16, Value) {
 async fn the_first_run_page_sets_up_an_empty_database_once() {
     let (store, _dir, _url) = fresh_store().await;
     let base = serve(store.clone()).await;
+    let code = zhantu_web::issue_setup_code(&store).await.unwrap();
 
     // Every page leads to the setup; the API says why it cannot answer; the page's own needs work.
     for path in ["/", "/projects", "/login", "/admin/users"] {
@@ -338,6 +339,9 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
     assert!(!html.contains(" style=\"") && !html.contains("<script"), "no inline code");
     let (_, en) = open_setup(&base, "?lang=en").await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Set up the district") && en.contains("Division code"));
+    // The address `zhantu serve` prints carries the code into the form.
+    let (_, with_code) = open_setup(&base, &format!("?code={code}")).await;
+    assert!(with_code.contains(&format!("name=\"setup_code\" value=\"{code}\"")), "{with_code}");
 
     // Without the pre-session cookie (a cross-site form): refused.
     let resp = reqwest::Client::new()
@@ -351,6 +355,7 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
 
     // Bad input goes back to the form with the reason and the values typed, never the password.
     let good = [
+        ("setup_code", code.as_str()),
         ("district_name", ""),
         ("division", "331002"),
         ("admin_username", "zhangsan"),
@@ -359,6 +364,14 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
         ("password_confirm", "Jiaojiang2019x"),
     ];
     let with = |k: &'static str, v: &'static str| good.map(|(gk, gv)| (gk, if gk == k { v } else { gv }));
+    // Without the printed code, or with another: refused, back to the form with the reason.
+    for wrong in ["", "0123456789abcdef0123456789abcdef"] {
+        let (status, location, _) = post_setup(&base, &pre, &with("setup_code", wrong)).await;
+        assert_eq!(status, 303);
+        let (_, page) = open_setup(&base, &location["/setup".len()..]).await;
+        assert!(page.contains("设置码不正确"), "{page}");
+    }
+    assert!(store.needs_setup().await.unwrap());
     let (status, location, _) = post_setup(&base, &pre, &with("password_confirm", "Jiaojiang2019y")).await;
     assert_eq!(status, 303);
     assert!(
@@ -375,7 +388,7 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
     ] {
         let mut fields = with(field, value);
         if field == "password" {
-            fields[5].1 = value;
+            fields[6].1 = value;
         }
         let (status, location, _) = post_setup(&base, &pre, &fields).await;
         assert_eq!(status, 303, "{field}");
@@ -388,6 +401,7 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
     let (status, location, _) = post_setup(&base, &pre, &good).await;
     assert_eq!((status, location.as_str()), (303, "/login"));
     assert!(!store.needs_setup().await.unwrap());
+    assert_eq!(store.setup_code_digest().await.unwrap(), None, "the code is spent");
     assert_eq!(store.unit_names().await.unwrap().len(), 12);
     assert_eq!(get_status(&base, "/").await, (303, "/login?next=/".to_string()));
 
@@ -428,13 +442,27 @@ async fn the_first_run_page_sets_up_an_empty_database_once() {
 async fn the_setup_api_sets_up_once_however_many_ask() {
     let (store, _dir, _url) = fresh_store().await;
     let base = serve(store.clone()).await;
+    let body = |name: &str, code: &str| json!({"division": "110105", "district_name": "朝阳区", "admin_username": name, "password": "Beijing2019x", "setup_code": code});
+    // Before the server made a code, and with a wrong one: nobody can claim the district.
+    let (status, e) = post_json(&base, body("early", "")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("setup_code_wrong")), "{e}");
+    let code = zhantu_web::issue_setup_code(&store).await.unwrap();
+    let (status, e) = post_json(&base, body("guess", &code.to_uppercase())).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("setup_code_wrong")), "{e}");
+    // A new start makes a new code; the old one stops working.
+    let old = code;
+    let code = zhantu_web::issue_setup_code(&store).await.unwrap();
+    assert_ne!(old, code);
+    let (status, e) = post_json(&base, body("stale", &old)).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (403, Some("setup_code_wrong")), "{e}");
+    assert!(store.needs_setup().await.unwrap() && store.users().await.unwrap().is_empty());
     let (status, e) = post_json(
         &base,
-        json!({"division": "12345", "admin_username": "admin", "password": "Beijing2019x"}),
+        json!({"division": "12345", "admin_username": "admin", "password": "Beijing2019x", "setup_code": code}),
     )
     .await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_division_code")), "{e}");
-    let body = |name: &str| json!({"division": "110105", "district_name": "朝阳区", "admin_username": name, "password": "Beijing2019x"});
+    let body = |name: &str| body(name, &code);
     let (a, b) = tokio::join!(post_json(&base, body("first")), post_json(&base, body("second")));
     let mut statuses = [a.0, b.0];
     statuses.sort();
