@@ -69,6 +69,8 @@ pub struct NodeRemoval {
     pub problems: i64,
     pub campaigns: i64,
     pub pending_date_changes: i64,
+    /// 督办单 issued on the node (they keep its history).
+    pub instructions: i64,
 }
 
 /// May the node be removed? Not once reported or closed, nor while evidence, a problem, a
@@ -87,6 +89,12 @@ pub fn check_node_removal(n: &NodeRemoval) -> Result<(), RuleError> {
         return refuse(
             "node_has_problems",
             format!("节点“{name}”关联{}个问题，请先在问题清单中处理后再删除", n.problems),
+        );
+    }
+    if n.instructions > 0 {
+        return refuse(
+            "node_has_instructions",
+            format!("节点“{name}”有{}份督办单，不能删除", n.instructions),
         );
     }
     if n.campaigns > 0 {
@@ -218,6 +226,13 @@ mod tests {
                 ..open.clone()
             }),
             "node_has_problems"
+        );
+        assert_eq!(
+            code(NodeRemoval {
+                instructions: 1,
+                ..open.clone()
+            }),
+            "node_has_instructions"
         );
         assert_eq!(
             code(NodeRemoval {

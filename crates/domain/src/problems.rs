@@ -327,77 +327,7 @@ impl Source {
 
 // ---------------------------------------------------------------- escalation
 
-/// The escalation ladder (提级督办): a problem not resolved `thresholds[i]` working days after
-/// its deadline rises to level `i + 1`: ① 责任单位主要负责人 → ② 分管区领导 → ③ 区级督办.
-/// Defaults (PRACTICE.md §5.2): steps of 5 working days, the common handling limit
-/// (Quanzhou 7, Yueqing 5, Xuchang 15 工作日) with the ladder rising every step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ladder {
-    /// Working days overdue for levels 1, 2, 3 (ascending).
-    pub thresholds: [i64; 3],
-}
-
-impl Default for Ladder {
-    fn default() -> Ladder {
-        Ladder::every(5)
-    }
-}
-
-impl Ladder {
-    /// The ladder as the `problem_escalation_days` setting writes it: `5,10,15` (three
-    /// ascending numbers of working days), or one number N for N, 2N, 3N.
-    pub fn parse(s: &str) -> Result<Ladder, RuleError> {
-        let bad = || {
-            RuleError::new(
-                "escalation_ladder_invalid",
-                format!("升级督办阈值“{s}”无效：应为三个递增的工作日数，如 5,10,15"),
-            )
-        };
-        let nums: Vec<i64> = s
-            .split([',', '，', ' '])
-            .filter(|x| !x.trim().is_empty())
-            .map(|x| x.trim().parse::<i64>().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?;
-        match nums[..] {
-            [n] if (1..=60).contains(&n) => Ok(Ladder::every(n)),
-            [a, b, c] if 1 <= a && a < b && b < c && c <= 180 => Ok(Ladder { thresholds: [a, b, c] }),
-            _ => Err(bad()),
-        }
-    }
-
-    /// N, 2N, 3N working days.
-    pub fn every(n: i64) -> Ladder {
-        let n = n.max(1);
-        Ladder {
-            thresholds: [n, 2 * n, 3 * n],
-        }
-    }
-
-    /// Working days past the deadline on `today` (0 when not yet due).
-    pub fn overdue_days(cal: &WorkCalendar, deadline: NaiveDate, today: NaiveDate) -> i64 {
-        if today <= deadline {
-            0
-        } else {
-            cal.working_days_between(deadline, today)
-        }
-    }
-
-    /// The level a problem due on `deadline` has reached on `today`.
-    pub fn level(&self, cal: &WorkCalendar, deadline: NaiveDate, today: NaiveDate) -> u8 {
-        let late = Ladder::overdue_days(cal, deadline, today);
-        self.thresholds.iter().filter(|t| late >= **t).count() as u8
-    }
-}
-
-/// Who is told at each level.
-pub fn level_label_zh(level: u8) -> &'static str {
-    match level {
-        0 => "未升级",
-        1 => "一级：责任单位主要负责人督办",
-        2 => "二级：分管区领导督办",
-        _ => "三级：区级督办",
-    }
-}
+pub use crate::escalation::{Ladder, level_label_zh};
 
 /// Only the loop's unfinished work escalates: raised or assigned (a resolved problem waits for
 /// the coordinators, not the unit).

@@ -59,6 +59,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("job_runs", "job, run_on"),
     ("evaluation_weights", "id"),
     ("issued_reports", "id"),
+    ("instructions", "id"),
+    ("instruction_events", "id"),
 ];
 
 /// Rows and checksum of one table.

@@ -380,6 +380,9 @@ impl Store {
             campaigns: count("SELECT COUNT(*) FROM campaign_nodes WHERE node_id = $1")
                 .fetch_one(&mut *tx)
                 .await?,
+            instructions: count("SELECT COUNT(*) FROM instructions WHERE node_id = $1")
+                .fetch_one(&mut *tx)
+                .await?,
             pending_date_changes: count("SELECT COUNT(*) FROM node_date_changes WHERE node_id = $1 AND status = 'pending'")
                 .fetch_one(&mut *tx)
                 .await?,

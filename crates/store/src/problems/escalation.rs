@@ -3,6 +3,7 @@
 
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
 use crate::audit::{AuditCtx, append};
+use crate::escalation::told;
 use crate::row::{SqlBuf, i64_, read_all, text};
 use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
@@ -10,7 +11,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use zhantu_domain::access::Role;
 use zhantu_domain::problems::{Ladder, level_label_zh};
 
 /// One escalation the daily run made.
@@ -33,15 +33,6 @@ pub struct EscalationRun {
 }
 
 impl Store {
-    /// The escalation ladder: the `problem_escalation_days` setting (`5,10,15`), else the
-    /// default of PRACTICE.md §5.2.
-    pub async fn escalation_ladder(&self) -> Result<Ladder, StoreError> {
-        match self.setting("problem_escalation_days").await? {
-            Some(s) => Ladder::parse(&s).map_err(|e| StoreError::Corrupt(e.message)),
-            None => Ok(Ladder::default()),
-        }
-    }
-
     /// The daily escalation run on `today`: each open (raised or assigned) problem past its
     /// deadline rises to the ladder's level; each rise is written to the problem's history and
     /// the people of that level get a notification. Levels never go down, so a second run on
@@ -110,32 +101,11 @@ impl Store {
                 Some(*level),
             )
             .await?;
-            let leaders_named: Vec<i64> = leader_names
-                .get(&p.id)
-                .map(|n| {
-                    users
-                        .iter()
-                        .filter(|u| u.active && u.role == Role::Leader && &u.display_name == n)
-                        .map(|u| u.id)
-                        .collect()
-                })
-                .unwrap_or_default();
-            for u in users.iter().filter(|u| u.active) {
-                let tell = match u.role {
-                    // Level 1 and up: the unit's own editors (the unit head's desk).
-                    Role::UnitEditor => u.unit_id == p.unit.id,
-                    // Level 2: the project's responsible leader, else every district leader.
-                    Role::Leader => *level >= 2 && (leaders_named.is_empty() || leaders_named.contains(&u.id)),
-                    // Level 3: the district (coordinators and administrators).
-                    Role::Coordinator | Role::Admin => *level >= 3,
-                    Role::Viewer => false,
-                };
-                if tell {
-                    inbox
-                        .entry(u.id)
-                        .or_default()
-                        .push((p.id, *level, p.description.chars().take(40).collect()));
-                }
+            for u in told(&users, p.unit.id, leader_names.get(&p.id).map(String::as_str), *level) {
+                inbox
+                    .entry(u)
+                    .or_default()
+                    .push((p.id, *level, p.description.chars().take(40).collect()));
             }
             run.escalated.push(Escalation {
                 problem_id: p.id,
