@@ -36,6 +36,7 @@ mod enterprises;
 mod exports;
 mod health;
 mod imports;
+mod instructions;
 mod land;
 mod leads;
 mod lights;
@@ -120,6 +121,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     search::MECHANISM,
     enterprises::MECHANISM,
     problems::MECHANISM,
+    instructions::MECHANISM,
     leads::MECHANISM,
     batches::MECHANISM,
     campaigns::MECHANISM,

@@ -196,6 +196,8 @@ struct ProjectPage<'a> {
     stages: Vec<StageRow<'a>>,
     reports: Markup,
     problems: Markup,
+    /// 批示 and 督办单 (the `instructions` mechanism's panel).
+    instructions: Markup,
     audit: Vec<AuditRow<'a>>,
     as_of: NaiveDate,
 }
@@ -327,6 +329,7 @@ pub(super) async fn project(
     let schedule = panels::nodes::schedule_panel(&cx, &baseline, &versions);
     let reports = panels::reports::panel(&cx, &p, powers.edit, as_of);
     let problems = panels::problems::panel(&cx, &p);
+    let instructions = panels::instructions::panel(&st, &cx, &p, as_of).await?;
     let stage_name = |code: &str| {
         Stage::from_code(code)
             .map(|s| stage_label(lang, s).to_string())
@@ -464,6 +467,7 @@ pub(super) async fn project(
         stages,
         reports,
         problems,
+        instructions,
         audit,
         as_of,
     });

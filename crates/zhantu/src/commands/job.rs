@@ -13,7 +13,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum JobCommand {
-    /// 立即执行一个任务：lights（重算红黄绿灯）或 escalate（逾期问题升级督办）
+    /// 立即执行一个任务：lights（重算红黄绿灯）或 escalate（逾期问题和督办单升级督办）
     Run {
         /// 任务名：lights 或 escalate
         job: String,
@@ -34,13 +34,22 @@ pub async fn run(args: Args) -> Result<(), CliError> {
                     Some(s) => zhantu_domain::parse_date(&s).map_err(|e| CliError(e.to_string()))?,
                     None => store.as_of().await?,
                 };
-                let r = store.escalate_problems(today, &store.escalation_ladder().await?).await?;
+                let ladder = store.escalation_ladder().await?;
+                let r = store.escalate_problems(today, &ladder).await?;
                 println!(
                     "问题升级督办已执行（日期 {}）：逾期问题 {} 个，升级 {} 个，发出通知 {} 条。",
                     r.today,
                     r.overdue,
                     r.escalated.len(),
                     r.notifications
+                );
+                let o = store.escalate_instructions(today, &ladder).await?;
+                println!(
+                    "督办单升级已执行（日期 {}）：逾期督办单 {} 份，升级 {} 份，发出通知 {} 条。",
+                    o.today,
+                    o.overdue,
+                    o.escalated.len(),
+                    o.notifications
                 );
                 store.close().await;
                 return Ok(());

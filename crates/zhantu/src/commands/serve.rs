@@ -122,10 +122,20 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>, anc
 
 /// Runs the daily jobs: every hour, each instance tries to claim today's run (China time);
 /// the database lets exactly one of them have it.
-/// The escalation run on the data's date (the demo district lives on 2019-12-31).
+/// The escalation run on the data's date (the demo district lives on 2019-12-31): overdue
+/// problems, then overdue 督办单, on the same ladder.
 pub async fn escalate(store: &Store) -> Result<zhantu_store::problems::EscalationRun, zhantu_store::StoreError> {
     let today = store.as_of().await?;
-    store.escalate_problems(today, &store.escalation_ladder().await?).await
+    let ladder = store.escalation_ladder().await?;
+    let run = store.escalate_problems(today, &ladder).await?;
+    let orders = store.escalate_instructions(today, &ladder).await?;
+    tracing::info!(
+        overdue = orders.overdue,
+        escalated = orders.escalated.len(),
+        notifications = orders.notifications,
+        "daily escalation of supervision orders done"
+    );
+    Ok(run)
 }
 
 async fn daily_jobs(store: Store) {
