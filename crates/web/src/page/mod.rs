@@ -314,6 +314,7 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         ("/battle-map", "nav.battle_map"),
         ("/map", "nav.map"),
         ("/problems", "nav.problems"),
+        ("/instructions", "nav.instructions"),
         ("/enterprises", "nav.enterprises"),
         ("/attraction", "nav.attraction"),
         ("/programs", "nav.programs"),

@@ -124,6 +124,27 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
     out.push(shown("cat", &[&problem_page]));
     out.push(shown("comment", &[&problem_page]));
 
+    // A 批示 and the unit's reply (an administrator may record one for the unit).
+    let lingdao = app.login("lingdao").await;
+    let r = ok(
+        &lingdao,
+        "POST",
+        "/api/v1/instructions",
+        json!({"kind": "directive", "project_id": pid, "text": mark("instruction_text")}),
+    )
+    .await;
+    let instruction = r["instruction"]["id"].as_i64().unwrap();
+    ok(
+        &admin,
+        "POST",
+        &format!("/api/v1/instructions/{instruction}/reply"),
+        json!({"version": r["instruction"]["version"], "note": mark("instruction_reply")}),
+    )
+    .await;
+    let instruction_page = format!("/instructions/{instruction}");
+    out.push(shown("instruction_text", &[&instruction_page, "/instructions", &project_page]));
+    out.push(shown("instruction_reply", &[&instruction_page, &project_page]));
+
     // An enterprise and a visit.
     let r = ok(
         &admin,

@@ -13,6 +13,7 @@ mod figures;
 mod hardening;
 mod helpers;
 mod imports_all;
+mod instructions;
 mod master;
 mod nodes;
 mod pages;

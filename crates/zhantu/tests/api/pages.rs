@@ -57,6 +57,8 @@ async fn every_page_renders_without_inline_code() {
         "/admin/project-types/industrial".into(),
         "/admin/categories?lang=en".into(),
         "/admin/settings".into(),
+        "/instructions".into(),
+        "/instructions?state=open&kind=order&overdue=1&lang=en".into(),
     ] {
         let (status, ct, html) = admin_page(&path).await;
         assert_eq!(status, 200, "{path}: {html}");
