@@ -4,8 +4,10 @@
 
 use crate::accounts::User;
 use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
 use zhantu_domain::access::Role;
-use zhantu_domain::escalation::{Ladder, is_told};
+use zhantu_domain::escalation::{Ladder, is_told, level_label_zh};
 
 impl Store {
     /// The escalation ladder: the `problem_escalation_days` setting (`5,10,15`), else the
@@ -37,4 +39,27 @@ pub(crate) fn told(users: &[User], unit_id: i64, leader: Option<&str>, level: i6
         .filter(|u| u.active && is_told(u.role, level, u.unit_id == unit_id, named.is_empty() || named.contains(&u.id)))
         .map(|u| u.id)
         .collect()
+}
+
+/// Raises the item `id` of `table` (`problems`, `instructions`: each with `escalation_level`
+/// and `escalated_on`) to `level` on `today`; the note of its history entry.
+pub(crate) async fn raise(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+    (level, overdue_days): (i64, i64),
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    sqlx::query(&format!(
+        "UPDATE {table} SET escalation_level = $1, escalated_on = $2 WHERE id = $3"
+    ))
+    .bind(level)
+    .bind(today.to_string())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(format!(
+        "逾期{overdue_days}个工作日，升级为{}",
+        level_label_zh(level.clamp(0, 3) as u8)
+    ))
 }

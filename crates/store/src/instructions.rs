@@ -5,9 +5,9 @@
 
 use crate::audit::{AuditCtx, append};
 use crate::choices::NamedRef;
-use crate::escalation::told;
+use crate::escalation::{raise, told};
 use crate::row::{SqlBuf, date, found, i64_, opt_date, opt_i64, opt_text, read_all, rows_for, text};
-use crate::writes::{Tx, ensure_unit, insert_notification, must_read, now};
+use crate::writes::{Tx, conflict_by, ensure_unit, insert_notification, must_read, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use zhantu_domain::access::{Actor, Role};
 use zhantu_domain::calendar::WorkCalendar;
-use zhantu_domain::escalation::{Ladder, level_label_zh};
+use zhantu_domain::escalation::Ladder;
 use zhantu_domain::instructions::{
     Kind, Parties, State, Step, check_deadline, check_note, check_order_target, check_text, deadline_after_return, default_deadline,
     escalates, is_overdue, transition,
@@ -464,16 +464,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(match last {
-            Some(r) => StoreError::Conflict {
-                by: text(&r, "actor")?,
-                at: crate::beijing_time(&text(&r, "at")?),
-            },
-            None => StoreError::Conflict {
-                by: "他人".into(),
-                at: "刚才".into(),
-            },
-        })
+        conflict_by(last)
     }
 
     /// One item with its history.
@@ -590,13 +581,7 @@ impl Store {
         let mut tx = self.begin_locked().await?;
         let t = now();
         for (i, leader_id, level) in &ups {
-            sqlx::query("UPDATE instructions SET escalation_level = $1, escalated_on = $2 WHERE id = $3")
-                .bind(*level)
-                .bind(today.to_string())
-                .bind(i.id)
-                .execute(&mut *tx)
-                .await?;
-            let note = format!("逾期{}个工作日，升级为{}", i.overdue_days, level_label_zh(*level as u8));
+            let note = raise(&mut tx, "instructions", i.id, (*level, i.overdue_days), today).await?;
             insert_event(
                 &mut tx,
                 i.id,

@@ -221,16 +221,7 @@ async fn stale_type(store: &Store, tx: Tx, code: &str) -> Result<StoreError, Sto
         .bind(format!("%\"code\":{}%", json!(code)))
         .fetch_optional(&store.pool)
         .await?;
-    Ok(match last {
-        Some(r) => StoreError::Conflict {
-            by: text(&r, "actor")?,
-            at: crate::beijing_time(&text(&r, "at")?),
-        },
-        None => StoreError::Conflict {
-            by: "他人".into(),
-            at: "刚才".into(),
-        },
-    })
+    crate::writes::conflict_by(last)
 }
 
 impl Store {

@@ -22,6 +22,21 @@ pub(crate) fn touched(r: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
     }
 }
 
+/// The conflict of a stale write, naming who changed the record last and when from their row
+/// (`actor`, `at`), if one is found.
+pub(crate) fn conflict_by(last: Option<sqlx::any::AnyRow>) -> Result<StoreError, StoreError> {
+    Ok(match last {
+        Some(r) => StoreError::Conflict {
+            by: crate::row::text(&r, "actor")?,
+            at: crate::beijing_time(&crate::row::text(&r, "at")?),
+        },
+        None => StoreError::Conflict {
+            by: "他人".into(),
+            at: "刚才".into(),
+        },
+    })
+}
+
 pub(crate) fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} = {v}"))
 }

@@ -3,7 +3,7 @@
 
 use super::{PROBLEM_COLUMNS, ProblemItem, insert_event, problem_item};
 use crate::audit::{AuditCtx, append};
-use crate::escalation::told;
+use crate::escalation::{raise, told};
 use crate::row::{SqlBuf, i64_, read_all, text};
 use crate::writes::{insert_notification, now};
 use crate::{Store, StoreError};
@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use zhantu_domain::problems::{Ladder, level_label_zh};
+use zhantu_domain::problems::Ladder;
 
 /// One escalation the daily run made.
 #[derive(Debug, Clone, Serialize)]
@@ -81,13 +81,7 @@ impl Store {
         // (user id) → the problems to tell them about, by level.
         let mut inbox: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();
         for (p, level) in &ups {
-            sqlx::query("UPDATE problems SET escalation_level = $1, escalated_on = $2 WHERE id = $3")
-                .bind(*level)
-                .bind(today.to_string())
-                .bind(p.id)
-                .execute(&mut *tx)
-                .await?;
-            let note = format!("逾期{}个工作日，升级为{}", p.overdue_days, level_label_zh(*level as u8));
+            let note = raise(&mut tx, "problems", p.id, (*level, p.overdue_days), today).await?;
             insert_event(
                 &mut tx,
                 p.id,
