@@ -16,6 +16,7 @@ pub mod defaults;
 pub mod enterprises;
 pub mod error;
 pub mod escalation;
+pub mod exif;
 pub mod figures;
 pub mod files;
 pub mod imports;

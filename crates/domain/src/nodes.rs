@@ -58,6 +58,40 @@ pub fn check_date_change_allowed(baseline: Baseline) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// The close-out's second step (核验): approving needs the coordinator's explicit confirmation
+/// that the evidence was looked at (a ticked box, not one click from a list); sending back
+/// needs the reason the unit will read.
+pub fn check_verification(approve: bool, confirmed: bool, reason: &str) -> Result<(), RuleError> {
+    if approve && !confirmed {
+        return refuse("node_verify_unconfirmed", "核验销号须先确认已查看佐证材料");
+    }
+    if !approve && reason.trim().is_empty() {
+        return refuse("node_return_reason_missing", "退回须说明理由");
+    }
+    Ok(())
+}
+
+/// The setting (区县设置 key) naming how far, in kilometres, a photo may have been taken from
+/// its project before the coordinator is warned; [`DEFAULT_PHOTO_RADIUS_KM`] when absent.
+pub const PHOTO_RADIUS_SETTING: &str = "evidence_photo_radius_km";
+pub const DEFAULT_PHOTO_RADIUS_KM: f64 = 2.0;
+
+/// The radius from the setting's text: a positive number of kilometres, else the default.
+pub fn photo_radius_km(setting: Option<&str>) -> f64 {
+    setting
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(DEFAULT_PHOTO_RADIUS_KM)
+}
+
+/// How far a photo was taken from its project, in kilometres, when that is more than `radius_km`
+/// (the coordinator's warning: "照片拍摄位置距项目约12.3公里"); `None` when near, or when
+/// the photo or the project has no position.
+pub fn photo_far_from_project(photo: Option<crate::exif::GeoPoint>, project: Option<crate::exif::GeoPoint>, radius_km: f64) -> Option<f64> {
+    let d = photo?.distance_km(project?);
+    (d > radius_km).then_some(d)
+}
+
 /// What a node carries that forbids removing it: the record of work done or of things that
 /// point at it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -195,6 +229,35 @@ mod tests {
             "baseline_not_approved"
         );
         assert_eq!(Baseline::from_code("draft"), Some(Baseline::Draft));
+    }
+
+    #[test]
+    fn verification_needs_a_confirmation_or_a_reason() {
+        assert!(check_verification(true, true, "").is_ok());
+        assert_eq!(check_verification(true, false, "").unwrap_err().code, "node_verify_unconfirmed");
+        assert_eq!(
+            check_verification(false, false, " ").unwrap_err().code,
+            "node_return_reason_missing"
+        );
+        assert!(check_verification(false, false, "照片看不清许可证编号").is_ok());
+    }
+
+    #[test]
+    fn a_photo_far_from_its_project_is_flagged() {
+        use crate::exif::GeoPoint;
+        let site = GeoPoint::new(28.68, 121.44);
+        let near = GeoPoint::new(28.69, 121.44); // about 1.1 km north
+        let far = GeoPoint::new(28.80, 121.44); // about 13 km north
+        assert_eq!(photo_far_from_project(near, site, 2.0), None);
+        let d = photo_far_from_project(far, site, 2.0).unwrap();
+        assert!((d - 13.3).abs() < 0.1, "{d}");
+        assert_eq!(photo_far_from_project(far, site, 20.0), None, "the radius is the district's");
+        assert_eq!(photo_far_from_project(None, site, 2.0), None);
+        assert_eq!(photo_far_from_project(far, None, 2.0), None);
+        assert_eq!(photo_radius_km(None), 2.0);
+        assert_eq!(photo_radius_km(Some(" 5 ")), 5.0);
+        assert_eq!(photo_radius_km(Some("-1")), 2.0);
+        assert_eq!(photo_radius_km(Some("远")), 2.0);
     }
 
     #[test]

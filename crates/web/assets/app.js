@@ -84,7 +84,8 @@
   // (data-type="number" / "bool" convert; "ids" makes a list of numbers: the ticked
   // checkboxes of that name, or a comma-separated value), or multipart for uploads; the
   // session's CSRF token goes in the header; data-method names another verb (PUT, DELETE).
-  // Success reloads the page; a refusal shows the API's message.
+  // Success reloads the page, or opens data-done (a page that confirms what was sent, with
+  // its message); a refusal shows the API's message.
   var csrf = document.querySelector('input[name="csrf_token"]');
   document.querySelectorAll("form[data-api]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {
@@ -135,7 +136,9 @@
         })
         .then(function (res) {
           if (res.ok) {
-            window.location.reload();
+            var done = f.getAttribute("data-done");
+            if (done) window.location.href = done;
+            else window.location.reload();
             return;
           }
           if (err) {

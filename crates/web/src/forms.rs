@@ -106,5 +106,11 @@ pub fn project_change(v: &Value) -> Result<ProjectChange, ApiError> {
         description: text_field(v, "description", "建设内容", DESCRIPTION_MAX, false)?,
         leader_id,
         industry_code,
+        position: match v.get("position") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(zhantu_domain::exif::GeoPoint::parse(s)?),
+            Some(_) => return Err(ApiError::bad_request("invalid_position", "位置应为文字，如 28.68,121.44")),
+        },
     })
 }

@@ -9,12 +9,13 @@ mod plan;
 pub use plan::{NewNode, NodeChange};
 
 use crate::audit::{AuditCtx, append};
-use crate::row::{date, found, i64_, opt_date, opt_text, rows_for, text};
+use crate::row::{date, found, i64_, opt_date, opt_i64, opt_text, rows_for, text};
 use crate::writes::{Tx, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
+use zhantu_domain::exif::{GeoPoint, PhotoFacts};
 use zhantu_domain::nodes::{Baseline, check_date_change_allowed};
 
 /// A node with what access checks and workflows need.
@@ -32,7 +33,11 @@ pub struct NodeState {
     pub status: String,
     pub version: i64,
     pub reported_by: Option<String>,
+    pub reported_at: Option<String>,
+    /// The unit's note with its report (说明).
+    pub report_note: Option<String>,
     pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
     pub return_reason: Option<String>,
     /// The project's plan: a draft, or its baseline approved.
     pub baseline: Baseline,
@@ -45,6 +50,10 @@ pub struct EvidenceFile {
     pub content_type: String,
     pub bytes: Vec<u8>,
     pub sha256: String,
+    /// When the server had received the whole file (RFC 3339, UTC).
+    pub received_at: String,
+    /// What a photo's EXIF says: when and where it was taken.
+    pub photo: PhotoFacts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +66,58 @@ pub struct EvidenceInfo {
     pub sha256: String,
     pub uploaded_by: String,
     pub uploaded_at: String,
+    /// When the server had received the file (before the report was saved); none for
+    /// evidence older than this record.
+    pub received_at: Option<String>,
+    /// When a photo was taken, in the camera's local time (EXIF), as `2019-12-20 10:15:00`.
+    pub taken_at: Option<String>,
+    /// Where a photo was taken (EXIF GPS), in decimal degrees.
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
 }
+
+impl EvidenceInfo {
+    pub fn position(&self) -> Option<GeoPoint> {
+        GeoPoint::new(self.lat?, self.lng?)
+    }
+}
+
+/// Degrees as stored: integer microdegrees, exact on both engines.
+pub(crate) fn e6(v: f64) -> i64 {
+    (v * 1_000_000.0).round() as i64
+}
+
+pub(crate) fn from_e6(v: Option<i64>) -> Option<f64> {
+    v.map(|v| v as f64 / 1_000_000.0)
+}
+
+/// The position stored in a row's `lat_e6`, `lng_e6`.
+pub(crate) fn position(r: &sqlx::any::AnyRow) -> Result<Option<GeoPoint>, StoreError> {
+    Ok(match (from_e6(opt_i64(r, "lat_e6")?), from_e6(opt_i64(r, "lng_e6")?)) {
+        (Some(lat), Some(lng)) => GeoPoint::new(lat, lng),
+        _ => None,
+    })
+}
+
+fn evidence_info(r: &sqlx::any::AnyRow) -> Result<EvidenceInfo, StoreError> {
+    let at = position(r)?;
+    Ok(EvidenceInfo {
+        id: i64_(r, "id")?,
+        node_id: i64_(r, "node_id")?,
+        file_name: text(r, "file_name")?,
+        content_type: text(r, "content_type")?,
+        size_bytes: i64_(r, "size_bytes")?,
+        sha256: text(r, "sha256")?,
+        uploaded_by: text(r, "uploaded_by")?,
+        uploaded_at: text(r, "uploaded_at")?,
+        received_at: opt_text(r, "received_at")?,
+        taken_at: opt_text(r, "taken_at")?,
+        lat: at.map(|p| p.lat),
+        lng: at.map(|p| p.lng),
+    })
+}
+
+const EVIDENCE_INFO: &str = "SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, received_at, taken_at, lat_e6, lng_e6 FROM evidence";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DateChange {
@@ -76,7 +136,7 @@ pub struct DateChange {
 }
 
 const NODE_STATE: &str = "SELECT n.id, n.project_id, p.unit_id AS project_unit_id, n.responsible_unit_id, n.name, n.seq, n.planned_on, n.baseline_on, \
-     n.actual_on, n.status, n.version, n.reported_by, n.verified_by, n.return_reason, p.baseline FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
+     n.actual_on, n.status, n.version, n.reported_by, n.reported_at, n.report_note, n.verified_by, n.verified_at, n.return_reason, p.baseline FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.id = $1";
 
 fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
     Ok(NodeState {
@@ -92,7 +152,10 @@ fn node_state(r: &sqlx::any::AnyRow) -> Result<NodeState, StoreError> {
         status: text(r, "status")?,
         version: i64_(r, "version")?,
         reported_by: opt_text(r, "reported_by")?,
+        reported_at: opt_text(r, "reported_at")?,
+        report_note: opt_text(r, "report_note")?,
         verified_by: opt_text(r, "verified_by")?,
+        verified_at: opt_text(r, "verified_at")?,
         return_reason: opt_text(r, "return_reason")?,
         baseline: baseline(r)?,
     })
@@ -205,7 +268,8 @@ impl Store {
         .await?;
         for f in files {
             sqlx::query(
-                "INSERT INTO evidence (node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO evidence (node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, content, received_at, taken_at, lat_e6, lng_e6) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(id)
             .bind(&f.file_name)
@@ -215,6 +279,10 @@ impl Store {
             .bind(&ctx.actor)
             .bind(&t)
             .bind(f.bytes.clone())
+            .bind(&f.received_at)
+            .bind(f.photo.taken_at.map(|d| d.to_string()))
+            .bind(f.photo.position.map(|p| e6(p.lat)))
+            .bind(f.photo.position.map(|p| e6(p.lng)))
             .execute(&mut *tx)
             .await?;
         }
@@ -223,7 +291,14 @@ impl Store {
         after_json["evidence"] = json!(
             files
                 .iter()
-                .map(|f| json!({ "file": f.file_name, "sha256": f.sha256 }))
+                .map(|f| json!({
+                    "file": f.file_name,
+                    "sha256": f.sha256,
+                    "size_bytes": f.bytes.len(),
+                    "received_at": f.received_at,
+                    "taken_at": f.photo.taken_at.map(|d| d.to_string()),
+                    "position": f.photo.position.map(|p| json!({ "lat": p.lat, "lng": p.lng })),
+                }))
                 .collect::<Vec<_>>()
         );
         after_json["note"] = json!(note);
@@ -290,37 +365,25 @@ impl Store {
     }
 
     pub async fn evidence_of(&self, node_id: i64) -> Result<Vec<EvidenceInfo>, StoreError> {
-        rows_for(&self.pool, "SELECT id, node_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence WHERE node_id = $1 ORDER BY id", node_id, |r| {
-                Ok(EvidenceInfo {
-                    id: i64_(r, "id")?,
-                    node_id: i64_(r, "node_id")?,
-                    file_name: text(r, "file_name")?,
-                    content_type: text(r, "content_type")?,
-                    size_bytes: i64_(r, "size_bytes")?,
-                    sha256: text(r, "sha256")?,
-                    uploaded_by: text(r, "uploaded_by")?,
-                    uploaded_at: text(r, "uploaded_at")?,
-                })
-            }).await
+        rows_for(
+            &self.pool,
+            &format!("{EVIDENCE_INFO} WHERE node_id = $1 ORDER BY id"),
+            node_id,
+            evidence_info,
+        )
+        .await
+    }
+
+    /// An evidence file's node and facts, without its bytes.
+    pub async fn evidence_info(&self, id: i64) -> Result<EvidenceInfo, StoreError> {
+        evidence_info(&found(sqlx::query(&format!("{EVIDENCE_INFO} WHERE id = $1")).bind(id), &self.pool).await?)
     }
 
     /// An evidence file's node and bytes.
     pub async fn evidence_content(&self, id: i64) -> Result<(EvidenceInfo, Vec<u8>), StoreError> {
         let r = found(sqlx::query("SELECT * FROM evidence WHERE id = $1").bind(id), &self.pool).await?;
         let bytes: Vec<u8> = sqlx::Row::try_get(&r, "content")?;
-        Ok((
-            EvidenceInfo {
-                id,
-                node_id: i64_(&r, "node_id")?,
-                file_name: text(&r, "file_name")?,
-                content_type: text(&r, "content_type")?,
-                size_bytes: i64_(&r, "size_bytes")?,
-                sha256: text(&r, "sha256")?,
-                uploaded_by: text(&r, "uploaded_by")?,
-                uploaded_at: text(&r, "uploaded_at")?,
-            },
-            bytes,
-        ))
+        Ok((evidence_info(&r)?, bytes))
     }
 
     /// Asks to move a node's planned date; waits for a coordinator.

@@ -8,6 +8,7 @@ use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use zhantu_domain::Money;
+use zhantu_domain::exif::GeoPoint;
 
 /// A change to a project; `None` keeps the field.
 #[derive(Debug, Clone, Default)]
@@ -20,9 +21,11 @@ pub struct ProjectChange {
     pub description: Option<String>,
     pub leader_id: Option<Option<i64>>,
     pub industry_code: Option<Option<String>>,
+    /// Where the project is (a point on the site), or none.
+    pub position: Option<Option<GeoPoint>>,
 }
 
-const EDITABLE: &str = "SELECT id, unit_id, name, total_investment, planned_start_on, location, investor, description, leader_id, industry_code, version FROM projects WHERE id = $1";
+const EDITABLE: &str = "SELECT id, unit_id, name, total_investment, planned_start_on, location, investor, description, leader_id, industry_code, lat_e6, lng_e6, version FROM projects WHERE id = $1";
 
 fn snapshot(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
     use crate::row::{i64_, opt_i64, opt_text, text};
@@ -35,6 +38,7 @@ fn snapshot(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
         "description": text(r, "description")?,
         "leader_id": opt_i64(r, "leader_id")?,
         "industry_code": opt_text(r, "industry_code")?,
+        "position": crate::nodes::position(r)?.map(|p| json!({ "lat": p.lat, "lng": p.lng })),
         "version": i64_(r, "version")?,
     }))
 }
@@ -47,6 +51,17 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Where a project is, when known.
+    pub async fn project_position(&self, id: i64) -> Result<Option<GeoPoint>, StoreError> {
+        crate::nodes::position(
+            &found(
+                sqlx::query("SELECT lat_e6, lng_e6 FROM projects WHERE id = $1").bind(id),
+                &self.pool,
+            )
+            .await?,
+        )
     }
 
     /// Applies `change` if the project is still at `version`; returns the new version.
@@ -76,6 +91,10 @@ impl Store {
         q.push_some(", description = ", change.description.as_deref());
         q.push_some(", leader_id = ", change.leader_id);
         q.push_some(", industry_code = ", change.industry_code.clone());
+        if let Some(p) = change.position {
+            q.push(", lat_e6 = ").arg(p.map(|p| crate::nodes::e6(p.lat)));
+            q.push(", lng_e6 = ").arg(p.map(|p| crate::nodes::e6(p.lng)));
+        }
         q.push(" WHERE id = ").arg(id).push(" AND version = ").arg(version);
         q.query().execute(&mut *tx).await?;
         let after = snapshot(&sqlx::query(EDITABLE).bind(id).fetch_one(&mut *tx).await?)?;

@@ -156,6 +156,7 @@ struct Pending<'a> {
 struct Actions<'a> {
     cx: &'a Ctx,
     n: &'a NodeView,
+    project_id: i64,
     as_of: NaiveDate,
     report: bool,
     verify: bool,
@@ -183,9 +184,11 @@ struct PlanNode<'a> {
     removable: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn node_actions(
     cx: &Ctx,
     n: &NodeView,
+    project_id: i64,
     powers: &Powers,
     pending: &[DateChange],
     as_of: NaiveDate,
@@ -210,6 +213,7 @@ fn node_actions(
     Markup::of(&Actions {
         cx,
         n,
+        project_id,
         as_of,
         report: powers.edit && n.status == "open",
         verify: powers.verify && n.status == "reported",
@@ -313,6 +317,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
                 actions: node_actions(
                     cx,
                     n,
+                    p.summary.id,
                     powers,
                     by_node.get(&n.id).map(Vec::as_slice).unwrap_or(&[]),
                     as_of,

@@ -3,7 +3,10 @@
 //! a coordinator has approved its baseline), close-out in two steps (the unit reports done
 //! with evidence, the coordinator verifies or sends back), date changes under a coordinator's
 //! approval, the schedule's versions and the evidence files. The node forms of the project
-//! page are drawn by `panels::nodes` (templates/nodes/).
+//! page are drawn by `panels::nodes` (templates/nodes/); the node's own page, where a
+//! close-out is verified in view of its evidence, is `pages.rs`.
+
+mod pages;
 
 use crate::access::{check_project, edit};
 use crate::auth::Auth;
@@ -20,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
+use zhantu_domain::exif;
 use zhantu_domain::files::{FileKind, require};
 use zhantu_store::{EvidenceFile, NewNode, NodeState};
 
@@ -29,7 +33,7 @@ pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "nodes",
-    pages: Mechanism::none,
+    pages: pages::router,
     api,
 };
 
@@ -166,11 +170,19 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
                 if bytes.len() > MAX_EVIDENCE_BYTES {
                     return Err(ApiError::too_large().with_code("file_too_large"));
                 }
+                // The moment the whole file is here, before anything else is read or saved.
+                let received_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
                 let kind = require(&bytes, &[FileKind::Png, FileKind::Jpeg, FileKind::Pdf])?;
                 files.push(EvidenceFile {
                     file_name: name,
                     content_type: kind.mime().to_string(),
                     sha256: crate::auth::sha256_bytes(&bytes),
+                    received_at,
+                    photo: if kind == FileKind::Jpeg {
+                        exif::read(&bytes)
+                    } else {
+                        Default::default()
+                    },
                     bytes: bytes.to_vec(),
                 });
             }
@@ -200,6 +212,9 @@ struct VerifyBody {
 async fn verify(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b): Json<VerifyBody>) -> Result<Json<Value>, ApiError> {
     load(&st, id).await?;
     a.actor.may(Action::Verify)?;
+    // A JSON call names its decision explicitly: it is its own confirmation. The page asks
+    // for a ticked box (`pages::verify_form`).
+    zhantu_domain::nodes::check_verification(b.approve, true, &b.reason)?;
     let after = st.store.verify_node(id, b.version, b.approve, b.reason.trim(), &a.audit()).await?;
     Ok(Json(json!({ "node": after })))
 }
@@ -251,11 +266,19 @@ async fn reasons() -> Json<Value> {
 }
 
 async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    evidence_file(&st, &a, id, false).await
+}
+
+/// An evidence file, to a reader of its node: as a download, or `inline` (the verification
+/// page's thumbnails and full views). Its type is the one sniffed from its bytes at upload
+/// (PNG, JPEG or PDF only), and the browser may not guess another.
+async fn evidence_file(st: &AppState, a: &Auth, id: i64, inline: bool) -> Result<Response, ApiError> {
     let (info, bytes) = st.store.evidence_content(id).await.or_not_found("佐证材料不存在")?;
-    let n = load(&st, info.node_id).await?;
-    may(&a, &n, false)?;
+    let n = load(st, info.node_id).await?;
+    may(a, &n, false)?;
     let disposition = format!(
-        "attachment; filename=\"evidence-{}\"; filename*=UTF-8''{}",
+        "{}; filename=\"evidence-{}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
         info.id,
         crate::guard::urlencode(&info.file_name)
     );
@@ -263,6 +286,8 @@ async fn evidence(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Re
         [
             (header::CONTENT_TYPE, info.content_type),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+            (header::CACHE_CONTROL, "private, max-age=3600".into()),
         ],
         bytes,
     )
