@@ -73,7 +73,7 @@ pub use projects::ProjectSort;
 pub use projects::{NodeView, ProjectDetail, ProjectFilter, ProjectListItem, ProjectPage, StageChangeView};
 pub use reports::{NewReport, ReportingTimeliness, UnitReporting, period_bounds};
 pub use rules::RuleSetVersion;
-pub use search::SearchHit;
+pub use search::{NodeChoice, SearchHit};
 pub use setup::SetupReport;
 
 use chrono::NaiveDate;

@@ -170,3 +170,47 @@ impl Store {
         .await
     }
 }
+
+/// A node as a picker offers it: by name, with what tells two apart (no id: people pick by
+/// name and the form sends the name).
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeChoice {
+    pub name: String,
+    pub planned_on: String,
+    pub status: String,
+}
+
+impl Store {
+    /// The projects called exactly `name` that the reader may see (`scope` as in
+    /// [`Store::search`]): what a picker's typed or chosen name means.
+    pub async fn projects_named(&self, name: &str, scope: Option<&[i64]>) -> Result<Vec<i64>, StoreError> {
+        let mut sql = crate::row::SqlBuf::new("SELECT id FROM projects WHERE name = ");
+        sql.arg(name.trim());
+        if let Some(scope) = scope {
+            sql.push(" AND unit_id IN ").in_list(scope.iter().copied());
+        }
+        sql.push(" ORDER BY id LIMIT 10");
+        read_all(sql.query(), &self.pool, |r| i64_(r, "id")).await
+    }
+
+    /// The nodes of project `project_id` called exactly `name`.
+    pub async fn nodes_named(&self, project_id: i64, name: &str) -> Result<Vec<i64>, StoreError> {
+        let mut sql = crate::row::SqlBuf::new("SELECT id FROM nodes WHERE project_id = ");
+        sql.arg(project_id).push(" AND name = ").arg(name.trim()).push(" ORDER BY seq");
+        read_all(sql.query(), &self.pool, |r| i64_(r, "id")).await
+    }
+
+    /// A project's nodes in plan order, as a picker offers them.
+    pub async fn node_choices(&self, project_id: i64) -> Result<Vec<NodeChoice>, StoreError> {
+        let mut sql = crate::row::SqlBuf::new("SELECT name, planned_on, status FROM nodes WHERE project_id = ");
+        sql.arg(project_id).push(" ORDER BY seq");
+        read_all(sql.query(), &self.pool, |r| {
+            Ok(NodeChoice {
+                name: text(r, "name")?,
+                planned_on: text(r, "planned_on")?,
+                status: text(r, "status")?,
+            })
+        })
+        .await
+    }
+}

@@ -99,6 +99,7 @@
       } else {
         var o = {};
         f.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
+          if (el.disabled) return;
           var v = el.value;
           var kind = el.getAttribute("data-type");
           if (kind === "ids") {
@@ -155,6 +156,73 @@
           if (btn) btn.disabled = false;
         });
     });
+  });
+  // A progress report's kind sets its period's default start: a weekly one the Monday of the
+  // data date's week, a monthly one the 1st; the month's investment is asked of monthly ones
+  // only (a weekly report carries none).
+  document.querySelectorAll("select[data-period-start]").forEach(function (kind) {
+    var start = document.getElementById(kind.getAttribute("data-period-start"));
+    var form = kind.form;
+    var sync = function () {
+      var week = kind.value === "week";
+      if (start) start.value = kind.getAttribute(week ? "data-week-start" : "data-month-start");
+      if (form) {
+        form.querySelectorAll(".month-only").forEach(function (el) {
+          el.hidden = week;
+          el.querySelectorAll("input").forEach(function (i) {
+            i.disabled = week;
+          });
+        });
+      }
+    };
+    kind.addEventListener("change", sync);
+  });
+  // Pickers: a project or node chosen by name, searched as one types (input[data-pick] asks
+  // its URL with the typed text; input[data-pick-nodes] lists the nodes of the project named
+  // in the input it names). The answers hold names only; the form sends the name.
+  function fillList(input, url, label) {
+    var list = input.list;
+    if (!list || !window.fetch) return;
+    window
+      .fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.ok ? r.json() : { items: [] };
+      })
+      .then(function (j) {
+        list.textContent = "";
+        (j.items || []).forEach(function (it) {
+          var o = document.createElement("option");
+          o.value = it.name;
+          o.label = label(it);
+          list.appendChild(o);
+        });
+      })
+      .catch(function () {});
+  }
+  document.querySelectorAll("input[data-pick]").forEach(function (input) {
+    var timer;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var q = input.value.trim();
+        if (q === "") return;
+        fillList(input, input.getAttribute("data-pick") + encodeURIComponent(q), function (it) {
+          return it.unit || "";
+        });
+      }, 200);
+    });
+  });
+  document.querySelectorAll("input[data-pick-nodes]").forEach(function (input) {
+    var project = document.getElementById(input.getAttribute("data-pick-nodes"));
+    var load = function () {
+      if (!project || project.value.trim() === "") return;
+      fillList(input, "/api/v1/search/nodes?project=" + encodeURIComponent(project.value.trim()), function (it) {
+        return it.planned_on || "";
+      });
+    };
+    input.addEventListener("focus", load);
+    if (project) project.addEventListener("change", load);
+    load();
   });
   // The battle map opens with the data date in view (three quarters across the chart).
   var map = document.getElementById("battle-map");

@@ -74,7 +74,9 @@ async fn submit_report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, 
     let period = ReportPeriod::from_code(b.period_kind.trim())
         .ok_or_else(|| ApiError::bad_request("invalid_period", "填报周期应为 week（周报）或 month（月报）"))?;
     let investment = match (&b.investment, period) {
+        // An empty field is no figure (a form sends its investment box even for a week).
         (None | Some(Value::Null), _) => Money::ZERO,
+        (Some(Value::String(s)), _) if s.trim().is_empty() => Money::ZERO,
         (Some(_), ReportPeriod::Week) => return Err(ApiError::bad_request("invalid_field", "完成投资按月填报，周报不填投资")),
         (Some(Value::Number(n)), _) => Money::parse(&n.to_string(), MoneyUnit::Wan)?,
         (Some(Value::String(s)), _) => Money::parse(s, MoneyUnit::Wan)?,

@@ -1,5 +1,6 @@
 //! The project page's problems (问题清单) panel, owned by the `problems` mechanism: a table
-//! drawn from `templates/partials/project_problems.html`, each problem linked to its page.
+//! drawn from `templates/partials/project_problems.html`, each problem linked to its page,
+//! and the way to raise one about the project (the problem form, the project filled in).
 
 use crate::page::{Ctx, Markup};
 use askama::Template;
@@ -21,6 +22,7 @@ struct ProblemRow<'a> {
 #[template(path = "partials/project_problems.html")]
 struct ProblemsPanel<'a> {
     cx: &'a Ctx,
+    project_id: i64,
     rows: Vec<ProblemRow<'a>>,
 }
 
@@ -40,5 +42,9 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail) -> Markup {
             closed_on: r.closed_on,
         })
         .collect();
-    Markup::of(&ProblemsPanel { cx, rows })
+    Markup::of(&ProblemsPanel {
+        cx,
+        project_id: p.summary.id,
+        rows,
+    })
 }

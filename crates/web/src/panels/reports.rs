@@ -4,7 +4,7 @@
 
 use crate::page::{Ctx, Markup};
 use askama::Template;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use zhantu_store::ProjectDetail;
 
 struct ReportRow<'a> {
@@ -23,6 +23,8 @@ struct ReportsPanel<'a> {
     project_id: i64,
     may_file: bool,
     month_start: String,
+    /// The Monday of the data date's week: a weekly report's default start.
+    week_start: String,
     rows: Vec<ReportRow<'a>>,
 }
 
@@ -36,7 +38,13 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, may_file: bool, as_of: NaiveDate) -> M
             end: r.period_end,
             kind: cx.t(&format!("period.{}", r.period_kind)),
             body: &r.body,
-            amount: cx.money(r.investment_wan.0),
+            // A weekly report carries no investment (it is filed monthly): nothing to show,
+            // not a zero that reads as "nothing invested".
+            amount: if r.period_kind == "week" {
+                "—".to_string()
+            } else {
+                cx.money(r.investment_wan.0)
+            },
             submitted_on: r.submitted_on,
         })
         .collect();
@@ -45,6 +53,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, may_file: bool, as_of: NaiveDate) -> M
         project_id: p.summary.id,
         may_file,
         month_start: as_of.format("%Y-%m-01").to_string(),
+        week_start: (as_of - chrono::Days::new(as_of.weekday().num_days_from_monday() as u64)).to_string(),
         rows,
     })
 }

@@ -37,8 +37,10 @@ struct RaiseChoices {
     csrf: Markup,
     categories: Markup,
     units: Markup,
-    /// The project it comes from, when the list was opened from one.
+    /// The project it comes from (its name), when the list was opened from one.
     project: String,
+    /// The node it comes from (its name), when opened from one.
+    node: String,
 }
 
 #[derive(Template)]
@@ -56,6 +58,8 @@ struct ListPage<'a> {
     next_page: Option<String>,
     raise: Option<RaiseChoices>,
     stats_title: String,
+    /// The summary row's label: the district's total, or the reader's own units'.
+    total_label: &'static str,
     stats: &'a [UnitStatsRow],
 }
 
@@ -94,6 +98,7 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ("level", val(&q.level)),
     ];
     let next_page = next_page("/problems", &pairs, filter.offset, filter.limit, page.total);
+    let prefill = raise_prefill(&st, &cx, &q).await?;
     // Who may raise: an editor of their own unit (the form offers it first).
     let raise = svc::may_raise(&cx.auth.actor, &[cx.auth.user.unit_id])
         .is_ok()
@@ -101,7 +106,8 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
             csrf: csrf_field(&cx.auth),
             categories: category_options(None),
             units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
-            project: val(&q.project).to_string(),
+            project: prefill.0.clone(),
+            node: prefill.1.clone(),
         });
     let any = Some(cx.t("service.filter.any"));
     let body = Markup::of(&ListPage {
@@ -121,9 +127,73 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         next_page,
         raise,
         stats_title: tf(cx.lang, "service.stats.title", &[("year", &year.to_string())]),
+        total_label: cx.t(if cx.auth.actor.reads_all() {
+            "service.stats.total"
+        } else {
+            "service.stats.total_unit"
+        }),
         stats: &stats,
     });
-    Ok(layout(&cx, cx.t("service.problems.title"), body, &[]))
+    Ok(layout(&cx, cx.t("service.problems.title"), body, &["/assets/app.js"]))
+}
+
+/// The names of the project and node the list was opened from (`?project=&node=` from the
+/// project page or a node), for the form's pickers: only what the reader may see.
+async fn raise_prefill(st: &AppState, cx: &Ctx, q: &ProblemQuery) -> Result<(String, String), PageError> {
+    let id = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
+    let Some(pid) = id(&q.project) else {
+        return Ok(Default::default());
+    };
+    if crate::access::check_project(st, &cx.auth.actor, pid, crate::access::read)
+        .await
+        .is_err()
+    {
+        return Ok(Default::default());
+    }
+    let project = st.store.project_detail(pid).await.map_err(cx.err())?;
+    let node = id(&q.node)
+        .and_then(|nid| project.nodes.iter().find(|n| n.id == nid))
+        .map(|n| n.name.clone())
+        .unwrap_or_default();
+    Ok((project.summary.name.clone(), node))
+}
+
+/// The project and node a form names by name (the pickers send names, never ids): the one
+/// project of that name the actor may see, and its node of that name.
+async fn resolve_names(st: &AppState, a: &Auth, project: &str, node: &str) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let (project, node) = (project.trim(), node.trim());
+    if project.is_empty() {
+        if !node.is_empty() {
+            return Err(ApiError::bad_request("node_without_project", "选择节点前请先选择项目"));
+        }
+        return Ok((None, None));
+    }
+    let scope = (!a.actor.reads_all()).then_some(a.actor.unit_scope.as_slice());
+    let pid = match st.store.projects_named(project, scope).await?.as_slice() {
+        [id] => *id,
+        [] => {
+            return Err(ApiError::bad_request(
+                "project_name_unknown",
+                format!("没有名为“{project}”的项目（或不在您的单位范围内），请从列表中选择"),
+            ));
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "project_name_ambiguous",
+                format!("有多个名为“{project}”的项目，请从该项目的页面提出问题"),
+            ));
+        }
+    };
+    if node.is_empty() {
+        return Ok((Some(pid), None));
+    }
+    match st.store.nodes_named(pid, node).await?.first() {
+        Some(nid) => Ok((Some(pid), Some(*nid))),
+        None => Err(ApiError::bad_request(
+            "node_name_unknown",
+            format!("项目“{project}”没有名为“{node}”的节点，请从列表中选择"),
+        )),
+    }
 }
 
 #[derive(Deserialize)]
@@ -133,23 +203,26 @@ struct RaiseForm {
     unit_id: String,
     #[serde(default)]
     deadline: String,
+    /// The project's name (the picker's).
     #[serde(default)]
-    project_id: String,
+    project: String,
+    /// The node's name, within the project.
     #[serde(default)]
-    node_id: String,
+    node: String,
     blocks_node: Option<String>,
 }
 
 async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
     let r = async {
+        let (project_id, node_id) = resolve_names(&st, &a, &f.project, &f.node).await?;
         let body = RaiseBody {
             category: f.category.clone(),
             description: f.description.clone(),
             unit_id: form_opt_number(&f.unit_id, "责任单位无效：应为数字编号")?
                 .ok_or_else(|| ApiError::bad_request("invalid_field", "请选择责任单位"))?,
             deadline: Some(f.deadline.clone()),
-            project_id: form_opt_number(&f.project_id, "项目编号无效：应为数字编号")?,
-            node_id: form_opt_number(&f.node_id, "节点编号无效：应为数字编号")?,
+            project_id,
+            node_id,
             report_id: None,
             blocks_node: f.blocks_node.is_some(),
             external_id: None,

@@ -5,6 +5,7 @@ mod anchors;
 mod by_hand;
 mod cli;
 mod clocks;
+mod closeout;
 mod district;
 mod engines;
 mod escaping;

@@ -37,7 +37,11 @@ fn assert_no_inline_code(path: &str, html: &str) {
 async fn every_page_renders_without_inline_code() {
     let (_, _, registry) = admin_page("/projects?q=星星冷链").await;
     let id = *project_links(&registry).iter().next().expect("a project");
+    let (_, project) = crate::helpers::demo_get(&format!("/api/v1/projects/{id}")).await;
+    let node = project["nodes"][0]["id"].as_i64().expect("a node");
     for path in [
+        format!("/nodes/{node}"),
+        format!("/nodes/{node}?lang=en"),
         "/".to_string(),
         "/?year=2019&month=6".into(),
         "/?lang=en".into(),

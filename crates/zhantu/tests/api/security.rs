@@ -93,6 +93,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::by_hand::write_fixtures(app).await);
     all.extend(crate::master::write_fixtures(app).await);
     all.extend(crate::instructions::write_fixtures(app).await);
+    all.extend(crate::closeout::write_fixtures(app).await);
     all
 }
 
