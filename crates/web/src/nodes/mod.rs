@@ -167,6 +167,11 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
                     .take(120)
                     .collect::<String>();
                 let bytes = field.bytes().await.map_err(|_| ApiError::too_large())?;
+                // A file box left empty (the phone's form has the camera's and the files'):
+                // the browser still sends the part, with no bytes. It is no file.
+                if bytes.is_empty() {
+                    continue;
+                }
                 if bytes.len() > MAX_EVIDENCE_BYTES {
                     return Err(ApiError::too_large().with_code("file_too_large"));
                 }

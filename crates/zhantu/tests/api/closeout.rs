@@ -79,7 +79,9 @@ async fn report_with_photo(editor: &Session, node: &Value) -> (u16, Value) {
         .part(
             "evidence",
             reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("施工许可证.pdf"),
-        );
+        )
+        // The form's other file box, left empty: the browser sends it as an empty part.
+        .part("evidence", reqwest::multipart::Part::bytes(Vec::new()).file_name(""));
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/nodes/{nid}/report", editor.base))
         .header("cookie", &editor.cookie)
@@ -125,6 +127,7 @@ async fn the_coordinator_verifies_in_view_of_the_evidence() {
     let after = chrono::Utc::now();
     assert_eq!(status, 200, "{r}");
     let (_, n) = fgj.get(&format!("/api/v1/nodes/{nid}")).await;
+    assert_eq!(n["evidence"].as_array().unwrap().len(), 2, "the empty file box is no file");
     let photo = find_by(&n["evidence"], "content_type", "image/jpeg").clone();
     let pdf = find_by(&n["evidence"], "content_type", "application/pdf").clone();
     assert_eq!(photo["taken_at"], "2019-12-20 10:15:00");
