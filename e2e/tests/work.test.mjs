@@ -1,5 +1,6 @@
 // The weekly work in the browser: a unit editor reports a node done with a photo on the project
-// page, the coordinator verifies it there, and the node is closed out with its light gone.
+// page, the coordinator opens the node from there and verifies it in view of the photo, and the
+// node is closed out with its light gone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -69,7 +70,7 @@ async function signOut() {
   await Promise.all([page.waitForURL(/\/login/), page.getByRole("button", { name: "退出" }).click()]);
 }
 
-test("a node is reported done with a photo and verified on the project page", async () => {
+test("a node is reported done with a photo and verified on its page, from the project page", async () => {
   await signIn(page, app.url, "haimen");
   // The unit's first project with an open node whose predecessors are all closed.
   const target = await firstProjectWith((nodes) => {
@@ -84,16 +85,25 @@ test("a node is reported done with a photo and verified on the project page", as
   writeFileSync(file, png());
   await row.getByLabel("佐证材料").setInputFiles(file);
   await row.getByLabel("说明", { exact: true }).fill("已取得，见照片");
-  await Promise.all([page.waitForLoadState("load"), row.getByRole("button", { name: "提交" }).first().click()]);
+  // The upload opens the node's page, which confirms it.
+  await Promise.all([page.waitForURL(/\?ok=nodes\.flash\.reported$/), row.getByRole("button", { name: "提交" }).first().click()]);
+  await page.getByText("已报送完成，等待发改局核验").waitFor();
+  await page.goto(`${app.url}/projects/${target.id}`);
   await page.waitForFunction((name) => [...document.querySelectorAll("tr")].some((tr) => tr.textContent.includes(name) && tr.textContent.includes("待核验")), target.node.name);
   await page.screenshot({ path: join(shots, "node-reported.png"), fullPage: true });
 
-  // The coordinator verifies it on the same page.
+  // The coordinator opens it from the project page and verifies it in view of the photo.
   await signOut();
   await signIn(page, app.url, "fgj");
   await page.goto(`${app.url}/projects/${target.id}`);
   const row2 = page.locator("tr", { has: page.locator("th", { hasText: target.node.name }) });
-  await Promise.all([page.waitForLoadState("load"), row2.getByRole("button", { name: "核验通过" }).click()]);
+  await Promise.all([page.waitForURL(/#decide$/), row2.getByRole("link", { name: "核验（查看佐证）" }).click()]);
+  await page.locator("img.thumb").scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector("img.thumb")?.naturalWidth === 2);
+  await page.getByLabel("我已查看上述佐证材料，确认该节点已完成").check();
+  await Promise.all([page.waitForURL(/\?ok=nodes\.flash\.verified$/), page.getByRole("button", { name: "核验通过" }).click()]);
+  await page.getByText("已核验销号").first().waitFor();
+  await page.goto(`${app.url}/projects/${target.id}`);
   await page.waitForFunction((name) => [...document.querySelectorAll("tr")].some((tr) => tr.textContent.includes(name) && tr.textContent.includes("已销号")), target.node.name);
   const node = await (await page.request.get(`${app.url}/api/v1/nodes/${target.node.id}`)).json();
   assert.equal(node.node.status, "closed");
