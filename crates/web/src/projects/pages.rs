@@ -189,6 +189,8 @@ struct ProjectPage<'a> {
     /// The page was opened for a year: its form is open.
     year_chosen: bool,
     stage_form: Option<StageForm>,
+    /// The project's position as its form shows it, when the reader may set it.
+    position_form: Option<String>,
     /// The monthly investment chart's ECharts option, as JSON.
     chart: Option<String>,
     /// ("2019-06", amount) of each month.
@@ -244,7 +246,7 @@ pub(super) async fn project(
         .find(|(c, _, _)| *c == s.project_type)
         .map(|(_, zh, en)| if lang == Lang::Zh { zh.as_str() } else { en.as_str() })
         .unwrap_or(&s.project_type);
-    let facts = vec![
+    let mut facts = vec![
         fact("project.code", s.code.as_deref().unwrap_or("—")),
         Fact {
             key: "common.unit",
@@ -302,6 +304,10 @@ pub(super) async fn project(
             },
         ),
     ];
+
+    // Where the project is ("lat, lng"): close-out photos taken far from it are flagged.
+    let position = st.store.project_position(id).await?.map(|p| format!("{:.6}, {:.6}", p.lat, p.lng));
+    facts.push(fact("project.position", position.as_deref().unwrap_or("—")));
 
     let powers = Powers {
         edit: cx.auth.actor.may(Action::Edit { unit_id: s.unit.id }).is_ok(),
@@ -458,6 +464,7 @@ pub(super) async fn project(
         year_chosen: q.year.is_some(),
         year_form,
         stage_form,
+        position_form: powers.edit.then(|| position.clone().unwrap_or_default()),
         chart,
         months: p
             .monthly_investment

@@ -240,6 +240,11 @@ async fn a_photo_taken_far_from_the_project_is_flagged() {
 
     // About 13 km north of where the photo was taken.
     place(&editor, pid, "28.80,121.44").await;
+    // Set where the project's facts are, and shown there.
+    let (_, page) = editor.page(&format!("/projects/{pid}")).await;
+    assert!(page.contains(r#"<dd>28.800000, 121.440000</dd>"#), "the position among the facts");
+    assert!(page.contains(&format!(r#"data-api="/api/v1/projects/{pid}" data-method="PATCH""#)));
+    assert!(page.contains(r#"name="position" required maxlength="60" value="28.800000, 121.440000""#));
     let (_, html) = fgj.page(&format!("/nodes/{nid}")).await;
     assert!(html.contains("照片拍摄位置距项目约13.3公里（超过2公里）"), "{html}");
     assert!(html.contains(r#"class="warn" role="alert""#));
