@@ -63,6 +63,22 @@ test("on the phone a node is reported with a photo and verified in view of it", 
 
   await page.goto(`${app.url}/projects/${target.id}`);
   assert.equal(await sideways(), 0, "the project page does not scroll sideways");
+  // The node chart keeps legible labels (it scrolls in its own frame rather than shrinking).
+  const label = await page.evaluate(() => document.querySelector("svg.timeline g text")?.getBoundingClientRect().height);
+  assert.ok(label >= 10, `the node chart's labels are ${label}px high`);
+
+  // A weekly report: choosing 周报 moves the start to the Monday of the data date's week
+  // (2019-12-31 is a Tuesday), the month's investment is not asked, and it is accepted.
+  const form = page.locator("details.report-form");
+  await form.locator("summary").click();
+  await form.getByLabel("类型").selectOption("week");
+  assert.equal(await form.locator('input[name="period_start"]').inputValue(), "2019-12-30");
+  assert.equal(await form.locator('input[name="investment"]').isVisible(), false);
+  await form.locator('textarea[name="body"]').fill("主体结构施工，本周完成三层楼板浇筑");
+  await Promise.all([page.waitForLoadState("load"), form.getByRole("button", { name: "提交" }).click()]);
+  const week = page.locator("tr", { hasText: "2019-12-30～2020-01-05" });
+  await week.waitFor();
+  assert.ok(!(await week.textContent()).includes("万元"), "a weekly report shows no investment");
   assert.equal(await rowsOffScreen("table.node-table"), 0, "every node card fits the screen");
   const card = page.locator("tr", { has: page.locator("th", { hasText: target.node.name }) });
   const report = card.getByText("报完成");
