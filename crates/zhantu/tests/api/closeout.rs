@@ -65,50 +65,19 @@ async fn place(editor: &Session, project: i64, position: &str) {
     assert_eq!(status, 200, "{r}");
 }
 
-/// Reports `node` done with the site photo and a PDF, as the phone's form sends them.
+/// Reports `node` done with the site photo and a PDF, as the phone's form sends them: the
+/// form's other file box, left empty, comes as an empty part.
 async fn report_with_photo(editor: &Session, node: &Value) -> (u16, Value) {
     let (nid, version) = id_version(node);
-    let form = reqwest::multipart::Form::new()
-        .text("version", version.to_string())
-        .text("actual_on", "2019-12-20")
-        .text("note", "施工许可证已核发，现场照片见附件")
-        .part(
-            "evidence",
-            reqwest::multipart::Part::bytes(SITE_PHOTO.to_vec()).file_name("IMG_0001.jpg"),
-        )
-        .part(
-            "evidence",
-            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("施工许可证.pdf"),
-        )
-        // The form's other file box, left empty: the browser sends it as an empty part.
-        .part("evidence", reqwest::multipart::Part::bytes(Vec::new()).file_name(""));
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/nodes/{nid}/report", editor.base))
-        .header("cookie", &editor.cookie)
-        .header("x-csrf-token", &editor.csrf)
-        .multipart(form)
-        .send()
+    let files: [(&str, &[u8]); 3] = [("IMG_0001.jpg", SITE_PHOTO), ("施工许可证.pdf", PDF), ("", b"")];
+    editor
+        .report_node_with(nid, version, "2019-12-20", "施工许可证已核发，现场照片见附件", &files)
         .await
-        .expect("request");
-    crate::helpers::answer(resp).await
 }
 
 /// Where a form post sent the browser.
 async fn form_location(s: &Session, path: &str, fields: &Value) -> String {
-    let mut form: Vec<(String, String)> = fields
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect();
-    form.push(("csrf_token".into(), s.csrf.clone()));
-    let resp = no_redirects()
-        .post(format!("{}{path}", s.base))
-        .header("cookie", &s.cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let resp = s.post_form_response(path, fields, true).await;
     assert_eq!(crate::helpers::status_of(&resp), 303, "POST {path}");
     resp.headers()["location"].to_str().unwrap().to_string()
 }

@@ -331,14 +331,20 @@ impl Session {
     }
     /// Reports a node done with one file of evidence (multipart, as the project page does).
     pub async fn report_node(&self, node: i64, version: i64, date: &str, note: &str, file: (&str, &[u8])) -> (u16, Value) {
-        let form = reqwest::multipart::Form::new()
+        self.report_node_with(node, version, date, note, &[file]).await
+    }
+    /// Reports a node done with these files of evidence, (file name, bytes) each, in order.
+    pub async fn report_node_with(&self, node: i64, version: i64, date: &str, note: &str, files: &[(&str, &[u8])]) -> (u16, Value) {
+        let mut form = reqwest::multipart::Form::new()
             .text("version", version.to_string())
             .text("actual_on", date.to_string())
-            .text("note", note.to_string())
-            .part(
+            .text("note", note.to_string());
+        for (name, bytes) in files {
+            form = form.part(
                 "evidence",
-                reqwest::multipart::Part::bytes(file.1.to_vec()).file_name(file.0.to_string()),
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
             );
+        }
         let resp = reqwest::Client::new()
             .post(format!("{}/api/v1/nodes/{node}/report", self.base))
             .header("cookie", &self.cookie)
@@ -372,6 +378,11 @@ impl Session {
     /// Posts an HTML form (the JSON object's fields as form fields), with or without the
     /// session's CSRF token among them. Returns the status and the body text.
     pub async fn post_form(&self, path: &str, fields: &Value, csrf: bool) -> (u16, String) {
+        let resp = self.post_form_response(path, fields, csrf).await;
+        (status_of(&resp), resp.text().await.unwrap_or_default())
+    }
+    /// Posts an HTML form as [`Session::post_form`] does: the answer itself (its headers).
+    pub async fn post_form_response(&self, path: &str, fields: &Value, csrf: bool) -> reqwest::Response {
         let mut form: Vec<(String, String)> = fields
             .as_object()
             .map(|o| {
@@ -383,14 +394,13 @@ impl Session {
         if csrf {
             form.push(("csrf_token".into(), self.csrf.clone()));
         }
-        let resp = no_redirects()
+        no_redirects()
             .post(format!("{}{}", self.base, path))
             .header("cookie", &self.cookie)
             .form(&form)
             .send()
             .await
-            .expect("request");
-        (status_of(&resp), resp.text().await.unwrap_or_default())
+            .expect("request")
     }
 }
 
