@@ -343,7 +343,7 @@ async fn projects_and_nodes_are_picked_by_name_never_by_id() {
     // The problem form, opened from the node: the names filled in, no id to type.
     let (_, html) = editor.page(&format!("/problems?project={pid}&node={nid}")).await;
     let form = html.split(r#"id="raise""#).nth(1).unwrap().split("</form>").next().unwrap();
-    assert!(form.contains(&format!(r#"name="project" list="r-project-list""#)));
+    assert!(form.contains(r#"name="project" list="r-project-list""#));
     assert!(form.contains(&format!(r#"value="{name}""#)), "{form}");
     assert!(form.contains(&format!(r#"value="{}""#, node["name"].as_str().unwrap())));
     assert!(
