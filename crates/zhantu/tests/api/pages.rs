@@ -97,7 +97,7 @@ async fn the_cockpit_shows_the_year_and_links_each_count_to_its_list() {
         assert!(html.contains(s), "{s} missing");
     }
     for href in [
-        "/projects?light=red",
+        "/lights?light=red",
         "/projects?category=prov152",
         "/projects?stage=construction",
         "/projects?unit=",
