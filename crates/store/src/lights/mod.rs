@@ -539,6 +539,9 @@ pub struct BoardRow {
     pub red: u32,
     pub yellow: u32,
     pub green: u32,
+    /// Approval clocks of its projects that closed over their limit (超时办结): the unit's
+    /// approval timeliness, counted whatever the light rules make of them.
+    pub late_clocks: i64,
 }
 
 /// Lights rolled up: the district, each unit (with the units below it), each leader.
@@ -579,11 +582,38 @@ impl Store {
             names.push((id, text(u, "name")?));
         }
         let tree = roll_up_unit_tree(&roll_up_by(by_unit), |u| parent.get(&u).copied());
+        // Late clocks from this month's row of each project's history, added up the tree.
+        let month_start = period_of(ReportPeriod::Month, self.as_of().await?).0;
+        let mut late: HashMap<i64, i64> = HashMap::new();
+        let mut late_by_leader: HashMap<i64, i64> = HashMap::new();
+        let mut district_late = 0;
+        for r in sqlx::query(
+            "SELECT p.unit_id, p.leader_id, s.late_clocks FROM light_snapshots s JOIN projects p ON p.id = s.project_id \
+             WHERE s.period_kind = 'month' AND s.period_start = $1 AND s.late_clocks > 0",
+        )
+        .bind(month_start.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let n = i64_(&r, "late_clocks")?;
+            district_late += n;
+            if let Some(l) = opt_i64(&r, "leader_id")? {
+                *late_by_leader.entry(l).or_default() += n;
+            }
+            let mut at = Some(i64_(&r, "unit_id")?);
+            let mut depth = 0;
+            while let Some(u) = at.filter(|_| depth < 64) {
+                *late.entry(u).or_default() += n;
+                at = parent.get(&u).copied();
+                depth += 1;
+            }
+        }
+
         let leaders = sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let leader_rollups = roll_up_by(by_leader);
-        let row = |id: i64, name: String, r: Option<&zhantu_domain::rules::Rollup>| {
+        let row = |id: i64, name: String, r: Option<&zhantu_domain::rules::Rollup>, late_clocks: i64| {
             let r = r.copied().unwrap_or_default();
             BoardRow {
                 id,
@@ -592,19 +622,27 @@ impl Store {
                 red: r.counts.red,
                 yellow: r.counts.yellow,
                 green: r.counts.green,
+                late_clocks,
             }
         };
         let root = names.first().cloned().unwrap_or((0, String::new()));
         Ok(LightBoard {
-            district: row(root.0, root.1, Some(&district)),
+            district: row(root.0, root.1, Some(&district), district_late),
             units: names
                 .into_iter()
                 .filter(|(id, _)| tree.contains_key(id))
-                .map(|(id, name)| row(id, name, tree.get(&id)))
+                .map(|(id, name)| {
+                    let n = late.get(&id).copied().unwrap_or(0);
+                    row(id, name, tree.get(&id), n)
+                })
                 .collect(),
             leaders: leaders
                 .iter()
-                .map(|l| Ok(row(i64_(l, "id")?, text(l, "name")?, leader_rollups.get(&i64_(l, "id")?))))
+                .map(|l| {
+                    let id = i64_(l, "id")?;
+                    let n = late_by_leader.get(&id).copied().unwrap_or(0);
+                    Ok(row(id, text(l, "name")?, leader_rollups.get(&id), n))
+                })
                 .collect::<Result<_, StoreError>>()?,
         })
     }

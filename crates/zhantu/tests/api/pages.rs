@@ -43,6 +43,8 @@ async fn every_page_renders_without_inline_code() {
         "/?lang=en".into(),
         "/projects".into(),
         "/projects?light=red&sort=investment&limit=20".into(),
+        "/lights".into(),
+        "/lights?light=yellow&lang=en".into(),
         format!("/projects/{id}"),
         format!("/projects/{id}?lang=en"),
         "/projects/new".into(),
