@@ -4,6 +4,9 @@
 //! Facts are what the store knows today. A recorded event counts as happened whatever its
 //! date (a node closed is closed, a project with a start date has started), so with the same
 //! facts a later as-of date never gives a better light: only time passes, lights only worsen.
+//! The one exception is chosen by the administrator: a late-closed clock red "for N days after
+//! closing" (`LateClosed::ForDays`) turns green when the days are over. For a past period,
+//! `ProjectFacts::as_known_on` first undoes what was recorded after it.
 
 use super::*;
 use crate::calendar::WorkCalendar;
