@@ -346,7 +346,7 @@ impl Store {
     /// `lights_chunk`.
     async fn chunks(&self, conn: &mut AnyConnection, only: Option<i64>) -> Result<Vec<Range<i64>>, StoreError> {
         Ok(match only {
-            Some(id) => vec![id..id + 1],
+            Some(id) => std::iter::once(id..id + 1).collect(),
             None => {
                 // Two subqueries, each answered from the key's end (both in one SELECT, SQLite
                 // would scan the table).
