@@ -203,7 +203,7 @@ impl Store {
     pub async fn backfill_light_history(&self) -> Result<usize, StoreError> {
         let as_of = self.as_of().await?;
         let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked().await?;
         let inputs = RunInputs {
             rules: crate::rules::rule_set_on(&mut tx).await?,
             calendar: self.calendar().await?,

@@ -478,9 +478,11 @@ impl Store {
         self.apply_lights(conn, Some(project_id), as_of).await.map(|_| ())
     }
 
-    /// The lights job: every project, one transaction, recorded in `light_runs`.
+    /// The lights job: every project, one transaction, recorded in `light_runs`. It takes the
+    /// writer's lock first: every run writes (this period's history rows), and on SQLite a
+    /// transaction that read before a concurrent writer committed could not write after it.
     pub async fn recompute_lights(&self, trigger: &str) -> Result<LightsRun, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked().await?;
         let run = self.lights_run_in(&mut tx, trigger).await?;
         tx.commit().await?;
         self.announce_lights_run(run).await
