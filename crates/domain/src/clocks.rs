@@ -389,6 +389,14 @@ pub fn day_unit_zh(kind: DayKind) -> &'static str {
     }
 }
 
+/// "days" or "working days", for English sentences.
+pub fn day_unit_en(kind: DayKind) -> &'static str {
+    match kind {
+        DayKind::Calendar => "days",
+        DayKind::Working => "working days",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

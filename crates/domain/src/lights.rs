@@ -5,6 +5,7 @@
 //! dimension, rule sets as versioned data, working days, roll-ups — is `crate::rules`;
 //! `RuleSet::from(&LightRules)` gives the same lights as the functions here.
 
+use crate::model::ReportPeriod;
 use crate::stage::Stage;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -149,6 +150,49 @@ pub fn worst(lights: impl IntoIterator<Item = LitReason>) -> LitReason {
         })
 }
 
+// ---- history: a project's light per week and per month ----
+
+/// The period of `kind` holding `day`: a week runs Monday to Sunday, a month from its 1st.
+pub fn period_of(kind: ReportPeriod, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    match kind {
+        ReportPeriod::Week => {
+            let start = day - chrono::Duration::days(day.weekday().num_days_from_monday() as i64);
+            (start, start + chrono::Duration::days(6))
+        }
+        ReportPeriod::Month => {
+            let start = day.with_day(1).unwrap_or(day);
+            let end = start
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(day);
+            (start, end)
+        }
+    }
+}
+
+/// 转绿: red in the previous period, green in this one.
+pub fn recovered(previous: Option<Light>, now: Light) -> bool {
+    previous == Some(Light::Red) && now == Light::Green
+}
+
+/// The days in `from..to` on which a week or a month ends, in order, each with the kinds of
+/// period that end on it: the dates a year's light history is computed at.
+pub fn period_ends(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, Vec<ReportPeriod>)> {
+    let mut out = Vec::new();
+    let mut day = from;
+    while day < to {
+        let kinds: Vec<ReportPeriod> = ReportPeriod::ALL.iter().copied().filter(|k| period_of(*k, day).1 == day).collect();
+        if !kinds.is_empty() {
+            out.push((day, kinds));
+        }
+        day = match day.succ_opt() {
+            Some(d) => d,
+            None => break,
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +230,23 @@ mod tests {
         );
         assert_eq!(start_light(&r, Stage::Preparation, Some(d(2019, 12, 15)), d(2019, 12, 31)), None);
         assert_eq!(start_light(&r, Stage::Construction, Some(d(2019, 1, 15)), d(2019, 12, 31)), None);
+    }
+
+    #[test]
+    fn periods_and_recovery() {
+        use ReportPeriod::{Month, Week};
+        assert_eq!(period_of(Week, d(2019, 12, 31)), (d(2019, 12, 30), d(2020, 1, 5)));
+        assert_eq!(period_of(Week, d(2019, 12, 30)), (d(2019, 12, 30), d(2020, 1, 5)));
+        assert_eq!(period_of(Month, d(2019, 2, 14)), (d(2019, 2, 1), d(2019, 2, 28)));
+        let ends = period_ends(d(2019, 1, 1), d(2019, 12, 31));
+        assert_eq!(ends.iter().filter(|(_, k)| k.contains(&Month)).count(), 11, "Jan–Nov");
+        assert_eq!(ends.iter().filter(|(_, k)| k.contains(&Week)).count(), 52);
+        assert_eq!(ends[0], (d(2019, 1, 6), vec![Week]));
+        assert!(ends.contains(&(d(2019, 3, 31), vec![Week, Month])), "a Sunday that ends a month");
+        assert!(recovered(Some(Light::Red), Light::Green));
+        assert!(!recovered(Some(Light::Yellow), Light::Green));
+        assert!(!recovered(Some(Light::Red), Light::Yellow));
+        assert!(!recovered(None, Light::Green));
     }
 
     #[test]

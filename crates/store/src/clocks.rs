@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use zhantu_domain::clocks::{ApprovalClock, ClockReading, ExcludedSpan, NodeDate, ProjectSpan, SPAN_REASON_MAX_CHARS, read_clock_now};
 use zhantu_domain::lights::Light;
 use zhantu_domain::model::{DayKind, NodeStatus};
-use zhantu_domain::rules::Check;
+use zhantu_domain::rules::{Check, Context, late_closed_overrun};
 
 /// One recorded span of a project.
 #[derive(Debug, Clone, Serialize)]
@@ -63,8 +63,12 @@ pub struct ProjectClock {
     pub day_kind: DayKind,
     pub started_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
-    /// As the approval-clock rule lights it (`None`: not started, or the rule is off).
+    /// As the approval-clock rule lights it (`None`: not started, or the rule is off); a
+    /// clock that closed late is green once the rule makes it history.
     pub light: Option<Light>,
+    /// Days over the limit of a clock that closed late (超时N天办结): its mark, whatever the
+    /// light.
+    pub closed_late_by: Option<i64>,
     pub reading: ClockReading,
     /// The spans that stop this clock.
     pub exclusions: Vec<ClockExclusion>,
@@ -230,11 +234,12 @@ impl Store {
         let rules = self.rule_set().await?;
         let mut conn = self.pool.acquire().await?;
         let row = found(
-            sqlx::query("SELECT project_type, stage FROM projects WHERE id = $1").bind(project_id),
+            sqlx::query("SELECT project_type, stage, started_on FROM projects WHERE id = $1").bind(project_id),
             &mut *conn,
         )
         .await?;
         let stage = zhantu_domain::Stage::from_code(&text(&row, "stage")?);
+        let started = opt_date(&row, "started_on")?.is_some() || stage.is_some_and(|s| s.has_landed());
         let clocks = active_clocks(&mut conn, Some(&text(&row, "project_type")?)).await?;
         let mut nodes = Vec::new();
         for r in sqlx::query("SELECT name, status, actual_on FROM nodes WHERE project_id = $1")
@@ -267,8 +272,15 @@ impl Store {
                     .collect();
                 let facts = c.facts(&nodes, mine.iter().map(|e| e.project_span().span).collect());
                 let reading = read_clock_now(&facts, as_of, &calendar);
+                let ctx = Context {
+                    as_of,
+                    calendar: &calendar,
+                };
                 ProjectClock {
-                    light: check.as_ref().and_then(|k| k.light(&reading)),
+                    light: check
+                        .as_ref()
+                        .and_then(|k| k.clock_light(&reading, facts.stopped_on, started, as_of)),
+                    closed_late_by: late_closed_overrun(&facts, &ctx),
                     name: c.name,
                     start_node: c.start_node,
                     stop_node: c.stop_node,

@@ -63,7 +63,7 @@ pub use dialect::Engine;
 pub use doc_kind::DocKind;
 pub use error::StoreError;
 pub use figures::UnitRank;
-pub use lights::{BoardRow, LightBoard, LightsRun};
+pub use lights::{BoardRow, LightBoard, LightHistory, LightsRun, LitProject, Snapshot};
 pub use map::DivisionCount;
 pub use nodes::{DATE_CHANGE_REASONS, DateChange, EvidenceFile, EvidenceInfo, NewNode, NodeChange, NodeState};
 pub use notify::{NewRed, Notification};

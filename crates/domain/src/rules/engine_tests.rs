@@ -488,6 +488,115 @@ fn approval_clock_past_its_limit() {
     );
 }
 
+/// The default set's clock rule with another late-closed option.
+fn clock_rule(late: LateClosed) -> RuleSet {
+    let mut rules = default_rule("approval_clock");
+    if let Check::ApprovalClock(c) = &mut rules.rules[0].check {
+        c.late_closed = late;
+    }
+    rules
+}
+
+#[test]
+fn a_clock_that_closed_late_is_history_once_the_project_has_started() {
+    let late = |stage: Stage, started: Option<NaiveDate>| {
+        let mut p = with_clock(DayKind::Calendar, Some(d(2019, 6, 9)), vec![]);
+        p.stage = stage;
+        p.started_on = started;
+        p
+    };
+    let built = late(Stage::Construction, Some(d(2019, 7, 1)));
+    let before = late(Stage::Preparation, None);
+    let asof = d(2019, 12, 31);
+    let verdict = |rules: &RuleSet, p: &ProjectFacts| evaluate_project(rules, p, &ctx(asof));
+
+    // The default: red before 开工, history after, with its mark kept.
+    let default = default_rule("approval_clock");
+    let v = verdict(&default, &built);
+    assert_eq!(v.light, Some(Light::Green));
+    assert_eq!(
+        sentences(&v, Dimension::ApprovalClock),
+        ["绿灯：一般企业投资项目审批最多90天超时10天办结（时限90天，用时100天；项目已开工，记为历史）"]
+    );
+    let clock = v.reasons.iter().find(|r| r.dimension == Dimension::ApprovalClock).unwrap();
+    assert_eq!(
+        clock.en,
+        "Green: 一般企业投资项目审批最多90天 closed 10 days late (limit 90 days, took 100; the project has started: kept as history)"
+    );
+    assert_eq!(verdict(&default, &before).light, Some(Light::Red));
+    assert_eq!(late_closed_overrun(&built.clocks[0], &ctx(asof)), Some(10), "the mark stays");
+
+    // The old behaviour, selectable: red for good.
+    let always = clock_rule(LateClosed::Always);
+    assert_eq!(verdict(&always, &built).light, Some(Light::Red));
+    assert_eq!(
+        sentences(&verdict(&always, &built), Dimension::ApprovalClock),
+        ["红灯：一般企业投资项目审批最多90天超时10天办结（时限90天，用时100天）"]
+    );
+
+    // For N days after closing, whatever the stage.
+    let month = clock_rule(LateClosed::ForDays { days: 30 });
+    let at = |p: &ProjectFacts, on| evaluate_project(&month, p, &ctx(on)).light;
+    assert_eq!(at(&built, d(2019, 7, 9)), Some(Light::Red));
+    assert_eq!(at(&built, d(2019, 7, 10)), Some(Light::Green));
+    assert!(
+        sentences(&verdict(&month, &built), Dimension::ApprovalClock)[0].contains("办结已超过30天，记为历史"),
+        "{:?}",
+        verdict(&month, &built).reasons
+    );
+
+    // A clock still running over its limit stays red on a started project: it is current.
+    let running = late(Stage::Construction, Some(d(2019, 7, 1)));
+    let mut running = running;
+    running.clocks[0].stopped_on = None;
+    assert_eq!(verdict(&default, &running).light, Some(Light::Red));
+    assert_eq!(late_closed_overrun(&running.clocks[0], &ctx(asof)), None);
+
+    // The clock's own light follows the option too.
+    let check = |rules: &RuleSet| match &rules.rules[0].check {
+        Check::ApprovalClock(c) => c.clone(),
+        _ => unreachable!(),
+    };
+    let r = crate::clocks::read_clock_now(&built.clocks[0], asof, WorkCalendar::shipped());
+    assert_eq!(check(&default).clock_light(&r, Some(d(2019, 6, 9)), true, asof), Some(Light::Green));
+    assert_eq!(check(&default).clock_light(&r, Some(d(2019, 6, 9)), false, asof), Some(Light::Red));
+    assert_eq!(check(&always).clock_light(&r, Some(d(2019, 6, 9)), true, asof), Some(Light::Red));
+}
+
+#[test]
+fn rule_sets_saved_before_the_option_read_as_the_default() {
+    let old = r#"{"version":1,"rules":[{"id":"c","kind":"approval_clock","yellow_when_remaining_at_most":10}]}"#;
+    let set = RuleSet::from_json(old).unwrap();
+    assert!(matches!(&set.rules[0].check, Check::ApprovalClock(c) if c.late_closed == LateClosed::UntilStart));
+    let chosen = r#"{"version":2,"rules":[{"id":"c","kind":"approval_clock","yellow_when_remaining_at_most":10,"late_closed":{"red":"for_days","days":30}}]}"#;
+    let set = RuleSet::from_json(chosen).unwrap();
+    assert!(matches!(&set.rules[0].check, Check::ApprovalClock(c) if c.late_closed == LateClosed::ForDays { days: 30 }));
+    assert_eq!(RuleSet::from_json(&set.to_json_pretty()).unwrap(), set);
+}
+
+#[test]
+fn facts_rewind_to_a_past_date() {
+    let mut p = with_clock(DayKind::Calendar, Some(d(2019, 6, 9)), vec![]);
+    p.stage = Stage::Construction;
+    p.started_on = Some(d(2019, 7, 1));
+    p.in_statistics_on = Some(d(2019, 8, 1));
+    p.nodes = vec![node("施工许可", d(2019, 5, 1), NodeStatus::Closed)];
+    let then = p.as_known_on(d(2019, 4, 30));
+    assert_eq!(
+        (then.stage, then.started_on, then.in_statistics_on),
+        (Stage::Preparation, None, None)
+    );
+    assert_eq!(then.nodes[0].status, NodeStatus::Open);
+    assert_eq!(then.clocks[0].stopped_on, None);
+    // In April the clock was running and the node not yet late; by the end of June the
+    // clock had closed late before the start: red; at the end of the year: history.
+    let rules = RuleSet::default();
+    let on = |day: NaiveDate| evaluate_project(&rules, &p.as_known_on(day), &ctx(day)).light;
+    assert_eq!(on(d(2019, 6, 30)), Some(Light::Red));
+    assert_eq!(on(d(2019, 12, 31)), Some(Light::Green));
+    assert_eq!(p.as_known_on(d(2019, 12, 31)), p, "nothing to undo after the last event");
+}
+
 // ---- 项目 ----
 
 #[test]

@@ -4,10 +4,13 @@
 //! Facts are what the store knows today. A recorded event counts as happened whatever its
 //! date (a node closed is closed, a project with a start date has started), so with the same
 //! facts a later as-of date never gives a better light: only time passes, lights only worsen.
+//! The one exception is chosen by the administrator: a late-closed clock red "for N days after
+//! closing" (`LateClosed::ForDays`) turns green when the days are over. For a past period,
+//! `ProjectFacts::as_known_on` first undoes what was recorded after it.
 
 use super::*;
 use crate::calendar::WorkCalendar;
-use crate::clocks::{ClockFacts, ClockReading, ClockState, day_unit_zh, read_clock_now};
+use crate::clocks::{ClockFacts, ClockReading, ClockState, day_unit_en, day_unit_zh, read_clock_now};
 use crate::figures::{Pct1, investment_completion};
 use crate::lights::{Light, LitReason};
 use crate::model::NodeStatus;
@@ -83,6 +86,46 @@ pub struct ProjectFacts {
     pub clocks: Vec<ClockFacts>,
 }
 
+impl ProjectFacts {
+    /// The facts as they stood at the end of `on`, for lights of a past period: what was
+    /// recorded after it is undone (a node done later is open, a start or a clock's stop
+    /// after it has not happened, a report covering a later period not yet sent). The stage
+    /// is rewound only across the start: a project that started after `on` was 前期.
+    pub fn as_known_on(&self, on: NaiveDate) -> ProjectFacts {
+        let by = |d: Option<NaiveDate>| d.filter(|d| *d <= on);
+        let mut p = self.clone();
+        for n in &mut p.nodes {
+            if n.status != NodeStatus::Open && n.actual_on.is_none_or(|a| a > on) {
+                n.status = NodeStatus::Open;
+                n.actual_on = None;
+            }
+        }
+        if self.started_on.is_some_and(|s| s > on) {
+            p.started_on = None;
+            if p.stage.has_landed() {
+                p.stage = Stage::Preparation;
+            }
+        }
+        p.in_statistics_on = by(self.in_statistics_on);
+        if let Some(r) = &mut p.reporting {
+            r.last_weekly_through = r.last_weekly_through.map(|l| l.min(on));
+            r.last_monthly_through = r.last_monthly_through.map(|l| l.min(on));
+        }
+        if p.reporting.as_ref().is_some_and(|r| r.required_from > on) {
+            p.reporting = None;
+        }
+        for c in &mut p.clocks {
+            c.started_on = by(c.started_on);
+            c.stopped_on = by(c.stopped_on);
+            c.excluded.retain(|s| s.from <= on);
+            for s in &mut c.excluded {
+                s.until = by(s.until);
+            }
+        }
+        p
+    }
+}
+
 /// The date lights are computed for, and the calendar to count working days with.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -130,10 +173,12 @@ pub struct Reason {
     pub dimension: Dimension,
     /// The whole sentence, colour first.
     pub sentence: String,
+    /// The same in English (`Red: 施工许可 overdue by 23 days`); names stay as recorded.
+    pub en: String,
 }
 
 impl Reason {
-    fn new(light: Light, dimension: Dimension, detail: &str) -> Reason {
+    fn new(light: Light, dimension: Dimension, detail: &str, en: &str) -> Reason {
         let label = light.label_zh();
         let mut sentence = String::with_capacity(label.len() + 3 + detail.len());
         sentence.push_str(label);
@@ -143,6 +188,7 @@ impl Reason {
             light,
             dimension,
             sentence,
+            en: format!("{}: {en}", light_en(light)),
         }
     }
 
@@ -188,6 +234,14 @@ impl ProjectVerdict {
     }
 }
 
+fn light_en(l: Light) -> &'static str {
+    match l {
+        Light::Green => "Green",
+        Light::Yellow => "Yellow",
+        Light::Red => "Red",
+    }
+}
+
 /// `2019年12月8日`.
 pub fn zh_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -215,55 +269,64 @@ fn node_due(rule: &NodeDue, node: &NodeFacts, ctx: &Context, buf: &mut String) -
     buf.clear();
     let name = node.name.as_str();
     if node_is_done(node, rule) {
-        let _ = match (node.status, node.actual_on) {
-            (NodeStatus::Closed, Some(a)) => write!(buf, "{name}已于{}完成并销号", zh_date(a)),
-            (NodeStatus::Closed, None) => write!(buf, "{name}已销号"),
-            _ => write!(buf, "{name}已报完成，待核验"),
+        let (_, en) = match (node.status, node.actual_on) {
+            (NodeStatus::Closed, Some(a)) => (
+                write!(buf, "{name}已于{}完成并销号", zh_date(a)),
+                format!("{name} done on {a} and closed out"),
+            ),
+            (NodeStatus::Closed, None) => (write!(buf, "{name}已销号"), format!("{name} closed out")),
+            _ => (
+                write!(buf, "{name}已报完成，待核验"),
+                format!("{name} reported done, awaiting verification"),
+            ),
         };
-        return Reason::new(Light::Green, Dimension::Node, buf);
+        return Reason::new(Light::Green, Dimension::Node, buf, &en);
     }
     let kind = rule.day_kind;
     let unit = day_unit_zh(kind);
+    let unit_en = day_unit_en(kind);
     let cal = ctx.calendar;
     let as_of = ctx.as_of;
     let due = match kind {
         DayKind::Calendar => node.planned_on,
         DayKind::Working => cal.next_working_day_from(node.planned_on),
     };
-    let light = if as_of > due {
+    let (light, mut en) = if as_of > due {
         let late = cal.days_between(due, as_of, kind);
         if late == 0 {
             // Working days: the due day has passed but no working day since (a weekend).
             let _ = write!(buf, "{name}已于{}到期", zh_date(due));
-            Light::Yellow
+            (Light::Yellow, format!("{name} was due on {due}"))
         } else {
             let _ = write!(buf, "{name}逾期{late}{unit}");
+            let en = format!("{name} overdue by {late} {unit_en}");
             if late > rule.red_after_days_overdue as i64 {
-                Light::Red
+                (Light::Red, en)
             } else {
-                Light::Yellow
+                (Light::Yellow, en)
             }
         }
     } else if as_of == due {
         let _ = write!(buf, "{name}今日到期");
-        Light::Yellow
+        (Light::Yellow, format!("{name} due today"))
     } else {
         let ahead = cal.days_between(as_of, due, kind);
         if ahead <= rule.due_soon_days as i64 {
             let _ = write!(buf, "{name}{ahead}{unit}内到期");
-            Light::Yellow
+            (Light::Yellow, format!("{name} due within {ahead} {unit_en}"))
         } else {
             // The due date, not a count of days: a green node's reason then reads the same
             // from one day to the next, so the daily run rewrites only the nodes whose light
             // or count moved (a province's 400,000 green nodes would otherwise all change).
             let _ = write!(buf, "{name}按计划推进（{}到期）", zh_date(due));
-            Light::Green
+            (Light::Green, format!("{name} on schedule (due {due})"))
         }
     };
     if node.status == NodeStatus::Reported {
         buf.push_str("（已报完成，待核验）");
+        en.push_str(" (reported done, awaiting verification)");
     }
-    Reason::new(light, Dimension::Node, buf)
+    Reason::new(light, Dimension::Node, buf, &en)
 }
 
 /// The light of one node under every enabled node rule that watches it. A node no rule
@@ -279,7 +342,12 @@ pub fn evaluate_node(rules: &RuleSet, stage: Stage, node: &NodeFacts, ctx: &Cont
         }
     }
     if reasons.is_empty() {
-        reasons.push(Reason::new(Light::Green, Dimension::Node, &format!("{}不在亮灯范围内", node.name)));
+        reasons.push(Reason::new(
+            Light::Green,
+            Dimension::Node,
+            &format!("{}不在亮灯范围内", node.name),
+            &format!("{} is not watched by any rule", node.name),
+        ));
     }
     sort_reasons(&mut reasons);
     NodeVerdict {
@@ -301,11 +369,26 @@ fn start_delay(rule: &StartDelay, p: &ProjectFacts, ctx: &Context) -> Option<Rea
     let months = months_between(planned, ctx.as_of);
     let (y, m) = (planned.year(), planned.month());
     Some(if months > rule.red_after_months {
-        Reason::new(Light::Red, Dimension::Start, &format!("计划{y}年{m}月开工，已滞后{months}个月"))
+        Reason::new(
+            Light::Red,
+            Dimension::Start,
+            &format!("计划{y}年{m}月开工，已滞后{months}个月"),
+            &format!("planned to start in {y}-{m:02}, {months} months late"),
+        )
     } else if months > rule.yellow_after_months {
-        Reason::new(Light::Yellow, Dimension::Start, &format!("计划{y}年{m}月开工，尚未开工"))
+        Reason::new(
+            Light::Yellow,
+            Dimension::Start,
+            &format!("计划{y}年{m}月开工，尚未开工"),
+            &format!("planned to start in {y}-{m:02}, not started yet"),
+        )
     } else {
-        Reason::new(Light::Green, Dimension::Start, &format!("计划{y}年{m}月开工"))
+        Reason::new(
+            Light::Green,
+            Dimension::Start,
+            &format!("计划{y}年{m}月开工"),
+            &format!("planned to start in {y}-{m:02}"),
+        )
     })
 }
 
@@ -334,12 +417,22 @@ fn investment_pace(rule: &InvestmentPace, p: &ProjectFacts) -> Option<Reason> {
             } else {
                 Light::Green
             };
-            let text = if below.tenths() > 0 {
-                format!("投资完成率低于序时进度{below}个百分点（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）")
+            let (text, en) = if below.tenths() > 0 {
+                (
+                    format!("投资完成率低于序时进度{below}个百分点（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）"),
+                    format!(
+                        "investment {below} points behind time progress ({rate}% of the annual plan in months 1-{month}, time progress {tp}%)"
+                    ),
+                )
             } else {
-                format!("投资完成率达到序时进度（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）")
+                (
+                    format!("投资完成率达到序时进度（1-{month}月完成年度计划的{rate}%，序时进度{tp}%）"),
+                    format!(
+                        "investment keeps pace with time progress ({rate}% of the annual plan in months 1-{month}, time progress {tp}%)"
+                    ),
+                )
             };
-            Some(Reason::new(light, d, &text))
+            Some(Reason::new(light, d, &text, &en))
         }
         PaceForm::ShortfallOfTarget {
             yellow_above_pct,
@@ -354,6 +447,11 @@ fn investment_pace(rule: &InvestmentPace, p: &ProjectFacts) -> Option<Reason> {
                     Light::Green,
                     d,
                     &format!("1-{month}月完成投资{}，达到序时目标{}", ytd.display_wan(), target.display_wan()),
+                    &format!(
+                        "{} invested in months 1-{month}, meeting the time target of {}",
+                        ytd.display_wan(),
+                        target.display_wan()
+                    ),
                 ));
             }
             let short = Pct1::ratio(target12 - got12, target12)?;
@@ -372,22 +470,43 @@ fn investment_pace(rule: &InvestmentPace, p: &ProjectFacts) -> Option<Reason> {
                     ytd.display_wan(),
                     target.display_wan()
                 ),
+                &format!(
+                    "investment in months 1-{month} {short}% short of the time target ({} of {})",
+                    ytd.display_wan(),
+                    target.display_wan()
+                ),
             ))
         }
         PaceForm::ShareOfPlan { checkpoints } => {
             let cp = checkpoints.iter().rev().find(|c| c.month <= month)?;
             let share = Pct1::ratio(ytd.yuan() as i128, plan.yuan() as i128)?;
-            let (light, text) = if share >= cp.green_from_pct {
-                (Light::Green, format!("达到{}%", cp.green_from_pct))
+            let (light, text, en) = if share >= cp.green_from_pct {
+                (
+                    Light::Green,
+                    format!("达到{}%", cp.green_from_pct),
+                    format!("at least {}%", cp.green_from_pct),
+                )
             } else if share < cp.red_below_pct {
-                (Light::Red, format!("低于{}%", cp.red_below_pct))
+                (
+                    Light::Red,
+                    format!("低于{}%", cp.red_below_pct),
+                    format!("below {}%", cp.red_below_pct),
+                )
             } else {
-                (Light::Yellow, format!("未达到{}%", cp.green_from_pct))
+                (
+                    Light::Yellow,
+                    format!("未达到{}%", cp.green_from_pct),
+                    format!("short of {}%", cp.green_from_pct),
+                )
             };
             Some(Reason::new(
                 light,
                 d,
                 &format!("1-{month}月完成年度计划投资的{share}%，{text}（{}月底考核线）", cp.month),
+                &format!(
+                    "{share}% of the annual plan invested in months 1-{month}, {en} (the line at the end of month {})",
+                    cp.month
+                ),
             ))
         }
     }
@@ -457,6 +576,22 @@ fn report_missing(rule: &ReportMissing, p: &ProjectFacts, ctx: &Context) -> Opti
     } else {
         Light::Green
     };
+    let what_en = rule.period.label_en().to_lowercase();
+    let en = if missed == 0 {
+        match last {
+            Some(l) => format!("{what_en} reports on time (reported up to {l})"),
+            None => format!("no {what_en} report due yet"),
+        }
+    } else {
+        format!(
+            "{missed} {what_en} reports in a row missed since {} ({})",
+            period_end(rule.period, first),
+            match last {
+                Some(l) => format!("reported up to {l}"),
+                None => "never reported".to_string(),
+            }
+        )
+    };
     let text = if missed == 0 {
         match last {
             Some(l) => format!("{what}按期报送（已报至{}）", zh_date(l)),
@@ -472,32 +607,45 @@ fn report_missing(rule: &ReportMissing, p: &ProjectFacts, ctx: &Context) -> Opti
             }
         )
     };
-    Some(Reason::new(light, Dimension::Report, &text))
+    Some(Reason::new(light, Dimension::Report, &text, &en))
 }
 
 fn statistics_entry(rule: &StatisticsEntry, p: &ProjectFacts, ctx: &Context) -> Option<Reason> {
     let started = p.started_on?;
     let d = Dimension::Statistics;
     if let Some(on) = p.in_statistics_on {
-        return Some(Reason::new(Light::Green, d, &format!("已于{}入库", zh_date(on))));
+        return Some(Reason::new(
+            Light::Green,
+            d,
+            &format!("已于{}入库", zh_date(on)),
+            &format!("in the statistics library since {on}"),
+        ));
     }
     let after = |m: u32| started.checked_add_months(Months::new(m)).unwrap_or(NaiveDate::MAX);
     let as_of = ctx.as_of;
     let s = zh_date(started);
+    let late = |m: u32| format!("started more than {m} months ago ({started}) and not in the statistics library");
     Some(if as_of > after(rule.red_after_months) {
         Reason::new(
             Light::Red,
             d,
             &format!("开工已超过{}个月仍未入库（{s}开工）", rule.red_after_months),
+            &late(rule.red_after_months),
         )
     } else if as_of > after(rule.yellow_after_months) {
         Reason::new(
             Light::Yellow,
             d,
             &format!("开工已超过{}个月仍未入库（{s}开工）", rule.yellow_after_months),
+            &late(rule.yellow_after_months),
         )
     } else {
-        Reason::new(Light::Green, d, &format!("{s}开工，尚未入库"))
+        Reason::new(
+            Light::Green,
+            d,
+            &format!("{s}开工，尚未入库"),
+            &format!("started on {started}, not yet in the statistics library"),
+        )
     })
 }
 
@@ -513,9 +661,60 @@ impl ApprovalClockCheck {
             ClockState::Running | ClockState::Paused => Light::Green,
         })
     }
+
+    /// The light of one clock of a project as the project's light counts it: a clock that
+    /// closed late is green once `late_closed` makes it history.
+    pub fn clock_light(&self, r: &ClockReading, stopped_on: Option<NaiveDate>, started: bool, as_of: NaiveDate) -> Option<Light> {
+        let light = self.light(r)?;
+        Some(match stopped_on {
+            Some(s) if r.state == ClockState::Stopped && !self.late_closed.still_red(s, started, as_of) => Light::Green,
+            _ => light,
+        })
+    }
 }
 
-fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> Option<Reason> {
+impl LateClosed {
+    /// Is a clock that closed late on `stopped_on` still a risk on `as_of`, for a project that
+    /// has (`started`) or has not started?
+    pub fn still_red(self, stopped_on: NaiveDate, started: bool, as_of: NaiveDate) -> bool {
+        match self {
+            LateClosed::UntilStart => !started,
+            LateClosed::ForDays { days } => as_of <= stopped_on + chrono::Duration::days(days as i64),
+            LateClosed::Always => true,
+        }
+    }
+
+    /// Why a late-closed clock is no longer lit: `项目已开工`.
+    fn history_zh(self, days: u32) -> String {
+        match self {
+            LateClosed::ForDays { .. } => format!("办结已超过{days}天"),
+            _ => "项目已开工".to_string(),
+        }
+    }
+
+    fn history_en(self, days: u32) -> String {
+        match self {
+            LateClosed::ForDays { .. } => format!("closed more than {days} days ago"),
+            _ => "the project has started".to_string(),
+        }
+    }
+}
+
+/// Has the project started (开工), as the late-closed option reads it?
+pub fn has_started(p: &ProjectFacts) -> bool {
+    p.started_on.is_some() || p.stage.has_landed()
+}
+
+/// A clock that closed over its limit, as history: its overrun in its own days
+/// (`超时3个工作日办结`), `None` for any other clock. The mark stays whatever the rule set.
+pub fn late_closed_overrun(c: &ClockFacts, ctx: &Context) -> Option<i64> {
+    let start = c.started_on.filter(|s| *s <= ctx.as_of)?;
+    c.stopped_on.filter(|s| *s >= start)?;
+    let r = read_clock_now(c, ctx.as_of, ctx.calendar);
+    (r.state == ClockState::Stopped && r.breached).then(|| r.overrun())
+}
+
+fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, started: bool, ctx: &Context) -> Option<Reason> {
     let start = c.started_on?;
     if start > ctx.as_of {
         return None;
@@ -523,34 +722,56 @@ fn approval_clock(rule: &ApprovalClockCheck, c: &ClockFacts, ctx: &Context) -> O
     // A clock whose stop node is done is judged on its final count (facts are today's).
     let r = read_clock_now(c, ctx.as_of, ctx.calendar);
     let unit = day_unit_zh(c.day_kind);
+    let unit_en = day_unit_en(c.day_kind);
     let (name, limit, used) = (&c.name, c.limit_days, r.elapsed);
     let stopped = r.state == ClockState::Stopped;
     let d = Dimension::ApprovalClock;
     Some(if r.breached {
         let over = r.overrun();
         if stopped {
-            Reason::new(
-                Light::Red,
-                d,
-                &format!("{name}超时{over}{unit}办结（时限{limit}{unit}，用时{used}{unit}）"),
-            )
+            let zh = format!("{name}超时{over}{unit}办结（时限{limit}{unit}，用时{used}{unit}");
+            let en = format!("{name} closed {over} {unit_en} late (limit {limit} {unit_en}, took {used}");
+            let late = rule.late_closed;
+            let lit = c.stopped_on.is_none_or(|s| late.still_red(s, started, ctx.as_of));
+            if lit {
+                Reason::new(Light::Red, d, &format!("{zh}）"), &format!("{en})"))
+            } else {
+                let days = match late {
+                    LateClosed::ForDays { days } => days,
+                    _ => 0,
+                };
+                Reason::new(
+                    Light::Green,
+                    d,
+                    &format!("{zh}；{}，记为历史）", late.history_zh(days)),
+                    &format!("{en}; {}: kept as history)", late.history_en(days)),
+                )
+            }
         } else {
             Reason::new(
                 Light::Red,
                 d,
                 &format!("{name}已超时{over}{unit}（时限{limit}{unit}，已用{used}{unit}）"),
+                &format!("{name} {over} {unit_en} over its limit (limit {limit} {unit_en}, used {used})"),
             )
         }
     } else if stopped {
-        Reason::new(Light::Green, d, &format!("{name}用时{used}{unit}，在时限{limit}{unit}内办结"))
+        Reason::new(
+            Light::Green,
+            d,
+            &format!("{name}用时{used}{unit}，在时限{limit}{unit}内办结"),
+            &format!("{name} closed within its limit ({used} of {limit} {unit_en})"),
+        )
     } else {
         let left = r.remaining;
         let paused = if r.state == ClockState::Paused { "，暂停计时中" } else { "" };
+        let paused_en = if r.state == ClockState::Paused { ", paused" } else { "" };
         let light = rule.light(&r).unwrap_or(Light::Green);
         Reason::new(
             light,
             d,
             &format!("{name}剩余{left}{unit}（时限{limit}{unit}，已用{used}{unit}{paused}）"),
+            &format!("{name}: {left} {unit_en} left (limit {limit} {unit_en}, used {used}{paused_en})"),
         )
     })
 }
@@ -574,7 +795,10 @@ pub fn evaluate_project(rules: &RuleSet, p: &ProjectFacts, ctx: &Context) -> Pro
             Check::InvestmentPace(i) => reasons.extend(investment_pace(i, p)),
             Check::ReportMissing(m) => reasons.extend(report_missing(m, p, ctx)),
             Check::StatisticsEntry(s) => reasons.extend(statistics_entry(s, p, ctx)),
-            Check::ApprovalClock(a) => reasons.extend(p.clocks.iter().filter_map(|c| approval_clock(a, c, ctx))),
+            Check::ApprovalClock(a) => {
+                let started = has_started(p);
+                reasons.extend(p.clocks.iter().filter_map(|c| approval_clock(a, c, started, ctx)))
+            }
         }
     }
     let mut node_counts = LightCounts::default();
@@ -589,7 +813,7 @@ pub fn evaluate_project(rules: &RuleSet, p: &ProjectFacts, ctx: &Context) -> Pro
         })
         .collect();
     if reasons.iter().all(|r| r.light == Light::Green) {
-        reasons.insert(0, Reason::new(Light::Green, Dimension::Node, "按计划推进"));
+        reasons.insert(0, Reason::new(Light::Green, Dimension::Node, "按计划推进", "on schedule"));
     }
     sort_reasons(&mut reasons);
     ProjectVerdict {

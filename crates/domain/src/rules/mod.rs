@@ -165,10 +165,29 @@ pub struct StatisticsEntry {
 }
 
 /// Approval clocks: red once past the limit; yellow while running with at most
-/// `yellow_when_remaining_at_most` days left (in the clock's own day kind).
+/// `yellow_when_remaining_at_most` days left (in the clock's own day kind). A clock that
+/// closed over its limit (超时办结) is red only as long as `late_closed` says; after that it
+/// is the project's history: a green reason that keeps the mark (`超时3个工作日办结`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalClockCheck {
     pub yellow_when_remaining_at_most: u32,
+    /// Absent in rule sets saved before the option existed: the default, current risk.
+    #[serde(default)]
+    pub late_closed: LateClosed,
+}
+
+/// How long a clock that closed over its limit keeps the project red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "red", rename_all = "snake_case")]
+pub enum LateClosed {
+    /// While the project has not started (开工): once it is built, the late approval can no
+    /// longer be made good, so it is no longer a risk to chase.
+    #[default]
+    UntilStart,
+    /// For `days` calendar days after the clock closed (a period to explain the delay).
+    ForDays { days: u32 },
+    /// For good, whatever the project does since (the behaviour before this option).
+    Always,
 }
 
 /// Reads a percentage with at most one decimal (`12.5`) into tenths, exactly.
@@ -320,7 +339,9 @@ impl Default for RuleSet {
     ///   个工作日内"); one missed: yellow, two running: red (三亚 2022, L2: "连续两个月" red).
     /// - 入库 — started and not in statistics: yellow after 1 month, red after 2 (银川 2025, L1).
     /// - 审批时限 — red once past the limit (浙江 "最多90天", §2.1); yellow with 10 days or less
-    ///   left (our choice: no published threshold was found).
+    ///   left (our choice: no published threshold was found). A clock that closed late stays
+    ///   red until the project starts (开工); then it is history (our choice: a red light
+    ///   should be something someone can still act on).
     fn default() -> Self {
         let active = vec![Stage::Signed, Stage::Preparation, Stage::Started, Stage::Construction];
         RuleSet {
@@ -384,9 +405,10 @@ impl Default for RuleSet {
                 Rule::new(
                     "approval_clock",
                     vec![],
-                    "审批时限（浙江“最多90天”等）：超过时限红灯；剩余10天以内黄灯（自定）",
+                    "审批时限（浙江“最多90天”等）：超过时限红灯；剩余10天以内黄灯（自定）；超时办结的，项目开工前红灯，开工后记为历史（自定）",
                     Check::ApprovalClock(ApprovalClockCheck {
                         yellow_when_remaining_at_most: 10,
+                        late_closed: LateClosed::UntilStart,
                     }),
                 ),
             ],

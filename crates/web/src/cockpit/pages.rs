@@ -154,7 +154,8 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         cards.push(card(
             light_label(lang, l),
             light_n(l).to_string(),
-            Some(format!("/projects?light={}", l.code())),
+            // The list of the projects counted, each with the reasons of its light.
+            Some(format!("/lights?light={}", l.code())),
             t("cockpit.projects_active").to_string(),
             &format!("light-card light-card-{}", l.code()),
         ));
@@ -272,7 +273,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             json!({
                 "name": light_label(lang, *l), "value": light_n(*l),
                 "itemStyle": {"color": match l { Light::Red => "#c0392b", Light::Yellow => "#d4a017", Light::Green => "#2e8b57" }},
-                "link": format!("/projects?light={}", l.code())
+                "link": format!("/lights?light={}", l.code())
             })
         })
         .collect();

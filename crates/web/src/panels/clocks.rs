@@ -15,6 +15,8 @@ struct ClockRow<'a> {
     unit: &'static str,
     light: Markup,
     state: &'static str,
+    /// `超时3个工作日办结`: the mark of a clock that closed late, whatever its light.
+    late: Option<String>,
 }
 
 #[derive(Template)]
@@ -29,16 +31,23 @@ struct ClocksPanel<'a> {
     max_reason: usize,
 }
 
+fn unit(cx: &Ctx, kind: DayKind) -> &'static str {
+    cx.t(match kind {
+        DayKind::Calendar => "clocks.unit.calendar",
+        DayKind::Working => "clocks.unit.working",
+    })
+}
+
 pub fn panel(cx: &Ctx, project_id: i64, clocks: &ProjectClocks, may_edit: bool) -> Markup {
     let rows = clocks
         .clocks
         .iter()
         .map(|c| ClockRow {
             clock: c,
-            unit: cx.t(match c.day_kind {
-                DayKind::Calendar => "clocks.unit.calendar",
-                DayKind::Working => "clocks.unit.working",
-            }),
+            unit: unit(cx, c.day_kind),
+            late: c
+                .closed_late_by
+                .map(|n| cx.tf("clocks.closed_late", &[("n", &n.to_string()), ("unit", unit(cx, c.day_kind))])),
             light: light_badge(cx.lang, c.light, None),
             state: cx.t(match c.reading.state {
                 ClockState::NotStarted => "clocks.state.not_started",

@@ -181,6 +181,7 @@ struct ProjectPage<'a> {
     description: &'a str,
     nodes: Markup,
     clocks: Markup,
+    light_history: Markup,
     schedule: Markup,
     flash: Markup,
     /// Each year with categories or a plan.
@@ -331,6 +332,7 @@ pub(super) async fn project(
         &st.store.project_clocks(id).await?,
         cx.auth.actor.may(Action::ExcludeClockTime).is_ok(),
     );
+    let light_history = panels::lights::history(&cx, &st.store.light_history(id).await?);
     let (baseline, versions) = st.store.schedule_versions(id).await?;
     let schedule = panels::nodes::schedule_panel(&cx, &baseline, &versions);
     let reports = panels::reports::panel(&cx, &p, powers.edit, as_of);
@@ -454,6 +456,7 @@ pub(super) async fn project(
         description: &p.description,
         nodes,
         clocks,
+        light_history,
         schedule,
         flash: Flash {
             ok: q.ok.clone(),

@@ -24,6 +24,8 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         println!("正在创建演示数据（椒江区 2019 年）：{}", path.display());
         let ds = zhantu_demo::scenario_2019(args.seed);
         let stats = store.load_dataset(&ds).await?;
+        // The year's lights per week and month, so the projects' light history shows.
+        store.backfill_light_history().await?;
         println!("已写入 {} 个项目、{} 个节点。", stats.projects, stats.nodes);
         zhantu_web::users::create_demo_accounts(&store)
             .await

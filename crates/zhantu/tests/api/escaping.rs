@@ -64,7 +64,10 @@ async fn store_markup_everywhere(app: &TestApp) -> (Vec<Shown>, Vec<String>) {
         }),
     )
     .await;
-    out.push(shown("project_name", &[&project_page, &unit_registry, &unit_battle]));
+    // The list of the project's light (with its reasons) names it too.
+    let (_, now) = app.get(&format!("/api/v1/projects/{pid}")).await;
+    let unit_lights = format!("/lights?unit={unit}&light={}", now["light"].as_str().unwrap());
+    out.push(shown("project_name", &[&project_page, &unit_registry, &unit_battle, &unit_lights]));
     out.push(shown("location", &[&project_page]));
     out.push(shown("investor", &[&project_page]));
     out.push(shown("description", &[&project_page]));

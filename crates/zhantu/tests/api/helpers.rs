@@ -447,6 +447,7 @@ pub async fn fresh_store() -> (Store, TempDir, String) {
 pub async fn fresh_demo_store() -> (Store, TempDir, String) {
     let (store, dir, url) = fresh_store().await;
     store.load_dataset(&zhantu_demo::scenario_2019(2019)).await.expect("load demo");
+    store.backfill_light_history().await.expect("the demo's light history");
     zhantu_web::users::create_demo_accounts(&store).await.expect("demo accounts");
     let admin = store.user_by_username("admin").await.unwrap().unwrap();
     store

@@ -15,6 +15,7 @@ mod hardening;
 mod helpers;
 mod imports_all;
 mod instructions;
+mod lights;
 mod master;
 mod nodes;
 mod pages;

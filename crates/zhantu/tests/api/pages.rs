@@ -47,6 +47,8 @@ async fn every_page_renders_without_inline_code() {
         "/?lang=en".into(),
         "/projects".into(),
         "/projects?light=red&sort=investment&limit=20".into(),
+        "/lights".into(),
+        "/lights?light=yellow&lang=en".into(),
         format!("/projects/{id}"),
         format!("/projects/{id}?lang=en"),
         "/projects/new".into(),
@@ -101,7 +103,7 @@ async fn the_cockpit_shows_the_year_and_links_each_count_to_its_list() {
         assert!(html.contains(s), "{s} missing");
     }
     for href in [
-        "/projects?light=red",
+        "/lights?light=red",
         "/projects?category=prov152",
         "/projects?stage=construction",
         "/projects?unit=",

@@ -6,7 +6,10 @@
 use crate::bulk::insert_values;
 use crate::row::{Val, i64_, opt_date, opt_i64, opt_text, text};
 use crate::{Store, StoreError};
+
+mod history;
 use chrono::{Datelike, NaiveDate};
+pub use history::{LightHistory, LitProject, Snapshot};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -15,7 +18,8 @@ use std::time::{Duration, Instant};
 use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::clocks::ApprovalClock;
 use zhantu_domain::lights::Light;
-use zhantu_domain::model::NodeStatus;
+use zhantu_domain::lights::period_of;
+use zhantu_domain::model::{NodeStatus, ReportPeriod};
 use zhantu_domain::rules::{
     Context, InvestmentFacts, NodeFacts, ProjectFacts, ProjectVerdict, ReportingFacts, RuleSet, evaluate_all_parallel,
 };
@@ -45,6 +49,8 @@ type Current = (Option<String>, Option<String>);
 /// A project's stored light and node pack (`None`: voided by a node change).
 struct ProjectNow {
     light: Current,
+    /// The reasons in English as stored (JSON).
+    reasons_en: Option<String>,
     /// The nodes as they are now: the stored pack, or packed afresh where it was voided.
     pack: String,
     /// Was the pack stored (else it must be written)?
@@ -140,7 +146,7 @@ fn closed_month(as_of: NaiveDate) -> u32 {
     if last_day { as_of.month() } else { as_of.month() - 1 }
 }
 
-/// Rows for `write_lights`: (id, light, reason, reasons, pack).
+/// Rows for `write_lights`: (id, light, reason, reasons, pack, reasons in English).
 type LightRows = Vec<Vec<Val>>;
 
 /// Compares a chunk's verdicts with the lights and packs stored, counts them into `run`,
@@ -164,6 +170,8 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
             None => {}
         }
         let reasons_json = serde_json::to_string(&reasons).ok();
+        let reasons_en: Vec<&str> = v.reasons.iter().map(|r| r.en.as_str()).collect();
+        let reasons_en = serde_json::to_string(&reasons_en).ok();
         let now = loaded.project_now.get(&p.id);
         let was_red = now.is_some_and(|n| n.light.0.as_deref() == Some("red"));
         if v.light == Some(Light::Red) && !was_red {
@@ -216,16 +224,25 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
                         new.1.clone().into(),
                         Val::NullT,
                         Val::NullT,
+                        Val::NullT,
                     ]);
                 }
             }
             Some(pack_nodes(p.nodes.iter().zip(&new_lights)))
         };
-        let light_changed = now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone()));
+        let light_changed =
+            now.map(|n| &n.light) != Some(&(light.clone(), reasons_json.clone())) || now.map(|n| &n.reasons_en) != Some(&reasons_en);
         let stored = now.is_some_and(|n| n.stored);
         if light_changed || pack.is_some() || !stored {
             let pack = pack.unwrap_or_else(|| current.to_string());
-            project_rows.push(vec![Val::I(p.id), light.into(), headline.into(), reasons_json.into(), pack.into()]);
+            project_rows.push(vec![
+                Val::I(p.id),
+                light.into(),
+                headline.into(),
+                reasons_json.into(),
+                pack.into(),
+                reasons_en.into(),
+            ]);
         }
     }
     Ok((node_rows, project_rows))
@@ -248,7 +265,7 @@ impl Store {
             // ride along as subqueries, each answered from an index (0012): one row per
             // project crosses the driver, not four.
             "SELECT p.id, p.unit_id, p.leader_id, p.stage, p.project_type, p.planned_year, p.planned_start_on, p.started_on, \
-             p.in_statistics_on, p.light, p.light_reasons, p.node_pack, \
+             p.in_statistics_on, p.light, p.light_reasons, p.light_reasons_en, p.node_pack, \
              (SELECT planned_investment FROM annual_plans ap WHERE ap.project_id = p.id AND ap.year = {year}) AS plan, \
              (SELECT CAST(SUM(amount) AS BIGINT) FROM monthly_investment mi WHERE mi.year = {year} AND mi.project_id = p.id AND mi.month <= {month}) AS ytd, \
              (SELECT MAX(period_end) FROM progress_reports r WHERE r.project_id = p.id AND r.period_kind = 'week') AS last_week, \
@@ -316,6 +333,7 @@ impl Store {
                 id,
                 ProjectNow {
                     light: (opt_text(r, "light")?, opt_text(r, "light_reasons")?),
+                    reasons_en: opt_text(r, "light_reasons_en")?,
                     pack,
                     stored: stored.is_some(),
                 },
@@ -324,19 +342,11 @@ impl Store {
         Ok(Loaded { facts, project_now })
     }
 
-    /// Runs the rules over all projects (or one) inside the caller's transaction and writes
-    /// what changed. A full run goes through the projects in chunks of ids (`CHUNK`), each
-    /// read, evaluated and written before the next, so its memory stays that of one chunk.
-    async fn apply_lights(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<LightsRun, StoreError> {
-        let started = Instant::now();
-        let inputs = RunInputs {
-            rules: crate::rules::rule_set_on(conn).await?,
-            calendar: self.calendar().await?,
-            clocks: crate::clocks::active_clocks(conn, None).await?,
-            spans: self.clock_exclusions(conn, only).await?,
-        };
-        let chunks = match only {
-            Some(id) => vec![id..id + 1],
+    /// The ranges of project ids a run goes through: one project, or all in chunks of
+    /// `lights_chunk`.
+    async fn chunks(&self, conn: &mut AnyConnection, only: Option<i64>) -> Result<Vec<Range<i64>>, StoreError> {
+        Ok(match only {
+            Some(id) => std::iter::once(id..id + 1).collect(),
             None => {
                 // Two subqueries, each answered from the key's end (both in one SELECT, SQLite
                 // would scan the table).
@@ -351,7 +361,21 @@ impl Store {
                     _ => Vec::new(),
                 }
             }
+        })
+    }
+
+    /// Runs the rules over all projects (or one) inside the caller's transaction and writes
+    /// what changed. A full run goes through the projects in chunks of ids (`CHUNK`), each
+    /// read, evaluated and written before the next, so its memory stays that of one chunk.
+    async fn apply_lights(&self, conn: &mut AnyConnection, only: Option<i64>, as_of: NaiveDate) -> Result<LightsRun, StoreError> {
+        let started = Instant::now();
+        let inputs = RunInputs {
+            rules: crate::rules::rule_set_on(conn).await?,
+            calendar: self.calendar().await?,
+            clocks: crate::clocks::active_clocks(conn, None).await?,
+            spans: self.clock_exclusions(conn, only).await?,
         };
+        let chunks = self.chunks(conn, only).await?;
         let ctx = Context {
             as_of,
             calendar: &inputs.calendar,
@@ -382,7 +406,17 @@ impl Store {
             // transaction: this is the only writer of node lights, which is why a light
             // alone does not void a pack (0016's trigger; other node columns do).
             self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
-            self.write_lights(conn, "projects", "light_reason", &["light_reasons", "node_pack"], project_rows)
+            self.write_lights(
+                conn,
+                "projects",
+                "light_reason",
+                &["light_reasons", "node_pack", "light_reasons_en"],
+                project_rows,
+            )
+            .await?;
+            // This period's row of each project's light history, in the same transaction.
+            let periods = [ReportPeriod::Week, ReportPeriod::Month].map(|k| (k, period_of(k, as_of)));
+            self.write_snapshots(conn, &loaded.facts, &verdicts, &ctx, inputs.rules.version, &periods)
                 .await?;
             load += loaded_at - at;
             evaluate += evaluated_at - loaded_at;
@@ -411,20 +445,22 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        sqlx::query("CREATE TEMPORARY TABLE light_updates (id BIGINT PRIMARY KEY, light TEXT, reason TEXT, reasons TEXT, pack TEXT)")
+        sqlx::query(
+            "CREATE TEMPORARY TABLE light_updates (id BIGINT PRIMARY KEY, light TEXT, reason TEXT, reasons TEXT, pack TEXT, reasons_en TEXT)",
+        )
             .execute(&mut *conn)
             .await?;
         insert_values(
             conn,
             self.engine,
             "light_updates",
-            &["id", "light", "reason", "reasons", "pack"],
+            &["id", "light", "reason", "reasons", "pack", "reasons_en"],
             rows,
         )
         .await?;
         let extra: String = extra_cols
             .iter()
-            .zip(["reasons", "pack"])
+            .zip(["reasons", "pack", "reasons_en"])
             .map(|(c, from)| format!(", {c} = light_updates.{from}"))
             .collect();
         sqlx::query(&format!(
@@ -442,9 +478,11 @@ impl Store {
         self.apply_lights(conn, Some(project_id), as_of).await.map(|_| ())
     }
 
-    /// The lights job: every project, one transaction, recorded in `light_runs`.
+    /// The lights job: every project, one transaction, recorded in `light_runs`. It takes the
+    /// writer's lock first: every run writes (this period's history rows), and on SQLite a
+    /// transaction that read before a concurrent writer committed could not write after it.
     pub async fn recompute_lights(&self, trigger: &str) -> Result<LightsRun, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked().await?;
         let run = self.lights_run_in(&mut tx, trigger).await?;
         tx.commit().await?;
         self.announce_lights_run(run).await
@@ -503,6 +541,9 @@ pub struct BoardRow {
     pub red: u32,
     pub yellow: u32,
     pub green: u32,
+    /// Approval clocks of its projects that closed over their limit (超时办结): the unit's
+    /// approval timeliness, counted whatever the light rules make of them.
+    pub late_clocks: i64,
 }
 
 /// Lights rolled up: the district, each unit (with the units below it), each leader.
@@ -543,11 +584,38 @@ impl Store {
             names.push((id, text(u, "name")?));
         }
         let tree = roll_up_unit_tree(&roll_up_by(by_unit), |u| parent.get(&u).copied());
+        // Late clocks from this month's row of each project's history, added up the tree.
+        let month_start = period_of(ReportPeriod::Month, self.as_of().await?).0;
+        let mut late: HashMap<i64, i64> = HashMap::new();
+        let mut late_by_leader: HashMap<i64, i64> = HashMap::new();
+        let mut district_late = 0;
+        for r in sqlx::query(
+            "SELECT p.unit_id, p.leader_id, s.late_clocks FROM light_snapshots s JOIN projects p ON p.id = s.project_id \
+             WHERE s.period_kind = 'month' AND s.period_start = $1 AND s.late_clocks > 0",
+        )
+        .bind(month_start.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let n = i64_(&r, "late_clocks")?;
+            district_late += n;
+            if let Some(l) = opt_i64(&r, "leader_id")? {
+                *late_by_leader.entry(l).or_default() += n;
+            }
+            let mut at = Some(i64_(&r, "unit_id")?);
+            let mut depth = 0;
+            while let Some(u) = at.filter(|_| depth < 64) {
+                *late.entry(u).or_default() += n;
+                at = parent.get(&u).copied();
+                depth += 1;
+            }
+        }
+
         let leaders = sqlx::query("SELECT id, name FROM people WHERE is_leader = 1 ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let leader_rollups = roll_up_by(by_leader);
-        let row = |id: i64, name: String, r: Option<&zhantu_domain::rules::Rollup>| {
+        let row = |id: i64, name: String, r: Option<&zhantu_domain::rules::Rollup>, late_clocks: i64| {
             let r = r.copied().unwrap_or_default();
             BoardRow {
                 id,
@@ -556,19 +624,27 @@ impl Store {
                 red: r.counts.red,
                 yellow: r.counts.yellow,
                 green: r.counts.green,
+                late_clocks,
             }
         };
         let root = names.first().cloned().unwrap_or((0, String::new()));
         Ok(LightBoard {
-            district: row(root.0, root.1, Some(&district)),
+            district: row(root.0, root.1, Some(&district), district_late),
             units: names
                 .into_iter()
                 .filter(|(id, _)| tree.contains_key(id))
-                .map(|(id, name)| row(id, name, tree.get(&id)))
+                .map(|(id, name)| {
+                    let n = late.get(&id).copied().unwrap_or(0);
+                    row(id, name, tree.get(&id), n)
+                })
                 .collect(),
             leaders: leaders
                 .iter()
-                .map(|l| Ok(row(i64_(l, "id")?, text(l, "name")?, leader_rollups.get(&i64_(l, "id")?))))
+                .map(|l| {
+                    let id = i64_(l, "id")?;
+                    let n = late_by_leader.get(&id).copied().unwrap_or(0);
+                    Ok(row(id, text(l, "name")?, leader_rollups.get(&id), n))
+                })
                 .collect::<Result<_, StoreError>>()?,
         })
     }

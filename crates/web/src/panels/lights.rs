@@ -1,0 +1,80 @@
+//! The project page's light history (亮灯历史), owned by the `lights` mechanism
+//! (templates/lights/history.html): the project's light per month and per week as a strip of
+//! colours, each period marked 转绿 where it turned green after a red one.
+
+use crate::page::{Ctx, Markup};
+use askama::Template;
+use chrono::Datelike;
+use zhantu_store::{LightHistory, Snapshot};
+
+struct Cell {
+    /// `light-red` …
+    class: &'static str,
+    /// The colour in words (the colour is never the only signal).
+    light: &'static str,
+    /// `3月`, `W12`.
+    label: String,
+    /// The period, its light and its reason, for the tooltip.
+    title: String,
+    recovered: bool,
+}
+
+#[derive(Template)]
+#[template(path = "lights/history.html")]
+struct HistoryPanel<'a> {
+    cx: &'a Ctx,
+    /// (heading key, cells): by month, then by week.
+    strips: Vec<(&'static str, Vec<Cell>)>,
+    /// How many months turned green, and the clocks that closed late, in words.
+    note: String,
+}
+
+fn cell(cx: &Ctx, s: &Snapshot, label: String) -> Cell {
+    let light = cx.light(s.light);
+    let mut title = format!("{} – {}：{light}", s.period_start, s.period_end);
+    if s.recovered {
+        title.push_str(&format!("（{}）", cx.t("lights.recovered")));
+    }
+    if let Some(r) = &s.reason {
+        title.push_str(&format!(" · {r}"));
+    }
+    Cell {
+        class: match s.light {
+            zhantu_domain::lights::Light::Red => "light-red",
+            zhantu_domain::lights::Light::Yellow => "light-yellow",
+            zhantu_domain::lights::Light::Green => "light-green",
+        },
+        light,
+        label,
+        title,
+        recovered: s.recovered,
+    }
+}
+
+pub fn history(cx: &Ctx, h: &LightHistory) -> Markup {
+    let months = h
+        .months
+        .iter()
+        .map(|s| cell(cx, s, cx.tf("lights.month_n", &[("m", &s.period_start.month().to_string())])))
+        .collect();
+    let weeks = h
+        .weeks
+        .iter()
+        .map(|s| cell(cx, s, format!("W{}", s.period_start.iso_week().week())))
+        .collect();
+    let mut note = String::new();
+    let recovered = h.months.iter().filter(|s| s.recovered).count();
+    if recovered > 0 {
+        note.push_str(&cx.tf("lights.recovered_n", &[("n", &recovered.to_string())]));
+    }
+    if let Some(late) = h.months.last().map(|s| s.late_clocks).filter(|n| *n > 0) {
+        note.push(' ');
+        note.push_str(&cx.tf("lights.late_clocks_n", &[("n", &late.to_string())]));
+    }
+    let strips = if h.months.is_empty() && h.weeks.is_empty() {
+        Vec::new()
+    } else {
+        vec![("lights.by_month", months), ("lights.by_week", weeks)]
+    };
+    Markup::of(&HistoryPanel { cx, strips, note })
+}
