@@ -5,6 +5,7 @@
 //! `.xlsx` and `.csv` (UTF-8 with or without BOM, GB18030/GBK) into raw sheets for the
 //! importer. The heavy spreadsheet dependencies live in this crate only.
 
+pub mod fonts;
 mod read;
 mod write;
 

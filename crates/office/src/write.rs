@@ -1,6 +1,7 @@
 //! Tables to `.xlsx`.
 
 use crate::OfficeError;
+use crate::fonts::{SONG, font_runs, needs_other_fonts};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
@@ -21,6 +22,8 @@ struct Formats {
     title: Format,
     header: Format,
     text: Format,
+    /// The text format in another font, for the runs of a cell that 宋体 lacks (`fonts.rs`).
+    text_in: Vec<(&'static str, Format)>,
     int: Format,
     money: Format,
     date: Format,
@@ -30,7 +33,7 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
+        let font = |f: Format| f.set_font_name(SONG).set_font_size(11);
         Formats {
             title: font(Format::new()).set_bold().set_font_size(14).set_align(FormatAlign::Center),
             header: font(Format::new())
@@ -41,6 +44,10 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_text_wrap(),
             text: font(Format::new()),
+            text_in: vec![(
+                crate::fonts::SONG_EXT_B,
+                font(Format::new()).set_font_name(crate::fonts::SONG_EXT_B),
+            )],
             int: font(Format::new()).set_num_format("0"),
             money: font(Format::new()).set_num_format("#,##0.00"),
             date: font(Format::new()).set_num_format("yyyy-mm-dd"),
@@ -168,6 +175,17 @@ fn write_sheet(sheet: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), 
             let c = c as u16;
             match cell {
                 Cell::Empty => {}
+                Cell::Text(s) if needs_other_fonts(s, SONG) => {
+                    let runs = font_runs(s, SONG);
+                    let segments: Vec<(&Format, &str)> = runs
+                        .iter()
+                        .map(|(font, text)| {
+                            let format = f.text_in.iter().find(|(name, _)| Some(*name) == *font).map_or(&f.text, |x| &x.1);
+                            (format, text.as_str())
+                        })
+                        .collect();
+                    sheet.write_rich_string_with_format(r, c, &segments, &f.text).map_err(err)?;
+                }
                 Cell::Text(s) => {
                     sheet.write_string_with_format(r, c, s, &f.text).map_err(err)?;
                 }

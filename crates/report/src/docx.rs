@@ -1,6 +1,7 @@
 //! .docx through docx-rs, for the text reports: the same document as the PDF (title,
 //! document-number line, headings, paragraphs, bordered tables), charts left to the PDF and
-//! the page. Fonts are named, not embedded: Word uses the reader's 宋体/黑体.
+//! the page. Fonts are named, not embedded: Word uses the reader's 宋体/黑体, and a run of
+//! characters those lack (Extension B: 𠮷) names the font that has them (`zhantu_office::fonts`).
 
 use crate::{RenderError, date_label, numeric_columns};
 use docx_rs::{
@@ -8,9 +9,22 @@ use docx_rs::{
     TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
 use zhantu_domain::cadence::Report;
+use zhantu_office::fonts;
 
-const SERIF: &str = "宋体";
-const SANS: &str = "黑体";
+const SERIF: &str = fonts::SONG;
+const SANS: &str = fonts::HEI;
+
+/// The runs of a text, each naming a font that has its characters.
+fn text_runs(p: Paragraph, text: &str, base: &'static str, half_points: usize, bold: bool) -> Paragraph {
+    fonts::font_runs(text, base).into_iter().fold(p, |p, (font, part)| {
+        let font = font.unwrap_or(base);
+        let r = Run::new()
+            .add_text(part)
+            .size(half_points)
+            .fonts(RunFonts::new().east_asia(font).ascii(font).hi_ansi(font).cs(font).hint("eastAsia"));
+        p.add_run(if bold { r.bold() } else { r })
+    })
+}
 
 fn run(text: &str, font: &str, half_points: usize, bold: bool) -> Run {
     let r = Run::new()
@@ -21,16 +35,13 @@ fn run(text: &str, font: &str, half_points: usize, bold: bool) -> Run {
 }
 
 fn body(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, SERIF, 24, false))
+    text_runs(Paragraph::new(), text, SERIF, 24, false)
         .indent(None, Some(docx_rs::SpecialIndentType::FirstLine(480)), None, None)
         .line_spacing(LineSpacing::new().line(360))
 }
 
-fn centred(text: &str, font: &str, half_points: usize, bold: bool) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, font, half_points, bold))
-        .align(AlignmentType::Center)
+fn centred(text: &str, font: &'static str, half_points: usize, bold: bool) -> Paragraph {
+    text_runs(Paragraph::new(), text, font, half_points, bold).align(AlignmentType::Center)
 }
 
 fn borders() -> TableBorders {
@@ -69,11 +80,8 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
         d = d.add_paragraph(body(p));
     }
     for s in &report.sections {
-        d = d.add_paragraph(
-            Paragraph::new()
-                .add_run(run(&s.heading, SANS, 28, true))
-                .line_spacing(LineSpacing::new().before(240).after(120)),
-        );
+        d = d
+            .add_paragraph(text_runs(Paragraph::new(), &s.heading, SANS, 28, true).line_spacing(LineSpacing::new().before(240).after(120)));
         for p in &s.paragraphs {
             d = d.add_paragraph(body(p));
         }
@@ -81,15 +89,13 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
             d = d.add_paragraph(centred(&t.caption, SANS, 21, true));
             let numeric = numeric_columns(t);
             let cell = |text: &str, bold: bool, right: bool| {
-                let p = Paragraph::new()
-                    .add_run(run(text, if bold { SANS } else { SERIF }, 18, bold))
-                    .align(if right {
-                        AlignmentType::Right
-                    } else if bold {
-                        AlignmentType::Center
-                    } else {
-                        AlignmentType::Left
-                    });
+                let p = text_runs(Paragraph::new(), text, if bold { SANS } else { SERIF }, 18, bold).align(if right {
+                    AlignmentType::Right
+                } else if bold {
+                    AlignmentType::Center
+                } else {
+                    AlignmentType::Left
+                });
                 TableCell::new().add_paragraph(p)
             };
             let mut rows = vec![TableRow::new(t.columns.iter().map(|h| cell(h, true, false)).collect())];
@@ -110,11 +116,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
     }
     d = d
         .add_paragraph(Paragraph::new())
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(run(&report.office, SERIF, 24, false))
-                .align(AlignmentType::Right),
-        )
+        .add_paragraph(text_runs(Paragraph::new(), &report.office, SERIF, 24, false).align(AlignmentType::Right))
         .add_paragraph(
             Paragraph::new()
                 .add_run(run(&date_label(report), SERIF, 24, false))

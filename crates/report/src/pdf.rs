@@ -1,6 +1,8 @@
 //! PDF through typst: a minimal `World` that knows one source (`report.typ`), one data file
-//! (`/report.json`, the model with every cell formatted) and the fonts shipped with the app.
+//! (`/report.json`, the model with every cell formatted) and the fonts shipped with the app
+//! (`fonts.rs`). A character no font draws is printed as 〓 and named in a note at the end.
 
+use crate::fonts::{loaded, pdf_missing_glyphs};
 use crate::{RenderError, column_widths, date_label, numeric_columns};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -12,34 +14,21 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use zhantu_domain::cadence::Report;
+use zhantu_domain::cadence::{MissingGlyph, substitute, substitution_note};
 use zhantu_domain::figures::Pct1;
-
-/// Subsets of Noto Serif CJK SC and Noto Sans CJK SC (SIL OFL 1.1), made by
-/// `scripts/subset-fonts.sh`.
-static FONT_FILES: [&[u8]; 3] = [
-    include_bytes!("../fonts/NotoSerifCJKsc-Regular-subset.otf"),
-    include_bytes!("../fonts/NotoSerifCJKsc-Bold-subset.otf"),
-    include_bytes!("../fonts/NotoSansCJKsc-Bold-subset.otf"),
-];
 
 const TEMPLATE: &str = include_str!("report.typ");
 
 struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
 }
 
 fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
-    SHARED.get_or_init(|| {
-        let fonts: Vec<Font> = FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect();
-        let book = FontBook::from_fonts(&fonts);
-        Shared {
-            library: LazyHash::new(Library::builder().build()),
-            book: LazyHash::new(book),
-            fonts,
-        }
+    SHARED.get_or_init(|| Shared {
+        library: LazyHash::new(Library::builder().build()),
+        book: LazyHash::new(loaded().book.clone()),
     })
 }
 
@@ -79,7 +68,7 @@ impl World for ReportWorld {
         }
     }
     fn font(&self, index: usize) -> Option<Font> {
-        shared().fonts.get(index).cloned()
+        loaded().fonts.get(index).cloned()
     }
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         use chrono::Datelike;
@@ -87,14 +76,35 @@ impl World for ReportWorld {
     }
 }
 
-/// The model as the template reads it: text only, every number already formatted.
-fn template_data(r: &Report) -> Value {
+/// Every string of the JSON with the missing characters replaced.
+fn substitute_all(v: &mut Value, missing: &[MissingGlyph]) {
+    match v {
+        Value::String(s) => *s = substitute(s, missing),
+        Value::Array(a) => a.iter_mut().for_each(|x| substitute_all(x, missing)),
+        Value::Object(o) => o.values_mut().for_each(|x| substitute_all(x, missing)),
+        _ => {}
+    }
+}
+
+/// The model as the template reads it: text only, every number already formatted, each
+/// character no font draws replaced by 〓 and named in `glyph_note`.
+fn template_data(r: &Report, missing: &[MissingGlyph]) -> Value {
+    let mut data = model_data(r);
+    if !missing.is_empty() {
+        substitute_all(&mut data, missing);
+        data["glyph_note"] = json!(substitution_note(missing));
+    }
+    data
+}
+
+fn model_data(r: &Report) -> Value {
     json!({
         "title": r.title,
         "doc_number": r.doc_number(),
         "period_label": r.period_label,
         "office": r.office,
         "date_label": date_label(r),
+        "glyph_note": null,
         "summary": r.summary,
         "sections": r.sections.iter().map(|s| json!({
             "heading": s.heading,
@@ -122,19 +132,25 @@ fn template_data(r: &Report) -> Value {
 
 /// Renders the report as an A4 PDF.
 pub fn pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
-    let world = ReportWorld {
-        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
-        data: Bytes::new(template_data(report).to_string().into_bytes()),
-        data_id: file_id("/report.json"),
-        today: report.as_of,
-    };
-    let compiled = typst::compile::<PagedDocument>(&world);
-    let doc = compiled
-        .output
-        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    let doc = layout(report)?;
     let bytes = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
         .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
     // typst memoises across compilations; keep the cache from growing without bound.
     comemo::evict(10);
     Ok(bytes)
+}
+
+/// The report laid out in pages (what the PDF is written from).
+pub(crate) fn layout(report: &Report) -> Result<PagedDocument, RenderError> {
+    crate::fonts::fonts_dir().map_err(RenderError::Pdf)?;
+    let missing = pdf_missing_glyphs(report);
+    let world = ReportWorld {
+        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
+        data: Bytes::new(template_data(report, &missing).to_string().into_bytes()),
+        data_id: file_id("/report.json"),
+        today: report.as_of,
+    };
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
 }

@@ -7,14 +7,17 @@
 //!
 //! One file per report: `weekly.rs` (周例会简报), `monthly.rs` (月度分析), `supervision.rs`
 //! (两月督查清单), `quarterly.rs` (季度督评, with the evaluation's weights and scores); the
-//! period a report covers is `period.rs`; this module holds the document model they share.
+//! period a report covers is `period.rs`; characters a document's fonts cannot draw are
+//! `glyphs.rs`; this module holds the document model they share.
 
+mod glyphs;
 mod monthly;
 mod period;
 mod quarterly;
 mod supervision;
 mod weekly;
 
+pub use glyphs::{MISSING_GLYPHS, MissingGlyph, SUBSTITUTE, check_issue, missing_glyphs, substitute, substitution_note};
 pub use monthly::{GroupInvestment, MonthlyInputs, monthly};
 pub use period::ReportPeriod;
 pub use quarterly::{EvaluationWeights, QuarterlyInputs, UnitMeasures, UnitScore, quarterly, score_units};

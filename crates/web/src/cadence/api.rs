@@ -30,8 +30,16 @@ async fn model(State(st): State<AppState>, _a: Auth, Path((kind, period)): Path<
     Ok(Json(build(&st, period).await?))
 }
 
-async fn issue(State(st): State<AppState>, a: Auth, Path((kind, period)): Path<(String, String)>) -> Result<Created, ApiError> {
-    let issued = issue_period(&st, &a, &kind, &period).await?;
+/// Body (optional): `{ "confirm_missing_glyphs": true }` to issue a report whose PDF lacks
+/// glyphs (refused with 400 `missing_glyphs`, naming them, without it).
+async fn issue(
+    State(st): State<AppState>,
+    a: Auth,
+    Path((kind, period)): Path<(String, String)>,
+    body: Option<Json<Value>>,
+) -> Result<Created, ApiError> {
+    let confirmed = body.is_some_and(|Json(b)| b["confirm_missing_glyphs"].as_bool() == Some(true));
+    let issued = issue_period(&st, &a, &kind, &period, confirmed).await?;
     Ok(created(json!(issued)))
 }
 

@@ -83,8 +83,20 @@ async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
     st.store.issued_report(id).await.or_not_found(format!("签发的报告 {id} 不存在"))
 }
 
-async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str) -> Result<IssuedReport, ApiError> {
+/// Issues the report of a period. One whose PDF would print 〓 for a character no font has is
+/// issued only when `confirmed` (the issuer saw the warning): 400 `missing_glyphs` otherwise.
+async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str, confirmed: bool) -> Result<IssuedReport, ApiError> {
     a.actor.may(Action::IssueReport)?;
     let period = parse_period(kind, period)?;
+    let check = glyph_check(build(st, period).await?).await?;
+    zhantu_domain::cadence::check_issue(&check.pdf, confirmed)?;
     Ok(st.store.issue_report(period, &a.audit()).await?)
+}
+
+/// The characters of a report its formats cannot draw (reading the fonts runs off the async
+/// threads the first time).
+async fn glyph_check(report: Report) -> Result<zhantu_report::GlyphCheck, ApiError> {
+    tokio::task::spawn_blocking(move || zhantu_report::GlyphCheck::of(&report))
+        .await
+        .map_err(ApiError::internal)
 }

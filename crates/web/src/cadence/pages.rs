@@ -5,7 +5,7 @@
 //! official document; the page around it follows the reader's language.
 
 use super::document::document_html;
-use super::{Format, build, download, issue_period, load_issued, parse_period};
+use super::{Format, build, download, glyph_check, issue_period, load_issued, parse_period};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::page::{Ctx, Markup, PageError, csrf_field, layout};
@@ -166,6 +166,7 @@ async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Pa
         return Ok(download(report, f).await.map_err(cx.err())?);
     }
     let base = format!("/reports/{}/{}", period.kind.code(), period.code());
+    let glyphs = glyph_check(report.clone()).await.map_err(cx.err())?;
     let body = Markup::of(&ReportPage {
         cx: &cx,
         kind: period.kind.code(),
@@ -175,6 +176,8 @@ async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Pa
         csrf: csrf_field(&cx.auth),
         document: document_html(&report),
         base,
+        glyph_warnings: glyph_warnings(&cx, &glyphs),
+        confirm_glyphs: !glyphs.pdf.is_empty(),
     });
     Ok(layout(&cx, &format!("{} {}", report.title, report.period_label), body, SCRIPTS).into_response())
 }
@@ -190,6 +193,20 @@ struct ReportPage<'a> {
     may_issue: bool,
     csrf: Markup,
     document: Markup,
+    glyph_warnings: Vec<String>,
+    /// The issue form asks to confirm the PDF's missing glyphs.
+    confirm_glyphs: bool,
+}
+
+/// The missing-glyph warnings of a report in the reader's language (the characters and
+/// where they stand are named in Chinese, as the report is).
+fn glyph_warnings(cx: &Ctx, g: &zhantu_report::GlyphCheck) -> Vec<String> {
+    let list = |m: &[zhantu_domain::cadence::MissingGlyph]| m.iter().map(|m| m.describe_zh()).collect::<Vec<_>>().join("；");
+    [("reports.glyphs.pdf", &g.pdf), ("reports.glyphs.office", &g.office)]
+        .into_iter()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(key, m)| cx.t(key).replace("{n}", &m.len().to_string()).replace("{list}", &list(m)))
+        .collect()
 }
 
 #[derive(Template)]
@@ -212,15 +229,18 @@ fn downloads(cx: &Ctx, base: &str, r: &Report) -> Markup {
 struct IssueForm {
     #[allow(dead_code)]
     csrf_token: Option<String>,
+    /// The checkbox shown when the PDF lacks glyphs.
+    confirm_missing_glyphs: Option<String>,
 }
 
 async fn issue_form(
     State(st): State<AppState>,
     cx: Ctx,
     Path((kind, period)): Path<(String, String)>,
-    Form(_f): Form<IssueForm>,
+    Form(f): Form<IssueForm>,
 ) -> Result<Redirect, PageError> {
-    let issued = issue_period(&st, &cx.auth, &kind, &period).await.map_err(cx.err())?;
+    let confirmed = f.confirm_missing_glyphs.is_some();
+    let issued = issue_period(&st, &cx.auth, &kind, &period, confirmed).await.map_err(cx.err())?;
     Ok(Redirect::to(&format!("/reports/issued/{}", issued.summary.id)))
 }
 
@@ -272,6 +292,7 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
         return Ok(download(issued.report, f).await.map_err(cx.err())?);
     }
     let now = st.store.data_version().await?;
+    let glyphs = glyph_check(issued.report.clone()).await.map_err(cx.err())?;
     let s = &issued.summary;
     let body = Markup::of(&IssuedPage {
         cx: &cx,
@@ -281,6 +302,7 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
         downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
         changed: (now.seq != s.data_version.seq).then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
         document: document_html(&issued.report),
+        glyph_warnings: glyph_warnings(&cx, &glyphs),
     });
     Ok(layout(&cx, &issued.report.title, body, SCRIPTS).into_response())
 }
@@ -296,6 +318,7 @@ struct IssuedPage<'a> {
     /// Says the data changed since the issue (with the data version now), if it did.
     changed: Option<String>,
     document: Markup,
+    glyph_warnings: Vec<String>,
 }
 
 async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {

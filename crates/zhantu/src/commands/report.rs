@@ -28,6 +28,16 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
     let report = store.build_report(period).await?;
     store.close().await;
+    // Never silently: a character the format cannot draw is named before the file is written.
+    let glyphs = zhantu_report::GlyphCheck::of(&report);
+    let warning = match args.format.as_str() {
+        "pdf" => glyphs.pdf_warning_zh(),
+        "docx" | "xlsx" => glyphs.office_warning_zh(),
+        _ => None,
+    };
+    if let Some(w) = warning {
+        eprintln!("警告：{w}");
+    }
     let bytes = match args.format.as_str() {
         "pdf" => zhantu_report::pdf(&report),
         "xlsx" => zhantu_report::xlsx(&report),

@@ -444,3 +444,199 @@ async fn the_cli_writes_each_format() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The names of the done-when of issue #21: characters of level 1 outside GB2312 (犇 堃 喆 镕),
+/// Extension A (䶮) and Extension B (𠮷 𡈼).
+const RARE_NAMES: [&str; 2] = ["浙江犇鑫堃喆䶮镕项目", "𠮷野家𡈼项目"];
+
+/// Renames the first projects the weekly brief 2019-W50 names to `names`.
+async fn rename_projects_of_the_weekly_brief(app: &TestApp, names: &[&str]) {
+    let admin = app.login("admin").await;
+    let (_, w) = admin.get("/api/v1/reports/weekly/2019-W50").await;
+    let mut named: Vec<String> = Vec::new();
+    for t in w["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tables"].as_array().unwrap())
+    {
+        let Some(col) = t["columns"].as_array().unwrap().iter().position(|c| c == "项目名称") else {
+            continue;
+        };
+        for row in t["rows"].as_array().unwrap() {
+            let name = cell(&row[col]);
+            if !named.contains(&name) {
+                named.push(name);
+            }
+        }
+    }
+    assert!(named.len() >= names.len(), "the brief names projects: {named:?}");
+    for (old, new) in named.iter().zip(names) {
+        let (_, found) = admin.get(&format!("/api/v1/projects?q={old}&limit=50")).await;
+        let p = find_by(&found["items"], "name", old.as_str());
+        let (status, body) = admin
+            .patch(
+                &format!("/api/v1/projects/{}", p["id"]),
+                json!({"version": p["version"], "name": new}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+/// The text a PDF's ToUnicode maps give each glyph it draws (glyph 0, .notdef, left out):
+/// every FlateDecode stream inflated, its `bfchar` and `bfrange` entries read.
+fn pdf_drawn_text(pdf: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = pdf;
+    while let Some(start) = rest.windows(6).position(|w| w == b"stream") {
+        let body = &rest[start + 6..];
+        let body = body.strip_prefix(b"\r\n").or_else(|| body.strip_prefix(b"\n")).unwrap_or(body);
+        let Some(end) = body.windows(9).position(|w| w == b"endstream") else {
+            break;
+        };
+        let mut text = String::new();
+        if flate2::read::ZlibDecoder::new(&body[..end]).read_to_string(&mut text).is_ok() && text.contains("begincmap") {
+            let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
+            let utf16 = |s: &str| {
+                let s = s.trim_matches(|c| c == '<' || c == '>');
+                let units: Vec<u16> = (0..s.len() / 4)
+                    .filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok())
+                    .collect();
+                String::from_utf16_lossy(&units)
+            };
+            let mut mode = "";
+            for line in text.lines() {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                if line.ends_with("beginbfchar") || line.ends_with("beginbfrange") {
+                    mode = if line.ends_with("beginbfchar") { "char" } else { "range" };
+                } else if line.starts_with("endbf") {
+                    mode = "";
+                } else if mode == "char" && parts.len() == 2 && hex(parts[0]) != Some(0) {
+                    out.push_str(&utf16(parts[1]));
+                } else if mode == "range" && parts.len() == 3 && hex(parts[0]) != Some(0) {
+                    let (a, b) = (hex(parts[0]).unwrap_or(0), hex(parts[1]).unwrap_or(0));
+                    let first = utf16(parts[2]).chars().next();
+                    for k in 0..=b.saturating_sub(a) {
+                        out.extend(first.and_then(|c| char::from_u32(c as u32 + k)));
+                    }
+                }
+            }
+        }
+        rest = &body[end + 9..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn rare_names_print_whole_in_every_format() {
+    let app = spawn_app().await;
+    rename_projects_of_the_weekly_brief(&app, &RARE_NAMES).await;
+    let base = "/reports/weekly/2019-W50";
+    let admin = app.login("admin").await;
+
+    // HTML: the page shows both names and warns of nothing.
+    let (status, html) = admin.page(base).await;
+    assert_eq!(status, 200);
+    for name in RARE_NAMES {
+        assert!(html.contains(name), "{name} on the page");
+    }
+    assert!(!html.contains("report-glyphs"), "no missing-glyph warning");
+
+    // PDF: every character of both names is drawn with a real glyph of an embedded font.
+    let pdf = app.download(&format!("{base}.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    let drawn = pdf_drawn_text(&pdf.body);
+    for c in RARE_NAMES.concat().chars() {
+        assert!(drawn.contains(c), "{c} (U+{:04X}) drawn in the PDF", c as u32);
+    }
+    assert!(!drawn.contains('〓'), "nothing substituted");
+
+    // Word: the names whole, Extension B in a run that names SimSun-ExtB.
+    let docx = app.download(&format!("{base}.docx")).await;
+    let doc = zip_entry(&docx.body, "word/document.xml").expect("document.xml");
+    for part in ["浙江犇鑫堃喆䶮镕项目", "𠮷", "野家", "𡈼", "项目"] {
+        assert!(doc.contains(part), "{part} in the Word document");
+    }
+    assert!(doc.contains("w:eastAsia=\"SimSun-ExtB\""), "Extension B declared in SimSun-ExtB");
+
+    // Excel: the names whole in the shared strings (Extension B in a SimSun-ExtB run).
+    let xlsx = app.download(&format!("{base}.xlsx")).await;
+    // (Written in constant-memory mode: the strings are inline in the sheets.)
+    let strings: String = (1..=9)
+        .filter_map(|n| zip_entry(&xlsx.body, &format!("xl/worksheets/sheet{n}.xml")))
+        .collect();
+    let plain: String = strings.split('<').filter_map(|t| t.split_once('>').map(|(_, s)| s)).collect();
+    for name in RARE_NAMES {
+        assert!(plain.contains(name), "{name} in the workbook");
+    }
+    assert!(strings.contains("SimSun-ExtB"), "Extension B declared in SimSun-ExtB");
+
+    // The CLI's standalone HTML and PDF, with no warning.
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["html", "pdf"] {
+        let out = dir.path().join(format!("weekly.{format}"));
+        let o = app.zhantu(&[
+            "report",
+            "weekly",
+            "--period",
+            "2019-W50",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            !String::from_utf8_lossy(&o.stderr).contains("警告"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if format == "html" {
+            let text = std::fs::read_to_string(&out).unwrap();
+            assert!(RARE_NAMES.iter().all(|n| text.contains(n)), "both names in the HTML file");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_character_no_font_has_is_named_and_issuing_asks_for_confirmation() {
+    let app = spawn_app().await;
+    rename_projects_of_the_weekly_brief(&app, &["浙江\u{E000}鑫项目"]).await;
+    let base = "/reports/weekly/2019-W50";
+    let fgj = app.login("fgj").await;
+
+    let (_, html) = fgj.page(base).await;
+    assert!(html.contains("report-glyphs"), "the page warns");
+    assert!(html.contains("U+E000"), "and names the character");
+    assert!(html.contains("confirm_missing_glyphs"), "the issue form asks to confirm");
+    let (_, en) = fgj.page(&format!("{base}?lang=en")).await;
+    assert!(en.contains("Missing glyphs") && en.contains("U+E000"), "in English too");
+
+    // The PDF prints 〓 in its place and says so.
+    let pdf = app.download(&format!("{base}.pdf")).await;
+    let drawn = pdf_drawn_text(&pdf.body);
+    // (ToUnicode maps each glyph once: the note's text is checked in the report crate.)
+    assert!(drawn.contains('〓') && !drawn.contains('\u{E000}'), "substituted");
+
+    // The CLI names it.
+    let o = app.zhantu(&["report", "weekly", "--period", "2019-W50", "--out", "/dev/null"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("警告") && err.contains("U+E000"), "{err}");
+
+    // Issuing: refused with a stable code until confirmed, by the API and by the form.
+    let path = "/api/v1/reports/weekly/2019-W50/issue";
+    let (status, e) = fgj.send("POST", path, None, true).await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["code"], "missing_glyphs");
+    assert!(e["error"]["message"].as_str().unwrap().contains("U+E000"), "{e}");
+    let (status, _) = fgj.post_form(&format!("{base}/issue"), &json!({}), true).await;
+    assert_eq!(status, 400, "the form without the checkbox is refused too");
+    let (status, issued) = fgj.send("POST", path, Some(json!({"confirm_missing_glyphs": true})), true).await;
+    assert_eq!(status, 201, "{issued}");
+    let (status, _) = fgj
+        .post_form(&format!("{base}/issue"), &json!({"confirm_missing_glyphs": "1"}), true)
+        .await;
+    assert_eq!(status, 303, "the confirmed form issues");
+}
