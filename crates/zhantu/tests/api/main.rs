@@ -25,3 +25,4 @@ mod scope;
 mod security;
 mod service;
 mod setup;
+mod todo;
