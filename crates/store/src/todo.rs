@@ -407,8 +407,8 @@ impl Store {
             .filter(|u| u.active && u.role == Role::UnitEditor)
             .collect();
         for u in &editors {
-            if !scopes.contains_key(&u.unit_id) {
-                scopes.insert(u.unit_id, self.unit_and_descendants(u.unit_id).await?);
+            if let std::collections::hash_map::Entry::Vacant(e) = scopes.entry(u.unit_id) {
+                e.insert(self.unit_and_descendants(u.unit_id).await?);
             }
         }
         let mut tx = self.pool.begin().await?;
