@@ -42,6 +42,7 @@ pub mod setup;
 pub mod stage;
 pub mod supervision;
 pub mod table;
+pub mod todo;
 pub mod units;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};

@@ -57,6 +57,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("login_attempts", "id"),
     ("audit_head", "id"),
     ("job_runs", "job, run_on"),
+    ("reminders_sent", "user_id, subject"),
     ("evaluation_weights", "id"),
     ("issued_reports", "id"),
     ("instructions", "id"),

@@ -48,6 +48,7 @@ mod search;
 pub mod settings;
 mod setup;
 pub mod supervision;
+pub mod todo;
 pub mod units;
 mod writes;
 
@@ -75,6 +76,7 @@ pub use reports::{NewReport, ReportingTimeliness, UnitReporting, period_bounds};
 pub use rules::RuleSetVersion;
 pub use search::{NodeChoice, SearchHit};
 pub use setup::SetupReport;
+pub use todo::{RemindersRun, TodoReader, Waiting};
 
 use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -92,6 +94,8 @@ pub struct Store {
     /// Seen to hold a district (`setup.rs`): once set up, a database stays so, and the
     /// clones of a store stop asking.
     set_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Each user's count of things to do (`todo.rs`), until something changes.
+    waiting: todo::WaitingCache,
 }
 
 /// How to open a database.
@@ -149,6 +153,7 @@ impl Store {
             rollup: Default::default(),
             lights_chunk: lights::CHUNK,
             set_up: Default::default(),
+            waiting: Default::default(),
         };
         store.migrate().await?;
         // A database from before the search index (or whose index was dropped) gets one now.

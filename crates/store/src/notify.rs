@@ -121,4 +121,16 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Marks every unread notification of the user read; how many were.
+    pub async fn mark_all_read(&self, user_id: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                .bind(now())
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
 }

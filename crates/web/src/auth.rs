@@ -142,6 +142,16 @@ impl Auth {
             address: self.address.clone(),
         }
     }
+
+    /// The user as 我的待办 and the header's count read them.
+    pub fn todo_reader(&self) -> zhantu_store::TodoReader {
+        zhantu_store::TodoReader {
+            user_id: self.user.id,
+            role: self.actor.role,
+            unit_scope: self.actor.unit_scope.clone(),
+            display_name: self.user.display_name.clone(),
+        }
+    }
 }
 
 async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<Auth>, ApiError> {

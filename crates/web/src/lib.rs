@@ -55,6 +55,7 @@ mod settings;
 mod setup;
 mod signin;
 mod supervision;
+mod todo;
 mod units;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 
@@ -128,6 +129,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     supervision::MECHANISM,
     land::MECHANISM,
     programmes::MECHANISM,
+    todo::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits and security headers on every route.

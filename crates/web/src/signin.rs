@@ -89,7 +89,11 @@ struct LoginForm {
 async fn login_form(State(st): State<AppState>, parts: axum::http::request::Parts, Form(f): Form<LoginForm>) -> Result<Response, ApiError> {
     let address = auth::client_address(&parts);
     let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let next = safe_next(f.next.as_deref()).to_string();
+    // 我的待办 is where a day's work starts: signing in from the home page lands there.
+    let next = match safe_next(f.next.as_deref()) {
+        "/" => "/todo".to_string(),
+        other => other.to_string(),
+    };
     match sign_in(&st, f.username.trim(), &f.password, &address, ua).await {
         Ok((_, raw, _)) => {
             let mut resp = Redirect::to(&next).into_response();

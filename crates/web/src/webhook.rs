@@ -3,7 +3,7 @@
 //! (`PUT /api/v1/settings/webhook`); without a URL nothing is sent.
 
 use serde_json::{Value, json};
-use zhantu_store::{LightsRun, Store, StoreError};
+use zhantu_store::{LightsRun, RemindersRun, Store, StoreError};
 
 /// The robot message for a digest: markdown, which both robots render.
 pub fn message(kind: &str, title: &str, text: &str) -> Value {
@@ -34,9 +34,38 @@ pub fn digest(run: &LightsRun) -> (String, String) {
     (title, text)
 }
 
+/// The robot message of a reminders run (临期提醒): what falls due within three working days.
+pub fn reminders_digest(run: &RemindersRun) -> (String, String) {
+    let as_of = run.as_of.map(|d| d.to_string()).unwrap_or_default();
+    let title = format!("临期提醒（{as_of}）");
+    let mut text = format!("> 3个工作日内到期：节点 {} 个，进度填报 {} 项\n\n", run.nodes, run.reports);
+    for line in run.lines.iter().take(20) {
+        text.push_str(&format!("- {line}\n"));
+    }
+    if run.lines.len() > 20 {
+        text.push_str(&format!("- ……另有 {} 项，请登录战图查看“我的待办”\n", run.lines.len() - 20));
+    }
+    (title, text)
+}
+
 /// Sends the digest if a robot is configured. Returns whether a message went out; a robot
 /// that cannot be reached is an error for the caller to log, never a reason to fail the job.
 pub async fn send_digest(store: &Store, run: &LightsRun) -> Result<bool, String> {
+    let (title, text) = digest(run);
+    send(store, &title, &text).await
+}
+
+/// Sends the reminders of a run to the robot, if one is configured and the run reminded of
+/// anything new.
+pub async fn send_reminders(store: &Store, run: &RemindersRun) -> Result<bool, String> {
+    if run.lines.is_empty() {
+        return Ok(false);
+    }
+    let (title, text) = reminders_digest(run);
+    send(store, &title, &text).await
+}
+
+async fn send(store: &Store, title: &str, text: &str) -> Result<bool, String> {
     let url = store.setting("webhook_url").await.map_err(|e: StoreError| e.to_string())?;
     let Some(url) = url.filter(|u| !u.is_empty()) else {
         return Ok(false);
@@ -46,13 +75,12 @@ pub async fn send_digest(store: &Store, run: &LightsRun) -> Result<bool, String>
         .await
         .map_err(|e| e.to_string())?
         .unwrap_or_else(|| "wecom".into());
-    let (title, text) = digest(run);
     let resp = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(|e| e.to_string())?
         .post(&url)
-        .json(&message(&kind, &title, &text))
+        .json(&message(&kind, title, text))
         .send()
         .await
         .map_err(|e| format!("推送失败：{e}"))?;

@@ -35,7 +35,7 @@ enum Command {
     Copy(commands::copy::CopyArgs),
     /// 备份到一个新的 SQLite 文件（服务运行时也可执行）
     Backup(commands::copy::BackupArgs),
-    /// 后台任务：run lights、run escalate
+    /// 后台任务：run lights、run escalate、run reminders
     Job(commands::job::Args),
     /// 从 Excel（.xlsx）或 CSV 导入项目、节点、月度投资、固投数据、企业、问题
     Import(commands::import::Args),

@@ -75,12 +75,14 @@ pub fn html(t: &impl Template) -> Html<String> {
     Html(Markup::of(t).0)
 }
 
-/// The signed-in user, the page's language and the request's path with its query.
+/// The signed-in user, the page's language, the request's path with its query, and the count
+/// of what waits for the user (the header's badge: to-do items and unread notifications).
 pub struct Ctx {
     pub auth: Auth,
     pub lang: Lang,
     pub uri: String,
     pub path: String,
+    pub waiting: Option<i64>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -97,7 +99,16 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = query_lang
             .or_else(|| cookie(&parts.headers, LANG_COOKIE).as_deref().and_then(Lang::from_code))
             .unwrap_or(Lang::Zh);
+        // The badge never stops a page: a count that fails is left out (and logged).
+        let waiting = match st.store.waiting(&auth.todo_reader()).await {
+            Ok(w) => Some(w.total()),
+            Err(e) => {
+                tracing::warn!(error = %e, "the header's count of what is waiting failed");
+                None
+            }
+        };
         Ok(Ctx {
+            waiting,
             auth,
             lang,
             uri: parts
@@ -309,6 +320,7 @@ struct Layout<'a> {
 pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<String> {
     use zhantu_domain::access::Action;
     let mut links = vec![
+        ("/todo", "nav.todo"),
         ("/", "nav.cockpit"),
         ("/projects", "nav.registry"),
         ("/battle-map", "nav.battle_map"),

@@ -1,4 +1,4 @@
-//! `zhantu job run lights|escalate`: the daily jobs on demand. The server runs them by itself once
+//! `zhantu job run lights|escalate|reminders`: the daily jobs on demand. The server runs them by itself once
 //! a day (see `serve::daily_jobs`); this command is for an administrator who changed the rules
 //! or the calendar and wants the lights now.
 
@@ -13,9 +13,9 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum JobCommand {
-    /// 立即执行一个任务：lights（重算红黄绿灯）或 escalate（逾期问题和督办单升级督办）
+    /// 立即执行一个任务：lights（重算红黄绿灯）、escalate（逾期问题和督办单升级督办）或 reminders（临期提醒）
     Run {
-        /// 任务名：lights 或 escalate
+        /// 任务名：lights、escalate 或 reminders
         job: String,
         #[arg(long)]
         database: String,
@@ -54,8 +54,26 @@ pub async fn run(args: Args) -> Result<(), CliError> {
                 store.close().await;
                 return Ok(());
             }
+            if job == "reminders" {
+                let store = Store::open(&database, OpenMode::ExistingOnly).await?;
+                let r = store.send_reminders().await?;
+                println!(
+                    "临期提醒已执行（数据日期 {}）：新提醒节点 {} 个、进度填报 {} 项，发出通知 {} 条。",
+                    r.as_of.map(|d| d.to_string()).unwrap_or_default(),
+                    r.nodes,
+                    r.reports,
+                    r.notifications
+                );
+                match zhantu_web::webhook::send_reminders(&store, &r).await {
+                    Ok(true) => println!("临期提醒已推送到群机器人。"),
+                    Ok(false) => {}
+                    Err(e) => eprintln!("警告：{e}"),
+                }
+                store.close().await;
+                return Ok(());
+            }
             if job != "lights" {
-                return Err(CliError(format!("没有任务“{job}”：可用的任务为 lights、escalate")));
+                return Err(CliError(format!("没有任务“{job}”：可用的任务为 lights、escalate、reminders")));
             }
             let store = Store::open(&database, OpenMode::ExistingOnly).await?;
             let r = store.recompute_lights("manual").await?;

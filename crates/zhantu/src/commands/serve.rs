@@ -173,6 +173,25 @@ async fn daily_jobs(store: Store) {
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "could not claim the escalation job"),
         }
+        // 临期提醒: nodes and reports due within three working days, once per person.
+        match store.claim_job("reminders", &today, &instance).await {
+            Ok(true) => match store.send_reminders().await {
+                Ok(r) => {
+                    tracing::info!(
+                        nodes = r.nodes,
+                        reports = r.reports,
+                        notifications = r.notifications,
+                        "daily reminders sent"
+                    );
+                    if let Err(e) = zhantu_web::webhook::send_reminders(&store, &r).await {
+                        tracing::warn!(error = %e, "the reminders did not reach the group robot");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "daily reminders failed"),
+            },
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not claim the reminders job"),
+        }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
 }

@@ -27,3 +27,4 @@ mod scope;
 mod security;
 mod service;
 mod setup;
+mod todo;

@@ -477,7 +477,7 @@ async fn a_lights_run_fills_the_inboxes() {
 }
 
 /// A stand-in for a WeCom/DingTalk group robot on loopback: records what it is sent.
-async fn robot_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+pub(crate) async fn robot_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
     let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = got.clone();
     let app = axum::Router::new().route(

@@ -65,6 +65,10 @@ async fn every_page_renders_without_inline_code() {
         "/admin/settings".into(),
         "/instructions".into(),
         "/instructions?state=open&kind=order&overdue=1&lang=en".into(),
+        "/todo".into(),
+        "/todo?lang=en".into(),
+        "/notifications".into(),
+        "/notifications?lang=en".into(),
     ] {
         let (status, ct, html) = admin_page(&path).await;
         assert_eq!(status, 200, "{path}: {html}");

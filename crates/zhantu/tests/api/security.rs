@@ -94,6 +94,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::master::write_fixtures(app).await);
     all.extend(crate::instructions::write_fixtures(app).await);
     all.extend(crate::closeout::write_fixtures(app).await);
+    all.extend(crate::todo::write_fixtures(app).await);
     all
 }
 
@@ -719,7 +720,11 @@ async fn the_sign_in_form_works_in_a_browser_flow() {
         .await
         .unwrap();
     assert_eq!(crate::helpers::status_of(&resp), 303);
-    assert_eq!(resp.headers()["location"], "/", "no open redirect");
+    assert_eq!(
+        resp.headers()["location"],
+        "/todo",
+        "no open redirect: to 我的待办, the landing page"
+    );
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age="),
