@@ -40,6 +40,7 @@ code_enum!(
         Reds = "reds", "红灯项目", "Red projects";
         Yellows = "yellows", "黄灯项目", "Yellow projects";
         Escalated = "escalated", "升级到区领导的问题", "Problems escalated to leaders";
+        Instructions = "instructions", "待回复、待验收的批示督办", "Directives and orders awaiting you";
     }
 );
 
@@ -48,10 +49,9 @@ code_enum!(
 pub fn sections(role: Role) -> &'static [SectionKind] {
     use SectionKind::*;
     match role {
-        Role::Admin | Role::Coordinator => &[CloseOuts, DateChanges, LateReports, ProblemsToAssign, ProblemsToClose],
-        Role::UnitEditor => &[DueSoon, Overdue, ReportsDue, ProblemsAssigned, SentBack],
-        // 督办 items awaiting replies (the `instructions` mechanism) join the leaders' list here.
-        Role::Leader => &[Reds, Yellows, Escalated],
+        Role::Admin | Role::Coordinator => &[CloseOuts, DateChanges, LateReports, ProblemsToAssign, ProblemsToClose, Instructions],
+        Role::UnitEditor => &[DueSoon, Overdue, ReportsDue, ProblemsAssigned, SentBack, Instructions],
+        Role::Leader => &[Reds, Yellows, Escalated, Instructions],
         Role::Viewer => &[],
     }
 }
@@ -73,6 +73,8 @@ pub struct Item {
     pub group: Option<String>,
     /// Why, as its people wrote it (a return reason, a light's reason, who reported).
     pub note: String,
+    /// A photo sent as evidence (a close-out's first), shown small beside the item.
+    pub thumb: Option<String>,
 }
 
 /// A section with its items; `count` is the number of items, the figure the page shows.
@@ -119,6 +121,20 @@ pub fn report_link(project_id: i64) -> String {
     format!("/projects/{project_id}#report-form")
 }
 
+/// The place a close-out is decided: the node's page, in view of its evidence.
+pub fn decide_link(node_id: i64) -> String {
+    format!("/nodes/{node_id}#decide")
+}
+
+/// A photo of the evidence, as the node's page shows it.
+pub fn evidence_link(evidence_id: i64) -> String {
+    format!("/evidence/{evidence_id}")
+}
+
+pub fn instruction_link(instruction_id: i64) -> String {
+    format!("/instructions/{instruction_id}")
+}
+
 pub fn problem_link(problem_id: i64) -> String {
     format!("/problems/{problem_id}")
 }
@@ -148,6 +164,8 @@ pub struct NodeRow {
     pub responsible_unit: String,
     pub reported_by: Option<String>,
     pub return_reason: Option<String>,
+    /// The first photo among the node's evidence.
+    pub photo_id: Option<i64>,
 }
 
 fn node_item(n: NodeRow, date: NaiveDate, as_of: NaiveDate, cal: &WorkCalendar, note: String) -> Item {
@@ -159,6 +177,7 @@ fn node_item(n: NodeRow, date: NaiveDate, as_of: NaiveDate, cal: &WorkCalendar, 
         working_days: Some(cal.working_days_between(as_of, date)),
         group: None,
         note,
+        thumb: None,
     }
 }
 
@@ -169,7 +188,12 @@ pub fn close_outs(reported: Vec<NodeRow>, as_of: NaiveDate, cal: &WorkCalendar) 
         .map(|n| {
             let on = n.actual_on.unwrap_or(n.planned_on);
             let note = n.reported_by.clone().unwrap_or_default();
-            node_item(n, on, as_of, cal, note)
+            let (node_id, photo) = (n.id, n.photo_id);
+            Item {
+                link: decide_link(node_id),
+                thumb: photo.map(evidence_link),
+                ..node_item(n, on, as_of, cal, note)
+            }
         })
         .collect();
     Section::new(SectionKind::CloseOuts, items)
@@ -224,6 +248,7 @@ pub fn date_changes(pending: Vec<DateChangeRow>, as_of: NaiveDate, cal: &WorkCal
             date: Some(c.new_planned_on),
             working_days: Some(cal.working_days_between(as_of, c.new_planned_on)),
             group: None,
+            thumb: None,
             note: format!(
                 "{} → {}：{}（{}）",
                 c.old_planned_on, c.new_planned_on, c.reason_text, c.requested_by
@@ -253,6 +278,7 @@ pub fn sent_back(returned: Vec<NodeRow>, refused: Vec<DateChangeRow>, as_of: Nai
         date: Some(c.old_planned_on),
         working_days: Some(cal.working_days_between(as_of, c.old_planned_on)),
         group: None,
+        thumb: None,
         note: format!(
             "改期至{}未获批准：{}",
             c.new_planned_on,
@@ -285,6 +311,7 @@ fn problem_items<'a>(rows: impl Iterator<Item = &'a ProblemRow>, as_of: NaiveDat
         date: Some(p.deadline),
         working_days: Some(cal.working_days_between(as_of, p.deadline)),
         group: None,
+        thumb: None,
         note: p.state.label_zh().to_string(),
     })
     .collect()
@@ -350,10 +377,44 @@ pub fn lights(projects: &[ProjectRow], light: Light) -> Section {
             date: None,
             working_days: None,
             group: None,
+            thumb: None,
             note: p.light_reason.clone().unwrap_or_default(),
         })
         .collect();
     Section::new(kind, items)
+}
+
+/// A 批示 or 督办单 as the to-do reads it: one the reader's unit owes a reply to, or one the
+/// reader issued whose reply waits for acceptance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstructionRow {
+    pub id: i64,
+    /// 批示 or 督办单.
+    pub kind_label: String,
+    pub project_name: String,
+    pub unit_name: String,
+    pub text: String,
+    pub deadline: NaiveDate,
+    /// Replied: the issuer's acceptance waits; otherwise the unit's reply does.
+    pub replied: bool,
+}
+
+/// 待回复、待验收的批示督办, nearest deadline first (the store gives them so).
+pub fn instructions(rows: Vec<InstructionRow>, as_of: NaiveDate, cal: &WorkCalendar) -> Section {
+    let items = rows
+        .into_iter()
+        .map(|i| Item {
+            title: format!("{}：{}", i.kind_label, i.text.chars().take(60).collect::<String>()),
+            context: format!("{}（{}）", i.project_name, i.unit_name),
+            link: instruction_link(i.id),
+            date: Some(i.deadline),
+            working_days: Some(cal.working_days_between(as_of, i.deadline)),
+            group: None,
+            thumb: None,
+            note: if i.replied { "已回复，待验收" } else { "待回复" }.to_string(),
+        })
+        .collect();
+    Section::new(SectionKind::Instructions, items)
 }
 
 /// A project that may owe progress reports.
@@ -447,6 +508,7 @@ fn report_item(r: &OwedReport, as_of: NaiveDate, cal: &WorkCalendar, group: Opti
         working_days: Some(cal.working_days_between(as_of, r.due)),
         group,
         note: String::new(),
+        thumb: None,
     }
 }
 
@@ -508,7 +570,45 @@ mod tests {
             responsible_unit: "海门街道".into(),
             reported_by: None,
             return_reason: None,
+            photo_id: None,
         }
+    }
+
+    #[test]
+    fn a_close_out_opens_where_it_is_decided_with_its_photo() {
+        let cal = WorkCalendar::shipped();
+        let reported = NodeRow {
+            actual_on: Some(d(2019, 12, 20)),
+            reported_by: Some("haimen".into()),
+            photo_id: Some(31),
+            ..node(4, d(2019, 12, 25))
+        };
+        let s = close_outs(vec![reported, node(5, d(2019, 12, 26))], d(2019, 12, 31), &cal);
+        assert_eq!(s.count, 2);
+        assert_eq!(s.items[0].link, "/nodes/4#decide");
+        assert_eq!(s.items[0].thumb.as_deref(), Some("/evidence/31"));
+        assert_eq!((s.items[0].date, s.items[0].note.as_str()), (Some(d(2019, 12, 20)), "haimen"));
+        assert_eq!(s.items[1].thumb, None, "no photo, no thumbnail");
+    }
+
+    #[test]
+    fn directives_say_whose_move_it_is() {
+        let cal = WorkCalendar::shipped();
+        let row = |id, replied| InstructionRow {
+            id,
+            kind_label: "督办单".into(),
+            project_name: "港区道路".into(),
+            unit_name: "海门街道".into(),
+            text: "加快征迁".into(),
+            deadline: d(2019, 12, 27),
+            replied,
+        };
+        let s = instructions(vec![row(8, false), row(9, true)], d(2019, 12, 31), &cal);
+        assert_eq!(s.kind, SectionKind::Instructions);
+        assert_eq!(s.items[0].link, "/instructions/8");
+        assert_eq!((s.items[0].note.as_str(), s.items[1].note.as_str()), ("待回复", "已回复，待验收"));
+        assert_eq!(s.items[0].title, "督办单：加快征迁");
+        assert_eq!(s.items[0].working_days, Some(-2), "two working days past the deadline");
     }
 
     #[test]

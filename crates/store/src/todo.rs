@@ -16,13 +16,14 @@ use zhantu_domain::lights::Light;
 use zhantu_domain::model::{ProblemStatus, ReportPeriod};
 use zhantu_domain::problems::LoopState;
 use zhantu_domain::todo::{
-    self as rules, DateChangeRow, NodeRow, OwedReport, ProblemRow, ProjectRow, Reporter, Section, SectionKind, Todo,
+    self as rules, DateChangeRow, InstructionRow, NodeRow, OwedReport, ProblemRow, ProjectRow, Reporter, Section, SectionKind, Todo,
 };
 
 /// Whose to-do: the signed-in user as the sections need them.
 #[derive(Debug, Clone)]
 pub struct TodoReader {
     pub user_id: i64,
+    pub username: String,
     pub role: Role,
     /// The user's unit and every unit below it.
     pub unit_scope: Vec<i64>,
@@ -77,7 +78,8 @@ pub struct RemindersRun {
 }
 
 const NODE_COLUMNS: &str = "SELECT n.id, n.project_id, p.name AS project_name, p.unit_id AS project_unit_id, n.responsible_unit_id, \
-     n.name, n.planned_on, n.actual_on, u.name AS unit_name, n.reported_by, n.return_reason \
+     n.name, n.planned_on, n.actual_on, u.name AS unit_name, n.reported_by, n.return_reason, \
+     (SELECT MIN(e.id) FROM evidence e WHERE e.node_id = n.id AND e.content_type LIKE 'image/%') AS photo_id \
      FROM nodes n JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id WHERE ";
 
 fn node_row(r: &sqlx::any::AnyRow) -> Result<NodeRow, StoreError> {
@@ -93,6 +95,7 @@ fn node_row(r: &sqlx::any::AnyRow) -> Result<NodeRow, StoreError> {
         responsible_unit: text(r, "unit_name")?,
         reported_by: opt_text(r, "reported_by")?,
         return_reason: opt_text(r, "return_reason")?,
+        photo_id: crate::row::opt_i64(r, "photo_id")?,
     })
 }
 
@@ -160,7 +163,33 @@ impl Store {
                 let leader = self.todo_leader_people(who).await?;
                 rules::escalated(&self.todo_open_problems(scope, leader.as_deref()).await?, as_of, cal)
             }
+            Instructions => rules::instructions(self.todo_instructions(who, as_of).await?, as_of, cal),
         })
+    }
+
+    /// 批示 and 督办单 whose next move is the reader's: replies their unit owes, acceptances of
+    /// replies to what they issued.
+    async fn todo_instructions(&self, who: &TodoReader, as_of: NaiveDate) -> Result<Vec<InstructionRow>, StoreError> {
+        let actor = zhantu_domain::access::Actor {
+            user_id: who.user_id,
+            username: who.username.clone(),
+            role: who.role,
+            unit_scope: who.unit_scope.clone(),
+        };
+        Ok(self
+            .instructions_awaiting(&actor, as_of)
+            .await?
+            .into_iter()
+            .map(|i| InstructionRow {
+                id: i.id,
+                kind_label: i.kind.label_zh().to_string(),
+                project_name: i.project.name,
+                unit_name: i.unit.name,
+                text: i.text,
+                deadline: i.deadline,
+                replied: i.state == zhantu_domain::instructions::State::Replied,
+            })
+            .collect())
     }
 
     /// Nodes reported done and waiting for verification, oldest report first.

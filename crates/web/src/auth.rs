@@ -147,6 +147,7 @@ impl Auth {
     pub fn todo_reader(&self) -> zhantu_store::TodoReader {
         zhantu_store::TodoReader {
             user_id: self.user.id,
+            username: self.actor.username.clone(),
             role: self.actor.role,
             unit_scope: self.actor.unit_scope.clone(),
             display_name: self.user.display_name.clone(),

@@ -124,10 +124,18 @@ async fn each_role_sees_its_work_and_the_counts_are_the_lists() {
     // The coordinator's queue: the close-out and the date change, each opening the node.
     let todo = consistent_todo(&coordinator).await;
     let project = app.scalar(&format!("SELECT project_id FROM nodes WHERE id = {node}")).await;
+    // The close-out opens the node's page where it is decided, with its photo beside it.
+    assert!(links(&todo, "close_outs").contains(&format!("/nodes/{node}#decide")), "{todo}");
+    let photo = app.scalar(&format!("SELECT MIN(id) FROM evidence WHERE node_id = {node}")).await;
+    let item = &section(&todo, "close_outs")["items"][0];
+    assert_eq!(item["thumb"], format!("/evidence/{photo}"), "{item}");
+    let (_, page) = coordinator.page("/todo").await;
     assert!(
-        links(&todo, "close_outs").contains(&format!("/projects/{project}#node-{node}")),
-        "{todo}"
+        page.contains(&format!("<img src=\"/evidence/{photo}\"")),
+        "the thumbnail on the page"
     );
+    let (status, decide) = coordinator.page(&format!("/nodes/{node}")).await;
+    assert!(status == 200 && decide.contains("id=\"decide\""), "the place where it is decided");
     let other_project = app.scalar(&format!("SELECT project_id FROM nodes WHERE id = {other}")).await;
     assert!(links(&todo, "date_changes").contains(&format!("/projects/{other_project}#node-{other}")));
     assert_eq!(
@@ -217,6 +225,32 @@ async fn each_role_sees_its_work_and_the_counts_are_the_lists() {
         .await;
     assert!(escalated > 0);
     assert_eq!(section(&todo, "escalated")["count"].as_i64().unwrap(), escalated);
+    // A leader's 批示: the unit's move first (to reply), then the leader's (to accept).
+    let lingdao = app.login("lingdao").await;
+    let (status, d) = lingdao
+        .post(
+            "/api/v1/instructions",
+            json!({"kind": "directive", "project_id": project, "text": "请倒排工期"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{d}");
+    let d = d["instruction"].clone();
+    let link = format!("/instructions/{}", d["id"]);
+    assert!(links(&consistent_todo(&editor).await, "instructions").contains(&link));
+    assert!(
+        !links(&consistent_todo(&lingdao).await, "instructions").contains(&link),
+        "not the leader's move yet"
+    );
+    let (status, r) = editor
+        .post(
+            &format!("/api/v1/instructions/{}/reply", d["id"]),
+            json!({"version": d["version"], "note": "已倒排，月底前完成"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert!(!links(&consistent_todo(&editor).await, "instructions").contains(&link), "replied");
+    let theirs = consistent_todo(&lingdao).await;
+    assert!(links(&theirs, "instructions").contains(&link), "{theirs}");
     // A viewer acts on nothing: no sections, and the page says so.
     let viewer = app.login("chakan").await;
     assert!(consistent_todo(&viewer).await["sections"].as_array().unwrap().is_empty());
