@@ -107,11 +107,23 @@ test("on the phone a node is reported with a photo and verified in view of it", 
   await page.screenshot({ path: join(shots, "phone-problems.png"), fullPage: true });
   await signOut();
 
-  // The coordinator opens the node from the project page, in view of the photo.
+  // The coordinator finds it in 我的待办 (where signing in lands), with the photo beside it,
+  // and opens the node's page in view of the evidence.
   await signIn(page, app.url, "fgj");
-  await page.goto(`${app.url}/projects/${target.id}`);
-  const card2 = page.locator("tr", { has: page.locator("th", { hasText: target.node.name }) });
-  await Promise.all([page.waitForURL(new RegExp(`/nodes/${target.node.id}#decide$`)), card2.getByRole("link", { name: "核验（查看佐证）" }).click()]);
+  await page.goto(`${app.url}/`);
+  await page.getByRole("link", { name: /我的待办/ }).first().click();
+  await page.waitForURL(/\/todo/);
+  const queue = page.locator("#s-close_outs");
+  const item = queue.locator("li.todo-item", { hasText: target.node.name });
+  assert.equal(await item.count(), 1, "the close-out waits in the coordinator's queue");
+  await page.waitForFunction((name) => {
+    const li = [...document.querySelectorAll("#s-close_outs li.todo-item")].find((l) => l.textContent.includes(name));
+    const img = li && li.querySelector(".todo-thumb img");
+    return img && img.complete && img.naturalWidth > 0;
+  }, target.node.name);
+  assert.equal(await sideways(), 0, "我的待办 does not scroll sideways");
+  await page.screenshot({ path: join(shots, "phone-todo.png"), fullPage: true });
+  await Promise.all([page.waitForURL(new RegExp(`/nodes/${target.node.id}#decide$`)), item.getByRole("link", { name: target.node.name }).click()]);
   const thumb = page.locator("img.thumb").first();
   assert.equal(await thumb.getAttribute("loading"), "lazy");
   await thumb.scrollIntoViewIfNeeded();
