@@ -32,8 +32,8 @@ fn candidates() -> Vec<PathBuf> {
     dirs
 }
 
-/// Every font file of a folder (`.otf`, `.ttf`, `.ttc`), in name order.
-fn read_dir(dir: &Path) -> Vec<Font> {
+/// The font files of a folder (`.otf`, `.ttf`, `.ttc`), in name order.
+fn font_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -47,6 +47,21 @@ fn read_dir(dir: &Path) -> Vec<Font> {
         .collect();
     paths.sort();
     paths
+}
+
+/// The folder the fonts will be read from, without reading them (for a server's start-up
+/// message), or where it looked.
+pub fn find_fonts_dir() -> Result<PathBuf, String> {
+    let tried = candidates();
+    tried.iter().find(|d| !font_files(d).is_empty()).cloned().ok_or_else(|| {
+        let tried = tried.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join("、");
+        format!("找不到报告字体（已查找：{tried}）；请把发布包中的 fonts 文件夹放在程序旁，或用环境变量 {FONTS_ENV} 指定其路径")
+    })
+}
+
+/// Every font of a folder, in file name order.
+fn read_dir(dir: &Path) -> Vec<Font> {
+    font_files(dir)
         .iter()
         .filter_map(|p| std::fs::read(p).ok())
         .flat_map(|b| Font::iter(Bytes::new(b)).collect::<Vec<_>>())
@@ -67,13 +82,10 @@ pub(crate) fn loaded() -> &'static Loaded {
                 };
             }
         }
-        let tried = tried.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join("、");
         Loaded {
             book: FontBook::new(),
             fonts: Vec::new(),
-            dir: Err(format!(
-                "找不到报告字体（已查找：{tried}）；请把发布包中的 fonts 文件夹放在程序旁，或用环境变量 {FONTS_ENV} 指定其路径"
-            )),
+            dir: Err(find_fonts_dir().err().unwrap_or_else(|| "报告字体无法读取".to_string())),
         }
     })
 }

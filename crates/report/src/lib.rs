@@ -11,7 +11,7 @@ mod pdf;
 use zhantu_domain::cadence::{DocTable, MissingGlyph, Report, missing_glyphs};
 
 pub use docx::docx;
-pub use fonts::{FONTS_ENV, fonts_dir, has_glyph, pdf_missing_glyphs};
+pub use fonts::{FONTS_ENV, find_fonts_dir, fonts_dir, has_glyph, pdf_missing_glyphs};
 pub use html::html;
 pub use pdf::pdf;
 
@@ -67,6 +67,9 @@ pub const XLSX_MIME: &str = zhantu_office::XLSX_MIME;
 pub enum RenderError {
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),
+    /// The installation lacks its fonts folder: nothing the reader can fix, the installer can.
+    #[error("{0}")]
+    FontsMissing(String),
     #[error("生成 Word 文档失败：{0}")]
     Docx(String),
     #[error("生成 Excel 失败：{0}")]

@@ -142,7 +142,7 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
 
 /// The report laid out in pages (what the PDF is written from).
 pub(crate) fn layout(report: &Report) -> Result<PagedDocument, RenderError> {
-    crate::fonts::fonts_dir().map_err(RenderError::Pdf)?;
+    crate::fonts::fonts_dir().map_err(RenderError::FontsMissing)?;
     let missing = pdf_missing_glyphs(report);
     let world = ReportWorld {
         main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),

@@ -75,7 +75,15 @@ async fn download(report: Report, format: Format) -> Result<Response, ApiError> 
     })
     .await
     .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
+    .map_err(|e| match e {
+        // Said plainly, so the administrator knows what to install.
+        zhantu_report::RenderError::FontsMissing(why) => ApiError {
+            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            code: "fonts_missing",
+            message: why,
+        },
+        e => ApiError::internal(e),
+    })?;
     Ok(crate::download::file(&name, mime, bytes))
 }
 

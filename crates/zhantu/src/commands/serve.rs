@@ -93,6 +93,11 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>, anc
         println!("{b}");
     }
     println!("数据库：{}；按 Ctrl-C 停止。", store.engine().name());
+    // The reports' fonts are read at the first PDF; say now if they are not there.
+    match zhantu_report::find_fonts_dir() {
+        Ok(dir) => println!("报告字体：{}", dir.display()),
+        Err(why) => eprintln!("警告：{why}（PDF 报告在此之前无法生成）"),
+    }
     match &anchors {
         Some(a) => {
             println!("审计锚点：{}", a.path().display());
