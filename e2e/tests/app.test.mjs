@@ -44,10 +44,14 @@ test("the cockpit shows the year's figures, with charts", async () => {
   assert.match(await page.content(), /363\.50亿元/);
   // ECharts drew every chart.
   await page.waitForFunction(() => [...document.querySelectorAll(".chart")].every((c) => c.querySelector("svg")));
-  // The red-light count links to the red projects.
-  const red = page.locator('.light-card-red a[href="/projects?light=red"]');
+  // The red-light count links to the red list, which gives each project's reasons.
+  const red = page.locator('.light-card-red a[href="/lights?light=red"]');
   assert.equal(await red.count(), 1);
   await shot("cockpit");
+  const redCount = Number((await red.innerText()).replace(/\D/g, ""));
+  await Promise.all([page.waitForURL(/\/lights\?light=red/), red.click()]);
+  assert.ok(redCount > 0 && (await page.content()).includes(String(redCount)), `the red list counts ${redCount}`);
+  await page.goto(`${app.url}/`);
   // Choosing a month redraws the figures up to it.
   await page.selectOption("#month", "6");
   await Promise.all([page.waitForURL(/month=6/), page.getByRole("button", { name: "查看" }).click()]);
