@@ -166,7 +166,12 @@ pub struct InvestmentCompletion {
 }
 
 pub fn investment_completion(completed_ytd: Money, planned_year: Money, month: u32) -> InvestmentCompletion {
-    let rate = Pct1::ratio(completed_ytd.yuan() as i128, planned_year.yuan() as i128);
+    // Before the year begins there is nothing to complete against.
+    let rate = if month == 0 {
+        None
+    } else {
+        Pct1::ratio(completed_ytd.yuan() as i128, planned_year.yuan() as i128)
+    };
     let tp = time_progress(month);
     InvestmentCompletion {
         planned_wan: Wan(planned_year),
@@ -376,6 +381,34 @@ mod tests {
     }
 
     #[test]
+    fn a_year_to_come_has_no_rate_and_no_gap() {
+        let c = investment_completion(Money::ZERO, Money::from_wan(1000), 0);
+        assert_eq!((c.rate_pct, c.time_progress_pct, c.points_vs_time_progress), (None, Pct1(0), None));
+        let f = year_figures(&YearInputs {
+            year: 2020,
+            as_of: d(2019, 12, 31),
+            fai: None,
+            categories: Vec::new(),
+            batches: Vec::new(),
+            campaigns: Vec::new(),
+            nodes: Vec::new(),
+            problems: Vec::new(),
+            enterprise_visits: 0,
+            supervision_rounds: 0,
+            projects_planned: 3,
+            investment_planned: Money::from_wan(1000),
+            investment_completed: Money::ZERO,
+            stages: Vec::new(),
+            lights: Vec::new(),
+            land_granted: crate::money::LandArea::from_centi_mu(0),
+            land_allocated: crate::money::LandArea::from_centi_mu(0),
+        });
+        assert!(!f.period_started);
+        assert_eq!(f.investment.points_vs_time_progress, None, "never −100 points for a year to come");
+        assert_eq!(f.investment.time_progress_pct, Pct1(0));
+    }
+
+    #[test]
     fn start_rate_counts_only_planned_in_period() {
         let p = Period::year_to_month(2019, 6);
         let starts = [
@@ -513,6 +546,9 @@ pub struct CampaignInput {
 pub struct YearFigures {
     pub year: i32,
     pub as_of: NaiveDate,
+    /// Has the period begun by `as_of`? A year still to come has no figures of its own:
+    /// no completion rate, no time progress, nothing landed (the cockpit shows "—").
+    pub period_started: bool,
     pub fai_month: Option<u32>,
     /// 固定资产投资增速 of the district, year to `fai_month`.
     pub fai_growth_pct: Option<Pct1>,
@@ -616,10 +652,17 @@ pub fn year_figures(input: &YearInputs) -> YearFigures {
         .collect();
     let totals: Vec<BatchAggregate> = batch_items.iter().map(|b| b.aggregate.clone()).collect();
     let node_on_time = node_on_time(period, &input.nodes);
-    let month = if input.as_of.year() > input.year { 12 } else { input.as_of.month() };
+    let period_started = input.as_of.year() >= input.year;
+    // Months elapsed: all twelve of a past year, none of a year to come.
+    let month = match input.as_of.year().cmp(&input.year) {
+        std::cmp::Ordering::Greater => 12,
+        std::cmp::Ordering::Equal => input.as_of.month(),
+        std::cmp::Ordering::Less => 0,
+    };
     YearFigures {
         year: input.year,
         as_of: input.as_of,
+        period_started,
         fai_month: input.fai.as_ref().map(|f| f.month),
         fai_growth_pct: district_growth,
         fai_province_growth_pct: province_growth,

@@ -57,6 +57,18 @@ impl Store {
     /// division's own when it is a district's code; visits, supervision rounds and the land
     /// ledger are the whole register's.
     pub async fn year_inputs_in(&self, year: i32, as_of: NaiveDate, division: Option<&str>) -> Result<YearInputs, StoreError> {
+        self.year_inputs_within(year, as_of, division, None).await
+    }
+
+    /// [`Store::year_inputs_in`], counting only the projects and problems of `units` (a unit
+    /// reader's scope) when given.
+    async fn year_inputs_within(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        division: Option<&str>,
+        units: Option<&[i64]>,
+    ) -> Result<YearInputs, StoreError> {
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
         let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
         let as_of = as_of.min(year_end);
@@ -75,16 +87,23 @@ impl Store {
             Some(d) if d.len() != 6 => None,
             _ => self.fai_input(&district, province.as_deref(), year, last_month).await?,
         };
+        let in_units = |unit: i64| units.is_none_or(|u| u.contains(&unit));
+        let units_key = units.map(|u| u.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","));
+        let key = format!(
+            "year {year} {as_of} {last_month} {} {}",
+            division.unwrap_or(""),
+            units_key.unwrap_or_default()
+        );
         let rolled = self
-            .with_rollup_memo(format!("year {year} {as_of} {last_month} {}", division.unwrap_or("")), |r| {
+            .with_rollup_memo(key, |r| {
                 let mut x = RolledYear::default();
                 let mut stages: BTreeMap<String, u32> = BTreeMap::new();
                 let mut lights: BTreeMap<String, u32> = BTreeMap::new();
                 for (id, p) in &r.projects {
-                    if !in_division(p.division.as_deref(), division) {
+                    if !in_division(p.division.as_deref(), division) || !in_units(p.unit_id) {
                         continue;
                     }
-                    if division.is_some() {
+                    if division.is_some() || units.is_some() {
                         x.members.insert(*id);
                     }
                     *stages.entry(p.stage.clone()).or_default() += 1;
@@ -111,7 +130,11 @@ impl Store {
                         .extend(p.nodes.iter().filter(|(planned, _)| *planned >= year_start && *planned <= as_of));
                 }
                 for p in r.problems.values() {
-                    if in_division(p.division.as_deref(), division) && p.raised_on >= year_start && p.raised_on <= as_of {
+                    if in_division(p.division.as_deref(), division)
+                        && in_units(p.unit_id)
+                        && p.raised_on >= year_start
+                        && p.raised_on <= as_of
+                    {
                         x.problems.push((p.raised_on, p.closed_on));
                     }
                 }
@@ -131,7 +154,7 @@ impl Store {
             stages,
             lights,
         } = rolled;
-        let member = |id: i64| division.is_none() || members.contains(&id);
+        let member = |id: i64| (division.is_none() && units.is_none()) || members.contains(&id);
 
         let mut categories = Vec::new();
         for r in sqlx::query(
@@ -317,12 +340,33 @@ fn push_scope(q: &mut SqlBuf, within: Option<&[i64]>) {
 impl Store {
     /// Every unit with projects (not terminated): counts, lights, and the year's investment
     /// planned and completed up to `month`. `within` limits to a reader's units.
-    pub async fn unit_ranking(&self, year: i32, month: u32, within: Option<&[i64]>) -> Result<Vec<UnitRank>, StoreError> {
+    /// `light_month`: the lights of that month (its first day) from the light history,
+    /// instead of today's.
+    pub async fn unit_ranking(
+        &self,
+        year: i32,
+        month: u32,
+        within: Option<&[i64]>,
+        light_month: Option<NaiveDate>,
+    ) -> Result<Vec<UnitRank>, StoreError> {
         // Grouped on `projects` alone, then named: joining first makes the grouping sort.
-        let mut q = SqlBuf::new(&format!(
-            "SELECT g.unit_id, u.name AS unit_name, g.n, g.red, g.yellow, g.green FROM (SELECT p.unit_id, COUNT(*) AS n, {LIGHT_SUMS} \
-             FROM projects p WHERE p.stage <> 'terminated'"
-        ));
+        let mut q = match light_month {
+            None => SqlBuf::new(&format!(
+                "SELECT g.unit_id, u.name AS unit_name, g.n, g.red, g.yellow, g.green FROM (SELECT p.unit_id, COUNT(*) AS n, {LIGHT_SUMS} \
+                 FROM projects p WHERE p.stage <> 'terminated'"
+            )),
+            Some(m) => {
+                let mut q = SqlBuf::new(
+                    "SELECT g.unit_id, u.name AS unit_name, g.n, g.red, g.yellow, g.green FROM (SELECT p.unit_id, COUNT(*) AS n, \
+                     CAST(SUM(CASE WHEN ls.light = 'red' THEN 1 ELSE 0 END) AS BIGINT) AS red, \
+                     CAST(SUM(CASE WHEN ls.light = 'yellow' THEN 1 ELSE 0 END) AS BIGINT) AS yellow, \
+                     CAST(SUM(CASE WHEN ls.light = 'green' THEN 1 ELSE 0 END) AS BIGINT) AS green \
+                     FROM projects p LEFT JOIN light_snapshots ls ON ls.project_id = p.id AND ls.period_kind = 'month' AND ls.period_start = ",
+                );
+                q.arg(m.to_string()).push(" WHERE p.stage <> 'terminated'");
+                q
+            }
+        };
         push_scope(&mut q, within);
         q.push(" GROUP BY p.unit_id) g JOIN units u ON u.id = g.unit_id");
         let mut out: Vec<UnitRank> = Vec::new();
@@ -369,85 +413,67 @@ impl Store {
         Ok(out)
     }
 
-    /// The year's figures as of the end of `month` (or of the year / the store's date when
-    /// that comes first). Project counts by stage and light are today's.
-    pub async fn year_figures_until(&self, year: i32, month: Option<u32>) -> Result<YearFigures, StoreError> {
-        let mut inp = self.year_inputs(year).await?;
-        let Some(month) = month.filter(|m| (1..=12).contains(m)) else {
-            return Ok(year_figures(&inp));
-        };
-        let next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    /// The cockpit's figures: the year up to the end of `month` (the whole year without),
+    /// as of that day or the data date, whichever is earlier; only the projects and problems
+    /// of `units` when given (a unit reader's). Lights are today's when the period reaches the
+    /// data date, else those the light history kept for the period's last month; a period
+    /// that has not begun, or a month the history does not hold, has none.
+    pub async fn period_figures(&self, year: i32, month: Option<u32>, units: Option<&[i64]>) -> Result<PeriodFigures, StoreError> {
+        let data_day = self.as_of().await?;
+        let end = period_end(year, month).ok_or(StoreError::NotFound)?;
+        let as_of = data_day.min(end);
+        let mut inp = self.year_inputs_within(year, as_of, None, units).await?;
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
+        let light_month = (as_of < data_day).then(|| as_of.with_day(1)).flatten();
+        let lights_known = if as_of < year_start {
+            inp.lights.clear();
+            false
+        } else if let Some(m) = light_month {
+            inp.lights = self.month_lights(m, units).await?;
+            !inp.lights.is_empty()
         } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)
+            true
         };
-        let end = next.and_then(|d| d.pred_opt()).ok_or(StoreError::NotFound)?;
-        if end >= inp.as_of {
-            return Ok(year_figures(&inp));
-        }
-        inp.as_of = end;
-        let upto = |d: Option<NaiveDate>| d.filter(|d| *d <= end);
-        for c in &mut inp.categories {
-            c.landed_on = c.landed_on.iter().map(|d| upto(*d)).collect();
-        }
-        inp.batches.retain(|b| b.held_on <= end);
-        inp.campaigns.retain(|c| c.starts_on <= end);
-        for c in &mut inp.campaigns {
-            c.closed_on = c.closed_on.iter().map(|d| upto(*d)).collect();
-        }
-        inp.nodes = inp.nodes.iter().map(|(p, a)| (*p, upto(*a))).collect();
-        inp.problems.retain(|(r, _)| *r <= end);
-        let (start, end_s) = (format!("{year}-01-01"), end.to_string());
-        let count = |sql: &'static str| {
-            let (s, e) = (start.clone(), end_s.clone());
-            async move { sqlx::query_scalar::<_, i64>(sql).bind(s).bind(e).fetch_one(&self.pool).await }
-        };
-        inp.enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
-        inp.supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
-        let completed: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = $1 AND month <= $2")
-                .bind(year as i64)
-                .bind(month as i64)
-                .fetch_one(&self.pool)
-                .await?;
-        inp.investment_completed = Money::from_yuan(completed);
-        inp.fai = self.fai_until(year, month).await?;
-        Ok(year_figures(&inp))
+        Ok(PeriodFigures {
+            figures: year_figures(&inp),
+            light_month,
+            lights_known,
+        })
     }
 
-    async fn fai_until(&self, year: i32, month: u32) -> Result<Option<FaiInput>, StoreError> {
-        let district = self.setting("district_division").await?.unwrap_or_default();
-        let province = self.setting("province_division").await?;
-        let latest: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(month) FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month <= $3")
-                .bind(&district)
-                .bind(year as i64)
-                .bind(month as i64)
-                .fetch_one(&self.pool)
-                .await?;
-        let Some(m) = latest else { return Ok(None) };
-        let cumulative = |division: String, y: i32| async move {
-            let v: Option<i64> =
-                sqlx::query_scalar("SELECT cumulative FROM fai_monthly WHERE division_code = $1 AND year = $2 AND month = $3")
-                    .bind(division)
-                    .bind(y as i64)
-                    .bind(m)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            Ok::<_, StoreError>(v.map(Money::from_yuan))
-        };
-        let (Some(this_year), Some(last_year)) = (cumulative(district.clone(), year).await?, cumulative(district, year - 1).await?) else {
-            return Ok(None);
-        };
-        let province = match province {
-            Some(p) => cumulative(p.clone(), year).await?.zip(cumulative(p, year - 1).await?),
-            None => None,
-        };
-        Ok(Some(FaiInput {
-            month: m as u32,
-            this_year,
-            last_year,
-            province,
-        }))
+    /// (light, projects) of the light history's rows of a month (its first day).
+    async fn month_lights(&self, month: NaiveDate, units: Option<&[i64]>) -> Result<Vec<(String, u32)>, StoreError> {
+        let mut q = SqlBuf::new(
+            "SELECT ls.light, COUNT(*) AS n FROM light_snapshots ls JOIN projects p ON p.id = ls.project_id \
+             WHERE ls.period_kind = 'month' AND ls.period_start = ",
+        );
+        q.arg(month.to_string());
+        push_scope(&mut q, units);
+        q.push(" GROUP BY ls.light ORDER BY ls.light");
+        let mut out = Vec::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            out.push((text(&r, "light")?, i64_(&r, "n")? as u32));
+        }
+        Ok(out)
     }
+}
+
+/// The last day of the year, or of `month` in it.
+pub fn period_end(year: i32, month: Option<u32>) -> Option<NaiveDate> {
+    let (y, m) = match month {
+        None | Some(12) => (year + 1, 1),
+        Some(m) if (1..12).contains(&m) => (year, m + 1),
+        Some(_) => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+}
+
+/// A period's figures with where their lights come from.
+#[derive(Debug, Clone)]
+pub struct PeriodFigures {
+    pub figures: YearFigures,
+    /// The month (its first day) whose light history the lights are; `None`: today's lights.
+    pub light_month: Option<NaiveDate>,
+    /// Are there lights for the period at all?
+    pub lights_known: bool,
 }

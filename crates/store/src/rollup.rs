@@ -46,6 +46,8 @@ pub(crate) struct ProjectRoll {
     /// The project's division code, else its unit's (a street's or the district's), else
     /// the database's district.
     pub division: Option<String>,
+    /// The responsible unit (a unit reader's figures count their units' projects).
+    pub unit_id: i64,
     pub stage: String,
     pub light: Option<String>,
     pub started_on: Option<NaiveDate>,
@@ -65,6 +67,7 @@ pub(crate) struct ProjectRoll {
 pub(crate) struct ProblemRoll {
     /// Its unit's division code, else the database's district.
     pub division: Option<String>,
+    pub unit_id: i64,
     pub raised_on: NaiveDate,
     pub closed_on: Option<NaiveDate>,
 }
@@ -128,7 +131,7 @@ impl Rolled {
             }
         }
         for r in sqlx::query(&format!(
-            "SELECT p.id, COALESCE(p.division_code, u.division_code, (SELECT value FROM settings WHERE key = 'district_division')) AS division, p.stage, p.light, p.started_on, p.planned_year, p.node_pack \
+            "SELECT p.id, COALESCE(p.division_code, u.division_code, (SELECT value FROM settings WHERE key = 'district_division')) AS division, p.unit_id, p.stage, p.light, p.started_on, p.planned_year, p.node_pack \
              FROM projects p JOIN units u ON u.id = p.unit_id{where_p}"
         ))
         .fetch_all(pool)
@@ -136,6 +139,7 @@ impl Rolled {
         {
             let mut roll = ProjectRoll {
                 division: opt_text(&r, "division")?,
+                unit_id: i64_(&r, "unit_id")?,
                 stage: text(&r, "stage")?,
                 light: opt_text(&r, "light")?,
                 started_on: opt_date(&r, "started_on")?,
@@ -212,7 +216,7 @@ impl Rolled {
             }
         };
         for r in sqlx::query(&format!(
-            "SELECT p.id, COALESCE(u.division_code, (SELECT value FROM settings WHERE key = 'district_division')) AS division_code, p.raised_on, p.closed_on FROM problems p JOIN units u ON u.id = p.unit_id{filter}"
+            "SELECT p.id, COALESCE(u.division_code, (SELECT value FROM settings WHERE key = 'district_division')) AS division_code, p.unit_id, p.raised_on, p.closed_on FROM problems p JOIN units u ON u.id = p.unit_id{filter}"
         ))
         .fetch_all(pool)
         .await?
@@ -222,6 +226,7 @@ impl Rolled {
                 i64_(&r, "id")?,
                 ProblemRoll {
                     division: opt_text(&r, "division_code")?,
+                    unit_id: i64_(&r, "unit_id")?,
                     raised_on,
                     closed_on: opt_date(&r, "closed_on")?,
                 },

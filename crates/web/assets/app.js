@@ -17,6 +17,9 @@
       option.textStyle = { fontFamily: "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif" };
       option.animationDuration = 300;
       if (option.grid) option.grid.containLabel = true;
+      // A chart of one row per item (the cockpit's ranking of every unit) grows with them.
+      var rows = parseInt(el.getAttribute("data-rows") || "0", 10);
+      if (rows > 0) el.style.height = Math.max(300, rows * 24 + 40) + "px";
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption(option);
       chart.on("click", function (p) {

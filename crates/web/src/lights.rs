@@ -74,6 +74,7 @@ struct ListPage<'a> {
     cx: &'a Ctx,
     title: String,
     total: String,
+    total_n: usize,
     /// The filters' query string, for the registry and JSON links.
     filters: String,
     /// (href, label, current) of each light's list.
@@ -114,10 +115,18 @@ async fn list_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuer
             reasons: reasons(lang, p),
         })
         .collect();
-    let title = cx.tf("lights.list_title", &[("light", light_label(lang, light))]);
+    // A past month's list says which month its lights are of.
+    let title = match filter.light_month {
+        None => cx.tf("lights.list_title", &[("light", light_label(lang, light))]),
+        Some(m) => cx.tf(
+            "lights.list_title_month",
+            &[("light", light_label(lang, light)), ("month", &m.format("%Y-%m").to_string())],
+        ),
+    };
     let body = Markup::of(&ListPage {
         cx: &cx,
         total: cx.tf("lights.total", &[("n", &items.len().to_string())]),
+        total_n: items.len(),
         title: title.clone(),
         filters: query_string(&pairs),
         tabs,

@@ -2,7 +2,8 @@
 //! exports. A leaf: it imports no mechanism.
 
 use crate::error::ApiError;
-use crate::extract::{non_empty, opt_id};
+use crate::extract::{non_empty, opt_date, opt_id};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use zhantu_domain::Stage;
 use zhantu_domain::lights::Light;
@@ -19,6 +20,17 @@ pub struct ProjectsQuery {
     pub division: Option<String>,
     pub batch: Option<String>,
     pub campaign: Option<String>,
+    /// With `category`: on its list of this year.
+    pub year: Option<String>,
+    pub planned_year: Option<String>,
+    pub started_from: Option<String>,
+    pub started_to: Option<String>,
+    /// `2019-06`: with `light`, the light of that month in the light history.
+    pub light_month: Option<String>,
+    /// `1`: not terminated.
+    pub active: Option<String>,
+    /// `1`: the unit alone, not the units below it.
+    pub unit_exact: Option<String>,
     pub q: Option<String>,
     pub after: Option<String>,
     pub limit: Option<String>,
@@ -60,7 +72,32 @@ impl ProjectsQuery {
             within_units: None,
             batch: opt_id(&self.batch, "集中开工批次")?,
             campaign: opt_id(&self.campaign, "攻坚行动")?,
+            year: opt_year(&self.year)?,
+            planned_year: opt_year(&self.planned_year)?,
+            started_from: opt_date(&self.started_from)?,
+            started_to: opt_date(&self.started_to)?,
+            light_month: opt_month(&self.light_month)?,
+            active: flag(&self.active),
+            unit_exact: flag(&self.unit_exact),
             limit,
         })
     }
+}
+
+fn opt_year(v: &Option<String>) -> Result<Option<i32>, ApiError> {
+    Ok(non_empty(v).map(zhantu_domain::Year::parse).transpose()?.map(|y| y.get()))
+}
+
+/// `2019-06`: the month's first day.
+fn opt_month(v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::bad_request("invalid_parameter", format!("月份“{s}”无效：应为“年-月”，如 2019-06"))),
+    }
+}
+
+fn flag(v: &Option<String>) -> bool {
+    matches!(non_empty(v), Some("1" | "true" | "yes" | "on"))
 }

@@ -251,12 +251,24 @@ impl Store {
     /// The projects of `light` among those `f` selects (the registry's filter: the same
     /// projects as `/projects?light=…`), by unit, each with its red and yellow reasons.
     pub async fn lit_projects(&self, f: &ProjectFilter) -> Result<Vec<LitProject>, StoreError> {
-        let mut q = SqlBuf::new(
-            "SELECT p.id, p.name, u.name AS unit_name, pe.name AS leader_name, p.stage, p.light, p.light_reasons, p.light_reasons_en",
-        );
-        q.push(crate::projects::LIST_FROM);
-        self.project_where(f, &mut q).await?;
-        q.push(" AND p.light IS NOT NULL AND p.stage <> 'terminated' ORDER BY u.sort_order, u.id, p.id");
+        let mut q = SqlBuf::new("SELECT p.id, p.name, u.name AS unit_name, pe.name AS leader_name, p.stage, ");
+        match (f.light_month, f.light) {
+            // A past month's list: the light and the headline reason it had then.
+            (Some(month), Some(_)) => {
+                q.push("ls.light, CAST(NULL AS TEXT) AS light_reasons, CAST(NULL AS TEXT) AS light_reasons_en, ls.reason AS month_reason");
+                q.push(crate::projects::LIST_FROM);
+                q.push(" JOIN light_snapshots ls ON ls.project_id = p.id AND ls.period_kind = 'month' AND ls.period_start = ")
+                    .arg(month.to_string());
+                self.project_where(f, &mut q).await?;
+            }
+            _ => {
+                q.push("p.light, p.light_reasons, p.light_reasons_en, CAST(NULL AS TEXT) AS month_reason");
+                q.push(crate::projects::LIST_FROM);
+                self.project_where(f, &mut q).await?;
+                q.push(" AND p.light IS NOT NULL AND p.stage <> 'terminated'");
+            }
+        }
+        q.push(" ORDER BY u.sort_order, u.id, p.id");
         let rows = q.query().fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -265,7 +277,9 @@ impl Store {
             let light = Light::from_code(&light).ok_or_else(|| StoreError::Corrupt(format!("light = {light}")))?;
             let lit_zh = |s: &str| s.starts_with("红灯") || s.starts_with("黄灯");
             let lit_en = |s: &str| s.starts_with("Red") || s.starts_with("Yellow");
-            let (reasons, reasons_en) = if light == Light::Green {
+            let (reasons, reasons_en) = if let Some(reason) = opt_text(r, "month_reason")? {
+                (vec![reason], Vec::new())
+            } else if light == Light::Green {
                 // A green project: its first reason says why (按计划推进, or a 转绿 mark).
                 let all = |j| lit_sentences(j, |_| true).into_iter().take(1).collect();
                 (all(opt_text(r, "light_reasons")?), all(opt_text(r, "light_reasons_en")?))

@@ -60,6 +60,10 @@ pub struct ProblemFilter {
     /// Only problems escalated at least this far.
     pub min_level: Option<i64>,
     pub q: Option<String>,
+    /// Raised on or after this day.
+    pub raised_from: Option<NaiveDate>,
+    /// Raised on or before this day.
+    pub raised_to: Option<NaiveDate>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -253,6 +257,8 @@ fn problem_where(f: &ProblemFilter, today: NaiveDate, q: &mut SqlBuf) {
     q.push_some(" AND pr.enterprise_id = ", f.enterprise_id);
     q.push_some(" AND pr.visit_id = ", f.visit_id);
     q.push_some(" AND pr.escalation_level >= ", f.min_level);
+    q.push_some(" AND pr.raised_on >= ", f.raised_from.map(|d| d.to_string()));
+    q.push_some(" AND pr.raised_on <= ", f.raised_to.map(|d| d.to_string()));
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!("%{text}%");
         q.push(" AND (pr.description LIKE ")

@@ -39,6 +39,21 @@ pub struct ProjectFilter {
     pub batch: Option<i64>,
     /// Projects with a target node in a campaign.
     pub campaign: Option<i64>,
+    /// With `category`: on the category's list of this year (without: on any list of it).
+    pub year: Option<i32>,
+    /// Planned (谋划) into the pool in this year.
+    pub planned_year: Option<i32>,
+    /// Reached 开工/落地 on or after this day.
+    pub started_from: Option<NaiveDate>,
+    /// Reached 开工/落地 on or before this day.
+    pub started_to: Option<NaiveDate>,
+    /// With `light`: the light of this month (its first day) as the light history keeps it,
+    /// not today's.
+    pub light_month: Option<NaiveDate>,
+    /// Not terminated (在库项目).
+    pub active: bool,
+    /// `unit` alone, without the units below it.
+    pub unit_exact: bool,
     /// Text in the name, code or investor.
     pub text: Option<String>,
     /// Only projects of these units (the reader's scope); `None` for readers who see all.
@@ -80,6 +95,13 @@ impl ProjectFilter {
             division,
             batch,
             campaign,
+            year,
+            planned_year,
+            started_from,
+            started_to,
+            light_month,
+            active,
+            unit_exact: _,
             text: _,
             within_units,
             after: _,
@@ -94,6 +116,12 @@ impl ProjectFilter {
             || division.is_some()
             || batch.is_some()
             || campaign.is_some()
+            || year.is_some()
+            || planned_year.is_some()
+            || started_from.is_some()
+            || started_to.is_some()
+            || light_month.is_some()
+            || *active
             || within_units.is_some()
     }
 
@@ -239,20 +267,46 @@ impl Store {
     pub(crate) async fn project_where(&self, f: &ProjectFilter, q: &mut SqlBuf) -> Result<(), StoreError> {
         q.push(" WHERE 1 = 1");
         if let Some(unit) = f.unit {
-            let ids = self.unit_and_descendants(unit).await?;
+            let ids = if f.unit_exact {
+                vec![unit]
+            } else {
+                self.unit_and_descendants(unit).await?
+            };
             q.push(" AND p.unit_id IN ").in_list(ids);
         }
         if let Some(scope) = &f.within_units {
             q.push(" AND p.unit_id IN ").in_list(scope.iter().copied());
         }
-        if let Some(c) = &f.category {
-            q.push(" AND EXISTS (SELECT 1 FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id = p.id AND c.code = ")
-                .arg(c.as_str())
-                .push(")");
+        if f.category.is_some() || f.year.is_some() {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM project_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.project_id = p.id",
+            );
+            q.push_some(" AND c.code = ", f.category.as_deref());
+            q.push_some(" AND pc.year = ", f.year.map(i64::from));
+            q.push(")");
         }
         q.push_some(" AND p.stage = ", f.stage.map(|s| s.code()));
+        if f.active {
+            q.push(" AND p.stage <> 'terminated'");
+        }
         q.push_some(" AND p.leader_id = ", f.leader);
-        q.push_some(" AND p.light = ", f.light.map(|l| l.code()));
+        q.push_some(" AND p.planned_year = ", f.planned_year.map(i64::from));
+        q.push_some(" AND p.started_on >= ", f.started_from.map(|d| d.to_string()));
+        q.push_some(" AND p.started_on <= ", f.started_to.map(|d| d.to_string()));
+        match (f.light, f.light_month) {
+            // The month's light from the light history: a project had a row only while lit.
+            (Some(l), Some(month)) => {
+                q.push(" AND EXISTS (SELECT 1 FROM light_snapshots ls WHERE ls.project_id = p.id AND ls.period_kind = 'month' AND ls.period_start = ")
+                    .arg(month.to_string())
+                    .push(" AND ls.light = ")
+                    .arg(l.code())
+                    .push(")");
+            }
+            (Some(l), None) => {
+                q.push(" AND p.light = ").arg(l.code());
+            }
+            (None, _) => {}
+        }
         if let Some(ind) = &f.industry {
             q.push(" AND p.industry_code LIKE ")
                 .arg(format!("{}%", escape_like(ind)))

@@ -32,17 +32,20 @@ struct ChartDiv<'a> {
     class: &'a str,
     id: &'a str,
     label: &'a str,
+    /// One row per item: the chart's height follows (0: the stylesheet's height).
+    rows: usize,
     /// The ECharts option as JSON (escaped by the template like any attribute).
     option: String,
 }
 
 /// A chart: the server writes the whole ECharts option; `app.js` draws it.
-fn chart(id: &str, label: &str, option: serde_json::Value) -> Markup {
+fn chart(id: &str, label: &str, rows: usize, option: serde_json::Value) -> Markup {
     let class = if id == "chart-investment" { "chart chart-small" } else { "chart" };
     Markup::of(&ChartDiv {
         class,
         id,
         label,
+        rows,
         option: option.to_string(),
     })
 }
@@ -67,19 +70,47 @@ fn pct_num(p: Option<Pct1>) -> serde_json::Value {
     }
 }
 
+/// The change of a unit's place since the last period (双亮牌): ↑2, ↓1, or — (same, or no
+/// place then).
+fn rank_change(now: usize, before: Option<usize>) -> (String, &'static str) {
+    match before {
+        Some(b) if b > now => (format!("↑{}", b - now), "up"),
+        Some(b) if b < now => (format!("↓{}", now - b), "down"),
+        Some(_) => ("—".into(), "same"),
+        None => ("—".into(), "none"),
+    }
+}
+
+/// Units ordered by investment completion, then fewest red lights, then name; each unit's
+/// place (from 1).
+fn rank_order(ranks: &mut [zhantu_store::UnitRank]) {
+    let rate = |r: &zhantu_store::UnitRank| Pct1::ratio(r.completed.yuan() as i128, r.planned.yuan() as i128);
+    ranks.sort_by(|a, b| {
+        rate(b)
+            .unwrap_or(Pct1(-1))
+            .cmp(&rate(a).unwrap_or(Pct1(-1)))
+            .then(a.red.cmp(&b.red))
+            .then(a.unit.name.cmp(&b.unit.name))
+    });
+}
+
 async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>) -> Result<Html<String>, PageError> {
-    let as_of = st.store.as_of().await?;
+    let data_day = st.store.as_of().await?;
     let year = q
         .year
         .as_deref()
         .and_then(|y| zhantu_domain::Year::parse(y.trim()).ok())
-        .map_or(as_of.year(), zhantu_domain::Year::get);
+        .map_or(data_day.year(), zhantu_domain::Year::get);
     let month = q
         .month
         .as_deref()
         .and_then(|m| m.trim().parse::<u32>().ok())
         .filter(|m| (1..=12).contains(m));
-    let f = st.store.year_figures_until(year, month).await?;
+    let scope = cx.scope();
+    // Every count is of the reader's projects (a unit's staff: their units'), in the period.
+    let pf = st.store.period_figures(year, month, scope.as_deref()).await?;
+    let f = &pf.figures;
+    let started = f.period_started;
     let district = st
         .store
         .setting("district_name")
@@ -87,12 +118,33 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         .unwrap_or_else(|| cx.t("cockpit.district").into());
     let lang = cx.lang;
     let t = |k: &str| -> &'static str { crate::page::i18n::t(cx.lang, k) };
-    let rank_month = month.unwrap_or(if f.as_of.year() > year { 12 } else { f.as_of.month() });
-    let scope = cx.scope();
-    let mut ranks = st.store.unit_ranking(year, rank_month, scope.as_deref()).await?;
+    // The period's first and last day, for the links to the lists it counts.
+    let from = format!("{year}-01-01");
+    let to = f.as_of.to_string();
+    let light_month = pf.light_month.map(|m| m.format("%Y-%m").to_string());
+    let light_q = |l: Light| match &light_month {
+        Some(m) => format!("light={}&light_month={m}", l.code()),
+        None => format!("light={}", l.code()),
+    };
+    let rank_month = if !started {
+        0
+    } else {
+        month.unwrap_or(if f.as_of.year() > year { 12 } else { f.as_of.month() })
+    };
+    let mut ranks = st.store.unit_ranking(year, rank_month, scope.as_deref(), pf.light_month).await?;
+    rank_order(&mut ranks);
+    // The last period's places: the month before, its lights from the light history.
+    let before: std::collections::HashMap<i64, usize> = if rank_month > 1 {
+        let prev = chrono::NaiveDate::from_ymd_opt(year, rank_month - 1, 1);
+        let mut prev_ranks = st.store.unit_ranking(year, rank_month - 1, scope.as_deref(), prev).await?;
+        rank_order(&mut prev_ranks);
+        prev_ranks.iter().enumerate().map(|(i, r)| (r.unit.id, i + 1)).collect()
+    } else {
+        Default::default()
+    };
 
     // The chooser: a plain GET form.
-    let years: Vec<SelectOption> = ((as_of.year() - 3)..=(as_of.year() + 1))
+    let years: Vec<SelectOption> = ((data_day.year() - 3)..=(data_day.year() + 1))
         .map(|y| SelectOption::new(y.to_string(), y.to_string(), y == year))
         .collect();
     let months: Vec<SelectOption> = std::iter::once(SelectOption::new("", t("cockpit.whole_year"), false))
@@ -104,66 +156,72 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             )
         }))
         .collect();
+    let period = match month {
+        Some(m) => tf(lang, "cockpit.period_month", &[("y", &year.to_string()), ("m", &m.to_string())]),
+        None => tf(lang, "cockpit.period_year", &[("y", &year.to_string())]),
+    };
+    let dash = || "—".to_string();
 
     // Headline cards.
     let light_n = |l: Light| f.lights.iter().find(|x| x.light == l.code()).map(|x| x.projects).unwrap_or(0);
     let inv = &f.investment;
     let b = &f.batches.total;
-    let card = |label: &'static str, value: String, href: Option<String>, note: String, class: &str| Card {
-        label,
-        value,
-        href,
-        note,
-        class: class.to_string(),
-    };
     let mut cards = Vec::new();
-    cards.push(card(
-        t("cockpit.fai_growth"),
-        pct(f.fai_growth_pct),
-        None,
-        tf(
+    let fai_note = match (f.fai_month, f.fai_points_vs_province) {
+        (None, _) => t("cockpit.fai_none").to_string(),
+        (Some(m), None) => tf(lang, "cockpit.fai_note_district", &[("m", &m.to_string())]),
+        (Some(m), Some(p)) => tf(
             lang,
-            "cockpit.fai_note",
+            if p.0 < 0 { "cockpit.fai_note_below" } else { "cockpit.fai_note" },
             &[
                 ("prov", &pct(f.fai_province_growth_pct)),
-                (
-                    "pts",
-                    &f.fai_points_vs_province.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-                ),
-                ("m", &f.fai_month.map(|m| m.to_string()).unwrap_or_else(|| "—".into())),
+                ("pts", &Pct1(p.0.abs()).to_string()),
+                ("m", &m.to_string()),
             ],
         ),
-        "accent",
-    ));
-    cards.push(card(
+    };
+    cards.push(Card::new(t("cockpit.fai_growth"), pct(f.fai_growth_pct), fai_note, "accent"));
+    let tp = if started { pct(Some(inv.time_progress_pct)) } else { dash() };
+    let mut c = Card::new(
         t("cockpit.investment_rate"),
         pct(inv.rate_pct),
-        Some("/projects?sort=investment".into()),
         tf(
             lang,
             "cockpit.investment_note",
             &[
                 ("done", &money(lang, inv.completed_wan.0, true)),
                 ("plan", &money(lang, inv.planned_wan.0, true)),
-                ("tp", &pct(Some(inv.time_progress_pct))),
+                ("tp", &tp),
             ],
         ),
         "",
-    ));
+    );
+    c.href = Some("/projects?sort=investment".into());
+    cards.push(c);
     for l in [Light::Red, Light::Yellow, Light::Green] {
-        cards.push(card(
+        let note = match &light_month {
+            _ if !pf.lights_known => t("cockpit.lights_none").to_string(),
+            Some(m) => tf(lang, "cockpit.lights_month", &[("m", m)]),
+            None => t("cockpit.projects_active").to_string(),
+        };
+        let mut c = Card::new(
             light_label(lang, l),
-            light_n(l).to_string(),
-            // The list of the projects counted, each with the reasons of its light.
-            Some(format!("/lights?light={}", l.code())),
-            t("cockpit.projects_active").to_string(),
+            if pf.lights_known { light_n(l).to_string() } else { dash() },
+            note,
             &format!("light-card light-card-{}", l.code()),
-        ));
+        );
+        if pf.lights_known {
+            // The list of the projects counted, each with the reasons of its light.
+            c.href = Some(format!("/lights?{}", light_q(l)));
+            c.count = true;
+        }
+        cards.push(c);
     }
-    cards.push(card(
+    // A period not begun has no batches, nodes or problems of its own: "—", not 0.
+    let count_or_dash = |n: u32| if started { n.to_string() } else { dash() };
+    cards.push(Card::new(
         t("cockpit.batches"),
-        f.batches.count.to_string(),
-        None,
+        count_or_dash(f.batches.count),
         tf(
             lang,
             "cockpit.batches_note",
@@ -175,35 +233,39 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         ),
         "",
     ));
-    cards.push(card(
-        t("cockpit.node_on_time"),
-        pct(f.node_on_time_rate_pct),
-        Some("/battle-map".into()),
-        tf(
-            lang,
-            "cockpit.node_note",
-            &[
-                ("due", &f.node_on_time.due.to_string()),
-                ("late", &f.node_on_time.overdue_open.to_string()),
-            ],
-        ),
-        "",
-    ));
-    cards.push(card(
+    let due_href = format!("/nodes?due_from={from}&due_to={to}");
+    let late_href = format!("{due_href}&late=1");
+    let mut c = Card::new(t("cockpit.node_on_time"), pct(f.node_on_time_rate_pct), period.clone(), "");
+    if started {
+        c.href = Some(late_href.clone());
+        c.links = vec![
+            NoteLink::new(t("cockpit.nodes_due"), f.node_on_time.due, due_href),
+            NoteLink::new(t("cockpit.nodes_late"), f.node_on_time.overdue_open, late_href),
+        ];
+    }
+    cards.push(c);
+    let mut c = Card::new(
         t("cockpit.problems"),
-        f.problems.raised.to_string(),
-        None,
+        count_or_dash(f.problems.raised),
         tf(
             lang,
             "cockpit.problems_note",
-            &[("closed", &f.problems.closed.to_string()), ("rate", &pct(f.problems.rate_pct))],
+            &[
+                ("period", &period),
+                ("closed", &f.problems.closed.to_string()),
+                ("rate", &pct(f.problems.rate_pct)),
+            ],
         ),
         "",
-    ));
-    cards.push(card(
+    );
+    if started {
+        c.href = Some(format!("/problems?raised_from={from}&raised_to={to}"));
+        c.count = true;
+    }
+    cards.push(c);
+    let mut c = Card::new(
         t("cockpit.planned"),
         f.projects_planned.to_string(),
-        Some("/projects".into()),
         tf(
             lang,
             "cockpit.visits_note",
@@ -213,20 +275,26 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             ],
         ),
         "",
-    ));
+    );
+    c.href = Some(format!("/projects?planned_year={year}"));
+    c.count = true;
+    cards.push(c);
 
-    // Landing by category.
+    // Landing by category: on the category's list of the year; landed in the year by the
+    // period's end.
+    let landing_href = |code: &str| format!("/projects?category={}&year={year}", qv(code));
     let landing: Vec<LandingRow> = f
         .landing
         .iter()
         .map(|l| LandingRow {
-            href: format!("/projects?category={}", qv(&l.code)),
+            href: landing_href(&l.code),
+            landed_href: format!("{}&started_from={from}&started_to={to}", landing_href(&l.code)),
             category: &l.category,
             targeted: l.landing.targeted,
             landed: l.landing.landed,
-            rate: pct(l.landing.rate_pct),
+            rate: if started { pct(l.landing.rate_pct) } else { dash() },
             target: pct(l.landing.target_pct),
-            met: l.landing.target_met.map(|met| {
+            met: l.landing.target_met.filter(|_| started).map(|met| {
                 if met {
                     ("ok", t("cockpit.met"))
                 } else {
@@ -240,14 +308,15 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         json!({"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
         json!({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}),
         json!([
-            {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": pct_num(l.landing.rate_pct), "link": format!("/projects?category={}", qv(&l.code))})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
-            {"name": t("cockpit.target"), "type": "line", "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}, "lineStyle": {"type": "dashed"}}
+            {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": if started { pct_num(l.landing.rate_pct) } else { Value::Null }, "link": landing_href(&l.code)})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
+            // A target is a mark on its own category's bar, not a line from one category to the next.
+            {"name": t("cockpit.target"), "type": "scatter", "symbol": "rect", "symbolSize": [36, 4], "z": 3, "data": f.landing.iter().map(|l| pct_num(l.landing.target_pct)).collect::<Vec<_>>(), "itemStyle": {"color": "#34495e"}}
         ]),
     );
     landing_option["legend"] = json!({"data": [t("cockpit.rate"), t("cockpit.target")]});
-    let landing_chart = chart("chart-landing", t("cockpit.landing"), landing_option);
+    let landing_chart = chart("chart-landing", t("cockpit.landing"), 0, landing_option);
 
-    // Stages and lights.
+    // Stages (as they stand on the data day) and lights.
     let stage_n = |s: Stage| f.stages.iter().find(|x| x.stage == s.code()).map(|x| x.projects).unwrap_or(0);
     let stages: Vec<StageCount> = Stage::ALL
         .iter()
@@ -260,6 +329,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let stage_chart = chart(
         "chart-stages",
         t("cockpit.stages"),
+        0,
         axis_option(
             [10, 10, 10, 20],
             json!({"type": "category", "data": Stage::ALL.iter().map(|s| stage_label(lang, *s)).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
@@ -269,17 +339,19 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     );
     let light_data: Vec<serde_json::Value> = [Light::Red, Light::Yellow, Light::Green]
         .iter()
+        .filter(|_| pf.lights_known)
         .map(|l| {
             json!({
                 "name": light_label(lang, *l), "value": light_n(*l),
                 "itemStyle": {"color": match l { Light::Red => "#c0392b", Light::Yellow => "#d4a017", Light::Green => "#2e8b57" }},
-                "link": format!("/lights?light={}", l.code())
+                "link": format!("/lights?{}", light_q(*l))
             })
         })
         .collect();
     let light_chart = chart(
         "chart-lights",
         t("cockpit.lights"),
+        0,
         json!({
             "tooltip": {"trigger": "item"},
             "series": [{"type": "pie", "radius": ["45%", "72%"], "label": {"formatter": "{b}\n{c}"},
@@ -289,12 +361,13 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let invest_chart = chart(
         "chart-investment",
         t("cockpit.investment"),
+        0,
         axis_option(
             [10, 40, 20, 10],
             json!({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}),
             json!({"type": "category", "data": [t("cockpit.time_progress"), t("cockpit.investment_rate")]}),
             json!([{"type": "bar", "data": [
-                {"value": pct_num(Some(inv.time_progress_pct)), "itemStyle": {"color": "#7b8794"}},
+                {"value": if started { pct_num(Some(inv.time_progress_pct)) } else { Value::Null }, "itemStyle": {"color": "#7b8794"}},
                 {"value": pct_num(inv.rate_pct), "itemStyle": {"color": "#c0392b"}}
             ], "label": {"show": true, "position": "right", "formatter": "{c}%"}}]),
         ),
@@ -334,51 +407,61 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         })
         .collect();
 
-    // Ranking of units by investment completion, then by fewest red lights.
+    // Ranking of units by investment completion, then by fewest red lights: every unit, with
+    // its place and the change of place since the month before.
     let rate = |r: &zhantu_store::UnitRank| Pct1::ratio(r.completed.yuan() as i128, r.planned.yuan() as i128);
-    ranks.sort_by(|a, b| {
-        rate(b)
-            .unwrap_or(Pct1(-1))
-            .cmp(&rate(a).unwrap_or(Pct1(-1)))
-            .then(a.red.cmp(&b.red))
-            .then(a.unit.name.cmp(&b.unit.name))
-    });
+    let unit_q = |id: i64| format!("/projects?unit={id}&unit_exact=1&active=1");
     let rank_rows: Vec<RankRow> = ranks
         .iter()
         .enumerate()
-        .map(|(i, r)| RankRow {
-            place: i + 1,
-            unit: r.unit.id,
-            name: &r.unit.name,
-            projects: r.projects,
-            red: r.red,
-            yellow: r.yellow,
-            green: r.green,
-            planned: money(lang, r.planned, false),
-            completed: money(lang, r.completed, false),
-            rate: pct(rate(r)),
+        .map(|(i, r)| {
+            let (change, change_class) = rank_change(i + 1, before.get(&r.unit.id).copied());
+            RankRow {
+                place: i + 1,
+                change,
+                change_class,
+                href: unit_q(r.unit.id),
+                light_hrefs: [Light::Red, Light::Yellow, Light::Green].map(|l| format!("{}&{}", unit_q(r.unit.id), light_q(l))),
+                name: &r.unit.name,
+                projects: r.projects,
+                red: r.red,
+                yellow: r.yellow,
+                green: r.green,
+                planned: money(lang, r.planned, false),
+                completed: money(lang, r.completed, false),
+                rate: if started { pct(rate(r)) } else { dash() },
+            }
         })
         .collect();
-    let top: Vec<_> = ranks.iter().filter(|r| rate(r).is_some()).take(12).collect();
     let rank_chart = chart(
         "chart-units",
         t("cockpit.ranking"),
+        rank_rows.len(),
         axis_option(
             [10, 50, 20, 10],
             json!({"type": "value", "axisLabel": {"formatter": "{value}%"}}),
-            json!({"type": "category", "inverse": true, "data": top.iter().map(|r| &r.unit.name).collect::<Vec<_>>()}),
-            json!([{"type": "bar", "data": top.iter().map(|r| json!({"value": pct_num(rate(r)), "link": format!("/projects?unit={}", r.unit.id)})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "right", "formatter": "{c}%"}}]),
+            json!({"type": "category", "inverse": true, "axisLabel": {"interval": 0}, "data": rank_rows.iter().map(|r| format!("{}. {} {}", r.place, r.name, r.change)).collect::<Vec<_>>()}),
+            json!([{"type": "bar", "data": ranks.iter().map(|r| json!({"value": if started { pct_num(rate(r)) } else { Value::Null }, "link": unit_q(r.unit.id)})).collect::<Vec<_>>(), "itemStyle": {"color": "#2c6e9b"}, "label": {"show": true, "position": "right", "formatter": "{c}%"}}]),
         ),
     );
-    let period = match month {
-        Some(m) => tf(lang, "cockpit.period_month", &[("y", &year.to_string()), ("m", &m.to_string())]),
-        None => tf(lang, "cockpit.period_year", &[("y", &year.to_string())]),
+    let pts = match inv.points_vs_time_progress.filter(|_| started) {
+        None => t("cockpit.investment_vs_none").to_string(),
+        Some(p) => tf(
+            lang,
+            if p.0 < 0 {
+                "cockpit.investment_below"
+            } else {
+                "cockpit.investment_above"
+            },
+            &[("pts", &Pct1(p.0.abs()).to_string())],
+        ),
     };
     let body = Markup::of(&CockpitPage {
         cx: &cx,
         title: tf(lang, "cockpit.title", &[("d", &district)]),
-        period,
+        period: period.clone(),
         as_of: long_date(lang, f.as_of),
+        stages_as_of: tf(lang, "cockpit.stages_as_of", &[("d", &long_date(lang, data_day))]),
         years: options(&years),
         months: options(&months),
         cards,
@@ -388,14 +471,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         inv_note: tf(
             lang,
             "cockpit.investment_vs",
-            &[
-                ("rate", &pct(inv.rate_pct)),
-                ("tp", &pct(Some(inv.time_progress_pct))),
-                (
-                    "pts",
-                    &inv.points_vs_time_progress.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-                ),
-            ],
+            &[("rate", &pct(inv.rate_pct)), ("tp", &tp), ("pts", &pts)],
         ),
         light_chart,
         stage_chart,
@@ -414,6 +490,11 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         campaigns,
         scoped: scope.is_some(),
         rank_chart,
+        rank_note: if rank_month > 1 {
+            tf(lang, "cockpit.rank_change_note", &[("m", &(rank_month - 1).to_string())])
+        } else {
+            String::new()
+        },
         ranks: rank_rows,
     });
     Ok(layout(
@@ -432,6 +513,8 @@ struct CockpitPage<'a> {
     /// The year, or the year up to a month.
     period: String,
     as_of: String,
+    /// "现状截至数据日": what the stage counts are of.
+    stages_as_of: String,
     years: Markup,
     months: Markup,
     cards: Vec<Card>,
@@ -448,6 +531,8 @@ struct CockpitPage<'a> {
     /// The reader sees only their units' projects.
     scoped: bool,
     rank_chart: Markup,
+    /// What the change of place compares with.
+    rank_note: String,
     ranks: Vec<RankRow<'a>>,
 }
 
@@ -456,13 +541,45 @@ struct Card {
     label: &'static str,
     value: String,
     href: Option<String>,
+    /// The value is a count of the linked list's rows (`data-count` for the link test).
+    count: bool,
     note: String,
+    /// Counts in the note, each linked to its list.
+    links: Vec<NoteLink>,
     class: String,
+}
+
+impl Card {
+    fn new(label: &'static str, value: String, note: String, class: &str) -> Card {
+        Card {
+            label,
+            value,
+            href: None,
+            count: false,
+            note,
+            links: Vec::new(),
+            class: class.to_string(),
+        }
+    }
+}
+
+/// A count in a card's note, linked to the list it counts.
+struct NoteLink {
+    label: &'static str,
+    n: u32,
+    href: String,
+}
+
+impl NoteLink {
+    fn new(label: &'static str, n: u32, href: String) -> NoteLink {
+        NoteLink { label, n, href }
+    }
 }
 
 /// The landing rate of a category (落地率).
 struct LandingRow<'a> {
     href: String,
+    landed_href: String,
     category: &'a str,
     targeted: u32,
     landed: u32,
@@ -497,7 +614,12 @@ struct CampaignRow<'a> {
 
 struct RankRow<'a> {
     place: usize,
-    unit: i64,
+    /// ↑2, ↓1 or —, and its class.
+    change: String,
+    change_class: &'static str,
+    href: String,
+    /// The unit's red, yellow and green lists.
+    light_hrefs: [String; 3],
     name: &'a str,
     projects: i64,
     red: i64,

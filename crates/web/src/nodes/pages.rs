@@ -24,6 +24,7 @@ use zhantu_store::{EvidenceInfo, NodeState, beijing_time};
 
 pub fn router() -> Routes {
     Routes::new()
+        .route("/nodes", get(due_page))
         .route("/nodes/{id}", get(node_page))
         .route("/nodes/{id}/verify", post(verify_form))
         .route("/evidence/{id}", get(evidence_inline))
@@ -158,4 +159,71 @@ async fn verify_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
     }
     .await;
     back(&to, r)
+}
+
+/// `/nodes?due_from=2019-01-01&due_to=2019-06-30[&late=1]`: the nodes that fell due in a
+/// period, or those of them not closed by its end (the cockpit's 到期节点 and 逾期未完成
+/// open it), of the projects the reader may see.
+#[derive(Deserialize, Default)]
+struct DueQuery {
+    due_from: Option<String>,
+    due_to: Option<String>,
+    late: Option<String>,
+    offset: Option<String>,
+}
+
+struct DueRow<'a> {
+    n: &'a zhantu_store::OverdueNode,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "nodes/due.html")]
+struct DuePage<'a> {
+    cx: &'a Ctx,
+    title: String,
+    total: String,
+    total_n: i64,
+    rows: Vec<DueRow<'a>>,
+    next_page: Option<String>,
+}
+
+async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>) -> Result<Html<String>, PageError> {
+    let as_of = st.store.as_of().await?;
+    let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
+    let from = crate::extract::opt_date(&q.due_from).map_err(cx.err())?.unwrap_or(year_start);
+    let to = crate::extract::opt_date(&q.due_to).map_err(cx.err())?.unwrap_or(as_of);
+    let late_only = matches!(crate::extract::non_empty(&q.late), Some("1" | "true" | "yes"));
+    let offset = crate::extract::page_offset(&q.offset).map_err(cx.err())?;
+    let filter = zhantu_store::ProjectFilter {
+        within_units: cx.scope(),
+        limit: 100,
+        ..Default::default()
+    };
+    let due = zhantu_store::DueNodes { from, to, late_only };
+    let page = st.store.due_nodes(&filter, due, offset).await?;
+    let (from_s, to_s) = (from.to_string(), to.to_string());
+    let late = if late_only { "1" } else { "" };
+    let pairs = [("due_from", from_s.as_str()), ("due_to", to_s.as_str()), ("late", late)];
+    let rows = page
+        .items
+        .iter()
+        .map(|n| DueRow {
+            n,
+            status: cx.t(&format!("status.{}", n.status.code())),
+        })
+        .collect();
+    let title = cx.tf(
+        if late_only { "nodes.due.late_title" } else { "nodes.due.title" },
+        &[("from", &from_s), ("to", &to_s)],
+    );
+    let body = Markup::of(&DuePage {
+        cx: &cx,
+        title: title.clone(),
+        total: cx.tf("nodes.due.total", &[("n", &page.total.to_string())]),
+        total_n: page.total,
+        rows,
+        next_page: crate::page::next_page("/nodes", &pairs, offset, 100, page.total),
+    });
+    Ok(layout(&cx, &title, body, &[]))
 }

@@ -46,6 +46,13 @@ impl ListQuery {
             ("division", val(&self.filter.division)),
             ("batch", val(&self.filter.batch)),
             ("campaign", val(&self.filter.campaign)),
+            ("year", val(&self.filter.year)),
+            ("planned_year", val(&self.filter.planned_year)),
+            ("started_from", val(&self.filter.started_from)),
+            ("started_to", val(&self.filter.started_to)),
+            ("light_month", val(&self.filter.light_month)),
+            ("active", val(&self.filter.active)),
+            ("unit_exact", val(&self.filter.unit_exact)),
         ]
     }
 }

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
-use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id, page_limit as limit, page_offset as offset};
+use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -61,6 +61,10 @@ pub struct ProblemQuery {
     pub enterprise: Option<String>,
     pub level: Option<String>,
     pub q: Option<String>,
+    /// Raised on or after this day (`2019-01-01`).
+    pub raised_from: Option<String>,
+    /// Raised on or before this day.
+    pub raised_to: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
 }
@@ -98,6 +102,8 @@ impl ProblemQuery {
             visit_id: None,
             min_level: opt_id(&self.level, "督办级别")?,
             q: non_empty(&self.q).map(str::to_string),
+            raised_from: opt_date(&self.raised_from)?,
+            raised_to: opt_date(&self.raised_to)?,
             limit: limit(&self.limit, default_limit)?,
             offset: offset(&self.offset)?,
         })

@@ -48,6 +48,8 @@ struct RaiseChoices {
 struct ListPage<'a> {
     cx: &'a Ctx,
     total: String,
+    /// The number of problems the list counts (for the cockpit's link test).
+    total_n: i64,
     filter_query: String,
     q: &'a str,
     unit_options: Markup,
@@ -96,6 +98,8 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         ("project", val(&q.project)),
         ("enterprise", val(&q.enterprise)),
         ("level", val(&q.level)),
+        ("raised_from", val(&q.raised_from)),
+        ("raised_to", val(&q.raised_to)),
     ];
     let next_page = next_page("/problems", &pairs, filter.offset, filter.limit, page.total);
     let prefill = raise_prefill(&st, &cx, &q).await?;
@@ -112,11 +116,24 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
     let any = Some(cx.t("service.filter.any"));
     let body = Markup::of(&ListPage {
         cx: &cx,
-        total: tf(
-            cx.lang,
-            "service.problems.total",
-            &[("n", &page.total.to_string()), ("date", &today.to_string())],
-        ),
+        total_n: page.total,
+        // The count says what it counts: problems raised in a period, or all of them.
+        total: match (filter.raised_from, filter.raised_to) {
+            (None, None) => tf(
+                cx.lang,
+                "service.problems.total",
+                &[("n", &page.total.to_string()), ("date", &today.to_string())],
+            ),
+            (from, to) => tf(
+                cx.lang,
+                "service.problems.total_raised",
+                &[
+                    ("n", &page.total.to_string()),
+                    ("from", &from.map(|d| d.to_string()).unwrap_or_else(|| "—".into())),
+                    ("to", &to.map(|d| d.to_string()).unwrap_or_else(|| "—".into())),
+                ],
+            ),
+        },
         filter_query: query_string(&pairs),
         q: val(&q.q),
         unit_options: choice_options(&units, val(&q.unit), any),

@@ -47,6 +47,9 @@ struct RegistryRow {
 struct Registry<'a> {
     cx: &'a Ctx,
     total: String,
+    total_n: i64,
+    /// What the filters outside the form select ("2019年类别名单", "开工 2019-01-01 至 …").
+    notes: Vec<String>,
     /// The filters' query string (without order and paging), for the links to other views.
     filters: String,
     form: Markup,
@@ -103,9 +106,35 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         with.push(("after", n));
         query_string(&with)
     });
+    let mut notes = Vec::new();
+    if let Some(y) = filter.year {
+        notes.push(tf(lang, "registry.note.year", &[("y", &y.to_string())]));
+    }
+    if let Some(y) = filter.planned_year {
+        notes.push(tf(lang, "registry.note.planned_year", &[("y", &y.to_string())]));
+    }
+    if filter.started_from.is_some() || filter.started_to.is_some() {
+        let d = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+        notes.push(tf(
+            lang,
+            "registry.note.started",
+            &[("from", &d(filter.started_from)), ("to", &d(filter.started_to))],
+        ));
+    }
+    if let (Some(m), Some(_)) = (filter.light_month, filter.light) {
+        notes.push(tf(lang, "registry.note.light_month", &[("m", &m.format("%Y-%m").to_string())]));
+    }
+    if filter.active {
+        notes.push(cx.t("registry.note.active").to_string());
+    }
+    if filter.unit_exact {
+        notes.push(cx.t("registry.note.unit_exact").to_string());
+    }
     let body = Markup::of(&Registry {
         cx: &cx,
         total: tf(lang, "registry.total", &[("n", &page.total.to_string())]),
+        total_n: page.total,
+        notes,
         filters: query_string(&q.pairs()),
         form,
         rows,
