@@ -6,6 +6,7 @@ mod by_hand;
 mod cli;
 mod clocks;
 mod closeout;
+mod cockpit;
 mod district;
 mod engines;
 mod escaping;
