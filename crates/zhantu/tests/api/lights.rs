@@ -208,10 +208,11 @@ async fn lights_are_kept_per_week_and_month_idempotently_with_recovery() {
 /// The number on the cockpit's card that links to `href`.
 fn card_number(html: &str, href: &str) -> i64 {
     let after = html
-        .split(&format!("<a href=\"{href}\">"))
+        .split(&format!("<a href=\"{href}\""))
         .nth(1)
         .unwrap_or_else(|| panic!("no card links to {href}"));
-    after.split('<').next().unwrap().trim().parse().unwrap()
+    let text = &after[after.find('>').unwrap() + 1..];
+    text.split('<').next().unwrap().trim().parse().unwrap()
 }
 
 #[tokio::test]
