@@ -111,6 +111,7 @@ fn figure_label(key: &str) -> &str {
     match key {
         "year" => "年度",
         "as_of" => "截至日期",
+        "period_started" => "期间已开始",
         "fai_month" => "固投统计月份",
         "fai_growth_pct" => "固定资产投资增速（%）",
         "fai_province_growth_pct" => "全省增速（%）",
