@@ -39,6 +39,17 @@
       window.print();
     });
   }
+  // Printed, the battle map's whole time span fits the width of the A3 landscape page (404 mm
+  // inside the margins: 1,527 CSS px); its axis is repeated on every page by the table's head.
+  var bm = document.querySelector("table.bm");
+  if (bm) {
+    window.addEventListener("beforeprint", function () {
+      bm.style.zoom = String(Math.min(1, 1527 / bm.offsetWidth));
+    });
+    window.addEventListener("afterprint", function () {
+      bm.style.zoom = "";
+    });
+  }
   // PNG of the battle map: the server's SVG drawn onto a canvas (at most 16,000 px a side).
   var png = document.getElementById("png-map");
   if (png && window.fetch && window.TextEncoder) {

@@ -1,6 +1,9 @@
 //! The battle map's chart: projects in rows, grouped, their nodes on a time axis at a zoom,
 //! drawn from numbers computed here into SVG templates (`templates/battle/{axis,names,body}.svg`),
-//! which escape its only text (names, dates, labels).
+//! which escape its only text (names, dates, labels). The rows come in blocks of `BLOCK` lines
+//! (the page draws each block as a table row the browser renders only near the screen, and
+//! pages break between); every mark lies inside the plot: what starts before its first day or
+//! ends after its last is cut at the edge, with a chevron saying the row goes on.
 
 use crate::page::i18n::tf;
 use crate::page::{Ctx, Lang, Markup};
@@ -17,6 +20,15 @@ pub const NAME_W: f64 = 280.0;
 pub const TITLE_H: f64 = 36.0;
 /// Up to this many rows each node gets its own hover title.
 const TIP_ROWS: usize = 400;
+/// Lines (headings and projects) in a block of the page.
+pub const BLOCK: usize = 25;
+/// Blank space at either end of the plot: where marks cut at the edge show that they go on,
+/// and where a node on the first or last day draws its whole symbol.
+const PAD: f64 = 8.0;
+/// The axis's rows of text: (font size, baseline).
+const YEAR_TEXT: (f64, f64) = (12.0, 15.0);
+const MAJOR_TEXT: (f64, f64) = (10.0, 30.0);
+const MINOR_TEXT: (f64, f64) = (10.0, 41.0);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zoom {
@@ -66,6 +78,15 @@ impl Group {
     }
 }
 
+/// The official order of the groups: units depth first as the master data lists them,
+/// leaders and categories as the filters offer them. Names not listed come after, by name.
+#[derive(Debug, Default)]
+pub struct GroupOrder {
+    pub units: Vec<i64>,
+    pub leaders: Vec<i64>,
+    pub categories: Vec<String>,
+}
+
 /// A row of the chart: a group's heading or a project.
 enum Line<'a> {
     Heading(String, usize),
@@ -95,7 +116,7 @@ fn month_start(d: NaiveDate) -> NaiveDate {
 }
 
 impl<'a> Chart<'a> {
-    pub fn new(rows: &'a [MapRow], group: Group, zoom: Zoom, as_of: NaiveDate, lang: Lang) -> Chart<'a> {
+    pub fn new(rows: &'a [MapRow], group: Group, order: &GroupOrder, zoom: Zoom, as_of: NaiveDate, lang: Lang) -> Chart<'a> {
         let dates = rows
             .iter()
             .flat_map(|r| r.nodes.iter().flat_map(|n| [Some(n.planned_on), n.actual_on]).flatten());
@@ -109,41 +130,35 @@ impl<'a> Chart<'a> {
         let hi = as_of.checked_add_months(Months::new(36)).unwrap_or(max);
         let start = month_start(min.max(lo));
         let end = month_start(max.min(hi)).checked_add_months(Months::new(1)).unwrap_or(max);
-        let key = |r: &MapRow| -> String {
+        let rank = |list: Option<usize>| list.unwrap_or(usize::MAX);
+        let key = |r: &MapRow| -> (usize, String) {
+            let p = &r.project;
             match group {
-                Group::None => String::new(),
-                Group::Unit => r.project.unit.name.clone(),
-                Group::Leader => r
-                    .project
-                    .leader
-                    .as_ref()
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| crate::page::i18n::t(lang, "battle.no_leader").into()),
-                Group::Category => r
-                    .project
-                    .categories
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| crate::page::i18n::t(lang, "battle.no_category").into()),
+                Group::None => (0, String::new()),
+                Group::Unit => (rank(order.units.iter().position(|&u| u == p.unit.id)), p.unit.name.clone()),
+                Group::Leader => match &p.leader {
+                    Some(l) => (rank(order.leaders.iter().position(|&id| id == l.id)), l.name.clone()),
+                    None => (usize::MAX, crate::page::i18n::t(lang, "battle.no_leader").into()),
+                },
+                Group::Category => match p.categories.first() {
+                    Some(c) => (rank(order.categories.iter().position(|n| n == c)), c.clone()),
+                    None => (usize::MAX, crate::page::i18n::t(lang, "battle.no_category").into()),
+                },
             }
         };
-        let mut sorted: Vec<&MapRow> = rows.iter().collect();
-        sorted.sort_by(|a, b| {
-            key(a)
-                .cmp(&key(b))
+        let mut sorted: Vec<((usize, String), &MapRow)> = rows.iter().map(|r| (key(r), r)).collect();
+        sorted.sort_by(|(ka, a), (kb, b)| {
+            ka.cmp(kb)
                 .then(a.nodes.first().map(|n| n.planned_on).cmp(&b.nodes.first().map(|n| n.planned_on)))
                 .then(a.project.id.cmp(&b.project.id))
         });
         let mut lines = Vec::new();
-        let mut i = 0;
-        while i < sorted.len() {
-            let k = key(sorted[i]);
-            let j = sorted[i..].iter().position(|r| key(r) != k).map(|p| i + p).unwrap_or(sorted.len());
-            if group != Group::None {
-                lines.push(Line::Heading(k, j - i));
+        for (i, (k, r)) in sorted.iter().enumerate() {
+            if group != Group::None && (i == 0 || sorted[i - 1].0 != *k) {
+                let n = sorted[i..].iter().take_while(|(k2, _)| k2 == k).count();
+                lines.push(Line::Heading(k.1.clone(), n));
             }
-            lines.extend(sorted[i..j].iter().map(|r| Line::Project(r)));
-            i = j;
+            lines.push(Line::Project(r));
         }
         Chart {
             lines,
@@ -154,14 +169,40 @@ impl<'a> Chart<'a> {
         }
     }
 
+    /// Where a day is drawn (it may lie outside the plot: see `clamp`).
     pub fn x(&self, d: NaiveDate) -> f64 {
-        (d - self.start).num_days() as f64 * self.zoom.px_per_day()
+        PAD + (d - self.start).num_days() as f64 * self.zoom.px_per_day()
+    }
+    /// A day's x kept inside the plot, and on which side it was cut (-1 before, 1 after).
+    fn clamp(&self, d: NaiveDate) -> (f64, i8) {
+        let (x, last) = (self.x(d), self.x(self.end));
+        if x < PAD {
+            (PAD, -1)
+        } else if x > last {
+            (last, 1)
+        } else {
+            (x, 0)
+        }
     }
     pub fn width(&self) -> f64 {
-        self.x(self.end).max(200.0)
+        (self.x(self.end) + PAD).max(200.0)
     }
     pub fn height(&self) -> f64 {
         (self.lines.len().max(1) as f64) * ROW_H
+    }
+    /// How many lines (headings and projects).
+    pub fn lines(&self) -> usize {
+        self.lines.len()
+    }
+    /// The lines of each block of the page.
+    pub fn blocks(&self) -> Vec<std::ops::Range<usize>> {
+        (0..self.lines.len().max(1))
+            .step_by(BLOCK)
+            .map(|a| a..(a + BLOCK).min(self.lines.len()))
+            .collect()
+    }
+    pub fn block_height(range: &std::ops::Range<usize>) -> f64 {
+        (range.len().max(1) as f64) * ROW_H
     }
 
     /// Tick dates of the axis: weeks, months, quarters or years.
@@ -196,57 +237,89 @@ impl<'a> Chart<'a> {
         out
     }
 
-    /// The axis: years on top, ticks with their labels, and the data date.
+    /// The axis: years on top, ticks with their labels, and the data date. No two labels
+    /// overlap: each is measured (generously, see `text_width`) and one that would touch a
+    /// label already placed is left out, the data date first, then whole years, months, weeks.
     pub fn axis(&self, cx: &Ctx) -> Markup {
+        let w = self.width();
+        let mut placed = Placed::default();
+        let tx = self.x(self.as_of);
+        let today = format!("{} {}", cx.t("battle.today"), self.as_of);
+        let today_w = text_width(&today, MINOR_TEXT.0);
+        // Right of its line, or left of it when it would leave the axis.
+        let today_label_x = if tx + 3.0 + today_w <= w {
+            tx + 3.0
+        } else {
+            (tx - 3.0 - today_w).max(0.0)
+        };
+        placed.take(today_label_x, today_w, MINOR_TEXT, w);
+        // Whole years first; the partial year the axis starts in only where it fits.
         let mut years = Vec::new();
         let mut y = self.start.year();
+        let mut year_labels = Vec::new();
         while let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
             if d > self.end {
                 break;
             }
-            years.push(YearLabel {
-                x: format!("{:.1}", self.x(d.max(self.start)) + 3.0),
-                label: tf(cx.lang, "battle.year_n", &[("y", &y.to_string())]),
-            });
+            year_labels.push((
+                d < self.start,
+                self.x(d.max(self.start)) + 3.0,
+                tf(cx.lang, "battle.year_n", &[("y", &y.to_string())]),
+            ));
             y += 1;
         }
-        let ticks = self
-            .ticks()
-            .into_iter()
-            .map(|(d, major)| {
-                let x = self.x(d);
+        year_labels.sort_by_key(|(partial, ..)| *partial);
+        for (_, x, label) in year_labels {
+            if placed.take(x, text_width(&label, YEAR_TEXT.0), YEAR_TEXT, w) {
+                years.push(AxisLabel {
+                    x: format!("{x:.1}"),
+                    label,
+                });
+            }
+        }
+        let ticks = self.ticks();
+        let mut labels = Vec::new();
+        for want_major in [true, false] {
+            for (d, major) in ticks.iter().copied().filter(|(_, m)| *m == want_major) {
                 let label = match self.zoom {
                     Zoom::Week if !major => Some(d.day().to_string()),
                     Zoom::Week | Zoom::Month => Some(tf(cx.lang, "battle.month_n", &[("m", &d.month().to_string())])),
                     Zoom::Quarter if major => Some(format!("Q{}", (d.month() - 1) / 3 + 1)),
                     _ => None,
                 };
-                Tick {
-                    x: format!("{x:.1}"),
-                    y1: if major { 18 } else { 32 },
-                    stroke: if major { "#9aa5b1" } else { "#cbd2d9" },
-                    label,
-                    label_x: format!("{:.1}", x + 2.0),
-                    label_y: if major { 30 } else { 41 },
+                let text = if major { MAJOR_TEXT } else { MINOR_TEXT };
+                let x = self.x(d) + 2.0;
+                if let Some(label) = label.filter(|l| placed.take(x, text_width(l, text.0), text, w)) {
+                    labels.push(TickLabel {
+                        x: format!("{x:.1}"),
+                        y: text.1,
+                        label,
+                    });
                 }
+            }
+        }
+        let ticks = ticks
+            .into_iter()
+            .map(|(d, major)| Tick {
+                x: format!("{:.1}", self.x(d)),
+                y1: if major { 18 } else { 32 },
+                stroke: if major { "#9aa5b1" } else { "#cbd2d9" },
             })
             .collect();
-        let tx = self.x(self.as_of);
         Markup::of(&Axis {
-            cx,
-            w: format!("{:.0}", self.width()),
+            w: format!("{w:.0}"),
             years,
             ticks,
+            labels,
             today_x: format!("{tx:.1}"),
-            today_label_x: format!("{:.1}", tx + 3.0),
-            as_of: self.as_of,
+            today_label_x: format!("{today_label_x:.1}"),
+            today,
         })
     }
 
-    /// The names column: group headings and projects (linked, with their light).
-    pub fn names(&self, cx: &Ctx) -> Markup {
-        let rows = self
-            .lines
+    /// The names column of some lines: group headings and projects (linked, with their light).
+    pub fn names(&self, cx: &Ctx, range: std::ops::Range<usize>) -> Markup {
+        let rows = self.lines[range]
             .iter()
             .enumerate()
             .map(|(i, line)| {
@@ -290,11 +363,12 @@ impl<'a> Chart<'a> {
         Markup::of(&Names { rows })
     }
 
-    /// The rows. Marks of one kind and colour are drawn as one `<path>` for the whole chart,
-    /// so 2,000 projects × 10 nodes stay a few dozen SVG elements (fast to parse and paint);
-    /// small selections also get a hover title per node.
-    pub fn body(&self, cx: &Ctx) -> Markup {
-        let (w, h) = (self.width(), self.height());
+    /// The rows of some lines. Marks of one kind and colour are drawn as one `<path>` for the
+    /// whole range, so 2,000 projects × 10 nodes stay a few hundred SVG elements (fast to parse
+    /// and paint); small selections also get a hover title per node.
+    pub fn body(&self, cx: &Ctx, range: std::ops::Range<usize>) -> Markup {
+        let w = self.width();
+        let h = Self::block_height(&range);
         // Alternate months shaded, ticks as grid lines.
         let mut shaded = Vec::new();
         let mut d = self.start;
@@ -322,42 +396,59 @@ impl<'a> Chart<'a> {
         let mut tips = Vec::new();
         let with_tips = self.lines.len() <= TIP_ROWS;
         let (planned, actual) = (cx.t("project.planned"), cx.t("project.actual"));
-        for (i, line) in self.lines.iter().enumerate() {
+        let last = self.x(self.end);
+        for (i, line) in self.lines[range].iter().enumerate() {
             let y0 = i as f64 * ROW_H;
             let y = y0 + ROW_H / 2.0;
             match line {
                 Line::Heading(..) => headings.push(y0.to_string()),
                 Line::Project(r) => {
                     let _ = write!(marks.entry((SEPARATOR, "#eef1f4")).or_default(), "M0 {:.0}h{w:.0}", y0 + ROW_H);
+                    // Whether some mark of the row was cut at the left or the right edge.
+                    let (mut before, mut after) = (false, false);
+                    let mut cut = |side: i8| {
+                        before |= side < 0;
+                        after |= side > 0;
+                    };
                     if let (Some(a), Some(b)) = (r.nodes.first(), r.nodes.last()) {
-                        let x1 = self.x(a.actual_on.unwrap_or(a.planned_on).min(a.planned_on));
-                        let x2 = self.x(b.actual_on.unwrap_or(b.planned_on).max(b.planned_on));
+                        let (x1, s1) = self.clamp(a.actual_on.unwrap_or(a.planned_on).min(a.planned_on));
+                        let (x2, s2) = self.clamp(b.actual_on.unwrap_or(b.planned_on).max(b.planned_on));
+                        cut(s1);
+                        cut(s2);
                         let _ = write!(marks.entry((SPAN, "#cbd2d9")).or_default(), "M{x1:.0} {y}H{x2:.0}");
                     }
                     for n in &r.nodes {
                         let done = n.actual_on.is_some() || n.status == "closed";
                         let c = color(n.light, done);
-                        let px = self.x(n.planned_on);
+                        let (px, ps) = self.clamp(n.planned_on);
+                        cut(ps);
                         match n.actual_on {
                             Some(a) => {
-                                let ax = self.x(a);
+                                let (ax, s) = self.clamp(a);
+                                cut(s);
                                 if (ax - px).abs() > 1.0 {
                                     let _ = write!(marks.entry((DELAY, c)).or_default(), "M{px:.0} {y}H{ax:.0}");
                                 }
-                                let _ = write!(marks.entry((PLANNED_DONE, c)).or_default(), "M{px:.0} {}l4 4-4 4-4-4z", y - 4.0);
-                                // A dot: a zero-length line with round caps.
-                                let _ = write!(marks.entry((ACTUAL, c)).or_default(), "M{ax:.0} {y}h0");
+                                if ps == 0 {
+                                    let _ = write!(marks.entry((PLANNED_DONE, c)).or_default(), "M{px:.0} {}l4 4-4 4-4-4z", y - 4.0);
+                                }
+                                if s == 0 {
+                                    // A dot: a zero-length line with round caps.
+                                    let _ = write!(marks.entry((ACTUAL, c)).or_default(), "M{ax:.0} {y}h0");
+                                }
                             }
                             None => {
                                 if self.as_of > n.planned_on {
                                     let _ = write!(marks.entry((OVERDUE, c)).or_default(), "M{px:.0} {y}H{:.0}", self.x(self.as_of));
                                 }
-                                let _ = write!(marks.entry((OPEN, c)).or_default(), "M{px:.0} {}l5.5 5.5-5.5 5.5-5.5-5.5z", y - 5.5);
+                                if ps == 0 {
+                                    let _ = write!(marks.entry((OPEN, c)).or_default(), "M{px:.0} {}l5.5 5.5-5.5 5.5-5.5-5.5z", y - 5.5);
+                                }
                             }
                         }
                         if with_tips {
                             tips.push(NodeTip {
-                                x: format!("{:.0}", self.x(n.actual_on.unwrap_or(n.planned_on))),
+                                x: format!("{:.0}", self.clamp(n.actual_on.unwrap_or(n.planned_on)).0),
                                 y: y.to_string(),
                                 text: format!(
                                     "{} · {} · {planned} {} · {actual} {}",
@@ -368,6 +459,18 @@ impl<'a> Chart<'a> {
                                 ),
                             });
                         }
+                    }
+                    // The row goes on beyond the plot: a chevron in the blank edge.
+                    if before {
+                        let _ = write!(marks.entry((GOES_ON, "#52606d")).or_default(), "M6 {}l-4 4 4 4", y - 4.0);
+                    }
+                    if after {
+                        let _ = write!(
+                            marks.entry((GOES_ON, "#52606d")).or_default(),
+                            "M{:.0} {}l4 4-4 4",
+                            last + 2.0,
+                            y - 4.0
+                        );
                     }
                 }
             }
@@ -385,6 +488,42 @@ impl<'a> Chart<'a> {
     }
 }
 
+/// How wide a label is drawn, over-estimated so that labels measured apart never touch in a
+/// browser: a CJK character a full em, wide Latin letters 0.95 em, other ASCII 0.7 em.
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| match c {
+            'M' | 'W' | 'm' | 'w' => 0.95,
+            c if c.is_ascii() => 0.7,
+            _ => 1.0,
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// The boxes of the axis labels placed so far.
+#[derive(Default)]
+struct Placed(Vec<(f64, f64, f64, f64)>);
+
+impl Placed {
+    /// Places a label (left x, width, its text row) if it stays on the axis and keeps 4 px
+    /// from every label placed: true if placed.
+    fn take(&mut self, x: f64, w: f64, (size, baseline): (f64, f64), axis_w: f64) -> bool {
+        let (x1, x2, y1, y2) = (x, x + w, baseline - size, baseline + 2.0);
+        if x1 < 0.0 || x2 > axis_w {
+            return false;
+        }
+        let clear = self
+            .0
+            .iter()
+            .all(|&(a1, a2, b1, b2)| x2 + 4.0 <= a1 || a2 + 4.0 <= x1 || y2 <= b1 || b2 <= y1);
+        if clear {
+            self.0.push((x1, x2, y1, y2));
+        }
+        clear
+    }
+}
+
 // The kinds of marks, in the order they are drawn.
 const SEPARATOR: u8 = 0;
 const SPAN: u8 = 1;
@@ -393,20 +532,22 @@ const OVERDUE: u8 = 3;
 const PLANNED_DONE: u8 = 4;
 const OPEN: u8 = 5;
 const ACTUAL: u8 = 6;
+const GOES_ON: u8 = 7;
 
 #[derive(Template)]
 #[template(path = "battle/axis.svg")]
-struct Axis<'a> {
-    cx: &'a Ctx,
+struct Axis {
     w: String,
-    years: Vec<YearLabel>,
+    years: Vec<AxisLabel>,
     ticks: Vec<Tick>,
+    labels: Vec<TickLabel>,
     today_x: String,
     today_label_x: String,
-    as_of: NaiveDate,
+    /// "数据日 2019-12-31".
+    today: String,
 }
 
-struct YearLabel {
+struct AxisLabel {
     x: String,
     label: String,
 }
@@ -415,9 +556,12 @@ struct Tick {
     x: String,
     y1: u32,
     stroke: &'static str,
-    label: Option<String>,
-    label_x: String,
-    label_y: u32,
+}
+
+struct TickLabel {
+    x: String,
+    y: f64,
+    label: String,
 }
 
 #[derive(Template)]

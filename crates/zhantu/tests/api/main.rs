@@ -2,6 +2,7 @@
 //! (faster to link); the modules below group the tests by what they cover.
 
 mod anchors;
+mod battle;
 mod by_hand;
 mod cli;
 mod clocks;

@@ -302,32 +302,3 @@ async fn a_lights_run_in_chunks_writes_what_one_pass_writes() {
     assert_eq!((rebuilt.red, rebuilt.yellow, rebuilt.green), (run.red, run.yellow, run.green));
     assert_eq!(all_lights(&app).await, before);
 }
-
-#[tokio::test]
-async fn a_large_battle_map_is_drawn_a_page_at_a_time() {
-    let (store, _dir, _url) = crate::helpers::fresh_store().await;
-    store.load_dataset(&zhantu_demo::generate(1100, 7)).await.unwrap();
-    zhantu_web::users::create_demo_accounts(&store).await.unwrap();
-    let base = crate::helpers::serve(store.clone()).await;
-    let admin = crate::helpers::login(&base, "admin", zhantu_web::users::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    let page = |path: &'static str| {
-        let admin = admin.clone();
-        async move {
-            let (status, html) = admin.page(path).await;
-            assert_eq!(status, 200, "{path}");
-            html
-        }
-    };
-    let rows = |html: &str| html.matches("<a href=\"/projects/").count();
-    let first = page("/battle-map").await;
-    assert_eq!(rows(&first), 300);
-    assert!(first.contains("第 1–300 个项目（共 1100 个）") && first.contains("下一页") && !first.contains("上一页"));
-    let last = page("/battle-map?zoom=month&page=4").await;
-    assert_eq!(rows(&last), 200);
-    assert!(last.contains("第 901–1100 个项目") && last.contains("上一页") && !last.contains("下一页"));
-    assert!(last.contains("zoom=month&amp;page=3"), "the pager keeps the zoom");
-    // Past the end: the last page.
-    assert_eq!(rows(&page("/battle-map?page=9").await), 200);
-}
