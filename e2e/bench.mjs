@@ -2,7 +2,9 @@
 // For each N: a generated district of N projects (`zhantu generate`, kept in $BENCH_DIR,
 // default /tmp), a benchmark admin, the real server; then the server time of each page
 // (median of 5 requests over loopback, after one warm-up) and, in headless Chromium, the
-// battle map's time to first contentful paint and to the load event.
+// battle map's time to first contentful paint and to the load event. The whole-district
+// battle map line says how much it drew: projects (links), node marks and HTML size, all on
+// one page (no page cut up to 3,000 projects).
 // ZHANTU_BIN names the binary (default ../target/release/zhantu).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -86,7 +88,17 @@ for (const n of sizes.length ? sizes : [2000, 100000]) {
         }
         runs.sort((a, b) => a.load - b.load);
         const m = runs[1];
-        console.log(`chromium ${p}: first contentful paint ${m.fcp.toFixed(0)} ms, load ${m.load.toFixed(0)} ms (median of 3)`);
+        let size = "";
+        if (p.startsWith("/battle-map")) {
+          const drawn = await page.evaluate(() => ({
+            projects: document.querySelectorAll(".bm-names a").length,
+            marks: [...document.querySelectorAll(".bm-body path.bm-mark")].reduce((n, el) => n + (el.getAttribute("d").match(/z|h0/g) || []).length, 0),
+            paged: !!document.querySelector(".pager"),
+            kib: new Blob([document.documentElement.outerHTML]).size / 1024,
+          }));
+          size = ` — ${drawn.projects} projects and ${drawn.marks} node marks ${drawn.paged ? "on one page of several" : "on one page"}, ${drawn.kib.toFixed(0)} KiB of HTML`;
+        }
+        console.log(`chromium ${p}: first contentful paint ${m.fcp.toFixed(0)} ms, load ${m.load.toFixed(0)} ms (median of 3)${size}`);
       }
     } finally {
       await browser.close();
