@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty, opt_id};
-use crate::page::{Ctx, Markup, layout};
+use crate::page::{Ctx, Markup, audit, layout};
 use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use askama::Template;
@@ -100,25 +100,28 @@ async fn audit_csv(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<Au
         .into_response())
 }
 
-/// One line of the log, as the page shows it.
+/// One line of the log, as the page shows it: times in the district's zone, the action and
+/// the record in words, the stored JSON as the fields that changed.
 struct AuditRow {
     id: i64,
     at: String,
     actor: String,
     address: String,
+    /// The action's code (`node.verify`), kept in an attribute for tools and tests.
+    code: String,
     action: String,
     entity: String,
     entity_id: String,
-    before: String,
-    after: String,
+    changes: Markup,
 }
 
 #[derive(Template)]
 #[template(path = "audit/page.html")]
 struct AuditPage<'a> {
+    cx: &'a Ctx,
     title: &'a str,
     /// (code, name, selected) of each kind of record the filter offers.
-    entities: Vec<(&'static str, &'static str, bool)>,
+    entities: Vec<(&'static str, String, bool)>,
     entity: &'a str,
     entity_id: &'a str,
     actor: &'a str,
@@ -136,18 +139,19 @@ async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQu
     } else {
         None
     };
+    let lang = cx.lang;
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {
             id: e.id,
-            at: e.at.replace('T', " ")[..19.min(e.at.len())].to_string(),
+            at: cx.time(&e.at),
             entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-            before: e.before.as_ref().map(|v| v.to_string()).unwrap_or_default(),
-            after: e.after.as_ref().map(|v| v.to_string()).unwrap_or_default(),
-            actor: e.actor,
+            changes: audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
+            actor: audit::actor_label(lang, &e.actor),
             address: e.address,
-            action: e.action,
-            entity: e.entity,
+            action: audit::action_label(lang, &e.action),
+            code: e.action,
+            entity: audit::entity_label(lang, &e.entity),
         })
         .collect();
     let v = |o: &Option<String>| o.as_deref().unwrap_or("").to_string();
@@ -159,20 +163,22 @@ async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQu
     );
     let title = cx.t("nav.audit");
     let body = Markup::of(&AuditPage {
+        cx: &cx,
         title,
         entities: [
-            ("project", "项目"),
-            ("node", "节点"),
-            ("user", "用户"),
-            ("api_token", "API令牌"),
-            ("unit", "单位"),
-            ("person", "人员"),
-            ("project_type", "项目类型"),
-            ("category", "项目类别"),
-            ("settings", "区县设置"),
+            "project",
+            "node",
+            "problem",
+            "user",
+            "api_token",
+            "unit",
+            "person",
+            "project_type",
+            "category",
+            "settings",
         ]
         .into_iter()
-        .map(|(c, n)| (c, n, q.entity.as_deref() == Some(c)))
+        .map(|c| (c, audit::entity_label(lang, c), q.entity.as_deref() == Some(c)))
         .collect(),
         entity: q.entity.as_deref().unwrap_or(""),
         entity_id: q.entity_id.as_deref().unwrap_or(""),

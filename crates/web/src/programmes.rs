@@ -83,7 +83,7 @@ async fn programs(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, P
         cx: &cx,
         title,
         nav: nav(&cx),
-        json_link: cx.auth.actor.reads_all(),
+        json_link: cx.is_admin(),
         year,
         batches,
         agg,

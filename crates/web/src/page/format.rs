@@ -99,6 +99,28 @@ pub fn long_date(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// A moment as the store keeps it (RFC 3339, UTC) for people: in the district's time zone,
+/// Asia/Shanghai (UTC+8 all year, no daylight saving), with the zone named, so that no page
+/// shows a bare UTC time: `2019-12-31 14:05 (UTC+8)`, `2019-12-31 14:05（北京时间）`. Text that is
+/// not a moment is shown as it is. Every page shows times through this function.
+pub fn local_time(lang: Lang, rfc3339: &str) -> String {
+    if chrono::DateTime::parse_from_rfc3339(rfc3339).is_err() {
+        return rfc3339.to_string();
+    }
+    zoned(lang, &zhantu_store::beijing_time(rfc3339))
+}
+
+/// A time already in the district's zone (`2019-12-31 14:05`) with the zone named.
+pub fn zoned(lang: Lang, local: &str) -> String {
+    if local.is_empty() {
+        return String::new();
+    }
+    match lang {
+        Lang::Zh => format!("{local}（{}）", i18n::t(lang, "time.zone")),
+        Lang::En => format!("{local} ({})", i18n::t(lang, "time.zone")),
+    }
+}
+
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }

@@ -81,6 +81,12 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// The text of `key` when there is one (for keys made from data, such as an audit action's
+/// code, which fall back to the code itself).
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    table(lang).get(key).map(String::as_str)
+}
+
 /// `t` with `{name}` placeholders filled in (values are inserted as given: escape them first
 /// when the result goes into HTML).
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {

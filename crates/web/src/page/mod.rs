@@ -6,6 +6,7 @@
 //! This module imports no mechanism.
 
 pub mod admin;
+pub mod audit;
 pub mod filters;
 mod format;
 pub mod i18n;
@@ -151,6 +152,15 @@ impl Ctx {
     }
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         tf(self.lang, key, args)
+    }
+    /// Whether the reader administers the system: only administrators are offered the pages'
+    /// raw JSON ("JSON" links); everyone else reads the page.
+    pub fn is_admin(&self) -> bool {
+        self.auth.actor.may(zhantu_domain::access::Action::Administer).is_ok()
+    }
+    /// A stored moment in the district's time zone, the zone named ([`local_time`]).
+    pub fn time(&self, rfc3339: &str) -> String {
+        local_time(self.lang, rfc3339)
     }
 }
 

@@ -191,12 +191,11 @@ struct YearForm {
     others: Vec<i32>,
 }
 
-struct AuditRow<'a> {
-    at: &'a str,
-    actor: &'a str,
-    action: &'a str,
-    before: String,
-    after: String,
+struct AuditRow {
+    at: String,
+    actor: String,
+    action: String,
+    changes: Markup,
 }
 
 #[derive(Template)]
@@ -230,7 +229,7 @@ struct ProjectPage<'a> {
     problems: Markup,
     /// 批示 and 督办单 (the `instructions` mechanism's panel).
     instructions: Markup,
-    audit: Vec<AuditRow<'a>>,
+    audit: Vec<AuditRow>,
     as_of: NaiveDate,
 }
 
@@ -465,15 +464,13 @@ pub(super) async fn project(
         })
         .to_string()
     });
-    let change = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     let audit = audit
         .iter()
         .map(|e| AuditRow {
-            at: &e.at,
-            actor: &e.actor,
-            action: &e.action,
-            before: change(&e.before),
-            after: change(&e.after),
+            at: cx.time(&e.at),
+            actor: crate::page::audit::actor_label(lang, &e.actor),
+            action: crate::page::audit::action_label(lang, &e.action),
+            changes: crate::page::audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
         })
         .collect();
     let body = Markup::of(&ProjectPage {
