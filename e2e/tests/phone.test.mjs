@@ -143,7 +143,7 @@ test("on the phone a node is reported with a photo and verified in view of it", 
   assert.match(page.url(), new RegExp(`/nodes/${target.node.id}#decide$`));
   assert.equal((await (await page.request.get(`${app.url}/api/v1/nodes/${target.node.id}`)).json()).node.status, "reported");
   await page.getByLabel("我已查看上述佐证材料，确认该节点已完成").check();
-  await Promise.all([page.waitForURL(/\?ok=nodes\.flash\.verified$/), approve.click()]);
+  await Promise.all([page.waitForURL(/\?ok=verified$/), approve.click()]);
   await page.getByText("已核验销号").first().waitFor();
   const node = await (await page.request.get(`${app.url}/api/v1/nodes/${target.node.id}`)).json();
   assert.equal(node.node.status, "closed");

@@ -86,7 +86,7 @@ test("a node is reported done with a photo and verified on its page, from the pr
   await row.getByLabel("佐证材料").setInputFiles(file);
   await row.getByLabel("说明", { exact: true }).fill("已取得，见照片");
   // The upload opens the node's page, which confirms it.
-  await Promise.all([page.waitForURL(/\?ok=nodes\.flash\.reported$/), row.getByRole("button", { name: "提交" }).first().click()]);
+  await Promise.all([page.waitForURL(/\?ok=reported$/), row.getByRole("button", { name: "提交" }).first().click()]);
   await page.getByText("已报送完成，等待发改局核验").waitFor();
   await page.goto(`${app.url}/projects/${target.id}`);
   await page.waitForFunction((name) => [...document.querySelectorAll("tr")].some((tr) => tr.textContent.includes(name) && tr.textContent.includes("待核验")), target.node.name);
@@ -101,7 +101,7 @@ test("a node is reported done with a photo and verified on its page, from the pr
   await page.locator("img.thumb").scrollIntoViewIfNeeded();
   await page.waitForFunction(() => document.querySelector("img.thumb")?.naturalWidth === 2);
   await page.getByLabel("我已查看上述佐证材料，确认该节点已完成").check();
-  await Promise.all([page.waitForURL(/\?ok=nodes\.flash\.verified$/), page.getByRole("button", { name: "核验通过" }).click()]);
+  await Promise.all([page.waitForURL(/\?ok=verified$/), page.getByRole("button", { name: "核验通过" }).click()]);
   await page.getByText("已核验销号").first().waitFor();
   await page.goto(`${app.url}/projects/${target.id}`);
   await page.waitForFunction((name) => [...document.querySelectorAll("tr")].some((tr) => tr.textContent.includes(name) && tr.textContent.includes("已销号")), target.node.name);

@@ -174,7 +174,7 @@ async fn account_html(st: &AppState, cx: &Ctx, flash: &Flash, new_token: Option<
     let body = Markup::of(&AccountPage {
         cx,
         title,
-        flash: flash.show(cx, &["admin."]),
+        flash: flash.show(cx, &["admin.flash_"]),
         csrf: csrf_field(a),
         role: if cx.lang == Lang::En {
             a.user.role.label_en()

@@ -130,7 +130,7 @@ async fn enterprise_page(
     let body = Markup::of(&DetailPage {
         cx: &cx,
         e: &e,
-        flash: f.show(&cx, &["service."]),
+        flash: f.show(&cx, &["service.flash."]),
         visit_form,
         visits: &visits.items,
         problems: problem_table(&cx, &problems.items),

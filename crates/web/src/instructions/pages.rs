@@ -125,7 +125,7 @@ async fn item_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Quer
     let body = Markup::of(&ItemPage {
         cx: &cx,
         project: (d.item.project.id, &d.item.project.name),
-        flash: f.show(&cx, &["instructions."]),
+        flash: f.show(&cx, &["instructions.flash."]),
         card: panels::instructions::card(&cx, &d),
     });
     Ok(layout(&cx, &title, body, &[]))

@@ -105,7 +105,7 @@ async fn node_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Quer
         light: view
             .map(|v| light_badge(cx.lang, v.light, v.light_reason.as_deref()))
             .unwrap_or_default(),
-        flash: f.show(&cx, &["nodes."]),
+        flash: f.show(&cx, &["nodes.flash."]),
         reported_at: n.reported_at.as_deref().map(beijing_time).unwrap_or_default(),
         verified_at: n.verified_at.as_deref().map(beijing_time).unwrap_or_default(),
         evidence: views,

@@ -183,8 +183,9 @@ pub fn csrf_field(a: &Auth) -> Markup {
     Markup::of(&CsrfField { token: csrf_of(a) })
 }
 
-/// The message a form leaves on the page it returns to: `ok` is a translation key (never text
-/// from the URL: only keys starting with the page's own prefix are shown), `error` the refusal.
+/// The message a form leaves on the page it returns to: `ok` is a word (`raised`, `created`:
+/// what [`flash_word`] makes of a message's key, so the URL carries no translation key and no
+/// text; the page finds the message under its own flash prefixes), `error` the refusal.
 #[derive(Deserialize, Default)]
 pub struct Flash {
     pub ok: Option<String>,
@@ -199,13 +200,14 @@ struct FlashMessage<'a> {
 }
 
 impl Flash {
-    /// The message as HTML; `ok` keys outside `prefixes` are not shown.
+    /// The message as HTML: `ok` is looked up as `prefix + word` under each of the page's flash
+    /// prefixes (`service.flash.`, `units.flash_`); a word none of them has is not shown.
     pub fn show(&self, cx: &Ctx, prefixes: &[&str]) -> Markup {
         let ok = self
             .ok
             .as_deref()
-            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
-            .map(|k| cx.t(k));
+            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .and_then(|w| prefixes.iter().find_map(|p| i18n::lookup(cx.lang, &format!("{p}{w}"))));
         Markup::of(&FlashMessage {
             error: self.error.as_deref(),
             ok,
@@ -220,11 +222,21 @@ struct Refused<'a> {
     back: &'a str,
 }
 
-/// After a form: back to the page with a message (`ok` a translation key). A refusal other
+/// The word a message's key travels as in the URL (`service.flash.raised` → `raised`,
+/// `units.flash_created` → `created`): the key after its mechanism's flash prefix.
+pub fn flash_word(key: &str) -> &str {
+    key.rsplit_once("flash.")
+        .or_else(|| key.rsplit_once("flash_"))
+        .map(|(_, w)| w)
+        .unwrap_or(key)
+}
+
+/// After a form: back to the page with a message (`ok` a translation key, sent as its
+/// [`flash_word`]). A refusal other
 /// than bad input (no right, a stale version) answers with its own status and a page saying why.
 pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
     let q = match result {
-        Ok(k) => format!("ok={}", crate::guard::urlencode(k)),
+        Ok(k) => format!("ok={}", crate::guard::urlencode(flash_word(k))),
         Err(e) if e.status == StatusCode::BAD_REQUEST => format!("error={}", crate::guard::urlencode(&e.message)),
         Err(e) => {
             return (
@@ -426,6 +438,13 @@ mod tests {
         );
         // A user's literal "&#60;" stays text.
         assert_eq!(named_entities("&#38;#60;".into()), "&amp;#60;");
+    }
+
+    #[test]
+    fn flash_words_carry_no_key() {
+        assert_eq!(flash_word("service.flash.raised"), "raised");
+        assert_eq!(flash_word("units.flash_created"), "created");
+        assert_eq!(flash_word("pipeline.flash_batch_created"), "batch_created");
     }
 
     #[test]

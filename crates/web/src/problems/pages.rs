@@ -346,7 +346,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
         cx: &cx,
         p: item,
         description: item.description.chars().take(50).collect(),
-        flash: f.show(&cx, &["service."]),
+        flash: f.show(&cx, &["service.flash."]),
         badges: badges(&cx, item),
         source: source_label(&cx, item),
         resolution: p.resolution.as_deref(),

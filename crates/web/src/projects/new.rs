@@ -149,7 +149,7 @@ pub(super) async fn page(State(st): State<AppState>, cx: Ctx, Query(flash): Quer
         foreign: "否".into(),
         ..ProjectForm::default()
     };
-    let flash = flash.show(&cx, &["projects."]);
+    let flash = flash.show(&cx, &["projects.flash_"]);
     render(&st, &cx, &f, &FieldErrors::default(), flash).await
 }
 

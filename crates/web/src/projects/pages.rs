@@ -488,7 +488,7 @@ pub(super) async fn project(
             ok: q.ok.clone(),
             error: q.error.clone(),
         }
-        .show(&cx, &["projects."]),
+        .show(&cx, &["projects.flash_"]),
         years,
         year_chosen: q.year.is_some(),
         year_form,

@@ -89,7 +89,7 @@ async fn users_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<Fla
         cx: &cx,
         title,
         nav: admin::nav(&cx),
-        flash: flash.show(&cx, &["admin."]),
+        flash: flash.show(&cx, &["admin.flash_"]),
         csrf: csrf_field(&cx.auth),
         users,
         new_roles: choice_options(&roles, Role::Viewer.code(), None),

@@ -232,7 +232,7 @@ async fn a_project_is_created_by_the_page_form() {
         .unwrap();
     assert_eq!(crate::helpers::status_of(&resp), 303);
     let to = resp.headers()["location"].to_str().unwrap().to_string();
-    assert!(to.starts_with("/projects/") && to.contains("ok=projects.flash_created"), "{to}");
+    assert!(to.starts_with("/projects/") && to.contains("ok=created"), "{to}");
     let id = to.trim_start_matches("/projects/").split('?').next().unwrap().to_string();
     let p = project(&app, &json!(id.parse::<i64>().unwrap())).await;
     assert_eq!((p["stage"].as_str(), p["unit"]["id"].as_i64()), (Some("signed"), Some(ids.mine)));

@@ -184,7 +184,7 @@ async fn the_coordinator_verifies_in_view_of_the_evidence() {
         &json!({ "version": version, "decision": "approve", "confirm": "1" }),
     )
     .await;
-    assert_eq!(to, format!("/nodes/{nid}?ok=nodes.flash.verified"));
+    assert_eq!(to, format!("/nodes/{nid}?ok=verified"));
     let (_, done) = fgj.get(&format!("/api/v1/nodes/{nid}")).await;
     assert_eq!(done["node"]["status"], "closed");
     assert_eq!(done["node"]["verified_by"], "fgj");
@@ -282,8 +282,8 @@ async fn on_the_phone_the_forms_fit_the_site() {
     let (_, html) = editor.page(&format!("/projects/{pid}")).await;
     // "报完成" opens the camera, and after the upload a page that confirms it.
     assert!(html.contains(r#"type="file" accept="image/*" capture="environment""#));
-    assert!(html.contains(&format!(r#"data-done="/nodes/{nid}?ok=nodes.flash.reported""#)));
-    let (_, done) = editor.page(&format!("/nodes/{nid}?ok=nodes.flash.reported")).await;
+    assert!(html.contains(&format!(r#"data-done="/nodes/{nid}?ok=reported""#)));
+    let (_, done) = editor.page(&format!("/nodes/{nid}?ok=reported")).await;
     assert!(done.contains("已报送完成，等待发改局核验"));
     // The lists become cards (their cells labelled); "提出问题" on the project and each node.
     assert!(html.contains(r#"class="node-table cards-on-phone""#));

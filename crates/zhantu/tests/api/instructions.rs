@@ -441,10 +441,7 @@ async fn the_pages_in_both_languages_and_on_a_phone() {
         ],
     )
     .await;
-    assert!(
-        to.starts_with("/instructions/") && to.contains("ok=instructions.flash.issued"),
-        "{to}"
-    );
+    assert!(to.starts_with("/instructions/") && to.contains("ok=issued"), "{to}");
     let item = to.split('?').next().unwrap().to_string();
     // A refusal goes back to the project with its reason.
     let to = form_location(&lingdao, &[("kind", "directive"), ("project_id", &pid_text), ("text", " ")]).await;
