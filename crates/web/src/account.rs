@@ -163,8 +163,11 @@ async fn account_html(st: &AppState, cx: &Ctx, flash: &Flash, new_token: Option<
         .into_iter()
         .map(|tok| TokenRow {
             id: tok.id,
-            created: tok.created_at[..10.min(tok.created_at.len())].to_string(),
-            last_used: tok.last_used_at.unwrap_or_else(|| cx.t("admin.never_used").to_string()),
+            created: cx.time(&tok.created_at),
+            last_used: tok
+                .last_used_at
+                .map(|t| cx.time(&t))
+                .unwrap_or_else(|| cx.t("admin.never_used").to_string()),
             revoked: tok.revoked_at.is_some(),
             name: tok.name,
             prefix: tok.prefix,

@@ -139,6 +139,20 @@ impl ReportPeriod {
         };
         ReportPeriod { kind, year, number }
     }
+
+    /// The period a page offers by default for figures as of `as_of` (数据日): the month,
+    /// two months or quarter containing it, and for the weekly brief the last week that has
+    /// ended by then (a brief reports a week gone by): 2019-12-31, a Tuesday, offers 2019-W52,
+    /// not the ISO week 2020-W01 that has barely begun and would date 2019's data in 2020.
+    pub fn default_for(kind: ReportKind, as_of: NaiveDate) -> ReportPeriod {
+        match kind {
+            ReportKind::Weekly => {
+                let days_since_sunday = (as_of.weekday().num_days_from_monday() + 1) % 7;
+                ReportPeriod::containing(kind, as_of - chrono::Duration::days(days_since_sunday.into()))
+            }
+            _ => ReportPeriod::containing(kind, as_of),
+        }
+    }
 }
 
 impl fmt::Display for ReportPeriod {
@@ -196,6 +210,10 @@ mod tests {
         assert_eq!(p(ReportKind::Supervision, "2019-B3").previous().code(), "2019-B2");
         assert_eq!(p(ReportKind::Weekly, "2019-W01").previous().code(), "2018-W52");
         assert_eq!(ReportPeriod::containing(ReportKind::Weekly, d(2019, 12, 31)).code(), "2020-W01");
+        assert_eq!(ReportPeriod::default_for(ReportKind::Weekly, d(2019, 12, 31)).code(), "2019-W52");
+        assert_eq!(ReportPeriod::default_for(ReportKind::Weekly, d(2019, 12, 29)).code(), "2019-W52");
+        assert_eq!(ReportPeriod::default_for(ReportKind::Weekly, d(2019, 12, 30)).code(), "2019-W52");
+        assert_eq!(ReportPeriod::default_for(ReportKind::Monthly, d(2019, 12, 31)).code(), "2019-12");
         assert_eq!(ReportPeriod::containing(ReportKind::Supervision, d(2019, 12, 31)).code(), "2019-B6");
         assert_eq!(ReportPeriod::containing(ReportKind::Quarterly, d(2019, 8, 1)).code(), "2019-Q3");
     }

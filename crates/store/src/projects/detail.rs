@@ -101,6 +101,8 @@ pub struct ProjectDetail {
     pub baseline_approved_at: Option<String>,
     /// Every reason behind the light, worst first (Chinese sentences).
     pub light_reasons: Vec<String>,
+    /// The same reasons in English (names kept as they are), as the lights job wrote them.
+    pub light_reasons_en: Vec<String>,
     pub nodes: Vec<NodeView>,
     pub annual_plans: Vec<YearAmount>,
     /// The categories it is on, year by year.
@@ -115,7 +117,7 @@ impl Store {
     /// One project with its nodes, plans, investment, stage history, reports and problems.
     pub async fn project_detail(&self, id: i64) -> Result<ProjectDetail, StoreError> {
         let mut q = SqlBuf::new(LIST_COLUMNS);
-        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons, p.baseline, p.baseline_approved_by, p.baseline_approved_at");
+        q.push(", p.location, p.land_area_centi_mu, p.investor, p.foreign_investment, p.foreign_usd_cents, p.completed_on, p.in_statistics_on, p.description, p.light_reasons, p.light_reasons_en, p.baseline, p.baseline_approved_by, p.baseline_approved_at");
         q.push(LIST_FROM).push(" WHERE p.id = ").arg(id);
         let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
         let mut summary = vec![list_item(&row)?];
@@ -226,6 +228,9 @@ impl Store {
             baseline_approved_by: opt_text(&row, "baseline_approved_by")?,
             baseline_approved_at: opt_text(&row, "baseline_approved_at")?,
             light_reasons: opt_text(&row, "light_reasons")?
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default(),
+            light_reasons_en: opt_text(&row, "light_reasons_en")?
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .unwrap_or_default(),
             nodes,

@@ -59,7 +59,7 @@ struct Index<'a> {
     issued: Vec<IssuedRow<'a>>,
     weights: Vec<WeightRow>,
     version: i64,
-    created_by: &'a str,
+    created_by: String,
     may_edit: bool,
     /// When the monthly figures are due, in words.
     deadline: String,
@@ -97,7 +97,7 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
         .map(|k| KindCard {
             label: kind_label(&cx, *k),
             code: k.code(),
-            period: ReportPeriod::containing(*k, as_of).code(),
+            period: ReportPeriod::default_for(*k, as_of).code(),
             example: k.period_example(),
         })
         .collect();
@@ -131,14 +131,14 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
                 title: &i.title,
                 period: &i.period,
                 no: i.issue_no,
-                at: zhantu_store::beijing_time(&i.issued_at),
+                at: cx.time(&i.issued_at),
                 by: &i.issued_by,
                 seq: i.data_version.seq,
             })
             .collect(),
         weights: weight_rows,
         version: weights.version,
-        created_by: &weights.created_by,
+        created_by: crate::page::audit::actor_label(cx.lang, &weights.created_by),
         may_edit: cx.auth.actor.may(Action::IssueReport).is_ok(),
         deadline,
         csrf: csrf_field(&cx.auth),
@@ -297,7 +297,7 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
     let body = Markup::of(&IssuedPage {
         cx: &cx,
         s,
-        at: zhantu_store::beijing_time(&s.issued_at),
+        at: cx.time(&s.issued_at),
         hash: s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash),
         downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
         changed: (now.seq != s.data_version.seq).then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),

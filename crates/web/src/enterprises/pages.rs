@@ -121,7 +121,7 @@ async fn enterprise_page(
         Some(VisitFormChoices {
             csrf: csrf_field(&cx.auth),
             today,
-            categories: category_options(Some(cx.t("service.visit.no_problem"))),
+            categories: category_options(cx.lang, Some(cx.t("service.visit.no_problem"))),
             units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
         })
     } else {

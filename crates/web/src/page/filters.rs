@@ -84,7 +84,10 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
         .iter()
         .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth as usize), u.name)));
     let leaders = c.leaders.iter().map(|l| (l.id.to_string(), l.name.clone()));
-    let cats = c.categories.iter().map(|(code, n)| (code.clone(), n.clone()));
+    let cats = c
+        .categories
+        .iter()
+        .map(|(code, n)| (code.clone(), super::category_name(cx.lang, code, n)));
     let stages = Stage::ALL.iter().map(|s| (s.code().to_string(), stage_label(lang, *s).to_string()));
     let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()

@@ -121,6 +121,31 @@ pub fn zoned(lang: Lang, local: &str) -> String {
     }
 }
 
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+#[derive(Template)]
+#[template(path = "partials/runs.html")]
+struct Runs {
+    runs: Vec<(String, bool)>,
+}
+
+/// A sentence made in English from translated words and names kept in Chinese (a light's
+/// reason: "Red: 施工许可 overdue by 113 days"): the English words carry no Chinese, so each
+/// run of Chinese in it is a name, and is marked as data.
+pub fn names_marked(text: &str) -> Markup {
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    for c in text.chars() {
+        let data = is_cjk(c) || (c == ' ' && runs.last().is_some_and(|r| r.1));
+        match runs.last_mut() {
+            Some((s, d)) if *d == data => s.push(c),
+            _ => runs.push((c.to_string(), data)),
+        }
+    }
+    Markup::of(&Runs { runs })
+}
+
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
@@ -137,13 +162,31 @@ struct LightBadge<'a> {
     reason: &'a str,
 }
 
-/// A coloured dot with the light's name (the colour is never the only signal).
+/// A coloured dot with the light's name (the colour is never the only signal), the reason as
+/// its tooltip when the reason is in the page's language (lists carry the Chinese reason only:
+/// an English page then shows the light's name alone).
 pub fn light_badge(lang: Lang, l: Option<Light>, reason: Option<&str>) -> Markup {
+    let reason = reason.unwrap_or("");
     Markup::of(&LightBadge {
         light: l,
         label: l.map(|l| light_label(lang, l)).unwrap_or("—"),
-        reason: reason.unwrap_or(""),
+        reason: if lang == Lang::En && reason.chars().any(is_cjk) {
+            ""
+        } else {
+            reason
+        },
     })
+}
+
+/// A category's name in the page's language: a district's category that still has the name it
+/// was shipped with (`prov152`, 省"152"项目) has an English name; one the district named itself
+/// is shown as named.
+pub fn category_name(lang: Lang, code: &str, name: &str) -> String {
+    let shipped = zhantu_domain::defaults::CATEGORIES.iter().any(|c| c.code == code && c.name == name);
+    match lang {
+        Lang::En if shipped => i18n::lookup(lang, &format!("category.name.{code}")).unwrap_or(name).to_string(),
+        _ => name.to_string(),
+    }
 }
 
 pub fn stage_label(lang: Lang, s: zhantu_domain::Stage) -> &'static str {

@@ -13,6 +13,14 @@ pub struct SelectOption {
     pub selected: bool,
 }
 
+/// An option names data (marked `translate="no"`, shown as it is in every language) when its
+/// value is a record's id (a unit, a person, an enterprise: its label is the record's name) or
+/// is itself text that is not a code (a tag): the choices the interface makes have ASCII codes
+/// and translated labels.
+fn names_data(value: &str) -> bool {
+    (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())) || !value.is_ascii()
+}
+
 impl SelectOption {
     pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> SelectOption {
         SelectOption {
@@ -20,6 +28,9 @@ impl SelectOption {
             label: label.into(),
             selected,
         }
+    }
+    pub fn is_data(&self) -> bool {
+        names_data(&self.value)
     }
     /// The options of a select from (value, label) pairs, `selected` marked.
     pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<SelectOption> {
@@ -79,10 +90,39 @@ pub async fn unit_choices(st: &AppState) -> Result<Vec<(String, String)>, PageEr
 
 /// The problem categories as a select's options, none selected, after an empty option when
 /// `none` names it.
-pub fn category_options(none: Option<&str>) -> Markup {
-    let categories: Vec<(String, String)> = PROBLEM_CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+pub fn category_options(lang: super::Lang, none: Option<&str>) -> Markup {
+    let categories: Vec<(String, String)> = PROBLEM_CATEGORIES
+        .iter()
+        .map(|c| (c.to_string(), problem_category(lang, c)))
+        .collect();
     choice_options(&categories, "", none)
 }
+
+/// A problem category (stored as its Chinese name) in the page's language; a category not in
+/// the list is shown as stored.
+pub fn problem_category(lang: super::Lang, stored: &str) -> String {
+    PROBLEM_CATEGORY_CODES
+        .iter()
+        .zip(PROBLEM_CATEGORIES)
+        .find(|(_, zh)| **zh == stored)
+        .and_then(|(code, _)| super::i18n::lookup(lang, &format!("problem_category.{code}")))
+        .unwrap_or(stored)
+        .to_string()
+}
+
+/// The codes of [`PROBLEM_CATEGORIES`], in the same order: their translations' keys.
+const PROBLEM_CATEGORY_CODES: &[&str] = &[
+    "land",
+    "funds",
+    "approvals",
+    "clearance",
+    "utilities",
+    "labour",
+    "planning",
+    "environment",
+    "site",
+    "other",
+];
 
 /// Problem categories offered on the visit and problem forms (PRACTICE.md §5.1).
 pub const PROBLEM_CATEGORIES: &[&str] = &[

@@ -118,7 +118,11 @@ fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> Markup {
                     n.planned_on,
                     cx.t("project.actual"),
                     opt_date(n.actual_on),
-                    n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()
+                    // The node's reason is kept in Chinese only: in English, its light.
+                    match cx.lang {
+                        crate::page::Lang::Zh => n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default(),
+                        crate::page::Lang::En => n.light.map(|l| format!(" · {}", cx.light(l))).unwrap_or_default(),
+                    }
                 ),
                 name: n.name.clone(),
                 y: format!("{y:.1}"),

@@ -108,7 +108,7 @@ async fn problems_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<Prob
         .is_ok()
         .then(|| RaiseChoices {
             csrf: csrf_field(&cx.auth),
-            categories: category_options(None),
+            categories: category_options(cx.lang, None),
             units: choice_options(&units, &cx.auth.user.unit_id.to_string(), None),
             project: prefill.0.clone(),
             node: prefill.1.clone(),
@@ -313,7 +313,7 @@ struct DetailPage<'a> {
     badges: Markup,
     source: &'a str,
     resolution: Option<&'a str>,
-    escalation: &'a str,
+    escalation: &'static str,
     csrf: Markup,
     steps: Vec<StepForm>,
     /// The units to assign to, when assigning is one of the steps.
@@ -350,7 +350,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
         badges: badges(&cx, item),
         source: source_label(&cx, item),
         resolution: p.resolution.as_deref(),
-        escalation: p.escalation_label,
+        escalation: cx.t(&format!("service.level.{}", p.item.escalation_level.clamp(0, 3))),
         csrf: csrf_field(&cx.auth),
         steps: steps
             .iter()

@@ -150,6 +150,8 @@ struct Fact {
     key: &'static str,
     text: String,
     href: Option<String>,
+    /// The text is data (a name, a place, free text), shown as it is in every language.
+    data: bool,
 }
 
 fn fact(key: &'static str, text: impl Into<String>) -> Fact {
@@ -157,6 +159,15 @@ fn fact(key: &'static str, text: impl Into<String>) -> Fact {
         key,
         text: text.into(),
         href: None,
+        data: false,
+    }
+}
+
+/// A fact whose text is data.
+fn data_fact(key: &'static str, text: impl Into<String>) -> Fact {
+    Fact {
+        data: true,
+        ..fact(key, text)
     }
 }
 
@@ -231,6 +242,8 @@ struct ProjectPage<'a> {
     instructions: Markup,
     audit: Vec<AuditRow>,
     as_of: NaiveDate,
+    /// The light's reason on an English page.
+    reason_en: Option<Markup>,
 }
 
 /// The project page's query: a form's message, and the year its year form sets.
@@ -281,21 +294,23 @@ pub(super) async fn project(
             key: "common.unit",
             text: s.unit.name.clone(),
             href: Some(format!("/projects?unit={}", s.unit.id)),
+            data: true,
         },
         match &s.leader {
             Some(l) => Fact {
                 key: "common.leader",
                 text: l.name.clone(),
                 href: Some(format!("/projects?leader={}", l.id)),
+                data: true,
             },
             None => fact("common.leader", "—"),
         },
         fact("common.stage", stage_label(lang, s.stage)),
         fact("project.type", type_name),
-        fact("project.industry", industry),
+        data_fact("project.industry", industry),
         fact("common.total_investment", money(lang, s.total_investment_wan.0, false)),
-        fact("common.division", s.division_name.unwrap_or("—")),
-        fact("project.location", p.location.as_str()),
+        data_fact("common.division", s.division_name.unwrap_or("—")),
+        data_fact("project.location", p.location.as_str()),
         fact(
             "project.land",
             p.land_area_mu
@@ -303,7 +318,7 @@ pub(super) async fn project(
                 .map(|a| format!("{a} {}", cx.t("project.mu")))
                 .unwrap_or_else(|| "—".into()),
         ),
-        fact("project.investor", p.investor.as_str()),
+        data_fact("project.investor", p.investor.as_str()),
         fact(
             "project.foreign",
             if p.foreign_investment {
@@ -324,7 +339,7 @@ pub(super) async fn project(
         fact("project.started", opt_date(s.started_on)),
         fact("project.completed", opt_date(p.completed_on)),
         fact("project.in_statistics", opt_date(p.in_statistics_on)),
-        fact(
+        data_fact(
             "common.category",
             if s.categories.is_empty() {
                 "—".into()
@@ -477,6 +492,8 @@ pub(super) async fn project(
         cx: &cx,
         s,
         light: light_badge(lang, s.light, s.light_reason.as_deref()),
+        // In English, the reason as the lights job wrote it in English (names marked as data).
+        reason_en: (lang == Lang::En).then(|| p.light_reasons_en.first().map(|r| crate::page::names_marked(r)).unwrap_or_default()),
         name_query: qv(&s.name),
         facts,
         description: &p.description,

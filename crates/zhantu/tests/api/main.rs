@@ -10,6 +10,7 @@ mod closeout;
 mod cockpit;
 mod district;
 mod engines;
+mod english;
 mod escaping;
 mod excel;
 mod figures;
