@@ -34,6 +34,15 @@ impl DeadlineRule {
         };
         format!("期末后{}{unit}内", self.days)
     }
+
+    /// In English, for pages: `within 5 working days after the period ends`.
+    pub fn describe_en(&self) -> String {
+        let unit = match self.day_kind {
+            DayKind::Working => "working days",
+            DayKind::Calendar => "days",
+        };
+        format!("within {} {unit} after the period ends", self.days)
+    }
 }
 
 /// The deadlines of both kinds of progress report.
@@ -264,6 +273,7 @@ mod tests {
         let rules = RuleSet::default();
         let defaults = ReportingDeadlines::from_rules(&rules);
         assert_eq!(defaults.monthly.describe_zh(), "期末后5个工作日内");
+        assert_eq!(defaults.monthly.describe_en(), "within 5 working days after the period ends");
         let mut rules = rules;
         for r in rules.rules.iter_mut() {
             if let Check::ReportMissing(m) = &mut r.check {

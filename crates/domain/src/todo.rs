@@ -75,6 +75,10 @@ pub struct Item {
     pub note: String,
     /// A photo sent as evidence (a close-out's first), shown small beside the item.
     pub thumb: Option<String>,
+    /// For a progress report owed: its kind and period (the context then says it in words; a
+    /// page writes it in its own language from these).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_period: Option<(ReportPeriod, NaiveDate, NaiveDate)>,
 }
 
 /// A section with its items; `count` is the number of items, the figure the page shows.
@@ -178,6 +182,7 @@ fn node_item(n: NodeRow, date: NaiveDate, as_of: NaiveDate, cal: &WorkCalendar, 
         group: None,
         note,
         thumb: None,
+        report_period: None,
     }
 }
 
@@ -192,6 +197,7 @@ pub fn close_outs(reported: Vec<NodeRow>, as_of: NaiveDate, cal: &WorkCalendar) 
             Item {
                 link: decide_link(node_id),
                 thumb: photo.map(evidence_link),
+                report_period: None,
                 ..node_item(n, on, as_of, cal, note)
             }
         })
@@ -249,6 +255,7 @@ pub fn date_changes(pending: Vec<DateChangeRow>, as_of: NaiveDate, cal: &WorkCal
             working_days: Some(cal.working_days_between(as_of, c.new_planned_on)),
             group: None,
             thumb: None,
+            report_period: None,
             note: format!(
                 "{} → {}：{}（{}）",
                 c.old_planned_on, c.new_planned_on, c.reason_text, c.requested_by
@@ -279,6 +286,7 @@ pub fn sent_back(returned: Vec<NodeRow>, refused: Vec<DateChangeRow>, as_of: Nai
         working_days: Some(cal.working_days_between(as_of, c.old_planned_on)),
         group: None,
         thumb: None,
+        report_period: None,
         note: format!(
             "改期至{}未获批准：{}",
             c.new_planned_on,
@@ -312,6 +320,7 @@ fn problem_items<'a>(rows: impl Iterator<Item = &'a ProblemRow>, as_of: NaiveDat
         working_days: Some(cal.working_days_between(as_of, p.deadline)),
         group: None,
         thumb: None,
+        report_period: None,
         note: p.state.label_zh().to_string(),
     })
     .collect()
@@ -378,6 +387,7 @@ pub fn lights(projects: &[ProjectRow], light: Light) -> Section {
             working_days: None,
             group: None,
             thumb: None,
+            report_period: None,
             note: p.light_reason.clone().unwrap_or_default(),
         })
         .collect();
@@ -411,6 +421,7 @@ pub fn instructions(rows: Vec<InstructionRow>, as_of: NaiveDate, cal: &WorkCalen
             working_days: Some(cal.working_days_between(as_of, i.deadline)),
             group: None,
             thumb: None,
+            report_period: None,
             note: if i.replied { "已回复，待验收" } else { "待回复" }.to_string(),
         })
         .collect();
@@ -509,6 +520,7 @@ fn report_item(r: &OwedReport, as_of: NaiveDate, cal: &WorkCalendar, group: Opti
         group,
         note: String::new(),
         thumb: None,
+        report_period: Some((r.kind, r.period.start, r.period.end)),
     }
 }
 

@@ -118,9 +118,11 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
         value,
     })
     .collect();
-    let deadline = zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?)
-        .monthly
-        .describe_zh();
+    let monthly = zhantu_domain::deadlines::ReportingDeadlines::from_rules(&st.store.rule_set().await?).monthly;
+    let deadline = match cx.lang {
+        crate::page::Lang::Zh => monthly.describe_zh(),
+        crate::page::Lang::En => monthly.describe_en(),
+    };
     let body = Markup::of(&Index {
         cx: &cx,
         cards,

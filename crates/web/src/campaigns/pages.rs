@@ -81,6 +81,8 @@ struct DetailPage<'a> {
     status: &'static str,
     /// The closing note once closed, else the report drawn from the figures.
     report: &'a str,
+    /// The report is the closing note someone wrote (data), not one drawn from the figures.
+    note: bool,
     may_close: bool,
     token: &'a str,
 }
@@ -99,7 +101,8 @@ pub(super) async fn campaign(
 ) -> Result<Html<String>, PageError> {
     let c = st.store.campaign(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
-    let report = if c.campaign.status == "closed" && !c.campaign.closing_note.is_empty() {
+    let note = c.campaign.status == "closed" && !c.campaign.closing_note.is_empty();
+    let report = if note {
         &c.campaign.closing_note
     } else {
         &c.report.summary
@@ -112,6 +115,7 @@ pub(super) async fn campaign(
         c: &c,
         status: campaign_status(&cx, &c.campaign, as_of),
         report,
+        note,
         may_close: cx.auth.actor.may(Action::Verify).is_ok() && c.campaign.status == "open",
         token: cx.csrf(),
     });
