@@ -102,11 +102,7 @@ pub(super) async fn campaign(
     let c = st.store.campaign(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
     let note = c.campaign.status == "closed" && !c.campaign.closing_note.is_empty();
-    let report = if note {
-        &c.campaign.closing_note
-    } else {
-        &c.report.summary
-    };
+    let report = if note { &c.campaign.closing_note } else { &c.report.summary };
     let body = Markup::of(&DetailPage {
         cx: &cx,
         title: &c.campaign.name,
