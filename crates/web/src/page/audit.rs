@@ -6,9 +6,14 @@ use super::{Lang, Markup, i18n};
 use askama::Template;
 use serde_json::Value;
 
-/// An action's code in words; the code itself for an action without a translation.
+/// An action's code in words: its own words, else those of its kind of record (`problem.assign`
+/// as "Worked on a problem"), else the code itself.
 pub fn action_label(lang: Lang, code: &str) -> String {
-    i18n::lookup(lang, &format!("audit.action.{code}")).unwrap_or(code).to_string()
+    let kind = code.split('.').next().unwrap_or(code);
+    i18n::lookup(lang, &format!("audit.action.{code}"))
+        .or_else(|| i18n::lookup(lang, &format!("audit.action.{kind}")))
+        .unwrap_or(code)
+        .to_string()
 }
 
 /// A kind of record (`node`) in words; the code itself when there is no translation.
@@ -93,6 +98,7 @@ mod tests {
         assert_eq!(action_label(Lang::En, "node.verify"), "Verified a node's close-out");
         assert_eq!(action_label(Lang::Zh, "node.verify"), "核验节点完成");
         assert_eq!(action_label(Lang::En, "no.such"), "no.such");
+        assert_eq!(action_label(Lang::En, "import.units"), "Imported data");
         assert_eq!(actor_label(Lang::En, "system:demo"), "System (demo)");
         assert_eq!(actor_label(Lang::En, "fgj"), "fgj");
         let c = changes(

@@ -205,6 +205,8 @@ struct YearForm {
 struct AuditRow {
     at: String,
     actor: String,
+    /// The action's code (`node.verify`), kept in an attribute for tools and tests.
+    code: String,
     action: String,
     changes: Markup,
 }
@@ -485,6 +487,7 @@ pub(super) async fn project(
             at: cx.time(&e.at),
             actor: crate::page::audit::actor_label(lang, &e.actor),
             action: crate::page::audit::action_label(lang, &e.action),
+            code: e.action.clone(),
             changes: crate::page::audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
         })
         .collect();

@@ -128,7 +128,7 @@ async fn json_links_only_for_administrators_and_the_weekly_period_from_the_data_
 async fn shared_parts_of_every_page_mark_their_data() {
     let app = spawn_app().await;
     let editor = app.login("haimen").await;
-    for path in ["/problems", "/instructions", "/admin/people"] {
+    for path in ["/problems", "/instructions", "/projects"] {
         let html = english(&editor, path).await;
         // The header (the user's name and unit), the language switch and the units offered.
         assert!(

@@ -182,8 +182,12 @@ async fn a_leaders_directive_goes_round_the_loop_and_into_the_projects_history()
             assert!(html.contains(text), "{text}");
         }
         for action in ["instruction.issue", "instruction.reply", "instruction.return", "instruction.accept"] {
-            assert!(html.contains(action), "{action} in the project's history");
+            assert!(
+                html.contains(&format!("data-code=\"{action}\"")),
+                "{action} in the project's history"
+            );
         }
+        assert!(html.contains("办结批示或督办单"), "the history says it in words");
     }
     // Nothing left waiting.
     for s in [&lingdao, &haimen] {

@@ -785,7 +785,7 @@ async fn account_pages_work_through_forms() {
 
     let (status, html) = admin.page("/audit?entity=user").await;
     assert_eq!(status, 200);
-    assert!(html.contains("user.create") && html.contains("jiaozhi"), "{html}");
+    assert!(html.contains("创建用户") && html.contains("jiaozhi"), "{html}");
     assert_eq!(editor.page("/audit").await.0, 403);
     let (status, csv) = admin.page("/api/v1/audit/export.csv?entity=user").await;
     assert_eq!(status, 200);
