@@ -9,7 +9,7 @@ use serde_json::Value;
 /// An action's code in words: its own words, else those of its kind of record (`problem.assign`
 /// as "Worked on a problem"), else the code itself.
 pub fn action_label(lang: Lang, code: &str) -> String {
-    let kind = code.split('.').next().unwrap_or(code);
+    let kind = code.split_once('.').map_or(code, |(kind, _)| kind);
     i18n::lookup(lang, &format!("audit.action.{code}"))
         .or_else(|| i18n::lookup(lang, &format!("audit.action.{kind}")))
         .unwrap_or(code)
