@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use zhantu_domain::access::Action;
 use zhantu_domain::nodes::{PHOTO_RADIUS_SETTING, check_verification, photo_far_from_project, photo_radius_km};
-use zhantu_store::{EvidenceInfo, NodeState, beijing_time};
+use zhantu_store::{EvidenceInfo, NodeState};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -90,7 +90,7 @@ async fn node_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Quer
                 } else {
                     format!("{} KB", (e.size_bytes + 1023) / 1024)
                 },
-                received_at: beijing_time(e.received_at.as_deref().unwrap_or(&e.uploaded_at)),
+                received_at: cx.time(e.received_at.as_deref().unwrap_or(&e.uploaded_at)),
                 sha_short: e.sha256.get(..12).unwrap_or(&e.sha256),
                 position: e.position().map(|p| format!("{:.6}, {:.6}", p.lat, p.lng)),
                 far,
@@ -106,8 +106,8 @@ async fn node_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Quer
             .map(|v| light_badge(cx.lang, v.light, v.light_reason.as_deref()))
             .unwrap_or_default(),
         flash: f.show(&cx, &["nodes.flash."]),
-        reported_at: n.reported_at.as_deref().map(beijing_time).unwrap_or_default(),
-        verified_at: n.verified_at.as_deref().map(beijing_time).unwrap_or_default(),
+        reported_at: n.reported_at.as_deref().map(|t| cx.time(t)).unwrap_or_default(),
+        verified_at: n.verified_at.as_deref().map(|t| cx.time(t)).unwrap_or_default(),
         evidence: views,
         decide: verifier && n.status == "reported",
         report: n.status == "open" && may(&cx.auth, &n, true).is_ok(),

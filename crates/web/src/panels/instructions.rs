@@ -98,7 +98,7 @@ fn cards<'a>(cx: &Ctx, items: &'a [InstructionDetail]) -> Vec<Card<'a>> {
                     .events
                     .iter()
                     .map(|e| EventLine {
-                        at: zhantu_store::beijing_time(&e.at),
+                        at: cx.time(&e.at),
                         kind: cx.t(&format!("instructions.event.{}", e.kind)),
                         actor: &e.actor,
                         deadline: e.deadline,

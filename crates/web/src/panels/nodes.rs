@@ -337,7 +337,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
         project_version: version,
         draft,
         approved_by: match (&p.baseline_approved_by, &p.baseline_approved_at) {
-            (Some(by), Some(at)) => format!("{by} {}", zhantu_store::beijing_time(at)),
+            (Some(by), Some(at)) => format!("{by} {}", cx.time(at)),
             _ => String::new(),
         },
         timeline: timeline(p, as_of, cx),
@@ -408,7 +408,7 @@ pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion])
             days: c.days().map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             reason: &c.reason,
             requested_by: &c.requested_by,
-            approved: format!("{} {}", c.approved_by, zhantu_store::beijing_time(&c.approved_at)),
+            approved: format!("{} {}", c.approved_by, cx.time(&c.approved_at)),
         })
         .collect();
     let shifts = zhantu_domain::schedule::compare(nodes, all, 0, all.len() - 1).unwrap_or_default();

@@ -334,7 +334,7 @@ async fn problem_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Q
         .events
         .iter()
         .map(|e| EventLine {
-            at: zhantu_store::beijing_time(&e.at),
+            at: cx.time(&e.at),
             kind: cx.t(&format!("service.event.{}", e.kind)),
             actor: &e.actor,
             unit: e.unit.as_ref().map(|u| u.name.as_str()),
