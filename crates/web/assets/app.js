@@ -1,5 +1,7 @@
 // zhantu's only script. Draws the charts whose ECharts option the server wrote into the
-// element's data-chart attribute (clicking a bar or slice opens the list it counts), and
+// element's data-chart attribute (clicking a bar or slice opens the list it counts; the chart
+// library, named by body[data-charts], is loaded only on pages with a chart, once the first
+// one comes into view, so that reading the page never waits for it), and
 // wires the battle map's print button and the forms that post to the JSON API. Reading pages
 // work without it: every number is also a link.
 (function () {
@@ -31,6 +33,40 @@
       charts.forEach(function (c) {
         c.resize();
       });
+    });
+    if (window.performance && performance.mark) performance.mark("zhantu:charts");
+  }
+  function loadCharts() {
+    var els = document.querySelectorAll(".chart[data-chart]");
+    var src = document.body.getAttribute("data-charts");
+    if (!els.length || !src) return;
+    var started = false;
+    var load = function () {
+      if (started) return;
+      started = true;
+      if (window.echarts) return draw();
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = true;
+      s.onload = draw;
+      document.head.appendChild(s);
+    };
+    if (!("IntersectionObserver" in window)) return load();
+    var seen = new IntersectionObserver(
+      function (entries) {
+        if (
+          entries.some(function (e) {
+            return e.isIntersecting;
+          })
+        ) {
+          seen.disconnect();
+          load();
+        }
+      },
+      { rootMargin: "200px" }
+    );
+    els.forEach(function (el) {
+      seen.observe(el);
     });
   }
   var print = document.getElementById("print-map");
@@ -307,5 +343,5 @@
     });
   }
   // ---- end excel ----
-  draw();
+  loadCharts();
 })();

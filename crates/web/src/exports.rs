@@ -1,17 +1,21 @@
 //! `.xlsx` exports of the lists and the figures: `/api/v1/export/{file}`, and the figures as
-//! sheets (`figure_tables`), which the CLI's `export` command shares.
+//! sheets (`figure_tables`), which the CLI's `export` command shares. `registry.xlsx` is the
+//! registry page as a sheet: its columns, filters and order, in the reader's language.
 
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::page::{Lang, t};
 use crate::query::ProjectsQuery;
 use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 use zhantu_domain::imports::ImportKind;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
+use zhantu_store::{ProjectFilter, ProjectSort};
 
 pub const MECHANISM: Mechanism = Mechanism {
     name: "exports",
@@ -30,6 +34,7 @@ async fn export(
     State(st): State<AppState>,
     a: Auth,
     Path(file): Path<String>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let name = file.strip_suffix(".xlsx").unwrap_or(&file);
@@ -54,6 +59,16 @@ async fn export(
         return xlsx_download(&format!("{}.xlsx", kind.label_zh()), stamped(&st, vec![table]).await?).await;
     }
     match name {
+        "registry" => {
+            let lang = crate::page::anonymous_lang(q.lang.as_deref(), &headers);
+            let sort = ProjectSort::from_code(q.sort.as_deref().unwrap_or("").trim()).unwrap_or_default();
+            let table = registry_table(&st, filter, sort, lang).await?;
+            xlsx_download(
+                &format!("{}.xlsx", t(lang, "exports.registry.file")),
+                stamped(&st, vec![table]).await?,
+            )
+            .await
+        }
         "figures" => {
             whole_district()?;
             let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -104,6 +119,64 @@ struct ExportQuery {
     #[serde(flatten)]
     projects: ProjectsQuery,
     year: Option<String>,
+    /// The registry's order (`sort` of `/projects`).
+    sort: Option<String>,
+    /// The sheet's language (`zh`, `en`); else the reader's remembered choice.
+    lang: Option<String>,
+}
+
+/// Every project the registry page lists for this filter and order (all its pages), in the
+/// page's columns and the reader's language, with the project's type.
+async fn registry_table(st: &AppState, mut filter: ProjectFilter, sort: ProjectSort, lang: Lang) -> Result<Table, ApiError> {
+    let types: std::collections::HashMap<String, String> = st
+        .store
+        .project_types()
+        .await?
+        .into_iter()
+        .map(|(code, zh, en)| (code, if lang == Lang::En && !en.is_empty() { en } else { zh }))
+        .collect();
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, key), kind);
+    let mut table = Table::new(
+        t(lang, "exports.registry.sheet"),
+        vec![
+            col("exports.registry.light", ColKind::Text),
+            col("exports.registry.reason", ColKind::Text),
+            col("exports.registry.name", ColKind::Text),
+            col("exports.registry.code", ColKind::Text),
+            col("exports.registry.unit", ColKind::Text),
+            col("exports.registry.leader", ColKind::Text),
+            col("exports.registry.stage", ColKind::Text),
+            col("exports.registry.investment", ColKind::Money),
+            col("exports.registry.start", ColKind::Date),
+            col("exports.registry.categories", ColKind::Text),
+            col("exports.registry.division", ColKind::Text),
+            col("exports.registry.type", ColKind::Text),
+        ],
+    );
+    filter.limit = 500;
+    loop {
+        let page = st.store.list_projects_sorted(&filter, sort).await?;
+        for p in &page.items {
+            table.push(vec![
+                p.light.map(|l| crate::page::light_label(lang, l)).into(),
+                p.light_reason.clone().into(),
+                p.name.clone().into(),
+                p.code.clone().into(),
+                p.unit.name.clone().into(),
+                p.leader.as_ref().map(|l| l.name.clone()).into(),
+                crate::page::stage_label(lang, p.stage).into(),
+                p.total_investment_wan.0.into(),
+                p.started_on.or(p.planned_start_on).into(),
+                p.categories.join("、").into(),
+                p.division_name.into(),
+                types.get(&p.project_type).cloned().unwrap_or_else(|| p.project_type.clone()).into(),
+            ]);
+        }
+        match page.next_cursor {
+            Some(after) => filter.after = Some(after),
+            None => return Ok(table),
+        }
+    }
 }
 
 /// Chinese names of the figures' fields (the rest keep their key).

@@ -5,6 +5,7 @@
 // What every mechanism shares (each imports no mechanism).
 mod access;
 pub mod auth;
+mod cache;
 pub mod download;
 mod error;
 mod extract;
@@ -132,7 +133,8 @@ pub const MECHANISMS: &[Mechanism] = &[
     todo::MECHANISM,
 ];
 
-/// The whole application, with sign-in, CSRF, size limits and security headers on every route.
+/// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and
+/// compression on every route.
 pub fn router(state: AppState) -> Router {
     let mut pages = Router::new();
     let mut api = Router::new();
@@ -144,8 +146,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api.fallback(error::not_found))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn(cache::pages))
         .layer(axum::middleware::from_fn(guard::headers))
         .layer(DefaultBodyLimit::max(guard::MAX_BODY_BYTES))
+        .layer(cache::compression())
         .with_state(state)
 }
 

@@ -122,7 +122,15 @@ async fn logout_form(State(st): State<AppState>, a: Auth) -> Result<Response, Ap
         header::SET_COOKIE,
         auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
     );
+    forget_pages(&mut resp);
     Ok(resp)
+}
+
+/// Signing out empties the browser's cache of this site: pages are kept (`private, no-cache`,
+/// see `cache`) and Back would otherwise still show them to the next person at the desk.
+fn forget_pages(resp: &mut Response) {
+    resp.headers_mut()
+        .insert("clear-site-data", axum::http::HeaderValue::from_static("\"cache\""));
 }
 
 /// Sessions are `Secure` when the operator says zhantu is served over HTTPS.
@@ -221,6 +229,7 @@ async fn logout(State(st): State<AppState>, a: Auth) -> Result<Response, ApiErro
         header::SET_COOKIE,
         auth::clear_session_cookie().parse().map_err(ApiError::internal)?,
     );
+    forget_pages(&mut resp);
     Ok(resp)
 }
 

@@ -52,6 +52,8 @@ struct Registry<'a> {
     notes: Vec<String>,
     /// The filters' query string (without order and paging), for the links to other views.
     filters: String,
+    /// The filters, order and language, for the Excel export of what the page lists.
+    export: String,
     form: Markup,
     rows: Vec<RegistryRow>,
     first_page: Option<String>,
@@ -100,6 +102,9 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
     if !limit.is_empty() {
         keep.push(("limit", limit));
     }
+    let mut export = q.pairs();
+    export.push(("sort", sort_code));
+    export.push(("lang", lang.code()));
     let next = page.next_cursor.map(|n| n.to_string());
     let next_page = next.as_deref().map(|n| {
         let mut with = keep.clone();
@@ -136,6 +141,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         total_n: page.total,
         notes,
         filters: query_string(&q.pairs()),
+        export: query_string(&export),
         form,
         rows,
         first_page: filter.after.is_some().then(|| query_string(&keep)),
@@ -527,5 +533,5 @@ pub(super) async fn project(
         audit,
         as_of,
     });
-    Ok(layout(&cx, &s.name, body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
+    Ok(layout(&cx, &s.name, body, &["/assets/app.js"]))
 }
