@@ -70,6 +70,8 @@ const ASSETS: &[Asset] = &[
 pub const APP_CSS: &str = "app.css";
 /// The chart library, loaded by `app.js` only where a chart is on the page (see [`url`]).
 pub const ECHARTS: &str = "vendor/echarts.min.js";
+/// Its plain path, as a page names it among its scripts (`page::layout`).
+pub const ECHARTS_PATH: &str = "/assets/vendor/echarts.min.js";
 
 /// What is computed once per file: its hash, versioned path and compressed forms.
 struct Prepared {

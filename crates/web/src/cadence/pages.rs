@@ -35,7 +35,7 @@ pub fn router() -> Routes {
         .route("/reports/weights", post(weights_form))
 }
 
-const SCRIPTS: &[&str] = &["/assets/app.js"];
+const SCRIPTS: &[&str] = &["/assets/vendor/echarts.min.js", "/assets/app.js"];
 
 fn kind_label(cx: &Ctx, k: ReportKind) -> &'static str {
     cx.t(&format!("reports.kind.{}", k.code()))

@@ -497,7 +497,12 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         },
         ranks: rank_rows,
     });
-    Ok(layout(&cx, &format!("{} {}", cx.t("nav.cockpit"), year), body, &["/assets/app.js"]))
+    Ok(layout(
+        &cx,
+        &format!("{} {}", cx.t("nav.cockpit"), year),
+        body,
+        &["/assets/vendor/echarts.min.js", "/assets/app.js"],
+    ))
 }
 
 #[derive(Template)]

@@ -330,7 +330,11 @@ struct Layout<'a> {
     cx: &'a Ctx,
     title: &'a str,
     body: Markup,
-    scripts: &'a [&'a str],
+    /// The page's scripts at their versioned URLs.
+    scripts: Vec<&'a str>,
+    /// The chart library's URL, when the page named it: `app.js` loads it when a chart
+    /// comes into view rather than the page waiting for it.
+    charts: Option<&'static str>,
     nav: Vec<NavLink>,
     role: &'a str,
     other: Lang,
@@ -338,7 +342,8 @@ struct Layout<'a> {
 }
 
 /// The whole page: skip link, navigation, user bar with language switch and sign-out, the
-/// body, and the scripts it names.
+/// body, and the scripts it names (plain `/assets/` paths, sent as their versioned URLs; the
+/// chart library, `/assets/vendor/echarts.min.js`, is named for `app.js` to load lazily).
 pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<String> {
     use zhantu_domain::access::Action;
     let mut links = vec![
@@ -375,11 +380,20 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         Lang::Zh => cx.auth.user.role.label_zh(),
         Lang::En => cx.auth.user.role.label_en(),
     };
+    let charts = scripts
+        .iter()
+        .any(|s| *s == crate::assets::ECHARTS_PATH)
+        .then(|| crate::assets::url(crate::assets::ECHARTS));
     html(&Layout {
         cx,
         title,
         body,
-        scripts,
+        scripts: scripts
+            .iter()
+            .filter(|s| **s != crate::assets::ECHARTS_PATH)
+            .map(|s| crate::assets::versioned(s))
+            .collect(),
+        charts,
         nav,
         role,
         other: cx.lang.other(),

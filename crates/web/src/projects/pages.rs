@@ -533,5 +533,5 @@ pub(super) async fn project(
         audit,
         as_of,
     });
-    Ok(layout(&cx, &s.name, body, &["/assets/app.js"]))
+    Ok(layout(&cx, &s.name, body, &["/assets/vendor/echarts.min.js", "/assets/app.js"]))
 }

@@ -2,6 +2,7 @@
 //! (faster to link); the modules below group the tests by what they cover.
 
 mod anchors;
+mod assets;
 mod battle;
 mod by_hand;
 mod cli;
@@ -13,6 +14,7 @@ mod engines;
 mod english;
 mod escaping;
 mod excel;
+mod exports;
 mod figures;
 mod hardening;
 mod helpers;
