@@ -343,11 +343,17 @@ impl<'a> Chart<'a> {
                             text_y: format!("{:.1}", y + 15.0),
                             heading: None,
                             id: p.id,
+                            // The reason is kept in Chinese only: an English page names
+                            // the light alone.
                             title: format!(
                                 "{} · {} · {}",
                                 p.name,
                                 p.unit.name,
-                                p.light_reason.as_deref().unwrap_or(cx.t("battle.no_light"))
+                                match (cx.lang, p.light, p.light_reason.as_deref()) {
+                                    (Lang::Zh, _, Some(reason)) => reason,
+                                    (_, Some(l), _) => crate::page::light_label(cx.lang, l),
+                                    _ => cx.t("battle.no_light"),
+                                }
                             ),
                             name: if p.name.chars().count() > 18 {
                                 p.name.chars().take(17).chain(std::iter::once('…')).collect()

@@ -289,7 +289,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         .map(|l| LandingRow {
             href: landing_href(&l.code),
             landed_href: format!("{}&started_from={from}&started_to={to}", landing_href(&l.code)),
-            category: &l.category,
+            category: crate::page::category_name(lang, &l.code, &l.category),
             targeted: l.landing.targeted,
             landed: l.landing.landed,
             rate: if started { pct(l.landing.rate_pct) } else { dash() },
@@ -305,7 +305,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         .collect();
     let mut landing_option = axis_option(
         [10, 10, 10, 40],
-        json!({"type": "category", "data": f.landing.iter().map(|l| &l.category).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
+        json!({"type": "category", "data": f.landing.iter().map(|l| crate::page::category_name(lang, &l.code, &l.category)).collect::<Vec<_>>(), "axisLabel": {"interval": 0, "rotate": 30}}),
         json!({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}),
         json!([
             {"name": t("cockpit.rate"), "type": "bar", "data": f.landing.iter().map(|l| json!({"value": if started { pct_num(l.landing.rate_pct) } else { Value::Null }, "link": landing_href(&l.code)})).collect::<Vec<_>>(), "itemStyle": {"color": "#c0392b"}, "label": {"show": true, "position": "top", "formatter": "{c}%"}},
@@ -458,7 +458,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     };
     let body = Markup::of(&CockpitPage {
         cx: &cx,
-        title: tf(lang, "cockpit.title", &[("d", &district)]),
+        title: crate::page::names_marked(&tf(lang, "cockpit.title", &[("d", &district)])),
         period: period.clone(),
         as_of: long_date(lang, f.as_of),
         stages_as_of: tf(lang, "cockpit.stages_as_of", &[("d", &long_date(lang, data_day))]),
@@ -509,7 +509,8 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
 #[template(path = "cockpit/page.html")]
 struct CockpitPage<'a> {
     cx: &'a Ctx,
-    title: String,
+    /// The district's name in it is data (marked, as names in English sentences are).
+    title: Markup,
     /// The year, or the year up to a month.
     period: String,
     as_of: String,
@@ -519,7 +520,7 @@ struct CockpitPage<'a> {
     months: Markup,
     cards: Vec<Card>,
     landing_chart: Markup,
-    landing: Vec<LandingRow<'a>>,
+    landing: Vec<LandingRow>,
     invest_chart: Markup,
     inv_note: String,
     light_chart: Markup,
@@ -577,10 +578,10 @@ impl NoteLink {
 }
 
 /// The landing rate of a category (落地率).
-struct LandingRow<'a> {
+struct LandingRow {
     href: String,
     landed_href: String,
-    category: &'a str,
+    category: String,
     targeted: u32,
     landed: u32,
     rate: String,

@@ -11,6 +11,8 @@ pub struct SelectOption {
     pub value: String,
     pub label: String,
     pub selected: bool,
+    /// The label quotes a record's name though the value is not its id ("不变（海门街道）").
+    pub quotes_data: bool,
 }
 
 /// An option names data (marked `translate="no"`, shown as it is in every language) when its
@@ -27,10 +29,18 @@ impl SelectOption {
             value: value.into(),
             label: label.into(),
             selected,
+            quotes_data: false,
+        }
+    }
+    /// An option whose label quotes a record's name, marked as data as a whole.
+    pub fn quoting(value: impl Into<String>, label: impl Into<String>, selected: bool) -> SelectOption {
+        SelectOption {
+            quotes_data: true,
+            ..SelectOption::new(value, label, selected)
         }
     }
     pub fn is_data(&self) -> bool {
-        names_data(&self.value)
+        self.quotes_data || names_data(&self.value)
     }
     /// The options of a select from (value, label) pairs, `selected` marked.
     pub fn list(choices: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<SelectOption> {
@@ -40,6 +50,7 @@ impl SelectOption {
                 selected: value == selected,
                 value,
                 label,
+                quotes_data: false,
             })
             .collect()
     }

@@ -31,11 +31,17 @@ struct HistoryPanel<'a> {
 
 fn cell(cx: &Ctx, s: &Snapshot, label: String) -> Cell {
     let light = cx.light(s.light);
-    let mut title = format!("{} – {}：{light}", s.period_start, s.period_end);
+    let mut title = format!("{} – {}{}{light}", s.period_start, s.period_end, cx.t("common.colon"));
     if s.recovered {
-        title.push_str(&format!("（{}）", cx.t("lights.recovered")));
+        title.push_str(&format!(
+            "{}{}{}",
+            cx.t("common.open_paren"),
+            cx.t("lights.recovered"),
+            cx.t("common.close_paren")
+        ));
     }
-    if let Some(r) = &s.reason {
+    // The history keeps the Chinese reason only: an English page names the light alone.
+    if let Some(r) = s.reason.as_ref().filter(|_| cx.lang == crate::page::Lang::Zh) {
         title.push_str(&format!(" · {r}"));
     }
     Cell {

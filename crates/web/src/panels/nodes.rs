@@ -237,8 +237,8 @@ fn swapped(ids: &[i64], i: usize, j: usize) -> String {
 }
 
 /// The units a node may be given to, after a first option (`first`, the empty value).
-fn unit_options(first: &str, units: &[(String, String)]) -> Markup {
-    let all: Vec<SelectOption> = std::iter::once(SelectOption::new("", first, true))
+fn unit_options(first: SelectOption, units: &[(String, String)]) -> Markup {
+    let all: Vec<SelectOption> = std::iter::once(first)
         .chain(SelectOption::list(units.iter().cloned(), ""))
         .collect();
     options(&all)
@@ -296,7 +296,10 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
                     draft,
                     project_id: p.summary.id,
                     project_version: version,
-                    units: unit_options(&cx.tf("plan.keep_unit", &[("unit", &n.responsible_unit.name)]), choices.units),
+                    units: unit_options(
+                        SelectOption::quoting("", cx.tf("plan.keep_unit", &[("unit", &n.responsible_unit.name)]), true),
+                        choices.units,
+                    ),
                     moves: [
                         (i > 0).then(|| (swapped(&ids, i, i - 1), "plan.up")),
                         (i + 1 < ids.len()).then(|| (swapped(&ids, i, i + 1), "plan.down")),
@@ -344,7 +347,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
         rows,
         add: powers.edit,
         approve: powers.verify && draft && !p.nodes.is_empty(),
-        units: unit_options(cx.t("plan.project_unit"), choices.units),
+        units: unit_options(SelectOption::new("", cx.t("plan.project_unit"), true), choices.units),
         after: p.nodes.iter().map(|n| (n.id, n.name.as_str())).collect(),
         as_of,
     })
