@@ -88,7 +88,10 @@ async fn set_up(st: &AppState, b: &SetupBody, address: String) -> Result<SetupRe
     if !st.store.needs_setup().await? {
         return Err(already_initialised());
     }
-    check_setup_code(st, &b.setup_code).await?;
+    if let Err(e) = check_setup_code(st, &b.setup_code).await {
+        // A setup that finished meanwhile clears the code: say so rather than "wrong code".
+        return Err(if st.store.needs_setup().await? { e } else { already_initialised() });
+    }
     let place = DistrictPlace::parse(&b.division, Some(&b.district_name))?;
     let username = parse_username(&b.admin_username)?;
     let display_name = match b.admin_display_name.trim() {
