@@ -92,7 +92,7 @@ test("on the phone a node is reported with a photo and verified in view of it", 
   await card.getByLabel("说明", { exact: true }).fill("主体结构已封顶，现场照片");
   await page.screenshot({ path: join(shots, "phone-report.png"), fullPage: true });
   await Promise.all([
-    page.waitForURL((u) => u.pathname === `/nodes/${target.node.id}` && u.searchParams.get("ok") === "nodes.flash.reported"),
+    page.waitForURL((u) => u.pathname === `/nodes/${target.node.id}` && u.searchParams.get("ok") === "reported"),
     card.getByRole("button", { name: "提交" }).click(),
   ]);
   await page.getByText("已报送完成，等待发改局核验").waitFor();
