@@ -46,9 +46,20 @@ impl Store {
     /// The year's figures of the projects and problems within a division (a code prefix:
     /// `331002` a district, `3310` a city), as of the store's date.
     pub async fn division_figures(&self, year: i32, division: Option<&str>) -> Result<YearFigures, StoreError> {
+        self.division_figures_within(year, division, None).await
+    }
+
+    /// [`Store::division_figures`] counting only the projects and problems of `units` (a unit
+    /// reader's scope) when given.
+    pub async fn division_figures_within(
+        &self,
+        year: i32,
+        division: Option<&str>,
+        units: Option<&[i64]>,
+    ) -> Result<YearFigures, StoreError> {
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
         let as_of = self.as_of().await?.min(year_end);
-        Ok(year_figures(&self.year_inputs_in(year, as_of, division).await?))
+        Ok(year_figures(&self.year_inputs_within(year, as_of, division, units).await?))
     }
 
     /// The inputs within a division, if given. Project-level figures (landing, nodes,

@@ -29,9 +29,14 @@ pub struct OverdueNode {
 /// The nodes due in a period (`from`..=`to`), or only those not closed by `to`.
 #[derive(Debug, Clone, Copy)]
 pub struct DueNodes {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
+    /// Planned on or after this day (none: from the first).
+    pub from: Option<NaiveDate>,
+    /// Planned on or before this day (none: to the last).
+    pub to: Option<NaiveDate>,
+    /// Only those not closed by `to` (or by the data day without `to`).
     pub late_only: bool,
+    /// Only the target nodes of this campaign.
+    pub campaign: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,13 +79,20 @@ impl Store {
                     .arg(as_of.to_string());
             }
             Some(d) => {
-                w.push(" AND n.planned_on >= ")
-                    .arg(d.from.to_string())
-                    .push(" AND n.planned_on <= ")
-                    .arg(d.to.to_string());
+                if let Some(from) = d.from {
+                    w.push(" AND n.planned_on >= ").arg(from.to_string());
+                }
+                if let Some(to) = d.to {
+                    w.push(" AND n.planned_on <= ").arg(to.to_string());
+                }
+                if let Some(c) = d.campaign {
+                    w.push(" AND n.id IN (SELECT cn.node_id FROM campaign_nodes cn WHERE cn.campaign_id = ")
+                        .arg(c)
+                        .push(")");
+                }
                 if d.late_only {
                     w.push(" AND (n.status <> 'closed' OR n.actual_on IS NULL OR n.actual_on > ")
-                        .arg(d.to.to_string())
+                        .arg(d.to.unwrap_or(as_of).to_string())
                         .push(")");
                 }
             }

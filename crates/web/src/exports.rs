@@ -56,7 +56,7 @@ async fn export(
             whole_district()?;
         }
         let table = st.store.export_kind(kind, &filter).await?;
-        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), stamped(&st, vec![table]).await?).await;
+        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), stamped(&st, vec![table], Lang::Zh).await?).await;
     }
     match name {
         "registry" => {
@@ -65,7 +65,7 @@ async fn export(
             let table = registry_table(&st, filter, sort, lang).await?;
             xlsx_download(
                 &format!("{}.xlsx", t(lang, "exports.registry.file")),
-                stamped(&st, vec![table]).await?,
+                stamped(&st, vec![table], lang).await?,
             )
             .await
         }
@@ -77,7 +77,11 @@ async fn export(
             };
             let f = st.store.year_figures(year).await?;
             let v = serde_json::to_value(&f).map_err(ApiError::internal)?;
-            xlsx_download(&format!("{year}年指标.xlsx"), stamped(&st, figure_tables(year, &v)).await?).await
+            xlsx_download(
+                &format!("{year}年指标.xlsx"),
+                stamped(&st, figure_tables(year, &v), Lang::Zh).await?,
+            )
+            .await
         }
         other => Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
     }
@@ -87,19 +91,22 @@ async fn export(
 /// at (the entry's number and hash) and when: a copy kept outside the system witnesses the log
 /// as it stood, as an issued report does (`zhantu audit verify` finds a rewrite before it). The
 /// importer reads the first sheet, so an export still imports again unchanged.
-async fn stamped(st: &AppState, mut tables: Vec<Table>) -> Result<Vec<Table>, ApiError> {
+async fn stamped(st: &AppState, mut tables: Vec<Table>, lang: Lang) -> Result<Vec<Table>, ApiError> {
     let v = st.store.data_version().await?;
     let mut t = Table::new(
-        "数据版本",
-        vec![Column::new("项目", ColKind::Text), Column::new("内容", ColKind::Text)],
+        t(lang, "exports.stamp.sheet"),
+        vec![
+            Column::new(t(lang, "exports.stamp.item"), ColKind::Text),
+            Column::new(t(lang, "exports.stamp.value"), ColKind::Text),
+        ],
     );
     let at = zhantu_store::beijing_time(&chrono::Utc::now().to_rfc3339());
     for (k, value) in [
-        ("导出时间（北京时间）", at),
-        ("审计链条目", v.seq.to_string()),
-        ("审计链哈希", v.hash),
+        ("exports.stamp.at", at),
+        ("exports.stamp.seq", v.seq.to_string()),
+        ("exports.stamp.hash", v.hash),
     ] {
-        t.push(vec![Cell::Text(k.into()), Cell::Text(value)]);
+        t.push(vec![Cell::Text(crate::page::i18n::t(lang, k).into()), Cell::Text(value)]);
     }
     tables.push(t);
     Ok(tables)

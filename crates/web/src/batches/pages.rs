@@ -5,7 +5,7 @@
 use super::api::{self, BatchBody};
 use crate::AppState;
 use crate::extract::IdPath;
-use crate::page::programmes::{FLASH, nav};
+use crate::page::programmes::{FLASH, HeldQuery, nav};
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout, to_created};
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -33,6 +33,8 @@ struct ListPage<'a> {
     nav: Markup,
     flash: Markup,
     o: BatchOverview,
+    total: String,
+    total_n: usize,
     levels: &'static [BatchLevel],
     may_manage: bool,
     token: &'a str,
@@ -44,14 +46,24 @@ impl ListPage<'_> {
     }
 }
 
-pub(super) async fn batches(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+pub(super) async fn batches(
+    State(st): State<AppState>,
+    cx: Ctx,
+    Query(f): Query<Flash>,
+    Query(h): Query<HeldQuery>,
+) -> Result<Html<String>, PageError> {
     let title = cx.t("pipeline.batches");
+    let held = h.period(&cx)?;
+    let mut o = st.store.list_batches(None).await?;
+    o.batches.retain(|b| held.contains(b.held_on));
     let body = Markup::of(&ListPage {
         cx: &cx,
         title,
         nav: nav(&cx),
         flash: f.show(&cx, FLASH),
-        o: st.store.list_batches(None).await?,
+        total: held.total_line(&cx, o.batches.len()),
+        total_n: o.batches.len(),
+        o,
         levels: BatchLevel::ALL,
         may_manage: cx.auth.actor.may(Action::Verify).is_ok(),
         token: cx.csrf(),

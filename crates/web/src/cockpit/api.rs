@@ -1,6 +1,7 @@
 //! The cockpit's figures as JSON: `/api/v1/figures`.
 
 use crate::AppState;
+use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, non_empty};
 use crate::routes::{Routes, get};
@@ -21,7 +22,9 @@ struct FiguresQuery {
     division: Option<String>,
 }
 
-async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>) -> Result<Json<Value>, ApiError> {
+/// The figures of the year, within a division when asked; a unit-scoped reader gets those of
+/// the projects and problems of its own units, as on its cockpit.
+async fn figures(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<FiguresQuery>) -> Result<Json<Value>, ApiError> {
     let year = match non_empty(&q.year) {
         None => st.store.as_of().await?.year(),
         Some(s) => zhantu_domain::Year::parse(s)?.get(),
@@ -36,9 +39,10 @@ async fn figures(State(st): State<AppState>, ApiQuery(q): ApiQuery<FiguresQuery>
             ));
         }
     };
-    let f = match division {
-        None => st.store.year_figures(year).await?,
-        Some(d) => st.store.division_figures(year, Some(d)).await?,
+    let scope = crate::access::scope(&a.actor);
+    let f = match (division, scope.as_deref()) {
+        (None, None) => st.store.year_figures(year).await?,
+        (d, units) => st.store.division_figures_within(year, d, units).await?,
     };
     Ok(Json(
         serde_json::to_value(f).map_err(|e| ApiError::bad_request("internal", e.to_string()))?,

@@ -219,7 +219,7 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     }
     // A period not begun has no batches, nodes or problems of its own: "—", not 0.
     let count_or_dash = |n: u32| if started { n.to_string() } else { dash() };
-    cards.push(Card::new(
+    let mut c = Card::new(
         t("cockpit.batches"),
         count_or_dash(f.batches.count),
         tf(
@@ -232,7 +232,12 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             ],
         ),
         "",
-    ));
+    );
+    if started {
+        c.href = Some(format!("/batches?from={from}&to={to}"));
+        c.count = true;
+    }
+    cards.push(c);
     let due_href = format!("/nodes?due_from={from}&due_to={to}");
     let late_href = format!("{due_href}&late=1");
     let mut c = Card::new(t("cockpit.node_on_time"), pct(f.node_on_time_rate_pct), period.clone(), "");
@@ -266,16 +271,14 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     let mut c = Card::new(
         t("cockpit.planned"),
         f.projects_planned.to_string(),
-        tf(
-            lang,
-            "cockpit.visits_note",
-            &[
-                ("visits", &f.enterprise_visits.to_string()),
-                ("rounds", &f.supervision_rounds.to_string()),
-            ],
-        ),
+        tf(lang, "cockpit.visits_note", &[("visits", &f.enterprise_visits.to_string())]),
         "",
     );
+    c.links = vec![NoteLink::new(
+        t("cockpit.rounds"),
+        f.supervision_rounds,
+        format!("/supervision?from={from}&to={to}"),
+    )];
     c.href = Some(format!("/projects?planned_year={year}"));
     c.count = true;
     cards.push(c);
@@ -395,11 +398,11 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
             name: &c.name,
             starts_on: c.starts_on.to_string(),
             ends_on: c.ends_on.to_string(),
+            targets: c.completion.target_nodes,
             note: tf(
                 lang,
                 "cockpit.campaign_note",
                 &[
-                    ("n", &c.completion.target_nodes.to_string()),
                     ("closed", &c.completion.closed_nodes.to_string()),
                     ("rate", &pct(c.completion.rate_pct)),
                 ],
@@ -610,6 +613,8 @@ struct CampaignRow<'a> {
     name: &'a str,
     starts_on: String,
     ends_on: String,
+    /// Its target nodes (the reader's), linked to their list.
+    targets: u32,
     note: String,
 }
 

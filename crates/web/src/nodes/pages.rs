@@ -169,6 +169,8 @@ struct DueQuery {
     due_from: Option<String>,
     due_to: Option<String>,
     late: Option<String>,
+    /// The target nodes of a campaign (any date).
+    campaign: Option<String>,
     offset: Option<String>,
 }
 
@@ -186,13 +188,34 @@ struct DuePage<'a> {
     total_n: i64,
     rows: Vec<DueRow<'a>>,
     next_page: Option<String>,
+    /// The campaign whose targets these are: (id, name).
+    campaign: Option<(i64, &'a str)>,
+}
+
+fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>) -> Result<Html<String>, PageError> {
     let as_of = st.store.as_of().await?;
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
-    let from = crate::extract::opt_date(&q.due_from).map_err(cx.err())?.unwrap_or(year_start);
-    let to = crate::extract::opt_date(&q.due_to).map_err(cx.err())?.unwrap_or(as_of);
+    let campaign = match crate::extract::non_empty(&q.campaign) {
+        None => None,
+        Some(c) => {
+            let id: i64 = c
+                .parse()
+                .map_err(|_| PageError(crate::error::ApiError::not_found("记录不存在"), cx.lang))?;
+            Some(st.store.campaign(id).await.map_err(cx.err())?.campaign)
+        }
+    };
+    // A campaign's targets are listed whatever their dates unless a period is asked for.
+    let (default_from, default_to) = if campaign.is_some() {
+        (None, None)
+    } else {
+        (Some(year_start), Some(as_of))
+    };
+    let from = crate::extract::opt_date(&q.due_from).map_err(cx.err())?.or(default_from);
+    let to = crate::extract::opt_date(&q.due_to).map_err(cx.err())?.or(default_to);
     let late_only = matches!(crate::extract::non_empty(&q.late), Some("1" | "true" | "yes"));
     let offset = crate::extract::page_offset(&q.offset).map_err(cx.err())?;
     let filter = zhantu_store::ProjectFilter {
@@ -200,11 +223,36 @@ async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>
         limit: 100,
         ..Default::default()
     };
-    let due = zhantu_store::DueNodes { from, to, late_only };
+    let due = zhantu_store::DueNodes {
+        from,
+        to,
+        late_only,
+        campaign: campaign.as_ref().map(|c| c.id),
+    };
     let page = st.store.due_nodes(&filter, due, offset).await?;
-    let (from_s, to_s) = (from.to_string(), to.to_string());
+    let (from_s, to_s) = (opt_date(from), opt_date(to));
     let late = if late_only { "1" } else { "" };
-    let pairs = [("due_from", from_s.as_str()), ("due_to", to_s.as_str()), ("late", late)];
+    let campaign_s = campaign.as_ref().map(|c| c.id.to_string()).unwrap_or_default();
+    let pairs = [
+        (
+            "due_from",
+            if q.due_from.is_some() || campaign.is_none() {
+                from_s.as_str()
+            } else {
+                ""
+            },
+        ),
+        (
+            "due_to",
+            if q.due_to.is_some() || campaign.is_none() {
+                to_s.as_str()
+            } else {
+                ""
+            },
+        ),
+        ("late", late),
+        ("campaign", campaign_s.as_str()),
+    ];
     let rows = page
         .items
         .iter()
@@ -213,10 +261,13 @@ async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>
             status: cx.t(&format!("status.{}", n.status.code())),
         })
         .collect();
-    let title = cx.tf(
-        if late_only { "nodes.due.late_title" } else { "nodes.due.title" },
-        &[("from", &from_s), ("to", &to_s)],
-    );
+    let title = match &campaign {
+        Some(_) => cx.t("nodes.due.campaign_title").to_string(),
+        None => cx.tf(
+            if late_only { "nodes.due.late_title" } else { "nodes.due.title" },
+            &[("from", &from_s), ("to", &to_s)],
+        ),
+    };
     let body = Markup::of(&DuePage {
         cx: &cx,
         title: title.clone(),
@@ -224,6 +275,7 @@ async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>
         total_n: page.total,
         rows,
         next_page: crate::page::next_page("/nodes", &pairs, offset, 100, page.total),
+        campaign: campaign.as_ref().map(|c| (c.id, c.name.as_str())),
     });
     Ok(layout(&cx, &title, body, &[]))
 }

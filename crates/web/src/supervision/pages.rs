@@ -5,7 +5,7 @@
 use super::api::{self, FindingBody, RoundBody};
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::programmes::{FLASH, nav};
+use crate::page::programmes::{FLASH, HeldQuery, nav};
 use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv, to_created};
 use crate::{AppState, fields};
 use askama::Template;
@@ -37,6 +37,8 @@ struct ListPage<'a> {
     nav: Markup,
     flash: Markup,
     rounds: Vec<RoundSummary>,
+    total: String,
+    total_n: usize,
     /// The district leaders, for those who may lead a round.
     leaders: Option<Vec<Named>>,
     /// The suggested targets, for district-wide readers.
@@ -50,9 +52,16 @@ impl ListPage<'_> {
     }
 }
 
-pub(super) async fn supervision(State(st): State<AppState>, cx: Ctx, Query(f): Query<Flash>) -> Result<Html<String>, PageError> {
+pub(super) async fn supervision(
+    State(st): State<AppState>,
+    cx: Ctx,
+    Query(f): Query<Flash>,
+    Query(h): Query<HeldQuery>,
+) -> Result<Html<String>, PageError> {
     let title = cx.t("pipeline.supervision");
-    let rounds = st.store.list_rounds().await?;
+    let held = h.period(&cx)?;
+    let mut rounds = st.store.list_rounds().await?;
+    rounds.retain(|r| held.contains(r.held_on));
     let suggested = if cx.auth.actor.reads_all() {
         Some(st.store.suggested_targets(None, 10).await?)
     } else {
@@ -68,6 +77,8 @@ pub(super) async fn supervision(State(st): State<AppState>, cx: Ctx, Query(f): Q
         title,
         nav: nav(&cx),
         flash: f.show(&cx, FLASH),
+        total: held.total_line(&cx, rounds.len()),
+        total_n: rounds.len(),
         rounds,
         leaders,
         suggested,

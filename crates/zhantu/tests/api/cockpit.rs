@@ -60,6 +60,11 @@ async fn every_cockpit_count_equals_the_total_of_the_list_it_opens() {
             let html = page(&s, path).await;
             let links = count_links(&html);
             assert!(links.len() >= 20, "{user} {path}: only {} counts", links.len());
+            if path == "/" {
+                for kind in ["/batches?from=", "/supervision?from=", "/nodes?campaign=", "/nodes?due_from="] {
+                    assert!(links.iter().any(|(h, _)| h.starts_with(kind)), "{user}: no count opens {kind}");
+                }
+            }
             for (href, n) in links {
                 let list = page(&s, &href).await;
                 assert_eq!(stated_total(&list).as_deref(), Some(n.as_str()), "{user} on {path}: {href}");
@@ -76,6 +81,42 @@ async fn a_unit_editor_counts_their_units_projects() {
     let red_unit = count_of(&unit, "/lights?light=red");
     assert!(red_unit < red_district, "haimen's red {red_unit} vs the district's {red_district}");
     assert!(count_of(&unit, "/problems?") < count_of(&district, "/problems?"));
+}
+
+#[tokio::test]
+async fn the_figures_api_counts_the_readers_scope_as_the_cockpit_does() {
+    let fgj = sign_in("fgj").await;
+    let haimen = sign_in("haimen").await;
+    let (_, district) = fgj.get("/api/v1/figures?year=2019").await;
+    let (status, unit) = haimen.get("/api/v1/figures?year=2019").await;
+    assert_eq!(status, 200, "{unit}");
+    let planned = |f: &Value| f["projects_planned"].as_i64().unwrap();
+    let raised = |f: &Value| f["problems"]["raised"].as_i64().unwrap();
+    assert!(
+        planned(&unit) > 0 && planned(&unit) < planned(&district),
+        "{} vs {}",
+        planned(&unit),
+        planned(&district)
+    );
+    assert!(raised(&unit) < raised(&district));
+    // The same numbers as the unit's own cockpit and registry.
+    let (_, list) = haimen
+        .get("/api/v1/problems?limit=1&raised_from=2019-01-01&raised_to=2019-12-31")
+        .await;
+    assert_eq!(list["total"].as_i64(), Some(raised(&unit)));
+    let red = |f: &Value| {
+        f["lights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["light"] == "red")
+            .map(|l| l["projects"].as_i64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(red(&unit), count_of(&page(&haimen, "/").await, "/lights?light=red"));
+    // A division asked for does not widen the scope either.
+    let (_, by_division) = haimen.get("/api/v1/figures?year=2019&division=331002").await;
+    assert_eq!(planned(&by_division), planned(&unit));
 }
 
 #[tokio::test]

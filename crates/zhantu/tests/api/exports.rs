@@ -137,6 +137,17 @@ async fn an_english_reader_gets_english_headers_and_labels_and_a_unit_only_its_p
         column(&rows, "Stage").iter().all(|s| s.is_ascii() && !s.is_empty()),
         "stages in English"
     );
+    // Every sheet's name and header, and the data-version sheet's labels, are English.
+    let resp = s.response("/api/v1/export/registry.xlsx?light=green&lang=en").await;
+    let sheets = zhantu_office::read_sheets(&resp.bytes().await.unwrap(), "x.xlsx").unwrap();
+    assert_eq!(sheets.len(), 2, "the projects and the data version");
+    for sh in &sheets {
+        assert!(sh.name.is_ascii(), "sheet name {}", sh.name);
+        let first: Vec<String> = sh.rows[0].iter().map(zhantu_domain::imports::Raw::as_text).collect();
+        assert!(first.iter().all(|c| c.is_ascii()), "{}: {first:?}", sh.name);
+    }
+    let stamp: Vec<String> = sheets[1].rows.iter().map(|r| r[0].as_text()).collect();
+    assert!(stamp.iter().all(|c| c.is_ascii()), "{stamp:?}");
     // The language remembered by the browser (the switch's cookie) is the sheet's too.
     let resp = crate::helpers::no_redirects()
         .get(format!("{}/api/v1/export/registry.xlsx?light=green", s.base))
