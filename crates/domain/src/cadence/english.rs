@@ -243,7 +243,8 @@ fn the_monthly_analysis_in_english() {
         en.summary[0]
     );
     assert!(
-        en.sections[1].paragraphs[0].contains("白云街道 (60.0%)"),
+        en.sections[1].paragraphs[0].starts_with("Units behind time progress (")
+            && en.sections[1].paragraphs[0].contains("白云街道 (60.0%)"),
         "{}",
         en.sections[1].paragraphs[0]
     );

@@ -45,6 +45,8 @@ struct GroupWords {
     first: &'static str,
     caption: &'static str,
     chart: &'static str,
+    /// English: the groups behind time progress, as a paragraph opens on them.
+    behind: &'static str,
 }
 
 pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
@@ -60,6 +62,7 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
                 first: "责任单位",
                 caption: "分责任单位投资完成情况",
                 chart: "单位年度投资完成率",
+                behind: "",
             },
             GroupWords {
                 heading: "三、分类别推进情况",
@@ -67,6 +70,7 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
                 first: "项目类别",
                 caption: "分类别投资完成情况",
                 chart: "类别年度投资完成率",
+                behind: "",
             },
         ],
         Lang::En => [
@@ -76,6 +80,7 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
                 first: "Responsible unit",
                 caption: "Investment completed by responsible unit",
                 chart: "Annual investment completion by unit",
+                behind: "Units behind time progress",
             },
             GroupWords {
                 heading: "3. By category",
@@ -83,6 +88,7 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
                 first: "Category",
                 caption: "Investment completed by category",
                 chart: "Annual investment completion by category",
+                behind: "Categories behind time progress",
             },
         ],
     };
@@ -361,12 +367,7 @@ fn group_section(lang: Lang, w: &GroupWords, groups: &[GroupInvestment], inv: &I
             "Every {}'s annual investment completion is at or ahead of time progress.",
             w.first.to_lowercase()
         ),
-        (Lang::En, false) => format!(
-            "{} behind time progress ({}): {}.",
-            w.sheet.trim_start_matches("By ").to_string() + "s",
-            behind.len(),
-            join_list(lang, &behind)
-        ),
+        (Lang::En, false) => format!("{} ({}): {}.", w.behind, behind.len(), join_list(lang, &behind)),
     });
     if !chart.labels.is_empty() {
         s.charts.push(chart);

@@ -91,7 +91,7 @@ pub fn weekly(lang: Lang, period: ReportPeriod, h: &Header, i: &WeeklyInputs) ->
     let overdue_problems = i.open_problems.iter().filter(|p| p.deadline < end).count();
     r.summary.push(if en {
         format!(
-            "This week ({}), {} major projects of the district had a red light, {} of them new this week; {} nodes were planned this week, \
+            "In {}, {} major projects of the district had a red light, {} of them new this week; {} nodes were planned this week, \
              {} closed, and {} fall due next week; {} problems await coordination ({} overdue), {} were raised and {} closed this week; \
              {} progress reports were received this week.",
             r.period_label,
