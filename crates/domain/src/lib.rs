@@ -23,6 +23,7 @@ pub mod imports;
 pub mod instructions;
 mod labelled;
 pub mod land;
+pub mod lang;
 pub mod leads;
 pub mod lights;
 pub mod model;

@@ -75,7 +75,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
         )
         .add_paragraph(centred(&report.title, SERIF, 44, true))
         .add_paragraph(centred(&report.doc_number(), SERIF, 22, false))
-        .add_paragraph(centred(&format!("（{}）", report.period_label), SANS, 24, true));
+        .add_paragraph(centred(&report.bracketed(&report.period_label), SANS, 24, true));
     for p in &report.summary {
         d = d.add_paragraph(body(p));
     }
@@ -108,7 +108,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
             if t.omitted > 0 {
                 d = d.add_paragraph(
                     Paragraph::new()
-                        .add_run(run(&format!("（另有{}项，详见 Excel 附表）", t.omitted), SERIF, 18, false))
+                        .add_run(run(&report.omitted_note(t.omitted), SERIF, 18, false))
                         .align(AlignmentType::Right),
                 );
             }

@@ -18,7 +18,7 @@ h1{text-align:center;font-size:1.8rem;margin-bottom:.3rem}.docno{text-align:cent
 p{text-indent:2em;margin:.4rem 0}table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.6rem 0}caption{font-weight:bold;font-family:sans-serif}\
 th,td{border:1px solid #000;padding:.2rem .35rem}td.num{text-align:right}.sign{text-align:right;text-indent:0}svg text{font-size:11px}";
 
-fn chart_svg(c: &Chart) -> String {
+fn chart_svg(r: &Report, c: &Chart) -> String {
     let top = c
         .series
         .iter()
@@ -31,9 +31,9 @@ fn chart_svg(c: &Chart) -> String {
     let row = 10 * c.series.len() as i64 + 8;
     let height = row * c.labels.len() as i64 + 10;
     let mut out = format!(
-        r#"<figure><figcaption>{}（{}）</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="640" height="{height}" role="img" aria-label="{}">"#,
+        r#"<figure><figcaption>{}{}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="640" height="{height}" role="img" aria-label="{}">"#,
         esc(&c.title),
-        esc(&c.unit),
+        esc(&r.bracketed(&c.unit)),
         esc(&c.title)
     );
     for (i, label) in c.labels.iter().enumerate() {
@@ -67,10 +67,15 @@ fn chart_svg(c: &Chart) -> String {
 /// The report as one self-contained HTML file.
 pub fn html(r: &Report) -> String {
     let mut out = format!(
-        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style></head><body><h1>{title}</h1><p class="docno">{docno}</p><p class="period">（{period}）</p>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style></head><body><h1>{title}</h1><p class="docno">{docno}</p><p class="period">{period}</p>"#,
+        lang = if r.lang == zhantu_domain::cadence::Lang::En {
+            "en"
+        } else {
+            "zh-CN"
+        },
         title = esc(&r.title),
         docno = esc(&r.doc_number()),
-        period = esc(&r.period_label),
+        period = esc(&r.bracketed(&r.period_label)),
     );
     for p in &r.summary {
         out.push_str(&format!("<p>{}</p>", esc(p)));
@@ -81,7 +86,7 @@ pub fn html(r: &Report) -> String {
             out.push_str(&format!("<p>{}</p>", esc(p)));
         }
         for c in &s.charts {
-            out.push_str(&chart_svg(c));
+            out.push_str(&chart_svg(r, c));
         }
         for t in &s.tables {
             let numeric = numeric_columns(t);
@@ -100,7 +105,7 @@ pub fn html(r: &Report) -> String {
             }
             out.push_str("</tbody></table>");
             if t.omitted > 0 {
-                out.push_str(&format!(r#"<p class="sign">（另有{}项，详见 Excel 附表）</p>"#, t.omitted));
+                out.push_str(&format!(r#"<p class="sign">{}</p>"#, esc(&r.omitted_note(t.omitted))));
             }
         }
     }

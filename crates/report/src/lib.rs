@@ -81,10 +81,9 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, RenderError> {
     zhantu_office::write_xlsx(&report.tables()).map_err(|e| RenderError::Xlsx(e.to_string()))
 }
 
-/// The report's date line: 2019年12月31日.
+/// The report's date line: 2019年12月31日 (31 December 2019 in English).
 pub(crate) fn date_label(r: &Report) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", r.as_of.year(), r.as_of.month(), r.as_of.day())
+    r.date_line()
 }
 
 /// Relative column widths from the longest text in each column (CJK counted double), so
@@ -144,6 +143,7 @@ mod tests {
             findings: vec!["现场未开工，政策处理未完成".into()],
         };
         supervision(
+            zhantu_domain::cadence::Lang::Zh,
             p,
             &h,
             &SupervisionInputs {

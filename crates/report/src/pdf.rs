@@ -13,7 +13,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
-use zhantu_domain::cadence::Report;
+use zhantu_domain::cadence::{Lang, Report};
 use zhantu_domain::cadence::{MissingGlyph, substitute, substitution_note};
 use zhantu_domain::figures::Pct1;
 
@@ -102,6 +102,9 @@ fn model_data(r: &Report) -> Value {
         "title": r.title,
         "doc_number": r.doc_number(),
         "period_label": r.period_label,
+        "period_line": r.bracketed(&r.period_label),
+        "text_lang": if r.lang == Lang::En { "en" } else { "zh" },
+        "text_region": if r.lang == Lang::En { "gb" } else { "cn" },
         "office": r.office,
         "date_label": date_label(r),
         "glyph_note": null,
@@ -112,6 +115,7 @@ fn model_data(r: &Report) -> Value {
             "charts": s.charts.iter().map(|c| json!({
                 "title": c.title,
                 "unit": c.unit,
+                "caption": format!("{}{}", c.title, r.bracketed(&c.unit)),
                 "labels": c.labels,
                 "series": c.series.iter().map(|x| json!({ "name": x.name, "values": x.values })).collect::<Vec<_>>(),
                 "value_labels": (0..c.labels.len()).map(|i| c.series.iter().map(|x| Pct1(x.values.get(i).copied().unwrap_or(0)).to_string()).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>(),
@@ -125,6 +129,7 @@ fn model_data(r: &Report) -> Value {
                 "numeric": numeric_columns(t),
                 "rows": t.rows.iter().map(|row| row.iter().map(|c| c.display()).collect::<Vec<_>>()).collect::<Vec<_>>(),
                 "omitted": t.omitted,
+                "omitted_note": r.omitted_note(t.omitted),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })

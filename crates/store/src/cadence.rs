@@ -8,13 +8,13 @@ use crate::row::{date, found, i64_, opt_date, opt_text, read_all, text};
 use crate::writes::now;
 use crate::{Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhantu_domain::Money;
 use zhantu_domain::cadence::{
-    self, EvaluationWeights, GroupInvestment, Header, LaggingProject, MonthlyInputs, NodeDue, OpenProblem, QuarterlyInputs, RedProject,
-    Report, ReportKind, ReportPeriod, SupervisionInputs, SupervisionRoundInput, UnitMeasures, WeeklyInputs,
+    self, EvaluationWeights, GroupInvestment, Header, LaggingProject, Lang, MonthlyInputs, NodeDue, OpenProblem, QuarterlyInputs,
+    RedProject, Report, ReportKind, ReportPeriod, SupervisionInputs, SupervisionRoundInput, UnitMeasures, WeekEvent, WeeklyInputs,
 };
 use zhantu_domain::figures::year_figures;
 
@@ -49,12 +49,35 @@ pub struct IssuedSummary {
     pub data_version: DataVersion,
 }
 
-/// An issued report with its frozen model.
+/// An issued report with its frozen model, in Chinese (the official document) and in English
+/// (frozen beside it since reports have an English form; reports issued before have none).
 #[derive(Debug, Clone, Serialize)]
 pub struct IssuedReport {
     #[serde(flatten)]
     pub summary: IssuedSummary,
     pub report: Report,
+    pub report_en: Option<Report>,
+}
+
+impl IssuedReport {
+    /// The frozen report in `lang`: the English one when frozen, else the Chinese one (and
+    /// `false`: no English was frozen with this issue).
+    pub fn in_lang(&self, lang: Lang) -> (&Report, bool) {
+        match (lang, &self.report_en) {
+            (Lang::En, Some(en)) => (en, true),
+            (Lang::En, None) => (&self.report, false),
+            (Lang::Zh, _) => (&self.report, true),
+        }
+    }
+}
+
+/// What `issued_reports.content_json` holds: both languages, or (issued before there was an
+/// English report) the Chinese model alone.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Frozen {
+    Both { zh: Report, en: Report },
+    Chinese(Report),
 }
 
 /// Per project: its unit, the year's plan and the investment completed to a month.
@@ -100,15 +123,33 @@ impl Store {
         })
     }
 
-    /// Builds the report of a period from the data as it is now (a draft, without issue number).
-    pub async fn build_report(&self, period: ReportPeriod) -> Result<Report, StoreError> {
+    /// Builds the report of a period in `lang` from the data as it is now (a draft, without
+    /// issue number).
+    pub async fn build_report(&self, period: ReportPeriod, lang: Lang) -> Result<Report, StoreError> {
+        Ok(self.build_reports(period, &[lang]).await?.remove(0))
+    }
+
+    /// Builds the report of a period in each of `langs` from one reading of the data.
+    pub async fn build_reports(&self, period: ReportPeriod, langs: &[Lang]) -> Result<Vec<Report>, StoreError> {
         let (_, end) = period.bounds();
         let h = self.report_header(end).await?;
         Ok(match period.kind {
-            ReportKind::Weekly => cadence::weekly(period, &h, &self.weekly_inputs(period).await?),
-            ReportKind::Monthly => cadence::monthly(period, &h, &self.monthly_inputs(period, h.as_of).await?),
-            ReportKind::Supervision => cadence::supervision(period, &h, &self.supervision_inputs(period, h.as_of).await?),
-            ReportKind::Quarterly => cadence::quarterly(period, &h, &self.quarterly_inputs(period, h.as_of).await?),
+            ReportKind::Weekly => {
+                let i = self.weekly_inputs(period).await?;
+                langs.iter().map(|l| cadence::weekly(*l, period, &h, &i)).collect()
+            }
+            ReportKind::Monthly => {
+                let i = self.monthly_inputs(period, h.as_of).await?;
+                langs.iter().map(|l| cadence::monthly(*l, period, &h, &i)).collect()
+            }
+            ReportKind::Supervision => {
+                let i = self.supervision_inputs(period, h.as_of).await?;
+                langs.iter().map(|l| cadence::supervision(*l, period, &h, &i)).collect()
+            }
+            ReportKind::Quarterly => {
+                let i = self.quarterly_inputs(period, h.as_of).await?;
+                langs.iter().map(|l| cadence::quarterly(*l, period, &h, &i)).collect()
+            }
         })
     }
 
@@ -193,26 +234,27 @@ impl Store {
         for (sql, what) in [
             (
                 "SELECT held_on AS d, name FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2",
-                "督查",
+                WeekEvent::Supervision,
             ),
             (
                 "SELECT held_on AS d, name FROM batches WHERE held_on >= $1 AND held_on <= $2",
-                "集中开工",
+                WeekEvent::Batch,
             ),
             (
                 "SELECT starts_on AS d, name FROM campaigns WHERE starts_on >= $1 AND starts_on <= $2",
-                "攻坚行动启动",
+                WeekEvent::CampaignStart,
             ),
             (
                 "SELECT ends_on AS d, name FROM campaigns WHERE ends_on >= $1 AND ends_on <= $2",
-                "攻坚行动截止",
+                WeekEvent::CampaignEnd,
             ),
         ] {
             for r in sqlx::query(sql).bind(&s).bind(&e).fetch_all(pool).await? {
-                events.push((date(&r, "d")?, format!("{what}：{}", text(&r, "name")?)));
+                events.push((date(&r, "d")?, what, text(&r, "name")?));
             }
         }
-        events.sort();
+        // In the order of the Chinese lines (date, then what and name as written).
+        events.sort_by_cached_key(|(d, what, name)| (*d, format!("{}：{name}", what.label(Lang::Zh))));
         Ok(WeeklyInputs {
             reds,
             due_this_week,
@@ -536,6 +578,9 @@ impl Store {
             weights: weights.weights,
             weights_version: weights.version as u32,
             report_deadline: timeliness.deadline.clone(),
+            report_deadline_en: zhantu_domain::deadlines::ReportingDeadlines::from_rules(&self.rule_set().await?)
+                .rule(zhantu_domain::model::ReportPeriod::Month)
+                .describe_en(),
             units: list.into_iter().map(|(_, u)| u).collect(),
         })
     }
@@ -624,10 +669,13 @@ impl Store {
     }
 
     /// Issues the report of a period: builds it from the data now, numbers it (第X期 of its kind
-    /// and year), freezes the model with the data version it came from, and audits the issue.
+    /// and year), freezes the model in Chinese and in English with the data version it came
+    /// from, and audits the issue.
     pub async fn issue_report(&self, period: ReportPeriod, ctx: &AuditCtx) -> Result<IssuedReport, StoreError> {
         let version = self.data_version().await?;
-        let mut report = self.build_report(period).await?;
+        let mut both = self.build_reports(period, &[Lang::Zh, Lang::En]).await?;
+        let mut en = both.pop().expect("two reports");
+        let mut report = both.pop().expect("two reports");
         let mut tx = self.begin_locked().await?;
         // The data must not have changed while the report was being built.
         let now_seq: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE action NOT LIKE 'cadence.%'")
@@ -643,8 +691,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let issue_no = last.unwrap_or(0) + 1;
-        report.issue_no = Some(issue_no as u32);
-        report.audit_head = Some((version.seq, version.hash.clone()));
+        for r in [&mut report, &mut en] {
+            r.issue_no = Some(issue_no as u32);
+            r.audit_head = Some((version.seq, version.hash.clone()));
+        }
+        let frozen = Frozen::Both { zh: report, en };
         let at = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO issued_reports (kind, period, year, issue_no, issued_at, issued_by, data_seq, data_hash, content_json) \
@@ -658,12 +709,15 @@ impl Store {
         .bind(&ctx.actor)
         .bind(version.seq)
         .bind(&version.hash)
-        .bind(serde_json::to_string(&report).expect("serialisable"))
+        .bind(serde_json::to_string(&frozen).expect("serialisable"))
         .fetch_one(&mut *tx)
         .await?;
         let after = json!({ "kind": period.kind.code(), "period": period.code(), "issue_no": issue_no, "data_seq": version.seq, "data_hash": version.hash });
         append(&mut tx, ctx, "cadence.issue", "issued_report", Some(id), None, Some(&after)).await?;
         tx.commit().await?;
+        let Frozen::Both { zh: report, en } = frozen else {
+            unreachable!("frozen in both languages above")
+        };
         Ok(IssuedReport {
             summary: IssuedSummary {
                 id,
@@ -677,6 +731,7 @@ impl Store {
                 data_version: version,
             },
             report,
+            report_en: Some(en),
         })
     }
 
@@ -722,7 +777,11 @@ const ISSUED_COLUMNS: &str =
 
 fn issued(r: &sqlx::any::AnyRow) -> Result<IssuedReport, StoreError> {
     let raw = text(r, "content_json")?;
-    let report: Report = serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(format!("issued_reports.content_json: {e}")))?;
+    let frozen: Frozen = serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(format!("issued_reports.content_json: {e}")))?;
+    let (report, report_en) = match frozen {
+        Frozen::Both { zh, en } => (zh, Some(en)),
+        Frozen::Chinese(zh) => (zh, None),
+    };
     let kind = ReportKind::parse(&text(r, "kind")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(IssuedReport {
         summary: IssuedSummary {
@@ -740,5 +799,6 @@ fn issued(r: &sqlx::any::AnyRow) -> Result<IssuedReport, StoreError> {
             },
         },
         report,
+        report_en,
     })
 }

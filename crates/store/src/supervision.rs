@@ -11,7 +11,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use zhantu_domain::supervision::{RedCandidate, check_finding, check_follow_up_deadline, check_round_name, suggest_targets};
+use zhantu_domain::lang::Lang;
+use zhantu_domain::supervision::{
+    RedCandidate, RoundFacts, RoundItem, check_finding, check_follow_up_deadline, check_round_name, round_summary, suggest_targets,
+};
 
 /// 督查轮次.
 #[derive(Debug, Clone, Serialize)]
@@ -52,13 +55,38 @@ pub struct RoundDetail {
     pub targets: Vec<RoundTarget>,
 }
 
+/// What the round's generated summary is written from (`supervision::round_summary`).
+pub fn round_facts(detail: &RoundDetail, resolved: i64) -> RoundFacts {
+    let r = &detail.round;
+    RoundFacts {
+        name: r.name.clone(),
+        leader: r.leader_name.clone(),
+        held_on: r.held_on,
+        targets: r.targets,
+        findings: r.findings,
+        follow_ups: r.follow_ups,
+        resolved,
+        items: detail
+            .targets
+            .iter()
+            .map(|t| RoundItem {
+                project: t.project_name.clone(),
+                unit: t.unit_name.clone(),
+                finding: t.finding.clone(),
+                follow_up: t.problem_id.map(|p| (p, t.problem_status.clone(), t.problem_deadline)),
+            })
+            .collect(),
+    }
+}
+
 /// The round's report (督查通报) data.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoundReport {
     #[serde(flatten)]
     pub detail: RoundDetail,
     pub follow_ups_resolved: i64,
-    /// The report's paragraphs, in Chinese.
+    /// The report's paragraphs, in Chinese (`round_facts` and `round_summary` write them in
+    /// another language).
     pub paragraphs: Vec<String>,
 }
 
@@ -339,32 +367,12 @@ impl Store {
     /// The report data of a round (督查通报).
     pub async fn round_report(&self, id: i64) -> Result<RoundReport, StoreError> {
         let detail = self.round(id).await?;
-        let r = &detail.round;
         let resolved = detail
             .targets
             .iter()
             .filter(|t| matches!(t.problem_status.as_deref(), Some("resolved" | "closed")))
             .count() as i64;
-        let mut paragraphs = vec![format!(
-            "{}于{}带队开展“{}”，实地督查项目{}个，现场发现问题{}个，交办督办问题{}个，已办结{}个。",
-            r.leader_name, r.held_on, r.name, r.targets, r.findings, r.follow_ups, resolved
-        )];
-        for (i, t) in detail.targets.iter().enumerate() {
-            let follow = match (t.problem_id, &t.problem_status, t.problem_deadline) {
-                (Some(p), s, d) => format!(
-                    "（督办问题#{p}，{}，时限{}）",
-                    s.as_deref().unwrap_or(""),
-                    d.map(|d| d.to_string()).unwrap_or_default()
-                ),
-                _ => String::new(),
-            };
-            let finding = if t.finding.is_empty() {
-                "现场未发现问题"
-            } else {
-                t.finding.as_str()
-            };
-            paragraphs.push(format!("{}. {}（{}）：{finding}{follow}", i + 1, t.project_name, t.unit_name));
-        }
+        let paragraphs = round_summary(Lang::Zh, &round_facts(&detail, resolved));
         Ok(RoundReport {
             detail,
             follow_ups_resolved: resolved,

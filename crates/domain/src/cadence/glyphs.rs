@@ -181,7 +181,12 @@ mod tests {
             active_projects: 1,
             rounds: vec![],
         };
-        supervision(ReportPeriod::parse(ReportKind::Supervision, "2019-B6").unwrap(), &h, &inputs)
+        supervision(
+            crate::lang::Lang::Zh,
+            ReportPeriod::parse(ReportKind::Supervision, "2019-B6").unwrap(),
+            &h,
+            &inputs,
+        )
     }
 
     #[test]

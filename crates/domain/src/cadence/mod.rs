@@ -10,6 +10,8 @@
 //! period a report covers is `period.rs`; characters a document's fonts cannot draw are
 //! `glyphs.rs`; this module holds the document model they share.
 
+#[cfg(test)]
+mod english;
 mod glyphs;
 mod monthly;
 mod period;
@@ -19,13 +21,14 @@ mod weekly;
 
 pub use glyphs::{MISSING_GLYPHS, MissingGlyph, SUBSTITUTE, check_issue, missing_glyphs, substitute, substitution_note};
 pub use monthly::{GroupInvestment, MonthlyInputs, monthly};
-pub use period::ReportPeriod;
+pub use period::{ReportPeriod, day_month_en, month_abbr, month_name};
 pub use quarterly::{EvaluationWeights, QuarterlyInputs, UnitMeasures, UnitScore, quarterly, score_units};
 pub use supervision::{LaggingProject, SupervisionInputs, SupervisionRoundInput, is_lagging, supervision};
-pub use weekly::{NodeDue, OpenProblem, RedProject, WeeklyInputs, weekly};
+pub use weekly::{NodeDue, OpenProblem, RedProject, WeekEvent, WeeklyInputs, weekly};
 
 use crate::figures::Pct1;
 use crate::labelled::code_labels;
+pub use crate::lang::Lang;
 use crate::money::Money;
 use crate::table::{Cell, ColKind, Column, Table, cell_from};
 use chrono::NaiveDate;
@@ -72,6 +75,12 @@ impl ReportKind {
         !matches!(self, ReportKind::Quarterly)
     }
     /// How a period of this kind is written, e.g. for a form's placeholder.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.label_zh(),
+            Lang::En => self.label_en(),
+        }
+    }
     pub fn period_example(self) -> &'static str {
         match self {
             ReportKind::Weekly => "2019-W50",
@@ -258,6 +267,10 @@ pub struct KeyFigure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub kind: ReportKind,
+    /// The language the report is written in (absent in the JSON of a Chinese one, as before
+    /// there was an English one).
+    #[serde(default, skip_serializing_if = "Lang::is_zh")]
+    pub lang: Lang,
     pub period: ReportPeriod,
     pub period_code: String,
     pub period_label: String,
@@ -282,6 +295,18 @@ pub struct Report {
 impl Report {
     /// The document-number-like line under the title.
     pub fn doc_number(&self) -> String {
+        if self.lang == Lang::En {
+            return match self.issue_no {
+                Some(n) => {
+                    let head = match &self.audit_head {
+                        Some((seq, hash)) => format!(" · audit chain entry {seq} {}", hash.get(..12).unwrap_or(hash)),
+                        None => String::new(),
+                    };
+                    format!("{} · {} No. {}{head}", self.office, self.period.plan_year(), n)
+                }
+                None => format!("{} · {} (draft, not issued)", self.office, self.period.plan_year()),
+            };
+        }
         match self.issue_no {
             Some(n) => {
                 let head = match &self.audit_head {
@@ -295,11 +320,18 @@ impl Report {
     }
     /// Every table, for the spreadsheet.
     pub fn tables(&self) -> Vec<Table> {
-        let mut key = DocTable::new(
-            "主要指标",
-            &format!("{} {}主要指标", self.title, self.period_label),
-            &["指标", "数值"],
-        );
+        let mut key = match self.lang {
+            Lang::Zh => DocTable::new(
+                "主要指标",
+                &format!("{} {}主要指标", self.title, self.period_label),
+                &["指标", "数值"],
+            ),
+            Lang::En => DocTable::new(
+                "Key figures",
+                &format!("{}, {}: key figures", self.title, self.period_label),
+                &["Figure", "Value"],
+            ),
+        };
         for k in &self.key_figures {
             key.row(vec![k.label.clone().into(), k.value.clone().into()]);
         }
@@ -309,7 +341,37 @@ impl Report {
     }
     /// A file name for a download, e.g. `重大项目建设月度分析-2019-12.pdf`.
     pub fn file_name(&self, ext: &str) -> String {
-        format!("{}-{}.{ext}", self.kind.label_zh(), self.period_code)
+        match self.lang {
+            Lang::Zh => format!("{}-{}.{ext}", self.kind.label_zh(), self.period_code),
+            Lang::En => format!(
+                "{}-{}.{ext}",
+                self.kind.label_en().to_lowercase().replace(' ', "-"),
+                self.period_code
+            ),
+        }
+    }
+    /// Text in brackets after a title: `（2019年12月）`, `(December 2019)`.
+    pub fn bracketed(&self, s: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("（{s}）"),
+            Lang::En => format!("({s})"),
+        }
+    }
+    /// The note under a table cut for length.
+    pub fn omitted_note(&self, n: u32) -> String {
+        match self.lang {
+            Lang::Zh => format!("（另有{n}项，详见 Excel 附表）"),
+            Lang::En => format!("({n} more rows in the Excel workbook)"),
+        }
+    }
+    /// The date line under the signature: `2019年12月31日`, `31 December 2019`.
+    pub fn date_line(&self) -> String {
+        use chrono::Datelike;
+        let d = self.as_of;
+        match self.lang {
+            Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Lang::En => format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
+        }
     }
 }
 
@@ -366,12 +428,29 @@ fn pct_text(p: Option<Pct1>) -> String {
 }
 
 /// "超过/低于序时进度X个百分点".
-fn vs_time_progress(points: Option<Pct1>) -> String {
-    match points {
-        Some(p) if p.0 >= 0 => format!("超过序时进度{}个百分点", p),
-        Some(p) => format!("低于序时进度{}个百分点", Pct1(-p.0)),
-        None => "暂无年度计划".into(),
+fn vs_time_progress(lang: Lang, points: Option<Pct1>) -> String {
+    match (lang, points) {
+        (Lang::Zh, Some(p)) if p.0 >= 0 => format!("超过序时进度{}个百分点", p),
+        (Lang::Zh, Some(p)) => format!("低于序时进度{}个百分点", Pct1(-p.0)),
+        (Lang::Zh, None) => "暂无年度计划".into(),
+        (Lang::En, Some(p)) if p.0 >= 0 => format!("{} percentage points ahead of time progress", p),
+        (Lang::En, Some(p)) => format!("{} percentage points behind time progress", Pct1(-p.0)),
+        (Lang::En, None) => "no annual plan yet".into(),
     }
+}
+
+/// An amount in a sentence: `2.00亿元` / `2,000.00万元`, in English always in 10k CNY (as the
+/// tables are): `20,000.00 (10k CNY)`.
+fn money_text(lang: Lang, m: Money) -> String {
+    match lang {
+        Lang::Zh => m.display_auto(),
+        Lang::En => format!("{} (10k CNY)", wan2(m)),
+    }
+}
+
+/// A list in a sentence: `甲、乙` / `甲, 乙`.
+fn join_list(lang: Lang, items: &[String]) -> String {
+    items.join(lang.pick("、", ", "))
 }
 
 fn key(k: &str, label: &str, value: String) -> KeyFigure {
@@ -406,14 +485,28 @@ pub struct Header {
     pub as_of: NaiveDate,
 }
 
-fn report(kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
+impl Header {
+    /// The issuing office as a report in `lang` names it.
+    pub fn office_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.office.clone(),
+            Lang::En => format!("{} Major Projects Leading Group Office", self.district),
+        }
+    }
+}
+
+fn report(lang: Lang, kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
     Report {
         kind,
+        lang,
         period,
         period_code: period.code(),
-        period_label: period.label_zh(),
-        title: format!("{}{}", h.district, kind.label_zh()),
-        office: h.office.clone(),
+        period_label: period.label(lang),
+        title: match lang {
+            Lang::Zh => format!("{}{}", h.district, kind.label_zh()),
+            Lang::En => format!("{}: major projects {}", h.district, kind.label_en().to_lowercase()),
+        },
+        office: h.office_in(lang),
         district: h.district.clone(),
         issue_no: None,
         audit_head: None,
@@ -429,7 +522,7 @@ mod tests {
     use super::*;
 
     /// The demo district's header, as of the end of 2019: what the reports' tests issue under.
-    pub(super) fn header() -> Header {
+    pub(crate) fn header() -> Header {
         Header {
             district: "椒江区".into(),
             office: "椒江区重大项目建设工作领导小组办公室".into(),

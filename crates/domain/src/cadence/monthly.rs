@@ -2,7 +2,8 @@
 //! growth, by unit and category, the programmes).
 
 use super::{
-    Chart, DocCell, DocTable, Header, Report, ReportKind, ReportPeriod, Section, Series, key, pct_text, report, vs_time_progress, wan2,
+    Chart, DocCell, DocTable, Header, Lang, Report, ReportKind, ReportPeriod, Section, Series, join_list, key, money_text, month_abbr,
+    pct_text, report, vs_time_progress, wan2,
 };
 use crate::figures::{CategoryLanding, InvestmentCompletion, NodeOnTime, Pct1, ProblemResolution, YearFigures, investment_completion};
 use crate::money::Money;
@@ -36,113 +37,256 @@ fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
     investment_completion(g.completed, g.planned, month)
 }
 
-pub fn monthly(period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
-    let mut r = report(ReportKind::Monthly, period, h);
+/// The words of a group section (by unit, by category) in one language.
+struct GroupWords {
+    heading: &'static str,
+    sheet: &'static str,
+    /// The first column, and what a group is called in the paragraph.
+    first: &'static str,
+    caption: &'static str,
+    chart: &'static str,
+    /// English: the groups behind time progress, as a paragraph opens on them.
+    behind: &'static str,
+}
+
+pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) -> Report {
+    let mut r = report(lang, ReportKind::Monthly, period, h);
     let month = period.number;
-    headline(&mut r, i, month);
-    r.sections.push(investment_section(i, month));
-    for (heading, sheet, first, caption, groups) in [
-        ("二、分责任单位推进情况", "分单位", "责任单位", "分责任单位投资完成情况", &i.by_unit),
-        ("三、分类别推进情况", "分类别", "项目类别", "分类别投资完成情况", &i.by_category),
-    ] {
-        r.sections
-            .push(group_section(heading, sheet, first, caption, groups, &i.year.investment, month));
+    headline(lang, &mut r, i, month);
+    r.sections.push(investment_section(lang, i, month));
+    let words = match lang {
+        Lang::Zh => [
+            GroupWords {
+                heading: "二、分责任单位推进情况",
+                sheet: "分单位",
+                first: "责任单位",
+                caption: "分责任单位投资完成情况",
+                chart: "单位年度投资完成率",
+                behind: "",
+            },
+            GroupWords {
+                heading: "三、分类别推进情况",
+                sheet: "分类别",
+                first: "项目类别",
+                caption: "分类别投资完成情况",
+                chart: "类别年度投资完成率",
+                behind: "",
+            },
+        ],
+        Lang::En => [
+            GroupWords {
+                heading: "2. By responsible unit",
+                sheet: "By unit",
+                first: "Responsible unit",
+                caption: "Investment completed by responsible unit",
+                chart: "Annual investment completion by unit",
+                behind: "Units behind time progress",
+            },
+            GroupWords {
+                heading: "3. By category",
+                sheet: "By category",
+                first: "Category",
+                caption: "Investment completed by category",
+                chart: "Annual investment completion by category",
+                behind: "Categories behind time progress",
+            },
+        ],
+    };
+    for (w, groups) in words.iter().zip([&i.by_unit, &i.by_category]) {
+        r.sections.push(group_section(lang, w, groups, &i.year.investment, month));
     }
-    r.sections.push(landing_section(&i.year));
-    r.sections.push(fai_section(&i.year, h));
-    r.sections.push(actions_section(&i.year));
+    r.sections.push(landing_section(lang, &i.year));
+    r.sections.push(fai_section(lang, &i.year, h));
+    r.sections.push(actions_section(lang, &i.year));
     let b = &i.year.batches;
-    r.key_figures.push(key("batches", "集中开工批次", b.count.to_string()));
     r.key_figures
-        .push(key("batch_projects", "集中开工项目（个）", b.total.projects.to_string()));
-    r.sections.push(attraction_and_land_section(i));
+        .push(key("batches", lang.pick("集中开工批次", "Batch starts"), b.count.to_string()));
+    r.key_figures.push(key(
+        "batch_projects",
+        lang.pick("集中开工项目（个）", "Projects in batch starts"),
+        b.total.projects.to_string(),
+    ));
+    r.sections.push(attraction_and_land_section(lang, i));
     r
 }
 
 /// The opening paragraphs and the key figures a later issue is compared on.
-fn headline(r: &mut Report, i: &MonthlyInputs, month: u32) {
+fn headline(lang: Lang, r: &mut Report, i: &MonthlyInputs, month: u32) {
     let y = &i.year;
     let inv = &y.investment;
     let start_rate = Pct1::ratio(i.starts_done as i128, i.starts_planned as i128);
-    r.summary.push(format!(
-        "1—{}月，全区重大项目累计完成投资{}，占年度投资计划{}的{}，{}。本年度计划开工项目{}个，实际已开工{}个，开工率{}。",
-        month,
-        inv.completed_wan.0.display_auto(),
-        inv.planned_wan.0.display_auto(),
-        pct_text(inv.rate_pct),
-        vs_time_progress(inv.points_vs_time_progress),
-        i.starts_planned,
-        i.starts_done,
-        pct_text(start_rate),
-    ));
+    r.summary.push(if lang == Lang::En {
+        format!(
+            "In {}, the district's major projects completed {} of investment, {} of the annual plan of {}, {}. Of the {} projects planned \
+             to start this year, {} have started, a start rate of {}.",
+            months_to(month),
+            money_text(lang, inv.completed_wan.0),
+            pct_text(inv.rate_pct),
+            money_text(lang, inv.planned_wan.0),
+            vs_time_progress(lang, inv.points_vs_time_progress),
+            i.starts_planned,
+            i.starts_done,
+            pct_text(start_rate),
+        )
+    } else {
+        format!(
+            "1—{}月，全区重大项目累计完成投资{}，占年度投资计划{}的{}，{}。本年度计划开工项目{}个，实际已开工{}个，开工率{}。",
+            month,
+            inv.completed_wan.0.display_auto(),
+            inv.planned_wan.0.display_auto(),
+            pct_text(inv.rate_pct),
+            vs_time_progress(lang, inv.points_vs_time_progress),
+            i.starts_planned,
+            i.starts_done,
+            pct_text(start_rate),
+        )
+    });
     if let (Some(g), Some(m)) = (y.fai_growth_pct, y.fai_month) {
-        let prov = match (y.fai_province_growth_pct, y.fai_points_vs_province) {
-            (Some(p), Some(d)) if d.0 >= 0 => format!("，高于全省平均增速（{}%）{}个百分点", p, d),
-            (Some(p), Some(d)) => format!("，低于全省平均增速（{}%）{}个百分点", p, Pct1(-d.0)),
+        let prov = match (lang, y.fai_province_growth_pct, y.fai_points_vs_province) {
+            (Lang::Zh, Some(p), Some(d)) if d.0 >= 0 => format!("，高于全省平均增速（{}%）{}个百分点", p, d),
+            (Lang::Zh, Some(p), Some(d)) => format!("，低于全省平均增速（{}%）{}个百分点", p, Pct1(-d.0)),
+            (Lang::En, Some(p), Some(d)) if d.0 >= 0 => {
+                format!(", {} percentage points above the province's average growth ({}%)", d, p)
+            }
+            (Lang::En, Some(p), Some(d)) => format!(", {} percentage points below the province's average growth ({}%)", Pct1(-d.0), p),
             _ => String::new(),
         };
-        r.summary
-            .push(format!("据统计部门快报，1—{}月全区固定资产投资同比增长{}%{}。", m, g, prov));
+        r.summary.push(match lang {
+            Lang::Zh => format!("据统计部门快报，1—{}月全区固定资产投资同比增长{}%{}。", m, g, prov),
+            Lang::En => format!(
+                "By the statistics office's flash figures, the district's fixed-asset investment in {} grew {}% year on year{}.",
+                months_to(m),
+                g,
+                prov
+            ),
+        });
     }
     r.key_figures = vec![
-        key("completed", "累计完成投资（万元）", wan2(inv.completed_wan.0)),
-        key("planned", "年度计划投资（万元）", wan2(inv.planned_wan.0)),
-        key("completion_rate", "年度投资完成率", pct_text(inv.rate_pct)),
-        key("time_progress", "序时进度", format!("{}%", inv.time_progress_pct)),
-        key("start_rate", "开工率", pct_text(start_rate)),
-        key("fai_growth", "固定资产投资增速", pct_text(y.fai_growth_pct)),
-        key("fai_province", "全省平均增速", pct_text(y.fai_province_growth_pct)),
+        key(
+            "completed",
+            lang.pick("累计完成投资（万元）", "Investment completed (10k CNY)"),
+            wan2(inv.completed_wan.0),
+        ),
+        key(
+            "planned",
+            lang.pick("年度计划投资（万元）", "Annual planned investment (10k CNY)"),
+            wan2(inv.planned_wan.0),
+        ),
+        key(
+            "completion_rate",
+            lang.pick("年度投资完成率", "Annual investment completion"),
+            pct_text(inv.rate_pct),
+        ),
+        key(
+            "time_progress",
+            lang.pick("序时进度", "Time progress"),
+            format!("{}%", inv.time_progress_pct),
+        ),
+        key("start_rate", lang.pick("开工率", "Start rate"), pct_text(start_rate)),
+        key(
+            "fai_growth",
+            lang.pick("固定资产投资增速", "Fixed-asset investment growth"),
+            pct_text(y.fai_growth_pct),
+        ),
+        key(
+            "fai_province",
+            lang.pick("全省平均增速", "Province's average growth"),
+            pct_text(y.fai_province_growth_pct),
+        ),
     ];
     for l in y.landing.iter() {
         r.key_figures.push(key(
             &format!("landing:{}", l.code),
-            &format!("{}落地率", l.category),
+            &match lang {
+                Lang::Zh => format!("{}落地率", l.category),
+                Lang::En => format!("Landing rate: {}", l.category),
+            },
             pct_text(l.landing.rate_pct),
         ));
     }
-    r.key_figures
-        .push(key("node_on_time", "节点按时完成率", pct_text(y.node_on_time_rate_pct)));
-    r.key_figures
-        .push(key("problem_resolution", "问题解决率", pct_text(y.problems.rate_pct)));
+    r.key_figures.push(key(
+        "node_on_time",
+        lang.pick("节点按时完成率", "Nodes on time"),
+        pct_text(y.node_on_time_rate_pct),
+    ));
+    r.key_figures.push(key(
+        "problem_resolution",
+        lang.pick("问题解决率", "Problem resolution"),
+        pct_text(y.problems.rate_pct),
+    ));
+}
+
+/// `January–March` (or `January`): the months of the year to `m`.
+fn months_to(m: u32) -> String {
+    if m <= 1 {
+        super::month_name(1).to_string()
+    } else {
+        format!("January–{}", super::month_name(m))
+    }
 }
 
 /// 一、投资完成: the year's investment month by month against 序时进度.
-fn investment_section(i: &MonthlyInputs, month: u32) -> Section {
+fn investment_section(lang: Lang, i: &MonthlyInputs, month: u32) -> Section {
     let inv = &i.year.investment;
-    let mut s = Section::new("一、投资完成情况");
-    s.paragraphs.push(format!(
-        "年度计划投资{}，1—{}月累计完成{}，完成率{}，序时进度{}%，{}。",
-        inv.planned_wan.0.display_auto(),
-        month,
-        inv.completed_wan.0.display_auto(),
-        pct_text(inv.rate_pct),
-        inv.time_progress_pct,
-        vs_time_progress(inv.points_vs_time_progress)
-    ));
+    let mut s = Section::new(lang.pick("一、投资完成情况", "1. Investment completed"));
+    s.paragraphs.push(if lang == Lang::En {
+        format!(
+            "Annual planned investment {}; completed in {}: {}, a completion rate of {} against a time progress of {}%, {}.",
+            money_text(lang, inv.planned_wan.0),
+            months_to(month),
+            money_text(lang, inv.completed_wan.0),
+            pct_text(inv.rate_pct),
+            inv.time_progress_pct,
+            vs_time_progress(lang, inv.points_vs_time_progress)
+        )
+    } else {
+        format!(
+            "年度计划投资{}，1—{}月累计完成{}，完成率{}，序时进度{}%，{}。",
+            inv.planned_wan.0.display_auto(),
+            month,
+            inv.completed_wan.0.display_auto(),
+            pct_text(inv.rate_pct),
+            inv.time_progress_pct,
+            vs_time_progress(lang, inv.points_vs_time_progress)
+        )
+    });
     let mut cum = Money::ZERO;
-    let mut t = DocTable::new(
-        "逐月投资",
-        "逐月完成投资",
-        &["月份", "当月完成（万元）", "累计完成（万元）", "累计完成率"],
-    );
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "逐月投资",
+            "逐月完成投资",
+            &["月份", "当月完成（万元）", "累计完成（万元）", "累计完成率"],
+        ),
+        Lang::En => DocTable::new(
+            "By month",
+            "Investment completed month by month",
+            &["Month", "In the month (10k CNY)", "Cumulative (10k CNY)", "Cumulative completion"],
+        ),
+    };
+    let month_label = |m: usize| match lang {
+        Lang::Zh => format!("{m}月"),
+        Lang::En => month_abbr(m as u32).to_string(),
+    };
     let mut cum_series = Vec::new();
     for (n, m) in i.monthly_completed.iter().enumerate() {
         cum = cum + *m;
         let rate = Pct1::ratio(cum.yuan() as i128, inv.planned_wan.0.yuan() as i128);
         cum_series.push(rate.map(|p| p.0).unwrap_or(0));
-        t.row(vec![format!("{}月", n + 1).into(), (*m).into(), cum.into(), rate.into()]);
+        t.row(vec![month_label(n + 1).into(), (*m).into(), cum.into(), rate.into()]);
     }
     s.charts.push(Chart {
-        title: "累计投资完成率与序时进度".into(),
+        title: lang
+            .pick("累计投资完成率与序时进度", "Cumulative investment completion and time progress")
+            .into(),
         unit: "%".into(),
-        labels: (1..=i.monthly_completed.len()).map(|m| format!("{m}月")).collect(),
+        labels: (1..=i.monthly_completed.len()).map(month_label).collect(),
         series: vec![
             Series {
-                name: "累计完成率".into(),
+                name: lang.pick("累计完成率", "Cumulative completion").into(),
                 values: cum_series,
             },
             Series {
-                name: "序时进度".into(),
+                name: lang.pick("序时进度", "Time progress").into(),
                 values: (1..=i.monthly_completed.len() as u32)
                     .map(|m| crate::figures::time_progress(m).0)
                     .collect(),
@@ -155,46 +299,52 @@ fn investment_section(i: &MonthlyInputs, month: u32) -> Section {
 }
 
 /// 二、分单位 / 三、分类别: each group's completion against 序时进度 and the district's.
-fn group_section(
-    heading: &str,
-    sheet: &str,
-    first: &str,
-    caption: &str,
-    groups: &[GroupInvestment],
-    inv: &InvestmentCompletion,
-    month: u32,
-) -> Section {
-    let mut s = Section::new(heading);
+fn group_section(lang: Lang, w: &GroupWords, groups: &[GroupInvestment], inv: &InvestmentCompletion, month: u32) -> Section {
+    let mut s = Section::new(w.heading);
     let total_rate = inv.rate_pct;
     let mut behind: Vec<String> = Vec::new();
     let mut t = DocTable::new(
-        sheet,
-        caption,
-        &[
-            first,
-            "项目数",
-            "年度计划（万元）",
-            "累计完成（万元）",
-            "完成率",
-            "与序时进度比（百分点）",
-            "与全区比（百分点）",
-        ],
+        w.sheet,
+        w.caption,
+        &match lang {
+            Lang::Zh => [
+                w.first,
+                "项目数",
+                "年度计划（万元）",
+                "累计完成（万元）",
+                "完成率",
+                "与序时进度比（百分点）",
+                "与全区比（百分点）",
+            ],
+            Lang::En => [
+                w.first,
+                "Projects",
+                "Annual plan (10k CNY)",
+                "Completed (10k CNY)",
+                "Completion",
+                "Vs time progress (points)",
+                "Vs district (points)",
+            ],
+        },
     );
     let mut chart = Chart {
-        title: format!("{}年度投资完成率", sheet.trim_start_matches('分')),
+        title: w.chart.into(),
         unit: "%".into(),
         labels: Vec::new(),
         series: vec![Series {
-            name: "完成率".into(),
+            name: lang.pick("完成率", "Completion").into(),
             values: Vec::new(),
         }],
-        reference: Some(("序时进度".into(), inv.time_progress_pct.0)),
+        reference: Some((lang.pick("序时进度", "Time progress").into(), inv.time_progress_pct.0)),
     };
     for g in groups.iter() {
         let c = group_completion(g, month);
         let vs_all = c.rate_pct.zip(total_rate).map(|(a, b)| Pct1(a.0 - b.0));
         if c.points_vs_time_progress.is_some_and(|p| p.0 < 0) {
-            behind.push(format!("{}（{}）", g.name, pct_text(c.rate_pct)));
+            behind.push(match lang {
+                Lang::Zh => format!("{}（{}）", g.name, pct_text(c.rate_pct)),
+                Lang::En => format!("{} ({})", g.name, pct_text(c.rate_pct)),
+            });
         }
         if let Some(rate) = c.rate_pct {
             chart.labels.push(g.name.clone());
@@ -210,10 +360,14 @@ fn group_section(
             vs_all.map(|p| DocCell::Tenths(p.0)).into(),
         ]);
     }
-    s.paragraphs.push(if behind.is_empty() {
-        format!("各{}年度投资完成率均达到序时进度。", first)
-    } else {
-        format!("低于序时进度的{}{}个：{}。", first, behind.len(), behind.join("、"))
+    s.paragraphs.push(match (lang, behind.is_empty()) {
+        (Lang::Zh, true) => format!("各{}年度投资完成率均达到序时进度。", w.first),
+        (Lang::Zh, false) => format!("低于序时进度的{}{}个：{}。", w.first, behind.len(), behind.join("、")),
+        (Lang::En, true) => format!(
+            "Every {}'s annual investment completion is at or ahead of time progress.",
+            w.first.to_lowercase()
+        ),
+        (Lang::En, false) => format!("{} ({}): {}.", w.behind, behind.len(), join_list(lang, &behind)),
     });
     if !chart.labels.is_empty() {
         s.charts.push(chart);
@@ -223,17 +377,28 @@ fn group_section(
 }
 
 /// 四、落地率: the landing rate of the tracked categories against their targets.
-fn landing_section(y: &YearFigures) -> Section {
-    let mut s = Section::new("四、重点类别项目落地情况");
+fn landing_section(lang: Lang, y: &YearFigures) -> Section {
+    let mut s = Section::new(lang.pick("四、重点类别项目落地情况", "4. Landing of the key categories"));
     let tracked: Vec<&CategoryLanding> = y.landing.iter().collect();
     let sentences: Vec<String> = tracked
         .iter()
         .map(|l| {
             let met = match l.landing.target_met {
-                Some(true) => "，达到目标",
-                Some(false) => "，未达目标",
+                Some(true) => lang.pick("，达到目标", ", target met"),
+                Some(false) => lang.pick("，未达目标", ", target not met"),
                 None => "",
             };
+            if lang == Lang::En {
+                return format!(
+                    "{}: {} targeted, {} landed, a landing rate of {} (target {}){}",
+                    l.category,
+                    l.landing.targeted,
+                    l.landing.landed,
+                    pct_text(l.landing.rate_pct),
+                    pct_text(l.landing.target_pct),
+                    met
+                );
+            }
             format!(
                 "{}谋划盯引{}个、已落地{}个，落地率{}（目标{}）{}",
                 l.category,
@@ -245,16 +410,24 @@ fn landing_section(y: &YearFigures) -> Section {
             )
         })
         .collect();
-    s.paragraphs.push(if sentences.is_empty() {
-        "本年度无盯引落地类别。".into()
-    } else {
-        format!("{}。", sentences.join("；"))
+    s.paragraphs.push(match (lang, sentences.is_empty()) {
+        (Lang::Zh, true) => "本年度无盯引落地类别。".into(),
+        (Lang::Zh, false) => format!("{}。", sentences.join("；")),
+        (Lang::En, true) => "No category is tracked for landing this year.".into(),
+        (Lang::En, false) => format!("{}.", sentences.join("; ")),
     });
-    let mut t = DocTable::new(
-        "落地率",
-        "重点类别项目落地率",
-        &["类别", "谋划盯引（个）", "已落地（个）", "落地率", "目标落地率", "是否达标"],
-    );
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "落地率",
+            "重点类别项目落地率",
+            &["类别", "谋划盯引（个）", "已落地（个）", "落地率", "目标落地率", "是否达标"],
+        ),
+        Lang::En => DocTable::new(
+            "Landing",
+            "Landing rate of the key categories",
+            &["Category", "Targeted", "Landed", "Landing rate", "Target", "Target met"],
+        ),
+    };
     for l in &tracked {
         t.row(vec![
             l.category.clone().into(),
@@ -263,24 +436,24 @@ fn landing_section(y: &YearFigures) -> Section {
             l.landing.rate_pct.into(),
             l.landing.target_pct.into(),
             match l.landing.target_met {
-                Some(true) => "达标",
-                Some(false) => "未达标",
+                Some(true) => lang.pick("达标", "Met"),
+                Some(false) => lang.pick("未达标", "Not met"),
                 None => "—",
             }
             .into(),
         ]);
     }
     s.charts.push(Chart {
-        title: "重点类别落地率".into(),
+        title: lang.pick("重点类别落地率", "Landing rate of the key categories").into(),
         unit: "%".into(),
         labels: tracked.iter().map(|l| l.category.clone()).collect(),
         series: vec![
             Series {
-                name: "落地率".into(),
+                name: lang.pick("落地率", "Landing rate").into(),
                 values: tracked.iter().map(|l| l.landing.rate_pct.map(|p| p.0).unwrap_or(0)).collect(),
             },
             Series {
-                name: "目标".into(),
+                name: lang.pick("目标", "Target").into(),
                 values: tracked.iter().map(|l| l.landing.target_pct.map(|p| p.0).unwrap_or(0)).collect(),
             },
         ],
@@ -291,9 +464,22 @@ fn landing_section(y: &YearFigures) -> Section {
 }
 
 /// 五、固定资产投资: FAI growth against the province's.
-fn fai_section(y: &YearFigures, h: &Header) -> Section {
-    let mut s = Section::new("五、固定资产投资增长");
+fn fai_section(lang: Lang, y: &YearFigures, h: &Header) -> Section {
+    let mut s = Section::new(lang.pick("五、固定资产投资增长", "5. Fixed-asset investment growth"));
     s.paragraphs.push(match (y.fai_growth_pct, y.fai_month) {
+        (Some(g), Some(m)) if lang == Lang::En => format!(
+            "The district's fixed-asset investment in {} totalled {}, {}% more than a year before; the province's average growth was {}, \
+             the district {}.",
+            months_to(m),
+            y.fai_cumulative_wan.map(|w| money_text(lang, w.0)).unwrap_or_else(|| "—".into()),
+            g,
+            pct_text(y.fai_province_growth_pct),
+            match y.fai_points_vs_province {
+                Some(d) if d.0 >= 0 => format!("{} percentage points above it", d),
+                Some(d) => format!("{} percentage points below it", Pct1(-d.0)),
+                None => "without a comparison".into(),
+            }
+        ),
         (Some(g), Some(m)) => format!(
             "1—{}月全区固定资产投资累计{}，同比增长{}%；全省平均增长{}，全区{}。",
             m,
@@ -306,15 +492,23 @@ fn fai_section(y: &YearFigures, h: &Header) -> Section {
                 None => "暂无全省对比".into(),
             }
         ),
-        _ => "统计部门本期固定资产投资数据尚未发布。".into(),
+        _ => lang
+            .pick(
+                "统计部门本期固定资产投资数据尚未发布。",
+                "The statistics office has not yet published this period's fixed-asset investment.",
+            )
+            .into(),
     });
     if let (Some(g), Some(p)) = (y.fai_growth_pct, y.fai_province_growth_pct) {
         s.charts.push(Chart {
-            title: "固定资产投资增速".into(),
+            title: lang.pick("固定资产投资增速", "Fixed-asset investment growth").into(),
             unit: "%".into(),
-            labels: vec![format!("{}全区", h.district), "全省平均".into()],
+            labels: match lang {
+                Lang::Zh => vec![format!("{}全区", h.district), "全省平均".into()],
+                Lang::En => vec![h.district.clone(), "Province average".into()],
+            },
             series: vec![Series {
-                name: "同比增速".into(),
+                name: lang.pick("同比增速", "Year-on-year growth").into(),
                 values: vec![g.0, p.0],
             }],
             reference: None,
@@ -324,44 +518,86 @@ fn fai_section(y: &YearFigures, h: &Header) -> Section {
 }
 
 /// 六、节点、问题、集中开工、攻坚行动.
-fn actions_section(y: &YearFigures) -> Section {
-    let mut s = Section::new("六、节点推进、问题解决与专项行动");
+fn actions_section(lang: Lang, y: &YearFigures) -> Section {
+    let mut s = Section::new(lang.pick("六、节点推进、问题解决与专项行动", "6. Nodes, problems and special actions"));
     let n: &NodeOnTime = &y.node_on_time;
     let p: &ProblemResolution = &y.problems;
-    s.paragraphs.push(format!(
-        "节点：年内到期节点{}个，按时完成{}个、逾期完成{}个、逾期未完成{}个，节点按时完成率{}。",
-        n.due,
-        n.on_time,
-        n.late_done,
-        n.overdue_open,
-        pct_text(n.rate_pct)
-    ));
-    s.paragraphs.push(format!(
-        "问题清单：年内提出问题{}个，已销号{}个，问题解决率{}，平均办结{}天；走访企业{}家次，开展督查{}轮。",
-        p.raised,
-        p.closed,
-        pct_text(p.rate_pct),
-        p.mean_days_to_close.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-        y.enterprise_visits,
-        y.supervision_rounds
-    ));
     let b = &y.batches;
-    s.paragraphs.push(format!(
-        "集中开工：年内组织集中开工{}批次，开工项目{}个，总投资{}，年度计划投资{}。",
-        b.count,
-        b.total.projects,
-        b.total.total_investment_wan.0.display_auto(),
-        b.total.annual_investment_wan.0.display_auto()
-    ));
-    let mut t = DocTable::new(
-        "集中开工",
-        "集中开工批次",
-        &["批次", "层级", "日期", "项目数", "总投资（万元）", "年度计划投资（万元）"],
-    );
+    if lang == Lang::En {
+        s.paragraphs.push(format!(
+            "Nodes: {} nodes fell due this year: {} completed on time, {} completed late, {} overdue and open; {} on time.",
+            n.due,
+            n.on_time,
+            n.late_done,
+            n.overdue_open,
+            pct_text(n.rate_pct)
+        ));
+        s.paragraphs.push(format!(
+            "Problem list: {} problems raised this year, {} closed, a resolution rate of {}, {} days to resolve on average; {} enterprise visits, \
+             {} supervision rounds.",
+            p.raised,
+            p.closed,
+            pct_text(p.rate_pct),
+            p.mean_days_to_close.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            y.enterprise_visits,
+            y.supervision_rounds
+        ));
+        s.paragraphs.push(format!(
+            "Batch starts: {} batches this year, {} projects started, total investment {}, annual planned investment {}.",
+            b.count,
+            b.total.projects,
+            money_text(lang, b.total.total_investment_wan.0),
+            money_text(lang, b.total.annual_investment_wan.0)
+        ));
+    } else {
+        s.paragraphs.push(format!(
+            "节点：年内到期节点{}个，按时完成{}个、逾期完成{}个、逾期未完成{}个，节点按时完成率{}。",
+            n.due,
+            n.on_time,
+            n.late_done,
+            n.overdue_open,
+            pct_text(n.rate_pct)
+        ));
+        s.paragraphs.push(format!(
+            "问题清单：年内提出问题{}个，已销号{}个，问题解决率{}，平均办结{}天；走访企业{}家次，开展督查{}轮。",
+            p.raised,
+            p.closed,
+            pct_text(p.rate_pct),
+            p.mean_days_to_close.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            y.enterprise_visits,
+            y.supervision_rounds
+        ));
+        s.paragraphs.push(format!(
+            "集中开工：年内组织集中开工{}批次，开工项目{}个，总投资{}，年度计划投资{}。",
+            b.count,
+            b.total.projects,
+            b.total.total_investment_wan.0.display_auto(),
+            b.total.annual_investment_wan.0.display_auto()
+        ));
+    }
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "集中开工",
+            "集中开工批次",
+            &["批次", "层级", "日期", "项目数", "总投资（万元）", "年度计划投资（万元）"],
+        ),
+        Lang::En => DocTable::new(
+            "Batch starts",
+            "Batch starts",
+            &[
+                "Batch",
+                "Level",
+                "Date",
+                "Projects",
+                "Total investment (10k CNY)",
+                "Annual planned investment (10k CNY)",
+            ],
+        ),
+    };
     for it in &b.items {
         t.row(vec![
             it.name.clone().into(),
-            level_zh(&it.level).into(),
+            level(lang, &it.level).into(),
             it.held_on.into(),
             it.aggregate.projects.into(),
             it.aggregate.total_investment_wan.0.into(),
@@ -369,7 +605,22 @@ fn actions_section(y: &YearFigures) -> Section {
         ]);
     }
     s.tables.push(t);
-    if !y.campaigns.is_empty() {
+    if !y.campaigns.is_empty() && lang == Lang::En {
+        s.paragraphs.push(format!(
+            "Campaigns: {}.",
+            y.campaigns
+                .iter()
+                .map(|c| format!(
+                    "\"{}\": {} target nodes, {} closed, {} complete",
+                    c.name,
+                    c.completion.target_nodes,
+                    c.completion.closed_nodes,
+                    pct_text(c.completion.rate_pct)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    } else if !y.campaigns.is_empty() {
         s.paragraphs.push(format!(
             "攻坚行动：{}。",
             y.campaigns
@@ -384,11 +635,28 @@ fn actions_section(y: &YearFigures) -> Section {
                 .collect::<Vec<_>>()
                 .join("；")
         ));
-        let mut t = DocTable::new(
-            "攻坚行动",
-            "攻坚行动进展",
-            &["行动", "起始日期", "截止日期", "目标节点", "已销号", "按期销号", "完成率"],
-        );
+    }
+    if !y.campaigns.is_empty() {
+        let mut t = match lang {
+            Lang::Zh => DocTable::new(
+                "攻坚行动",
+                "攻坚行动进展",
+                &["行动", "起始日期", "截止日期", "目标节点", "已销号", "按期销号", "完成率"],
+            ),
+            Lang::En => DocTable::new(
+                "Campaigns",
+                "Progress of the campaigns",
+                &[
+                    "Campaign",
+                    "Starts",
+                    "Ends",
+                    "Target nodes",
+                    "Closed",
+                    "Closed in time",
+                    "Completion",
+                ],
+            ),
+        };
         for c in &y.campaigns {
             t.row(vec![
                 c.name.clone().into(),
@@ -406,11 +674,24 @@ fn actions_section(y: &YearFigures) -> Section {
 }
 
 /// 七、招商引资与用地保障.
-fn attraction_and_land_section(i: &MonthlyInputs) -> Section {
+fn attraction_and_land_section(lang: Lang, i: &MonthlyInputs) -> Section {
     let y = &i.year;
-    let mut s = Section::new("七、招商引资与用地保障");
+    let mut s = Section::new(lang.pick("七、招商引资与用地保障", "7. Investment attraction and land"));
     let a = &i.attraction;
-    s.paragraphs.push(format!(
+    s.paragraphs.push(if lang == Lang::En {
+        format!(
+            "Investment attraction: {} projects in talks, signed or landed: {} in talks, {} signed, {} landed; {} signed, a signing rate of {} \
+             and a landing rate of signed projects of {}.",
+            a.total,
+            a.talks,
+            a.signed,
+            a.landed,
+            money_text(lang, a.signed_amount),
+            pct_text(a.signing_rate),
+            pct_text(a.landing_rate)
+        )
+    } else {
+        format!(
         "招商引资：在谈、签约、落地项目共{}个，其中洽谈{}个、签约{}个、落地{}个，签约金额{}，签约率{}，签约项目落地率{}。",
         a.total,
         a.talks,
@@ -419,12 +700,28 @@ fn attraction_and_land_section(i: &MonthlyInputs) -> Section {
         a.signed_amount.display_auto(),
         pct_text(a.signing_rate),
         pct_text(a.landing_rate)
-    ));
-    let mut t = DocTable::new(
-        "招商引资",
-        "招商团队推进情况",
-        &["招商团队", "项目数", "洽谈", "签约", "落地", "签约金额（万元）", "落地率"],
-    );
+    )
+    });
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "招商引资",
+            "招商团队推进情况",
+            &["招商团队", "项目数", "洽谈", "签约", "落地", "签约金额（万元）", "落地率"],
+        ),
+        Lang::En => DocTable::new(
+            "Attraction",
+            "Progress of the attraction teams",
+            &[
+                "Attraction team",
+                "Projects",
+                "In talks",
+                "Signed",
+                "Landed",
+                "Signed amount (10k CNY)",
+                "Landing rate",
+            ],
+        ),
+    };
     for row in &i.attraction_by_team {
         t.row(vec![
             row.group.clone().into(),
@@ -438,18 +735,24 @@ fn attraction_and_land_section(i: &MonthlyInputs) -> Section {
     }
     s.tables.push(t);
     let q = &y.land_quota;
-    s.paragraphs.push(format!(
-        "用地指标：年内上级下达{}亩，已分配至项目{}亩，结余{}亩。",
-        q.granted_mu, q.allocated_mu, q.balance_mu
-    ));
+    s.paragraphs.push(match lang {
+        Lang::Zh => format!(
+            "用地指标：年内上级下达{}亩，已分配至项目{}亩，结余{}亩。",
+            q.granted_mu, q.allocated_mu, q.balance_mu
+        ),
+        Lang::En => format!(
+            "Land quota: {} mu granted this year, {} mu allocated to projects, {} mu left.",
+            q.granted_mu, q.allocated_mu, q.balance_mu
+        ),
+    });
     s
 }
 
-fn level_zh(level: &str) -> &str {
+fn level<'a>(lang: Lang, level: &'a str) -> &'a str {
     match level {
-        "province" => "省级",
-        "city" => "市级",
-        "district" => "区级",
+        "province" => lang.pick("省级", "Province"),
+        "city" => lang.pick("市级", "City"),
+        "district" => lang.pick("区级", "District"),
         other => other,
     }
 }

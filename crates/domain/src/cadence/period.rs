@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::{ReportError, ReportKind};
 use crate::date::Year;
+use crate::lang::Lang;
 
 /// A report's period: an ISO week, a month, a two-month span (B1 = Jan–Feb … B6 = Nov–Dec) or
 /// a quarter.
@@ -95,6 +96,40 @@ impl ReportPeriod {
         }
     }
 
+    /// The period in English: `Week 50, 2019 (9–15 Dec)`, `December 2019`, `Nov–Dec 2019`, `Q4 2019`.
+    pub fn label_en(&self) -> String {
+        let (s, e) = self.bounds();
+        match self.kind {
+            ReportKind::Weekly if s.month() == e.month() => format!(
+                "Week {}, {} ({}–{} {})",
+                self.number,
+                self.year,
+                s.day(),
+                e.day(),
+                month_abbr(e.month())
+            ),
+            ReportKind::Weekly => format!(
+                "Week {}, {} ({} {}–{} {})",
+                self.number,
+                self.year,
+                s.day(),
+                month_abbr(s.month()),
+                e.day(),
+                month_abbr(e.month())
+            ),
+            ReportKind::Monthly => format!("{} {}", month_name(self.number), self.year),
+            ReportKind::Supervision => format!("{}–{} {}", month_abbr(s.month()), month_abbr(e.month()), self.year),
+            ReportKind::Quarterly => format!("Q{} {}", self.number, self.year),
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.label_zh(),
+            Lang::En => self.label_en(),
+        }
+    }
+
     /// The period of the same kind just before this one.
     pub fn previous(&self) -> ReportPeriod {
         match self.kind {
@@ -155,6 +190,36 @@ impl ReportPeriod {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `December`.
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS[(m as usize).clamp(1, 12) - 1]
+}
+
+/// `Dec` (September is `Sep`).
+pub fn month_abbr(m: u32) -> &'static str {
+    &month_name(m)[..3]
+}
+
+/// A day in an English sentence: `12 Dec`.
+pub fn day_month_en(d: NaiveDate) -> String {
+    format!("{} {}", d.day(), month_abbr(d.month()))
+}
+
 impl fmt::Display for ReportPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.code())
@@ -181,6 +246,12 @@ mod tests {
         let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
         assert_eq!(q.bounds(), (d(2019, 10, 1), d(2019, 12, 31)));
         assert_eq!(q.label_zh(), "2019年第四季度");
+        assert_eq!(w.label_en(), "Week 50, 2019 (9–15 Dec)");
+        assert_eq!(m.label_en(), "December 2019");
+        assert_eq!(b.label_en(), "Nov–Dec 2019");
+        assert_eq!(q.label_en(), "Q4 2019");
+        let w1 = ReportPeriod::parse(ReportKind::Weekly, "2020-W01").unwrap();
+        assert_eq!(w1.label_en(), "Week 1, 2020 (30 Dec–5 Jan)");
         assert_eq!(ReportPeriod::parse(ReportKind::Monthly, "2019-2").unwrap().code(), "2019-02");
         for (k, bad) in [
             (ReportKind::Monthly, "2019-13"),

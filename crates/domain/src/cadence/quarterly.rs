@@ -1,6 +1,8 @@
 //! 季度督评: the quarterly evaluation (unit scores from the published weights, and the ranking).
 
-use super::{Chart, DocCell, DocTable, Header, Report, ReportError, ReportKind, ReportPeriod, Section, Series, key, report};
+use super::{
+    Chart, DocCell, DocTable, Header, Lang, Report, ReportError, ReportKind, ReportPeriod, Section, Series, join_list, key, report,
+};
 use crate::figures::{Pct1, investment_completion, node_on_time, problem_resolution};
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -43,15 +45,30 @@ impl EvaluationWeights {
         Ok(())
     }
     fn pairs(&self) -> [(u32, &'static str); 5] {
+        self.pairs_in(Lang::Zh)
+    }
+    fn pairs_in(&self, lang: Lang) -> [(u32, &'static str); 5] {
+        let n = MEASURES.map(|m| lang.pick(m.0, m.1));
         [
-            (self.on_time, "节点按时完成率"),
-            (self.investment, "投资完成度"),
-            (self.landing, "项目落地率"),
-            (self.problems, "问题解决率"),
-            (self.timeliness, "填报及时率"),
+            (self.on_time, n[0]),
+            (self.investment, n[1]),
+            (self.landing, n[2]),
+            (self.problems, n[3]),
+            (self.timeliness, n[4]),
         ]
     }
 }
+
+/// The five measures' names, in the weights' order.
+const MEASURES: [(&str, &str); 5] = [
+    ("节点按时完成率", "Nodes on time"),
+    ("投资完成度", "Investment completion"),
+    ("项目落地率", "Landing rate"),
+    ("问题解决率", "Problem resolution"),
+    ("填报及时率", "Reporting on time"),
+];
+
+impl EvaluationWeights {}
 
 /// One unit's raw measures for the quarter.
 #[derive(Debug, Clone)]
@@ -140,25 +157,39 @@ pub struct QuarterlyInputs {
     pub weights_version: u32,
     /// The monthly report deadline in words, e.g. `期末后5个工作日内`.
     pub report_deadline: String,
+    /// The same in English, e.g. `within 5 working days after the period ends`.
+    pub report_deadline_en: String,
     pub units: Vec<UnitMeasures>,
 }
 
-pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Report {
-    let mut r = report(ReportKind::Quarterly, period, h);
+pub fn quarterly(lang: Lang, period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Report {
+    let mut r = report(lang, ReportKind::Quarterly, period, h);
+    let en = lang == Lang::En;
     let scores = score_units(period, &i.weights, &i.units);
     let w = &i.weights;
-    let top: Vec<String> = scores
-        .iter()
-        .filter(|s| s.rank <= 3)
-        .map(|s| format!("{}（{}分）", s.unit, Pct1(s.score)))
-        .collect();
-    let bottom: Vec<String> = scores
-        .iter()
-        .rev()
-        .take(2)
-        .map(|s| format!("{}（{}分）", s.unit, Pct1(s.score)))
-        .collect();
-    r.summary.push(format!(
+    let scored = |s: &UnitScore| match lang {
+        Lang::Zh => format!("{}（{}分）", s.unit, Pct1(s.score)),
+        Lang::En => format!("{} ({} points)", s.unit, Pct1(s.score)),
+    };
+    let top: Vec<String> = scores.iter().filter(|s| s.rank <= 3).map(scored).collect();
+    let bottom: Vec<String> = scores.iter().rev().take(2).map(scored).collect();
+    r.summary.push(if en {
+        format!(
+            "With version {} of the evaluation weights (nodes on time {} points, investment completion {}, landing rate {}, problem resolution {}, \
+             reporting on time {}), the progress of major projects of {} responsible units in {} was evaluated. At the top: {}; at the bottom: {}.",
+            i.weights_version,
+            w.on_time,
+            w.investment,
+            w.landing,
+            w.problems,
+            w.timeliness,
+            scores.len(),
+            r.period_label,
+            if top.is_empty() { "—".into() } else { join_list(lang, &top) },
+            if bottom.is_empty() { "—".into() } else { join_list(lang, &bottom) },
+        )
+    } else {
+        format!(
         "按第{}版考核权重（节点按时完成率{}分、投资完成度{}分、项目落地率{}分、问题解决率{}分、填报及时率{}分），对{}个责任单位{}重大项目推进情况进行督评。\
          排名前列的是：{}；排名靠后的是：{}。",
         i.weights_version,
@@ -171,48 +202,78 @@ pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Repor
         r.period_label,
         if top.is_empty() { "—".into() } else { top.join("、") },
         if bottom.is_empty() { "—".into() } else { bottom.join("、") },
-    ));
+    )
+    });
     r.key_figures = vec![
-        key("units", "参评单位（个）", scores.len().to_string()),
-        key("weights_version", "权重版本", i.weights_version.to_string()),
+        key("units", lang.pick("参评单位（个）", "Units evaluated"), scores.len().to_string()),
+        key(
+            "weights_version",
+            lang.pick("权重版本", "Weights version"),
+            i.weights_version.to_string(),
+        ),
     ];
     for s in &scores {
         r.key_figures.push(key(
             &format!("score:{}", s.unit),
-            &format!("{}得分（第{}名）", s.unit, s.rank),
+            &match lang {
+                Lang::Zh => format!("{}得分（第{}名）", s.unit, s.rank),
+                Lang::En => format!("{}: score (rank {})", s.unit, s.rank),
+            },
             Pct1(s.score).to_string(),
         ));
     }
 
-    let mut s = Section::new("一、考核办法");
-    s.paragraphs.push(format!(
+    let mut s = Section::new(lang.pick("一、考核办法", "1. Method"));
+    s.paragraphs.push(if en {
+        format!(
+            "Each of the five measures is scaled to 100: nodes on time is the share of the quarter's due nodes closed on time; investment \
+             completion is the annual investment completion rate divided by time progress (at most 100%); landing rate is the share of the \
+             year's targeted projects that have landed; problem resolution is the share of the year's problems closed; reporting on time is \
+             the share of monthly progress reports submitted on time ({}). A unit with nothing to measure on one measure has that weight \
+             shared out over the others in proportion. Equal scores share a rank.",
+            i.report_deadline_en
+        )
+    } else {
+        format!(
         "五项指标均折算为百分制：节点按时完成率为本季度到期节点中按时销号的比例；投资完成度为年度投资完成率除以序时进度（最高100%）；\
          项目落地率为本年度盯引项目中已落地的比例；问题解决率为年内提出问题的销号比例；填报及时率为按时（{}）提交的项目月度进展填报比例。\
          单位无某项考核对象的，该项权重按比例分摊至其余各项。得分相同的并列同一名次。",
         i.report_deadline
-    ));
-    let mut t = DocTable::new("考核权重", "考核指标与权重", &["指标", "权重（分）"]);
-    for (weight, name) in w.pairs() {
+    )
+    });
+    let mut t = match lang {
+        Lang::Zh => DocTable::new("考核权重", "考核指标与权重", &["指标", "权重（分）"]),
+        Lang::En => DocTable::new("Weights", "Measures and weights", &["Measure", "Weight (points)"]),
+    };
+    for (weight, name) in w.pairs_in(lang) {
         t.row(vec![name.into(), weight.into()]);
     }
     s.tables.push(t);
     r.sections.push(s);
 
-    let mut s = Section::new("二、督评结果");
-    let mut t = DocTable::new(
-        "督评排名",
-        "责任单位督评得分及排名",
-        &[
-            "名次",
-            "责任单位",
-            "节点按时完成率",
-            "投资完成度",
-            "项目落地率",
-            "问题解决率",
-            "填报及时率",
-            "综合得分",
-        ],
-    );
+    let mut s = Section::new(lang.pick("二、督评结果", "2. Results"));
+    let m = MEASURES.map(|m| lang.pick(m.0, m.1));
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "督评排名",
+            "责任单位督评得分及排名",
+            &[
+                "名次",
+                "责任单位",
+                "节点按时完成率",
+                "投资完成度",
+                "项目落地率",
+                "问题解决率",
+                "填报及时率",
+                "综合得分",
+            ],
+        ),
+        Lang::En => DocTable::new(
+            "Ranking",
+            "Scores and ranking of the responsible units",
+            &["Rank", "Responsible unit", m[0], m[1], m[2], m[3], m[4], "Score"],
+        ),
+    };
     for sc in &scores {
         let mut row: Vec<DocCell> = vec![sc.rank.into(), sc.unit.clone().into()];
         row.extend(sc.measures.iter().map(|m| DocCell::from(m.map(Pct1))));
@@ -220,11 +281,11 @@ pub fn quarterly(period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Repor
         t.row(row);
     }
     s.charts.push(Chart {
-        title: "责任单位综合得分".into(),
-        unit: "分".into(),
+        title: lang.pick("责任单位综合得分", "Scores of the responsible units").into(),
+        unit: lang.pick("分", "points").into(),
         labels: scores.iter().map(|s| s.unit.clone()).collect(),
         series: vec![Series {
-            name: "综合得分".into(),
+            name: lang.pick("综合得分", "Score").into(),
             values: scores.iter().map(|s| s.score).collect(),
         }],
         reference: None,
@@ -301,12 +362,14 @@ mod tests {
         let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
         let h = crate::cadence::tests::header();
         let r = quarterly(
+            Lang::Zh,
             q,
             &h,
             &QuarterlyInputs {
                 weights: EvaluationWeights::default(),
                 weights_version: 2,
                 report_deadline: "期末后5个工作日内".into(),
+                report_deadline_en: "within 5 working days after the period ends".into(),
                 units: vec![unit("甲", 4, 4, 100), unit("乙", 2, 4, 120)],
             },
         );

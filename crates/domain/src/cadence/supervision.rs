@@ -1,6 +1,6 @@
 //! 两月督查清单: the bimonthly supervision list (lagging projects with causes and owners).
 
-use super::{DocTable, Header, Report, ReportKind, ReportPeriod, Section, key, numbered_rows, report};
+use super::{DocTable, Header, Lang, Report, ReportKind, ReportPeriod, Section, day_month_en, key, numbered_rows, report};
 use crate::figures::investment_completion;
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -45,8 +45,9 @@ pub fn is_lagging(light: Option<&str>, planned: Money, completed: Money, month: 
             .is_some_and(|p| p.0 < 0)
 }
 
-pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> Report {
-    let mut r = report(ReportKind::Supervision, period, h);
+pub fn supervision(lang: Lang, period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> Report {
+    let mut r = report(lang, ReportKind::Supervision, period, h);
+    let en = lang == Lang::En;
     let month = period.bounds().1.month();
     let tp = crate::figures::time_progress(month);
     let reds = i.lagging.iter().filter(|l| l.light.as_deref() == Some("red")).count();
@@ -59,7 +60,21 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
                 .is_some_and(|p| p.0 < 0)
         })
         .count();
-    r.summary.push(format!(
+    r.summary.push(if en {
+        format!(
+            "{}: of the district's {} major projects under construction or in preparation, {} lagging projects are on the supervision list: \
+             {} with a red light and {} with annual investment behind time progress ({}%). {} supervision rounds were held in the period. \
+             The responsible units and the leaders in charge are asked to clear the list item by item.",
+            r.period_label,
+            i.active_projects,
+            i.lagging.len(),
+            reds,
+            slow,
+            tp,
+            i.rounds.len()
+        )
+    } else {
+        format!(
         "{}，全区{}个在建及前期重大项目中，列入督查清单的滞后项目{}个：亮红灯{}个，年度投资低于序时进度（{}%）{}个。\
          本期开展督查{}轮。请各责任单位和包干领导对照清单逐项销号。",
         r.period_label,
@@ -69,19 +84,40 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
         tp,
         slow,
         i.rounds.len()
-    ));
+    )
+    });
     r.key_figures = vec![
-        key("lagging", "滞后项目（个）", i.lagging.len().to_string()),
-        key("red", "亮红灯（个）", reds.to_string()),
-        key("slow", "低于序时进度（个）", slow.to_string()),
-        key("rounds", "督查轮次", i.rounds.len().to_string()),
+        key(
+            "lagging",
+            lang.pick("滞后项目（个）", "Lagging projects"),
+            i.lagging.len().to_string(),
+        ),
+        key("red", lang.pick("亮红灯（个）", "Red lights"), reds.to_string()),
+        key("slow", lang.pick("低于序时进度（个）", "Behind time progress"), slow.to_string()),
+        key("rounds", lang.pick("督查轮次", "Supervision rounds"), i.rounds.len().to_string()),
     ];
 
-    let mut s = Section::new("一、督查开展情况");
+    let mut s = Section::new(lang.pick("一、督查开展情况", "1. Supervision rounds held"));
     if i.rounds.is_empty() {
-        s.paragraphs.push("本期未开展督查。".into());
+        s.paragraphs
+            .push(lang.pick("本期未开展督查。", "No supervision round was held in the period.").into());
     }
     for rd in &i.rounds {
+        if en {
+            let summary = if rd.summary.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", rd.summary)
+            };
+            s.paragraphs.push(format!(
+                "{}: {} led \"{}\", visiting {} projects.{summary}",
+                day_month_en(rd.held_on),
+                rd.leader,
+                rd.name,
+                rd.targets,
+            ));
+            continue;
+        }
         s.paragraphs.push(format!(
             "{}，{}带队开展“{}”，督查项目{}个。{}",
             rd.held_on.format("%-m月%-d日"),
@@ -93,24 +129,47 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
     }
     r.sections.push(s);
 
-    let mut s = Section::new("二、滞后项目清单");
-    s.paragraphs
-        .push("以下项目亮红灯或年度投资完成率低于序时进度，列明滞后原因、责任单位和包干领导，逐项督办。".into());
-    let mut t = DocTable::new(
-        "滞后项目",
-        "滞后项目督查清单",
-        &[
-            "序号",
-            "项目名称",
-            "责任单位",
-            "包干领导",
-            "亮灯",
-            "年度计划（万元）",
-            "完成率",
-            "滞后原因",
-            "督查发现",
-        ],
+    let mut s = Section::new(lang.pick("二、滞后项目清单", "2. Lagging projects"));
+    s.paragraphs.push(
+        lang.pick(
+            "以下项目亮红灯或年度投资完成率低于序时进度，列明滞后原因、责任单位和包干领导，逐项督办。",
+            "The projects below have a red light or annual investment completion behind time progress; with the causes, the responsible \
+             unit and the leader in charge, each is followed up item by item.",
+        )
+        .into(),
     );
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "滞后项目",
+            "滞后项目督查清单",
+            &[
+                "序号",
+                "项目名称",
+                "责任单位",
+                "包干领导",
+                "亮灯",
+                "年度计划（万元）",
+                "完成率",
+                "滞后原因",
+                "督查发现",
+            ],
+        ),
+        Lang::En => DocTable::new(
+            "Lagging projects",
+            "Supervision list of lagging projects",
+            &[
+                "No.",
+                "Project",
+                "Responsible unit",
+                "Leader in charge",
+                "Light",
+                "Annual plan (10k CNY)",
+                "Completion",
+                "Causes",
+                "Findings",
+            ],
+        ),
+    };
     numbered_rows(&mut t, &i.lagging, |l| {
         let c = investment_completion(l.completed, l.planned, month);
         vec![
@@ -118,9 +177,9 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
             l.unit.clone().into(),
             l.leader.clone().into(),
             match l.light.as_deref() {
-                Some("red") => "红",
-                Some("yellow") => "黄",
-                Some("green") => "绿",
+                Some("red") => lang.pick("红", "Red"),
+                Some("yellow") => lang.pick("黄", "Yellow"),
+                Some("green") => lang.pick("绿", "Green"),
                 _ => "—",
             }
             .into(),
@@ -132,19 +191,24 @@ pub fn supervision(period: ReportPeriod, h: &Header, i: &SupervisionInputs) -> R
                 .take(2)
                 .cloned()
                 .collect::<Vec<_>>()
-                .join("；")
+                .join(lang.pick("；", "; "))
                 .into(),
-            l.findings.join("；").into(),
+            l.findings.join(lang.pick("；", "; ")).into(),
         ]
     });
     s.tables.push(t);
     r.sections.push(s);
 
-    let mut s = Section::new("三、下步工作要求");
+    let mut s = Section::new(lang.pick("三、下步工作要求", "3. Next steps"));
     s.paragraphs.push(
-        "各责任单位要对照清单逐项分析原因、明确措施和时限，包干领导牵头协调解决要素保障和审批难题；\
-         区重大项目办将在下一轮督查中逐项复核，未按期整改的纳入季度督评扣分。"
-            .into(),
+        lang.pick(
+            "各责任单位要对照清单逐项分析原因、明确措施和时限，包干领导牵头协调解决要素保障和审批难题；\
+         区重大项目办将在下一轮督查中逐项复核，未按期整改的纳入季度督评扣分。",
+            "Each responsible unit is to analyse the causes item by item against the list and set out measures and deadlines; the leaders \
+             in charge lead the coordination of resources and approvals. The district's major projects office will check every item at \
+             the next round, and what is not put right in time counts against the unit in the quarterly evaluation.",
+        )
+        .into(),
     );
     r.sections.push(s);
     r
@@ -170,6 +234,7 @@ mod tests {
             findings: vec![],
         };
         let a = supervision(
+            Lang::Zh,
             p,
             &h,
             &SupervisionInputs {
@@ -179,6 +244,7 @@ mod tests {
             },
         );
         let b = supervision(
+            Lang::Zh,
             p,
             &h,
             &SupervisionInputs {

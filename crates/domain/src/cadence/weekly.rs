@@ -1,6 +1,6 @@
 //! 周例会简报: the weekly meeting brief (new reds, nodes due, problems to coordinate).
 
-use super::{DocCell, DocTable, Header, Report, ReportKind, ReportPeriod, Section, key, numbered_rows, report};
+use super::{DocCell, DocTable, Header, Lang, Report, ReportKind, ReportPeriod, Section, day_month_en, key, numbered_rows, report};
 use chrono::NaiveDate;
 
 /// A project with a red light.
@@ -50,54 +50,126 @@ pub struct WeeklyInputs {
     pub problems_raised_in_week: u32,
     pub problems_closed_in_week: u32,
     pub progress_reports_in_week: u32,
-    /// Supervision rounds and batches held in the week: (date, name).
-    pub events: Vec<(NaiveDate, String)>,
+    /// Supervision rounds, batches and campaigns of the week: (date, what, name).
+    pub events: Vec<(NaiveDate, WeekEvent, String)>,
 }
 
-fn node_status_zh(s: &str) -> &'static str {
-    match s {
-        "closed" => "已销号",
-        "reported" => "待核验",
-        _ => "未完成",
+/// What happened on a day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeekEvent {
+    Supervision,
+    Batch,
+    CampaignStart,
+    CampaignEnd,
+}
+
+impl WeekEvent {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            WeekEvent::Supervision => lang.pick("督查", "Supervision"),
+            WeekEvent::Batch => lang.pick("集中开工", "Batch start"),
+            WeekEvent::CampaignStart => lang.pick("攻坚行动启动", "Campaign starts"),
+            WeekEvent::CampaignEnd => lang.pick("攻坚行动截止", "Campaign ends"),
+        }
     }
 }
 
-pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
-    let mut r = report(ReportKind::Weekly, period, h);
+fn node_status(lang: Lang, s: &str) -> &'static str {
+    match s {
+        "closed" => lang.pick("已销号", "Closed"),
+        "reported" => lang.pick("待核验", "Awaiting verification"),
+        _ => lang.pick("未完成", "Open"),
+    }
+}
+
+pub fn weekly(lang: Lang, period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
+    let mut r = report(lang, ReportKind::Weekly, period, h);
+    let en = lang == Lang::En;
     let (_, end) = period.bounds();
     let new_reds = i.reds.iter().filter(|x| x.new_this_week).count();
     let closed = i.due_this_week.iter().filter(|n| n.status == "closed").count();
     let overdue_problems = i.open_problems.iter().filter(|p| p.deadline < end).count();
-    r.summary.push(format!(
-        "本周（{}）全区重大项目亮红灯{}个，其中本周新增{}个；本周计划节点{}个，已销号{}个，下周到期节点{}个；\
+    r.summary.push(if en {
+        format!(
+            "In {}, {} major projects of the district had a red light, {} of them new this week; {} nodes were planned this week, \
+             {} closed, and {} fall due next week; {} problems await coordination ({} overdue), {} were raised and {} closed this week; \
+             {} progress reports were received this week.",
+            r.period_label,
+            i.reds.len(),
+            new_reds,
+            i.due_this_week.len(),
+            closed,
+            i.due_next_week.len(),
+            i.open_problems.len(),
+            overdue_problems,
+            i.problems_raised_in_week,
+            i.problems_closed_in_week,
+            i.progress_reports_in_week
+        )
+    } else {
+        format!(
+            "本周（{}）全区重大项目亮红灯{}个，其中本周新增{}个；本周计划节点{}个，已销号{}个，下周到期节点{}个；\
          待协调问题{}个（其中超期{}个），本周新提出问题{}个、销号{}个；本周收到项目进展填报{}份。",
-        r.period_label,
-        i.reds.len(),
-        new_reds,
-        i.due_this_week.len(),
-        closed,
-        i.due_next_week.len(),
-        i.open_problems.len(),
-        overdue_problems,
-        i.problems_raised_in_week,
-        i.problems_closed_in_week,
-        i.progress_reports_in_week
-    ));
+            r.period_label,
+            i.reds.len(),
+            new_reds,
+            i.due_this_week.len(),
+            closed,
+            i.due_next_week.len(),
+            i.open_problems.len(),
+            overdue_problems,
+            i.problems_raised_in_week,
+            i.problems_closed_in_week,
+            i.progress_reports_in_week
+        )
+    });
     r.key_figures = vec![
-        key("reds", "红灯项目（个）", i.reds.len().to_string()),
-        key("new_reds", "本周新增红灯（个）", new_reds.to_string()),
-        key("nodes_due", "本周计划节点（个）", i.due_this_week.len().to_string()),
-        key("nodes_closed", "本周已销号节点（个）", closed.to_string()),
-        key("nodes_next", "下周到期节点（个）", i.due_next_week.len().to_string()),
-        key("open_problems", "待协调问题（个）", i.open_problems.len().to_string()),
-        key("overdue_problems", "超期未解决问题（个）", overdue_problems.to_string()),
+        key("reds", lang.pick("红灯项目（个）", "Red projects"), i.reds.len().to_string()),
+        key(
+            "new_reds",
+            lang.pick("本周新增红灯（个）", "New reds this week"),
+            new_reds.to_string(),
+        ),
+        key(
+            "nodes_due",
+            lang.pick("本周计划节点（个）", "Nodes planned this week"),
+            i.due_this_week.len().to_string(),
+        ),
+        key(
+            "nodes_closed",
+            lang.pick("本周已销号节点（个）", "Nodes closed this week"),
+            closed.to_string(),
+        ),
+        key(
+            "nodes_next",
+            lang.pick("下周到期节点（个）", "Nodes due next week"),
+            i.due_next_week.len().to_string(),
+        ),
+        key(
+            "open_problems",
+            lang.pick("待协调问题（个）", "Problems awaiting coordination"),
+            i.open_problems.len().to_string(),
+        ),
+        key(
+            "overdue_problems",
+            lang.pick("超期未解决问题（个）", "Overdue open problems"),
+            overdue_problems.to_string(),
+        ),
     ];
 
-    let mut s = Section::new("一、红灯项目");
+    let mut s = Section::new(lang.pick("一、红灯项目", "1. Red projects"));
     let mut reds: Vec<&RedProject> = i.reds.iter().collect();
     reds.sort_by_key(|x| !x.new_this_week);
     if reds.is_empty() {
-        s.paragraphs.push("本周无亮红灯项目。".into());
+        s.paragraphs
+            .push(lang.pick("本周无亮红灯项目。", "No project has a red light this week.").into());
+    } else if en {
+        s.paragraphs.push(format!(
+            "{} projects have a red light, {} of them new this week (marked \"New\"); the responsible units and the leaders in charge \
+             are asked to set out, project by project, how each obstacle will be removed and by when.",
+            reds.len(),
+            new_reds
+        ));
     } else {
         s.paragraphs.push(format!(
             "亮红灯项目{}个，其中本周新增{}个（标“新增”），请责任单位和包干领导逐项明确破难措施和完成时限。",
@@ -105,45 +177,81 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
             new_reds
         ));
     }
-    let mut t = DocTable::new(
-        "红灯项目",
-        "红灯项目清单",
-        &["序号", "项目名称", "责任单位", "包干领导", "亮灯原因", "状态"],
-    );
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "红灯项目",
+            "红灯项目清单",
+            &["序号", "项目名称", "责任单位", "包干领导", "亮灯原因", "状态"],
+        ),
+        Lang::En => DocTable::new(
+            "Red projects",
+            "Projects with a red light",
+            &["No.", "Project", "Responsible unit", "Leader in charge", "Reason", "Status"],
+        ),
+    };
     numbered_rows(&mut t, reds, |x| {
         vec![
             x.project.clone().into(),
             x.unit.clone().into(),
             x.leader.clone().into(),
             x.reasons.first().cloned().unwrap_or_default().into(),
-            if x.new_this_week { "新增" } else { "持续" }.into(),
+            if x.new_this_week {
+                lang.pick("新增", "New")
+            } else {
+                lang.pick("持续", "Continuing")
+            }
+            .into(),
         ]
     });
     s.tables.push(t);
     r.sections.push(s);
 
-    let mut s = Section::new("二、节点推进");
-    s.paragraphs.push(format!(
-        "本周计划完成节点{}个，已销号{}个、待核验{}个、未完成{}个；下周（{}起）到期节点{}个，请责任单位提前准备佐证材料。",
-        i.due_this_week.len(),
-        closed,
-        i.due_this_week.iter().filter(|n| n.status == "reported").count(),
-        i.due_this_week
-            .iter()
-            .filter(|n| n.status != "closed" && n.status != "reported")
-            .count(),
-        (end + chrono::Duration::days(1)).format("%-m月%-d日"),
-        i.due_next_week.len()
-    ));
+    let mut s = Section::new(lang.pick("二、节点推进", "2. Nodes"));
+    let reported = i.due_this_week.iter().filter(|n| n.status == "reported").count();
+    let open = i
+        .due_this_week
+        .iter()
+        .filter(|n| n.status != "closed" && n.status != "reported")
+        .count();
+    s.paragraphs.push(if en {
+        format!(
+            "{} nodes were planned to be completed this week: {} closed, {} awaiting verification, {} open; {} nodes fall due next week \
+             (from {}): the responsible units are asked to prepare the supporting evidence in advance.",
+            i.due_this_week.len(),
+            closed,
+            reported,
+            open,
+            i.due_next_week.len(),
+            day_month_en(end + chrono::Duration::days(1)),
+        )
+    } else {
+        format!(
+            "本周计划完成节点{}个，已销号{}个、待核验{}个、未完成{}个；下周（{}起）到期节点{}个，请责任单位提前准备佐证材料。",
+            i.due_this_week.len(),
+            closed,
+            reported,
+            open,
+            (end + chrono::Duration::days(1)).format("%-m月%-d日"),
+            i.due_next_week.len()
+        )
+    });
     for (sheet, caption, list) in [
-        ("本周节点", "本周计划节点", &i.due_this_week),
-        ("下周节点", "下周到期节点", &i.due_next_week),
+        (
+            lang.pick("本周节点", "Nodes this week"),
+            lang.pick("本周计划节点", "Nodes planned this week"),
+            &i.due_this_week,
+        ),
+        (
+            lang.pick("下周节点", "Nodes next week"),
+            lang.pick("下周到期节点", "Nodes due next week"),
+            &i.due_next_week,
+        ),
     ] {
-        let mut t = DocTable::new(
-            sheet,
-            caption,
-            &["序号", "项目名称", "节点", "责任单位", "计划日期", "完成日期", "状态"],
+        let columns: [&str; 7] = lang.pick(
+            ["序号", "项目名称", "节点", "责任单位", "计划日期", "完成日期", "状态"],
+            ["No.", "Project", "Node", "Responsible unit", "Planned", "Completed", "Status"],
         );
+        let mut t = DocTable::new(sheet, caption, &columns);
         numbered_rows(&mut t, list, |x| {
             vec![
                 x.project.clone().into(),
@@ -151,36 +259,62 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
                 x.unit.clone().into(),
                 x.planned_on.into(),
                 x.actual_on.into(),
-                node_status_zh(&x.status).into(),
+                node_status(lang, &x.status).into(),
             ]
         });
         s.tables.push(t);
     }
     r.sections.push(s);
 
-    let mut s = Section::new("三、需协调解决的问题");
-    s.paragraphs.push(format!(
+    let mut s = Section::new(lang.pick("三、需协调解决的问题", "3. Problems to coordinate"));
+    s.paragraphs.push(if en {
+        format!(
+            "{} problems on the problem list are not yet closed: {} past their deadline and {} escalated. Problems move through the list's \
+             loop of raised, assigned, resolved and closed; the overdue ones are put to this meeting for coordination.",
+            i.open_problems.len(),
+            overdue_problems,
+            i.open_problems.iter().filter(|p| p.escalation_level > 0).count()
+        )
+    } else {
+        format!(
         "问题清单中尚未销号的问题{}个，其中已过办结时限{}个、已提级协调{}个。按问题清单“提出—交办—办结—销号”闭环推进，超期问题提请本次例会协调。",
         i.open_problems.len(),
         overdue_problems,
         i.open_problems.iter().filter(|p| p.escalation_level > 0).count()
-    ));
+    )
+    });
     let mut probs: Vec<&OpenProblem> = i.open_problems.iter().collect();
     probs.sort_by(|a, b| b.escalation_level.cmp(&a.escalation_level).then(a.deadline.cmp(&b.deadline)));
-    let mut t = DocTable::new(
-        "待协调问题",
-        "待协调问题清单",
-        &[
-            "序号",
-            "类别",
-            "问题描述",
-            "所属项目",
-            "责任单位",
-            "提出日期",
-            "办结时限",
-            "超期天数",
-        ],
-    );
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "待协调问题",
+            "待协调问题清单",
+            &[
+                "序号",
+                "类别",
+                "问题描述",
+                "所属项目",
+                "责任单位",
+                "提出日期",
+                "办结时限",
+                "超期天数",
+            ],
+        ),
+        Lang::En => DocTable::new(
+            "Open problems",
+            "Problems awaiting coordination",
+            &[
+                "No.",
+                "Category",
+                "Problem",
+                "Project",
+                "Responsible unit",
+                "Raised",
+                "Deadline",
+                "Days overdue",
+            ],
+        ),
+    };
     numbered_rows(&mut t, probs, |p| {
         let late = (end - p.deadline).num_days();
         vec![
@@ -197,9 +331,12 @@ pub fn weekly(period: ReportPeriod, h: &Header, i: &WeeklyInputs) -> Report {
     r.sections.push(s);
 
     if !i.events.is_empty() {
-        let mut s = Section::new("四、本周重要活动");
-        for (d, name) in &i.events {
-            s.paragraphs.push(format!("{}：{}。", d.format("%-m月%-d日"), name));
+        let mut s = Section::new(lang.pick("四、本周重要活动", "4. Events of the week"));
+        for (d, what, name) in &i.events {
+            s.paragraphs.push(match lang {
+                Lang::Zh => format!("{}：{}：{}。", d.format("%-m月%-d日"), what.label(lang), name),
+                Lang::En => format!("{}: {}: {}.", day_month_en(*d), what.label(lang), name),
+            });
         }
         r.sections.push(s);
     }
@@ -233,6 +370,7 @@ mod tests {
             escalation_level: level,
         };
         let r = weekly(
+            Lang::Zh,
             w,
             &h,
             &WeeklyInputs {
@@ -250,7 +388,7 @@ mod tests {
                 problems_raised_in_week: 2,
                 problems_closed_in_week: 1,
                 progress_reports_in_week: 3,
-                events: vec![(d(2019, 12, 12), "督查：第三批".into())],
+                events: vec![(d(2019, 12, 12), WeekEvent::Supervision, "第三批".into())],
             },
         );
         assert!(r.summary[0].contains("亮红灯2个，其中本周新增1个"), "{}", r.summary[0]);

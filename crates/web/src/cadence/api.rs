@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::Action;
-use zhantu_domain::cadence::{EvaluationWeights, Report, ReportKind, compare};
+use zhantu_domain::cadence::{EvaluationWeights, Lang, Report, ReportKind, compare};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -25,9 +25,25 @@ pub fn router() -> Routes {
         .route("/reports/{kind}/{period}/issue", post(issue))
 }
 
-async fn model(State(st): State<AppState>, _a: Auth, Path((kind, period)): Path<(String, String)>) -> Result<Json<Report>, ApiError> {
+#[derive(Deserialize)]
+struct ModelQuery {
+    /// `en` for the English report (Chinese otherwise).
+    lang: Option<String>,
+}
+
+async fn model(
+    State(st): State<AppState>,
+    _a: Auth,
+    Path((kind, period)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<ModelQuery>,
+) -> Result<Json<Report>, ApiError> {
     let period = parse_period(&kind, &period)?;
-    Ok(Json(build(&st, period).await?))
+    let lang = match q.lang.as_deref() {
+        None | Some("") | Some("zh") => Lang::Zh,
+        Some("en") => Lang::En,
+        Some(other) => return Err(ApiError::bad_request("invalid_lang", format!("语言无效：{other}（可选 zh、en）"))),
+    };
+    Ok(Json(build(&st, period, lang).await?))
 }
 
 /// Body (optional): `{ "confirm_missing_glyphs": true }` to issue a report whose PDF lacks

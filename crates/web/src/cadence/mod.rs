@@ -13,6 +13,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use axum::response::Response;
 use zhantu_domain::access::Action;
+use zhantu_domain::cadence::Lang;
 use zhantu_domain::cadence::Report;
 use zhantu_domain::cadence::ReportKind;
 use zhantu_domain::cadence::ReportPeriod;
@@ -57,9 +58,9 @@ fn parse_period(kind: &str, period: &str) -> Result<ReportPeriod, ApiError> {
     ReportPeriod::parse(kind, period).map_err(|e| ApiError::bad_request("invalid_period", e.to_string()))
 }
 
-/// Reports are district bulletins: every signed-in user reads them.
-async fn build(st: &AppState, period: ReportPeriod) -> Result<Report, ApiError> {
-    Ok(st.store.build_report(period).await?)
+/// Reports are district bulletins: every signed-in user reads them, in their language.
+async fn build(st: &AppState, period: ReportPeriod, lang: Lang) -> Result<Report, ApiError> {
+    Ok(st.store.build_report(period, lang).await?)
 }
 
 /// The report as a file download; rendering runs off the async threads.
@@ -96,7 +97,7 @@ async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
 async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str, confirmed: bool) -> Result<IssuedReport, ApiError> {
     a.actor.may(Action::IssueReport)?;
     let period = parse_period(kind, period)?;
-    let check = glyph_check(build(st, period).await?).await?;
+    let check = glyph_check(build(st, period, Lang::Zh).await?).await?;
     zhantu_domain::cadence::check_issue(&check.pdf, confirmed)?;
     Ok(st.store.issue_report(period, &a.audit()).await?)
 }

@@ -1,14 +1,15 @@
 //! The cadence's pages: `/reports` (the four reports, a period picker, the issued
 //! list and the evaluation weights), a report of a period as a page and its downloads
 //! (`/reports/{kind}/{period}` and `….pdf|.xlsx|.docx`), issuing it, an issued (frozen)
-//! report and its comparison with the previous issue. The report's own text is the Chinese
-//! official document; the page around it follows the reader's language.
+//! report and its comparison with the previous issue. The report and its downloads follow the
+//! reader's language (`?lang=` or the cookie, as every page): Chinese is the official document,
+//! English its translation, frozen beside it when issued.
 
 use super::document::document_html;
 use super::{Format, build, download, glyph_check, issue_period, load_issued, parse_period};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::page::{Ctx, Markup, PageError, csrf_field, layout};
+use crate::page::{Ctx, Markup, PageError, csrf_field, data_text, layout};
 use crate::routes::{Routes, get, post};
 use askama::Template;
 use axum::Form;
@@ -163,7 +164,7 @@ async fn open(cx: Ctx, Query(q): Query<OpenQuery>) -> Result<Redirect, PageError
 async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Path<(String, String)>) -> Result<Response, PageError> {
     let (period, format) = split_file(&file).map_err(cx.err())?;
     let period = parse_period(&kind, period).map_err(cx.err())?;
-    let report = build(&st, period).await.map_err(cx.err())?;
+    let report = build(&st, period, cx.lang.into()).await.map_err(cx.err())?;
     if let Some(f) = format {
         return Ok(download(report, f).await.map_err(cx.err())?);
     }
@@ -290,23 +291,25 @@ async fn issued_page(State(st): State<AppState>, cx: Ctx, Path(file): Path<Strin
     let (id, format) = split_file(&file).map_err(cx.err())?;
     let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
     let issued = load_issued(&st, id).await.map_err(cx.err())?;
+    let (report, frozen_in_lang) = issued.in_lang(cx.lang.into());
     if let Some(f) = format {
-        return Ok(download(issued.report, f).await.map_err(cx.err())?);
+        return Ok(download(report.clone(), f).await.map_err(cx.err())?);
     }
     let now = st.store.data_version().await?;
-    let glyphs = glyph_check(issued.report.clone()).await.map_err(cx.err())?;
+    let glyphs = glyph_check(report.clone()).await.map_err(cx.err())?;
     let s = &issued.summary;
     let body = Markup::of(&IssuedPage {
         cx: &cx,
         s,
         at: cx.time(&s.issued_at),
         hash: s.data_version.hash.get(..12).unwrap_or(&s.data_version.hash),
-        downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), &issued.report),
+        downloads: downloads(&cx, &format!("/reports/issued/{}", s.id), report),
         changed: (now.seq != s.data_version.seq).then(|| cx.t("reports.data_changed").replace("{seq}", &now.seq.to_string())),
-        document: document_html(&issued.report),
+        no_english: !frozen_in_lang,
+        document: document_html(report),
         glyph_warnings: glyph_warnings(&cx, &glyphs),
     });
-    Ok(layout(&cx, &issued.report.title, body, SCRIPTS).into_response())
+    Ok(layout(&cx, &report.title, body, SCRIPTS).into_response())
 }
 
 #[derive(Template)]
@@ -319,6 +322,8 @@ struct IssuedPage<'a> {
     downloads: Markup,
     /// Says the data changed since the issue (with the data version now), if it did.
     changed: Option<String>,
+    /// Issued before reports had an English form: the Chinese frozen text is shown.
+    no_english: bool,
     document: Markup,
     glyph_warnings: Vec<String>,
 }
@@ -327,10 +332,19 @@ async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String
     let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found("记录不存在"), cx.lang))?;
     let issued = load_issued(&st, id).await.map_err(cx.err())?;
     let previous = st.store.previous_issue(&issued.summary).await?;
-    let changes = compare(&issued.report, previous.as_ref().map(|p| &p.report));
+    let lang = cx.lang.into();
+    let (report, _) = issued.in_lang(lang);
+    // Key figures are compared by key: an issue frozen only in Chinese compares with an English one.
+    let changes = compare(report, previous.as_ref().map(|p| p.in_lang(lang).0))
+        .into_iter()
+        .map(|c| ChangeRow {
+            label: data_text(lang, &c.label),
+            c,
+        })
+        .collect();
     let body = Markup::of(&ComparePage {
         cx: &cx,
-        title: &issued.report.title,
+        title: data_text(lang, &report.title),
         current: &issued.summary,
         previous: previous.as_ref().map(|p| &p.summary),
         changes,
@@ -342,8 +356,14 @@ async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String
 #[template(path = "cadence/compare.html")]
 struct ComparePage<'a> {
     cx: &'a Ctx,
-    title: &'a str,
+    title: Markup,
     current: &'a IssuedSummary,
     previous: Option<&'a IssuedSummary>,
-    changes: Vec<FigureChange>,
+    changes: Vec<ChangeRow>,
+}
+
+/// A key figure of two issues, its label with data (a unit's name) marked in English.
+struct ChangeRow {
+    c: FigureChange,
+    label: Markup,
 }

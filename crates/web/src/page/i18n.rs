@@ -40,6 +40,16 @@ impl Lang {
     }
 }
 
+/// The language of the domain's generated texts (the reports, a round's summary).
+impl From<Lang> for zhantu_domain::lang::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Zh => zhantu_domain::lang::Lang::Zh,
+            Lang::En => zhantu_domain::lang::Lang::En,
+        }
+    }
+}
+
 fn parse(src: &str, name: &str) -> HashMap<String, String> {
     serde_json::from_str(src).unwrap_or_else(|e| panic!("i18n file {name} is not a flat JSON object of strings: {e}"))
 }

@@ -71,6 +71,45 @@ impl fmt::Display for Markup {
 /// Askama writes a `Markup` as it is: it was escaped when its template rendered.
 impl askama::filters::HtmlSafe for Markup {}
 
+/// A generated English text with data values in it (names, free text): its Chinese runs —
+/// in an English text only ever data — are marked `translate="no"`, as data is everywhere.
+#[derive(Template)]
+#[template(
+    source = r#"{% for (data, t) in parts %}{% if *data %}<span translate="no">{{ t }}</span>{% else %}{{ t }}{% endif %}{% endfor %}"#,
+    ext = "html"
+)]
+struct DataText<'a> {
+    parts: Vec<(bool, &'a str)>,
+}
+
+/// `text` escaped, with its Chinese runs marked as data when `lang` is English (a Chinese
+/// text is only escaped).
+pub fn data_text(lang: zhantu_domain::lang::Lang, text: &str) -> Markup {
+    use zhantu_domain::lang::{Lang, is_cjk};
+    let mut parts: Vec<(bool, &str)> = Vec::new();
+    if lang == Lang::Zh {
+        parts.push((false, text));
+    } else {
+        let mut start = 0;
+        let mut current: Option<bool> = None;
+        for (i, c) in text.char_indices() {
+            let cjk = is_cjk(c);
+            match current {
+                Some(k) if k != cjk => {
+                    parts.push((k, &text[start..i]));
+                    start = i;
+                }
+                _ => {}
+            }
+            current = Some(cjk);
+        }
+        if let Some(k) = current {
+            parts.push((k, &text[start..]));
+        }
+    }
+    Markup::of(&DataText { parts })
+}
+
 /// A template as the page's answer.
 pub fn html(t: &impl Template) -> Html<String> {
     Html(Markup::of(t).0)

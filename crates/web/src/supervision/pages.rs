@@ -6,19 +6,21 @@ use super::api::{self, FindingBody, RoundBody};
 use crate::error::ApiError;
 use crate::extract::IdPath;
 use crate::page::programmes::{FLASH, HeldQuery, nav};
-use crate::page::{Ctx, Flash, Markup, PageError, back, layout, light_badge, qv, to_created};
+use crate::page::{Ctx, Flash, Markup, PageError, back, data_text, layout, light_badge, qv, to_created};
 use crate::{AppState, fields};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use zhantu_domain::access::Action;
+use zhantu_domain::lang::Lang;
 use zhantu_domain::lights::Light;
-use zhantu_domain::supervision::RedCandidate;
+use zhantu_domain::supervision::{RedCandidate, round_summary};
 use zhantu_store::Named;
 use zhantu_store::supervision::RoundDetail;
 use zhantu_store::supervision::RoundSummary;
 use zhantu_store::supervision::RoundTarget;
+use zhantu_store::supervision::round_facts;
 
 /// A round's state: its report issued, or findings still being recorded.
 fn round_status(cx: &Ctx, status: &str) -> &'static str {
@@ -96,8 +98,11 @@ struct DetailPage<'a> {
     flash: Markup,
     d: &'a RoundDetail,
     status: &'static str,
-    /// The issued report's lines once closed, else the report drawn from the findings.
-    paragraphs: Vec<&'a str>,
+    /// The issued report's lines once closed, else the report drawn from the findings (in
+    /// the reader's language, data marked).
+    paragraphs: Vec<Markup>,
+    /// Closed: the report as issued, text of record (Chinese, or as its author wrote it).
+    issued: bool,
     may: bool,
     token: &'a str,
 }
@@ -116,10 +121,15 @@ pub(super) async fn round(
 ) -> Result<Html<String>, PageError> {
     let rep = st.store.round_report(id).await.map_err(cx.err())?;
     let d = &rep.detail;
-    let paragraphs: Vec<&str> = if d.round.status == "closed" && !d.round.report.is_empty() {
-        d.round.report.lines().collect()
+    let issued = d.round.status == "closed" && !d.round.report.is_empty();
+    let paragraphs: Vec<Markup> = if issued {
+        d.round.report.lines().map(|l| data_text(Lang::Zh, l)).collect()
     } else {
-        rep.paragraphs.iter().map(String::as_str).collect()
+        let lang = cx.lang.into();
+        round_summary(lang, &round_facts(d, rep.follow_ups_resolved))
+            .iter()
+            .map(|p| data_text(lang, p))
+            .collect()
     };
     let body = Markup::of(&DetailPage {
         cx: &cx,
@@ -129,6 +139,7 @@ pub(super) async fn round(
         d,
         status: round_status(&cx, &d.round.status),
         paragraphs,
+        issued,
         may: cx.auth.actor.may(Action::Comment).is_ok() && d.round.status == "open",
         token: cx.csrf(),
     });

@@ -2,7 +2,7 @@
 //! report of the cadence as a file, built from the data now (a draft, not issued).
 
 use super::CliError;
-use zhantu_domain::cadence::{ReportKind, ReportPeriod};
+use zhantu_domain::cadence::{Lang, ReportKind, ReportPeriod};
 use zhantu_store::{OpenMode, Store};
 
 #[derive(clap::Args)]
@@ -20,13 +20,21 @@ pub struct Args {
     /// 输出文件（默认：报告名-报告期.格式）
     #[arg(long)]
     pub out: Option<String>,
+    /// 报告语言：zh（默认）或 en
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
 }
 
 pub async fn run(args: Args) -> Result<(), CliError> {
     let kind = ReportKind::parse(&args.kind).map_err(|e| CliError(e.to_string()))?;
     let period = ReportPeriod::parse(kind, &args.period).map_err(|e| CliError(e.to_string()))?;
+    let lang = match args.lang.as_str() {
+        "zh" => Lang::Zh,
+        "en" => Lang::En,
+        other => return Err(CliError(format!("报告语言无效：{other}（可选 zh、en）"))),
+    };
     let store = Store::open(&args.database, OpenMode::ExistingOnly).await?;
-    let report = store.build_report(period).await?;
+    let report = store.build_report(period, lang).await?;
     store.close().await;
     // Never silently: a character the format cannot draw is named before the file is written.
     let glyphs = zhantu_report::GlyphCheck::of(&report);
