@@ -138,7 +138,13 @@ struct VerifyForm {
 
 /// `POST /nodes/{id}/verify` (form): the coordinator's decision, back to the node's page with
 /// its message; approving needs the ticked confirmation, sending back a reason.
-async fn verify_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VerifyForm>) -> Response {
+async fn verify_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<VerifyForm>,
+) -> Response {
     let to = format!("/nodes/{id}");
     let r = async {
         load(&st, id).await?;
@@ -158,7 +164,7 @@ async fn verify_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         Ok(if approve { "nodes.flash.verified" } else { "nodes.flash.returned" })
     }
     .await;
-    back(&to, r)
+    back(lang, &to, r)
 }
 
 /// `/nodes?due_from=2019-01-01&due_to=2019-06-30[&late=1]`: the nodes that fell due in a

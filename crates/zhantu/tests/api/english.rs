@@ -142,3 +142,32 @@ async fn shared_parts_of_every_page_mark_their_data() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_refused_form_answers_in_the_readers_language() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let form = serde_json::json!({
+        "username": "x1", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "abcdefgh12345"
+    });
+    // No right to make users: in English, the words of the refusal and the way back.
+    let html = editor.post_form_expect("/admin/users?lang=en", &form, 403).await;
+    assert!(html.contains("<html lang=\"en\"") && html.contains(">Not done<"), "{html}");
+    assert!(html.contains("You may not do this.") && html.contains(">Back</a>"), "{html}");
+    let left = chinese_outside_data(&html);
+    assert!(left.is_empty(), "Chinese outside data on the refusal: {left:?}");
+    // In Chinese the refusal's own message.
+    let zh = editor.post_form_expect("/admin/users?lang=zh-CN", &form, 403).await;
+    assert!(
+        zh.contains(">操作未完成<") && zh.contains(">返回</a>") && !zh.contains("You may not"),
+        "{zh}"
+    );
+    // A stale version: its own words in English, the store's message kept as data.
+    let admin = app.login("admin").await;
+    let (_, units) = admin.get("/api/v1/units").await;
+    let id = units["items"][1]["id"].as_i64().unwrap();
+    let stale = serde_json::json!({ "version": "999", "name": "x", "kind": "street" });
+    let html = admin.post_form_expect(&format!("/admin/units/{id}?lang=en"), &stale, 409).await;
+    assert!(html.contains("Someone changed this record after you opened it."), "{html}");
+    assert!(chinese_outside_data(&html).is_empty(), "{html}");
+}
