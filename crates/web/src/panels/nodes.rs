@@ -7,7 +7,7 @@
 //! message is shown in the form when the API refuses.
 
 use crate::page::select::{SelectOption, options};
-use crate::page::{Ctx, Lang, Markup, light_badge, opt_date};
+use crate::page::{Ctx, Lang, Markup, light_with_reason, opt_date};
 use askama::Template;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -118,11 +118,11 @@ fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> Markup {
                     n.planned_on,
                     cx.t("project.actual"),
                     opt_date(n.actual_on),
-                    // The node's reason is kept in Chinese only: in English, its light.
-                    match cx.lang {
-                        crate::page::Lang::Zh => n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default(),
-                        crate::page::Lang::En => n.light.map(|l| format!(" · {}", cx.light(l))).unwrap_or_default(),
-                    }
+                    // The node's reason in the reader's language (its names as recorded).
+                    crate::page::reason_text(cx.lang, n.light_reason.as_deref(), n.light_reason_en.as_deref())
+                        .filter(|_| n.light.is_some())
+                        .map(|r| format!(" · {r}"))
+                        .unwrap_or_default()
                 ),
                 name: n.name.clone(),
                 y: format!("{y:.1}"),
@@ -320,7 +320,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
                     .collect(),
                 person: n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—"),
                 status: cx.t(&format!("status.{}", n.status)),
-                light: light_badge(cx.lang, n.light, n.light_reason.as_deref()),
+                light: light_with_reason(cx.lang, n.light, n.light_reason.as_deref(), n.light_reason_en.as_deref()),
                 actions: node_actions(
                     cx,
                     n,

@@ -80,7 +80,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         .items
         .iter()
         .map(|p| RegistryRow {
-            light: light_badge(lang, p.light, p.light_reason.as_deref()),
+            light: crate::page::light_with_reason(lang, p.light, p.light_reason.as_deref(), p.light_reason_en.as_deref()),
             id: p.id,
             name: p.name.clone(),
             code: p.code.clone().unwrap_or_default(),

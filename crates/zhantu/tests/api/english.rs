@@ -171,3 +171,170 @@ async fn a_refused_form_answers_in_the_readers_language() {
     assert!(html.contains("Someone changed this record after you opened it."), "{html}");
     assert!(chinese_outside_data(&html).is_empty(), "{html}");
 }
+
+/// Each run of Chinese in `text`.
+fn cjk_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// The text of each element that starts with `open` (`<span class="light-why"`), to its
+/// matching end tag, with the markup inside (names marked as data) left out.
+fn texts_of(html: &str, open: &str) -> Vec<String> {
+    let name: String = open[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let mut out = Vec::new();
+    for part in html.split(open).skip(1) {
+        let Some((_, mut rest)) = part.split_once('>') else { continue };
+        let (mut depth, mut text) = (1, String::new());
+        while let Some(lt) = rest.find('<') {
+            text.push_str(&rest[..lt]);
+            let Some(gt) = rest[lt..].find('>') else { break };
+            let tag = &rest[lt + 1..lt + gt];
+            rest = &rest[lt + gt + 1..];
+            let tag_name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if tag_name == name {
+                depth += if tag.starts_with('/') { -1 } else { 1 };
+                if depth == 0 {
+                    break;
+                }
+            }
+        }
+        out.push(text.replace("&#39;", "'").replace("&amp;", "&"));
+    }
+    out
+}
+
+/// The page without its drawings: an SVG's tooltips repeat the page's data (names) around
+/// English words, which the reasons' own checks look at (as the browser test allows them).
+fn without_svg(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<svg") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..].split_once("</svg>").map_or("", |(_, r)| r);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every reason is English but for the names it holds (node, project and unit names).
+fn english_but_names(reasons: &[String], names: &std::collections::HashSet<String>, what: &str) {
+    assert!(!reasons.is_empty(), "{what}: no reasons");
+    for r in reasons {
+        for run in cjk_runs(r) {
+            assert!(names.iter().any(|n| n.contains(&run)), "{what}: Chinese outside names in {r:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn node_and_project_reasons_read_in_english_with_names_as_recorded() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let names: std::collections::HashSet<String> = sqlx::query_scalar::<_, String>(
+        "SELECT name FROM nodes UNION SELECT name FROM projects UNION SELECT name FROM units UNION SELECT name FROM approval_clocks",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let missing = app
+        .scalar("SELECT COUNT(*) FROM nodes WHERE light IS NOT NULL AND (light_reason_en IS NULL OR light_reason_en = '')")
+        .await;
+    assert_eq!(missing, 0, "the lights run keeps every node's reason in English");
+
+    // The project page's node list: each light with its English reason beside it.
+    let project = app
+        .scalar("SELECT MIN(project_id) FROM nodes WHERE light = 'red' AND status <> 'closed'")
+        .await;
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    let left = chinese_outside_data(&without_svg(&html));
+    assert!(left.is_empty(), "Chinese outside data on the project page: {left:?}");
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "project page");
+    assert!(reasons.iter().any(|r| r.contains("overdue by")), "{reasons:?}");
+    // The timeline's tooltips too.
+    let tips: Vec<String> = texts_of(&html, "<title").into_iter().filter(|t| t.contains(" · ")).collect();
+    assert!(tips.iter().any(|t| t.contains("overdue by")), "{tips:?}");
+    // The light history: each month's reason, in English.
+    assert!(html.contains("Why each month had its light"), "the history lists its reasons");
+    let history = html.split("id=\"light-history\"").nth(1).unwrap_or("");
+    let months: Vec<String> = texts_of(history, "<li").into_iter().filter(|t| t.contains(": ")).collect();
+    english_but_names(&months, &names, "light history");
+    assert!(months.iter().any(|m| m.contains("Red: ")), "{months:?}");
+    // In Chinese, the reason is the badge's tooltip, as before.
+    let (_, zh) = admin.page(&format!("/projects/{project}?lang=zh-CN")).await;
+    assert!(!zh.contains("light-why") && zh.contains("逾期"));
+
+    // The nodes due in the year and not closed: each with its light and English reason.
+    let html = english(&admin, "/nodes?due_from=2019-01-01&due_to=2019-12-31&late=1").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "/nodes");
+    assert!(reasons.iter().all(|r| r.contains("overdue by") || r.contains("due")), "{reasons:?}");
+
+    // The registry: the headline reason in English.
+    let html = english(&admin, "/projects?light=red").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "/projects");
+    assert!(reasons.iter().all(|r| r.starts_with("Red: ")), "{reasons:?}");
+    let (_, list) = admin.get("/api/v1/projects?light=red&limit=5").await;
+    for p in list["items"].as_array().unwrap() {
+        assert!(p["light_reason_en"].as_str().unwrap().starts_with("Red: "), "{p}");
+    }
+
+    // The battle map: each project's and node's tooltip.
+    let html = english(&admin, "/battle-map?light=red").await;
+    let tips = texts_of(&html, "<title");
+    english_but_names(&tips, &names, "/battle-map");
+    assert!(tips.iter().any(|t| t.contains("· Red: ")), "a project's headline");
+    assert!(tips.iter().any(|t| t.contains("overdue by")), "a node's reason");
+
+    // The list of a past month's lit projects: the reason it had then, in English.
+    let html = english(&admin, "/lights?light=red&light_month=2019-12").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<ul class=\"reasons\"><li");
+    english_but_names(&reasons, &names, "/lights for December");
+}
+
+#[tokio::test]
+async fn rows_lit_before_english_reasons_were_kept_get_them_from_the_next_run() {
+    let app = spawn_app().await;
+    // As 0025 leaves a database: no English reason, no node pack.
+    app.execute("UPDATE nodes SET light_reason_en = NULL").await;
+    app.execute("UPDATE projects SET node_pack = NULL").await;
+    let admin = app.login("admin").await;
+    let project = app
+        .scalar("SELECT MIN(project_id) FROM nodes WHERE light = 'red' AND status <> 'closed'")
+        .await;
+    // Until then, the Chinese reason, marked as data.
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    assert!(html.contains("<span class=\"light-why\" translate=\"no\" lang=\"zh-CN\">"));
+    let left = chinese_outside_data(&without_svg(&html));
+    assert!(left.is_empty(), "{left:?}");
+    app.store.recompute_lights("test").await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM nodes WHERE light IS NOT NULL AND light_reason_en IS NULL")
+            .await,
+        0
+    );
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    assert!(!html.contains("<span class=\"light-why\" translate=\"no\"") && html.contains("overdue by"));
+}
