@@ -494,7 +494,7 @@ pub(super) async fn project(
             actor: crate::page::audit::actor_label(lang, &e.actor),
             action: crate::page::audit::action_label(lang, &e.action),
             code: e.action.clone(),
-            changes: crate::page::audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
+            changes: crate::page::audit::changes_markup(lang, e.before.as_ref(), e.after.as_ref()),
         })
         .collect();
     let body = Markup::of(&ProjectPage {

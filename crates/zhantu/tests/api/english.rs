@@ -77,6 +77,19 @@ async fn english(s: &Session, path: &str) -> String {
 async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
+    // A project changed: its fields (`location`, `planned_start_on`) named in words.
+    let (id, v) = app.first_project("").await;
+    let change = serde_json::json!({"version": v, "location": "新地址", "planned_start_on": "2020-03-01"});
+    let (status, _) = admin.patch(&format!("/api/v1/projects/{id}"), change).await;
+    assert_eq!(status, 200);
+    let html = english(&admin, &format!("/audit?entity=project&entity_id={id}")).await;
+    for s in [
+        "data-field=\"location\">Location</span>",
+        "data-field=\"planned_start_on\">Planned start</span>",
+    ] {
+        assert!(html.contains(s), "{s} missing on /audit in English");
+    }
+    assert!(!html.contains("<code>location</code>") && !html.contains("<code>version</code>"));
     let html = english(&admin, "/audit").await;
     let left = chinese_outside_data(&html);
     assert!(left.is_empty(), "Chinese outside data on /audit: {left:?}");
@@ -85,7 +98,8 @@ async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
         "System (demo)",
         "(UTC+8)",
         "data-code=\"user.create\"",
-        "<code>username</code>",
+        // Changed fields in words, the key kept for tools.
+        "data-field=\"username\">Username</span>",
     ] {
         assert!(html.contains(s), "{s} missing on /audit in English");
     }
@@ -93,8 +107,10 @@ async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
         !html.contains("{&quot;") && !html.contains(">user.create<"),
         "no raw JSON nor action codes"
     );
+    assert!(!html.contains("<code>username</code>"), "a known field is not shown as its key");
     let (_, zh) = admin.page("/audit?lang=zh-CN").await;
     assert!(zh.contains("创建用户") && zh.contains("（北京时间）") && zh.contains("系统（demo）"));
+    assert!(zh.contains("data-field=\"username\">用户名</span>"));
     // The audit times are the stored UTC moments plus eight hours.
     let at = app.scalar("SELECT COUNT(*) FROM audit_log").await;
     assert!(at > 0);
