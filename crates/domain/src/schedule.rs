@@ -41,6 +41,14 @@ pub struct ApprovedChange {
     /// The planned date after; none for a removed node.
     pub to: Option<NaiveDate>,
     pub reason: String,
+    /// A date change's kind of reason (`land`), which `reason` names in Chinese before its
+    /// details: a page in another language names it in its own words. `None` for a node added
+    /// or removed (its reason is free text) and for changes kept before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+    /// The details typed with a date change's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_text: Option<String>,
     pub requested_by: String,
     /// Who approved a date change, or who added or removed the node.
     pub approved_by: String,
@@ -145,6 +153,8 @@ mod tests {
             from: Some(from),
             to: Some(to),
             reason: "土地征迁/政策处理未完成".into(),
+            reason_code: Some("land".into()),
+            reason_text: None,
             requested_by: "haimen".into(),
             approved_by: "fgj".into(),
             approved_at: "2020-01-05T02:00:00Z".into(),

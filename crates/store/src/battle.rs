@@ -15,6 +15,9 @@ pub struct MapNode {
     pub actual_on: Option<NaiveDate>,
     pub status: String,
     pub light: Option<Light>,
+    /// Why, in Chinese and in English (`None` in English until the first lights run after 0025).
+    pub light_reason: Option<String>,
+    pub light_reason_en: Option<String>,
 }
 
 /// A project of the battle map, with its nodes in order.
@@ -50,7 +53,9 @@ impl Store {
         }
         let mut nodes: BTreeMap<i64, Vec<MapNode>> = BTreeMap::new();
         for chunk in items.chunks(500) {
-            let mut nq = SqlBuf::new("SELECT project_id, name, planned_on, actual_on, status, light FROM nodes WHERE project_id IN ");
+            let mut nq = SqlBuf::new(
+                "SELECT project_id, name, planned_on, actual_on, status, light, light_reason, light_reason_en FROM nodes WHERE project_id IN ",
+            );
             nq.in_list(chunk.iter().map(|it| it.id)).push(" ORDER BY project_id, seq, id");
             for r in nq.query().fetch_all(&self.pool).await? {
                 nodes.entry(i64_(&r, "project_id")?).or_default().push(MapNode {
@@ -59,6 +64,8 @@ impl Store {
                     actual_on: opt_date(&r, "actual_on")?,
                     status: text(&r, "status")?,
                     light: opt_text(&r, "light")?.as_deref().and_then(Light::from_code),
+                    light_reason: opt_text(&r, "light_reason")?,
+                    light_reason_en: opt_text(&r, "light_reason_en")?,
                 });
             }
         }

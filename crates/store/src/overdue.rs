@@ -19,6 +19,8 @@ pub struct OverdueNode {
     pub status: NodeStatus,
     pub light: Option<Light>,
     pub light_reason: Option<String>,
+    /// The reason in English (`None` until the first lights run after 0025).
+    pub light_reason_en: Option<String>,
     pub project_id: i64,
     pub project_code: Option<String>,
     pub project: String,
@@ -103,7 +105,7 @@ impl Store {
         let total = i64_(&count.query().fetch_one(&self.pool).await?, "n")?;
         // The page's ids first, then only those fifty joined for their names.
         let mut q = SqlBuf::new(
-            "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, p.id AS project_id, p.code, p.name AS project, \
+            "SELECT n.id, n.name, n.planned_on, n.status, n.light, n.light_reason, n.light_reason_en, p.id AS project_id, p.code, p.name AS project, \
              p.division_code, ru.name AS unit FROM (SELECT n.id FROM nodes n",
         );
         q.push(&w.sql);
@@ -130,6 +132,7 @@ impl Store {
                     status: NodeStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("node status = {status}")))?,
                     light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
                     light_reason: opt_text(r, "light_reason")?,
+                    light_reason_en: opt_text(r, "light_reason_en")?,
                     project_id: i64_(r, "project_id")?,
                     project_code: opt_text(r, "code")?,
                     project: text(r, "project")?,

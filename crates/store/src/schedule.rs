@@ -14,6 +14,7 @@ const APPROVED: &str = "SELECT c.node_id, c.old_planned_on, c.new_planned_on, c.
 /// An approved date change as a version of the schedule.
 fn approved(r: &AnyRow) -> Result<ApprovedChange, StoreError> {
     let code = text(r, "reason_code")?;
+    let code_kept = code.clone();
     let label = crate::DATE_CHANGE_REASONS
         .iter()
         .find(|(c, _)| *c == code)
@@ -26,6 +27,8 @@ fn approved(r: &AnyRow) -> Result<ApprovedChange, StoreError> {
         from: Some(date(r, "old_planned_on")?),
         to: Some(date(r, "new_planned_on")?),
         reason: if detail.is_empty() { label } else { format!("{label}：{detail}") },
+        reason_text: (!detail.is_empty()).then(|| detail.clone()),
+        reason_code: Some(code_kept),
         requested_by: text(r, "requested_by")?,
         approved_by: opt_text(r, "decided_by")?.unwrap_or_default(),
         approved_at: opt_text(r, "decided_at")?.unwrap_or_default(),
@@ -100,6 +103,8 @@ impl Store {
                 from: removed.then_some(planned_on),
                 to: (!removed).then_some(planned_on),
                 reason: text(r, "reason")?,
+                reason_code: None,
+                reason_text: None,
                 requested_by: actor.clone(),
                 approved_by: actor,
                 approved_at: text(r, "at")?,

@@ -196,7 +196,7 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn password_form(State(st): State<AppState>, a: Auth, Form(f): Form<PasswordForm>) -> Response {
+async fn password_form(lang: Lang, State(st): State<AppState>, a: Auth, Form(f): Form<PasswordForm>) -> Response {
     let r = do_change_password(
         &st,
         &a,
@@ -206,7 +206,7 @@ async fn password_form(State(st): State<AppState>, a: Auth, Form(f): Form<Passwo
         },
     )
     .await;
-    back("/account", r.map(|_| "admin.flash_password_changed"))
+    back(lang, "/account", r.map(|_| "admin.flash_password_changed"))
 }
 
 #[derive(Deserialize)]
@@ -226,10 +226,14 @@ async fn token_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<TokenForm
     .await
     {
         Ok((token, _)) => Ok(account_html(&st, &cx, &Flash::default(), Some(&token)).await?.into_response()),
-        Err(e) => Ok(back("/account", Err(e))),
+        Err(e) => Ok(back(cx.lang, "/account", Err(e))),
     }
 }
 
-async fn revoke_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Response {
-    back("/account", do_revoke_token(&st, &a, id).await.map(|_| "admin.flash_token_revoked"))
+async fn revoke_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Response {
+    back(
+        lang,
+        "/account",
+        do_revoke_token(&st, &a, id).await.map(|_| "admin.flash_token_revoked"),
+    )
 }

@@ -146,7 +146,7 @@ async fn audit_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<AuditQu
             id: e.id,
             at: cx.time(&e.at),
             entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-            changes: audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
+            changes: audit::changes_markup(lang, e.before.as_ref(), e.after.as_ref()),
             actor: audit::actor_label(lang, &e.actor),
             address: e.address,
             action: audit::action_label(lang, &e.action),

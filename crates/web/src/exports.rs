@@ -166,7 +166,11 @@ async fn registry_table(st: &AppState, mut filter: ProjectFilter, sort: ProjectS
         for p in &page.items {
             table.push(vec![
                 p.light.map(|l| crate::page::light_label(lang, l)).into(),
-                p.light_reason.clone().into(),
+                // In English the headline as the lights job wrote it in English (names as
+                // recorded); a light computed before that was kept, in Chinese.
+                crate::page::reason_text(lang, p.light_reason.as_deref(), p.light_reason_en.as_deref())
+                    .map(str::to_string)
+                    .into(),
                 p.name.clone().into(),
                 p.code.clone().into(),
                 p.unit.name.clone().into(),

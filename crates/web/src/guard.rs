@@ -85,6 +85,7 @@ pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Resp
 async fn check(st: AppState, req: Request) -> Result<Request, Response> {
     let path = req.uri().path().to_string();
     let (mut parts, body) = req.into_parts();
+    let lang = crate::page::request_lang(&parts);
     let auth = <Auth as axum::extract::OptionalFromRequestParts<AppState>>::from_request_parts(&mut parts, &st)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -129,13 +130,13 @@ async fn check(st: AppState, req: Request) -> Result<Request, Response> {
     }
     let req = csrf_checked(auth.as_ref().map(|a| &a.via), req).await?;
     match &auth {
-        Some(a) => crate::scope::check(&st, &a.actor, req).await.map_err(|e| refused(&path, e)),
+        Some(a) => crate::scope::check(&st, &a.actor, req).await.map_err(|e| refused(lang, &path, e)),
         None => Ok(req),
     }
 }
 
 /// A refusal of a write: JSON for the API, the refusal page (with a way back) for a form.
-fn refused(path: &str, e: ApiError) -> Response {
+fn refused(lang: crate::page::Lang, path: &str, e: ApiError) -> Response {
     if is_api(path) {
         return e.into_response();
     }
@@ -143,7 +144,7 @@ fn refused(path: &str, e: ApiError) -> Response {
         Some((parent, _)) if !parent.is_empty() => parent,
         _ => path,
     };
-    crate::page::back(back, Err(e))
+    crate::page::back(lang, back, Err(e))
 }
 
 /// The CSRF check of a state-changing request, by how its sender signed in.

@@ -111,7 +111,7 @@ struct SettingsForm {
     as_of: String,
 }
 
-async fn settings_form(State(st): State<AppState>, a: Auth, Form(f): Form<SettingsForm>) -> Response {
+async fn settings_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<SettingsForm>) -> Response {
     let body = SettingsBody {
         revision: f.revision,
         district_name: f.district_name,
@@ -120,6 +120,7 @@ async fn settings_form(State(st): State<AppState>, a: Auth, Form(f): Form<Settin
         as_of: Some(f.as_of),
     };
     back(
+        lang,
         "/admin/settings",
         do_put_settings(&st, &a, &body).await.map(|_| "settings.flash_saved"),
     )

@@ -210,6 +210,6 @@ async fn setup_form(State(st): State<AppState>, parts: Parts, Form(b): Form<Setu
             Redirect::to(&format!("/setup?{again}")).into_response()
         }
         // Set up already (409), or worse: a page that says so, with the way to sign in.
-        Err(e) => crate::page::back("/login", Err(e)),
+        Err(e) => crate::page::back(crate::page::request_lang(&parts), "/login", Err(e)),
     }
 }

@@ -636,6 +636,7 @@ fn a_project_explains_every_light_worst_first() {
         ]
     );
     assert_eq!(v.headline().unwrap().detail(), "施工许可逾期23天");
+    assert_eq!(v.headline().unwrap().detail_en(), "施工许可 overdue by 23 days");
     assert_eq!(v.headline().unwrap().to_lit_reason().reason, "施工许可逾期23天");
     assert_eq!(
         v.node_counts,

@@ -197,6 +197,12 @@ impl Reason {
         &self.sentence[self.light.label_zh().len() + '：'.len_utf8()..]
     }
 
+    /// The English sentence without its colour: `施工许可 overdue by 23 days`.
+    pub fn detail_en(&self) -> &str {
+        let colour = light_en(self.light);
+        self.en.strip_prefix(colour).and_then(|s| s.strip_prefix(": ")).unwrap_or(&self.en)
+    }
+
     /// In the older shape (`lights::LitReason`), for code that stores one light and reason.
     pub fn to_lit_reason(&self) -> LitReason {
         LitReason {

@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub late_clocks: i64,
     /// The sentence that explained the light.
     pub reason: Option<String>,
+    /// The same in English (`None` for rows written before it was kept: 0025).
+    pub reason_en: Option<String>,
 }
 
 /// A project's light history, oldest first.
@@ -60,7 +62,7 @@ pub struct LitProject {
     pub reasons_en: Vec<String>,
 }
 
-const SNAPSHOT_COLS: [&str; 10] = [
+const SNAPSHOT_COLS: [&str; 11] = [
     "project_id",
     "period_kind",
     "period_start",
@@ -71,6 +73,7 @@ const SNAPSHOT_COLS: [&str; 10] = [
     "late_clocks",
     "reason",
     "rule_version",
+    "reason_en",
 ];
 
 fn date(r: &sqlx::any::AnyRow, col: &str) -> Result<NaiveDate, StoreError> {
@@ -90,6 +93,7 @@ fn snapshot(r: &sqlx::any::AnyRow) -> Result<Snapshot, StoreError> {
         recovered: i64_(r, "recovered")? != 0,
         late_clocks: i64_(r, "late_clocks")?,
         reason: opt_text(r, "reason")?,
+        reason_en: opt_text(r, "reason_en")?,
     })
 }
 
@@ -160,6 +164,7 @@ impl Store {
                     Val::I(*late),
                     v.headline().map(|r| r.sentence.clone()).into(),
                     rule_version.into(),
+                    v.headline().map(|r| r.en.clone()).into(),
                 ]);
             }
         }
@@ -176,7 +181,7 @@ impl Store {
         }
         sqlx::query(
             "CREATE TEMPORARY TABLE snapshot_updates (project_id BIGINT, period_kind TEXT, period_start TEXT, period_end TEXT, \
-             as_of TEXT, light TEXT, recovered BIGINT, late_clocks BIGINT, reason TEXT, rule_version BIGINT)",
+             as_of TEXT, light TEXT, recovered BIGINT, late_clocks BIGINT, reason TEXT, rule_version BIGINT, reason_en TEXT)",
         )
         .execute(&mut *conn)
         .await?;
@@ -255,14 +260,19 @@ impl Store {
         match (f.light_month, f.light) {
             // A past month's list: the light and the headline reason it had then.
             (Some(month), Some(_)) => {
-                q.push("ls.light, CAST(NULL AS TEXT) AS light_reasons, CAST(NULL AS TEXT) AS light_reasons_en, ls.reason AS month_reason");
+                q.push(
+                    "ls.light, CAST(NULL AS TEXT) AS light_reasons, CAST(NULL AS TEXT) AS light_reasons_en, ls.reason AS month_reason, \
+                     ls.reason_en AS month_reason_en",
+                );
                 q.push(crate::projects::LIST_FROM);
                 q.push(" JOIN light_snapshots ls ON ls.project_id = p.id AND ls.period_kind = 'month' AND ls.period_start = ")
                     .arg(month.to_string());
                 self.project_where(f, &mut q).await?;
             }
             _ => {
-                q.push("p.light, p.light_reasons, p.light_reasons_en, CAST(NULL AS TEXT) AS month_reason");
+                q.push(
+                    "p.light, p.light_reasons, p.light_reasons_en, CAST(NULL AS TEXT) AS month_reason, CAST(NULL AS TEXT) AS month_reason_en",
+                );
                 q.push(crate::projects::LIST_FROM);
                 self.project_where(f, &mut q).await?;
                 q.push(" AND p.light IS NOT NULL AND p.stage <> 'terminated'");
@@ -278,7 +288,7 @@ impl Store {
             let lit_zh = |s: &str| s.starts_with("红灯") || s.starts_with("黄灯");
             let lit_en = |s: &str| s.starts_with("Red") || s.starts_with("Yellow");
             let (reasons, reasons_en) = if let Some(reason) = opt_text(r, "month_reason")? {
-                (vec![reason], Vec::new())
+                (vec![reason], opt_text(r, "month_reason_en")?.into_iter().collect())
             } else if light == Light::Green {
                 // A green project: its first reason says why (按计划推进, or a 转绿 mark).
                 let all = |j| lit_sentences(j, |_| true).into_iter().take(1).collect();

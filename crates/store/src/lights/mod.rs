@@ -43,8 +43,11 @@ pub struct LightsRun {
     pub new_reds: Vec<crate::notify::NewRed>,
 }
 
-/// The current light of a project or node, to compare with the new one.
+/// The current light of a project, to compare with the new one.
 type Current = (Option<String>, Option<String>);
+
+/// A node's light, its reason and the reason in English, as stored and as newly computed.
+type NodeLight = (Option<String>, Option<String>, Option<String>);
 
 /// A project's stored light and node pack (`None`: voided by a node change).
 struct ProjectNow {
@@ -74,19 +77,21 @@ struct Loaded {
 }
 
 /// A node in a pack: these fields, separated by U+001F; nodes (in `seq, id` order) by U+001E.
+/// The light and its reasons come last (the run compares them from the end of each record).
 const NODE_PACK_FIELDS: &str = "CAST(id AS TEXT) || '\u{1f}' || name || '\u{1f}' || planned_on || '\u{1f}' || COALESCE(actual_on, '') \
-     || '\u{1f}' || status || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '')";
+     || '\u{1f}' || status || '\u{1f}' || COALESCE(light, '') || '\u{1f}' || COALESCE(light_reason, '') \
+     || '\u{1f}' || COALESCE(light_reason_en, '')";
 
 /// Reads a pack into the rule engine's node facts, noting each node's current light in
 /// `now` if given.
-fn unpack_nodes(pack: &str, mut now: Option<&mut HashMap<i64, Current>>) -> Result<Vec<NodeFacts>, StoreError> {
+fn unpack_nodes(pack: &str, mut now: Option<&mut HashMap<i64, NodeLight>>) -> Result<Vec<NodeFacts>, StoreError> {
     let mut list = Vec::new();
     if pack.is_empty() {
         return Ok(list);
     }
     for row in pack.split('\u{1e}') {
         let f: Vec<&str> = row.split('\u{1f}').collect();
-        let [id, name, planned, actual, status, light, reason] = f[..] else {
+        let [id, name, planned, actual, status, light, reason, reason_en] = f[..] else {
             return Err(StoreError::Corrupt(format!("node row: {row}")));
         };
         let id: i64 = id.parse().map_err(|_| StoreError::Corrupt(format!("node id {id}")))?;
@@ -103,7 +108,7 @@ fn unpack_nodes(pack: &str, mut now: Option<&mut HashMap<i64, Current>>) -> Resu
         });
         if let Some(now) = now.as_deref_mut() {
             let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-            now.insert(id, (some(light), some(reason)));
+            now.insert(id, (some(light), some(reason), some(reason_en)));
         }
     }
     Ok(list)
@@ -118,9 +123,9 @@ pub(crate) fn pack_dates(pack: &str) -> Result<Vec<(NaiveDate, Option<NaiveDate>
 }
 
 /// The pack of these nodes with these lights, exactly as `NODE_PACK_FIELDS` would build it.
-fn pack_nodes<'a>(nodes: impl Iterator<Item = (&'a NodeFacts, &'a Current)>) -> String {
+fn pack_nodes<'a>(nodes: impl Iterator<Item = (&'a NodeFacts, &'a NodeLight)>) -> String {
     let mut out = String::new();
-    for (i, (n, (light, reason))) in nodes.enumerate() {
+    for (i, (n, (light, reason, reason_en))) in nodes.enumerate() {
         if i > 0 {
             out.push('\u{1e}');
         }
@@ -133,6 +138,7 @@ fn pack_nodes<'a>(nodes: impl Iterator<Item = (&'a NodeFacts, &'a Current)>) -> 
             n.status.code(),
             light.as_deref().unwrap_or(""),
             reason.as_deref().unwrap_or(""),
+            reason_en.as_deref().unwrap_or(""),
         ];
         out.push_str(&fields.join("\u{1f}"));
     }
@@ -146,7 +152,8 @@ fn closed_month(as_of: NaiveDate) -> u32 {
     if last_day { as_of.month() } else { as_of.month() - 1 }
 }
 
-/// Rows for `write_lights`: (id, light, reason, reasons, pack, reasons in English).
+/// Rows for `write_lights`: (id, light, reason, reasons, pack, reasons in English); a node's
+/// row has its one reason in English in the last.
 type LightRows = Vec<Vec<Val>>;
 
 /// Compares a chunk's verdicts with the lights and packs stored, counts them into `run`,
@@ -182,11 +189,16 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
                 reason: headline.clone().unwrap_or_default(),
             });
         }
-        let mut node_lights: HashMap<i64, Current> = HashMap::with_capacity(p.nodes.len());
+        let mut node_lights: HashMap<i64, NodeLight> = HashMap::with_capacity(p.nodes.len());
         for n in &v.nodes {
+            let first = n.reasons.first();
             node_lights.insert(
                 n.node_id,
-                (Some(n.light.code().to_string()), n.reasons.first().map(|r| r.detail().to_string())),
+                (
+                    Some(n.light.code().to_string()),
+                    first.map(|r| r.detail().to_string()),
+                    first.map(|r| r.detail_en().to_string()),
+                ),
             );
         }
         let mut new_lights = Vec::with_capacity(p.nodes.len());
@@ -195,19 +207,21 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
             // A closed node has done its part: it shows no light.
             new_lights.push(match node_lights.remove(&n.id) {
                 Some(l) if n.status != NodeStatus::Closed => l,
-                _ => (None, None),
+                _ => (None, None, None),
             });
         }
         let current = now.map_or("", |n| n.pack.as_str());
         // The facts came from the current pack, node for node: where every node's light
-        // and reason read the same there, nothing of the nodes changed.
+        // and reasons read the same there, nothing of the nodes changed.
         let same = {
             let mut records = current.split('\u{1e}').filter(|r| !r.is_empty());
-            new_lights.iter().all(|(light, reason)| {
+            new_lights.iter().all(|(light, reason, reason_en)| {
                 records.next().is_some_and(|rec| {
-                    let mut f = rec.rsplitn(3, '\u{1f}');
-                    let (was_reason, was_light) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
-                    was_light == light.as_deref().unwrap_or("") && was_reason == reason.as_deref().unwrap_or("")
+                    let mut f = rec.rsplitn(4, '\u{1f}');
+                    let (was_en, was_reason, was_light) = (f.next().unwrap_or(""), f.next().unwrap_or(""), f.next().unwrap_or(""));
+                    was_light == light.as_deref().unwrap_or("")
+                        && was_reason == reason.as_deref().unwrap_or("")
+                        && was_en == reason_en.as_deref().unwrap_or("")
                 })
             }) && records.next().is_none()
         };
@@ -224,7 +238,7 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
                         new.1.clone().into(),
                         Val::NullT,
                         Val::NullT,
-                        Val::NullT,
+                        new.2.clone().into(),
                     ]);
                 }
             }
@@ -405,12 +419,17 @@ impl Store {
             // Every project whose node lights changed gets its new pack in the same
             // transaction: this is the only writer of node lights, which is why a light
             // alone does not void a pack (0016's trigger; other node columns do).
-            self.write_lights(conn, "nodes", "light_reason", &[], node_rows).await?;
+            self.write_lights(conn, "nodes", "light_reason", &[("light_reason_en", "reasons_en")], node_rows)
+                .await?;
             self.write_lights(
                 conn,
                 "projects",
                 "light_reason",
-                &["light_reasons", "node_pack", "light_reasons_en"],
+                &[
+                    ("light_reasons", "reasons"),
+                    ("node_pack", "pack"),
+                    ("light_reasons_en", "reasons_en"),
+                ],
                 project_rows,
             )
             .await?;
@@ -439,7 +458,7 @@ impl Store {
         conn: &mut AnyConnection,
         table: &str,
         reason_col: &str,
-        extra_cols: &[&str],
+        extra_cols: &[(&str, &str)],
         rows: LightRows,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
@@ -458,11 +477,8 @@ impl Store {
             rows,
         )
         .await?;
-        let extra: String = extra_cols
-            .iter()
-            .zip(["reasons", "pack", "reasons_en"])
-            .map(|(c, from)| format!(", {c} = light_updates.{from}"))
-            .collect();
+        // (column, the temporary table's column it is set from).
+        let extra: String = extra_cols.iter().map(|(c, from)| format!(", {c} = light_updates.{from}")).collect();
         sqlx::query(&format!(
             "UPDATE {table} SET light = light_updates.light, {reason_col} = light_updates.reason{extra} FROM light_updates WHERE {table}.id = light_updates.id"
         ))

@@ -337,7 +337,7 @@ impl Store {
                     ),
                 ));
             }
-            sqlx::query("UPDATE nodes SET status = 'closed', verified_by = $1, verified_at = $2, light = NULL, light_reason = NULL, version = version + 1 WHERE id = $3")
+            sqlx::query("UPDATE nodes SET status = 'closed', verified_by = $1, verified_at = $2, light = NULL, light_reason = NULL, light_reason_en = NULL, version = version + 1 WHERE id = $3")
                 .bind(&ctx.actor)
                 .bind(now())
                 .bind(id)

@@ -25,6 +25,8 @@ pub struct NodeView {
     pub status: String,
     pub light: Option<Light>,
     pub light_reason: Option<String>,
+    /// The reason in English (`None` until the first lights run after 0025).
+    pub light_reason_en: Option<String>,
     pub version: i64,
 }
 
@@ -143,6 +145,7 @@ impl Store {
                     status: text(r, "status")?,
                     light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
                     light_reason: opt_text(r, "light_reason")?,
+                    light_reason_en: opt_text(r, "light_reason_en")?,
                     version: i64_(r, "version")?,
                 })
             },

@@ -199,6 +199,9 @@ pub struct ProjectListItem {
     pub started_on: Option<NaiveDate>,
     pub light: Option<Light>,
     pub light_reason: Option<String>,
+    /// The headline reason in English: the first of the stored English reasons (`None` for
+    /// lights computed before they were kept).
+    pub light_reason_en: Option<String>,
     pub categories: Vec<String>,
     pub version: i64,
 }
@@ -213,7 +216,7 @@ pub struct ProjectPage {
 
 pub(crate) const LIST_COLUMNS: &str = "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit_name, p.leader_id, pe.name AS leader_name, \
      p.stage, p.project_type, p.industry_code, p.division_code, p.total_investment, p.planned_year, p.planned_start_on, \
-     p.started_on, p.light, p.light_reason, p.version";
+     p.started_on, p.light, p.light_reason, p.light_reasons_en, p.version";
 pub(crate) const LIST_FROM: &str = " FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id";
 
 pub(crate) fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
@@ -238,6 +241,9 @@ pub(crate) fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
         started_on: opt_date(row, "started_on")?,
         light: opt_text(row, "light")?.as_deref().and_then(Light::from_code),
         light_reason: opt_text(row, "light_reason")?,
+        light_reason_en: opt_text(row, "light_reasons_en")?
+            .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+            .and_then(|all| all.into_iter().next()),
         categories: Vec::new(),
         version: i64_(row, "version")?,
     })

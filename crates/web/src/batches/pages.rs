@@ -129,6 +129,7 @@ pub(super) async fn batch_project_form(State(st): State<AppState>, cx: Ctx, IdPa
     }
     .await;
     back(
+        cx.lang,
         &to,
         r.map(|a| match a {
             Admission::Ready => "pipeline.flash_project_added",
@@ -155,6 +156,7 @@ pub(super) async fn batch_form(State(st): State<AppState>, cx: Ctx, Form(f): For
         gate_nodes: Value::String(f.gate_nodes.clone()),
     };
     to_created(
+        cx.lang,
         "/batches",
         api::do_create_batch(&st, &cx.auth, &body).await,
         "pipeline.flash_batch_created",

@@ -343,15 +343,17 @@ impl<'a> Chart<'a> {
                             text_y: format!("{:.1}", y + 15.0),
                             heading: None,
                             id: p.id,
-                            // The reason is kept in Chinese only: an English page names
-                            // the light alone.
+                            // The headline reason in the reader's language (its names as
+                            // recorded); a light computed before English reasons were kept
+                            // is named alone on an English page.
                             title: format!(
                                 "{} · {} · {}",
                                 p.name,
                                 p.unit.name,
-                                match (cx.lang, p.light, p.light_reason.as_deref()) {
-                                    (Lang::Zh, _, Some(reason)) => reason,
-                                    (_, Some(l), _) => crate::page::light_label(cx.lang, l),
+                                match (cx.lang, p.light, p.light_reason.as_deref(), p.light_reason_en.as_deref()) {
+                                    (Lang::Zh, _, Some(reason), _) => reason,
+                                    (Lang::En, Some(_), _, Some(reason)) => reason,
+                                    (_, Some(l), _, _) => crate::page::light_label(cx.lang, l),
                                     _ => cx.t("battle.no_light"),
                                 }
                             ),
@@ -457,11 +459,18 @@ impl<'a> Chart<'a> {
                                 x: format!("{:.0}", self.clamp(n.actual_on.unwrap_or(n.planned_on)).0),
                                 y: y.to_string(),
                                 text: format!(
-                                    "{} · {} · {planned} {} · {actual} {}",
+                                    "{} · {} · {planned} {} · {actual} {}{}",
                                     r.project.name,
                                     n.name,
                                     n.planned_on,
-                                    n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+                                    n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                                    // The node's reason in the reader's language; where
+                                    // only the Chinese was kept, the light's name.
+                                    match (cx.lang, n.light, n.light_reason.as_deref(), n.light_reason_en.as_deref()) {
+                                        (_, None, _, _) => String::new(),
+                                        (Lang::Zh, _, Some(r), _) | (Lang::En, _, _, Some(r)) => format!(" · {r}"),
+                                        (_, Some(l), _, _) => format!(" · {}", crate::page::light_label(cx.lang, l)),
+                                    }
                                 ),
                             });
                         }

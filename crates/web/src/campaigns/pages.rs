@@ -127,7 +127,7 @@ pub(super) struct CloseForm {
 
 pub(super) async fn campaign_close_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<CloseForm>) -> Response {
     let r = async { api::do_close_campaign(&st, &cx.auth, id, fields::form_version(&f.version)?, &f.note).await }.await;
-    back(&format!("/campaigns/{id}"), r.map(|_| "pipeline.flash_campaign_closed"))
+    back(cx.lang, &format!("/campaigns/{id}"), r.map(|_| "pipeline.flash_campaign_closed"))
 }
 
 #[derive(Deserialize)]
@@ -150,6 +150,7 @@ pub(super) async fn campaign_form(State(st): State<AppState>, cx: Ctx, Form(f): 
         node_names: Value::String(f.node_names.clone()),
     };
     to_created(
+        cx.lang,
         "/campaigns",
         api::do_create_campaign(&st, &cx.auth, &body).await,
         "pipeline.flash_campaign_created",

@@ -70,7 +70,7 @@ struct CategoryForm {
     sort_order: String,
 }
 
-async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<CategoryForm>) -> Response {
+async fn create_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<CategoryForm>) -> Response {
     let r = async {
         let body = NewCategoryBody {
             code: f.code,
@@ -81,10 +81,16 @@ async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<Category
         do_create_category(&st, &a, &body).await
     }
     .await;
-    back(PAGE, r.map(|_| "categories.flash_created"))
+    back(lang, PAGE, r.map(|_| "categories.flash_created"))
 }
 
-async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<CategoryForm>) -> Response {
+async fn update_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<CategoryForm>,
+) -> Response {
     let r: Result<CategoryRecord, ApiError> = async {
         let patch = CategoryPatch {
             version: form_version(&f.version)?,
@@ -96,7 +102,7 @@ async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         do_update_category(&st, &a, id, &patch).await
     }
     .await;
-    back(PAGE, r.map(|_| "categories.flash_saved"))
+    back(lang, PAGE, r.map(|_| "categories.flash_saved"))
 }
 
 #[derive(Deserialize)]
@@ -108,7 +114,13 @@ struct TargetForm {
 }
 
 /// A year's target from the page: an empty target clears the year's.
-async fn target_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<TargetForm>) -> Response {
+async fn target_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<TargetForm>,
+) -> Response {
     let r = async {
         let year = zhantu_domain::Year::parse(f.year.trim())?.get();
         let set = !f.target_pct.trim().is_empty();
@@ -125,5 +137,5 @@ async fn target_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         })
     }
     .await;
-    back(PAGE, r)
+    back(lang, PAGE, r)
 }

@@ -154,7 +154,13 @@ struct VisitForm {
     deadline: String,
 }
 
-async fn visit_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VisitForm>) -> Response {
+async fn visit_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<VisitForm>,
+) -> Response {
     let to = format!("/enterprises/{id}");
     let r = async {
         let mut problems = Vec::new();
@@ -179,6 +185,7 @@ async fn visit_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, For
     }
     .await;
     back(
+        lang,
         &to,
         r.map(|(_, p)| {
             if p.is_empty() {

@@ -146,7 +146,7 @@ struct IssueForm {
 }
 
 /// Issues from the project page's form: on to the new item, or back to the project with why.
-async fn issue_form(State(st): State<AppState>, a: Auth, Form(f): Form<IssueForm>) -> Response {
+async fn issue_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<IssueForm>) -> Response {
     let project: Option<i64> = f.project_id.trim().parse().ok();
     let r = async {
         let body = IssueBody {
@@ -161,8 +161,9 @@ async fn issue_form(State(st): State<AppState>, a: Auth, Form(f): Form<IssueForm
     }
     .await;
     match r {
-        Ok(id) => back(&format!("/instructions/{id}"), Ok("instructions.flash.issued")),
+        Ok(id) => back(lang, &format!("/instructions/{id}"), Ok("instructions.flash.issued")),
         Err(e) => back(
+            lang,
             &project.map(|p| format!("/projects/{p}")).unwrap_or_else(|| "/instructions".into()),
             Err(e),
         ),
@@ -181,7 +182,7 @@ struct ActForm {
     deadline: String,
 }
 
-async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ActForm>) -> Response {
+async fn act_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ActForm>) -> Response {
     let to = format!("/instructions/{id}");
     let r = async {
         let step = Step::from_code(f.step.trim()).ok_or_else(|| ApiError::bad_request("invalid_field", "未知的办理步骤"))?;
@@ -193,5 +194,5 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
         do_step(&st, &a, id, step, &body).await
     }
     .await;
-    back(&to, r.map(|_| "instructions.flash.step_saved"))
+    back(lang, &to, r.map(|_| "instructions.flash.step_saved"))
 }

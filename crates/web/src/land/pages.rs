@@ -71,7 +71,7 @@ pub(super) async fn allocation_form(State(st): State<AppState>, cx: Ctx, Form(f)
         api::do_allocate_land(&st, &cx.auth, &body).await
     }
     .await;
-    back("/land", r.map(|_| "pipeline.flash_land_allocated"))
+    back(cx.lang, "/land", r.map(|_| "pipeline.flash_land_allocated"))
 }
 
 #[derive(Deserialize)]
@@ -92,5 +92,5 @@ pub(super) async fn grant_form(State(st): State<AppState>, cx: Ctx, Form(f): For
         note: String::new(),
     };
     let r = api::do_grant_land(&st, &cx.auth, &body).await;
-    back("/land", r.map(|_| "pipeline.flash_land_granted"))
+    back(cx.lang, "/land", r.map(|_| "pipeline.flash_land_granted"))
 }

@@ -189,7 +189,7 @@ pub(super) async fn lead_form(State(st): State<AppState>, cx: Ctx, Form(f): Form
         api::do_create_lead(&st, &cx.auth, &body).await
     }
     .await;
-    back("/attraction", r.map(|_| "pipeline.flash_lead_added"))
+    back(cx.lang, "/attraction", r.map(|_| "pipeline.flash_lead_added"))
 }
 
 #[derive(Deserialize)]
@@ -223,5 +223,5 @@ pub(super) async fn stage_form(State(st): State<AppState>, cx: Ctx, IdPath(id): 
         api::do_move_lead(&st, &cx.auth, id, &body).await
     }
     .await;
-    back("/attraction", r.map(|_| "pipeline.flash_stage_moved"))
+    back(cx.lang, "/attraction", r.map(|_| "pipeline.flash_stage_moved"))
 }

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::IdPath;
-use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, light_badge};
+use crate::page::{Ctx, Flash, Markup, PageError, back, csrf_field, layout, light_with_reason};
 use crate::routes::{Routes, get, post};
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -103,7 +103,7 @@ async fn node_page(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Quer
         project_name: &project.summary.name,
         status: cx.t(&format!("status.{}", n.status)),
         light: view
-            .map(|v| light_badge(cx.lang, v.light, v.light_reason.as_deref()))
+            .map(|v| light_with_reason(cx.lang, v.light, v.light_reason.as_deref(), v.light_reason_en.as_deref()))
             .unwrap_or_default(),
         flash: f.show(&cx, &["nodes.flash."]),
         reported_at: n.reported_at.as_deref().map(|t| cx.time(t)).unwrap_or_default(),
@@ -138,7 +138,13 @@ struct VerifyForm {
 
 /// `POST /nodes/{id}/verify` (form): the coordinator's decision, back to the node's page with
 /// its message; approving needs the ticked confirmation, sending back a reason.
-async fn verify_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VerifyForm>) -> Response {
+async fn verify_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<VerifyForm>,
+) -> Response {
     let to = format!("/nodes/{id}");
     let r = async {
         load(&st, id).await?;
@@ -158,7 +164,7 @@ async fn verify_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         Ok(if approve { "nodes.flash.verified" } else { "nodes.flash.returned" })
     }
     .await;
-    back(&to, r)
+    back(lang, &to, r)
 }
 
 /// `/nodes?due_from=2019-01-01&due_to=2019-06-30[&late=1]`: the nodes that fell due in a
@@ -177,6 +183,8 @@ struct DueQuery {
 struct DueRow<'a> {
     n: &'a zhantu_store::OverdueNode,
     status: &'static str,
+    /// The node's light with its reason in the reader's language.
+    light: Markup,
 }
 
 #[derive(Template)]
@@ -259,6 +267,7 @@ async fn due_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<DueQuery>
         .map(|n| DueRow {
             n,
             status: cx.t(&format!("status.{}", n.status.code())),
+            light: light_with_reason(cx.lang, n.light, n.light_reason.as_deref(), n.light_reason_en.as_deref()),
         })
         .collect();
     let title = match &campaign {

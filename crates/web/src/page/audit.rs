@@ -1,6 +1,8 @@
 //! The audit log in words, for the audit page and the project page's history: an action's
 //! code (`node.verify`) as a phrase, who did it (`system:demo` as "System (demo)"), and the
-//! stored before/after JSON as the fields that changed, `field: old → new`.
+//! stored before/after JSON as the fields that changed, `field: old → new`, each field named in
+//! words (`planned_on` as "Planned date": `audit.field.*`, one per key the store's audit entries
+//! hold); a key without words is shown as it is, as code.
 
 use super::{Lang, Markup, i18n};
 use askama::Template;
@@ -75,16 +77,29 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange
     }
 }
 
+/// A field of the stored JSON (`planned_on`) in words; `None` for a key without them.
+pub fn field_label(lang: Lang, key: &str) -> Option<&'static str> {
+    i18n::lookup(lang, &format!("audit.field.{key}"))
+}
+
 #[derive(Template)]
 #[template(path = "partials/changes.html")]
 struct Changes {
-    changes: Vec<FieldChange>,
+    /// Each change with its field in words, where it has them.
+    changes: Vec<(FieldChange, Option<&'static str>)>,
 }
 
-/// The fields an entry changed, as a list (`field: old → new`, values marked as data).
-pub fn changes_markup(before: Option<&Value>, after: Option<&Value>) -> Markup {
+/// The fields an entry changed, as a list (`field: old → new`, the field in the reader's
+/// words, values marked as data).
+pub fn changes_markup(lang: Lang, before: Option<&Value>, after: Option<&Value>) -> Markup {
     Markup::of(&Changes {
-        changes: changes(before, after),
+        changes: changes(before, after)
+            .into_iter()
+            .map(|c| {
+                let label = field_label(lang, &c.field);
+                (c, label)
+            })
+            .collect(),
     })
 }
 
@@ -108,5 +123,15 @@ mod tests {
         let seen: Vec<_> = c.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
         assert_eq!(seen, [("status", "planned", "done"), ("v", "1", "2")]);
         assert_eq!(changes(None, Some(&json!({"name": "x"})))[0].before, "");
+        assert_eq!(field_label(Lang::En, "planned_on"), Some("Planned date"));
+        assert_eq!(field_label(Lang::Zh, "unit_id"), Some("单位"));
+        assert_eq!(field_label(Lang::En, "no_such_key"), None);
+        let html = changes_markup(
+            Lang::En,
+            Some(&json!({"planned_on": "2019-01-01"})),
+            Some(&json!({"planned_on": "2019-02-01", "odd_key": 1})),
+        );
+        assert!(html.to_string().contains("data-field=\"planned_on\">Planned date</span>"), "{html}");
+        assert!(html.to_string().contains("<code>odd_key</code>"), "{html}");
     }
 }

@@ -121,7 +121,7 @@ pub fn zoned(lang: Lang, local: &str) -> String {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
@@ -144,6 +144,18 @@ pub fn names_marked(text: &str) -> Markup {
         }
     }
     Markup::of(&Runs { runs })
+}
+
+#[derive(Template)]
+#[template(source = "<span translate=\"no\">{{ text }}</span>", ext = "html")]
+struct DataText<'a> {
+    text: &'a str,
+}
+
+/// Text kept as it was recorded (a reason computed before English ones were kept), marked as
+/// data.
+pub fn data_text(text: &str) -> Markup {
+    Markup::of(&DataText { text })
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {
@@ -176,6 +188,40 @@ pub fn light_badge(lang: Lang, l: Option<Light>, reason: Option<&str>) -> Markup
             reason
         },
     })
+}
+
+#[derive(Template)]
+#[template(path = "partials/light_reason.html")]
+struct LightWithReason {
+    badge: Markup,
+    /// The English reason with its names marked as data.
+    en: Option<Markup>,
+    /// The Chinese reason where no English was kept (lit before 0025), marked as data.
+    zh: Option<String>,
+}
+
+/// A node's or project's light with its reason in the reader's language: in Chinese the badge
+/// with the reason as its tooltip; in English the badge with the English reason beside it, its
+/// names (kept as recorded) marked as data, which a tooltip could not do. A reason lit before
+/// English reasons were kept (`en` is `None`) shows in Chinese, marked as such.
+pub fn light_with_reason(lang: Lang, l: Option<Light>, zh: Option<&str>, en: Option<&str>) -> Markup {
+    match lang {
+        Lang::Zh => light_badge(lang, l, zh),
+        Lang::En => Markup::of(&LightWithReason {
+            badge: light_badge(lang, l, None),
+            en: en.filter(|_| l.is_some()).map(names_marked),
+            zh: zh.filter(|_| l.is_some() && en.is_none()).map(str::to_string),
+        }),
+    }
+}
+
+/// A reason in the reader's language as plain text (an SVG tooltip): the English one when it
+/// was kept, else the Chinese one.
+pub fn reason_text<'a>(lang: Lang, zh: Option<&'a str>, en: Option<&'a str>) -> Option<&'a str> {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en.or(zh),
+    }
 }
 
 /// A category's name in the page's language: a district's category that still has the name it

@@ -129,16 +129,7 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, PageError> {
         let auth = Auth::from_request_parts(parts, st).await.map_err(|e| PageError(e, Lang::Zh))?;
-        let query_lang = parts
-            .uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("lang="))
-            .and_then(Lang::from_code);
-        let lang = query_lang
-            .or_else(|| cookie(&parts.headers, LANG_COOKIE).as_deref().and_then(Lang::from_code))
-            .unwrap_or(Lang::Zh);
+        let lang = request_lang(parts);
         // The badge never stops a page: a count that fails is left out (and logged).
         let waiting = match st.store.waiting(&auth.todo_reader()).await {
             Ok(w) => Some(w.total()),
@@ -158,6 +149,21 @@ impl FromRequestParts<AppState> for Ctx {
                 .unwrap_or_else(|| "/".into()),
             path: parts.uri.path().to_string(),
         })
+    }
+}
+
+/// The language of a request: `?lang=`, else the remembered choice, else Chinese.
+pub fn request_lang(parts: &Parts) -> Lang {
+    let query_lang = parts.uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang="));
+    anonymous_lang(query_lang, &parts.headers)
+}
+
+/// The reader's language, for a handler that answers with a page but needs no `Ctx` (a
+/// form's answer: [`back`]).
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(request_lang(parts))
     }
 }
 
@@ -257,8 +263,29 @@ impl Flash {
 #[derive(Template)]
 #[template(path = "refused.html")]
 struct Refused<'a> {
+    lang: Lang,
+    /// Why, in the reader's language.
     message: &'a str,
+    /// The refusal's own words when they are not in the reader's language (the store's and
+    /// the rules' messages are Chinese), shown as data beneath.
+    detail: Option<&'a str>,
     back: &'a str,
+}
+
+/// A refusal in the reader's language: in Chinese its own message; in English the words of its
+/// code (`refused.code.forbidden`), else of its status, with a Chinese message kept as detail.
+fn refusal_text(lang: Lang, e: &ApiError) -> (&str, Option<&str>) {
+    let chinese = e.message.chars().any(is_cjk);
+    match lang {
+        Lang::Zh => (e.message.as_str(), None),
+        Lang::En if !chinese && !e.message.is_empty() => (e.message.as_str(), None),
+        Lang::En => {
+            let words = i18n::lookup(lang, &format!("refused.code.{}", e.code))
+                .or_else(|| i18n::lookup(lang, &format!("refused.status.{}", e.status.as_u16())))
+                .unwrap_or(i18n::t(lang, "refused.other"));
+            (words, (!e.message.is_empty()).then_some(e.message.as_str()))
+        }
+    }
 }
 
 /// The word a message's key travels as in the URL (`service.flash.raised` → `raised`,
@@ -273,15 +300,19 @@ pub fn flash_word(key: &str) -> &str {
 /// After a form: back to the page with a message (`ok` a translation key, sent as its
 /// [`flash_word`]). A refusal other
 /// than bad input (no right, a stale version) answers with its own status and a page saying why.
-pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
+/// The refusal page is in the reader's language `lang`.
+pub fn back(lang: Lang, to: &str, result: Result<&str, ApiError>) -> Response {
     let q = match result {
         Ok(k) => format!("ok={}", crate::guard::urlencode(flash_word(k))),
         Err(e) if e.status == StatusCode::BAD_REQUEST => format!("error={}", crate::guard::urlencode(&e.message)),
         Err(e) => {
+            let (message, detail) = refusal_text(lang, &e);
             return (
                 e.status,
                 html(&Refused {
-                    message: &e.message,
+                    lang,
+                    message,
+                    detail,
                     back: to,
                 }),
             )
@@ -293,10 +324,10 @@ pub fn back(to: &str, result: Result<&str, ApiError>) -> Response {
 
 /// After a form that made a record: on to the record's page (`{list}/{id}`) with the message
 /// `ok`; a refusal goes back to the list, as with [`back`].
-pub fn to_created(list: &str, made: Result<i64, ApiError>, ok: &str) -> Response {
+pub fn to_created(lang: Lang, list: &str, made: Result<i64, ApiError>, ok: &str) -> Response {
     match made {
-        Ok(id) => back(&format!("{list}/{id}"), Ok(ok)),
-        Err(e) => back(list, Err(e)),
+        Ok(id) => back(lang, &format!("{list}/{id}"), Ok(ok)),
+        Err(e) => back(lang, list, Err(e)),
     }
 }
 

@@ -27,6 +27,9 @@ struct HistoryPanel<'a> {
     strips: Vec<(&'static str, Vec<Cell>)>,
     /// How many months turned green, and the clocks that closed late, in words.
     note: String,
+    /// Each month's label and the reason that explained its light, in the reader's language:
+    /// a tooltip cannot mark the names an English reason holds as data, a list can.
+    reasons: Vec<(String, Markup)>,
 }
 
 fn cell(cx: &Ctx, s: &Snapshot, label: String) -> Cell {
@@ -40,7 +43,7 @@ fn cell(cx: &Ctx, s: &Snapshot, label: String) -> Cell {
             cx.t("common.close_paren")
         ));
     }
-    // The history keeps the Chinese reason only: an English page names the light alone.
+    // The reason as a tooltip in Chinese; an English page lists the reasons under the strip.
     if let Some(r) = s.reason.as_ref().filter(|_| cx.lang == crate::page::Lang::Zh) {
         title.push_str(&format!(" · {r}"));
     }
@@ -77,10 +80,23 @@ pub fn history(cx: &Ctx, h: &LightHistory) -> Markup {
         note.push(' ');
         note.push_str(&cx.tf("lights.late_clocks_n", &[("n", &late.to_string())]));
     }
+    let reasons = h
+        .months
+        .iter()
+        .filter_map(|s| {
+            let label = cx.tf("lights.month_n", &[("m", &s.period_start.month().to_string())]);
+            let reason = match (cx.lang, &s.reason_en, &s.reason) {
+                (crate::page::Lang::En, Some(en), _) => crate::page::names_marked(en),
+                (_, _, Some(zh)) => crate::page::data_text(zh),
+                _ => return None,
+            };
+            Some((label, reason))
+        })
+        .collect();
     let strips = if h.months.is_empty() && h.weeks.is_empty() {
         Vec::new()
     } else {
         vec![("lights.by_month", months), ("lights.by_week", weeks)]
     };
-    Markup::of(&HistoryPanel { cx, strips, note })
+    Markup::of(&HistoryPanel { cx, strips, note, reasons })
 }

@@ -7,7 +7,7 @@
 //! message is shown in the form when the API refuses.
 
 use crate::page::select::{SelectOption, options};
-use crate::page::{Ctx, Lang, Markup, light_badge, opt_date};
+use crate::page::{Ctx, Markup, light_with_reason, opt_date};
 use askama::Template;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -118,11 +118,11 @@ fn timeline(p: &ProjectDetail, as_of: NaiveDate, cx: &Ctx) -> Markup {
                     n.planned_on,
                     cx.t("project.actual"),
                     opt_date(n.actual_on),
-                    // The node's reason is kept in Chinese only: in English, its light.
-                    match cx.lang {
-                        crate::page::Lang::Zh => n.light_reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default(),
-                        crate::page::Lang::En => n.light.map(|l| format!(" · {}", cx.light(l))).unwrap_or_default(),
-                    }
+                    // The node's reason in the reader's language (its names as recorded).
+                    crate::page::reason_text(cx.lang, n.light_reason.as_deref(), n.light_reason_en.as_deref())
+                        .filter(|_| n.light.is_some())
+                        .map(|r| format!(" · {r}"))
+                        .unwrap_or_default()
                 ),
                 name: n.name.clone(),
                 y: format!("{y:.1}"),
@@ -201,17 +201,13 @@ fn node_actions(
 ) -> Markup {
     let reasons = DATE_CHANGE_REASONS
         .iter()
-        .map(|(code, zh)| (*code, if cx.lang == Lang::Zh { *zh } else { *code }))
+        .map(|(code, zh)| (*code, date_reason_label(cx, code).unwrap_or(zh)))
         .collect();
     let pending = pending
         .iter()
         .map(|c| Pending {
             change: c,
-            reason: DATE_CHANGE_REASONS
-                .iter()
-                .find(|(code, _)| *code == c.reason_code)
-                .map(|(_, zh)| *zh)
-                .unwrap_or(c.reason_code.as_str()),
+            reason: date_reason_label(cx, &c.reason_code).unwrap_or(c.reason_code.as_str()),
         })
         .collect();
     Markup::of(&Actions {
@@ -320,7 +316,7 @@ pub fn panel(cx: &Ctx, p: &ProjectDetail, powers: &Powers, choices: &PlanChoices
                     .collect(),
                 person: n.responsible_person.as_ref().map(|x| x.name.as_str()).unwrap_or("—"),
                 status: cx.t(&format!("status.{}", n.status)),
-                light: light_badge(cx.lang, n.light, n.light_reason.as_deref()),
+                light: light_with_reason(cx.lang, n.light, n.light_reason.as_deref(), n.light_reason_en.as_deref()),
                 actions: node_actions(
                     cx,
                     n,
@@ -361,9 +357,17 @@ struct ChangeRow<'a> {
     from: String,
     to: String,
     days: String,
+    /// A date change's kind of reason in the reader's words (`None`: the reason is free text).
+    reason_kind: Option<&'static str>,
+    /// The reason's text as typed (a date change's details), data.
     reason: &'a str,
     requested_by: &'a str,
     approved: String,
+}
+
+/// A date change's kind of reason (`land`) in the reader's words; `None` for an unknown code.
+fn date_reason_label(cx: &Ctx, code: &str) -> Option<&'static str> {
+    crate::page::i18n::lookup(cx.lang, &format!("work.date_reason.{code}"))
 }
 
 struct Moved<'a> {
@@ -409,7 +413,11 @@ pub fn schedule_panel(cx: &Ctx, nodes: &[BaselineNode], all: &[ScheduleVersion])
             from: opt_date(c.from),
             to: opt_date(c.to),
             days: c.days().map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-            reason: &c.reason,
+            reason_kind: c.reason_code.as_deref().and_then(|code| date_reason_label(cx, code)),
+            reason: match c.reason_code.as_deref().and_then(|code| date_reason_label(cx, code)) {
+                Some(_) => c.reason_text.as_deref().unwrap_or(""),
+                None => &c.reason,
+            },
             requested_by: &c.requested_by,
             approved: format!("{} {}", c.approved_by, cx.time(&c.approved_at)),
         })

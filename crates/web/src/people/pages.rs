@@ -127,7 +127,7 @@ struct PersonForm {
     active: Option<String>,
 }
 
-async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<PersonForm>) -> Response {
+async fn create_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<PersonForm>) -> Response {
     let made = async {
         let body = NewPersonBody {
             name: f.name,
@@ -139,10 +139,16 @@ async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<PersonFo
         do_create_person(&st, &a, &body).await.map(|p| p.id)
     }
     .await;
-    to_created("/admin/people", made, "people.flash_created")
+    to_created(lang, "/admin/people", made, "people.flash_created")
 }
 
-async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<PersonForm>) -> Response {
+async fn update_form(
+    lang: crate::page::Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Form(f): Form<PersonForm>,
+) -> Response {
     let r: Result<PersonRecord, ApiError> = async {
         let patch = PersonPatch {
             version: form_version(&f.version)?,
@@ -156,5 +162,5 @@ async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         do_update_person(&st, &a, id, &patch).await
     }
     .await;
-    back(&format!("/admin/people/{id}"), r.map(|_| "people.flash_saved"))
+    back(lang, &format!("/admin/people/{id}"), r.map(|_| "people.flash_saved"))
 }

@@ -229,7 +229,7 @@ struct RaiseForm {
     blocks_node: Option<String>,
 }
 
-async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
+async fn raise_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm>) -> Response {
     let r = async {
         let (project_id, node_id) = resolve_names(&st, &a, &f.project, &f.node).await?;
         let body = RaiseBody {
@@ -247,7 +247,7 @@ async fn raise_form(State(st): State<AppState>, a: Auth, Form(f): Form<RaiseForm
         Ok(do_raise(&st, &a, body).await?.item.id)
     }
     .await;
-    to_created("/problems", r, "service.flash.raised")
+    to_created(lang, "/problems", r, "service.flash.raised")
 }
 
 /// One of the monthly three lists.
@@ -382,7 +382,7 @@ struct ActForm {
     satisfaction: String,
 }
 
-async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ActForm>) -> Response {
+async fn act_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ActForm>) -> Response {
     let to = format!("/problems/{id}");
     let r = async {
         let step = Step::from_code(f.step.trim()).ok_or_else(|| ApiError::bad_request("invalid_field", "未知的办理步骤"))?;
@@ -403,5 +403,5 @@ async fn act_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(
         do_step(&st, &a, id, step, &body).await
     }
     .await;
-    back(&to, r.map(|_| "service.flash.step_saved"))
+    back(lang, &to, r.map(|_| "service.flash.step_saved"))
 }

@@ -197,7 +197,7 @@ fn steps_from_lines(text: &str) -> Result<Vec<StepBody>, ApiError> {
     Ok(steps)
 }
 
-async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<Vec<(String, String)>>) -> Response {
+async fn create_form(lang: Lang, State(st): State<AppState>, a: Auth, Form(f): Form<Vec<(String, String)>>) -> Response {
     let fields: BTreeMap<String, String> = f.into_iter().collect();
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let made = async {
@@ -213,8 +213,8 @@ async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<Vec<(Str
     }
     .await;
     match made {
-        Ok(code) => back(&format!("/admin/project-types/{code}"), Ok("project_types.flash_created")),
-        Err(e) => back("/admin/project-types", Err(e)),
+        Ok(code) => back(lang, &format!("/admin/project-types/{code}"), Ok("project_types.flash_created")),
+        Err(e) => back(lang, "/admin/project-types", Err(e)),
     }
 }
 
@@ -278,10 +278,17 @@ fn type_from_form(fields: &BTreeMap<String, String>) -> Result<TypeBody, ApiErro
     })
 }
 
-async fn save_form(State(st): State<AppState>, a: Auth, Path(code): Path<String>, Form(f): Form<Vec<(String, String)>>) -> Response {
+async fn save_form(
+    lang: Lang,
+    State(st): State<AppState>,
+    a: Auth,
+    Path(code): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
     let fields: BTreeMap<String, String> = f.into_iter().collect();
     let r = async { do_save_type(&st, &a, &code, type_from_form(&fields)?).await }.await;
     back(
+        lang,
         &format!("/admin/project-types/{}", crate::guard::urlencode(&code)),
         r.map(|_| "project_types.flash_saved"),
     )

@@ -157,11 +157,11 @@ pub(super) async fn page(State(st): State<AppState>, cx: Ctx, Query(flash): Quer
 /// every refused field.
 pub(super) async fn form(State(st): State<AppState>, cx: Ctx, Form(f): Form<ProjectForm>) -> Response {
     match do_create_project(&st, &cx.auth, &f).await {
-        Ok(id) => back(&format!("/projects/{id}"), Ok("projects.flash_created")),
+        Ok(id) => back(cx.lang, &format!("/projects/{id}"), Ok("projects.flash_created")),
         Err(FormError::Fields(errors)) => match render(&st, &cx, &f, &errors, Markup::default()).await {
             Ok(page) => (StatusCode::BAD_REQUEST, page).into_response(),
             Err(e) => e.into_response(),
         },
-        Err(FormError::Api(e)) => back("/projects/new", Err(e)),
+        Err(FormError::Api(e)) => back(cx.lang, "/projects/new", Err(e)),
     }
 }

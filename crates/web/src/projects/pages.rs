@@ -80,7 +80,7 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
         .items
         .iter()
         .map(|p| RegistryRow {
-            light: light_badge(lang, p.light, p.light_reason.as_deref()),
+            light: crate::page::light_with_reason(lang, p.light, p.light_reason.as_deref(), p.light_reason_en.as_deref()),
             id: p.id,
             name: p.name.clone(),
             code: p.code.clone().unwrap_or_default(),
@@ -494,7 +494,7 @@ pub(super) async fn project(
             actor: crate::page::audit::actor_label(lang, &e.actor),
             action: crate::page::audit::action_label(lang, &e.action),
             code: e.action.clone(),
-            changes: crate::page::audit::changes_markup(e.before.as_ref(), e.after.as_ref()),
+            changes: crate::page::audit::changes_markup(lang, e.before.as_ref(), e.after.as_ref()),
         })
         .collect();
     let body = Markup::of(&ProjectPage {

@@ -167,7 +167,7 @@ pub(super) async fn finding_form(State(st): State<AppState>, cx: Ctx, Path(id): 
         api::do_record_finding(&st, &cx.auth, id, &body).await
     }
     .await;
-    back(&to, r.map(|_| "pipeline.flash_finding_recorded"))
+    back(cx.lang, &to, r.map(|_| "pipeline.flash_finding_recorded"))
 }
 
 #[derive(Deserialize)]
@@ -194,7 +194,7 @@ pub(super) async fn round_form(State(st): State<AppState>, cx: Ctx, Form(f): For
         api::do_create_round(&st, &cx.auth, &body).await
     }
     .await;
-    to_created("/supervision", r, "pipeline.flash_round_created")
+    to_created(cx.lang, "/supervision", r, "pipeline.flash_round_created")
 }
 
 #[derive(Deserialize)]
@@ -206,5 +206,5 @@ pub(super) struct RoundCloseForm {
 
 pub(super) async fn round_close_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<RoundCloseForm>) -> Response {
     let r = async { api::do_close_round(&st, &cx.auth, id, fields::form_version(&f.version)?, &f.report).await }.await;
-    back(&format!("/supervision/{id}"), r.map(|_| "pipeline.flash_round_closed"))
+    back(cx.lang, &format!("/supervision/{id}"), r.map(|_| "pipeline.flash_round_closed"))
 }

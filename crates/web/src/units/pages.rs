@@ -176,7 +176,7 @@ fn sort_order(v: &str) -> Result<Option<i64>, ApiError> {
     form_opt_number(v, "排序号应为整数")
 }
 
-async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<UnitForm>) -> Response {
+async fn create_form(lang: Lang, State(st): State<AppState>, a: Auth, Form(f): Form<UnitForm>) -> Response {
     let made = async {
         let body = NewUnitBody {
             name: f.name,
@@ -189,10 +189,10 @@ async fn create_form(State(st): State<AppState>, a: Auth, Form(f): Form<UnitForm
         do_create_unit(&st, &a, &body).await.map(|u| u.id)
     }
     .await;
-    to_created("/admin/units", made, "units.flash_created")
+    to_created(lang, "/admin/units", made, "units.flash_created")
 }
 
-async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<UnitForm>) -> Response {
+async fn update_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<UnitForm>) -> Response {
     let r = async {
         let patch = UnitPatch {
             version: form_version(&f.version)?,
@@ -206,7 +206,7 @@ async fn update_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         do_update_unit(&st, &a, id, &patch).await
     }
     .await;
-    back(&format!("/admin/units/{id}"), r.map(|_| "units.flash_saved"))
+    back(lang, &format!("/admin/units/{id}"), r.map(|_| "units.flash_saved"))
 }
 
 #[derive(Deserialize)]
@@ -216,7 +216,7 @@ struct VersionForm {
     into_id: String,
 }
 
-async fn retire_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VersionForm>) -> Response {
+async fn retire_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VersionForm>) -> Response {
     let r = async {
         let body = RetireBody {
             version: form_version(&f.version)?,
@@ -224,10 +224,10 @@ async fn retire_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Fo
         do_retire_unit(&st, &a, id, &body).await
     }
     .await;
-    back(&format!("/admin/units/{id}"), r.map(|_| "units.flash_retired"))
+    back(lang, &format!("/admin/units/{id}"), r.map(|_| "units.flash_retired"))
 }
 
-async fn merge_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VersionForm>) -> Response {
+async fn merge_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<VersionForm>) -> Response {
     let r = async {
         let body = MergeBody {
             into_id: form_number(&f.into_id, "请选择合并到的单位")?,
@@ -236,5 +236,5 @@ async fn merge_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, For
         do_merge_unit(&st, &a, id, &body).await
     }
     .await;
-    back(&format!("/admin/units/{id}"), r.map(|_| "units.flash_merged"))
+    back(lang, &format!("/admin/units/{id}"), r.map(|_| "units.flash_merged"))
 }

@@ -113,7 +113,7 @@ struct NewUserForm {
     password: String,
 }
 
-async fn create_user_form(State(st): State<AppState>, a: Auth, Form(f): Form<NewUserForm>) -> Response {
+async fn create_user_form(lang: Lang, State(st): State<AppState>, a: Auth, Form(f): Form<NewUserForm>) -> Response {
     let r = async {
         let body = NewUserBody {
             username: f.username,
@@ -125,7 +125,7 @@ async fn create_user_form(State(st): State<AppState>, a: Auth, Form(f): Form<New
         do_create_user(&st, &a, &body).await
     }
     .await;
-    back("/admin/users", r.map(|_| "admin.flash_user_created"))
+    back(lang, "/admin/users", r.map(|_| "admin.flash_user_created"))
 }
 
 #[derive(Deserialize)]
@@ -136,7 +136,7 @@ struct UserForm {
     active: Option<String>,
 }
 
-async fn update_user_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<UserForm>) -> Response {
+async fn update_user_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<UserForm>) -> Response {
     let r = async {
         let patch = UserPatch {
             version: form_id(&f.version, "版本号")?,
@@ -148,7 +148,7 @@ async fn update_user_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPat
         do_update_user(&st, &a, id, patch).await
     }
     .await;
-    back("/admin/users", r.map(|_| "admin.flash_saved"))
+    back(lang, "/admin/users", r.map(|_| "admin.flash_saved"))
 }
 
 #[derive(Deserialize)]
@@ -156,8 +156,9 @@ struct ResetForm {
     password: String,
 }
 
-async fn reset_form(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ResetForm>) -> Response {
+async fn reset_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Form(f): Form<ResetForm>) -> Response {
     back(
+        lang,
         "/admin/users",
         do_reset_password(&st, &a, id, &ResetBody { password: f.password })
             .await

@@ -77,6 +77,19 @@ async fn english(s: &Session, path: &str) -> String {
 async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
+    // A project changed: its fields (`location`, `planned_start_on`) named in words.
+    let (id, v) = app.first_project("").await;
+    let change = serde_json::json!({"version": v, "location": "新地址", "planned_start_on": "2020-03-01"});
+    let (status, _) = admin.patch(&format!("/api/v1/projects/{id}"), change).await;
+    assert_eq!(status, 200);
+    let html = english(&admin, &format!("/audit?entity=project&entity_id={id}")).await;
+    for s in [
+        "data-field=\"location\">Location</span>",
+        "data-field=\"planned_start_on\">Planned start</span>",
+    ] {
+        assert!(html.contains(s), "{s} missing on /audit in English");
+    }
+    assert!(!html.contains("<code>location</code>") && !html.contains("<code>version</code>"));
     let html = english(&admin, "/audit").await;
     let left = chinese_outside_data(&html);
     assert!(left.is_empty(), "Chinese outside data on /audit: {left:?}");
@@ -85,7 +98,8 @@ async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
         "System (demo)",
         "(UTC+8)",
         "data-code=\"user.create\"",
-        "<code>username</code>",
+        // Changed fields in words, the key kept for tools.
+        "data-field=\"username\">Username</span>",
     ] {
         assert!(html.contains(s), "{s} missing on /audit in English");
     }
@@ -93,8 +107,10 @@ async fn the_audit_log_reads_in_english_with_times_in_the_districts_zone() {
         !html.contains("{&quot;") && !html.contains(">user.create<"),
         "no raw JSON nor action codes"
     );
+    assert!(!html.contains("<code>username</code>"), "a known field is not shown as its key");
     let (_, zh) = admin.page("/audit?lang=zh-CN").await;
     assert!(zh.contains("创建用户") && zh.contains("（北京时间）") && zh.contains("系统（demo）"));
+    assert!(zh.contains("data-field=\"username\">用户名</span>"));
     // The audit times are the stored UTC moments plus eight hours.
     let at = app.scalar("SELECT COUNT(*) FROM audit_log").await;
     assert!(at > 0);
@@ -279,4 +295,200 @@ async fn a_rounds_summary_reads_in_english() {
         let chinese = chinese_outside_data(&html);
         assert!(chinese.is_empty(), "round {id}: {chinese:?}");
     }
+}
+
+#[tokio::test]
+async fn a_refused_form_answers_in_the_readers_language() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let form = serde_json::json!({
+        "username": "x1", "display_name": "x", "role": "viewer", "unit_id": "1", "password": "abcdefgh12345"
+    });
+    // No right to make users: in English, the words of the refusal and the way back.
+    let html = editor.post_form_expect("/admin/users?lang=en", &form, 403).await;
+    assert!(html.contains("<html lang=\"en\"") && html.contains(">Not done<"), "{html}");
+    assert!(html.contains("You may not do this.") && html.contains(">Back</a>"), "{html}");
+    let left = chinese_outside_data(&html);
+    assert!(left.is_empty(), "Chinese outside data on the refusal: {left:?}");
+    // In Chinese the refusal's own message.
+    let zh = editor.post_form_expect("/admin/users?lang=zh-CN", &form, 403).await;
+    assert!(
+        zh.contains(">操作未完成<") && zh.contains(">返回</a>") && !zh.contains("You may not"),
+        "{zh}"
+    );
+    // A stale version: its own words in English, the store's message kept as data.
+    let admin = app.login("admin").await;
+    let (_, units) = admin.get("/api/v1/units").await;
+    let id = units["items"][1]["id"].as_i64().unwrap();
+    let stale = serde_json::json!({ "version": "999", "name": "x", "kind": "street" });
+    let html = admin.post_form_expect(&format!("/admin/units/{id}?lang=en"), &stale, 409).await;
+    assert!(html.contains("Someone changed this record after you opened it."), "{html}");
+    assert!(chinese_outside_data(&html).is_empty(), "{html}");
+}
+
+/// Each run of Chinese in `text`.
+fn cjk_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// The text of each element that starts with `open` (`<span class="light-why"`), to its
+/// matching end tag, with the markup inside (names marked as data) left out.
+fn texts_of(html: &str, open: &str) -> Vec<String> {
+    let name: String = open[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let mut out = Vec::new();
+    for part in html.split(open).skip(1) {
+        let Some((_, mut rest)) = part.split_once('>') else { continue };
+        let (mut depth, mut text) = (1, String::new());
+        while let Some(lt) = rest.find('<') {
+            text.push_str(&rest[..lt]);
+            let Some(gt) = rest[lt..].find('>') else { break };
+            let tag = &rest[lt + 1..lt + gt];
+            rest = &rest[lt + gt + 1..];
+            let tag_name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if tag_name == name {
+                depth += if tag.starts_with('/') { -1 } else { 1 };
+                if depth == 0 {
+                    break;
+                }
+            }
+        }
+        out.push(text.replace("&#39;", "'").replace("&amp;", "&"));
+    }
+    out
+}
+
+/// The page without its drawings: an SVG's tooltips repeat the page's data (names) around
+/// English words, which the reasons' own checks look at (as the browser test allows them).
+fn without_svg(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<svg") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..].split_once("</svg>").map_or("", |(_, r)| r);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every reason is English but for the names it holds (node, project and unit names).
+fn english_but_names(reasons: &[String], names: &std::collections::HashSet<String>, what: &str) {
+    assert!(!reasons.is_empty(), "{what}: no reasons");
+    for r in reasons {
+        for run in cjk_runs(r) {
+            assert!(names.iter().any(|n| n.contains(&run)), "{what}: Chinese outside names in {r:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn node_and_project_reasons_read_in_english_with_names_as_recorded() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let names: std::collections::HashSet<String> = sqlx::query_scalar::<_, String>(
+        "SELECT name FROM nodes UNION SELECT name FROM projects UNION SELECT name FROM units UNION SELECT name FROM approval_clocks",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let missing = app
+        .scalar("SELECT COUNT(*) FROM nodes WHERE light IS NOT NULL AND (light_reason_en IS NULL OR light_reason_en = '')")
+        .await;
+    assert_eq!(missing, 0, "the lights run keeps every node's reason in English");
+
+    // The project page's node list: each light with its English reason beside it.
+    let project = app
+        .scalar("SELECT MIN(project_id) FROM nodes WHERE light = 'red' AND status <> 'closed'")
+        .await;
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    let left = chinese_outside_data(&without_svg(&html));
+    assert!(left.is_empty(), "Chinese outside data on the project page: {left:?}");
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "project page");
+    assert!(reasons.iter().any(|r| r.contains("overdue by")), "{reasons:?}");
+    // The timeline's tooltips too.
+    let tips: Vec<String> = texts_of(&html, "<title").into_iter().filter(|t| t.contains(" · ")).collect();
+    assert!(tips.iter().any(|t| t.contains("overdue by")), "{tips:?}");
+    // The light history: each month's reason, in English.
+    assert!(html.contains("Why each month had its light"), "the history lists its reasons");
+    let history = html.split("id=\"light-history\"").nth(1).unwrap_or("");
+    let months: Vec<String> = texts_of(history, "<li").into_iter().filter(|t| t.contains(": ")).collect();
+    english_but_names(&months, &names, "light history");
+    assert!(months.iter().any(|m| m.contains("Red: ")), "{months:?}");
+    // In Chinese, the reason is the badge's tooltip, as before.
+    let (_, zh) = admin.page(&format!("/projects/{project}?lang=zh-CN")).await;
+    assert!(!zh.contains("light-why") && zh.contains("逾期"));
+
+    // The nodes due in the year and not closed: each with its light and English reason.
+    let html = english(&admin, "/nodes?due_from=2019-01-01&due_to=2019-12-31&late=1").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "/nodes");
+    assert!(reasons.iter().all(|r| r.contains("overdue by") || r.contains("due")), "{reasons:?}");
+
+    // The registry: the headline reason in English.
+    let html = english(&admin, "/projects?light=red").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<span class=\"light-why\"");
+    english_but_names(&reasons, &names, "/projects");
+    assert!(reasons.iter().all(|r| r.starts_with("Red: ")), "{reasons:?}");
+    let (_, list) = admin.get("/api/v1/projects?light=red&limit=5").await;
+    for p in list["items"].as_array().unwrap() {
+        assert!(p["light_reason_en"].as_str().unwrap().starts_with("Red: "), "{p}");
+    }
+
+    // The battle map: each project's and node's tooltip.
+    let html = english(&admin, "/battle-map?light=red").await;
+    let tips = texts_of(&html, "<title");
+    english_but_names(&tips, &names, "/battle-map");
+    assert!(tips.iter().any(|t| t.contains("· Red: ")), "a project's headline");
+    assert!(tips.iter().any(|t| t.contains("overdue by")), "a node's reason");
+
+    // The list of a past month's lit projects: the reason it had then, in English.
+    let html = english(&admin, "/lights?light=red&light_month=2019-12").await;
+    assert!(chinese_outside_data(&html).is_empty(), "{:?}", chinese_outside_data(&html));
+    let reasons = texts_of(&html, "<ul class=\"reasons\"><li");
+    english_but_names(&reasons, &names, "/lights for December");
+}
+
+#[tokio::test]
+async fn rows_lit_before_english_reasons_were_kept_get_them_from_the_next_run() {
+    let app = spawn_app().await;
+    // As 0025 leaves a database: no English reason, no node pack.
+    app.execute("UPDATE nodes SET light_reason_en = NULL").await;
+    app.execute("UPDATE projects SET node_pack = NULL").await;
+    let admin = app.login("admin").await;
+    let project = app
+        .scalar("SELECT MIN(project_id) FROM nodes WHERE light = 'red' AND status <> 'closed'")
+        .await;
+    // Until then, the Chinese reason, marked as data.
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    assert!(html.contains("<span class=\"light-why\" translate=\"no\" lang=\"zh-CN\">"));
+    let left = chinese_outside_data(&without_svg(&html));
+    assert!(left.is_empty(), "{left:?}");
+    app.store.recompute_lights("test").await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM nodes WHERE light IS NOT NULL AND light_reason_en IS NULL")
+            .await,
+        0
+    );
+    let html = english(&admin, &format!("/projects/{project}")).await;
+    assert!(!html.contains("<span class=\"light-why\" translate=\"no\"") && html.contains("overdue by"));
 }

@@ -148,6 +148,10 @@ async fn an_english_reader_gets_english_headers_and_labels_and_a_unit_only_its_p
     }
     let stamp: Vec<String> = sheets[1].rows.iter().map(|r| r[0].as_text()).collect();
     assert!(stamp.iter().all(|c| c.is_ascii()), "{stamp:?}");
+    // The headline reason as the lights job wrote it in English (names as recorded).
+    let red = sheet(&s, "/api/v1/export/registry.xlsx?light=red&lang=en").await;
+    let reasons = column(&red, "Light reason");
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r.starts_with("Red: ")), "{reasons:?}");
     // The language remembered by the browser (the switch's cookie) is the sheet's too.
     let resp = crate::helpers::no_redirects()
         .get(format!("{}/api/v1/export/registry.xlsx?light=green", s.base))

@@ -181,8 +181,14 @@ async fn a_date_change_waits_for_approval_and_the_baseline_stays() {
     assert_eq!(status, 400, "{e}");
     let (_, html) = editor.page(&format!("/projects/{pid}")).await;
     assert!(
-        html.contains("计划版本") && html.contains("征迁协议尚未签订"),
+        html.contains("计划版本") && html.contains("土地征迁/政策处理未完成：<span translate=\"no\">征迁协议尚未签订</span>"),
         "the project page shows the versions"
+    );
+    // In English the kind of reason in words, the details typed as data.
+    let (_, html) = editor.page(&format!("/projects/{pid}?lang=en")).await;
+    assert!(
+        html.contains("<td>Land acquisition or policy work not finished: <span translate=\"no\">征迁协议尚未签订</span></td>"),
+        "the schedule's reason in English"
     );
 }
 
