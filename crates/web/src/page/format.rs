@@ -148,14 +148,14 @@ pub fn names_marked(text: &str) -> Markup {
 
 #[derive(Template)]
 #[template(source = "<span translate=\"no\">{{ text }}</span>", ext = "html")]
-struct DataText<'a> {
+struct RecordedText<'a> {
     text: &'a str,
 }
 
 /// Text kept as it was recorded (a reason computed before English ones were kept), marked as
-/// data.
-pub fn data_text(text: &str) -> Markup {
-    Markup::of(&DataText { text })
+/// data as a whole (`data_text` marks only the Chinese runs of a generated English text).
+pub fn recorded_text(text: &str) -> Markup {
+    Markup::of(&RecordedText { text })
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {

@@ -87,7 +87,7 @@ pub fn history(cx: &Ctx, h: &LightHistory) -> Markup {
             let label = cx.tf("lights.month_n", &[("m", &s.period_start.month().to_string())]);
             let reason = match (cx.lang, &s.reason_en, &s.reason) {
                 (crate::page::Lang::En, Some(en), _) => crate::page::names_marked(en),
-                (_, _, Some(zh)) => crate::page::data_text(zh),
+                (_, _, Some(zh)) => crate::page::recorded_text(zh),
                 _ => return None,
             };
             Some((label, reason))
