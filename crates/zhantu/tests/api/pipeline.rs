@@ -469,7 +469,9 @@ async fn the_demo_district_shows_the_seed_figures() {
     );
     assert!(html("/land").await.contains(r#"<div class="v" id="land-granted">485亩</div>"#));
     let campaign_page = html("/campaigns/1").await;
-    assert!(campaign_page.contains(r#"id="campaign-targets">60<"#) && campaign_page.contains(r#"id="campaign-closed">60<"#));
+    assert!(
+        campaign_page.contains(r#"id="campaign-targets" data-total="60">60<"#) && campaign_page.contains(r#"id="campaign-closed">60<"#)
+    );
     assert!(
         html("/supervision")
             .await
