@@ -82,6 +82,8 @@ pub enum Action {
     /// with their node templates, categories with their targets. District settings are
     /// `Administer`.
     ManageMasterData,
+    /// Subscribe other systems to the district's events (webhooks), see their deliveries.
+    Subscribe,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -132,6 +134,7 @@ impl Actor {
             Action::ExcludeClockTime => "无权操作：只有发改局统筹人员和系统管理员可以登记审批时限的不计时段",
             Action::SetCategories => "无权操作：项目类别（区定清单）只能由发改局统筹人员和系统管理员设置",
             Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
+            Action::Subscribe => "无权操作：只有系统管理员和发改局统筹人员可以管理事件订阅（Webhook）",
         }))
     }
 }
@@ -319,7 +322,9 @@ pub(crate) mod tests {
             assert!(actor(r).may(Action::ExcludeClockTime).unwrap_err().0.contains("不计时段"));
             assert!(actor(r).may(Action::SetCategories).unwrap_err().0.contains("项目类别"));
             assert!(actor(r).may(Action::ManageMasterData).unwrap_err().0.contains("基础数据"));
+            assert!(actor(r).may(Action::Subscribe).unwrap_err().0.contains("事件订阅"));
         }
+        assert!(coord.may(Action::Subscribe).is_ok() && actor(Role::Admin).may(Action::Subscribe).is_ok());
         assert!(coord.may(Action::ManageMasterData).is_ok() && actor(Role::Admin).may(Action::ManageMasterData).is_ok());
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));

@@ -114,6 +114,7 @@ pub async fn append(
     };
     let id = prev_id + 1;
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let event = zhantu_domain::webhooks::Event::of_action(action).map(|e| (e, before.cloned(), after.cloned()));
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
     let hash = entry_hash(
@@ -145,6 +146,15 @@ pub async fn append(
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
+    // An audited write that is an event other systems subscribe to goes into their outbox
+    // in this same transaction: committed together, or not at all.
+    if let Some((event, event_before, event_after)) = event {
+        let data = serde_json::json!({
+            "audit_id": id, "action": action, "entity": entity, "entity_id": entity_id, "actor": ctx.actor,
+            "before": event_before, "after": event_after,
+        });
+        crate::webhooks::enqueue(conn, event, &data, &at).await?;
+    }
     Ok(id)
 }
 

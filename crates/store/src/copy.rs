@@ -62,6 +62,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("issued_reports", "id"),
     ("instructions", "id"),
     ("instruction_events", "id"),
+    ("webhook_subscriptions", "id"),
+    ("webhook_outbox", "id"),
+    ("webhook_attempts", "id"),
 ];
 
 /// Rows and checksum of one table.

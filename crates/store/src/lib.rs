@@ -50,6 +50,7 @@ mod setup;
 pub mod supervision;
 pub mod todo;
 pub mod units;
+pub mod webhooks;
 mod writes;
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionUser, User, UserChange};

@@ -59,6 +59,7 @@ mod supervision;
 mod todo;
 mod units;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
+pub mod webhooks; // public for its sender, which `zhantu serve` runs
 
 pub use error::ApiError;
 pub use exports::figure_tables;
@@ -103,6 +104,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     project_types::MECHANISM,
     categories::MECHANISM,
     settings::MECHANISM,
+    webhooks::MECHANISM,
     audit::MECHANISM,
     assets::MECHANISM,
     health::MECHANISM,

@@ -23,6 +23,7 @@ use zhantu_domain::model::{NodeStatus, ReportPeriod};
 use zhantu_domain::rules::{
     Context, InvestmentFacts, NodeFacts, ProjectFacts, ProjectVerdict, ReportingFacts, RuleSet, evaluate_all_parallel,
 };
+use zhantu_domain::webhooks::Event;
 use zhantu_domain::{Money, Stage};
 
 /// What a lights run did.
@@ -41,6 +42,12 @@ pub struct LightsRun {
     /// Projects that turned red in this run.
     #[serde(skip)]
     pub new_reds: Vec<crate::notify::NewRed>,
+    /// Projects whose light moved from one colour to another in this run (not a first light):
+    /// the `light.changed` events, gathered only when a webhook listens to them.
+    #[serde(skip)]
+    pub light_changes: Vec<serde_json::Value>,
+    #[serde(skip)]
+    gather_changes: bool,
 }
 
 /// The current light of a project, to compare with the new one.
@@ -181,6 +188,16 @@ fn diff_lights(loaded: &Loaded, verdicts: &[ProjectVerdict], run: &mut LightsRun
         let reasons_en = serde_json::to_string(&reasons_en).ok();
         let now = loaded.project_now.get(&p.id);
         let was_red = now.is_some_and(|n| n.light.0.as_deref() == Some("red"));
+        if run.gather_changes
+            && let Some(was) = now.and_then(|n| n.light.0.as_deref())
+            && light.as_deref().is_some_and(|l| l != was)
+        {
+            let headline_en = v.headline().map(|r| r.en.clone());
+            run.light_changes.push(serde_json::json!({
+                "project_id": p.id, "from": was, "to": light, "as_of": run.as_of.to_string(),
+                "reason": headline, "reason_en": headline_en,
+            }));
+        }
         if v.light == Some(Light::Red) && !was_red {
             run.new_reds.push(crate::notify::NewRed {
                 project_id: p.id,
@@ -406,6 +423,8 @@ impl Store {
             green: 0,
             elapsed_ms: 0,
             new_reds: Vec::new(),
+            light_changes: Vec::new(),
+            gather_changes: crate::webhooks::listened(conn, Event::LightChanged).await?,
         };
         let (mut load, mut evaluate, mut write) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for ids in chunks {
@@ -437,6 +456,13 @@ impl Store {
             let periods = [ReportPeriod::Week, ReportPeriod::Month].map(|k| (k, period_of(k, as_of)));
             self.write_snapshots(conn, &loaded.facts, &verdicts, &ctx, inputs.rules.version, &periods)
                 .await?;
+            // The light changes go out to the subscribers in the same transaction.
+            if !run.light_changes.is_empty() {
+                let at = crate::writes::now();
+                for change in run.light_changes.drain(..) {
+                    crate::webhooks::enqueue(conn, Event::LightChanged, &change, &at).await?;
+                }
+            }
             load += loaded_at - at;
             evaluate += evaluated_at - loaded_at;
             write += evaluated_at.elapsed();

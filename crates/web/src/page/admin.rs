@@ -27,6 +27,9 @@ pub fn nav(cx: &Ctx) -> Markup {
         ("/admin/categories", "nav.categories"),
         ("/admin/settings", "nav.settings"),
     ]);
+    if cx.auth.actor.may(Action::Subscribe).is_ok() {
+        items.push(("/admin/webhooks", "nav.webhooks"));
+    }
     Markup::of(&SubNav {
         label: cx.t("nav.master_data"),
         links: NavLink::list(cx, items, |href| cx.path == href || cx.path.starts_with(&format!("{href}/"))),

@@ -106,6 +106,8 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<String>, anc
         None => println!("审计锚点：未设置（PostgreSQL 请用 --audit-anchors 或 ZHANTU_AUDIT_ANCHORS 指定数据库之外的文件）"),
     }
     tokio::spawn(daily_jobs(store.clone()));
+    // Webhooks: what the outbox holds goes out within seconds, and again after each wait.
+    tokio::spawn(zhantu_web::webhooks::keep_sending(store.clone(), std::time::Duration::from_secs(2)));
     // The figures' roll-ups are built now, not on the first visit to the cockpit.
     let warm = store.clone();
     tokio::spawn(async move {

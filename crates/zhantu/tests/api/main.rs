@@ -33,3 +33,4 @@ mod security;
 mod service;
 mod setup;
 mod todo;
+mod webhooks;

@@ -4,13 +4,13 @@
 use crate::helpers::{PNG, Session, TestApp, find_by, id_version, spawn_app};
 use serde_json::{Value, json};
 
-async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &[u8])) -> (u16, Value) {
+pub(crate) async fn report(s: &Session, node: i64, version: i64, date: &str, file: (&str, &[u8])) -> (u16, Value) {
     s.report_node(node, version, date, "现场已完成，附照片", file).await
 }
 
 /// A project lit by one thing only: its next open node (every later node on track). Returns
 /// the project, that node, and a unit editor of the project's unit, created for the test.
-async fn lit_by_its_next_node(app: &TestApp) -> (Value, Value, Session) {
+pub(crate) async fn lit_by_its_next_node(app: &TestApp) -> (Value, Value, Session) {
     let (_, page) = app.get("/api/v1/projects?limit=500").await;
     for p in page["items"].as_array().unwrap() {
         if !matches!(p["light"].as_str(), Some("yellow" | "red")) {

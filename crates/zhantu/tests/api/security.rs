@@ -95,6 +95,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::instructions::write_fixtures(app).await);
     all.extend(crate::closeout::write_fixtures(app).await);
     all.extend(crate::todo::write_fixtures(app).await);
+    all.extend(crate::webhooks::write_fixtures(app).await);
     all
 }
 
