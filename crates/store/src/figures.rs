@@ -254,7 +254,13 @@ impl Store {
             let (s, e) = (start.clone(), end.clone());
             async move { sqlx::query_scalar::<_, i64>(sql).bind(s).bind(e).fetch_one(pool).await }
         };
-        let enterprise_visits = count("SELECT COUNT(*) FROM enterprise_visits WHERE visited_on >= $1 AND visited_on <= $2").await? as u32;
+        // The visits of the reader's units (a unit's staff see theirs, as the visits list does).
+        let mut visits = SqlBuf::new("SELECT COUNT(*) AS n FROM enterprise_visits v WHERE v.visited_on >= ");
+        visits.arg(start.clone()).push(" AND v.visited_on <= ").arg(end.clone());
+        if let Some(units) = units {
+            visits.push(" AND v.unit_id IN ").in_list(units.iter().copied());
+        }
+        let enterprise_visits = i64_(&visits.query().fetch_one(pool).await?, "n")? as u32;
         let supervision_rounds = count("SELECT COUNT(*) FROM supervision_rounds WHERE held_on >= $1 AND held_on <= $2").await? as u32;
         let mut land = BTreeMap::new();
         for r in sqlx::query("SELECT kind, CAST(SUM(area_centi_mu) AS BIGINT) AS a FROM land_ledger WHERE entry_on <= $1 GROUP BY kind")

@@ -1,11 +1,14 @@
 //! `.xlsx` exports of the lists and the figures: `/api/v1/export/{file}`, and the figures as
 //! sheets (`figure_tables`), which the CLI's `export` command shares. `registry.xlsx` is the
-//! registry page as a sheet: its columns, filters and order, in the reader's language.
+//! registry page as a sheet: its columns, filters and order, in the reader's language. Every
+//! file's name, sheet names and data-version sheet are in the reader's language (`?lang=`,
+//! else the remembered choice); an import kind's columns and values stay the importer's.
 
 use crate::auth::Auth;
+use crate::download::stamped_xlsx;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::page::{Lang, t};
+use crate::page::{Lang, t, tf};
 use crate::query::ProjectsQuery;
 use crate::routes::{Routes, get};
 use crate::{AppState, Mechanism};
@@ -38,6 +41,7 @@ async fn export(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let name = file.strip_suffix(".xlsx").unwrap_or(&file);
+    let lang = crate::page::anonymous_lang(q.lang.as_deref(), &headers);
     let mut filter = q.projects.to_filter()?;
     if !a.actor.reads_all() {
         filter.within_units = Some(a.actor.unit_scope.clone());
@@ -55,19 +59,23 @@ async fn export(
         if !kind.per_project() {
             whole_district()?;
         }
-        let table = st.store.export_kind(kind, &filter).await?;
-        return xlsx_download(&format!("{}.xlsx", kind.label_zh()), stamped(&st, vec![table], Lang::Zh).await?).await;
+        let mut table = st.store.export_kind(kind, &filter).await?;
+        // The columns and values are the importer's (the file imports again unchanged); only
+        // the sheet and the file are named in the reader's language.
+        let label = match lang {
+            Lang::Zh => kind.label_zh(),
+            Lang::En => kind.label_en(),
+        };
+        if lang == Lang::En {
+            table.sheet = label.to_string();
+        }
+        return stamped_xlsx(&st.store, lang, &format!("{label}.xlsx"), vec![table]).await;
     }
     match name {
         "registry" => {
-            let lang = crate::page::anonymous_lang(q.lang.as_deref(), &headers);
             let sort = ProjectSort::from_code(q.sort.as_deref().unwrap_or("").trim()).unwrap_or_default();
             let table = registry_table(&st, filter, sort, lang).await?;
-            xlsx_download(
-                &format!("{}.xlsx", t(lang, "exports.registry.file")),
-                stamped(&st, vec![table], lang).await?,
-            )
-            .await
+            stamped_xlsx(&st.store, lang, &format!("{}.xlsx", t(lang, "exports.registry.file")), vec![table]).await
         }
         "figures" => {
             whole_district()?;
@@ -77,48 +85,11 @@ async fn export(
             };
             let f = st.store.year_figures(year).await?;
             let v = serde_json::to_value(&f).map_err(ApiError::internal)?;
-            xlsx_download(
-                &format!("{year}年指标.xlsx"),
-                stamped(&st, figure_tables(year, &v), Lang::Zh).await?,
-            )
-            .await
+            let file = tf(lang, "exports.figures.file", &[("year", &year.to_string())]);
+            stamped_xlsx(&st.store, lang, &format!("{file}.xlsx"), figure_tables_in(lang, year, &v)).await
         }
         other => Err(ApiError::not_found(format!("没有“{other}”这项导出"))),
     }
-}
-
-/// The tables with a last sheet, 数据版本, naming the audit chain's head the data was exported
-/// at (the entry's number and hash) and when: a copy kept outside the system witnesses the log
-/// as it stood, as an issued report does (`zhantu audit verify` finds a rewrite before it). The
-/// importer reads the first sheet, so an export still imports again unchanged.
-async fn stamped(st: &AppState, mut tables: Vec<Table>, lang: Lang) -> Result<Vec<Table>, ApiError> {
-    let v = st.store.data_version().await?;
-    let mut t = Table::new(
-        t(lang, "exports.stamp.sheet"),
-        vec![
-            Column::new(t(lang, "exports.stamp.item"), ColKind::Text),
-            Column::new(t(lang, "exports.stamp.value"), ColKind::Text),
-        ],
-    );
-    let at = zhantu_store::beijing_time(&chrono::Utc::now().to_rfc3339());
-    for (k, value) in [
-        ("exports.stamp.at", at),
-        ("exports.stamp.seq", v.seq.to_string()),
-        ("exports.stamp.hash", v.hash),
-    ] {
-        t.push(vec![Cell::Text(crate::page::i18n::t(lang, k).into()), Cell::Text(value)]);
-    }
-    tables.push(t);
-    Ok(tables)
-}
-
-/// The tables as a workbook to download (written off the async threads).
-async fn xlsx_download(file_name: &str, tables: Vec<Table>) -> Result<Response, ApiError> {
-    let bytes = tokio::task::spawn_blocking(move || zhantu_office::write_xlsx(&tables))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    Ok(crate::download::file(file_name, zhantu_office::XLSX_MIME, bytes))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -190,90 +161,30 @@ async fn registry_table(st: &AppState, mut filter: ProjectFilter, sort: ProjectS
     }
 }
 
-/// Chinese names of the figures' fields (the rest keep their key).
-fn figure_label(key: &str) -> &str {
-    match key {
-        "year" => "年度",
-        "as_of" => "截至日期",
-        "period_started" => "期间已开始",
-        "fai_month" => "固投统计月份",
-        "fai_growth_pct" => "固定资产投资增速（%）",
-        "fai_province_growth_pct" => "全省增速（%）",
-        "fai_points_vs_province" => "高于全省（百分点）",
-        "fai_cumulative_wan" => "固投累计（万元）",
-        "node_on_time_rate_pct" => "节点按期完成率（%）",
-        "enterprise_visits" => "走访企业次数",
-        "supervision_rounds" => "督查轮次",
-        "projects_planned" => "谋划项目数",
-        "landing" => "落地率",
-        "categories" => "项目类别",
-        "campaigns" => "攻坚行动",
-        "stages" => "阶段分布",
-        "lights" => "亮灯分布",
-        "batches" => "集中开工",
-        "node_on_time" => "节点按期",
-        "problems" => "问题办结",
-        "investment" => "投资完成",
-        "land_quota" => "用地指标",
-        "code" => "代码",
-        "category" => "类别",
-        "name" => "名称",
-        "count" => "数量",
-        "stage" => "阶段",
-        "light" => "亮灯",
-        "target_pct" => "目标（%）",
-        "rate_pct" => "比率（%）",
-        "landed" => "已落地",
-        "total" => "总数",
-        "targeted" => "纳入统计项目数",
-        "target_met" => "达到目标",
-        "projects" => "项目数",
-        "total_investment_wan" => "总投资（万元）",
-        "annual_investment_wan" => "年度计划投资（万元）",
-        "items" => "批次",
-        "id" => "编号",
-        "level" => "级别",
-        "held_on" => "日期",
-        "starts_on" => "开始日期",
-        "ends_on" => "结束日期",
-        "target_nodes" => "攻坚节点数",
-        "closed_nodes" => "已销号节点数",
-        "closed_in_time" => "按期销号节点数",
-        "overdue" => "逾期节点数",
-        "due" => "应完成节点数",
-        "on_time" => "按期完成",
-        "late_done" => "逾期完成",
-        "overdue_open" => "逾期未完成",
-        "raised" => "提出",
-        "closed" => "已销号",
-        "open" => "未销号",
-        "mean_days_to_close" => "平均办结天数",
-        "planned_wan" => "年度计划投资（万元）",
-        "completed_wan" => "完成投资（万元）",
-        "time_progress_pct" => "序时进度（%）",
-        "points_vs_time_progress" => "超序时进度（百分点）",
-        "granted_mu" => "上级下达（亩）",
-        "allocated_mu" => "已分配（亩）",
-        "balance_mu" => "结余（亩）",
-        _ => key,
-    }
+/// The name of a figures' field in `lang` (`exports.figure.<key>`); a field without one keeps
+/// its key.
+fn figure_label(lang: Lang, key: &str) -> &str {
+    crate::page::i18n::lookup(lang, &format!("exports.figure.{key}")).unwrap_or(key)
 }
 
-/// A code among the figures' values in Chinese: stages, lights, batch levels.
-fn figure_value(key: &str, s: &str) -> Option<&'static str> {
+/// A code among the figures' values in `lang`: stages, lights, batch levels.
+fn figure_value(lang: Lang, key: &str, s: &str) -> Option<&'static str> {
     match key {
-        "stage" => zhantu_domain::Stage::from_code(s).map(|v| v.label_zh()),
-        "light" => zhantu_domain::lights::Light::from_code(s).map(|v| v.label_zh()),
-        "level" => zhantu_domain::model::BatchLevel::from_code(s).map(|v| v.label_zh()),
+        "stage" => zhantu_domain::Stage::from_code(s).map(|v| crate::page::stage_label(lang, v)),
+        "light" => zhantu_domain::lights::Light::from_code(s).map(|v| crate::page::light_label(lang, v)),
+        "level" => zhantu_domain::model::BatchLevel::from_code(s).map(|v| match lang {
+            Lang::Zh => v.label_zh(),
+            Lang::En => v.label_en(),
+        }),
         _ => None,
     }
 }
 
 /// A scalar of the figures' JSON as a cell: `_wan` fields are money in 万元.
-fn figure_cell(key: &str, v: &Value) -> Cell {
+fn figure_cell(lang: Lang, key: &str, v: &Value) -> Cell {
     match v {
         Value::Null => Cell::Empty,
-        Value::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        Value::Bool(b) => Cell::Text(t(lang, if *b { "exports.figures.yes" } else { "exports.figures.no" }).into()),
         Value::Number(n) => match n.as_i64() {
             Some(i) => Cell::Int(i),
             None => Cell::Text(n.to_string()),
@@ -281,13 +192,22 @@ fn figure_cell(key: &str, v: &Value) -> Cell {
         Value::String(s) if key.ends_with("_wan") => zhantu_domain::Money::parse(s, zhantu_domain::MoneyUnit::Wan)
             .map(Cell::Money)
             .unwrap_or_else(|_| Cell::Text(s.clone())),
-        Value::String(s) => match figure_value(key, s) {
+        Value::String(s) => match figure_value(lang, key, s) {
             Some(label) => Cell::Text(label.into()),
             None => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Cell::Date)
                 .unwrap_or_else(|_| Cell::Text(s.clone())),
         },
         other => Cell::Text(other.to_string()),
+    }
+}
+
+/// A record's cell: a shipped category's name in `lang` (as the cockpit shows it), any other
+/// field as [`figure_cell`] makes it.
+fn record_cell(lang: Lang, item: &Value, key: &str) -> Cell {
+    match (key, item["code"].as_str(), item[key].as_str()) {
+        ("category", Some(code), Some(name)) => Cell::Text(crate::page::category_name(lang, code, name)),
+        _ => figure_cell(lang, key, &item[key]),
     }
 }
 
@@ -301,14 +221,14 @@ fn col_kind(c: &Cell) -> ColKind {
 }
 
 /// A list of records as a sheet (none for an empty list or one of plain values).
-fn list_table(label: &str, items: &[Value]) -> Option<Table> {
+fn list_table(lang: Lang, label: &str, items: &[Value]) -> Option<Table> {
     if items.is_empty() || !items.iter().all(Value::is_object) {
         return None;
     }
     let keys: Vec<String> = items[0].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
     let rows: Vec<Vec<Cell>> = items
         .iter()
-        .map(|it| keys.iter().map(|key| figure_cell(key, &it[key])).collect())
+        .map(|it| keys.iter().map(|key| record_cell(lang, it, key)).collect())
         .collect();
     let cols = keys
         .iter()
@@ -320,7 +240,7 @@ fn list_table(label: &str, items: &[Value]) -> Option<Table> {
                 .map(|r| col_kind(&r[i]))
                 .find(|k| *k != ColKind::Text)
                 .unwrap_or(ColKind::Text);
-            Column::new(figure_label(key), kind)
+            Column::new(figure_label(lang, key), kind)
         })
         .collect();
     let mut t = Table::new(label, cols);
@@ -330,30 +250,46 @@ fn list_table(label: &str, items: &[Value]) -> Option<Table> {
     Some(t)
 }
 
-/// The figures as sheets: an overview of every scalar (flattened one level), then one sheet
-/// per list of records.
+/// The figures as sheets, in Chinese (the CLI's `export figures`).
 pub fn figure_tables(year: i32, v: &Value) -> Vec<Table> {
-    let mut overview = Table::new("总览", vec![Column::new("指标", ColKind::Text), Column::new("数值", ColKind::Text)])
-        .with_title(format!("{year}年主要指标"));
+    figure_tables_in(Lang::Zh, year, v)
+}
+
+/// The figures as sheets in `lang`: an overview of every scalar (flattened one level), then one
+/// sheet per list of records.
+fn figure_tables_in(lang: Lang, year: i32, v: &Value) -> Vec<Table> {
+    let mut overview = Table::new(
+        t(lang, "exports.figures.overview"),
+        vec![
+            Column::new(t(lang, "exports.figures.item"), ColKind::Text),
+            Column::new(t(lang, "exports.figures.value"), ColKind::Text),
+        ],
+    )
+    .with_title(tf(lang, "exports.figures.title", &[("year", &year.to_string())]));
     let mut lists = Vec::new();
     let Some(obj) = v.as_object() else { return vec![overview] };
     for (k, val) in obj {
         match val {
-            Value::Array(items) => lists.extend(list_table(figure_label(k), items)),
+            Value::Array(items) => lists.extend(list_table(lang, figure_label(lang, k), items)),
             Value::Object(inner) => {
                 for (k2, v2) in inner {
                     match v2 {
                         // A list inside a figure (the batches' items) is a sheet named after the figure.
-                        Value::Array(items) => lists.extend(list_table(figure_label(k), items)),
+                        Value::Array(items) => lists.extend(list_table(lang, figure_label(lang, k), items)),
                         Value::Object(_) => {}
                         _ => overview.push(vec![
-                            Cell::Text(format!("{}：{}", figure_label(k), figure_label(k2))),
-                            figure_cell(k2, v2),
+                            Cell::Text(format!(
+                                "{}{}{}",
+                                figure_label(lang, k),
+                                t(lang, "common.colon"),
+                                figure_label(lang, k2)
+                            )),
+                            figure_cell(lang, k2, v2),
                         ]),
                     }
                 }
             }
-            scalar => overview.push(vec![Cell::Text(figure_label(k).to_string()), figure_cell(k, scalar)]),
+            scalar => overview.push(vec![Cell::Text(figure_label(lang, k).to_string()), figure_cell(lang, k, scalar)]),
         }
     }
     let mut out = vec![overview];

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created};
 use crate::fields::opt_year;
 use crate::forms::node_names;
+use crate::page::{Lang, t};
 use crate::routes::{Routes, delete, get, post};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -156,40 +157,48 @@ async fn remove_batch_project(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The batches with their aggregates, the years, and every member (for the reports, too).
-pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::batches::BatchMember)]) -> Vec<Table> {
-    let mut t = Table::new(
-        "集中开工批次",
+/// The batches with their aggregates, the years, and every member, in `lang` (for the
+/// reports, too): levels and headers in the reader's language, names as typed.
+pub fn batches_tables(lang: Lang, o: &BatchOverview, members: &[(String, zhantu_store::batches::BatchMember)]) -> Vec<Table> {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.batches.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.batches.sheet"),
         vec![
-            Column::new("批次", ColKind::Text),
-            Column::new("级别", ColKind::Text),
-            Column::new("开工日期", ColKind::Date),
-            Column::new("准入节点", ColKind::Text),
-            Column::new("项目数", ColKind::Int),
-            Column::new("总投资（万元）", ColKind::Money),
-            Column::new("年度计划投资（万元）", ColKind::Money),
+            col("batch", ColKind::Text),
+            col("level", ColKind::Text),
+            col("held_on", ColKind::Date),
+            col("gate_nodes", ColKind::Text),
+            col("projects", ColKind::Int),
+            col("total_investment", ColKind::Money),
+            col("annual_investment", ColKind::Money),
         ],
     )
-    .with_title("重大项目集中开工情况");
+    .with_title(t(lang, "exports.batches.title"));
     for b in &o.batches {
-        t.push(vec![
+        list.push(vec![
             Cell::Text(b.name.clone()),
-            Cell::Text(b.level.label_zh().into()),
+            Cell::Text(
+                match lang {
+                    Lang::Zh => b.level.label_zh(),
+                    Lang::En => b.level.label_en(),
+                }
+                .into(),
+            ),
             Cell::Date(b.held_on),
-            Cell::Text(b.gate_nodes.join("、")),
+            Cell::Text(b.gate_nodes.join(t(lang, "exports.list_sep"))),
             Cell::Int(b.aggregate.projects as i64),
             Cell::Money(b.aggregate.total_investment_wan.0),
             Cell::Money(b.aggregate.annual_investment_wan.0),
         ]);
     }
     let mut y = Table::new(
-        "按年汇总",
+        t(lang, "exports.batches.years"),
         vec![
-            Column::new("年份", ColKind::Int),
-            Column::new("批次数", ColKind::Int),
-            Column::new("项目数", ColKind::Int),
-            Column::new("总投资（万元）", ColKind::Money),
-            Column::new("年度计划投资（万元）", ColKind::Money),
+            col("year", ColKind::Int),
+            col("batches", ColKind::Int),
+            col("projects", ColKind::Int),
+            col("total_investment", ColKind::Money),
+            col("annual_investment", ColKind::Money),
         ],
     );
     for r in &o.years {
@@ -202,13 +211,13 @@ pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::batch
         ]);
     }
     let mut m = Table::new(
-        "批次项目",
+        t(lang, "exports.batches.members"),
         vec![
-            Column::new("批次", ColKind::Text),
-            Column::new("项目名称", ColKind::Text),
-            Column::new("责任单位", ColKind::Text),
-            Column::new("总投资（万元）", ColKind::Money),
-            Column::new("年度计划投资（万元）", ColKind::Money),
+            col("batch", ColKind::Text),
+            col("project", ColKind::Text),
+            col("unit", ColKind::Text),
+            col("total_investment", ColKind::Money),
+            col("annual_investment", ColKind::Money),
         ],
     );
     for (batch, p) in members {
@@ -220,10 +229,10 @@ pub fn batches_tables(o: &BatchOverview, members: &[(String, zhantu_store::batch
             Cell::Money(p.annual_investment),
         ]);
     }
-    vec![t, y, m]
+    vec![list, y, m]
 }
 
-async fn export_batches(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<YearQuery>) -> Result<Response, ApiError> {
+async fn export_batches(State(st): State<AppState>, _a: Auth, lang: Lang, ApiQuery(q): ApiQuery<YearQuery>) -> Result<Response, ApiError> {
     let o = st.store.list_batches(opt_year(&q.year)?).await?;
     let mut members = Vec::new();
     for b in &o.batches {
@@ -231,5 +240,6 @@ async fn export_batches(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQu
             members.push((b.name.clone(), m));
         }
     }
-    crate::download::xlsx("集中开工批次.xlsx", &batches_tables(&o, &members))
+    let file = format!("{}.xlsx", t(lang, "exports.batches.file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, batches_tables(lang, &o, &members)).await
 }

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::extract::{Created, IdPath, created};
 use crate::fields::clip;
 use crate::forms::node_names;
+use crate::page::{Lang, t, tf};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -119,28 +120,40 @@ async fn close_campaign(
     ))
 }
 
-/// The campaigns list (for the reports, too).
-pub fn campaigns_table(items: &[CampaignSummary]) -> Table {
-    let mut t = Table::new(
-        "攻坚行动",
+/// The campaigns list in `lang` (for the reports, too): states and headers in the reader's
+/// language, names as typed.
+pub fn campaigns_table(lang: Lang, items: &[CampaignSummary]) -> Table {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.campaigns.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.campaigns.sheet"),
         vec![
-            Column::new("攻坚行动", ColKind::Text),
-            Column::new("开始", ColKind::Date),
-            Column::new("结束", ColKind::Date),
-            Column::new("状态", ColKind::Text),
-            Column::new("攻坚节点", ColKind::Int),
-            Column::new("已销号", ColKind::Int),
-            Column::new("按期销号", ColKind::Int),
-            Column::new("逾期未销号", ColKind::Int),
-            Column::new("销号率", ColKind::Pct),
+            col("campaign", ColKind::Text),
+            col("starts_on", ColKind::Date),
+            col("ends_on", ColKind::Date),
+            col("status", ColKind::Text),
+            col("target_nodes", ColKind::Int),
+            col("closed_nodes", ColKind::Int),
+            col("closed_in_time", ColKind::Int),
+            col("overdue", ColKind::Int),
+            col("close_rate", ColKind::Pct),
         ],
     );
     for c in items {
-        t.push(vec![
+        list.push(vec![
             Cell::Text(c.name.clone()),
             Cell::Date(c.starts_on),
             Cell::Date(c.ends_on),
-            Cell::Text(if c.status == "closed" { "已总结" } else { "进行中" }.into()),
+            Cell::Text(
+                t(
+                    lang,
+                    if c.status == "closed" {
+                        "exports.campaigns.status_closed"
+                    } else {
+                        "exports.campaigns.status_open"
+                    },
+                )
+                .into(),
+            ),
             Cell::Int(c.completion.target_nodes as i64),
             Cell::Int(c.completion.closed_nodes as i64),
             Cell::Int(c.completion.closed_in_time as i64),
@@ -148,27 +161,29 @@ pub fn campaigns_table(items: &[CampaignSummary]) -> Table {
             c.completion.rate_pct.into(),
         ]);
     }
-    t
+    list
 }
 
-/// A campaign's leaderboard and its targets (for the reports, too).
-pub fn leaderboard_tables(c: &CampaignDetail) -> Vec<Table> {
-    let mut t = Table::new(
-        "擂台榜",
+/// A campaign's leaderboard and its targets in `lang` (for the reports, too): node states and
+/// headers in the reader's language, names as typed.
+pub fn leaderboard_tables(lang: Lang, c: &CampaignDetail) -> Vec<Table> {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.campaigns.{key}")), kind);
+    let mut board = Table::new(
+        t(lang, "exports.campaigns.leaderboard"),
         vec![
-            Column::new("排名", ColKind::Int),
-            Column::new("单位", ColKind::Text),
-            Column::new("攻坚节点", ColKind::Int),
-            Column::new("按期销号", ColKind::Int),
-            Column::new("逾期销号", ColKind::Int),
-            Column::new("逾期未销号", ColKind::Int),
-            Column::new("未到期", ColKind::Int),
-            Column::new("按期销号率", ColKind::Pct),
+            col("rank", ColKind::Int),
+            col("unit", ColKind::Text),
+            col("target_nodes", ColKind::Int),
+            col("closed_on_time", ColKind::Int),
+            col("closed_late", ColKind::Int),
+            col("open_overdue", ColKind::Int),
+            col("open", ColKind::Int),
+            col("on_time_rate", ColKind::Pct),
         ],
     )
-    .with_title(format!("{}擂台榜", c.campaign.name));
+    .with_title(tf(lang, "exports.campaigns.leaderboard_title", &[("name", &c.campaign.name)]));
     for r in &c.leaderboard {
-        t.push(vec![
+        board.push(vec![
             if r.rank == 0 { Cell::Empty } else { Cell::Int(r.rank as i64) },
             Cell::Text(r.unit_name.clone()),
             Cell::Int(r.targets as i64),
@@ -180,14 +195,14 @@ pub fn leaderboard_tables(c: &CampaignDetail) -> Vec<Table> {
         ]);
     }
     let mut n = Table::new(
-        "攻坚节点",
+        t(lang, "exports.campaigns.targets"),
         vec![
-            Column::new("项目", ColKind::Text),
-            Column::new("节点", ColKind::Text),
-            Column::new("责任单位", ColKind::Text),
-            Column::new("计划完成", ColKind::Date),
-            Column::new("状态", ColKind::Text),
-            Column::new("实际完成", ColKind::Date),
+            col("project", ColKind::Text),
+            col("node", ColKind::Text),
+            col("target_unit", ColKind::Text),
+            col("planned_on", ColKind::Date),
+            col("status", ColKind::Text),
+            col("actual_on", ColKind::Date),
         ],
     );
     for x in &c.targets {
@@ -198,21 +213,27 @@ pub fn leaderboard_tables(c: &CampaignDetail) -> Vec<Table> {
             Cell::Date(x.planned_on),
             Cell::Text(
                 zhantu_domain::model::NodeStatus::from_code(&x.status)
-                    .map(|s| s.label_zh())
+                    .map(|s| match lang {
+                        Lang::Zh => s.label_zh(),
+                        Lang::En => s.label_en(),
+                    })
                     .unwrap_or("")
                     .into(),
             ),
             x.actual_on.map(Cell::Date).unwrap_or(Cell::Empty),
         ]);
     }
-    vec![t, n]
+    vec![board, n]
 }
 
-async fn export_campaigns(State(st): State<AppState>, _a: Auth) -> Result<Response, ApiError> {
-    crate::download::xlsx("攻坚行动.xlsx", &[campaigns_table(&st.store.list_campaigns().await?)])
+async fn export_campaigns(State(st): State<AppState>, _a: Auth, lang: Lang) -> Result<Response, ApiError> {
+    let file = format!("{}.xlsx", t(lang, "exports.campaigns.file"));
+    let table = campaigns_table(lang, &st.store.list_campaigns().await?);
+    crate::download::stamped_xlsx(&st.store, lang, &file, vec![table]).await
 }
 
-async fn export_leaderboard(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> Result<Response, ApiError> {
+async fn export_leaderboard(State(st): State<AppState>, _a: Auth, lang: Lang, IdPath(id): IdPath) -> Result<Response, ApiError> {
     let c = st.store.campaign(id).await?;
-    crate::download::xlsx("攻坚擂台榜.xlsx", &leaderboard_tables(&c))
+    let file = format!("{}.xlsx", t(lang, "exports.campaigns.leaderboard_file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, leaderboard_tables(lang, &c)).await
 }

@@ -1,5 +1,6 @@
 //! `/`: the cockpit (驾驶舱) of a year, up to a chosen month: the headline figures, charts and
-//! the ranking of units. Every count links to the registry list it counts.
+//! the ranking of units. Every count links to the list it counts (the registry's, or the
+//! batches', nodes', problems', supervision rounds' and enterprise visits' of the period).
 
 use crate::AppState;
 use crate::page::i18n::tf;
@@ -268,17 +269,26 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
         c.count = true;
     }
     cards.push(c);
-    let mut c = Card::new(
-        t("cockpit.planned"),
-        f.projects_planned.to_string(),
-        tf(lang, "cockpit.visits_note", &[("visits", &f.enterprise_visits.to_string())]),
-        "",
-    );
-    c.links = vec![NoteLink::new(
-        t("cockpit.rounds"),
-        f.supervision_rounds,
-        format!("/supervision?from={from}&to={to}"),
-    )];
+    let mut c = Card::new(t("cockpit.planned"), f.projects_planned.to_string(), String::new(), "");
+    // The visits are the reader's units' (the district's for district-wide readers), as the
+    // list they open shows them.
+    let visits_note = if scope.is_some() {
+        "cockpit.visits_note_scoped"
+    } else {
+        "cockpit.visits_note"
+    };
+    c.links = vec![
+        NoteLink::around(
+            t(visits_note),
+            f.enterprise_visits,
+            format!("/enterprises/visits?from={from}&to={to}"),
+        ),
+        NoteLink::new(
+            t("cockpit.rounds"),
+            f.supervision_rounds,
+            format!("/supervision?from={from}&to={to}"),
+        ),
+    ];
     c.href = Some(format!("/projects?planned_year={year}"));
     c.count = true;
     cards.push(c);
@@ -567,16 +577,34 @@ impl Card {
     }
 }
 
-/// A count in a card's note, linked to the list it counts.
+/// A count in a card's note, linked to the list it counts, with the words around it.
 struct NoteLink {
-    label: &'static str,
+    before: String,
     n: u32,
     href: String,
+    after: String,
 }
 
 impl NoteLink {
+    /// `label N`.
     fn new(label: &'static str, n: u32, href: String) -> NoteLink {
-        NoteLink { label, n, href }
+        NoteLink {
+            before: format!("{label} "),
+            n,
+            href,
+            after: String::new(),
+        }
+    }
+
+    /// A sentence with the count in it, where its `{n}` stands: `全区走访企业 {n} 家次`.
+    fn around(text: &'static str, n: u32, href: String) -> NoteLink {
+        let (before, after) = text.split_once("{n}").unwrap_or((text, ""));
+        NoteLink {
+            before: before.to_string(),
+            n,
+            href,
+            after: after.to_string(),
+        }
     }
 }
 

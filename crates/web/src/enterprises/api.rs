@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
 use crate::fields::clip;
+use crate::page::{Lang, t};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -187,36 +188,45 @@ async fn update_enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPa
     ))
 }
 
-async fn export_enterprises(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQuery<EnterpriseQuery>) -> Result<Response, ApiError> {
+async fn export_enterprises(
+    State(st): State<AppState>,
+    _a: Auth,
+    lang: Lang,
+    ApiQuery(q): ApiQuery<EnterpriseQuery>,
+) -> Result<Response, ApiError> {
     let page = st.store.list_enterprises(&q.filter(5000)?).await?;
-    crate::download::xlsx("企业名录.xlsx", &[enterprise_table(&page.items)])
+    let file = format!("{}.xlsx", t(lang, "exports.enterprises.file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, vec![enterprise_table(lang, &page.items)]).await
 }
 
-pub fn enterprise_table(items: &[EnterpriseItem]) -> Table {
-    let mut t = Table::new(
-        "企业名录",
+/// The enterprise register in `lang`: headers in the reader's language, names and the
+/// cultivation tags as typed.
+pub fn enterprise_table(lang: Lang, items: &[EnterpriseItem]) -> Table {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.enterprises.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.enterprises.sheet"),
         vec![
-            Column::new("统一社会信用代码", ColKind::Text),
-            Column::new("企业名称", ColKind::Text),
-            Column::new("行业代码", ColKind::Text),
-            Column::new("培育名单", ColKind::Text),
-            Column::new("走访次数", ColKind::Int),
-            Column::new("问题数", ColKind::Int),
-            Column::new("未销号问题", ColKind::Int),
+            col("credit_code", ColKind::Text),
+            col("name", ColKind::Text),
+            col("industry", ColKind::Text),
+            col("tags", ColKind::Text),
+            col("visits", ColKind::Int),
+            col("problems", ColKind::Int),
+            col("open_problems", ColKind::Int),
         ],
     );
     for e in items {
-        t.push(vec![
+        list.push(vec![
             e.credit_code.clone().into(),
             e.name.clone().into(),
             e.industry_code.clone().into(),
-            e.tags.join("、").into(),
+            e.tags.join(t(lang, "exports.list_sep")).into(),
             e.visits.into(),
             e.problems.into(),
             e.open_problems.into(),
         ]);
     }
-    t
+    list
 }
 
 // ---------------------------------------------------------------- visits
@@ -330,25 +340,28 @@ async fn visit_problem(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, 
     Ok(created(json!({ "problem": st.store.problem(pid, today).await? })))
 }
 
-async fn export_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Response, ApiError> {
+async fn export_visits(State(st): State<AppState>, a: Auth, lang: Lang, ApiQuery(q): ApiQuery<VisitQuery>) -> Result<Response, ApiError> {
     let page = st.store.list_visits(&q.filter(&a.actor, 5000)?).await?;
-    crate::download::xlsx("企业走访记录.xlsx", &[visit_table(&page.items)])
+    let file = format!("{}.xlsx", t(lang, "exports.visits.file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, vec![visit_table(lang, &page.items)]).await
 }
 
-pub fn visit_table(items: &[VisitItem]) -> Table {
-    let mut t = Table::new(
-        "走访记录",
+/// The visits in `lang`: headers in the reader's language, names and findings as typed.
+pub fn visit_table(lang: Lang, items: &[VisitItem]) -> Table {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.visits.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.visits.sheet"),
         vec![
-            Column::new("走访日期", ColKind::Date),
-            Column::new("企业名称", ColKind::Text),
-            Column::new("走访人", ColKind::Text),
-            Column::new("走访单位", ColKind::Text),
-            Column::new("走访发现", ColKind::Text),
-            Column::new("形成问题数", ColKind::Int),
+            col("visited_on", ColKind::Date),
+            col("enterprise", ColKind::Text),
+            col("visitor", ColKind::Text),
+            col("unit", ColKind::Text),
+            col("findings", ColKind::Text),
+            col("problems", ColKind::Int),
         ],
     );
     for v in items {
-        t.push(vec![
+        list.push(vec![
             v.visited_on.into(),
             v.enterprise.name.clone().into(),
             v.visitor.clone().into(),
@@ -357,5 +370,5 @@ pub fn visit_table(items: &[VisitItem]) -> Table {
             v.problems.into(),
         ]);
     }
-    t
+    list
 }

@@ -1,8 +1,10 @@
 //! The pages of the enterprise register (三服务): the register (`/enterprises`), and one
 //! enterprise with its visits, its problems and a form to record a visit whose finding becomes
-//! a problem (`/enterprises/{id}`). The form does its work with the JSON API's function.
+//! a problem (`/enterprises/{id}`), and the visits of a period in the reader's units
+//! (`/enterprises/visits?from=&to=`, which the cockpit's visit count opens). The form does its
+//! work with the JSON API's function.
 
-use super::api::{EnterpriseQuery, FindingBody, VisitBody, do_record_visit, visits_and_problems};
+use super::api::{EnterpriseQuery, FindingBody, VisitBody, VisitQuery, do_record_visit, visits_and_problems};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -23,6 +25,7 @@ use zhantu_store::enterprises::VisitItem;
 pub fn router() -> Routes {
     Routes::new()
         .route("/enterprises", get(enterprises_page))
+        .route("/enterprises/visits", get(visits_page))
         .route("/enterprises/{id}", get(enterprise_page))
         .route("/enterprises/{id}/visits", post(visit_form))
 }
@@ -71,6 +74,58 @@ async fn enterprises_page(State(st): State<AppState>, cx: Ctx, Query(pq): Query<
         next_page,
     });
     Ok(layout(&cx, cx.t("service.enterprises.title"), body, &[]))
+}
+
+#[derive(Template)]
+#[template(path = "enterprises/visits.html")]
+struct VisitsPage<'a> {
+    cx: &'a Ctx,
+    /// What the list counts: the period's visits, or all of them.
+    total: String,
+    total_n: i64,
+    /// The reader sees their units' visits only.
+    scoped: bool,
+    export_query: String,
+    items: &'a [VisitItem],
+    next_page: Option<String>,
+}
+
+/// `/enterprises/visits?from=2019-01-01&to=2019-06-30`: the visits made in a period (all when
+/// none is given), newest first, by the reader's units (everyone's for district-wide readers):
+/// the list the cockpit's count of visits opens, stating its total.
+async fn visits_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<VisitQuery>) -> Result<Html<String>, PageError> {
+    let mut filter = q.filter(&cx.auth.actor, 100).map_err(cx.err())?;
+    filter.limit = filter.limit.min(500);
+    let page = st.store.list_visits(&filter).await?;
+    let n = page.total.to_string();
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+    let total = match (filter.from, filter.to) {
+        (None, None) => tf(cx.lang, "service.visits.total_all", &[("n", &n)]),
+        (from, to) => tf(
+            cx.lang,
+            "service.visits.total_period",
+            &[("from", &day(from)), ("to", &day(to)), ("n", &n)],
+        ),
+    };
+    let pairs = [
+        ("from", val(&q.from)),
+        ("to", val(&q.to)),
+        ("unit", val(&q.unit)),
+        ("enterprise", val(&q.enterprise)),
+    ];
+    let next_page = next_page("/enterprises/visits", &pairs, filter.offset, filter.limit, page.total);
+    let mut export = pairs.to_vec();
+    export.push(("lang", cx.lang.code()));
+    let body = Markup::of(&VisitsPage {
+        cx: &cx,
+        total,
+        total_n: page.total,
+        scoped: cx.scope().is_some(),
+        export_query: query_string(&export),
+        items: &page.items,
+        next_page,
+    });
+    Ok(layout(&cx, cx.t("service.visits.list_title"), body, &[]))
 }
 
 /// The choices of the form recording a visit, for those who may record one.

@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, created, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::page::{Lang, t, tf};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -105,27 +106,41 @@ async fn allocate_land(State(st): State<AppState>, a: Auth, Json(b): Json<LandBo
     entry_created(&st, id).await
 }
 
-/// The land ledger, its years and its warnings (for the reports, too).
-pub fn land_tables(l: &LandLedger) -> Vec<Table> {
-    let mut t = Table::new(
-        "用地指标台账",
+/// The land ledger, its years and its warnings in `lang` (for the reports, too): areas in the
+/// reader's unit, entry kinds and headers in the reader's language, names as typed.
+pub fn land_tables(lang: Lang, l: &LandLedger) -> Vec<Table> {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.land.{key}")), kind);
+    let area = |a| crate::page::programmes::area(lang, a);
+    let mut ledger = Table::new(
+        t(lang, "exports.land.sheet"),
         vec![
-            Column::new("日期", ColKind::Date),
-            Column::new("类型", ColKind::Text),
-            Column::new("面积（亩）", ColKind::Area),
-            Column::new("项目", ColKind::Text),
-            Column::new("文号/依据", ColKind::Text),
-            Column::new("备注", ColKind::Text),
+            col("date", ColKind::Date),
+            col("kind", ColKind::Text),
+            col("area", ColKind::Area),
+            col("project", ColKind::Text),
+            col("document", ColKind::Text),
+            col("note", ColKind::Text),
         ],
     )
-    .with_title(format!(
-        "用地指标台账（下达{}，已分配{}，余额{}）",
-        l.balance.granted, l.balance.allocated, l.balance.balance
+    .with_title(tf(
+        lang,
+        "exports.land.title",
+        &[
+            ("granted", &area(l.balance.granted)),
+            ("allocated", &area(l.balance.allocated)),
+            ("balance", &area(l.balance.balance)),
+        ],
     ));
     for e in &l.entries {
-        t.push(vec![
+        ledger.push(vec![
             Cell::Date(e.entry_on),
-            Cell::Text(e.kind.label_zh().into()),
+            Cell::Text(
+                match lang {
+                    Lang::Zh => e.kind.label_zh(),
+                    Lang::En => e.kind.label_en(),
+                }
+                .into(),
+            ),
             Cell::Area(e.area),
             Cell::Text(e.project_name.clone().unwrap_or_default()),
             Cell::Text(e.document.clone()),
@@ -133,13 +148,13 @@ pub fn land_tables(l: &LandLedger) -> Vec<Table> {
         ]);
     }
     let mut y = Table::new(
-        "按年汇总",
+        t(lang, "exports.land.years"),
         vec![
-            Column::new("年份", ColKind::Int),
-            Column::new("下达（亩）", ColKind::Area),
-            Column::new("分配（亩）", ColKind::Area),
-            Column::new("收回（亩）", ColKind::Area),
-            Column::new("年末余额（亩）", ColKind::Area),
+            col("year", ColKind::Int),
+            col("granted", ColKind::Area),
+            col("allocated", ColKind::Area),
+            col("released", ColKind::Area),
+            col("closing", ColKind::Area),
         ],
     );
     for r in &l.years {
@@ -152,15 +167,15 @@ pub fn land_tables(l: &LandLedger) -> Vec<Table> {
         ]);
     }
     let mut w = Table::new(
-        "用地预警",
+        t(lang, "exports.land.warnings"),
         vec![
-            Column::new("项目", ColKind::Text),
-            Column::new("节点", ColKind::Text),
-            Column::new("计划完成", ColKind::Date),
-            Column::new("剩余天数", ColKind::Int),
-            Column::new("需用地（亩）", ColKind::Area),
-            Column::new("已分配（亩）", ColKind::Area),
-            Column::new("缺口（亩）", ColKind::Area),
+            col("project", ColKind::Text),
+            col("node", ColKind::Text),
+            col("planned_on", ColKind::Date),
+            col("days_left", ColKind::Int),
+            col("needed", ColKind::Area),
+            col("allocated", ColKind::Area),
+            col("shortfall", ColKind::Area),
         ],
     );
     for x in &l.warnings {
@@ -174,9 +189,10 @@ pub fn land_tables(l: &LandLedger) -> Vec<Table> {
             Cell::Area(x.shortfall),
         ]);
     }
-    vec![t, y, w]
+    vec![ledger, y, w]
 }
 
-async fn export_land(State(st): State<AppState>, _a: Auth) -> Result<Response, ApiError> {
-    crate::download::xlsx("用地指标台账.xlsx", &land_tables(&st.store.land_ledger().await?))
+async fn export_land(State(st): State<AppState>, _a: Auth, lang: Lang) -> Result<Response, ApiError> {
+    let file = format!("{}.xlsx", t(lang, "exports.land.file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, land_tables(lang, &st.store.land_ledger().await?)).await
 }

@@ -11,6 +11,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::page::{Lang, t};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -265,34 +266,42 @@ async fn move_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json
     Ok(Json(do_move_lead(&st, &a, id, &b).await?))
 }
 
-/// The leads list and the funnels as a workbook (for the reports, too).
-pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
-    let mut t = Table::new(
-        "招商线索",
+/// The leads list and the funnels as a workbook in `lang` (for the reports, too): names as
+/// typed, stages and headers in the reader's language.
+pub fn leads_tables(lang: Lang, leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.leads.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.leads.sheet"),
         vec![
-            Column::new("线索名称", ColKind::Text),
-            Column::new("投资方", ColKind::Text),
-            Column::new("招商组", ColKind::Text),
-            Column::new("包干领导", ColKind::Text),
-            Column::new("阶段", ColKind::Text),
-            Column::new("协议投资额（万元）", ColKind::Money),
-            Column::new("外资（万美元）", ColKind::Money),
-            Column::new("来源地", ColKind::Text),
-            Column::new("首次接洽", ColKind::Date),
-            Column::new("签约日期", ColKind::Date),
-            Column::new("落地日期", ColKind::Date),
-            Column::new("落地项目", ColKind::Text),
+            col("name", ColKind::Text),
+            col("investor", ColKind::Text),
+            col("team", ColKind::Text),
+            col("leader", ColKind::Text),
+            col("stage", ColKind::Text),
+            col("signed_amount", ColKind::Money),
+            col("foreign", ColKind::Money),
+            col("source_region", ColKind::Text),
+            col("first_contact", ColKind::Date),
+            col("signed_on", ColKind::Date),
+            col("landed_on", ColKind::Date),
+            col("project", ColKind::Text),
         ],
     )
-    .with_title("招商引资项目签约落地表");
+    .with_title(t(lang, "exports.leads.title"));
     let od = |d: Option<chrono::NaiveDate>| d.map(Cell::Date).unwrap_or(Cell::Empty);
     for l in leads {
-        t.push(vec![
+        list.push(vec![
             Cell::Text(l.name.clone()),
             Cell::Text(l.investor.clone()),
             Cell::Text(l.team_name.clone()),
             Cell::Text(l.leader_name.clone().unwrap_or_default()),
-            Cell::Text(l.stage.label_zh().into()),
+            Cell::Text(
+                match lang {
+                    Lang::Zh => l.stage.label_zh(),
+                    Lang::En => l.stage.label_en(),
+                }
+                .into(),
+            ),
             Cell::Money(l.signed_amount),
             l.foreign_usd_cents
                 .map(|c| Cell::Money(Money::from_yuan(c / 100)))
@@ -309,19 +318,25 @@ pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
             sheet,
             vec![
                 Column::new(who, ColKind::Text),
-                Column::new("线索数", ColKind::Int),
-                Column::new("洽谈", ColKind::Int),
-                Column::new("签约", ColKind::Int),
-                Column::new("落地", ColKind::Int),
-                Column::new("终止", ColKind::Int),
-                Column::new("签约额（万元）", ColKind::Money),
-                Column::new("签约率", ColKind::Pct),
-                Column::new("落地率", ColKind::Pct),
+                col("funnel_total", ColKind::Int),
+                col("funnel_talks", ColKind::Int),
+                col("funnel_signed", ColKind::Int),
+                col("funnel_landed", ColKind::Int),
+                col("funnel_dropped", ColKind::Int),
+                col("funnel_amount", ColKind::Money),
+                col("funnel_signing_rate", ColKind::Pct),
+                col("funnel_landing_rate", ColKind::Pct),
             ],
         );
-        for r in rows.iter().chain(std::iter::once(&funnel.total)) {
+        let total = std::iter::once((true, &funnel.total));
+        for (is_total, r) in rows.iter().map(|r| (false, r)).chain(total) {
             f.push(vec![
-                Cell::Text(r.group.clone()),
+                // The whole funnel's row is named in the reader's language; a group is a name.
+                Cell::Text(if is_total {
+                    t(lang, "exports.leads.funnel_all").into()
+                } else {
+                    r.group.clone()
+                }),
                 Cell::Int(r.total as i64),
                 Cell::Int(r.talks as i64),
                 Cell::Int(r.signed as i64),
@@ -335,14 +350,19 @@ pub fn leads_tables(leads: &[Lead], funnel: &LeadFunnel) -> Vec<Table> {
         f
     };
     vec![
-        t,
-        funnel_table("按招商组", "招商组", &funnel.by_team),
-        funnel_table("按包干领导", "包干领导", &funnel.by_leader),
+        list,
+        funnel_table(t(lang, "exports.leads.by_team"), t(lang, "exports.leads.team"), &funnel.by_team),
+        funnel_table(
+            t(lang, "exports.leads.by_leader"),
+            t(lang, "exports.leads.leader"),
+            &funnel.by_leader,
+        ),
     ]
 }
 
-async fn export_leads(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<LeadsQuery>) -> Result<Response, ApiError> {
+async fn export_leads(State(st): State<AppState>, a: Auth, lang: Lang, ApiQuery(q): ApiQuery<LeadsQuery>) -> Result<Response, ApiError> {
     let leads = st.store.list_leads(&q.filter(&a.actor)?).await?;
     let funnel = st.store.lead_funnel(lead_scope(&a.actor)).await?;
-    crate::download::xlsx("招商引资线索.xlsx", &leads_tables(&leads, &funnel))
+    let file = format!("{}.xlsx", t(lang, "exports.leads.file"));
+    crate::download::stamped_xlsx(&st.store, lang, &file, leads_tables(lang, &leads, &funnel)).await
 }

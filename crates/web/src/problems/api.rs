@@ -7,6 +7,7 @@ use crate::access::scope;
 use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, created, non_empty, opt_date, opt_id, page_limit as limit, page_offset as offset};
+use crate::page::{Lang, t, tf};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -263,31 +264,40 @@ async fn comment(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b
     step(st, a, id, Step::Comment, b).await
 }
 
-async fn export_problems(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<ProblemQuery>) -> Result<Response, ApiError> {
+async fn export_problems(
+    State(st): State<AppState>,
+    a: Auth,
+    lang: Lang,
+    ApiQuery(q): ApiQuery<ProblemQuery>,
+) -> Result<Response, ApiError> {
     let today = st.store.as_of().await?;
     let page = st.store.list_problems(&q.filter(&a.actor, 5000)?, today).await?;
-    crate::download::xlsx("问题清单.xlsx", &[problem_table("问题清单", &page.items)])
+    let name = t(lang, "exports.problems.sheet");
+    let table = problem_table(lang, name, &page.items);
+    crate::download::stamped_xlsx(&st.store, lang, &format!("{name}.xlsx"), vec![table]).await
 }
 
-/// 问题清单交办表 columns (PRACTICE.md §1.3).
-pub fn problem_table(sheet: &str, items: &[ProblemItem]) -> Table {
-    let mut t = Table::new(
+/// 问题清单交办表 columns (PRACTICE.md §1.3), in `lang`: categories, sources, states and
+/// headers in the reader's language, descriptions and names as typed.
+pub fn problem_table(lang: Lang, sheet: &str, items: &[ProblemItem]) -> Table {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.problems.{key}")), kind);
+    let mut list = Table::new(
         sheet,
         vec![
-            Column::new("编号", ColKind::Int),
-            Column::new("问题类别", ColKind::Text),
-            Column::new("问题描述", ColKind::Text),
-            Column::new("来源", ColKind::Text),
-            Column::new("项目/企业", ColKind::Text),
-            Column::new("责任单位", ColKind::Text),
-            Column::new("提出时间", ColKind::Date),
-            Column::new("办理时限", ColKind::Date),
-            Column::new("状态", ColKind::Text),
-            Column::new("逾期工作日", ColKind::Int),
-            Column::new("督办级别", ColKind::Int),
-            Column::new("办结时间", ColKind::Date),
-            Column::new("销号时间", ColKind::Date),
-            Column::new("满意度", ColKind::Int),
+            col("id", ColKind::Int),
+            col("category", ColKind::Text),
+            col("description", ColKind::Text),
+            col("source", ColKind::Text),
+            col("about", ColKind::Text),
+            col("unit", ColKind::Text),
+            col("raised_on", ColKind::Date),
+            col("deadline", ColKind::Date),
+            col("state", ColKind::Text),
+            col("overdue_days", ColKind::Int),
+            col("escalation", ColKind::Int),
+            col("resolved_on", ColKind::Date),
+            col("closed_on", ColKind::Date),
+            col("satisfaction", ColKind::Int),
         ],
     );
     for p in items {
@@ -297,16 +307,24 @@ pub fn problem_table(sheet: &str, items: &[ProblemItem]) -> Table {
             .or(p.enterprise.as_ref())
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        t.push(vec![
+        let (category, source, state) = match lang {
+            Lang::Zh => (p.category.clone(), p.source.label_zh(), p.state.label_zh()),
+            Lang::En => (
+                crate::page::select::problem_category(lang, &p.category),
+                t(lang, &format!("service.source.{}", p.source.code())),
+                t(lang, &format!("service.state.{}", p.state.code())),
+            ),
+        };
+        list.push(vec![
             p.id.into(),
-            p.category.clone().into(),
+            category.into(),
             p.description.clone().into(),
-            p.source.label_zh().into(),
+            source.into(),
             about.into(),
             p.unit.name.clone().into(),
             p.raised_on.into(),
             p.deadline.into(),
-            p.state.label_zh().into(),
+            state.into(),
             if p.overdue { Cell::Int(p.overdue_days) } else { Cell::Empty },
             p.escalation_level.into(),
             p.resolved_on.into(),
@@ -314,7 +332,7 @@ pub fn problem_table(sheet: &str, items: &[ProblemItem]) -> Table {
             p.satisfaction.into(),
         ]);
     }
-    t
+    list
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -363,12 +381,20 @@ async fn lists(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<StatsQ
     Ok(Json(json!({ "month": format!("{}-{:02}", l.year, l.month), "lists": lists })))
 }
 
-async fn export_lists(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<StatsQuery>) -> Result<Response, ApiError> {
+async fn export_lists(State(st): State<AppState>, a: Auth, lang: Lang, ApiQuery(q): ApiQuery<StatsQuery>) -> Result<Response, ApiError> {
     let l = monthly(&st, &a, &q.month).await?;
+    let (y, m) = (l.year.to_string(), l.month.to_string());
     let tables: Vec<Table> = l
         .lists
         .iter()
-        .map(|(kind, items)| problem_table(kind.label_zh(), items).with_title(format!("{}年{}月{}", l.year, l.month, kind.label_zh())))
+        .map(|(kind, items)| {
+            let name = match lang {
+                Lang::Zh => kind.label_zh(),
+                Lang::En => t(lang, &format!("service.list.{}", kind.code())),
+            };
+            problem_table(lang, name, items).with_title(tf(lang, "exports.problems.list_title", &[("y", &y), ("m", &m), ("list", name)]))
+        })
         .collect();
-    crate::download::xlsx(&format!("{}年{}月三张问题清单.xlsx", l.year, l.month), &tables)
+    let file = tf(lang, "exports.problems.lists_file", &[("y", &y), ("m", &m)]);
+    crate::download::stamped_xlsx(&st.store, lang, &format!("{file}.xlsx"), tables).await
 }

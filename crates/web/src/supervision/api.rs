@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Created, IdPath, created, opt_id};
 use crate::fields::{clip, opt_date};
+use crate::page::{Lang, t};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::State;
@@ -198,35 +199,44 @@ async fn close_round(
     Ok(Json(json!({ "id": id, "status": "closed", "version": v })))
 }
 
-/// The supervision rounds (for the reports, too).
-pub fn rounds_table(items: &[RoundSummary]) -> Table {
-    let mut t = Table::new(
-        "督查",
+/// The supervision rounds in `lang` (for the reports, too): states and headers in the
+/// reader's language, names as typed.
+pub fn rounds_table(lang: Lang, items: &[RoundSummary]) -> Table {
+    let col = |key: &str, kind: ColKind| Column::new(t(lang, &format!("exports.supervision.{key}")), kind);
+    let mut list = Table::new(
+        t(lang, "exports.supervision.sheet"),
         vec![
-            Column::new("督查", ColKind::Text),
-            Column::new("带队领导", ColKind::Text),
-            Column::new("日期", ColKind::Date),
-            Column::new("状态", ColKind::Text),
-            Column::new("督查项目", ColKind::Int),
-            Column::new("发现问题", ColKind::Int),
-            Column::new("交办督办", ColKind::Int),
+            col("round", ColKind::Text),
+            col("leader", ColKind::Text),
+            col("held_on", ColKind::Date),
+            col("status", ColKind::Text),
+            col("targets", ColKind::Int),
+            col("findings", ColKind::Int),
+            col("follow_ups", ColKind::Int),
         ],
     )
-    .with_title("重大项目督查情况");
+    .with_title(t(lang, "exports.supervision.title"));
     for r in items {
-        t.push(vec![
+        let status = if r.status == "closed" {
+            "exports.supervision.status_closed"
+        } else {
+            "exports.supervision.status_open"
+        };
+        list.push(vec![
             Cell::Text(r.name.clone()),
             Cell::Text(r.leader_name.clone()),
             Cell::Date(r.held_on),
-            Cell::Text(if r.status == "closed" { "已通报" } else { "进行中" }.into()),
+            Cell::Text(t(lang, status).into()),
             Cell::Int(r.targets),
             Cell::Int(r.findings),
             Cell::Int(r.follow_ups),
         ]);
     }
-    t
+    list
 }
 
-async fn export_rounds(State(st): State<AppState>, _a: Auth) -> Result<Response, ApiError> {
-    crate::download::xlsx("督查.xlsx", &[rounds_table(&st.store.list_rounds().await?)])
+async fn export_rounds(State(st): State<AppState>, _a: Auth, lang: Lang) -> Result<Response, ApiError> {
+    let file = format!("{}.xlsx", t(lang, "exports.supervision.file"));
+    let table = rounds_table(lang, &st.store.list_rounds().await?);
+    crate::download::stamped_xlsx(&st.store, lang, &file, vec![table]).await
 }

@@ -61,7 +61,13 @@ async fn every_cockpit_count_equals_the_total_of_the_list_it_opens() {
             let links = count_links(&html);
             assert!(links.len() >= 20, "{user} {path}: only {} counts", links.len());
             if path == "/" {
-                for kind in ["/batches?from=", "/supervision?from=", "/nodes?campaign=", "/nodes?due_from="] {
+                for kind in [
+                    "/batches?from=",
+                    "/supervision?from=",
+                    "/enterprises/visits?from=",
+                    "/nodes?campaign=",
+                    "/nodes?due_from=",
+                ] {
                     assert!(links.iter().any(|(h, _)| h.starts_with(kind)), "{user}: no count opens {kind}");
                 }
             }
@@ -71,6 +77,36 @@ async fn every_cockpit_count_equals_the_total_of_the_list_it_opens() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn the_visits_count_opens_the_visits_of_the_period_in_the_readers_units() {
+    let fgj = sign_in("fgj").await;
+    let haimen = sign_in("haimen").await;
+    let district = page(&fgj, "/?year=2019&month=6").await;
+    let unit = page(&haimen, "/?year=2019&month=6").await;
+    let href = "/enterprises/visits?from=2019-01-01&to=2019-06-30";
+    let (all, theirs) = (count_of(&district, href), count_of(&unit, href));
+    assert!(all > 0 && theirs < all, "haimen's visits {theirs} vs the district's {all}");
+    // The note says whose visits they are, and the list what it counts.
+    assert!(district.contains("全区走访企业 <a href=\"/enterprises/visits?from=2019-01-01&amp;to=2019-06-30\""));
+    assert!(unit.contains("本单位走访企业 <a href="));
+    let list = page(&fgj, href).await;
+    assert!(
+        list.contains(&format!("2019-01-01 至 2019-06-30 期间走访 {all} 家次")),
+        "the list states its period"
+    );
+    let (_, api) = fgj.get("/api/v1/visits?limit=1&from=2019-01-01&to=2019-06-30").await;
+    assert_eq!(api["total"].as_i64(), Some(all), "the page counts as the API does");
+    let (_, mine) = haimen.get("/api/v1/visits?limit=1&from=2019-01-01&to=2019-06-30").await;
+    assert_eq!(mine["total"].as_i64(), Some(theirs), "a unit's staff count their units' visits");
+    let en = page(&fgj, &format!("{href}&lang=en")).await;
+    assert!(
+        en.contains(&format!("{all} visits from 2019-01-01 to 2019-06-30")),
+        "in English too"
+    );
+    let (status, _) = fgj.page("/enterprises/visits?from=soon").await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]

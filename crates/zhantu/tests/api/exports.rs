@@ -1,7 +1,9 @@
 //! The registry's Excel export is the page as a sheet (issue #18): the page's columns with the
 //! light, its reason, the categories and Chinese labels (English for an English reader), every
 //! project the page's filters match (all pages of it), in the page's order, within the
-//! reader's units.
+//! reader's units. The programme exports (leads, batches, campaigns, supervision, land,
+//! problems, enterprises, visits), the figures and the import kinds follow the reader's
+//! language the same way: the same rows, English but for the data.
 
 use crate::excel::sheet_text;
 use crate::helpers::{Session, demo_base, demo_get, login};
@@ -176,4 +178,353 @@ async fn an_english_reader_gets_english_headers_and_labels_and_a_unit_only_its_p
         .map(|p| p["unit"]["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(units, theirs);
+}
+
+/// A workbook's sheets as (name, rows of text).
+async fn workbook(s: &Session, path: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let resp = s.response(path).await;
+    assert_eq!(crate::helpers::status_of(&resp), 200, "{path}");
+    let bytes = resp.bytes().await.unwrap();
+    zhantu_office::read_sheets(&bytes, "x.xlsx")
+        .unwrap()
+        .into_iter()
+        .map(|sh| {
+            let rows = sh
+                .rows
+                .iter()
+                .map(|r| r.iter().map(zhantu_domain::imports::Raw::as_text).collect())
+                .collect();
+            (sh.name, rows)
+        })
+        .collect()
+}
+
+/// The file name a download offers (the UTF-8 one of `Content-Disposition`, decoded).
+async fn offered_name(s: &Session, path: &str) -> String {
+    let resp = s.response(path).await;
+    let d = resp.headers()["content-disposition"].to_str().unwrap().to_string();
+    let encoded = d.split("filename*=UTF-8''").nth(1).expect("a UTF-8 file name");
+    let bytes: Vec<u8> = {
+        let b = encoded.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    String::from_utf8(bytes).unwrap()
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(zhantu_domain::lang::is_cjk)
+}
+
+/// The runs of Chinese characters in a text.
+fn cjk_runs(s: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in s.chars() {
+        if zhantu_domain::lang::is_cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// The header row of a sheet: the first, or the second below a title (a row of one cell).
+fn header_index(rows: &[Vec<String>]) -> usize {
+    let filled = |r: &Vec<String>| r.iter().filter(|c| !c.is_empty()).count();
+    usize::from(rows.len() > 1 && filled(&rows[0]) == 1 && filled(&rows[1]) > 1)
+}
+
+/// One programme export: its path (without the language), the Chinese name and header of its
+/// first sheet as they have always been, and the English headers of its enumerated columns
+/// (in any sheet), which must be English in an English export.
+struct ProgrammeExport {
+    path: &'static str,
+    sheet_zh: &'static str,
+    headers_zh: &'static [&'static str],
+    enumerated: &'static [&'static str],
+}
+
+const PROGRAMME_EXPORTS: &[ProgrammeExport] = &[
+    ProgrammeExport {
+        path: "/api/v1/leads/export.xlsx",
+        sheet_zh: "招商线索",
+        headers_zh: &[
+            "线索名称",
+            "投资方",
+            "招商组",
+            "包干领导",
+            "阶段",
+            "协议投资额（万元）",
+            "外资（万美元）",
+            "来源地",
+            "首次接洽",
+            "签约日期",
+            "落地日期",
+            "落地项目",
+        ],
+        enumerated: &["Stage"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/batches/export.xlsx",
+        sheet_zh: "集中开工批次",
+        headers_zh: &[
+            "批次",
+            "级别",
+            "开工日期",
+            "准入节点",
+            "项目数",
+            "总投资（万元）",
+            "年度计划投资（万元）",
+        ],
+        enumerated: &["Level"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/campaigns/export.xlsx",
+        sheet_zh: "攻坚行动",
+        headers_zh: &[
+            "攻坚行动",
+            "开始",
+            "结束",
+            "状态",
+            "攻坚节点",
+            "已销号",
+            "按期销号",
+            "逾期未销号",
+            "销号率",
+        ],
+        enumerated: &["Status"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/campaigns/1/leaderboard.xlsx",
+        sheet_zh: "擂台榜",
+        headers_zh: &[
+            "排名",
+            "单位",
+            "攻坚节点",
+            "按期销号",
+            "逾期销号",
+            "逾期未销号",
+            "未到期",
+            "按期销号率",
+        ],
+        enumerated: &["Status"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/supervision/export.xlsx",
+        sheet_zh: "督查",
+        headers_zh: &["督查", "带队领导", "日期", "状态", "督查项目", "发现问题", "交办督办"],
+        enumerated: &["Status"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/land/export.xlsx",
+        sheet_zh: "用地指标台账",
+        headers_zh: &["日期", "类型", "面积（亩）", "项目", "文号/依据", "备注"],
+        enumerated: &["Kind"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/problems.xlsx",
+        sheet_zh: "问题清单",
+        headers_zh: &[
+            "编号",
+            "问题类别",
+            "问题描述",
+            "来源",
+            "项目/企业",
+            "责任单位",
+            "提出时间",
+            "办理时限",
+            "状态",
+            "逾期工作日",
+            "督办级别",
+            "办结时间",
+            "销号时间",
+            "满意度",
+        ],
+        enumerated: &["Category", "Source", "State"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/problems/lists.xlsx?month=2019-12",
+        sheet_zh: "新增问题清单",
+        headers_zh: &[
+            "编号",
+            "问题类别",
+            "问题描述",
+            "来源",
+            "项目/企业",
+            "责任单位",
+            "提出时间",
+            "办理时限",
+            "状态",
+            "逾期工作日",
+            "督办级别",
+            "办结时间",
+            "销号时间",
+            "满意度",
+        ],
+        enumerated: &["Category", "Source", "State"],
+    },
+    ProgrammeExport {
+        path: "/api/v1/enterprises.xlsx",
+        sheet_zh: "企业名录",
+        headers_zh: &[
+            "统一社会信用代码",
+            "企业名称",
+            "行业代码",
+            "培育名单",
+            "走访次数",
+            "问题数",
+            "未销号问题",
+        ],
+        enumerated: &[],
+    },
+    ProgrammeExport {
+        path: "/api/v1/visits.xlsx",
+        sheet_zh: "走访记录",
+        headers_zh: &["走访日期", "企业名称", "走访人", "走访单位", "走访发现", "形成问题数"],
+        enumerated: &[],
+    },
+];
+
+fn with_lang(path: &str, lang: &str) -> String {
+    format!("{path}{}lang={lang}", if path.contains('?') { '&' } else { '?' })
+}
+
+/// The Chinese and the English workbook of one export hold the same sheets and rows; the
+/// English one has no Chinese but the data (every Chinese run of an English cell is in the
+/// Chinese export's same cell: names, descriptions as typed); its sheet names, headers and
+/// data-version sheet are English, and so is every cell of the enumerated columns.
+fn assert_same_rows_in_english(what: &str, zh: &[(String, Vec<Vec<String>>)], en: &[(String, Vec<Vec<String>>)], enumerated: &[&str]) {
+    assert_eq!(zh.len(), en.len(), "{what}: the same sheets");
+    assert_eq!(zh.last().unwrap().0, "数据版本", "{what}: the Chinese data-version sheet");
+    assert_eq!(en.last().unwrap().0, "Data version", "{what}: the English data-version sheet");
+    let mut seen_enumerated = std::collections::BTreeSet::new();
+    for ((zh_name, zh_rows), (en_name, en_rows)) in zh.iter().zip(en) {
+        assert!(!has_cjk(en_name), "{what}: sheet {en_name}");
+        assert_eq!(zh_rows.len(), en_rows.len(), "{what} {en_name}: the same rows as {zh_name}");
+        let h = header_index(en_rows);
+        let header = &en_rows[h];
+        assert!(header.iter().all(|c| !has_cjk(c)), "{what} {en_name}: {header:?}");
+        for (r, (zr, er)) in zh_rows.iter().zip(en_rows).enumerate() {
+            for (c, e) in er.iter().enumerate() {
+                let z = zr.get(c).map(String::as_str).unwrap_or("");
+                for run in cjk_runs(e) {
+                    assert!(
+                        z.contains(&run),
+                        "{what} {en_name} row {r}: “{e}” has Chinese not in the data (“{z}”)"
+                    );
+                }
+            }
+        }
+        for col in enumerated {
+            let Some(i) = header.iter().position(|c| c == col) else { continue };
+            seen_enumerated.insert(*col);
+            for (zr, er) in zh_rows[h + 1..].iter().zip(&en_rows[h + 1..]) {
+                let (z, e) = (zr.get(i).cloned().unwrap_or_default(), er.get(i).cloned().unwrap_or_default());
+                assert!(!has_cjk(&e), "{what} {en_name}: {col} “{e}”");
+                // The Chinese export still writes the Chinese label.
+                assert!(z.is_empty() || has_cjk(&z), "{what} {zh_name}: {col} “{z}”");
+            }
+        }
+    }
+    for col in enumerated {
+        assert!(seen_enumerated.contains(col), "{what}: no column {col}");
+    }
+}
+
+#[tokio::test]
+async fn every_programme_export_is_in_the_readers_language_with_the_same_rows() {
+    let s = login(demo_base(), "admin", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    for x in PROGRAMME_EXPORTS {
+        let zh = workbook(&s, &with_lang(x.path, "zh")).await;
+        let en = workbook(&s, &with_lang(x.path, "en")).await;
+        // The Chinese export as it has always been, with the data version last.
+        assert_eq!(zh[0].0, x.sheet_zh, "{}", x.path);
+        let zh_header = &zh[0].1[header_index(&zh[0].1)];
+        assert_eq!(zh_header, x.headers_zh, "{}", x.path);
+        assert!(zh[0].1.len() > header_index(&zh[0].1) + 1, "{}: the demo has rows", x.path);
+        assert_same_rows_in_english(x.path, &zh, &en, x.enumerated);
+        let (zh_file, en_file) = (
+            offered_name(&s, &with_lang(x.path, "zh")).await,
+            offered_name(&s, &with_lang(x.path, "en")).await,
+        );
+        assert!(has_cjk(&zh_file) && zh_file.ends_with(".xlsx"), "{}: {zh_file}", x.path);
+        assert!(en_file.is_ascii() && en_file.ends_with(".xlsx"), "{}: {en_file}", x.path);
+    }
+    // The language remembered by the browser is the export's too, and the pages link their
+    // exports in the page's language.
+    let resp = crate::helpers::no_redirects()
+        .get(format!("{}/api/v1/leads/export.xlsx", s.base))
+        .header("cookie", format!("{}; zhantu_lang=en", s.cookie))
+        .send()
+        .await
+        .unwrap();
+    let sheets = zhantu_office::read_sheets(&resp.bytes().await.unwrap(), "x.xlsx").unwrap();
+    assert_eq!(sheets[0].name, "Leads");
+    let (_, html) = s.page("/problems?status=closed&lang=en").await;
+    assert!(
+        html.contains(r#"href="/api/v1/problems.xlsx?status=closed&amp;lang=en""#),
+        "the problems' export link"
+    );
+    let (_, html) = s.page("/land?lang=en").await;
+    assert!(
+        html.contains(r#"href="/api/v1/land/export.xlsx?lang=en""#),
+        "the ledger's export link"
+    );
+}
+
+#[tokio::test]
+async fn the_figures_and_the_import_kinds_export_in_the_readers_language() {
+    let s = login(demo_base(), "admin", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    // The figures: every sheet, label and enumerated value (stages, lights, levels, shipped
+    // categories) in English; the same sheets and rows as the Chinese workbook.
+    let zh = workbook(&s, "/api/v1/export/figures.xlsx?year=2019&lang=zh").await;
+    let en = workbook(&s, "/api/v1/export/figures.xlsx?year=2019&lang=en").await;
+    assert_eq!(zh[0].0, "总览");
+    assert_eq!(en[0].0, "Overview");
+    assert_same_rows_in_english("figures", &zh, &en, &["Stage", "Light", "Level"]);
+    let overview: Vec<&String> = en[0].1.iter().map(|r| &r[0]).collect();
+    assert!(overview.iter().all(|c| !has_cjk(c)), "{overview:?}");
+    assert!(en.iter().any(|(name, _)| name == "Stages") && en.iter().any(|(name, _)| name == "Lights"));
+    assert_eq!(
+        offered_name(&s, "/api/v1/export/figures.xlsx?year=2019&lang=en").await,
+        "figures-2019.xlsx"
+    );
+    assert_eq!(
+        offered_name(&s, "/api/v1/export/figures.xlsx?year=2019&lang=zh").await,
+        "2019年指标.xlsx"
+    );
+    // An import kind: its columns and values stay the importer's (it imports again
+    // unchanged); its file, sheet and data version are named in English.
+    let zh = workbook(&s, "/api/v1/export/problems.xlsx?lang=zh").await;
+    let en = workbook(&s, "/api/v1/export/problems.xlsx?lang=en").await;
+    assert_eq!((zh[0].0.as_str(), en[0].0.as_str()), ("问题", "Problems"));
+    assert_eq!(zh[0].1, en[0].1, "the same columns and rows");
+    assert_eq!(en.last().unwrap().0, "Data version");
+    assert!(en.last().unwrap().1.iter().all(|r| !has_cjk(&r[0])));
+    assert_eq!(offered_name(&s, "/api/v1/export/problems.xlsx?lang=en").await, "Problems.xlsx");
+    assert_eq!(offered_name(&s, "/api/v1/export/problems.xlsx?lang=zh").await, "问题.xlsx");
+    let resp = s.response("/api/v1/export/problems.xlsx?lang=en").await;
+    let parsed = zhantu_office::read_import(
+        &resp.bytes().await.unwrap(),
+        "x.xlsx",
+        Some(zhantu_domain::imports::ImportKind::Problems),
+        None,
+    )
+    .unwrap();
+    assert!(parsed.errors.is_empty(), "{:?}", &parsed.errors[..parsed.errors.len().min(3)]);
 }
