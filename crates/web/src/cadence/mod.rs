@@ -82,6 +82,7 @@ async fn download(report: Report, format: Format) -> Result<Response, ApiError> 
             status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
             code: "fonts_missing",
             message: why,
+            fields: Default::default(),
         },
         e => ApiError::internal(e),
     })?;
