@@ -356,7 +356,7 @@ async fn a_refused_forms_flash_is_english_for_an_english_reader() {
     // An empty lead name.
     let (_, leads) = admin.get("/api/v1/leads").await;
     let team = leads["items"][0]["team_unit_id"].as_i64().unwrap();
-    let flash = refused_in_english(&fgj, "/attraction/leads", &serde_json::json!({"name": " ", "team_unit_id": team})).await;
+    let flash = refused_in_english(&admin, "/attraction/leads", &serde_json::json!({"name": " ", "team_unit_id": team})).await;
     assert!(
         flash.contains("The lead&#39;s name must be 1 to 200 characters.")
             || flash.contains("The lead's name must be 1 to 200 characters."),
