@@ -67,6 +67,16 @@ impl LoopState {
             LoopState::Closed => "已销号",
         }
     }
+    /// As the problem pages say it in English (`service.state.*`).
+    pub fn label_en(self) -> &'static str {
+        match self {
+            LoopState::Raised => "Raised",
+            LoopState::Assigned => "Assigned",
+            LoopState::Resolved => "Resolved, awaiting callback",
+            LoopState::Satisfied => "Satisfied, awaiting close-out",
+            LoopState::Closed => "Closed",
+        }
+    }
     pub fn is_open(self) -> bool {
         self != LoopState::Closed
     }

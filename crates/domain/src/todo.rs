@@ -71,8 +71,12 @@ pub struct Item {
     pub working_days: Option<i64>,
     /// A heading the item is listed under within its section (the unit, for late reports).
     pub group: Option<String>,
-    /// Why, as its people wrote it (a return reason, a light's reason, who reported).
+    /// Why, as its people wrote it (a return reason, a light's reason, who reported), with
+    /// what the system adds to it in Chinese.
     pub note: String,
+    /// The same in English: what people wrote stays as written (data), what the system adds
+    /// is English (a problem's state, a refused date change, a light's English reason).
+    pub note_en: String,
     /// A photo sent as evidence (a close-out's first), shown small beside the item.
     pub thumb: Option<String>,
     /// For a progress report owed: its kind and period (the context then says it in words; a
@@ -180,6 +184,7 @@ fn node_item(n: NodeRow, date: NaiveDate, as_of: NaiveDate, cal: &WorkCalendar, 
         date: Some(date),
         working_days: Some(cal.working_days_between(as_of, date)),
         group: None,
+        note_en: note.clone(),
         note,
         thumb: None,
         report_period: None,
@@ -260,6 +265,10 @@ pub fn date_changes(pending: Vec<DateChangeRow>, as_of: NaiveDate, cal: &WorkCal
                 "{} → {}：{}（{}）",
                 c.old_planned_on, c.new_planned_on, c.reason_text, c.requested_by
             ),
+            note_en: format!(
+                "{} → {}: {} ({})",
+                c.old_planned_on, c.new_planned_on, c.reason_text, c.requested_by
+            ),
         })
         .collect();
     Section::new(SectionKind::DateChanges, items)
@@ -289,6 +298,11 @@ pub fn sent_back(returned: Vec<NodeRow>, refused: Vec<DateChangeRow>, as_of: Nai
         report_period: None,
         note: format!(
             "改期至{}未获批准：{}",
+            c.new_planned_on,
+            c.decision_note.as_deref().unwrap_or_default()
+        ),
+        note_en: format!(
+            "The move to {} was not approved: {}",
             c.new_planned_on,
             c.decision_note.as_deref().unwrap_or_default()
         ),
@@ -322,6 +336,7 @@ fn problem_items<'a>(rows: impl Iterator<Item = &'a ProblemRow>, as_of: NaiveDat
         thumb: None,
         report_period: None,
         note: p.state.label_zh().to_string(),
+        note_en: p.state.label_en().to_string(),
     })
     .collect()
 }
@@ -367,6 +382,8 @@ pub struct ProjectRow {
     pub unit_name: String,
     pub light: Option<Light>,
     pub light_reason: Option<String>,
+    /// The light's first reason in English, where it was kept.
+    pub light_reason_en: Option<String>,
 }
 
 /// The projects of one light (reds, or yellows) with the reason the lights gave.
@@ -389,6 +406,8 @@ pub fn lights(projects: &[ProjectRow], light: Light) -> Section {
             thumb: None,
             report_period: None,
             note: p.light_reason.clone().unwrap_or_default(),
+            // A reason computed before English ones were kept has only its Chinese.
+            note_en: p.light_reason_en.clone().or_else(|| p.light_reason.clone()).unwrap_or_default(),
         })
         .collect();
     Section::new(kind, items)
@@ -423,6 +442,12 @@ pub fn instructions(rows: Vec<InstructionRow>, as_of: NaiveDate, cal: &WorkCalen
             thumb: None,
             report_period: None,
             note: if i.replied { "已回复，待验收" } else { "待回复" }.to_string(),
+            note_en: if i.replied {
+                "Replied, awaiting acceptance"
+            } else {
+                "Awaiting reply"
+            }
+            .to_string(),
         })
         .collect();
     Section::new(SectionKind::Instructions, items)
@@ -519,6 +544,7 @@ fn report_item(r: &OwedReport, as_of: NaiveDate, cal: &WorkCalendar, group: Opti
         working_days: Some(cal.working_days_between(as_of, r.due)),
         group,
         note: String::new(),
+        note_en: String::new(),
         thumb: None,
         report_period: Some((r.kind, r.period.start, r.period.end)),
     }

@@ -44,6 +44,9 @@ pub struct IssuedSummary {
     pub year: i64,
     pub issue_no: i64,
     pub title: String,
+    /// The title in English: the English report's, or for an issue frozen before reports had
+    /// an English form, made from its kind and district as the English report's is.
+    pub title_en: String,
     pub issued_at: String,
     pub issued_by: String,
     pub data_version: DataVersion,
@@ -167,7 +170,7 @@ impl Store {
                 .collect();
         let mut reds = Vec::new();
         for r in sqlx::query(
-            "SELECT p.id, p.name, u.name AS unit_name, pe.name AS leader_name, p.light_reason, p.light_reasons FROM projects p \
+            "SELECT p.id, p.name, u.name AS unit_name, pe.name AS leader_name, p.light_reason, p.light_reasons, p.light_reasons_en FROM projects p \
              JOIN units u ON u.id = p.unit_id LEFT JOIN people pe ON pe.id = p.leader_id \
              WHERE p.light = 'red' AND p.stage <> 'terminated' ORDER BY u.sort_order, u.id, p.id",
         )
@@ -179,6 +182,9 @@ impl Store {
                 unit: text(&r, "unit_name")?,
                 leader: opt_text(&r, "leader_name")?.unwrap_or_default(),
                 reasons: reasons(&r)?,
+                reasons_en: opt_text(&r, "light_reasons_en")?
+                    .and_then(|s| serde_json::from_str::<Vec<String>>(&s).ok())
+                    .unwrap_or_default(),
                 new_this_week: fell_due.contains(&i64_(&r, "id")?),
             });
         }
@@ -726,6 +732,7 @@ impl Store {
                 year,
                 issue_no,
                 title: report.title.clone(),
+                title_en: en.title.clone(),
                 issued_at: at,
                 issued_by: ctx.actor.clone(),
                 data_version: version,
@@ -791,6 +798,10 @@ fn issued(r: &sqlx::any::AnyRow) -> Result<IssuedReport, StoreError> {
             year: i64_(r, "year")?,
             issue_no: i64_(r, "issue_no")?,
             title: report.title.clone(),
+            title_en: match &report_en {
+                Some(en) => en.title.clone(),
+                None => zhantu_domain::cadence::report_title(zhantu_domain::lang::Lang::En, kind, &report.district),
+            },
             issued_at: text(r, "issued_at")?,
             issued_by: text(r, "issued_by")?,
             data_version: DataVersion {

@@ -290,7 +290,7 @@ impl Store {
     /// Red and yellow projects: a leader's own (包干), or the district's.
     async fn todo_lit_projects(&self, who: &TodoReader) -> Result<Vec<ProjectRow>, StoreError> {
         let mut q = SqlBuf::new(
-            "SELECT p.id, p.name, u.name AS unit_name, p.light, p.light_reason FROM projects p JOIN units u ON u.id = p.unit_id \
+            "SELECT p.id, p.name, u.name AS unit_name, p.light, p.light_reason, p.light_reasons_en FROM projects p JOIN units u ON u.id = p.unit_id \
              WHERE p.light IN ('red', 'yellow')",
         );
         if let Some(people) = self.todo_leader_people(who).await? {
@@ -307,6 +307,9 @@ impl Store {
                 unit_name: text(r, "unit_name")?,
                 light: opt_text(r, "light")?.as_deref().and_then(Light::from_code),
                 light_reason: opt_text(r, "light_reason")?,
+                light_reason_en: opt_text(r, "light_reasons_en")?
+                    .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+                    .and_then(|all| all.into_iter().next()),
             })
         })
         .await

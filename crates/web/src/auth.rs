@@ -174,6 +174,7 @@ async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<Auth>, ApiEr
                     status: StatusCode::UNAUTHORIZED,
                     code: "invalid_token",
                     message: "API令牌无效或已被吊销".into(),
+                    fields: Default::default(),
                 });
             }
         }

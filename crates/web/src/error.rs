@@ -13,6 +13,9 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Each refused field of an `invalid_fields` refusal (empty otherwise), kept so a page
+    /// can say each one in the reader's language (`page::refusal`).
+    pub fields: FieldErrors,
 }
 
 impl ApiError {
@@ -21,6 +24,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code,
             message: message.into(),
+            fields: FieldErrors::default(),
         }
     }
     /// Well-formed but against a rule of the domain (e.g. an overlapping span): 422.
@@ -29,6 +33,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code,
             message: message.into(),
+            fields: FieldErrors::default(),
         }
     }
     pub fn not_found(message: impl Into<String>) -> ApiError {
@@ -36,6 +41,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
             message: message.into(),
+            fields: FieldErrors::default(),
         }
     }
     pub fn with_code(mut self, code: &'static str) -> ApiError {
@@ -47,6 +53,7 @@ impl ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "too_large",
             message: "提交的内容过大".into(),
+            fields: FieldErrors::default(),
         }
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -54,6 +61,7 @@ impl ApiError {
             status: StatusCode::CONFLICT,
             code,
             message: message.into(),
+            fields: FieldErrors::default(),
         }
     }
     pub fn unauthorized() -> ApiError {
@@ -61,6 +69,7 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             code: "unauthorized",
             message: "请先登录".into(),
+            fields: FieldErrors::default(),
         }
     }
     pub fn forbidden(message: impl Into<String>) -> ApiError {
@@ -68,6 +77,7 @@ impl ApiError {
             status: StatusCode::FORBIDDEN,
             code: "forbidden",
             message: message.into(),
+            fields: FieldErrors::default(),
         }
     }
     /// Logged in full; the client sees a short message.
@@ -77,6 +87,7 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",
             message: "服务器内部错误，请稍后重试或联系管理员".into(),
+            fields: FieldErrors::default(),
         }
     }
 }
@@ -123,19 +134,22 @@ impl From<StoreError> for ApiError {
                 status: StatusCode::CONFLICT,
                 code: "stale_version",
                 message: e.to_string(),
+                fields: FieldErrors::default(),
             },
             StoreError::Duplicate(m) => ApiError {
                 status: StatusCode::CONFLICT,
                 code: "duplicate",
                 message: m,
+                fields: FieldErrors::default(),
             },
             StoreError::MissingReference(m) => ApiError {
                 status: StatusCode::CONFLICT,
                 code: "missing_reference",
                 message: m,
+                fields: FieldErrors::default(),
             },
             StoreError::Rule(e) => ApiError::bad_request(e.code, e.message),
-            StoreError::Invalid(e) => ApiError::bad_request(INVALID_FIELDS, e.summary()),
+            StoreError::Invalid(e) => e.into(),
             StoreError::Span(e) => ApiError::unprocessable(e.code(), e.to_string()),
             other => ApiError::internal(other),
         }
@@ -149,6 +163,27 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": { "code": self.code, "message": self.message } })),
         )
             .into_response()
+    }
+}
+
+/// Every refused field: 400 `invalid_fields`, all the messages in one, each field kept.
+impl From<FieldErrors> for ApiError {
+    fn from(f: FieldErrors) -> ApiError {
+        ApiError {
+            message: f.summary(),
+            fields: f,
+            ..ApiError::bad_request(INVALID_FIELDS, "")
+        }
+    }
+}
+
+/// A form's refusal for a page that says it as one message (`page::back`), its fields kept.
+impl From<FormError> for ApiError {
+    fn from(e: FormError) -> ApiError {
+        match e {
+            FormError::Api(e) => e,
+            FormError::Fields(f) => f.into(),
+        }
     }
 }
 

@@ -195,8 +195,10 @@ async fn setup_form(State(st): State<AppState>, parts: Parts, Form(b): Form<Setu
     match set_up(&st, &b, auth::client_address(&parts)).await {
         Ok(_) => Redirect::to("/login").into_response(),
         Err(e) if matches!(e.status, axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::FORBIDDEN) => {
+            // Said in the reader's language, as the page that shows it.
+            let said = crate::page::refusal::refusal_message(crate::page::request_lang(&parts), &e);
             let again: String = [
-                ("error", e.message.as_str()),
+                ("error", said.as_str()),
                 ("district_name", b.district_name.as_str()),
                 ("division", b.division.as_str()),
                 ("admin_username", b.admin_username.as_str()),

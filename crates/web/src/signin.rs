@@ -105,7 +105,7 @@ async fn login_form(State(st): State<AppState>, parts: axum::http::request::Part
         }
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => Ok(Redirect::to(&format!(
             "/login?error={}&next={}",
-            crate::guard::urlencode(&e.message),
+            crate::guard::urlencode(&crate::page::refusal::refusal_message(crate::page::request_lang(&parts), &e)),
             crate::guard::urlencode(&next)
         ))
         .into_response()),
@@ -159,6 +159,7 @@ pub async fn sign_in(
             status: StatusCode::TOO_MANY_REQUESTS,
             code: "too_many_attempts",
             message: format!("登录失败次数过多，请{}分钟后再试", auth::THROTTLE_WINDOW_MINUTES),
+            fields: Default::default(),
         });
     }
     let user = st.store.user_by_username(username).await?;
@@ -175,6 +176,7 @@ pub async fn sign_in(
                 status: StatusCode::UNAUTHORIZED,
                 code: "bad_credentials",
                 message: "用户名或密码错误".into(),
+                fields: Default::default(),
             });
         }
     };

@@ -1,6 +1,10 @@
 //! The outgoing webhook of the daily digest, in the message format of WeCom (企业微信) and
 //! DingTalk (钉钉) group robots. The administrator sets the robot's URL and kind
 //! (`PUT /api/v1/settings/webhook`); without a URL nothing is sent.
+//!
+//! The digest stays Chinese whatever language a reader chose in the app: the robot posts to
+//! the district's group chat (a Chinese 企业微信/钉钉 group), not to one reader, and the
+//! district has no language setting of its own.
 
 use serde_json::{Value, json};
 use zhantu_store::{LightsRun, RemindersRun, Store, StoreError};

@@ -80,6 +80,7 @@ fn the_weekly_brief_in_english() {
             unit: "海门街道".into(),
             leader: "张三".into(),
             reasons: vec!["红灯：施工许可逾期".into()],
+            reasons_en: vec!["Red: construction permit overdue".into()],
             new_this_week: true,
         }],
         due_this_week: vec![NodeDue {
@@ -133,6 +134,12 @@ fn the_weekly_brief_in_english() {
     assert_eq!(en.sections[3].paragraphs[0], "12 Dec: Supervision: 第三批.");
     assert_eq!(zh.sections[3].paragraphs[0], "12月12日：督查：第三批。");
     assert_eq!(en.sections[0].tables[0].rows[0][5], DocCell::Text("New".into()));
+    // The headline reason in English where the light kept one; the Chinese in Chinese.
+    assert_eq!(
+        en.sections[0].tables[0].rows[0][4],
+        DocCell::Text("Red: construction permit overdue".into())
+    );
+    assert_eq!(zh.sections[0].tables[0].rows[0][4], DocCell::Text("红灯：施工许可逾期".into()));
     assert!(en.summary[0].contains("1 of them new this week"), "{}", en.summary[0]);
     assert_eq!(
         en.doc_number(),

@@ -25,6 +25,8 @@ pub struct MissingGlyph {
     pub code_point: String,
     /// Where it stands, in Chinese (`表「新亮红灯项目」第2行`), the first few.
     pub places: Vec<String>,
+    /// The same places in English (`row 2 of table “New red projects”`).
+    pub places_en: Vec<String>,
     /// How many places in all.
     pub count: usize,
 }
@@ -33,6 +35,22 @@ impl MissingGlyph {
     /// `“X”（U+XXXX，见表「…」第2行等3处）`.
     pub fn describe_zh(&self) -> String {
         format!("“{}”（{}，{}）", self.ch, self.code_point, self.places_zh())
+    }
+    /// `“X” (U+XXXX, at row 2 of table “…”, 3 places in all)`.
+    pub fn describe_en(&self) -> String {
+        let more = if self.count > self.places_en.len() {
+            format!(", {} places in all", self.count)
+        } else {
+            String::new()
+        };
+        format!("“{}” ({}, at {}{more})", self.ch, self.code_point, self.places_en.join("; "))
+    }
+    /// In `lang`.
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
+        match lang {
+            crate::lang::Lang::Zh => self.describe_zh(),
+            crate::lang::Lang::En => self.describe_en(),
+        }
     }
     /// `见表「…」第2行等3处`.
     fn places_zh(&self) -> String {
@@ -55,38 +73,64 @@ fn drawn(c: char) -> bool {
         || c == '\u{200D}')
 }
 
+/// Where a text of the report stands, in Chinese and in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub zh: String,
+    pub en: String,
+}
+
+fn place(zh: String, en: String) -> Place {
+    Place { zh, en }
+}
+
 /// Every text of the report with where it stands, in reading order.
-pub fn texts(r: &Report) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![
-        ("标题".into(), r.title.clone()),
-        ("文号".into(), r.doc_number()),
-        ("报告期".into(), r.period_label.clone()),
+pub fn texts(r: &Report) -> Vec<(Place, String)> {
+    let at = |zh: &str, en: &str| place(zh.into(), en.into());
+    let mut out: Vec<(Place, String)> = vec![
+        (at("标题", "the title"), r.title.clone()),
+        (at("文号", "the document number"), r.doc_number()),
+        (at("报告期", "the period"), r.period_label.clone()),
     ];
     for (i, p) in r.summary.iter().enumerate() {
-        out.push((format!("导语第{}段", i + 1), p.clone()));
+        out.push((
+            place(format!("导语第{}段", i + 1), format!("paragraph {} of the summary", i + 1)),
+            p.clone(),
+        ));
     }
     for s in &r.sections {
-        out.push((format!("「{}」标题", s.heading), s.heading.clone()));
+        let h = &s.heading;
+        out.push((place(format!("「{h}」标题"), format!("the heading “{h}”")), h.clone()));
         for (i, p) in s.paragraphs.iter().enumerate() {
-            out.push((format!("「{}」第{}段", s.heading, i + 1), p.clone()));
+            out.push((
+                place(format!("「{h}」第{}段", i + 1), format!("paragraph {} under “{h}”", i + 1)),
+                p.clone(),
+            ));
         }
         for c in &s.charts {
-            let at = format!("图「{}」", c.title);
+            let at = place(format!("图「{}」", c.title), format!("chart “{}”", c.title));
             out.push((at.clone(), format!("{}{}", c.title, c.unit)));
             out.extend(c.labels.iter().map(|l| (at.clone(), l.clone())));
             out.extend(c.series.iter().map(|x| (at.clone(), x.name.clone())));
             out.extend(c.reference.iter().map(|(n, _)| (at.clone(), n.clone())));
         }
         for t in &s.tables {
-            out.push((format!("表「{}」", t.caption), t.caption.clone()));
-            out.push((format!("表「{}」表头", t.caption), t.columns.concat()));
+            let c = &t.caption;
+            out.push((place(format!("表「{c}」"), format!("table “{c}”")), c.clone()));
+            out.push((
+                place(format!("表「{c}」表头"), format!("the header of table “{c}”")),
+                t.columns.concat(),
+            ));
             for (i, row) in t.rows.iter().enumerate() {
                 let text: String = row.iter().map(|c| c.display()).collect();
-                out.push((format!("表「{}」第{}行", t.caption, i + 1), text));
+                out.push((
+                    place(format!("表「{c}」第{}行", i + 1), format!("row {} of table “{c}”", i + 1)),
+                    text,
+                ));
             }
         }
     }
-    out.push(("落款".into(), r.office.clone()));
+    out.push((at("落款", "the signature"), r.office.clone()));
     out
 }
 
@@ -102,6 +146,7 @@ pub fn missing_glyphs(r: &Report, covered: impl Fn(char) -> bool) -> Vec<Missing
                         ch: c,
                         code_point: format!("U+{:04X}", c as u32),
                         places: Vec::new(),
+                        places_en: Vec::new(),
                         count: 0,
                     });
                     found.len() - 1
@@ -109,8 +154,9 @@ pub fn missing_glyphs(r: &Report, covered: impl Fn(char) -> bool) -> Vec<Missing
             };
             let m = &mut found[i];
             m.count += 1;
-            if m.places.len() < PLACES_NAMED && !m.places.contains(&place) {
-                m.places.push(place.clone());
+            if m.places.len() < PLACES_NAMED && !m.places.contains(&place.zh) {
+                m.places.push(place.zh.clone());
+                m.places_en.push(place.en.clone());
             }
         }
     }
@@ -196,6 +242,18 @@ mod tests {
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].code_point, "U+E000");
         assert!(missing[0].places[0].contains("第1行"), "{:?}", missing[0].places);
+        // The same places in English, for an English reader of the warning.
+        assert_eq!(missing[0].places_en.len(), missing[0].places.len());
+        assert!(
+            missing[0].places_en[0].starts_with("row 1 of table “"),
+            "{:?}",
+            missing[0].places_en
+        );
+        let en = missing[0].describe(crate::lang::Lang::En);
+        assert!(
+            en.starts_with("“\u{E000}” (U+E000, at row 1 of table “") && !en.contains('第'),
+            "{en}"
+        );
         assert!(substitution_note(&missing).unwrap().contains("U+E000"));
         assert_eq!(substitute("浙江\u{E000}鑫", &missing), "浙江〓鑫");
         let refused = check_issue(&missing, false).unwrap_err();

@@ -39,10 +39,25 @@ use serde::{Deserialize, Serialize};
 pub enum ReportError {
     #[error("报告类型无效：{0}（可选 weekly、monthly、supervision、quarterly）")]
     Kind(String),
-    #[error("报告期无效：{0}（{1}）")]
-    Period(String, &'static str),
-    #[error("考核权重无效：{0}")]
-    Weights(String),
+    #[error("报告期无效：{0}（{hint}）", hint = .1.period_hint(Lang::Zh))]
+    Period(String, ReportKind),
+    /// The five weights' sum, which is not 100.
+    #[error("考核权重无效：五项权重之和应为100，现为{0}")]
+    Weights(u32),
+}
+
+impl ReportError {
+    /// The refusal in `lang` (`Display` is the Chinese).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.to_string(),
+            Lang::En => match self {
+                ReportError::Kind(k) => format!("No such kind of report: {k} (weekly, monthly, supervision or quarterly)."),
+                ReportError::Period(p, kind) => format!("Not a valid report period: {p} ({}).", kind.period_hint(Lang::En)),
+                ReportError::Weights(sum) => format!("The five weights must add up to 100; they add up to {sum}."),
+            },
+        }
+    }
 }
 
 /// The four reports of the cadence.
@@ -79,6 +94,19 @@ impl ReportKind {
         match lang {
             Lang::Zh => self.label_zh(),
             Lang::En => self.label_en(),
+        }
+    }
+    /// How a period of this kind is written, said in `lang`.
+    pub fn period_hint(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ReportKind::Weekly, Lang::Zh) => "周报期应写作 2019-W50",
+            (ReportKind::Monthly, Lang::Zh) => "月报期应写作 2019-12",
+            (ReportKind::Supervision, Lang::Zh) => "两月期应写作 2019-B6（11—12月）",
+            (ReportKind::Quarterly, Lang::Zh) => "季度应写作 2019-Q4",
+            (ReportKind::Weekly, Lang::En) => "a week is written 2019-W50",
+            (ReportKind::Monthly, Lang::En) => "a month is written 2019-12",
+            (ReportKind::Supervision, Lang::En) => "two months are written 2019-B6 (November and December)",
+            (ReportKind::Quarterly, Lang::En) => "a quarter is written 2019-Q4",
         }
     }
     pub fn period_example(self) -> &'static str {
@@ -495,6 +523,15 @@ impl Header {
     }
 }
 
+/// A report's title: the district's name and the report's kind (`椒江区重大项目周例会简报`,
+/// `椒江区: major projects weekly meeting brief`).
+pub fn report_title(lang: Lang, kind: ReportKind, district: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{district}{}", kind.label_zh()),
+        Lang::En => format!("{district}: major projects {}", kind.label_en().to_lowercase()),
+    }
+}
+
 fn report(lang: Lang, kind: ReportKind, period: ReportPeriod, h: &Header) -> Report {
     Report {
         kind,
@@ -502,10 +539,7 @@ fn report(lang: Lang, kind: ReportKind, period: ReportPeriod, h: &Header) -> Rep
         period,
         period_code: period.code(),
         period_label: period.label(lang),
-        title: match lang {
-            Lang::Zh => format!("{}{}", h.district, kind.label_zh()),
-            Lang::En => format!("{}: major projects {}", h.district, kind.label_en().to_lowercase()),
-        },
+        title: report_title(lang, kind, &h.district),
         office: h.office_in(lang),
         district: h.district.clone(),
         issue_no: None,

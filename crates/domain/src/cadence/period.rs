@@ -20,13 +20,7 @@ pub struct ReportPeriod {
 
 impl ReportPeriod {
     pub fn parse(kind: ReportKind, s: &str) -> Result<ReportPeriod, ReportError> {
-        let hint = match kind {
-            ReportKind::Weekly => "周报期应写作 2019-W50",
-            ReportKind::Monthly => "月报期应写作 2019-12",
-            ReportKind::Supervision => "两月期应写作 2019-B6（11—12月）",
-            ReportKind::Quarterly => "季度应写作 2019-Q4",
-        };
-        let bad = || ReportError::Period(s.to_string(), hint);
+        let bad = || ReportError::Period(s.to_string(), kind);
         let (y, rest) = s.trim().split_once('-').ok_or_else(bad)?;
         let year = Year::parse(y).map_err(|_| bad())?.get();
         let (prefix, max) = match kind {

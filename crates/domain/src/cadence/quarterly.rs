@@ -40,7 +40,7 @@ impl EvaluationWeights {
     pub fn validate(&self) -> Result<(), ReportError> {
         let sum = self.on_time + self.investment + self.landing + self.problems + self.timeliness;
         if sum != 100 {
-            return Err(ReportError::Weights(format!("五项权重之和应为100，现为{sum}")));
+            return Err(ReportError::Weights(sum));
         }
         Ok(())
     }

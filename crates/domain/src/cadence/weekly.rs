@@ -11,6 +11,9 @@ pub struct RedProject {
     pub leader: String,
     /// The reasons behind the light, worst first.
     pub reasons: Vec<String>,
+    /// The same in English, where they were kept (lights computed before English reasons
+    /// were kept have none: the English report then shows the Chinese one, as data).
+    pub reasons_en: Vec<String>,
     /// Turned red this week (a node fell overdue in the week).
     pub new_this_week: bool,
 }
@@ -194,7 +197,13 @@ pub fn weekly(lang: Lang, period: ReportPeriod, h: &Header, i: &WeeklyInputs) ->
             x.project.clone().into(),
             x.unit.clone().into(),
             x.leader.clone().into(),
-            x.reasons.first().cloned().unwrap_or_default().into(),
+            match lang {
+                Lang::En => x.reasons_en.first().or(x.reasons.first()),
+                Lang::Zh => x.reasons.first(),
+            }
+            .cloned()
+            .unwrap_or_default()
+            .into(),
             if x.new_this_week {
                 lang.pick("新增", "New")
             } else {
@@ -358,6 +367,7 @@ mod tests {
             unit: "海门街道".into(),
             leader: "张三".into(),
             reasons: vec!["红灯：施工许可逾期".into()],
+            reasons_en: vec!["Red: construction permit overdue".into()],
             new_this_week: new,
         };
         let problem = |deadline: NaiveDate, level: i64| OpenProblem {

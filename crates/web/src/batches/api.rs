@@ -76,7 +76,7 @@ pub(super) struct BatchBody {
 fn new_batch(b: &BatchBody) -> Result<NewBatch, ApiError> {
     let gate_nodes = node_names(&b.gate_nodes, parse_gate_nodes, "准入节点应为文字或文字列表")?;
     if b.name.trim().is_empty() || b.name.chars().count() > 200 {
-        return Err(ApiError::bad_request("invalid_field", "批次名称不能为空，且不超过200个字"));
+        return Err(ApiError::bad_request("batch_name_length", "批次名称不能为空，且不超过200个字"));
     }
     Ok(NewBatch {
         name: b.name.clone(),

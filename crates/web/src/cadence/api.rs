@@ -37,7 +37,7 @@ async fn model(
     Path((kind, period)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<ModelQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    let period = parse_period(&kind, &period)?;
+    let period = parse_period(Lang::Zh, &kind, &period)?;
     let lang = match q.lang.as_deref() {
         None | Some("") | Some("zh") => Lang::Zh,
         Some("en") => Lang::En,
@@ -55,7 +55,7 @@ async fn issue(
     body: Option<Json<Value>>,
 ) -> Result<Created, ApiError> {
     let confirmed = body.is_some_and(|Json(b)| b["confirm_missing_glyphs"].as_bool() == Some(true));
-    let issued = issue_period(&st, &a, &kind, &period, confirmed).await?;
+    let issued = issue_period(&st, &a, Lang::Zh, &kind, &period, confirmed).await?;
     Ok(created(json!(issued)))
 }
 

@@ -52,10 +52,11 @@ impl Format {
     }
 }
 
-/// `monthly` + `2019-12` → the period, or a Chinese 400 (an unknown kind is a 404).
-fn parse_period(kind: &str, period: &str) -> Result<ReportPeriod, ApiError> {
-    let kind = ReportKind::parse(kind).map_err(|e| ApiError::not_found(e.to_string()))?;
-    ReportPeriod::parse(kind, period).map_err(|e| ApiError::bad_request("invalid_period", e.to_string()))
+/// `monthly` + `2019-12` → the period, or a 400 (an unknown kind is a 404) said in `lang`: the
+/// JSON API's messages are Chinese, a page says them in the reader's language.
+fn parse_period(lang: Lang, kind: &str, period: &str) -> Result<ReportPeriod, ApiError> {
+    let kind = ReportKind::parse(kind).map_err(|e| ApiError::not_found(e.message(lang)))?;
+    ReportPeriod::parse(kind, period).map_err(|e| ApiError::bad_request("invalid_period", e.message(lang)))
 }
 
 /// Reports are district bulletins: every signed-in user reads them, in their language.
@@ -82,6 +83,7 @@ async fn download(report: Report, format: Format) -> Result<Response, ApiError> 
             status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
             code: "fonts_missing",
             message: why,
+            fields: Default::default(),
         },
         e => ApiError::internal(e),
     })?;
@@ -94,9 +96,9 @@ async fn load_issued(st: &AppState, id: i64) -> Result<IssuedReport, ApiError> {
 
 /// Issues the report of a period. One whose PDF would print 〓 for a character no font has is
 /// issued only when `confirmed` (the issuer saw the warning): 400 `missing_glyphs` otherwise.
-async fn issue_period(st: &AppState, a: &Auth, kind: &str, period: &str, confirmed: bool) -> Result<IssuedReport, ApiError> {
+async fn issue_period(st: &AppState, a: &Auth, lang: Lang, kind: &str, period: &str, confirmed: bool) -> Result<IssuedReport, ApiError> {
     a.actor.may(Action::IssueReport)?;
-    let period = parse_period(kind, period)?;
+    let period = parse_period(lang, kind, period)?;
     let check = glyph_check(build(st, period, Lang::Zh).await?).await?;
     zhantu_domain::cadence::check_issue(&check.pdf, confirmed)?;
     Ok(st.store.issue_report(period, &a.audit()).await?)

@@ -77,7 +77,8 @@ struct KindCard {
 
 struct IssuedRow<'a> {
     id: i64,
-    title: &'a str,
+    /// In the reader's language, the district's name in it marked as data.
+    title: Markup,
     period: &'a str,
     no: i64,
     at: String,
@@ -131,7 +132,13 @@ async fn index(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, Page
             .iter()
             .map(|i| IssuedRow {
                 id: i.id,
-                title: &i.title,
+                title: data_text(
+                    cx.lang.into(),
+                    match cx.lang {
+                        crate::page::Lang::Zh => &i.title,
+                        crate::page::Lang::En => &i.title_en,
+                    },
+                ),
                 period: &i.period,
                 no: i.issue_no,
                 at: cx.time(&i.issued_at),
@@ -157,13 +164,13 @@ struct OpenQuery {
 
 async fn open(cx: Ctx, Query(q): Query<OpenQuery>) -> Result<Redirect, PageError> {
     let (kind, period) = (q.kind.unwrap_or_default(), q.period.unwrap_or_default());
-    let p = parse_period(&kind, period.trim()).map_err(cx.err())?;
+    let p = parse_period(cx.lang.into(), &kind, period.trim()).map_err(cx.err())?;
     Ok(Redirect::to(&format!("/reports/{}/{}", p.kind.code(), p.code())))
 }
 
 async fn report_page(State(st): State<AppState>, cx: Ctx, Path((kind, file)): Path<(String, String)>) -> Result<Response, PageError> {
     let (period, format) = split_file(&file).map_err(cx.err())?;
-    let period = parse_period(&kind, period).map_err(cx.err())?;
+    let period = parse_period(cx.lang.into(), &kind, period).map_err(cx.err())?;
     let report = build(&st, period, cx.lang.into()).await.map_err(cx.err())?;
     if let Some(f) = format {
         return Ok(download(report, f).await.map_err(cx.err())?);
@@ -196,19 +203,31 @@ struct ReportPage<'a> {
     may_issue: bool,
     csrf: Markup,
     document: Markup,
-    glyph_warnings: Vec<String>,
+    glyph_warnings: Vec<Markup>,
     /// The issue form asks to confirm the PDF's missing glyphs.
     confirm_glyphs: bool,
 }
 
-/// The missing-glyph warnings of a report in the reader's language (the characters and
-/// where they stand are named in Chinese, as the report is).
-fn glyph_warnings(cx: &Ctx, g: &zhantu_report::GlyphCheck) -> Vec<String> {
-    let list = |m: &[zhantu_domain::cadence::MissingGlyph]| m.iter().map(|m| m.describe_zh()).collect::<Vec<_>>().join("；");
+/// The missing-glyph warnings of a report in the reader's language: the characters (and the
+/// report's own headings and captions where they stand) are data, marked as such in English.
+fn glyph_warnings(cx: &Ctx, g: &zhantu_report::GlyphCheck) -> Vec<Markup> {
+    let list = |m: &[zhantu_domain::cadence::MissingGlyph]| {
+        m.iter()
+            .map(|m| m.describe(cx.lang.into()))
+            .collect::<Vec<_>>()
+            .join(cx.t("common.semicolon"))
+    };
     [("reports.glyphs.pdf", &g.pdf), ("reports.glyphs.office", &g.office)]
         .into_iter()
         .filter(|(_, m)| !m.is_empty())
-        .map(|(key, m)| cx.t(key).replace("{n}", &m.len().to_string()).replace("{list}", &list(m)))
+        .map(|(key, m)| {
+            let text = cx
+                .t(key)
+                .replace("{n}", &m.len().to_string())
+                .replace("{mark}", &zhantu_domain::cadence::SUBSTITUTE.to_string())
+                .replace("{list}", &list(m));
+            data_text(cx.lang.into(), &text)
+        })
         .collect()
 }
 
@@ -243,7 +262,9 @@ async fn issue_form(
     Form(f): Form<IssueForm>,
 ) -> Result<Redirect, PageError> {
     let confirmed = f.confirm_missing_glyphs.is_some();
-    let issued = issue_period(&st, &cx.auth, &kind, &period, confirmed).await.map_err(cx.err())?;
+    let issued = issue_period(&st, &cx.auth, cx.lang.into(), &kind, &period, confirmed)
+        .await
+        .map_err(cx.err())?;
     Ok(Redirect::to(&format!("/reports/issued/{}", issued.summary.id)))
 }
 
@@ -279,7 +300,7 @@ async fn weights_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<Weights
         timeliness: num(&f.timeliness, "填报及时率权重")?,
     };
     w.validate()
-        .map_err(|e| PageError(ApiError::bad_request("invalid_weights", e.to_string()), lang))?;
+        .map_err(|e| PageError(ApiError::bad_request("invalid_weights", e.message(lang.into())), lang))?;
     st.store
         .save_evaluation_weights(version, &w, &cx.auth.audit())
         .await
@@ -325,7 +346,7 @@ struct IssuedPage<'a> {
     /// Issued before reports had an English form: the Chinese frozen text is shown.
     no_english: bool,
     document: Markup,
-    glyph_warnings: Vec<String>,
+    glyph_warnings: Vec<Markup>,
 }
 
 async fn compare_page(State(st): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Result<Html<String>, PageError> {

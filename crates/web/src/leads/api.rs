@@ -163,7 +163,7 @@ pub(super) struct NewLeadBody {
 pub(super) async fn do_create_lead(st: &AppState, a: &Auth, b: &NewLeadBody) -> Result<Lead, ApiError> {
     a.actor.may(Action::Edit { unit_id: b.team_unit_id })?;
     if b.name.trim().is_empty() || b.name.chars().count() > 200 {
-        return Err(ApiError::bad_request("invalid_field", "线索名称不能为空，且不超过200个字"));
+        return Err(ApiError::bad_request("lead_name_length", "线索名称不能为空，且不超过200个字"));
     }
     let first = match opt_date(&b.first_contact_on)? {
         Some(d) => d,

@@ -12,6 +12,7 @@ mod format;
 pub mod i18n;
 pub mod problem_table;
 pub mod programmes;
+pub mod refusal;
 pub mod select;
 
 pub use format::*;
@@ -240,13 +241,15 @@ pub struct Flash {
 #[derive(Template)]
 #[template(path = "partials/flash.html")]
 struct FlashMessage<'a> {
-    error: Option<&'a str>,
+    error: Option<Markup>,
     ok: Option<&'a str>,
 }
 
 impl Flash {
     /// The message as HTML: `ok` is looked up as `prefix + word` under each of the page's flash
     /// prefixes (`service.flash.`, `units.flash_`); a word none of them has is not shown.
+    /// `error` was said in the reader's language when the form was refused ([`back`]); in an
+    /// English page its Chinese runs are the values it quotes, marked as data.
     pub fn show(&self, cx: &Ctx, prefixes: &[&str]) -> Markup {
         let ok = self
             .ok
@@ -254,7 +257,7 @@ impl Flash {
             .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
             .and_then(|w| prefixes.iter().find_map(|p| i18n::lookup(cx.lang, &format!("{p}{w}"))));
         Markup::of(&FlashMessage {
-            error: self.error.as_deref(),
+            error: self.error.as_deref().map(|e| data_text(cx.lang.into(), e)),
             ok,
         })
     }
@@ -264,28 +267,20 @@ impl Flash {
 #[template(path = "refused.html")]
 struct Refused<'a> {
     lang: Lang,
-    /// Why, in the reader's language.
-    message: &'a str,
+    /// Why, in the reader's language (the values it quotes marked as data).
+    message: Markup,
     /// The refusal's own words when they are not in the reader's language (the store's and
     /// the rules' messages are Chinese), shown as data beneath.
     detail: Option<&'a str>,
     back: &'a str,
 }
 
-/// A refusal in the reader's language: in Chinese its own message; in English the words of its
-/// code (`refused.code.forbidden`), else of its status, with a Chinese message kept as detail.
-fn refusal_text(lang: Lang, e: &ApiError) -> (&str, Option<&str>) {
+/// A refusal in the reader's language ([`refusal::refusal_message`]), with a Chinese message
+/// kept as detail in English.
+fn refusal_text(lang: Lang, e: &ApiError) -> (String, Option<&str>) {
     let chinese = e.message.chars().any(is_cjk);
-    match lang {
-        Lang::Zh => (e.message.as_str(), None),
-        Lang::En if !chinese && !e.message.is_empty() => (e.message.as_str(), None),
-        Lang::En => {
-            let words = i18n::lookup(lang, &format!("refused.code.{}", e.code))
-                .or_else(|| i18n::lookup(lang, &format!("refused.status.{}", e.status.as_u16())))
-                .unwrap_or(i18n::t(lang, "refused.other"));
-            (words, (!e.message.is_empty()).then_some(e.message.as_str()))
-        }
-    }
+    let detail = (lang == Lang::En && chinese).then_some(e.message.as_str());
+    (refusal::refusal_message(lang, e), detail)
 }
 
 /// The word a message's key travels as in the URL (`service.flash.raised` → `raised`,
@@ -298,20 +293,23 @@ pub fn flash_word(key: &str) -> &str {
 }
 
 /// After a form: back to the page with a message (`ok` a translation key, sent as its
-/// [`flash_word`]). A refusal other
-/// than bad input (no right, a stale version) answers with its own status and a page saying why.
-/// The refusal page is in the reader's language `lang`.
+/// [`flash_word`]; `error` a refusal of bad input, said in the reader's language `lang` here,
+/// as the page shows it: the URL carries no Chinese to an English reader but the values the
+/// refusal quotes). A refusal other than bad input (no right, a stale version) answers with
+/// its own status and a page saying why, in the reader's language.
 pub fn back(lang: Lang, to: &str, result: Result<&str, ApiError>) -> Response {
     let q = match result {
         Ok(k) => format!("ok={}", crate::guard::urlencode(flash_word(k))),
-        Err(e) if e.status == StatusCode::BAD_REQUEST => format!("error={}", crate::guard::urlencode(&e.message)),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            format!("error={}", crate::guard::urlencode(&refusal::refusal_message(lang, &e)))
+        }
         Err(e) => {
             let (message, detail) = refusal_text(lang, &e);
             return (
                 e.status,
                 html(&Refused {
                     lang,
-                    message,
+                    message: data_text(lang.into(), &message),
                     detail,
                     back: to,
                 }),
@@ -348,10 +346,11 @@ impl From<zhantu_store::StoreError> for PageError {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage<'a> {
+struct ErrorPage {
     lang: Lang,
     status: u16,
-    message: &'a str,
+    /// In the page's language, the values it quotes marked as data.
+    message: Markup,
 }
 
 impl IntoResponse for PageError {
@@ -365,7 +364,7 @@ impl IntoResponse for PageError {
             html(&ErrorPage {
                 lang,
                 status: e.status.as_u16(),
-                message: &e.message,
+                message: data_text(lang.into(), &refusal::refusal_message(lang, &e)),
             }),
         )
             .into_response()
@@ -467,7 +466,8 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         nav,
         role,
         other: cx.lang.other(),
-        back: qv(&strip_param(&cx.uri, "lang")),
+        // A refusal's message was said in this language: the other one goes without it.
+        back: qv(&strip_param(&strip_param(&cx.uri, "lang"), "error")),
     })
 }
 

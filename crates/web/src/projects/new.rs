@@ -8,7 +8,7 @@ use super::api::do_create_project;
 use crate::AppState;
 use crate::error::FormError;
 use crate::page::select::{SelectOption, options};
-use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout, stage_label};
+use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, data_text, layout, refusal, stage_label};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -29,7 +29,8 @@ struct Input<'a> {
     max: usize,
     options: Option<Markup>,
     wide: bool,
-    error: Option<&'a str>,
+    /// The field's refusal in the reader's language.
+    error: Option<Markup>,
 }
 
 #[derive(Template)]
@@ -38,6 +39,8 @@ struct NewPage<'a> {
     cx: &'a Ctx,
     flash: Markup,
     errors: &'a FieldErrors,
+    /// Each refused field (its name) with its refusal in the reader's language.
+    refused: Vec<(&'static str, Markup)>,
     inputs: Vec<Input<'a>>,
 }
 
@@ -90,6 +93,9 @@ async fn render<'a>(
         SelectOption::new("否", cx.t("common.no"), !foreign_yes),
         SelectOption::new("是", cx.t("common.yes"), foreign_yes),
     ];
+    // Chinese: the refusal's own words; English: its code's sentence, the values it quotes
+    // marked as data.
+    let said = |e: &zhantu_domain::FieldError| data_text(cx.lang.into(), &refusal::field_text(cx.lang, e));
     let input = |name: &'static str, kind: &'static str, value: &'a str, required: bool, max: usize| Input {
         name,
         label: cx.t(&format!("new_project.{name}")),
@@ -99,7 +105,7 @@ async fn render<'a>(
         max,
         options: None,
         wide: false,
-        error: errors.of(name).map(|e| e.message.as_str()),
+        error: errors.of(name).map(&said),
     };
     let select = |name: &'static str, o: &[SelectOption], required: bool| Input {
         options: Some(options(o)),
@@ -135,7 +141,18 @@ async fn render<'a>(
             ..input("description", "textarea", &f.description, false, 4000)
         },
     ];
-    let body = Markup::of(&NewPage { cx, flash, errors, inputs });
+    let refused = errors
+        .0
+        .iter()
+        .map(|e| (e.field, data_text(cx.lang.into(), &refusal::named_field_text(cx.lang, e))))
+        .collect();
+    let body = Markup::of(&NewPage {
+        cx,
+        flash,
+        errors,
+        refused,
+        inputs,
+    });
     Ok(layout(cx, cx.t("new_project.title"), body, &[]))
 }
 

@@ -3,7 +3,7 @@
 //! place where it is done; the cockpit and the inbox one click away.
 
 use crate::AppState;
-use crate::page::{Ctx, Lang, PageError, layout};
+use crate::page::{Ctx, Lang, Markup, PageError, data_text, layout};
 use crate::routes::{Routes, get};
 use askama::Template;
 use axum::extract::State;
@@ -20,6 +20,9 @@ struct ItemView<'a> {
     heading: Option<&'a str>,
     /// "in 2 working days", "3 working days overdue"…; empty where the date is no deadline.
     when: String,
+    /// The item's note in the page's language: in English what people wrote (and a reason
+    /// kept only in Chinese) is data, marked as such.
+    note: Markup,
 }
 
 struct SectionView<'a> {
@@ -75,6 +78,10 @@ async fn page(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageE
                         item,
                         heading,
                         when: when(&cx, s.kind, item),
+                        note: match cx.lang {
+                            Lang::Zh => data_text(cx.lang.into(), &item.note),
+                            Lang::En => data_text(cx.lang.into(), &item.note_en),
+                        },
                     }
                 })
                 .collect();
@@ -89,7 +96,7 @@ async fn page(State(st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageE
             }
         })
         .collect();
-    let body = crate::page::Markup::of(&TodoPage {
+    let body = Markup::of(&TodoPage {
         cx: &cx,
         as_of: cx.long_date(todo.as_of),
         summary: cx.tf("todo.total", &[("n", &todo.total.to_string())]),

@@ -2,7 +2,7 @@
 //! (`translate="no"`); the audit log in words, times in the district's zone with the zone
 //! named; JSON links only for administrators; the weekly brief's default period from 数据日.
 
-use crate::helpers::{Session, spawn_app};
+use crate::helpers::{Session, spawn_app, status_of};
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}')
@@ -324,6 +324,96 @@ async fn a_refused_form_answers_in_the_readers_language() {
     let html = admin.post_form_expect(&format!("/admin/units/{id}?lang=en"), &stale, 409).await;
     assert!(html.contains("Someone changed this record after you opened it."), "{html}");
     assert!(chinese_outside_data(&html).is_empty(), "{html}");
+}
+
+/// The flash of a refused form (`<p class="error" role="alert">…</p>`), as HTML.
+fn refusal_flash(html: &str) -> String {
+    let from = html
+        .find("<p class=\"error\" role=\"alert\">")
+        .unwrap_or_else(|| panic!("no refusal flash: {html}"));
+    let to = from + html[from..].find("</p>").expect("the flash ends");
+    html[from..to + 4].to_string()
+}
+
+/// Posts a form as an English reader and follows the answer back to the page: the refusal
+/// flash it shows, which must be English outside the values it quotes (marked as data).
+async fn refused_in_english(s: &Session, path: &str, form: &serde_json::Value) -> String {
+    let resp = s.post_form_response(&format!("{path}?lang=en"), form, true).await;
+    assert_eq!(status_of(&resp), 303, "{path}");
+    let to = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("error="), "{path} answered {to}");
+    let flash = refusal_flash(&english(s, &to).await);
+    let left = chinese_outside_data(&format!("<body>{flash}</body>"));
+    assert!(left.is_empty(), "{path}: Chinese outside data in the flash {flash}: {left:?}");
+    flash
+}
+
+#[tokio::test]
+async fn a_refused_forms_flash_is_english_for_an_english_reader() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let fgj = app.login("fgj").await;
+    // An empty lead name.
+    let (_, leads) = admin.get("/api/v1/leads").await;
+    let team = leads["items"][0]["team_unit_id"].as_i64().unwrap();
+    let flash = refused_in_english(&admin, "/attraction/leads", &serde_json::json!({"name": " ", "team_unit_id": team})).await;
+    assert!(
+        flash.contains("The lead&#39;s name must be 1 to 200 characters.")
+            || flash.contains("The lead's name must be 1 to 200 characters."),
+        "{flash}"
+    );
+    // A bad date: the date as typed, quoted.
+    let flash = refused_in_english(&fgj, "/land/grants", &serde_json::json!({"area": "10", "entry_on": "2019-13-45"})).await;
+    assert!(flash.contains("Date “2019-13-45” is not valid"), "{flash}");
+    // A land quota over the balance.
+    let (_, land) = fgj.get("/api/v1/land").await;
+    let balance = land["balance"]["balance"].as_i64().unwrap();
+    let (project, _) = app.first_project("").await;
+    let too_much = format!("{}.{:02}", (balance + 100) / 100, (balance + 100) % 100);
+    let flash = refused_in_english(
+        &fgj,
+        "/land/allocations",
+        &serde_json::json!({"project_id": project.to_string(), "area": too_much}),
+    )
+    .await;
+    assert!(
+        flash.contains("The land quota&#39;s balance is not enough") || flash.contains("The land quota's balance is not enough"),
+        "{flash}"
+    );
+    // A duplicate unit: its name, typed in Chinese, quoted and marked as data.
+    let (_, units) = admin.get("/api/v1/units").await;
+    let (top, taken) = (
+        units["items"][0]["id"].as_i64().unwrap(),
+        units["items"][1]["name"].as_str().unwrap().to_string(),
+    );
+    let form = serde_json::json!({"name": taken, "kind": "street", "parent_id": top.to_string()});
+    let flash = refused_in_english(&admin, "/admin/units", &form).await;
+    assert!(
+        flash.contains(&format!("An active unit is already called “<span translate=\"no\">{taken}</span>”")),
+        "{flash}"
+    );
+    // The same refusal to a Chinese reader: the store's own words.
+    let resp = admin.post_form_response("/admin/units?lang=zh-CN", &form, true).await;
+    let to = resp.headers()["location"].to_str().unwrap().to_string();
+    let (_, zh) = admin.page(&format!("{to}&lang=zh-CN")).await;
+    assert!(refusal_flash(&zh).contains(&format!("已有启用的单位叫“{taken}”")), "{zh}");
+    // A new project's refused fields, each named in words beside its sentence.
+    let (status, html) = fgj
+        .post_form(
+            "/projects/new?lang=en",
+            &serde_json::json!({"name": "试验项目", "stage_on": "2019-13-45", "planned_year": "2019"}),
+            true,
+        )
+        .await;
+    assert_eq!(status, 400, "{html}");
+    let from = html.find("id=\"new-project-errors\"").expect("the list of refused fields");
+    let list = &html[from..from + html[from..].find("</div>").unwrap()];
+    assert!(
+        list.contains("This must be filled in.") && list.contains("Date “2019-13-45” is not valid"),
+        "{list}"
+    );
+    let left = chinese_outside_data(&format!("<body><div {list}</div></body>"));
+    assert!(left.is_empty(), "Chinese outside data among the refused fields: {left:?}");
 }
 
 /// Each run of Chinese in `text`.
