@@ -36,7 +36,7 @@ pub struct TemplateStep {
 
 /// An approval clock of the type: from the completion of `start_node` to that of
 /// `stop_node`, at most `limit_days` days of `day_kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TypeClock {
     pub name: String,
     pub start_node: String,

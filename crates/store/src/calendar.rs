@@ -21,7 +21,7 @@ pub struct CalendarYear {
     pub days: Vec<CalendarDay>,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CalendarDay {
     pub day: NaiveDate,
     /// `off` (放假) or `work` (调休上班).

@@ -71,6 +71,13 @@ impl From<sqlx::Error> for StoreError {
                 }
                 _ => {}
             }
+            // PostgreSQL refuses text it cannot store (a NUL character: SQLSTATE 22021,
+            // character_not_in_repertoire). The web layer refuses NUL before it gets here;
+            // this is for a path that reaches the database another way (an upload's field).
+            if d.code().as_deref() == Some("22021") {
+                tracing::info!(error = %d, "the database refused a character in a text");
+                return StoreError::rule("nul_in_text", "内容中含有空字符（U+0000），请删除后重试");
+            }
         }
         StoreError::Database(e)
     }

@@ -40,7 +40,7 @@ fn api() -> Routes {
 
 // ---------------------------------------------------------------- JSON
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub struct PasswordBody {
     pub current_password: String,
     pub new_password: String,
@@ -74,7 +74,7 @@ async fn list_tokens(State(st): State<AppState>, a: Auth) -> Result<Json<Value>,
     Ok(Json(json!({ "items": st.store.api_tokens(mine).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub struct NewTokenBody {
     pub name: String,
     /// An administrator may create a token for another user.

@@ -26,7 +26,7 @@ fn api() -> Routes {
     Routes::new().route("/audit", get(audit)).route("/audit/export.csv", get(audit_csv))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 pub struct AuditQuery {
     pub entity: Option<String>,
     pub entity_id: Option<String>,

@@ -18,7 +18,7 @@ pub const MECHANISM: Mechanism = Mechanism {
 };
 
 fn api() -> Routes {
-    Routes::new().route("/calendar/{year}", get(calendar_year).put(set_calendar_year))
+    Routes::new().route("/calendar/{year}", get(calendar_year).put(set_calendar_year).body::<CalendarBody>())
 }
 
 fn calendar_year_param(year: &str) -> Result<i32, ApiError> {
@@ -34,7 +34,7 @@ async fn calendar_year(
     Ok(Json(st.store.calendar_year(calendar_year_param(&year)?).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct CalendarBody {
     revision: String,
     days: Vec<zhantu_store::CalendarDay>,

@@ -29,9 +29,9 @@ pub const MECHANISM: Mechanism = Mechanism {
 fn api() -> Routes {
     Routes::new()
         .route("/projects/{id}/clocks", get(project_clocks))
-        .route("/projects/{id}/clock-exclusions", post(add))
-        .route("/clock-exclusions/{id}/close", post(close))
-        .route("/clock-exclusions/{id}", delete(remove))
+        .route("/projects/{id}/clock-exclusions", post(add).body::<AddBody>())
+        .route("/clock-exclusions/{id}/close", post(close).body::<CloseBody>())
+        .route("/clock-exclusions/{id}", delete(remove).body::<DeleteBody>())
 }
 
 fn exclude(_unit_id: i64) -> Action {
@@ -50,7 +50,7 @@ async fn project_clocks(State(st): State<AppState>, a: Auth, IdPath(id): IdPath)
     Ok(Json(st.store.project_clocks(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct AddBody {
     /// The clock it stops; absent or empty: every clock of the project.
     #[serde(default)]
@@ -90,7 +90,7 @@ async fn check_span(st: &AppState, a: &Auth, id: i64) -> Result<(), ApiError> {
     check_project(st, &a.actor, span.project_id, exclude).await
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct CloseBody {
     version: Option<i64>,
     /// The last day not counted; absent: the as-of date.
@@ -113,7 +113,7 @@ async fn close(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, raw: Str
     Ok(Json(json!({ "exclusion": closed })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct DeleteBody {
     version: Option<i64>,
 }

@@ -80,6 +80,11 @@ impl ApiError {
             fields: FieldErrors::default(),
         }
     }
+    /// Text holding a NUL character (U+0000): no person types one, and PostgreSQL cannot
+    /// store it. `guard` refuses it in paths, queries and bodies; uploads' fields here.
+    pub fn nul_in_text() -> ApiError {
+        ApiError::bad_request("nul_in_text", "内容中含有空字符（U+0000），请删除后重试")
+    }
     /// Logged in full; the client sees a short message.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "internal error");

@@ -92,7 +92,7 @@ async fn export(
     }
 }
 
-#[derive(Debug, serde::Deserialize, Default)]
+#[derive(schemars::JsonSchema, Debug, serde::Deserialize, Default)]
 struct ExportQuery {
     #[serde(flatten)]
     projects: ProjectsQuery,

@@ -27,10 +27,10 @@ pub fn pre_session_token(headers: &axum::http::HeaderMap, path: &str) -> (String
 /// Largest request body accepted (JSON, forms); uploads get their own limit where they exist.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-fn is_public(path: &str) -> bool {
+pub(crate) fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico" | "/setup" | "/api/v1/setup"
+        "/healthz" | "/login" | "/api/v1/auth/login" | "/favicon.ico" | "/setup" | "/api/v1/setup" | crate::openapi::DOCUMENT_PATH
     ) || path.starts_with("/assets/")
 }
 
@@ -75,6 +75,49 @@ async fn form_token(req: Request) -> Result<(Request, Option<String>), ApiError>
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
+/// Whether a JSON text holds the escape `\u0000` (a NUL character; a raw one is not valid JSON).
+fn json_has_nul(body: &[u8]) -> bool {
+    let mut backslashes = 0usize;
+    for (i, &b) in body.iter().enumerate() {
+        if b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if b == b'u' && backslashes % 2 == 1 && body.get(i + 1..i + 5) == Some(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+/// Refuses a NUL character anywhere a request carries text (its path, its query, a JSON or
+/// urlencoded body): PostgreSQL cannot store one in text, SQLite would keep it invisibly, and
+/// no person types one. Uploads are judged by their handlers (their files hold any byte).
+async fn refuse_nul(req: Request) -> Result<Request, ApiError> {
+    let encoded = |s: &str| s.contains("%00");
+    if encoded(req.uri().path()) || req.uri().query().is_some_and(encoded) {
+        return Err(ApiError::nul_in_text());
+    }
+    let kind = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let json = kind.starts_with("application/json");
+    let form = kind.starts_with("application/x-www-form-urlencoded");
+    if !json && !form {
+        return Ok(req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::too_large())?;
+    let nul = if json {
+        json_has_nul(&bytes)
+    } else {
+        bytes.windows(3).any(|w| w == b"%00") || bytes.contains(&0)
+    };
+    if nul {
+        return Err(ApiError::nul_in_text());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
 pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
     match check(st, req).await {
         Ok(req) => next.run(req).await,
@@ -83,6 +126,7 @@ pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Resp
 }
 
 async fn check(st: AppState, req: Request) -> Result<Request, Response> {
+    let req = refuse_nul(req).await.map_err(IntoResponse::into_response)?;
     let path = req.uri().path().to_string();
     let (mut parts, body) = req.into_parts();
     let lang = crate::page::request_lang(&parts);
@@ -188,6 +232,21 @@ fn reaches_password_change(path: &str) -> bool {
         "/account" | "/account/password" | "/logout" | "/lang" | "/api/v1/auth/me" | "/api/v1/auth/password" | "/api/v1/auth/logout"
     ) || path.starts_with("/assets/")
         || path == "/favicon.ico"
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::json_has_nul;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not_one() {
+        assert!(json_has_nul(br#"{"name": "a\u0000b"}"#));
+        assert!(json_has_nul(br#"{"\u0000": 1}"#));
+        assert!(json_has_nul(br#"["\\\u0000"]"#));
+        assert!(!json_has_nul(br#"{"name": "C:\\u0000"}"#));
+        assert!(json_has_nul(br#"{"name": "\u00001"}"#));
+        assert!(!json_has_nul(br#"{"name": "\u0001"}"#));
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

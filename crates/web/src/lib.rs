@@ -44,6 +44,7 @@ mod lights;
 mod map;
 mod nodes;
 mod notifications;
+mod openapi;
 mod people;
 mod problems;
 mod programmes;
@@ -133,6 +134,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     land::MECHANISM,
     programmes::MECHANISM,
     todo::MECHANISM,
+    openapi::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and
@@ -176,17 +178,9 @@ pub fn write_routes() -> Vec<(&'static str, &'static str)> {
     let routes = ROUTES.get_or_init(|| {
         let mut routes = Vec::new();
         for m in MECHANISMS {
-            let pages = (m.pages)()
-                .into_parts()
-                .1
-                .into_iter()
-                .map(|(method, path)| (method, path.to_string()));
-            let api = (m.api)()
-                .into_parts()
-                .1
-                .into_iter()
-                .map(|(method, path)| (method, format!("/api/v1{path}")));
-            routes.extend(pages.chain(api));
+            let pages = (m.pages)().into_parts().1.into_iter().map(|r| (r, r.path.to_string()));
+            let api = (m.api)().into_parts().1.into_iter().map(|r| (r, format!("/api/v1{}", r.path)));
+            routes.extend(pages.chain(api).filter(|(r, _)| r.writes()).map(|(r, path)| (r.method, path)));
         }
         routes
     });

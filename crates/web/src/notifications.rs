@@ -65,7 +65,7 @@ async fn inbox_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<InboxQu
     Ok(layout(&cx, cx.t("inbox.title"), body, &[]))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct InboxQuery {
     unread: Option<String>,
 }
@@ -97,7 +97,7 @@ async fn webhook(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, Api
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct WebhookBody {
     /// The group robot's URL; empty to stop pushing.
     url: String,

@@ -33,7 +33,7 @@ fn api() -> Routes {
     Routes::new().route("/programs/summary", get(programmes_summary))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct YearQuery {
     year: Option<String>,
 }

@@ -9,7 +9,7 @@ use zhantu_domain::Stage;
 use zhantu_domain::lights::Light;
 use zhantu_store::ProjectFilter;
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct ProjectsQuery {
     pub unit: Option<String>,
     pub category: Option<String>,

@@ -33,7 +33,7 @@ fn api() -> Routes {
         .route("/reporting/timeliness.xlsx", get(timeliness_xlsx))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct ReportBody {
     /// `week` or `month`.
     period_kind: String,

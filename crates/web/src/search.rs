@@ -27,7 +27,7 @@ fn api() -> Routes {
         .route("/search/nodes", get(pick_nodes))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct SearchQuery {
     q: Option<String>,
     kind: Option<String>,
@@ -74,7 +74,7 @@ fn scope(a: &Auth) -> Option<&[i64]> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct PickQuery {
     q: Option<String>,
     project: Option<String>,

@@ -36,7 +36,7 @@ async fn get_settings(State(st): State<AppState>, _a: Auth) -> Result<Json<Setti
 
 /// The settings as sent: all four (an empty province code or data date clears it), and the
 /// revision read.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct SettingsBody {
     revision: String,
     district_name: String,

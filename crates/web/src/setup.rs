@@ -38,7 +38,7 @@ fn api() -> Routes {
 }
 
 /// What the form and the JSON API send. Missing fields are empty, and refused as such.
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 #[serde(default)]
 pub struct SetupBody {
     /// Empty: the official name of a Zhejiang code.

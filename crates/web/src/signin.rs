@@ -199,7 +199,7 @@ pub async fn sign_in(
     Ok((user, raw, csrf))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct LoginBody {
     username: String,
     password: String,

@@ -48,7 +48,7 @@ fn batch_level(s: &str) -> Result<BatchLevel, ApiError> {
         })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct YearQuery {
     year: Option<String>,
 }
@@ -61,7 +61,7 @@ async fn get_batch(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> 
     Ok(Json(st.store.batch(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct BatchBody {
     #[serde(default)]
     pub version: Option<i64>,
@@ -105,7 +105,7 @@ async fn update_batch(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, J
     Ok(Json(json!({ "id": id, "version": v })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct ProjectBody {
     pub project_id: i64,
     /// A coordinator's written reason to admit the project over the readiness gate.

@@ -25,7 +25,7 @@ pub fn router() -> Routes {
         .route("/reports/{kind}/{period}/issue", post(issue))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct ModelQuery {
     /// `en` for the English report (Chinese otherwise).
     lang: Option<String>,
@@ -59,7 +59,7 @@ async fn issue(
     Ok(created(json!(issued)))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct IssuedQuery {
     kind: Option<String>,
 }

@@ -42,7 +42,7 @@ async fn get_campaign(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) 
     Ok(Json(st.store.campaign(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct CampaignBody {
     pub name: String,
     pub starts_on: String,
@@ -80,7 +80,7 @@ async fn create_campaign(State(st): State<AppState>, a: Auth, Json(b): Json<Camp
     Ok(created(json!({ "id": id })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct NodesBody {
     node_ids: Vec<i64>,
 }
@@ -96,7 +96,7 @@ async fn add_campaign_targets(
     Ok(Json(json!({ "added": added })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct CloseBody {
     version: i64,
     #[serde(default)]

@@ -35,7 +35,7 @@ async fn get_category(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) 
     Ok(Json(st.store.category(id).await.or_not_found(format!("项目类别 {id} 不存在"))?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct NewCategoryBody {
     pub code: String,
     pub name: String,
@@ -61,7 +61,7 @@ async fn create_category(State(st): State<AppState>, a: Auth, Json(b): Json<NewC
 }
 
 /// A change; an absent field is kept.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct CategoryPatch {
     pub version: i64,
     #[serde(default)]
@@ -99,7 +99,7 @@ async fn update_category(
 
 /// A year's target: `target_pct` as text or a number (`"85"`, `85.5`); `version` (the
 /// category's) is checked when given.
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 pub(super) struct TargetBody {
     #[serde(default)]
     pub target_pct: Value,

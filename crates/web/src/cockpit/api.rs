@@ -15,7 +15,7 @@ pub fn router() -> Routes {
     Routes::new().route("/figures", get(figures))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Deserialize)]
 struct FiguresQuery {
     year: Option<String>,
     /// A division code or its prefix: 331002 one district, 3310 a city; none: everything.

@@ -56,7 +56,7 @@ fn industry(code: Option<&str>) -> Result<Option<String>, ApiError> {
     }
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct EnterpriseQuery {
     /// 统一社会信用代码: exactly this enterprise (checked like any other code).
     pub credit_code: Option<String>,
@@ -133,7 +133,7 @@ async fn enterprise(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> 
     Ok(Json(json!({ "enterprise": e, "visits": visits.items, "problems": problems.items })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct NewEnterpriseBody {
     credit_code: String,
     name: String,
@@ -231,7 +231,7 @@ pub fn enterprise_table(lang: Lang, items: &[EnterpriseItem]) -> Table {
 
 // ---------------------------------------------------------------- visits
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct VisitQuery {
     pub enterprise: Option<String>,
     pub unit: Option<String>,
@@ -261,7 +261,7 @@ async fn list_visits(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<
 }
 
 /// A finding to turn into a problem.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Clone)]
 pub struct FindingBody {
     pub category: String,
     pub description: String,
@@ -269,7 +269,7 @@ pub struct FindingBody {
     pub deadline: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Clone)]
 pub struct VisitBody {
     pub enterprise_id: i64,
     pub visited_on: String,

@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, Upload};
+use crate::openapi::{UploadField, UploadKind};
 use crate::routes::{Routes, get, post};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -27,7 +28,10 @@ const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 pub fn router() -> Routes {
     Routes::new()
         .route("/import/templates/{file}", get(template_file))
-        .route("/imports", post(start).body_limit(MAX_IMPORT_BYTES + 64 * 1024))
+        .route(
+            "/imports",
+            post(start).body_limit(MAX_IMPORT_BYTES + 64 * 1024).upload(START_UPLOAD),
+        )
         .route("/imports/{id}", get(status))
         .route("/imports/{id}/commit", post(commit))
 }
@@ -49,6 +53,33 @@ fn accepted(id: u64) -> Response {
     )
         .into_response()
 }
+
+const START_UPLOAD: &[UploadField] = &[
+    UploadField {
+        name: "file",
+        kind: UploadKind::File,
+        required: true,
+        description: "工作簿（.xlsx）或 .csv / the workbook or CSV",
+    },
+    UploadField {
+        name: "kind",
+        kind: UploadKind::Text,
+        required: false,
+        description: "导入类型，缺省时按表头判断 / what it holds (guessed from the header if absent)",
+    },
+    UploadField {
+        name: "sheet",
+        kind: UploadKind::Text,
+        required: false,
+        description: "工作表名 / the sheet's name",
+    },
+    UploadField {
+        name: "dry_run",
+        kind: UploadKind::Boolean,
+        required: false,
+        description: "只校验不导入 / check only",
+    },
+];
 
 /// `POST /imports` (multipart): `file`, and optionally `kind`, `sheet`, `dry_run` (`1`/`true`).
 async fn start(State(st): State<AppState>, a: Auth, req: axum::extract::Request) -> Result<Response, ApiError> {
@@ -95,7 +126,7 @@ async fn start(State(st): State<AppState>, a: Auth, req: axum::extract::Request)
 
 /// Which bad rows a status answer lists: `errors_offset` (default 0) and `errors_limit`
 /// (default and at most `MAX_ERRORS_PAGE`).
-#[derive(serde::Deserialize)]
+#[derive(schemars::JsonSchema, serde::Deserialize)]
 struct StatusQuery {
     errors_offset: Option<usize>,
     errors_limit: Option<usize>,

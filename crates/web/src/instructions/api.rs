@@ -24,7 +24,7 @@ pub fn router() -> Routes {
         .route("/instructions/{id}/return", post(send_back))
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct ListQuery {
     /// A state's code, or `open`.
     pub state: Option<String>,
@@ -108,7 +108,7 @@ async fn one(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<
     Ok(Json(json!({ "instruction": d, "allowed_steps": steps })))
 }
 
-#[derive(Debug, Deserialize, Clone, Default)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Clone, Default)]
 pub struct IssueBody {
     pub kind: String,
     pub project_id: i64,
@@ -144,7 +144,7 @@ async fn issue(State(st): State<AppState>, a: Auth, Json(b): Json<IssueBody>) ->
 }
 
 /// The body of a step.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct StepBody {
     pub version: Option<i64>,
     #[serde(default)]

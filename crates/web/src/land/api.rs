@@ -43,7 +43,7 @@ async fn land(State(st): State<AppState>, _a: Auth) -> Result<Json<LandLedger>, 
     Ok(Json(st.store.land_ledger().await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct WarnQuery {
     days: Option<String>,
 }
@@ -55,7 +55,7 @@ async fn land_warnings(State(st): State<AppState>, _a: Auth, ApiQuery(q): ApiQue
     Ok(Json(json!({ "days": days, "items": st.store.land_warnings(days).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct LandBody {
     #[serde(default)]
     pub entry_on: Option<String>,

@@ -108,7 +108,7 @@ async fn lead_for(st: &AppState, actor: &Actor, id: i64, write: bool) -> Result<
 
 // ------------------------------------------------------------------ leads
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 pub(super) struct LeadsQuery {
     pub stage: Option<String>,
     pub team: Option<String>,
@@ -139,7 +139,7 @@ async fn get_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Re
     Ok(Json(lead_for(&st, &a.actor, id, false).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct NewLeadBody {
     pub name: String,
     #[serde(default)]
@@ -187,7 +187,7 @@ async fn create_lead(State(st): State<AppState>, a: Auth, Json(b): Json<NewLeadB
     Ok(created(do_create_lead(&st, &a, &b).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct LeadPatch {
     version: i64,
     name: Option<String>,
@@ -218,7 +218,7 @@ async fn update_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Js
     Ok(Json(st.store.update_lead(id, b.version, &c, &a.audit()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct StageBody {
     pub version: i64,
     /// talks / signed / landed / dropped, or 洽谈 / 签约 / 落地 / 终止.

@@ -13,6 +13,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, OrNotFound};
 use crate::extract::{ApiQuery, Created, IdPath, Upload, created, non_empty};
 use crate::forms::version_of;
+use crate::openapi::{UploadField, UploadKind};
 use crate::query::ProjectsQuery;
 use crate::routes::{Routes, get, post};
 use crate::{AppState, Mechanism};
@@ -48,7 +49,9 @@ fn api() -> Routes {
         .route("/projects/{id}/schedule", get(schedule))
         .route(
             "/nodes/{id}/report",
-            post(report).body_limit(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024),
+            post(report)
+                .body_limit(MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * 1024)
+                .upload(REPORT_UPLOAD),
         )
         .route("/nodes/{id}/verify", post(verify))
         .route("/nodes/{id}/date-change", post(request_date_change))
@@ -60,7 +63,7 @@ fn api() -> Routes {
 /// `GET /nodes?overdue=1`: the overdue-node list, most overdue first, with the registry's
 /// filters (`division`, `unit`, `stage`, `light`, …), `limit` and `offset`; a unit's staff see
 /// their units' projects only.
-#[derive(Debug, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Deserialize)]
 struct NodesQuery {
     overdue: Option<String>,
     offset: Option<String>,
@@ -116,6 +119,33 @@ fn field_err(what: &str) -> ApiError {
     ApiError::bad_request("invalid_body", format!("{what}无效"))
 }
 
+const REPORT_UPLOAD: &[UploadField] = &[
+    UploadField {
+        name: "version",
+        kind: UploadKind::Integer,
+        required: true,
+        description: "节点的版本号 / the node's version",
+    },
+    UploadField {
+        name: "actual_on",
+        kind: UploadKind::Text,
+        required: true,
+        description: "实际完成日期 YYYY-MM-DD / the date it was done",
+    },
+    UploadField {
+        name: "note",
+        kind: UploadKind::Text,
+        required: false,
+        description: "说明 / a note",
+    },
+    UploadField {
+        name: "evidence",
+        kind: UploadKind::Files,
+        required: true,
+        description: "佐证材料（PNG、JPEG 或 PDF）/ evidence files",
+    },
+];
+
 /// `multipart/form-data`: `version`, `actual_on`, `note`, and one or more `evidence` files
 /// (PNG, JPEG or PDF, judged by content).
 async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: axum::extract::Request) -> Result<Json<Value>, ApiError> {
@@ -143,14 +173,11 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
                 )?)
             }
             "note" => {
-                note = field
-                    .text()
-                    .await
-                    .map_err(|_| field_err("说明"))?
-                    .trim()
-                    .chars()
-                    .take(2000)
-                    .collect()
+                let text = field.text().await.map_err(|_| field_err("说明"))?;
+                if text.contains('\0') {
+                    return Err(ApiError::nul_in_text());
+                }
+                note = text.trim().chars().take(2000).collect()
             }
             "evidence" => {
                 if files.len() == MAX_EVIDENCE_FILES {
@@ -206,7 +233,7 @@ async fn report(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, req: ax
     Ok(Json(json!({ "node": after })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct VerifyBody {
     version: i64,
     approve: bool,
@@ -224,7 +251,7 @@ async fn verify(State(st): State<AppState>, a: Auth, IdPath(id): IdPath, Json(b)
     Ok(Json(json!({ "node": after })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct DateChangeBody {
     new_planned_on: String,
     reason_code: String,
@@ -249,7 +276,7 @@ async fn request_date_change(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct DecideBody {
     approve: bool,
     #[serde(default)]
@@ -299,7 +326,7 @@ async fn evidence_file(st: &AppState, a: &Auth, id: i64, inline: bool) -> Result
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct PlanBody {
     /// The first node's date.
     first_on: String,

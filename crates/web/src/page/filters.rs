@@ -12,7 +12,7 @@ use zhantu_domain::lights::Light;
 use zhantu_store::{FilterChoices, ProjectFilter, ProjectSort};
 
 /// The registry's query: the API's filters (`ProjectsQuery`, the one list of them) plus the order.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct ListQuery {
     #[serde(flatten)]
     pub filter: ProjectsQuery,

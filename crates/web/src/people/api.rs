@@ -22,7 +22,7 @@ pub fn router() -> Routes {
 }
 
 /// `?unit=ID` (with the units below it), `?leaders=1`, `?all=1` (the inactive too).
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 pub(super) struct PeopleQuery {
     pub unit: Option<String>,
     pub leaders: Option<String>,
@@ -48,7 +48,7 @@ async fn get_person(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) ->
     Ok(Json(st.store.person(id).await.or_not_found(format!("人员 {id} 不存在"))?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct NewPersonBody {
     pub name: String,
     #[serde(default)]
@@ -77,7 +77,7 @@ async fn create_person(State(st): State<AppState>, a: Auth, Json(b): Json<NewPer
 }
 
 /// A change; an absent field is kept.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct PersonPatch {
     pub version: i64,
     #[serde(default)]

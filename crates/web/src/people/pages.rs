@@ -42,7 +42,7 @@ struct ListPage<'a> {
     token: &'a str,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct ListQuery {
     ok: Option<String>,
     error: Option<String>,

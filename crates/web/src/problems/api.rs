@@ -51,7 +51,7 @@ fn not_now(e: zhantu_domain::RuleError) -> ApiError {
     ApiError::bad_request(e.code, e.message)
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct ProblemQuery {
     pub unit: Option<String>,
     pub status: Option<String>,
@@ -133,7 +133,7 @@ async fn problem(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Res
     Ok(Json(json!({ "problem": p, "allowed_steps": steps })))
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Clone)]
 pub struct RaiseBody {
     pub category: String,
     pub description: String,
@@ -190,7 +190,7 @@ async fn raise_problem(State(st): State<AppState>, a: Auth, Json(b): Json<RaiseB
 }
 
 /// The body of a step; each step reads the fields it needs.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default, Clone)]
 pub struct StepBody {
     pub version: Option<i64>,
     pub unit_id: Option<i64>,
@@ -335,7 +335,7 @@ pub fn problem_table(lang: Lang, sheet: &str, items: &[ProblemItem]) -> Table {
     list
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(schemars::JsonSchema, Debug, Deserialize, Default)]
 pub struct StatsQuery {
     pub year: Option<String>,
     pub month: Option<String>,

@@ -42,7 +42,7 @@ async fn get_type(State(st): State<AppState>, _a: Auth, Path(code): Path<String>
 }
 
 /// One step as sent: its `seq` may be left out (then its place in the list, from 1).
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct StepBody {
     #[serde(default)]
     pub seq: Option<i32>,
@@ -56,7 +56,7 @@ pub(super) struct StepBody {
 }
 
 /// A type as sent: its names, steps and clocks (and, for a change, the version read).
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct TypeBody {
     #[serde(default)]
     pub code: String,

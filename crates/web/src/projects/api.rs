@@ -84,7 +84,7 @@ pub(super) async fn create_project(State(st): State<AppState>, a: Auth, Json(v):
     Ok(created(project_json(&st, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct StageBody {
     version: i64,
     /// The stage's code or Chinese name.
@@ -156,7 +156,7 @@ pub(super) async fn set_year(
     Ok(Json(json!({ "id": id, "year": y.year.get(), "version": version })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct PauseBody {
     version: i64,
     #[serde(default)]

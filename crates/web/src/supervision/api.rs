@@ -53,7 +53,7 @@ async fn round_report(
     Ok(Json(st.store.round_report(id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct SuggestQuery {
     round: Option<String>,
     limit: Option<String>,
@@ -69,7 +69,7 @@ async fn suggestions(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct RoundBody {
     pub name: String,
     /// The leading leader (a person); the first district leader when absent.
@@ -123,7 +123,7 @@ pub(super) async fn do_create_round(st: &AppState, a: &Auth, b: &RoundBody) -> R
     Ok(st.store.create_round(&n, &a.audit()).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct ProjectsBody {
     project_ids: Vec<i64>,
 }
@@ -139,7 +139,7 @@ async fn add_round_targets(
     Ok(Json(json!({ "added": added })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct FindingBody {
     pub project_id: i64,
     pub finding: String,
@@ -177,7 +177,7 @@ async fn record_finding(
     Ok(Json(json!(do_record_finding(&st, &a, id, &b).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct RoundCloseBody {
     version: i64,
     #[serde(default)]

@@ -24,7 +24,7 @@ pub fn router() -> Routes {
         .route("/units/{id}/merge", post(merge_unit))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct UnitsQuery {
     /// `1`: the retired units too.
     all: Option<String>,
@@ -44,7 +44,7 @@ fn division(v: Option<&str>) -> Result<Option<DivisionCode>, ApiError> {
     Ok(v.map(str::trim).filter(|s| !s.is_empty()).map(DivisionCode::parse).transpose()?)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct NewUnitBody {
     pub name: String,
     #[serde(default)]
@@ -77,7 +77,7 @@ async fn create_unit(State(st): State<AppState>, a: Auth, Json(b): Json<NewUnitB
 
 /// A change; an absent field is kept, `parent_id: null` moves the unit to the top, an empty
 /// or `null` division code or unit code clears it.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct UnitPatch {
     pub version: i64,
     #[serde(default)]
@@ -119,7 +119,7 @@ async fn update_unit(
     Ok(Json(do_update_unit(&st, &a, id, &b).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct RetireBody {
     pub version: i64,
 }
@@ -143,7 +143,7 @@ async fn retire_unit(
     Ok(Json(do_retire_unit(&st, &a, id, &b).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct MergeBody {
     pub into_id: i64,
     pub version: i64,

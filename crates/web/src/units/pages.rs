@@ -69,7 +69,7 @@ impl ListPage<'_> {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(schemars::JsonSchema, Deserialize, Default)]
 struct ListQuery {
     ok: Option<String>,
     error: Option<String>,

@@ -36,7 +36,7 @@ fn parse_role(s: &str) -> Result<Role, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub struct NewUserBody {
     pub username: String,
     pub display_name: String,
@@ -75,7 +75,7 @@ pub async fn do_create_user(st: &AppState, a: &Auth, b: &NewUserBody) -> Result<
     Ok(u)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub struct UserPatch {
     pub version: i64,
     pub display_name: Option<String>,
@@ -102,7 +102,7 @@ pub async fn do_update_user(st: &AppState, a: &Auth, id: i64, b: UserPatch) -> R
     Ok(st.store.update_user(id, b.version, &change, &a.audit()).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub struct ResetBody {
     pub password: String,
 }

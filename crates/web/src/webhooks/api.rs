@@ -47,7 +47,7 @@ async fn list(State(st): State<AppState>, a: Auth) -> Result<Json<Value>, ApiErr
 }
 
 /// A subscription as sent: a name, the receiver's address, the event codes; active unless said.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct SubscriptionBody {
     #[serde(default)]
     pub version: Option<i64>,
@@ -109,7 +109,7 @@ async fn update(
     Ok(Json(do_update(&st, &a, id, &b).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 pub(super) struct VersionBody {
     pub version: i64,
 }

@@ -9,6 +9,7 @@ mod cli;
 mod clocks;
 mod closeout;
 mod cockpit;
+mod contract;
 mod district;
 mod engines;
 mod english;
