@@ -7,7 +7,8 @@
 #   bash e2e/fuzz-api.sh postgres://…    # on PostgreSQL: the demo is copied into a new
 #                                        # database `zhantu_fuzz` on that server
 #
-# ZHANTU_FUZZ_EXAMPLES bounds the examples per operation (default 12). The server is the
+# ZHANTU_FUZZ_EXAMPLES bounds the examples per operation (default 12), ZHANTU_FUZZ_SEED sets
+# the seed (default 2019, so that a run can be repeated). The server is the
 # debug build `cargo test` makes (target/debug/zhantu), built here if absent. Ends with
 # schemathesis's summary; the exit code is non-zero on any failure.
 set -euo pipefail
@@ -77,7 +78,7 @@ st="$PWD/$venv/bin/schemathesis"
   --max-examples "$examples" \
   --exclude-operation-id account_delete_tokens_id \
   --exclude-operation-id signin_post_auth_logout \
-  --seed 2019 \
+  --seed "${ZHANTU_FUZZ_SEED:-2019}" \
   --generation-database none \
   --request-timeout 60 \
   --no-color) || status=$?
