@@ -1,7 +1,7 @@
 //! The API's contract: `GET /api/v1/openapi.json`, an OpenAPI 3.1 document generated from the
 //! routes themselves (every JSON route each mechanism registers, through [`crate::routes`]) and
 //! from the types their handlers take (query structs and JSON bodies, through `schemars`), so
-//! it cannot drift from the code; and `/api/docs`, the same document as a page.
+//! it cannot drift from the code; and `/docs/api`, the same document as a page.
 //!
 //! A handler's extractors say what it takes: [`ApiQuery<T>`] gives query parameters from `T`'s
 //! fields, [`Json<T>`] a JSON body of `T`'s schema; uploads are named at the route
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath};
 use crate::page::{Ctx, Lang, Markup, PageError, layout};
 use crate::routes::{Route, Routes, get};
-use crate::{AppState, MECHANISMS, Mechanism};
+use crate::{MECHANISMS, Mechanism};
 use askama::Template;
 use axum::Json;
 use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
@@ -31,7 +31,7 @@ pub const MECHANISM: Mechanism = Mechanism {
 };
 
 fn pages() -> Routes {
-    Routes::new().route("/api/docs", get(docs_page))
+    Routes::new().route("/docs/api", get(docs_page))
 }
 
 fn api() -> Routes {
@@ -491,7 +491,7 @@ fn groups(doc: &Value) -> Vec<TagGroup> {
     groups
 }
 
-async fn docs_page(State(_st): State<AppState>, cx: Ctx) -> Result<Html<String>, PageError> {
+async fn docs_page(cx: Ctx) -> Result<Html<String>, PageError> {
     let doc = document();
     let groups = groups(doc);
     let operations = groups.iter().map(|g| g.ops.len()).sum();

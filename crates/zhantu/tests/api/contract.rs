@@ -1,4 +1,4 @@
-//! The API's contract (`/api/v1/openapi.json`, `/api/docs`) as a client meets it, and the one
+//! The API's contract (`/api/v1/openapi.json`, `/docs/api`) as a client meets it, and the one
 //! class of input the fuzzer run against it found answering 500 on PostgreSQL: a NUL character.
 
 use crate::helpers::{PNG, spawn_app};
@@ -33,7 +33,7 @@ async fn the_contract_is_public_and_lists_what_the_server_answers() {
     let schema = &doc["components"]["schemas"][name];
     assert!(schema["properties"]["name"].is_object(), "{schema}");
     // The readable page shows every operation.
-    let (status, html) = admin.page("/api/docs").await;
+    let (status, html) = admin.page("/docs/api").await;
     assert_eq!(status, 200);
     assert!(
         html.contains(&format!("data-total=\"{operations}\"")),
