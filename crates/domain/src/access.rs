@@ -84,6 +84,9 @@ pub enum Action {
     ManageMasterData,
     /// Subscribe other systems to the district's events (webhooks), see their deliveries.
     Subscribe,
+    /// Give a project its month's delivery-confidence rating (履约信心评级): the district's
+    /// leaders, as the responsible leaders, and the coordinators.
+    RateConfidence,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -114,7 +117,7 @@ impl Actor {
             (Admin, _) => true,
             (Coordinator, Action::Administer) => false,
             (Coordinator, _) => true,
-            (Leader, Action::Read { .. } | Action::Comment) => true,
+            (Leader, Action::Read { .. } | Action::Comment | Action::RateConfidence) => true,
             (UnitEditor | Viewer, Action::Read { unit_id }) => self.in_scope(unit_id),
             (UnitEditor, Action::Edit { unit_id }) => self.in_scope(unit_id),
             _ => false,
@@ -135,6 +138,7 @@ impl Actor {
             Action::SetCategories => "无权操作：项目类别（区定清单）只能由发改局统筹人员和系统管理员设置",
             Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
             Action::Subscribe => "无权操作：只有系统管理员和发改局统筹人员可以管理事件订阅（Webhook）",
+            Action::RateConfidence => "无权操作：只有区领导、发改局统筹人员和系统管理员可以给出履约信心评级",
         }))
     }
 }

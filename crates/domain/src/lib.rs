@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod calendar;
 pub mod campaigns;
 pub mod categories;
+pub mod confidence;
 pub mod clocks;
 pub mod codes;
 pub mod dataset;
