@@ -1,0 +1,263 @@
+//! The OC4IDS export (issue #19 item 3): `GET /api/v1/export/oc4ids.json` is an OC4IDS 0.9.5
+//! project package of the reader's projects (the registry's scope), valid against the
+//! standard's schemas shipped in `data/standards/oc4ids/` (resolved locally, no network), with
+//! codes from its codelists, every party it names in `parties`, and no empty value anywhere.
+
+use crate::helpers::{Session, demo_base, demo_get, login, spawn_app};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const STANDARD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/standards/oc4ids");
+const PROJECT_SCHEMA_URL: &str = "https://standard.open-contracting.org/infrastructure/schema/0__9__5/project-schema.json";
+
+fn read_json(file: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{STANDARD}/{file}")).unwrap_or_else(|e| panic!("{file}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The codes of a shipped codelist (its first column).
+fn codelist(name: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(format!("{STANDARD}/codelists/{name}.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every error of the package against the package schema (draft-04), which reaches the
+/// project schema through its https URL: here the shipped copy, with retrieval refused.
+fn schema_errors(package: &Value) -> Vec<String> {
+    let registry = jsonschema::Registry::new()
+        .add(PROJECT_SCHEMA_URL, read_json("project-schema.json"))
+        .expect("the project schema registers")
+        .prepare()
+        .expect("the registry prepares");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .with_registry(&registry)
+        .offline()
+        .should_validate_formats(true)
+        .build(&read_json("project-package-schema.json"))
+        .expect("the package schema compiles offline");
+    validator
+        .iter_errors(package)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Every `null`, blank string, `[]` and `{}` in the value, by path.
+fn empty_values(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Null => out.push(path.to_string()),
+        Value::String(s) if s.trim().is_empty() => out.push(path.to_string()),
+        Value::Array(a) if a.is_empty() => out.push(path.to_string()),
+        Value::Object(o) if o.is_empty() => out.push(path.to_string()),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| empty_values(x, &format!("{path}/{i}"), out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| empty_values(x, &format!("{path}/{k}"), out)),
+        _ => {}
+    }
+}
+
+/// Every project of the registry for a reader (all pages).
+async fn registry_ids(s: &Session) -> BTreeSet<i64> {
+    let mut ids = BTreeSet::new();
+    let mut after = String::new();
+    loop {
+        let (status, page) = s.get(&format!("/api/v1/projects?limit=500{after}")).await;
+        assert_eq!(status, 200, "{page}");
+        ids.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
+        match page["next_cursor"].as_i64() {
+            Some(n) => after = format!("&after={n}"),
+            None => return ids,
+        }
+    }
+}
+
+fn projects(package: &Value) -> &Vec<Value> {
+    package["projects"].as_array().expect("projects")
+}
+
+#[tokio::test]
+async fn the_demo_package_validates_against_the_oc4ids_schemas_with_codes_from_the_codelists() {
+    let (status, package) = demo_get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200, "{package}");
+    let errors = schema_errors(&package);
+    assert!(
+        errors.is_empty(),
+        "{} schema errors, the first: {:#?}",
+        errors.len(),
+        &errors[..errors.len().min(20)]
+    );
+    // The validator sees into the projects (through the locally resolved project schema).
+    let mut broken = package.clone();
+    broken["projects"][0]["status"] = json!("underway");
+    broken["projects"][0]["budget"]["amount"]["amount"] = json!("100");
+    broken["projects"][0]["updated"] = json!("yesterday");
+    assert_eq!(schema_errors(&broken).len(), 3, "{:#?}", schema_errors(&broken));
+    assert_eq!(package["version"], "0.9");
+    assert_eq!(package["publisher"]["name"], "椒江区");
+    assert!(package["uri"].as_str().unwrap().ends_with("/api/v1/export/oc4ids.json"));
+    assert!(chrono::DateTime::parse_from_rfc3339(package["publishedDate"].as_str().unwrap()).is_ok());
+
+    // Every project of the registry, each once, with the district's default prefix.
+    let (_, registry) = demo_get("/api/v1/projects?limit=1").await;
+    let all = projects(&package);
+    assert_eq!(all.len() as i64, registry["total"].as_i64().unwrap());
+    let ids: BTreeSet<&str> = all.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), all.len(), "project ids are unique");
+    assert!(ids.iter().all(|id| id.starts_with("oc4ids-zhantu-")), "{ids:?}");
+
+    let (statuses, types, sectors, roles) = (
+        codelist("projectStatus"),
+        codelist("projectType"),
+        codelist("projectSector"),
+        codelist("partyRole"),
+    );
+    let (m_types, m_statuses, m_codes, currencies) = (
+        codelist("milestoneType"),
+        codelist("milestoneStatus"),
+        codelist("milestoneCode"),
+        codelist("currency"),
+    );
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut seen_statuses = BTreeSet::new();
+    let mut with_milestones = 0;
+    for p in all {
+        assert!(statuses.contains(&text(&p["status"])), "{}", p["status"]);
+        assert!(types.contains(&text(&p["type"])), "{}", p["type"]);
+        seen_statuses.insert(text(&p["status"]));
+        for s in p["sector"].as_array().unwrap() {
+            assert!(sectors.contains(&text(s)), "{s}");
+        }
+        for party in p["parties"].as_array().unwrap() {
+            for r in party["roles"].as_array().unwrap() {
+                assert!(roles.contains(&text(r)), "{r}");
+            }
+        }
+        let amount = &p["budget"]["amount"];
+        assert!(currencies.contains(&text(&amount["currency"])));
+        assert!(amount["amount"].is_i64() || amount["amount"].is_u64(), "whole 元: {amount}");
+        if let Some(ms) = p["milestones"].as_array() {
+            with_milestones += 1;
+            for m in ms {
+                assert!(m_types.contains(&text(&m["type"])), "{m}");
+                assert!(m_statuses.contains(&text(&m["status"])), "{m}");
+                if let Some(c) = m.get("code") {
+                    assert!(m_codes.contains(&text(c)), "{m}");
+                }
+                if m.get("dateMet").is_some() {
+                    assert_eq!(m["status"], "met", "only a met milestone has its day: {m}");
+                }
+            }
+        }
+        if p["status"] == "completion" || p["status"] == "maintenance" {
+            assert!(p["completion"]["endDate"].is_string(), "a completed project's completion: {p}");
+        }
+    }
+    assert!(
+        with_milestones > all.len() / 2,
+        "the demo's projects carry their nodes as milestones"
+    );
+    for s in ["identification", "preparation", "implementation", "completion"] {
+        assert!(seen_statuses.contains(s), "the demo has {s} projects: {seen_statuses:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_party_named_is_in_parties_and_no_value_is_empty() {
+    let (status, package) = demo_get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200);
+    let mut empty = Vec::new();
+    empty_values(&package, "", &mut empty);
+    assert!(empty.is_empty(), "empty values at {:?}", &empty[..empty.len().min(20)]);
+    let mut funders = 0;
+    for p in projects(&package) {
+        let parties: Vec<&str> = p["parties"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert_eq!(
+            parties.iter().collect::<BTreeSet<_>>().len(),
+            parties.len(),
+            "party ids unique: {p}"
+        );
+        // Every reference to a party: the public authority, and any `id` beside a `name` of an
+        // organization reference elsewhere.
+        let authority = p["publicAuthority"]["id"].as_str().expect("a public authority");
+        assert!(parties.contains(&authority), "{authority} in {parties:?}");
+        let public = &p["parties"].as_array().unwrap()[0];
+        assert_eq!(public["name"], p["publicAuthority"]["name"]);
+        assert!(public["roles"].as_array().unwrap().contains(&json!("publicAuthority")));
+        funders += p["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["roles"].as_array().unwrap().contains(&json!("funder")))
+            .count();
+    }
+    assert!(funders > 0, "the demo's investors are funders");
+}
+
+#[tokio::test]
+async fn a_unit_editors_package_holds_only_its_units_projects() {
+    let editor = login(demo_base(), "haimen", zhantu_web::users::DEMO_PASSWORD).await.unwrap();
+    let (status, package) = editor.get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200, "{package}");
+    assert!(schema_errors(&package).is_empty());
+    let mine = registry_ids(&editor).await;
+    let (_, everything) = demo_get("/api/v1/projects?limit=1").await;
+    assert!(!mine.is_empty() && (mine.len() as i64) < everything["total"].as_i64().unwrap());
+    // The same projects as the editor's registry: each id ends in its code or its own id.
+    let (_, all) = demo_get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(projects(&package).len(), mine.len());
+    let exported: BTreeSet<&str> = projects(&package).iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let mut expected = BTreeSet::new();
+    for id in &mine {
+        let (_, p) = editor.get(&format!("/api/v1/projects/{id}")).await;
+        let tail = p["code"].as_str().map(str::to_string).unwrap_or_else(|| id.to_string());
+        expected.insert(format!("oc4ids-zhantu-{tail}"));
+    }
+    assert_eq!(exported, expected.iter().map(String::as_str).collect());
+    assert!(projects(&all).len() > projects(&package).len());
+    // The registry's filters narrow it further; none of its projects is outside the scope.
+    let (status, filtered) = editor.get("/api/v1/export/oc4ids.json?stage=construction").await;
+    if status == 200 {
+        assert!(projects(&filtered).iter().all(|p| exported.contains(p["id"].as_str().unwrap())));
+        assert!(projects(&filtered).iter().all(|p| p["status"] == "implementation"));
+    } else {
+        assert_eq!(status, 404, "{filtered}");
+    }
+}
+
+#[tokio::test]
+async fn the_prefix_is_a_district_setting() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (_, s) = admin.get("/api/v1/settings").await;
+    assert!(
+        s.get("oc4ids_prefix").is_none_or(Value::is_null),
+        "the default until one is set: {s}"
+    );
+    let body = |prefix: &str| json!({"revision": s["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31", "oc4ids_prefix": prefix});
+    let (status, e) = admin.put("/api/v1/settings", body("ocds-abc123")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_oc4ids_prefix")), "{e}");
+    let (status, saved) = admin.put("/api/v1/settings", body("OC4IDS-JJ2019")).await;
+    assert_eq!((status, saved["oc4ids_prefix"].as_str()), (200, Some("oc4ids-jj2019")), "{saved}");
+    let (status, package) = admin.get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        projects(&package)
+            .iter()
+            .all(|p| p["id"].as_str().unwrap().starts_with("oc4ids-jj2019-"))
+    );
+    // A client that does not know the prefix leaves it as it is.
+    let (status, kept) = admin
+        .put(
+            "/api/v1/settings",
+            json!({"revision": saved["revision"], "district_name": "椒江区", "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31"}),
+        )
+        .await;
+    assert_eq!((status, kept["oc4ids_prefix"].as_str()), (200, Some("oc4ids-jj2019")), "{kept}");
+    // The settings page shows it and takes it.
+    let (_, html) = admin.page("/admin/settings").await;
+    assert!(html.contains(r#"name="oc4ids_prefix" value="oc4ids-jj2019""#));
+}
