@@ -32,7 +32,7 @@ mod lights;
 mod map;
 mod nodes;
 mod notify;
-mod oc4ids;
+pub mod oc4ids;
 mod overdue;
 pub mod people;
 pub mod problems;

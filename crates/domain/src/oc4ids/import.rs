@@ -24,7 +24,8 @@ pub const DEFAULT_TYPE: &str = "government";
 pub struct ImportedNode {
     pub name: String,
     pub planned_on: NaiveDate,
-    /// The day it was met (销号), for a met milestone.
+    /// Met (销号), and on which day when the package says.
+    pub met: bool,
     pub met_on: Option<NaiveDate>,
 }
 
@@ -253,11 +254,15 @@ pub fn read_project(p: &Value, fallback_day: NaiveDate) -> Result<ImportedProjec
         let due = text(m, "dueDate").and_then(read_day);
         let met_on = text(m, "dateMet").and_then(read_day);
         match (title, due) {
-            (Some(t), Some(due)) => nodes.push(ImportedNode {
-                name: t.to_string(),
-                planned_on: due,
-                met_on: (m.get("status").and_then(Value::as_str) == Some("met")).then(|| met_on.unwrap_or(due)),
-            }),
+            (Some(t), Some(due)) => {
+                let met = m.get("status").and_then(Value::as_str) == Some("met");
+                nodes.push(ImportedNode {
+                    name: t.to_string(),
+                    planned_on: due,
+                    met,
+                    met_on: met_on.filter(|_| met),
+                })
+            }
             _ => why.push(format!("第{}个里程碑缺少名称（title）或计划日期（dueDate）", i + 1)),
         }
     }
@@ -358,8 +363,8 @@ mod tests {
             ]
         );
         assert_eq!(p.nodes.len(), 3);
-        assert_eq!(p.nodes[0].met_on, Some(day("2019-01-28")));
-        assert_eq!(p.nodes[1].met_on, None);
+        assert_eq!((p.nodes[0].met, p.nodes[0].met_on), (true, Some(day("2019-01-28"))));
+        assert_eq!((p.nodes[1].met, p.nodes[1].met_on), (false, None));
         // What it reads exports as the same project.
         let again = ProjectFacts {
             id: original.id,

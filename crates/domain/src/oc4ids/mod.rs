@@ -62,6 +62,8 @@ pub struct ProjectFacts {
     pub id: i64,
     /// 全国投资项目在线审批监管平台项目代码, when it has one.
     pub code: Option<String>,
+    /// The id it came with from another system (an import's), when it has one.
+    pub external_id: Option<String>,
     pub name: String,
     pub description: String,
     pub stage: Stage,
@@ -253,9 +255,13 @@ fn degrees(e6: i64) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-/// The project's id in the package: the prefix and the national project code where it has
-/// one, else our own id.
+/// The project's id in the package: the OC4IDS id it was imported with (it is its
+/// publisher's), else the prefix and the national project code where it has one, else the
+/// prefix and our own id.
 pub fn project_id(prefix: &str, p: &ProjectFacts) -> String {
+    if let Some(id) = p.external_id.as_deref().filter(|x| x.starts_with("oc4ids-")) {
+        return id.to_string();
+    }
     match p.code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(code) => format!("{prefix}-{code}"),
         None => format!("{prefix}-{}", p.id),
@@ -495,6 +501,7 @@ mod tests {
         ProjectFacts {
             id: 7,
             code: Some("2019-331002-34-03-012345".into()),
+            external_id: Some("XM-7".into()),
             name: "年产10万台智能泵扩建项目".into(),
             description: String::new(),
             stage: Stage::Completed,
@@ -622,6 +629,12 @@ mod tests {
         };
         let v = project(&district(), &p, day("2019-12-31"));
         assert_eq!(v["id"], "oc4ids-zhantu-7");
+        // An imported project keeps its publisher's id.
+        let imported = ProjectFacts {
+            external_id: Some("oc4ids-bu3kcz-77".into()),
+            ..p
+        };
+        assert_eq!(project(&district(), &imported, day("2019-12-31"))["id"], "oc4ids-bu3kcz-77");
         assert_eq!(v["status"], "identification");
         for absent in [
             "identifiers",

@@ -2,8 +2,11 @@
 //! project package of the reader's projects (the registry's scope), valid against the
 //! standard's schemas shipped in `data/standards/oc4ids/` (resolved locally, no network), with
 //! codes from its codelists, every party it names in `parties`, and no empty value anywhere.
+//! `POST /api/v1/import/oc4ids` reads a package back, all or nothing: the demo's package
+//! imported into an empty district exports as the same package again.
 
-use crate::helpers::{Session, demo_base, demo_get, login, spawn_app};
+use crate::helpers::{Session, TestApp, demo_base, demo_get, differences, fresh_store, login, serve, spawn_app, zhantu};
+use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -260,4 +263,101 @@ async fn the_prefix_is_a_district_setting() {
     // The settings page shows it and takes it.
     let (_, html) = admin.page("/admin/settings").await;
     assert!(html.contains(r#"name="oc4ids_prefix" value="oc4ids-jj2019""#));
+}
+
+/// How the access test exercises the import (one entry per write route).
+pub(crate) async fn write_fixtures(_app: &TestApp) -> Fixtures {
+    vec![(
+        ("POST", "/api/v1/import/oc4ids"),
+        Fixture::json("/api/v1/import/oc4ids", json!({}), true, None),
+    )]
+}
+
+/// A package's projects as compared across databases: without `updated` (each database's
+/// own time of writing) and with the units' party ids (each database's own ids) left out.
+fn comparable(package: &Value) -> Vec<Value> {
+    let mut out: Vec<Value> = projects(package).clone();
+    for p in &mut out {
+        p.as_object_mut().unwrap().remove("updated");
+        p["publicAuthority"].as_object_mut().unwrap().remove("id");
+        for party in p["parties"].as_array_mut().unwrap() {
+            if party["id"].as_str().unwrap().starts_with("unit-") {
+                party["id"] = json!("unit");
+            }
+        }
+    }
+    out.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    out
+}
+
+#[tokio::test]
+async fn the_demo_package_imports_into_an_empty_district_and_exports_the_same_package_again() {
+    let (status, package) = demo_get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200);
+
+    // An empty 椒江区, as `zhantu init` makes it, its data day the demo's.
+    let (store, _dir, url) = fresh_store().await;
+    let o = zhantu(&["init", "--database", &url, "--division", "331002", "--admin", "clerk"]);
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("临时密码："))
+        .and_then(|l| l.split('（').next())
+        .expect("init prints the temporary password")
+        .to_string();
+    let base = serve(store.clone()).await;
+    let s = login(&base, "clerk", &password).await.expect("sign in");
+    assert_eq!(s.change_password(&password, "Jiaojiang2020xy").await, 204);
+    let s = login(&base, "clerk", "Jiaojiang2020xy").await.expect("sign in again");
+    let (_, current) = s.get("/api/v1/settings").await;
+    let (status, set) = s
+        .put(
+            "/api/v1/settings",
+            json!({"revision": current["revision"], "district_name": "椒江区", "district_division": "331002",
+                   "province_division": "330000", "as_of": "2019-12-31"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{set}");
+
+    // A package with a bad project is refused whole, each bad project with its reasons.
+    let mut bad = package.clone();
+    bad["projects"][1]["budget"]["amount"]["currency"] = json!("USD");
+    bad["projects"][2].as_object_mut().unwrap().remove("title");
+    let (status, e) = s.post("/api/v1/import/oc4ids", bad).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_projects")), "{e}");
+    let refused = e["error"]["projects"].as_array().unwrap();
+    assert_eq!(refused.len(), 2, "{e}");
+    assert_eq!(refused[0]["number"], 2);
+    assert_eq!(refused[0]["id"], package["projects"][1]["id"]);
+    assert!(refused[0]["reasons"][0].as_str().unwrap().contains("USD"), "{e}");
+    assert!(refused[1]["reasons"][0].as_str().unwrap().contains("title"), "{e}");
+    let (_, none) = s.get("/api/v1/projects?limit=1").await;
+    assert_eq!(none["total"], 0, "nothing was written");
+
+    let (status, done) = s.post("/api/v1/import/oc4ids", package.clone()).await;
+    assert_eq!(status, 201, "{done}");
+    assert_eq!(done["created"].as_u64().unwrap() as usize, projects(&package).len());
+
+    // The same package again: every project is refused as imported already.
+    let (status, e) = s.post("/api/v1/import/oc4ids", package.clone()).await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["projects"].as_array().unwrap().len(), projects(&package).len());
+
+    let (status, again) = s.get("/api/v1/export/oc4ids.json").await;
+    assert_eq!(status, 200, "{again}");
+    assert!(schema_errors(&again).is_empty());
+    let (want, got) = (comparable(&package), comparable(&again));
+    assert_eq!(want.len(), got.len());
+    let diffs: Vec<String> = want
+        .iter()
+        .zip(&got)
+        .flat_map(|(w, g)| differences(w["id"].as_str().unwrap(), w, g))
+        .collect();
+    assert!(
+        diffs.is_empty(),
+        "{} differences, the first: {:#?}",
+        diffs.len(),
+        &diffs[..diffs.len().min(30)]
+    );
 }
