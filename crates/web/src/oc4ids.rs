@@ -21,7 +21,8 @@ use zhantu_domain::access::Action;
 use zhantu_domain::oc4ids;
 use zhantu_domain::oc4ids::import::ProjectRefusal;
 
-/// The largest package accepted (the demo district's 2019 is under 2 MiB).
+/// The largest package accepted: as large as a spreadsheet import (a district's package runs
+/// past the app's default body limit of 1 MiB).
 const MAX_PACKAGE_BYTES: usize = 64 * 1024 * 1024;
 
 pub const MECHANISM: Mechanism = Mechanism {
