@@ -196,15 +196,17 @@ pub fn read_project(p: &Value, fallback_day: NaiveDate) -> Result<ImportedProjec
     let street = address.and_then(|a| text(a, "streetAddress")).unwrap_or_default().to_string();
     let locality = address.and_then(|a| text(a, "locality")).map(str::to_string);
     let (mut lat_e6, mut lng_e6) = (None, None);
-    if let Some(g) = location.and_then(|l| l.get("geometry")) {
-        let point = g.get("coordinates").and_then(Value::as_array);
-        match (text(g, "type"), point.map(Vec::as_slice)) {
-            (Some("Point"), Some([lng, lat, ..])) => match (micro(lat), micro(lng)) {
-                (Some(a), Some(o)) if a.abs() <= 90_000_000 => (lat_e6, lng_e6) = (Some(a), Some(o)),
-                _ => why.push(format!("坐标 [{lng}, {lat}] 无效")),
-            },
-            // A line or an area is not a place on our map: the address stands for it.
-            _ => {}
+    // A point is the project's place on the map; a line or an area is not a place on our map,
+    // and the address stands for it.
+    let geometry = location.and_then(|l| l.get("geometry"));
+    let point = geometry
+        .filter(|g| text(g, "type") == Some("Point"))
+        .and_then(|g| g.get("coordinates"))
+        .and_then(Value::as_array);
+    if let Some([lng, lat, ..]) = point.map(Vec::as_slice) {
+        match (micro(lat), micro(lng)) {
+            (Some(a), Some(o)) if a.abs() <= 90_000_000 => (lat_e6, lng_e6) = (Some(a), Some(o)),
+            _ => why.push(format!("坐标 [{lng}, {lat}] 无效")),
         }
     }
 
