@@ -223,8 +223,10 @@ pub fn read_project(p: &Value, fallback_day: NaiveDate) -> Result<ImportedProjec
     let completion_starts = dates("completionPeriod", "startDate");
     let completion_ends = dates("completion", "endDate");
     let planned_start_on = dates("period", "startDate");
-    let completed = completion_starts
-        .or(completion_ends)
+    // 竣工: the actual completion date (`completion.endDate`) where the package gives it, else
+    // the day the completion phase began.
+    let completed = completion_ends
+        .or(completion_starts)
         .or_else(|| stage.has_completed().then_some(implemented_until).flatten());
 
     // The history: each phase the project reached, on its start day.

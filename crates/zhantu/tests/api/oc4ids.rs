@@ -361,3 +361,40 @@ async fn the_demo_package_imports_into_an_empty_district_and_exports_the_same_pa
         &diffs[..diffs.len().min(30)]
     );
 }
+
+#[tokio::test]
+async fn the_standards_own_example_is_read_refused_for_its_currency_and_imported_in_yuan() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let example = read_json("example-package.json");
+    let (status, e) = admin.post("/api/v1/import/oc4ids", example.clone()).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_projects")), "{e}");
+    let refused = &e["error"]["projects"][0];
+    assert_eq!(refused["id"], "oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway");
+    assert_eq!(refused["reasons"].as_array().unwrap().len(), 1, "{e}");
+    assert!(refused["reasons"][0].as_str().unwrap().contains("GBP"), "{e}");
+
+    let mut in_yuan = example.clone();
+    in_yuan["projects"][0]["budget"]["amount"]["currency"] = json!("CNY");
+    let (status, done) = admin.post("/api/v1/import/oc4ids", in_yuan).await;
+    assert_eq!(status, 201, "{done}");
+    assert_eq!(done["units_created"], json!(["Motorways UK"]));
+    let id = done["project_ids"][0].as_i64().unwrap();
+    let (_, p) = admin.get(&format!("/api/v1/projects/{id}")).await;
+    assert_eq!(
+        (p["name"].as_str(), p["stage"].as_str()),
+        (Some("M75 Junctions 4 to 5 upgrade smart motorway"), Some("operating"))
+    );
+    assert_eq!(p["unit"]["name"], "Motorways UK");
+    assert_eq!(p["started_on"], "2017-01-01");
+    assert_eq!(p["completed_on"], "2018-12-10");
+    // It keeps its publisher's id in our export, and its budget to the 元.
+    let (_, package) = admin.get(&format!("/api/v1/export/oc4ids.json?q={}", "M75")).await;
+    let mine = projects(&package)
+        .iter()
+        .find(|x| x["id"] == "oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway")
+        .expect("the imported project in the export");
+    assert_eq!(mine["budget"]["amount"], json!({"amount": 40_000_000, "currency": "CNY"}));
+    assert_eq!(mine["status"], "maintenance");
+    assert!(schema_errors(&package).is_empty());
+}
