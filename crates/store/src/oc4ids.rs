@@ -110,13 +110,12 @@ impl Store {
         Ok(projects)
     }
 
-    /// The district as the package names it: its name (zhantu's own until one is set), its
-    /// division code and its registered prefix (the default until one is set).
+    /// The district as the package names it: its name (zhantu's own until one is set) and its
+    /// registered prefix (the default until one is set).
     pub async fn oc4ids_district(&self) -> Result<District, StoreError> {
         let s = self.district_settings().await?;
         Ok(District {
             name: s.district_name.unwrap_or_else(|| "zhantu".to_string()),
-            division_code: s.district_division,
             prefix: s.oc4ids_prefix.unwrap_or_else(|| DEFAULT_PREFIX.to_string()),
         })
     }

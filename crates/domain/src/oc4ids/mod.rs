@@ -98,11 +98,10 @@ pub struct ProjectFacts {
 }
 
 /// The district around the projects: its name (the package's publisher and every location's
-/// region), its division code and its prefix.
+/// region) and its prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct District {
     pub name: String,
-    pub division_code: Option<String>,
     pub prefix: String,
 }
 
@@ -492,7 +491,6 @@ mod tests {
     pub(super) fn district() -> District {
         District {
             name: "椒江区".into(),
-            division_code: Some("331002".into()),
             prefix: "oc4ids-zhantu".into(),
         }
     }
