@@ -30,6 +30,7 @@ pub mod lights;
 pub mod model;
 pub mod money;
 pub mod nodes;
+pub mod oc4ids;
 pub mod people;
 pub mod problems;
 pub mod project_types;

@@ -1,6 +1,7 @@
 //! The district's own settings (区县设置): its name, its division code (the figures read the
 //! statistics bureau's FAI series by it), its province's code, and the data date (数据日) the
-//! figures and lights are computed at (none: today). The place is checked as `zhantu init`
+//! figures and lights are computed at (none: today), and the prefix of its projects' ids in
+//! the OC4IDS export (none: [`crate::oc4ids::DEFAULT_PREFIX`]). The place is checked as `zhantu init`
 //! checks it (`setup::DistrictPlace`), so the settings page and the API accept what init does.
 
 use crate::codes::DivisionCode;
@@ -14,6 +15,7 @@ pub const DISTRICT_NAME: &str = "district_name";
 pub const DISTRICT_DIVISION: &str = "district_division";
 pub const PROVINCE_DIVISION: &str = "province_division";
 pub const AS_OF: &str = "as_of";
+pub use crate::oc4ids::PREFIX_SETTING as OC4IDS_PREFIX;
 
 /// The district settings, valid together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +24,8 @@ pub struct DistrictSettings {
     pub district_division: DivisionCode,
     pub province_division: DivisionCode,
     pub as_of: Option<NaiveDate>,
+    /// The OC4IDS project-id prefix the district registered (`oc4ids-xxxxxx`); none: the default.
+    pub oc4ids_prefix: Option<String>,
 }
 
 fn parse_error(e: crate::ParseError) -> RuleError {
@@ -32,8 +36,9 @@ impl DistrictSettings {
     /// The settings from what a person typed. The place is checked as `zhantu init` checks it
     /// ([`DistrictPlace::parse`]: a Zhejiang code from the shipped list, any valid county code
     /// elsewhere; an empty name is the official one); the province is the code's own, and a
-    /// province given must be it. `as_of` may be empty (today).
-    pub fn parse(name: &str, division: &str, province: &str, as_of: &str) -> Result<DistrictSettings, RuleError> {
+    /// province given must be it. `as_of` may be empty (today), and so may the OC4IDS prefix
+    /// (the default), else it is one as registered ([`crate::oc4ids::parse_prefix`]).
+    pub fn parse(name: &str, division: &str, province: &str, as_of: &str, prefix: &str) -> Result<DistrictSettings, RuleError> {
         let place = DistrictPlace::parse(division, Some(name)).map_err(parse_error)?;
         match normalize_input(province).as_str() {
             "" => {}
@@ -49,21 +54,27 @@ impl DistrictSettings {
             "" => None,
             d => Some(crate::parse_date(d).map_err(parse_error)?),
         };
+        let oc4ids_prefix = match normalize_input(prefix).as_str() {
+            "" => None,
+            p => Some(crate::oc4ids::parse_prefix(p).map_err(parse_error)?),
+        };
         Ok(DistrictSettings {
             district_name: place.name,
             district_division: place.division,
             province_division: place.province,
             as_of,
+            oc4ids_prefix,
         })
     }
 
     /// (key, value) of each setting; `None` for one to remove (an empty data date: today).
-    pub fn entries(&self) -> [(&'static str, Option<String>); 4] {
+    pub fn entries(&self) -> [(&'static str, Option<String>); 5] {
         [
             (DISTRICT_NAME, Some(self.district_name.clone())),
             (DISTRICT_DIVISION, Some(self.district_division.to_string())),
             (PROVINCE_DIVISION, Some(self.province_division.to_string())),
             (AS_OF, self.as_of.map(|d| d.to_string())),
+            (OC4IDS_PREFIX, self.oc4ids_prefix.clone()),
         ]
     }
 }
@@ -73,29 +84,40 @@ mod tests {
     use super::*;
 
     fn code(name: &str, division: &str, province: &str, as_of: &str) -> &'static str {
-        DistrictSettings::parse(name, division, province, as_of).unwrap_err().code
+        DistrictSettings::parse(name, division, province, as_of, "").unwrap_err().code
     }
 
     #[test]
     fn the_districts_of_zhejiang_and_elsewhere() {
-        let s = DistrictSettings::parse(" 椒江区 ", "331002", "330000", "2019-12-31").unwrap();
+        let s = DistrictSettings::parse(" 椒江区 ", "331002", "330000", "2019-12-31", "").unwrap();
         assert_eq!(s.district_name, "椒江区");
         assert_eq!(s.as_of, NaiveDate::from_ymd_opt(2019, 12, 31));
         assert_eq!(s.entries()[3], (AS_OF, Some("2019-12-31".into())));
         // The official name where none is given; the province from the code.
-        let official = DistrictSettings::parse("", "331003", "", "").unwrap();
+        let official = DistrictSettings::parse("", "331003", "", "", "").unwrap();
         assert_eq!(
             (official.district_name.as_str(), official.province_division.as_str()),
             ("黄岩区", "330000")
         );
         assert_eq!(official.entries()[3], (AS_OF, None));
         // Another province's county: any well-formed code, with its name.
-        let other = DistrictSettings::parse("某县", "410101", "", "").unwrap();
+        let other = DistrictSettings::parse("某县", "410101", "", "", "").unwrap();
         assert_eq!(other.province_division.as_str(), "410000");
         assert_eq!(code("", "410101", "", ""), "district_name_required");
         assert_eq!(code("椒江区", "33100", "", ""), "invalid_division_code");
         assert_eq!(code("椒江区", "331099", "", ""), "invalid_division_code");
         assert_eq!(code("椒江区", "331002", "320000", ""), "district_outside_province");
         assert_eq!(code("椒江区", "331002", "", "2019-13-01"), "invalid_date");
+    }
+
+    #[test]
+    fn the_oc4ids_prefix_is_optional_and_as_registered() {
+        let s = DistrictSettings::parse("椒江区", "331002", "", "", " OC4IDS-JJ2019 ").unwrap();
+        assert_eq!(s.oc4ids_prefix.as_deref(), Some("oc4ids-jj2019"));
+        assert_eq!(s.entries()[4], (OC4IDS_PREFIX, Some("oc4ids-jj2019".into())));
+        let none = DistrictSettings::parse("椒江区", "331002", "", "", "").unwrap();
+        assert_eq!(none.entries()[4], (OC4IDS_PREFIX, None));
+        let e = DistrictSettings::parse("椒江区", "331002", "", "", "ocds-abc").unwrap_err();
+        assert_eq!(e.code, "invalid_oc4ids_prefix");
     }
 }

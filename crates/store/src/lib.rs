@@ -32,6 +32,7 @@ mod lights;
 mod map;
 mod nodes;
 mod notify;
+pub mod oc4ids;
 mod overdue;
 pub mod people;
 pub mod problems;

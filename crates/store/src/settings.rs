@@ -8,7 +8,7 @@ use crate::writes::commit_audited;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
-use zhantu_domain::settings::{AS_OF, DISTRICT_DIVISION, DISTRICT_NAME, DistrictSettings, PROVINCE_DIVISION};
+use zhantu_domain::settings::{AS_OF, DISTRICT_DIVISION, DISTRICT_NAME, DistrictSettings, OC4IDS_PREFIX, PROVINCE_DIVISION};
 
 /// The district settings as stored (each absent until set), with their revision.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -20,17 +20,20 @@ pub struct SettingsView {
     pub province_division: Option<String>,
     /// 数据日; absent: today.
     pub as_of: Option<String>,
+    /// The OC4IDS project-id prefix; absent: the default (`oc4ids-zhantu`).
+    pub oc4ids_prefix: Option<String>,
 }
 
-const KEYS: [&str; 4] = [DISTRICT_NAME, DISTRICT_DIVISION, PROVINCE_DIVISION, AS_OF];
+const KEYS: [&str; 5] = [DISTRICT_NAME, DISTRICT_DIVISION, PROVINCE_DIVISION, AS_OF, OC4IDS_PREFIX];
 
 async fn read(conn: &mut sqlx::AnyConnection) -> Result<SettingsView, StoreError> {
     let rows = read_all(
-        sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4)")
+        sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
             .bind(KEYS[0])
             .bind(KEYS[1])
             .bind(KEYS[2])
-            .bind(KEYS[3]),
+            .bind(KEYS[3])
+            .bind(KEYS[4]),
         &mut *conn,
         |r| Ok((text(r, "key")?, text(r, "value")?)),
     )
@@ -40,15 +43,20 @@ async fn read(conn: &mut sqlx::AnyConnection) -> Result<SettingsView, StoreError
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for (k, v) in KEYS.iter().zip(&values) {
+        // The prefix's key is hashed only once set, so revisions read before it existed stand.
+        if *k == OC4IDS_PREFIX && v.is_none() {
+            continue;
+        }
         h.update(format!("{k}={}\n", v.as_deref().unwrap_or("\u{0}")));
     }
-    let [district_name, district_division, province_division, as_of] = values;
+    let [district_name, district_division, province_division, as_of, oc4ids_prefix] = values;
     Ok(SettingsView {
         revision: h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect(),
         district_name,
         district_division,
         province_division,
         as_of,
+        oc4ids_prefix,
     })
 }
 
@@ -57,7 +65,7 @@ impl Store {
         read(&mut *self.pool.acquire().await?).await
     }
 
-    /// Saves the four settings at once (an empty data date removes it: today). `revision`
+    /// Saves the settings at once (an empty data date removes it: today). `revision`
     /// must be the one read (else 409). A new division code makes the figures' roll-ups reload;
     /// a new data date recomputes every light as of it.
     pub async fn set_district_settings(&self, revision: &str, s: &DistrictSettings, ctx: &AuditCtx) -> Result<SettingsView, StoreError> {
@@ -90,7 +98,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let values = |v: &SettingsView| json!({ DISTRICT_NAME: v.district_name, DISTRICT_DIVISION: v.district_division, PROVINCE_DIVISION: v.province_division, AS_OF: v.as_of });
+        let values = |v: &SettingsView| json!({ DISTRICT_NAME: v.district_name, DISTRICT_DIVISION: v.district_division, PROVINCE_DIVISION: v.province_division, AS_OF: v.as_of, OC4IDS_PREFIX: v.oc4ids_prefix });
         commit_audited(
             tx,
             ctx,

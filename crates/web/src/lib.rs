@@ -44,6 +44,7 @@ mod lights;
 mod map;
 mod nodes;
 mod notifications;
+mod oc4ids;
 mod openapi;
 mod people;
 mod problems;
@@ -121,6 +122,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     cadence::MECHANISM,
     imports::MECHANISM,
     exports::MECHANISM,
+    oc4ids::MECHANISM,
     battle::MECHANISM,
     map::MECHANISM,
     search::MECHANISM,

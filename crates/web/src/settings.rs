@@ -34,8 +34,8 @@ async fn get_settings(State(st): State<AppState>, _a: Auth) -> Result<Json<Setti
     Ok(Json(st.store.district_settings().await?))
 }
 
-/// The settings as sent: all four (an empty province code or data date clears it), and the
-/// revision read.
+/// The settings as sent: the place and data date (an empty province code or data date clears
+/// it), the OC4IDS prefix (empty: the default; absent: as it is), and the revision read.
 #[derive(schemars::JsonSchema, Deserialize)]
 struct SettingsBody {
     revision: String,
@@ -45,21 +45,30 @@ struct SettingsBody {
     province_division: Option<String>,
     #[serde(default)]
     as_of: Option<String>,
+    #[serde(default)]
+    oc4ids_prefix: Option<String>,
 }
 
 async fn do_put_settings(st: &AppState, a: &Auth, b: &SettingsBody) -> Result<SettingsView, ApiError> {
     a.actor.may(Action::Administer)?;
+    // A client that predates the prefix keeps it as it is (the revision check covers it).
+    let prefix = match &b.oc4ids_prefix {
+        Some(p) => p.clone(),
+        None => st.store.district_settings().await?.oc4ids_prefix.unwrap_or_default(),
+    };
     let s = DistrictSettings::parse(
         &b.district_name,
         &b.district_division,
         b.province_division.as_deref().unwrap_or(""),
         b.as_of.as_deref().unwrap_or(""),
+        &prefix,
     )?;
     Ok(st.store.set_district_settings(&b.revision, &s, &a.audit()).await?)
 }
 
 /// `PUT /settings` (administrators): `{"revision": "…", "district_name": "椒江区",
-/// "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31"}`.
+/// "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31",
+/// "oc4ids_prefix": "oc4ids-bu3kcz"}`.
 async fn put_settings(State(st): State<AppState>, a: Auth, Json(b): Json<SettingsBody>) -> Result<Json<SettingsView>, ApiError> {
     Ok(Json(do_put_settings(&st, &a, &b).await?))
 }
@@ -109,6 +118,8 @@ struct SettingsForm {
     province_division: String,
     #[serde(default)]
     as_of: String,
+    #[serde(default)]
+    oc4ids_prefix: String,
 }
 
 async fn settings_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<SettingsForm>) -> Response {
@@ -118,6 +129,7 @@ async fn settings_form(lang: crate::page::Lang, State(st): State<AppState>, a: A
         district_division: f.district_division,
         province_division: Some(f.province_division),
         as_of: Some(f.as_of),
+        oc4ids_prefix: Some(f.oc4ids_prefix),
     };
     back(
         lang,

@@ -24,6 +24,7 @@ mod instructions;
 mod lights;
 mod master;
 mod nodes;
+mod oc4ids;
 mod pages;
 mod pipeline;
 mod projects;
