@@ -174,7 +174,13 @@ pub fn disagreement_by_unit(rated: &[RatedProject]) -> Vec<UnitDisagreement> {
         let i = match out.iter().position(|u| u.unit_id == r.unit_id) {
             Some(i) => i,
             None => {
-                out.push(UnitDisagreement { unit_id: r.unit_id, rated: 0, optimistic: 0, pessimistic: 0, disagreement_pct: None });
+                out.push(UnitDisagreement {
+                    unit_id: r.unit_id,
+                    rated: 0,
+                    optimistic: 0,
+                    pessimistic: 0,
+                    disagreement_pct: None,
+                });
                 out.len() - 1
             }
         };
@@ -227,7 +233,10 @@ mod tests {
         let codes: Vec<&str> = e.0.iter().map(|f| f.code).collect();
         assert_eq!(codes, ["invalid_month", "confidence_level_unknown", "confidence_reason_empty"]);
         let long = "字".repeat(MAX_REASON_CHARS + 1);
-        assert_eq!(RatingInput::parse("2019-06", "红", &long).unwrap_err().0[0].code, "confidence_reason_long");
+        assert_eq!(
+            RatingInput::parse("2019-06", "红", &long).unwrap_err().0[0].code,
+            "confidence_reason_long"
+        );
     }
 
     #[test]

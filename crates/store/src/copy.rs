@@ -65,6 +65,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_subscriptions", "id"),
     ("webhook_outbox", "id"),
     ("webhook_attempts", "id"),
+    ("confidence_ratings", "id"),
 ];
 
 /// Rows and checksum of one table.

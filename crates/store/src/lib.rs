@@ -17,6 +17,7 @@ pub mod campaigns;
 pub mod categories;
 mod choices;
 mod clocks;
+pub mod confidence;
 mod copy;
 mod dialect;
 mod doc_kind;

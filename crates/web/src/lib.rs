@@ -33,6 +33,7 @@ mod campaigns;
 mod categories;
 mod clocks;
 mod cockpit;
+mod confidence;
 mod enterprises;
 mod exports;
 mod health;
@@ -114,6 +115,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     projects::MECHANISM,
     nodes::MECHANISM,
     clocks::MECHANISM,
+    confidence::MECHANISM,
     reports::MECHANISM,
     rules::MECHANISM,
     lights::MECHANISM,

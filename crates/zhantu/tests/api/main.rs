@@ -9,6 +9,7 @@ mod cli;
 mod clocks;
 mod closeout;
 mod cockpit;
+mod confidence;
 mod contract;
 mod district;
 mod engines;
