@@ -252,6 +252,17 @@ struct ProjectPage<'a> {
     as_of: NaiveDate,
     /// The light's reason on an English page.
     reason_en: Option<Markup>,
+    /// The latest delivery-confidence rating beside the light (the `confidence` mechanism).
+    confidence: Option<ConfidenceNote>,
+}
+
+/// The latest rating as the page's head shows it.
+struct ConfidenceNote {
+    level_code: &'static str,
+    level: &'static str,
+    month: String,
+    /// Non-empty when it disagrees with the light it was given against.
+    flag: &'static str,
 }
 
 /// The project page's query: a form's message, and the year its year form sets.
@@ -271,6 +282,18 @@ pub(super) async fn project(
     check_read(&st, &cx, id).await?;
     let p = st.store.project_detail(id).await.map_err(cx.err())?;
     let as_of = st.store.as_of().await?;
+    let confidence = st.store.confidence_ratings(id).await?.into_iter().next().map(|r| ConfidenceNote {
+        level_code: r.level.code(),
+        level: if cx.lang == Lang::Zh {
+            r.level.label_zh()
+        } else {
+            r.level.label_en()
+        },
+        month: r.month,
+        flag: r
+            .disagreement
+            .map_or("", |d| if cx.lang == Lang::Zh { d.label_zh() } else { d.label_en() }),
+    });
     let audit = st
         .store
         .audit_entries(&AuditFilter {
@@ -501,6 +524,7 @@ pub(super) async fn project(
         cx: &cx,
         s,
         light: light_badge(lang, s.light, s.light_reason.as_deref()),
+        confidence,
         // In English, the reason as the lights job wrote it in English (names marked as data).
         reason_en: (lang == Lang::En).then(|| p.light_reasons_en.first().map(|r| crate::page::names_marked(r)).unwrap_or_default()),
         name_query: qv(&s.name),
