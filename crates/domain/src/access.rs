@@ -84,6 +84,12 @@ pub enum Action {
     ManageMasterData,
     /// Subscribe other systems to the district's events (webhooks), see their deliveries.
     Subscribe,
+    /// Build the district's package for the city (逐级上报): the district-wide view, so
+    /// administrators, the coordinating bureau and district leaders.
+    ReadUplink,
+    /// Receive the packages of the districts below (a city's or province's zhantu): the
+    /// coordinators' desk.
+    ReceiveUplink,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -114,7 +120,7 @@ impl Actor {
             (Admin, _) => true,
             (Coordinator, Action::Administer) => false,
             (Coordinator, _) => true,
-            (Leader, Action::Read { .. } | Action::Comment) => true,
+            (Leader, Action::Read { .. } | Action::Comment | Action::ReadUplink) => true,
             (UnitEditor | Viewer, Action::Read { unit_id }) => self.in_scope(unit_id),
             (UnitEditor, Action::Edit { unit_id }) => self.in_scope(unit_id),
             _ => false,
@@ -135,6 +141,8 @@ impl Actor {
             Action::SetCategories => "无权操作：项目类别（区定清单）只能由发改局统筹人员和系统管理员设置",
             Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
             Action::Subscribe => "无权操作：只有系统管理员和发改局统筹人员可以管理事件订阅（Webhook）",
+            Action::ReadUplink => "无权操作：上报包含全区项目，只有系统管理员、发改局统筹人员和区领导可以生成",
+            Action::ReceiveUplink => "无权操作：只有系统管理员和发改局统筹人员可以接收下级上报",
         }))
     }
 }
