@@ -65,6 +65,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_subscriptions", "id"),
     ("webhook_outbox", "id"),
     ("webhook_attempts", "id"),
+    ("uplink_received", "division, period"),
 ];
 
 /// Rows and checksum of one table.
