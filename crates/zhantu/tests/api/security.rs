@@ -96,6 +96,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::closeout::write_fixtures(app).await);
     all.extend(crate::todo::write_fixtures(app).await);
     all.extend(crate::webhooks::write_fixtures(app).await);
+    all.extend(crate::uplink::write_fixtures(app).await);
     all
 }
 
