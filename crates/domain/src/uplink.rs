@@ -234,17 +234,19 @@ pub fn project_key(code: Option<&str>, id: i64) -> String {
 pub fn totals_of(projects: &[PackageProject]) -> Totals {
     let mut t = Totals::default();
     for p in projects {
-        t.projects += 1;
-        t.total_investment += p.total_investment;
-        t.year_plan += p.year_plan;
-        t.investment_month += p.investment_month;
-        t.investment_ytd += p.investment_ytd;
-        match p.light.as_deref() {
-            Some("red") => t.lights.red += 1,
-            Some("yellow") => t.lights.yellow += 1,
-            Some("green") => t.lights.green += 1,
-            _ => t.lights.none += 1,
-        }
+        // Saturating: a package comes from outside, and its amounts may be anything.
+        t.projects = t.projects.saturating_add(1);
+        t.total_investment = t.total_investment.saturating_add(p.total_investment);
+        t.year_plan = t.year_plan.saturating_add(p.year_plan);
+        t.investment_month = t.investment_month.saturating_add(p.investment_month);
+        t.investment_ytd = t.investment_ytd.saturating_add(p.investment_ytd);
+        let n = match p.light.as_deref() {
+            Some("red") => &mut t.lights.red,
+            Some("yellow") => &mut t.lights.yellow,
+            Some("green") => &mut t.lights.green,
+            _ => &mut t.lights.none,
+        };
+        *n = n.saturating_add(1);
     }
     t
 }
@@ -253,15 +255,15 @@ pub fn totals_of(projects: &[PackageProject]) -> Totals {
 pub fn sum<'a>(totals: impl IntoIterator<Item = &'a Totals>) -> Totals {
     let mut s = Totals::default();
     for t in totals {
-        s.projects += t.projects;
-        s.total_investment += t.total_investment;
-        s.year_plan += t.year_plan;
-        s.investment_month += t.investment_month;
-        s.investment_ytd += t.investment_ytd;
-        s.lights.red += t.lights.red;
-        s.lights.yellow += t.lights.yellow;
-        s.lights.green += t.lights.green;
-        s.lights.none += t.lights.none;
+        s.projects = s.projects.saturating_add(t.projects);
+        s.total_investment = s.total_investment.saturating_add(t.total_investment);
+        s.year_plan = s.year_plan.saturating_add(t.year_plan);
+        s.investment_month = s.investment_month.saturating_add(t.investment_month);
+        s.investment_ytd = s.investment_ytd.saturating_add(t.investment_ytd);
+        s.lights.red = s.lights.red.saturating_add(t.lights.red);
+        s.lights.yellow = s.lights.yellow.saturating_add(t.lights.yellow);
+        s.lights.green = s.lights.green.saturating_add(t.lights.green);
+        s.lights.none = s.lights.none.saturating_add(t.lights.none);
     }
     s
 }
@@ -394,6 +396,16 @@ mod tests {
         let e = tampered.validate().unwrap_err();
         assert_eq!(e.0.len(), 1);
         assert_eq!(e.0[0].code, "uplink_digest_mismatch");
+    }
+
+    #[test]
+    fn uplink_amounts_from_outside_cannot_overflow_the_sums() {
+        let mut p = package();
+        p.projects[0].investment_ytd = i64::MAX;
+        p.projects[1].investment_ytd = i64::MAX;
+        assert_eq!(totals_of(&p.projects).investment_ytd, i64::MAX);
+        let t = totals_of(&p.projects);
+        assert_eq!(sum([&t, &t]).investment_ytd, i64::MAX);
     }
 
     #[test]
