@@ -21,7 +21,10 @@ use zhantu_store::uplink::Receipt;
 
 pub fn router() -> Routes {
     Routes::new()
-        .route("/uplink/received", get(received).post(receive))
+        .route(
+            "/uplink/received",
+            get(received).post(receive).body_limit(crate::guard::MAX_UPLINK_BYTES),
+        )
         .route("/uplink/{period}", get(package))
         .route("/uplink/{period}/package.xlsx", get(workbook))
 }
