@@ -62,6 +62,14 @@ async fn a_district_reports_up_and_the_city_sums_its_districts() {
             .all(|p| p["total_investment"].is_i64() && p["investment_ytd"].is_i64())
     );
     assert!(projects.iter().any(|p| !p["nodes"].as_array().unwrap().is_empty()));
+    // The demo's light history keeps June's lights: the package carries those, not today's.
+    let at_month_end = projects.iter().filter(|p| p["light_source"] == "month_end").count();
+    assert!(at_month_end > 0, "{}", projects[0]);
+    eprintln!(
+        "uplink: the demo's package is {} bytes, {at_month_end} of {} lights as of 2019-06-30",
+        first.body.len(),
+        projects.len()
+    );
     let ytd: i64 = district
         .scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM monthly_investment WHERE year = 2019 AND month <= 6")
         .await;
@@ -79,6 +87,8 @@ async fn a_district_reports_up_and_the_city_sums_its_districts() {
     let (status, e) = editor.get("/api/v1/uplink/2019-06").await;
     assert_eq!(status, 403, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("无权"), "{e}");
+    let (status, _) = district.login("lingdao").await.get("/api/v1/uplink/2019-06").await;
+    assert_eq!(status, 200, "a district leader may build it");
     let (status, e) = district.get("/api/v1/uplink/2019-6").await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("uplink_period_invalid")), "{e}");
 
@@ -169,6 +179,24 @@ async fn a_district_reports_up_and_the_city_sums_its_districts() {
     let (_, none) = city.get("/api/v1/uplink/received?period=2019-07").await;
     assert_eq!(none["districts"], json!([]));
     assert_eq!(none["missing"].as_array().unwrap().len(), 9);
+
+    // A large district's package (here 5 × the demo's, over 1 MiB) is taken whole.
+    let mut large = relabelled(&pkg, "331004", "路桥区");
+    large.period = "2019-05".into();
+    large.projects = (0..5)
+        .flat_map(|i| {
+            pkg.projects.iter().map(move |p| {
+                let mut p = p.clone();
+                p.code = format!("{}-{i}", p.code);
+                p
+            })
+        })
+        .collect();
+    large.totals = totals_of(&large.projects);
+    large.digest = large.computed_digest();
+    assert!(serde_json::to_vec(&large).unwrap().len() > 1024 * 1024);
+    let r = coordinator.post_json_expect("/api/v1/uplink/received", json!(large), 201).await;
+    assert_eq!(r["projects"].as_i64(), Some(5 * all));
 
     // The page shows both sides, in Chinese first.
     let (status, html) = coordinator.page("/uplink?period=2019-06").await;
