@@ -210,6 +210,11 @@ async fn a_district_reports_up_and_the_city_sums_its_districts() {
     ] {
         assert!(html.contains(text), "the page shows {text}");
     }
+    let (status, html) = coordinator.page("/uplink?period=2019-06&lang=en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Not reported yet"));
+    let chinese = crate::english::chinese_outside_data(&html);
+    assert!(chinese.is_empty(), "the English page has Chinese outside data: {chinese:?}");
     let (status, _) = editor.page("/uplink").await;
     assert_eq!(status, 403);
 }
