@@ -334,6 +334,17 @@ pub(crate) mod tests {
         }
         assert!(coord.may(Action::Subscribe).is_ok() && actor(Role::Admin).may(Action::Subscribe).is_ok());
         assert!(coord.may(Action::ManageMasterData).is_ok() && actor(Role::Admin).may(Action::ManageMasterData).is_ok());
+        // 逐级上报: the package is the district-wide view; receiving is the coordinators' desk.
+        for r in [Role::Admin, Role::Coordinator, Role::Leader] {
+            assert!(actor(r).may(Action::ReadUplink).is_ok(), "{r:?}");
+        }
+        for r in [Role::UnitEditor, Role::Viewer] {
+            assert!(actor(r).may(Action::ReadUplink).unwrap_err().0.contains("上报"), "{r:?}");
+        }
+        assert!(coord.may(Action::ReceiveUplink).is_ok() && actor(Role::Admin).may(Action::ReceiveUplink).is_ok());
+        for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
+            assert!(actor(r).may(Action::ReceiveUplink).unwrap_err().0.contains("上报"), "{r:?}");
+        }
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
