@@ -217,6 +217,22 @@ async fn a_district_reports_up_and_the_city_sums_its_districts() {
     assert!(chinese.is_empty(), "the English page has Chinese outside data: {chinese:?}");
     let (status, _) = editor.page("/uplink").await;
     assert_eq!(status, 403);
+
+    // The packages received move with a backup, as every table does.
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("city.db");
+    let out = crate::helpers::zhantu(&["backup", "--database", &city.url, "--to", &backup.to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copy = zhantu_store::Store::open(&backup.to_string_lossy(), zhantu_store::OpenMode::ExistingOnly)
+        .await
+        .unwrap();
+    let held = |sums: Vec<zhantu_store::TableSum>| {
+        sums.into_iter()
+            .find(|s| s.table == "uplink_received")
+            .expect("the table is copied")
+    };
+    assert_eq!(held(copy.checksums().await.unwrap()), held(city.store.checksums().await.unwrap()));
+    assert_eq!(copy.uplinks_received("2019-06").await.unwrap().len(), 2);
 }
 
 /// The write route for the access walk (`security::every_write_route_is_guarded`): a whole,
