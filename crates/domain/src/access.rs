@@ -87,6 +87,12 @@ pub enum Action {
     /// Give a project its month's delivery-confidence rating (履约信心评级): the district's
     /// leaders, as the responsible leaders, and the coordinators.
     RateConfidence,
+    /// Build the district's package for the city (逐级上报): the district-wide view, so
+    /// administrators, the coordinating bureau and district leaders.
+    ReadUplink,
+    /// Receive the packages of the districts below (a city's or province's zhantu): the
+    /// coordinators' desk.
+    ReceiveUplink,
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -117,7 +123,7 @@ impl Actor {
             (Admin, _) => true,
             (Coordinator, Action::Administer) => false,
             (Coordinator, _) => true,
-            (Leader, Action::Read { .. } | Action::Comment | Action::RateConfidence) => true,
+            (Leader, Action::Read { .. } | Action::Comment | Action::RateConfidence | Action::ReadUplink) => true,
             (UnitEditor | Viewer, Action::Read { unit_id }) => self.in_scope(unit_id),
             (UnitEditor, Action::Edit { unit_id }) => self.in_scope(unit_id),
             _ => false,
@@ -139,6 +145,8 @@ impl Actor {
             Action::ManageMasterData => "无权操作：只有系统管理员和发改局统筹人员可以维护基础数据",
             Action::Subscribe => "无权操作：只有系统管理员和发改局统筹人员可以管理事件订阅（Webhook）",
             Action::RateConfidence => "无权操作：只有区领导、发改局统筹人员和系统管理员可以给出履约信心评级",
+            Action::ReadUplink => "无权操作：上报包含全区项目，只有系统管理员、发改局统筹人员和区领导可以生成",
+            Action::ReceiveUplink => "无权操作：只有系统管理员和发改局统筹人员可以接收下级上报",
         }))
     }
 }
@@ -330,6 +338,17 @@ pub(crate) mod tests {
         }
         assert!(coord.may(Action::Subscribe).is_ok() && actor(Role::Admin).may(Action::Subscribe).is_ok());
         assert!(coord.may(Action::ManageMasterData).is_ok() && actor(Role::Admin).may(Action::ManageMasterData).is_ok());
+        // 逐级上报: the package is the district-wide view; receiving is the coordinators' desk.
+        for r in [Role::Admin, Role::Coordinator, Role::Leader] {
+            assert!(actor(r).may(Action::ReadUplink).is_ok(), "{r:?}");
+        }
+        for r in [Role::UnitEditor, Role::Viewer] {
+            assert!(actor(r).may(Action::ReadUplink).unwrap_err().0.contains("上报"), "{r:?}");
+        }
+        assert!(coord.may(Action::ReceiveUplink).is_ok() && actor(Role::Admin).may(Action::ReceiveUplink).is_ok());
+        for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
+            assert!(actor(r).may(Action::ReceiveUplink).unwrap_err().0.contains("上报"), "{r:?}");
+        }
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }

@@ -47,6 +47,7 @@ pub mod supervision;
 pub mod table;
 pub mod todo;
 pub mod units;
+pub mod uplink;
 pub mod webhooks;
 
 pub use codes::{CreditCode, DivisionCode, ProjectCode, ProjectCodeGeneration};

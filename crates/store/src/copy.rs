@@ -66,6 +66,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_outbox", "id"),
     ("webhook_attempts", "id"),
     ("confidence_ratings", "id"),
+    ("uplink_received", "division, period"),
 ];
 
 /// Rows and checksum of one table.

@@ -52,6 +52,7 @@ mod setup;
 pub mod supervision;
 pub mod todo;
 pub mod units;
+pub mod uplink;
 pub mod webhooks;
 mod writes;
 

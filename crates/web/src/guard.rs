@@ -27,6 +27,22 @@ pub fn pre_session_token(headers: &axum::http::HeaderMap, path: &str) -> (String
 /// Largest request body accepted (JSON, forms); uploads get their own limit where they exist.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// Largest uplink package a city takes (`POST /api/v1/uplink/received`): every project of a
+/// district with its nodes, about 1 KB a project, so a district of 20,000 projects fits.
+pub const MAX_UPLINK_BYTES: usize = 32 * 1024 * 1024;
+
+/// The routes whose JSON bodies may be larger than [`MAX_BODY_BYTES`], with their limit (the
+/// route says the same with `body_limit`).
+const LARGE_JSON_BODIES: &[(&str, usize)] = &[("/api/v1/uplink/received", MAX_UPLINK_BYTES)];
+
+/// The largest JSON or form body a request to `path` may carry.
+pub(crate) fn body_limit(path: &str) -> usize {
+    LARGE_JSON_BODIES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(MAX_BODY_BYTES, |(_, n)| *n)
+}
+
 pub(crate) fn is_public(path: &str) -> bool {
     matches!(
         path,
@@ -100,13 +116,16 @@ async fn refuse_nul(req: Request) -> Result<Request, ApiError> {
         return Err(ApiError::nul_in_text());
     }
     let kind = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let json = kind.starts_with("application/json");
+    let essence = kind.split(';').next().unwrap_or("").trim();
+    let json = essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"));
     let form = kind.starts_with("application/x-www-form-urlencoded");
     if !json && !form {
         return Ok(req);
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::too_large())?;
+    let bytes = to_bytes(body, body_limit(parts.uri.path()))
+        .await
+        .map_err(|_| ApiError::too_large())?;
     let nul = if json {
         json_has_nul(&bytes)
     } else {

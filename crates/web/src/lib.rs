@@ -61,6 +61,7 @@ mod signin;
 mod supervision;
 mod todo;
 mod units;
+mod uplink;
 pub mod users; // public for its demo accounts, which `zhantu demo` and the tests create
 pub mod webhooks; // public for its sender, which `zhantu serve` runs
 
@@ -108,6 +109,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     categories::MECHANISM,
     settings::MECHANISM,
     webhooks::MECHANISM,
+    uplink::MECHANISM,
     audit::MECHANISM,
     assets::MECHANISM,
     health::MECHANISM,

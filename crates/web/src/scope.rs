@@ -10,7 +10,6 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::guard::MAX_BODY_BYTES;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::header;
@@ -74,7 +73,9 @@ pub async fn check(st: &AppState, actor: &Actor, req: Request) -> Result<Request
     let is_json = essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"));
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let body = if is_json || is_form {
-        let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::too_large())?;
+        let bytes = to_bytes(body, crate::guard::body_limit(parts.uri.path()))
+            .await
+            .map_err(|_| ApiError::too_large())?;
         if is_json {
             // A body that is not JSON is the handler's to refuse, with its own message.
             if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {

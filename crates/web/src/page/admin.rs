@@ -30,6 +30,9 @@ pub fn nav(cx: &Ctx) -> Markup {
     if cx.auth.actor.may(Action::Subscribe).is_ok() {
         items.push(("/admin/webhooks", "nav.webhooks"));
     }
+    if cx.auth.actor.may(Action::ReadUplink).is_ok() {
+        items.push(("/uplink", "nav.uplink"));
+    }
     Markup::of(&SubNav {
         label: cx.t("nav.master_data"),
         links: NavLink::list(cx, items, |href| cx.path == href || cx.path.starts_with(&format!("{href}/"))),

@@ -13,7 +13,7 @@ const VOID: &[&str] = &["area", "br", "col", "embed", "hr", "img", "input", "lin
 /// The Chinese a reader of the English page would see outside data: the text of the body and
 /// the placeholders, titles and labels, leaving out elements marked `translate="no"` (with
 /// what they contain), scripts and styles.
-fn chinese_outside_data(html: &str) -> Vec<String> {
+pub(crate) fn chinese_outside_data(html: &str) -> Vec<String> {
     let body = html.split_once("<body").map(|(_, b)| b).unwrap_or(html);
     // Open elements: (name, data or script).
     let mut open: Vec<(String, bool)> = Vec::new();

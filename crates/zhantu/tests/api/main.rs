@@ -36,4 +36,5 @@ mod security;
 mod service;
 mod setup;
 mod todo;
+mod uplink;
 mod webhooks;

@@ -98,6 +98,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::webhooks::write_fixtures(app).await);
     all.extend(crate::oc4ids::write_fixtures(app).await);
     all.extend(crate::confidence::write_fixtures(app).await);
+    all.extend(crate::uplink::write_fixtures(app).await);
     all
 }
 
