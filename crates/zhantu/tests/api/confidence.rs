@@ -104,12 +104,29 @@ async fn a_leaders_rating_stands_beside_the_light_and_disagreement_is_counted_by
         html.contains("征迁仍未完成") && html.contains("黄红") && html.contains("提交评级"),
         "the history and the form"
     );
+    let (status, html) = leader.page(&format!("/projects/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"id="confidence" data-level="amber_red""#) && html.contains("履约信心评级 黄红 · 2019-06"),
+        "the project page's head"
+    );
     let (status, html) = editor.page(&format!("/projects/{id}/confidence")).await;
     assert_eq!(status, 200);
     assert!(!html.contains("提交评级"), "no form for those who may not rate");
     let (status, html) = leader.page("/confidence?month=2019-06").await;
     assert_eq!(status, 200);
     assert!(html.contains("不一致率"));
+    for path in [
+        format!("/projects/{id}/confidence?lang=en"),
+        "/confidence?month=2019-06&lang=en".to_string(),
+    ] {
+        let (status, html) = leader.page(&path).await;
+        assert_eq!(status, 200, "{path}");
+        let chinese = crate::english::chinese_outside_data(&html);
+        assert!(chinese.is_empty(), "{path} in English has Chinese outside data: {chinese:?}");
+    }
+    let (_, html) = leader.page(&format!("/projects/{id}/confidence?lang=en")).await;
+    assert!(html.contains("Amber/Red") && html.contains("Save the rating"), "the English page");
 }
 
 pub(crate) async fn write_fixtures(app: &crate::helpers::TestApp) -> crate::security::Fixtures {
