@@ -5,7 +5,8 @@
 use crate::Store;
 use crate::audit::AuditCtx;
 use crate::error::StoreError;
-use crate::row::{i64_, opt_text, text};
+use crate::projects::ProjectListItem;
+use crate::row::{SqlBuf, i64_, opt_text, text};
 use crate::writes::{commit_audited, now};
 use serde::Serialize;
 use serde_json::json;
@@ -60,7 +61,47 @@ fn snapshot(r: &Rating) -> serde_json::Value {
             "light": r.light.map(Light::code), "version": r.version })
 }
 
+/// A project's latest rating, as lists show it beside the light.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatestRating {
+    pub month: String,
+    pub level: Confidence,
+    pub disagreement: Option<Disagreement>,
+}
+
 impl Store {
+    /// Each listed project's latest rating (one query for the page).
+    pub(crate) async fn attach_confidence(&self, items: &mut [ProjectListItem]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut q = SqlBuf::new("SELECT project_id, month, level, light FROM confidence_ratings WHERE project_id IN ");
+        q.in_list(items.iter().map(|it| it.id)).push(" ORDER BY project_id, month DESC");
+        let mut latest: std::collections::BTreeMap<i64, LatestRating> = std::collections::BTreeMap::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            let project_id = i64_(&r, "project_id")?;
+            if latest.contains_key(&project_id) {
+                continue;
+            }
+            let Some(level) = Confidence::from_code(&text(&r, "level")?) else {
+                continue;
+            };
+            let light = light_of(opt_text(&r, "light")?);
+            latest.insert(
+                project_id,
+                LatestRating {
+                    month: text(&r, "month")?,
+                    level,
+                    disagreement: light.and_then(|l| disagreement(l, level)),
+                },
+            );
+        }
+        for it in items.iter_mut() {
+            it.confidence = latest.remove(&it.id);
+        }
+        Ok(())
+    }
+
     /// Gives `project_id` its rating of `input.month`, with the project's light as it is now;
     /// a second rating of the same month replaces the first (both stay in the audit log).
     pub async fn rate_confidence(&self, project_id: i64, input: &RatingInput, ctx: &AuditCtx) -> Result<Rating, StoreError> {

@@ -124,6 +124,7 @@ impl Store {
         let row = q.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
         let mut summary = vec![list_item(&row)?];
         self.attach_categories(&mut summary).await?;
+        self.attach_confidence(&mut summary).await?;
         let summary = summary.remove(0);
 
         let nodes = rows_for(

@@ -203,6 +203,8 @@ pub struct ProjectListItem {
     /// lights computed before they were kept).
     pub light_reason_en: Option<String>,
     pub categories: Vec<String>,
+    /// The latest delivery-confidence rating (registry pages and the project's detail only).
+    pub confidence: Option<crate::confidence::LatestRating>,
     pub version: i64,
 }
 
@@ -245,6 +247,7 @@ pub(crate) fn list_item(row: &AnyRow) -> Result<ProjectListItem, StoreError> {
             .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
             .and_then(|all| all.into_iter().next()),
         categories: Vec::new(),
+        confidence: None,
         version: i64_(row, "version")?,
     })
 }
@@ -419,6 +422,7 @@ impl Store {
             None
         };
         self.attach_categories(&mut items).await?;
+        self.attach_confidence(&mut items).await?;
         let count = match f.text_terms() {
             // Text alone (a reader who sees all): the index holds exactly the projects, so
             // it counts the matches without visiting them (20,000 for a common term).

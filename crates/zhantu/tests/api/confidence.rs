@@ -50,6 +50,19 @@ async fn a_leaders_rating_stands_beside_the_light_and_disagreement_is_counted_by
     let (_, h) = leader.get(&path).await;
     assert_eq!(h["items"].as_array().unwrap().len(), 1, "{h}");
     assert_eq!(h["latest"]["reason"], "征迁仍未完成");
+    // The registry and the project's JSON carry the latest rating beside the light.
+    let (_, reg) = leader.get(&format!("/api/v1/projects?unit={unit_id}&limit=500")).await;
+    let listed = reg["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"].as_i64() == Some(id))
+        .expect("listed");
+    assert_eq!(
+        (listed["confidence"]["level"].as_str(), listed["confidence"]["month"].as_str()),
+        (Some("amber_red"), Some("2019-06")),
+        "{listed}"
+    );
     let audited = app
         .scalar(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'confidence.rate' AND entity_id = {id}"
