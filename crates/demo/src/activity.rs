@@ -9,7 +9,7 @@ use crate::rng::Rng;
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeSet;
 use zhantu_domain::dataset::{
-    BatchRow, CampaignRow, FaiRow, LandEntryRow, LeadRow, ProblemRow, ProjectBundle, SupervisionRoundRow, VisitRow,
+    BatchRow, CampaignRow, ConfidenceRow, FaiRow, LandEntryRow, LeadRow, ProblemRow, ProjectBundle, SupervisionRoundRow, VisitRow,
 };
 use zhantu_domain::figures::{Pct1, fai_growth};
 use zhantu_domain::model::{BatchLevel, Enterprise, LandEntryKind, LeadStage, NodeStatus, ProblemStatus};
@@ -820,6 +820,69 @@ pub(crate) fn fai_rows(seed: u64, salt: u64, division: &str, last_december_wan: 
                 year,
                 month,
                 cumulative: Money::from_wan(value),
+            });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- delivery confidence
+
+/// The responsible leaders' delivery-confidence ratings of the last three months, for every
+/// lit project with a leader. Most agree with the project's light; about one in ten leaders
+/// is surer than the rules (a red project rated 黄 or better), and a few see a risk the rules
+/// do not (a green project rated 黄 or worse).
+pub(crate) fn confidence(d: &District, seed: u64, projects: &[ProjectBundle], as_of: NaiveDate) -> Vec<ConfidenceRow> {
+    use zhantu_domain::confidence::Confidence::{self, *};
+    use zhantu_domain::lights::Light;
+    let mut rng = Rng::derive(seed, crate::rng::stream::CONFIDENCE, 0);
+    let mut out = Vec::new();
+    for b in projects {
+        let (Some(leader), Some((light, _))) = (b.project.leader_id, &b.light) else {
+            continue;
+        };
+        let Some(who) = d.people.iter().find(|p| p.id == leader) else {
+            continue;
+        };
+        let open = b
+            .nodes
+            .iter()
+            .find(|n| n.actual_on.is_none())
+            .map(|n| n.name.as_str())
+            .unwrap_or("后续节点");
+        for back in (0..3u32).rev() {
+            let m = as_of.month0() as i32 - back as i32;
+            let (year, month) = if m < 0 {
+                (as_of.year() - 1, (m + 13) as u32)
+            } else {
+                (as_of.year(), m as u32 + 1)
+            };
+            let level: Confidence = match light {
+                Light::Red if rng.percent(12) => *rng.pick(&[Amber, AmberGreen]),
+                Light::Red => *rng.pick(&[AmberRed, AmberRed, Red]),
+                Light::Yellow if rng.percent(5) => *rng.pick(&[Green, Red]),
+                Light::Yellow => *rng.pick(&[AmberGreen, Amber, Amber, AmberRed]),
+                Light::Green if rng.percent(6) => Amber,
+                Light::Green => *rng.pick(&[Green, Green, AmberGreen]),
+            };
+            let reason = match level {
+                Green => format!("各节点按计划推进，要素保障到位，{open}可按期完成"),
+                AmberGreen => format!("总体可控，{open}需持续跟进"),
+                Amber => format!("{open}存在困难，已提请协调，本月可望解决"),
+                AmberRed => format!("{open}滞后，需区级层面协调要素保障"),
+                Red => format!("{open}难以按期完成，建议调整年度计划"),
+            };
+            let next = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+            let last = NaiveDate::from_ymd_opt(next.0, next.1, 1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(as_of);
+            out.push(ConfidenceRow {
+                project_id: b.project.id,
+                month: format!("{year:04}-{month:02}"),
+                level,
+                reason,
+                rated_by: who.name.clone(),
+                rated_on: last.min(as_of),
             });
         }
     }

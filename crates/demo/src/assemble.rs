@@ -85,6 +85,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         PROVINCE_FAI_GROWTH_TENTHS,
     ));
 
+    let confidence = activity::confidence(&d, seed, &projects, as_of);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -104,5 +105,6 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         light_rules: LightRules::default(),
         units: d.units,
         people: d.people,
+        confidence,
     }
 }

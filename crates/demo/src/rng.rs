@@ -17,6 +17,7 @@ pub(crate) mod stream {
     pub const LEAD: u64 = 7;
     pub const ACTIVITY: u64 = 8;
     pub const FAI: u64 = 9;
+    pub const CONFIDENCE: u64 = 10;
 }
 
 impl Rng {

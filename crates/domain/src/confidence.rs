@@ -99,6 +99,46 @@ pub fn disagreement(light: Light, rating: Confidence) -> Option<Disagreement> {
     }
 }
 
+/// Which disagreement a registry filter asks for: either direction, or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisagreeFilter {
+    Any,
+    Only(Disagreement),
+}
+
+impl DisagreeFilter {
+    /// `1`/`any`, `optimistic` or `pessimistic`.
+    pub fn from_code(s: &str) -> Option<DisagreeFilter> {
+        match s {
+            "1" | "any" | "true" => Some(DisagreeFilter::Any),
+            "optimistic" => Some(DisagreeFilter::Only(Disagreement::Optimistic)),
+            "pessimistic" => Some(DisagreeFilter::Only(Disagreement::Pessimistic)),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            DisagreeFilter::Any => "1",
+            DisagreeFilter::Only(d) => d.code(),
+        }
+    }
+    /// Every (light, level) pair this filter selects, from [`disagreement`] itself, so a query
+    /// can select them without restating the rule.
+    pub fn pairs(self) -> Vec<(Light, Confidence)> {
+        let mut out = Vec::new();
+        for &light in Light::ALL {
+            for &level in Confidence::ALL {
+                match (self, disagreement(light, level)) {
+                    (DisagreeFilter::Any, Some(_)) => out.push((light, level)),
+                    (DisagreeFilter::Only(want), Some(d)) if d == want => out.push((light, level)),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The longest reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -198,6 +238,18 @@ pub fn disagreement_by_unit(rated: &[RatedProject]) -> Vec<UnitDisagreement> {
     out
 }
 
+/// The disagreement figures of all `rated` together (unit id 0).
+pub fn disagreement_total(rated: &[RatedProject]) -> UnitDisagreement {
+    let all: Vec<RatedProject> = rated.iter().map(|r| RatedProject { unit_id: 0, ..r.clone() }).collect();
+    disagreement_by_unit(&all).pop().unwrap_or(UnitDisagreement {
+        unit_id: 0,
+        rated: 0,
+        optimistic: 0,
+        pessimistic: 0,
+        disagreement_pct: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +272,28 @@ mod tests {
         assert_eq!(disagreement(Light::Green, AmberGreen), None);
         assert_eq!(disagreement(Light::Green, Amber), Some(Disagreement::Pessimistic));
         assert_eq!(disagreement(Light::Green, Red), Some(Disagreement::Pessimistic));
+    }
+
+    #[test]
+    fn the_filter_pairs_are_exactly_the_disagreeing_ones() {
+        use Confidence::*;
+        let any = DisagreeFilter::Any.pairs();
+        // Red: 3 optimistic; yellow: 1 each way; green: 3 pessimistic.
+        assert_eq!(any.len(), 8);
+        assert!(any.contains(&(Light::Red, Amber)) && !any.contains(&(Light::Red, AmberRed)));
+        let opt = DisagreeFilter::from_code("optimistic").unwrap().pairs();
+        assert_eq!(
+            opt,
+            [
+                (Light::Yellow, Green),
+                (Light::Red, Green),
+                (Light::Red, AmberGreen),
+                (Light::Red, Amber)
+            ]
+        );
+        assert!(opt.iter().all(|&(l, c)| disagreement(l, c) == Some(Disagreement::Optimistic)));
+        assert_eq!(DisagreeFilter::from_code("pessimistic").unwrap().pairs().len(), 4);
+        assert_eq!(DisagreeFilter::from_code("x"), None);
     }
 
     #[test]
@@ -254,5 +328,9 @@ mod tests {
         assert_eq!(by[0].disagreement_pct, Some(Pct1(667)));
         assert_eq!((by[1].unit_id, by[1].rated, by[1].disagreement_pct), (3, 1, Some(Pct1(0))));
         assert!(disagreement_by_unit(&[]).is_empty());
+        let all = disagreement_total(&rated);
+        assert_eq!((all.rated, all.optimistic, all.pessimistic), (4, 1, 1));
+        assert_eq!(all.disagreement_pct, Some(Pct1(500)));
+        assert_eq!((disagreement_total(&[]).rated, disagreement_total(&[]).disagreement_pct), (0, None));
     }
 }

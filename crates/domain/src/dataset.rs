@@ -28,6 +28,22 @@ pub struct Dataset {
     pub approval_clocks: Vec<ApprovalClockRow>,
     pub land_ledger: Vec<LandEntryRow>,
     pub light_rules: LightRules,
+    /// Delivery-confidence ratings, loaded without their light: the light history fills it
+    /// from the month's light (`Store::backfill_light_history`).
+    pub confidence: Vec<ConfidenceRow>,
+}
+
+/// A responsible leader's delivery-confidence rating of a project for a month.
+#[derive(Debug, Clone)]
+pub struct ConfidenceRow {
+    pub project_id: i64,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub level: crate::confidence::Confidence,
+    pub reason: String,
+    /// Who rated it (the leader's name).
+    pub rated_by: String,
+    pub rated_on: NaiveDate,
 }
 
 /// A category with its landing targets per year (tenths of a percent).

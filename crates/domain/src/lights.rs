@@ -19,6 +19,7 @@ pub enum Light {
 }
 
 impl Light {
+    pub const ALL: &'static [Light] = &[Light::Green, Light::Yellow, Light::Red];
     pub fn code(self) -> &'static str {
         match self {
             Light::Green => "green",

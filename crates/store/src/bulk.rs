@@ -710,6 +710,21 @@ impl Store {
             }),
         )
         .await?;
+        load.table(
+            "confidence_ratings",
+            &["project_id", "month", "level", "reason", "rated_by", "rated_at"],
+            ds.confidence.iter().map(|c| {
+                vec![
+                    c.project_id.into(),
+                    (&c.month).into(),
+                    c.level.code().into(),
+                    (&c.reason).into(),
+                    (&c.rated_by).into(),
+                    format!("{}T01:00:00.000Z", c.rated_on).into(),
+                ]
+            }),
+        )
+        .await?;
         let rows = load.written;
 
         for table in [

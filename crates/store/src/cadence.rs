@@ -393,6 +393,13 @@ impl Store {
             }
         }
         let funnel = self.lead_funnel(None).await?;
+        let rated = self.confidence_of_month(&format!("{year:04}-{:02}", period.number), None).await?;
+        let rated_by_unit = zhantu_domain::confidence::disagreement_by_unit(&rated);
+        // In the report's order of units.
+        let confidence = units
+            .iter()
+            .filter_map(|(id, name)| rated_by_unit.iter().find(|u| u.unit_id == *id).map(|u| (name.clone(), u.clone())))
+            .collect();
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -402,6 +409,7 @@ impl Store {
             starts_done,
             attraction: funnel.total,
             attraction_by_team: funnel.by_team,
+            confidence,
         })
     }
 

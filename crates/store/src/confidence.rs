@@ -196,4 +196,29 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Each project's latest rating with its unit (the registry's "latest", so a count of these
+    /// that disagree is the total of `/projects?disagree=1`); only the projects of `scope`
+    /// when given; ratings without a light left out, as above.
+    pub async fn latest_confidence(&self, scope: Option<&[i64]>) -> Result<Vec<RatedProject>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.unit_id, r.light, r.level FROM confidence_ratings r JOIN projects p ON p.id = r.project_id \
+             WHERE r.light IS NOT NULL AND r.month = (SELECT MAX(c2.month) FROM confidence_ratings c2 WHERE c2.project_id = r.project_id) \
+             ORDER BY p.unit_id, r.project_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let unit_id = i64_(row, "unit_id")?;
+            if scope.is_some_and(|s| !s.contains(&unit_id)) {
+                continue;
+            }
+            let (Some(light), Some(level)) = (light_of(opt_text(row, "light")?), Confidence::from_code(&text(row, "level")?)) else {
+                continue;
+            };
+            out.push(RatedProject { unit_id, light, level });
+        }
+        Ok(out)
+    }
 }

@@ -129,6 +129,9 @@ async fn registry_table(st: &AppState, mut filter: ProjectFilter, sort: ProjectS
             col("exports.registry.categories", ColKind::Text),
             col("exports.registry.division", ColKind::Text),
             col("exports.registry.type", ColKind::Text),
+            col("exports.registry.confidence", ColKind::Text),
+            col("exports.registry.confidence_month", ColKind::Text),
+            col("exports.registry.disagreement", ColKind::Text),
         ],
     );
     filter.limit = 500;
@@ -152,6 +155,16 @@ async fn registry_table(st: &AppState, mut filter: ProjectFilter, sort: ProjectS
                 p.categories.join("、").into(),
                 p.division_name.into(),
                 types.get(&p.project_type).cloned().unwrap_or_else(|| p.project_type.clone()).into(),
+                p.confidence
+                    .as_ref()
+                    .map(|c| if lang == Lang::Zh { c.level.label_zh() } else { c.level.label_en() })
+                    .into(),
+                p.confidence.as_ref().map(|c| c.month.clone()).into(),
+                p.confidence
+                    .as_ref()
+                    .and_then(|c| c.disagreement)
+                    .map(|d| if lang == Lang::Zh { d.label_zh() } else { d.label_en() })
+                    .into(),
             ]);
         }
         match page.next_cursor {

@@ -6,6 +6,7 @@ use crate::extract::{non_empty, opt_date, opt_id};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use zhantu_domain::Stage;
+use zhantu_domain::confidence::{Confidence, DisagreeFilter};
 use zhantu_domain::lights::Light;
 use zhantu_store::ProjectFilter;
 
@@ -27,6 +28,11 @@ pub struct ProjectsQuery {
     pub started_to: Option<String>,
     /// `2019-06`: with `light`, the light of that month in the light history.
     pub light_month: Option<String>,
+    /// The latest delivery-confidence rating's level: `green`, `amber_green`, `amber`,
+    /// `amber_red` or `red`.
+    pub confidence: Option<String>,
+    /// `1`: the latest rating disagrees with its light; `optimistic` or `pessimistic`: that way.
+    pub disagree: Option<String>,
     /// `1`: not terminated.
     pub active: Option<String>,
     /// `1`: the unit alone, not the units below it.
@@ -46,6 +52,21 @@ impl ProjectsQuery {
                 Light::from_code(s)
                     .ok_or_else(|| ApiError::bad_request("invalid_light", format!("亮灯状态“{s}”无效：应为 red、yellow 或 green")))?,
             ),
+        };
+        let confidence = match non_empty(&self.confidence) {
+            None => None,
+            Some(s) => Some(Confidence::from_code_or_label(s).ok_or_else(|| {
+                ApiError::bad_request("confidence_level_unknown", format!("评级“{s}”无效：应为 绿、绿黄、黄、黄红 或 红"))
+            })?),
+        };
+        let disagree = match non_empty(&self.disagree) {
+            None => None,
+            Some(s) => Some(DisagreeFilter::from_code(s).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("不一致筛选“{s}”无效：应为 1、optimistic 或 pessimistic"),
+                )
+            })?),
         };
         let limit = match non_empty(&self.limit) {
             None => 50,
@@ -77,6 +98,8 @@ impl ProjectsQuery {
             started_from: opt_date(&self.started_from)?,
             started_to: opt_date(&self.started_to)?,
             light_month: opt_month(&self.light_month)?,
+            confidence,
+            disagree,
             active: flag(&self.active),
             unit_exact: flag(&self.unit_exact),
             limit,

@@ -223,6 +223,16 @@ fn the_monthly_analysis_in_english() {
         starts_done: 3,
         attraction: funnel("全部"),
         attraction_by_team: vec![funnel("招商一组")],
+        confidence: vec![(
+            "海门街道".into(),
+            crate::confidence::UnitDisagreement {
+                unit_id: 1,
+                rated: 3,
+                optimistic: 1,
+                pessimistic: 0,
+                disagreement_pct: Some(Pct1(333)),
+            },
+        )],
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

@@ -31,6 +31,9 @@ pub struct MonthlyInputs {
     /// 招商引资: the whole funnel and each attraction team's (as of the report date).
     pub attraction: crate::leads::FunnelRow,
     pub attraction_by_team: Vec<crate::leads::FunnelRow>,
+    /// The month's delivery-confidence ratings against their lights, by unit (unit name and
+    /// figures), in the units' order.
+    pub confidence: Vec<(String, crate::confidence::UnitDisagreement)>,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
@@ -107,7 +110,66 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
         b.total.projects.to_string(),
     ));
     r.sections.push(attraction_and_land_section(lang, i));
+    r.sections.push(confidence_section(lang, i));
     r
+}
+
+/// 履约信心: the month's ratings beside the lights, and where they disagree, by unit.
+fn confidence_section(lang: Lang, i: &MonthlyInputs) -> Section {
+    let mut s = Section::new(lang.pick("八、履约信心评级", "8. Delivery confidence"));
+    let (mut rated, mut optimistic, mut pessimistic) = (0, 0, 0);
+    for (_, u) in &i.confidence {
+        rated += u.rated;
+        optimistic += u.optimistic;
+        pessimistic += u.pessimistic;
+    }
+    if rated == 0 {
+        s.paragraphs.push(
+            lang.pick(
+                "本月尚无责任领导的履约信心评级。",
+                "No responsible leader rated delivery confidence this month.",
+            )
+            .to_string(),
+        );
+        return s;
+    }
+    let rate = pct_text(Pct1::ratio((optimistic + pessimistic) as i128, rated as i128));
+    s.paragraphs.push(match lang {
+        Lang::Zh => format!(
+            "本月责任领导对{rated}个项目作出履约信心评级，其中{}个与规则亮灯相差两级及以上（不一致率{rate}）：评级比灯乐观{optimistic}个，\
+             比灯悲观{pessimistic}个。乐观者须核实节点逾期的原因是否已消除，悲观者须说明规则未反映的风险。",
+            optimistic + pessimistic
+        ),
+        Lang::En => format!(
+            "Responsible leaders rated the delivery confidence of {rated} projects this month; {} are two or more steps from their rule-computed \
+             light (a disagreement rate of {rate}): {optimistic} rated better than their light, {pessimistic} worse. The optimistic ones must show \
+             that the causes of their overdue nodes are gone; the pessimistic ones must name the risk the rules do not see.",
+            optimistic + pessimistic
+        ),
+    });
+    let mut t = match lang {
+        Lang::Zh => DocTable::new(
+            "履约信心",
+            "履约信心评级与亮灯不一致情况（分单位）",
+            &["责任单位", "已评项目", "偏乐观", "偏悲观", "不一致率"],
+        ),
+        Lang::En => DocTable::new(
+            "Confidence",
+            "Delivery-confidence ratings disagreeing with the light, by unit",
+            &["Responsible unit", "Rated", "Optimistic", "Pessimistic", "Disagreement"],
+        ),
+    };
+    for (name, u) in &i.confidence {
+        t.row(vec![
+            name.clone().into(),
+            (u.rated as u32).into(),
+            (u.optimistic as u32).into(),
+            (u.pessimistic as u32).into(),
+            pct_text(u.disagreement_pct).into(),
+        ]);
+    }
+    s.tables.push(t);
+    s
 }
 
 /// The opening paragraphs and the key figures a later issue is compared on.

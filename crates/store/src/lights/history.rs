@@ -233,6 +233,14 @@ impl Store {
         }
         // The current periods last: their 转绿 compares with the periods just written.
         self.apply_lights(&mut tx, None, as_of).await?;
+        // Ratings loaded without the light they were given against (a data set's) take their
+        // month's light from the history just written.
+        sqlx::query(
+            "UPDATE confidence_ratings SET light = (SELECT ls.light FROM light_snapshots ls WHERE ls.project_id = confidence_ratings.project_id \
+             AND ls.period_kind = 'month' AND ls.period_start = confidence_ratings.month || '-01') WHERE light IS NULL",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(ends.len())
     }

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, BTreeSet};
+use zhantu_domain::confidence::{Confidence, DisagreeFilter};
 use zhantu_domain::figures::Wan;
 use zhantu_domain::lights::Light;
 use zhantu_domain::{Money, Stage};
@@ -50,6 +51,10 @@ pub struct ProjectFilter {
     /// With `light`: the light of this month (its first day) as the light history keeps it,
     /// not today's.
     pub light_month: Option<NaiveDate>,
+    /// The latest delivery-confidence rating is this level.
+    pub confidence: Option<Confidence>,
+    /// The latest rating disagrees with the light it was given against.
+    pub disagree: Option<DisagreeFilter>,
     /// Not terminated (在库项目).
     pub active: bool,
     /// `unit` alone, without the units below it.
@@ -100,6 +105,8 @@ impl ProjectFilter {
             started_from,
             started_to,
             light_month,
+            confidence,
+            disagree,
             active,
             unit_exact: _,
             text: _,
@@ -121,6 +128,8 @@ impl ProjectFilter {
             || started_from.is_some()
             || started_to.is_some()
             || light_month.is_some()
+            || confidence.is_some()
+            || disagree.is_some()
             || *active
             || within_units.is_some()
     }
@@ -315,6 +324,26 @@ impl Store {
                 q.push(" AND p.light = ").arg(l.code());
             }
             (None, _) => {}
+        }
+        if f.confidence.is_some() || f.disagree.is_some() {
+            // The project's latest rating (its last month), as the registry shows it.
+            q.push(
+                " AND EXISTS (SELECT 1 FROM confidence_ratings cr WHERE cr.project_id = p.id \
+                 AND cr.month = (SELECT MAX(c2.month) FROM confidence_ratings c2 WHERE c2.project_id = p.id)",
+            );
+            q.push_some(" AND cr.level = ", f.confidence.map(|c| c.code()));
+            if let Some(d) = f.disagree {
+                q.push(" AND (");
+                for (i, (light, level)) in d.pairs().into_iter().enumerate() {
+                    q.push(if i == 0 { "(cr.light = " } else { " OR (cr.light = " })
+                        .arg(light.code())
+                        .push(" AND cr.level = ")
+                        .arg(level.code())
+                        .push(")");
+                }
+                q.push(")");
+            }
+            q.push(")");
         }
         if let Some(ind) = &f.industry {
             q.push(" AND p.industry_code LIKE ")

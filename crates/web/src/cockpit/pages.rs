@@ -292,6 +292,44 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<CockpitQuery>
     c.href = Some(format!("/projects?planned_year={year}"));
     c.count = true;
     cards.push(c);
+    // Delivery confidence beside the light: the projects whose latest rating disagrees with
+    // their light (the registry's `disagree` filter counts the same), each way linked.
+    let rated = zhantu_domain::confidence::disagreement_total(&st.store.latest_confidence(scope.as_deref()).await?);
+    let mut c = Card::new(
+        t("cockpit.confidence"),
+        if rated.rated == 0 {
+            dash()
+        } else {
+            (rated.optimistic + rated.pessimistic).to_string()
+        },
+        if rated.rated == 0 {
+            t("cockpit.confidence_none").to_string()
+        } else {
+            tf(
+                lang,
+                "cockpit.confidence_note",
+                &[("rated", &rated.rated.to_string()), ("pct", &pct(rated.disagreement_pct))],
+            )
+        },
+        "confidence-card",
+    );
+    if rated.rated > 0 {
+        c.href = Some("/projects?disagree=1".into());
+        c.count = true;
+        c.links = vec![
+            NoteLink::new(
+                t("cockpit.confidence_optimistic"),
+                rated.optimistic as u32,
+                "/projects?disagree=optimistic".into(),
+            ),
+            NoteLink::new(
+                t("cockpit.confidence_pessimistic"),
+                rated.pessimistic as u32,
+                "/projects?disagree=pessimistic".into(),
+            ),
+        ];
+    }
+    cards.push(c);
 
     // Landing by category: on the category's list of the year; landed in the year by the
     // period's end.

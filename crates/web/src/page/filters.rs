@@ -8,6 +8,7 @@ use crate::query::ProjectsQuery;
 use askama::Template;
 use serde::Deserialize;
 use zhantu_domain::Stage;
+use zhantu_domain::confidence::Confidence;
 use zhantu_domain::lights::Light;
 use zhantu_store::{FilterChoices, ProjectFilter, ProjectSort};
 
@@ -51,6 +52,8 @@ impl ListQuery {
             ("started_from", val(&self.filter.started_from)),
             ("started_to", val(&self.filter.started_to)),
             ("light_month", val(&self.filter.light_month)),
+            ("confidence", val(&self.filter.confidence)),
+            ("disagree", val(&self.filter.disagree)),
             ("active", val(&self.filter.active)),
             ("unit_exact", val(&self.filter.unit_exact)),
         ]
@@ -92,6 +95,13 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
     let lights = [Light::Red, Light::Yellow, Light::Green]
         .iter()
         .map(|l| (l.code().to_string(), light_label(lang, *l).to_string()));
+    let levels = Confidence::ALL.iter().map(|c| {
+        let name = if lang == super::Lang::Zh { c.label_zh() } else { c.label_en() };
+        (c.code().to_string(), name.to_string())
+    });
+    let disagree = ["1", "optimistic", "pessimistic"]
+        .iter()
+        .map(|d| (d.to_string(), cx.t(&format!("registry.note.disagree.{d}")).to_string()));
     let stage_sel = val(&q.filter.stage);
     let stage_sel = Stage::parse(stage_sel).map(|s| s.code()).unwrap_or(stage_sel);
     let select = |name, key, options| Select {
@@ -111,6 +121,16 @@ pub fn filter_form(cx: &Ctx, action: &str, q: &ListQuery, c: &FilterChoices, ext
             select("stage", "common.stage", SelectOption::list(stages, stage_sel)),
             select("leader", "common.leader", SelectOption::list(leaders, val(&q.filter.leader))),
             select("light", "common.light", SelectOption::list(lights, val(&q.filter.light))),
+            select(
+                "confidence",
+                "registry.confidence",
+                SelectOption::list(levels, val(&q.filter.confidence)),
+            ),
+            select(
+                "disagree",
+                "registry.disagree",
+                SelectOption::list(disagree, val(&q.filter.disagree)),
+            ),
         ],
         extra,
     })

@@ -40,6 +40,9 @@ struct RegistryRow {
     start: String,
     categories: String,
     division: &'static str,
+    /// The latest delivery-confidence rating (level code, its name, the month, and the
+    /// disagreement with its light in words, empty when they agree).
+    confidence: Option<(&'static str, &'static str, String, &'static str)>,
 }
 
 #[derive(Template)]
@@ -91,6 +94,15 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
             start: opt_date(p.started_on.or(p.planned_start_on)),
             categories: p.categories.join("、"),
             division: p.division_name.unwrap_or("—"),
+            confidence: p.confidence.as_ref().map(|c| {
+                (
+                    c.level.code(),
+                    if lang == Lang::Zh { c.level.label_zh() } else { c.level.label_en() },
+                    c.month.clone(),
+                    c.disagreement
+                        .map_or("", |d| if lang == Lang::Zh { d.label_zh() } else { d.label_en() }),
+                )
+            }),
         })
         .collect();
     let mut keep = q.pairs();
@@ -128,6 +140,9 @@ pub(super) async fn registry(State(st): State<AppState>, cx: Ctx, Query(q): Quer
     }
     if let (Some(m), Some(_)) = (filter.light_month, filter.light) {
         notes.push(tf(lang, "registry.note.light_month", &[("m", &m.format("%Y-%m").to_string())]));
+    }
+    if let Some(d) = filter.disagree {
+        notes.push(cx.t(&format!("registry.note.disagree.{}", d.code())).to_string());
     }
     if filter.active {
         notes.push(cx.t("registry.note.active").to_string());

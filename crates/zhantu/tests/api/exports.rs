@@ -9,7 +9,7 @@ use crate::excel::sheet_text;
 use crate::helpers::{Session, demo_base, demo_get, login};
 use serde_json::Value;
 
-const HEADERS_ZH: [&str; 12] = [
+const HEADERS_ZH: [&str; 15] = [
     "亮灯",
     "亮灯原因",
     "项目名称",
@@ -22,6 +22,9 @@ const HEADERS_ZH: [&str; 12] = [
     "项目类别",
     "街道/镇",
     "项目类型",
+    "履约信心评级",
+    "评级月份",
+    "评级与亮灯",
 ];
 
 async fn sheet(s: &Session, path: &str) -> Vec<Vec<String>> {
