@@ -107,6 +107,8 @@ test("every page of the district's other work opens, in Chinese, without errors"
     ["/campaigns", /攻坚/],
     ["/supervision", /督查/],
     ["/land", /用地/],
+    ["/planning", /谋划擂台赛/],
+    ["/confidence", /评级/],
     ["/reports", /报告/],
     ["/reports/monthly/2019-12", /月/],
     ["/import", /导入/],

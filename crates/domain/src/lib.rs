@@ -32,6 +32,7 @@ pub mod money;
 pub mod nodes;
 pub mod oc4ids;
 pub mod people;
+pub mod planning;
 pub mod problems;
 pub mod project_types;
 pub mod projects;

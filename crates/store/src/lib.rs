@@ -36,6 +36,7 @@ mod notify;
 pub mod oc4ids;
 mod overdue;
 pub mod people;
+pub mod planning;
 pub mod problems;
 pub mod programmes;
 pub mod project_types;

@@ -48,6 +48,7 @@ mod notifications;
 mod oc4ids;
 mod openapi;
 mod people;
+mod planning;
 mod problems;
 mod programmes;
 mod project_types;
@@ -139,6 +140,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     supervision::MECHANISM,
     land::MECHANISM,
     programmes::MECHANISM,
+    planning::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
 ];

@@ -26,6 +26,7 @@ pub fn nav(cx: &Ctx) -> Markup {
         ("/campaigns", "pipeline.campaigns"),
         ("/supervision", "pipeline.supervision"),
         ("/land", "pipeline.land"),
+        ("/planning", "planning.nav"),
     ];
     Markup::of(&SubNav {
         links: NavLink::list(cx, items, |href| cx.path == href),

@@ -28,6 +28,7 @@ mod nodes;
 mod oc4ids;
 mod pages;
 mod pipeline;
+mod planning;
 mod projects;
 mod reports;
 mod scale;
