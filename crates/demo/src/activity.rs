@@ -558,9 +558,17 @@ pub(crate) fn campaigns(d: &District, seed: u64, projects: &[ProjectBundle]) -> 
         starts_on: s60,
         ends_on: e60,
         description: "按照项目清单化、任务节点化、攻坚团队化的要求，梳理攻坚项目节点清单，组建攻坚小组；各街道（镇）、相关牵头单位细化责任、倒排倒逼，区级领导分线认领、一线办公。".into(),
-        closing_note: Some(format!("{}个攻坚节点全部按期销号。", node_ids.len())),
+        closing_note: Some(format!(
+            "{}个攻坚节点全部按期销号，2200余间房屋政策处理“清零”，11条“断头路”打通。",
+            node_ids.len()
+        )),
         node_ids,
         unit_ids: units,
+        // The seed article: "2200余间房屋政策处理“清零”,11条“断头路”打通".
+        measures: vec![
+            ("房屋政策处理".into(), "间".into(), 2200, 2216),
+            ("打通断头路".into(), "条".into(), 11, 11),
+        ],
     }];
 
     let (s90, e90) = (ymd(YEAR, 8, 1), ymd(YEAR, 10, 29));
@@ -586,6 +594,7 @@ pub(crate) fn campaigns(d: &District, seed: u64, projects: &[ProjectBundle]) -> 
             closing_note: Some("行动期满，攻坚节点清单已逐项对账。".into()),
             node_ids: transport,
             unit_ids: units,
+            measures: Vec::new(),
         });
     }
     out

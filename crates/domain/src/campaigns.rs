@@ -1,7 +1,7 @@
 //! Campaigns (攻坚行动/擂台赛): the leaderboard of the units and the closing report (pure
 //! figures).
 
-use crate::error::{RuleError, refuse, require_text};
+use crate::error::{RuleError, checked_text, refuse, require_text};
 use crate::figures::Pct1;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -158,6 +158,94 @@ pub fn check_campaign(name: &str, starts_on: NaiveDate, ends_on: NaiveDate) -> R
     Ok(())
 }
 
+/// A quantitative target of a campaign besides its nodes (量化指标), e.g. 房屋政策处理 2,200 间 or
+/// 打通断头路 11 条, parsed: a name, the measure's unit word, a target above zero and what has
+/// been achieved so far (zero or more; it may pass the target: "2200余间").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureInput {
+    pub name: String,
+    /// 间, 条, 户, 亩…
+    pub unit: String,
+    pub target: i64,
+    pub achieved: i64,
+}
+
+/// The largest target or achievement one measure takes.
+pub const MEASURE_MAX: i64 = 1_000_000_000;
+
+impl MeasureInput {
+    /// Every field checked at once.
+    pub fn parse(name: &str, unit: &str, target: i64, achieved: i64) -> Result<MeasureInput, crate::error::FieldErrors> {
+        let mut errors = crate::error::FieldErrors::default();
+        let name = match checked_text(
+            name,
+            100,
+            Some(("measure_name_empty", "量化指标名称不能为空")),
+            ("measure_name_long", "量化指标名称不能超过100个字"),
+        ) {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push("name", e.code, e.message);
+                String::new()
+            }
+        };
+        let unit = match checked_text(unit, 10, None, ("measure_unit_long", "计量单位不能超过10个字")) {
+            Ok(u) => u,
+            Err(e) => {
+                errors.push("unit", e.code, e.message);
+                String::new()
+            }
+        };
+        if !(1..=MEASURE_MAX).contains(&target) {
+            errors.push(
+                "target",
+                "measure_target_invalid",
+                format!("目标值“{target}”无效：应为1到{MEASURE_MAX}之间的整数"),
+            );
+        }
+        if let Err(e) = check_achieved(achieved) {
+            errors.push("achieved", e.code, e.message);
+        }
+        errors.or(|| MeasureInput {
+            name,
+            unit,
+            target,
+            achieved,
+        })
+    }
+}
+
+/// What has been achieved of a measure: zero or more, at most [`MEASURE_MAX`].
+pub fn check_achieved(achieved: i64) -> Result<(), RuleError> {
+    if !(0..=MEASURE_MAX).contains(&achieved) {
+        return refuse(
+            "measure_achieved_invalid",
+            format!("完成值“{achieved}”无效：应为0到{MEASURE_MAX}之间的整数"),
+        );
+    }
+    Ok(())
+}
+
+/// A measure's completion: achieved ÷ target, one decimal (may pass 100%).
+pub fn measure_rate(achieved: i64, target: i64) -> Option<Pct1> {
+    Pct1::ratio(achieved as i128, target as i128)
+}
+
+/// The sentence the closing report gives the measures: `房屋政策处理2213间（目标2200间，完成100.6%）`,
+/// joined by `；`.
+pub fn measures_sentence(measures: &[(String, String, i64, i64)]) -> String {
+    measures
+        .iter()
+        .map(|(name, unit, target, achieved)| {
+            let rate = measure_rate(*achieved, *target)
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "—".into());
+            format!("{name}{achieved}{unit}（目标{target}{unit}，完成{rate}）")
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +294,35 @@ mod tests {
         assert_eq!(report.best_units, vec!["单位3"]);
         assert_eq!(report.lagging_units, vec!["单位1"]);
         assert!(report.summary.contains("按期销号率60.0%"), "{}", report.summary);
+    }
+
+    #[test]
+    fn a_measure_needs_a_name_a_target_above_zero_and_an_achievement_not_below_zero() {
+        let m = MeasureInput::parse(" 房屋政策处理 ", "间", 2200, 2213).unwrap();
+        assert_eq!(
+            (m.name.as_str(), m.unit.as_str(), m.target, m.achieved),
+            ("房屋政策处理", "间", 2200, 2213)
+        );
+        let e = MeasureInput::parse(" ", "间间间间间间间间间间间", 0, -1).unwrap_err();
+        let codes: Vec<&str> = e.0.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "measure_name_empty",
+                "measure_unit_long",
+                "measure_target_invalid",
+                "measure_achieved_invalid"
+            ]
+        );
+        assert!(check_achieved(MEASURE_MAX + 1).is_err() && check_achieved(0).is_ok());
+        assert_eq!(measure_rate(2213, 2200), Some(Pct1(1006)));
+        assert_eq!(measure_rate(11, 11), Some(Pct1(1000)));
+        assert_eq!(
+            measures_sentence(&[
+                ("房屋政策处理".into(), "间".into(), 2200, 2213),
+                ("打通断头路".into(), "条".into(), 11, 11)
+            ]),
+            "房屋政策处理2213间（目标2200间，完成100.6%）；打通断头路11条（目标11条，完成100.0%）"
+        );
     }
 }

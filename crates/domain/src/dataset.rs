@@ -184,6 +184,8 @@ pub struct CampaignRow {
     pub unit_ids: Vec<i64>,
     /// Over, with its closing note (None while it runs).
     pub closing_note: Option<String>,
+    /// Quantitative targets besides the nodes: (name, unit word, target, achieved).
+    pub measures: Vec<(String, String, i64, i64)>,
 }
 
 #[derive(Debug, Clone)]

@@ -655,6 +655,35 @@ impl Store {
         )
         .await?;
         load.table(
+            "campaign_measures",
+            &[
+                "campaign_id",
+                "seq",
+                "name",
+                "unit",
+                "target",
+                "achieved",
+                "updated_by",
+                "updated_at",
+            ],
+            ds.campaigns.iter().flat_map(|k| {
+                let updated = format!("{}T01:00:00.000Z", k.ends_on);
+                k.measures.iter().enumerate().map(move |(i, (name, unit, target, achieved))| {
+                    vec![
+                        k.id.into(),
+                        (i as i64 + 1).into(),
+                        name.into(),
+                        unit.into(),
+                        (*target).into(),
+                        (*achieved).into(),
+                        "demo".into(),
+                        updated.clone().into(),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        load.table(
             "supervision_rounds",
             &["id", "name", "leader_id", "held_on", "summary", "status", "report"],
             ds.supervision_rounds.iter().map(|r| {

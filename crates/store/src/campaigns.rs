@@ -5,13 +5,16 @@
 use crate::audit::{AuditCtx, append};
 use crate::choices::Named;
 use crate::row::{date, found, i64_, opt_date, rows_for, text};
-use crate::writes::{Closing, Tx, link, must_read};
+use crate::writes::{Closing, Tx, link, must_read, now};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use zhantu_domain::campaigns::{CampaignReport, CampaignTarget, LeaderboardRow, campaign_report, check_campaign, leaderboard};
+use zhantu_domain::campaigns::{
+    CampaignReport, CampaignTarget, LeaderboardRow, MeasureInput, campaign_report, check_achieved, check_campaign, leaderboard,
+    measure_rate, measures_sentence,
+};
 use zhantu_domain::figures::{CampaignCompletion, campaign_completion};
 
 /// 攻坚行动 with its completion.
@@ -49,7 +52,45 @@ pub struct CampaignDetail {
     pub units: Vec<Named>,
     pub targets: Vec<CampaignTargetView>,
     pub leaderboard: Vec<LeaderboardRow>,
+    /// Its quantitative targets besides the nodes, in the order they were set.
+    pub measures: Vec<Measure>,
     pub report: CampaignReport,
+}
+
+/// A campaign's quantitative target (量化指标) and what has been achieved of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub target: i64,
+    pub achieved: i64,
+    /// achieved ÷ target, one decimal.
+    pub rate: Option<zhantu_domain::figures::Pct1>,
+    pub updated_by: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+fn measure(r: &AnyRow) -> Result<Measure, StoreError> {
+    let (target, achieved) = (i64_(r, "target")?, i64_(r, "achieved")?);
+    Ok(Measure {
+        id: i64_(r, "id")?,
+        campaign_id: i64_(r, "campaign_id")?,
+        name: text(r, "name")?,
+        unit: text(r, "unit")?,
+        target,
+        achieved,
+        rate: measure_rate(achieved, target),
+        updated_by: text(r, "updated_by")?,
+        updated_at: text(r, "updated_at")?,
+        version: i64_(r, "version")?,
+    })
+}
+
+fn measure_snapshot(m: &Measure) -> serde_json::Value {
+    json!({ "campaign_id": m.campaign_id, "name": m.name, "unit": m.unit, "target": m.target, "achieved": m.achieved, "version": m.version })
 }
 
 #[derive(Debug, Clone)]
@@ -156,12 +197,21 @@ impl Store {
             .collect();
         let unit_pairs: Vec<(i64, String)> = units.iter().map(|u| (u.id, u.name.clone())).collect();
         let board = leaderboard(c.ends_on, as_of, &unit_pairs, &board_targets);
-        let report = campaign_report(&c.name, c.starts_on, c.ends_on, &board);
+        let mut report = campaign_report(&c.name, c.starts_on, c.ends_on, &board);
+        let measures = self.campaign_measures(id).await?;
+        if !measures.is_empty() {
+            let parts: Vec<(String, String, i64, i64)> = measures
+                .iter()
+                .map(|m| (m.name.clone(), m.unit.clone(), m.target, m.achieved))
+                .collect();
+            report.summary.push_str(&format!("量化指标：{}。", measures_sentence(&parts)));
+        }
         Ok(CampaignDetail {
             campaign: c,
             units,
             targets,
             leaderboard: board,
+            measures,
             report,
         })
     }
@@ -261,6 +311,124 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(added.len())
+    }
+
+    /// A campaign's quantitative targets, in the order they were set.
+    pub async fn campaign_measures(&self, campaign_id: i64) -> Result<Vec<Measure>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM campaign_measures WHERE campaign_id = $1 ORDER BY seq, id")
+            .bind(campaign_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(measure).collect()
+    }
+
+    /// The campaign a measure belongs to.
+    pub async fn measure_campaign(&self, measure_id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT campaign_id FROM campaign_measures WHERE id = $1")
+            .bind(measure_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A campaign closed with its report takes no more targets or progress: the report stands.
+    async fn must_be_open(tx: &mut Tx, campaign_id: i64) -> Result<(), StoreError> {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
+            .bind(campaign_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if status.ok_or(StoreError::NotFound)? != "open" {
+            return Err(StoreError::rule("campaign_closed", "攻坚行动已总结关闭，量化指标不能再改"));
+        }
+        Ok(())
+    }
+
+    /// Sets a quantitative target on a campaign (a name taken twice is a duplicate).
+    pub async fn add_campaign_measure(&self, campaign_id: i64, m: &MeasureInput, ctx: &AuditCtx) -> Result<Measure, StoreError> {
+        let mut tx = self.begin_locked().await?;
+        Self::must_be_open(&mut tx, campaign_id).await?;
+        let seq: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM campaign_measures WHERE campaign_id = $1")
+            .bind(campaign_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO campaign_measures (campaign_id, seq, name, unit, target, achieved, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(campaign_id)
+        .bind(seq)
+        .bind(&m.name)
+        .bind(&m.unit)
+        .bind(m.target)
+        .bind(m.achieved)
+        .bind(&ctx.actor)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = measure(
+            &sqlx::query("SELECT * FROM campaign_measures WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        append(
+            &mut tx,
+            ctx,
+            "campaign.measure",
+            "campaign",
+            Some(campaign_id),
+            None,
+            Some(&measure_snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records what has been achieved of a measure, refusing a stale version.
+    pub async fn update_campaign_measure(
+        &self,
+        measure_id: i64,
+        achieved: i64,
+        version: i64,
+        ctx: &AuditCtx,
+    ) -> Result<Measure, StoreError> {
+        check_achieved(achieved)?;
+        let mut tx = self
+            .begin_versioned("campaign_measures", "campaign_measure", measure_id, version)
+            .await?;
+        let before = measure(
+            &sqlx::query("SELECT * FROM campaign_measures WHERE id = $1")
+                .bind(measure_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        Self::must_be_open(&mut tx, before.campaign_id).await?;
+        sqlx::query("UPDATE campaign_measures SET achieved = $1, updated_by = $2, updated_at = $3, version = version + 1 WHERE id = $4")
+            .bind(achieved)
+            .bind(&ctx.actor)
+            .bind(now())
+            .bind(measure_id)
+            .execute(&mut *tx)
+            .await?;
+        let after = measure(
+            &sqlx::query("SELECT * FROM campaign_measures WHERE id = $1")
+                .bind(measure_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        append(
+            &mut tx,
+            ctx,
+            "campaign.measure_progress",
+            "campaign",
+            Some(before.campaign_id),
+            Some(&measure_snapshot(&before)),
+            Some(&measure_snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Closes a campaign with its closing report (the generated summary when `note` is empty).

@@ -43,6 +43,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("campaigns", "id"),
     ("campaign_nodes", "campaign_id, node_id"),
     ("campaign_units", "campaign_id, unit_id"),
+    ("campaign_measures", "id"),
     ("supervision_rounds", "id"),
     ("supervision_targets", "round_id, project_id"),
     ("approval_clocks", "id"),

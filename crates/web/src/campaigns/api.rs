@@ -32,6 +32,75 @@ pub fn router() -> Routes {
         .route("/campaigns/{id}/leaderboard.xlsx", get(export_leaderboard))
         .route("/campaigns/{id}/targets", post(add_campaign_targets))
         .route("/campaigns/{id}/close", post(close_campaign))
+        .route("/campaigns/{id}/measures", get(list_measures).post(add_measure))
+        .route("/campaign-measures/{id}/progress", post(measure_progress))
+}
+
+/// A quantitative target as sent (量化指标).
+#[derive(schemars::JsonSchema, Deserialize)]
+pub(super) struct MeasureBody {
+    /// E.g. 房屋政策处理.
+    pub name: String,
+    /// The measure's unit word: 间, 条, 户…
+    #[serde(default)]
+    pub unit: String,
+    /// Above zero.
+    pub target: i64,
+    /// Achieved so far (0 by default).
+    #[serde(default)]
+    pub achieved: i64,
+}
+
+/// What has been achieved of a measure, on the version read.
+#[derive(schemars::JsonSchema, Deserialize)]
+pub(super) struct ProgressBody {
+    pub achieved: i64,
+    pub version: i64,
+}
+
+pub(super) async fn do_add_measure(
+    st: &AppState,
+    a: &Auth,
+    id: i64,
+    b: &MeasureBody,
+) -> Result<zhantu_store::campaigns::Measure, ApiError> {
+    a.actor.may(Action::Verify)?;
+    let m = zhantu_domain::campaigns::MeasureInput::parse(&b.name, &b.unit, b.target, b.achieved)?;
+    Ok(st.store.add_campaign_measure(id, &m, &a.audit()).await?)
+}
+
+pub(super) async fn do_measure_progress(
+    st: &AppState,
+    a: &Auth,
+    id: i64,
+    b: &ProgressBody,
+) -> Result<zhantu_store::campaigns::Measure, ApiError> {
+    a.actor.may(Action::Verify)?;
+    Ok(st.store.update_campaign_measure(id, b.achieved, b.version, &a.audit()).await?)
+}
+
+async fn list_measures(State(st): State<AppState>, _a: Auth, IdPath(id): IdPath) -> Result<Json<Value>, ApiError> {
+    st.store.campaign(id).await?;
+    Ok(Json(json!({ "items": st.store.campaign_measures(id).await? })))
+}
+
+async fn add_measure(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<MeasureBody>,
+) -> Result<Created<Value>, ApiError> {
+    let m = do_add_measure(&st, &a, id, &b).await?;
+    Ok(created(json!(m)))
+}
+
+async fn measure_progress(
+    State(st): State<AppState>,
+    a: Auth,
+    IdPath(id): IdPath,
+    Json(b): Json<ProgressBody>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(do_measure_progress(&st, &a, id, &b).await?)))
 }
 
 async fn list_campaigns(State(st): State<AppState>, _a: Auth) -> Result<Json<Value>, ApiError> {

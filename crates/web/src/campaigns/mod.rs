@@ -18,4 +18,6 @@ fn pages() -> Routes {
         .route("/campaigns", get(pages::campaigns).post(pages::campaign_form))
         .route("/campaigns/{id}", get(pages::campaign))
         .route("/campaigns/{id}/close", post(pages::campaign_close_form))
+        .route("/campaigns/{id}/measures", post(pages::measure_form))
+        .route("/campaign-measures/{id}/progress", post(pages::measure_progress_form))
 }

@@ -119,6 +119,72 @@ pub(super) async fn campaign(
 }
 
 #[derive(Deserialize)]
+pub(super) struct MeasureForm {
+    name: String,
+    #[serde(default)]
+    unit: String,
+    target: String,
+    #[serde(default)]
+    achieved: String,
+}
+
+/// A whole number typed in a form: blank is 0, anything else must be an integer.
+fn form_int(field: &'static str, v: &str) -> Result<i64, crate::error::ApiError> {
+    let v = v.trim().replace([',', '，'], "");
+    if v.is_empty() {
+        return Ok(0);
+    }
+    v.parse::<i64>()
+        .map_err(|_| crate::error::ApiError::bad_request("invalid_parameter", format!("{field}“{v}”无效：应为整数")))
+}
+
+pub(super) async fn measure_form(State(st): State<AppState>, cx: Ctx, IdPath(id): IdPath, Form(f): Form<MeasureForm>) -> Response {
+    let r = async {
+        let b = api::MeasureBody {
+            name: f.name.clone(),
+            unit: f.unit.clone(),
+            target: form_int("目标值", &f.target)?,
+            achieved: form_int("完成值", &f.achieved)?,
+        };
+        api::do_add_measure(&st, &cx.auth, id, &b).await
+    }
+    .await;
+    back(cx.lang, &format!("/campaigns/{id}"), r.map(|_| "pipeline.flash_measure_added"))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ProgressForm {
+    campaign_id: String,
+    achieved: String,
+    version: String,
+}
+
+pub(super) async fn measure_progress_form(
+    State(st): State<AppState>,
+    cx: Ctx,
+    IdPath(id): IdPath,
+    Form(f): Form<ProgressForm>,
+) -> Response {
+    let r = async {
+        let b = api::ProgressBody {
+            achieved: form_int("完成值", &f.achieved)?,
+            version: fields::form_version(&f.version)?,
+        };
+        api::do_measure_progress(&st, &cx.auth, id, &b).await
+    }
+    .await;
+    let campaign = match &r {
+        Ok(m) => m.campaign_id,
+        Err(_) => f.campaign_id.trim().parse().unwrap_or(0),
+    };
+    back(
+        cx.lang,
+        &format!("/campaigns/{campaign}"),
+        r.map(|_| "pipeline.flash_measure_updated"),
+    )
+}
+
+#[derive(Deserialize)]
 pub(super) struct CloseForm {
     version: String,
     #[serde(default)]

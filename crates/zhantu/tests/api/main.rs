@@ -5,6 +5,7 @@ mod anchors;
 mod assets;
 mod battle;
 mod by_hand;
+mod campaigns;
 mod cli;
 mod clocks;
 mod closeout;
