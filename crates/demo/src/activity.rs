@@ -9,7 +9,8 @@ use crate::rng::Rng;
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeSet;
 use zhantu_domain::dataset::{
-    BatchRow, CampaignRow, ConfidenceRow, FaiRow, LandEntryRow, LeadRow, ProblemRow, ProjectBundle, SupervisionRoundRow, VisitRow,
+    BatchRow, CampaignRow, ConfidenceRow, FaiRow, LandEntryRow, LeadRow, ProblemRow, ProjectBundle, SupervisionRoundRow, SupportLineRow,
+    VisitRow,
 };
 use zhantu_domain::figures::{Pct1, fai_growth};
 use zhantu_domain::model::{BatchLevel, Enterprise, LandEntryKind, LeadStage, NodeStatus, ProblemStatus};
@@ -894,6 +895,66 @@ pub(crate) fn confidence(d: &District, seed: u64, projects: &[ProjectBundle], as
                 rated_on: last.min(as_of),
             });
         }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- enterprise support
+
+/// The seed's refund: 2,053 industrial firms paid back about 1.38亿元 of their 2018
+/// social-insurance contributions.
+pub(crate) const REFUND_FIRMS: i64 = 2053;
+pub(crate) const REFUND_YUAN: i64 = 137_962_480;
+
+/// The year's burden reductions by policy (元): 28.1亿元 in all, the seed's "28亿元以上".
+const REDUCTIONS: &[(&str, &str, i64)] = &[
+    ("减税降费（增值税改革、小微企业普惠性减税）", "财政", 1_864_000_000),
+    ("降低社会保险费率", "人社", 391_500_000),
+    ("降低用电用气成本", "经信", 228_700_000),
+    ("降低融资成本（转贷、贴息）", "金融", 152_300_000),
+    ("降低物流成本", "交通", 93_600_000),
+    ("涉企收费清理与房租减免", "发改", 79_900_000),
+];
+
+/// The enterprise-support ledger of the year: the social-insurance refund paid through each
+/// street and town (firms and amounts adding up to the seed's), and the burden reductions by
+/// policy through the department that carried each out.
+pub(crate) fn support(d: &District, seed: u64) -> Vec<SupportLineRow> {
+    use zhantu_domain::support::SupportKind;
+    let mut rng = Rng::derive(seed, crate::rng::stream::ACTIVITY, 9);
+    let streets: Vec<i64> = d.streets.iter().map(|s| s.unit_id).collect();
+    let mut out = Vec::new();
+    if !streets.is_empty() {
+        let weights: Vec<i64> = streets.iter().map(|_| 5 + rng.below(20) as i64).collect();
+        let total: i64 = weights.iter().sum();
+        let (mut firms_left, mut yuan_left) = (REFUND_FIRMS, REFUND_YUAN);
+        for (i, (unit, w)) in streets.iter().zip(&weights).enumerate() {
+            let last = i + 1 == streets.len();
+            let firms = if last { firms_left } else { REFUND_FIRMS * w / total };
+            let yuan = if last { yuan_left } else { REFUND_YUAN * w / total / 100 * 100 };
+            firms_left -= firms;
+            yuan_left -= yuan;
+            out.push(SupportLineRow {
+                kind: SupportKind::Refund,
+                policy: "社保费返还（2018年实缴）".into(),
+                unit_id: *unit,
+                firms,
+                amount: Money::from_yuan(yuan),
+                granted_on: ymd(YEAR, 9, 10 + (i as u32 % 15)),
+                document: "台州市稳企业稳就业社保费返还政策".into(),
+            });
+        }
+    }
+    for (i, (policy, dept, yuan)) in REDUCTIONS.iter().enumerate() {
+        out.push(SupportLineRow {
+            kind: SupportKind::Reduction,
+            policy: (*policy).into(),
+            unit_id: d.dept(dept),
+            firms: 0,
+            amount: Money::from_yuan(*yuan),
+            granted_on: ymd(YEAR, 12, 20 + i as u32),
+            document: "年度减负降本政策落实情况统计".into(),
+        });
     }
     out
 }

@@ -86,6 +86,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
     ));
 
     let confidence = activity::confidence(&d, seed, &projects, as_of);
+    let support = activity::support(&d, seed);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -106,5 +107,6 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         units: d.units,
         people: d.people,
         confidence,
+        support,
     }
 }

@@ -225,6 +225,9 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     for c in &mut d.confidence {
         c.project_id += project;
     }
+    for l in &mut d.support {
+        l.unit_id += unit;
+    }
     let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
     d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
 
@@ -241,6 +244,7 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     p.supervision_rounds.append(&mut d.supervision_rounds);
     p.land_ledger.append(&mut d.land_ledger);
     p.confidence.append(&mut d.confidence);
+    p.support.append(&mut d.support);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

@@ -31,6 +31,20 @@ pub struct Dataset {
     /// Delivery-confidence ratings, loaded without their light: the light history fills it
     /// from the month's light (`Store::backfill_light_history`).
     pub confidence: Vec<ConfidenceRow>,
+    /// 惠企政策兑现台账: the year's lines.
+    pub support: Vec<SupportLineRow>,
+}
+
+/// A line of the enterprise-support ledger.
+#[derive(Debug, Clone)]
+pub struct SupportLineRow {
+    pub kind: crate::support::SupportKind,
+    pub policy: String,
+    pub unit_id: i64,
+    pub firms: i64,
+    pub amount: Money,
+    pub granted_on: NaiveDate,
+    pub document: String,
 }
 
 /// A responsible leader's delivery-confidence rating of a project for a month.

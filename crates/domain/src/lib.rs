@@ -45,6 +45,7 @@ pub mod settings;
 pub mod setup;
 pub mod stage;
 pub mod supervision;
+pub mod support;
 pub mod table;
 pub mod todo;
 pub mod units;

@@ -754,6 +754,34 @@ impl Store {
             }),
         )
         .await?;
+        load.table(
+            "support_ledger",
+            &[
+                "kind",
+                "policy",
+                "year",
+                "unit_id",
+                "firms",
+                "amount",
+                "granted_on",
+                "document",
+                "created_by",
+            ],
+            ds.support.iter().map(|l| {
+                vec![
+                    l.kind.code().into(),
+                    (&l.policy).into(),
+                    (chrono::Datelike::year(&l.granted_on) as i64).into(),
+                    l.unit_id.into(),
+                    l.firms.into(),
+                    l.amount.yuan().into(),
+                    l.granted_on.into(),
+                    (&l.document).into(),
+                    "demo".into(),
+                ]
+            }),
+        )
+        .await?;
         let rows = load.written;
 
         for table in [

@@ -44,6 +44,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("campaign_nodes", "campaign_id, node_id"),
     ("campaign_units", "campaign_id, unit_id"),
     ("campaign_measures", "id"),
+    ("support_ledger", "id"),
     ("supervision_rounds", "id"),
     ("supervision_targets", "round_id, project_id"),
     ("approval_clocks", "id"),

@@ -51,6 +51,7 @@ mod search;
 pub mod settings;
 mod setup;
 pub mod supervision;
+pub mod support;
 pub mod todo;
 pub mod units;
 pub mod uplink;

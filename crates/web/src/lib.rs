@@ -60,6 +60,7 @@ mod settings;
 mod setup;
 mod signin;
 mod supervision;
+mod support;
 mod todo;
 mod units;
 mod uplink;
@@ -132,6 +133,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     map::MECHANISM,
     search::MECHANISM,
     enterprises::MECHANISM,
+    support::MECHANISM,
     problems::MECHANISM,
     instructions::MECHANISM,
     leads::MECHANISM,

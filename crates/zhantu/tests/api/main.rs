@@ -37,6 +37,7 @@ mod scope;
 mod security;
 mod service;
 mod setup;
+mod support;
 mod todo;
 mod uplink;
 mod webhooks;

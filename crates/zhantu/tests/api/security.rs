@@ -100,6 +100,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::confidence::write_fixtures(app).await);
     all.extend(crate::uplink::write_fixtures(app).await);
     all.extend(crate::campaigns::write_fixtures(app).await);
+    all.extend(crate::support::write_fixtures(app).await);
     all
 }
 
