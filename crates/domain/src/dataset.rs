@@ -28,6 +28,17 @@ pub struct Dataset {
     pub approval_clocks: Vec<ApprovalClockRow>,
     pub land_ledger: Vec<LandEntryRow>,
     pub light_rules: LightRules,
+    /// Statistics codes and the bureau's counted investment (列统), by project.
+    pub statistics: Vec<StatisticsRow>,
+}
+
+/// A project's statistics code (统计代码) and the bureau's counted investment of the year to
+/// each month (累计列统投资: year, month, cumulative).
+#[derive(Debug, Clone)]
+pub struct StatisticsRow {
+    pub project_id: i64,
+    pub code: Option<String>,
+    pub counted: Vec<(i32, u32, Money)>,
 }
 
 /// A category with its landing targets per year (tenths of a percent).

@@ -253,7 +253,7 @@ impl EntryInput {
             None => Err(RuleError::new("statistics_not_started", "项目尚未开工，不能入库：应开工后纳统入库")),
             Some(s) if self.on < s => Err(RuleError::new(
                 "statistics_before_start",
-                format!("入库日期{}早于开工日期{}", self.on, s),
+                format!("入库日期“{}”早于开工日期“{}”", self.on, s),
             )),
             Some(_) => Ok(()),
         }
@@ -399,6 +399,25 @@ pub fn reconcile_total(units: &[UnitReconciliation], official: Option<Money>) ->
     }
     t.gap = t.reported - t.counted;
     t.with_official(official)
+}
+
+/// What the monthly analysis says of statistics: the projects due but not in (and of them the
+/// red), and the district's reconciliation of the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSummary {
+    pub due_not_in: usize,
+    pub red: usize,
+    pub reconciliation: UnitReconciliation,
+}
+
+/// The summary of a month from its readiness list and its reconciliation by unit.
+pub fn month_summary(list: &[Readiness], units: &[UnitReconciliation], official: Option<Money>) -> MonthSummary {
+    let n = readiness_counts(list);
+    MonthSummary {
+        due_not_in: n.due,
+        red: n.red,
+        reconciliation: reconcile_total(units, official),
+    }
 }
 
 #[cfg(test)]
@@ -644,5 +663,12 @@ mod tests {
         assert_eq!(total.parts.sum(), total.gap);
         assert_eq!(total.outside_the_map, Some(Money::from_yuan(880)));
         assert!(reconcile(&[], &t, |_| None).is_empty());
+        let list = readiness_list(
+            &[cand(500, Some("2019-04-01"), None, 0), cand(300, Some("2019-01-01"), None, 0)],
+            &t,
+            d("2019-06-30"),
+        );
+        let s = month_summary(&list, &by, None);
+        assert_eq!((s.due_not_in, s.red, s.reconciliation.gap), (1, 1, total.gap));
     }
 }

@@ -393,6 +393,10 @@ impl Store {
             }
         }
         let funnel = self.lead_funnel(None).await?;
+        let statistics = match crate::statistics::month_end(year, month) {
+            Some(end) if month > 0 => Some(self.statistics_summary(year, month, end.min(as_of)).await?),
+            _ => None,
+        };
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -402,6 +406,7 @@ impl Store {
             starts_done,
             attraction: funnel.total,
             attraction_by_team: funnel.by_team,
+            statistics,
         })
     }
 

@@ -49,6 +49,7 @@ mod schedule;
 mod search;
 pub mod settings;
 mod setup;
+pub mod statistics;
 pub mod supervision;
 pub mod todo;
 pub mod units;

@@ -58,6 +58,7 @@ mod search;
 mod settings;
 mod setup;
 mod signin;
+mod statistics;
 mod supervision;
 mod todo;
 mod units;
@@ -141,6 +142,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
+    statistics::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

@@ -223,6 +223,7 @@ fn the_monthly_analysis_in_english() {
         starts_done: 3,
         attraction: funnel("全部"),
         attraction_by_team: vec![funnel("招商一组")],
+        statistics: Some(crate::statistics::month_summary(&[], &[], None)),
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

@@ -35,6 +35,7 @@ mod scope;
 mod security;
 mod service;
 mod setup;
+mod statistics;
 mod todo;
 mod uplink;
 mod webhooks;
