@@ -103,7 +103,7 @@ impl Store {
         let (year, month) = (as_of.year(), as_of.month());
         let mut reported: HashMap<i64, i64> = HashMap::new();
         for r in sqlx::query(
-            "SELECT project_id, SUM(amount) AS amount FROM monthly_investment \
+            "SELECT project_id, CAST(SUM(amount) AS BIGINT) AS amount FROM monthly_investment \
              WHERE year < $1 OR (year = $2 AND month <= $3) GROUP BY project_id",
         )
         .bind(year as i64)
