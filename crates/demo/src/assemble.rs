@@ -56,7 +56,7 @@ pub(crate) fn build_projects(d: &District, seed: u64, specs: &[ProjectSpec]) -> 
         .collect()
 }
 
-pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: Vec<ProjectBundle>, x: Extras) -> Dataset {
+pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projects: Vec<ProjectBundle>, x: Extras) -> Dataset {
     let as_of = as_of();
     let enterprises = activity::enterprises(&d, seed, x.enterprises, x.named_enterprises, &x.tag_quotas);
     let mut visits = activity::visits(&d, seed, &enterprises, x.visits, as_of);
@@ -84,6 +84,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         PROVINCE_FAI_LAST_DECEMBER_WAN,
         PROVINCE_FAI_GROWTH_TENTHS,
     ));
+    let statistics = crate::statistics::rows(&mut projects, d.code, as_of);
 
     let confidence = activity::confidence(&d, seed, &projects, as_of);
     let support = activity::support(&d, seed);
@@ -108,5 +109,6 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         people: d.people,
         confidence,
         support,
+        statistics,
     }
 }

@@ -16,6 +16,7 @@ mod names;
 mod project;
 mod rng;
 mod scenario;
+mod statistics;
 mod synthetic;
 
 use zhantu_domain::dataset::Dataset;

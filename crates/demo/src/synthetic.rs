@@ -228,6 +228,9 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     for l in &mut d.support {
         l.unit_id += unit;
     }
+    for r in &mut d.statistics {
+        r.project_id += project;
+    }
     let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
     d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
 
@@ -245,6 +248,7 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     p.land_ledger.append(&mut d.land_ledger);
     p.confidence.append(&mut d.confidence);
     p.support.append(&mut d.support);
+    p.statistics.append(&mut d.statistics);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

@@ -33,6 +33,8 @@ pub struct Dataset {
     pub confidence: Vec<ConfidenceRow>,
     /// 惠企政策兑现台账: the year's lines.
     pub support: Vec<SupportLineRow>,
+    /// Statistics codes and the bureau's counted investment (列统), by project.
+    pub statistics: Vec<StatisticsRow>,
 }
 
 /// A line of the enterprise-support ledger.
@@ -58,6 +60,15 @@ pub struct ConfidenceRow {
     /// Who rated it (the leader's name).
     pub rated_by: String,
     pub rated_on: NaiveDate,
+}
+
+/// A project's statistics code (统计代码) and the bureau's counted investment of the year to
+/// each month (累计列统投资: year, month, cumulative).
+#[derive(Debug, Clone)]
+pub struct StatisticsRow {
+    pub project_id: i64,
+    pub code: Option<String>,
+    pub counted: Vec<(i32, u32, Money)>,
 }
 
 /// A category with its landing targets per year (tenths of a percent).

@@ -57,3 +57,4 @@ pub use date::{Year, parse_date};
 pub use error::{FieldError, FieldErrors, ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;
+pub mod statistics;

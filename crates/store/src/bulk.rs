@@ -783,6 +783,27 @@ impl Store {
         )
         .await?;
         let rows = load.written;
+        // Statistics codes and the bureau's counted investment: after the count of rows, which
+        // the figures of a load report as they were before the mechanism.
+        for s in &ds.statistics {
+            if let Some(code) = &s.code {
+                sqlx::query("UPDATE projects SET statistics_code = $1 WHERE id = $2")
+                    .bind(code)
+                    .bind(s.project_id)
+                    .execute(&mut *load.conn)
+                    .await?;
+            }
+        }
+        load.table(
+            "statistics_counted",
+            &["project_id", "year", "month", "cumulative"],
+            ds.statistics.iter().flat_map(|s| {
+                s.counted
+                    .iter()
+                    .map(move |(y, m, c)| vec![s.project_id.into(), (*y).into(), (*m).into(), c.yuan().into()])
+            }),
+        )
+        .await?;
 
         for table in [
             "units",

@@ -400,6 +400,10 @@ impl Store {
             .iter()
             .filter_map(|(id, name)| rated_by_unit.iter().find(|u| u.unit_id == *id).map(|u| (name.clone(), u.clone())))
             .collect();
+        let statistics = match crate::statistics::month_end(year, month) {
+            Some(end) if month > 0 => Some(self.statistics_summary(year, month, end.min(as_of)).await?),
+            _ => None,
+        };
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -410,6 +414,7 @@ impl Store {
             attraction: funnel.total,
             attraction_by_team: funnel.by_team,
             confidence,
+            statistics,
         })
     }
 

@@ -69,6 +69,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_attempts", "id"),
     ("confidence_ratings", "id"),
     ("uplink_received", "division, period"),
+    ("statistics_counted", "project_id, year, month"),
 ];
 
 /// Rows and checksum of one table.

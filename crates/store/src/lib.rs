@@ -50,6 +50,7 @@ mod schedule;
 mod search;
 pub mod settings;
 mod setup;
+pub mod statistics;
 pub mod supervision;
 pub mod support;
 pub mod todo;

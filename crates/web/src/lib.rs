@@ -59,6 +59,7 @@ mod search;
 mod settings;
 mod setup;
 mod signin;
+mod statistics;
 mod supervision;
 mod support;
 mod todo;
@@ -145,6 +146,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     planning::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
+    statistics::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

@@ -233,6 +233,7 @@ fn the_monthly_analysis_in_english() {
                 disagreement_pct: Some(Pct1(333)),
             },
         )],
+        statistics: Some(crate::statistics::month_summary(&[], &[], None)),
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

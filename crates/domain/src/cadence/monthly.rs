@@ -34,6 +34,8 @@ pub struct MonthlyInputs {
     /// The month's delivery-confidence ratings against their lights, by unit (unit name and
     /// figures), in the units' order.
     pub confidence: Vec<(String, crate::confidence::UnitDisagreement)>,
+    /// Statistics entry and the reconciliation with the bureau (none: not computed).
+    pub statistics: Option<crate::statistics::MonthSummary>,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
@@ -99,7 +101,11 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
         r.sections.push(group_section(lang, w, groups, &i.year.investment, month));
     }
     r.sections.push(landing_section(lang, &i.year));
-    r.sections.push(fai_section(lang, &i.year, h));
+    let mut fai = fai_section(lang, &i.year, h);
+    if let Some(st) = &i.statistics {
+        fai.paragraphs.push(statistics_paragraph(lang, st, month));
+    }
+    r.sections.push(fai);
     r.sections.push(actions_section(lang, &i.year));
     let b = &i.year.batches;
     r.key_figures
@@ -577,6 +583,43 @@ fn fai_section(lang: Lang, y: &YearFigures, h: &Header) -> Section {
         });
     }
     s
+}
+
+/// The paragraph on statistics entry (入库) and the reconciliation of reported against counted
+/// investment, after the FAI's.
+fn statistics_paragraph(lang: Lang, s: &crate::statistics::MonthSummary, month: u32) -> String {
+    let r = &s.reconciliation;
+    let m = |x: Money| super::money_text(lang, x);
+    match lang {
+        Lang::Zh => format!(
+            "纳统入库：开工且达到入库起点的项目中尚有{}个未入库（其中开工超过2个月的{}个）。1—{}月项目报送完成投资{}，统计部门累计列统投资{}，差额{}，其中未入库项目{}、未达起点项目{}、时间差（本月报送、下月列统）{}、未解释{}。",
+            s.due_not_in,
+            s.red,
+            month,
+            m(r.reported),
+            m(r.counted),
+            m(r.gap),
+            m(r.parts.not_in_statistics),
+            m(r.parts.under_threshold),
+            m(r.parts.timing),
+            m(r.parts.unexplained)
+        ),
+        Lang::En => format!(
+            "Statistics entry: {} started projects at the threshold are not yet in statistics ({} of them more than two months after their start). \
+             In {} the projects reported {} of investment and the statistics office counted {}: a gap of {}, of which {} from projects not in \
+             statistics, {} from projects below the threshold, {} timing (reported this month, counted next month) and {} unexplained.",
+            s.due_not_in,
+            s.red,
+            months_to(month),
+            m(r.reported),
+            m(r.counted),
+            m(r.gap),
+            m(r.parts.not_in_statistics),
+            m(r.parts.under_threshold),
+            m(r.parts.timing),
+            m(r.parts.unexplained)
+        ),
+    }
 }
 
 /// 六、节点、问题、集中开工、攻坚行动.

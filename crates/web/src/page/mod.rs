@@ -427,6 +427,7 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         ("/attraction", "nav.attraction"),
         ("/programs", "nav.programs"),
         ("/reports", "nav.reports"),
+        ("/statistics", "nav.statistics"),
     ];
     if cx.auth.actor.may(Action::Import).is_ok() {
         links.push(("/import", "nav.import"));

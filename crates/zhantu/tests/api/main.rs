@@ -37,6 +37,7 @@ mod scope;
 mod security;
 mod service;
 mod setup;
+mod statistics;
 mod support;
 mod todo;
 mod uplink;

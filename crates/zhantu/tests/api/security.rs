@@ -101,6 +101,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::uplink::write_fixtures(app).await);
     all.extend(crate::campaigns::write_fixtures(app).await);
     all.extend(crate::support::write_fixtures(app).await);
+    all.extend(crate::statistics::write_fixtures(app).await);
     all
 }
 
