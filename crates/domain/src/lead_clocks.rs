@@ -19,6 +19,7 @@
 //! (`clocks.rs`) use; the two mechanisms share nothing else.
 
 use crate::calendar::WorkCalendar;
+use crate::error::{RuleError, refuse};
 use crate::figures::Pct1;
 use crate::labelled::code_enum;
 use crate::lights::Light;
@@ -328,6 +329,73 @@ pub fn lead_clocks(f: &LeadClockFacts, limits: &LeadClockLimits, cal: &WorkCalen
     }
 }
 
+// ------------------------------------------------------------------ recording the milestones
+
+/// A milestone as recorded (its date, and for 研判 the conclusion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Milestone {
+    /// 响应, with the received date when it differs from the first contact.
+    Respond {
+        on: NaiveDate,
+        received_on: Option<NaiveDate>,
+    },
+    Assess {
+        on: NaiveDate,
+        conclusion: Assessment,
+        note: String,
+    },
+    Feedback {
+        on: NaiveDate,
+        note: String,
+    },
+}
+
+impl Milestone {
+    pub fn kind(&self) -> LeadClockKind {
+        match self {
+            Milestone::Respond { .. } => LeadClockKind::Respond,
+            Milestone::Assess { .. } => LeadClockKind::Assess,
+            Milestone::Feedback { .. } => LeadClockKind::Feedback,
+        }
+    }
+    pub fn on(&self) -> NaiveDate {
+        match self {
+            Milestone::Respond { on, .. } | Milestone::Assess { on, .. } | Milestone::Feedback { on, .. } => *on,
+        }
+    }
+}
+
+/// Checks a milestone against the lead: not before the lead was received, not after the data
+/// date, and feedback only after the 研判 it reports.
+pub fn check_milestone(m: &Milestone, received_on: NaiveDate, assessed_on: Option<NaiveDate>, as_of: NaiveDate) -> Result<(), RuleError> {
+    let received = match m {
+        Milestone::Respond { received_on: Some(r), .. } => *r,
+        _ => received_on,
+    };
+    check_clock_date(m.on(), received, as_of)?;
+    if let Milestone::Feedback { on, .. } = m {
+        match assessed_on {
+            None => return refuse("lead_feedback_before_assessment", "须先登记研判，再登记反馈"),
+            Some(a) if *on < a => {
+                return refuse("lead_feedback_before_assessment", format!("反馈日期不能早于研判日期（{a}）"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A milestone's or a progress report's date: between the lead's receipt and the data date.
+pub fn check_clock_date(on: NaiveDate, received_on: NaiveDate, as_of: NaiveDate) -> Result<(), RuleError> {
+    if on < received_on {
+        return refuse("lead_date_before_receipt", format!("日期{on}早于收到线索的日期（{received_on}）"));
+    }
+    if on > as_of {
+        return refuse("lead_date_in_future", format!("日期{on}晚于数据日（{as_of}）"));
+    }
+    Ok(())
+}
+
 // ------------------------------------------------------------------ the funnel
 
 code_enum!(
@@ -368,13 +436,7 @@ pub fn reached(f: &FunnelFact, step: FunnelStep) -> Option<bool> {
         FunnelStep::Talks => true,
         FunnelStep::Signed => matches!(f.stage, LeadStage::Signed | LeadStage::Landed) || f.signed_on.is_some(),
         FunnelStep::Landed => landed,
-        FunnelStep::Started => {
-            landed
-                && matches!(
-                    f.project_stage,
-                    Some(Stage::Started | Stage::Construction | Stage::Completed | Stage::Operating)
-                )
-        }
+        FunnelStep::Started => landed && f.project_stage.is_some_and(Stage::has_landed),
         FunnelStep::Operating => landed && f.project_stage == Some(Stage::Operating),
         FunnelStep::FullOutput => return if landed { f.full_output } else { Some(false) },
     })
@@ -552,6 +614,32 @@ mod tests {
         assert_eq!(clock(&c, LeadClockKind::Respond).due_on, Some(d(2019, 6, 17)));
         assert_eq!(c.light, Light::Yellow);
         assert_eq!(c.reasons_en, vec!["Response due on 2019-06-17".to_string()]);
+    }
+
+    #[test]
+    fn milestones_are_dated_between_receipt_and_the_data_date_and_feedback_follows_the_assessment() {
+        let (rec, as_of) = (d(2019, 6, 3), d(2019, 6, 30));
+        let fb = |on| Milestone::Feedback { on, note: String::new() };
+        let code = |r: Result<(), RuleError>| r.unwrap_err().code;
+        assert_eq!(
+            code(check_milestone(&fb(d(2019, 6, 10)), rec, None, as_of)),
+            "lead_feedback_before_assessment"
+        );
+        assert_eq!(
+            code(check_milestone(&fb(d(2019, 6, 4)), rec, Some(d(2019, 6, 5)), as_of)),
+            "lead_feedback_before_assessment"
+        );
+        assert!(check_milestone(&fb(d(2019, 6, 5)), rec, Some(d(2019, 6, 5)), as_of).is_ok());
+        let respond = |on, received_on| Milestone::Respond { on, received_on };
+        assert_eq!(
+            code(check_milestone(&respond(d(2019, 6, 2), None), rec, None, as_of)),
+            "lead_date_before_receipt"
+        );
+        assert!(check_milestone(&respond(d(2019, 6, 2), Some(d(2019, 6, 1))), rec, None, as_of).is_ok());
+        assert_eq!(
+            code(check_milestone(&respond(d(2019, 7, 1), None), rec, None, as_of)),
+            "lead_date_in_future"
+        );
     }
 
     #[test]

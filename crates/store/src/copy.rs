@@ -67,6 +67,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_attempts", "id"),
     ("confidence_ratings", "id"),
     ("uplink_received", "division, period"),
+    ("lead_milestones", "lead_id"),
+    ("lead_progress_reports", "id"),
+    ("lead_clock_settings", "key"),
 ];
 
 /// Rows and checksum of one table.
@@ -125,7 +128,7 @@ impl Store {
         }
         let mut tx = target.pool.begin().await?;
         // The target's migrations seeded these; the source's rows replace them.
-        for t in ["audit_head", "holidays", "evaluation_weights"] {
+        for t in ["audit_head", "holidays", "evaluation_weights", "lead_clock_settings"] {
             sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
         }
         for (table, order) in TABLES {
