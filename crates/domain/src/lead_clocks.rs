@@ -185,6 +185,8 @@ fn read_clock(
     starts_on: Option<NaiveDate>,
     done_on: Option<NaiveDate>,
 ) -> LeadClock {
+    // Read on a past date, what was done later is not done yet.
+    let done_on = done_on.filter(|d| *d <= as_of);
     let Some(start) = starts_on else {
         let state = if open { LeadClockState::Waiting } else { LeadClockState::Stopped };
         return LeadClock {
@@ -229,6 +231,17 @@ fn read_clock(
     }
 }
 
+/// Overdue clocks and the leads that have any (the weekly brief's line).
+pub fn overdue_counts<'a>(leads: impl IntoIterator<Item = &'a LeadClocks>) -> (usize, usize) {
+    let (mut clocks, mut leads_n) = (0, 0);
+    for l in leads {
+        let n = l.clocks.iter().filter(|c| c.state == LeadClockState::Overdue).count();
+        clocks += n;
+        leads_n += (n > 0) as usize;
+    }
+    (clocks, leads_n)
+}
+
 /// A lead's clocks on `as_of`, with its light: **red** when any clock is overdue; **yellow**
 /// when a running working-day clock is due within [`YELLOW_WORKING_DAYS`] working day or the
 /// next progress report within [`YELLOW_PROGRESS_DAYS`] days; **green** otherwise (clocks done
@@ -267,7 +280,7 @@ pub fn lead_clocks(f: &LeadClockFacts, limits: &LeadClockLimits, cal: &WorkCalen
             open,
             LeadClockKind::Feedback,
             (limits.feedback_working_days, w),
-            f.assessed_on,
+            f.assessed_on.filter(|d| *d <= as_of),
             f.feedback_on,
         ),
         read_clock(
@@ -276,7 +289,11 @@ pub fn lead_clocks(f: &LeadClockFacts, limits: &LeadClockLimits, cal: &WorkCalen
             open,
             LeadClockKind::Progress,
             (limits.progress_calendar_days, DayKind::Calendar),
-            Some(f.last_progress_on.map_or(f.received_on, |p| p.max(f.received_on))),
+            Some(
+                f.last_progress_on
+                    .filter(|d| *d <= as_of)
+                    .map_or(f.received_on, |p| p.max(f.received_on)),
+            ),
             f.last_progress_on,
         ),
     ];
@@ -578,6 +595,11 @@ mod tests {
                 .iter()
                 .any(|r| r == "Feedback overdue by 2 working days (due 2019-10-21)")
         );
+        // Read on a past date, what was done later is not done yet.
+        let past = lead_clocks(&f, &l, cal(), d(2019, 10, 9));
+        assert_eq!(clock(&past, LeadClockKind::Assess).state, LeadClockState::Running);
+        assert_eq!(clock(&past, LeadClockKind::Feedback).state, LeadClockState::Waiting);
+        assert_eq!(overdue_counts([&c, &past, &c]), (4, 2), "feedback and progress, twice");
         // A dropped lead stops its clocks that are not done.
         f.stage = LeadStage::Dropped;
         let c = lead_clocks(&f, &l, cal(), d(2019, 10, 23));

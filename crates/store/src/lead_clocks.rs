@@ -61,11 +61,13 @@ pub struct LeadProgressReport {
     pub created_at: String,
 }
 
-const SELECT: &str = "SELECT l.id, l.name, l.team_unit_id, u.name AS team_name, l.stage, l.signed_amount, l.first_contact_on, l.signed_on, \
+/// The leads with their milestones, up to the last progress report on or before a date (bound
+/// between `SELECT_HEAD` and `SELECT_TAIL`).
+const SELECT_HEAD: &str = "SELECT l.id, l.name, l.team_unit_id, u.name AS team_name, l.stage, l.signed_amount, l.first_contact_on, l.signed_on, \
      l.project_id, p.stage AS project_stage, l.version, m.received_on, m.responded_on, m.assessed_on, m.assessment, m.assessment_note, \
-     m.feedback_on, m.feedback_note, (SELECT MAX(r.reported_on) FROM lead_progress_reports r WHERE r.lead_id = l.id) AS last_progress_on \
-     FROM attraction_leads l JOIN units u ON u.id = l.team_unit_id LEFT JOIN lead_milestones m ON m.lead_id = l.id \
-     LEFT JOIN projects p ON p.id = l.project_id";
+     m.feedback_on, m.feedback_note, (SELECT MAX(r.reported_on) FROM lead_progress_reports r WHERE r.lead_id = l.id AND r.reported_on <= ";
+const SELECT_TAIL: &str = ") AS last_progress_on FROM attraction_leads l JOIN units u ON u.id = l.team_unit_id \
+     LEFT JOIN lead_milestones m ON m.lead_id = l.id LEFT JOIN projects p ON p.id = l.project_id";
 
 /// The row before its clocks are read.
 fn item(r: &AnyRow) -> Result<LeadClockItem, StoreError> {
@@ -163,7 +165,20 @@ impl Store {
     /// Every lead of `scope` (team unit ids; all when none) — or the one lead `only` — with its
     /// clocks and light on the data date, the leads received last first.
     pub async fn lead_clock_items(&self, scope: Option<&[i64]>, only: Option<i64>) -> Result<Vec<LeadClockItem>, StoreError> {
-        let mut q = SqlBuf::new(SELECT);
+        let as_of = self.as_of().await?;
+        self.lead_clock_items_at(scope, only, as_of).await
+    }
+
+    /// The clocks as they stood on `at` (a past week's brief): the leads received by then, the
+    /// milestones and progress reports dated by then.
+    pub async fn lead_clock_items_at(
+        &self,
+        scope: Option<&[i64]>,
+        only: Option<i64>,
+        at: NaiveDate,
+    ) -> Result<Vec<LeadClockItem>, StoreError> {
+        let mut q = SqlBuf::new(SELECT_HEAD);
+        q.arg(at.to_string()).push(SELECT_TAIL);
         q.push(" WHERE 1 = 1");
         q.push_some(" AND l.id = ", only);
         if let Some(scope) = scope {
@@ -171,9 +186,10 @@ impl Store {
         }
         q.push(" ORDER BY l.first_contact_on DESC, l.id DESC");
         let mut items = read_all(q.query(), &self.pool, item).await?;
-        let (limits, cal, as_of) = (self.lead_clock_limits().await?, self.calendar().await?, self.as_of().await?);
+        items.retain(|it| it.received_on <= at);
+        let (limits, cal) = (self.lead_clock_limits().await?, self.calendar().await?);
         for it in &mut items {
-            it.clocks = lead_clocks(&it.facts(), &limits, &cal, as_of);
+            it.clocks = lead_clocks(&it.facts(), &limits, &cal, at);
         }
         items.sort_by(|a, b| b.received_on.cmp(&a.received_on).then(b.lead_id.cmp(&a.lead_id)));
         Ok(items)

@@ -40,6 +40,7 @@ mod health;
 mod imports;
 mod instructions;
 mod land;
+mod lead_clocks;
 mod leads;
 mod lights;
 mod map;
@@ -141,6 +142,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
+    lead_clocks::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and
