@@ -459,6 +459,7 @@ pub(crate) fn leads(
             signed_on: Some(signed_on),
             landed_on,
             project_id: Some(b.project.id),
+            clocks: Default::default(),
         });
     }
     for i in 0..talks + dropped {
@@ -480,9 +481,69 @@ pub(crate) fn leads(
             signed_on: None,
             landed_on: None,
             project_id: None,
+            clocks: Default::default(),
         });
     }
     out
+}
+
+/// What the teams report on a lead in talks, in turn.
+const LEAD_PROGRESS: [&str; 6] = [
+    "与投资方召开洽谈会，对接项目方案",
+    "陪同投资方实地踏勘拟选地块",
+    "投资方内部决策中，保持每周联系",
+    "对接投资协议条款，梳理要素需求",
+    "报送项目可行性研究材料，征求部门意见",
+    "协调用地、能耗指标，准备签约",
+];
+
+/// The attraction clocks' record of each lead (`lead_clocks`), from its own dates so the
+/// other figures do not move: most leads responded to, assessed and fed back on time; every
+/// 11th lead responded late, every 13th assessed late, every 17th fed back late; the open
+/// leads report progress about every 12 days up to the data date, but every 9th (counting
+/// from the 4th) has not reported for three weeks, so its progress clock is overdue (red).
+pub(crate) fn lead_clocks(leads: &mut [LeadRow], as_of: NaiveDate) {
+    use zhantu_domain::lead_clocks::{Assessment, LeadClockLimits};
+    let cal = zhantu_domain::calendar::WorkCalendar::shipped();
+    let limits = LeadClockLimits::default();
+    let known = |d: NaiveDate| (d <= as_of).then_some(d);
+    for l in leads.iter_mut() {
+        let received = l.first_contact_on;
+        let n = l.id;
+        let responded = cal.add_working_days(received, if n % 11 == 0 { 2 } else { 1 });
+        let assess_days = if limits.is_major(l.signed_amount) {
+            limits.assess_major_working_days
+        } else {
+            limits.assess_working_days
+        };
+        let assessed = cal.add_working_days(received, if n % 13 == 0 { assess_days + 2 } else { 2 });
+        let fed_back = cal.add_working_days(assessed, if n % 17 == 0 { limits.feedback_working_days + 3 } else { 4 });
+        let conclusion = match l.stage {
+            LeadStage::Dropped => Assessment::Decline,
+            LeadStage::Talks if n % 3 == 0 => Assessment::Watch,
+            _ => Assessment::Pursue,
+        };
+        let mut c = zhantu_domain::dataset::LeadClockRow {
+            responded_on: known(responded),
+            assessed_on: known(assessed),
+            assessment: known(assessed).map(|_| conclusion),
+            feedback_on: known(fed_back).filter(|_| known(assessed).is_some()),
+            progress: Vec::new(),
+        };
+        // The open leads' reports, the latest first going back: about every 12 days, at most 8.
+        if matches!(l.stage, LeadStage::Talks | LeadStage::Signed) {
+            let mut on = add_days(as_of, -(if n % 9 == 4 { 21 } else { n % 10 }));
+            let mut k = 0;
+            while on > received && k < 8 {
+                let text = LEAD_PROGRESS[(n as usize + k) % LEAD_PROGRESS.len()];
+                c.progress.push((on, text.to_string(), "招商专员".to_string()));
+                on = add_days(on, -12);
+                k += 1;
+            }
+            c.progress.reverse();
+        }
+        l.clocks = c;
+    }
 }
 
 // ---------------------------------------------------------------- batches, campaigns, supervision

@@ -71,7 +71,8 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
     for (i, p) in problems.iter_mut().enumerate() {
         p.id = i as i64 + 1;
     }
-    let leads = activity::leads(&d, seed, &projects, specs, x.leads_signed_since, x.talks, x.dropped);
+    let mut leads = activity::leads(&d, seed, &projects, specs, x.leads_signed_since, x.talks, x.dropped);
+    activity::lead_clocks(&mut leads, as_of);
     let campaigns = activity::campaigns(&d, seed, &projects);
     let supervision_rounds = activity::supervision_rounds(&d, seed, &projects, crate::project::YEAR, &x.must_supervise);
     let grants: Vec<(NaiveDate, i64)> = LAND_GRANTS.iter().map(|((y, m, day), mu)| (ymd(*y, *m, *day), *mu)).collect();

@@ -187,6 +187,19 @@ pub struct LeadRow {
     pub signed_on: Option<NaiveDate>,
     pub landed_on: Option<NaiveDate>,
     pub project_id: Option<i64>,
+    /// Its attraction clocks' milestones and progress reports.
+    pub clocks: LeadClockRow,
+}
+
+/// A lead's attraction-clock record (`lead_clocks`): its milestones and progress reports.
+#[derive(Debug, Clone, Default)]
+pub struct LeadClockRow {
+    pub responded_on: Option<NaiveDate>,
+    pub assessed_on: Option<NaiveDate>,
+    pub assessment: Option<crate::lead_clocks::Assessment>,
+    pub feedback_on: Option<NaiveDate>,
+    /// (date, text, author).
+    pub progress: Vec<(NaiveDate, String, String)>,
 }
 
 #[derive(Debug, Clone)]

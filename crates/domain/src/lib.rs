@@ -25,6 +25,7 @@ pub mod instructions;
 mod labelled;
 pub mod land;
 pub mod lang;
+pub mod lead_clocks;
 pub mod leads;
 pub mod lights;
 pub mod model;

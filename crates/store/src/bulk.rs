@@ -607,6 +607,39 @@ impl Store {
         )
         .await?;
         load.table(
+            "lead_milestones",
+            &["lead_id", "responded_on", "assessed_on", "assessment", "feedback_on"],
+            ds.leads
+                .iter()
+                .filter(|l| l.clocks.responded_on.is_some() || l.clocks.assessed_on.is_some())
+                .map(|l| {
+                    vec![
+                        l.id.into(),
+                        l.clocks.responded_on.into(),
+                        l.clocks.assessed_on.into(),
+                        l.clocks.assessment.map(|a| a.code()).into(),
+                        l.clocks.feedback_on.into(),
+                    ]
+                }),
+        )
+        .await?;
+        load.table(
+            "lead_progress_reports",
+            &["lead_id", "reported_on", "body", "author", "created_at"],
+            ds.leads.iter().flat_map(|l| {
+                l.clocks.progress.iter().map(|(on, body, author)| {
+                    vec![
+                        l.id.into(),
+                        (*on).into(),
+                        body.into(),
+                        author.into(),
+                        format!("{on}T09:00:00.000Z").into(),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        load.table(
             "batches",
             &["id", "name", "level", "held_on"],
             ds.batches

@@ -261,6 +261,8 @@ impl Store {
         }
         // In the order of the Chinese lines (date, then what and name as written).
         events.sort_by_cached_key(|(d, what, name)| (*d, format!("{}：{name}", what.label(Lang::Zh))));
+        let leads = self.lead_clock_items_at(None, None, end).await?;
+        let overdue_lead_clocks = zhantu_domain::lead_clocks::overdue_counts(leads.iter().map(|l| &l.clocks));
         Ok(WeeklyInputs {
             reds,
             due_this_week,
@@ -270,6 +272,7 @@ impl Store {
             problems_closed_in_week: closed as u32,
             progress_reports_in_week: reports as u32,
             events,
+            overdue_lead_clocks,
         })
     }
 

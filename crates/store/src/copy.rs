@@ -70,6 +70,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("confidence_ratings", "id"),
     ("uplink_received", "division, period"),
     ("statistics_counted", "project_id, year, month"),
+    ("lead_milestones", "lead_id"),
+    ("lead_progress_reports", "id"),
+    ("lead_clock_settings", "key"),
 ];
 
 /// Rows and checksum of one table.
@@ -128,7 +131,7 @@ impl Store {
         }
         let mut tx = target.pool.begin().await?;
         // The target's migrations seeded these; the source's rows replace them.
-        for t in ["audit_head", "holidays", "evaluation_weights"] {
+        for t in ["audit_head", "holidays", "evaluation_weights", "lead_clock_settings"] {
             sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
         }
         for (table, order) in TABLES {

@@ -28,6 +28,7 @@ mod figures;
 pub mod imports;
 pub mod instructions;
 pub mod land;
+pub mod lead_clocks;
 pub mod leads;
 mod lights;
 mod map;

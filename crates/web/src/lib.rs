@@ -40,6 +40,7 @@ mod health;
 mod imports;
 mod instructions;
 mod land;
+mod lead_clocks;
 mod leads;
 mod lights;
 mod map;
@@ -147,6 +148,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     todo::MECHANISM,
     openapi::MECHANISM,
     statistics::MECHANISM,
+    lead_clocks::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

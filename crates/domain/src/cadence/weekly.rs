@@ -55,6 +55,9 @@ pub struct WeeklyInputs {
     pub progress_reports_in_week: u32,
     /// Supervision rounds, batches and campaigns of the week: (date, what, name).
     pub events: Vec<(NaiveDate, WeekEvent, String)>,
+    /// Attraction clocks overdue at the week's end, and the leads that have any
+    /// (`lead_clocks::overdue_counts`).
+    pub overdue_lead_clocks: (usize, usize),
 }
 
 /// What happened on a day of the week.
@@ -292,6 +295,17 @@ pub fn weekly(lang: Lang, period: ReportPeriod, h: &Header, i: &WeeklyInputs) ->
         i.open_problems.iter().filter(|p| p.escalation_level > 0).count()
     )
     });
+    let (lead_clocks, leads) = i.overdue_lead_clocks;
+    if leads > 0 {
+        s.paragraphs.push(if en {
+            format!(
+                "{lead_clocks} attraction clocks (response, assessment, feedback, progress report) are overdue on {leads} leads: the \
+                 attraction teams are asked to catch up this week."
+            )
+        } else {
+            format!("招商线索时限逾期{lead_clocks}项（涉及线索{leads}条，含响应、研判、反馈、进展报告），请各招商组本周内补办。")
+        });
+    }
     let mut probs: Vec<&OpenProblem> = i.open_problems.iter().collect();
     probs.sort_by(|a, b| b.escalation_level.cmp(&a.escalation_level).then(a.deadline.cmp(&b.deadline)));
     let mut t = match lang {
@@ -399,6 +413,7 @@ mod tests {
                 problems_closed_in_week: 1,
                 progress_reports_in_week: 3,
                 events: vec![(d(2019, 12, 12), WeekEvent::Supervision, "第三批".into())],
+                overdue_lead_clocks: (3, 2),
             },
         );
         assert!(r.summary[0].contains("亮红灯2个，其中本周新增1个"), "{}", r.summary[0]);
@@ -412,5 +427,10 @@ mod tests {
         assert_eq!(probs.rows[0][7], DocCell::Int(14));
         assert_eq!(probs.rows[1][7], DocCell::Empty);
         assert_eq!(r.sections[3].paragraphs[0], "12月12日：督查：第三批。");
+        // The attraction clocks' line, with the problems to coordinate.
+        assert_eq!(
+            r.sections[2].paragraphs[1],
+            "招商线索时限逾期3项（涉及线索2条，含响应、研判、反馈、进展报告），请各招商组本周内补办。"
+        );
     }
 }

@@ -131,8 +131,21 @@ async fn list_leads(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<L
     Ok(Json(json!({ "total": items.len(), "items": items })))
 }
 
-async fn funnel(State(st): State<AppState>, a: Auth) -> Result<Json<LeadFunnel>, ApiError> {
-    Ok(Json(st.store.lead_funnel(lead_scope(&a.actor)).await?))
+#[derive(schemars::JsonSchema, Deserialize, Default)]
+pub(super) struct FunnelQuery {
+    /// The leads received in this year, for the `chain` to 投产 (all years when absent).
+    pub year: Option<String>,
+}
+
+/// The funnel by stage, team and leader, and its `chain` 洽谈 → 签约 → 落地 → 开工 → 投产 (→ 达产)
+/// by team for the leads received in `year` (the attraction clocks' figures).
+async fn funnel(State(st): State<AppState>, a: Auth, ApiQuery(q): ApiQuery<FunnelQuery>) -> Result<Json<Value>, ApiError> {
+    let year = crate::fields::opt_year(&q.year)?;
+    let scope = lead_scope(&a.actor);
+    let mut v = json!(st.store.lead_funnel(scope.clone()).await?);
+    let chain = st.store.lead_chain_funnel(scope.as_deref(), year).await?;
+    v["chain"] = json!({ "year": year, "total": chain.total, "by_team": chain.by_team });
+    Ok(Json(v))
 }
 
 async fn get_lead(State(st): State<AppState>, a: Auth, IdPath(id): IdPath) -> Result<Json<Lead>, ApiError> {

@@ -25,6 +25,8 @@ pub(super) struct AttractionQuery {
     ok: Option<String>,
     error: Option<String>,
     stage: Option<String>,
+    /// The leads of this light (the attraction clocks): green, yellow, red.
+    light: Option<String>,
 }
 
 fn stage_name(lang: Lang, s: LeadStage) -> &'static str {
@@ -69,12 +71,18 @@ struct AttractionPage<'a> {
     /// Project types (code, name in the page's language), for a lead that lands.
     types: Vec<(String, String)>,
     leads: Vec<Lead>,
+    /// Each lead's clock light (code, word, reasons), by lead id.
+    lights: std::collections::BTreeMap<i64, (&'static str, &'static str, String)>,
+    light_q: String,
     token: &'a str,
 }
 
 impl AttractionPage<'_> {
     fn stage(&self, s: LeadStage) -> &'static str {
         stage_name(self.cx.lang, s)
+    }
+    fn light(&self, l: &Lead) -> (&'static str, &'static str, String) {
+        self.lights.get(&l.id).cloned().unwrap_or(("none", "—", String::new()))
     }
     fn signed_or_landed(&self, l: &Lead) -> String {
         crate::page::opt_date(l.signed_on.or(l.landed_on))
@@ -101,7 +109,22 @@ pub(super) async fn attraction(State(st): State<AppState>, cx: Ctx, Query(f): Qu
         ..Default::default()
     };
     let filter = q.filter(&cx.auth.actor).map_err(cx.err())?;
-    let leads = st.store.list_leads(&filter).await?;
+    let mut leads = st.store.list_leads(&filter).await?;
+    let clocks = st.store.lead_clock_items(api::lead_scope(&cx.auth.actor).as_deref(), None).await?;
+    let lights: std::collections::BTreeMap<i64, (&'static str, &'static str, String)> = clocks
+        .iter()
+        .map(|c| {
+            let reasons = match cx.lang {
+                Lang::Zh => c.clocks.reasons_zh.join("；"),
+                Lang::En => c.clocks.reasons_en.join("; "),
+            };
+            (c.lead_id, (c.clocks.light.code(), cx.light(c.clocks.light), reasons))
+        })
+        .collect();
+    let light_q = f.light.clone().unwrap_or_default();
+    if !light_q.is_empty() {
+        leads.retain(|l| lights.get(&l.id).is_some_and(|x| x.0 == light_q));
+    }
     let funnel = st.store.lead_funnel(api::lead_scope(&cx.auth.actor)).await?;
     let (teams, leaders) = st.store.programme_choices().await?;
     let types = st
@@ -154,6 +177,8 @@ pub(super) async fn attraction(State(st): State<AppState>, cx: Ctx, Query(f): Qu
         leaders,
         types,
         leads,
+        lights,
+        light_q,
         token: cx.csrf(),
     });
     Ok(layout(&cx, title, body, &[]))

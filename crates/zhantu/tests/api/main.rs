@@ -23,6 +23,7 @@ mod hardening;
 mod helpers;
 mod imports_all;
 mod instructions;
+mod lead_clocks;
 mod lights;
 mod master;
 mod nodes;

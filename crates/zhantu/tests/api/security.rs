@@ -102,6 +102,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::campaigns::write_fixtures(app).await);
     all.extend(crate::support::write_fixtures(app).await);
     all.extend(crate::statistics::write_fixtures(app).await);
+    all.extend(crate::lead_clocks::write_fixtures(app).await);
     all
 }
 
