@@ -26,7 +26,9 @@
 
 use crate::calendar::WorkCalendar;
 use crate::error::{RuleError, refuse};
+use crate::lights::Light;
 use crate::model::DayKind;
+use crate::rules::ProjectVerdict;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -240,6 +242,33 @@ pub fn predecessor_reason(name: &str) -> (String, String) {
     (format!("因前置节点「{name}」逾期"), format!("predecessor \"{name}\" overdue"))
 }
 
+/// Names the overdue predecessor in the reason of each red or yellow node of `late` (node id →
+/// the predecessor's name, from [`overdue_predecessor`]): `施工许可逾期20天，因前置节点「环评批复」逾期`,
+/// in the node's verdict and in the project's reasons alike. Colours, counts and the order of
+/// the reasons stay as they were; a green node's reason is left alone.
+pub fn name_late_predecessors(v: &mut ProjectVerdict, late: &HashMap<i64, String>) {
+    if late.is_empty() {
+        return;
+    }
+    for n in v.nodes.iter_mut().filter(|n| n.light > Light::Green) {
+        let (Some(name), Some(r)) = (late.get(&n.node_id), n.reasons.first_mut()) else {
+            continue;
+        };
+        if r.light != n.light {
+            continue;
+        }
+        let old = r.clone();
+        let (zh, en) = predecessor_reason(name);
+        r.sentence.push('，');
+        r.sentence.push_str(&zh);
+        r.en.push_str("; ");
+        r.en.push_str(&en);
+        if let Some(p) = v.reasons.iter_mut().find(|p| **p == old) {
+            *p = r.clone();
+        }
+    }
+}
+
 /// The predecessors of each node, by node id (for lists and forms).
 pub fn predecessors_of(links: &[Link]) -> BTreeMap<i64, Vec<(i64, i64)>> {
     let mut out: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
@@ -393,6 +422,68 @@ mod tests {
         let ok = set_predecessors(&nodes, &links, 3, &[(1, 5), (2, 0)]).unwrap();
         assert_eq!(ok, vec![link(2, 1, 0), link(3, 1, 5), link(3, 2, 0)]);
         assert_eq!(predecessors_of(&ok)[&3], vec![(1, 5), (2, 0)]);
+    }
+
+    #[test]
+    fn a_red_nodes_reason_names_its_late_predecessor() {
+        use crate::rules::{Context, NodeFacts, ProjectFacts, RuleSet, evaluate_project};
+        let facts = ProjectFacts {
+            id: 1,
+            unit_id: 10,
+            leader_id: None,
+            stage: crate::Stage::Preparation,
+            planned_start_on: None,
+            started_on: None,
+            in_statistics_on: None,
+            investment: None,
+            reporting: None,
+            clocks: vec![],
+            nodes: vec![
+                NodeFacts {
+                    id: 1,
+                    name: "环评批复".into(),
+                    planned_on: d("2026-01-05"),
+                    actual_on: None,
+                    status: crate::model::NodeStatus::Open,
+                },
+                NodeFacts {
+                    id: 2,
+                    name: "施工许可".into(),
+                    planned_on: d("2026-01-10"),
+                    actual_on: None,
+                    status: crate::model::NodeStatus::Open,
+                },
+            ],
+        };
+        let cal = cal();
+        let ctx = Context {
+            as_of: d("2026-03-02"),
+            calendar: &cal,
+        };
+        let rules = RuleSet::default();
+        let plain = evaluate_project(&rules, &facts, &ctx);
+        let mut v = plain.clone();
+        name_late_predecessors(&mut v, &HashMap::from([(2, "环评批复".to_string())]));
+        assert_eq!(v.light, plain.light);
+        assert_eq!(v.node_counts, plain.node_counts);
+        assert_eq!(v.reasons.len(), plain.reasons.len());
+        let node = &v.nodes[1];
+        assert_eq!(node.light, Light::Red);
+        assert!(
+            node.reasons[0].detail().ends_with("，因前置节点「环评批复」逾期"),
+            "{}",
+            node.reasons[0].sentence
+        );
+        assert!(
+            node.reasons[0].detail_en().ends_with("; predecessor \"环评批复\" overdue"),
+            "{}",
+            node.reasons[0].en
+        );
+        assert!(
+            v.reasons.iter().any(|r| r.sentence == node.reasons[0].sentence),
+            "the project's reasons too"
+        );
+        assert_eq!(v.nodes[0], plain.nodes[0], "the node without a late predecessor is unchanged");
     }
 
     #[test]

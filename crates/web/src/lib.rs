@@ -34,6 +34,7 @@ mod categories;
 mod clocks;
 mod cockpit;
 mod confidence;
+mod critical_path;
 mod enterprises;
 mod exports;
 mod health;
@@ -141,6 +142,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
+    critical_path::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and
