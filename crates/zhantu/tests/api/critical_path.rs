@@ -239,6 +239,40 @@ async fn a_slip_pushes_the_nodes_after_it_and_the_critical_path_shows_where_the_
     );
 }
 
+/// Template steps carry the 并联/主线 marker: the demo's 用地预审 runs in parallel, 施工许可 on the
+/// main line; a coordinator marks a step through the API and the type's page shows it.
+#[tokio::test]
+async fn template_steps_are_marked_parallel_or_on_the_main_line() {
+    let app = spawn_app().await;
+    let coordinator = app.login("fgj").await;
+    let (status, t) = coordinator.get("/api/v1/project-types/industrial").await;
+    assert_eq!(status, 200, "{t}");
+    let step = |t: &Value, name: &str| arr(&t["steps"]).iter().find(|s| s["name"] == name).unwrap().clone();
+    assert_eq!(step(&t, "用地预审")["parallel"], true, "{t}");
+    assert_eq!(step(&t, "施工许可")["parallel"], false);
+    let mut body = t.clone();
+    for s in body["steps"].as_array_mut().unwrap() {
+        if s["name"] == "规划许可" {
+            s["parallel"] = json!(true);
+        }
+    }
+    let (status, r) = coordinator.put("/api/v1/project-types/industrial", body).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, t) = coordinator.get("/api/v1/project-types/industrial").await;
+    assert_eq!(step(&t, "规划许可")["parallel"], true, "{t}");
+    let (status, html) = coordinator.page("/admin/project-types/industrial").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("并联/主线") && html.contains(r#"value="1" checked> 并联"#),
+        "the page shows the marker"
+    );
+    let (_, html) = coordinator.page("/admin/project-types/industrial?lang=en").await;
+    assert!(
+        html.contains("Parallel / main line") && html.contains("checked> parallel"),
+        "and in English"
+    );
+}
+
 pub(crate) async fn write_fixtures(app: &TestApp) -> crate::security::Fixtures {
     use crate::security::Fixture;
     let (_, list) = app.get("/api/v1/projects?limit=500").await;
