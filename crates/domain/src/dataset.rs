@@ -97,6 +97,8 @@ pub struct NodeTemplateRow {
     pub offset_days: i32,
     /// Which kind of unit usually owns the step (`department:自然资源`, `owner`, …).
     pub owner_hint: String,
+    /// 并联 (parallel with the main line, 主线), a marker (0029).
+    pub parallel: bool,
 }
 
 /// A project with everything that hangs off it.

@@ -200,6 +200,12 @@ pub fn project_types() -> Vec<ProjectTypeRow> {
 }
 
 /// Every type's node template as rows to store (steps numbered from 1).
+/// The default steps run in parallel (并联) with the main line (主线) under the reform of
+/// construction project approval (工程建设项目审批制度改革): the land pre-review beside the
+/// feasibility approval, the design scheme review beside the planning permit, the land
+/// clearance (政策处理) beside the design and tendering.
+pub const PARALLEL_STEPS: [&str; 3] = ["用地预审", "方案审查", "政策处理"];
+
 pub fn node_templates() -> Vec<NodeTemplateRow> {
     PROJECT_TYPES
         .iter()
@@ -210,6 +216,7 @@ pub fn node_templates() -> Vec<NodeTemplateRow> {
                 name: s.name.into(),
                 offset_days: s.offset_days,
                 owner_hint: s.owner.hint(),
+                parallel: PARALLEL_STEPS.contains(&s.name),
             })
         })
         .collect()

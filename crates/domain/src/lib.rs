@@ -10,6 +10,7 @@ pub mod categories;
 pub mod clocks;
 pub mod codes;
 pub mod confidence;
+pub mod critical_path;
 pub mod dataset;
 pub mod date;
 pub mod deadlines;

@@ -32,6 +32,10 @@ pub struct TemplateStep {
     /// Which kind of unit usually owns the step (`department:自然资源`, `owner`, …).
     #[serde(default)]
     pub owner_hint: String,
+    /// 并联 (true): an approval run in parallel with the main line (主线, false); a marker shown
+    /// with the step, which changes neither its dates nor what it waits for.
+    #[serde(default)]
+    pub parallel: bool,
 }
 
 /// An approval clock of the type: from the completion of `start_node` to that of
@@ -143,6 +147,7 @@ fn check_steps(steps: Vec<TemplateStep>) -> Result<Vec<TemplateStep>, RuleError>
             offset_days: s.offset_days,
             depends_on: depends_on.into_iter().collect(),
             owner_hint,
+            parallel: s.parallel,
         });
     }
     out.sort_by_key(|s| s.seq);
@@ -266,6 +271,7 @@ mod tests {
             offset_days,
             depends_on: depends_on.to_vec(),
             owner_hint: String::new(),
+            parallel: false,
         }
     }
 

@@ -295,7 +295,7 @@ impl Store {
         .await?;
         load.table(
             "node_templates",
-            &["project_type", "seq", "name", "offset_days", "owner_hint"],
+            &["project_type", "seq", "name", "offset_days", "owner_hint", "parallel"],
             ds.node_templates.iter().map(|t| {
                 vec![
                     (&t.project_type).into(),
@@ -303,6 +303,7 @@ impl Store {
                     (&t.name).into(),
                     t.offset_days.into(),
                     (&t.owner_hint).into(),
+                    (t.parallel as i64).into(),
                 ]
             }),
         )

@@ -19,6 +19,7 @@ mod choices;
 mod clocks;
 pub mod confidence;
 mod copy;
+pub mod critical_path;
 mod dialect;
 mod doc_kind;
 pub mod enterprises;

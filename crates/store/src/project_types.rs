@@ -56,11 +56,12 @@ impl ProjectTypeRecord {
 /// for (`1,3`, or empty for none); NULL, as every template before they were kept, is the step
 /// just before it.
 pub(crate) async fn template_steps(conn: &mut AnyConnection, code: &str) -> Result<Vec<TemplateStep>, StoreError> {
-    let rows =
-        sqlx::query("SELECT seq, name, offset_days, owner_hint, depends_on FROM node_templates WHERE project_type = $1 ORDER BY seq")
-            .bind(code)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT seq, name, offset_days, owner_hint, depends_on, parallel FROM node_templates WHERE project_type = $1 ORDER BY seq",
+    )
+    .bind(code)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out: Vec<TemplateStep> = Vec::with_capacity(rows.len());
     for r in &rows {
         let depends_on = match opt_text(r, "depends_on")? {
@@ -77,6 +78,7 @@ pub(crate) async fn template_steps(conn: &mut AnyConnection, code: &str) -> Resu
             offset_days: i64_(r, "offset_days")? as i32,
             depends_on,
             owner_hint: text(r, "owner_hint")?,
+            parallel: i64_(r, "parallel")? != 0,
         });
     }
     Ok(out)
@@ -159,7 +161,7 @@ async fn write_template(tx: &mut Tx, code: &str, spec: &ProjectTypeSpec) -> Resu
     for s in &spec.steps {
         let depends_on: Vec<String> = s.depends_on.iter().map(|d| d.to_string()).collect();
         sqlx::query(
-            "INSERT INTO node_templates (project_type, seq, name, offset_days, owner_hint, depends_on) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO node_templates (project_type, seq, name, offset_days, owner_hint, depends_on, parallel) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(code)
         .bind(s.seq as i64)
@@ -167,6 +169,7 @@ async fn write_template(tx: &mut Tx, code: &str, spec: &ProjectTypeSpec) -> Resu
         .bind(s.offset_days as i64)
         .bind(&s.owner_hint)
         .bind(depends_on.join(","))
+        .bind(s.parallel as i64)
         .execute(&mut **tx)
         .await?;
     }

@@ -34,6 +34,7 @@ mod categories;
 mod clocks;
 mod cockpit;
 mod confidence;
+mod critical_path;
 mod enterprises;
 mod exports;
 mod health;
@@ -149,6 +150,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     openapi::MECHANISM,
     statistics::MECHANISM,
     lead_clocks::MECHANISM,
+    critical_path::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 use zhantu_domain::calendar::WorkCalendar;
 use zhantu_domain::clocks::ApprovalClock;
+use zhantu_domain::critical_path::name_late_predecessors;
 use zhantu_domain::lights::Light;
 use zhantu_domain::lights::period_of;
 use zhantu_domain::model::{NodeStatus, ReportPeriod};
@@ -429,9 +430,14 @@ impl Store {
         let (mut load, mut evaluate, mut write) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for ids in chunks {
             let at = Instant::now();
-            let loaded = self.load_facts(conn, ids, as_of, &inputs).await?;
+            let loaded = self.load_facts(conn, ids.clone(), as_of, &inputs).await?;
+            let late = crate::critical_path::late_predecessors(conn, ids, as_of).await?;
             let loaded_at = Instant::now();
-            let verdicts = evaluate_all_parallel(&inputs.rules, &loaded.facts, &ctx, threads);
+            let mut verdicts = evaluate_all_parallel(&inputs.rules, &loaded.facts, &ctx, threads);
+            // A red or yellow node says which predecessor is overdue (critical_path, 0029).
+            for v in verdicts.iter_mut() {
+                name_late_predecessors(v, &late);
+            }
             let evaluated_at = Instant::now();
             let (node_rows, project_rows) = diff_lights(&loaded, &verdicts, &mut run)?;
             run.changed += node_rows.len() + project_rows.len();

@@ -51,6 +51,8 @@ struct PlanHead {
 struct Plan {
     order: Vec<i64>,
     deps: Vec<Dependency>,
+    /// Each dependency's lag in working days (0029): kept where the dependency stays.
+    lags: std::collections::HashMap<Dependency, i64>,
 }
 
 async fn plan_of(conn: &mut AnyConnection, project_id: i64) -> Result<Plan, StoreError> {
@@ -58,18 +60,20 @@ async fn plan_of(conn: &mut AnyConnection, project_id: i64) -> Result<Plan, Stor
         .bind(project_id)
         .fetch_all(&mut *conn)
         .await?;
-    let mut deps = read_all(
+    let rows = read_all(
         sqlx::query(
-            "SELECT node_id, depends_on_id FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = $1) \
+            "SELECT node_id, depends_on_id, lag_days FROM node_dependencies WHERE node_id IN (SELECT id FROM nodes WHERE project_id = $1) \
              OR depends_on_id IN (SELECT id FROM nodes WHERE project_id = $1)",
         )
         .bind(project_id),
         &mut *conn,
-        |r| Ok((i64_(r, "node_id")?, i64_(r, "depends_on_id")?)),
+        |r| Ok(((i64_(r, "node_id")?, i64_(r, "depends_on_id")?), i64_(r, "lag_days")?)),
     )
     .await?;
+    let lags: std::collections::HashMap<Dependency, i64> = rows.iter().copied().collect();
+    let mut deps: Vec<Dependency> = rows.into_iter().map(|(d, _)| d).collect();
     deps.sort();
-    Ok(Plan { order, deps })
+    Ok(Plan { order, deps, lags })
 }
 
 /// Writes the plan's new order (`seq` 1, 2, …) and dependencies over the old ones.
@@ -92,9 +96,10 @@ async fn write_plan(conn: &mut AnyConnection, project_id: i64, old: &Plan, order
         .execute(&mut *conn)
         .await?;
         for (node, on) in new {
-            sqlx::query("INSERT INTO node_dependencies (node_id, depends_on_id) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO node_dependencies (node_id, depends_on_id, lag_days) VALUES ($1, $2, $3)")
                 .bind(node)
                 .bind(on)
+                .bind(old.lags.get(&(node, on)).copied().unwrap_or(0))
                 .execute(&mut *conn)
                 .await?;
         }

@@ -6,6 +6,7 @@
 //! imports no mechanism.
 
 pub mod clocks;
+pub mod critical_path;
 pub mod instructions;
 pub mod lights;
 pub mod nodes;

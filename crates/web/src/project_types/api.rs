@@ -53,6 +53,9 @@ pub(super) struct StepBody {
     pub depends_on: Vec<i32>,
     #[serde(default)]
     pub owner_hint: String,
+    /// 并联 (true) or on the main line (主线, false, the default).
+    #[serde(default)]
+    pub parallel: bool,
 }
 
 /// A type as sent: its names, steps and clocks (and, for a change, the version read).
@@ -82,6 +85,7 @@ impl TypeBody {
                 offset_days: s.offset_days,
                 depends_on: s.depends_on,
                 owner_hint: s.owner_hint,
+                parallel: s.parallel,
             })
             .collect();
         Ok(ProjectTypeSpec {

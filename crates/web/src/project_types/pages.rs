@@ -78,6 +78,8 @@ struct StepRow {
     owner_hint: String,
     /// The clocks that run over the step.
     clocks: String,
+    /// 并联 (else 主线).
+    parallel: bool,
 }
 
 struct ClockRow {
@@ -138,6 +140,7 @@ async fn type_page(
             depends_on: s.depends_on.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(","),
             owner_hint: s.owner_hint.clone(),
             clocks: clocked.get(&s.seq).map(|c| c.join("；")).unwrap_or_default(),
+            parallel: s.parallel,
         })
         .collect();
     steps.extend((1..=NEW_STEPS as i32).map(|k| StepRow {
@@ -148,6 +151,7 @@ async fn type_page(
         depends_on: if next + k > 1 { (next + k - 1).to_string() } else { String::new() },
         owner_hint: String::new(),
         clocks: String::new(),
+        parallel: false,
     }));
     for (i, s) in steps.iter_mut().enumerate() {
         s.i = i;
@@ -192,6 +196,7 @@ fn steps_from_lines(text: &str) -> Result<Vec<StepBody>, ApiError> {
             offset_days: form_number(days, "节点天数应为整数")?,
             depends_on: if seq > 1 { vec![seq - 1] } else { Vec::new() },
             owner_hint: String::new(),
+            parallel: false,
         });
     }
     Ok(steps)
@@ -250,6 +255,7 @@ fn type_from_form(fields: &BTreeMap<String, String>) -> Result<TypeBody, ApiErro
                 .map(|s| form_number(s, "依赖的序号应为整数"))
                 .collect::<Result<_, _>>()?,
             owner_hint: get(&format!("s{i}_owner")),
+            parallel: !get(&format!("s{i}_parallel")).is_empty(),
             name,
         });
     }

@@ -269,6 +269,8 @@ struct ProjectPage<'a> {
     reason_en: Option<Markup>,
     /// The latest delivery-confidence rating beside the light (the `confidence` mechanism).
     confidence: Option<ConfidenceNote>,
+    /// Forecasts pushed by predecessors, floats and the critical path (`critical_path`).
+    critical_path: Markup,
 }
 
 /// The latest rating as the page's head shows it.
@@ -424,6 +426,12 @@ pub(super) async fn project(
     let light_history = panels::lights::history(&cx, &st.store.light_history(id).await?);
     let (baseline, versions) = st.store.schedule_versions(id).await?;
     let schedule = panels::nodes::schedule_panel(&cx, &baseline, &versions);
+    // A dependency cycle written around the checks (an old import) leaves the panel out, not the page.
+    let critical_path = match st.store.project_schedule(id).await {
+        Ok(s) => panels::critical_path::panel(&cx, &s, powers.edit),
+        Err(zhantu_store::StoreError::Rule(_)) => Markup::default(),
+        Err(e) => return Err(e.into()),
+    };
     let reports = panels::reports::panel(&cx, &p, powers.edit, as_of);
     let problems = panels::problems::panel(&cx, &p);
     let instructions = panels::instructions::panel(&st, &cx, &p, as_of).await?;
@@ -540,6 +548,7 @@ pub(super) async fn project(
         s,
         light: light_badge(lang, s.light, s.light_reason.as_deref()),
         confidence,
+        critical_path,
         // In English, the reason as the lights job wrote it in English (names marked as data).
         reason_en: (lang == Lang::En).then(|| p.light_reasons_en.first().map(|r| crate::page::names_marked(r)).unwrap_or_default()),
         name_query: qv(&s.name),

@@ -12,6 +12,7 @@ mod closeout;
 mod cockpit;
 mod confidence;
 mod contract;
+mod critical_path;
 mod district;
 mod engines;
 mod english;
