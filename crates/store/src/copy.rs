@@ -67,6 +67,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("webhook_attempts", "id"),
     ("confidence_ratings", "id"),
     ("uplink_received", "division, period"),
+    ("results_promises", "project_id"),
+    ("results_years", "project_id, year"),
 ];
 
 /// Rows and checksum of one table.
