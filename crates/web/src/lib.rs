@@ -53,6 +53,7 @@ mod programmes;
 mod project_types;
 mod projects;
 mod reports;
+mod results;
 mod rules;
 mod search;
 mod settings;
@@ -141,6 +142,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     programmes::MECHANISM,
     todo::MECHANISM,
     openapi::MECHANISM,
+    results::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

@@ -30,6 +30,7 @@ mod pages;
 mod pipeline;
 mod projects;
 mod reports;
+mod results;
 mod scale;
 mod scope;
 mod security;

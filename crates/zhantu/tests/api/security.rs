@@ -99,6 +99,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::oc4ids::write_fixtures(app).await);
     all.extend(crate::confidence::write_fixtures(app).await);
     all.extend(crate::uplink::write_fixtures(app).await);
+    all.extend(crate::results::write_fixtures(app).await);
     all
 }
 
