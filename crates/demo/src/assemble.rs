@@ -85,6 +85,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         PROVINCE_FAI_GROWTH_TENTHS,
     ));
 
+    let results = activity::results(seed, &projects, &leads);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -102,6 +103,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], projects: 
         supervision_rounds,
         land_ledger,
         light_rules: LightRules::default(),
+        results,
         units: d.units,
         people: d.people,
     }

@@ -222,6 +222,9 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
         e.id += land;
         e.project_id = e.project_id.map(|x| x + project);
     }
+    for r in &mut d.results {
+        r.project_id += project;
+    }
     let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
     d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
 
@@ -237,6 +240,7 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     p.campaigns.append(&mut d.campaigns);
     p.supervision_rounds.append(&mut d.supervision_rounds);
     p.land_ledger.append(&mut d.land_ledger);
+    p.results.append(&mut d.results);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

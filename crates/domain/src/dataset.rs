@@ -28,6 +28,16 @@ pub struct Dataset {
     pub approval_clocks: Vec<ApprovalClockRow>,
     pub land_ledger: Vec<LandEntryRow>,
     pub light_rules: LightRules,
+    /// Promises at signing and yearly results after operation (亩均效益、达产).
+    pub results: Vec<ResultsRow>,
+}
+
+/// A project's promise at signing and its reported years (`crate::results`).
+#[derive(Debug, Clone)]
+pub struct ResultsRow {
+    pub project_id: i64,
+    pub promise: crate::results::Promise,
+    pub years: Vec<crate::results::YearResult>,
 }
 
 /// A category with its landing targets per year (tenths of a percent).
