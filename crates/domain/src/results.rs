@@ -416,6 +416,42 @@ pub fn per_mu_by_unit(reported: &[ReportedYear]) -> Vec<UnitPerMu> {
     out
 }
 
+/// What a report says of results after operation as of a year: 投产转化率 over every signed
+/// project due by the year and how many projects fell below their promise in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultsSummary {
+    pub year: i32,
+    pub due: usize,
+    pub reached: usize,
+    pub rate: Option<Pct1>,
+    pub below_promise: usize,
+}
+
+/// The summary of `year` over every project's promise and reported years.
+pub fn summary(year: i32, projects: &[(&Promise, &[YearResult])]) -> ResultsSummary {
+    let signed: Vec<SignedProject> = projects
+        .iter()
+        .map(|(p, years)| SignedProject {
+            unit_id: 0,
+            team_unit_id: None,
+            full_production_year: p.full_production_year,
+            reached_in: first_full_production_year(p, years),
+        })
+        .collect();
+    let total = conversion_total(&signed, year);
+    let below_promise = projects
+        .iter()
+        .filter(|(p, years)| years.iter().any(|y| y.year == year && !below_promise(p, y).is_empty()))
+        .count();
+    ResultsSummary {
+        year,
+        due: total.due,
+        reached: total.reached,
+        rate: total.rate,
+        below_promise,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,6 +639,25 @@ mod tests {
         assert_eq!(conversion_total(&signed, 2016).rate, None);
         // In 2020 the third and fourth count too.
         assert_eq!(conversion_total(&signed, 2020).reached, 4);
+    }
+
+    #[test]
+    fn the_summary_counts_conversion_and_projects_below_promise_in_the_year() {
+        let p = promise(100, 10, 10, 10, 2019);
+        let later = promise(100, 10, 10, 10, 2021);
+        let met = [result(2019, 100, 10, 10, 10)];
+        let short = [result(2018, 200, 20, 10, 10), result(2019, 90, 10, 10, 10)];
+        let s = summary(2019, &[(&p, &met), (&p, &short), (&later, &short)]);
+        // Due: the first two (2019 ≤ 2019); the second reached 达产 in 2018. Below in 2019: the
+        // second only (the third is not due).
+        assert_eq!((s.due, s.reached, s.rate, s.below_promise), (2, 2, Some(Pct1(1000)), 1));
+        assert_eq!(
+            summary(2019, &[]),
+            ResultsSummary {
+                year: 2019,
+                ..Default::default()
+            }
+        );
     }
 
     #[test]

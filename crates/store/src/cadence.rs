@@ -393,6 +393,12 @@ impl Store {
             }
         }
         let funnel = self.lead_funnel(None).await?;
+        let rows = self.results_rows(None).await?;
+        let promised: Vec<_> = rows
+            .iter()
+            .filter_map(|r| Some((r.promise.as_ref()?, r.years.as_slice())))
+            .collect();
+        let results = zhantu_domain::results::summary(year, &promised);
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -402,6 +408,7 @@ impl Store {
             starts_done,
             attraction: funnel.total,
             attraction_by_team: funnel.by_team,
+            results,
         })
     }
 

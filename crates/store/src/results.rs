@@ -124,7 +124,9 @@ impl Store {
         let before = read_in(&mut *tx, project_id).await?;
         if version.is_some_and(|v| v != before.version) {
             drop(tx);
-            return Err(self.conflict("project", project_id).await?);
+            // Named by the audit entries' entity, whose last writer the refusal names.
+            let entity = "project";
+            return Err(self.conflict(entity, project_id).await?);
         }
         sqlx::query("DELETE FROM results_promises WHERE project_id = $1")
             .bind(project_id)

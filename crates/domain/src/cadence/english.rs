@@ -223,6 +223,13 @@ fn the_monthly_analysis_in_english() {
         starts_done: 3,
         attraction: funnel("全部"),
         attraction_by_team: vec![funnel("招商一组")],
+        results: crate::results::ResultsSummary {
+            year: 2019,
+            due: 4,
+            reached: 3,
+            rate: Some(Pct1(750)),
+            below_promise: 2,
+        },
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);
