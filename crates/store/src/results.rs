@@ -108,7 +108,7 @@ impl Store {
     /// A project's promise and years (404 when there is no such project).
     pub async fn project_results(&self, project_id: i64) -> Result<ProjectResults, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        read_in(&mut *conn, project_id).await
+        read_in(&mut conn, project_id).await
     }
 
     /// Replaces a project's promise (removed when `None`) and its years with `input`, refusing a
@@ -121,7 +121,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<ProjectResults, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let before = read_in(&mut *tx, project_id).await?;
+        let before = read_in(&mut tx, project_id).await?;
         if version.is_some_and(|v| v != before.version) {
             drop(tx);
             // Named by the audit entries' entity, whose last writer the refusal names.
@@ -165,7 +165,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let after = read_in(&mut *tx, project_id).await?;
+        let after = read_in(&mut tx, project_id).await?;
         commit_audited(
             tx,
             ctx,

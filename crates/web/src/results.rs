@@ -613,7 +613,7 @@ async fn save_form(lang: Lang, State(st): State<AppState>, a: Auth, IdPath(id): 
             .unwrap_or_default()
     };
     let pf = ["output", "tax", "jobs", "energy_tce", "full_production_year", "investment_per_mu"].map(|k| get(&format!("p_{k}")));
-    let promise = (!pf.iter().all(String::is_empty)).then(|| PromiseStrings(pf));
+    let promise = (!pf.iter().all(String::is_empty)).then_some(PromiseStrings(pf));
     let mut rows: Vec<usize> = f
         .iter()
         .filter_map(|(n, _)| n.strip_prefix('y')?.strip_suffix("_year")?.parse().ok())
