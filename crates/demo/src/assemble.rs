@@ -89,6 +89,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
 
     let confidence = activity::confidence(&d, seed, &projects, as_of);
     let support = activity::support(&d, seed);
+    let results = activity::results(seed, &projects, &leads);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -106,6 +107,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
         supervision_rounds,
         land_ledger,
         light_rules: LightRules::default(),
+        results,
         units: d.units,
         people: d.people,
         confidence,

@@ -231,6 +231,9 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     for r in &mut d.statistics {
         r.project_id += project;
     }
+    for r in &mut d.results {
+        r.project_id += project;
+    }
     let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
     d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
 
@@ -249,6 +252,7 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     p.confidence.append(&mut d.confidence);
     p.support.append(&mut d.support);
     p.statistics.append(&mut d.statistics);
+    p.results.append(&mut d.results);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

@@ -35,6 +35,8 @@ pub struct Dataset {
     pub support: Vec<SupportLineRow>,
     /// Statistics codes and the bureau's counted investment (列统), by project.
     pub statistics: Vec<StatisticsRow>,
+    /// Promises at signing and yearly results after operation (亩均效益、达产).
+    pub results: Vec<ResultsRow>,
 }
 
 /// A line of the enterprise-support ledger.
@@ -69,6 +71,14 @@ pub struct StatisticsRow {
     pub project_id: i64,
     pub code: Option<String>,
     pub counted: Vec<(i32, u32, Money)>,
+}
+
+/// A project's promise at signing and its reported years (`crate::results`).
+#[derive(Debug, Clone)]
+pub struct ResultsRow {
+    pub project_id: i64,
+    pub promise: crate::results::Promise,
+    pub years: Vec<crate::results::YearResult>,
 }
 
 /// A category with its landing targets per year (tenths of a percent).

@@ -40,6 +40,7 @@ pub mod project_types;
 pub mod projects;
 pub mod reference;
 pub mod reports;
+pub mod results;
 pub mod rules;
 pub mod schedule;
 pub mod search;

@@ -816,6 +816,52 @@ impl Store {
             }),
         )
         .await?;
+        load.table(
+            "results_promises",
+            &[
+                "project_id",
+                "output",
+                "tax",
+                "jobs",
+                "energy_tce",
+                "full_production_year",
+                "investment_per_mu",
+                "updated_by",
+                "updated_at",
+            ],
+            ds.results.iter().map(|r| {
+                let p = &r.promise;
+                vec![
+                    r.project_id.into(),
+                    p.output.yuan().into(),
+                    p.tax.yuan().into(),
+                    p.jobs.into(),
+                    p.energy_tce.into(),
+                    (p.full_production_year as i64).into(),
+                    p.investment_per_mu.map(|m| m.yuan()).into(),
+                    "system:demo".into(),
+                    "2019-12-31T00:00:00.000Z".into(),
+                ]
+            }),
+        )
+        .await?;
+        load.table(
+            "results_years",
+            &["project_id", "year", "output", "tax", "jobs", "energy_tce"],
+            ds.results.iter().flat_map(|r| {
+                r.years.iter().map(move |y| {
+                    vec![
+                        r.project_id.into(),
+                        (y.year as i64).into(),
+                        y.output.yuan().into(),
+                        y.tax.yuan().into(),
+                        y.jobs.into(),
+                        y.energy_tce.into(),
+                    ]
+                })
+            }),
+        )
+        .await?;
         let rows = load.written;
         // Statistics codes and the bureau's counted investment: after the count of rows, which
         // the figures of a load report as they were before the mechanism.

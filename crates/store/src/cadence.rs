@@ -407,6 +407,12 @@ impl Store {
             Some(end) if month > 0 => Some(self.statistics_summary(year, month, end.min(as_of)).await?),
             _ => None,
         };
+        let rows = self.results_rows(None).await?;
+        let promised: Vec<_> = rows
+            .iter()
+            .filter_map(|r| Some((r.promise.as_ref()?, r.years.as_slice())))
+            .collect();
+        let results = zhantu_domain::results::summary(year, &promised);
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -418,6 +424,7 @@ impl Store {
             attraction_by_team: funnel.by_team,
             confidence,
             statistics,
+            results,
         })
     }
 

@@ -73,6 +73,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("lead_milestones", "lead_id"),
     ("lead_progress_reports", "id"),
     ("lead_clock_settings", "key"),
+    ("results_promises", "project_id"),
+    ("results_years", "project_id, year"),
 ];
 
 /// Rows and checksum of one table.

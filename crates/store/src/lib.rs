@@ -45,6 +45,7 @@ pub mod project_types;
 mod projects;
 mod refs;
 mod reports;
+pub mod results;
 mod rollup;
 mod row;
 mod rules;

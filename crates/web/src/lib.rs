@@ -56,6 +56,7 @@ mod programmes;
 mod project_types;
 mod projects;
 mod reports;
+mod results;
 mod rules;
 mod search;
 mod settings;
@@ -151,6 +152,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     statistics::MECHANISM,
     lead_clocks::MECHANISM,
     critical_path::MECHANISM,
+    results::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

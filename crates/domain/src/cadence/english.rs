@@ -235,6 +235,13 @@ fn the_monthly_analysis_in_english() {
             },
         )],
         statistics: Some(crate::statistics::month_summary(&[], &[], None)),
+        results: crate::results::ResultsSummary {
+            year: 2019,
+            due: 4,
+            reached: 3,
+            rate: Some(Pct1(750)),
+            below_promise: 2,
+        },
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

@@ -36,6 +36,9 @@ pub struct MonthlyInputs {
     pub confidence: Vec<(String, crate::confidence::UnitDisagreement)>,
     /// Statistics entry and the reconciliation with the bureau (none: not computed).
     pub statistics: Option<crate::statistics::MonthSummary>,
+    /// 投产效益: 投产转化率 and the projects below their promise in the report's year (none
+    /// recorded: the paragraph is left out).
+    pub results: crate::results::ResultsSummary,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
@@ -807,6 +810,28 @@ fn attraction_and_land_section(lang: Lang, i: &MonthlyInputs) -> Section {
         pct_text(a.landing_rate)
     )
     });
+    let r = &i.results;
+    if r.due > 0 || r.below_promise > 0 {
+        s.paragraphs.push(match lang {
+            Lang::Zh => format!(
+                "投产效益：承诺达产年份已到的签约项目{}个，已达产{}个，投产转化率{}；{}年效益低于签约承诺的项目{}个。",
+                r.due,
+                r.reached,
+                pct_text(r.rate),
+                r.year,
+                r.below_promise
+            ),
+            Lang::En => format!(
+                "Results after operation: of {} signed projects due to be at full production, {} are, a conversion rate of {}; \
+                 {} projects fell below their promise in {}.",
+                r.due,
+                r.reached,
+                pct_text(r.rate),
+                r.below_promise,
+                r.year
+            ),
+        });
+    }
     let mut t = match lang {
         Lang::Zh => DocTable::new(
             "招商引资",

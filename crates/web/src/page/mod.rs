@@ -425,6 +425,7 @@ pub fn layout(cx: &Ctx, title: &str, body: Markup, scripts: &[&str]) -> Html<Str
         ("/instructions", "nav.instructions"),
         ("/enterprises", "nav.enterprises"),
         ("/attraction", "nav.attraction"),
+        ("/results", "nav.results"),
         ("/programs", "nav.programs"),
         ("/reports", "nav.reports"),
         ("/statistics", "nav.statistics"),

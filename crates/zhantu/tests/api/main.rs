@@ -34,6 +34,7 @@ mod pipeline;
 mod planning;
 mod projects;
 mod reports;
+mod results;
 mod scale;
 mod scope;
 mod security;

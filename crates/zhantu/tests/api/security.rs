@@ -104,6 +104,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::statistics::write_fixtures(app).await);
     all.extend(crate::lead_clocks::write_fixtures(app).await);
     all.extend(crate::critical_path::write_fixtures(app).await);
+    all.extend(crate::results::write_fixtures(app).await);
     all
 }
 

@@ -1,0 +1,26 @@
+-- Results after operation (issue #20, item 3): what the investor promised at signing (投资建设协议:
+-- annual output value, tax, jobs, energy use, the year 达产 is promised, 投资强度) and what the
+-- project reported each year once operating. Money in whole 元, energy in tonnes of standard coal.
+-- One promise per project (versioned); one row per project and year. Parallel with the other engine's.
+CREATE TABLE results_promises (
+    project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    output INTEGER NOT NULL,
+    tax INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    energy_tce INTEGER NOT NULL,
+    full_production_year INTEGER NOT NULL,
+    investment_per_mu INTEGER,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE results_years (
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    year INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    tax INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    energy_tce INTEGER NOT NULL,
+    PRIMARY KEY (project_id, year)
+);
+CREATE INDEX results_years_year ON results_years(year);
