@@ -19,7 +19,7 @@ pub struct TestApp {
     /// The database URL (a SQLite path or a PostgreSQL URL), for the CLI.
     pub url: String,
     pub store: Store,
-    _dir: TempDir,
+    _dir: TestDb,
 }
 
 impl TestApp {
@@ -411,9 +411,48 @@ pub fn postgres_admin_url() -> Option<String> {
     std::env::var("ZHANTU_TEST_POSTGRES").ok().filter(|s| !s.is_empty())
 }
 
+/// Where a test's database lives, for as long as the test holds it: a temporary directory
+/// (the SQLite file) and, on PostgreSQL, the test's own database, dropped when this is dropped.
+/// Every test makes a database of ~25 MB on PostgreSQL; kept, a run of the suite filled the
+/// disk and every later test failed to start.
+pub struct TestDb {
+    dir: TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    #[allow(dead_code)]
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else { return };
+        let label = name.clone();
+        // Drop runs inside the test's runtime: the DROP gets a thread and a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                <sqlx::AnyConnection as sqlx::Connection>::close(conn).await
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("the test database {label} was not dropped: {e}");
+        }
+    }
+}
+
 /// A fresh, empty, migrated database, with its URL.
-pub async fn fresh_store() -> (Store, TempDir, String) {
+pub async fn fresh_store() -> (Store, TestDb, String) {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut postgres = None;
     let url = match postgres_admin_url() {
         Some(admin) => {
             static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -434,17 +473,20 @@ pub async fn fresh_store() -> (Store, TempDir, String) {
                 .execute(&mut conn)
                 .await
                 .expect("create test database");
+            let _ = <sqlx::AnyConnection as sqlx::Connection>::close(conn).await;
             let (base, _) = admin.rsplit_once('/').expect("admin URL names a database");
+            postgres = Some((admin.clone(), name.clone()));
             format!("{base}/{name}")
         }
         None => dir.path().join("zhantu.db").to_string_lossy().into_owned(),
     };
+    let db = TestDb { dir, postgres };
     let store = Store::open(&url, OpenMode::CreateOrMigrate).await.expect("open");
-    (store, dir, url)
+    (store, db, url)
 }
 
 /// A fresh database with the demo district, its accounts, and the tests' admin token.
-pub async fn fresh_demo_store() -> (Store, TempDir, String) {
+pub async fn fresh_demo_store() -> (Store, TestDb, String) {
     let (store, dir, url) = fresh_store().await;
     store.load_dataset(&zhantu_demo::scenario_2019(2019)).await.expect("load demo");
     store.backfill_light_history().await.expect("the demo's light history");

@@ -3,7 +3,7 @@
 //! with its JSON twin, on whichever engine the suite runs.
 
 use crate::cli::{Running, serving};
-use crate::helpers::{TestApp, answer, fresh_store, login, no_redirects, postgres_admin_url, serve, status_of, zhantu};
+use crate::helpers::{TestApp, TestDb, answer, fresh_store, login, no_redirects, postgres_admin_url, serve, status_of, zhantu};
 use crate::security::{Fixture, Fixtures};
 use serde_json::{Value, json};
 use std::process::Output;
@@ -82,15 +82,15 @@ fn test_args(line: &str, program: &str, database: &str, data_dir: &str) -> Optio
 }
 
 /// Where the guide's district goes: a new SQLite file, or a new PostgreSQL database when the
-/// suite runs on PostgreSQL.
-async fn new_database(dir: &std::path::Path) -> String {
+/// suite runs on PostgreSQL (kept while the second value lives).
+async fn new_database(dir: &std::path::Path) -> (String, Option<TestDb>) {
     match postgres_admin_url() {
         Some(_) => {
-            let (store, _dir, url) = fresh_store().await;
+            let (store, db, url) = fresh_store().await;
             store.close().await;
-            url
+            (url, Some(db))
         }
-        None => dir.join("zhantu.db").to_string_lossy().into_owned(),
+        None => (dir.join("zhantu.db").to_string_lossy().into_owned(), None),
     }
 }
 
@@ -99,7 +99,7 @@ async fn the_deploy_guide_runs_as_written() {
     let guide = include_str!("../../../../docs/DEPLOY.md");
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_string_lossy().into_owned();
-    let database = new_database(dir.path()).await;
+    let (database, _db) = new_database(dir.path()).await;
 
     // The first machine's commands, in order.
     let mut ran = Vec::new();
@@ -171,7 +171,7 @@ async fn the_deploy_guide_runs_as_written() {
 #[tokio::test]
 async fn init_refuses_what_it_cannot_set_up() {
     let dir = tempfile::tempdir().unwrap();
-    let database = new_database(dir.path()).await;
+    let (database, _db) = new_database(dir.path()).await;
     let init = |division: &str, more: &[&str]| {
         let mut args = vec!["init", "--database", &database, "--division", division, "--admin", "admin"];
         args.extend_from_slice(more);
