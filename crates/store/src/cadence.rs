@@ -263,6 +263,15 @@ impl Store {
         events.sort_by_cached_key(|(d, what, name)| (*d, format!("{}：{name}", what.label(Lang::Zh))));
         let leads = self.lead_clock_items_at(None, None, end).await?;
         let overdue_lead_clocks = zhantu_domain::lead_clocks::overdue_counts(leads.iter().map(|l| &l.clocks));
+        let field_work = {
+            use zhantu_domain::field_work::{week_start, week_summary, weekly_tallies};
+            let monday = week_start(start);
+            let leaders = self.field_work_leaders().await?;
+            let rules: Vec<_> = leaders.iter().map(|l| (l.person_id, l.rule)).collect();
+            let visits = self.field_work_visits(monday, monday + Duration::days(6)).await?;
+            let tallies = weekly_tallies(&self.calendar().await?, &rules, &visits, monday, monday, end);
+            week_summary(&tallies, monday)
+        };
         Ok(WeeklyInputs {
             reds,
             due_this_week,
@@ -273,6 +282,7 @@ impl Store {
             progress_reports_in_week: reports as u32,
             events,
             overdue_lead_clocks,
+            field_work,
         })
     }
 

@@ -113,6 +113,7 @@ fn the_weekly_brief_in_english() {
         progress_reports_in_week: 3,
         events: vec![(d(2019, 12, 12), WeekEvent::Supervision, "第三批".into())],
         overdue_lead_clocks: (3, 2),
+        field_work: Default::default(),
     };
     let zh = weekly(Lang::Zh, w, &h, &inputs);
     let en = weekly(Lang::En, w, &h, &inputs);

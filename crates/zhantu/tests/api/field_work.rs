@@ -164,8 +164,18 @@ async fn two_leaders_rules_across_the_national_day_weeks() {
     let (status, l) = editor.get("/api/v1/field-work?from=2019-09-23&to=2019-10-13").await;
     assert_eq!(status, 200, "{l}");
     let items = l["items"].as_array().unwrap();
-    assert_eq!(items.len(), 4, "the four entries on the editor's project: {l}");
-    assert!(items.iter().all(|i| i["project_id"].as_i64() == Some(own)));
+    let ours = |i: &&Value| [principal, deputy].contains(&i["person_id"].as_i64().unwrap());
+    assert_eq!(
+        items.iter().filter(ours).count(),
+        4,
+        "the four entries on the editor's project: {l}"
+    );
+    let own_unit = items.iter().find(|i| i["project_id"].as_i64() == Some(own)).unwrap()["unit_id"].clone();
+    assert!(items.iter().all(|i| i["unit_id"] == own_unit), "the editor's unit only: {l}");
+    assert!(
+        !items.iter().any(|i| i["project_id"].as_i64() == Some(other)),
+        "another unit's entries: {l}"
+    );
     let (_, mine) = admin
         .get(&format!("/api/v1/field-work?from=2019-09-23&to=2019-10-13&leader={principal}"))
         .await;
