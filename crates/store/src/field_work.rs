@@ -21,6 +21,8 @@ pub struct FieldWorkEntry {
     pub person_id: i64,
     pub leader: String,
     pub date: NaiveDate,
+    /// `am`, `pm` or `full`, as the API takes it.
+    #[serde(serialize_with = "part_code")]
     pub part: DayPart,
     pub project_id: Option<i64>,
     pub project: Option<String>,
@@ -55,6 +57,10 @@ pub struct LeaderRule {
     pub rule: FieldWorkRule,
     /// Set by an administrator (otherwise the default rule).
     pub assigned: bool,
+}
+
+fn part_code<S: serde::Serializer>(p: &DayPart, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.code())
 }
 
 const SELECT: &str = "SELECT f.id, f.person_id, pe.name AS leader, f.work_date, f.part, f.project_id, p.name AS project, \

@@ -243,6 +243,7 @@ fn the_monthly_analysis_in_english() {
             rate: Some(Pct1(750)),
             below_promise: 2,
         },
+        field_work: None,
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

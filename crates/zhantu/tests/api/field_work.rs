@@ -6,7 +6,7 @@
 //! in both languages, the workbook read back; a unit editor records on their unit's projects
 //! only and reads only those entries; a leader's account records for that leader only.
 
-use crate::helpers::{Session, TestApp, spawn_app};
+use crate::helpers::{Session, TestApp, demo_get, spawn_app};
 use serde_json::{Value, json};
 
 async fn leader(admin: &Session, unit_id: i64, name: &str, title: &str) -> i64 {
@@ -214,6 +214,43 @@ async fn two_leaders_rules_across_the_national_day_weeks() {
     recorded(&me, principal, "2019-10-10", "pm", Some(other)).await;
     let (status, _) = record(&me, deputy, "2019-10-10", "pm", None).await;
     assert_eq!(status, 403, "another leader's log");
+}
+
+#[tokio::test]
+async fn the_demo_leaders_meet_the_seeds_rules_most_weeks_and_the_weekly_brief_says_so() {
+    let (status, t) = demo_get("/api/v1/field-work/weeks?from=2019-09-02&to=2019-12-23").await;
+    assert_eq!(status, 200, "{t}");
+    let leaders = t["leaders"].as_array().unwrap();
+    let times = leaders.iter().filter(|l| l["rule"]["kind"] == "times").count();
+    assert_eq!(
+        (leaders.len() >= 10, times),
+        (true, 2),
+        "the principal leaders twice a week, the others a third"
+    );
+    let (counted, met) = (
+        t["compliance"]["weeks_counted"].as_i64().unwrap(),
+        t["compliance"]["weeks_met"].as_i64().unwrap(),
+    );
+    assert!(
+        met < counted && (counted - met) * 5 < counted,
+        "most weeks met, a few not: {met}/{counted}"
+    );
+    let (_, list) = demo_get("/api/v1/field-work?week=2019-10-16").await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| ["am", "pm", "full"].contains(&e["part"].as_str().unwrap()))
+    );
+    let (_, w) = demo_get("/api/v1/reports/weekly/2019-W42").await;
+    let text = w.to_string();
+    assert!(
+        text.contains("领导一线办公：本周") && text.contains("次，达标"),
+        "the weekly brief's line"
+    );
+    let (_, m) = demo_get("/api/v1/reports/monthly/2019-10").await;
+    assert!(m.to_string().contains("九、领导一线办公"), "the monthly analysis's paragraph");
 }
 
 pub(crate) async fn write_fixtures(app: &TestApp) -> crate::security::Fixtures {
