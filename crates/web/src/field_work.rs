@@ -19,7 +19,7 @@ use crate::extract::{ApiQuery, IdPath, created};
 use crate::fields::opt_date;
 use crate::page::i18n::{t, tf};
 use crate::page::{Ctx, Flash, Lang, Markup, PageError, back, layout};
-use crate::routes::{Routes, delete, get, put};
+use crate::routes::{Routes, delete, get, post, put};
 use crate::{AppState, Mechanism};
 use askama::Template;
 use axum::Json;
@@ -52,7 +52,9 @@ fn api() -> Routes {
 }
 
 fn pages() -> Routes {
-    Routes::new().route("/field-work", get(page).post(record_form))
+    Routes::new()
+        .route("/field-work", get(page).post(record_form))
+        .route("/field-work/rules", post(rule_form))
 }
 
 /// Which entries to list.
@@ -442,6 +444,8 @@ struct Page<'a> {
     /// The leaders the reader may record for (id, name); empty hides the form.
     leaders: Vec<(i64, String)>,
     parts: Vec<(&'static str, &'static str)>,
+    /// Every leader with their rule, for the rule form (administrators and coordinators).
+    rule_leaders: Vec<(i64, String, String)>,
     today: String,
     token: &'a str,
 }
@@ -533,6 +537,14 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<WeeksQuery>, 
         entries,
         leaders,
         parts: DayPart::ALL.iter().map(|p| (p.code(), part_name(lang, *p))).collect(),
+        rule_leaders: if a.may(Action::ManageMasterData).is_ok() {
+            all_leaders
+                .iter()
+                .map(|l| (l.person_id, l.name.clone(), rule_name(lang, l.rule)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         today: today.to_string(),
         token: cx.csrf(),
     });
@@ -584,4 +596,27 @@ async fn record_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<EntryFor
     }
     .await;
     back(cx.lang, "/field-work", r.map(|_| "field_work.flash_recorded"))
+}
+
+#[derive(Deserialize)]
+struct RuleForm {
+    person_id: String,
+    kind: String,
+    #[serde(default)]
+    per_week: String,
+    #[serde(default)]
+    share: String,
+}
+
+async fn rule_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<RuleForm>) -> Response {
+    let r = async {
+        cx.auth.actor.may(Action::ManageMasterData)?;
+        let person = crate::extract::opt_id(&Some(f.person_id.clone()), "领导")?
+            .ok_or_else(|| ApiError::bad_request("invalid_parameter", "请选择领导"))?;
+        let per_week = crate::extract::opt_id(&Some(f.per_week.clone()), "每周次数")?;
+        let rule = FieldWorkRule::parse(&f.kind, per_week, Some(f.share.as_str()))?;
+        Ok::<_, ApiError>(st.store.set_field_work_rule(person, rule, &cx.auth.audit()).await?)
+    }
+    .await;
+    back(cx.lang, "/field-work", r.map(|_| "field_work.flash_rule"))
 }

@@ -204,6 +204,16 @@ async fn two_leaders_rules_across_the_national_day_weeks() {
     let (status, _) = admin.delete(&format!("/api/v1/field-work/{theirs}")).await;
     assert_eq!(status, 204);
 
+    // The rule form: the deputy held to half the week's time.
+    admin
+        .post_form_accepted(
+            "/field-work/rules",
+            &json!({"person_id": deputy.to_string(), "kind": "share", "share": "1/2"}),
+        )
+        .await;
+    let (_, t) = admin.get("/api/v1/field-work/weeks?from=2019-10-07&to=2019-10-07").await;
+    assert_eq!(weeks_of(&t, deputy)["rule"], json!({"kind": "share", "num": 1, "den": 2}));
+
     // A leader's account records for its own leader only.
     let body =
         json!({"username": "zhuyao", "display_name": "测试主要领导", "role": "leader", "unit_id": root, "password": "Jiaojiang2019x"});
@@ -290,5 +300,14 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> crate::security::Fixtures {
             Fixture::json(format!("/api/v1/field-work/rules/{leader}"), json!({"kind": "times"}), true, None),
         ),
         (("POST", "/field-work"), Fixture::form("/field-work", form, true, None)),
+        (
+            ("POST", "/field-work/rules"),
+            Fixture::form(
+                "/field-work/rules",
+                json!({"person_id": leader.to_string(), "kind": "times"}),
+                true,
+                None,
+            ),
+        ),
     ]
 }
