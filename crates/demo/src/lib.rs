@@ -12,6 +12,7 @@
 mod activity;
 mod assemble;
 mod district;
+mod field_work;
 mod names;
 mod project;
 mod rng;

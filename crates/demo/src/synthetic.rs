@@ -253,6 +253,15 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     p.support.append(&mut d.support);
     p.statistics.append(&mut d.statistics);
     p.results.append(&mut d.results);
+    for f in &mut d.field_work {
+        f.person_id += person;
+        f.project_id = f.project_id.map(|x| x + project);
+    }
+    for r in &mut d.field_work_rules {
+        r.0 += person;
+    }
+    p.field_work.append(&mut d.field_work);
+    p.field_work_rules.append(&mut d.field_work_rules);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

@@ -93,6 +93,10 @@ pub enum Action {
     /// Receive the packages of the districts below (a city's or province's zhantu): the
     /// coordinators' desk.
     ReceiveUplink,
+    /// Record (or delete) a leader's field-work entry (一线办公): coordinators and
+    /// administrators for any leader; a district leader for themself (`own`); a unit's editor
+    /// for an entry on a project of their unit (`project_unit_id`).
+    RecordFieldWork { project_unit_id: Option<i64>, own: bool },
 }
 
 /// Why an action was refused (the web layer turns it into a 403 with this message).
@@ -126,6 +130,13 @@ impl Actor {
             (Leader, Action::Read { .. } | Action::Comment | Action::RateConfidence | Action::ReadUplink) => true,
             (UnitEditor | Viewer, Action::Read { unit_id }) => self.in_scope(unit_id),
             (UnitEditor, Action::Edit { unit_id }) => self.in_scope(unit_id),
+            (Leader, Action::RecordFieldWork { own, .. }) => own,
+            (
+                UnitEditor,
+                Action::RecordFieldWork {
+                    project_unit_id: Some(u), ..
+                },
+            ) => self.in_scope(u),
             _ => false,
         };
         if ok {
@@ -147,6 +158,9 @@ impl Actor {
             Action::RateConfidence => "无权操作：只有区领导、发改局统筹人员和系统管理员可以给出履约信心评级",
             Action::ReadUplink => "无权操作：上报包含全区项目，只有系统管理员、发改局统筹人员和区领导可以生成",
             Action::ReceiveUplink => "无权操作：只有系统管理员和发改局统筹人员可以接收下级上报",
+            Action::RecordFieldWork { .. } => {
+                "无权操作：一线办公由发改局统筹人员登记；区领导只能登记本人的，单位填报员只能登记在本单位项目上的"
+            }
         }))
     }
 }
@@ -349,6 +363,13 @@ pub(crate) mod tests {
         for r in [Role::UnitEditor, Role::Leader, Role::Viewer] {
             assert!(actor(r).may(Action::ReceiveUplink).unwrap_err().0.contains("上报"), "{r:?}");
         }
+        // 一线办公: a leader records their own; an editor on their unit's projects only.
+        let fw = |project_unit_id, own| Action::RecordFieldWork { project_unit_id, own };
+        assert!(coord.may(fw(None, false)).is_ok() && actor(Role::Admin).may(fw(Some(99), false)).is_ok());
+        assert!(leader.may(fw(None, true)).is_ok() && leader.may(fw(Some(10), false)).is_err());
+        assert!(editor.may(fw(Some(10), false)).is_ok());
+        assert!(editor.may(fw(Some(99), false)).unwrap_err().0.contains("一线办公"));
+        assert!(editor.may(fw(None, true)).is_err() && viewer.may(fw(Some(10), false)).is_err());
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }

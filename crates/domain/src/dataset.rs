@@ -37,6 +37,21 @@ pub struct Dataset {
     pub statistics: Vec<StatisticsRow>,
     /// Promises at signing and yearly results after operation (亩均效益、达产).
     pub results: Vec<ResultsRow>,
+    /// The leaders' half-days on site (一线办公).
+    pub field_work: Vec<FieldWorkRow>,
+    /// The rule each leader is held to (一线办公), by person id.
+    pub field_work_rules: Vec<(i64, crate::field_work::FieldWorkRule)>,
+}
+
+/// A leader's half-day (or day) on site.
+#[derive(Debug, Clone)]
+pub struct FieldWorkRow {
+    pub person_id: i64,
+    pub date: NaiveDate,
+    pub part: crate::field_work::DayPart,
+    pub project_id: Option<i64>,
+    pub place: String,
+    pub matters: String,
 }
 
 /// A line of the enterprise-support ledger.

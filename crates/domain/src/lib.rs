@@ -60,4 +60,5 @@ pub use date::{Year, parse_date};
 pub use error::{FieldError, FieldErrors, ParseError, RuleError};
 pub use money::{LandArea, Money, MoneyUnit};
 pub use stage::Stage;
+pub mod field_work;
 pub mod statistics;

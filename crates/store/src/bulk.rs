@@ -863,6 +863,54 @@ impl Store {
         )
         .await?;
         let rows = load.written;
+        // 一线办公: after the count of rows too, which the figures of a load report as before.
+        load.table(
+            "field_work_entries",
+            &[
+                "person_id",
+                "work_date",
+                "part",
+                "project_id",
+                "place",
+                "matters",
+                "recorded_by",
+                "recorded_at",
+            ],
+            ds.field_work.iter().map(|f| {
+                vec![
+                    f.person_id.into(),
+                    f.date.into(),
+                    f.part.code().into(),
+                    f.project_id.into(),
+                    (&f.place).into(),
+                    (&f.matters).into(),
+                    "demo".into(),
+                    format!("{}T10:00:00.000Z", f.date).into(),
+                ]
+            }),
+        )
+        .await?;
+        load.table(
+            "field_work_rules",
+            &["person_id", "kind", "per_week", "share_num", "share_den", "set_by", "set_at"],
+            ds.field_work_rules.iter().map(|(person, rule)| {
+                use zhantu_domain::field_work::FieldWorkRule;
+                let (per_week, num, den) = match *rule {
+                    FieldWorkRule::Times { per_week } => (per_week, 1, 3),
+                    FieldWorkRule::Share { num, den } => (2, num, den),
+                };
+                vec![
+                    (*person).into(),
+                    rule.code().into(),
+                    per_week.into(),
+                    num.into(),
+                    den.into(),
+                    "demo".into(),
+                    "2019-09-01T01:00:00.000Z".into(),
+                ]
+            }),
+        )
+        .await?;
         // Statistics codes and the bureau's counted investment: after the count of rows, which
         // the figures of a load report as they were before the mechanism.
         for s in &ds.statistics {

@@ -263,6 +263,15 @@ impl Store {
         events.sort_by_cached_key(|(d, what, name)| (*d, format!("{}：{name}", what.label(Lang::Zh))));
         let leads = self.lead_clock_items_at(None, None, end).await?;
         let overdue_lead_clocks = zhantu_domain::lead_clocks::overdue_counts(leads.iter().map(|l| &l.clocks));
+        let field_work = {
+            use zhantu_domain::field_work::{week_start, week_summary, weekly_tallies};
+            let monday = week_start(start);
+            let leaders = self.field_work_leaders().await?;
+            let rules: Vec<_> = leaders.iter().map(|l| (l.person_id, l.rule)).collect();
+            let visits = self.field_work_visits(monday, monday + Duration::days(6)).await?;
+            let tallies = weekly_tallies(&self.calendar().await?, &rules, &visits, monday, monday, end);
+            week_summary(&tallies, monday)
+        };
         Ok(WeeklyInputs {
             reds,
             due_this_week,
@@ -273,6 +282,7 @@ impl Store {
             progress_reports_in_week: reports as u32,
             events,
             overdue_lead_clocks,
+            field_work,
         })
     }
 
@@ -413,6 +423,19 @@ impl Store {
             .filter_map(|r| Some((r.promise.as_ref()?, r.years.as_slice())))
             .collect();
         let results = zhantu_domain::results::summary(year, &promised);
+        let field_work = match crate::statistics::month_end(year, month) {
+            Some(end) if month > 0 => {
+                use zhantu_domain::field_work::{compliance, week_start, weekly_tallies};
+                let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(end);
+                let monday = week_start(first + Duration::days(6));
+                let leaders = self.field_work_leaders().await?;
+                let rules: Vec<_> = leaders.iter().map(|l| (l.person_id, l.rule)).collect();
+                let visits = self.field_work_visits(monday, end + Duration::days(6)).await?;
+                let tallies = weekly_tallies(&self.calendar().await?, &rules, &visits, monday, end, as_of);
+                Some(compliance(&tallies, None))
+            }
+            _ => None,
+        };
         Ok(MonthlyInputs {
             year: figures,
             by_unit,
@@ -425,6 +448,7 @@ impl Store {
             confidence,
             statistics,
             results,
+            field_work,
         })
     }
 

@@ -75,6 +75,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("lead_clock_settings", "key"),
     ("results_promises", "project_id"),
     ("results_years", "project_id, year"),
+    ("field_work_entries", "id"),
+    ("field_work_rules", "person_id"),
 ];
 
 /// Rows and checksum of one table.

@@ -25,6 +25,7 @@ mod doc_kind;
 pub mod enterprises;
 mod error;
 mod escalation;
+pub mod field_work;
 mod figures;
 pub mod imports;
 pub mod instructions;

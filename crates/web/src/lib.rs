@@ -37,6 +37,7 @@ mod confidence;
 mod critical_path;
 mod enterprises;
 mod exports;
+mod field_work;
 mod health;
 mod imports;
 mod instructions;
@@ -153,6 +154,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     lead_clocks::MECHANISM,
     critical_path::MECHANISM,
     results::MECHANISM,
+    field_work::MECHANISM,
 ];
 
 /// The whole application, with sign-in, CSRF, size limits, security headers, page ETags and

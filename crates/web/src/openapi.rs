@@ -197,7 +197,7 @@ pub fn path_param(name: &str) -> Option<Value> {
     match name {
         // The examples are records and periods the demo district has, so that a client (or the
         // fuzzer's first phase) reaches a real one before trying others.
-        "id" | "delivery" | "project_id" => Some(json!({ "type": "integer", "format": "int64", "examples": [1] })),
+        "id" | "delivery" | "project_id" | "person_id" => Some(json!({ "type": "integer", "format": "int64", "examples": [1] })),
         "year" => Some(json!({ "type": "integer", "minimum": 1949, "maximum": 2100, "examples": [2019] })),
         "month" => Some(json!({ "type": "integer", "minimum": 1, "maximum": 12, "examples": [6] })),
         "code" | "file" | "kind" | "period" => Some(json!({ "type": "string" })),

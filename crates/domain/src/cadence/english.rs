@@ -113,6 +113,7 @@ fn the_weekly_brief_in_english() {
         progress_reports_in_week: 3,
         events: vec![(d(2019, 12, 12), WeekEvent::Supervision, "第三批".into())],
         overdue_lead_clocks: (3, 2),
+        field_work: Default::default(),
     };
     let zh = weekly(Lang::Zh, w, &h, &inputs);
     let en = weekly(Lang::En, w, &h, &inputs);
@@ -242,6 +243,7 @@ fn the_monthly_analysis_in_english() {
             rate: Some(Pct1(750)),
             below_promise: 2,
         },
+        field_work: None,
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
     let en = monthly(Lang::En, m, &h, &inputs);

@@ -39,6 +39,8 @@ pub struct MonthlyInputs {
     /// 投产效益: 投产转化率 and the projects below their promise in the report's year (none
     /// recorded: the paragraph is left out).
     pub results: crate::results::ResultsSummary,
+    /// 领导一线办公: the leader-weeks of the month (weeks starting in it) met and counted.
+    pub field_work: Option<crate::field_work::Compliance>,
 }
 
 fn group_completion(g: &GroupInvestment, month: u32) -> InvestmentCompletion {
@@ -120,6 +122,23 @@ pub fn monthly(lang: Lang, period: ReportPeriod, h: &Header, i: &MonthlyInputs) 
     ));
     r.sections.push(attraction_and_land_section(lang, i));
     r.sections.push(confidence_section(lang, i));
+    if let Some(c) = i.field_work.as_ref().filter(|c| c.weeks_counted > 0) {
+        let mut s = Section::new(lang.pick("九、领导一线办公", "9. Leaders' field work"));
+        let rate = pct_text(c.rate);
+        s.paragraphs.push(match lang {
+            Lang::Zh => format!(
+                "本月区领导一线办公计入{}个领导周，达标{}个，达标率{rate}（主要领导每周至少两次，责任区和分管联系领导每周至少三分之一工作时间）。\
+                 未达标的领导周见“领导一线办公”页面。",
+                c.weeks_counted, c.weeks_met
+            ),
+            Lang::En => format!(
+                "This month's leaders' field work: {} leader-weeks counted, {} met their rule, a compliance rate of {rate} (principal leaders \
+                 on site at least twice a week, responsible leaders a third of working time). The weeks not met are on the field-work page.",
+                c.weeks_counted, c.weeks_met
+            ),
+        });
+        r.sections.push(s);
+    }
     r
 }
 

@@ -58,6 +58,8 @@ pub struct WeeklyInputs {
     /// Attraction clocks overdue at the week's end, and the leads that have any
     /// (`lead_clocks::overdue_counts`).
     pub overdue_lead_clocks: (usize, usize),
+    /// The leaders' field work of the week (一线办公, `field_work::week_summary`).
+    pub field_work: crate::field_work::WeekSummary,
 }
 
 /// What happened on a day of the week.
@@ -306,6 +308,20 @@ pub fn weekly(lang: Lang, period: ReportPeriod, h: &Header, i: &WeeklyInputs) ->
             format!("招商线索时限逾期{lead_clocks}项（涉及线索{leads}条，含响应、研判、反馈、进展报告），请各招商组本周内补办。")
         });
     }
+    let fw = &i.field_work;
+    if fw.times > 0 {
+        s.paragraphs.push(if en {
+            format!(
+                "Leaders' field work: {} leaders worked on site {} times this week; {} of {} met their rule.",
+                fw.leaders_on_site, fw.times, fw.met, fw.leaders
+            )
+        } else {
+            format!(
+                "领导一线办公：本周{}位领导一线办公{}次，达标{}位（共{}位）。",
+                fw.leaders_on_site, fw.times, fw.met, fw.leaders
+            )
+        });
+    }
     let mut probs: Vec<&OpenProblem> = i.open_problems.iter().collect();
     probs.sort_by(|a, b| b.escalation_level.cmp(&a.escalation_level).then(a.deadline.cmp(&b.deadline)));
     let mut t = match lang {
@@ -414,6 +430,7 @@ mod tests {
                 progress_reports_in_week: 3,
                 events: vec![(d(2019, 12, 12), WeekEvent::Supervision, "第三批".into())],
                 overdue_lead_clocks: (3, 2),
+                field_work: Default::default(),
             },
         );
         assert!(r.summary[0].contains("亮红灯2个，其中本周新增1个"), "{}", r.summary[0]);

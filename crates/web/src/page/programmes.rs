@@ -25,6 +25,7 @@ pub fn nav(cx: &Ctx) -> Markup {
         ("/batches", "pipeline.batches"),
         ("/campaigns", "pipeline.campaigns"),
         ("/supervision", "pipeline.supervision"),
+        ("/field-work", "field_work.nav"),
         ("/land", "pipeline.land"),
         ("/planning", "planning.nav"),
     ];

@@ -7,6 +7,7 @@
 
 pub mod clocks;
 pub mod critical_path;
+pub mod field_work;
 pub mod instructions;
 pub mod lights;
 pub mod nodes;

@@ -271,6 +271,8 @@ struct ProjectPage<'a> {
     confidence: Option<ConfidenceNote>,
     /// Forecasts pushed by predecessors, floats and the critical path (`critical_path`).
     critical_path: Markup,
+    /// The leaders' field work at the project (`field_work`).
+    field_work: Markup,
 }
 
 /// The latest rating as the page's head shows it.
@@ -433,6 +435,15 @@ pub(super) async fn project(
         Err(e) => return Err(e.into()),
     };
     let reports = panels::reports::panel(&cx, &p, powers.edit, as_of);
+    let field_work = panels::field_work::panel(
+        &cx,
+        &st.store
+            .field_work_entries(&zhantu_store::field_work::FieldWorkFilter {
+                project: Some(id),
+                ..Default::default()
+            })
+            .await?,
+    );
     let problems = panels::problems::panel(&cx, &p);
     let instructions = panels::instructions::panel(&st, &cx, &p, as_of).await?;
     let stage_name = |code: &str| {
@@ -549,6 +560,7 @@ pub(super) async fn project(
         light: light_badge(lang, s.light, s.light_reason.as_deref()),
         confidence,
         critical_path,
+        field_work,
         // In English, the reason as the lights job wrote it in English (names marked as data).
         reason_en: (lang == Lang::En).then(|| p.light_reasons_en.first().map(|r| crate::page::names_marked(r)).unwrap_or_default()),
         name_query: qv(&s.name),

@@ -19,6 +19,7 @@ mod english;
 mod escaping;
 mod excel;
 mod exports;
+mod field_work;
 mod figures;
 mod hardening;
 mod helpers;

@@ -105,6 +105,7 @@ pub(crate) async fn fixtures(app: &TestApp) -> Fixtures {
     all.extend(crate::lead_clocks::write_fixtures(app).await);
     all.extend(crate::critical_path::write_fixtures(app).await);
     all.extend(crate::results::write_fixtures(app).await);
+    all.extend(crate::field_work::write_fixtures(app).await);
     all
 }
 
