@@ -32,6 +32,8 @@ fn table_of(kind: ImportKind) -> &'static str {
         ImportKind::Campaigns => "campaign_nodes",
         ImportKind::Supervision => "supervision_targets",
         ImportKind::Land => "land_ledger",
+        ImportKind::Results => "results_years",
+        ImportKind::StatisticsCounted => "statistics_counted",
     }
 }
 
@@ -84,6 +86,17 @@ fn bad_cells(kind: ImportKind) -> Vec<(&'static str, &'static str)> {
             ("项目代码", "2019-331002-34-03-999999"),
         ],
         ImportKind::Land => vec![("类型", "卖地"), ("面积（亩）", "很大"), ("项目代码", "2019-331002-34-03-999999")],
+        ImportKind::Results => vec![
+            ("效益年度", "明年"),
+            ("年产值（万元）", "很多"),
+            ("就业人数", "-5"),
+            ("项目代码", "2019-331002-34-03-999999"),
+        ],
+        ImportKind::StatisticsCounted => vec![
+            ("列统月份", "某月"),
+            ("累计列统投资（万元）", "很多"),
+            ("项目代码", "2019-331002-34-03-999999"),
+        ],
     }
 }
 
