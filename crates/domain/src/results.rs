@@ -85,6 +85,18 @@ pub fn first_full_production_year(promise: &Promise, years: &[YearResult]) -> Op
     years.iter().filter(|y| reached_full_production(promise, y)).map(|y| y.year).min()
 }
 
+/// 达产 as the attraction funnel's last step counts it, as of `by_year`: a project that
+/// operates and reached its promise (output and tax) in a reported year up to `by_year` has; a
+/// project not operating has not (results are reported once it operates); an operating project
+/// without a recorded promise is not known (there is nothing to measure it against).
+pub fn funnel_full_output(operating: bool, promise: Option<&Promise>, years: &[YearResult], by_year: i32) -> Option<bool> {
+    if !operating {
+        return Some(false);
+    }
+    let promise = promise?;
+    Some(first_full_production_year(promise, years).is_some_and(|y| y <= by_year))
+}
+
 /// An indicator of the promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -475,6 +487,21 @@ mod tests {
             jobs,
             energy_tce: energy,
         }
+    }
+
+    #[test]
+    fn the_funnels_full_output_needs_operation_a_promise_and_a_year_at_it() {
+        let p = promise(1000, 100, 50, 200, 2019);
+        let years = [result(2018, 900, 120, 50, 200), result(2019, 1000, 100, 50, 200)];
+        // Reached in 2019: known from 2019 on, not before.
+        assert_eq!(funnel_full_output(true, Some(&p), &years, 2019), Some(true));
+        assert_eq!(funnel_full_output(true, Some(&p), &years, 2018), Some(false));
+        // Not operating: not reached, whatever was reported.
+        assert_eq!(funnel_full_output(false, Some(&p), &years, 2019), Some(false));
+        assert_eq!(funnel_full_output(false, None, &[], 2019), Some(false));
+        // Operating without a promise: not known.
+        assert_eq!(funnel_full_output(true, None, &years, 2019), None);
+        assert_eq!(funnel_full_output(true, Some(&p), &[], 2019), Some(false));
     }
 
     #[test]

@@ -215,6 +215,19 @@ impl ReadinessFilter {
 /// The longest statistics code, in characters.
 pub const MAX_CODE_CHARS: usize = 30;
 
+/// A statistics code (统计代码) as typed: 1 to 30 letters, digits or `-`, kept in capitals (the
+/// entry form and the counted-investment import share it).
+pub fn parse_statistics_code(code: &str) -> Result<String, crate::RuleError> {
+    let code = code.trim();
+    if code.is_empty() || code.chars().count() > MAX_CODE_CHARS || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(crate::RuleError::new(
+            "statistics_code_invalid",
+            format!("统计代码“{code}”无效：应为1到30位字母、数字或连字符"),
+        ));
+    }
+    Ok(code.to_ascii_uppercase())
+}
+
 /// A project's statistics entry as it is recorded, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryInput {
@@ -228,17 +241,16 @@ impl EntryInput {
     /// The code and the date, both checked at once.
     pub fn parse(code: &str, on: &str) -> Result<EntryInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let code = code.trim();
-        if code.is_empty() || code.chars().count() > MAX_CODE_CHARS || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            errors.push(
-                "code",
-                "statistics_code_invalid",
-                format!("统计代码“{code}”无效：应为1到30位字母、数字或连字符"),
-            );
-        }
+        let code = match parse_statistics_code(code) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push("code", e.code, e.message);
+                String::new()
+            }
+        };
         let on = errors.take("on", crate::date::parse_date(on));
         errors.or(|| EntryInput {
-            code: code.to_ascii_uppercase(),
+            code,
             on: on.unwrap_or_default(),
         })
     }

@@ -627,6 +627,29 @@ impl Store {
         }
         let mut list: Vec<(i64, UnitMeasures)> = units.into_iter().collect();
         list.sort_by_key(|(id, _)| order.get(id).copied().unwrap_or(usize::MAX));
+        // Results after operation as of the quarter's year, statistics entry at its end.
+        let rows = self.results_rows(None).await?;
+        let promised: Vec<_> = rows
+            .iter()
+            .filter_map(|r| Some((r.promise.as_ref()?, r.years.as_slice())))
+            .collect();
+        let (mut tax, mut land) = (0i64, 0i64);
+        for r in &rows {
+            if let (Some(l), Some(y)) = (r.land.filter(|l| l.centi_mu() > 0), r.years.iter().find(|y| y.year == year)) {
+                tax += y.tax.yuan();
+                land += l.centi_mu();
+            }
+        }
+        let entry_summary = self.statistics_summary(year, end.month(), end.min(as_of)).await?;
+        let outcomes = zhantu_domain::cadence::QuarterOutcomes {
+            results: zhantu_domain::results::summary(year, &promised),
+            tax_per_mu: zhantu_domain::results::per_mu(
+                Money::from_yuan(tax),
+                (land > 0).then(|| zhantu_domain::LandArea::from_centi_mu(land)),
+            ),
+            not_in_statistics: entry_summary.due_not_in,
+            not_in_statistics_red: entry_summary.red,
+        };
         Ok(QuarterlyInputs {
             weights: weights.weights,
             weights_version: weights.version as u32,
@@ -635,6 +658,7 @@ impl Store {
                 .rule(zhantu_domain::model::ReportPeriod::Month)
                 .describe_en(),
             units: list.into_iter().map(|(_, u)| u).collect(),
+            outcomes: Some(outcomes),
         })
     }
 

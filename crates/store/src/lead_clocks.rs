@@ -9,7 +9,7 @@ use crate::audit::AuditCtx;
 use crate::error::StoreError;
 use crate::row::{SqlBuf, date, i64_, opt_date, opt_i64, opt_text, read_all, text};
 use crate::writes::{commit_audited, corrupt, now};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -20,6 +20,7 @@ use zhantu_domain::lead_clocks::{
     lead_clocks,
 };
 use zhantu_domain::model::LeadStage;
+use zhantu_domain::results::{Promise, YearResult, funnel_full_output};
 use zhantu_domain::stage::Stage;
 
 /// A lead with its milestones and its clocks read on the data date.
@@ -200,10 +201,57 @@ impl Store {
         self.lead_clock_items(None, Some(lead_id)).await?.pop().ok_or(StoreError::NotFound)
     }
 
-    /// 达产 of the leads' projects: whether each reached full output. **Not known today** —
-    /// the results mechanism (达产) will answer here; every project is `None` until then.
+    /// 达产 of the leads' projects, as of the data date's year, from the results after operation
+    /// (`zhantu_domain::results::funnel_full_output`): reached when the project operates and a
+    /// reported year up to then met its promise; not when it does not operate (or never met
+    /// it); not known (`None`) for an operating project without a recorded promise.
     pub async fn lead_projects_full_output(&self, project_ids: &[i64]) -> Result<BTreeMap<i64, Option<bool>>, StoreError> {
-        Ok(project_ids.iter().map(|id| (*id, None)).collect())
+        let mut out = BTreeMap::new();
+        if project_ids.is_empty() {
+            return Ok(out);
+        }
+        let by_year = self.as_of().await?.year();
+        let ids = || project_ids.iter().copied();
+        let mut q = SqlBuf::new(
+            "SELECT p.id, p.stage, r.output, r.tax, r.jobs, r.energy_tce, r.full_production_year \
+             FROM projects p LEFT JOIN results_promises r ON r.project_id = p.id WHERE p.id IN ",
+        );
+        q.in_list(ids());
+        let mut facts: BTreeMap<i64, (bool, Option<Promise>)> = BTreeMap::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            let promise = match opt_i64(&r, "output")? {
+                Some(output) => Some(Promise {
+                    output: Money::from_yuan(output),
+                    tax: Money::from_yuan(i64_(&r, "tax")?),
+                    jobs: i64_(&r, "jobs")?,
+                    energy_tce: i64_(&r, "energy_tce")?,
+                    full_production_year: i64_(&r, "full_production_year")? as i32,
+                    investment_per_mu: None,
+                }),
+                None => None,
+            };
+            facts.insert(i64_(&r, "id")?, (text(&r, "stage")? == Stage::Operating.code(), promise));
+        }
+        let mut years: BTreeMap<i64, Vec<YearResult>> = BTreeMap::new();
+        let mut q = SqlBuf::new("SELECT project_id, year, output, tax, jobs, energy_tce FROM results_years WHERE project_id IN ");
+        q.in_list(ids());
+        for r in q.query().fetch_all(&self.pool).await? {
+            years.entry(i64_(&r, "project_id")?).or_default().push(YearResult {
+                year: i64_(&r, "year")? as i32,
+                output: Money::from_yuan(i64_(&r, "output")?),
+                tax: Money::from_yuan(i64_(&r, "tax")?),
+                jobs: i64_(&r, "jobs")?,
+                energy_tce: i64_(&r, "energy_tce")?,
+            });
+        }
+        for id in ids() {
+            let full = facts.get(&id).and_then(|(operating, promise)| {
+                let reported = years.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+                funnel_full_output(*operating, promise.as_ref(), reported, by_year)
+            });
+            out.insert(id, full);
+        }
+        Ok(out)
     }
 
     /// The funnel 洽谈 → 签约 → 落地 → 开工 → 投产 (→ 达产) of the leads received in `year` (all

@@ -369,6 +369,18 @@ fn the_quarterly_evaluation_in_english() {
         report_deadline: "期末后5个工作日内".into(),
         report_deadline_en: "within 5 working days after the period ends".into(),
         units: vec![unit("甲", 100), unit("乙", 60), unit("丙", 80)],
+        outcomes: Some(super::quarterly::QuarterOutcomes {
+            results: crate::results::ResultsSummary {
+                year: 2019,
+                due: 4,
+                reached: 3,
+                rate: Some(Pct1(750)),
+                below_promise: 2,
+            },
+            tax_per_mu: Some(Money::from_wan(32)),
+            not_in_statistics: 5,
+            not_in_statistics_red: 1,
+        }),
     };
     let zh = quarterly(Lang::Zh, q, &h, &inputs);
     let en = quarterly(Lang::En, q, &h, &inputs);
@@ -380,6 +392,12 @@ fn the_quarterly_evaluation_in_english() {
     assert!(en.sections[0].paragraphs[0].contains("within 5 working days after the period ends"));
     assert_eq!(en.sections[1].charts[0].unit, "points");
     assert_eq!(en.file_name("pdf"), "quarterly-evaluation-2019-Q4.pdf");
+    assert_eq!(en.sections[2].heading, "3. Results after operation and statistics entry");
+    assert!(
+        en.sections[2].paragraphs[0].contains("a conversion rate of 75.0%"),
+        "{}",
+        en.sections[2].paragraphs[0]
+    );
 }
 
 #[test]

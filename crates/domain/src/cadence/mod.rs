@@ -22,7 +22,7 @@ mod weekly;
 pub use glyphs::{MISSING_GLYPHS, MissingGlyph, SUBSTITUTE, check_issue, missing_glyphs, substitute, substitution_note};
 pub use monthly::{GroupInvestment, MonthlyInputs, monthly};
 pub use period::{ReportPeriod, day_month_en, month_abbr, month_name};
-pub use quarterly::{EvaluationWeights, QuarterlyInputs, UnitMeasures, UnitScore, quarterly, score_units};
+pub use quarterly::{EvaluationWeights, QuarterOutcomes, QuarterlyInputs, UnitMeasures, UnitScore, quarterly, score_units};
 pub use supervision::{LaggingProject, SupervisionInputs, SupervisionRoundInput, is_lagging, supervision};
 pub use weekly::{NodeDue, OpenProblem, RedProject, WeekEvent, WeeklyInputs, weekly};
 

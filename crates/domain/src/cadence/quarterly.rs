@@ -160,6 +160,67 @@ pub struct QuarterlyInputs {
     /// The same in English, e.g. `within 5 working days after the period ends`.
     pub report_deadline_en: String,
     pub units: Vec<UnitMeasures>,
+    /// Results after operation and statistics entry at the quarter's end (none: the section
+    /// is left out).
+    pub outcomes: Option<QuarterOutcomes>,
+}
+
+/// What the quarterly evaluation says of results after operation (`crate::results`) and of
+/// statistics entry (`crate::statistics`), as of the quarter's year and end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterOutcomes {
+    /// 投产转化率 as of the year and the projects below their promise in it.
+    pub results: crate::results::ResultsSummary,
+    /// 亩均税收 of the year: Σ tax ÷ Σ land of the projects with land that reported it.
+    pub tax_per_mu: Option<Money>,
+    /// Started projects at the threshold not yet in statistics (入库) at the quarter's end.
+    pub not_in_statistics: usize,
+    /// Of those, started more than two months before (red).
+    pub not_in_statistics_red: usize,
+}
+
+/// 三、投产效益与纳统入库: 投产转化率, the projects below promise, 亩均税收 and the projects not yet
+/// in statistics.
+fn outcomes_section(lang: Lang, o: &QuarterOutcomes) -> Section {
+    let r = &o.results;
+    let rate = super::pct_text(r.rate);
+    let tax = o.tax_per_mu.map(|m| super::money_text(lang, m)).unwrap_or_else(|| "—".into());
+    let mut s = Section::new(lang.pick("三、投产效益与纳统入库", "3. Results after operation and statistics entry"));
+    s.paragraphs.push(match lang {
+        Lang::Zh => format!(
+            "投产效益：承诺{}年及以前达产的签约项目{}个，已达产{}个，投产转化率{}；{}年效益低于承诺的项目{}个；已报送{}年效益的项目亩均税收{}。             纳统入库：开工且达到入库起点的项目中尚有{}个未入库，其中开工超过2个月的{}个。",
+            r.year, r.due, r.reached, rate, r.year, r.below_promise, r.year, tax, o.not_in_statistics, o.not_in_statistics_red
+        ),
+        Lang::En => format!(
+            "Results after operation: of {} signed projects promised to reach full output by {}, {} have, a conversion rate of {}; {} projects              fell below their promise in {}; the projects that reported {} paid {} of tax per mu. Statistics entry: {} started projects at the              threshold are not yet in statistics ({} of them more than two months after their start).",
+            r.due, r.year, r.reached, rate, r.below_promise, r.year, r.year, tax, o.not_in_statistics, o.not_in_statistics_red
+        ),
+    });
+    let mut t = match lang {
+        Lang::Zh => DocTable::new("投产效益与入库", "投产效益与纳统入库", &["指标", "数值"]),
+        Lang::En => DocTable::new(
+            "Results and entry",
+            "Results after operation and statistics entry",
+            &["Measure", "Value"],
+        ),
+    };
+    let rows: [(&str, &str, DocCell); 6] = [
+        ("到期签约项目（个）", "Signed projects due", (r.due as i64).into()),
+        ("已达产项目（个）", "Reached full output", (r.reached as i64).into()),
+        ("投产转化率", "Conversion rate", r.rate.into()),
+        ("低于承诺项目（个）", "Below promise", (r.below_promise as i64).into()),
+        ("亩均税收", "Tax per mu", DocCell::Text(tax.clone())),
+        (
+            "应入库未入库项目（个）",
+            "Not yet in statistics",
+            (o.not_in_statistics as i64).into(),
+        ),
+    ];
+    for (zh, en, v) in rows {
+        t.row(vec![lang.pick(zh, en).into(), v]);
+    }
+    s.tables.push(t);
+    s
 }
 
 pub fn quarterly(lang: Lang, period: ReportPeriod, h: &Header, i: &QuarterlyInputs) -> Report {
@@ -292,6 +353,9 @@ pub fn quarterly(lang: Lang, period: ReportPeriod, h: &Header, i: &QuarterlyInpu
     });
     s.tables.push(t);
     r.sections.push(s);
+    if let Some(o) = &i.outcomes {
+        r.sections.push(outcomes_section(lang, o));
+    }
     r
 }
 
@@ -371,6 +435,7 @@ mod tests {
                 report_deadline: "期末后5个工作日内".into(),
                 report_deadline_en: "within 5 working days after the period ends".into(),
                 units: vec![unit("甲", 4, 4, 100), unit("乙", 2, 4, 120)],
+                outcomes: None,
             },
         );
         assert_eq!(r.title, "椒江区重大项目季度督评通报");
@@ -382,5 +447,52 @@ mod tests {
         let back: Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
         assert_eq!(r.tables().len(), 3);
+    }
+
+    #[test]
+    fn the_quarterly_report_gains_a_section_on_results_and_statistics_entry() {
+        let q = ReportPeriod::parse(ReportKind::Quarterly, "2019-Q4").unwrap();
+        let h = crate::cadence::tests::header();
+        let inputs = QuarterlyInputs {
+            weights: EvaluationWeights::default(),
+            weights_version: 2,
+            report_deadline: "期末后5个工作日内".into(),
+            report_deadline_en: "within 5 working days after the period ends".into(),
+            units: vec![unit("甲", 4, 4, 100)],
+            outcomes: Some(QuarterOutcomes {
+                results: crate::results::ResultsSummary {
+                    year: 2019,
+                    due: 4,
+                    reached: 3,
+                    rate: Some(Pct1(750)),
+                    below_promise: 2,
+                },
+                tax_per_mu: Some(Money::from_wan(32)),
+                not_in_statistics: 5,
+                not_in_statistics_red: 1,
+            }),
+        };
+        let r = quarterly(Lang::Zh, q, &h, &inputs);
+        let s = &r.sections[2];
+        assert_eq!(s.heading, "三、投产效益与纳统入库");
+        assert!(
+            s.paragraphs[0].contains("已达产3个，投产转化率75.0%") && s.paragraphs[0].contains("尚有5个未入库"),
+            "{}",
+            s.paragraphs[0]
+        );
+        assert_eq!(s.tables[0].rows[2][1], DocCell::from(Some(Pct1(750))));
+        assert_eq!(r.tables().len(), 4);
+        // The first two sections and their figures are as before.
+        let before = quarterly(
+            Lang::Zh,
+            q,
+            &h,
+            &QuarterlyInputs {
+                outcomes: None,
+                ..inputs.clone()
+            },
+        );
+        assert_eq!(&r.sections[..2], &before.sections[..], "the evaluation itself is unchanged");
+        assert_eq!(r.key_figures, before.key_figures);
     }
 }

@@ -11,7 +11,8 @@
 //! and `templates.rs` writes the downloadable templates and the export's columns. The kinds
 //! that carry the rest of a district's record have their columns and rows in their own files:
 //! `master.rs` (units, people, categories), `history.rs` (a project's years, stage history,
-//! progress reports), `activity.rs` (visits, batches, campaigns, supervision, land); rows
+//! progress reports), `activity.rs` (visits, batches, campaigns, supervision, land),
+//! `results.rs` (results after operation) and `statistics.rs` (counted investment); rows
 //! that together describe one record (a batch's members) must agree (`groups.rs`).
 //!
 //! `ImportKind::ALL` lists the kinds in the order a whole district is imported in: each kind
@@ -24,7 +25,9 @@ mod groups;
 mod headers;
 mod history;
 mod master;
+mod results;
 mod rows;
+mod statistics;
 mod templates;
 
 pub use activity::{BatchRow, CampaignRow, LandRow, NodeKey, SupervisionRow, VisitRow};
@@ -34,9 +37,11 @@ pub use fields::{
 pub use headers::{HeaderMap, guess_kind, match_headers};
 pub use history::{ProjectYearRow, ReportRow, StageChangeRow};
 pub use master::{CategoryRow, PersonRow, UnitRow};
+pub use results::{RESULTS_FIELDS, ResultsYearRow};
 pub use rows::{
     EnterpriseRow, FaiRow, InvestmentRow, NodeRow, Parsed, ProblemRow, ProjectKey, ProjectRow, Reference, Rows, parse_sheet, split_tags,
 };
+pub use statistics::{COUNTED_FIELDS, CountedRow};
 pub use templates::{choices, export_columns, template};
 
 use crate::date::date_from_excel_serial;
@@ -115,12 +120,14 @@ pub enum ImportKind {
     Campaigns,
     Supervision,
     Land,
+    Results,
+    StatisticsCounted,
 }
 
 impl ImportKind {
     /// Every kind, in the order a whole district is imported in (each names only records of
     /// the kinds before it; project types and settings come from `zhantu init`).
-    pub const ALL: [ImportKind; 17] = [
+    pub const ALL: [ImportKind; 19] = [
         ImportKind::Units,
         ImportKind::People,
         ImportKind::Categories,
@@ -138,6 +145,8 @@ impl ImportKind {
         ImportKind::Campaigns,
         ImportKind::Supervision,
         ImportKind::Land,
+        ImportKind::Results,
+        ImportKind::StatisticsCounted,
     ];
     /// Every kind's code, in import order, for messages (`units、people、…`).
     pub fn codes() -> String {
@@ -154,6 +163,8 @@ impl ImportKind {
                 | ImportKind::Nodes
                 | ImportKind::Investment
                 | ImportKind::Reports
+                | ImportKind::Results
+                | ImportKind::StatisticsCounted
         )
     }
     /// The columns of this kind's sheet, in template order.
@@ -176,6 +187,8 @@ impl ImportKind {
             ImportKind::Campaigns => activity::CAMPAIGN_FIELDS,
             ImportKind::Supervision => activity::SUPERVISION_FIELDS,
             ImportKind::Land => activity::LAND_FIELDS,
+            ImportKind::Results => RESULTS_FIELDS,
+            ImportKind::StatisticsCounted => COUNTED_FIELDS,
         }
     }
 }
@@ -198,6 +211,8 @@ code_labels!(ImportKind {
     Campaigns = "campaigns", "攻坚擂台赛", "Campaigns";
     Supervision = "supervision", "督查", "Supervision rounds";
     Land = "land", "用地指标台账", "Land quota ledger";
+    Results = "results", "投产项目效益", "Results after operation";
+    StatisticsCounted = "statistics_counted", "列统投资", "Counted investment (statistics)";
 });
 
 /// One bad cell (or row), as the person who fixes the file needs it.

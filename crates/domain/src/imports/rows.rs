@@ -6,6 +6,8 @@ use super::fields::{FieldType, RefKind};
 use super::headers::{HeaderMap, header_of, match_headers};
 use super::history::{ProjectYearRow, ReportRow, StageChangeRow};
 use super::master::{CategoryRow, PersonRow, UnitRow};
+use super::results::ResultsYearRow;
+use super::statistics::CountedRow;
 use super::{ImportKind, Raw, RawSheet, RowError, SheetError};
 use crate::codes::{CreditCode, DivisionCode, ProjectCode};
 use crate::date::Year;
@@ -168,6 +170,8 @@ pub enum Rows {
     Campaigns(Vec<CampaignRow>),
     Supervision(Vec<SupervisionRow>),
     Land(Vec<LandRow>),
+    Results(Vec<ResultsYearRow>),
+    StatisticsCounted(Vec<CountedRow>),
 }
 
 impl Rows {
@@ -190,6 +194,8 @@ impl Rows {
             Rows::Campaigns(v) => v.len(),
             Rows::Supervision(v) => v.len(),
             Rows::Land(v) => v.len(),
+            Rows::Results(v) => v.len(),
+            Rows::StatisticsCounted(v) => v.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -423,6 +429,8 @@ impl Rows {
             ImportKind::Campaigns => Rows::Campaigns(Vec::new()),
             ImportKind::Supervision => Rows::Supervision(Vec::new()),
             ImportKind::Land => Rows::Land(Vec::new()),
+            ImportKind::Results => Rows::Results(Vec::new()),
+            ImportKind::StatisticsCounted => Rows::StatisticsCounted(Vec::new()),
         }
     }
 
@@ -447,6 +455,8 @@ impl Rows {
             Rows::Campaigns(v) => v.extend(super::activity::campaign_row(r)),
             Rows::Supervision(v) => v.extend(super::activity::supervision_row(r)),
             Rows::Land(v) => v.extend(super::activity::land_row(r)),
+            Rows::Results(v) => v.extend(super::results::results_year_row(r)),
+            Rows::StatisticsCounted(v) => v.extend(super::statistics::counted_row(r)),
         }
     }
 }
@@ -663,6 +673,8 @@ fn duplicate_keys(kind: ImportKind, rows: &Rows, h: &HeaderMap, errors: &mut Vec
         Rows::Campaigns(v) => each(v, &mut check),
         Rows::Supervision(v) => each(v, &mut check),
         Rows::Land(v) => each(v, &mut check),
+        Rows::Results(v) => each(v, &mut check),
+        Rows::StatisticsCounted(v) => each(v, &mut check),
     }
     super::groups::consistent(kind, rows, h, errors);
 }

@@ -219,6 +219,8 @@ impl Store {
             ImportKind::Campaigns => self.export_campaigns().await,
             ImportKind::Supervision => self.export_supervision().await,
             ImportKind::Land => self.export_land().await,
+            ImportKind::Results => self.export_results(f).await,
+            ImportKind::StatisticsCounted => self.export_statistics_counted(f).await,
         }
     }
 }

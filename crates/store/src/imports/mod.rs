@@ -13,7 +13,8 @@
 //! columns back out). The kinds that carry the rest of a district's record keep their import
 //! and their export together: `units.rs`, `people.rs`, `categories.rs`, `project_years.rs`,
 //! `stage_history.rs`, `reports.rs`, `visits.rs`, `batches.rs`, `campaigns.rs`,
-//! `supervision.rs`, `land.rs`. Where a kind's rows are a record's whole list (a category's
+//! `supervision.rs`, `land.rs`, `results.rs` (results after operation), `statistics.rs` (counted
+//! investment). Where a kind's rows are a record's whole list (a category's
 //! targets, a project's stage history, a batch's members), the file replaces the list of each
 //! record it names and leaves the others alone; what it takes off is counted as `removed`.
 
@@ -31,7 +32,9 @@ mod project_years;
 mod projects;
 mod refs;
 mod reports;
+mod results;
 mod stage_history;
+mod statistics;
 mod supervision;
 mod units;
 mod visits;
@@ -447,6 +450,8 @@ impl Store {
             Rows::Campaigns(rows) => campaigns::import_campaigns(c, rows, r, &mut t).await?,
             Rows::Supervision(rows) => supervision::import_supervision(c, rows, r, &mut t).await?,
             Rows::Land(rows) => land::import_land(c, rows, r, &mut t).await?,
+            Rows::Results(rows) => results::import_results(c, rows, r, &mut t).await?,
+            Rows::StatisticsCounted(rows) => statistics::import_counted(c, rows, r, &mut t).await?,
         }
         progress(total, total);
         let mut errors = std::mem::take(&mut t.errors);

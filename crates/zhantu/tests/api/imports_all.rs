@@ -32,6 +32,8 @@ fn table_of(kind: ImportKind) -> &'static str {
         ImportKind::Campaigns => "campaign_nodes",
         ImportKind::Supervision => "supervision_targets",
         ImportKind::Land => "land_ledger",
+        ImportKind::Results => "results_years",
+        ImportKind::StatisticsCounted => "statistics_counted",
     }
 }
 
@@ -84,6 +86,17 @@ fn bad_cells(kind: ImportKind) -> Vec<(&'static str, &'static str)> {
             ("项目代码", "2019-331002-34-03-999999"),
         ],
         ImportKind::Land => vec![("类型", "卖地"), ("面积（亩）", "很大"), ("项目代码", "2019-331002-34-03-999999")],
+        ImportKind::Results => vec![
+            ("效益年度", "明年"),
+            ("年产值（万元）", "很多"),
+            ("就业人数", "-5"),
+            ("项目代码", "2019-331002-34-03-999999"),
+        ],
+        ImportKind::StatisticsCounted => vec![
+            ("列统月份", "某月"),
+            ("累计列统投资（万元）", "很多"),
+            ("项目代码", "2019-331002-34-03-999999"),
+        ],
     }
 }
 
@@ -490,4 +503,129 @@ fn assert_created(run: &serde_json::Value, n: u64) {
         (Some(n), json!([])),
         "{run}"
     );
+}
+
+/// A text value read by SQL.
+async fn text_of(app: &TestApp, sql: &str) -> String {
+    sqlx::query_scalar(sql).fetch_one(app.store.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn results_and_counted_investment_import_by_project_or_statistics_code_and_only_coordinators_import() {
+    let app = spawn_app().await;
+    let mine = app.store.user_by_username("haimen").await.unwrap().unwrap().unit_id;
+    // 投产项目效益: a year the demo has no results for, of one of the editor's unit's projects.
+    let code = text_of(
+        &app,
+        &format!("SELECT MIN(code) FROM projects WHERE unit_id = {mine} AND code IS NOT NULL"),
+    )
+    .await;
+    let pid = app.scalar(&format!("SELECT id FROM projects WHERE code = '{code}'")).await;
+    let header = strings(&[
+        "项目代码",
+        "效益年度",
+        "年产值（万元）",
+        "年税收（万元）",
+        "就业人数",
+        "年综合能耗（吨标准煤）",
+    ]);
+    let row = |output: &str| strings(&[&code, "2023", output, "610", "85", "880"]);
+    let run = import(&app, csv(&[header.clone(), row("10500")]), "r.csv", &[("kind", "results")]).await;
+    assert_created(&run, 1);
+    let (_, r) = app.get(&format!("/api/v1/projects/{pid}/results")).await;
+    let year = r["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2023)
+        .cloned()
+        .expect("the imported year");
+    assert_eq!((year["jobs"].as_i64(), year["energy_tce"].as_i64()), (Some(85), Some(880)), "{r}");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT output FROM results_years WHERE project_id = {pid} AND year = 2023"
+        ))
+        .await,
+        105_000_000,
+        "万元 to 元"
+    );
+    let run = import(&app, csv(&[header.clone(), row("10500")]), "r.csv", &[("kind", "results")]).await;
+    assert_eq!(run["outcome"]["unchanged"], 1, "{run}");
+    let run = import(&app, csv(&[header.clone(), row("9800")]), "r.csv", &[("kind", "results")]).await;
+    assert_eq!(run["outcome"]["changed"], 1, "{run}");
+
+    // 列统投资: by statistics code alone, by project code, and refused where the two disagree
+    // or the statistics code is no project's.
+    let entered = app
+        .scalar("SELECT MIN(id) FROM projects WHERE statistics_code IS NOT NULL AND code IS NOT NULL")
+        .await;
+    let stats = text_of(&app, &format!("SELECT statistics_code FROM projects WHERE id = {entered}")).await;
+    let other = text_of(
+        &app,
+        &format!("SELECT MIN(code) FROM projects WHERE code IS NOT NULL AND id <> {entered}"),
+    )
+    .await;
+    let header = strings(&["项目代码", "统计代码", "列统月份", "累计列统投资（万元）"]);
+    let run = import(
+        &app,
+        csv(&[header.clone(), strings(&["", &stats, "2020-01", "1234"])]),
+        "s.csv",
+        &[("kind", "statistics_counted")],
+    )
+    .await;
+    assert_created(&run, 1);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT cumulative FROM statistics_counted WHERE project_id = {entered} AND year = 2020 AND month = 1"
+        ))
+        .await,
+        12_340_000
+    );
+    let (before, audit) = (count(&app, "statistics_counted").await, app.audit_count().await);
+    let bad = vec![
+        header.clone(),
+        strings(&[&other, &stats, "2020-02", "10"]),
+        strings(&["", "NO-SUCH-CODE", "2020-02", "10"]),
+        strings(&["", &stats, "2020-02", "10"]),
+    ];
+    let run = import(&app, csv(&bad), "s.csv", &[("kind", "statistics_counted")]).await;
+    let errors: Vec<(u64, String)> = run["outcome"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["column"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(errors, vec![(2, "统计代码".to_string()), (3, "统计代码".to_string())], "{run}");
+    assert_eq!(run["outcome"]["written"], false);
+    assert_eq!(
+        (count(&app, "statistics_counted").await, app.audit_count().await),
+        (before, audit),
+        "all or nothing"
+    );
+
+    // A unit editor imports nothing (imports are the coordinators' and administrators'); its
+    // export of the kinds lists its unit's projects only.
+    let editor = app.login("haimen").await;
+    let resp = editor.response("/api/v1/import/templates/results.xlsx").await;
+    assert_eq!(crate::helpers::status_of(&resp), 403);
+    let (status, _) = editor.post("/api/v1/imports", json!({})).await;
+    assert_eq!(status, 403);
+    for kind in ["results", "statistics_counted"] {
+        let resp = editor.response(&format!("/api/v1/export/{kind}.xlsx")).await;
+        assert_eq!(crate::helpers::status_of(&resp), 200, "{kind}");
+        let rows = sheet_text(&resp.bytes().await.unwrap());
+        for r in rows.iter().skip(1).filter(|r| !r[0].is_empty()) {
+            let unit = app.scalar(&format!("SELECT unit_id FROM projects WHERE code = '{}'", r[0])).await;
+            assert_eq!(unit, mine, "{kind}: {r:?}");
+        }
+        if kind == "results" {
+            assert!(
+                rows.iter().any(|r| r[0] == code && r[1..].contains(&"2023".to_string())),
+                "{rows:?}"
+            );
+        }
+    }
+    let resp = editor.response("/api/v1/export/results.xlsx?lang=en").await;
+    let sheets = zhantu_office::read_sheets(&resp.bytes().await.unwrap(), "x.xlsx").unwrap();
+    assert_eq!(sheets[0].name, "Results after operation");
 }

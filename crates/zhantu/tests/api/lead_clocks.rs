@@ -239,6 +239,17 @@ async fn the_funnel_counts_leads_to_operation_by_year_and_team_and_its_numbers_o
     assert_eq!(status, 200, "{before}");
     assert_eq!(before["chain"]["year"], 2019);
     let b = team_row(&before);
+    // The demo's funnel reaches 达产: its landed leads' operating projects report results.
+    let (_, all) = fgj.get("/api/v1/leads/funnel").await;
+    let (operating, full) = (
+        step(&all["chain"]["total"], "operating"),
+        step(&all["chain"]["total"], "full_output"),
+    );
+    assert!(
+        full.is_some_and(|n| n > 0 && Some(n) <= operating),
+        "the demo's leads reach 达产: {}",
+        all["chain"]["total"]
+    );
 
     // A new 2019 lead that lands (its project created, 开工), and one still in talks.
     let (_, lead) = fgj
@@ -277,7 +288,11 @@ async fn the_funnel_counts_leads_to_operation_by_year_and_team_and_its_numbers_o
     for (s, more) in [("talks", 2), ("signed", 1), ("landed", 1), ("started", 1), ("operating", 0)] {
         assert_eq!(step(&a, s), step(&b, s).map(|n| n + more), "{s}: {a}");
     }
-    assert_eq!(step(&a, "full_output"), None, "达产 is not known yet");
+    assert_eq!(
+        step(&a, "full_output"),
+        step(&b, "full_output"),
+        "a project at 开工 has not reached 达产: {a}"
+    );
     assert!(
         after["by_team"].is_array() && after["total"]["total"].is_number(),
         "the leads' own funnel stays"
@@ -297,6 +312,54 @@ async fn the_funnel_counts_leads_to_operation_by_year_and_team_and_its_numbers_o
     assert!(
         html.contains("测试漏斗线索") && !html.contains("测试洽谈线索"),
         "the started leads only"
+    );
+
+    // 达产 from the results after operation: the project operates, its promise is recorded
+    // and its 2019 results meet it: the lead counts in the funnel's last step, its number
+    // opens it, the page shows it.
+    let project = lead["project_id"].as_i64().expect("the landed lead's project");
+    app.execute(&format!(
+        "UPDATE projects SET stage = 'operating', land_area_centi_mu = 2000 WHERE id = {project}"
+    ))
+    .await;
+    let (_, mid) = fgj.get("/api/v1/leads/funnel?year=2019").await;
+    let m = team_row(&mid);
+    assert_eq!(step(&m, "operating"), step(&a, "operating").map(|n| n + 1), "{m}");
+    assert_eq!(step(&m, "full_output"), None, "operating without a recorded promise: not known");
+    let (status, saved) = fgj
+        .put(
+            &format!("/api/v1/projects/{project}/results"),
+            json!({"promise": {"output": "10000", "tax": "600", "jobs": 80, "energy_tce": 900, "full_production_year": 2019},
+                   "years": [{"year": 2019, "output": "10500", "tax": "620", "jobs": 85, "energy_tce": 880}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, full) = fgj.get("/api/v1/leads/funnel?year=2019").await;
+    let f = team_row(&full);
+    let known_before = step(&a, "full_output").expect("达产 known for the team's other leads");
+    assert_eq!(step(&f, "full_output"), Some(known_before + 1), "{f}");
+    let (_, list) = fgj
+        .get(&format!("/api/v1/leads/clocks?team={team}&year=2019&reached=full_output"))
+        .await;
+    assert_eq!(list["total"].as_i64(), step(&f, "full_output"), "{list}");
+    assert!(arr(&list["items"]).iter().any(|x| x["lead_id"] == lead["id"]), "{list}");
+    let (_, html) = fgj.page("/attraction/funnel?year=2019").await;
+    let link = format!("/attraction/clocks?reached=full_output&amp;team={team}&amp;year=2019");
+    assert!(html.contains(&link), "the funnel links its 达产 number: {link}");
+    // Results that fall short of the promise: not 达产.
+    let (status, _) = fgj
+        .put(
+            &format!("/api/v1/projects/{project}/results"),
+            json!({"promise": {"output": "10000", "tax": "600", "jobs": 80, "energy_tce": 900, "full_production_year": 2019},
+                   "years": [{"year": 2019, "output": "9000", "tax": "620", "jobs": 85, "energy_tce": 880}]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, short) = fgj.get("/api/v1/leads/funnel?year=2019").await;
+    assert_eq!(
+        step(&team_row(&short), "full_output"),
+        Some(known_before),
+        "below the promised output"
     );
 
     // The pages in English carry no Chinese outside data.

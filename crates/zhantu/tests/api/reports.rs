@@ -640,3 +640,35 @@ async fn a_character_no_font_has_is_named_and_issuing_asks_for_confirmation() {
         .await;
     assert_eq!(status, 303, "the confirmed form issues");
 }
+
+/// The quarterly evaluation's section on results after operation and statistics entry (#20
+/// items 3 and 4): the demo's figures, in the page, the workbook and the PDF, in both languages.
+#[tokio::test]
+async fn the_quarterly_evaluation_reports_results_after_operation_and_statistics_entry() {
+    let (_, q) = demo_get("/api/v1/reports/quarterly/2019-Q4").await;
+    let t = table(&q, "投产效益与入库");
+    let rows = t["rows"].as_array().unwrap();
+    let value = |i: usize| rows[i][1]["v"].clone();
+    assert!(value(0).as_i64().unwrap() > 0, "signed projects due by 2019: {t}");
+    assert!(value(1).as_i64().unwrap() > 0, "some reached 达产: {t}");
+    assert!(value(3).as_i64().unwrap() > 0, "some below their promise: {t}");
+    let (_, results) = demo_get("/api/v1/results?year=2019").await;
+    assert_eq!(value(0), results["conversion"]["due"], "the same 投产转化率 as the results page");
+    assert_eq!(value(1), results["conversion"]["reached"]);
+    assert_eq!(value(3), results["below_promise_count"]);
+    for (lang, heading, sheet) in [
+        ("zh", "三、投产效益与纳统入库", "投产效益与入库"),
+        ("en", "3. Results after operation and statistics entry", "Results and entry"),
+    ] {
+        let base = "/reports/quarterly/2019-Q4";
+        let html = page_text(&format!("{base}?lang={lang}")).await;
+        assert!(html.contains(heading), "{lang}: the page's section");
+        let (status, _, xlsx) = fetch(&format!("{base}.xlsx?lang={lang}")).await;
+        assert_eq!(status, 200);
+        let workbook = zip_entry(&xlsx, "xl/workbook.xml").expect("workbook.xml");
+        assert!(workbook.contains(sheet), "{lang}: the workbook's sheet {sheet}");
+        let (status, ctype, pdf) = fetch(&format!("{base}.pdf?lang={lang}")).await;
+        assert_eq!((status, ctype.as_str()), (200, "application/pdf"), "{lang}");
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+}
