@@ -204,6 +204,7 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
         province_division: zhantu_domain::DivisionCode::parse(now.province_division.as_deref().unwrap()).unwrap(),
         as_of: chrono::NaiveDate::from_ymd_opt(2019, 12, 31),
         oc4ids_prefix: now.oc4ids_prefix.clone(),
+        statistics: None,
     };
     store
         .set_district_settings(&now.revision, &settings, &zhantu_store::AuditCtx::system("tests"))
