@@ -382,6 +382,27 @@ async fn the_administrator_sets_the_clock_limits_and_a_leads_deadline_and_light_
     assert_eq!(l["light"], "green", "{l}");
     let (_, log) = app.get("/api/v1/audit?entity=settings&limit=10").await;
     assert!(log.to_string().contains("lead_clocks.settings"), "{log}");
+    // The form on /attraction/clocks (administrators): back to 3 days; others see the limits.
+    let (status, html) = admin.page("/attraction/clocks").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="assess_working_days" value="5""#) && html.contains(r#"name="major_from" value="10000""#));
+    let fields = json!({
+        "respond_working_days": "1", "assess_working_days": "3", "assess_major_working_days": "7",
+        "feedback_working_days": "7", "progress_calendar_days": "14", "major_from": "10000",
+    });
+    let (status, _) = admin.post_form("/attraction/clock-settings", &fields, true).await;
+    assert!(status == 200 || status == 303, "{status}");
+    assert_eq!(clock(&lead_now().await, "assess")["due_on"], "2019-12-31");
+    let (_, html) = fgj.page("/attraction/clocks").await;
+    assert!(html.contains("研判（工作日） 3") && !html.contains(r#"action="/attraction/clock-settings""#));
+    let (_, html) = admin.page("/attraction/clocks?lang=en").await;
+    let section = html
+        .split(r#"id="clock-limits""#)
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    let chinese = crate::english::chinese_outside_data(section);
+    assert!(chinese.is_empty() && section.contains("Assessment (working days)"), "{chinese:?}");
 }
 
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
@@ -444,6 +465,16 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
         (
             ("PUT", "/api/v1/leads/clock-settings"),
             Fixture::json("/api/v1/leads/clock-settings", json!({}), true, None),
+        ),
+        (
+            ("POST", "/attraction/clock-settings"),
+            Fixture::form(
+                "/attraction/clock-settings",
+                json!({"respond_working_days": "1", "assess_working_days": "3", "assess_major_working_days": "7",
+                       "feedback_working_days": "7", "progress_calendar_days": "14", "major_from": "10000"}),
+                true,
+                None,
+            ),
         ),
     ]
 }
