@@ -90,6 +90,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
     let confidence = activity::confidence(&d, seed, &projects, as_of);
     let support = activity::support(&d, seed);
     let results = activity::results(seed, &projects, &leads);
+    let dependencies = activity::dependencies(&projects, as_of);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -113,5 +114,6 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
         confidence,
         support,
         statistics,
+        dependencies,
     }
 }

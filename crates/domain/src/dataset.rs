@@ -37,6 +37,8 @@ pub struct Dataset {
     pub statistics: Vec<StatisticsRow>,
     /// Promises at signing and yearly results after operation (亩均效益、达产).
     pub results: Vec<ResultsRow>,
+    /// Node dependencies with their lags in working days (前置节点 + 间隔, 0029).
+    pub dependencies: Vec<crate::critical_path::Link>,
 }
 
 /// A line of the enterprise-support ledger.

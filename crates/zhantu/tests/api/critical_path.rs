@@ -304,6 +304,24 @@ async fn the_battle_map_and_the_node_export_show_the_critical_path_and_each_node
         let (status, r) = editor.put(&format!("/api/v1/nodes/{node}/dependencies"), preds(&list)).await;
         assert_eq!(status, 200, "{r}");
     }
+    // The demo's own lags: a few projects' open nodes wait 5 and 10 working days.
+    let demo_node = app
+        .scalar(&format!(
+            "SELECT MIN(node_id) FROM node_dependencies WHERE lag_days = 5 AND node_id NOT IN ({a}, {b}, {c}, {d}, {e})"
+        ))
+        .await;
+    let demo_project = app.scalar(&format!("SELECT project_id FROM nodes WHERE id = {demo_node}")).await;
+    let (_, s) = app.get(&format!("/api/v1/projects/{demo_project}/critical-path")).await;
+    let lags: Vec<i64> = arr(&s["nodes"])
+        .iter()
+        .flat_map(|n| {
+            arr(&n["predecessors"])
+                .iter()
+                .map(|p| p["lag_days"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(lags, vec![5, 10], "{s}");
     let q = "q=关键路径测试项目";
     let (status, html) = editor.page(&format!("/battle-map?{q}")).await;
     assert_eq!(status, 200);

@@ -231,8 +231,11 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
             continue;
         }
         assert_eq!(a.rows.len(), b.rows.len(), "{kind:?}");
+        // The columns the import reads: the node export's 总浮动 and 关键路径 after them come
+        // from the dependencies, which no Excel import carries (the demo's lags stay behind).
+        let n = zhantu_domain::imports::export_columns(kind).len();
         for (x, y) in a.rows.iter().zip(&b.rows) {
-            assert_eq!(x, y, "{kind:?}");
+            assert_eq!(x[..n.min(x.len())], y[..n.min(y.len())], "{kind:?}");
         }
     }
     // And the same figures, field for field: the district's, a street's, the city's.
