@@ -1100,3 +1100,42 @@ pub(crate) fn results(seed: u64, projects: &[ProjectBundle], leads: &[LeadRow]) 
     }
     out
 }
+
+/// A few dependencies with lags, so the demo's critical path shows them (前置节点 + 间隔): in
+/// the first three projects (by id) whose plan has a node done followed by two open nodes
+/// still ahead of `as_of`, the first open node waits 5 working days after the node done, and
+/// the next 10 after it. No predecessor named is open and overdue, so no light or reason
+/// changes (a reason names only an overdue predecessor): the scenario's figures stay.
+pub fn dependencies(projects: &[ProjectBundle], as_of: NaiveDate) -> Vec<zhantu_domain::critical_path::Link> {
+    use zhantu_domain::critical_path::Link;
+    let mut out = Vec::new();
+    let mut ordered: Vec<&ProjectBundle> = projects.iter().collect();
+    ordered.sort_by_key(|b| b.project.id);
+    for b in ordered {
+        let mut nodes: Vec<_> = b.nodes.iter().collect();
+        nodes.sort_by_key(|n| (n.seq, n.id));
+        let found = nodes.windows(3).find(|w| {
+            w[0].actual_on.is_some()
+                && matches!(w[0].status, NodeStatus::Closed)
+                && [w[1], w[2]]
+                    .iter()
+                    .all(|n| n.actual_on.is_none() && n.status == NodeStatus::Open && n.planned_on > as_of)
+        });
+        if let Some(w) = found {
+            out.push(Link {
+                node_id: w[1].id,
+                depends_on_id: w[0].id,
+                lag_days: 5,
+            });
+            out.push(Link {
+                node_id: w[2].id,
+                depends_on_id: w[1].id,
+                lag_days: 10,
+            });
+            if out.len() >= 6 {
+                break;
+            }
+        }
+    }
+    out
+}

@@ -91,6 +91,7 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
     let support = activity::support(&d, seed);
     let results = activity::results(seed, &projects, &leads);
     let (field_work, field_work_rules) = crate::field_work::entries(&d, &projects, as_of);
+    let dependencies = activity::dependencies(&projects, as_of);
     Dataset {
         settings: d.settings(seed, x.kind),
         categories: d.categories.clone(),
@@ -116,5 +117,6 @@ pub(crate) fn assemble(d: District, seed: u64, specs: &[ProjectSpec], mut projec
         statistics,
         field_work,
         field_work_rules,
+        dependencies,
     }
 }

@@ -234,6 +234,10 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     for r in &mut d.results {
         r.project_id += project;
     }
+    for l in &mut d.dependencies {
+        l.node_id += node;
+        l.depends_on_id += node;
+    }
     let province_code = p.settings.iter().find(|s| s.0 == "province_division").map(|s| s.1.clone());
     d.fai.retain(|f| Some(&f.division_code) != province_code.as_ref());
 
@@ -262,6 +266,7 @@ fn merge(p: &mut Dataset, mut d: Dataset) {
     }
     p.field_work.append(&mut d.field_work);
     p.field_work_rules.append(&mut d.field_work_rules);
+    p.dependencies.append(&mut d.dependencies);
 }
 
 fn build_district(d: District, n: usize, seed: u64, book: &mut NameBook) -> Dataset {

@@ -200,6 +200,55 @@ pub fn schedule(
     })
 }
 
+/// A node's float and whether it is critical, as lists of many projects show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NodeFloat {
+    /// 总时差 in days of the lags' kind; none for a node done.
+    pub float_days: Option<i64>,
+    pub critical: bool,
+}
+
+/// The float of every node of many projects in one pass (the battle map, the node export):
+/// `nodes` as `(project id, node)`, `links` of any of them. Each project is scheduled on its
+/// own, exactly as [`schedule`] does; a project whose links form a cycle (only possible in data
+/// written around the checks) gets no floats rather than failing the whole list.
+pub fn floats_by_node(
+    nodes: &[(i64, ScheduleNode)],
+    links: &[Link],
+    today: NaiveDate,
+    cal: &WorkCalendar,
+    kind: DayKind,
+) -> HashMap<i64, NodeFloat> {
+    let mut by_project: BTreeMap<i64, Vec<ScheduleNode>> = BTreeMap::new();
+    let mut project_of: HashMap<i64, i64> = HashMap::with_capacity(nodes.len());
+    for (p, n) in nodes {
+        project_of.insert(n.id, *p);
+        by_project.entry(*p).or_default().push(n.clone());
+    }
+    let mut links_of: HashMap<i64, Vec<Link>> = HashMap::new();
+    for l in links {
+        if let Some(p) = project_of.get(&l.node_id) {
+            links_of.entry(*p).or_default().push(*l);
+        }
+    }
+    let mut out = HashMap::with_capacity(nodes.len());
+    for (p, ns) in &by_project {
+        let ls = links_of.get(p).map(Vec::as_slice).unwrap_or(&[]);
+        if let Ok(s) = schedule(ns, ls, today, cal, kind) {
+            for n in s.nodes {
+                out.insert(
+                    n.id,
+                    NodeFloat {
+                        float_days: n.float_days,
+                        critical: n.critical,
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Checks a node's new predecessors `(node waited for, lag)` against the project's nodes and
 /// its other links: each a node of the project other than itself, named once, the lag 0 to
 /// [`MAX_LAG_DAYS`], and no cycle. The project's links with the node's replaced, sorted.
@@ -501,5 +550,36 @@ mod tests {
                 "predecessor \"环评批复\" overdue".to_string()
             )
         );
+    }
+
+    /// Many projects at once give each node the float its own project's schedule gives it,
+    /// and a project with a cycle gives none while the others keep theirs.
+    #[test]
+    fn floats_of_many_projects_in_one_pass_match_each_schedule() {
+        let today = d("2026-03-02");
+        let a = vec![
+            node(1, "立项", "2026-03-10"),
+            node(2, "开工", "2026-04-10"),
+            node(3, "环评", "2026-03-20"),
+        ];
+        let a_links = vec![link(2, 1, 5)];
+        let b = [node(10, "甲", "2026-05-01"), node(11, "乙", "2026-05-02")];
+        let b_links = vec![link(10, 11, 0), link(11, 10, 0)];
+        let mut all: Vec<(i64, ScheduleNode)> = a.iter().map(|n| (7, n.clone())).collect();
+        all.extend(b.iter().map(|n| (8, n.clone())));
+        let links: Vec<Link> = a_links.iter().chain(&b_links).copied().collect();
+        let f = floats_by_node(&all, &links, today, &cal(), DayKind::Working);
+        let s = schedule(&a, &a_links, today, &cal(), DayKind::Working).unwrap();
+        for n in &s.nodes {
+            assert_eq!(
+                f[&n.id],
+                NodeFloat {
+                    float_days: n.float_days,
+                    critical: n.critical
+                }
+            );
+        }
+        assert!(f[&2].critical && !f[&3].critical);
+        assert!(!f.contains_key(&10) && !f.contains_key(&11));
     }
 }

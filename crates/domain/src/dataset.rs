@@ -41,6 +41,8 @@ pub struct Dataset {
     pub field_work: Vec<FieldWorkRow>,
     /// The rule each leader is held to (一线办公), by person id.
     pub field_work_rules: Vec<(i64, crate::field_work::FieldWorkRule)>,
+    /// Node dependencies with their lags in working days (前置节点 + 间隔, 0029).
+    pub dependencies: Vec<crate::critical_path::Link>,
 }
 
 /// A leader's half-day (or day) on site.

@@ -38,6 +38,11 @@ pub const FEEDBACK_DAYS: &str = "feedback_working_days";
 pub const PROGRESS_DAYS: &str = "progress_calendar_days";
 pub const MAJOR_YUAN: &str = "major_lead_yuan";
 
+/// The longest working-day limit an administrator may set (three months of working days).
+pub const MAX_WORKING_DAYS: i64 = 60;
+/// The longest progress-report interval, in calendar days.
+pub const MAX_PROGRESS_DAYS: i64 = 92;
+
 /// The deadlines of the clocks (defaults: issue #20 item 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LeadClockLimits {
@@ -88,6 +93,52 @@ impl LeadClockLimits {
             }
         }
         l
+    }
+
+    /// The limits an administrator set, checked: each working-day limit 1 to
+    /// [`MAX_WORKING_DAYS`], the progress interval 1 to [`MAX_PROGRESS_DAYS`] calendar days
+    /// (`lead_clock_limit_invalid`, naming the limit), and the major-lead amount more than 0
+    /// (`lead_major_amount_invalid`).
+    pub fn checked(self) -> Result<LeadClockLimits, RuleError> {
+        for (name, v, max) in [
+            ("响应时限", self.respond_working_days, MAX_WORKING_DAYS),
+            ("研判时限", self.assess_working_days, MAX_WORKING_DAYS),
+            ("重大线索研判时限", self.assess_major_working_days, MAX_WORKING_DAYS),
+            ("反馈时限", self.feedback_working_days, MAX_WORKING_DAYS),
+            ("进展报告间隔", self.progress_calendar_days, MAX_PROGRESS_DAYS),
+        ] {
+            if !(1..=max).contains(&v) {
+                return refuse("lead_clock_limit_invalid", format!("{name}应为1到{max}天：{v}"));
+            }
+        }
+        if self.major_from.yuan() <= 0 {
+            return refuse("lead_major_amount_invalid", "重大线索金额应大于0");
+        }
+        Ok(self)
+    }
+
+    /// The major-lead amount as typed, in 万元 by default (`10000`, `1亿`), exact and more
+    /// than 0 (`lead_major_amount_invalid`).
+    pub fn parse_major_amount(input: &str) -> Result<Money, RuleError> {
+        match Money::parse(input, crate::money::MoneyUnit::Wan) {
+            Ok(m) if m.yuan() > 0 => Ok(m),
+            _ => refuse(
+                "lead_major_amount_invalid",
+                format!("重大线索金额应为大于0的金额（万元）：{}", input.trim()),
+            ),
+        }
+    }
+
+    /// (key, value) of each limit, as stored.
+    pub fn entries(&self) -> [(&'static str, i64); 6] {
+        [
+            (RESPOND_DAYS, self.respond_working_days),
+            (ASSESS_DAYS, self.assess_working_days),
+            (ASSESS_MAJOR_DAYS, self.assess_major_working_days),
+            (FEEDBACK_DAYS, self.feedback_working_days),
+            (PROGRESS_DAYS, self.progress_calendar_days),
+            (MAJOR_YUAN, self.major_from.yuan()),
+        ]
     }
 
     /// 重大线索: agreed or intended investment ≥ the limit (1亿元 by default).
@@ -719,5 +770,50 @@ mod tests {
         let (total, _) = chain_funnel(&known, Some(2019));
         assert_eq!(total.steps[5].count, Some(1));
         assert_eq!(total.steps[5].rate, Some(Pct1::from_tenths(1000)));
+    }
+
+    #[test]
+    fn limits_set_by_an_administrator_are_checked() {
+        let ok = LeadClockLimits {
+            assess_working_days: 5,
+            ..LeadClockLimits::default()
+        };
+        assert_eq!(ok.checked().unwrap().entries()[1], (ASSESS_DAYS, 5));
+        assert_eq!(LeadClockLimits::from_settings(ok.entries()), ok);
+        let code = |l: LeadClockLimits| l.checked().unwrap_err().code;
+        let d = LeadClockLimits::default();
+        assert_eq!(
+            code(LeadClockLimits {
+                assess_working_days: 0,
+                ..d
+            }),
+            "lead_clock_limit_invalid"
+        );
+        assert_eq!(
+            code(LeadClockLimits {
+                respond_working_days: 61,
+                ..d
+            }),
+            "lead_clock_limit_invalid"
+        );
+        assert_eq!(
+            code(LeadClockLimits {
+                progress_calendar_days: 93,
+                ..d
+            }),
+            "lead_clock_limit_invalid"
+        );
+        assert_eq!(
+            code(LeadClockLimits {
+                major_from: Money::from_yuan(0),
+                ..d
+            }),
+            "lead_major_amount_invalid"
+        );
+        assert_eq!(LeadClockLimits::parse_major_amount("2亿").unwrap(), Money::from_wan(20_000));
+        assert_eq!(
+            LeadClockLimits::parse_major_amount("-1").unwrap_err().code,
+            "lead_major_amount_invalid"
+        );
     }
 }

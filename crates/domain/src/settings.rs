@@ -6,7 +6,9 @@
 
 use crate::codes::DivisionCode;
 use crate::error::{RuleError, normalize_input, refuse};
+use crate::money::{Money, MoneyUnit};
 use crate::setup::DistrictPlace;
+use crate::statistics::Threshold;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -16,6 +18,12 @@ pub const DISTRICT_DIVISION: &str = "district_division";
 pub const PROVINCE_DIVISION: &str = "province_division";
 pub const AS_OF: &str = "as_of";
 pub use crate::oc4ids::PREFIX_SETTING as OC4IDS_PREFIX;
+/// The statistics threshold (入统门槛, `statistics::Threshold`): least total investment in 元,
+/// and whether the project must have started (`1`/`0`).
+pub const STATISTICS_MIN_TOTAL: &str = "statistics_min_total";
+pub const STATISTICS_REQUIRES_START: &str = "statistics_requires_start";
+/// The highest threshold accepted: 10亿元 (the bureau's own is 500万元; a larger one is a typo).
+pub const MAX_STATISTICS_MIN_TOTAL: Money = Money::from_wan(100_000);
 
 /// The district settings, valid together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,6 +34,8 @@ pub struct DistrictSettings {
     pub as_of: Option<NaiveDate>,
     /// The OC4IDS project-id prefix the district registered (`oc4ids-xxxxxx`); none: the default.
     pub oc4ids_prefix: Option<String>,
+    /// The statistics threshold; none: the domain's default (500万元, started).
+    pub statistics: Option<Threshold>,
 }
 
 fn parse_error(e: crate::ParseError) -> RuleError {
@@ -64,19 +74,63 @@ impl DistrictSettings {
             province_division: place.province,
             as_of,
             oc4ids_prefix,
+            statistics: None,
         })
     }
 
+    /// The same settings with the statistics threshold given (none: the default).
+    pub fn with_statistics(self, statistics: Option<Threshold>) -> DistrictSettings {
+        DistrictSettings { statistics, ..self }
+    }
+
     /// (key, value) of each setting; `None` for one to remove (an empty data date: today).
-    pub fn entries(&self) -> [(&'static str, Option<String>); 5] {
+    pub fn entries(&self) -> [(&'static str, Option<String>); 7] {
         [
             (DISTRICT_NAME, Some(self.district_name.clone())),
             (DISTRICT_DIVISION, Some(self.district_division.to_string())),
             (PROVINCE_DIVISION, Some(self.province_division.to_string())),
             (AS_OF, self.as_of.map(|d| d.to_string())),
             (OC4IDS_PREFIX, self.oc4ids_prefix.clone()),
+            (STATISTICS_MIN_TOTAL, self.statistics.map(|t| t.min_total.yuan().to_string())),
+            (
+                STATISTICS_REQUIRES_START,
+                self.statistics.map(|t| if t.requires_start { "1" } else { "0" }.to_string()),
+            ),
         ]
     }
+}
+
+/// The statistics threshold from what a person typed: the least total investment in 万元
+/// (exact, `500` or `500万元`; more than 0 and at most [`MAX_STATISTICS_MIN_TOTAL`]), and
+/// whether the project must have started (`1`/`0`, `true`/`false`, `是`/`否`; empty: yes).
+/// Both empty: none, the default.
+pub fn parse_statistics_threshold(min_total: &str, requires_start: &str) -> Result<Option<Threshold>, RuleError> {
+    let (min_total, requires_start) = (normalize_input(min_total), normalize_input(requires_start));
+    if min_total.is_empty() && requires_start.is_empty() {
+        return Ok(None);
+    }
+    let min_total = if min_total.is_empty() {
+        Threshold::default().min_total
+    } else {
+        match Money::parse(&min_total, MoneyUnit::Wan) {
+            Ok(m) if m.yuan() > 0 && m <= MAX_STATISTICS_MIN_TOTAL => m,
+            _ => {
+                return refuse(
+                    "statistics_min_total_invalid",
+                    format!(
+                        "入统门槛应为大于0、不超过{}的金额（万元）：{min_total}",
+                        MAX_STATISTICS_MIN_TOTAL.display_wan()
+                    ),
+                );
+            }
+        }
+    };
+    let requires_start = match requires_start.as_str() {
+        "" | "1" | "true" | "是" => true,
+        "0" | "false" | "否" => false,
+        other => return refuse("statistics_requires_start_invalid", format!("是否须已开工应为“是”或“否”：{other}")),
+    };
+    Ok(Some(Threshold { min_total, requires_start }))
 }
 
 #[cfg(test)]
@@ -119,5 +173,32 @@ mod tests {
         assert_eq!(none.entries()[4], (OC4IDS_PREFIX, None));
         let e = DistrictSettings::parse("椒江区", "331002", "", "", "ocds-abc").unwrap_err();
         assert_eq!(e.code, "invalid_oc4ids_prefix");
+    }
+
+    #[test]
+    fn the_statistics_threshold_is_typed_in_wan_exactly() {
+        let t = parse_statistics_threshold("1000", "否").unwrap().unwrap();
+        assert_eq!((t.min_total, t.requires_start), (Money::from_wan(1000), false));
+        assert_eq!(
+            parse_statistics_threshold(" 500.5万元 ", "").unwrap().unwrap().min_total.yuan(),
+            5_005_000
+        );
+        assert_eq!(parse_statistics_threshold("", "").unwrap(), None);
+        assert_eq!(
+            parse_statistics_threshold("", "0").unwrap().unwrap().min_total,
+            Money::from_wan(500)
+        );
+        let code = |m: &str, r: &str| parse_statistics_threshold(m, r).unwrap_err().code;
+        assert_eq!(code("0", ""), "statistics_min_total_invalid");
+        assert_eq!(code("-5", ""), "statistics_min_total_invalid");
+        assert_eq!(code("100001", ""), "statistics_min_total_invalid");
+        assert_eq!(code("0.00001", ""), "statistics_min_total_invalid");
+        assert_eq!(code("五百", ""), "statistics_min_total_invalid");
+        assert_eq!(code("500", "maybe"), "statistics_requires_start_invalid");
+        let s = DistrictSettings::parse("椒江区", "331002", "", "", "")
+            .unwrap()
+            .with_statistics(Some(t));
+        assert_eq!(s.entries()[5], (STATISTICS_MIN_TOTAL, Some("10000000".into())));
+        assert_eq!(s.entries()[6], (STATISTICS_REQUIRES_START, Some("0".into())));
     }
 }

@@ -1,10 +1,12 @@
 //! The battle map (挂图作战): the filter's projects, each with its nodes in order.
 
+use crate::critical_path::{node_floats, schedule_node};
 use crate::projects::{LIST_COLUMNS, LIST_FROM, list_item};
 use crate::row::{SqlBuf, date, i64_, opt_date, opt_text, text};
 use crate::{ProjectFilter, ProjectListItem, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use zhantu_domain::critical_path::ScheduleNode;
 use zhantu_domain::lights::Light;
 
 /// A node as the battle map draws it.
@@ -18,6 +20,11 @@ pub struct MapNode {
     /// Why, in Chinese and in English (`None` in English until the first lights run after 0025).
     pub light_reason: Option<String>,
     pub light_reason_en: Option<String>,
+    /// 总时差 in working days (none for a node done), as the project's schedule gives it.
+    pub float_days: Option<i64>,
+    /// On its project's critical path (关键路径).
+    pub critical: bool,
+    pub id: i64,
 }
 
 /// A project of the battle map, with its nodes in order.
@@ -52,21 +59,37 @@ impl Store {
             self.attach_categories(chunk).await?;
         }
         let mut nodes: BTreeMap<i64, Vec<MapNode>> = BTreeMap::new();
+        // Each node also as its project's schedule needs it: floats come from one pass over
+        // the loaded nodes and their links, not a schedule query per project.
+        let mut sched: Vec<(i64, ScheduleNode)> = Vec::new();
         for chunk in items.chunks(500) {
             let mut nq = SqlBuf::new(
-                "SELECT project_id, name, planned_on, actual_on, status, light, light_reason, light_reason_en FROM nodes WHERE project_id IN ",
+                "SELECT project_id, id, name, planned_on, forecast_on, actual_on, status, light, light_reason, light_reason_en FROM nodes WHERE project_id IN ",
             );
             nq.in_list(chunk.iter().map(|it| it.id)).push(" ORDER BY project_id, seq, id");
             for r in nq.query().fetch_all(&self.pool).await? {
-                nodes.entry(i64_(&r, "project_id")?).or_default().push(MapNode {
+                let project_id = i64_(&r, "project_id")?;
+                let status = text(&r, "status")?;
+                sched.push((project_id, schedule_node(&r, "id", &status)?));
+                nodes.entry(project_id).or_default().push(MapNode {
                     name: text(&r, "name")?,
                     planned_on: date(&r, "planned_on")?,
                     actual_on: opt_date(&r, "actual_on")?,
-                    status: text(&r, "status")?,
+                    status,
                     light: opt_text(&r, "light")?.as_deref().and_then(Light::from_code),
                     light_reason: opt_text(&r, "light_reason")?,
                     light_reason_en: opt_text(&r, "light_reason_en")?,
+                    float_days: None,
+                    critical: false,
+                    id: i64_(&r, "id")?,
                 });
+            }
+        }
+        let floats = node_floats(&self.pool, &sched, self.as_of().await?, &self.calendar().await?).await?;
+        for n in nodes.values_mut().flatten() {
+            if let Some(f) = floats.get(&n.id) {
+                n.float_days = f.float_days;
+                n.critical = f.critical;
             }
         }
         let rows = items

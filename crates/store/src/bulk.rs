@@ -933,6 +933,15 @@ impl Store {
         )
         .await?;
 
+        load.table(
+            "node_dependencies",
+            &["node_id", "depends_on_id", "lag_days"],
+            ds.dependencies
+                .iter()
+                .map(|l| vec![l.node_id.into(), l.depends_on_id.into(), l.lag_days.into()]),
+        )
+        .await?;
+
         for table in [
             "units",
             "people",

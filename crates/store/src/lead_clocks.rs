@@ -163,6 +163,32 @@ impl Store {
         Ok(LeadClockLimits::from_settings(pairs.iter().map(|(k, v)| (k.as_str(), *v))))
     }
 
+    /// Sets the clocks' limits (checked by the caller, `LeadClockLimits::checked`), in one
+    /// transaction with its audit entry (`lead_clocks.settings`, before and after). Every
+    /// clock is computed on read, so the next read follows the new limits.
+    pub async fn set_lead_clock_limits(&self, limits: &LeadClockLimits, ctx: &AuditCtx) -> Result<LeadClockLimits, StoreError> {
+        let before = self.lead_clock_limits().await?;
+        let mut tx = self.begin_locked().await?;
+        for (key, value) in limits.entries() {
+            sqlx::query(
+                "INSERT INTO lead_clock_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        commit_audited(
+            tx,
+            ctx,
+            ("lead_clocks.settings", "settings", Some(0)),
+            Some(&serde_json::to_value(before).map_err(|e| corrupt("lead_clock_settings", &e.to_string()))?),
+            Some(&serde_json::to_value(limits).map_err(|e| corrupt("lead_clock_settings", &e.to_string()))?),
+        )
+        .await?;
+        self.lead_clock_limits().await
+    }
+
     /// Every lead of `scope` (team unit ids; all when none) — or the one lead `only` — with its
     /// clocks and light on the data date, the leads received last first.
     pub async fn lead_clock_items(&self, scope: Option<&[i64]>, only: Option<i64>) -> Result<Vec<LeadClockItem>, StoreError> {

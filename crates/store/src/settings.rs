@@ -1,4 +1,5 @@
-//! The district settings (区县设置): name, division code, province code and data date, read
+//! The district settings (区县设置): name, division code, province code, data date, OC4IDS
+//! prefix and the statistics threshold (入统门槛), read
 //! together with a revision (a fingerprint of their values, like a calendar year's) and saved
 //! together, audited, refused when the revision read is no longer current.
 
@@ -8,7 +9,10 @@ use crate::writes::commit_audited;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
-use zhantu_domain::settings::{AS_OF, DISTRICT_DIVISION, DISTRICT_NAME, DistrictSettings, OC4IDS_PREFIX, PROVINCE_DIVISION};
+use zhantu_domain::settings::{
+    AS_OF, DISTRICT_DIVISION, DISTRICT_NAME, DistrictSettings, OC4IDS_PREFIX, PROVINCE_DIVISION, STATISTICS_MIN_TOTAL,
+    STATISTICS_REQUIRES_START,
+};
 
 /// The district settings as stored (each absent until set), with their revision.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -22,18 +26,32 @@ pub struct SettingsView {
     pub as_of: Option<String>,
     /// The OC4IDS project-id prefix; absent: the default (`oc4ids-zhantu`).
     pub oc4ids_prefix: Option<String>,
+    /// The statistics threshold's least total investment, in 元 as stored; absent: 500万元.
+    pub statistics_min_total: Option<String>,
+    /// Must a project have started to be due in statistics (`1`/`0`); absent: yes.
+    pub statistics_requires_start: Option<String>,
 }
 
-const KEYS: [&str; 5] = [DISTRICT_NAME, DISTRICT_DIVISION, PROVINCE_DIVISION, AS_OF, OC4IDS_PREFIX];
+const KEYS: [&str; 7] = [
+    DISTRICT_NAME,
+    DISTRICT_DIVISION,
+    PROVINCE_DIVISION,
+    AS_OF,
+    OC4IDS_PREFIX,
+    STATISTICS_MIN_TOTAL,
+    STATISTICS_REQUIRES_START,
+];
 
 async fn read(conn: &mut sqlx::AnyConnection) -> Result<SettingsView, StoreError> {
     let rows = read_all(
-        sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
+        sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6, $7)")
             .bind(KEYS[0])
             .bind(KEYS[1])
             .bind(KEYS[2])
             .bind(KEYS[3])
-            .bind(KEYS[4]),
+            .bind(KEYS[4])
+            .bind(KEYS[5])
+            .bind(KEYS[6]),
         &mut *conn,
         |r| Ok((text(r, "key")?, text(r, "value")?)),
     )
@@ -43,13 +61,22 @@ async fn read(conn: &mut sqlx::AnyConnection) -> Result<SettingsView, StoreError
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for (k, v) in KEYS.iter().zip(&values) {
-        // The prefix's key is hashed only once set, so revisions read before it existed stand.
-        if *k == OC4IDS_PREFIX && v.is_none() {
+        // The keys added later are hashed only once set, so revisions read before they existed
+        // stand.
+        if [OC4IDS_PREFIX, STATISTICS_MIN_TOTAL, STATISTICS_REQUIRES_START].contains(k) && v.is_none() {
             continue;
         }
         h.update(format!("{k}={}\n", v.as_deref().unwrap_or("\u{0}")));
     }
-    let [district_name, district_division, province_division, as_of, oc4ids_prefix] = values;
+    let [
+        district_name,
+        district_division,
+        province_division,
+        as_of,
+        oc4ids_prefix,
+        statistics_min_total,
+        statistics_requires_start,
+    ] = values;
     Ok(SettingsView {
         revision: h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect(),
         district_name,
@@ -57,6 +84,8 @@ async fn read(conn: &mut sqlx::AnyConnection) -> Result<SettingsView, StoreError
         province_division,
         as_of,
         oc4ids_prefix,
+        statistics_min_total,
+        statistics_requires_start,
     })
 }
 
@@ -98,7 +127,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let values = |v: &SettingsView| json!({ DISTRICT_NAME: v.district_name, DISTRICT_DIVISION: v.district_division, PROVINCE_DIVISION: v.province_division, AS_OF: v.as_of, OC4IDS_PREFIX: v.oc4ids_prefix });
+        let values = |v: &SettingsView| json!({ DISTRICT_NAME: v.district_name, DISTRICT_DIVISION: v.district_division, PROVINCE_DIVISION: v.province_division, AS_OF: v.as_of, OC4IDS_PREFIX: v.oc4ids_prefix, STATISTICS_MIN_TOTAL: v.statistics_min_total, STATISTICS_REQUIRES_START: v.statistics_requires_start });
         commit_audited(
             tx,
             ctx,

@@ -12,8 +12,9 @@ use axum::Json;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
+use zhantu_domain::Money;
 use zhantu_domain::access::Action;
-use zhantu_domain::settings::DistrictSettings;
+use zhantu_domain::settings::{DistrictSettings, parse_statistics_threshold};
 use zhantu_store::settings::SettingsView;
 
 pub const MECHANISM: Mechanism = Mechanism {
@@ -47,28 +48,54 @@ struct SettingsBody {
     as_of: Option<String>,
     #[serde(default)]
     oc4ids_prefix: Option<String>,
+    /// 入统门槛: the least total investment in 万元, exact (`"500"`); empty: the default 500万元;
+    /// absent: as it is.
+    #[serde(default)]
+    statistics_min_total: Option<String>,
+    /// Must a project have started to be due in statistics; absent: as it is.
+    #[serde(default)]
+    statistics_requires_start: Option<bool>,
+}
+
+/// The stored threshold's amount in 万元 as typed back (empty when not set).
+fn stored_min_total_wan(v: &SettingsView) -> String {
+    v.statistics_min_total
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i64>().ok())
+        .map(|y| Money::from_yuan(y).wan_exact())
+        .unwrap_or_default()
 }
 
 async fn do_put_settings(st: &AppState, a: &Auth, b: &SettingsBody) -> Result<SettingsView, ApiError> {
     a.actor.may(Action::Administer)?;
-    // A client that predates the prefix keeps it as it is (the revision check covers it).
+    // A client that predates the prefix or the threshold keeps them as they are (the revision
+    // check covers it).
+    let current = st.store.district_settings().await?;
     let prefix = match &b.oc4ids_prefix {
         Some(p) => p.clone(),
-        None => st.store.district_settings().await?.oc4ids_prefix.unwrap_or_default(),
+        None => current.oc4ids_prefix.clone().unwrap_or_default(),
     };
+    let min_total = b.statistics_min_total.clone().unwrap_or_else(|| stored_min_total_wan(&current));
+    let requires_start = match b.statistics_requires_start {
+        Some(true) => "1".to_string(),
+        Some(false) => "0".to_string(),
+        None => current.statistics_requires_start.clone().unwrap_or_default(),
+    };
+    let threshold = parse_statistics_threshold(&min_total, &requires_start)?;
     let s = DistrictSettings::parse(
         &b.district_name,
         &b.district_division,
         b.province_division.as_deref().unwrap_or(""),
         b.as_of.as_deref().unwrap_or(""),
         &prefix,
-    )?;
+    )?
+    .with_statistics(threshold);
     Ok(st.store.set_district_settings(&b.revision, &s, &a.audit()).await?)
 }
 
 /// `PUT /settings` (administrators): `{"revision": "…", "district_name": "椒江区",
 /// "district_division": "331002", "province_division": "330000", "as_of": "2019-12-31",
-/// "oc4ids_prefix": "oc4ids-bu3kcz"}`.
+/// "oc4ids_prefix": "oc4ids-bu3kcz", "statistics_min_total": "500", "statistics_requires_start": true}`.
 async fn put_settings(State(st): State<AppState>, a: Auth, Json(b): Json<SettingsBody>) -> Result<Json<SettingsView>, ApiError> {
     Ok(Json(do_put_settings(&st, &a, &b).await?))
 }
@@ -84,6 +111,10 @@ struct SettingsPage<'a> {
     /// The division's name from the shipped codes, where it is one of them.
     division_name: &'static str,
     may_change: bool,
+    /// The statistics threshold in 万元 (empty: not set, the default) and whether a start is
+    /// required.
+    statistics_min_wan: String,
+    statistics_requires_start: bool,
     token: &'a str,
 }
 
@@ -101,6 +132,8 @@ async fn settings_page(State(st): State<AppState>, cx: Ctx, Query(flash): Query<
         title,
         nav: admin::nav(&cx),
         flash: flash.show(&cx, &["settings.flash_"]),
+        statistics_min_wan: stored_min_total_wan(&s),
+        statistics_requires_start: s.statistics_requires_start.as_deref() != Some("0"),
         s,
         division_name,
         may_change: cx.auth.actor.may(Action::Administer).is_ok(),
@@ -120,6 +153,10 @@ struct SettingsForm {
     as_of: String,
     #[serde(default)]
     oc4ids_prefix: String,
+    #[serde(default)]
+    statistics_min_total: Option<String>,
+    #[serde(default)]
+    statistics_requires_start: Option<String>,
 }
 
 async fn settings_form(lang: crate::page::Lang, State(st): State<AppState>, a: Auth, Form(f): Form<SettingsForm>) -> Response {
@@ -130,6 +167,8 @@ async fn settings_form(lang: crate::page::Lang, State(st): State<AppState>, a: A
         province_division: Some(f.province_division),
         as_of: Some(f.as_of),
         oc4ids_prefix: Some(f.oc4ids_prefix),
+        statistics_min_total: f.statistics_min_total,
+        statistics_requires_start: f.statistics_requires_start.map(|v| v.trim() != "0"),
     };
     back(
         lang,

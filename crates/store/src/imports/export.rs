@@ -2,6 +2,7 @@
 
 use super::effective_external;
 use super::projects::PROJECT_COLS;
+use crate::critical_path::{node_floats, schedule_node};
 use crate::row::{SqlBuf, i64_, opt_i64, opt_text, text};
 use crate::{ProjectFilter, Store, StoreError};
 use sqlx::any::AnyRow;
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use zhantu_domain::imports::{ImportKind, RefKind, export_columns};
 use zhantu_domain::model::{NodeStatus, ProblemStatus};
-use zhantu_domain::table::{Cell, Table};
+use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_domain::{LandArea, Money, Stage};
 
 impl Store {
@@ -61,18 +62,30 @@ impl Store {
         Ok(t)
     }
 
-    /// The nodes of every project matching `f`.
+    /// The nodes of every project matching `f`; after the columns the import reads, each node's
+    /// 总浮动（工作日） and 关键路径 (是/否) from its project's schedule on the data date (the
+    /// import ignores both: an export still imports again unchanged).
     pub async fn export_nodes(&self, f: &ProjectFilter) -> Result<Table, StoreError> {
         let mut q = SqlBuf::new(
-            "SELECT n.seq, n.name, n.external_id, n.planned_on, n.forecast_on, n.actual_on, n.status, p.id AS pid, p.code, p.external_id AS pext, u.name AS unit_name \
+            "SELECT n.id, n.seq, n.name, n.external_id, n.planned_on, n.forecast_on, n.actual_on, n.status, p.id AS pid, p.code, p.external_id AS pext, u.name AS unit_name \
              FROM nodes n JOIN projects p ON p.id = n.project_id JOIN units u ON u.id = n.responsible_unit_id",
         );
         self.project_where(f, &mut q).await?;
         q.push(" ORDER BY p.id, n.seq, n.id");
-        let mut t = Table::new("节点", export_columns(ImportKind::Nodes));
-        for r in &q.query().fetch_all(&self.pool).await? {
+        let mut columns = export_columns(ImportKind::Nodes);
+        columns.push(Column::new("总浮动（工作日）", ColKind::Int));
+        columns.push(Column::new("关键路径", ColKind::Text));
+        let mut t = Table::new("节点", columns);
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut sched = Vec::with_capacity(rows.len());
+        for r in &rows {
+            sched.push((i64_(r, "pid")?, schedule_node(r, "id", &text(r, "status")?)?));
+        }
+        let floats = node_floats(&self.pool, &sched, self.as_of().await?, &self.calendar().await?).await?;
+        for r in &rows {
             let (code, pext) = project_key(r)?;
             let status = NodeStatus::from_code(&text(r, "status")?).map(|s| s.label_zh()).unwrap_or("");
+            let float = floats.get(&i64_(r, "id")?).copied().unwrap_or_default();
             t.push(vec![
                 code.into(),
                 pext.into(),
@@ -84,6 +97,8 @@ impl Store {
                 date_cell(opt_text(r, "actual_on")?),
                 text(r, "unit_name")?.into(),
                 status.into(),
+                float.float_days.into(),
+                if float.critical { "是" } else { "否" }.into(),
             ]);
         }
         Ok(t)

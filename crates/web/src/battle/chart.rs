@@ -347,7 +347,7 @@ impl<'a> Chart<'a> {
                             // recorded); a light computed before English reasons were kept
                             // is named alone on an English page.
                             title: format!(
-                                "{} · {} · {}",
+                                "{} · {} · {}{}",
                                 p.name,
                                 p.unit.name,
                                 match (cx.lang, p.light, p.light_reason.as_deref(), p.light_reason_en.as_deref()) {
@@ -355,7 +355,8 @@ impl<'a> Chart<'a> {
                                     (Lang::En, Some(_), _, Some(reason)) => reason,
                                     (_, Some(l), _, _) => crate::page::light_label(cx.lang, l),
                                     _ => cx.t("battle.no_light"),
-                                }
+                                },
+                                critical_names(cx, r),
                             ),
                             name: if p.name.chars().count() > 18 {
                                 p.name.chars().take(17).chain(std::iter::once('…')).collect()
@@ -454,16 +455,27 @@ impl<'a> Chart<'a> {
                                 }
                             }
                         }
+                        if n.critical {
+                            let (cx_, s) = self.clamp(n.actual_on.unwrap_or(n.planned_on));
+                            if s == 0 {
+                                let _ = write!(
+                                    marks.entry((CRITICAL, CRITICAL_COLOR)).or_default(),
+                                    "M{cx_:.0} {}l8 8-8 8-8-8z",
+                                    y - 8.0
+                                );
+                            }
+                        }
                         if with_tips {
                             tips.push(NodeTip {
                                 x: format!("{:.0}", self.clamp(n.actual_on.unwrap_or(n.planned_on)).0),
                                 y: y.to_string(),
                                 text: format!(
-                                    "{} · {} · {planned} {} · {actual} {}{}",
+                                    "{} · {} · {planned} {} · {actual} {}{}{}",
                                     r.project.name,
                                     n.name,
                                     n.planned_on,
                                     n.actual_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                                    float_text(cx, n),
                                     // The node's reason in the reader's language; where
                                     // only the Chinese was kept, the light's name.
                                     match (cx.lang, n.light, n.light_reason.as_deref(), n.light_reason_en.as_deref()) {
@@ -548,6 +560,44 @@ const PLANNED_DONE: u8 = 4;
 const OPEN: u8 = 5;
 const ACTUAL: u8 = 6;
 const GOES_ON: u8 = 7;
+/// A ring around a node on its project's critical path (关键路径).
+const CRITICAL: u8 = 8;
+/// The critical ring's colour: apart from the lights' red, yellow and green (`.sym-critical` in
+/// `app.css` is the same).
+const CRITICAL_COLOR: &str = "#6b21a8";
+
+/// The critical nodes of a project for its name's title (the text a screen reader reads, the
+/// plot being hidden from it): ` · 关键路径: 环评批复 (总时差 -3 个工作日), 开工`.
+fn critical_names(cx: &Ctx, r: &MapRow) -> String {
+    let names: Vec<String> = r
+        .nodes
+        .iter()
+        .filter(|n| n.critical)
+        .map(|n| match n.float_days {
+            Some(f) => format!("{} ({})", n.name, tf(cx.lang, "battle.float_n", &[("n", &f.to_string())])),
+            None => n.name.clone(),
+        })
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}: {}", cx.t("battle.critical"), names.join(", "))
+    }
+}
+
+/// A node's float for its hover title: ` · 总时差 3 个工作日 · 关键路径`; nothing for a node done.
+fn float_text(cx: &Ctx, n: &zhantu_store::MapNode) -> String {
+    let mut out = String::new();
+    if let Some(f) = n.float_days {
+        out.push_str(" · ");
+        out.push_str(&tf(cx.lang, "battle.float_n", &[("n", &f.to_string())]));
+    }
+    if n.critical {
+        out.push_str(" · ");
+        out.push_str(cx.t("battle.critical"));
+    }
+    out
+}
 
 #[derive(Template)]
 #[template(path = "battle/axis.svg")]

@@ -48,9 +48,14 @@ struct BattleQuery {
     zoom: Option<String>,
     /// 1-based page of `PAGE_ROWS` projects.
     page: Option<String>,
+    /// `1`: 只看关键路径, only the nodes on their project's critical path.
+    critical: Option<String>,
 }
 
 impl BattleQuery {
+    fn critical_only(&self) -> bool {
+        self.critical.as_deref() == Some("1")
+    }
     fn page(&self) -> u32 {
         self.page.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1)
     }
@@ -70,7 +75,15 @@ async fn group_order(st: &AppState, choices: &zhantu_store::FilterChoices) -> Re
 async fn selection(st: &AppState, cx: &Ctx, q: &BattleQuery, max: u32, offset: u32) -> Result<(Vec<MapRow>, i64, Group, Zoom), PageError> {
     let mut filter = q.list.filter(cx)?;
     filter.after = None;
-    let (rows, total) = st.store.map_rows(&filter, max, offset).await?;
+    let (mut rows, total) = st.store.map_rows(&filter, max, offset).await?;
+    if q.critical_only() {
+        // The page's projects each with its critical nodes; a project all done has none and
+        // is left out (the count above the chart says how many are drawn).
+        for r in &mut rows {
+            r.nodes.retain(|n| n.critical);
+        }
+        rows.retain(|r| !r.nodes.is_empty());
+    }
     let group = Group::ALL
         .into_iter()
         .find(|g| Some(g.code()) == q.group.as_deref())
@@ -117,10 +130,14 @@ async fn page(State(st): State<AppState>, cx: Ctx, Query(q): Query<BattleQuery>)
         cx: &cx,
         groups: opts(groups, group.code()),
         zooms: opts(zooms, zoom.code()),
+        critical: q.critical_only(),
     });
     let form = filter_form(&cx, "/battle-map", &q.list, &choices, extra);
     let mut keep = q.list.pairs();
     keep.push(("group", group.code()));
+    if q.critical_only() {
+        keep.push(("critical", "1"));
+    }
     let zoom_links = Zoom::ALL
         .iter()
         .map(|z| {
@@ -189,6 +206,7 @@ struct ExtraFilters<'a> {
     cx: &'a Ctx,
     groups: Markup,
     zooms: Markup,
+    critical: bool,
 }
 
 #[derive(Template)]

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zhantu_domain::access::{Action, Actor};
-use zhantu_domain::lead_clocks::{Assessment, FunnelStep, LeadClockState, Milestone, reached};
+use zhantu_domain::lead_clocks::{Assessment, FunnelStep, LeadClockLimits, LeadClockState, Milestone, reached};
 use zhantu_domain::lights::Light;
 use zhantu_domain::table::{Cell, ColKind, Column, Table};
 use zhantu_store::lead_clocks::{LeadChainFunnel, LeadClockItem, LeadProgressReport};
@@ -22,6 +22,7 @@ pub fn router() -> Routes {
     Routes::new()
         .route("/leads/clocks", get(list_clocks))
         .route("/leads/clocks/export.xlsx", get(export_clocks))
+        .route("/leads/clock-settings", get(get_limits).put(put_limits))
         .route("/leads/{id}/clocks", get(lead_clocks))
         .route("/leads/{id}/respond", post(respond))
         .route("/leads/{id}/assess", post(assess))
@@ -64,6 +65,53 @@ fn step_of(s: &str) -> Result<FunnelStep, ApiError> {
             format!("漏斗环节“{s}”无效：应为 talks、signed、landed、started、operating 或 full_output"),
         )
     })
+}
+
+/// `GET /leads/clock-settings`: the clocks' limits (read by everyone signed in).
+async fn get_limits(State(st): State<AppState>, _a: Auth) -> Result<Json<LeadClockLimits>, ApiError> {
+    Ok(Json(st.store.lead_clock_limits().await?))
+}
+
+/// The limits as sent; a limit absent stays as it is.
+#[derive(schemars::JsonSchema, Deserialize, Default)]
+pub struct LimitsBody {
+    /// 响应: working days from receipt.
+    pub respond_working_days: Option<i64>,
+    /// 研判: working days from receipt.
+    pub assess_working_days: Option<i64>,
+    /// 研判 of a major lead: working days from receipt.
+    pub assess_major_working_days: Option<i64>,
+    /// 反馈: working days from the 研判.
+    pub feedback_working_days: Option<i64>,
+    /// 进展报告: calendar days between reports.
+    pub progress_calendar_days: Option<i64>,
+    /// 重大线索 from this amount, in 万元 (`"10000"`).
+    pub major_from: Option<String>,
+}
+
+/// Sets the limits (administrators), checked in the domain, audited.
+pub(crate) async fn set_limits(st: &AppState, a: &Auth, b: &LimitsBody) -> Result<LeadClockLimits, ApiError> {
+    a.actor.may(Action::Administer)?;
+    let now = st.store.lead_clock_limits().await?;
+    let limits = LeadClockLimits {
+        respond_working_days: b.respond_working_days.unwrap_or(now.respond_working_days),
+        assess_working_days: b.assess_working_days.unwrap_or(now.assess_working_days),
+        assess_major_working_days: b.assess_major_working_days.unwrap_or(now.assess_major_working_days),
+        feedback_working_days: b.feedback_working_days.unwrap_or(now.feedback_working_days),
+        progress_calendar_days: b.progress_calendar_days.unwrap_or(now.progress_calendar_days),
+        major_from: match b.major_from.as_deref() {
+            Some(m) => LeadClockLimits::parse_major_amount(m)?,
+            None => now.major_from,
+        },
+    }
+    .checked()?;
+    Ok(st.store.set_lead_clock_limits(&limits, &a.audit()).await?)
+}
+
+/// `PUT /leads/clock-settings` (administrators): `{"assess_working_days": 5}`; the others as
+/// they are.
+async fn put_limits(State(st): State<AppState>, a: Auth, Json(b): Json<LimitsBody>) -> Result<Json<LeadClockLimits>, ApiError> {
+    Ok(Json(set_limits(&st, &a, &b).await?))
 }
 
 /// The clock list's filters.

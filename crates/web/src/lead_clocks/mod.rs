@@ -26,6 +26,7 @@ pub const MECHANISM: Mechanism = Mechanism {
 fn pages() -> Routes {
     Routes::new()
         .route("/attraction/clocks", get(pages::clocks_page))
+        .route("/attraction/clock-settings", post(pages::limits_form))
         .route("/attraction/funnel", get(pages::funnel_page))
         .route("/attraction/leads/{id}", get(pages::lead_page))
         .route("/attraction/leads/{id}/respond", post(pages::respond_form))

@@ -226,9 +226,21 @@ struct ClocksPage<'a> {
     /// The query string as given (for the export link), without `lang`.
     query: String,
     filter_note: String,
+    flash: Markup,
+    /// The clocks' limits, and whether the reader may change them (administrators).
+    limits: zhantu_domain::lead_clocks::LeadClockLimits,
+    /// The major-lead amount in 万元.
+    major_wan: String,
+    may_set_limits: bool,
+    token: &'a str,
 }
 
-pub(super) async fn clocks_page(State(st): State<AppState>, cx: Ctx, Query(q): Query<ClocksQuery>) -> Result<Html<String>, PageError> {
+pub(super) async fn clocks_page(
+    State(st): State<AppState>,
+    cx: Ctx,
+    Query(q): Query<ClocksQuery>,
+    Query(flash): Query<Flash>,
+) -> Result<Html<String>, PageError> {
     let items = api::filtered(&st, &cx.auth.actor, &q).await.map_err(cx.err())?;
     let counts = [Light::Red, Light::Yellow, Light::Green]
         .into_iter()
@@ -273,6 +285,7 @@ pub(super) async fn clocks_page(State(st): State<AppState>, cx: Ctx, Query(q): Q
             cx.t(&format!("lead_clocks.step.{}", s.code()))
         ));
     }
+    let limits = st.store.lead_clock_limits().await?;
     let title = cx.t("lead_clocks.list_title");
     let body = Markup::of(&ClocksPage {
         cx: &cx,
@@ -282,6 +295,11 @@ pub(super) async fn clocks_page(State(st): State<AppState>, cx: Ctx, Query(q): Q
         light_q: q.light.clone().unwrap_or_default(),
         query: parts.join("&"),
         filter_note: note.join(" · "),
+        flash: flash.show(&cx, &["lead_clocks.flash_"]),
+        major_wan: limits.major_from.wan_exact(),
+        limits,
+        may_set_limits: cx.auth.actor.may(Action::Administer).is_ok(),
+        token: cx.csrf(),
     });
     Ok(layout(&cx, title, body, &[]))
 }
@@ -351,4 +369,33 @@ pub(super) async fn funnel_page(State(st): State<AppState>, cx: Ctx, Query(q): Q
         lines,
     });
     Ok(layout(&cx, title, body, &[]))
+}
+
+/// The limits form of `/attraction/clocks`: numbers as typed; the amount in 万元.
+#[derive(Deserialize)]
+pub(super) struct LimitsForm {
+    respond_working_days: String,
+    assess_working_days: String,
+    assess_major_working_days: String,
+    feedback_working_days: String,
+    progress_calendar_days: String,
+    major_from: String,
+}
+
+pub(super) async fn limits_form(State(st): State<AppState>, cx: Ctx, Form(f): Form<LimitsForm>) -> Response {
+    let r = async {
+        // A number that is not one is out of range: the domain's refusal names the limit.
+        let n = |v: &str| Some(v.trim().parse::<i64>().unwrap_or(0));
+        let b = api::LimitsBody {
+            respond_working_days: n(&f.respond_working_days),
+            assess_working_days: n(&f.assess_working_days),
+            assess_major_working_days: n(&f.assess_major_working_days),
+            feedback_working_days: n(&f.feedback_working_days),
+            progress_calendar_days: n(&f.progress_calendar_days),
+            major_from: Some(f.major_from.clone()),
+        };
+        api::set_limits(&st, &cx.auth, &b).await
+    }
+    .await;
+    back(cx.lang, "/attraction/clocks", r.map(|_| "lead_clocks.flash_limits_saved"))
 }

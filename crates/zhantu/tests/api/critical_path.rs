@@ -273,6 +273,118 @@ async fn template_steps_are_marked_parallel_or_on_the_main_line() {
     );
 }
 
+/// The battle map and the node export (#20 item 2, "the battle map shows the critical path
+/// and each node's float"): the same A→B, A→C, (B, C)→D, D→E project as above, its critical
+/// nodes ringed with a legend entry, each node's float in its hover title, the critical nodes
+/// named in the project's title (the text a screen reader gets), the filter 只看关键路径, in
+/// both languages; the export's 总浮动（工作日） and 关键路径 columns; a unit editor of another
+/// unit does not see the project on the map.
+#[tokio::test]
+async fn the_battle_map_and_the_node_export_show_the_critical_path_and_each_nodes_float() {
+    let app = spawn_app().await;
+    let editor = app.login("haimen").await;
+    let today = app.store.as_of().await.unwrap();
+    let cal = app.store.calendar().await.unwrap();
+    let wd = |n: i64| cal.add_working_days(today, n);
+    let ago = |n: i64| today - chrono::Duration::days(n);
+    let (_, ids) = project_by_hand(
+        &app,
+        &editor,
+        &[
+            ("用地预审", ago(45)),
+            ("环评批复", ago(35)),
+            ("能评批复", ago(35)),
+            ("施工许可", ago(30)),
+            ("竣工验收", wd(13)),
+        ],
+    )
+    .await;
+    let [a, b, c, d, e] = ids[..] else { panic!("{ids:?}") };
+    for (node, list) in [(b, vec![(a, 2)]), (c, vec![(a, 1)]), (d, vec![(b, 3), (c, 0)]), (e, vec![(d, 10)])] {
+        let (status, r) = editor.put(&format!("/api/v1/nodes/{node}/dependencies"), preds(&list)).await;
+        assert_eq!(status, 200, "{r}");
+    }
+    // The demo's own lags: a few projects' open nodes wait 5 and 10 working days.
+    let demo_node = app
+        .scalar(&format!(
+            "SELECT MIN(node_id) FROM node_dependencies WHERE lag_days = 5 AND node_id NOT IN ({a}, {b}, {c}, {d}, {e})"
+        ))
+        .await;
+    let demo_project = app.scalar(&format!("SELECT project_id FROM nodes WHERE id = {demo_node}")).await;
+    let (_, s) = app.get(&format!("/api/v1/projects/{demo_project}/critical-path")).await;
+    let lags: Vec<i64> = arr(&s["nodes"])
+        .iter()
+        .flat_map(|n| {
+            arr(&n["predecessors"])
+                .iter()
+                .map(|p| p["lag_days"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(lags, vec![5, 10], "{s}");
+    let q = "q=关键路径测试项目";
+    let (status, html) = editor.page(&format!("/battle-map?{q}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("关键路径: 用地预审 (总时差 -2 个工作日), 环评批复 (总时差 -2 个工作日), 施工许可 (总时差 -2 个工作日), 竣工验收 (总时差 -2 个工作日)"),
+        "the project's title names its critical nodes with their floats"
+    );
+    assert!(html.contains("能评批复 · 计划 "), "C has a hover title");
+    assert!(html.contains("· 总时差 2 个工作日"), "C's float in its hover title");
+    assert!(html.contains("· 总时差 -2 个工作日 · 关键路径"), "a critical node's hover title");
+    assert_eq!(html.matches("data-critical").count(), 1, "one path of rings");
+    assert_eq!(html.matches("l8 8-8 8-8-8z").count(), 4, "A, B, D and E ringed");
+    assert!(
+        html.contains("关键路径上的节点（外框）") && html.contains("只看关键路径"),
+        "legend and filter"
+    );
+    // Only the critical path: C is left out, the filter stays checked and goes with the zoom.
+    let (status, html) = editor.page(&format!("/battle-map?{q}&critical=1")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("能评批复 · 计划 "), "C is not drawn");
+    assert!(html.contains("环评批复 · 计划 "), "B is");
+    assert!(html.contains(r#"name="critical" value="1" checked"#));
+    assert!(
+        html.contains("critical=1&amp;zoom=week") || html.contains("critical=1&zoom=week"),
+        "zoom links keep it"
+    );
+    // In English.
+    let (_, html) = editor.page(&format!("/battle-map?{q}&lang=en")).await;
+    assert!(
+        html.contains("Critical path: 用地预审 (total float -2 working days)")
+            && html.contains("Critical path only")
+            && html.contains("Node on the critical path (outline)"),
+        "the English map"
+    );
+    let chinese = crate::english::chinese_outside_data(&html);
+    assert!(chinese.is_empty(), "the map in English has Chinese outside data: {chinese:?}");
+    // The SVG file marks them too.
+    let svg = app.download(&format!("/battle-map.svg?{q}")).await;
+    assert_eq!(svg.status, 200);
+    assert!(String::from_utf8_lossy(&svg.body).contains("data-critical"));
+    // Another unit's editor does not see the project.
+    let other_unit = app.scalar("SELECT id FROM units WHERE name = '白云街道'").await;
+    let stranger = app.create_editor("cpm_baiyun", &json!(other_unit)).await;
+    let (_, html) = stranger.page(&format!("/battle-map?{q}")).await;
+    assert!(html.contains(r#"name="critical""#), "the map is drawn");
+    assert!(!html.contains("关键路径: 用地预审"), "the project is not on another unit's map");
+
+    // The node export: float and critical after the import's columns.
+    let x = app.download(&format!("/api/v1/export/nodes.xlsx?{q}")).await;
+    assert_eq!(x.status, 200);
+    let sheets = zhantu_office::read_sheets(&x.body, "x.xlsx").unwrap();
+    let rows: Vec<Vec<String>> = sheets[0].rows.iter().map(|r| r.iter().map(|c| c.as_text()).collect()).collect();
+    let header = rows.iter().find(|r| r.iter().any(|c| c == "节点名称")).unwrap().clone();
+    let col = |h: &str| header.iter().position(|c| c == h).unwrap_or_else(|| panic!("{h}: {header:?}"));
+    let (name, float, critical) = (col("节点名称"), col("总浮动（工作日）"), col("关键路径"));
+    let of = |n: &str| {
+        let r = rows.iter().find(|r| r.get(name).map(String::as_str) == Some(n)).unwrap();
+        (r[float].clone(), r[critical].clone())
+    };
+    assert_eq!(of("能评批复"), ("2".to_string(), "否".to_string()));
+    assert_eq!(of("施工许可"), ("-2".to_string(), "是".to_string()));
+}
+
 pub(crate) async fn write_fixtures(app: &TestApp) -> crate::security::Fixtures {
     use crate::security::Fixture;
     let (_, list) = app.get("/api/v1/projects?limit=500").await;

@@ -217,6 +217,7 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
         province_division: zhantu_domain::DivisionCode::parse(now.province_division.as_deref().unwrap()).unwrap(),
         as_of: chrono::NaiveDate::from_ymd_opt(2019, 12, 31),
         oc4ids_prefix: now.oc4ids_prefix.clone(),
+        statistics: None,
     };
     store
         .set_district_settings(&now.revision, &settings, &zhantu_store::AuditCtx::system("tests"))
@@ -243,8 +244,11 @@ async fn the_demo_district_moves_kind_by_kind_into_a_new_district_with_the_same_
             continue;
         }
         assert_eq!(a.rows.len(), b.rows.len(), "{kind:?}");
+        // The columns the import reads: the node export's 总浮动 and 关键路径 after them come
+        // from the dependencies, which no Excel import carries (the demo's lags stay behind).
+        let n = zhantu_domain::imports::export_columns(kind).len();
         for (x, y) in a.rows.iter().zip(&b.rows) {
-            assert_eq!(x, y, "{kind:?}");
+            assert_eq!(x[..n.min(x.len())], y[..n.min(y.len())], "{kind:?}");
         }
     }
     // And the same figures, field for field: the district's, a street's, the city's.

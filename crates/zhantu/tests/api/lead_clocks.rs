@@ -379,6 +379,95 @@ async fn the_funnel_counts_leads_to_operation_by_year_and_team_and_its_numbers_o
     assert!(html.contains("In operation") && html.contains("Full output"), "the English funnel");
 }
 
+/// The limits are the administrator's (#20 item 5): `GET/PUT /api/v1/leads/clock-settings`;
+/// a lead received Thursday 2019-12-26 and answered the same day is due to be assessed in 3
+/// working days (2019-12-31, the data date); with a 1-day 研判 limit it is overdue and red, with
+/// 5 days it falls due after New Year's Day and is green. Bad limits are refused with their
+/// codes; an editor may not change them; each change is audited.
+#[tokio::test]
+async fn the_administrator_sets_the_clock_limits_and_a_leads_deadline_and_light_follow() {
+    let app = spawn_app().await;
+    let team = a_team(&app).await;
+    let fgj = app.login("fgj").await;
+    let (status, lead) = fgj
+        .post(
+            "/api/v1/leads",
+            json!({"name": "时限设置测试线索", "team_unit_id": team, "signed_amount": "500万元", "first_contact_on": "2019-12-26"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{lead}");
+    let id = lead["id"].as_i64().unwrap();
+    let (_, c) = fgj.get(&format!("/api/v1/leads/{id}/clocks")).await;
+    let (status, r) = fgj
+        .post(
+            &format!("/api/v1/leads/{id}/respond"),
+            json!({"version": c["lead"]["version"], "on": "2019-12-26"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let lead_now = || async {
+        let (_, c) = fgj.get(&format!("/api/v1/leads/{id}/clocks")).await;
+        c["lead"].clone()
+    };
+    let l = lead_now().await;
+    assert_eq!(clock(&l, "assess")["due_on"], "2019-12-31", "{l}");
+    assert_ne!(l["light"], "red", "{l}");
+
+    let (status, limits) = fgj.get("/api/v1/leads/clock-settings").await;
+    assert_eq!((status, limits["assess_working_days"].as_i64()), (200, Some(3)), "{limits}");
+    let admin = app.login("admin").await;
+    for (body, code) in [
+        (json!({"assess_working_days": 0}), "lead_clock_limit_invalid"),
+        (json!({"respond_working_days": 61}), "lead_clock_limit_invalid"),
+        (json!({"major_from": "0"}), "lead_major_amount_invalid"),
+    ] {
+        let (status, e) = admin.put("/api/v1/leads/clock-settings", body).await;
+        assert_eq!((status, e["error"]["code"].as_str()), (400, Some(code)), "{e}");
+    }
+    let editor = app.login("haimen").await;
+    let (status, _) = editor.put("/api/v1/leads/clock-settings", json!({"assess_working_days": 1})).await;
+    assert_eq!(status, 403);
+    let before = app.audit_count().await;
+    let (status, limits) = admin.put("/api/v1/leads/clock-settings", json!({"assess_working_days": 1})).await;
+    assert_eq!(status, 200, "{limits}");
+    assert_eq!(
+        (limits["assess_working_days"].as_i64(), limits["respond_working_days"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(app.audit_count().await, before + 1);
+    let l = lead_now().await;
+    assert_eq!(clock(&l, "assess")["due_on"], "2019-12-27", "{l}");
+    assert_eq!(l["light"], "red", "{l}");
+    let (status, _) = admin.put("/api/v1/leads/clock-settings", json!({"assess_working_days": 5})).await;
+    assert_eq!(status, 200);
+    let l = lead_now().await;
+    assert_eq!(clock(&l, "assess")["due_on"], "2020-01-03", "{l}");
+    assert_eq!(l["light"], "green", "{l}");
+    let (_, log) = app.get("/api/v1/audit?entity=settings&limit=10").await;
+    assert!(log.to_string().contains("lead_clocks.settings"), "{log}");
+    // The form on /attraction/clocks (administrators): back to 3 days; others see the limits.
+    let (status, html) = admin.page("/attraction/clocks").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="assess_working_days" value="5""#) && html.contains(r#"name="major_from" value="10000""#));
+    let fields = json!({
+        "respond_working_days": "1", "assess_working_days": "3", "assess_major_working_days": "7",
+        "feedback_working_days": "7", "progress_calendar_days": "14", "major_from": "10000",
+    });
+    let (status, _) = admin.post_form("/attraction/clock-settings", &fields, true).await;
+    assert!(status == 200 || status == 303, "{status}");
+    assert_eq!(clock(&lead_now().await, "assess")["due_on"], "2019-12-31");
+    let (_, html) = fgj.page("/attraction/clocks").await;
+    assert!(html.contains("研判（工作日） 3") && !html.contains(r#"action="/attraction/clock-settings""#));
+    let (_, html) = admin.page("/attraction/clocks?lang=en").await;
+    let section = html
+        .split(r#"id="clock-limits""#)
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    let chinese = crate::english::chinese_outside_data(section);
+    assert!(chinese.is_empty() && section.contains("Assessment (working days)"), "{chinese:?}");
+}
+
 pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
     let (_, leads) = app.get("/api/v1/leads").await;
     let lead = arr(&leads["items"])[0].clone();
@@ -432,6 +521,20 @@ pub(crate) async fn write_fixtures(app: &TestApp) -> Fixtures {
             Fixture::form(
                 format!("/attraction/leads/{id}/progress"),
                 json!({"on": on, "text": "x"}),
+                true,
+                None,
+            ),
+        ),
+        (
+            ("PUT", "/api/v1/leads/clock-settings"),
+            Fixture::json("/api/v1/leads/clock-settings", json!({}), true, None),
+        ),
+        (
+            ("POST", "/attraction/clock-settings"),
+            Fixture::form(
+                "/attraction/clock-settings",
+                json!({"respond_working_days": "1", "assess_working_days": "3", "assess_major_working_days": "7",
+                       "feedback_working_days": "7", "progress_calendar_days": "14", "major_from": "10000"}),
                 true,
                 None,
             ),

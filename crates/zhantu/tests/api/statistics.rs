@@ -277,6 +277,116 @@ async fn a_started_project_not_in_statistics_is_listed_until_entered_and_the_mon
     assert_eq!((total[0].as_str(), total[gap].as_str()), ("District total", "380"), "{rows:?}");
 }
 
+/// The threshold is a district setting (#20 item 4): an administrator raises it to 8000万元
+/// without requiring a start, through the API with the revision read, and a 6000万元 project
+/// started is no longer due while a 9000万元 one not started is; the settings page shows it in
+/// 万元 in both languages and saves it by its form; a bad amount is refused with its code and
+/// a stale revision with 409; a unit editor may not change it.
+#[tokio::test]
+async fn the_statistics_threshold_is_set_in_the_district_settings_and_moves_readiness() {
+    let app = spawn_app().await;
+    let (_, list) = app.get("/api/v1/projects?limit=50").await;
+    let (a, b) = (list["items"][0]["id"].as_i64().unwrap(), list["items"][1]["id"].as_i64().unwrap());
+    app.execute(&format!(
+        "UPDATE projects SET started_on = '2019-10-01', in_statistics_on = NULL, statistics_code = NULL, \
+         total_investment = 60000000 WHERE id = {a}"
+    ))
+    .await;
+    app.execute(&format!(
+        "UPDATE projects SET started_on = NULL, in_statistics_on = NULL, statistics_code = NULL, \
+         total_investment = 90000000 WHERE id = {b}"
+    ))
+    .await;
+    let readiness = || app.get("/api/v1/statistics/readiness?year=2019&month=12");
+    let (_, r) = readiness().await;
+    assert_eq!(r["threshold"]["min_total"], 5_000_000);
+    assert_eq!(item(&r, a).map(|x| x["due"].clone()), Some(json!(true)), "{r}");
+    assert_ne!(item(&r, b).map(|x| x["due"].clone()), Some(json!(true)), "not started: not due");
+
+    let admin = app.login("admin").await;
+    let (_, s) = admin.get("/api/v1/settings").await;
+    assert_eq!(s["statistics_min_total"], Value::Null);
+    let body = |revision: &Value, min: &str| {
+        json!({
+            "revision": revision, "district_name": s["district_name"], "district_division": s["district_division"],
+            "province_division": s["province_division"], "as_of": s["as_of"],
+            "statistics_min_total": min, "statistics_requires_start": false,
+        })
+    };
+    let (status, e) = admin.put("/api/v1/settings", body(&s["revision"], "0")).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("statistics_min_total_invalid")),
+        "{e}"
+    );
+    let (status, e) = admin.put("/api/v1/settings", body(&s["revision"], "8000.00001")).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("statistics_min_total_invalid")),
+        "{e}"
+    );
+    let editor = app.login("haimen").await;
+    let (status, _) = editor.put("/api/v1/settings", body(&s["revision"], "8000")).await;
+    assert_eq!(status, 403);
+    let before = app.audit_count().await;
+    let (status, saved) = admin.put("/api/v1/settings", body(&s["revision"], "8000")).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        (saved["statistics_min_total"].as_str(), saved["statistics_requires_start"].as_str()),
+        (Some("80000000"), Some("0"))
+    );
+    assert_eq!(app.audit_count().await, before + 1);
+    let (status, _) = admin.put("/api/v1/settings", body(&s["revision"], "9000")).await;
+    assert_eq!(status, 409, "the revision read is stale");
+
+    let (_, r) = readiness().await;
+    assert_eq!(
+        (r["threshold"]["min_total"].as_i64(), r["threshold"]["requires_start"].as_bool()),
+        (Some(80_000_000), Some(false))
+    );
+    assert_ne!(
+        item(&r, a).map(|x| x["due"].clone()),
+        Some(json!(true)),
+        "6000万元 is below 8000万元: {r}"
+    );
+    assert_eq!(
+        item(&r, b).map(|x| x["due"].clone()),
+        Some(json!(true)),
+        "9000万元, no start needed: {r}"
+    );
+
+    // The page shows it in 万元 and its form saves it back to the default.
+    let (status, html) = admin.page("/admin/settings").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="statistics_min_total" value="8000""#) && html.contains(r#"<option value="0" selected>否</option>"#));
+    let (_, html_en) = admin.page("/admin/settings?lang=en").await;
+    assert!(html_en.contains("Statistics threshold"));
+    let chinese = crate::english::chinese_outside_data(&html_en);
+    assert!(
+        chinese.is_empty(),
+        "the settings page in English has Chinese outside data: {chinese:?}"
+    );
+    let (_, s) = admin.get("/api/v1/settings").await;
+    let (status, _) = admin
+        .post_form(
+            "/admin/settings",
+            &json!({
+                "revision": s["revision"], "district_name": s["district_name"], "district_division": s["district_division"],
+                "province_division": s["province_division"], "as_of": s["as_of"], "oc4ids_prefix": "",
+                "statistics_min_total": "500", "statistics_requires_start": "1",
+            }),
+            true,
+        )
+        .await;
+    assert!(status == 200 || status == 303, "{status}");
+    let (_, r) = readiness().await;
+    assert_eq!(
+        (r["threshold"]["min_total"].as_i64(), r["threshold"]["requires_start"].as_bool()),
+        (Some(5_000_000), Some(true))
+    );
+    assert_eq!(item(&r, a).map(|x| x["due"].clone()), Some(json!(true)));
+}
+
 pub(crate) async fn write_fixtures(app: &crate::helpers::TestApp) -> crate::security::Fixtures {
     use crate::security::Fixture;
     let (_, list) = app.get("/api/v1/projects?limit=50").await;
