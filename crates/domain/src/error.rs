@@ -95,6 +95,22 @@ impl FieldErrors {
         parsed.map_err(|e| self.push(field, e.code, e.to_string())).ok()
     }
 
+    /// A text checked as [`checked_text`] does: trimmed, or empty with the refusal noted
+    /// against `field`.
+    pub fn text(
+        &mut self,
+        field: &'static str,
+        input: &str,
+        max: usize,
+        empty: Option<(&'static str, &str)>,
+        long: (&'static str, &str),
+    ) -> String {
+        checked_text(input, max, empty, long).unwrap_or_else(|e| {
+            self.push(field, e.code, e.message);
+            String::new()
+        })
+    }
+
     /// A rule's refusal noted against `field`.
     pub fn rule(&mut self, field: &'static str, checked: Result<(), RuleError>) {
         if let Err(e) = checked {

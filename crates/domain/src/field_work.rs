@@ -22,7 +22,7 @@
 //!   leaders together (leader-weeks); only weeks that have ended (Sunday on or before today) count.
 
 use crate::calendar::WorkCalendar;
-use crate::error::{FieldErrors, RuleError, checked_text};
+use crate::error::{FieldErrors, RuleError};
 use crate::figures::Pct1;
 use crate::labelled::code_enum;
 use chrono::{Datelike, Days, NaiveDate};
@@ -189,31 +189,21 @@ impl EntryInput {
                 format!("时段“{typed}”无效：应为 上午、下午 或 全天"),
             );
         }
-        let mut text =
-            |field: &'static str, v: &str, max: usize, empty: Option<(&'static str, &str)>, long: (&'static str, &str)| match checked_text(
-                v, max, empty, long,
-            ) {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push(field, e.code, e.message);
-                    String::new()
-                }
-            };
-        let place = text(
+        let place = errors.text(
             "place",
             place,
             MAX_PLACE_CHARS,
             None,
             ("field_work_place_long", "地点不能超过100个字"),
         );
-        let matters = text(
+        let matters = errors.text(
             "matters",
             matters,
             MAX_MATTERS_CHARS,
             Some(("field_work_matters_empty", "请写明现场办理的事项")),
             ("field_work_matters_long", "办理事项不能超过1000个字"),
         );
-        let problems_solved = text(
+        let problems_solved = errors.text(
             "problems_solved",
             problems_solved,
             MAX_PROBLEMS_CHARS,

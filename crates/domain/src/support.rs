@@ -8,7 +8,7 @@
 //! (the sum of the lines' counts: a firm served twice under one policy is counted once only if it
 //! was entered once) and the amount (the exact sum); a kind's total is the sum of its policies.
 
-use crate::error::{FieldErrors, checked_text};
+use crate::error::FieldErrors;
 use crate::labelled::code_enum;
 use crate::money::{Money, MoneyUnit};
 use chrono::NaiveDate;
@@ -61,31 +61,21 @@ impl SupportInput {
                 SupportKind::Refund
             }
         };
-        let mut text =
-            |field: &'static str, v: &str, max: usize, empty: Option<(&'static str, &str)>, long: (&'static str, &str)| match checked_text(
-                v, max, empty, long,
-            ) {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push(field, e.code, e.message);
-                    String::new()
-                }
-            };
-        let policy = text(
+        let policy = errors.text(
             "policy",
             policy,
             100,
             Some(("support_policy_empty", "请写明政策名称")),
             ("support_policy_long", "政策名称不能超过100个字"),
         );
-        let document = text(
+        let document = errors.text(
             "document",
             document,
             200,
             None,
             ("support_document_long", "依据文件不能超过200个字"),
         );
-        let note = text("note", note, 1000, None, ("support_note_long", "备注不能超过1000个字"));
+        let note = errors.text("note", note, 1000, None, ("support_note_long", "备注不能超过1000个字"));
         if !(0..=MAX_FIRMS).contains(&firms) {
             errors.push(
                 "firms",
