@@ -67,14 +67,28 @@ const SELECT: &str = "SELECT f.id, f.person_id, pe.name AS leader, f.work_date, 
      p.unit_id, f.place, f.matters, f.problems_solved, f.problem_id, f.recorded_by, f.recorded_at, f.version \
      FROM field_work_entries f JOIN people pe ON pe.id = f.person_id LEFT JOIN projects p ON p.id = f.project_id";
 
-fn entry(r: &AnyRow) -> Result<FieldWorkEntry, StoreError> {
+fn part(r: &AnyRow) -> Result<DayPart, StoreError> {
     let code = text(r, "part")?;
+    DayPart::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("一线办公时段“{code}”无效")))
+}
+
+/// The entry `id`, read inside a write's transaction or from the pool.
+async fn entry_by_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(db: E, id: i64) -> Result<FieldWorkEntry, StoreError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    entry(&row)
+}
+
+fn entry(r: &AnyRow) -> Result<FieldWorkEntry, StoreError> {
     Ok(FieldWorkEntry {
         id: i64_(r, "id")?,
         person_id: i64_(r, "person_id")?,
         leader: text(r, "leader")?,
         date: date(r, "work_date")?,
-        part: DayPart::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("一线办公时段“{code}”无效")))?,
+        part: part(r)?,
         project_id: opt_i64(r, "project_id")?,
         project: opt_text(r, "project")?,
         unit_id: opt_i64(r, "unit_id")?,
@@ -107,6 +121,22 @@ fn rule_of(r: &AnyRow) -> Result<FieldWorkRule, StoreError> {
     })
 }
 
+/// Refuses a person who is not a serving district leader: only they have a field-work log and
+/// a rule (and only they are tallied).
+async fn must_be_serving_leader(tx: &mut sqlx::Transaction<'_, sqlx::Any>, person_id: i64) -> Result<(), StoreError> {
+    let leader: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1 AND active = 1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match leader {
+        Some(_) => Ok(()),
+        None => Err(StoreError::rule(
+            "field_work_not_leader",
+            format!("人员 {person_id} 不是在任的区领导，不能登记一线办公或设置规则"),
+        )),
+    }
+}
+
 impl Store {
     /// The entries `filter` selects, the latest date first.
     pub async fn field_work_entries(&self, filter: &FieldWorkFilter) -> Result<Vec<FieldWorkEntry>, StoreError> {
@@ -124,12 +154,7 @@ impl Store {
 
     /// One entry.
     pub async fn field_work_entry(&self, id: i64) -> Result<FieldWorkEntry, StoreError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        entry(&row)
+        entry_by_id(&self.pool, id).await
     }
 
     /// Records a half-day (or day) on site of the leader `person_id`, refused when the person
@@ -144,16 +169,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<FieldWorkEntry, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let leader: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1 AND active = 1")
-            .bind(person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if leader.is_none() {
-            return Err(StoreError::rule(
-                "field_work_not_leader",
-                format!("人员 {person_id} 不是在任的区领导，不能登记一线办公"),
-            ));
-        }
+        must_be_serving_leader(&mut tx, person_id).await?;
         if let Some(id) = project_id {
             must_read::<i64>(&mut tx, "SELECT id FROM projects WHERE id = $1", id, "project_missing", "项目").await?;
         }
@@ -183,12 +199,7 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        let after = entry(
-            &sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let after = entry_by_id(&mut *tx, id).await?;
         commit_audited(
             tx,
             ctx,
@@ -203,14 +214,7 @@ impl Store {
     /// Deletes an entry recorded by mistake (the audit log keeps what it said).
     pub async fn delete_field_work(&self, id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
         let mut tx = self.begin_locked().await?;
-        let before = match sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            Some(r) => entry(&r)?,
-            None => return Err(StoreError::NotFound),
-        };
+        let before = entry_by_id(&mut *tx, id).await?;
         sqlx::query("DELETE FROM field_work_entries WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -228,16 +232,7 @@ impl Store {
     /// Holds the leader `person_id` to `rule`.
     pub async fn set_field_work_rule(&self, person_id: i64, rule: FieldWorkRule, ctx: &AuditCtx) -> Result<LeaderRule, StoreError> {
         let mut tx = self.begin_locked().await?;
-        let leader: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND is_leader = 1")
-            .bind(person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if leader.is_none() {
-            return Err(StoreError::rule(
-                "field_work_not_leader",
-                format!("人员 {person_id} 不是区领导，不能设置一线办公规则"),
-            ));
-        }
+        must_be_serving_leader(&mut tx, person_id).await?;
         let before = match sqlx::query("SELECT * FROM field_work_rules WHERE person_id = $1")
             .bind(person_id)
             .fetch_optional(&mut *tx)
@@ -329,15 +324,14 @@ impl Store {
             .bind(to.to_string())
             .fetch_all(&self.pool)
             .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let code = text(r, "part")?;
-            out.push(Visit {
-                leader_id: i64_(r, "person_id")?,
-                date: date(r, "work_date")?,
-                part: DayPart::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("一线办公时段“{code}”无效")))?,
-            });
-        }
-        Ok(out)
+        rows.iter()
+            .map(|r| {
+                Ok(Visit {
+                    leader_id: i64_(r, "person_id")?,
+                    date: date(r, "work_date")?,
+                    part: part(r)?,
+                })
+            })
+            .collect()
     }
 }
