@@ -439,6 +439,20 @@ pub struct ResultsSummary {
     pub below_promise: usize,
 }
 
+#[cfg(test)]
+impl ResultsSummary {
+    /// The summary the report tests state: 2019, 3 of 4 reached (75.0%), 2 below promise.
+    pub(crate) fn sample() -> ResultsSummary {
+        ResultsSummary {
+            year: 2019,
+            due: 4,
+            reached: 3,
+            rate: Some(Pct1(750)),
+            below_promise: 2,
+        }
+    }
+}
+
 /// The summary of `year` over every project's promise and reported years.
 pub fn summary(year: i32, projects: &[(&Promise, &[YearResult])]) -> ResultsSummary {
     let signed: Vec<SignedProject> = projects

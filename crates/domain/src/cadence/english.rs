@@ -236,13 +236,7 @@ fn the_monthly_analysis_in_english() {
             },
         )],
         statistics: Some(crate::statistics::month_summary(&[], &[], None)),
-        results: crate::results::ResultsSummary {
-            year: 2019,
-            due: 4,
-            reached: 3,
-            rate: Some(Pct1(750)),
-            below_promise: 2,
-        },
+        results: crate::results::ResultsSummary::sample(),
         field_work: None,
     };
     let zh = monthly(Lang::Zh, m, &h, &inputs);
@@ -369,18 +363,7 @@ fn the_quarterly_evaluation_in_english() {
         report_deadline: "期末后5个工作日内".into(),
         report_deadline_en: "within 5 working days after the period ends".into(),
         units: vec![unit("甲", 100), unit("乙", 60), unit("丙", 80)],
-        outcomes: Some(super::quarterly::QuarterOutcomes {
-            results: crate::results::ResultsSummary {
-                year: 2019,
-                due: 4,
-                reached: 3,
-                rate: Some(Pct1(750)),
-                below_promise: 2,
-            },
-            tax_per_mu: Some(Money::from_wan(32)),
-            not_in_statistics: 5,
-            not_in_statistics_red: 1,
-        }),
+        outcomes: Some(super::quarterly::QuarterOutcomes::sample()),
     };
     let zh = quarterly(Lang::Zh, q, &h, &inputs);
     let en = quarterly(Lang::En, q, &h, &inputs);

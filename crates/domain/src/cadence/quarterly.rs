@@ -179,6 +179,20 @@ pub struct QuarterOutcomes {
     pub not_in_statistics_red: usize,
 }
 
+#[cfg(test)]
+impl QuarterOutcomes {
+    /// The outcomes the report tests state: 3 of 4 reached, 2 below promise, 32万元 a 亩, 5 not
+    /// in statistics (1 red).
+    pub(crate) fn sample() -> QuarterOutcomes {
+        QuarterOutcomes {
+            results: crate::results::ResultsSummary::sample(),
+            tax_per_mu: Some(Money::from_wan(32)),
+            not_in_statistics: 5,
+            not_in_statistics_red: 1,
+        }
+    }
+}
+
 /// 三、投产效益与纳统入库: 投产转化率, the projects below promise, 亩均税收 and the projects not yet
 /// in statistics.
 fn outcomes_section(lang: Lang, o: &QuarterOutcomes) -> Section {
@@ -459,18 +473,7 @@ mod tests {
             report_deadline: "期末后5个工作日内".into(),
             report_deadline_en: "within 5 working days after the period ends".into(),
             units: vec![unit("甲", 4, 4, 100)],
-            outcomes: Some(QuarterOutcomes {
-                results: crate::results::ResultsSummary {
-                    year: 2019,
-                    due: 4,
-                    reached: 3,
-                    rate: Some(Pct1(750)),
-                    below_promise: 2,
-                },
-                tax_per_mu: Some(Money::from_wan(32)),
-                not_in_statistics: 5,
-                not_in_statistics_red: 1,
-            }),
+            outcomes: Some(QuarterOutcomes::sample()),
         };
         let r = quarterly(Lang::Zh, q, &h, &inputs);
         let s = &r.sections[2];
