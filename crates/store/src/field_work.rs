@@ -108,6 +108,15 @@ fn snapshot(e: &FieldWorkEntry) -> serde_json::Value {
             "problem_id": e.problem_id, "version": e.version })
 }
 
+/// A rule as its columns `(kind, per_week, share_num, share_den)`: both kinds' columns are
+/// filled, the other kind's with its default, so changing the kind keeps a valid row.
+pub(crate) fn rule_columns(rule: FieldWorkRule) -> (&'static str, i64, i64, i64) {
+    match rule {
+        FieldWorkRule::Times { per_week } => (rule.code(), per_week, 1, 3),
+        FieldWorkRule::Share { num, den } => (rule.code(), 2, num, den),
+    }
+}
+
 fn rule_of(r: &AnyRow) -> Result<FieldWorkRule, StoreError> {
     Ok(match text(r, "kind")?.as_str() {
         "times" => FieldWorkRule::Times {
@@ -241,10 +250,7 @@ impl Store {
             Some(r) => Some(rule_of(&r)?),
             None => None,
         };
-        let (kind, per_week, num, den) = match rule {
-            FieldWorkRule::Times { per_week } => ("times", per_week, 1, 3),
-            FieldWorkRule::Share { num, den } => ("share", 2, num, den),
-        };
+        let (kind, per_week, num, den) = rule_columns(rule);
         if before.is_some() {
             sqlx::query(
                 "UPDATE field_work_rules SET kind = $1, per_week = $2, share_num = $3, share_den = $4, set_by = $5, set_at = $6, \
